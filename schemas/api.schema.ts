@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { IsoDate, LocalizedName } from './common.schema.ts';
+import { Competition } from './competition.schema.ts';
+
+export const FieldErrorSchema = z.object({
+  path: z.string().describe('where the problem is, e.g. volume or indicators[0].rule.metric'),
+  message: z.string(),
+});
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().describe('stable machine-readable code, e.g. validation_failed'),
+      message: z.string().describe('what went wrong and what to fix'),
+      details: z.unknown().optional(),
+    }),
+  })
+  .describe('Every 4xx/5xx answer has this shape');
+
+export const IngestResponse = z.object({
+  accepted: z.number().int().describe('events stored by this request'),
+  duplicates: z
+    .array(z.object({ index: z.number().int(), eventId: z.string() }))
+    .describe('events already stored (same crewId and eventId); not counted again'),
+  rejected: z
+    .array(z.object({ index: z.number().int(), eventId: z.string().nullable(), errors: z.array(FieldErrorSchema) }))
+    .describe('empty on success; on 422 every rejected event with each error'),
+});
+
+export const IngestRejectedResponse = IngestResponse.extend({
+  error: z.object({ code: z.literal('validation_failed'), message: z.string() }),
+}).describe('422: nothing of the batch was stored; fix the listed events and resend the batch');
+
+export const IndicatorPoints = z.object({
+  indicatorId: z.string(),
+  name: LocalizedName.optional(),
+  value: z.number().nullable(),
+  points: z.number(),
+  zeroedBy: z.string().optional().describe('the veto that zeroed this indicator'),
+});
+
+export const VetoApplied = z.object({
+  vetoId: z.string(),
+  name: LocalizedName,
+  effect: z.enum(['zero_indicator', 'disqualify']),
+  reason: LocalizedName,
+});
+
+export const StandingsEntry = z.object({
+  rank: z.number().int().nullable().describe('null when disqualified (一票否决)'),
+  previousRank: z.number().int().nullable().describe('rank at the end of the previous day'),
+  rankChange: z.number().int().nullable().describe('positive: moved up'),
+  crewId: z.string(),
+  crewName: z.string(),
+  unitId: z.string(),
+  unitName: z.string(),
+  unitType: z.string(),
+  branchId: z.string(),
+  branchName: z.string(),
+  headcount: z.number().int(),
+  score: z.number(),
+  disqualified: z.boolean(),
+  vetoes: z.array(VetoApplied),
+  indicators: z.array(IndicatorPoints),
+});
+
+export const StandingsResponse = z.object({
+  competitionId: z.string(),
+  name: LocalizedName,
+  asOf: IsoDate,
+  computedAt: z.string(),
+  definitionVersion: z.number().int(),
+  group: z.string(),
+  total: z.number().int().describe('rows in this group'),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  rows: z.array(StandingsEntry),
+});
+
+export const StandingsQuerystring = z.object({
+  asOf: IsoDate.optional().describe('day to judge (YYYY-MM-DD); default today in the competition time zone'),
+  group: z
+    .string()
+    .regex(/^(overall|branch:.+|unit_type:.+)$/, 'use overall, branch:<branchId> or unit_type:<unitType>')
+    .default('overall'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const CrewBreakdownResponse = z.object({
+  competitionId: z.string(),
+  asOf: IsoDate,
+  computedAt: z.string(),
+  crew: StandingsEntry,
+  groups: z.array(z.object({ group: z.string(), rank: z.number().int().nullable(), total: z.number().int() })),
+});
+
+export const CompetitionSummary = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  savedAt: z.string(),
+  name: LocalizedName,
+  kind: z.enum(['labour', 'ankang']),
+  period: z.object({ start: IsoDate, end: IsoDate }),
+  timeZone: z.string(),
+  links: z.object({ standings: z.string() }),
+});
+
+export const CompetitionList = z.object({ competitions: z.array(CompetitionSummary) });
+
+export const CompetitionSaved = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  savedAt: z.string(),
+  definition: Competition,
+});
+
+export const OrgSaved = z.object({
+  version: z.number().int(),
+  branches: z.number().int(),
+  units: z.number().int(),
+  crews: z.number().int(),
+  targets: z.number().int(),
+});

@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { Id, IsoDate, LocalizedName } from './common.schema.ts';
+import { IncidentSeverity, InnovationCategory, ViolationKind } from './event.schema.ts';
+import { MetricKey } from './metric-key.schema.ts';
+
+const points = z.number().finite();
+const nonNegative = z.number().finite().nonnegative();
+
+/** 累计指标: value = sum of a metric; points = value × pointsPerUnit, then cap / floor. */
+export const SumRule = z.object({
+  kind: z.literal('sum'),
+  metric: MetricKey,
+  pointsPerUnit: points,
+  perCapita: z.boolean().default(false).describe('divide the value by the crew headcount (人均) before scoring'),
+  cap: points.optional(),
+  floor: points.optional(),
+});
+
+/** 目标完成率: completion = value / the crew's target; base points at 100%, bonus per % over, bonus capped. */
+export const TargetRule = z.object({
+  kind: z.literal('target'),
+  metric: MetricKey,
+  pointsAtTarget: nonNegative,
+  pointsPerPercentOver: nonNegative.default(0),
+  bonusCap: nonNegative.optional().describe('maximum bonus points above pointsAtTarget'),
+});
+
+export const CountRule = z.object({
+  kind: z.literal('count'),
+  event: z.enum(['incident', 'violation', 'hazard_found', 'hazard_rectified']),
+  severities: z.array(IncidentSeverity).min(1).optional().describe('incident only: which severities count (default all)'),
+  violationKinds: z.array(ViolationKind).min(1).optional().describe('violation only: which kinds count (default all)'),
+  measure: z.enum(['events', 'persons']).default('events').describe('violation only: persons counts person-times (人次)'),
+  pointsEach: points.describe('negative for penalties, e.g. -5 per 三违 person-time'),
+  perCapita: z.boolean().default(false),
+  floor: points.optional().describe('lowest points, e.g. -20'),
+  cap: points.optional(),
+});
+
+export const SafetyDaysRule = z.object({
+  kind: z.literal('safety_days'),
+  breakingSeverities: z.array(IncidentSeverity).min(1).default(['minor_injury', 'serious_injury', 'fatality']),
+  pointsPerDay: points,
+  cap: points.optional(),
+});
+
+export const InnovationRule = z.object({
+  kind: z.literal('innovation'),
+  categories: z.array(InnovationCategory).min(1).optional().describe('default all five 五小 categories'),
+  points: z.object({
+    submitted: points.default(0),
+    adopted: points.default(0),
+    awarded: z.object({ 1: points, 2: points, 3: points }).describe('points for 一/二/三等奖'),
+  }),
+  cap: points.optional(),
+});
+
+export const RectificationRateRule = z.object({
+  kind: z.literal('rectification_rate'),
+  pointsAtFullRate: nonNegative,
+  whenNoHazards: z.enum(['full', 'zero']).default('full').describe('points when the crew found no hazard in the period'),
+});
+
+export const IndicatorRule = z.discriminatedUnion('kind', [
+  SumRule,
+  TargetRule,
+  CountRule,
+  SafetyDaysRule,
+  InnovationRule,
+  RectificationRateRule,
+]);
+export type IndicatorRule = z.infer<typeof IndicatorRule>;
+
+export const Indicator = z.object({
+  id: Id,
+  name: LocalizedName,
+  weight: z.number().finite().nonnegative().default(1).describe('multiplies the rule points'),
+  rule: IndicatorRule,
+});
+export type Indicator = z.infer<typeof Indicator>;
+
+export const VetoCondition = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('incident'),
+    severities: z.array(IncidentSeverity).min(1).default(['serious_injury', 'fatality']),
+    minCount: z.number().int().min(1).default(1),
+  }),
+  z.object({
+    kind: z.literal('violations'),
+    minPersons: z.number().int().min(1),
+  }),
+]);
+
+export const VetoEffect = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('zero_indicator'), indicatorId: Id }),
+  z.object({ kind: z.literal('disqualify') }),
+]);
+
+/** 一票否决 */
+export const Veto = z.object({
+  id: Id,
+  name: LocalizedName,
+  when: VetoCondition,
+  effect: VetoEffect,
+});
+export type Veto = z.infer<typeof Veto>;
+
+export const Participants = z.discriminatedUnion('scope', [
+  z.object({ scope: z.literal('all') }),
+  z.object({
+    scope: z.literal('selected'),
+    branchIds: z.array(Id).default([]),
+    unitIds: z.array(Id).default([]),
+    crewIds: z.array(Id).default([]),
+  }),
+]);
+
+export const RankingGroup = z.enum(['overall', 'branch', 'unit_type']);
+export type RankingGroup = z.infer<typeof RankingGroup>;
+
+/** Time zones whose calendar days match the daily rollup (UTC+08:00, no daylight saving). */
+export const SUPPORTED_TIME_ZONES = ['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Hong_Kong', 'Asia/Macau', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Kuala_Lumpur', 'Asia/Manila', 'Asia/Brunei'] as const;
+
+export const Competition = z
+  .object({
+    name: LocalizedName,
+    kind: z.enum(['labour', 'ankang']).describe('labour 劳动竞赛 or ankang 安康杯'),
+    period: z.object({ start: IsoDate, end: IsoDate }).describe('inclusive calendar days in the competition time zone'),
+    timeZone: z.enum(SUPPORTED_TIME_ZONES).default('Asia/Shanghai'),
+    participants: Participants.default({ scope: 'all' }),
+    rankingGroups: z.array(RankingGroup).min(1).default(['overall']),
+    tieMode: z.enum(['competition', 'dense']).default('competition').describe('competition: 1,1,3; dense: 1,1,2'),
+    indicators: z.array(Indicator).min(1).max(50),
+    vetoes: z.array(Veto).max(20).default([]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.period.end < c.period.start) {
+      ctx.addIssue({ code: 'custom', path: ['period', 'end'], message: 'period.end is before period.start' });
+    }
+    if (!c.rankingGroups.includes('overall')) {
+      ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups must include "overall"' });
+    }
+    const indicatorIds = new Set<string>();
+    c.indicators.forEach((indicator, index) => {
+      if (indicatorIds.has(indicator.id)) {
+        ctx.addIssue({ code: 'custom', path: ['indicators', index, 'id'], message: `duplicate indicator id "${indicator.id}"` });
+      }
+      indicatorIds.add(indicator.id);
+    });
+    c.vetoes.forEach((veto, index) => {
+      if (veto.effect.kind === 'zero_indicator' && !indicatorIds.has(veto.effect.indicatorId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vetoes', index, 'effect', 'indicatorId'],
+          message: `unknown indicator "${veto.effect.indicatorId}"`,
+        });
+      }
+    });
+  });
+export type Competition = z.infer<typeof Competition>;
+export type CompetitionInput = z.input<typeof Competition>;

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { Id, IsoDateTimeWithOffset } from './common.schema.ts';
+import { MetricName } from './metric-key.schema.ts';
+
+const base = {
+  eventId: Id.describe('Chosen by the sender; (crewId, eventId) identifies the event, so a resend is counted once'),
+  crewId: Id.describe('班组 id from the registry'),
+  occurredAt: IsoDateTimeWithOffset.describe('When it happened, ISO 8601 with offset, e.g. 2026-11-03T08:15:00+08:00'),
+};
+
+const money = z.number().finite().nonnegative();
+
+export const SalesEvent = z
+  .object({
+    ...base,
+    type: z.literal('sales'),
+    volume: z.number().finite().nonnegative().describe('销量'),
+    unit: z.enum(['litres', 'tonnes']),
+    product: z.string().min(1).max(64).optional().describe('e.g. 92#, 95#, 0# diesel'),
+    amountCny: money.optional().describe('金额（元）'),
+  })
+  .describe('销量 sales of one shift crew');
+
+export const IncidentSeverity = z.enum(['near_miss', 'minor_injury', 'serious_injury', 'fatality']);
+export type IncidentSeverity = z.infer<typeof IncidentSeverity>;
+
+export const IncidentEvent = z
+  .object({ ...base, type: z.literal('incident'), severity: IncidentSeverity, note: z.string().max(2000).optional() })
+  .describe('安全事件：未遂、轻伤、重伤、死亡');
+
+export const HazardFoundEvent = z
+  .object({ ...base, type: z.literal('hazard_found'), hazardId: Id, note: z.string().max(2000).optional() })
+  .describe('隐患排查：发现隐患');
+
+export const HazardRectifiedEvent = z
+  .object({ ...base, type: z.literal('hazard_rectified'), hazardId: Id, note: z.string().max(2000).optional() })
+  .describe('隐患整改完成 (same hazardId as the hazard_found event)');
+
+export const ViolationKind = z.enum(['command', 'operation', 'discipline']);
+export type ViolationKind = z.infer<typeof ViolationKind>;
+
+export const ViolationEvent = z
+  .object({
+    ...base,
+    type: z.literal('violation'),
+    kind: ViolationKind.describe('三违: command 违章指挥, operation 违章作业, discipline 违反劳动纪律'),
+    personCount: z.number().int().min(1).max(10_000).default(1),
+  })
+  .describe('三违');
+
+export const InnovationCategory = z.enum(['invention', 'creation', 'renovation', 'design', 'suggestion']);
+export type InnovationCategory = z.infer<typeof InnovationCategory>;
+export const InnovationStatus = z.enum(['submitted', 'adopted', 'awarded']);
+export type InnovationStatus = z.infer<typeof InnovationStatus>;
+export const AwardLevel = z.union([z.literal(1), z.literal(2), z.literal(3)]);
+
+export const InnovationEvent = z
+  .object({
+    ...base,
+    type: z.literal('innovation'),
+    innovationId: Id,
+    category: InnovationCategory.describe('五小: 小发明 invention, 小创造 creation, 小革新 renovation, 小设计 design, 小建议 suggestion'),
+    status: InnovationStatus,
+    awardLevel: AwardLevel.optional().describe('一/二/三等奖; required when status is awarded'),
+    benefitCny: money.optional().describe('创效（元）'),
+  })
+  .superRefine((event, ctx) => {
+    if (event.status === 'awarded' && event.awardLevel === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['awardLevel'], message: 'awardLevel (1, 2 or 3) is required when status is "awarded"' });
+    }
+    if (event.status !== 'awarded' && event.awardLevel !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['awardLevel'], message: 'awardLevel is only allowed when status is "awarded"' });
+    }
+  })
+  .describe('五小创新; a later event for the same innovationId supersedes the earlier one');
+
+export const MetricEvent = z
+  .object({ ...base, type: z.literal('metric'), name: MetricName, value: z.number().finite() })
+  .describe('A generic named metric for indicators organisers add (技能比武, 合理化建议, attendance)');
+
+export const MetricEventSchema = z.discriminatedUnion('type', [
+  SalesEvent,
+  IncidentEvent,
+  HazardFoundEvent,
+  HazardRectifiedEvent,
+  ViolationEvent,
+  InnovationEvent,
+  MetricEvent,
+]);
+export type MetricEvent = z.infer<typeof MetricEventSchema>;
+export type MetricEventInput = z.input<typeof MetricEventSchema>;
+export type EventType = MetricEvent['type'];
+export const EVENT_TYPES = MetricEventSchema.options.map((o) => o.shape.type.value);
