@@ -1,0 +1,52 @@
+import type { RankingGroup } from '../../../schemas/competition.schema.ts';
+import { assignRanks } from './rank.ts';
+import { scoreCrew } from './score-crew.ts';
+import { EMPTY_FACTS } from './types.ts';
+import type { CrewProfile, CrewScore, ScoringInput, StandingsRow } from './types.ts';
+
+/** The key a crew falls under for one ranking group; overall has a single group ''. */
+function groupKeyOf(groupBy: RankingGroup, crew: CrewProfile): string {
+  switch (groupBy) {
+    case 'overall':
+      return '';
+    case 'branch':
+      return crew.branchId;
+    case 'unit_type':
+      return crew.unitType;
+  }
+}
+
+/**
+ * Score every participating crew once, then rank within each ranking group. Rows come out
+ * grouped in competition.rankingGroups order, group keys ascending, display order within a group.
+ */
+export function computeStandings(input: ScoringInput): StandingsRow[] {
+  const { competition, asOf, crews, facts, targets } = input;
+  const scores = crews.map((crew) =>
+    scoreCrew(competition, crew, facts.get(crew.crewId) ?? EMPTY_FACTS, targets, asOf),
+  );
+
+  const rows: StandingsRow[] = [];
+  // A repeated group in the definition would otherwise emit every row twice.
+  for (const groupBy of new Set(competition.rankingGroups)) {
+    const groups = new Map<string, CrewScore[]>();
+    for (const score of scores) {
+      const key = groupKeyOf(groupBy, score.crew);
+      const members = groups.get(key);
+      if (members === undefined) groups.set(key, [score]);
+      else members.push(score);
+    }
+    const keys = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const groupKey of keys) {
+      for (const row of assignRanks(groups.get(groupKey) ?? [], competition.tieMode)) {
+        rows.push({ ...row, groupBy, groupKey });
+      }
+    }
+  }
+  return rows;
+}
+
+/** Places gained since the previous standings (positive = moved up); null when either side is unranked. */
+export function rankMovement(currentRank: number | null, previousRank: number | null): number | null {
+  return currentRank === null || previousRank === null ? null : previousRank - currentRank;
+}
