@@ -1,0 +1,56 @@
+/** Calendar-day arithmetic on YYYY-MM-DD strings, and day boundaries in a time zone. */
+
+const DAY_MS = 86_400_000;
+
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from a to b (b − a). */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+}
+
+/** The calendar day of an instant in a time zone. */
+export function dayInZone(instant: Date, timeZone: string): string {
+  // en-CA formats as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    instant,
+  );
+}
+
+/** Offset of a time zone from UTC at an instant, in minutes (Asia/Shanghai: 480). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant a calendar day starts in a time zone. */
+export function startOfDay(day: string, timeZone: string): Date {
+  const guess = new Date(`${day}T00:00:00Z`);
+  return new Date(guess.getTime() - zoneOffsetMinutes(guess, timeZone) * 60_000);
+}
+
+export function clampDay(day: string, min: string, max: string): string {
+  if (day < min) return min;
+  if (day > max) return max;
+  return day;
+}
+
+/** Every day from a to b inclusive. */
+export function daysFrom(a: string, b: string): string[] {
+  const out: string[] = [];
+  for (let d = a; d <= b; d = addDays(d, 1)) out.push(d);
+  return out;
+}

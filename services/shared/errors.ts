@@ -1,0 +1,58 @@
+/** The few error classes the services throw; one fastify error handler maps them to HTTP. */
+
+export interface FieldError {
+  /** Where the problem is, e.g. "[3].volume" or "indicators[0].rule.metric". */
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly httpStatus: number,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidInputError extends AppError {
+  constructor(code: string, message: string, details?: unknown, httpStatus = 422) {
+    super(code, message, httpStatus, details);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(code: string, message: string) {
+    super(code, message, 404);
+  }
+}
+
+/** Storage or another dependency cannot take the request now; the client should retry. */
+export class UnavailableError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super('unavailable', message, 503);
+  }
+}
+
+/** Formats a zod issue path as a.b[2].c, the way API clients see fields. */
+export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+export function zodIssuesToFieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix = '',
+): FieldError[] {
+  return issues.map((issue) => ({ path: formatPath(issue.path, prefix), message: issue.message }));
+}

@@ -1,0 +1,43 @@
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
+
+export type ClickHouseTarget =
+  | { mode: 'embedded'; dataDir: string }
+  | { mode: 'server'; url: string; username: string; password: string; database: string };
+
+/**
+ * One client API and one SQL dialect for both modes: the embedded engine (chdb) plugs into
+ * @clickhouse/client as a connection, a server is reached over HTTP.
+ */
+export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
+  const clickhouse_settings = {
+    // Make an INSERT return only after the materialized views ran, so standings read after it see the rows.
+    wait_end_of_query: 1,
+    date_time_input_format: 'best_effort',
+  } as const;
+  if (target.mode === 'server') {
+    return createClient({
+      url: target.url,
+      username: target.username,
+      password: target.password,
+      database: target.database,
+      clickhouse_settings,
+    });
+  }
+  const path = resolve(target.dataDir);
+  mkdirSync(path, { recursive: true });
+  // chdb implements the Connection of @clickhouse/client-common, which @clickhouse/client 1.23.1
+  // also bundles as its own copy: the same interface under two declarations, hence the cast.
+  const connection = createChdbConnection({ path }) as unknown as ClientConnection;
+  return createClient({ connection, clickhouse_settings });
+}
+
+export function describeTarget(target: ClickHouseTarget): string {
+  return target.mode === 'server'
+    ? `ClickHouse server ${target.url} database ${target.database}`
+    : `embedded ClickHouse (chdb) in ${resolve(target.dataDir)}`;
+}
