@@ -3,8 +3,8 @@ import { Id, IsoDate, LocalizedName } from './common.schema.ts';
 import { IncidentSeverity, InnovationCategory, ViolationKind } from './event.schema.ts';
 import { MetricKey } from './metric-key.schema.ts';
 
-const points = z.number().finite();
-const nonNegative = z.number().finite().nonnegative();
+const points = z.number();
+const nonNegative = z.number().nonnegative();
 
 /** 累计指标: value = sum of a metric; points = value × pointsPerUnit, then cap / floor. */
 export const SumRule = z.object({
@@ -28,9 +28,16 @@ export const TargetRule = z.object({
 export const CountRule = z.object({
   kind: z.literal('count'),
   event: z.enum(['incident', 'violation', 'hazard_found', 'hazard_rectified']),
-  severities: z.array(IncidentSeverity).min(1).optional().describe('incident only: which severities count (default all)'),
+  severities: z
+    .array(IncidentSeverity)
+    .min(1)
+    .optional()
+    .describe('incident only: which severities count (default all)'),
   violationKinds: z.array(ViolationKind).min(1).optional().describe('violation only: which kinds count (default all)'),
-  measure: z.enum(['events', 'persons']).default('events').describe('violation only: persons counts person-times (人次)'),
+  measure: z
+    .enum(['events', 'persons'])
+    .default('events')
+    .describe('violation only: persons counts person-times (人次)'),
   pointsEach: points.describe('negative for penalties, e.g. -5 per 三违 person-time'),
   perCapita: z.boolean().default(false),
   floor: points.optional().describe('lowest points, e.g. -20'),
@@ -58,7 +65,10 @@ export const InnovationRule = z.object({
 export const RectificationRateRule = z.object({
   kind: z.literal('rectification_rate'),
   pointsAtFullRate: nonNegative,
-  whenNoHazards: z.enum(['full', 'zero']).default('full').describe('points when the crew found no hazard in the period'),
+  whenNoHazards: z
+    .enum(['full', 'zero'])
+    .default('full')
+    .describe('points when the crew found no hazard in the period'),
 });
 
 export const IndicatorRule = z.discriminatedUnion('kind', [
@@ -74,7 +84,7 @@ export type IndicatorRule = z.infer<typeof IndicatorRule>;
 export const Indicator = z.object({
   id: Id,
   name: LocalizedName,
-  weight: z.number().finite().nonnegative().default(1).describe('multiplies the rule points'),
+  weight: z.number().nonnegative().default(1).describe('multiplies the rule points'),
   rule: IndicatorRule,
 });
 export type Indicator = z.infer<typeof Indicator>;
@@ -119,7 +129,17 @@ export const RankingGroup = z.enum(['overall', 'branch', 'unit_type']);
 export type RankingGroup = z.infer<typeof RankingGroup>;
 
 /** Time zones whose calendar days match the daily rollup (UTC+08:00, no daylight saving). */
-export const SUPPORTED_TIME_ZONES = ['Asia/Shanghai', 'Asia/Chongqing', 'Asia/Hong_Kong', 'Asia/Macau', 'Asia/Taipei', 'Asia/Singapore', 'Asia/Kuala_Lumpur', 'Asia/Manila', 'Asia/Brunei'] as const;
+export const SUPPORTED_TIME_ZONES = [
+  'Asia/Shanghai',
+  'Asia/Chongqing',
+  'Asia/Hong_Kong',
+  'Asia/Macau',
+  'Asia/Taipei',
+  'Asia/Singapore',
+  'Asia/Kuala_Lumpur',
+  'Asia/Manila',
+  'Asia/Brunei',
+] as const;
 
 export const Competition = z
   .object({
@@ -133,29 +153,52 @@ export const Competition = z
     indicators: z.array(Indicator).min(1).max(50),
     vetoes: z.array(Veto).max(20).default([]),
   })
-  .superRefine((c, ctx) => {
-    if (c.period.end < c.period.start) {
-      ctx.addIssue({ code: 'custom', path: ['period', 'end'], message: 'period.end is before period.start' });
-    }
-    if (!c.rankingGroups.includes('overall')) {
-      ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups must include "overall"' });
-    }
-    const indicatorIds = new Set<string>();
-    c.indicators.forEach((indicator, index) => {
-      if (indicatorIds.has(indicator.id)) {
-        ctx.addIssue({ code: 'custom', path: ['indicators', index, 'id'], message: `duplicate indicator id "${indicator.id}"` });
+  .superRefine(
+    (c, ctx) => {
+      // Runs even when other fields failed (see `when`), so every problem is reported at once;
+      // hence the defensive checks on shapes the base schema would otherwise guarantee.
+      const period = c.period as Partial<Competition['period']> | undefined;
+      if (period?.start && period.end && period.end < period.start) {
+        ctx.addIssue({ code: 'custom', path: ['period', 'end'], message: 'period.end is before period.start' });
       }
-      indicatorIds.add(indicator.id);
-    });
-    c.vetoes.forEach((veto, index) => {
-      if (veto.effect.kind === 'zero_indicator' && !indicatorIds.has(veto.effect.indicatorId)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['vetoes', index, 'effect', 'indicatorId'],
-          message: `unknown indicator "${veto.effect.indicatorId}"`,
-        });
+      if (Array.isArray(c.rankingGroups) && !c.rankingGroups.includes('overall')) {
+        ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups must include "overall"' });
       }
-    });
-  });
+      if (Array.isArray(c.rankingGroups) && new Set(c.rankingGroups).size !== c.rankingGroups.length) {
+        ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups lists a group twice' });
+      }
+      const indicatorIds = new Set<string>();
+      (Array.isArray(c.indicators) ? c.indicators : []).forEach((indicator, index) => {
+        if (typeof indicator?.id !== 'string') return;
+        if (indicatorIds.has(indicator.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['indicators', index, 'id'],
+            message: `duplicate indicator id "${indicator.id}"`,
+          });
+        }
+        indicatorIds.add(indicator.id);
+        const rule = indicator.rule as { cap?: unknown; floor?: unknown } | undefined;
+        if (typeof rule?.cap === 'number' && typeof rule.floor === 'number' && rule.cap < rule.floor) {
+          ctx.addIssue({ code: 'custom', path: ['indicators', index, 'rule', 'cap'], message: 'cap is below floor' });
+        }
+      });
+      (Array.isArray(c.vetoes) ? c.vetoes : []).forEach((veto, index) => {
+        const effect = veto?.effect as { kind?: unknown; indicatorId?: unknown } | undefined;
+        if (
+          effect?.kind === 'zero_indicator' &&
+          typeof effect.indicatorId === 'string' &&
+          !indicatorIds.has(effect.indicatorId)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['vetoes', index, 'effect', 'indicatorId'],
+            message: `unknown indicator "${effect.indicatorId}"`,
+          });
+        }
+      });
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 export type Competition = z.infer<typeof Competition>;
 export type CompetitionInput = z.input<typeof Competition>;

@@ -8,13 +8,13 @@ const base = {
   occurredAt: IsoDateTimeWithOffset.describe('When it happened, ISO 8601 with offset, e.g. 2026-11-03T08:15:00+08:00'),
 };
 
-const money = z.number().finite().nonnegative();
+const money = z.number().nonnegative();
 
 export const SalesEvent = z
   .object({
     ...base,
     type: z.literal('sales'),
-    volume: z.number().finite().nonnegative().describe('销量'),
+    volume: z.number().nonnegative().describe('销量'),
     unit: z.enum(['litres', 'tonnes']),
     product: z.string().min(1).max(64).optional().describe('e.g. 92#, 95#, 0# diesel'),
     amountCny: money.optional().describe('金额（元）'),
@@ -59,23 +59,37 @@ export const InnovationEvent = z
     ...base,
     type: z.literal('innovation'),
     innovationId: Id,
-    category: InnovationCategory.describe('五小: 小发明 invention, 小创造 creation, 小革新 renovation, 小设计 design, 小建议 suggestion'),
+    category: InnovationCategory.describe(
+      '五小: 小发明 invention, 小创造 creation, 小革新 renovation, 小设计 design, 小建议 suggestion',
+    ),
     status: InnovationStatus,
     awardLevel: AwardLevel.optional().describe('一/二/三等奖; required when status is awarded'),
     benefitCny: money.optional().describe('创效（元）'),
   })
-  .superRefine((event, ctx) => {
-    if (event.status === 'awarded' && event.awardLevel === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['awardLevel'], message: 'awardLevel (1, 2 or 3) is required when status is "awarded"' });
-    }
-    if (event.status !== 'awarded' && event.awardLevel !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['awardLevel'], message: 'awardLevel is only allowed when status is "awarded"' });
-    }
-  })
+  .superRefine(
+    (event, ctx) => {
+      if (event.status === 'awarded' && event.awardLevel === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['awardLevel'],
+          message: 'awardLevel (1, 2 or 3) is required when status is "awarded"',
+        });
+      }
+      if (event.status !== 'awarded' && event.awardLevel !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['awardLevel'],
+          message: 'awardLevel is only allowed when status is "awarded"',
+        });
+      }
+      // Also run when other fields failed, so a sender sees every problem of the event at once.
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
   .describe('五小创新; a later event for the same innovationId supersedes the earlier one');
 
 export const MetricEvent = z
-  .object({ ...base, type: z.literal('metric'), name: MetricName, value: z.number().finite() })
+  .object({ ...base, type: z.literal('metric'), name: MetricName, value: z.number() })
   .describe('A generic named metric for indicators organisers add (技能比武, 合理化建议, attendance)');
 
 export const MetricEventSchema = z.discriminatedUnion('type', [

@@ -31,12 +31,9 @@ const builtin = new Set<string>(BUILTIN_METRICS);
 
 export const MetricKey = z
   .string()
-  .refine(
-    (key) => builtin.has(key) || /^metric\.[a-z][a-z0-9_]{0,63}$/.test(key),
-    {
-      error: (issue) =>
-        `unknown metric "${String(issue.input)}": use one of ${BUILTIN_METRICS.join(', ')} or metric.<name> for a generic metric event`,
-    },
-  )
+  .refine((key) => builtin.has(key) || /^metric\.[a-z][a-z0-9_]{0,63}$/.test(key), {
+    error: (issue) =>
+      `unknown metric "${String(issue.input)}": use one of ${BUILTIN_METRICS.join(', ')} or metric.<name> for a generic metric event`,
+  })
   .describe('A rollup metric key, e.g. sales.volume_litres or metric.skill_contest');
 export type MetricKey = z.infer<typeof MetricKey>;

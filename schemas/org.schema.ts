@@ -31,7 +31,7 @@ export const CrewTarget = z.object({
   competitionId: Id,
   crewId: Id,
   metric: MetricKey,
-  value: z.number().positive().finite(),
+  value: z.number().positive(),
 });
 
 function duplicateIds(items: readonly { id: string }[]): Map<number, string> {
@@ -66,7 +66,11 @@ export const Org = z
     const branchIds = new Set(org.branches.map((b) => b.id));
     org.units.forEach((unit, index) => {
       if (!branchIds.has(unit.branchId)) {
-        ctx.addIssue({ code: 'custom', path: ['units', index, 'branchId'], message: `unknown branch "${unit.branchId}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['units', index, 'branchId'],
+          message: `unknown branch "${unit.branchId}"`,
+        });
       }
     });
     const unitIds = new Set(org.units.map((u) => u.id));
@@ -79,11 +83,19 @@ export const Org = z
     const targetKeys = new Set<string>();
     org.targets.forEach((target, index) => {
       if (!crewIds.has(target.crewId)) {
-        ctx.addIssue({ code: 'custom', path: ['targets', index, 'crewId'], message: `unknown crew "${target.crewId}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', index, 'crewId'],
+          message: `unknown crew "${target.crewId}"`,
+        });
       }
       const key = `${target.competitionId}\u0000${target.crewId}\u0000${target.metric}`;
       if (targetKeys.has(key)) {
-        ctx.addIssue({ code: 'custom', path: ['targets', index], message: 'duplicate target for this competition, crew and metric' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets', index],
+          message: 'duplicate target for this competition, crew and metric',
+        });
       }
       targetKeys.add(key);
     });

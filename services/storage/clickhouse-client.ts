@@ -32,7 +32,15 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
   mkdirSync(path, { recursive: true });
   // chdb implements the Connection of @clickhouse/client-common, which @clickhouse/client 1.23.1
   // also bundles as its own copy: the same interface under two declarations, hence the cast.
-  const connection = createChdbConnection({ path }) as unknown as ClientConnection;
+  let connection: ClientConnection;
+  try {
+    connection = createChdbConnection({ path }) as unknown as ClientConnection;
+  } catch (err) {
+    throw new Error(
+      `cannot open the embedded ClickHouse data directory ${path}: another process (a running "npm start"?) may hold it; stop it or set DATA_DIR to another folder`,
+      { cause: err },
+    );
+  }
   return createClient({ connection, clickhouse_settings });
 }
 

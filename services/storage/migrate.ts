@@ -50,7 +50,7 @@ export async function migrate(client: ClickHouseClient): Promise<{ applied: stri
       ENGINE = MergeTree ORDER BY version`,
   });
   const result = await client.query({ query: 'SELECT version FROM schema_migrations', format: 'JSONEachRow' });
-  const done = new Set((await result.json<{ version: number }>()).map((r) => Number(r.version)));
+  const done = new Set((await result.json<{ version: number }>()).map((r) => r.version));
   const applied: string[] = [];
   for (const migration of await loadMigrations()) {
     if (done.has(migration.version)) continue;

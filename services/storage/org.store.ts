@@ -21,7 +21,12 @@ export async function loadLatestOrg(client: ClickHouseClient): Promise<StoredOrg
  * Saves a new registry version: the denormalised crews first, the version row last, so a
  * reader never sees a version whose crews are missing.
  */
-export async function saveOrg(client: ClickHouseClient, org: Org, previousVersion: number, now: Date): Promise<StoredOrg> {
+export async function saveOrg(
+  client: ClickHouseClient,
+  org: Org,
+  previousVersion: number,
+  now: Date,
+): Promise<StoredOrg> {
   const version = Math.max(previousVersion + 1, now.getTime());
   const branches = new Map(org.branches.map((b) => [b.id, b]));
   const units = new Map(org.units.map((u) => [u.id, u]));
