@@ -1,0 +1,116 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { Competition } from '../../schemas/competition.schema.ts';
+import type { Org } from '../../schemas/org.schema.ts';
+import {
+  loadCurrentCompetitions,
+  saveCompetitionVersion,
+  type StoredCompetition,
+} from '../storage/competitions.store.ts';
+import { loadLatestOrg, saveOrg } from '../storage/org.store.ts';
+import type { CrewProfile } from '../scoring/engine/types.ts';
+
+const EMPTY_ORG: Org = { groupName: '集团公司', branches: [], units: [], crews: [], targets: [] };
+
+export interface Catalog {
+  org(): Org;
+  orgVersion(): number;
+  crew(crewId: string): CrewProfile | undefined;
+  competition(id: string): StoredCompetition | undefined;
+  competitions(): StoredCompetition[];
+  /** Crews taking part in a competition, in registry order. */
+  participants(competition: Competition): CrewProfile[];
+  /** crewId -> metric -> target, for one competition. */
+  targets(competitionId: string): ReadonlyMap<string, ReadonlyMap<string, number>>;
+  replaceOrg(org: Org, now: Date): Promise<number>;
+  saveCompetition(id: string, definition: Competition, now: Date): Promise<StoredCompetition>;
+  /** Re-reads registry and competitions from storage (another process may have written them). */
+  reload(): Promise<void>;
+}
+
+function profiles(org: Org): Map<string, CrewProfile> {
+  const branches = new Map(org.branches.map((b) => [b.id, b]));
+  const units = new Map(org.units.map((u) => [u.id, u]));
+  const out = new Map<string, CrewProfile>();
+  for (const crew of org.crews) {
+    const unit = units.get(crew.unitId);
+    const branch = unit ? branches.get(unit.branchId) : undefined;
+    if (!unit || !branch) continue; // the Org schema guarantees both; this keeps the types honest
+    out.set(crew.id, {
+      crewId: crew.id,
+      crewName: crew.name,
+      unitId: unit.id,
+      unitName: unit.name,
+      unitType: unit.type,
+      branchId: branch.id,
+      branchName: branch.name,
+      headcount: crew.headcount,
+    });
+  }
+  return out;
+}
+
+function targetIndex(org: Org): Map<string, Map<string, Map<string, number>>> {
+  const index = new Map<string, Map<string, Map<string, number>>>();
+  for (const t of org.targets) {
+    let byCrew = index.get(t.competitionId);
+    if (!byCrew) index.set(t.competitionId, (byCrew = new Map<string, Map<string, number>>()));
+    let byMetric = byCrew.get(t.crewId);
+    if (!byMetric) byCrew.set(t.crewId, (byMetric = new Map<string, number>()));
+    byMetric.set(t.metric, t.value);
+  }
+  return index;
+}
+
+/** The registry and competition definitions, held in memory and written through to ClickHouse. */
+export async function createCatalog(client: ClickHouseClient): Promise<Catalog> {
+  let org = EMPTY_ORG;
+  let orgVersion = 0;
+  let crews = new Map<string, CrewProfile>();
+  let targets = new Map<string, Map<string, Map<string, number>>>();
+  let competitions = new Map<string, StoredCompetition>();
+
+  function useOrg(next: Org, version: number): void {
+    org = next;
+    orgVersion = version;
+    crews = profiles(next);
+    targets = targetIndex(next);
+  }
+
+  async function reload(): Promise<void> {
+    const stored = await loadLatestOrg(client);
+    if (stored) useOrg(stored.org, stored.version);
+    competitions = new Map((await loadCurrentCompetitions(client)).map((c) => [c.id, c]));
+  }
+
+  await reload();
+
+  return {
+    org: () => org,
+    orgVersion: () => orgVersion,
+    crew: (crewId) => crews.get(crewId),
+    competition: (id) => competitions.get(id),
+    competitions: () => [...competitions.values()].sort((a, b) => a.id.localeCompare(b.id)),
+    participants(competition) {
+      const all = [...crews.values()];
+      const p = competition.participants;
+      if (p.scope === 'all') return all;
+      const branchIds = new Set(p.branchIds);
+      const unitIds = new Set(p.unitIds);
+      const crewIds = new Set(p.crewIds);
+      return all.filter((c) => branchIds.has(c.branchId) || unitIds.has(c.unitId) || crewIds.has(c.crewId));
+    },
+    targets: (competitionId) => targets.get(competitionId) ?? new Map(),
+    async replaceOrg(next, now) {
+      const stored = await saveOrg(client, next, orgVersion, now);
+      useOrg(stored.org, stored.version);
+      return stored.version;
+    },
+    async saveCompetition(id, definition, now) {
+      const version = (competitions.get(id)?.version ?? 0) + 1;
+      const stored = await saveCompetitionVersion(client, id, definition, version, now);
+      competitions.set(id, stored);
+      return stored;
+    },
+    reload,
+  };
+}

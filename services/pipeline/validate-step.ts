@@ -1,0 +1,39 @@
+import { MetricEventSchema, type MetricEvent } from '../../schemas/event.schema.ts';
+import { zodIssuesToFieldErrors, type FieldError } from '../shared/errors.ts';
+import { ok, reject, type StepResult } from './step-result.ts';
+
+export interface ValidateOptions {
+  crewExists: (crewId: string) => boolean;
+  now: () => Date;
+  /** How far in the future an event may be (clock skew between a station and us). */
+  maxFutureMs: number;
+  /** How old an event may be. */
+  maxAgeMs: number;
+}
+
+/** Schema, then the facts only we know: does the crew exist, is the time plausible. */
+export function createValidateStep(options: ValidateOptions): (raw: unknown) => StepResult<MetricEvent> {
+  return (raw) => {
+    const parsed = MetricEventSchema.safeParse(raw);
+    if (!parsed.success) return reject(zodIssuesToFieldErrors(parsed.error.issues));
+    const event = parsed.data;
+    const errors: FieldError[] = [];
+    if (!options.crewExists(event.crewId)) {
+      errors.push({ path: 'crewId', message: `unknown crew "${event.crewId}": register it with PUT /v1/org first` });
+    }
+    const at = Date.parse(event.occurredAt);
+    const now = options.now().getTime();
+    if (at > now + options.maxFutureMs) {
+      errors.push({
+        path: 'occurredAt',
+        message: `${event.occurredAt} is in the future (more than ${Math.round(options.maxFutureMs / 60_000)} minutes ahead of server time ${new Date(now).toISOString()})`,
+      });
+    } else if (at < now - options.maxAgeMs) {
+      errors.push({
+        path: 'occurredAt',
+        message: `${event.occurredAt} is older than ${Math.round(options.maxAgeMs / 86_400_000)} days`,
+      });
+    }
+    return errors.length > 0 ? reject(errors) : ok(event);
+  };
+}

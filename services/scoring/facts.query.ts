@@ -1,0 +1,113 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
+import type { CrewFacts, InnovationTally } from './engine/types.ts';
+
+export interface FactsWindow {
+  /** First day of the period, YYYY-MM-DD. */
+  start: string;
+  /** Last day counted, YYYY-MM-DD. */
+  asOf: string;
+  /** The instants those days start and end at in the competition's time zone. */
+  startInstant: Date;
+  endInstant: Date;
+}
+
+interface MutableFacts {
+  metrics: Record<string, number>;
+  lastIncidentDay: Partial<Record<IncidentSeverity, string>>;
+  hazards: { found: number; rectified: number };
+  innovations: InnovationTally[];
+}
+
+function chTime(instant: Date): string {
+  return instant.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** Per-crew facts for a window, read from the daily rollup and the lifecycle events. */
+export async function loadCrewFacts(client: ClickHouseClient, window: FactsWindow): Promise<Map<string, CrewFacts>> {
+  const facts = new Map<string, MutableFacts>();
+  const of = (crewId: string): MutableFacts => {
+    let f = facts.get(crewId);
+    if (!f) {
+      f = { metrics: {}, lastIncidentDay: {}, hazards: { found: 0, rectified: 0 }, innovations: [] };
+      facts.set(crewId, f);
+    }
+    return f;
+  };
+  const times = { start: chTime(window.startInstant), end: chTime(window.endInstant) };
+
+  const [metricRows, hazardRows, innovationRows] = await Promise.all([
+    client
+      .query({
+        query: `SELECT crew_id, metric, sum(value) AS value, max(day) AS last_day
+                FROM crew_daily
+                WHERE day >= {start:Date} AND day <= {asOf:Date}
+                GROUP BY crew_id, metric`,
+        query_params: { start: window.start, asOf: window.asOf },
+        format: 'JSONEachRow',
+      })
+      .then((r) => r.json<{ crew_id: string; metric: string; value: number; last_day: string }>()),
+    client
+      .query({
+        // A hazard counts in the period it was found in; it is rectified if a rectification
+        // happened before the end of the judged day.
+        query: `SELECT crew_id, count() AS found, countIf(rectified) AS rectified FROM (
+                  SELECT crew_id, subject_id,
+                         minIf(occurred_at, type = 'hazard_found') AS found_at,
+                         countIf(type = 'hazard_rectified') > 0 AS rectified
+                  FROM lifecycle_events
+                  WHERE type IN ('hazard_found', 'hazard_rectified') AND occurred_at < {end:DateTime64(3, 'UTC')}
+                  GROUP BY crew_id, subject_id
+                  HAVING countIf(type = 'hazard_found') > 0 AND found_at >= {start:DateTime64(3, 'UTC')}
+                ) GROUP BY crew_id`,
+        query_params: times,
+        format: 'JSONEachRow',
+      })
+      .then((r) => r.json<{ crew_id: string; found: number | string; rectified: number | string }>()),
+    client
+      .query({
+        // The latest event of an innovation as of the judged day is its status; it counts in the
+        // period in which that status was reached.
+        query: `SELECT crew_id, cur.1 AS category, cur.2 AS status, cur.3 AS award_level, count() AS n FROM (
+                  SELECT crew_id, subject_id,
+                         argMax((category, status, award_level), (occurred_at, received_at, event_id)) AS cur,
+                         max(occurred_at) AS at
+                  FROM lifecycle_events
+                  WHERE type = 'innovation' AND occurred_at < {end:DateTime64(3, 'UTC')}
+                  GROUP BY crew_id, subject_id
+                  HAVING at >= {start:DateTime64(3, 'UTC')}
+                ) GROUP BY crew_id, category, status, award_level`,
+        query_params: times,
+        format: 'JSONEachRow',
+      })
+      .then((r) =>
+        r.json<{
+          crew_id: string;
+          category: string;
+          status: string;
+          award_level: number | string;
+          n: number | string;
+        }>(),
+      ),
+  ]);
+
+  for (const row of metricRows) {
+    const f = of(row.crew_id);
+    f.metrics[row.metric] = row.value;
+    if (row.metric.startsWith('incident.') && row.value > 0) {
+      f.lastIncidentDay[row.metric.slice('incident.'.length) as IncidentSeverity] = row.last_day;
+    }
+  }
+  for (const row of hazardRows) {
+    of(row.crew_id).hazards = { found: Number(row.found), rectified: Number(row.rectified) };
+  }
+  for (const row of innovationRows) {
+    of(row.crew_id).innovations.push({
+      category: row.category as InnovationCategory,
+      status: row.status as InnovationStatus,
+      awardLevel: Number(row.award_level) as InnovationTally['awardLevel'],
+      count: Number(row.n),
+    });
+  }
+  return facts;
+}

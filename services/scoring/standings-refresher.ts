@@ -1,0 +1,130 @@
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog/catalog.ts';
+import { addDays, dayInZone } from '../shared/calendar.ts';
+import type { StandingsService } from './standings.service.ts';
+
+export interface StoredEventRef {
+  crewId: string;
+  occurredAt: Date;
+}
+
+export interface StandingsRefresher {
+  /** Tells the refresher which events were just stored. */
+  eventsStored(events: readonly StoredEventRef[]): void;
+  /** Marks one competition for recomputation (its definition or the registry changed). */
+  competitionChanged(competitionId: string): void;
+  /** Resolves when nothing is pending or running. */
+  idle(): Promise<void>;
+  /** Stops the timer and waits for the running recomputation. */
+  close(): Promise<void>;
+}
+
+export interface RefresherDeps {
+  catalog: Catalog;
+  standings: StandingsService;
+  logger: Logger;
+  now: () => Date;
+  /** Wait after the first event of a burst before recomputing, so one recompute covers the burst. */
+  debounceMs: number;
+  /** Days before today touched by late events are recomputed after this longer wait. */
+  historyDebounceMs: number;
+}
+
+/**
+ * Recomputes the standings of the competitions that stored events touched: today's right after
+ * a short debounce (screens see new events within about a second), earlier days that late
+ * events landed in after a longer one, so bulk back-fills do not starve live updates.
+ */
+export function createStandingsRefresher(deps: RefresherDeps): StandingsRefresher {
+  const { catalog, standings, logger, now } = deps;
+  const dueToday = new Set<string>();
+  /** competitionId -> earliest day a late event touched. */
+  const dueHistory = new Map<string, string>();
+  let todayTimer: NodeJS.Timeout | undefined;
+  let historyTimer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  function schedule(): void {
+    if (closed) return;
+    if (dueToday.size > 0 && !todayTimer) todayTimer = setTimeout(() => run('today'), deps.debounceMs);
+    if (dueHistory.size > 0 && !historyTimer) historyTimer = setTimeout(() => run('history'), deps.historyDebounceMs);
+  }
+
+  function run(which: 'today' | 'history'): void {
+    if (which === 'today') todayTimer = undefined;
+    else historyTimer = undefined;
+    running = running.then(() => (which === 'today' ? refreshToday() : refreshHistory()));
+  }
+
+  async function refreshToday(): Promise<void> {
+    const ids = [...dueToday];
+    dueToday.clear();
+    for (const id of ids) {
+      try {
+        await standings.recompute(id);
+      } catch (err) {
+        logger.error({ err, competitionId: id }, 'standings refresh failed; will retry on the next event');
+      }
+    }
+  }
+
+  async function refreshHistory(): Promise<void> {
+    const due = [...dueHistory];
+    dueHistory.clear();
+    for (const [id, fromDay] of due) {
+      const competition = catalog.competition(id);
+      if (!competition) continue;
+      const today = standings.defaultDay(competition);
+      // A late event changes every later day too, because standings are cumulative.
+      for (let day = fromDay; day < today; day = addDays(day, 1)) {
+        try {
+          await standings.recompute(id, day);
+        } catch (err) {
+          logger.error({ err, competitionId: id, day }, 'history refresh failed');
+        }
+      }
+    }
+  }
+
+  return {
+    eventsStored(events) {
+      if (events.length === 0) return;
+      for (const stored of catalog.competitions()) {
+        const { period, timeZone } = stored.definition;
+        const today = dayInZone(now(), timeZone);
+        let touched = false;
+        for (const event of events) {
+          const day = dayInZone(event.occurredAt, timeZone);
+          if (day < period.start || day > period.end) continue;
+          touched = true;
+          if (day < today) {
+            const earliest = dueHistory.get(stored.id);
+            if (earliest === undefined || day < earliest) dueHistory.set(stored.id, day);
+          }
+        }
+        if (touched) dueToday.add(stored.id);
+      }
+      schedule();
+    },
+    competitionChanged(competitionId) {
+      dueToday.add(competitionId);
+      schedule();
+    },
+    async idle() {
+      for (;;) {
+        const current = running;
+        await current;
+        if (current === running && !todayTimer && !historyTimer) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(deps.debounceMs, 50)));
+      }
+    },
+    async close() {
+      closed = true;
+      clearTimeout(todayTimer);
+      clearTimeout(historyTimer);
+      todayTimer = historyTimer = undefined;
+      await running;
+    },
+  };
+}
