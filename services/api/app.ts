@@ -1,0 +1,45 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerErrorHandler } from './error-handler.ts';
+
+export interface AppOptions {
+  logger: FastifyBaseLogger;
+  /** Route plugins, each a closure over its dependencies. */
+  routes: ((app: FastifyInstance) => Promise<void>)[];
+}
+
+/** The fastify instance: schemas, OpenAPI at /docs, one error handler, and the given routes. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // Probes and scrapes every few seconds would drown the request log.
+    logController: new LogController({
+      disableRequestLogging: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
+    }),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: '劳动竞赛排行榜 API / Labour-competition leaderboard API',
+        description:
+          '班组指标事件上报、组织架构、竞赛规则与排行榜。Crew metric events, registry, competition rules and standings.',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'events', description: '事件 Events' },
+        { name: 'registry', description: '组织架构 Registry' },
+        { name: 'competitions', description: '竞赛 Competitions' },
+        { name: 'standings', description: '排行榜 Standings' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  for (const route of options.routes) await app.register(route);
+  return app;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { ClickHouseTarget } from '../storage/clickhouse-client.ts';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const Env = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(3000, 0),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+    .default('default'),
+  DEMO: z.enum(['auto', 'off']).default('auto'),
+  MAX_EVENTS_PER_REQUEST: int(10_000, 1),
+  MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024),
+  EVENT_MAX_FUTURE_MINUTES: int(10),
+  EVENT_MAX_AGE_DAYS: int(400, 1),
+  STANDINGS_DEBOUNCE_MS: int(300),
+  STANDINGS_HISTORY_DEBOUNCE_MS: int(10_000),
+});
+
+export interface ApiConfig {
+  host: string;
+  port: number;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  clickhouse: ClickHouseTarget;
+  demo: 'auto' | 'off';
+  maxEventsPerRequest: number;
+  maxBodyBytes: number;
+  eventMaxFutureMs: number;
+  eventMaxAgeMs: number;
+  standingsDebounceMs: number;
+  standingsHistoryDebounceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once at start-up; a bad variable stops the process with its name. */
+export function parseConfig(env: Record<string, string | undefined>): ApiConfig {
+  const result = Env.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${problems}`);
+  }
+  const e = result.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    clickhouse: e.CLICKHOUSE_URL
+      ? {
+          mode: 'server',
+          url: e.CLICKHOUSE_URL,
+          username: e.CLICKHOUSE_USER,
+          password: e.CLICKHOUSE_PASSWORD,
+          database: e.CLICKHOUSE_DATABASE,
+        }
+      : { mode: 'embedded', dataDir: e.DATA_DIR },
+    demo: e.DEMO,
+    maxEventsPerRequest: e.MAX_EVENTS_PER_REQUEST,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    eventMaxFutureMs: e.EVENT_MAX_FUTURE_MINUTES * 60_000,
+    eventMaxAgeMs: e.EVENT_MAX_AGE_DAYS * 86_400_000,
+    standingsDebounceMs: e.STANDINGS_DEBOUNCE_MS,
+    standingsHistoryDebounceMs: e.STANDINGS_HISTORY_DEBOUNCE_MS,
+  };
+}

@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, UnavailableError } from '../shared/errors.ts';
+
+interface ZodLikeIssue {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: PropertyKey[]; message?: string } };
+}
+
+function fieldErrorsFromValidation(validation: readonly ZodLikeIssue[], context: string) {
+  return validation.map((v) => ({
+    path: `${context}${v.instancePath ? v.instancePath.replaceAll('/', '.') : ''}` || '(root)',
+    message: v.message ?? 'invalid',
+  }));
+}
+
+/** The one place that turns errors into HTTP answers; 5xx details stay in the log. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error instanceof UnavailableError) void reply.header('retry-after', String(error.retryAfterSeconds));
+      if (error.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
+      return reply.code(error.httpStatus).send({
+        error: {
+          code: error.code,
+          message: error.message,
+          ...(error.details === undefined ? {} : { details: error.details }),
+        },
+      });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const context = error.validationContext ?? 'request';
+      const details = fieldErrorsFromValidation(error.validation, context);
+      return reply.code(400).send({
+        error: {
+          code: 'invalid_request',
+          message: `invalid ${context}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+          details,
+        },
+      });
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).send({
+          error: {
+            code: 'body_too_large',
+            message: `the body is larger than the limit of ${request.routeOptions.bodyLimit ?? 0} bytes; split it into several requests`,
+          },
+        });
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).send({
+          error: {
+            code: 'unsupported_media_type',
+            message: `content-type "${request.headers['content-type'] ?? ''}" is not supported: send application/json or application/x-ndjson`,
+          },
+        });
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return reply
+          .code(400)
+          .send({ error: { code: 'malformed_json', message: `the body is not valid JSON: ${error.message}` } });
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply
+        .code(error.statusCode)
+        .send({ error: { code: error.code ?? 'bad_request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send({ error: { code: 'route_not_found', message: `no route ${request.method} ${request.url}; see /docs` } }),
+  );
+}

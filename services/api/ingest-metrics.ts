@@ -1,0 +1,23 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { IngestMetrics } from '../pipeline/ingest-pipeline.ts';
+
+export function createIngestMetrics(registry: Registry): IngestMetrics {
+  const events = new Counter({
+    name: 'leaderboard_ingest_events_total',
+    help: 'Events seen by the ingest pipeline, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const storeSeconds = new Histogram({
+    name: 'leaderboard_clickhouse_insert_seconds',
+    help: 'Time ClickHouse took to acknowledge an events insert',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return {
+    accepted: (n) => events.inc({ outcome: 'accepted' }, n),
+    duplicates: (n) => events.inc({ outcome: 'duplicate' }, n),
+    rejected: (n) => events.inc({ outcome: 'rejected' }, n),
+    stored: (seconds) => storeSeconds.observe(seconds),
+  };
+}

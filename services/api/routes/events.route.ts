@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponse, IngestRejectedResponse, IngestResponse } from '../../../schemas/api.schema.ts';
+import { MetricEventSchema } from '../../../schemas/event.schema.ts';
+import type { IngestReport } from '../../pipeline/ingest-pipeline.ts';
+import { parseBatch, type BodyFormat } from '../../pipeline/parse-step.ts';
+
+export interface EventsRouteDeps {
+  ingest: (items: readonly unknown[]) => Promise<IngestReport>;
+  maxEventsPerRequest: number;
+  maxBodyBytes: number;
+}
+
+export function eventsRoute(deps: EventsRouteDeps) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    // The body is read as text so the pipeline can report every bad event by index,
+    // and NDJSON lines by number, instead of failing on the first.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser(
+      ['application/json', 'application/x-ndjson'],
+      { parseAs: 'string' },
+      (_req, body, done) => {
+        done(null, body);
+      },
+    );
+
+    app.withTypeProvider<ZodTypeProvider>().post('/v1/events', {
+      bodyLimit: deps.maxBodyBytes,
+      schema: {
+        summary: '上报班组指标事件 / Send crew metric events',
+        description: `A JSON array (application/json) or one event per line (application/x-ndjson), at most ${deps.maxEventsPerRequest} events and ${deps.maxBodyBytes} bytes. All-or-nothing: if any event is rejected, none is stored and every rejected event is listed (422). Events already stored (same crewId and eventId) are reported as duplicates and not counted again.`,
+        tags: ['events'],
+        body: z.array(MetricEventSchema),
+        response: {
+          200: IngestResponse,
+          400: ErrorResponse,
+          413: ErrorResponse,
+          415: ErrorResponse,
+          422: IngestRejectedResponse,
+        },
+      },
+      // Validation happens per event in the pipeline; the schema above documents the body.
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      handler: async (request, reply) => {
+        const format: BodyFormat = (request.headers['content-type'] ?? '').includes('ndjson') ? 'ndjson' : 'json';
+        // The content-type parsers above hand the body over as text.
+        const raw: unknown = request.body;
+        const items = parseBatch(typeof raw === 'string' ? raw : '', format, deps.maxEventsPerRequest);
+        const report = await deps.ingest(items);
+        if (report.rejected.length === 0) return reply.code(200).send(report);
+        return reply.code(422).send({
+          error: {
+            code: 'validation_failed' as const,
+            message: `${report.rejected.length} of ${items.length} events rejected; nothing was stored. Fix them and resend the batch.`,
+          },
+          ...report,
+        });
+      },
+    });
+  };
+}

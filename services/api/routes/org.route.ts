@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ErrorResponse, OrgSaved } from '../../../schemas/api.schema.ts';
+import { Org } from '../../../schemas/org.schema.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+
+export interface OrgRouteDeps {
+  catalog: Catalog;
+  now: () => Date;
+  /** The registry changed: standings must be recomputed (participants, headcounts, targets). */
+  onChanged: () => void;
+}
+
+export function orgRoute(deps: OrgRouteDeps) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    r.put('/v1/org', {
+      schema: {
+        summary: '替换组织架构 / Replace the registry',
+        description:
+          'Branches (分公司), units, crews (班组) with headcount, and per-crew targets per competition. Replaces the whole registry as a new version.',
+        tags: ['registry'],
+        body: Org,
+        response: { 200: OrgSaved, 400: ErrorResponse },
+      },
+      handler: async (request) => {
+        const org = request.body;
+        const version = await deps.catalog.replaceOrg(org, deps.now());
+        deps.onChanged();
+        return {
+          version,
+          branches: org.branches.length,
+          units: org.units.length,
+          crews: org.crews.length,
+          targets: org.targets.length,
+        };
+      },
+    });
+    r.get('/v1/org', {
+      schema: { summary: '当前组织架构 / Current registry', tags: ['registry'], response: { 200: Org } },
+      handler: async () => deps.catalog.org(),
+    });
+  };
+}

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  CrewBreakdownResponse,
+  ErrorResponse,
+  StandingsQuerystring,
+  StandingsResponse,
+} from '../../../schemas/api.schema.ts';
+import { Id, IsoDate } from '../../../schemas/common.schema.ts';
+import type { Competition } from '../../../schemas/competition.schema.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { StandingsService } from '../../scoring/standings.service.ts';
+import type { StoredRow } from '../../scoring/standings.store.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+
+export interface StandingsRouteDeps {
+  catalog: Catalog;
+  standings: StandingsService;
+}
+
+function toEntry(row: StoredRow, definition: Competition) {
+  const names = new Map(definition.indicators.map((i) => [i.id, i.name]));
+  return {
+    rank: row.rank,
+    previousRank: row.prevRank,
+    rankChange: row.rankChange,
+    crewId: row.crewId,
+    crewName: row.crewName,
+    unitId: row.unitId,
+    unitName: row.unitName,
+    unitType: row.unitType,
+    branchId: row.branchId,
+    branchName: row.branchName,
+    headcount: row.headcount,
+    score: row.score,
+    disqualified: row.disqualified,
+    vetoes: row.vetoes,
+    indicators: row.indicators.map((i) => ({ ...i, name: names.get(i.indicatorId) })),
+  };
+}
+
+export function standingsRoute(deps: StandingsRouteDeps) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    function definitionOf(id: string): Competition {
+      const stored = deps.catalog.competition(id);
+      if (!stored) throw new NotFoundError('competition_not_found', `competition "${id}" does not exist`);
+      return stored.definition;
+    }
+
+    r.get('/v1/competitions/:id/standings', {
+      schema: {
+        summary: '排行榜 / Standings',
+        description:
+          'Ranked crews of one group (overall, branch:<id> or unit_type:<type>) as of a day, from the latest stored snapshot.',
+        tags: ['standings'],
+        params: z.object({ id: Id }),
+        querystring: StandingsQuerystring,
+        response: { 200: StandingsResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+      handler: async (request) => {
+        const definition = definitionOf(request.params.id);
+        const q = request.query;
+        const page = await deps.standings.read(request.params.id, q);
+        return {
+          competitionId: page.competitionId,
+          name: definition.name,
+          asOf: page.asOf,
+          computedAt: page.computedAt,
+          definitionVersion: page.definitionVersion,
+          group: page.group,
+          total: page.total,
+          limit: q.limit,
+          offset: q.offset,
+          rows: page.rows.map((row) => toEntry(row, definition)),
+        };
+      },
+    });
+
+    r.get('/v1/competitions/:id/crews/:crewId', {
+      schema: {
+        summary: '班组得分明细 / A crew’s breakdown',
+        description:
+          'Every indicator’s value and points, the vetoes that apply and why, and the crew’s rank in each ranking group.',
+        tags: ['standings'],
+        params: z.object({ id: Id, crewId: Id }),
+        querystring: z.object({ asOf: IsoDate.optional() }),
+        response: { 200: CrewBreakdownResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+      handler: async (request) => {
+        const { id, crewId } = request.params;
+        const definition = definitionOf(id);
+        const crew = deps.catalog.crew(crewId);
+        if (!crew) throw new NotFoundError('crew_not_found', `crew "${crewId}" is not in the registry`);
+        const groups = definition.rankingGroups.map((g) =>
+          g === 'overall' ? 'overall' : g === 'branch' ? `branch:${crew.branchId}` : `unit_type:${crew.unitType}`,
+        );
+        const pages = await Promise.all(
+          groups.map((group) =>
+            deps.standings.read(id, { asOf: request.query.asOf, group, crewId, limit: 1, offset: 0 }),
+          ),
+        );
+        const overall = pages[0];
+        const row = overall?.rows[0];
+        if (!overall || !row) {
+          throw new NotFoundError(
+            'crew_not_participating',
+            `crew "${crewId}" does not take part in competition "${id}"`,
+          );
+        }
+        return {
+          competitionId: id,
+          asOf: overall.asOf,
+          computedAt: overall.computedAt,
+          crew: toEntry(row, definition),
+          groups: pages.map((p) => ({ group: p.group, rank: p.rows[0]?.rank ?? null, total: p.total })),
+        };
+      },
+    });
+  };
+}

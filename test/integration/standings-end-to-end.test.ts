@@ -1,0 +1,297 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { ankangCompetition, labourCompetition, smallOrg } from '../support/fixtures.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+
+// Today is 2026-03-10, noon in Beijing; both competitions run through March.
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+let lb: Leaderboard;
+
+const at = (day: string, time = '10:00:00') => `2026-03-${day}T${time}+08:00`;
+const events = [
+  // C1: 6,000 L + 5,000 L (today) of a 10,000 L target; innovation I1 submitted then adopted.
+  { eventId: 'c1-s1', crewId: 'C1', type: 'sales', occurredAt: at('02'), volume: 6000, unit: 'litres' },
+  { eventId: 'c1-s2', crewId: 'C1', type: 'sales', occurredAt: at('10', '08:00:00'), volume: 5000, unit: 'litres' },
+  {
+    eventId: 'c1-i1a',
+    crewId: 'C1',
+    type: 'innovation',
+    occurredAt: at('03'),
+    innovationId: 'I1',
+    category: 'renovation',
+    status: 'submitted',
+  },
+  {
+    eventId: 'c1-i1b',
+    crewId: 'C1',
+    type: 'innovation',
+    occurredAt: at('08'),
+    innovationId: 'I1',
+    category: 'renovation',
+    status: 'adopted',
+  },
+  { eventId: 'c1-h1', crewId: 'C1', type: 'hazard_found', occurredAt: at('02'), hazardId: 'H1' },
+  { eventId: 'c1-h1r', crewId: 'C1', type: 'hazard_rectified', occurredAt: at('04'), hazardId: 'H1' },
+  { eventId: 'c1-h2', crewId: 'C1', type: 'hazard_found', occurredAt: at('06'), hazardId: 'H2' },
+  // C2: exactly on target; 二等奖; 三违 with 2 persons; a minor injury on the 3rd.
+  {
+    eventId: 'c2-s1',
+    crewId: 'C2',
+    type: 'sales',
+    occurredAt: at('05'),
+    volume: 10000,
+    unit: 'litres',
+    amountCny: 78000,
+  },
+  {
+    eventId: 'c2-i2',
+    crewId: 'C2',
+    type: 'innovation',
+    occurredAt: at('06'),
+    innovationId: 'I2',
+    category: 'invention',
+    status: 'awarded',
+    awardLevel: 2,
+  },
+  { eventId: 'c2-v1', crewId: 'C2', type: 'violation', occurredAt: at('07'), kind: 'operation', personCount: 2 },
+  { eventId: 'c2-x1', crewId: 'C2', type: 'incident', occurredAt: at('03'), severity: 'minor_injury' },
+  // C3: 150 % of a 20,000 L target; 三违 2 persons; one hazard found and rectified.
+  { eventId: 'c3-s1', crewId: 'C3', type: 'sales', occurredAt: at('04'), volume: 30000, unit: 'litres' },
+  { eventId: 'c3-v1', crewId: 'C3', type: 'violation', occurredAt: at('05'), kind: 'discipline', personCount: 2 },
+  { eventId: 'c3-h3', crewId: 'C3', type: 'hazard_found', occurredAt: at('05'), hazardId: 'H3' },
+  { eventId: 'c3-h3r', crewId: 'C3', type: 'hazard_rectified', occurredAt: at('06'), hazardId: 'H3' },
+  // C4: half its target, and a serious injury on the 8th.
+  { eventId: 'c4-s1', crewId: 'C4', type: 'sales', occurredAt: at('03'), volume: 4000, unit: 'litres' },
+  { eventId: 'c4-x1', crewId: 'C4', type: 'incident', occurredAt: at('08'), severity: 'serious_injury' },
+  // C5: no target; one innovation submitted; a near miss (does not break safe days); an open hazard.
+  { eventId: 'c5-s1', crewId: 'C5', type: 'sales', occurredAt: at('05'), volume: 5000, unit: 'litres' },
+  {
+    eventId: 'c5-i5',
+    crewId: 'C5',
+    type: 'innovation',
+    occurredAt: at('09'),
+    innovationId: 'I5',
+    category: 'suggestion',
+    status: 'submitted',
+  },
+  { eventId: 'c5-x1', crewId: 'C5', type: 'incident', occurredAt: at('05'), severity: 'near_miss' },
+  { eventId: 'c5-h5', crewId: 'C5', type: 'hazard_found', occurredAt: at('09'), hazardId: 'H5' },
+];
+
+interface Row {
+  crewId: string;
+  rank: number | null;
+  previousRank: number | null;
+  rankChange: number | null;
+  score: number;
+  disqualified: boolean;
+  indicators: { indicatorId: string; value: number | null; points: number; zeroedBy?: string }[];
+  vetoes: { vetoId: string; reason: { zh: string; en: string } }[];
+}
+
+async function standings(id: string, query = ''): Promise<{ asOf: string; total: number; rows: Row[] }> {
+  const res = await lb.app.inject({ method: 'GET', url: `/v1/competitions/${id}/standings${query}` });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+}
+
+const brief = (rows: Row[]) => rows.map((r) => [r.crewId, r.rank, r.score]);
+
+beforeAll(async () => {
+  lb = await startTestLeaderboard(clock);
+  expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: smallOrg })).statusCode).toBe(200);
+  for (const [id, def] of [
+    ['labour-m3', labourCompetition],
+    ['ankang-m3', ankangCompetition],
+  ] as const) {
+    const res = await lb.app.inject({ method: 'PUT', url: `/v1/competitions/${id}`, payload: def });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  const res = await lb.app.inject({ method: 'POST', url: '/v1/events', payload: events });
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.json()).toMatchObject({ accepted: events.length, duplicates: [], rejected: [] });
+  await lb.refresher.idle();
+});
+
+afterAll(async () => {
+  await lb.close();
+});
+
+describe('labour competition standings (competition ranking 1,2,2,4)', () => {
+  it('scores and ranks every crew exactly', async () => {
+    const s = await standings('labour-m3');
+    expect(s.asOf).toBe('2026-03-10');
+    // C1: 11,000/10,000 = 110 % -> 40 + min(10, 10 × 0.5) = 45; adopted innovation 3 -> 48
+    // C2: 100 % -> 40; 二等奖 10; 2 person-times × −5 = −10 -> 40
+    // C3: 150 % -> 40 + min(10, 50 × 0.5) = 50; −10 -> 40
+    // C5: no target -> 0; submitted innovation 1 -> 1
+    // C4: serious injury -> disqualified, unranked, score 0
+    expect(brief(s.rows)).toEqual([
+      ['C1', 1, 48],
+      ['C2', 2, 40],
+      ['C3', 2, 40],
+      ['C5', 4, 1],
+      ['C4', null, 0],
+    ]);
+    const c1 = s.rows[0];
+    expect(c1?.indicators).toEqual([
+      { indicatorId: 'volume', name: { zh: '销量完成率', en: 'Volume vs target' }, value: 110, points: 45 },
+      { indicatorId: 'innovation', name: { zh: '五小创新', en: 'Innovation' }, value: 1, points: 3 },
+      { indicatorId: 'violations', name: { zh: '三违扣分', en: 'Violations' }, value: 0, points: 0 },
+    ]);
+    expect(s.rows.find((r) => r.crewId === 'C5')?.indicators[0]).toMatchObject({ value: null, points: 0 });
+  });
+
+  it('shows rank movement against the end of the previous day', async () => {
+    // As of 03-09 C1 had 6,000 L: 60 % -> 24 + 3 = 27, behind C2 and C3 (40, rank 1 together).
+    const rows = (await standings('labour-m3')).rows;
+    expect(rows.map((r) => [r.crewId, r.previousRank, r.rankChange])).toEqual([
+      ['C1', 3, 2],
+      ['C2', 1, -1],
+      ['C3', 1, -1],
+      ['C5', 4, 0],
+      ['C4', null, null],
+    ]);
+  });
+
+  it('ranks inside branch and unit-type groups', async () => {
+    expect(brief((await standings('labour-m3', '?group=branch:B1')).rows)).toEqual([
+      ['C1', 1, 48],
+      ['C2', 2, 40],
+      ['C3', 2, 40],
+    ]);
+    expect(brief((await standings('labour-m3', '?group=branch:B2')).rows)).toEqual([
+      ['C5', 1, 1],
+      ['C4', null, 0],
+    ]);
+    expect(brief((await standings('labour-m3', '?group=unit_type:station')).rows)).toEqual([
+      ['C1', 1, 48],
+      ['C2', 2, 40],
+      ['C5', 3, 1],
+      ['C4', null, 0],
+    ]);
+  });
+
+  it('pages with limit and offset and reports the total', async () => {
+    const page = await standings('labour-m3', '?limit=2&offset=2');
+    expect(page.total).toBe(5);
+    expect(brief(page.rows)).toEqual([
+      ['C3', 2, 40],
+      ['C5', 4, 1],
+    ]);
+  });
+
+  it('explains a disqualified crew in its breakdown', async () => {
+    const res = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3/crews/C4' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.crew).toMatchObject({ crewId: 'C4', rank: null, score: 0, disqualified: true });
+    expect(body.crew.vetoes).toEqual([
+      {
+        vetoId: 'serious-accident',
+        name: { zh: '重大事故一票否决', en: 'Serious accident veto' },
+        effect: 'disqualify',
+        reason: { zh: expect.stringContaining('重伤 1 起'), en: expect.stringContaining('1 serious injur') },
+      },
+    ]);
+    // The indicators stay visible: 4,000 / 8,000 = 50 % -> 20 points before the veto.
+    expect(body.crew.indicators[0]).toMatchObject({ indicatorId: 'volume', value: 50, points: 20 });
+    expect(body.groups).toEqual([
+      { group: 'overall', rank: null, total: 5 },
+      { group: 'branch:B2', rank: null, total: 2 },
+      { group: 'unit_type:station', rank: null, total: 4 },
+    ]);
+  });
+});
+
+describe('Ankang Cup standings (dense ranking, veto zeroes an indicator)', () => {
+  it('scores safe days, rectification rate and the veto exactly', async () => {
+    // safe days (03-01..03-10 = 10, cap 30) + rectification rate × 20:
+    // C1: 10 + 1/2 × 20 = 20      C2: minor injury 03-03 -> 7 days + no hazards (full) 20 = 27
+    // C3: 10 + 20 = 30            C4: serious injury zeroes safe days (2) -> 0 + 20 = 20
+    // C5: near miss does not break -> 10 + 0/1 -> 0 = 10
+    const s = await standings('ankang-m3');
+    expect(brief(s.rows)).toEqual([
+      ['C3', 1, 30],
+      ['C2', 2, 27],
+      ['C1', 3, 20],
+      ['C4', 3, 20],
+      ['C5', 4, 10],
+    ]);
+    const c4 = s.rows.find((r) => r.crewId === 'C4');
+    expect(c4?.indicators[0]).toEqual({
+      indicatorId: 'safety-days',
+      name: { zh: '安全生产天数', en: 'Safe days' },
+      value: 2,
+      points: 0,
+      zeroedBy: 'injury-zeroes-safety',
+    });
+    expect(c4?.disqualified).toBe(false);
+  });
+
+  it('judges an earlier day with only what had happened by then', async () => {
+    // As of 03-07: 7 safe days each, C2 4; C4's injury (03-08) has not happened: no veto yet.
+    // C1: 7 + H2 open (1/2) 10 = 17; C2: 4 + 20 = 24; C3, C4, C5 (H5 not found yet): 7 + 20 = 27
+    const s = await standings('ankang-m3', '?asOf=2026-03-07');
+    expect(brief(s.rows)).toEqual([
+      ['C3', 1, 27],
+      ['C4', 1, 27],
+      ['C5', 1, 27],
+      ['C2', 2, 24],
+      ['C1', 3, 17],
+    ]);
+  });
+
+  it('applies a late event to the day it happened and to today', async () => {
+    // H2 was rectified on 03-07 but reported only now.
+    const res = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: [{ eventId: 'c1-h2r', crewId: 'C1', type: 'hazard_rectified', occurredAt: at('07'), hazardId: 'H2' }],
+    });
+    expect(res.json()).toMatchObject({ accepted: 1 });
+    // Today: C1 10 + 20 = 30, level with C3.
+    await waitFor(async () => {
+      expect(brief((await standings('ankang-m3')).rows).slice(0, 2)).toEqual([
+        ['C1', 1, 30],
+        ['C3', 1, 30],
+      ]);
+    });
+    // 03-07: C1 7 + 20 = 27 joins the leaders.
+    await waitFor(async () => {
+      expect(brief((await standings('ankang-m3', '?asOf=2026-03-07')).rows)).toEqual([
+        ['C1', 1, 27],
+        ['C3', 1, 27],
+        ['C4', 1, 27],
+        ['C5', 1, 27],
+        ['C2', 2, 24],
+      ]);
+    });
+  });
+});
+
+describe('storage', () => {
+  it('keeps standings across a restart on the same data directory', async () => {
+    await lb.refresher.idle();
+    const before = await standings('labour-m3');
+    await lb.close();
+    lb = await startTestLeaderboard(clock);
+    const after = await standings('labour-m3');
+    expect(brief(after.rows)).toEqual(brief(before.rows));
+    // The registry and competitions came back from ClickHouse too.
+    expect(lb.catalog.crew('C1')?.crewName).toBe('西湖甲班');
+    expect(lb.catalog.competition('ankang-m3')?.version).toBe(1);
+  });
+
+  it('recomputes from stored events and gets the same numbers', async () => {
+    const recomputed = await lb.standings.recompute('labour-m3');
+    const overall = recomputed.rows.filter((r) => r.groupBy === 'overall');
+    expect(overall.map((r) => [r.crew.crewId, r.rank, r.score])).toEqual([
+      ['C1', 1, 48],
+      ['C2', 2, 40],
+      ['C3', 2, 40],
+      ['C5', 4, 1],
+      ['C4', null, 0],
+    ]);
+  });
+});
