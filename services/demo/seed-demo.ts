@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import { Competition } from '../../schemas/competition.schema.ts';
+import type { Leaderboard } from '../api/leaderboard.ts';
+import { addDays, dayInZone, daysFrom } from '../shared/calendar.ts';
+import { buildDemoCompetitions, demoPeriod } from './demo-competitions.ts';
+import { buildDemoOrg } from './demo-org.ts';
+import { generateDemoEvents } from './generate-events.ts';
+
+const BATCH = 5_000;
+
+/**
+ * Loads the demo into an empty database: the registry, a "五比一创" labour competition and an
+ * Ankang Cup, four weeks of events through the same pipeline as the API, and a standings
+ * snapshot for every day so far (rank history). Does nothing when a registry exists.
+ */
+export async function seedDemoIfEmpty(leaderboard: Leaderboard, logger: Logger, now: Date): Promise<boolean> {
+  if (leaderboard.catalog.orgVersion() > 0 || leaderboard.catalog.competitions().length > 0) return false;
+  const today = dayInZone(now, 'Asia/Shanghai');
+  const org = buildDemoOrg();
+  await leaderboard.catalog.replaceOrg(org, now);
+  const competitions = buildDemoCompetitions(today);
+  for (const c of competitions) {
+    await leaderboard.catalog.saveCompetition(c.id, Competition.parse(c.definition), now);
+  }
+  const { start } = demoPeriod(today);
+  const events = generateDemoEvents({ org, from: start, to: today, now });
+  for (let i = 0; i < events.length; i += BATCH) {
+    const report = await leaderboard.ingest(events.slice(i, i + BATCH));
+    if (report.rejected.length > 0) {
+      throw new Error(`demo events rejected: ${JSON.stringify(report.rejected.slice(0, 3))}`);
+    }
+  }
+  await leaderboard.refresher.idle();
+  for (const c of competitions) {
+    for (const day of daysFrom(start, addDays(today, 0))) await leaderboard.standings.recompute(c.id, day);
+  }
+  logger.info({ events: events.length, competitions: competitions.map((c) => c.id) }, 'demo data loaded');
+  return true;
+}
