@@ -18,6 +18,7 @@ const Env = z.object({
   DEMO: z.enum(['auto', 'off']).default('auto'),
   MAX_EVENTS_PER_REQUEST: int(10_000, 1),
   MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024),
+  MAX_REGISTRY_BYTES: int(64 * 1024 * 1024, 1024),
   EVENT_MAX_FUTURE_MINUTES: int(10),
   EVENT_MAX_AGE_DAYS: int(400, 1),
   STANDINGS_DEBOUNCE_MS: int(300),
@@ -32,6 +33,7 @@ export interface ApiConfig {
   demo: 'auto' | 'off';
   maxEventsPerRequest: number;
   maxBodyBytes: number;
+  maxRegistryBytes: number;
   eventMaxFutureMs: number;
   eventMaxAgeMs: number;
   standingsDebounceMs: number;
@@ -64,6 +66,7 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     demo: e.DEMO,
     maxEventsPerRequest: e.MAX_EVENTS_PER_REQUEST,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    maxRegistryBytes: e.MAX_REGISTRY_BYTES,
     eventMaxFutureMs: e.EVENT_MAX_FUTURE_MINUTES * 60_000,
     eventMaxAgeMs: e.EVENT_MAX_AGE_DAYS * 86_400_000,
     standingsDebounceMs: e.STANDINGS_DEBOUNCE_MS,

@@ -82,6 +82,7 @@ export async function createLeaderboard(
       orgRoute({
         catalog,
         now,
+        maxBodyBytes: config.maxRegistryBytes,
         onChanged: () => {
           for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
         },

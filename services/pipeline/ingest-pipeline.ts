@@ -40,30 +40,48 @@ function eventIdOf(raw: unknown): string | null {
   return null;
 }
 
-/**
- * validate -> dedupe -> store, all-or-nothing per batch: a batch with any invalid event stores
- * nothing and reports every problem, so a sender fixes and resends it whole (duplicates are
- * then recognised). Dedupe and store run one batch at a time, so two concurrent requests with
- * the same event cannot both store it.
- */
 export interface IngestPipeline {
   ingest: (items: readonly unknown[]) => Promise<IngestReport>;
   /** Resolves when the batches accepted so far are stored. */
   drain: () => Promise<void>;
 }
 
-export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
-  let tail: Promise<unknown> = Promise.resolve();
+interface PendingBatch {
+  valid: { index: number; event: MetricEvent }[];
+  resolve: (report: IngestReport) => void;
+  reject: (err: unknown) => void;
+}
 
-  async function dedupeAndStore(valid: { index: number; event: MetricEvent }[]): Promise<IngestReport> {
-    const results = await deps.dedupe(valid.map((v) => v.event));
+/** Batches that arrive while a store runs are stored together in the next one (group commit). */
+const MAX_GROUP_EVENTS = 50_000;
+
+/**
+ * validate -> dedupe -> store, all-or-nothing per batch: a batch with any invalid event stores
+ * nothing and reports every problem, so a sender fixes and resends it whole (duplicates are
+ * then recognised). Dedupe and store run for one group of batches at a time, so two concurrent
+ * requests with the same event cannot both store it; each request is answered only after
+ * ClickHouse acknowledged the insert that holds its events.
+ */
+export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
+  const waiting: PendingBatch[] = [];
+  let pumping: Promise<void> | null = null;
+
+  async function storeGroup(group: PendingBatch[]): Promise<IngestReport[]> {
+    const events = group.flatMap((b) => b.valid.map((v) => v.event));
+    const results = await deps.dedupe(events);
     const fresh: MetricEvent[] = [];
-    const duplicates: IngestReport['duplicates'] = [];
-    results.forEach((result, i) => {
-      const item = valid[i];
-      if (!item) return;
-      if (result.kind === 'ok') fresh.push(result.value);
-      else duplicates.push({ index: item.index, eventId: item.event.eventId });
+    let at = 0;
+    const reports = group.map((batch) => {
+      const duplicates: IngestReport['duplicates'] = [];
+      let accepted = 0;
+      for (const item of batch.valid) {
+        const result = results[at++];
+        if (result?.kind === 'ok') {
+          fresh.push(result.value);
+          accepted++;
+        } else duplicates.push({ index: item.index, eventId: item.event.eventId });
+      }
+      return { accepted, duplicates, rejected: [] };
     });
     if (fresh.length > 0) {
       const started = performance.now();
@@ -72,13 +90,43 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       deps.onStored(fresh);
     }
     deps.metrics.accepted(fresh.length);
-    deps.metrics.duplicates(duplicates.length);
-    return { accepted: fresh.length, duplicates, rejected: [] };
+    deps.metrics.duplicates(events.length - fresh.length);
+    return reports;
+  }
+
+  async function pump(): Promise<void> {
+    while (waiting.length > 0) {
+      const group: PendingBatch[] = [];
+      let size = 0;
+      while (waiting.length > 0 && (group.length === 0 || size + (waiting[0]?.valid.length ?? 0) <= MAX_GROUP_EVENTS)) {
+        const next = waiting.shift();
+        if (!next) break;
+        group.push(next);
+        size += next.valid.length;
+      }
+      try {
+        const reports = await storeGroup(group);
+        group.forEach((batch, i) => {
+          const report = reports[i];
+          if (report) batch.resolve(report);
+        });
+      } catch (err) {
+        for (const batch of group) batch.reject(err);
+      }
+    }
+  }
+
+  function enqueue(valid: PendingBatch['valid']): Promise<IngestReport> {
+    const report = new Promise<IngestReport>((resolve, reject) => waiting.push({ valid, resolve, reject }));
+    pumping ??= pump().finally(() => {
+      pumping = null;
+    });
+    return report;
   }
 
   return {
     ingest: async (items) => {
-      const valid: { index: number; event: MetricEvent }[] = [];
+      const valid: PendingBatch['valid'] = [];
       const rejected: RejectedEvent[] = [];
       items.forEach((raw, index) => {
         const result = deps.validate(raw);
@@ -89,12 +137,10 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
         deps.metrics.rejected(rejected.length);
         return { accepted: 0, duplicates: [], rejected };
       }
-      const run = tail.then(() => dedupeAndStore(valid));
-      tail = run.catch(() => undefined);
-      return run;
+      return enqueue(valid);
     },
     drain: async () => {
-      await tail;
+      while (pumping) await pumping;
     },
   };
 }

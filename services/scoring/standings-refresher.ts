@@ -44,10 +44,15 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   let historyTimer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
+  let lastTodayMs = 0;
 
   function schedule(): void {
     if (closed) return;
-    if (dueToday.size > 0 && !todayTimer) todayTimer = setTimeout(() => run('today'), deps.debounceMs);
+    if (dueToday.size > 0 && !todayTimer) {
+      // Under a steady stream, recomputing may take no more than about a third of the time.
+      const delay = Math.max(deps.debounceMs, 2 * lastTodayMs);
+      todayTimer = setTimeout(() => run('today'), delay);
+    }
     if (dueHistory.size > 0 && !historyTimer) historyTimer = setTimeout(() => run('history'), deps.historyDebounceMs);
   }
 
@@ -60,6 +65,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   async function refreshToday(): Promise<void> {
     const ids = [...dueToday];
     dueToday.clear();
+    const started = performance.now();
     for (const id of ids) {
       try {
         await standings.recompute(id);
@@ -67,6 +73,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         logger.error({ err, competitionId: id }, 'standings refresh failed; will retry on the next event');
       }
     }
+    lastTodayMs = performance.now() - started;
   }
 
   async function refreshHistory(): Promise<void> {
@@ -76,15 +83,19 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
       const competition = catalog.competition(id);
       if (!competition) continue;
       const today = standings.defaultDay(competition);
-      // A late event changes every later day too, because standings are cumulative.
-      for (let day = fromDay; day < today; day = addDays(day, 1)) {
+      // A late event changes every later day too, because standings are cumulative. Only days
+      // that have a snapshot are rewritten; other days are computed when someone asks for them.
+      for (const day of await standings.snapshotDays(id, fromDay, addDays(today, -1))) {
         try {
           await standings.recompute(id, day);
         } catch (err) {
           logger.error({ err, competitionId: id, day }, 'history refresh failed');
         }
       }
+      // Today's rank movement is measured against the day before, which may just have changed.
+      dueToday.add(id);
     }
+    schedule();
   }
 
   return {
@@ -99,6 +110,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
           if (day < period.start || day > period.end) continue;
           touched = true;
           if (day < today) {
+            standings.eventsLanded(stored.id, day);
             const earliest = dueHistory.get(stored.id);
             if (earliest === undefined || day < earliest) dueHistory.set(stored.id, day);
           }

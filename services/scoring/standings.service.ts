@@ -10,9 +10,13 @@ import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
   latestRun,
+  readRanks,
+  snapshotDays,
   readSnapshotRows,
   writeSnapshot,
+  type GroupBy,
   type Snapshot,
+  type SnapshotCrew,
   type SnapshotRun,
   type StoredRow,
 } from './standings.store.ts';
@@ -41,6 +45,10 @@ export interface StandingsService {
   recompute(competitionId: string, asOf?: string): Promise<Snapshot>;
   /** Reads the latest snapshot, computing it first if none exists for that day. */
   read(competitionId: string, query: StandingsQuery): Promise<StandingsPage>;
+  /** Events landed on `day`: anything derived from that day or later is stale. */
+  eventsLanded(competitionId: string, day: string): void;
+  /** Days between from and to (inclusive) that have a stored snapshot. */
+  snapshotDays(competitionId: string, from: string, to: string): Promise<string[]>;
   /** The day standings default to: today in the competition's zone, clamped to its period. */
   defaultDay(competition: StoredCompetition): string;
 }
@@ -52,15 +60,55 @@ export interface StandingsDeps {
   logger: Logger;
 }
 
+type PreviousRanks = Map<string, Partial<Record<GroupBy, number | null>>>;
+
+function ranksOf(rows: readonly StandingsRow[]): PreviousRanks {
+  const out: PreviousRanks = new Map();
+  for (const row of rows) {
+    let ranks = out.get(row.crew.crewId);
+    if (!ranks) out.set(row.crew.crewId, (ranks = {}));
+    ranks[row.groupBy] = row.rank;
+  }
+  return out;
+}
+
+/** Folds the per-group rows of the engine into one record per crew, with movement per group. */
+export function mergeGroups(current: readonly StandingsRow[], previous: PreviousRanks): SnapshotCrew[] {
+  const crews = new Map<string, SnapshotCrew>();
+  for (const row of current) {
+    let crew = crews.get(row.crew.crewId);
+    if (!crew) {
+      crew = {
+        crew: row.crew,
+        score: row.score,
+        disqualified: row.disqualified,
+        vetoes: row.vetoes,
+        indicators: row.indicators,
+        ranks: {},
+      };
+      crews.set(row.crew.crewId, crew);
+    }
+    const prevRank = previous.get(row.crew.crewId)?.[row.groupBy] ?? null;
+    crew.ranks[row.groupBy] = { rank: row.rank, prevRank, rankChange: rankMovement(row.rank, prevRank) };
+  }
+  return [...crews.values()];
+}
+
 function fromClickHouseTime(t: string): string {
   return t.includes('T') ? t : `${t.replace(' ', 'T')}Z`;
 }
 
-function parseGroup(group: string | undefined): { groupBy: string; groupKey: string; label: string } {
-  if (group === undefined || group === '' || group === 'overall')
+function parseGroup(
+  group: string | undefined,
+  competition: StoredCompetition,
+): { groupBy: GroupBy; groupKey: string; label: string } {
+  if (group === undefined || group === '' || group === 'overall') {
     return { groupBy: 'overall', groupKey: '', label: 'overall' };
+  }
   const match = /^(branch|unit_type):(.+)$/.exec(group);
-  if (!match?.[1] || !match[2]) {
+  const groupBy = match?.[1] as 'branch' | 'unit_type' | undefined;
+  const groupKey = match?.[2];
+  if (!groupBy || !groupKey) {
     throw new InvalidInputError(
       'invalid_group',
       `group "${group}" is not valid: use overall, branch:<branchId> or unit_type:<unitType>`,
@@ -68,7 +116,15 @@ function parseGroup(group: string | undefined): { groupBy: string; groupKey: str
       400,
     );
   }
-  return { groupBy: match[1], groupKey: match[2], label: group };
+  if (!competition.definition.rankingGroups.includes(groupBy)) {
+    throw new InvalidInputError(
+      'group_not_ranked',
+      `competition "${competition.id}" does not rank by ${groupBy}; its ranking groups are ${competition.definition.rankingGroups.join(', ')}`,
+      undefined,
+      400,
+    );
+  }
+  return { groupBy, groupKey, label: group };
 }
 
 export function createStandingsService(deps: StandingsDeps): StandingsService {
@@ -76,6 +132,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   // Runs are told apart by computed_at, so it must grow strictly even within one millisecond.
   let lastComputedAt = 0;
   const inFlight = new Map<string, Promise<Snapshot>>();
+  /** Previous-day ranks computed without a snapshot, kept until an event lands on or before that day. */
+  const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();
 
   function competitionOrThrow(id: string): StoredCompetition {
     const competition = catalog.competition(id);
@@ -105,6 +163,24 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     });
   }
 
+  /**
+   * Ranks at the end of the previous day: from its stored snapshot when that was computed with
+   * the same rules and registry (late events rewrite it, see the refresher), else computed now.
+   */
+  async function previousRanks(competition: StoredCompetition, day: string): Promise<PreviousRanks> {
+    if (day < competition.definition.period.start) return new Map();
+    const run = await latestRun(client, competition.id, day);
+    if (run && run.definitionVersion === competition.version && run.orgVersion === catalog.orgVersion()) {
+      return readRanks(client, competition.id, day, run.computedAt);
+    }
+    const key = `${competition.id}\u0000${day}\u0000${competition.version}\u0000${catalog.orgVersion()}`;
+    const cached = computedPrevious.get(competition.id);
+    if (cached?.key === key) return cached.ranks;
+    const ranks = ranksOf(await standingsAsOf(competition, day));
+    computedPrevious.set(competition.id, { key, day, ranks });
+    return ranks;
+  }
+
   /** One computation at a time per (competition, day): callers that arrive meanwhile share it. */
   function recomputeOnce(competitionId: string, asOf?: string): Promise<Snapshot> {
     const key = `${competitionId}\u0000${asOf ?? ''}`;
@@ -128,26 +204,21 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       );
     }
     const started = performance.now();
-    const previousDay = addDays(asOf, -1);
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
-      previousDay >= period.start ? standingsAsOf(competition, previousDay) : Promise.resolve([]),
+      previousRanks(competition, addDays(asOf, -1)),
     ]);
-    const prevRanks = new Map(previous.map((r) => [`${r.groupBy}\u0000${r.groupKey}\u0000${r.crew.crewId}`, r.rank]));
     const snapshot: Snapshot = {
       competitionId,
       asOf,
       computedAt: new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString(),
       definitionVersion: competition.version,
       orgVersion: catalog.orgVersion(),
-      rows: current.map((row) => {
-        const prevRank = prevRanks.get(`${row.groupBy}\u0000${row.groupKey}\u0000${row.crew.crewId}`) ?? null;
-        return { ...row, prevRank, rankChange: rankMovement(row.rank, prevRank) };
-      }),
+      crews: mergeGroups(current, previous),
     };
     await writeSnapshot(client, snapshot);
     logger.debug(
-      { competitionId, asOf, rows: snapshot.rows.length, ms: Math.round(performance.now() - started) },
+      { competitionId, asOf, crews: snapshot.crews.length, ms: Math.round(performance.now() - started) },
       'standings recomputed',
     );
     return snapshot;
@@ -156,7 +227,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   async function read(competitionId: string, query: StandingsQuery): Promise<StandingsPage> {
     const competition = competitionOrThrow(competitionId);
     const asOf = query.asOf ?? defaultDay(competition);
-    const group = parseGroup(query.group);
+    const group = parseGroup(query.group, competition);
     let run: SnapshotRun | null = await latestRun(client, competitionId, asOf);
     if (!run) {
       await recomputeOnce(competitionId, asOf);
@@ -179,5 +250,14 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     };
   }
 
-  return { recompute: recomputeOnce, read, defaultDay };
+  return {
+    recompute: recomputeOnce,
+    read,
+    defaultDay,
+    snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),
+    eventsLanded(competitionId, day) {
+      const cached = computedPrevious.get(competitionId);
+      if (cached && cached.day >= day) computedPrevious.delete(competitionId);
+    },
+  };
 }

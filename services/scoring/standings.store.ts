@@ -1,9 +1,22 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { IndicatorResult, StandingsRow, VetoResult } from './engine/types.ts';
+import type { CrewProfile, IndicatorResult, VetoResult } from './engine/types.ts';
 
-export interface SnapshotRow extends StandingsRow {
+export type GroupBy = 'overall' | 'branch' | 'unit_type';
+
+export interface GroupRank {
+  rank: number | null;
   prevRank: number | null;
   rankChange: number | null;
+}
+
+/** One crew in a snapshot: its score and breakdown, and its rank in each ranking group. */
+export interface SnapshotCrew {
+  crew: CrewProfile;
+  score: number;
+  disqualified: boolean;
+  vetoes: readonly VetoResult[];
+  indicators: readonly IndicatorResult[];
+  ranks: Partial<Record<GroupBy, GroupRank>>;
 }
 
 export interface Snapshot {
@@ -12,15 +25,11 @@ export interface Snapshot {
   computedAt: string;
   definitionVersion: number;
   orgVersion: number;
-  rows: readonly SnapshotRow[];
+  crews: readonly SnapshotCrew[];
 }
 
-export interface StoredRow {
-  groupBy: string;
-  groupKey: string;
-  rank: number | null;
-  prevRank: number | null;
-  rankChange: number | null;
+/** A row read back for one group: `rank` and its movement are the rank inside that group. */
+export interface StoredRow extends GroupRank {
   crewId: string;
   crewName: string;
   unitId: string;
@@ -42,33 +51,46 @@ export interface SnapshotRun {
   crews: number;
 }
 
+const rankColumns = {
+  overall: { rank: 'rank', prev: 'prev_rank', change: 'rank_change', key: '' },
+  branch: { rank: 'branch_rank', prev: 'prev_branch_rank', change: 'branch_rank_change', key: 'branch_id' },
+  unit_type: { rank: 'unit_type_rank', prev: 'prev_unit_type_rank', change: 'unit_type_rank_change', key: 'unit_type' },
+} as const;
+
 /** Writes the rows of a snapshot, then its run row, which makes the snapshot visible to readers. */
 export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot): Promise<void> {
-  const rows = snapshot.rows.map((r) => ({
-    competition_id: snapshot.competitionId,
-    as_of: snapshot.asOf,
-    computed_at: snapshot.computedAt,
-    group_by: r.groupBy,
-    group_key: r.groupKey,
-    crew_id: r.crew.crewId,
-    crew_name: r.crew.crewName,
-    unit_id: r.crew.unitId,
-    unit_name: r.crew.unitName,
-    unit_type: r.crew.unitType,
-    branch_id: r.crew.branchId,
-    branch_name: r.crew.branchName,
-    headcount: r.crew.headcount,
-    rank: r.rank,
-    prev_rank: r.prevRank,
-    rank_change: r.rankChange,
-    score: r.score,
-    disqualified: r.disqualified ? 1 : 0,
-    vetoed: r.vetoes.length > 0 ? 1 : 0,
-    veto_reasons: r.vetoes.map((v) => `${v.name.zh}：${v.reason.zh}`),
-    indicator_points: Object.fromEntries(r.indicators.map((i) => [i.indicatorId, i.points])),
-    indicator_values: Object.fromEntries(r.indicators.map((i) => [i.indicatorId, i.value])),
-    detail: JSON.stringify({ vetoes: r.vetoes, indicators: r.indicators }),
-  }));
+  const rows = snapshot.crews.map((c) => {
+    const row: Record<string, unknown> = {
+      competition_id: snapshot.competitionId,
+      as_of: snapshot.asOf,
+      computed_at: snapshot.computedAt,
+      crew_id: c.crew.crewId,
+      crew_name: c.crew.crewName,
+      unit_id: c.crew.unitId,
+      unit_name: c.crew.unitName,
+      unit_type: c.crew.unitType,
+      branch_id: c.crew.branchId,
+      branch_name: c.crew.branchName,
+      headcount: c.crew.headcount,
+      score: c.score,
+      disqualified: c.disqualified ? 1 : 0,
+      vetoed: c.vetoes.length > 0 ? 1 : 0,
+      veto_reasons: c.vetoes.map((v) => `${v.name.zh}：${v.reason.zh}`),
+      indicator_points: Object.fromEntries(c.indicators.map((i) => [i.indicatorId, i.points])),
+      indicator_values: Object.fromEntries(c.indicators.map((i) => [i.indicatorId, i.value])),
+      indicator_zeroed_by: Object.fromEntries(
+        c.indicators.flatMap((i) => (i.zeroedBy === undefined ? [] : [[i.indicatorId, i.zeroedBy]])),
+      ),
+      vetoes: c.vetoes.length > 0 ? JSON.stringify(c.vetoes) : '',
+    };
+    for (const [group, cols] of Object.entries(rankColumns)) {
+      const r = c.ranks[group as GroupBy];
+      row[cols.rank] = r?.rank ?? null;
+      row[cols.prev] = r?.prevRank ?? null;
+      row[cols.change] = r?.rankChange ?? null;
+    }
+    return row;
+  });
   if (rows.length > 0) await client.insert({ table: 'standings', values: rows, format: 'JSONEachRow' });
   await client.insert({
     table: 'standings_runs',
@@ -79,7 +101,7 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
         computed_at: snapshot.computedAt,
         definition_version: snapshot.definitionVersion,
         org_version: snapshot.orgVersion,
-        crews: new Set(snapshot.rows.map((r) => r.crew.crewId)).size,
+        crews: snapshot.crews.length,
       },
     ],
     format: 'JSONEachRow',
@@ -100,22 +122,20 @@ export async function latestRun(
   });
   const [row] = await result.json<{
     computed_at: string;
-    definition_version: number | string;
+    definition_version: number;
     org_version: number | string;
-    crews: number | string;
+    crews: number;
   }>();
   if (!row) return null;
   return {
     computedAt: row.computed_at,
-    definitionVersion: Number(row.definition_version),
+    definitionVersion: row.definition_version,
     orgVersion: Number(row.org_version),
-    crews: Number(row.crews),
+    crews: row.crews,
   };
 }
 
 interface RowFromClickHouse {
-  group_by: string;
-  group_key: string;
   rank: number | null;
   prev_rank: number | null;
   rank_change: number | null;
@@ -129,40 +149,67 @@ interface RowFromClickHouse {
   headcount: number;
   score: number;
   disqualified: number;
-  detail: string;
+  indicator_ids: string[];
+  indicator_points: Record<string, number>;
+  indicator_values: Record<string, number | null>;
+  indicator_zeroed_by: Record<string, string>;
+  vetoes: string;
 }
 
 export interface RowsQuery {
   competitionId: string;
   asOf: string;
   computedAt: string;
-  groupBy: string;
+  groupBy: GroupBy;
+  /** '' for overall, else the branch id or unit type. */
   groupKey: string;
   crewId?: string;
   limit: number;
   offset: number;
 }
 
-/** Rows of one run, in rank order (unranked crews last), with a stable tie-break on crew id. */
+function groupParams(q: Pick<RowsQuery, 'groupBy' | 'groupKey'>) {
+  const cols = rankColumns[q.groupBy];
+  // Column names come from the fixed table above, bound as identifiers; never from input.
+  return {
+    rankCol: cols.rank,
+    prevCol: cols.prev,
+    changeCol: cols.change,
+    keyCol: cols.key === '' ? 'competition_id' : cols.key,
+    groupKey: q.groupKey,
+    anyKey: cols.key === '' ? 1 : 0,
+  };
+}
+
+const GROUP_FILTER = `AND ({anyKey:UInt8} = 1 OR {keyCol:Identifier} = {groupKey:String})`;
+
+/** Rows of one run and group, in rank order (disqualified crews last), tie-broken by crew id. */
 export async function readSnapshotRows(client: ClickHouseClient, q: RowsQuery): Promise<StoredRow[]> {
   const result = await client.query({
-    query: `SELECT group_by, group_key, rank, prev_rank, rank_change, crew_id, crew_name, unit_id, unit_name, unit_type,
-                   branch_id, branch_name, headcount, score, disqualified, detail
+    query: `SELECT {rankCol:Identifier} AS rank, {prevCol:Identifier} AS prev_rank, {changeCol:Identifier} AS rank_change,
+                   crew_id, crew_name, unit_id, unit_name, unit_type, branch_id, branch_name, headcount, score,
+                   disqualified, mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values,
+                   indicator_zeroed_by, vetoes
             FROM standings
             WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}
               AND computed_at = {computedAt:DateTime64(3, 'UTC')}
-              AND group_by = {groupBy:String} AND group_key = {groupKey:String}
+              ${GROUP_FILTER}
               AND ({crewId:String} = '' OR crew_id = {crewId:String})
             ORDER BY rank IS NULL, rank, crew_id
             LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    query_params: { ...q, crewId: q.crewId ?? '' },
+    query_params: {
+      competitionId: q.competitionId,
+      asOf: q.asOf,
+      computedAt: q.computedAt,
+      crewId: q.crewId ?? '',
+      limit: q.limit,
+      offset: q.offset,
+      ...groupParams(q),
+    },
     format: 'JSONEachRow',
   });
   return (await result.json<RowFromClickHouse>()).map((r) => {
-    const detail = JSON.parse(r.detail) as { vetoes: VetoResult[]; indicators: IndicatorResult[] };
     return {
-      groupBy: r.group_by,
-      groupKey: r.group_key,
       rank: r.rank,
       prevRank: r.prev_rank,
       rankChange: r.rank_change,
@@ -176,8 +223,16 @@ export async function readSnapshotRows(client: ClickHouseClient, q: RowsQuery): 
       headcount: r.headcount,
       score: r.score,
       disqualified: r.disqualified === 1,
-      vetoes: detail.vetoes,
-      indicators: detail.indicators,
+      vetoes: r.vetoes === '' ? [] : (JSON.parse(r.vetoes) as VetoResult[]),
+      indicators: r.indicator_ids.map((id) => {
+        const zeroedBy = r.indicator_zeroed_by[id];
+        return {
+          indicatorId: id,
+          value: r.indicator_values[id] ?? null,
+          points: r.indicator_points[id] ?? 0,
+          ...(zeroedBy === undefined ? {} : { zeroedBy }),
+        };
+      }),
     };
   });
 }
@@ -190,10 +245,49 @@ export async function countSnapshotRows(
     query: `SELECT count() AS n FROM standings
             WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}
               AND computed_at = {computedAt:DateTime64(3, 'UTC')}
-              AND group_by = {groupBy:String} AND group_key = {groupKey:String}`,
-    query_params: q,
+              ${GROUP_FILTER}`,
+    query_params: { competitionId: q.competitionId, asOf: q.asOf, computedAt: q.computedAt, ...groupParams(q) },
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ n: number | string }>();
   return Number(row?.n ?? 0);
+}
+
+export async function snapshotDays(
+  client: ClickHouseClient,
+  competitionId: string,
+  from: string,
+  to: string,
+): Promise<string[]> {
+  const result = await client.query({
+    query: `SELECT DISTINCT as_of FROM standings_runs
+            WHERE competition_id = {competitionId:String} AND as_of >= {from:Date} AND as_of <= {to:Date}
+            ORDER BY as_of`,
+    query_params: { competitionId, from, to },
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ as_of: string }>()).map((r) => r.as_of);
+}
+
+/** Each crew's ranks in the latest snapshot of a day, to measure movement against it. */
+export async function readRanks(
+  client: ClickHouseClient,
+  competitionId: string,
+  asOf: string,
+  computedAt: string,
+): Promise<Map<string, Partial<Record<GroupBy, number | null>>>> {
+  const result = await client.query({
+    query: `SELECT crew_id, rank, branch_rank, unit_type_rank FROM standings
+            WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}
+              AND computed_at = {computedAt:DateTime64(3, 'UTC')}`,
+    query_params: { competitionId, asOf, computedAt },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{
+    crew_id: string;
+    rank: number | null;
+    branch_rank: number | null;
+    unit_type_rank: number | null;
+  }>();
+  return new Map(rows.map((r) => [r.crew_id, { overall: r.rank, branch: r.branch_rank, unit_type: r.unit_type_rank }]));
 }

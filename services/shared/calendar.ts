@@ -12,11 +12,17 @@ export function daysBetween(a: string, b: string): number {
 }
 
 /** The calendar day of an instant in a time zone. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function dayInZone(instant: Date, timeZone: string): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  // Building a DateTimeFormat costs far more than using one, and this runs for every event.
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD.
+    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(instant);
 }
 
 /** Offset of a time zone from UTC at an instant, in minutes (Asia/Shanghai: 480). */

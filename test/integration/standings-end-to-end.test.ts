@@ -285,8 +285,8 @@ describe('storage', () => {
 
   it('recomputes from stored events and gets the same numbers', async () => {
     const recomputed = await lb.standings.recompute('labour-m3');
-    const overall = recomputed.rows.filter((r) => r.groupBy === 'overall');
-    expect(overall.map((r) => [r.crew.crewId, r.rank, r.score])).toEqual([
+    const overall = [...recomputed.crews].sort((a, b) => (a.ranks.overall?.rank ?? 99) - (b.ranks.overall?.rank ?? 99));
+    expect(overall.map((r) => [r.crew.crewId, r.ranks.overall?.rank ?? null, r.score])).toEqual([
       ['C1', 1, 48],
       ['C2', 2, 40],
       ['C3', 2, 40],

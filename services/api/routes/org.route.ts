@@ -7,6 +7,7 @@ import type { Catalog } from '../../catalog/catalog.ts';
 export interface OrgRouteDeps {
   catalog: Catalog;
   now: () => Date;
+  maxBodyBytes: number;
   /** The registry changed: standings must be recomputed (participants, headcounts, targets). */
   onChanged: () => void;
 }
@@ -15,6 +16,7 @@ export function orgRoute(deps: OrgRouteDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.put('/v1/org', {
+      bodyLimit: deps.maxBodyBytes,
       schema: {
         summary: '替换组织架构 / Replace the registry',
         description:

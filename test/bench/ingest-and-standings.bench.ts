@@ -1,0 +1,144 @@
+/**
+ * npm run bench: seeds 10,000 crews and BENCH_EVENTS events (default 10 million) through the
+ * HTTP API of a real `npm start` process on embedded ClickHouse, then prints ingest rate,
+ * standings recompute time and standings request latency. Figures only; nothing here gates CI.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parseConfig } from '../../services/api/config.ts';
+import { createLeaderboard } from '../../services/api/leaderboard.ts';
+import { addDays, dayInZone, daysFrom, startOfDay } from '../../services/shared/calendar.ts';
+import { BENCH_COMPETITION_ID, benchBatch, benchCompetition, benchOrg } from './bench-data.ts';
+
+const TOTAL = Number(process.env['BENCH_EVENTS'] ?? 10_000_000);
+const BATCH = 1_000;
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
+const PORT = Number(process.env['BENCH_PORT'] ?? 3917);
+const base = `http://127.0.0.1:${PORT}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-bench-'));
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function waitReady(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become ready');
+}
+
+async function send(method: string, path: string, body: string): Promise<Response> {
+  const res = await fetch(`${base}${path}`, { method, body, headers: { 'content-type': 'application/json' } });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res;
+}
+
+const server = spawn(process.execPath, ['--import', 'tsx', 'services/api/main.ts'], {
+  env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), DEMO: 'off', LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+let peakRssMb = 0;
+const rssTimer = setInterval(() => {
+  // The server's RSS from /proc, sampled while it works.
+  void import('node:fs/promises')
+    .then((fs) => fs.readFile(`/proc/${server.pid ?? 0}/status`, 'utf8'))
+    .then((status) => {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      peakRssMb = Math.max(peakRssMb, kb / 1024);
+    })
+    .catch(() => undefined);
+}, 500);
+
+try {
+  await waitReady();
+  const today = dayInZone(new Date(), 'Asia/Shanghai');
+  const start = addDays(today, -29);
+  const org = benchOrg();
+  await send('PUT', '/v1/org', JSON.stringify(org));
+  await send(
+    'PUT',
+    `/v1/competitions/${BENCH_COMPETITION_ID}`,
+    JSON.stringify(benchCompetition(start, addDays(today, 30))),
+  );
+  const crewIds = org.crews.map((c) => c.id);
+  const dayStarts = daysFrom(start, addDays(today, -1)).map((d) => startOfDay(d, 'Asia/Shanghai').getTime());
+
+  console.log(
+    `ingesting ${TOTAL.toLocaleString()} events in batches of ${BATCH} with ${CONCURRENCY} concurrent clients…`,
+  );
+  const batches = Math.ceil(TOTAL / BATCH);
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  let lastReport = started;
+  let lastDone = 0;
+  async function worker(): Promise<void> {
+    while (next < batches) {
+      const n = next++;
+      const size = Math.min(BATCH, TOTAL - n * BATCH);
+      const res = await send('POST', '/v1/events', benchBatch(n, size, crewIds, dayStarts));
+      const body = (await res.json()) as { accepted: number };
+      done += body.accepted;
+      const now = performance.now();
+      if (now - lastReport > 10_000) {
+        console.log(
+          `  ${done.toLocaleString()} events, ${Math.round(((done - lastDone) * 1000) / (now - lastReport)).toLocaleString()} events/s`,
+        );
+        lastReport = now;
+        lastDone = done;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => worker()));
+  const ingestSeconds = (performance.now() - started) / 1000;
+
+  const latencies: number[] = [];
+  for (let i = 0; i < 500; i++) {
+    const t = performance.now();
+    const res = await fetch(`${base}/v1/competitions/${BENCH_COMPETITION_ID}/standings?limit=100`);
+    await res.arrayBuffer();
+    if (i > 0) latencies.push(performance.now() - t); // the first may compute the snapshot
+  }
+  latencies.sort((a, b) => a - b);
+  const serverPeakRss = peakRssMb;
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+
+  // Recompute in-process on the same data: the time from stored events to a written snapshot.
+  const lb = await createLeaderboard(parseConfig({ DATA_DIR: dataDir, DEMO: 'off' }), pino({ level: 'warn' }));
+  const recomputes: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t = performance.now();
+    await lb.standings.recompute(BENCH_COMPETITION_ID);
+    if (i > 0) recomputes.push(performance.now() - t);
+  }
+  recomputes.sort((a, b) => a - b);
+  await lb.close();
+
+  console.log('');
+  console.log(`crews                      ${org.crews.length.toLocaleString()}`);
+  console.log(`events ingested            ${done.toLocaleString()} in ${ingestSeconds.toFixed(1)} s`);
+  console.log(
+    `ingest rate (HTTP, 1,000)  ${Math.round(done / ingestSeconds).toLocaleString()} events/s   (target >= 50,000)`,
+  );
+  console.log(
+    `recompute one competition  median ${percentile(recomputes, 50).toFixed(0)} ms, max ${Math.max(...recomputes).toFixed(0)} ms   (target <= 500 ms)`,
+  );
+  console.log(
+    `standings request (100)    p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms   (target p99 <= 50 ms)`,
+  );
+  console.log(`server peak RSS            ${serverPeakRss.toFixed(0)} MB`);
+} finally {
+  clearInterval(rssTimer);
+  server.kill('SIGKILL');
+  if (!process.env['BENCH_KEEP_DATA']) rmSync(dataDir, { recursive: true, force: true });
+}
