@@ -88,7 +88,7 @@ export const InnovationEvent = z
   )
   .describe('五小创新; a later event for the same innovationId supersedes the earlier one');
 
-export const MetricEvent = z
+export const NamedMetricEvent = z
   .object({ ...base, type: z.literal('metric'), name: MetricName, value: z.number() })
   .describe('A generic named metric for indicators organisers add (技能比武, 合理化建议, attendance)');
 
@@ -99,7 +99,7 @@ export const MetricEventSchema = z.discriminatedUnion('type', [
   HazardRectifiedEvent,
   ViolationEvent,
   InnovationEvent,
-  MetricEvent,
+  NamedMetricEvent,
 ]);
 export type MetricEvent = z.infer<typeof MetricEventSchema>;
 export type MetricEventInput = z.input<typeof MetricEventSchema>;
