@@ -4,7 +4,8 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { JSON_SCHEMAS, jsonSchemaText } from '../../schemas/json-schemas.ts';
 
-const committed = (name: string): string => readFileSync(new URL(`../../schemas/json/${name}`, import.meta.url), 'utf8');
+const committed = (name: string): string =>
+  readFileSync(new URL(`../../schemas/json/${name}`, import.meta.url), 'utf8');
 
 describe('exported JSON Schemas', () => {
   it.each(Object.keys(JSON_SCHEMAS))('schemas/json/%s matches the zod schema (run npm run schemas)', (name) => {
@@ -19,8 +20,28 @@ describe('exported JSON Schemas', () => {
   const validate = ajv.compile(JSON.parse(committed('event.schema.json')) as object);
 
   it.each([
-    [{ eventId: 'e1', crewId: 'C1', type: 'sales', occurredAt: '2026-03-10T09:00:00+08:00', volume: 10, unit: 'litres' }, true],
-    [{ eventId: 'e1', crewId: 'C1', type: 'sales', occurredAt: '2026-03-10T09:00:00+08:00', volume: -1, unit: 'litres' }, false],
+    [
+      {
+        eventId: 'e1',
+        crewId: 'C1',
+        type: 'sales',
+        occurredAt: '2026-03-10T09:00:00+08:00',
+        volume: 10,
+        unit: 'litres',
+      },
+      true,
+    ],
+    [
+      {
+        eventId: 'e1',
+        crewId: 'C1',
+        type: 'sales',
+        occurredAt: '2026-03-10T09:00:00+08:00',
+        volume: -1,
+        unit: 'litres',
+      },
+      false,
+    ],
     [{ eventId: 'e1', crewId: 'C1', type: 'sales', occurredAt: '2026-03-10 09:00', volume: 1, unit: 'litres' }, false],
     [{ eventId: 'e2', crewId: 'C1', type: 'violation', occurredAt: '2026-03-10T09:00:00Z', kind: 'operation' }, true],
     [{ eventId: 'e3', crewId: 'C1', type: 'teleport', occurredAt: '2026-03-10T09:00:00Z' }, false],
