@@ -9,7 +9,7 @@ import { createValidateStep } from '../pipeline/validate-step.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { createClickHouse } from '../storage/clickhouse-client.ts';
-import { findStoredEventKeys, insertEventRows, toEventRow } from '../storage/events.store.ts';
+import { findStoredEventKeys, insertEventRows, toEventValues } from '../storage/events.store.ts';
 import { migrate } from '../storage/migrate.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -61,10 +61,10 @@ export async function createLeaderboard(
     }),
     dedupe: (events) => dedupeBatch(events, (batch) => findStoredEventKeys(client, batch)),
     store: async (events) => {
-      const receivedAt = now();
+      const receivedAt = now().toISOString();
       await insertEventRows(
         client,
-        events.map((e) => toEventRow(e, receivedAt)),
+        events.map((e) => toEventValues(e, receivedAt)),
       );
     },
     onStored: (events) =>

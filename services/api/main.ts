@@ -1,13 +1,25 @@
 import { pino } from 'pino';
 import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
 import { describeTarget } from '../storage/clickhouse-client.ts';
-import { parseConfig } from './config.ts';
-import { createLeaderboard } from './leaderboard.ts';
+import { parseConfig, type ApiConfig } from './config.ts';
+import { createLeaderboard, type Leaderboard } from './leaderboard.ts';
 
-const config = parseConfig(process.env);
+let config: ApiConfig;
+try {
+  config = parseConfig(process.env);
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
 const logger = pino({ level: config.logLevel });
 logger.info(`starting on ${describeTarget(config.clickhouse)}`);
-const leaderboard = await createLeaderboard(config, logger);
+let leaderboard: Leaderboard;
+try {
+  leaderboard = await createLeaderboard(config, logger);
+} catch (err) {
+  logger.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
 
 let closing = false;
 async function shutdown(signal: string): Promise<void> {

@@ -10,6 +10,7 @@ import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
   latestRun,
+  readLatestPage,
   readRanks,
   snapshotDays,
   readSnapshotRows,
@@ -228,6 +229,22 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const competition = competitionOrThrow(competitionId);
     const asOf = query.asOf ?? defaultDay(competition);
     const group = parseGroup(query.group, competition);
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    if (query.crewId === undefined) {
+      const page = await readLatestPage(client, { competitionId, asOf, ...group, limit, offset });
+      if (page) {
+        return {
+          competitionId,
+          asOf,
+          computedAt: fromClickHouseTime(page.computedAt),
+          definitionVersion: page.definitionVersion,
+          group: group.label,
+          total: page.total,
+          rows: page.rows,
+        };
+      }
+    }
     let run: SnapshotRun | null = await latestRun(client, competitionId, asOf);
     if (!run) {
       await recomputeOnce(competitionId, asOf);
@@ -236,7 +253,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     if (!run) throw new Error(`snapshot for ${competitionId} ${asOf} was written but cannot be read back`);
     const base = { competitionId, asOf, computedAt: run.computedAt, ...group };
     const [rows, total] = await Promise.all([
-      readSnapshotRows(client, { ...base, crewId: query.crewId, limit: query.limit ?? 100, offset: query.offset ?? 0 }),
+      readSnapshotRows(client, { ...base, crewId: query.crewId, limit, offset }),
       countSnapshotRows(client, base),
     ]);
     return {

@@ -156,6 +156,38 @@ interface RowFromClickHouse {
   vetoes: string;
 }
 
+const ROW_COLUMNS = `{rankCol:Identifier} AS rank, {prevCol:Identifier} AS prev_rank, {changeCol:Identifier} AS rank_change,
+       crew_id, crew_name, unit_id, unit_name, unit_type, branch_id, branch_name, headcount, score, disqualified,
+       mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values, indicator_zeroed_by, vetoes`;
+
+function fromClickHouseRow(r: RowFromClickHouse): StoredRow {
+  return {
+    rank: r.rank,
+    prevRank: r.prev_rank,
+    rankChange: r.rank_change,
+    crewId: r.crew_id,
+    crewName: r.crew_name,
+    unitId: r.unit_id,
+    unitName: r.unit_name,
+    unitType: r.unit_type,
+    branchId: r.branch_id,
+    branchName: r.branch_name,
+    headcount: r.headcount,
+    score: r.score,
+    disqualified: r.disqualified === 1,
+    vetoes: r.vetoes === '' ? [] : (JSON.parse(r.vetoes) as VetoResult[]),
+    indicators: r.indicator_ids.map((id) => {
+      const zeroedBy = r.indicator_zeroed_by[id];
+      return {
+        indicatorId: id,
+        value: r.indicator_values[id] ?? null,
+        points: r.indicator_points[id] ?? 0,
+        ...(zeroedBy === undefined ? {} : { zeroedBy }),
+      };
+    }),
+  };
+}
+
 export interface RowsQuery {
   competitionId: string;
   asOf: string;
@@ -186,10 +218,7 @@ const GROUP_FILTER = `AND ({anyKey:UInt8} = 1 OR {keyCol:Identifier} = {groupKey
 /** Rows of one run and group, in rank order (disqualified crews last), tie-broken by crew id. */
 export async function readSnapshotRows(client: ClickHouseClient, q: RowsQuery): Promise<StoredRow[]> {
   const result = await client.query({
-    query: `SELECT {rankCol:Identifier} AS rank, {prevCol:Identifier} AS prev_rank, {changeCol:Identifier} AS rank_change,
-                   crew_id, crew_name, unit_id, unit_name, unit_type, branch_id, branch_name, headcount, score,
-                   disqualified, mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values,
-                   indicator_zeroed_by, vetoes
+    query: `SELECT ${ROW_COLUMNS}
             FROM standings
             WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}
               AND computed_at = {computedAt:DateTime64(3, 'UTC')}
@@ -208,33 +237,7 @@ export async function readSnapshotRows(client: ClickHouseClient, q: RowsQuery): 
     },
     format: 'JSONEachRow',
   });
-  return (await result.json<RowFromClickHouse>()).map((r) => {
-    return {
-      rank: r.rank,
-      prevRank: r.prev_rank,
-      rankChange: r.rank_change,
-      crewId: r.crew_id,
-      crewName: r.crew_name,
-      unitId: r.unit_id,
-      unitName: r.unit_name,
-      unitType: r.unit_type,
-      branchId: r.branch_id,
-      branchName: r.branch_name,
-      headcount: r.headcount,
-      score: r.score,
-      disqualified: r.disqualified === 1,
-      vetoes: r.vetoes === '' ? [] : (JSON.parse(r.vetoes) as VetoResult[]),
-      indicators: r.indicator_ids.map((id) => {
-        const zeroedBy = r.indicator_zeroed_by[id];
-        return {
-          indicatorId: id,
-          value: r.indicator_values[id] ?? null,
-          points: r.indicator_points[id] ?? 0,
-          ...(zeroedBy === undefined ? {} : { zeroedBy }),
-        };
-      }),
-    };
-  });
+  return (await result.json<RowFromClickHouse>()).map(fromClickHouseRow);
 }
 
 export async function countSnapshotRows(
@@ -290,4 +293,51 @@ export async function readRanks(
     unit_type_rank: number | null;
   }>();
   return new Map(rows.map((r) => [r.crew_id, { overall: r.rank, branch: r.branch_rank, unit_type: r.unit_type_rank }]));
+}
+
+export interface LatestPage {
+  computedAt: string;
+  definitionVersion: number;
+  total: number;
+  rows: StoredRow[];
+}
+
+/**
+ * A page of the latest run of a day in one query (a screen polls this): the run, the rows and the
+ * group's size. Null when the page is empty, so the caller can tell "no snapshot" apart.
+ */
+export async function readLatestPage(
+  client: ClickHouseClient,
+  q: Omit<RowsQuery, 'computedAt' | 'crewId'>,
+): Promise<LatestPage | null> {
+  const result = await client.query({
+    query: `WITH (SELECT (max(computed_at), argMax(definition_version, computed_at)) FROM standings_runs
+                  WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}) AS run
+            SELECT ${ROW_COLUMNS}, count() OVER () AS total,
+                   toString(run.1) AS run_computed_at, run.2 AS run_definition_version
+            FROM standings
+            WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date} AND computed_at = run.1
+              ${GROUP_FILTER}
+            ORDER BY rank IS NULL, rank, crew_id
+            LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    query_params: {
+      competitionId: q.competitionId,
+      asOf: q.asOf,
+      limit: q.limit,
+      offset: q.offset,
+      ...groupParams(q),
+    },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<
+    RowFromClickHouse & { total: number | string; run_computed_at: string; run_definition_version: number }
+  >();
+  const first = rows[0];
+  if (!first) return null;
+  return {
+    computedAt: first.run_computed_at,
+    definitionVersion: first.run_definition_version,
+    total: Number(first.total),
+    rows: rows.map(fromClickHouseRow),
+  };
 }

@@ -1,66 +1,121 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 
-/** The typed row of the events table (migrations/0001_events.sql). */
-export interface EventRow {
-  event_id: string;
-  crew_id: string;
-  type: string;
-  occurred_at: string;
-  received_at: string;
-  volume?: number;
-  unit?: string;
-  product?: string;
-  amount_cny?: number;
-  severity?: string;
-  hazard_id?: string;
-  violation_kind?: string;
-  person_count?: number;
-  innovation_id?: string;
-  category?: string;
-  status?: string;
-  award_level?: number;
-  benefit_cny?: number;
-  metric_name?: string;
-  value?: number;
-  note?: string;
-}
+/** Columns of the events table (migrations/0001_events.sql) in the order rows are sent. */
+export const EVENT_COLUMNS = [
+  'event_id',
+  'crew_id',
+  'type',
+  'occurred_at',
+  'received_at',
+  'volume',
+  'unit',
+  'product',
+  'amount_cny',
+  'severity',
+  'hazard_id',
+  'violation_kind',
+  'person_count',
+  'innovation_id',
+  'category',
+  'status',
+  'award_level',
+  'benefit_cny',
+  'metric_name',
+  'value',
+  'note',
+] as const;
+
+/** One events row as a positional array (JSONCompactEachRow parses far faster than keyed JSON). */
+export type EventValues = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  number,
+  string,
+  string,
+  string,
+  number,
+  number,
+  string,
+  number,
+  string,
+];
 
 export function eventKey(crewId: string, eventId: string): string {
   return `${crewId}\u0000${eventId}`;
 }
 
-/** Maps a validated event to its typed row; times are stored in UTC. */
-export function toEventRow(event: MetricEvent, receivedAt: Date): EventRow {
-  const row: EventRow = {
-    event_id: event.eventId,
-    crew_id: event.crewId,
-    type: event.type,
-    occurred_at: new Date(event.occurredAt).toISOString(),
-    received_at: receivedAt.toISOString(),
-  };
+/**
+ * Maps a validated event to its row. occurredAt goes in as sent (ISO 8601 with offset); ClickHouse
+ * parses it into UTC, which saves a Date round trip per event on the hot path.
+ */
+export function toEventValues(event: MetricEvent, receivedAt: string): EventValues {
+  const row: EventValues = [
+    event.eventId,
+    event.crewId,
+    event.type,
+    event.occurredAt,
+    receivedAt,
+    0,
+    '',
+    '',
+    0,
+    '',
+    '',
+    '',
+    0,
+    '',
+    '',
+    '',
+    0,
+    0,
+    '',
+    0,
+    '',
+  ];
   switch (event.type) {
     case 'sales':
-      return { ...row, volume: event.volume, unit: event.unit, product: event.product, amount_cny: event.amountCny };
+      row[5] = event.volume;
+      row[6] = event.unit;
+      row[7] = event.product ?? '';
+      row[8] = event.amountCny ?? 0;
+      break;
     case 'incident':
-      return { ...row, severity: event.severity, note: event.note };
+      row[9] = event.severity;
+      row[20] = event.note ?? '';
+      break;
     case 'hazard_found':
     case 'hazard_rectified':
-      return { ...row, hazard_id: event.hazardId, note: event.note };
+      row[10] = event.hazardId;
+      row[20] = event.note ?? '';
+      break;
     case 'violation':
-      return { ...row, violation_kind: event.kind, person_count: event.personCount };
+      row[11] = event.kind;
+      row[12] = event.personCount;
+      break;
     case 'innovation':
-      return {
-        ...row,
-        innovation_id: event.innovationId,
-        category: event.category,
-        status: event.status,
-        award_level: event.awardLevel ?? 0,
-        benefit_cny: event.benefitCny,
-      };
+      row[13] = event.innovationId;
+      row[14] = event.category;
+      row[15] = event.status;
+      row[16] = event.awardLevel ?? 0;
+      row[17] = event.benefitCny ?? 0;
+      break;
     case 'metric':
-      return { ...row, metric_name: event.name, value: event.value };
+      row[18] = event.name;
+      row[19] = event.value;
+      break;
   }
+  return row;
 }
 
 /** Which of these (crew, event id) pairs are stored already. */
@@ -82,7 +137,7 @@ export async function findStoredEventKeys(
   return new Set(rows.map((r) => eventKey(r.crew_id, r.event_id)));
 }
 
-export async function insertEventRows(client: ClickHouseClient, rows: readonly EventRow[]): Promise<void> {
+export async function insertEventRows(client: ClickHouseClient, rows: readonly EventValues[]): Promise<void> {
   if (rows.length === 0) return;
-  await client.insert({ table: 'events', values: rows, format: 'JSONEachRow' });
+  await client.insert({ table: 'events', values: rows, format: 'JSONCompactEachRow', columns: [...EVENT_COLUMNS] });
 }

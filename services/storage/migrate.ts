@@ -49,11 +49,25 @@ export async function migrate(client: ClickHouseClient): Promise<{ applied: stri
       (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC'))
       ENGINE = MergeTree ORDER BY version`,
   });
-  const result = await client.query({ query: 'SELECT version FROM schema_migrations', format: 'JSONEachRow' });
-  const done = new Set((await result.json<{ version: number }>()).map((r) => r.version));
+  const result = await client.query({
+    query: 'SELECT version, name, checksum FROM schema_migrations',
+    format: 'JSONEachRow',
+  });
+  const done = new Map(
+    (await result.json<{ version: number; name: string; checksum: string }>()).map((r) => [r.version, r]),
+  );
   const applied: string[] = [];
   for (const migration of await loadMigrations()) {
-    if (done.has(migration.version)) continue;
+    const previous = done.get(migration.version);
+    if (previous) {
+      // An applied migration is history: changing it would leave databases that ran the old text behind.
+      if (previous.checksum !== migration.checksum) {
+        throw new Error(
+          `migration ${migration.name} changed after it was applied to this database (as ${previous.name}); add a new migration instead`,
+        );
+      }
+      continue;
+    }
     for (const statement of migration.statements) {
       await client.command({ query: statement });
     }

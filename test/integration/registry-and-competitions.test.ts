@@ -173,4 +173,12 @@ describe('service endpoints', () => {
   it('applies migrations once: a second run applies nothing', async () => {
     expect(await migrate(lb.client)).toEqual({ applied: [] });
   });
+
+  it('refuses to start on a database where an applied migration has since changed', async () => {
+    await lb.client.command({
+      query: `ALTER TABLE schema_migrations UPDATE checksum = 'edited' WHERE version = 1`,
+      clickhouse_settings: { mutations_sync: '1' },
+    });
+    await expect(migrate(lb.client)).rejects.toThrow(/migration 0001_events.sql changed after it was applied/);
+  });
 });
