@@ -42,10 +42,19 @@ async function send(method: string, path: string, body: string): Promise<Respons
   return res;
 }
 
-const server = spawn(process.execPath, [...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=.tmp/srvprof'] : []), '--import', 'tsx', 'services/api/main.ts'], {
-  env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), DEMO: 'off', LOG_LEVEL: 'warn' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=.tmp/srvprof'] : []),
+    '--import',
+    'tsx',
+    'services/api/main.ts',
+  ],
+  {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(PORT), DEMO: 'off', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
 let peakRssMb = 0;
 const rssTimer = setInterval(() => {
   // The server's RSS from /proc, sampled while it works.

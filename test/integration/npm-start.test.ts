@@ -2,17 +2,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { CompetitionList, StandingsResponse as StandingsSchema } from '../../schemas/api.schema.ts';
 import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // What a new user gets from `npm start` on an empty data directory, and `npm run simulate` beside it.
+type StandingsResponse = z.infer<typeof StandingsSchema>;
 let api: Service;
 let base: string;
 
-async function getJson(path: string): Promise<any> {
+async function getJson<T = StandingsResponse>(path: string): Promise<T> {
   const res = await fetch(`${base}${path}`);
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+  return (await res.json()) as T;
 }
 
 beforeAll(async () => {
@@ -23,7 +26,7 @@ beforeAll(async () => {
     PORT: String(port),
     LOG_LEVEL: 'warn',
   });
-  await waitFor(() => getJson('/readyz'), 90_000, 200);
+  await waitFor(() => getJson<unknown>('/readyz'), 90_000, 200);
 });
 
 afterAll(async () => {
@@ -38,21 +41,21 @@ describe('npm start', () => {
   });
 
   it('loads the demo: a 五比一创 labour competition and an Ankang Cup with standings', async () => {
-    const { competitions } = await getJson('/v1/competitions');
-    expect(competitions.map((c: { id: string; kind: string }) => [c.id, c.kind])).toEqual([
+    const { competitions } = await getJson<z.infer<typeof CompetitionList>>('/v1/competitions');
+    expect(competitions.map((c) => [c.id, c.kind])).toEqual([
       ['ankang-2026', 'ankang'],
       ['wbyc-2026q4', 'labour'],
     ]);
     const labour = await getJson('/v1/competitions/wbyc-2026q4/standings?limit=100');
     expect(labour.total).toBe(36);
-    expect(labour.rows[0].rank).toBe(1);
+    expect(labour.rows[0]?.rank).toBe(1);
     // The one serious injury of the demo disqualifies its crew in the labour competition …
-    expect(labour.rows.filter((r: { disqualified: boolean }) => r.disqualified)).toHaveLength(1);
+    expect(labour.rows.filter((r) => r.disqualified)).toHaveLength(1);
     // … and zeroes its safe days in the Ankang Cup.
     const ankang = await getJson('/v1/competitions/ankang-2026/standings?limit=100');
-    const vetoed = ankang.rows.filter((r: { vetoes: unknown[] }) => r.vetoes.length > 0);
+    const vetoed = ankang.rows.filter((r) => r.vetoes.length > 0);
     expect(vetoed).toHaveLength(1);
-    expect(vetoed[0].indicators.find((i: { indicatorId: string }) => i.indicatorId === 'safety-days').points).toBe(0);
+    expect(vetoed[0]?.indicators.find((i) => i.indicatorId === 'safety-days')?.points).toBe(0);
     const branch = await getJson('/v1/competitions/wbyc-2026q4/standings?group=branch:B-HZ');
     expect(branch.total).toBe(12);
   });
