@@ -4,7 +4,6 @@
  */
 
 const OFFSET_MS = 8 * 60 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function utcMidnight(date: string): number {
@@ -17,20 +16,8 @@ function utcMidnight(date: string): number {
   return ms;
 }
 
-export function addDays(date: string, days: number): string {
-  return new Date(utcMidnight(date) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((utcMidnight(to) - utcMidnight(from)) / DAY_MS);
-}
-
-/** Every day from `from` to `to`, both inclusive; empty when `to` is before `from`. */
-export function eachDay(from: string, to: string): string[] {
-  const count = daysBetween(from, to) + 1;
-  return Array.from({ length: Math.max(0, count) }, (_, i) => addDays(from, i));
-}
+// Day arithmetic is shared with the rest of the product; only the Shanghai wall-clock helpers live here.
+export { addDays, daysBetween, daysFrom as eachDay } from '../shared/calendar.ts';
 
 /** 0 = Sunday ... 6 = Saturday, for the calendar day itself. */
 export function dayOfWeek(date: string): number {
