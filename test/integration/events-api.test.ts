@@ -67,6 +67,14 @@ describe('POST /v1/events', () => {
     expect(await storedIds('twice-')).toEqual(['twice-1']);
   });
 
+  it('stores an event once when concurrent requests carry it', async () => {
+    const batch = [sale('race-1'), sale('race-2', { crewId: 'C4' })];
+    const answers = await Promise.all(Array.from({ length: 5 }, () => post(batch)));
+    const accepted = answers.map((a) => (a.json() as { accepted: number }).accepted);
+    expect(accepted.reduce((sum, n) => sum + n, 0)).toBe(2);
+    expect(await storedIds('race-')).toEqual(['race-1', 'race-2']);
+  });
+
   it('treats the same event id of another crew as another event', async () => {
     const res = await post([sale('shared-1', { crewId: 'C1' }), sale('shared-1', { crewId: 'C3' })]);
     expect(res.json()).toMatchObject({ accepted: 2 });
@@ -163,6 +171,6 @@ describe('POST /v1/events', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="accepted"\} \d+/);
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="rejected"\} 8/);
-    expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="duplicate"\} 3/);
+    expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="duplicate"\} 11/);
   });
 });

@@ -270,6 +270,41 @@ describe('Ankang Cup standings (dense ranking, veto zeroes an indicator)', () =>
   });
 });
 
+describe('rank movement after a late event on the previous day', () => {
+  it('measures today against the corrected previous day', async () => {
+    // Before: as of 03-09 the labour ranks were C2 1, C3 1, C1 3, C5 4 (see above).
+    // A 30,000 L sale by C5 on 03-09 reaches the API only now: C5 had no target, so its score
+    // stays 1 and ranks do not change; a sale by C1 on 03-09 does: 6,000 + 5,000 = 11,000 L by
+    // the end of 03-09 -> 110 % -> 45 + 3 = 48, first on 03-09 already, so today's movement is 0.
+    const res = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: [
+        {
+          eventId: 'c1-late',
+          crewId: 'C1',
+          type: 'sales',
+          occurredAt: at('09', '20:00:00'),
+          volume: 5000,
+          unit: 'litres',
+        },
+      ],
+    });
+    expect(res.json()).toMatchObject({ accepted: 1 });
+    // Today C1 has 16,000 L: 160 % -> 40 + min(10, 60 × 0.5) = 50, + 3 = 53.
+    await waitFor(async () => {
+      const rows = (await standings('labour-m3')).rows;
+      expect(rows.map((r) => [r.crewId, r.rank, r.score, r.previousRank, r.rankChange])).toEqual([
+        ['C1', 1, 53, 1, 0],
+        ['C2', 2, 40, 2, 0],
+        ['C3', 2, 40, 2, 0],
+        ['C5', 4, 1, 4, 0],
+        ['C4', null, 0, null, null],
+      ]);
+    });
+  });
+});
+
 describe('storage', () => {
   it('keeps standings across a restart on the same data directory', async () => {
     await lb.refresher.idle();
@@ -287,7 +322,7 @@ describe('storage', () => {
     const recomputed = await lb.standings.recompute('labour-m3');
     const overall = [...recomputed.crews].sort((a, b) => (a.ranks.overall?.rank ?? 99) - (b.ranks.overall?.rank ?? 99));
     expect(overall.map((r) => [r.crew.crewId, r.ranks.overall?.rank ?? null, r.score])).toEqual([
-      ['C1', 1, 48],
+      ['C1', 1, 53], // with the late 03-09 sale
       ['C2', 2, 40],
       ['C3', 2, 40],
       ['C5', 4, 1],
