@@ -70,7 +70,7 @@ describe('POST /v1/events', () => {
   it('stores an event once when concurrent requests carry it', async () => {
     const batch = [sale('race-1'), sale('race-2', { crewId: 'C4' })];
     const answers = await Promise.all(Array.from({ length: 5 }, () => post(batch)));
-    const accepted = answers.map((a) => (a.json() as { accepted: number }).accepted);
+    const accepted = answers.map((a) => a.json<{ accepted: number }>().accepted);
     expect(accepted.reduce((sum, n) => sum + n, 0)).toBe(2);
     expect(await storedIds('race-')).toEqual(['race-1', 'race-2']);
   });
