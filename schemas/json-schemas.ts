@@ -29,5 +29,5 @@ export const JSON_SCHEMAS: Record<string, z.ZodType> = {
 /** The JSON Schema text of one contract, as it is committed (stable, 2-space indented). */
 export function jsonSchemaText(name: string, schema: z.ZodType): string {
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
-  return `${JSON.stringify({ $id: `urn:labour-leaderboard:schema:${name.replace(".schema.json", "")}`, ...json }, null, 2)}\n`;
+  return `${JSON.stringify({ $id: `urn:labour-leaderboard:schema:${name.replace('.schema.json', '')}`, ...json }, null, 2)}\n`;
 }

@@ -39,14 +39,20 @@ export async function loadCrewFacts(client: ClickHouseClient, window: FactsWindo
   const [metricRows, hazardRows, innovationRows] = await Promise.all([
     client
       .query({
-        query: `SELECT crew_id, metric, sum(value) AS value, max(day) AS last_day
-                FROM crew_daily
-                WHERE day >= {start:Date} AND day <= {asOf:Date}
-                GROUP BY crew_id, metric`,
+        // One row per crew (arrays of its metrics) keeps the answer small for 10,000 crews.
+        query: `SELECT crew_id, groupArray(metric) AS metrics, groupArray(value) AS values,
+                       groupArray(last_day) AS last_days
+                FROM (
+                  SELECT crew_id, metric, sum(value) AS value, max(day) AS last_day
+                  FROM crew_daily
+                  WHERE day >= {start:Date} AND day <= {asOf:Date}
+                  GROUP BY crew_id, metric
+                )
+                GROUP BY crew_id`,
         query_params: { start: window.start, asOf: window.asOf },
         format: 'JSONEachRow',
       })
-      .then((r) => r.json<{ crew_id: string; metric: string; value: number; last_day: string }>()),
+      .then((r) => r.json<{ crew_id: string; metrics: string[]; values: number[]; last_days: string[] }>()),
     client
       .query({
         // A hazard counts in the period it was found in; it is rectified if a rectification
@@ -93,10 +99,14 @@ export async function loadCrewFacts(client: ClickHouseClient, window: FactsWindo
 
   for (const row of metricRows) {
     const f = of(row.crew_id);
-    f.metrics[row.metric] = row.value;
-    if (row.metric.startsWith('incident.') && row.value > 0) {
-      f.lastIncidentDay[row.metric.slice('incident.'.length) as IncidentSeverity] = row.last_day;
-    }
+    row.metrics.forEach((metric, i) => {
+      const value = row.values[i] ?? 0;
+      f.metrics[metric] = value;
+      const lastDay = row.last_days[i];
+      if (metric.startsWith('incident.') && value > 0 && lastDay !== undefined) {
+        f.lastIncidentDay[metric.slice('incident.'.length) as IncidentSeverity] = lastDay;
+      }
+    });
   }
   for (const row of hazardRows) {
     of(row.crew_id).hazards = { found: Number(row.found), rectified: Number(row.rectified) };

@@ -61,6 +61,10 @@ export interface StandingsDeps {
   logger: Logger;
 }
 
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 type PreviousRanks = Map<string, Partial<Record<GroupBy, number | null>>>;
 
 function ranksOf(rows: readonly StandingsRow[]): PreviousRanks {
@@ -155,6 +159,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       startInstant: startOfDay(def.period.start, def.timeZone),
       endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
     });
+    // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
+    // (a screen polling the standings) run first.
+    await yieldToEventLoop();
     return computeStandings({
       competition: def,
       asOf,
@@ -217,6 +224,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       orgVersion: catalog.orgVersion(),
       crews: mergeGroups(current, previous),
     };
+    await yieldToEventLoop();
     await writeSnapshot(client, snapshot);
     logger.debug(
       { competitionId, asOf, crews: snapshot.crews.length, ms: Math.round(performance.now() - started) },
