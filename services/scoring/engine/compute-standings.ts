@@ -39,7 +39,17 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
     const keys = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const groupKey of keys) {
       for (const row of assignRanks(groups.get(groupKey) ?? [], competition.tieMode)) {
-        rows.push({ ...row, groupBy, groupKey });
+        // Explicit fields rather than a spread: this runs for every crew in every group.
+        rows.push({
+          crew: row.crew,
+          score: row.score,
+          disqualified: row.disqualified,
+          vetoes: row.vetoes,
+          indicators: row.indicators,
+          rank: row.rank,
+          groupBy,
+          groupKey,
+        });
       }
     }
   }

@@ -96,9 +96,18 @@ function countRule(rule: Rule<'count'>, ctx: RuleContext): RuleOutcome {
 }
 
 /** Whole days since 1970-01-01 for a YYYY-MM-DD string; UTC so no time zone or DST shifts a day. */
+const dayNumbers = new Map<string, number>();
+
 export function dayNumber(isoDate: string): number {
-  const [y = NaN, m = NaN, d = NaN] = isoDate.split('-').map(Number);
-  return Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
+  // The same few dates (period start and end, the judged day) come up for every crew.
+  let n = dayNumbers.get(isoDate);
+  if (n === undefined) {
+    const [y = NaN, m = NaN, d = NaN] = isoDate.split('-').map(Number);
+    n = Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
+    if (dayNumbers.size > 10_000) dayNumbers.clear();
+    dayNumbers.set(isoDate, n);
+  }
+  return n;
 }
 
 function safetyDaysRule(rule: Rule<'safety_days'>, ctx: RuleContext): RuleOutcome {
