@@ -80,6 +80,12 @@ describe('POST /v1/events', () => {
     expect(res.json()).toMatchObject({ accepted: 2 });
   });
 
+  it('accepts a content type with a charset', async () => {
+    const res = await post([sale('charset-1')], 'application/json; charset=utf-8');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ accepted: 1 });
+  });
+
   it('accepts NDJSON, one event per line', async () => {
     const body = [sale('nd-1'), sale('nd-2')].map((e) => JSON.stringify(e)).join('\n') + '\n';
     const res = await post(body, 'application/x-ndjson');
