@@ -12,47 +12,80 @@ export interface FactsWindow {
   endInstant: Date;
 }
 
-interface MutableFacts {
-  metrics: Record<string, number>;
-  lastIncidentDay: Partial<Record<IncidentSeverity, string>>;
-  hazards: { found: number; rectified: number };
-  innovations: InnovationTally[];
-}
+/** Per crew: metric sums and the latest day of each incident severity, over a range of days. */
+export type MetricSums = Map<
+  string,
+  { metrics: Record<string, number>; lastIncidentDay: Partial<Record<IncidentSeverity, string>> }
+>;
 
 function chTime(instant: Date): string {
   return instant.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-/** Per-crew facts for a window, read from the daily rollup and the lifecycle events. */
-export async function loadCrewFacts(client: ClickHouseClient, window: FactsWindow): Promise<Map<string, CrewFacts>> {
-  const facts = new Map<string, MutableFacts>();
-  const of = (crewId: string): MutableFacts => {
-    let f = facts.get(crewId);
-    if (!f) {
-      f = { metrics: {}, lastIncidentDay: {}, hazards: { found: 0, rectified: 0 }, innovations: [] };
-      facts.set(crewId, f);
-    }
-    return f;
-  };
-  const times = { start: chTime(window.startInstant), end: chTime(window.endInstant) };
+/** Sums of the daily rollup over [from, to] (calendar days), one entry per crew with data. */
+export async function loadMetricSums(client: ClickHouseClient, from: string, to: string): Promise<MetricSums> {
+  const result = await client.query({
+    // One row per crew (arrays of its metrics) keeps the answer small for 10,000 crews.
+    query: `SELECT crew_id, groupArray(metric) AS metrics, groupArray(value) AS values,
+                   groupArray(last_day) AS last_days
+            FROM (
+              SELECT crew_id, metric, sum(value) AS value, max(day) AS last_day
+              FROM crew_daily
+              WHERE day >= {from:Date} AND day <= {to:Date}
+              GROUP BY crew_id, metric
+            )
+            GROUP BY crew_id`,
+    query_params: { from, to },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ crew_id: string; metrics: string[]; values: number[]; last_days: string[] }>();
+  const sums: MetricSums = new Map();
+  for (const row of rows) {
+    const entry = {
+      metrics: {} as Record<string, number>,
+      lastIncidentDay: {} as Partial<Record<IncidentSeverity, string>>,
+    };
+    row.metrics.forEach((metric, i) => {
+      const value = row.values[i] ?? 0;
+      entry.metrics[metric] = value;
+      const lastDay = row.last_days[i];
+      if (metric.startsWith('incident.') && value > 0 && lastDay !== undefined) {
+        entry.lastIncidentDay[metric.slice('incident.'.length) as IncidentSeverity] = lastDay;
+      }
+    });
+    sums.set(row.crew_id, entry);
+  }
+  return sums;
+}
 
-  const [metricRows, hazardRows, innovationRows] = await Promise.all([
-    client
-      .query({
-        // One row per crew (arrays of its metrics) keeps the answer small for 10,000 crews.
-        query: `SELECT crew_id, groupArray(metric) AS metrics, groupArray(value) AS values,
-                       groupArray(last_day) AS last_days
-                FROM (
-                  SELECT crew_id, metric, sum(value) AS value, max(day) AS last_day
-                  FROM crew_daily
-                  WHERE day >= {start:Date} AND day <= {asOf:Date}
-                  GROUP BY crew_id, metric
-                )
-                GROUP BY crew_id`,
-        query_params: { start: window.start, asOf: window.asOf },
-        format: 'JSONEachRow',
-      })
-      .then((r) => r.json<{ crew_id: string; metrics: string[]; values: number[]; last_days: string[] }>()),
+/** Adds two sums over adjacent day ranges; `later` covers the later days. */
+export function addMetricSums(earlier: MetricSums, later: MetricSums): MetricSums {
+  const out: MetricSums = new Map();
+  for (const [crewId, e] of earlier)
+    out.set(crewId, { metrics: { ...e.metrics }, lastIncidentDay: { ...e.lastIncidentDay } });
+  for (const [crewId, l] of later) {
+    const entry = out.get(crewId);
+    if (!entry) {
+      out.set(crewId, l);
+      continue;
+    }
+    for (const [metric, value] of Object.entries(l.metrics))
+      entry.metrics[metric] = (entry.metrics[metric] ?? 0) + value;
+    // Later days hold later incidents.
+    Object.assign(entry.lastIncidentDay, l.lastIncidentDay);
+  }
+  return out;
+}
+
+/** Per-crew facts: the given metric sums, plus hazards and innovations read for the window. */
+export async function loadCrewFacts(
+  client: ClickHouseClient,
+  window: FactsWindow,
+  sums: MetricSums | Promise<MetricSums> = loadMetricSums(client, window.start, window.asOf),
+): Promise<Map<string, CrewFacts>> {
+  const times = { start: chTime(window.startInstant), end: chTime(window.endInstant) };
+  const [metricSums, hazardRows, innovationRows] = await Promise.all([
+    sums,
     client
       .query({
         // A hazard counts in the period it was found in; it is rectified if a rectification
@@ -87,27 +120,26 @@ export async function loadCrewFacts(client: ClickHouseClient, window: FactsWindo
         format: 'JSONEachRow',
       })
       .then((r) =>
-        r.json<{
-          crew_id: string;
-          category: string;
-          status: string;
-          award_level: number | string;
-          n: number | string;
-        }>(),
+        r.json<{ crew_id: string; category: string; status: string; award_level: number; n: number | string }>(),
       ),
   ]);
 
-  for (const row of metricRows) {
-    const f = of(row.crew_id);
-    row.metrics.forEach((metric, i) => {
-      const value = row.values[i] ?? 0;
-      f.metrics[metric] = value;
-      const lastDay = row.last_days[i];
-      if (metric.startsWith('incident.') && value > 0 && lastDay !== undefined) {
-        f.lastIncidentDay[metric.slice('incident.'.length) as IncidentSeverity] = lastDay;
-      }
-    });
-  }
+  const facts = new Map<string, CrewFacts & { hazards: CrewFacts['hazards']; innovations: InnovationTally[] }>();
+  const of = (crewId: string) => {
+    let f = facts.get(crewId);
+    if (!f) {
+      const s = metricSums.get(crewId);
+      f = {
+        metrics: s?.metrics ?? {},
+        lastIncidentDay: s?.lastIncidentDay ?? {},
+        hazards: { found: 0, rectified: 0 },
+        innovations: [],
+      };
+      facts.set(crewId, f);
+    }
+    return f;
+  };
+  for (const crewId of metricSums.keys()) of(crewId);
   for (const row of hazardRows) {
     of(row.crew_id).hazards = { found: Number(row.found), rectified: Number(row.rectified) };
   }
@@ -115,7 +147,7 @@ export async function loadCrewFacts(client: ClickHouseClient, window: FactsWindo
     of(row.crew_id).innovations.push({
       category: row.category as InnovationCategory,
       status: row.status as InnovationStatus,
-      awardLevel: Number(row.award_level) as InnovationTally['awardLevel'],
+      awardLevel: row.award_level as InnovationTally['awardLevel'],
       count: Number(row.n),
     });
   }

@@ -5,7 +5,7 @@ import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts'
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
 import { computeStandings, rankMovement } from './engine/compute-standings.ts';
 import type { StandingsRow } from './engine/types.ts';
-import { loadCrewFacts } from './facts.query.ts';
+import { addMetricSums, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
@@ -139,6 +139,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const inFlight = new Map<string, Promise<Snapshot>>();
   /** Previous-day ranks computed without a snapshot, kept until an event lands on or before that day. */
   const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();
+  /** Metric sums of the closed days before today, per competition (see metricSumsFor). */
+  const closedDays = new Map<string, { start: string; through: string; sums: MetricSums }>();
+  /** Bumped whenever events land on a day before today, so sums read meanwhile are not kept. */
+  const generations = new Map<string, number>();
 
   function competitionOrThrow(id: string): StoredCompetition {
     const competition = catalog.competition(id);
@@ -151,14 +155,43 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     return clampDay(dayInZone(now(), timeZone), period.start, period.end);
   }
 
+  /**
+   * Metric sums over [period start, asOf]. For today's standings, recomputed after every burst of
+   * events, the closed days before today are summed once and kept; only today is read again.
+   * Events landing on a closed day drop the kept sums (eventsLanded). This relies on this process
+   * storing every event, which holds while the embedded engine serves one process.
+   */
+  async function metricSumsFor(competition: StoredCompetition, asOf: string): Promise<MetricSums> {
+    const start = competition.definition.period.start;
+    const yesterday = addDays(asOf, -1);
+    if (asOf !== defaultDay(competition) || yesterday < start) return loadMetricSums(client, start, asOf);
+    const generation = generations.get(competition.id) ?? 0;
+    let kept = closedDays.get(competition.id);
+    if (kept?.start !== start || kept.through > yesterday) kept = undefined;
+    const closed = kept
+      ? kept.through === yesterday
+        ? kept.sums
+        : addMetricSums(kept.sums, await loadMetricSums(client, addDays(kept.through, 1), yesterday))
+      : await loadMetricSums(client, start, yesterday);
+    // Keep them only if no event landed on a closed day while they were read.
+    if ((generations.get(competition.id) ?? 0) === generation) {
+      closedDays.set(competition.id, { start, through: yesterday, sums: closed });
+    }
+    return addMetricSums(closed, await loadMetricSums(client, asOf, asOf));
+  }
+
   async function standingsAsOf(competition: StoredCompetition, asOf: string): Promise<StandingsRow[]> {
     const def = competition.definition;
-    const facts = await loadCrewFacts(client, {
-      start: def.period.start,
-      asOf,
-      startInstant: startOfDay(def.period.start, def.timeZone),
-      endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
-    });
+    const facts = await loadCrewFacts(
+      client,
+      {
+        start: def.period.start,
+        asOf,
+        startInstant: startOfDay(def.period.start, def.timeZone),
+        endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
+      },
+      metricSumsFor(competition, asOf),
+    );
     // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
     // (a screen polling the standings) run first.
     await yieldToEventLoop();
@@ -281,8 +314,11 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     defaultDay,
     snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),
     eventsLanded(competitionId, day) {
+      generations.set(competitionId, (generations.get(competitionId) ?? 0) + 1);
       const cached = computedPrevious.get(competitionId);
       if (cached && cached.day >= day) computedPrevious.delete(competitionId);
+      const kept = closedDays.get(competitionId);
+      if (kept && kept.through >= day) closedDays.delete(competitionId);
     },
   };
 }
