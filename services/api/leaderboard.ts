@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCatalog, type Catalog } from '../catalog/catalog.ts';
-import { dedupeBatch } from '../pipeline/dedupe-step.ts';
+import { createDedupeStep } from '../pipeline/dedupe-step.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
@@ -59,7 +59,7 @@ export async function createLeaderboard(
       maxFutureMs: config.eventMaxFutureMs,
       maxAgeMs: config.eventMaxAgeMs,
     }),
-    dedupe: (events) => dedupeBatch(events, (batch) => findStoredEventKeys(client, batch)),
+    dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch)),
     store: async (events) => {
       const receivedAt = now().toISOString();
       await insertEventRows(

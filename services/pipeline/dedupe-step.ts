@@ -2,20 +2,57 @@ import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { eventKey } from '../storage/events.store.ts';
 import { duplicate, ok, type StepResult } from './step-result.ts';
 
+export interface DedupeOutcome {
+  results: StepResult<MetricEvent>[];
+  /** Call once the fresh events are stored, or failed to be: releases their claims. */
+  release: () => void;
+}
+
+export interface DedupeStep {
+  (events: readonly MetricEvent[]): Promise<DedupeOutcome>;
+  /** Keys claimed by batches between lookup and insert (for tests and metrics). */
+  inFlight: () => number;
+}
+
 /**
- * Marks events already stored, or repeated earlier in the same batch, as duplicates:
- * (crewId, eventId) identifies an event, so a client's retry is counted once.
+ * Marks as duplicates the events already stored, claimed by a batch still being stored, or
+ * repeated earlier in the same batch: (crewId, eventId) identifies an event, so a client's
+ * retry is counted once. Claims are taken synchronously before the storage lookup, so batches
+ * may be looked up and stored concurrently without both storing the same event.
  */
-export async function dedupeBatch(
-  events: readonly MetricEvent[],
-  findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>,
-): Promise<StepResult<MetricEvent>[]> {
-  const stored = await findStored(events);
-  const seen = new Set<string>();
-  return events.map((event) => {
-    const key = eventKey(event.crewId, event.eventId);
-    if (stored.has(key) || seen.has(key)) return duplicate;
-    seen.add(key);
-    return ok(event);
-  });
+export function createDedupeStep(findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>): DedupeStep {
+  const claimed = new Set<string>();
+
+  const step = async (events: readonly MetricEvent[]): Promise<DedupeOutcome> => {
+    const mine: string[] = [];
+    const candidates: MetricEvent[] = [];
+    const keys = events.map((event) => {
+      const key = eventKey(event.crewId, event.eventId);
+      if (claimed.has(key)) return null;
+      claimed.add(key);
+      mine.push(key);
+      candidates.push(event);
+      return key;
+    });
+    let stored: Set<string>;
+    try {
+      stored = await findStored(candidates);
+    } catch (err) {
+      for (const key of mine) claimed.delete(key);
+      throw err;
+    }
+    // Already stored: nothing of ours to insert, so the claim goes at once.
+    for (const key of stored) claimed.delete(key);
+    const results = events.map((event, i) => {
+      const key = keys[i];
+      return key === null || key === undefined || stored.has(key) ? duplicate : ok(event);
+    });
+    return {
+      results,
+      release: () => {
+        for (const key of mine) if (!stored.has(key)) claimed.delete(key);
+      },
+    };
+  };
+  return Object.assign(step, { inFlight: () => claimed.size });
 }

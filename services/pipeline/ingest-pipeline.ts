@@ -1,5 +1,6 @@
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import type { FieldError } from '../shared/errors.ts';
+import type { DedupeOutcome } from './dedupe-step.ts';
 import type { StepResult } from './step-result.ts';
 
 export interface RejectedEvent {
@@ -26,7 +27,7 @@ export interface IngestMetrics {
 
 export interface IngestDeps {
   validate: (raw: unknown) => StepResult<MetricEvent>;
-  dedupe: (events: readonly MetricEvent[]) => Promise<StepResult<MetricEvent>[]>;
+  dedupe: (events: readonly MetricEvent[]) => Promise<DedupeOutcome>;
   store: (events: readonly MetricEvent[]) => Promise<void>;
   /** Called after the store acknowledged, e.g. to refresh standings. */
   onStored: (events: readonly MetricEvent[]) => void;
@@ -54,21 +55,26 @@ interface PendingBatch {
 
 /** Batches that arrive while a store runs are stored together in the next one (group commit). */
 const MAX_GROUP_EVENTS = 50_000;
+/**
+ * Two groups in flight let one group's duplicate lookup overlap the other's insert; the dedupe
+ * step's claims keep them from storing the same event twice.
+ */
+const MAX_CONCURRENT_GROUPS = 2;
 
 /**
  * validate -> dedupe -> store, all-or-nothing per batch: a batch with any invalid event stores
  * nothing and reports every problem, so a sender fixes and resends it whole (duplicates are
- * then recognised). Dedupe and store run for one group of batches at a time, so two concurrent
- * requests with the same event cannot both store it; each request is answered only after
- * ClickHouse acknowledged the insert that holds its events.
+ * then recognised). Concurrent batches are stored together (group commit); each request is
+ * answered only after ClickHouse acknowledged the insert that holds its events.
  */
 export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
   const waiting: PendingBatch[] = [];
-  let pumping: Promise<void> | null = null;
+  let active = 0;
+  const idleWaiters: (() => void)[] = [];
 
   async function storeGroup(group: PendingBatch[]): Promise<IngestReport[]> {
     const events = group.flatMap((b) => b.valid.map((v) => v.event));
-    const results = await deps.dedupe(events);
+    const { results, release } = await deps.dedupe(events);
     const fresh: MetricEvent[] = [];
     let at = 0;
     const reports = group.map((batch) => {
@@ -83,44 +89,62 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       }
       return { accepted, duplicates, rejected: [] };
     });
-    if (fresh.length > 0) {
-      const started = performance.now();
-      await deps.store(fresh);
-      deps.metrics.stored((performance.now() - started) / 1000);
-      deps.onStored(fresh);
+    try {
+      if (fresh.length > 0) {
+        const started = performance.now();
+        await deps.store(fresh);
+        deps.metrics.stored((performance.now() - started) / 1000);
+        deps.onStored(fresh);
+      }
+    } finally {
+      // Stored (now found by the lookup) or failed (the sender retries): either way, unclaim.
+      release();
     }
     deps.metrics.accepted(fresh.length);
     deps.metrics.duplicates(events.length - fresh.length);
     return reports;
   }
 
-  async function pump(): Promise<void> {
-    while (waiting.length > 0) {
-      const group: PendingBatch[] = [];
-      let size = 0;
-      while (waiting.length > 0 && (group.length === 0 || size + (waiting[0]?.valid.length ?? 0) <= MAX_GROUP_EVENTS)) {
-        const next = waiting.shift();
-        if (!next) break;
-        group.push(next);
-        size += next.valid.length;
-      }
-      try {
-        const reports = await storeGroup(group);
-        group.forEach((batch, i) => {
-          const report = reports[i];
-          if (report) batch.resolve(report);
-        });
-      } catch (err) {
-        for (const batch of group) batch.reject(err);
-      }
+  /** Takes the waiting batches, up to MAX_GROUP_EVENTS, as one group. */
+  function takeGroup(): PendingBatch[] {
+    const group: PendingBatch[] = [];
+    let size = 0;
+    while (waiting.length > 0 && (group.length === 0 || size + (waiting[0]?.valid.length ?? 0) <= MAX_GROUP_EVENTS)) {
+      const next = waiting.shift();
+      if (!next) break;
+      group.push(next);
+      size += next.valid.length;
+    }
+    return group;
+  }
+
+  async function runGroup(group: PendingBatch[]): Promise<void> {
+    try {
+      const reports = await storeGroup(group);
+      group.forEach((batch, i) => {
+        const report = reports[i];
+        if (report) batch.resolve(report);
+      });
+    } catch (err) {
+      for (const batch of group) batch.reject(err);
+    }
+  }
+
+  /** Starts groups while fewer than MAX_CONCURRENT_GROUPS run; each finished group starts the next. */
+  function pump(): void {
+    while (active < MAX_CONCURRENT_GROUPS && waiting.length > 0) {
+      active++;
+      void runGroup(takeGroup()).finally(() => {
+        active--;
+        pump();
+        if (active === 0 && waiting.length === 0) for (const resolve of idleWaiters.splice(0)) resolve();
+      });
     }
   }
 
   function enqueue(valid: PendingBatch['valid']): Promise<IngestReport> {
     const report = new Promise<IngestReport>((resolve, reject) => waiting.push({ valid, resolve, reject }));
-    pumping ??= pump().finally(() => {
-      pumping = null;
-    });
+    pump();
     return report;
   }
 
@@ -140,7 +164,8 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       return enqueue(valid);
     },
     drain: async () => {
-      while (pumping) await pumping;
+      if (active === 0 && waiting.length === 0) return;
+      await new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
 }

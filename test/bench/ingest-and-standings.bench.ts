@@ -15,7 +15,8 @@ import { BENCH_COMPETITION_ID, benchBatch, benchCompetition, benchOrg } from './
 
 const TOTAL = Number(process.env['BENCH_EVENTS'] ?? 10_000_000);
 const BATCH = 1_000;
-const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 4);
+// Many stations post at once; concurrent batches share one insert (group commit).
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const PORT = Number(process.env['BENCH_PORT'] ?? 3917);
 const base = `http://127.0.0.1:${PORT}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-bench-'));

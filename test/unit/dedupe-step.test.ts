@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { MetricEvent } from '../../schemas/event.schema.ts';
+import { createDedupeStep } from '../../services/pipeline/dedupe-step.ts';
+import { eventKey } from '../../services/storage/events.store.ts';
+
+const sale = (eventId: string, crewId = 'C1'): MetricEvent => ({
+  eventId,
+  crewId,
+  type: 'sales',
+  occurredAt: '2026-03-10T09:00:00+08:00',
+  volume: 1,
+  unit: 'litres',
+});
+
+/** A storage lookup over an in-memory set, answering when the test says so. */
+function fakeStorage() {
+  const stored = new Set<string>();
+  const pending: (() => void)[] = [];
+  return {
+    stored,
+    answer: () => pending.splice(0).forEach((go) => go()),
+    find: (events: readonly MetricEvent[]) =>
+      new Promise<Set<string>>((resolve) =>
+        pending.push(() =>
+          resolve(new Set(events.map((e) => eventKey(e.crewId, e.eventId)).filter((k) => stored.has(k)))),
+        ),
+      ),
+  };
+}
+
+const kinds = (results: { kind: string }[]) => results.map((r) => r.kind);
+
+describe('dedupe step', () => {
+  it.each([
+    { name: 'new events pass', stored: [], batch: [sale('a'), sale('b')], expected: ['ok', 'ok'] },
+    {
+      name: 'stored events are duplicates',
+      stored: ['a'],
+      batch: [sale('a'), sale('b')],
+      expected: ['duplicate', 'ok'],
+    },
+    {
+      name: 'a repeat inside the batch is a duplicate',
+      stored: [],
+      batch: [sale('a'), sale('a')],
+      expected: ['ok', 'duplicate'],
+    },
+    { name: 'another crew’s same id is another event', stored: ['a'], batch: [sale('a', 'C2')], expected: ['ok'] },
+  ])('$name', async ({ stored, batch, expected }) => {
+    const storage = fakeStorage();
+    for (const id of stored) storage.stored.add(eventKey('C1', id));
+    const dedupe = createDedupeStep(storage.find);
+    const running = dedupe(batch);
+    storage.answer();
+    const { results, release } = await running;
+    expect(kinds(results)).toEqual(expected);
+    release();
+    expect(dedupe.inFlight()).toBe(0);
+  });
+
+  it('lets only one of two overlapping batches store the same event', async () => {
+    const storage = fakeStorage();
+    const dedupe = createDedupeStep(storage.find);
+    const first = dedupe([sale('x'), sale('y')]);
+    const second = dedupe([sale('x'), sale('z')]);
+    storage.answer();
+    const [a, b] = await Promise.all([first, second]);
+    expect(kinds(a.results)).toEqual(['ok', 'ok']);
+    expect(kinds(b.results)).toEqual(['duplicate', 'ok']);
+    expect(dedupe.inFlight()).toBe(3);
+    // The first batch is stored; afterwards the lookup finds x, so the claim can go.
+    storage.stored.add(eventKey('C1', 'x'));
+    a.release();
+    b.release();
+    expect(dedupe.inFlight()).toBe(0);
+    const third = dedupe([sale('x')]);
+    storage.answer();
+    expect(kinds((await third).results)).toEqual(['duplicate']);
+  });
+
+  it('frees the claims of a batch whose insert failed, so a retry is stored', async () => {
+    const storage = fakeStorage();
+    const dedupe = createDedupeStep(storage.find);
+    const failed = dedupe([sale('r')]);
+    storage.answer();
+    (await failed).release(); // the insert failed: nothing was stored
+    const retry = dedupe([sale('r')]);
+    storage.answer();
+    expect(kinds((await retry).results)).toEqual(['ok']);
+  });
+});
