@@ -23,6 +23,7 @@ const Env = z.object({
   EVENT_MAX_AGE_DAYS: int(400, 1),
   STANDINGS_DEBOUNCE_MS: int(300),
   STANDINGS_HISTORY_DEBOUNCE_MS: int(10_000),
+  STANDINGS_PERSIST_MS: int(5_000),
 });
 
 export interface ApiConfig {
@@ -38,6 +39,7 @@ export interface ApiConfig {
   eventMaxAgeMs: number;
   standingsDebounceMs: number;
   standingsHistoryDebounceMs: number;
+  standingsPersistMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -71,5 +73,6 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     eventMaxAgeMs: e.EVENT_MAX_AGE_DAYS * 86_400_000,
     standingsDebounceMs: e.STANDINGS_DEBOUNCE_MS,
     standingsHistoryDebounceMs: e.STANDINGS_HISTORY_DEBOUNCE_MS,
+    standingsPersistMs: e.STANDINGS_PERSIST_MS,
   };
 }

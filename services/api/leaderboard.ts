@@ -41,7 +41,7 @@ export async function createLeaderboard(
   const { applied } = await migrate(client);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const catalog = await createCatalog(client);
-  const standings = createStandingsService({ client, catalog, now, logger });
+  const standings = createStandingsService({ client, catalog, now, logger, persistMs: config.standingsPersistMs });
   const refresher = createStandingsRefresher({
     catalog,
     standings,
@@ -103,6 +103,7 @@ export async function createLeaderboard(
       await app.close();
       await pipeline.drain();
       await refresher.close();
+      await standings.flush();
       await client.close();
     },
   };

@@ -46,6 +46,8 @@ export interface StandingsService {
   recompute(competitionId: string, asOf?: string): Promise<Snapshot>;
   /** Reads the latest snapshot, computing it first if none exists for that day. */
   read(competitionId: string, query: StandingsQuery): Promise<StandingsPage>;
+  /** Writes the snapshots still held in memory (on shutdown). */
+  flush(): Promise<void>;
   /** Events landed on `day`: anything derived from that day or later is stale. */
   eventsLanded(competitionId: string, day: string): void;
   /** Days between from and to (inclusive) that have a stored snapshot. */
@@ -59,6 +61,63 @@ export interface StandingsDeps {
   catalog: Catalog;
   now: () => Date;
   logger: Logger;
+  /** Today's snapshot is written at most this often (0: after every recomputation). */
+  persistMs: number;
+}
+
+interface Unsaved {
+  snapshot: Snapshot;
+  timer: NodeJS.Timeout | undefined;
+}
+
+const groupKeyOf = {
+  overall: () => '',
+  branch: (c: SnapshotCrew) => c.crew.branchId,
+  unit_type: (c: SnapshotCrew) => c.crew.unitType,
+} as const;
+
+/** A page of one group of an in-memory snapshot, ordered as the ClickHouse read orders it. */
+export function pageOf(
+  snapshot: Snapshot,
+  group: { groupBy: GroupBy; groupKey: string },
+  crewId: string | undefined,
+  limit: number,
+  offset: number,
+): { total: number; rows: StoredRow[] } {
+  const keyOf = groupKeyOf[group.groupBy];
+  const rankOf = (c: SnapshotCrew) => c.ranks[group.groupBy]?.rank ?? null;
+  const members = snapshot.crews
+    .filter((c) => keyOf(c) === group.groupKey)
+    .sort((a, b) => {
+      const ra = rankOf(a);
+      const rb = rankOf(b);
+      if (ra !== rb) return ra === null ? 1 : rb === null ? -1 : ra - rb;
+      return a.crew.crewId < b.crew.crewId ? -1 : a.crew.crewId > b.crew.crewId ? 1 : 0;
+    });
+  const chosen = crewId === undefined ? members : members.filter((c) => c.crew.crewId === crewId);
+  return {
+    total: members.length,
+    rows: chosen.slice(offset, offset + limit).map((c) => {
+      const r = c.ranks[group.groupBy];
+      return {
+        rank: r?.rank ?? null,
+        prevRank: r?.prevRank ?? null,
+        rankChange: r?.rankChange ?? null,
+        crewId: c.crew.crewId,
+        crewName: c.crew.crewName,
+        unitId: c.crew.unitId,
+        unitName: c.crew.unitName,
+        unitType: c.crew.unitType,
+        branchId: c.crew.branchId,
+        branchName: c.crew.branchName,
+        headcount: c.crew.headcount,
+        score: c.score,
+        disqualified: c.disqualified,
+        vetoes: [...c.vetoes],
+        indicators: [...c.indicators],
+      };
+    }),
+  };
 }
 
 function yieldToEventLoop(): Promise<void> {
@@ -141,6 +200,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();
   /** Metric sums of the closed days before today, per competition (see metricSumsFor). */
   const closedDays = new Map<string, { start: string; through: string; sums: MetricSums }>();
+  /** Today's latest snapshot per competition while it waits to be written (see persist). */
+  const unsaved = new Map<string, Unsaved>();
+  const lastSavedAt = new Map<string, number>();
   /** Bumped whenever events land on a day before today, so sums read meanwhile are not kept. */
   const generations = new Map<string, number>();
 
@@ -258,12 +320,54 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       crews: mergeGroups(current, previous),
     };
     await yieldToEventLoop();
-    await writeSnapshot(client, snapshot);
+    await persist(snapshot, asOf === defaultDay(competition));
     logger.debug(
       { competitionId, asOf, crews: snapshot.crews.length, ms: Math.round(performance.now() - started) },
       'standings recomputed',
     );
     return snapshot;
+  }
+
+  /**
+   * Today's standings are recomputed after every burst of events; writing each 10,000-row
+   * snapshot (and merging it) would cost ClickHouse as much as the events. The latest one is
+   * served from memory and written at most every persistMs, and on close; other days at once.
+   */
+  async function persist(snapshot: Snapshot, isToday: boolean): Promise<void> {
+    if (!isToday || deps.persistMs === 0) {
+      await writeSnapshot(client, snapshot);
+      return;
+    }
+    const id = snapshot.competitionId;
+    const previous = unsaved.get(id);
+    const entry: Unsaved = { snapshot, timer: previous?.timer };
+    unsaved.set(id, entry);
+    const since = Date.now() - (lastSavedAt.get(id) ?? 0);
+    if (since >= deps.persistMs) await saveNow(id);
+    else
+      entry.timer ??= setTimeout(
+        () => void saveNow(id).catch((err: unknown) => logger.error({ err }, 'standings write failed')),
+        deps.persistMs - since,
+      );
+  }
+
+  async function saveNow(id: string): Promise<void> {
+    const entry = unsaved.get(id);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    lastSavedAt.set(id, Date.now());
+    await writeSnapshot(client, entry.snapshot);
+    // A newer snapshot may have arrived during the write; it stays for the next one.
+    if (unsaved.get(id) === entry) unsaved.delete(id);
+    else {
+      const newer = unsaved.get(id);
+      if (newer && !newer.timer)
+        newer.timer = setTimeout(
+          () => void saveNow(id).catch((err: unknown) => logger.error({ err }, 'standings write failed')),
+          deps.persistMs,
+        );
+    }
   }
 
   async function read(competitionId: string, query: StandingsQuery): Promise<StandingsPage> {
@@ -272,6 +376,18 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const group = parseGroup(query.group, competition);
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
+    const inMemory = unsaved.get(competitionId)?.snapshot;
+    if (inMemory?.asOf === asOf) {
+      const page = pageOf(inMemory, group, query.crewId, limit, offset);
+      return {
+        competitionId,
+        asOf,
+        computedAt: inMemory.computedAt,
+        definitionVersion: inMemory.definitionVersion,
+        group: group.label,
+        ...page,
+      };
+    }
     if (query.crewId === undefined) {
       const page = await readLatestPage(client, { competitionId, asOf, ...group, limit, offset });
       if (page) {
@@ -309,6 +425,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   }
 
   return {
+    async flush() {
+      await Promise.all([...unsaved.keys()].map((id) => saveNow(id)));
+    },
     recompute: recomputeOnce,
     read,
     defaultDay,
