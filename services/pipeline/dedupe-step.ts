@@ -1,11 +1,12 @@
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { eventKey } from '../storage/events.store.ts';
+import type { KeyFilter } from './key-filter.ts';
 import { duplicate, ok, type StepResult } from './step-result.ts';
 
 export interface DedupeOutcome {
   results: StepResult<MetricEvent>[];
-  /** Call once the fresh events are stored, or failed to be: releases their claims. */
-  release: () => void;
+  /** Call once the fresh events are stored (true), or failed to be (false): releases their claims. */
+  release: (stored: boolean) => void;
 }
 
 export interface DedupeStep {
@@ -20,7 +21,11 @@ export interface DedupeStep {
  * retry is counted once. Claims are taken synchronously before the storage lookup, so batches
  * may be looked up and stored concurrently without both storing the same event.
  */
-export function createDedupeStep(findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>): DedupeStep {
+export function createDedupeStep(
+  findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>,
+  /** Keys known to be stored, or maybe: only those "maybe" are looked up in storage. */
+  filter?: KeyFilter,
+): DedupeStep {
   const claimed = new Set<string>();
 
   const step = async (events: readonly MetricEvent[]): Promise<DedupeOutcome> => {
@@ -36,7 +41,9 @@ export function createDedupeStep(findStored: (events: readonly MetricEvent[]) =>
     });
     let stored: Set<string>;
     try {
-      stored = await findStored(candidates);
+      stored = await findStored(
+        filter ? candidates.filter((e) => filter.mightContain(eventKey(e.crewId, e.eventId))) : candidates,
+      );
     } catch (err) {
       for (const key of mine) claimed.delete(key);
       throw err;
@@ -49,8 +56,13 @@ export function createDedupeStep(findStored: (events: readonly MetricEvent[]) =>
     });
     return {
       results,
-      release: () => {
-        for (const key of mine) if (!stored.has(key)) claimed.delete(key);
+      release: (wasStored) => {
+        for (const key of mine) {
+          if (stored.has(key)) continue;
+          // Into the filter before the claim goes, so no moment exists where neither knows the key.
+          if (wasStored) filter?.add(key);
+          claimed.delete(key);
+        }
       },
     };
   };

@@ -89,17 +89,19 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       }
       return { accepted, duplicates, rejected: [] };
     });
+    let stored = false;
     try {
       if (fresh.length > 0) {
         const started = performance.now();
         await deps.store(fresh);
         deps.metrics.stored((performance.now() - started) / 1000);
-        deps.onStored(fresh);
       }
+      stored = true;
     } finally {
-      // Stored (now found by the lookup) or failed (the sender retries): either way, unclaim.
-      release();
+      // Stored (from now on found by the lookup) or failed (the sender retries): either way, unclaim.
+      release(stored);
     }
+    if (fresh.length > 0) deps.onStored(fresh);
     deps.metrics.accepted(fresh.length);
     deps.metrics.duplicates(events.length - fresh.length);
     return reports;

@@ -279,19 +279,34 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const key = `${competition.id}\u0000${day}\u0000${competition.version}\u0000${catalog.orgVersion()}`;
     const cached = computedPrevious.get(competition.id);
     if (cached?.key === key) return cached.ranks;
+    const generation = generations.get(competition.id) ?? 0;
     const ranks = ranksOf(await standingsAsOf(competition, day));
-    computedPrevious.set(competition.id, { key, day, ranks });
+    // Keep them only if no event landed on a closed day while they were computed.
+    if ((generations.get(competition.id) ?? 0) === generation)
+      computedPrevious.set(competition.id, { key, day, ranks });
     return ranks;
   }
 
   /** One computation at a time per (competition, day): callers that arrive meanwhile share it. */
   function recomputeOnce(competitionId: string, asOf?: string): Promise<Snapshot> {
     const key = `${competitionId}\u0000${asOf ?? ''}`;
-    const running = inFlight.get(key);
-    if (running) return running;
-    const started = computeAndWrite(competitionId, asOf).finally(() => inFlight.delete(key));
-    inFlight.set(key, started);
-    return started;
+    return inFlight.get(key) ?? recomputeFresh(competitionId, asOf);
+  }
+
+  /**
+   * A computation that starts after any running one for the same day: one that started before
+   * the latest events were stored must not stand in for one that sees them.
+   */
+  function recomputeFresh(competitionId: string, asOf?: string): Promise<Snapshot> {
+    const key = `${competitionId}\u0000${asOf ?? ''}`;
+    const before = inFlight.get(key);
+    const next: Promise<Snapshot> = (before ? before.catch(() => undefined) : Promise.resolve())
+      .then(() => computeAndWrite(competitionId, asOf))
+      .finally(() => {
+        if (inFlight.get(key) === next) inFlight.delete(key);
+      });
+    inFlight.set(key, next);
+    return next;
   }
 
   async function computeAndWrite(competitionId: string, asOfInput?: string): Promise<Snapshot> {
@@ -428,7 +443,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     async flush() {
       await Promise.all([...unsaved.keys()].map((id) => saveNow(id)));
     },
-    recompute: recomputeOnce,
+    recompute: recomputeFresh,
     read,
     defaultDay,
     snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),
