@@ -4,13 +4,12 @@ import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCatalog, type Catalog } from '../catalog/catalog.ts';
 import { createDedupeStep } from '../pipeline/dedupe-step.ts';
-import { createKeyFilter } from '../pipeline/key-filter.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { createClickHouse } from '../storage/clickhouse-client.ts';
-import { findStoredEventKeys, forEachStoredEventKey, insertEventRows, toEventValues } from '../storage/events.store.ts';
+import { findStoredEventKeys, insertEventRows, toEventValues } from '../storage/events.store.ts';
 import { migrate } from '../storage/migrate.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -42,12 +41,6 @@ export async function createLeaderboard(
   const { applied } = await migrate(client);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const catalog = await createCatalog(client);
-  // Every stored key goes into the filter before the first request, so "not in the filter"
-  // means "not stored". This process is the only writer while the engine is embedded.
-  const keyFilter = createKeyFilter();
-  const started = performance.now();
-  const keys = await forEachStoredEventKey(client, (key) => keyFilter.add(key));
-  logger.info({ keys, ms: Math.round(performance.now() - started) }, 'dedupe filter loaded');
   const standings = createStandingsService({ client, catalog, now, logger, persistMs: config.standingsPersistMs });
   const refresher = createStandingsRefresher({
     catalog,
@@ -66,7 +59,7 @@ export async function createLeaderboard(
       maxFutureMs: config.eventMaxFutureMs,
       maxAgeMs: config.eventMaxAgeMs,
     }),
-    dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch), keyFilter),
+    dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch)),
     store: async (events) => {
       const receivedAt = now().toISOString();
       await insertEventRows(

@@ -1,12 +1,11 @@
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { eventKey } from '../storage/events.store.ts';
-import type { KeyFilter } from './key-filter.ts';
 import { duplicate, ok, type StepResult } from './step-result.ts';
 
 export interface DedupeOutcome {
   results: StepResult<MetricEvent>[];
-  /** Call once the fresh events are stored (true), or failed to be (false): releases their claims. */
-  release: (stored: boolean) => void;
+  /** Call once the fresh events are stored, or failed to be: releases their claims. */
+  release: () => void;
 }
 
 export interface DedupeStep {
@@ -21,11 +20,7 @@ export interface DedupeStep {
  * retry is counted once. Claims are taken synchronously before the storage lookup, so batches
  * may be looked up and stored concurrently without both storing the same event.
  */
-export function createDedupeStep(
-  findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>,
-  /** Keys known to be stored, or maybe: only those "maybe" are looked up in storage. */
-  filter?: KeyFilter,
-): DedupeStep {
+export function createDedupeStep(findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>): DedupeStep {
   const claimed = new Set<string>();
 
   const step = async (events: readonly MetricEvent[]): Promise<DedupeOutcome> => {
@@ -41,9 +36,7 @@ export function createDedupeStep(
     });
     let stored: Set<string>;
     try {
-      stored = await findStored(
-        filter ? candidates.filter((e) => filter.mightContain(eventKey(e.crewId, e.eventId))) : candidates,
-      );
+      stored = await findStored(candidates);
     } catch (err) {
       for (const key of mine) claimed.delete(key);
       throw err;
@@ -56,13 +49,8 @@ export function createDedupeStep(
     });
     return {
       results,
-      release: (wasStored) => {
-        for (const key of mine) {
-          if (stored.has(key)) continue;
-          // Into the filter before the claim goes, so no moment exists where neither knows the key.
-          if (wasStored) filter?.add(key);
-          claimed.delete(key);
-        }
+      release: () => {
+        for (const key of mine) if (!stored.has(key)) claimed.delete(key);
       },
     };
   };

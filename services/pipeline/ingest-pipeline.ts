@@ -89,17 +89,15 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
       }
       return { accepted, duplicates, rejected: [] };
     });
-    let stored = false;
     try {
       if (fresh.length > 0) {
         const started = performance.now();
         await deps.store(fresh);
         deps.metrics.stored((performance.now() - started) / 1000);
       }
-      stored = true;
     } finally {
       // Stored (from now on found by the lookup) or failed (the sender retries): either way, unclaim.
-      release(stored);
+      release();
     }
     if (fresh.length > 0) deps.onStored(fresh);
     deps.metrics.accepted(fresh.length);

@@ -141,17 +141,3 @@ export async function insertEventRows(client: ClickHouseClient, rows: readonly E
   if (rows.length === 0) return;
   await client.insert({ table: 'events', values: rows, format: 'JSONCompactEachRow', columns: [...EVENT_COLUMNS] });
 }
-
-/** Streams the key of every stored event, e.g. to fill the dedupe filter at start-up. */
-export async function forEachStoredEventKey(client: ClickHouseClient, onKey: (key: string) => void): Promise<number> {
-  const result = await client.query({ query: 'SELECT crew_id, event_id FROM events', format: 'JSONCompactEachRow' });
-  let n = 0;
-  for await (const rows of result.stream<[string, string]>()) {
-    for (const row of rows) {
-      const [crewId, eventId] = row.json();
-      onKey(eventKey(crewId, eventId));
-      n++;
-    }
-  }
-  return n;
-}

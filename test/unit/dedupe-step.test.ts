@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { createDedupeStep } from '../../services/pipeline/dedupe-step.ts';
-import { createKeyFilter } from '../../services/pipeline/key-filter.ts';
 import { eventKey } from '../../services/storage/events.store.ts';
 
 const sale = (eventId: string, crewId = 'C1'): MetricEvent => ({
@@ -55,7 +54,7 @@ describe('dedupe step', () => {
     storage.answer();
     const { results, release } = await running;
     expect(kinds(results)).toEqual(expected);
-    release(true);
+    release();
     expect(dedupe.inFlight()).toBe(0);
   });
 
@@ -71,8 +70,8 @@ describe('dedupe step', () => {
     expect(dedupe.inFlight()).toBe(3);
     // The first batch is stored; afterwards the lookup finds x, so the claim can go.
     storage.stored.add(eventKey('C1', 'x'));
-    a.release(true);
-    b.release(true);
+    a.release();
+    b.release();
     expect(dedupe.inFlight()).toBe(0);
     const third = dedupe([sale('x')]);
     storage.answer();
@@ -84,41 +83,9 @@ describe('dedupe step', () => {
     const dedupe = createDedupeStep(storage.find);
     const failed = dedupe([sale('r')]);
     storage.answer();
-    (await failed).release(false); // the insert failed: nothing was stored
+    (await failed).release(); // the insert failed: nothing was stored
     const retry = dedupe([sale('r')]);
     storage.answer();
     expect(kinds((await retry).results)).toEqual(['ok']);
-  });
-
-  it('looks up only what the key filter may hold, and learns what it stored', async () => {
-    const storage = fakeStorage();
-    const looked: string[][] = [];
-    const find = (events: readonly MetricEvent[]) => {
-      looked.push(events.map((e) => e.eventId));
-      return storage.find(events);
-    };
-    const filter = createKeyFilter(1024);
-    const dedupe = createDedupeStep(find, filter);
-    const first = dedupe([sale('f1'), sale('f2')]);
-    storage.answer();
-    const a = await first;
-    expect(kinds(a.results)).toEqual(['ok', 'ok']);
-    expect(looked).toEqual([[]]); // nothing stored yet, so nothing to look up
-    for (const id of ['f1', 'f2']) storage.stored.add(eventKey('C1', id));
-    a.release(true);
-    const again = dedupe([sale('f1'), sale('f3')]);
-    storage.answer();
-    expect(kinds((await again).results)).toEqual(['duplicate', 'ok']);
-    expect(looked[1]).toContain('f1');
-  });
-
-  it('does not learn keys whose insert failed', async () => {
-    const storage = fakeStorage();
-    const filter = createKeyFilter(1024);
-    const dedupe = createDedupeStep(storage.find, filter);
-    const failed = dedupe([sale('lost')]);
-    storage.answer();
-    (await failed).release(false);
-    expect(filter.mightContain(eventKey('C1', 'lost'))).toBe(false);
   });
 });
