@@ -101,12 +101,19 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   return {
     eventsStored(events) {
       if (events.length === 0) return;
+      // A batch of thousands of events covers a handful of days: find them once per time zone,
+      // not once per event and competition.
+      const daysByZone = new Map<string, Set<string>>();
       for (const stored of catalog.competitions()) {
         const { period, timeZone } = stored.definition;
         const today = dayInZone(now(), timeZone);
+        let days = daysByZone.get(timeZone);
+        if (!days) {
+          days = new Set(events.map((event) => dayInZone(event.occurredAt, timeZone)));
+          daysByZone.set(timeZone, days);
+        }
         let touched = false;
-        for (const event of events) {
-          const day = dayInZone(event.occurredAt, timeZone);
+        for (const day of days) {
           if (day < period.start || day > period.end) continue;
           touched = true;
           if (day < today) {

@@ -13,7 +13,6 @@ import {
   readLatestPage,
   readRanks,
   snapshotDays,
-  readSnapshotRows,
   writeSnapshot,
   type GroupBy,
   type Snapshot,
@@ -354,6 +353,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       return;
     }
     const id = snapshot.competitionId;
+    // At midnight the held snapshot belongs to a day that just closed: it is that day's last word.
+    if (unsaved.get(id) && unsaved.get(id)?.snapshot.asOf !== snapshot.asOf) await saveNow(id);
     const previous = unsaved.get(id);
     const entry: Unsaved = { snapshot, timer: previous?.timer };
     unsaved.set(id, entry);
@@ -403,39 +404,39 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         ...page,
       };
     }
-    if (query.crewId === undefined) {
-      const page = await readLatestPage(client, { competitionId, asOf, ...group, limit, offset });
-      if (page) {
-        return {
-          competitionId,
-          asOf,
-          computedAt: fromClickHouseTime(page.computedAt),
-          definitionVersion: page.definitionVersion,
-          group: group.label,
-          total: page.total,
-          rows: page.rows,
-        };
+    const pageQuery = { competitionId, asOf, ...group, crewId: query.crewId, limit, offset };
+    let page = await readLatestPage(client, pageQuery);
+    let run: SnapshotRun | null = null;
+    if (!page) {
+      // Either no snapshot of that day exists yet, or the page is empty (past the end, or a crew
+      // outside the group): compute in the first case, count in the second.
+      run = await latestRun(client, competitionId, asOf);
+      if (!run) {
+        await recomputeOnce(competitionId, asOf);
+        page = await readLatestPage(client, pageQuery);
+        run = page ? null : await latestRun(client, competitionId, asOf);
       }
     }
-    let run: SnapshotRun | null = await latestRun(client, competitionId, asOf);
-    if (!run) {
-      await recomputeOnce(competitionId, asOf);
-      run = await latestRun(client, competitionId, asOf);
+    if (page) {
+      return {
+        competitionId,
+        asOf,
+        computedAt: fromClickHouseTime(page.computedAt),
+        definitionVersion: page.definitionVersion,
+        group: group.label,
+        total: page.total,
+        rows: page.rows,
+      };
     }
     if (!run) throw new Error(`snapshot for ${competitionId} ${asOf} was written but cannot be read back`);
-    const base = { competitionId, asOf, computedAt: run.computedAt, ...group };
-    const [rows, total] = await Promise.all([
-      readSnapshotRows(client, { ...base, crewId: query.crewId, limit, offset }),
-      countSnapshotRows(client, base),
-    ]);
     return {
       competitionId,
       asOf,
       computedAt: fromClickHouseTime(run.computedAt),
       definitionVersion: run.definitionVersion,
       group: group.label,
-      total,
-      rows,
+      total: await countSnapshotRows(client, { competitionId, asOf, computedAt: run.computedAt, ...group }),
+      rows: [],
     };
   }
 

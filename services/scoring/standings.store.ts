@@ -255,31 +255,6 @@ function groupParams(q: Pick<RowsQuery, 'groupBy' | 'groupKey'>) {
 
 const GROUP_FILTER = `AND ({anyKey:UInt8} = 1 OR {keyCol:Identifier} = {groupKey:String})`;
 
-/** Rows of one run and group, in rank order (disqualified crews last), tie-broken by crew id. */
-export async function readSnapshotRows(client: ClickHouseClient, q: RowsQuery): Promise<StoredRow[]> {
-  const result = await client.query({
-    query: `SELECT ${ROW_COLUMNS}
-            FROM standings
-            WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}
-              AND computed_at = {computedAt:DateTime64(3, 'UTC')}
-              ${GROUP_FILTER}
-              AND ({crewId:String} = '' OR crew_id = {crewId:String})
-            ORDER BY rank IS NULL, rank, crew_id
-            LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-    query_params: {
-      competitionId: q.competitionId,
-      asOf: q.asOf,
-      computedAt: q.computedAt,
-      crewId: q.crewId ?? '',
-      limit: q.limit,
-      offset: q.offset,
-      ...groupParams(q),
-    },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<RowFromClickHouse>()).map(fromClickHouseRow);
-}
-
 export async function countSnapshotRows(
   client: ClickHouseClient,
   q: Omit<RowsQuery, 'limit' | 'offset' | 'crewId'>,
@@ -348,21 +323,27 @@ export interface LatestPage {
  */
 export async function readLatestPage(
   client: ClickHouseClient,
-  q: Omit<RowsQuery, 'computedAt' | 'crewId'>,
+  q: Omit<RowsQuery, 'computedAt'>,
 ): Promise<LatestPage | null> {
   const result = await client.query({
+    // The group's size is counted before the optional crew filter, so a crew's breakdown also
+    // learns how many crews its group has.
     query: `WITH (SELECT (max(computed_at), argMax(definition_version, computed_at)) FROM standings_runs
                   WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}) AS run
-            SELECT ${ROW_COLUMNS}, count() OVER () AS total,
-                   toString(run.1) AS run_computed_at, run.2 AS run_definition_version
-            FROM standings
-            WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date} AND computed_at = run.1
-              ${GROUP_FILTER}
+            SELECT * FROM (
+              SELECT ${ROW_COLUMNS}, count() OVER () AS total,
+                     toString(run.1) AS run_computed_at, run.2 AS run_definition_version
+              FROM standings
+              WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date} AND computed_at = run.1
+                ${GROUP_FILTER}
+            )
+            WHERE {crewId:String} = '' OR crew_id = {crewId:String}
             ORDER BY rank IS NULL, rank, crew_id
             LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
     query_params: {
       competitionId: q.competitionId,
       asOf: q.asOf,
+      crewId: q.crewId ?? '',
       limit: q.limit,
       offset: q.offset,
       ...groupParams(q),

@@ -201,6 +201,14 @@ describe('labour competition standings (competition ranking 1,2,2,4)', () => {
       { group: 'branch:B2', rank: null, total: 2 },
       { group: 'unit_type:station', rank: null, total: 4 },
     ]);
+    // The same breakdown for a stored earlier day comes from ClickHouse: before its injury
+    // (03-08), C4 was ranked. As of 03-07: C2 40, C3 40, C1 24 + 1 (submitted) = 25, C4 20, C5 1.
+    const earlier = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3/crews/C4?asOf=2026-03-07' });
+    expect(earlier.json().groups).toEqual([
+      { group: 'overall', rank: 4, total: 5 },
+      { group: 'branch:B2', rank: 1, total: 2 },
+      { group: 'unit_type:station', rank: 3, total: 4 },
+    ]);
   });
 });
 
@@ -237,6 +245,14 @@ describe('Ankang Cup standings (dense ranking, veto zeroes an indicator)', () =>
       ['C3', 1, 27],
       ['C4', 1, 27],
       ['C5', 1, 27],
+      ['C2', 2, 24],
+      ['C1', 3, 17],
+    ]);
+    // Stored days page from ClickHouse; a page past the end is empty but still knows the total.
+    const past = await standings('ankang-m3', '?asOf=2026-03-07&offset=10');
+    expect([past.total, past.rows]).toEqual([5, []]);
+    const second = await standings('ankang-m3', '?asOf=2026-03-07&limit=2&offset=3');
+    expect(brief(second.rows)).toEqual([
       ['C2', 2, 24],
       ['C1', 3, 17],
     ]);
