@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { CrewProfile, IndicatorResult, VetoResult } from './engine/types.ts';
+import { insertRows } from '../storage/insert-rows.ts';
 
 export type GroupBy = 'overall' | 'branch' | 'unit_type';
 
@@ -129,23 +130,17 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
       c.vetoes.length > 0 ? JSON.stringify(c.vetoes) : '',
     ];
   });
-  if (rows.length > 0) {
-    await client.insert({ table: 'standings', values: rows, format: 'JSONCompactEachRow', columns: SNAPSHOT_COLUMNS });
-  }
-  await client.insert({
-    table: 'standings_runs',
-    values: [
-      {
-        competition_id: snapshot.competitionId,
-        as_of: snapshot.asOf,
-        computed_at: snapshot.computedAt,
-        definition_version: snapshot.definitionVersion,
-        org_version: snapshot.orgVersion,
-        crews: snapshot.crews.length,
-      },
-    ],
-    format: 'JSONEachRow',
-  });
+  await insertRows(client, 'standings', rows, SNAPSHOT_COLUMNS);
+  await insertRows(client, 'standings_runs', [
+    {
+      competition_id: snapshot.competitionId,
+      as_of: snapshot.asOf,
+      computed_at: snapshot.computedAt,
+      definition_version: snapshot.definitionVersion,
+      org_version: snapshot.orgVersion,
+      crews: snapshot.crews.length,
+    },
+  ]);
 }
 
 export async function latestRun(

@@ -17,7 +17,6 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
   const clickhouse_settings = {
     // Make an INSERT return only after the materialized views ran, so standings read after it see the rows.
     wait_end_of_query: 1,
-    date_time_input_format: 'best_effort',
   } as const;
   if (target.mode === 'server') {
     return createClient({

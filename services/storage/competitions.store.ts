@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Competition } from '../../schemas/competition.schema.ts';
+import { insertRows } from './insert-rows.ts';
 
 export interface StoredCompetition {
   id: string;
@@ -42,23 +43,19 @@ export async function saveCompetitionVersion(
   now: Date,
 ): Promise<StoredCompetition> {
   const savedAt = now.toISOString();
-  await client.insert({
-    table: 'competitions',
-    values: [
-      {
-        competition_id: id,
-        version,
-        saved_at: savedAt,
-        name_zh: definition.name.zh,
-        name_en: definition.name.en,
-        kind: definition.kind,
-        period_start: definition.period.start,
-        period_end: definition.period.end,
-        time_zone: definition.timeZone,
-        definition: JSON.stringify(definition),
-      },
-    ],
-    format: 'JSONEachRow',
-  });
+  await insertRows(client, 'competitions', [
+    {
+      competition_id: id,
+      version,
+      saved_at: savedAt,
+      name_zh: definition.name.zh,
+      name_en: definition.name.en,
+      kind: definition.kind,
+      period_start: definition.period.start,
+      period_end: definition.period.end,
+      time_zone: definition.timeZone,
+      definition: JSON.stringify(definition),
+    },
+  ]);
   return { id, version, savedAt, definition };
 }

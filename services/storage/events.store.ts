@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
+import { insertRows } from './insert-rows.ts';
 
 /** Columns of the events table (migrations/0001_events.sql) in the order rows are sent. */
 export const EVENT_COLUMNS = [
@@ -139,5 +140,5 @@ export async function findStoredEventKeys(
 
 export async function insertEventRows(client: ClickHouseClient, rows: readonly EventValues[]): Promise<void> {
   if (rows.length === 0) return;
-  await client.insert({ table: 'events', values: rows, format: 'JSONCompactEachRow', columns: [...EVENT_COLUMNS] });
+  await insertRows(client, 'events', rows, EVENT_COLUMNS);
 }

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { insertRows } from './insert-rows.ts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -71,18 +72,14 @@ export async function migrate(client: ClickHouseClient): Promise<{ applied: stri
     for (const statement of migration.statements) {
       await client.command({ query: statement });
     }
-    await client.insert({
-      table: 'schema_migrations',
-      values: [
-        {
-          version: migration.version,
-          name: migration.name,
-          checksum: migration.checksum,
-          applied_at: new Date().toISOString(),
-        },
-      ],
-      format: 'JSONEachRow',
-    });
+    await insertRows(client, 'schema_migrations', [
+      {
+        version: migration.version,
+        name: migration.name,
+        checksum: migration.checksum,
+        applied_at: new Date().toISOString(),
+      },
+    ]);
     applied.push(migration.name);
   }
   return { applied };

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Org } from '../../schemas/org.schema.ts';
+import { insertRows } from './insert-rows.ts';
 
 export interface StoredOrg {
   version: number;
@@ -45,12 +46,10 @@ export async function saveOrg(
       headcount: crew.headcount,
     };
   });
-  if (crewRows.length > 0) await client.insert({ table: 'org_crews', values: crewRows, format: 'JSONEachRow' });
+  await insertRows(client, 'org_crews', crewRows);
   const updatedAt = now.toISOString();
-  await client.insert({
-    table: 'org_versions',
-    values: [{ version, updated_at: updatedAt, group_name: org.groupName, body: JSON.stringify(org) }],
-    format: 'JSONEachRow',
-  });
+  await insertRows(client, 'org_versions', [
+    { version, updated_at: updatedAt, group_name: org.groupName, body: JSON.stringify(org) },
+  ]);
   return { version, updatedAt, org };
 }

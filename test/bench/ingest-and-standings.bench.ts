@@ -21,6 +21,14 @@ const PORT = Number(process.env['BENCH_PORT'] ?? 3917);
 const base = `http://127.0.0.1:${PORT}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-bench-'));
 
+/** CPU seconds a process has used so far (Linux /proc; clock ticks of 10 ms). */
+async function processCpuSeconds(pid: number | undefined): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const stat = await readFile(`/proc/${pid ?? 0}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? NaN) + Number(fields[12] ?? NaN)) / 100;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -88,6 +96,8 @@ try {
   const batches = Math.ceil(TOTAL / BATCH);
   let next = 0;
   let done = 0;
+  const serverCpuBefore = await processCpuSeconds(server.pid);
+  const clientCpuBefore = process.cpuUsage();
   const started = performance.now();
   let lastReport = started;
   let lastDone = 0;
@@ -122,6 +132,9 @@ try {
   })();
   await Promise.all(Array.from({ length: CONCURRENCY }, () => worker()));
   const ingestSeconds = (performance.now() - started) / 1000;
+  const serverCpu = (await processCpuSeconds(server.pid)) - serverCpuBefore;
+  const clientCpuUsage = process.cpuUsage(clientCpuBefore);
+  const clientCpu = (clientCpuUsage.user + clientCpuUsage.system) / 1e6;
   ingesting = false;
   await screen;
   duringIngest.sort((a, b) => a - b);
@@ -173,6 +186,9 @@ try {
   console.log(`events ingested            ${done.toLocaleString()} in ${ingestSeconds.toFixed(1)} s`);
   console.log(
     `ingest rate (HTTP, 1,000)  ${Math.round(done / ingestSeconds).toLocaleString()} events/s   (target >= 50,000)`,
+  );
+  console.log(
+    `  CPU while ingesting       server ${serverCpu.toFixed(1)} s, bench client ${clientCpu.toFixed(1)} s (${((serverCpu * 1e6) / done).toFixed(1)} + ${((clientCpu * 1e6) / done).toFixed(1)} µs per event)`,
   );
   console.log(
     `recompute one competition  median ${percentile(recomputes, 50).toFixed(0)} ms, max ${Math.max(...recomputes).toFixed(0)} ms   (target <= 500 ms)`,

@@ -1,0 +1,39 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+
+type Row = readonly unknown[] | Readonly<Record<string, unknown>>;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function identifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`"${name}" is not a plain ClickHouse identifier`);
+  return name;
+}
+
+/**
+ * Inserts rows: positional arrays as JSONCompactEachRow (ClickHouse parses it far faster than
+ * keyed JSON), objects as JSONEachRow. Times go in as ISO 8601, which needs
+ * date_time_input_format = 'best_effort'. That setting is part of the statement, not a client
+ * setting: the embedded engine turns client settings into a `SET …;` statement in front of the
+ * query, and then splits the statements by scanning the whole inline body (measured: +1.3 µs per
+ * events row, a third of the insert).
+ */
+export async function insertRows(
+  client: ClickHouseClient,
+  table: string,
+  rows: readonly Row[],
+  columns?: readonly string[],
+): Promise<void> {
+  const first = rows[0];
+  if (first === undefined) return;
+  const format = Array.isArray(first) ? 'JSONCompactEachRow' : 'JSONEachRow';
+  const columnList = columns ? ` (${columns.map(identifier).join(', ')})` : '';
+  const result = await client.exec({
+    query: `INSERT INTO ${identifier(table)}${columnList} SETTINGS date_time_input_format = 'best_effort' FORMAT ${format}`,
+    values: Readable.from([rows.map((row) => JSON.stringify(row)).join('\n')]),
+  });
+  // Drain the (empty) answer so the HTTP connection goes back to the pool.
+  result.stream.resume();
+  await once(result.stream, 'end');
+}
