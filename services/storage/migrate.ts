@@ -44,7 +44,10 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * Applies the migrations not yet recorded in schema_migrations, in order. Every statement is
  * idempotent (IF NOT EXISTS), so a run interrupted half-way is completed by the next one.
  */
-export async function migrate(client: ClickHouseClient): Promise<{ applied: string[] }> {
+export async function migrate(
+  client: ClickHouseClient,
+  migrations?: readonly Migration[],
+): Promise<{ applied: string[] }> {
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations
       (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC'))
@@ -58,7 +61,7 @@ export async function migrate(client: ClickHouseClient): Promise<{ applied: stri
     (await result.json<{ version: number; name: string; checksum: string }>()).map((r) => [r.version, r]),
   );
   const applied: string[] = [];
-  for (const migration of await loadMigrations()) {
+  for (const migration of migrations ?? (await loadMigrations())) {
     const previous = done.get(migration.version);
     if (previous) {
       // An applied migration is history: changing it would leave databases that ran the old text behind.

@@ -1,0 +1,126 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricEvent } from '../../schemas/event.schema.ts';
+import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
+import { findStoredEventKeys, insertEventRows, toEventValues } from '../../services/storage/events.store.ts';
+import { loadMigrations, migrate } from '../../services/storage/migrate.ts';
+import { testDataDir } from '../support/test-leaderboard.ts';
+
+// A database written by an earlier release (migrations 0001-0003) is upgraded in place.
+let client: ClickHouseClient;
+
+const before: MetricEvent[] = [
+  {
+    eventId: 's1',
+    crewId: 'C1',
+    type: 'sales',
+    occurredAt: '2026-03-02T23:30:00+08:00',
+    volume: 6000,
+    unit: 'litres',
+    product: '92#',
+    amountCny: 48000,
+  },
+  {
+    eventId: 'v1',
+    crewId: 'C1',
+    type: 'violation',
+    occurredAt: '2026-03-03T09:00:00+08:00',
+    kind: 'operation',
+    personCount: 2,
+  },
+  { eventId: 'i1', crewId: 'C2', type: 'incident', occurredAt: '2026-03-03T10:00:00+08:00', severity: 'minor_injury' },
+  { eventId: 'm1', crewId: 'C2', type: 'metric', occurredAt: '2026-03-04T10:00:00+08:00', name: 'drills', value: 3 },
+];
+
+async function rows<T>(query: string): Promise<T[]> {
+  return (await client.query({ query, format: 'JSONEachRow' })).json<T>();
+}
+
+beforeAll(async () => {
+  client = createClickHouse({ mode: 'embedded', dataDir: testDataDir() });
+  const all = await loadMigrations();
+  await migrate(
+    client,
+    all.filter((m) => m.version <= 3),
+  );
+  await insertEventRows(
+    client,
+    before.map((e) => toEventValues(e, '2026-03-05T00:00:00Z')),
+  );
+});
+afterAll(async () => {
+  await client.close();
+});
+
+describe('upgrading a database in place', () => {
+  it('applies only the new migration, keeps every stored event, and changes the rare fields to String', async () => {
+    expect(await migrate(client)).toEqual({ applied: ['0004_events_plain_strings.sql'] });
+    expect(
+      await rows<{ event_id: string; unit: string; product: string; severity: string; violation_kind: string }>(
+        `SELECT event_id, unit, product, severity, violation_kind FROM events ORDER BY event_id`,
+      ),
+    ).toEqual([
+      { event_id: 'i1', unit: '', product: '', severity: 'minor_injury', violation_kind: '' },
+      { event_id: 'm1', unit: '', product: '', severity: '', violation_kind: '' },
+      { event_id: 's1', unit: 'litres', product: '92#', severity: '', violation_kind: '' },
+      { event_id: 'v1', unit: '', product: '', severity: '', violation_kind: 'operation' },
+    ]);
+    expect(
+      await rows<{ name: string; type: string }>(
+        `SELECT name, type FROM system.columns
+         WHERE database = currentDatabase() AND table = 'events' AND name IN ('crew_id', 'severity', 'unit')
+         ORDER BY name`,
+      ),
+    ).toEqual([
+      { name: 'crew_id', type: 'LowCardinality(String)' },
+      { name: 'severity', type: 'String' },
+      { name: 'unit', type: 'String' },
+    ]);
+  });
+
+  it('keeps the daily rollup fed: events stored after the upgrade add to the sums from before it', async () => {
+    await insertEventRows(client, [
+      toEventValues(
+        {
+          eventId: 's2',
+          crewId: 'C1',
+          type: 'sales',
+          occurredAt: '2026-03-02T08:00:00+08:00',
+          volume: 500,
+          unit: 'litres',
+        },
+        '2026-03-05T00:00:01Z',
+      ),
+      toEventValues(
+        {
+          eventId: 'v2',
+          crewId: 'C1',
+          type: 'violation',
+          occurredAt: '2026-03-03T11:00:00+08:00',
+          kind: 'operation',
+          personCount: 1,
+        },
+        '2026-03-05T00:00:01Z',
+      ),
+    ]);
+    expect(
+      await rows<{ day: string; crew_id: string; metric: string; value: number }>(
+        `SELECT toString(day) AS day, crew_id, metric, sum(value) AS value FROM crew_daily
+         GROUP BY day, crew_id, metric ORDER BY day, crew_id, metric`,
+      ),
+    ).toEqual([
+      { day: '2026-03-02', crew_id: 'C1', metric: 'sales.amount_cny', value: 48000 },
+      { day: '2026-03-02', crew_id: 'C1', metric: 'sales.volume_litres', value: 6500 },
+      { day: '2026-03-03', crew_id: 'C1', metric: 'violation.operation.events', value: 2 },
+      { day: '2026-03-03', crew_id: 'C1', metric: 'violation.operation.persons', value: 3 },
+      { day: '2026-03-03', crew_id: 'C2', metric: 'incident.minor_injury', value: 1 },
+      { day: '2026-03-04', crew_id: 'C2', metric: 'metric.drills', value: 3 },
+    ]);
+    const keys = await findStoredEventKeys(client, [
+      { crewId: 'C1', eventId: 's1' },
+      { crewId: 'C1', eventId: 's2' },
+      { crewId: 'C2', eventId: 's1' },
+    ]);
+    expect([...keys].sort()).toEqual(['C1\u0000s1', 'C1\u0000s2']);
+  });
+});
