@@ -197,8 +197,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const inFlight = new Map<string, Promise<Snapshot>>();
   /** Previous-day ranks computed without a snapshot, kept until an event lands on or before that day. */
   const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();
-  /** Metric sums of the closed days before today, per competition (see metricSumsFor). */
-  const closedDays = new Map<string, { start: string; through: string; sums: MetricSums }>();
+  /** Metric sums of the closed days before today, per competition (see closedSums). */
+  const closedDays = new Map<string, { start: string; through: string; sums: Promise<MetricSums> }>();
   /** Today's latest snapshot per competition while it waits to be written (see persist). */
   const unsaved = new Map<string, Unsaved>();
   const lastSavedAt = new Map<string, number>();
@@ -217,28 +217,51 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   }
 
   /**
-   * Metric sums over [period start, asOf]. For today's standings, recomputed after every burst of
-   * events, the closed days before today are summed once and kept; only today is read again.
-   * Events landing on a closed day drop the kept sums (eventsLanded). This relies on this process
-   * storing every event, which holds while the embedded engine serves one process.
+   * Sums of the closed days [period start, through], kept per competition (the promise, so that
+   * today's and yesterday's standings, computed side by side, share one read). Events landing on
+   * a closed day drop them (eventsLanded); when the day turns, the next day is read and added.
+   * This relies on this process storing every event, which holds while the embedded engine
+   * serves one process.
+   */
+  function closedSums(competition: StoredCompetition, through: string): Promise<MetricSums> {
+    const start = competition.definition.period.start;
+    const kept = closedDays.get(competition.id);
+    if (kept?.start === start && kept.through === through) return kept.sums;
+    const base = kept?.start === start && kept.through < through ? kept : undefined;
+    const sums = base
+      ? base.sums.then(async (earlier) =>
+          addMetricSums(earlier, await loadMetricSums(client, addDays(base.through, 1), through)),
+        )
+      : loadMetricSums(client, start, through);
+    const entry = { start, through, sums };
+    closedDays.set(competition.id, entry);
+    // A failed read is not kept; the caller sees the error.
+    sums.catch(() => {
+      if (closedDays.get(competition.id) === entry) closedDays.delete(competition.id);
+    });
+    return sums;
+  }
+
+  /**
+   * Metric sums over [period start, asOf]. Today's standings are recomputed after every burst of
+   * events, with the day before for rank movement: both come from the kept closed-day sums, and
+   * only today is read again.
    */
   async function metricSumsFor(competition: StoredCompetition, asOf: string): Promise<MetricSums> {
     const start = competition.definition.period.start;
-    const yesterday = addDays(asOf, -1);
-    if (asOf !== defaultDay(competition) || yesterday < start) return loadMetricSums(client, start, asOf);
-    const generation = generations.get(competition.id) ?? 0;
-    let kept = closedDays.get(competition.id);
-    if (kept?.start !== start || kept.through > yesterday) kept = undefined;
-    const closed = kept
-      ? kept.through === yesterday
-        ? kept.sums
-        : addMetricSums(kept.sums, await loadMetricSums(client, addDays(kept.through, 1), yesterday))
-      : await loadMetricSums(client, start, yesterday);
-    // Keep them only if no event landed on a closed day while they were read.
-    if ((generations.get(competition.id) ?? 0) === generation) {
-      closedDays.set(competition.id, { start, through: yesterday, sums: closed });
+    const today = defaultDay(competition);
+    const yesterday = addDays(today, -1);
+    if (yesterday >= start) {
+      if (asOf === yesterday) return closedSums(competition, yesterday);
+      if (asOf === today) {
+        const [closed, todays] = await Promise.all([
+          closedSums(competition, yesterday),
+          loadMetricSums(client, today, today),
+        ]);
+        return addMetricSums(closed, todays);
+      }
     }
-    return addMetricSums(closed, await loadMetricSums(client, asOf, asOf));
+    return loadMetricSums(client, start, asOf);
   }
 
   async function standingsAsOf(competition: StoredCompetition, asOf: string): Promise<StandingsRow[]> {
