@@ -68,7 +68,7 @@ export async function createLeaderboard(
       );
     },
     onStored: (events) =>
-      refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAt: new Date(e.occurredAt) }))),
+      refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) }))),
     metrics: createIngestMetrics(metrics),
   });
   const app = await buildApp({

@@ -5,7 +5,8 @@ import type { StandingsService } from './standings.service.ts';
 
 export interface StoredEventRef {
   crewId: string;
-  occurredAt: Date;
+  /** Epoch milliseconds. */
+  occurredAtMs: number;
 }
 
 export interface StandingsRefresher {
@@ -109,7 +110,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         const today = dayInZone(now(), timeZone);
         let days = daysByZone.get(timeZone);
         if (!days) {
-          days = new Set(events.map((event) => dayInZone(event.occurredAt, timeZone)));
+          days = new Set(events.map((event) => dayInZone(event.occurredAtMs, timeZone)));
           daysByZone.set(timeZone, days);
         }
         let touched = false;

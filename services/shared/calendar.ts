@@ -11,18 +11,33 @@ export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
 }
 
-/** The calendar day of an instant in a time zone. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const QUARTER_HOUR_MS = 900_000;
+const MAX_CACHED_QUARTERS = 100_000;
+const dayFormats = new Map<string, { format: Intl.DateTimeFormat; days: Map<number, string> }>();
 
-export function dayInZone(instant: Date, timeZone: string): string {
-  // Building a DateTimeFormat costs far more than using one, and this runs for every event.
-  let format = dayFormats.get(timeZone);
-  if (!format) {
+/**
+ * The calendar day of an instant (a Date or epoch milliseconds) in a time zone. This runs for
+ * every stored event, and formatting costs about a microsecond, so days are kept per quarter hour
+ * of UTC: every zone's offset is a whole number of quarter hours, so a local midnight never falls
+ * inside one.
+ */
+export function dayInZone(instant: Date | number, timeZone: string): string {
+  const ms = typeof instant === 'number' ? instant : instant.getTime();
+  let zone = dayFormats.get(timeZone);
+  if (!zone) {
     // en-CA formats as YYYY-MM-DD.
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, format);
+    const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    zone = { format, days: new Map() };
+    dayFormats.set(timeZone, zone);
   }
-  return format.format(instant);
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  let day = zone.days.get(quarter);
+  if (day === undefined) {
+    day = zone.format.format(ms);
+    if (zone.days.size >= MAX_CACHED_QUARTERS) zone.days.clear();
+    zone.days.set(quarter, day);
+  }
+  return day;
 }
 
 /** Offset of a time zone from UTC at an instant, in minutes (Asia/Shanghai: 480). */
