@@ -4,12 +4,19 @@ import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCatalog, type Catalog } from '../catalog/catalog.ts';
 import { createDedupeStep } from '../pipeline/dedupe-step.ts';
+import { createKeyFilter, type KeyFilter } from '../pipeline/key-filter.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { createClickHouse } from '../storage/clickhouse-client.ts';
-import { findStoredEventKeys, insertEventRows, toEventValues } from '../storage/events.store.ts';
+import {
+  countStoredEvents,
+  findStoredEventKeys,
+  forEachStoredEventKey,
+  insertEventRows,
+  toEventValues,
+} from '../storage/events.store.ts';
 import { migrate } from '../storage/migrate.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
@@ -19,6 +26,22 @@ import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
 import { orgRoute } from './routes/org.route.ts';
 import { standingsRoute } from './routes/standings.route.ts';
+
+/**
+ * The embedded engine serves one process (a second one cannot open the data directory), so this
+ * process sees every event stored and can keep a filter of their keys: every stored key goes in
+ * before the first request, so "not in the filter" means "not stored". A ClickHouse server may
+ * have other writers, so there every batch is looked up in storage.
+ */
+async function loadKeyFilter(client: ClickHouseClient, logger: Logger): Promise<KeyFilter> {
+  const started = performance.now();
+  const total = await countStoredEvents(client);
+  // Room for half as many again before the filter grows.
+  const filter = createKeyFilter(Math.max(1 << 20, Math.ceil(total * 1.5)));
+  await forEachStoredEventKey(client, total, (bytes, start, end) => filter.addLine(bytes, start, end));
+  logger.info({ keys: filter.size, ms: Math.round(performance.now() - started) }, 'dedupe filter loaded');
+  return filter;
+}
 
 export interface Leaderboard {
   app: FastifyInstance;
@@ -41,6 +64,7 @@ export async function createLeaderboard(
   const { applied } = await migrate(client);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const catalog = await createCatalog(client);
+  const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
   const standings = createStandingsService({ client, catalog, now, logger, persistMs: config.standingsPersistMs });
   const refresher = createStandingsRefresher({
     catalog,
@@ -59,7 +83,7 @@ export async function createLeaderboard(
       maxFutureMs: config.eventMaxFutureMs,
       maxAgeMs: config.eventMaxAgeMs,
     }),
-    dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch)),
+    dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch), keyFilter),
     store: async (events) => {
       const receivedAt = now().toISOString();
       await insertEventRows(

@@ -1,5 +1,6 @@
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { eventKey } from '../storage/events.store.ts';
+import type { KeyFilter } from './key-filter.ts';
 import { duplicate, ok, type StepResult } from './step-result.ts';
 
 export interface DedupeOutcome {
@@ -19,8 +20,14 @@ export interface DedupeStep {
  * repeated earlier in the same batch: (crewId, eventId) identifies an event, so a client's
  * retry is counted once. Claims are taken synchronously before the storage lookup, so batches
  * may be looked up and stored concurrently without both storing the same event.
+ *
+ * With a filter of the stored keys (only when this process is the only writer), storage is asked
+ * only about the events the filter may have seen.
  */
-export function createDedupeStep(findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>): DedupeStep {
+export function createDedupeStep(
+  findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>,
+  filter?: KeyFilter,
+): DedupeStep {
   const claimed = new Set<string>();
 
   const step = async (events: readonly MetricEvent[]): Promise<DedupeOutcome> => {
@@ -36,7 +43,8 @@ export function createDedupeStep(findStored: (events: readonly MetricEvent[]) =>
     });
     let stored: Set<string>;
     try {
-      stored = await findStored(candidates);
+      const maybeStored = filter ? candidates.filter((e) => filter.mightContain(e.crewId, e.eventId)) : candidates;
+      stored = maybeStored.length > 0 ? await findStored(maybeStored) : new Set();
     } catch (err) {
       for (const key of mine) claimed.delete(key);
       throw err;
@@ -50,7 +58,15 @@ export function createDedupeStep(findStored: (events: readonly MetricEvent[]) =>
     return {
       results,
       release: () => {
-        for (const key of mine) if (!stored.has(key)) claimed.delete(key);
+        // Into the filter before the claim goes, so no moment exists where neither knows the key.
+        // Also after a failed insert: it may have stored part of the rows, and a key the filter
+        // knows but storage does not only costs a lookup.
+        candidates.forEach((event, i) => {
+          const key = mine[i];
+          if (key === undefined || stored.has(key)) return;
+          filter?.add(event.crewId, event.eventId);
+          claimed.delete(key);
+        });
       },
     };
   };

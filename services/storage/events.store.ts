@@ -142,3 +142,44 @@ export async function insertEventRows(client: ClickHouseClient, rows: readonly E
   if (rows.length === 0) return;
   await insertRows(client, 'events', rows, EVENT_COLUMNS);
 }
+
+export async function countStoredEvents(client: ClickHouseClient): Promise<number> {
+  const result = await client.query({ query: 'SELECT count() AS n FROM events', format: 'JSONEachRow' });
+  const [row] = await result.json<{ n: string | number }>();
+  return Number(row?.n ?? 0);
+}
+
+/** Rows per slice of the key scan: bounds the memory one answer takes (about 50 MB). */
+const KEYS_PER_SLICE = 2_000_000;
+
+/**
+ * Hands every stored event's key to `onKey` as the bytes `crewId<TAB>eventId` of ClickHouse's
+ * TabSeparated output (ids never hold a tab or newline): no string per key, as a table may hold
+ * tens of millions. Read in slices by a hash of the key, so no single answer is huge.
+ */
+export async function forEachStoredEventKey(
+  client: ClickHouseClient,
+  total: number,
+  onKey: (bytes: Uint8Array, start: number, end: number) => void,
+): Promise<void> {
+  const slices = Math.max(1, Math.ceil(total / KEYS_PER_SLICE));
+  for (let slice = 0; slice < slices; slice++) {
+    const result = await client.exec({
+      query: `SELECT crew_id, event_id FROM events
+              WHERE cityHash64(crew_id, event_id) % {slices:UInt32} = {slice:UInt32}
+              FORMAT TabSeparated`,
+      query_params: { slices, slice },
+    });
+    let rest: Buffer | undefined;
+    for await (const chunk of result.stream as AsyncIterable<Buffer>) {
+      const bytes = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let from = 0;
+      for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, from)) {
+        onKey(bytes, from, newline);
+        from = newline + 1;
+      }
+      rest = from < bytes.length ? bytes.subarray(from) : undefined;
+    }
+    if (rest) onKey(rest, 0, rest.length);
+  }
+}

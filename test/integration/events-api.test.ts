@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { forEachStoredEventKey } from '../../services/storage/events.store.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
@@ -178,5 +179,37 @@ describe('POST /v1/events', () => {
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="accepted"\} \d+/);
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="rejected"\} 8/);
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="duplicate"\} 11/);
+  });
+});
+
+describe('after a restart', () => {
+  it('still counts a resend of events stored before it once (the dedupe filter is loaded from storage)', async () => {
+    await lb.close();
+    lb = await startTestLeaderboard(clock, { MAX_EVENTS_PER_REQUEST: '50', MAX_BODY_BYTES: '20000' });
+    const res = await post([sale('dup-1'), sale('dup-2', { crewId: 'C2' }), sale('after-restart')]);
+    expect(res.json()).toEqual({
+      accepted: 1,
+      duplicates: [
+        { index: 0, eventId: 'dup-1' },
+        { index: 1, eventId: 'dup-2' },
+      ],
+      rejected: [],
+    });
+    expect(await storedIds('dup-')).toEqual(['dup-1', 'dup-2']);
+  });
+
+  it('reads every stored key exactly once when the key scan is split into slices', async () => {
+    const r = await lb.client.query({
+      query: `SELECT concat(crew_id, '\t', event_id) AS key FROM events ORDER BY key`,
+      format: 'JSONEachRow',
+    });
+    const expected = (await r.json<{ key: string }>()).map((x) => x.key);
+    expect(expected.length).toBeGreaterThan(10);
+    const seen: string[] = [];
+    // As many slices as a table of 14 million events would be read in.
+    await forEachStoredEventKey(lb.client, 14_000_000, (bytes, start, end) =>
+      seen.push(Buffer.from(bytes.subarray(start, end)).toString('latin1')),
+    );
+    expect(seen.sort()).toEqual(expected);
   });
 });

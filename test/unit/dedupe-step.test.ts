@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { createDedupeStep } from '../../services/pipeline/dedupe-step.ts';
+import { createKeyFilter } from '../../services/pipeline/key-filter.ts';
 import { eventKey } from '../../services/storage/events.store.ts';
 
 const sale = (eventId: string, crewId = 'C1'): MetricEvent => ({
@@ -16,15 +17,20 @@ const sale = (eventId: string, crewId = 'C1'): MetricEvent => ({
 function fakeStorage() {
   const stored = new Set<string>();
   const pending: (() => void)[] = [];
+  /** The event ids each lookup asked about. */
+  const asked: string[][] = [];
   return {
     stored,
+    asked,
     answer: () => pending.splice(0).forEach((go) => go()),
-    find: (events: readonly MetricEvent[]) =>
-      new Promise<Set<string>>((resolve) =>
+    find: (events: readonly MetricEvent[]) => {
+      asked.push(events.map((e) => e.eventId));
+      return new Promise<Set<string>>((resolve) =>
         pending.push(() =>
           resolve(new Set(events.map((e) => eventKey(e.crewId, e.eventId)).filter((k) => stored.has(k)))),
         ),
-      ),
+      );
+    },
   };
 }
 
@@ -87,5 +93,46 @@ describe('dedupe step', () => {
     const retry = dedupe([sale('r')]);
     storage.answer();
     expect(kinds((await retry).results)).toEqual(['ok']);
+  });
+
+  describe('with a filter of the stored keys', () => {
+    it('asks storage only about events the filter may know, and still finds every duplicate', async () => {
+      const storage = fakeStorage();
+      const filter = createKeyFilter(1_000);
+      storage.stored.add(eventKey('C1', 'old'));
+      filter.add('C1', 'old');
+      const dedupe = createDedupeStep(storage.find, filter);
+      const running = dedupe([sale('old'), sale('new-1'), sale('new-2')]);
+      storage.answer();
+      const { results, release } = await running;
+      expect(kinds(results)).toEqual(['duplicate', 'ok', 'ok']);
+      expect(storage.asked).toEqual([['old']]);
+      release();
+      // Stored now: a resend is caught, through the filter and the lookup.
+      for (const id of ['new-1', 'new-2']) storage.stored.add(eventKey('C1', id));
+      const resend = dedupe([sale('new-1'), sale('new-2'), sale('new-3')]);
+      storage.answer();
+      expect(kinds((await resend).results)).toEqual(['duplicate', 'duplicate', 'ok']);
+      expect(storage.asked[1]).toEqual(['new-1', 'new-2']);
+    });
+
+    it('does not call storage at all for a batch of fresh events', async () => {
+      const storage = fakeStorage();
+      const dedupe = createDedupeStep(storage.find, createKeyFilter(1_000));
+      const { results } = await dedupe([sale('f-1'), sale('f-2')]);
+      expect(kinds(results)).toEqual(['ok', 'ok']);
+      expect(storage.asked).toEqual([]);
+    });
+
+    it('looks up the events of a failed insert when they are sent again, as part may have been stored', async () => {
+      const storage = fakeStorage();
+      const dedupe = createDedupeStep(storage.find, createKeyFilter(1_000));
+      (await dedupe([sale('p-1'), sale('p-2')])).release(); // the insert failed after storing p-1
+      storage.stored.add(eventKey('C1', 'p-1'));
+      const retry = dedupe([sale('p-1'), sale('p-2')]);
+      storage.answer();
+      expect(kinds((await retry).results)).toEqual(['duplicate', 'ok']);
+      expect(storage.asked).toEqual([['p-1', 'p-2']]);
+    });
   });
 });
