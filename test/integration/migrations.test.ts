@@ -53,8 +53,10 @@ afterAll(async () => {
 });
 
 describe('upgrading a database in place', () => {
-  it('applies only the new migration, keeps every stored event, and changes the rare fields to String', async () => {
-    expect(await migrate(client)).toEqual({ applied: ['0004_events_plain_strings.sql'] });
+  it('applies only the new migrations, keeps every stored event, and changes the rare fields to String', async () => {
+    expect(await migrate(client)).toEqual({
+      applied: ['0004_events_plain_strings.sql', '0005_merge_selector.sql'],
+    });
     expect(
       await rows<{ event_id: string; unit: string; product: string; severity: string; violation_kind: string }>(
         `SELECT event_id, unit, product, severity, violation_kind FROM events ORDER BY event_id`,
@@ -75,6 +77,17 @@ describe('upgrading a database in place', () => {
       { name: 'crew_id', type: 'LowCardinality(String)' },
       { name: 'severity', type: 'String' },
       { name: 'unit', type: 'String' },
+    ]);
+  });
+
+  it('sets the merge selector of the rollup and the raw events', async () => {
+    const tables = await rows<{ name: string; engine_full: string }>(
+      `SELECT name, engine_full FROM system.tables
+       WHERE database = currentDatabase() AND name IN ('crew_daily', 'events') ORDER BY name`,
+    );
+    expect(tables.map((t) => [t.name, /merge_selector_base = 10\b/.test(t.engine_full)])).toEqual([
+      ['crew_daily', true],
+      ['events', true],
     ]);
   });
 
