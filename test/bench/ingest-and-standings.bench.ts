@@ -159,6 +159,11 @@ try {
   }
   latencies.sort((a, b) => a - b);
   const serverPeakRss = peakRssMb;
+  // How the group commit behaved: inserts and their mean size and time, from the server's metrics.
+  const metricsText = await (await fetch(`${base}/metrics`)).text();
+  const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metricsText)?.[1] ?? NaN);
+  const inserts = metric('leaderboard_clickhouse_insert_seconds_count');
+  const insertSeconds = metric('leaderboard_clickhouse_insert_seconds_sum');
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
 
@@ -189,6 +194,9 @@ try {
   );
   console.log(
     `  CPU while ingesting       server ${serverCpu.toFixed(1)} s, bench client ${clientCpu.toFixed(1)} s (${((serverCpu * 1e6) / done).toFixed(1)} + ${((clientCpu * 1e6) / done).toFixed(1)} µs per event)`,
+  );
+  console.log(
+    `  ClickHouse inserts       ${inserts.toLocaleString()}, ${Math.round(done / inserts).toLocaleString()} events and ${((insertSeconds * 1000) / inserts).toFixed(0)} ms each on average`,
   );
   console.log(
     `recompute one competition  median ${percentile(recomputes, 50).toFixed(0)} ms, max ${Math.max(...recomputes).toFixed(0)} ms   (target <= 500 ms)`,
