@@ -31,7 +31,8 @@ describe('key filter', () => {
     for (let i = 0; i < 40_000; i++) filter.add('C1', `in-${i}`);
     let maybes = 0;
     for (let i = 0; i < 100_000; i++) if (filter.mightContain('C1', `out-${i}`)) maybes++;
-    // Designed for under 1 in 10,000; a weak hash or a wrong size answers "maybe" far more often.
-    expect(maybes).toBeLessThan(20);
+    // Designed for about 2 in 10,000 (3 after growing); a weak hash, correlated bit positions or a
+    // wrong size answer "maybe" far more often (bits in an arithmetic progression: 29 in 10,000).
+    expect(maybes).toBeLessThan(60);
   });
 });
