@@ -9,6 +9,7 @@ import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pi
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
+import { latestComputedAt } from '../scoring/standings.store.ts';
 import { createClickHouse } from '../storage/clickhouse-client.ts';
 import {
   countStoredEvents,
@@ -65,7 +66,14 @@ export async function createLeaderboard(
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const catalog = await createCatalog(client);
   const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
-  const standings = createStandingsService({ client, catalog, now, logger, persistMs: config.standingsPersistMs });
+  const standings = createStandingsService({
+    client,
+    catalog,
+    now,
+    logger,
+    persistMs: config.standingsPersistMs,
+    lastComputedAt: await latestComputedAt(client),
+  });
   const refresher = createStandingsRefresher({
     catalog,
     standings,

@@ -30,7 +30,8 @@ export async function seedDemoIfEmpty(leaderboard: Leaderboard, logger: Logger, 
       throw new Error(`demo events rejected: ${JSON.stringify(report.rejected.slice(0, 3))}`);
     }
   }
-  await leaderboard.refresher.idle();
+  // Not after the refresher's debounce (seconds for late events): every day is computed below.
+  await leaderboard.refresher.flush();
   for (const c of competitions) {
     for (const day of daysFrom(start, addDays(today, 0))) await leaderboard.standings.recompute(c.id, day);
   }

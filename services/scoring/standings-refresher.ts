@@ -16,6 +16,8 @@ export interface StandingsRefresher {
   competitionChanged(competitionId: string): void;
   /** Resolves when nothing is pending or running. */
   idle(): Promise<void>;
+  /** Runs what is pending now instead of after its debounce, and resolves when all is done. */
+  flush(): Promise<void>;
   /** Stops the timer and waits for the running recomputation. */
   close(): Promise<void>;
 }
@@ -137,6 +139,20 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         await current;
         if (current === running && !todayTimer && !historyTimer) return;
         await new Promise((resolve) => setTimeout(resolve, Math.min(deps.debounceMs, 50)));
+      }
+    },
+    async flush() {
+      // Until nothing waits: a history refresh makes today due again, behind a new timer.
+      while (historyTimer || todayTimer) {
+        if (historyTimer) {
+          clearTimeout(historyTimer);
+          run('history');
+        }
+        if (todayTimer) {
+          clearTimeout(todayTimer);
+          run('today');
+        }
+        await running;
       }
     },
     async close() {

@@ -62,6 +62,11 @@ export interface StandingsDeps {
   logger: Logger;
   /** Today's snapshot is written at most this often (0: after every recomputation). */
   persistMs: number;
+  /**
+   * The latest computed_at already stored (epoch ms). Runs are told apart by it, so a new one must
+   * come later even if the clock went back, or a restart happened within the same millisecond.
+   */
+  lastComputedAt?: number;
 }
 
 interface Unsaved {
@@ -193,7 +198,7 @@ function parseGroup(
 export function createStandingsService(deps: StandingsDeps): StandingsService {
   const { client, catalog, now, logger } = deps;
   // Runs are told apart by computed_at, so it must grow strictly even within one millisecond.
-  let lastComputedAt = 0;
+  let lastComputedAt = deps.lastComputedAt ?? 0;
   const inFlight = new Map<string, Promise<Snapshot>>();
   /** Previous-day ranks computed without a snapshot, kept until an event lands on or before that day. */
   const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();

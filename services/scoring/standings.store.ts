@@ -143,6 +143,16 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
   ]);
 }
 
+/** The latest computed_at of any stored run, in epoch milliseconds (0 when there is none). */
+export async function latestComputedAt(client: ClickHouseClient): Promise<number> {
+  const result = await client.query({
+    query: `SELECT toUnixTimestamp64Milli(max(computed_at)) AS ms FROM standings_runs`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ ms: string | number }>();
+  return Number(row?.ms ?? 0);
+}
+
 export async function latestRun(
   client: ClickHouseClient,
   competitionId: string,

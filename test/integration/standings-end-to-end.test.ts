@@ -349,3 +349,27 @@ describe('storage', () => {
     ]);
   });
 });
+
+describe('refresher flush', () => {
+  it('rewrites the days a late event touched at once, instead of after the history debounce', async () => {
+    await lb.close();
+    lb = await startTestLeaderboard(clock, {
+      STANDINGS_DEBOUNCE_MS: '600000',
+      STANDINGS_HISTORY_DEBOUNCE_MS: '600000',
+    });
+    const computedAt = async () =>
+      ((await standings('labour-m3', '?asOf=2026-03-07')) as unknown as { computedAt: string }).computedAt;
+    const before = await computedAt();
+    const res = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: [{ eventId: 'c5-flush', crewId: 'C5', type: 'sales', occurredAt: at('07'), volume: 10, unit: 'litres' }],
+    });
+    expect(res.json()).toMatchObject({ accepted: 1 });
+    // Pending behind a ten-minute debounce: the stored snapshot of 03-07 is still the old one.
+    expect(await computedAt()).toBe(before);
+    await lb.refresher.flush();
+    // The clock stood still across the restart: the new run must still count as the later one.
+    expect(await computedAt()).not.toBe(before);
+  });
+});
