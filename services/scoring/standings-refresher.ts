@@ -62,7 +62,10 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   function run(which: 'today' | 'history'): void {
     if (which === 'today') todayTimer = undefined;
     else historyTimer = undefined;
-    running = running.then(() => (which === 'today' ? refreshToday() : refreshHistory()));
+    // A failed run is logged and the chain goes on: one rejection must not stop every later refresh.
+    running = running
+      .then(() => (which === 'today' ? refreshToday() : refreshHistory()))
+      .catch((err: unknown) => logger.error({ err, which }, 'standings refresh failed'));
   }
 
   async function refreshToday(): Promise<void> {
@@ -88,7 +91,17 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
       const today = standings.defaultDay(competition);
       // A late event changes every later day too, because standings are cumulative. Only days
       // that have a snapshot are rewritten; other days are computed when someone asks for them.
-      for (const day of await standings.snapshotDays(id, fromDay, addDays(today, -1))) {
+      let days: string[];
+      try {
+        days = await standings.snapshotDays(id, fromDay, addDays(today, -1));
+      } catch (err) {
+        logger.error({ err, competitionId: id }, 'history refresh failed; will retry');
+        // Not lost: due again, to be tried after the next debounce.
+        const earliest = dueHistory.get(id);
+        if (earliest === undefined || fromDay < earliest) dueHistory.set(id, fromDay);
+        continue;
+      }
+      for (const day of days) {
         try {
           await standings.recompute(id, day);
         } catch (err) {
