@@ -16,10 +16,12 @@ export interface DedupeStep {
 }
 
 /**
- * Marks as duplicates the events already stored, claimed by a batch still being stored, or
- * repeated earlier in the same batch: (crewId, eventId) identifies an event, so a client's
- * retry is counted once. Claims are taken synchronously before the storage lookup, so batches
- * may be looked up and stored concurrently without both storing the same event.
+ * Marks as duplicates the events already stored or repeated earlier in the same batch:
+ * (crewId, eventId) identifies an event, so a client's retry is counted once. Keys are claimed
+ * synchronously before the storage lookup, so batches may be looked up and stored concurrently
+ * without both storing the same event. A batch that meets a key another batch is still storing
+ * waits for that insert to end first: had it answered "duplicate" at once and that insert then
+ * failed, the event would be lost.
  *
  * With a filter of the stored keys (only when this process is the only writer), storage is asked
  * only about the events the filter may have seen.
@@ -28,15 +30,25 @@ export function createDedupeStep(
   findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>,
   filter?: KeyFilter,
 ): DedupeStep {
-  const claimed = new Set<string>();
+  /** Claimed key -> settles when the claiming batch's insert has ended, stored or not. */
+  const claimed = new Map<string, Promise<void>>();
 
   const step = async (events: readonly MetricEvent[]): Promise<DedupeOutcome> => {
+    const allKeys = events.map((event) => eventKey(event.crewId, event.eventId));
+    for (;;) {
+      const others = new Set(allKeys.flatMap((key) => claimed.get(key) ?? []));
+      if (others.size === 0) break;
+      await Promise.all(others);
+    }
+    let settle = (): void => undefined;
+    const ended = new Promise<void>((resolve) => (settle = resolve));
     const mine: string[] = [];
     const candidates: MetricEvent[] = [];
-    const keys = events.map((event) => {
-      const key = eventKey(event.crewId, event.eventId);
+    const keys = events.map((event, i) => {
+      const key = allKeys[i] ?? '';
+      // Claimed here means claimed by this batch: an earlier event of it has the same key.
       if (claimed.has(key)) return null;
-      claimed.add(key);
+      claimed.set(key, ended);
       mine.push(key);
       candidates.push(event);
       return key;
@@ -47,10 +59,11 @@ export function createDedupeStep(
       stored = maybeStored.length > 0 ? await findStored(maybeStored) : new Set();
     } catch (err) {
       for (const key of mine) claimed.delete(key);
+      settle();
       throw err;
     }
     // Already stored: nothing of ours to insert, so the claim goes at once.
-    for (const key of stored) claimed.delete(key);
+    for (const key of mine) if (stored.has(key)) claimed.delete(key);
     const results = events.map((event, i) => {
       const key = keys[i];
       return key === null || key === undefined || stored.has(key) ? duplicate : ok(event);
@@ -67,6 +80,7 @@ export function createDedupeStep(
           filter?.add(event.crewId, event.eventId);
           claimed.delete(key);
         });
+        settle();
       },
     };
   };

@@ -134,8 +134,10 @@ export async function findStoredEventKeys(
     query_params: { crewIds, eventIds },
     format: 'JSONEachRow',
   });
+  // The two IN lists match every crew with every id: keep the pairs that were asked about.
+  const asked = new Set(events.map((e) => eventKey(e.crewId, e.eventId)));
   const rows = await result.json<{ crew_id: string; event_id: string }>();
-  return new Set(rows.map((r) => eventKey(r.crew_id, r.event_id)));
+  return new Set(rows.map((r) => eventKey(r.crew_id, r.event_id)).filter((key) => asked.has(key)));
 }
 
 export async function insertEventRows(client: ClickHouseClient, rows: readonly EventValues[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { createDedupeStep } from '../../services/pipeline/dedupe-step.ts';
 import { createKeyFilter } from '../../services/pipeline/key-filter.ts';
@@ -64,24 +64,37 @@ describe('dedupe step', () => {
     expect(dedupe.inFlight()).toBe(0);
   });
 
-  it('lets only one of two overlapping batches store the same event', async () => {
+  it('lets only one of two overlapping batches store the same event: the second waits for the first', async () => {
     const storage = fakeStorage();
     const dedupe = createDedupeStep(storage.find);
     const first = dedupe([sale('x'), sale('y')]);
     const second = dedupe([sale('x'), sale('z')]);
     storage.answer();
-    const [a, b] = await Promise.all([first, second]);
+    const a = await first;
     expect(kinds(a.results)).toEqual(['ok', 'ok']);
-    expect(kinds(b.results)).toEqual(['duplicate', 'ok']);
-    expect(dedupe.inFlight()).toBe(3);
-    // The first batch is stored; afterwards the lookup finds x, so the claim can go.
+    // x is being stored by the first batch: the second has not even asked storage yet.
+    expect(storage.asked).toEqual([['x', 'y']]);
     storage.stored.add(eventKey('C1', 'x'));
+    storage.stored.add(eventKey('C1', 'y'));
     a.release();
+    await vi.waitFor(() => expect(storage.asked).toHaveLength(2));
+    storage.answer();
+    const b = await second;
+    expect(kinds(b.results)).toEqual(['duplicate', 'ok']);
     b.release();
     expect(dedupe.inFlight()).toBe(0);
-    const third = dedupe([sale('x')]);
+  });
+
+  it('stores an event whose first insert, by another batch, failed while this batch waited', async () => {
+    const storage = fakeStorage();
+    const dedupe = createDedupeStep(storage.find);
+    const first = dedupe([sale('w')]);
+    const retry = dedupe([sale('w')]);
     storage.answer();
-    expect(kinds((await third).results)).toEqual(['duplicate']);
+    (await first).release(); // the insert failed: nothing was stored
+    await vi.waitFor(() => expect(storage.asked).toHaveLength(2));
+    storage.answer();
+    expect(kinds((await retry).results)).toEqual(['ok']);
   });
 
   it('frees the claims of a batch whose insert failed, so a retry is stored', async () => {
