@@ -10,7 +10,6 @@ const SimulatorEnv = z.object({
   ),
   SIMULATE_EVENTS_PER_SECOND: z.preprocess(blankAsUnset, z.coerce.number().positive().max(1_000_000).default(20)),
   SIMULATE_BATCH_SIZE: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(10_000).default(50)),
-  API_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
 });
 
 export interface SimulatorConfig {
@@ -18,7 +17,6 @@ export interface SimulatorConfig {
   apiUrl: string;
   eventsPerSecond: number;
   batchSize: number;
-  apiToken: string | undefined;
 }
 
 /** Parses the environment once at start-up and throws an error naming every bad variable. */
@@ -33,6 +31,5 @@ export function loadSimulatorConfig(env: Readonly<Record<string, string | undefi
     apiUrl: parsed.API_URL.replace(/\/+$/, ''),
     eventsPerSecond: parsed.SIMULATE_EVENTS_PER_SECOND,
     batchSize: parsed.SIMULATE_BATCH_SIZE,
-    apiToken: parsed.API_TOKEN,
   };
 }

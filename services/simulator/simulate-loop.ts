@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { ErrorResponse, IngestResponse } from '../../schemas/api.schema.ts';
 import type { MetricEventInput } from '../../schemas/event.schema.ts';
 import type { Org } from '../../schemas/org.schema.ts';
 import { generateLiveEvents } from '../demo/generate-events.ts';
@@ -64,12 +64,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
 
-const IngestResponse = z.looseObject({ accepted: z.number(), duplicates: z.number() });
-const ApiError = z.object({
-  error: z.looseObject({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-
-/** Gateway errors, overload and rate limiting pass; other 4xx (bad token, invalid events) will not. */
+/** Gateway errors, overload and rate limiting pass; other 4xx (invalid events) will not. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
@@ -107,7 +102,6 @@ export function createSimulateLoop(deps: SimulateLoopDeps): { run(signal: AbortS
   const { config, org, fetch, clock, logger, rng } = deps;
   const url = `${config.apiUrl}/v1/events`;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (config.apiToken !== undefined) headers.authorization = `Bearer ${config.apiToken}`;
 
   function backoffMs(attempt: number, retryAfter: string | null): number {
     const exponential = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
@@ -143,16 +137,16 @@ export function createSimulateLoop(deps: SimulateLoopDeps): { run(signal: AbortS
         logger.warn({ batch, body: text.slice(0, 500) }, 'unexpected ingest response body');
         return { kind: 'ok', accepted: 0, duplicates: 0 };
       }
-      return { kind: 'ok', accepted: parsed.data.accepted, duplicates: parsed.data.duplicates };
+      return { kind: 'ok', accepted: parsed.data.accepted, duplicates: parsed.data.duplicates.length };
     }
 
-    const apiError = ApiError.safeParse(parseJson(text));
+    const apiError = ErrorResponse.safeParse(parseJson(text));
     const detail = apiError.success
       ? `${apiError.data.error.code}: ${apiError.data.error.message}`
       : text.slice(0, 500) || '(empty body)';
     if (isRetryableStatus(status)) return { kind: 'retry', reason: `HTTP ${status} ${detail}`, retryAfter };
 
-    // Retrying cannot fix a bad token or a rejected batch; stop so the operator sees it at once.
+    // Retrying cannot fix a rejected batch; stop so the operator sees it at once.
     logger.error(
       { batch, status, details: apiError.success ? apiError.data.error.details : undefined },
       `POST /v1/events rejected: ${detail}`,
