@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { buildDemoOrg } from '../demo/demo-org.ts';
+import { Org } from '../../schemas/org.schema.ts';
 import { createRng, hashSeed } from '../demo/prng.ts';
 import { loadSimulatorConfig, type SimulatorConfig } from './config.ts';
 import { createSimulateLoop, systemClock } from './simulate-loop.ts';
@@ -28,9 +28,27 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // The crews of the running API's registry, whatever loaded it (the demo or PUT /v1/org).
+  let org: Org;
+  try {
+    const response = await fetch(`${config.apiUrl}/v1/org`);
+    if (!response.ok) throw new Error(`GET /v1/org answered HTTP ${response.status}`);
+    org = Org.parse(await response.json());
+  } catch (error) {
+    logger.fatal(
+      { err: error },
+      `cannot read the registry from ${config.apiUrl}: is "npm start" running there, with crews registered?`,
+    );
+    return 1;
+  }
+  if (org.crews.length === 0) {
+    logger.fatal('the registry has no crews: register some with PUT /v1/org first');
+    return 1;
+  }
+
   const loop = createSimulateLoop({
     config,
-    org: buildDemoOrg(),
+    org,
     fetch: (url, init) => fetch(url, init),
     clock: systemClock,
     logger,
