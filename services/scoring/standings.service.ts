@@ -17,7 +17,6 @@ import {
   type GroupBy,
   type Snapshot,
   type SnapshotCrew,
-  type SnapshotRun,
   type StoredRow,
 } from './standings.store.ts';
 
@@ -315,17 +314,19 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   }
 
   /** One computation at a time per (competition, day): callers that arrive meanwhile share it. */
-  function recomputeOnce(competitionId: string, asOf?: string): Promise<Snapshot> {
-    const key = `${competitionId}\u0000${asOf ?? ''}`;
-    return inFlight.get(key) ?? recomputeFresh(competitionId, asOf);
+  function recomputeOnce(competitionId: string, asOf: string): Promise<Snapshot> {
+    return inFlight.get(`${competitionId}\u0000${asOf}`) ?? recomputeFresh(competitionId, asOf);
   }
 
   /**
    * A computation that starts after any running one for the same day: one that started before
    * the latest events were stored must not stand in for one that sees them.
    */
-  function recomputeFresh(competitionId: string, asOf?: string): Promise<Snapshot> {
-    const key = `${competitionId}\u0000${asOf ?? ''}`;
+  function recomputeFresh(competitionId: string, asOfInput?: string): Promise<Snapshot> {
+    // Keyed by the resolved day, so "today" and today's date are one computation, not two racing.
+    const competition = competitionOrThrow(competitionId);
+    const asOf = checkedDay(competition, asOfInput ?? defaultDay(competition));
+    const key = `${competitionId}\u0000${asOf}`;
     const before = inFlight.get(key);
     const next: Promise<Snapshot> = (before ? before.catch(() => undefined) : Promise.resolve())
       .then(() => computeAndWrite(competitionId, asOf))
@@ -336,10 +337,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     return next;
   }
 
-  async function computeAndWrite(competitionId: string, asOfInput?: string): Promise<Snapshot> {
-    const competition = competitionOrThrow(competitionId);
-    const { period } = competition.definition;
-    const asOf = asOfInput ?? defaultDay(competition);
+  /** A day standings can be asked for: inside the period and not after today. */
+  function checkedDay(competition: StoredCompetition, asOf: string): string {
+    const { period, timeZone } = competition.definition;
     if (asOf < period.start || asOf > period.end) {
       throw new InvalidInputError(
         'as_of_outside_period',
@@ -348,6 +348,20 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         400,
       );
     }
+    const today = dayInZone(now(), timeZone);
+    if (asOf > today) {
+      throw new InvalidInputError(
+        'as_of_in_future',
+        `asOf ${asOf} is after today (${today} in ${timeZone}): standings exist up to today`,
+        undefined,
+        400,
+      );
+    }
+    return asOf;
+  }
+
+  async function computeAndWrite(competitionId: string, asOf: string): Promise<Snapshot> {
+    const competition = competitionOrThrow(competitionId);
     const started = performance.now();
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
@@ -416,35 +430,21 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
 
   async function read(competitionId: string, query: StandingsQuery): Promise<StandingsPage> {
     const competition = competitionOrThrow(competitionId);
-    const asOf = query.asOf ?? defaultDay(competition);
+    const asOf = checkedDay(competition, query.asOf ?? defaultDay(competition));
     const group = parseGroup(query.group, competition);
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
+    const fromSnapshot = (snapshot: Snapshot): StandingsPage => ({
+      competitionId,
+      asOf,
+      computedAt: snapshot.computedAt,
+      definitionVersion: snapshot.definitionVersion,
+      group: group.label,
+      ...pageOf(snapshot, group, query.crewId, limit, offset),
+    });
     const inMemory = unsaved.get(competitionId)?.snapshot;
-    if (inMemory?.asOf === asOf) {
-      const page = pageOf(inMemory, group, query.crewId, limit, offset);
-      return {
-        competitionId,
-        asOf,
-        computedAt: inMemory.computedAt,
-        definitionVersion: inMemory.definitionVersion,
-        group: group.label,
-        ...page,
-      };
-    }
-    const pageQuery = { competitionId, asOf, ...group, crewId: query.crewId, limit, offset };
-    let page = await readLatestPage(client, pageQuery);
-    let run: SnapshotRun | null = null;
-    if (!page) {
-      // Either no snapshot of that day exists yet, or the page is empty (past the end, or a crew
-      // outside the group): compute in the first case, count in the second.
-      run = await latestRun(client, competitionId, asOf);
-      if (!run) {
-        await recomputeOnce(competitionId, asOf);
-        page = await readLatestPage(client, pageQuery);
-        run = page ? null : await latestRun(client, competitionId, asOf);
-      }
-    }
+    if (inMemory?.asOf === asOf) return fromSnapshot(inMemory);
+    const page = await readLatestPage(client, { competitionId, asOf, ...group, crewId: query.crewId, limit, offset });
     if (page) {
       return {
         competitionId,
@@ -456,7 +456,11 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         rows: page.rows,
       };
     }
-    if (!run) throw new Error(`snapshot for ${competitionId} ${asOf} was written but cannot be read back`);
+    // Either no snapshot of that day exists yet, or the page is empty (past the end, or a crew
+    // outside the group): compute in the first case, count in the second.
+    const run = await latestRun(client, competitionId, asOf);
+    // Answered from the snapshot just computed: today's may be held in memory, not yet written.
+    if (!run) return fromSnapshot(await recomputeOnce(competitionId, asOf));
     return {
       competitionId,
       asOf,

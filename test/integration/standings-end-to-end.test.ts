@@ -373,3 +373,22 @@ describe('refresher flush', () => {
     expect(await computedAt()).not.toBe(before);
   });
 });
+
+describe('around midnight', () => {
+  it('answers the first read of a new day while the last snapshot of the day before is held in memory', async () => {
+    // Two recomputations within STANDINGS_PERSIST_MS: the second is held in memory, not yet written.
+    await lb.standings.recompute('labour-m3');
+    await lb.standings.recompute('labour-m3');
+    clock.set('2026-03-11T00:00:01+08:00');
+    const page = await standings('labour-m3');
+    expect(page.asOf).toBe('2026-03-11');
+    expect(page.total).toBe(5);
+  });
+
+  it('refuses a day after today, naming it', async () => {
+    const res = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3/standings?asOf=2026-03-12' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'as_of_in_future' });
+    expect(res.json().error.message).toContain('2026-03-11');
+  });
+});
