@@ -68,6 +68,14 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   let crews = new Map<string, CrewProfile>();
   let targets = new Map<string, Map<string, Map<string, number>>>();
   let competitions = new Map<string, StoredCompetition>();
+  // Writes run one at a time: each reads the current version and stores the next, so two
+  // concurrent saves must not both write version n + 1.
+  let writes: Promise<unknown> = Promise.resolve();
+  function oneAtATime<T>(write: () => Promise<T>): Promise<T> {
+    const next = writes.then(write, write);
+    writes = next.catch(() => undefined);
+    return next;
+  }
 
   function useOrg(next: Org, version: number): void {
     org = next;
@@ -100,17 +108,19 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
       return all.filter((c) => branchIds.has(c.branchId) || unitIds.has(c.unitId) || crewIds.has(c.crewId));
     },
     targets: (competitionId) => targets.get(competitionId) ?? new Map(),
-    async replaceOrg(next, now) {
-      const stored = await saveOrg(client, next, orgVersion, now);
-      useOrg(stored.org, stored.version);
-      return stored.version;
-    },
-    async saveCompetition(id, definition, now) {
-      const version = (competitions.get(id)?.version ?? 0) + 1;
-      const stored = await saveCompetitionVersion(client, id, definition, version, now);
-      competitions.set(id, stored);
-      return stored;
-    },
+    replaceOrg: (next, now) =>
+      oneAtATime(async () => {
+        const stored = await saveOrg(client, next, orgVersion, now);
+        useOrg(stored.org, stored.version);
+        return stored.version;
+      }),
+    saveCompetition: (id, definition, now) =>
+      oneAtATime(async () => {
+        const version = (competitions.get(id)?.version ?? 0) + 1;
+        const stored = await saveCompetitionVersion(client, id, definition, version, now);
+        competitions.set(id, stored);
+        return stored;
+      }),
     reload,
   };
 }

@@ -127,6 +127,21 @@ describe('competitions', () => {
     expect(one.json().definition).toMatchObject({ kind: 'ankang', tieMode: 'dense', timeZone: 'Asia/Shanghai' });
   });
 
+  it('gives concurrent saves of one competition distinct versions', async () => {
+    const puts = await Promise.all(
+      [1, 2, 3].map(() =>
+        lb.app.inject({ method: 'PUT', url: '/v1/competitions/ankang-m3', payload: ankangCompetition }),
+      ),
+    );
+    expect(puts.map((r) => r.statusCode)).toEqual([200, 200, 200]);
+    const stored = await lb.client.query({
+      query: `SELECT version FROM competitions WHERE competition_id = 'ankang-m3' ORDER BY version`,
+      format: 'JSONEachRow',
+    });
+    expect((await stored.json<{ version: number }>()).map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+    expect(lb.catalog.competition('ankang-m3')?.version).toBe(4);
+  });
+
   it.each([
     ['/v1/competitions/nope/standings', 404, 'competition_not_found'],
     ['/v1/competitions/labour-m3/standings?group=region:1', 400, 'invalid_request'],
