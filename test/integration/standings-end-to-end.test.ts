@@ -212,6 +212,24 @@ describe('labour competition standings (competition ranking 1,2,2,4)', () => {
   });
 });
 
+describe('crew breakdown with the ranking groups in another order', () => {
+  it('takes the crew’s rank from the overall group, wherever it is listed', async () => {
+    const reordered = { ...labourCompetition, rankingGroups: ['branch', 'overall', 'unit_type'] };
+    const put = await lb.app.inject({ method: 'PUT', url: '/v1/competitions/labour-m3-b', payload: reordered });
+    expect(put.statusCode, put.body).toBe(200);
+    // No targets are registered for this copy, so its numbers differ from labour-m3's.
+    const res = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3-b/crews/C4?asOf=2026-03-07' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.groups.map((g: { group: string; rank: number }) => [g.group, g.rank])).toEqual([
+      ['branch:B2', 1],
+      ['overall', 2],
+      ['unit_type:station', 2],
+    ]);
+    expect(body.crew).toMatchObject({ crewId: 'C4', rank: 2 });
+  });
+});
+
 describe('Ankang Cup standings (dense ranking, veto zeroes an indicator)', () => {
   it('scores safe days, rectification rate and the veto exactly', async () => {
     // safe days (03-01..03-10 = 10, cap 30) + rectification rate × 20:

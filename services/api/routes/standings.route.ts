@@ -102,7 +102,8 @@ export function standingsRoute(deps: StandingsRouteDeps) {
             deps.standings.read(id, { asOf: request.query.asOf, group, crewId, limit: 1, offset: 0 }),
           ),
         );
-        const overall = pages[0];
+        // Any order of ranking groups may be configured; the crew's own row comes from overall.
+        const overall = pages[definition.rankingGroups.indexOf('overall')];
         const row = overall?.rows[0];
         if (!overall || !row) {
           throw new NotFoundError(
