@@ -138,7 +138,7 @@ describe('competitions', () => {
       query: `SELECT version FROM competitions WHERE competition_id = 'ankang-m3' ORDER BY version`,
       format: 'JSONEachRow',
     });
-    expect((await stored.json<{ version: number }>()).map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+    expect((await stored.json<{ version: number | string }>()).map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
     expect(lb.catalog.competition('ankang-m3')?.version).toBe(4);
   });
 
