@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { blankAsUnset } from '../shared/env.ts';
 import type { ClickHouseTarget } from '../storage/clickhouse-client.ts';
 
-const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(def));
 
 const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
-  PORT: int(3000, 0),
+  PORT: int(3000, 0, 65_535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
   CLICKHOUSE_URL: z.url().optional(),

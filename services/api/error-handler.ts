@@ -5,12 +5,12 @@ import { AppError, UnavailableError } from '../shared/errors.ts';
 interface ZodLikeIssue {
   instancePath?: string;
   message?: string;
-  params?: { issue?: { path?: PropertyKey[]; message?: string } };
 }
 
+/** body.crews.1.id; the request part itself ("/") is just body. */
 function fieldErrorsFromValidation(validation: readonly ZodLikeIssue[], context: string) {
   return validation.map((v) => ({
-    path: `${context}${v.instancePath ? v.instancePath.replaceAll('/', '.') : ''}` || '(root)',
+    path: [context, ...(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
     message: v.message ?? 'invalid',
   }));
 }

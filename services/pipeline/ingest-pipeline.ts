@@ -1,5 +1,5 @@
 import type { MetricEvent } from '../../schemas/event.schema.ts';
-import type { FieldError } from '../shared/errors.ts';
+import { AppError, UnavailableError, type FieldError } from '../shared/errors.ts';
 import type { DedupeOutcome } from './dedupe-step.ts';
 import type { StepResult } from './step-result.ts';
 
@@ -126,7 +126,12 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
         if (report) batch.resolve(report);
       });
     } catch (err) {
-      for (const batch of group) batch.reject(err);
+      // Storage did not take the group: the sender resends (what was stored comes back as duplicates).
+      const answer =
+        err instanceof AppError
+          ? err
+          : new UnavailableError('the events could not be stored now; resend the batch', 5, { cause: err });
+      for (const batch of group) batch.reject(answer);
     }
   }
 

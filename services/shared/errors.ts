@@ -12,8 +12,9 @@ export class AppError extends Error {
     message: string,
     readonly httpStatus: number,
     readonly details?: unknown,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -35,8 +36,9 @@ export class UnavailableError extends AppError {
   constructor(
     message: string,
     readonly retryAfterSeconds = 5,
+    options?: ErrorOptions,
   ) {
-    super('unavailable', message, 503);
+    super('unavailable', message, 503, undefined, options);
   }
 }
 

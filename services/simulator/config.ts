@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** Unset and empty are the same thing in shells and compose files. */
-const blankAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
+import { blankAsUnset } from '../shared/env.ts';
 
 const SimulatorEnv = z.object({
   API_URL: z.preprocess(

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { insertRows } from './insert-rows.ts';
 
@@ -29,7 +30,7 @@ export async function loadMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_]+\.sql$/.test(f)).sort();
   return Promise.all(
     files.map(async (file) => {
-      const sql = await readFile(new URL(file, `file://${dir}/`), 'utf8');
+      const sql = await readFile(join(dir, file), 'utf8');
       return {
         version: Number(file.slice(0, 4)),
         name: file,

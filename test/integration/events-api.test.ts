@@ -213,3 +213,13 @@ describe('after a restart', () => {
     expect(seen.sort()).toEqual(expected);
   });
 });
+
+describe('when storage fails', () => {
+  it('answers 503 with Retry-After, so the sender resends', async () => {
+    await lb.client.close();
+    const res = await post([sale('while-down')]);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(res.json().error).toMatchObject({ code: 'unavailable' });
+  });
+});

@@ -40,6 +40,12 @@ describe('PUT /v1/org', () => {
     expect(lb.catalog.orgVersion()).toBe(0);
   });
 
+  it('names the body itself when it is not a registry at all', async () => {
+    const res = await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: [] });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual(['body']);
+  });
+
   it('rejects a bad headcount with the field path', async () => {
     const org = structuredClone(smallOrg);
     const crew = org.crews[0];
