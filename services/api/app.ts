@@ -1,7 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerErrorHandler } from './error-handler.ts';
 
 export interface AppOptions {
@@ -20,7 +20,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   });
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Answers are built by this server and typed from the same zod schemas (the type provider checks
+  // them at compile time); parsing them again per request re-ran the registry's whole superRefine on
+  // every GET /v1/org and walked every standings row. Response schemas still document /docs.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandler(app);
   await app.register(fastifySwagger, {
     openapi: {
