@@ -1,6 +1,7 @@
 import type { InnovationCategory, MetricEventInput, ViolationKind } from '../../schemas/event.schema.ts';
 import type { Crew, Org, UnitType } from '../../schemas/org.schema.ts';
-import { addDays, dayOfWeek, eachDay, shanghaiDate, shanghaiInstant, toShanghaiIso } from './calendar.ts';
+import { addDays, dayInZone, daysFrom, startOfDay } from '../shared/calendar.ts';
+import { dayOfWeek, toShanghaiIso } from './calendar.ts';
 import { expectedDailyLitres } from './demo-org.ts';
 import { createRng, hashSeed, type Rng } from './prng.ts';
 
@@ -108,7 +109,7 @@ function inShift(ctx: CrewContext, rng: Rng): number {
 
 /** Whole minutes look like what people type into a reporting app. */
 function draftAt(date: string, second: number): { instant: number; occurredAt: string } {
-  const instant = shanghaiInstant(date, Math.floor(second / 60) * 60);
+  const instant = startOfDay(date, 'Asia/Shanghai').getTime() + Math.floor(second / 60) * 60_000;
   return { instant, occurredAt: toShanghaiIso(instant) };
 }
 
@@ -307,10 +308,11 @@ export interface DemoEventOptions {
 export function generateDemoEvents(opts: DemoEventOptions): MetricEventInput[] {
   const seed = opts.seed ?? DEFAULT_DEMO_SEED;
   const now = opts.now ?? new Date();
-  const days = eachDay(opts.from, opts.to);
+  const days = daysFrom(opts.from, opts.to);
   const contexts = crewContexts(opts.org);
   const plan = planPeriod(contexts, opts.from, seed);
-  const last = shanghaiDate(now) < opts.to ? shanghaiDate(now) : opts.to;
+  const today = dayInZone(now, 'Asia/Shanghai');
+  const last = today < opts.to ? today : opts.to;
 
   const drafts: Draft[] = [];
   for (const ctx of contexts) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
 import { MetricEventSchema, type MetricEventInput } from '../../schemas/event.schema.ts';
 import { Org } from '../../schemas/org.schema.ts';
-import { addDays, shanghaiDate } from '../../services/demo/calendar.ts';
+import { addDays, dayInZone } from '../../services/shared/calendar.ts';
 import { buildDemoCompetitions, demoPeriod } from '../../services/demo/demo-competitions.ts';
 import { buildDemoOrg } from '../../services/demo/demo-org.ts';
 import { generateDemoEvents, generateLiveEvents } from '../../services/demo/generate-events.ts';
@@ -93,7 +93,7 @@ describe('generateDemoEvents', () => {
 
   it('keeps every event inside the range and not after now', () => {
     for (const event of events) {
-      const day = shanghaiDate(new Date(event.occurredAt));
+      const day = dayInZone(new Date(event.occurredAt), 'Asia/Shanghai');
       expect(day >= period.start && day <= TODAY, event.eventId).toBe(true);
       expect(event.occurredAt.endsWith('+08:00')).toBe(true);
       expect(new Date(event.occurredAt).getTime()).toBeLessThanOrEqual(NOW.getTime());
