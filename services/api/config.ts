@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { blankAsUnset } from '../shared/env.ts';
+import { KafkaEnv, kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.ts';
 import type { ClickHouseTarget } from '../storage/clickhouse-client.ts';
 
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(def));
 
-const Env = z.object({
+const Env = KafkaEnv.extend({
   HOST: z.string().default('127.0.0.1'),
   PORT: int(3000, 0, 65_535),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -26,6 +27,7 @@ const Env = z.object({
   STANDINGS_DEBOUNCE_MS: int(300),
   STANDINGS_HISTORY_DEBOUNCE_MS: int(10_000),
   STANDINGS_PERSIST_MS: int(5_000),
+  CATALOG_RELOAD_MS: int(10_000, 100),
 });
 
 export interface ApiConfig {
@@ -42,6 +44,10 @@ export interface ApiConfig {
   standingsDebounceMs: number;
   standingsHistoryDebounceMs: number;
   standingsPersistMs: number;
+  /** With KAFKA_BROKERS: events go through Kafka to the scoring consumer; without, straight to ClickHouse. */
+  kafka: KafkaConfig | undefined;
+  /** With a ClickHouse server, other processes may change registry and competitions: re-read this often. */
+  catalogReloadMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,5 +82,7 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     standingsDebounceMs: e.STANDINGS_DEBOUNCE_MS,
     standingsHistoryDebounceMs: e.STANDINGS_HISTORY_DEBOUNCE_MS,
     standingsPersistMs: e.STANDINGS_PERSIST_MS,
+    kafka: kafkaConfigFrom(e),
+    catalogReloadMs: e.CATALOG_RELOAD_MS,
   };
 }

@@ -21,3 +21,27 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     stored: (seconds) => storeSeconds.observe(seconds),
   };
 }
+
+export interface PublishMetrics {
+  published: (seconds: number) => void;
+  shed: (reason: 'overload' | 'timeout' | 'broker_error') => void;
+}
+
+export function createPublishMetrics(registry: Registry): PublishMetrics {
+  const latency = new Histogram({
+    name: 'leaderboard_kafka_produce_seconds',
+    help: 'Time from sending a batch of events to Kafka to the acknowledgement of all in-sync replicas',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const shed = new Counter({
+    name: 'leaderboard_kafka_produce_refused_total',
+    help: 'Requests answered 503 because Kafka was overloaded, slow or unreachable',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  return {
+    published: (seconds) => latency.observe(seconds),
+    shed: (reason) => shed.inc({ reason }),
+  };
+}

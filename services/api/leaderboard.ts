@@ -3,10 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCatalog, type Catalog } from '../catalog/catalog.ts';
-import { createDedupeStep } from '../pipeline/dedupe-step.ts';
+import type { Producer } from 'kafkajs';
+import { createKafkaPublisher } from '../ingest/kafka-publisher.ts';
+import { createKafka, ensureTopics } from '../kafka/kafka-client.ts';
+import { createDedupeStep, dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
 import { createKeyFilter, type KeyFilter } from '../pipeline/key-filter.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
+import { createConsumerMetrics } from '../scoring/consumer/consumer-metrics.ts';
+import { createEventConsumer, type EventConsumer } from '../scoring/consumer/event-consumer.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { latestComputedAt } from '../scoring/standings.store.ts';
@@ -21,7 +26,7 @@ import {
 import { migrate } from '../storage/migrate.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
-import { createIngestMetrics } from './ingest-metrics.ts';
+import { createIngestMetrics, createPublishMetrics } from './ingest-metrics.ts';
 import { competitionsRoute } from './routes/competitions.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
@@ -51,21 +56,35 @@ export interface Leaderboard {
   standings: StandingsService;
   refresher: StandingsRefresher;
   ingest: IngestPipeline['ingest'];
+  /** With Kafka: the scoring consumer of this process. */
+  consumer: EventConsumer | undefined;
   /** Stops taking requests, drains in-flight batches and recomputations, closes storage. */
   close(): Promise<void>;
 }
 
-/** Wires the embedded product: storage, catalog, pipeline, standings and the HTTP app. */
+export interface LeaderboardOptions {
+  /** Serve POST /v1/events (npm start); the scoring service alone (npm run scoring) does not. */
+  ingest: boolean;
+}
+
+/**
+ * Wires the product: storage, catalog, standings and the HTTP app. Without Kafka, POST /v1/events
+ * stores straight into ClickHouse; with KAFKA_BROKERS it publishes to Kafka and this process's
+ * scoring consumer stores what it reads. Validation, dedupe and storage code are the same.
+ */
 export async function createLeaderboard(
   config: ApiConfig,
   logger: Logger,
   now: () => Date = () => new Date(),
+  options: LeaderboardOptions = { ingest: true },
 ): Promise<Leaderboard> {
   const client = createClickHouse(config.clickhouse);
   const { applied } = await migrate(client);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const catalog = await createCatalog(client);
-  const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
+  // Only the embedded engine without Kafka guarantees that this process stores every event.
+  const keyFilter =
+    config.clickhouse.mode === 'embedded' && !config.kafka ? await loadKeyFilter(client, logger) : undefined;
   const standings = createStandingsService({
     client,
     catalog,
@@ -84,46 +103,122 @@ export async function createLeaderboard(
   });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const pipeline = createIngestPipeline({
-    validate: createValidateStep({
-      crewExists: (crewId) => catalog.crew(crewId) !== undefined,
-      now,
-      maxFutureMs: config.eventMaxFutureMs,
-      maxAgeMs: config.eventMaxAgeMs,
-    }),
-    dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch), keyFilter),
-    store: async (events) => {
-      const receivedAt = now().toISOString();
-      await insertEventRows(
-        client,
-        events.map((e) => toEventValues(e, receivedAt)),
-      );
-    },
-    onStored: (events) =>
-      refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) }))),
-    metrics: createIngestMetrics(metrics),
+  const validate = createValidateStep({
+    crewExists: (crewId) => catalog.crew(crewId) !== undefined,
+    now,
+    maxFutureMs: config.eventMaxFutureMs,
+    maxAgeMs: config.eventMaxAgeMs,
   });
-  const app = await buildApp({
-    logger,
-    routes: [
+  const refreshFor = (events: readonly { crewId: string; occurredAt: string }[]) =>
+    refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) })));
+
+  let producer: Producer | undefined;
+  let consumer: EventConsumer | undefined;
+  let pipeline: IngestPipeline;
+  if (config.kafka) {
+    const kafka = createKafka(config.kafka, logger, 'api');
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const created = await ensureTopics(
+        admin,
+        [config.kafka.events, config.kafka.deadLetter],
+        config.kafka.replicationFactor,
+      );
+      if (created.length > 0) logger.info({ topics: created }, 'Kafka topics created');
+    } finally {
+      await admin.disconnect();
+    }
+    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+    await producer.connect();
+    const publishMetrics = createPublishMetrics(metrics);
+    const publisher = createKafkaPublisher({
+      producer,
+      topic: config.kafka.events.name,
+      timeoutMs: config.kafka.produceTimeoutMs,
+      maxInFlightEvents: config.kafka.maxInFlightEvents,
+      now: () => now().getTime(),
+      onPublished: publishMetrics.published,
+      onShed: publishMetrics.shed,
+    });
+    pipeline = createIngestPipeline({
+      validate,
+      dedupe: dedupeWithinRequest,
+      store: publisher.publish,
+      // Standings refresh when the scoring consumer has stored them.
+      onStored: () => undefined,
+      metrics: createIngestMetrics(metrics),
+    });
+    consumer = createEventConsumer({
+      client,
+      kafka,
+      producer,
+      config: config.kafka,
+      validate,
+      onStored: refreshFor,
+      metrics: createConsumerMetrics(metrics),
+      logger,
+      now,
+    });
+  } else {
+    pipeline = createIngestPipeline({
+      validate,
+      dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch), keyFilter),
+      store: async (events) => {
+        const receivedAt = now().toISOString();
+        await insertEventRows(
+          client,
+          events.map((e) => toEventValues(e, receivedAt)),
+        );
+      },
+      onStored: refreshFor,
+      metrics: createIngestMetrics(metrics),
+    });
+  }
+  const routes = [
+    orgRoute({
+      catalog,
+      now,
+      maxBodyBytes: config.maxRegistryBytes,
+      onChanged: () => {
+        for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
+      },
+    }),
+    competitionsRoute({ catalog, now, onChanged: (id) => refresher.competitionChanged(id) }),
+    standingsRoute({ catalog, standings }),
+    healthRoute({
+      metrics,
+      readiness: async () => {
+        const clickhouse = (await client.ping()).success;
+        return { ready: clickhouse, checks: { clickhouse: clickhouse ? 'ok' : 'unreachable' } };
+      },
+    }),
+  ];
+  if (options.ingest) {
+    routes.unshift(
       eventsRoute({
         ingest: pipeline.ingest,
         maxEventsPerRequest: config.maxEventsPerRequest,
         maxBodyBytes: config.maxBodyBytes,
       }),
-      orgRoute({
-        catalog,
-        now,
-        maxBodyBytes: config.maxRegistryBytes,
-        onChanged: () => {
-          for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
-        },
-      }),
-      competitionsRoute({ catalog, now, onChanged: (id) => refresher.competitionChanged(id) }),
-      standingsRoute({ catalog, standings }),
-      healthRoute({ client, metrics }),
-    ],
-  });
+    );
+  }
+  const app = await buildApp({ logger, routes });
+  await consumer?.start();
+  // A ClickHouse server may be shared with other instances that change registry and competitions.
+  const reloadTimer =
+    config.clickhouse.mode === 'server'
+      ? setInterval(() => {
+          const before = catalog.orgVersion();
+          catalog
+            .reload()
+            .then(() => {
+              if (catalog.orgVersion() !== before)
+                for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
+            })
+            .catch((err: unknown) => logger.warn({ err }, 'registry reload failed; keeping the loaded one'));
+        }, config.catalogReloadMs)
+      : undefined;
   return {
     app,
     client,
@@ -131,9 +226,13 @@ export async function createLeaderboard(
     standings,
     refresher,
     ingest: pipeline.ingest,
+    consumer,
     async close() {
+      clearInterval(reloadTimer);
       await app.close();
       await pipeline.drain();
+      await consumer?.stop();
+      await producer?.disconnect();
       await refresher.close();
       await standings.flush();
       await client.close();

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Competition } from '../../schemas/competition.schema.ts';
 import type { Leaderboard } from '../api/leaderboard.ts';
+import { countStoredEvents } from '../storage/events.store.ts';
 import { addDays, dayInZone, daysFrom } from '../shared/calendar.ts';
 import { buildDemoCompetitions, demoPeriod } from './demo-competitions.ts';
 import { buildDemoOrg } from './demo-org.ts';
@@ -30,6 +31,8 @@ export async function seedDemoIfEmpty(leaderboard: Leaderboard, logger: Logger, 
       throw new Error(`demo events rejected: ${JSON.stringify(report.rejected.slice(0, 3))}`);
     }
   }
+  // Through Kafka, the events are stored when the scoring consumer has read them.
+  if (leaderboard.consumer) await waitUntilStored(leaderboard, events.length);
   // Not after the refresher's debounce (seconds for late events): every day is computed below.
   await leaderboard.refresher.flush();
   for (const c of competitions) {
@@ -37,4 +40,12 @@ export async function seedDemoIfEmpty(leaderboard: Leaderboard, logger: Logger, 
   }
   logger.info({ events: events.length, competitions: competitions.map((c) => c.id) }, 'demo data loaded');
   return true;
+}
+
+async function waitUntilStored(leaderboard: Leaderboard, expected: number, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await countStoredEvents(leaderboard.client)) < expected) {
+    if (Date.now() > deadline) throw new Error(`the demo events were not all stored within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -86,3 +86,18 @@ export function createDedupeStep(
   };
   return Object.assign(step, { inFlight: () => claimed.size });
 }
+
+/**
+ * Events bound for Kafka are checked against storage later, by the scoring consumer; here only
+ * an event repeated within the batch is reported as a duplicate.
+ */
+export function dedupeWithinRequest(events: readonly MetricEvent[]): Promise<DedupeOutcome> {
+  const seen = new Set<string>();
+  const results = events.map((event) => {
+    const key = eventKey(event.crewId, event.eventId);
+    if (seen.has(key)) return duplicate;
+    seen.add(key);
+    return ok(event);
+  });
+  return Promise.resolve({ results, release: () => undefined });
+}

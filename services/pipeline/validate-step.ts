@@ -11,9 +11,15 @@ export interface ValidateOptions {
   maxAgeMs: number;
 }
 
-/** Schema, then the facts only we know: does the crew exist, is the time plausible. */
-export function createValidateStep(options: ValidateOptions): (raw: unknown) => StepResult<MetricEvent> {
-  return (raw) => {
+export type ValidateStep = (raw: unknown, receivedAtMs?: number) => StepResult<MetricEvent>;
+
+/**
+ * Schema, then the facts only we know: does the crew exist, is the time plausible. The time is
+ * judged against when the event was received (now for a request; the message's timestamp for an
+ * event read from Kafka), so replaying a topic later decides exactly as the first reading did.
+ */
+export function createValidateStep(options: ValidateOptions): ValidateStep {
+  return (raw, receivedAtMs) => {
     const parsed = MetricEventSchema.safeParse(raw);
     if (!parsed.success) return reject(zodIssuesToFieldErrors(parsed.error.issues));
     const event = parsed.data;
@@ -22,11 +28,11 @@ export function createValidateStep(options: ValidateOptions): (raw: unknown) => 
       errors.push({ path: 'crewId', message: `unknown crew "${event.crewId}": register it with PUT /v1/org first` });
     }
     const at = Date.parse(event.occurredAt);
-    const now = options.now().getTime();
+    const now = receivedAtMs ?? options.now().getTime();
     if (at > now + options.maxFutureMs) {
       errors.push({
         path: 'occurredAt',
-        message: `${event.occurredAt} is in the future (more than ${Math.round(options.maxFutureMs / 60_000)} minutes ahead of server time ${new Date(now).toISOString()})`,
+        message: `${event.occurredAt} is in the future (more than ${Math.round(options.maxFutureMs / 60_000)} minutes ahead of the time it was received, ${new Date(now).toISOString()})`,
       });
     } else if (at < now - options.maxAgeMs) {
       errors.push({

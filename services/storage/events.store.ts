@@ -145,6 +145,63 @@ export async function insertEventRows(client: ClickHouseClient, rows: readonly E
   await insertRows(client, 'events', rows, EVENT_COLUMNS);
 }
 
+/** Where an event read from Kafka came from (migrations/0006_kafka_consumer.sql). */
+export interface EventSource {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+const SOURCED_EVENT_COLUMNS = [...EVENT_COLUMNS, 'source_topic', 'source_partition', 'source_offset'] as const;
+
+/**
+ * Inserts one consumed batch as one INSERT. The token names the batch (topic, partition, offsets):
+ * a retry of the same batch sends the same rows with the same token, and ClickHouse drops what
+ * the events table and each view already hold from the first attempt, and adds what they miss.
+ */
+export async function insertConsumedEvents(
+  client: ClickHouseClient,
+  rows: readonly { values: EventValues; source: EventSource }[],
+  deduplicationToken: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await insertRows(
+    client,
+    'events',
+    rows.map(({ values, source }) => [...values, source.topic, source.partition, source.offset]),
+    SOURCED_EVENT_COLUMNS,
+    { insert_deduplication_token: deduplicationToken, deduplicate_blocks_in_dependent_materialized_views: 1 },
+  );
+}
+
+/** The stored copies of these (crew, event id) pairs, with where each came from. */
+export async function findStoredEventSources(
+  client: ClickHouseClient,
+  events: readonly { crewId: string; eventId: string }[],
+): Promise<Map<string, EventSource[]>> {
+  const out = new Map<string, EventSource[]>();
+  if (events.length === 0) return out;
+  const crewIds = [...new Set(events.map((e) => e.crewId))];
+  const eventIds = [...new Set(events.map((e) => e.eventId))];
+  const result = await client.query({
+    query: `SELECT crew_id, event_id, source_topic, source_partition, source_offset FROM events
+            WHERE crew_id IN {crewIds:Array(String)} AND event_id IN {eventIds:Array(String)}`,
+    query_params: { crewIds, eventIds },
+    format: 'JSONCompactEachRow',
+  });
+  const asked = new Set(events.map((e) => eventKey(e.crewId, e.eventId)));
+  for (const [crewId, eventId, topic, partition, offset] of await result.json<
+    [string, string, string, number, string | number]
+  >()) {
+    const key = eventKey(crewId, eventId);
+    if (!asked.has(key)) continue;
+    const sources = out.get(key) ?? [];
+    sources.push({ topic, partition, offset: Number(offset) });
+    out.set(key, sources);
+  }
+  return out;
+}
+
 export async function countStoredEvents(client: ClickHouseClient): Promise<number> {
   const result = await client.query({ query: 'SELECT count() AS n FROM events', format: 'JSONEachRow' });
   const [row] = await result.json<{ n: string | number }>();

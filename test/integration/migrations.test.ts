@@ -55,7 +55,7 @@ afterAll(async () => {
 describe('upgrading a database in place', () => {
   it('applies only the new migrations, keeps every stored event, and changes the rare fields to String', async () => {
     expect(await migrate(client)).toEqual({
-      applied: ['0004_events_plain_strings.sql', '0005_merge_selector.sql'],
+      applied: ['0004_events_plain_strings.sql', '0005_merge_selector.sql', '0006_kafka_consumer.sql'],
     });
     expect(
       await rows<{ event_id: string; unit: string; product: string; severity: string; violation_kind: string }>(
@@ -67,6 +67,11 @@ describe('upgrading a database in place', () => {
       { event_id: 's1', unit: 'litres', product: '92#', severity: '', violation_kind: '' },
       { event_id: 'v1', unit: '', product: '', severity: '', violation_kind: 'operation' },
     ]);
+    expect(
+      await rows(
+        `SELECT DISTINCT source_topic, source_partition, toString(source_offset) AS source_offset FROM events`,
+      ),
+    ).toEqual([{ source_topic: '', source_partition: -1, source_offset: '-1' }]);
     expect(
       await rows<{ name: string; type: string }>(
         `SELECT name, type FROM system.columns

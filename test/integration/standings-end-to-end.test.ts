@@ -1,82 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { ankangCompetition, labourCompetition, smallOrg } from '../support/fixtures.ts';
+import { ankangCompetition, labourCompetition, marchAt as at, marchEvents, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 // Today is 2026-03-10, noon in Beijing; both competitions run through March.
 const clock = fixedClock('2026-03-10T12:00:00+08:00');
 let lb: Leaderboard;
 
-const at = (day: string, time = '10:00:00') => `2026-03-${day}T${time}+08:00`;
-const events = [
-  // C1: 6,000 L + 5,000 L (today) of a 10,000 L target; innovation I1 submitted then adopted.
-  { eventId: 'c1-s1', crewId: 'C1', type: 'sales', occurredAt: at('02'), volume: 6000, unit: 'litres' },
-  { eventId: 'c1-s2', crewId: 'C1', type: 'sales', occurredAt: at('10', '08:00:00'), volume: 5000, unit: 'litres' },
-  {
-    eventId: 'c1-i1a',
-    crewId: 'C1',
-    type: 'innovation',
-    occurredAt: at('03'),
-    innovationId: 'I1',
-    category: 'renovation',
-    status: 'submitted',
-  },
-  {
-    eventId: 'c1-i1b',
-    crewId: 'C1',
-    type: 'innovation',
-    occurredAt: at('08'),
-    innovationId: 'I1',
-    category: 'renovation',
-    status: 'adopted',
-  },
-  { eventId: 'c1-h1', crewId: 'C1', type: 'hazard_found', occurredAt: at('02'), hazardId: 'H1' },
-  { eventId: 'c1-h1r', crewId: 'C1', type: 'hazard_rectified', occurredAt: at('04'), hazardId: 'H1' },
-  { eventId: 'c1-h2', crewId: 'C1', type: 'hazard_found', occurredAt: at('06'), hazardId: 'H2' },
-  // C2: exactly on target; 二等奖; 三违 with 2 persons; a minor injury on the 3rd.
-  {
-    eventId: 'c2-s1',
-    crewId: 'C2',
-    type: 'sales',
-    occurredAt: at('05'),
-    volume: 10000,
-    unit: 'litres',
-    amountCny: 78000,
-  },
-  {
-    eventId: 'c2-i2',
-    crewId: 'C2',
-    type: 'innovation',
-    occurredAt: at('06'),
-    innovationId: 'I2',
-    category: 'invention',
-    status: 'awarded',
-    awardLevel: 2,
-  },
-  { eventId: 'c2-v1', crewId: 'C2', type: 'violation', occurredAt: at('07'), kind: 'operation', personCount: 2 },
-  { eventId: 'c2-x1', crewId: 'C2', type: 'incident', occurredAt: at('03'), severity: 'minor_injury' },
-  // C3: 150 % of a 20,000 L target; 三违 2 persons; one hazard found and rectified.
-  { eventId: 'c3-s1', crewId: 'C3', type: 'sales', occurredAt: at('04'), volume: 30000, unit: 'litres' },
-  { eventId: 'c3-v1', crewId: 'C3', type: 'violation', occurredAt: at('05'), kind: 'discipline', personCount: 2 },
-  { eventId: 'c3-h3', crewId: 'C3', type: 'hazard_found', occurredAt: at('05'), hazardId: 'H3' },
-  { eventId: 'c3-h3r', crewId: 'C3', type: 'hazard_rectified', occurredAt: at('06'), hazardId: 'H3' },
-  // C4: half its target, and a serious injury on the 8th.
-  { eventId: 'c4-s1', crewId: 'C4', type: 'sales', occurredAt: at('03'), volume: 4000, unit: 'litres' },
-  { eventId: 'c4-x1', crewId: 'C4', type: 'incident', occurredAt: at('08'), severity: 'serious_injury' },
-  // C5: no target; one innovation submitted; a near miss (does not break safe days); an open hazard.
-  { eventId: 'c5-s1', crewId: 'C5', type: 'sales', occurredAt: at('05'), volume: 5000, unit: 'litres' },
-  {
-    eventId: 'c5-i5',
-    crewId: 'C5',
-    type: 'innovation',
-    occurredAt: at('09'),
-    innovationId: 'I5',
-    category: 'suggestion',
-    status: 'submitted',
-  },
-  { eventId: 'c5-x1', crewId: 'C5', type: 'incident', occurredAt: at('05'), severity: 'near_miss' },
-  { eventId: 'c5-h5', crewId: 'C5', type: 'hazard_found', occurredAt: at('09'), hazardId: 'H5' },
-];
+const events = marchEvents;
 
 interface Row {
   crewId: string;

@@ -1,9 +1,14 @@
-import type { ClickHouseClient } from '@clickhouse/client';
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 
+export interface Readiness {
+  ready: boolean;
+  /** One word per dependency, e.g. { clickhouse: 'ok', kafka: 'ok' }. */
+  checks: Record<string, string>;
+}
+
 export interface HealthRouteDeps {
-  client: ClickHouseClient;
+  readiness: () => Promise<Readiness>;
   metrics: Registry;
 }
 
@@ -11,11 +16,8 @@ export function healthRoute(deps: HealthRouteDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
     app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
-      const ping = await deps.client.ping();
-      if (!ping.success) {
-        return reply.code(503).send({ status: 'not ready', clickhouse: 'unreachable' });
-      }
-      return { status: 'ready', clickhouse: 'ok' };
+      const { ready, checks } = await deps.readiness();
+      return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...checks });
     });
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { FieldErrorSchema } from './api.schema.ts';
+
+/**
+ * The events topic's message format, for this service and for anyone producing straight to Kafka
+ * (a station's POS connector, kafka-console-producer):
+ * - key: the event's crewId, UTF-8. Every event of a crew goes to one partition, so one scoring
+ *   instance at a time sees a crew's events (that is what makes the duplicate check sound).
+ * - value: one event as JSON, exactly the schema of an item of POST /v1/events (MetricEventSchema).
+ * - timestamp: when the event was received (the producer's CreateTime); stored as received_at,
+ *   and the reference for "occurredAt is not in the future / not too old".
+ * - headers: optional; this service sets content-type.
+ */
+export const EVENT_MESSAGE_HEADERS = {
+  contentType: 'content-type',
+} as const;
+
+export const EVENT_MESSAGE_CONTENT_TYPE = 'application/json';
+
+/** Headers added to a message moved to the dead-letter topic; key, value and other headers stay as they were. */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'dead-letter.reason',
+  topic: 'dead-letter.topic',
+  partition: 'dead-letter.partition',
+  offset: 'dead-letter.offset',
+  failedAt: 'dead-letter.failed-at',
+} as const;
+
+/** The JSON in the dead-letter.reason header. */
+export const DeadLetterReason = z.object({
+  code: z.enum(['malformed_json', 'invalid_event', 'key_mismatch']),
+  message: z.string(),
+  errors: z.array(FieldErrorSchema).optional(),
+});
+export type DeadLetterReason = z.infer<typeof DeadLetterReason>;

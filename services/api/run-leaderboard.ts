@@ -1,0 +1,78 @@
+import { pino } from 'pino';
+import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
+import { describeTarget } from '../storage/clickhouse-client.ts';
+import { parseConfig, type ApiConfig } from './config.ts';
+import { createLeaderboard, type Leaderboard } from './leaderboard.ts';
+
+export interface RunOptions {
+  /** npm start serves POST /v1/events; npm run scoring does not. */
+  ingest: boolean;
+  /** The scoring service exists to consume Kafka: without KAFKA_BROKERS it refuses to start. */
+  requireKafka: boolean;
+  title: string;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+/** Process wiring shared by npm start and npm run scoring: config, start, signals, banner. */
+export async function runLeaderboard(options: RunOptions): Promise<void> {
+  let config: ApiConfig;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  if (options.requireKafka && !config.kafka) {
+    fail('invalid environment: KAFKA_BROKERS: required by the scoring service, e.g. KAFKA_BROKERS=127.0.0.1:9092');
+  }
+  const logger = pino({ level: config.logLevel });
+  const transport = config.kafka
+    ? `Kafka ${config.kafka.brokers.join(',')} topic ${config.kafka.events.name}`
+    : 'no Kafka';
+  logger.info(`starting on ${describeTarget(config.clickhouse)}, ${transport}`);
+  let leaderboard: Leaderboard;
+  try {
+    leaderboard = await createLeaderboard(config, logger, undefined, { ingest: options.ingest });
+  } catch (err) {
+    logger.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+
+  let closing = false;
+  async function shutdown(signal: string): Promise<void> {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: draining in-flight batches and standings');
+    await leaderboard.close();
+    process.exit(0);
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (config.demo === 'auto' && options.ingest && (await seedDemoIfEmpty(leaderboard, logger, new Date()))) {
+    logger.info('empty database: loaded the demo (set DEMO=off to start empty)');
+  }
+  await leaderboard.app.listen({ host: config.host, port: config.port });
+  const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const lines = [
+    '',
+    options.title,
+    `  API 文档 / API docs:          ${base}/docs`,
+    `  竞赛列表 / Competitions:      ${base}/v1/competitions`,
+    ...leaderboard.catalog
+      .competitions()
+      .map(
+        (c) => `  ${c.definition.name.zh} / ${c.definition.name.en}:\n      ${base}/v1/competitions/${c.id}/standings`,
+      ),
+    `  健康检查 / Health:            ${base}/readyz   指标 / Metrics: ${base}/metrics`,
+    ...(config.kafka
+      ? [`  事件流 / Event stream:        Kafka ${config.kafka.brokers.join(',')} → ${config.kafka.events.name}`]
+      : []),
+    ...(options.ingest ? ['  模拟实时数据 / Live events:   npm run simulate'] : []),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { buildApp } from '../api/app.ts';
+import { createIngestMetrics, createPublishMetrics } from '../api/ingest-metrics.ts';
+import { eventsRoute } from '../api/routes/events.route.ts';
+import { healthRoute } from '../api/routes/health.route.ts';
+import { createKafka, ensureTopics } from '../kafka/kafka-client.ts';
+import { dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
+import { createIngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import { createValidateStep } from '../pipeline/validate-step.ts';
+import { UnavailableError } from '../shared/errors.ts';
+import type { IngestConfig } from './config.ts';
+import { createKafkaPublisher } from './kafka-publisher.ts';
+import type { RegistryFollower } from './registry-follower.ts';
+
+export interface IngestService {
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/**
+ * The stateless ingest service: POST /v1/events validated as the API does, published to Kafka,
+ * answered after the brokers acknowledged. Several run side by side behind a load balancer.
+ */
+export async function createIngestService(
+  config: IngestConfig,
+  logger: Logger,
+  registry: RegistryFollower,
+  now: () => Date = () => new Date(),
+): Promise<IngestService> {
+  const kafka = createKafka(config.kafka, logger, 'ingest');
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, [config.kafka.events, config.kafka.deadLetter], config.kafka.replicationFactor);
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  await producer.connect();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const publishMetrics = createPublishMetrics(metrics);
+  const publisher = createKafkaPublisher({
+    producer,
+    topic: config.kafka.events.name,
+    timeoutMs: config.kafka.produceTimeoutMs,
+    maxInFlightEvents: config.kafka.maxInFlightEvents,
+    now: () => now().getTime(),
+    onPublished: publishMetrics.published,
+    onShed: publishMetrics.shed,
+  });
+  const pipeline = createIngestPipeline({
+    validate: createValidateStep({
+      crewExists: (crewId) => registry.crewIds()?.has(crewId) ?? false,
+      now,
+      maxFutureMs: config.eventMaxFutureMs,
+      maxAgeMs: config.eventMaxAgeMs,
+    }),
+    dedupe: dedupeWithinRequest,
+    store: publisher.publish,
+    onStored: () => undefined,
+    metrics: createIngestMetrics(metrics),
+  });
+  const app = await buildApp({
+    logger,
+    routes: [
+      eventsRoute({
+        ingest: async (items) => {
+          // Without the registry every event would be refused as of an unknown crew.
+          if (!registry.crewIds()) {
+            throw new UnavailableError(`the crew registry has not been read yet from ${config.registryUrl}`, 2);
+          }
+          return pipeline.ingest(items);
+        },
+        maxEventsPerRequest: config.maxEventsPerRequest,
+        maxBodyBytes: config.maxBodyBytes,
+      }),
+      healthRoute({
+        metrics,
+        readiness: () => {
+          const loaded = registry.crewIds() !== undefined;
+          return Promise.resolve({ ready: loaded, checks: { registry: loaded ? 'ok' : 'not loaded' } });
+        },
+      }),
+    ],
+  });
+  return {
+    app,
+    async close() {
+      registry.stop();
+      await app.close();
+      await pipeline.drain();
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { Logger } from 'pino';
+import { Org } from '../../schemas/org.schema.ts';
+
+export interface RegistryFollower {
+  /** Undefined until the first registry has been read. */
+  crewIds(): ReadonlySet<string> | undefined;
+  /** Reads the registry now; resolves true when it has one. */
+  refresh(): Promise<boolean>;
+  stop(): void;
+}
+
+/**
+ * The ingest service keeps no state of its own: it reads which crews exist from the API's
+ * GET /v1/org, and again every refreshMs. If a read fails it keeps the registry it has.
+ */
+export function createRegistryFollower(deps: {
+  url: string;
+  refreshMs: number;
+  logger: Logger;
+  fetch?: typeof fetch;
+}): RegistryFollower {
+  const get = deps.fetch ?? fetch;
+  let crews: Set<string> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function refresh(): Promise<boolean> {
+    try {
+      const res = await get(deps.url, { signal: AbortSignal.timeout(10_000) });
+      if (!res.ok) throw new Error(`${deps.url} answered ${res.status}`);
+      const org = Org.parse(await res.json());
+      const first = crews === undefined;
+      crews = new Set(org.crews.map((c) => c.id));
+      if (first) deps.logger.info({ crews: crews.size }, 'registry loaded');
+    } catch (err) {
+      deps.logger.warn(
+        { err, url: deps.url },
+        crews ? 'registry refresh failed; keeping the loaded one' : 'registry not readable yet',
+      );
+    }
+    return crews !== undefined;
+  }
+
+  function schedule(): void {
+    timer = setTimeout(
+      () => void refresh().finally(schedule),
+      crews ? deps.refreshMs : Math.min(deps.refreshMs, 1_000),
+    );
+    timer.unref();
+  }
+  schedule();
+
+  return {
+    crewIds: () => crews,
+    refresh,
+    stop: () => clearTimeout(timer),
+  };
+}

@@ -1,0 +1,55 @@
+import type { IHeaders, Message } from 'kafkajs';
+import type { MetricEvent } from '../../schemas/event.schema.ts';
+import {
+  DEAD_LETTER_HEADERS,
+  EVENT_MESSAGE_CONTENT_TYPE,
+  EVENT_MESSAGE_HEADERS,
+  type DeadLetterReason,
+} from '../../schemas/kafka-message.schema.ts';
+
+/** An event as a message of the events topic (schemas/kafka-message.schema.ts). */
+export function toEventMessage(event: MetricEvent, receivedAtMs: number): Message {
+  return {
+    key: event.crewId,
+    value: JSON.stringify(event),
+    timestamp: String(receivedAtMs),
+    headers: { [EVENT_MESSAGE_HEADERS.contentType]: EVENT_MESSAGE_CONTENT_TYPE },
+  };
+}
+
+/** What the scoring service reads of a consumed message. */
+export interface ConsumedMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: string;
+  headers?: IHeaders;
+}
+
+export interface SourcePosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** The message as it was, plus where it came from and why it could not be scored. */
+export function toDeadLetter(
+  message: ConsumedMessage,
+  source: SourcePosition,
+  reason: DeadLetterReason,
+  failedAt: Date,
+): Message {
+  return {
+    key: message.key,
+    value: message.value,
+    timestamp: message.timestamp,
+    headers: {
+      ...message.headers,
+      [DEAD_LETTER_HEADERS.reason]: JSON.stringify(reason),
+      [DEAD_LETTER_HEADERS.topic]: source.topic,
+      [DEAD_LETTER_HEADERS.partition]: String(source.partition),
+      [DEAD_LETTER_HEADERS.offset]: source.offset,
+      [DEAD_LETTER_HEADERS.failedAt]: failedAt.toISOString(),
+    },
+  };
+}

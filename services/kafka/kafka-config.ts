@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { blankAsUnset } from '../shared/env.ts';
+
+const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(def));
+
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const topic = (def: string) =>
+  z.preprocess(
+    blankAsUnset,
+    z.string().regex(TOPIC, 'a Kafka topic name: letters, digits, ".", "_" or "-", at most 249').default(def),
+  );
+
+/** The KAFKA_* variables every service shares; merged into each service's own environment schema. */
+export const KafkaEnv = z.object({
+  KAFKA_BROKERS: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^[^\s,]+:\d+(,[^\s,]+:\d+)*$/, 'a comma-separated list of host:port, e.g. 127.0.0.1:9092')
+      .optional(),
+  ),
+  KAFKA_CLIENT_ID: z.preprocess(blankAsUnset, z.string().default('labour-leaderboard')),
+  KAFKA_EVENTS_TOPIC: topic('leaderboard.events'),
+  KAFKA_EVENTS_PARTITIONS: int(6, 1, 10_000),
+  KAFKA_EVENTS_RETENTION_HOURS: int(168, 1),
+  KAFKA_DEAD_LETTER_TOPIC: topic('leaderboard.events.dead-letter'),
+  KAFKA_DEAD_LETTER_RETENTION_HOURS: int(720, 1),
+  KAFKA_REPLICATION_FACTOR: int(1, 1, 16),
+  KAFKA_CONSUMER_GROUP: z.preprocess(blankAsUnset, z.string().min(1).default('leaderboard-scoring')),
+  KAFKA_PRODUCE_TIMEOUT_MS: int(5_000, 100),
+  KAFKA_MAX_IN_FLIGHT_EVENTS: int(100_000, 1),
+  KAFKA_FETCH_MAX_BYTES: int(4 * 1024 * 1024, 64 * 1024),
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: int(2, 1, 64),
+});
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  retentionMs: number;
+}
+
+export interface KafkaConfig {
+  brokers: string[];
+  clientId: string;
+  events: TopicSpec;
+  deadLetter: TopicSpec;
+  replicationFactor: number;
+  consumerGroup: string;
+  /** How long a publish may wait for the brokers' acknowledgement before the sender gets a 503. */
+  produceTimeoutMs: number;
+  /** Events published but not yet acknowledged, across requests; beyond it requests are shed. */
+  maxInFlightEvents: number;
+  /** Bytes fetched per partition per batch: bounds a batch (and one ClickHouse insert). */
+  fetchMaxBytes: number;
+  partitionsConsumedConcurrently: number;
+}
+
+/** KafkaConfig from parsed KAFKA_* variables, or undefined when KAFKA_BROKERS is unset. */
+export function kafkaConfigFrom(env: z.infer<typeof KafkaEnv>): KafkaConfig | undefined {
+  if (env.KAFKA_BROKERS === undefined) return undefined;
+  const hours = 3_600_000;
+  return {
+    brokers: env.KAFKA_BROKERS.split(','),
+    clientId: env.KAFKA_CLIENT_ID,
+    events: {
+      name: env.KAFKA_EVENTS_TOPIC,
+      partitions: env.KAFKA_EVENTS_PARTITIONS,
+      retentionMs: env.KAFKA_EVENTS_RETENTION_HOURS * hours,
+    },
+    deadLetter: {
+      name: env.KAFKA_DEAD_LETTER_TOPIC,
+      partitions: 1,
+      retentionMs: env.KAFKA_DEAD_LETTER_RETENTION_HOURS * hours,
+    },
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    consumerGroup: env.KAFKA_CONSUMER_GROUP,
+    produceTimeoutMs: env.KAFKA_PRODUCE_TIMEOUT_MS,
+    maxInFlightEvents: env.KAFKA_MAX_IN_FLIGHT_EVENTS,
+    fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
+    partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+  };
+}

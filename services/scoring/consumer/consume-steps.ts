@@ -1,0 +1,102 @@
+import type { MetricEvent } from '../../../schemas/event.schema.ts';
+import type { DeadLetterReason } from '../../../schemas/kafka-message.schema.ts';
+import type { ConsumedMessage } from '../../kafka/event-message.ts';
+import type { ValidateStep } from '../../pipeline/validate-step.ts';
+import type { BatchExtent } from '../../storage/consumer-batches.store.ts';
+import { eventKey, type EventSource } from '../../storage/events.store.ts';
+
+/** What the consume pipeline decides about one message. */
+export type MessageOutcome =
+  | { kind: 'ok'; message: ConsumedMessage; event: MetricEvent; receivedAtMs: number }
+  | { kind: 'dead-letter'; message: ConsumedMessage; reason: DeadLetterReason }
+  | { kind: 'duplicate'; message: ConsumedMessage };
+
+/**
+ * parse -> validate, as strictly as the HTTP API: the same schema, the same registry check, the
+ * time judged against when the event was received (the message timestamp). The key must be the
+ * crew id, or a crew's events could sit in two partitions and two instances could store both.
+ */
+export function decodeMessage(message: ConsumedMessage, validate: ValidateStep): MessageOutcome {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(message.value?.toString('utf8') ?? '');
+  } catch (err) {
+    return {
+      kind: 'dead-letter',
+      message,
+      reason: {
+        code: 'malformed_json',
+        message: `the message value is not JSON: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
+  }
+  const receivedAtMs = Number(message.timestamp);
+  const result = validate(raw, Number.isFinite(receivedAtMs) && receivedAtMs > 0 ? receivedAtMs : undefined);
+  if (result.kind === 'reject') {
+    return {
+      kind: 'dead-letter',
+      message,
+      reason: {
+        code: 'invalid_event',
+        message: `the event does not meet the event schema: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        errors: result.errors,
+      },
+    };
+  }
+  if (result.kind !== 'ok') return { kind: 'duplicate', message };
+  const event = result.value;
+  const key = message.key?.toString('utf8');
+  if (key !== event.crewId) {
+    return {
+      kind: 'dead-letter',
+      message,
+      reason: {
+        code: 'key_mismatch',
+        message: `the message key must be the event's crewId "${event.crewId}" (got ${key === undefined ? 'no key' : `"${key}"`}), so that a crew's events share one partition`,
+      },
+    };
+  }
+  return { kind: 'ok', message, event, receivedAtMs: Number(message.timestamp) };
+}
+
+/** The first message of a (crewId, eventId) in the batch is the event; later ones repeat it. */
+export function dedupeWithinBatch(outcomes: readonly MessageOutcome[]): MessageOutcome[] {
+  const seen = new Set<string>();
+  return outcomes.map((outcome) => {
+    if (outcome.kind !== 'ok') return outcome;
+    const key = eventKey(outcome.event.crewId, outcome.event.eventId);
+    if (seen.has(key)) return { kind: 'duplicate', message: outcome.message };
+    seen.add(key);
+    return outcome;
+  });
+}
+
+function within(source: EventSource, extent: BatchExtent): boolean {
+  return (
+    source.topic === extent.topic &&
+    source.partition === extent.partition &&
+    source.offset >= extent.firstOffset &&
+    source.offset <= extent.lastOffset
+  );
+}
+
+/**
+ * An event already stored is a duplicate (an HTTP client's retry, a producer's retry, a replay),
+ * with one exception: when an earlier attempt of this very batch may have stored part of it and
+ * died before it was acknowledged (`resendingOwnRows`), the rows it stored are sent again
+ * unchanged, so the retried insert is identical and ClickHouse's deduplication completes it.
+ */
+export function dedupeAgainstStored(
+  outcomes: readonly MessageOutcome[],
+  stored: ReadonlyMap<string, readonly EventSource[]>,
+  extent: BatchExtent,
+  resendingOwnRows: boolean,
+): MessageOutcome[] {
+  return outcomes.map((outcome) => {
+    if (outcome.kind !== 'ok') return outcome;
+    const sources = stored.get(eventKey(outcome.event.crewId, outcome.event.eventId));
+    if (!sources || sources.length === 0) return outcome;
+    if (resendingOwnRows && sources.every((s) => within(s, extent))) return outcome;
+    return { kind: 'duplicate', message: outcome.message };
+  });
+}

@@ -1,0 +1,48 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+export interface ConsumerMetrics {
+  outcomes(outcome: 'stored' | 'duplicate' | 'dead_letter', n: number): void;
+  batch(messages: number): void;
+  inserted(seconds: number): void;
+  insertFailed(): void;
+  lag(topic: string, partition: number, messages: number): void;
+}
+
+export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
+  const events = new Counter({
+    name: 'leaderboard_consumer_events_total',
+    help: 'Messages consumed from the events topic, by outcome (stored, duplicate, dead_letter)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const batchSize = new Histogram({
+    name: 'leaderboard_consumer_batch_messages',
+    help: 'Messages per consumed batch (one ClickHouse insert each)',
+    buckets: [1, 10, 100, 1_000, 5_000, 10_000, 20_000, 50_000],
+    registers: [registry],
+  });
+  const insertSeconds = new Histogram({
+    name: 'leaderboard_consumer_clickhouse_insert_seconds',
+    help: 'Time ClickHouse took to acknowledge a consumed batch',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'leaderboard_consumer_batch_failures_total',
+    help: 'Batches not stored (ClickHouse or the dead-letter topic failed); retried after a backoff',
+    registers: [registry],
+  });
+  const lag = new Gauge({
+    name: 'leaderboard_consumer_lag_messages',
+    help: 'Messages behind the partition end after the latest batch',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [registry],
+  });
+  return {
+    outcomes: (outcome, n) => events.inc({ outcome }, n),
+    batch: (n) => batchSize.observe(n),
+    inserted: (seconds) => insertSeconds.observe(seconds),
+    insertFailed: () => failures.inc(),
+    lag: (topic, partition, n) => lag.set({ topic, partition: String(partition) }, n),
+  };
+}

@@ -1,0 +1,152 @@
+import type { Admin } from 'kafkajs';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { parseConfig } from '../../services/api/config.ts';
+import { createValidateStep } from '../../services/pipeline/validate-step.ts';
+import { createConsumerMetrics } from '../../services/scoring/consumer/consumer-metrics.ts';
+import { createEventConsumer, type EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
+import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
+import { kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+
+// HTTP -> Kafka -> scoring consumer -> ClickHouse -> standings, in one process, on the real broker.
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+const env = kafkaEnv();
+const kafka = testKafka();
+let admin: Admin;
+let lb: Leaderboard;
+
+async function post(payload: unknown) {
+  return lb.app.inject({ method: 'POST', url: '/v1/events', payload: payload as object });
+}
+
+async function standings(): Promise<unknown[][]> {
+  const res = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3/standings' });
+  expect(res.statusCode, res.body).toBe(200);
+  return res
+    .json<{ rows: { crewId: string; rank: number | null; score: number }[] }>()
+    .rows.map((r) => [r.crewId, r.rank, r.score]);
+}
+
+async function storedCount(where = '1'): Promise<{ rows: number; distinct: number }> {
+  const r = await lb.client.query({
+    query: `SELECT count() AS rows, uniqExact(crew_id, event_id) AS distinct FROM events WHERE ${where}`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await r.json<{ rows: string | number; distinct: string | number }>();
+  return { rows: Number(row?.rows), distinct: Number(row?.distinct) };
+}
+
+/** crew_daily is fed by a view: a double insert would show here even if events were deduplicated. */
+async function litresByCrew(): Promise<Record<string, number>> {
+  const r = await lb.client.query({
+    query: `SELECT crew_id, sum(value) AS litres FROM crew_daily WHERE metric = 'sales.volume_litres' GROUP BY crew_id ORDER BY crew_id`,
+    format: 'JSONEachRow',
+  });
+  return Object.fromEntries((await r.json<{ crew_id: string; litres: number }>()).map((x) => [x.crew_id, x.litres]));
+}
+
+/** Resolves when a consumer group has committed every message of the topic. */
+async function caughtUp(groupId: string, topic: string): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  for (const end of ends) {
+    const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+    const done = end.high === '0' || Number(at) >= Number(end.high);
+    if (!done) throw new Error(`${groupId} partition ${end.partition}: committed ${at} of ${end.high}`);
+  }
+}
+
+function extraConsumer(groupId: string, topic = env.KAFKA_EVENTS_TOPIC ?? ''): EventConsumer {
+  const config = parseConfig({ ...env, KAFKA_CONSUMER_GROUP: groupId, KAFKA_EVENTS_TOPIC: topic }).kafka;
+  if (!config) throw new Error('no Kafka config');
+  const producer = kafka.producer();
+  return createEventConsumer({
+    client: lb.client,
+    kafka,
+    producer,
+    config,
+    validate: createValidateStep({
+      crewExists: (id) => lb.catalog.crew(id) !== undefined,
+      now: clock.now,
+      maxFutureMs: 600_000,
+      maxAgeMs: 400 * 86_400_000,
+    }),
+    onStored: (events) =>
+      lb.refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) }))),
+    metrics: createConsumerMetrics(new Registry()),
+    logger: pino({ level: 'silent' }),
+    now: clock.now,
+  });
+}
+
+beforeAll(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+  lb = await startTestLeaderboard(clock, env);
+  expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: smallOrg })).statusCode).toBe(200);
+  const res = await lb.app.inject({ method: 'PUT', url: '/v1/competitions/labour-m3', payload: labourCompetition });
+  expect(res.statusCode, res.body).toBe(200);
+});
+
+afterAll(async () => {
+  await lb.close();
+  await admin.disconnect();
+});
+
+describe('events through Kafka', () => {
+  it('scores events posted over HTTP exactly, after the scoring consumer stored them', async () => {
+    const res = await post(marchEvents);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ accepted: marchEvents.length, duplicates: [], rejected: [] });
+    await waitFor(async () => expect(await standings()).toEqual(marchLabourStandings), 20_000);
+    expect(await storedCount()).toEqual({ rows: marchEvents.length, distinct: marchEvents.length });
+  });
+
+  it('publishes keyed by crew, the value being the event as sent', async () => {
+    const consumer = kafka.consumer({ groupId: uniqueName('peek') });
+    await consumer.connect();
+    await consumer.subscribe({ topic: env.KAFKA_EVENTS_TOPIC ?? '', fromBeginning: true });
+    const seen: { key: string; value: unknown; timestamp: string }[] = [];
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push({
+          key: message.key?.toString() ?? '',
+          value: JSON.parse(message.value?.toString() ?? 'null'),
+          timestamp: message.timestamp,
+        });
+        return Promise.resolve();
+      },
+    });
+    await waitFor(async () => expect(seen.length).toBeGreaterThanOrEqual(marchEvents.length), 20_000);
+    await consumer.disconnect();
+    const first = seen.find((m) => (m.value as { eventId: string }).eventId === 'c1-s1');
+    expect(first).toEqual({ key: 'C1', value: marchEvents[0], timestamp: String(clock.now().getTime()) });
+    expect(seen.every((m) => (m.value as { crewId: string }).crewId === m.key)).toBe(true);
+  });
+
+  it('counts the same events posted twice once', async () => {
+    const again = await post(marchEvents);
+    expect(again.statusCode).toBe(200);
+    await waitFor(() => caughtUp(env.KAFKA_CONSUMER_GROUP ?? '', env.KAFKA_EVENTS_TOPIC ?? ''), 20_000);
+    expect(await storedCount()).toEqual({ rows: marchEvents.length, distinct: marchEvents.length });
+    expect(await standings()).toEqual(marchLabourStandings);
+  });
+
+  it('counts a topic replayed from offset 0 once', async () => {
+    const before = await litresByCrew();
+    const group = uniqueName('replay');
+    const replay = extraConsumer(group);
+    await replay.start();
+    try {
+      await waitFor(() => caughtUp(group, env.KAFKA_EVENTS_TOPIC ?? ''), 20_000);
+    } finally {
+      await replay.stop();
+    }
+    expect(await storedCount()).toEqual({ rows: marchEvents.length, distinct: marchEvents.length });
+    expect(await litresByCrew()).toEqual(before);
+    expect(await standings()).toEqual(marchLabourStandings);
+  });
+});

@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { inject } from 'vitest';
+
+/** The broker list the global setup provides (KAFKA_BROKERS or the local broker). */
+export function kafkaBrokers(): string {
+  return inject('kafkaBrokers');
+}
+
+/** A name no other test uses: every test gets its own topics and consumer group. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** The KAFKA_* environment of one isolated pipeline: own topics and group on the shared broker. */
+export function kafkaEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  const id = uniqueName('t');
+  return {
+    KAFKA_BROKERS: kafkaBrokers(),
+    KAFKA_EVENTS_TOPIC: `${id}.events`,
+    KAFKA_DEAD_LETTER_TOPIC: `${id}.dead-letter`,
+    KAFKA_CONSUMER_GROUP: `${id}.scoring`,
+    KAFKA_EVENTS_PARTITIONS: '4',
+    ...overrides,
+  };
+}
+
+/** A plain kafkajs client for what a test does beside the services (produce, read the dead letters). */
+export function testKafka(brokers = kafkaBrokers()): Kafka {
+  return new Kafka({ clientId: uniqueName('test'), brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+}
