@@ -28,6 +28,7 @@ const Env = KafkaEnv.extend({
   STANDINGS_HISTORY_DEBOUNCE_MS: int(10_000),
   STANDINGS_PERSIST_MS: int(5_000),
   CATALOG_RELOAD_MS: int(10_000, 100),
+  FAULT_KILL_AFTER_INSERTS: int(0),
 });
 
 export interface ApiConfig {
@@ -48,6 +49,11 @@ export interface ApiConfig {
   kafka: KafkaConfig | undefined;
   /** With a ClickHouse server, other processes may change registry and competitions: re-read this often. */
   catalogReloadMs: number;
+  /**
+   * Crash tests only: after this many consumed batches are inserted, the process kills itself
+   * (SIGKILL) before marking the batch stored or committing its offsets. 0: never.
+   */
+  faultKillAfterInserts: number;
 }
 
 export class ConfigError extends Error {}
@@ -84,5 +90,6 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     standingsPersistMs: e.STANDINGS_PERSIST_MS,
     kafka: kafkaConfigFrom(e),
     catalogReloadMs: e.CATALOG_RELOAD_MS,
+    faultKillAfterInserts: e.FAULT_KILL_AFTER_INSERTS,
   };
 }

@@ -149,7 +149,14 @@ export async function createLeaderboard(
       onStored: () => undefined,
       metrics: createIngestMetrics(metrics),
     });
+    let inserts = 0;
     consumer = createEventConsumer({
+      afterInsert:
+        config.faultKillAfterInserts > 0
+          ? () => {
+              if (++inserts >= config.faultKillAfterInserts) process.kill(process.pid, 'SIGKILL');
+            }
+          : undefined,
       client,
       kafka,
       producer,

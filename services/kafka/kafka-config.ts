@@ -32,6 +32,7 @@ export const KafkaEnv = z.object({
   KAFKA_MAX_IN_FLIGHT_EVENTS: int(100_000, 1),
   KAFKA_FETCH_MAX_BYTES: int(4 * 1024 * 1024, 64 * 1024),
   KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: int(2, 1, 64),
+  KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000),
 });
 
 export interface TopicSpec {
@@ -54,6 +55,8 @@ export interface KafkaConfig {
   /** Bytes fetched per partition per batch: bounds a batch (and one ClickHouse insert). */
   fetchMaxBytes: number;
   partitionsConsumedConcurrently: number;
+  /** A scoring instance that stops heartbeating loses its partitions after this long. */
+  sessionTimeoutMs: number;
 }
 
 /** KafkaConfig from parsed KAFKA_* variables, or undefined when KAFKA_BROKERS is unset. */
@@ -79,5 +82,6 @@ export function kafkaConfigFrom(env: z.infer<typeof KafkaEnv>): KafkaConfig | un
     maxInFlightEvents: env.KAFKA_MAX_IN_FLIGHT_EVENTS,
     fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
     partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
   };
 }

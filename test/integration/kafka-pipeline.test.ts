@@ -7,6 +7,7 @@ import { parseConfig } from '../../services/api/config.ts';
 import { createValidateStep } from '../../services/pipeline/validate-step.ts';
 import { createConsumerMetrics } from '../../services/scoring/consumer/consumer-metrics.ts';
 import { createEventConsumer, type EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
+import { DEAD_LETTER_HEADERS, DeadLetterReason } from '../../schemas/kafka-message.schema.ts';
 import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
 import { kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -148,5 +149,108 @@ describe('events through Kafka', () => {
     expect(await storedCount()).toEqual({ rows: marchEvents.length, distinct: marchEvents.length });
     expect(await litresByCrew()).toEqual(before);
     expect(await standings()).toEqual(marchLabourStandings);
+  });
+});
+
+const metricEvent = (eventId: string, crewId: string) => ({
+  eventId,
+  crewId,
+  type: 'metric',
+  occurredAt: '2026-03-10T09:00:00+08:00',
+  name: 'kafka_test',
+  value: 1,
+});
+
+async function produce(topic: string, messages: { key: string | null; value: string }[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: messages.map((m) => ({ ...m, timestamp: String(clock.now().getTime()) })),
+  });
+  await producer.disconnect();
+}
+
+describe('messages produced straight to the topic', () => {
+  it('moves a poison message to the dead-letter topic, with reason and origin, and scores the rest', async () => {
+    const topic = env.KAFKA_EVENTS_TOPIC ?? '';
+    await produce(topic, [
+      { key: 'C1', value: '{"eventId": "p-bad-json",' },
+      { key: 'C2', value: JSON.stringify({ ...metricEvent('p-no-value', 'C2'), value: 'lots' }) },
+      { key: 'C1', value: JSON.stringify(metricEvent('p-wrong-key', 'C3')) },
+      { key: 'C4', value: JSON.stringify(metricEvent('p-ok-1', 'C4')) },
+      { key: 'C5', value: JSON.stringify(metricEvent('p-ok-2', 'C5')) },
+    ]);
+    const dead: { key: string; value: string; headers: Record<string, string> }[] = [];
+    const reader = kafka.consumer({ groupId: uniqueName('dlq') });
+    await reader.connect();
+    await reader.subscribe({ topic: env.KAFKA_DEAD_LETTER_TOPIC ?? '', fromBeginning: true });
+    await reader.run({
+      eachMessage: ({ message }) => {
+        const headers = Object.fromEntries(
+          Object.entries(message.headers ?? {}).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString() : String(v)]),
+        );
+        dead.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
+        return Promise.resolve();
+      },
+    });
+    try {
+      await waitFor(async () => expect(dead).toHaveLength(3), 20_000);
+    } finally {
+      await reader.disconnect();
+    }
+    const byValue = new Map(dead.map((d) => [d.value, d]));
+    const reasonOf = (value: string) => {
+      const d = byValue.get(value);
+      expect(d?.headers[DEAD_LETTER_HEADERS.topic]).toBe(topic);
+      expect(Number(d?.headers[DEAD_LETTER_HEADERS.offset])).toBeGreaterThanOrEqual(0);
+      expect(d?.headers[DEAD_LETTER_HEADERS.partition]).toMatch(/^\d+$/);
+      return DeadLetterReason.parse(JSON.parse(d?.headers[DEAD_LETTER_HEADERS.reason] ?? 'null'));
+    };
+    expect(reasonOf('{"eventId": "p-bad-json",').code).toBe('malformed_json');
+    const invalid = reasonOf(JSON.stringify({ ...metricEvent('p-no-value', 'C2'), value: 'lots' }));
+    expect(invalid.code).toBe('invalid_event');
+    expect(invalid.errors?.map((e) => e.path)).toEqual(['value']);
+    expect(reasonOf(JSON.stringify(metricEvent('p-wrong-key', 'C3'))).code).toBe('key_mismatch');
+    await waitFor(async () =>
+      expect(await storedCount("startsWith(event_id, 'p-')")).toEqual({ rows: 2, distinct: 2 }),
+    );
+    expect(await standings()).toEqual(marchLabourStandings);
+  });
+});
+
+describe('two scoring instances in one group', () => {
+  it('share the partitions and store every event once, resends included', async () => {
+    const topic = uniqueName('two');
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
+    const group = uniqueName('two-group');
+    const instances = [extraConsumer(group, topic), extraConsumer(group, topic)];
+    await Promise.all(instances.map((i) => i.start()));
+    try {
+      await waitFor(async () => {
+        const [a, b] = instances.map((i) => i.assignment());
+        expect(a?.length).toBeGreaterThan(0);
+        expect(b?.length).toBeGreaterThan(0);
+        expect([...(a ?? []), ...(b ?? [])].sort()).toEqual([0, 1, 2, 3]);
+      }, 30_000);
+      const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
+      const messages = Array.from({ length: 2_000 }, (_, i) => {
+        const crewId = crews[i % crews.length] ?? 'C1';
+        return { key: crewId, value: JSON.stringify(metricEvent(`two-${i}`, crewId)) };
+      });
+      // Every event twice, as a producer's or a client's retry would.
+      await produce(topic, messages);
+      await produce(topic, messages);
+      await waitFor(() => caughtUp(group, topic), 30_000);
+    } finally {
+      await Promise.all(instances.map((i) => i.stop()));
+    }
+    expect(await storedCount("startsWith(event_id, 'two-')")).toEqual({ rows: 2_000, distinct: 2_000 });
+    const r = await lb.client.query({
+      query: `SELECT sum(value) AS total FROM crew_daily WHERE metric = 'metric.kafka_test'`,
+      format: 'JSONEachRow',
+    });
+    // 2,000 here and the two valid messages of the poison test.
+    expect((await r.json<{ total: number }>())[0]?.total).toBe(2_002);
   });
 });

@@ -19,6 +19,8 @@ export async function freePort(): Promise<number> {
 export interface Service {
   child: ChildProcess;
   output: () => string;
+  /** Resolves with the exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
   /** Sends a signal and resolves with the exit code. */
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
@@ -35,6 +37,7 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
+    exited,
     output: () => output,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);

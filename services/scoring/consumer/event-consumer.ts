@@ -30,6 +30,8 @@ export interface EventConsumerDeps {
   /** First wait after a failed batch; doubles per failure up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** Fault injection for crash tests: runs after ClickHouse acknowledged a batch, before it is marked stored or committed. */
+  afterInsert?: () => void;
 }
 
 export interface EventConsumer {
@@ -59,8 +61,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     maxBytes: config.fetchMaxBytes * Math.max(1, config.partitionsConsumedConcurrently),
     // Screens should see an event within about a second: do not wait long for a fuller fetch.
     maxWaitTimeInMs: 100,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3_000,
+    sessionTimeout: config.sessionTimeoutMs,
+    heartbeatInterval: Math.max(500, Math.floor(config.sessionTimeoutMs / 10)),
   });
   /** Extents this instance recorded and has not yet seen stored, by partition. */
   const pending = new Map<number, RecordedBatch>();
@@ -104,6 +106,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       logger.warn({ ...recorded, fetchedTo: last.offset }, 'waiting for the whole recorded batch');
       return undefined;
     }
+    logger.info(
+      { ...recorded, fetchedTo: last.offset },
+      recorded.stored
+        ? 'batch already stored by an earlier attempt: committing it'
+        : 'batch recorded by an attempt that did not finish: sending it again unchanged',
+    );
     return { ...recorded, resendingOwnRows: !recorded.stored, alreadyStored: recorded.stored };
   }
 
@@ -166,6 +174,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         `${topic}:${partition}:${extent.firstOffset}-${extent.lastOffset}:${extent.firstTimestamp}`,
       );
       metrics.inserted((performance.now() - started) / 1000);
+      deps.afterInsert?.();
       await recordBatch(client, extent, true, deps.now());
     }
     pending.delete(partition);

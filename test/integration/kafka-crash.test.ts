@@ -1,0 +1,138 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayInZone } from '../../services/shared/calendar.ts';
+import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
+import { smallOrg } from '../support/fixtures.ts';
+import { kafkaEnv, testKafka } from '../support/kafka.ts';
+import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { waitFor } from '../support/test-leaderboard.ts';
+
+// The scoring process (npm run scoring) is killed with SIGKILL while it works through a backlog,
+// then started again on the same data: the standings must come out exactly as if nothing happened.
+const TOTAL = 24_000;
+const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
+const env = kafkaEnv({ KAFKA_EVENTS_PARTITIONS: '3', KAFKA_SESSION_TIMEOUT_MS: '6000' });
+const topic = env.KAFKA_EVENTS_TOPIC ?? '';
+const group = env.KAFKA_CONSUMER_GROUP ?? '';
+const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-crash-'));
+const kafka = testKafka();
+let admin: Admin;
+let port: number;
+let scoring: Service | undefined;
+
+function startScoring(extra: Record<string, string> = {}): Service {
+  return spawnService('services/scoring/main.ts', {
+    ...extra,
+    ...env,
+    DATA_DIR: dataDir,
+    DEMO: 'off',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    // Small fetches: many batches, so the kill lands inside one.
+    KAFKA_FETCH_MAX_BYTES: '65536',
+    STANDINGS_DEBOUNCE_MS: '50',
+  });
+}
+
+async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function committed(): Promise<number> {
+  const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}
+
+beforeAll(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+  port = await freePort();
+});
+
+afterAll(async () => {
+  await scoring?.stop('SIGKILL');
+  await admin.disconnect();
+});
+
+describe('the scoring process killed in the middle of a batch', () => {
+  it('restarts and ends with exactly the expected standings', async () => {
+    // 1. It kills itself right after ClickHouse acknowledged its third batch, before the batch is
+    //    marked stored and its offsets committed.
+    scoring = startScoring({ FAULT_KILL_AFTER_INSERTS: '3' });
+    await waitFor(() => api('GET', '/readyz'), 90_000, 200);
+    const today = dayInZone(new Date(), 'Asia/Shanghai');
+    const month = today.slice(0, 7);
+    await api('PUT', '/v1/org', smallOrg);
+    await api('PUT', '/v1/competitions/crash', {
+      name: { zh: '崩溃恢复测试', en: 'Crash recovery' },
+      kind: 'labour',
+      period: { start: `${month}-01`, end: `${month}-28` > today ? `${month}-28` : today },
+      indicators: [
+        {
+          id: 'units',
+          name: { zh: '件数', en: 'Units' },
+          rule: { kind: 'sum', metric: 'metric.crash_units', pointsPerUnit: 1 },
+        },
+      ],
+    });
+
+    const expected = new Map(crews.map((c) => [c, 0]));
+    const occurredAt = new Date().toISOString();
+    const producer = kafka.producer();
+    await producer.connect();
+    for (let from = 0; from < TOTAL; from += 2_000) {
+      const messages = Array.from({ length: 2_000 }, (_, k) => {
+        const i = from + k;
+        const crewId = crews[i % crews.length] ?? 'C1';
+        const value = (i % 7) + 1;
+        expected.set(crewId, (expected.get(crewId) ?? 0) + value);
+        const event = { eventId: `e-${i}`, crewId, type: 'metric', occurredAt, name: 'crash_units', value };
+        return { key: crewId, value: JSON.stringify(event) };
+      });
+      await producer.send({ topic, acks: -1, messages });
+    }
+    await producer.disconnect();
+
+    expect(await scoring.exited).toBeNull();
+    expect(await committed()).toBeLessThan(TOTAL);
+
+    // 2. Killed from outside while it works through the backlog.
+    scoring = startScoring();
+    await waitFor(async () => expect(await committed()).toBeGreaterThanOrEqual(6_000), 60_000, 10);
+    const recoveryLog = scoring.output();
+    await scoring.stop('SIGKILL');
+    expect(await committed()).toBeLessThan(TOTAL);
+
+    scoring = startScoring();
+    await waitFor(() => api('GET', '/readyz'), 90_000, 200);
+    await waitFor(async () => expect(await committed()).toBe(TOTAL), 120_000, 200);
+    // The batch stored before the first kill was sent again unchanged, and ClickHouse took it once.
+    expect(recoveryLog).toContain('batch recorded by an attempt that did not finish: sending it again unchanged');
+    const want = crews.map((c) => [c, expected.get(c)]).sort((a, b) => Number(b[1]) - Number(a[1]));
+    await waitFor(async () => {
+      const s = await api<{ rows: { crewId: string; score: number }[] }>('GET', '/v1/competitions/crash/standings');
+      expect(s.rows.map((r) => [r.crewId, r.score])).toEqual(want);
+    }, 30_000);
+    await scoring.stop('SIGTERM');
+    scoring = undefined;
+    const client = createClickHouse({ mode: 'embedded', dataDir });
+    try {
+      const r = await client.query({
+        query: `SELECT count() AS rows, uniqExact(event_id) AS events FROM events`,
+        format: 'JSONEachRow',
+      });
+      expect(await r.json()).toEqual([{ rows: TOTAL, events: TOTAL }]);
+    } finally {
+      await client.close();
+    }
+  });
+});
