@@ -20,7 +20,26 @@ describe('API configuration from the environment', () => {
     { env: { PORT: '70000' }, names: 'PORT' },
     { env: { PORT: 'http' }, names: 'PORT' },
     { env: { MAX_EVENTS_PER_REQUEST: '0', DEMO: 'yes' }, names: 'MAX_EVENTS_PER_REQUEST' },
+    { env: { KAFKA_BROKERS: 'localhost' }, names: 'KAFKA_BROKERS' },
+    { env: { KAFKA_BROKERS: '127.0.0.1:9092', KAFKA_EVENTS_TOPIC: 'events with spaces' }, names: 'KAFKA_EVENTS_TOPIC' },
+    { env: { KAFKA_SESSION_TIMEOUT_MS: '100' }, names: 'KAFKA_SESSION_TIMEOUT_MS' },
   ])('stops on $env, naming the variable', ({ env, names }) => {
     expect(() => parseConfig(env)).toThrow(new RegExp(`invalid environment: .*${names}`));
+  });
+});
+
+describe('Kafka configuration', () => {
+  it.each([
+    { name: 'no KAFKA_BROKERS: no Kafka', env: {}, kafka: undefined },
+    { name: 'an empty KAFKA_BROKERS: no Kafka', env: { KAFKA_BROKERS: '' }, kafka: undefined },
+    {
+      name: 'brokers, topics and partitions',
+      env: { KAFKA_BROKERS: 'a:9092,b:9093', KAFKA_EVENTS_TOPIC: 'ev', KAFKA_EVENTS_PARTITIONS: '12' },
+      kafka: { brokers: ['a:9092', 'b:9093'], events: { name: 'ev', partitions: 12, retentionMs: 168 * 3_600_000 } },
+    },
+  ])('$name', ({ env, kafka }) => {
+    const config = parseConfig(env).kafka;
+    if (kafka === undefined) expect(config).toBeUndefined();
+    else expect(config).toMatchObject(kafka);
   });
 });

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { ConsumedMessage } from '../../services/kafka/event-message.ts';
+import { createValidateStep } from '../../services/pipeline/validate-step.ts';
+import {
+  decodeMessage,
+  dedupeAgainstStored,
+  dedupeWithinBatch,
+  type MessageOutcome,
+} from '../../services/scoring/consumer/consume-steps.ts';
+import { eventKey, type EventSource } from '../../services/storage/events.store.ts';
+
+const received = Date.parse('2026-03-10T12:00:00+08:00');
+const validate = createValidateStep({
+  crewExists: (id) => ['C1', 'C2'].includes(id),
+  // The consumer judges times against the message timestamp, never against now.
+  now: () => new Date('2030-01-01T00:00:00Z'),
+  maxFutureMs: 10 * 60_000,
+  maxAgeMs: 400 * 86_400_000,
+});
+
+const event = (eventId: string, crewId = 'C1', extra: Record<string, unknown> = {}) => ({
+  eventId,
+  crewId,
+  type: 'metric',
+  occurredAt: '2026-03-10T09:00:00+08:00',
+  name: 'units',
+  value: 1,
+  ...extra,
+});
+
+function message(offset: number, key: string | null, value: unknown, timestamp = received): ConsumedMessage {
+  return {
+    offset: String(offset),
+    key: key === null ? null : Buffer.from(key),
+    value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
+    timestamp: String(timestamp),
+  };
+}
+
+const kinds = (outcomes: readonly MessageOutcome[]) =>
+  outcomes.map((o) => (o.kind === 'dead-letter' ? `dead-letter:${o.reason.code}` : o.kind));
+
+describe('decodeMessage: parse, then validate as the HTTP API does', () => {
+  it.each([
+    { name: 'a valid event', msg: message(0, 'C1', event('a')), want: 'ok' },
+    { name: 'not JSON', msg: message(0, 'C1', '{"eventId":'), want: 'dead-letter:malformed_json' },
+    { name: 'an empty value', msg: message(0, 'C1', ''), want: 'dead-letter:malformed_json' },
+    {
+      name: 'a wrong field',
+      msg: message(0, 'C1', event('a', 'C1', { value: 'x' })),
+      want: 'dead-letter:invalid_event',
+    },
+    { name: 'an unknown crew', msg: message(0, 'C9', event('a', 'C9')), want: 'dead-letter:invalid_event' },
+    { name: 'a key that is not the crew', msg: message(0, 'C2', event('a')), want: 'dead-letter:key_mismatch' },
+    { name: 'no key', msg: message(0, null, event('a')), want: 'dead-letter:key_mismatch' },
+    {
+      name: 'in the future of when it was received',
+      msg: message(0, 'C1', event('a', 'C1', { occurredAt: '2026-03-10T13:00:00+08:00' })),
+      want: 'dead-letter:invalid_event',
+    },
+  ])('$name -> $want', ({ msg, want }) => {
+    expect(kinds([decodeMessage(msg, validate)])).toEqual([want]);
+  });
+
+  it('names the field of an invalid event', () => {
+    const outcome = decodeMessage(message(0, 'C1', event('a', 'C1', { value: 'x' })), validate);
+    expect(outcome.kind === 'dead-letter' && outcome.reason.errors?.map((e) => e.path)).toEqual(['value']);
+  });
+});
+
+describe('dedupeWithinBatch', () => {
+  it('keeps the first message of an event and marks the later ones', () => {
+    const outcomes = [
+      message(0, 'C1', event('a')),
+      message(1, 'C2', event('a', 'C2')),
+      message(2, 'C1', event('a')),
+      message(3, 'C1', 'junk'),
+    ].map((m) => decodeMessage(m, validate));
+    expect(kinds(dedupeWithinBatch(outcomes))).toEqual(['ok', 'ok', 'duplicate', 'dead-letter:malformed_json']);
+  });
+});
+
+describe('dedupeAgainstStored', () => {
+  const extent = { topic: 'ev', partition: 1, firstOffset: 100, firstTimestamp: received, lastOffset: 102 };
+  const batch = [message(100, 'C1', event('a')), message(101, 'C1', event('b')), message(102, 'C1', event('c'))].map(
+    (m) => decodeMessage(m, validate),
+  );
+  const src = (offset: number, partition = 1, topic = 'ev'): EventSource => ({ topic, partition, offset });
+  it.each([
+    { name: 'nothing stored', stored: {}, resending: false, want: ['ok', 'ok', 'ok'] },
+    {
+      name: 'stored from an earlier offset',
+      stored: { a: [src(7)] },
+      resending: false,
+      want: ['duplicate', 'ok', 'ok'],
+    },
+    {
+      name: 'stored by an unfinished attempt of this batch: sent again',
+      stored: { a: [src(100)], b: [src(101)] },
+      resending: true,
+      want: ['ok', 'ok', 'ok'],
+    },
+    {
+      name: 'the same rows when this batch is not a resend (e.g. replayed by another group): duplicates',
+      stored: { a: [src(100)] },
+      resending: false,
+      want: ['duplicate', 'ok', 'ok'],
+    },
+    {
+      name: 'stored from another partition or topic during a resend: duplicates',
+      stored: { a: [src(100, 2)], b: [src(101, 1, 'other')] },
+      resending: true,
+      want: ['duplicate', 'duplicate', 'ok'],
+    },
+    {
+      name: 'stored without Kafka (HTTP API)',
+      stored: { c: [src(-1, -1, '')] },
+      resending: true,
+      want: ['ok', 'ok', 'duplicate'],
+    },
+  ])('$name', ({ stored, resending, want }) => {
+    const map = new Map(Object.entries(stored).map(([id, sources]) => [eventKey('C1', id), sources]));
+    expect(kinds(dedupeAgainstStored(batch, map, extent, resending))).toEqual(want);
+  });
+});
