@@ -92,6 +92,8 @@ export async function createLeaderboard(
     logger,
     persistMs: config.standingsPersistMs,
     lastComputedAt: await latestComputedAt(client),
+    // Several scoring instances may share a ClickHouse server; the embedded engine has one process.
+    soleWriter: !(config.kafka && config.clickhouse.mode === 'server'),
   });
   const refresher = createStandingsRefresher({
     catalog,

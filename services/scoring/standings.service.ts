@@ -66,6 +66,12 @@ export interface StandingsDeps {
    * come later even if the clock went back, or a restart happened within the same millisecond.
    */
   lastComputedAt?: number;
+  /**
+   * This process stores every event (embedded engine, or one scoring process). When other
+   * instances store events too (several scoring instances on a ClickHouse server), nothing read
+   * from closed days is kept, since a late event another instance stores would not be seen.
+   */
+  soleWriter?: boolean;
 }
 
 interface Unsaved {
@@ -229,6 +235,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    */
   function closedSums(competition: StoredCompetition, through: string): Promise<MetricSums> {
     const start = competition.definition.period.start;
+    if (deps.soleWriter === false) return loadMetricSums(client, start, through);
     const kept = closedDays.get(competition.id);
     if (kept?.start === start && kept.through === through) return kept.sums;
     const base = kept?.start === start && kept.through < through ? kept : undefined;
@@ -304,7 +311,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     }
     const key = `${competition.id}\u0000${day}\u0000${competition.version}\u0000${catalog.orgVersion()}`;
     const cached = computedPrevious.get(competition.id);
-    if (cached?.key === key) return cached.ranks;
+    if (cached?.key === key && deps.soleWriter !== false) return cached.ranks;
     const generation = generations.get(competition.id) ?? 0;
     const ranks = ranksOf(await standingsAsOf(competition, day));
     // Keep them only if no event landed on a closed day while they were computed.
@@ -363,6 +370,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   async function computeAndWrite(competitionId: string, asOf: string): Promise<Snapshot> {
     const competition = competitionOrThrow(competitionId);
     const started = performance.now();
+    // Stamped before reading: the run with the latest computed_at is the one that started last,
+    // so it saw every event stored before it, whichever instance computed what.
+    const computedAt = new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString();
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
       previousRanks(competition, addDays(asOf, -1)),
@@ -370,7 +380,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const snapshot: Snapshot = {
       competitionId,
       asOf,
-      computedAt: new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString(),
+      computedAt,
       definitionVersion: competition.version,
       orgVersion: catalog.orgVersion(),
       crews: mergeGroups(current, previous),

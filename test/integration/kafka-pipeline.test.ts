@@ -83,6 +83,25 @@ function extraConsumer(groupId: string, topic = env.KAFKA_EVENTS_TOPIC ?? ''): E
   });
 }
 
+const metricEvent = (eventId: string, crewId: string) => ({
+  eventId,
+  crewId,
+  type: 'metric',
+  occurredAt: '2026-03-10T09:00:00+08:00',
+  name: 'kafka_test',
+  value: 1,
+});
+
+async function produce(topic: string, messages: { key: string | null; value: string }[]): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: messages.map((m) => ({ ...m, timestamp: String(clock.now().getTime()) })),
+  });
+  await producer.disconnect();
+}
+
 beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
@@ -151,25 +170,6 @@ describe('events through Kafka', () => {
     expect(await standings()).toEqual(marchLabourStandings);
   });
 });
-
-const metricEvent = (eventId: string, crewId: string) => ({
-  eventId,
-  crewId,
-  type: 'metric',
-  occurredAt: '2026-03-10T09:00:00+08:00',
-  name: 'kafka_test',
-  value: 1,
-});
-
-async function produce(topic: string, messages: { key: string | null; value: string }[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  await producer.send({
-    topic,
-    messages: messages.map((m) => ({ ...m, timestamp: String(clock.now().getTime()) })),
-  });
-  await producer.disconnect();
-}
 
 describe('messages produced straight to the topic', () => {
   it('moves a poison message to the dead-letter topic, with reason and origin, and scores the rest', async () => {
@@ -252,5 +252,29 @@ describe('two scoring instances in one group', () => {
     });
     // 2,000 here and the two valid messages of the poison test.
     expect((await r.json<{ total: number }>())[0]?.total).toBe(2_002);
+  });
+});
+
+describe('ClickHouse refusing the batches', () => {
+  it('pauses the partition, commits nothing meanwhile, and catches up afterwards', async () => {
+    const group = env.KAFKA_CONSUMER_GROUP ?? '';
+    const topic = env.KAFKA_EVENTS_TOPIC ?? '';
+    const failures = async () => {
+      const text = (await lb.app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Number(/^leaderboard_consumer_batch_failures_total (\d+)/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await failures();
+    // The table goes away: every lookup and insert of the consumer fails, as in an outage.
+    await lb.client.command({ query: 'RENAME TABLE events TO events_away' });
+    try {
+      const res = await post([metricEvent('ch-1', 'C1'), metricEvent('ch-2', 'C2')]);
+      expect(res.statusCode, res.body).toBe(200);
+      await waitFor(async () => expect(await failures()).toBeGreaterThanOrEqual(before + 2), 20_000);
+      await expect(caughtUp(group, topic)).rejects.toThrow(/committed/);
+    } finally {
+      await lb.client.command({ query: 'RENAME TABLE events_away TO events' });
+    }
+    await waitFor(() => caughtUp(group, topic), 30_000);
+    expect(await storedCount("startsWith(event_id, 'ch-')")).toEqual({ rows: 2, distinct: 2 });
   });
 });
