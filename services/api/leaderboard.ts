@@ -82,9 +82,8 @@ export async function createLeaderboard(
   const { applied } = await migrate(client);
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const catalog = await createCatalog(client);
-  // Only the embedded engine without Kafka guarantees that this process stores every event.
-  const keyFilter =
-    config.clickhouse.mode === 'embedded' && !config.kafka ? await loadKeyFilter(client, logger) : undefined;
+  // On the embedded engine this process is the only writer (directly or through its consumer).
+  const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
   const standings = createStandingsService({
     client,
     catalog,
@@ -162,6 +161,7 @@ export async function createLeaderboard(
       client,
       kafka,
       producer,
+      keyFilter,
       config: config.kafka,
       validate,
       onStored: refreshFor,

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { MetricEvent } from '../../../schemas/event.schema.ts';
 import { toDeadLetter } from '../../kafka/event-message.ts';
 import type { KafkaConfig } from '../../kafka/kafka-config.ts';
+import type { KeyFilter } from '../../pipeline/key-filter.ts';
 import type { ValidateStep } from '../../pipeline/validate-step.ts';
 import {
   findRecordedBatch,
@@ -30,6 +31,11 @@ export interface EventConsumerDeps {
   /** First wait after a failed batch; doubles per failure up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Keys of every stored event, when this process is the only writer (embedded engine): storage is
+   * asked only about the events the filter may have seen.
+   */
+  keyFilter?: KeyFilter;
   /** Fault injection for crash tests: runs after ClickHouse acknowledged a batch, before it is marked stored or committed. */
   afterInsert?: () => void;
 }
@@ -148,7 +154,10 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     metrics.batch(messages.length);
 
     let outcomes = dedupeWithinBatch(messages.map((m) => decodeMessage(m, deps.validate)));
-    const candidates = outcomes.flatMap((o) => (o.kind === 'ok' ? [o.event] : []));
+    const filter = deps.keyFilter;
+    const candidates = outcomes.flatMap((o) =>
+      o.kind === 'ok' && (!filter || filter.mightContain(o.event.crewId, o.event.eventId)) ? [o.event] : [],
+    );
     const stored = await findStoredEventSources(client, candidates);
     outcomes = dedupeAgainstStored(outcomes, stored, extent, extent.resendingOwnRows);
     await heartbeat();
@@ -174,6 +183,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         `${topic}:${partition}:${extent.firstOffset}-${extent.lastOffset}:${extent.firstTimestamp}`,
       );
       metrics.inserted((performance.now() - started) / 1000);
+      for (const o of fresh) filter?.add(o.event.crewId, o.event.eventId);
       deps.afterInsert?.();
       await recordBatch(client, extent, true, deps.now());
     }
