@@ -22,6 +22,13 @@ export interface Publisher {
 }
 
 /**
+ * Messages per send. kafkajs puts a send's messages for one partition into one record batch,
+ * and the broker refuses a batch over message.max.bytes (1 MiB by default): a group of 50,000
+ * events must go as several sends.
+ */
+const MESSAGES_PER_SEND = 2_000;
+
+/**
  * Publishes accepted events to the events topic, keyed by crew, with acks from all in-sync
  * replicas (the producer is idempotent, so its own retries are not duplicated). The caller's
  * answer waits for the acknowledgement. Memory stays bounded: events waiting for the brokers are
@@ -44,9 +51,19 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
       const started = performance.now();
       // The send goes on after a timeout (kafkajs retries inside); its events stay counted until
       // it settles, so a broker outage fills the limit and sheds load rather than memory.
-      const send = deps.producer
-        .send({ topic: deps.topic, acks: -1, messages: events.map((e) => toEventMessage(e, receivedAt)) })
-        .finally(() => (inFlight -= events.length));
+      const messages = events.map((e) => toEventMessage(e, receivedAt));
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND) {
+        sends.push(
+          deps.producer.send({ topic: deps.topic, acks: -1, messages: messages.slice(i, i + MESSAGES_PER_SEND) }),
+        );
+      }
+      // Counted until every part settled, even when one failed early.
+      const send = Promise.allSettled(sends).then((results) => {
+        inFlight -= events.length;
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      });
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>(
         (resolve) => (timer = setTimeout(() => resolve('timeout'), deps.timeoutMs)),

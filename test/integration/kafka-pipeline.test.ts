@@ -278,3 +278,26 @@ describe('ClickHouse refusing the batches', () => {
     expect(await storedCount("startsWith(event_id, 'ch-')")).toEqual({ rows: 2, distinct: 2 });
   });
 });
+
+describe('a request larger than one Kafka record batch', () => {
+  it('is published in parts and stored whole', async () => {
+    // Hazards with a field note: about 5 MB of messages, well over the 1 MiB the broker takes
+    // in one record batch per partition.
+    const note = '加油机旁消防器材过期，已登记。'.repeat(25);
+    const events = Array.from({ length: 10_000 }, (_, i) => ({
+      eventId: `big-${i}`,
+      crewId: `C${(i % 5) + 1}`,
+      type: 'hazard_found',
+      occurredAt: '2026-03-10T09:00:00+08:00',
+      hazardId: `HB-${i}`,
+      note,
+    }));
+    const res = await post(events);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ accepted: 10_000, duplicates: [], rejected: [] });
+    await waitFor(
+      async () => expect(await storedCount("startsWith(event_id, 'big-')")).toEqual({ rows: 10_000, distinct: 10_000 }),
+      30_000,
+    );
+  });
+});

@@ -50,6 +50,13 @@ describe('publishing to Kafka', () => {
     expect(publisher.inFlight()).toBe(0);
   });
 
+  it('splits a large group into sends the broker accepts (one record batch stays under 1 MiB)', async () => {
+    const { producer, sent } = producerWith(() => Promise.resolve([]));
+    const publisher = createKafkaPublisher({ ...base, maxInFlightEvents: 10_000, producer });
+    await publisher.publish(Array.from({ length: 4_500 }, (_, i) => event(`e${i}`)));
+    expect(sent.map((r) => (r as { messages: unknown[] }).messages.length)).toEqual([2_000, 2_000, 500]);
+  });
+
   it.each([
     { name: 'a broker error', send: () => Promise.reject(new Error('leader not available')), reason: 'broker_error' },
     {
