@@ -97,6 +97,21 @@ async function progress(groupId: string): Promise<{ end: number; committed: numb
   return { end, committed };
 }
 
+/** Sales of the last minute, for crews in turn. */
+function liveBatch(batchNo: number, size: number, crewIds: readonly string[]): string {
+  const now = Date.now();
+  const parts: string[] = [];
+  for (let i = 0; i < size; i++) {
+    const crewId = crewIds[(batchNo * size + i) % crewIds.length] ?? '';
+    const occurredAt = new Date(now - ((batchNo * 7919 + i * 104_729) % 60_000)).toISOString();
+    const volume = 20 + ((batchNo + i) % 80);
+    parts.push(
+      `{"eventId":"live${batchNo}-${i}","crewId":"${crewId}","type":"sales","occurredAt":"${occurredAt}","volume":${volume},"unit":"litres"}`,
+    );
+  }
+  return `[${parts.join(',')}]`;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
@@ -204,7 +219,8 @@ try {
   await raw.disconnect();
   const rawSeconds = (rawEnded - rawStarted) / 1000;
 
-  // 3. Latency at a fixed rate: a probe event every 250 ms, timed from its 200 to its standings.
+  // 3. Latency at a fixed rate of live events (they happen now, as on a working day), with a
+  //    probe event every 250 ms timed from its 200 to its standings.
   console.log(`fixed rate: ${FIXED_RATE.toLocaleString()} events/s for ${LATENCY_SECONDS} s, with probes…`);
   const perTick = Math.round(FIXED_RATE / 20);
   let tick = 0;
@@ -213,7 +229,7 @@ try {
     const t0 = performance.now();
     while (streaming) {
       const n = batches + tick;
-      void send(INGEST_PORT, 'POST', '/v1/events', benchBatch(n, perTick, crewIds, dayStarts)).catch((err: unknown) =>
+      void send(INGEST_PORT, 'POST', '/v1/events', liveBatch(n, perTick, crewIds)).catch((err: unknown) =>
         console.error(err),
       );
       tick++;
