@@ -101,6 +101,7 @@ export async function createLeaderboard(
     now,
     debounceMs: config.standingsDebounceMs,
     historyDebounceMs: config.standingsHistoryDebounceMs,
+    busyShare: config.kafka ? 1 / 2 : 1 / 3,
   });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });

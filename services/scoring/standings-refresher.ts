@@ -31,6 +31,12 @@ export interface RefresherDeps {
   debounceMs: number;
   /** Days before today touched by late events are recomputed after this longer wait. */
   historyDebounceMs: number;
+  /**
+   * The share of time today's recomputation may take under a steady stream (default a third).
+   * The scoring service behind Kafka takes a half: standings are its job, and HTTP ingest runs
+   * elsewhere.
+   */
+  busyShare?: number;
 }
 
 /**
@@ -52,8 +58,9 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   function schedule(): void {
     if (closed) return;
     if (dueToday.size > 0 && !todayTimer) {
-      // Under a steady stream, recomputing may take no more than about a third of the time.
-      const delay = Math.max(deps.debounceMs, 2 * lastTodayMs);
+      // Under a steady stream, recomputing may take no more than busyShare of the time.
+      const share = deps.busyShare ?? 1 / 3;
+      const delay = Math.max(deps.debounceMs, lastTodayMs * (1 / share - 1));
       todayTimer = setTimeout(() => run('today'), delay);
     }
     if (dueHistory.size > 0 && !historyTimer) historyTimer = setTimeout(() => run('history'), deps.historyDebounceMs);
