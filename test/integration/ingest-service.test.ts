@@ -1,0 +1,88 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { parseIngestConfig } from '../../services/ingest/config.ts';
+import { createIngestService, type IngestService } from '../../services/ingest/ingest-service.ts';
+import { createRegistryFollower, type RegistryFollower } from '../../services/ingest/registry-follower.ts';
+import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
+import { kafkaEnv } from '../support/kafka.ts';
+import { freePort } from '../support/spawn-service.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+
+// npm run ingest: stateless, validates against the registry it reads from the API, publishes to
+// Kafka; the scoring side (here the in-process leaderboard without POST /v1/events) stores.
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+const env = kafkaEnv();
+const logger = pino({ level: 'silent' });
+let lb: Leaderboard;
+let registryUrl: string;
+let ingest: IngestService;
+let registry: RegistryFollower;
+
+beforeAll(async () => {
+  lb = await startTestLeaderboard(clock, env);
+  const port = await freePort();
+  await lb.app.listen({ host: '127.0.0.1', port });
+  registryUrl = `http://127.0.0.1:${port}/v1/org`;
+  registry = createRegistryFollower({ url: registryUrl, refreshMs: 100, logger });
+  ingest = await createIngestService(
+    parseIngestConfig({ ...env, REGISTRY_URL: registryUrl }),
+    logger,
+    registry,
+    clock.now,
+  );
+});
+
+afterAll(async () => {
+  await ingest.close();
+  await lb.close();
+});
+
+const postToIngest = (payload: unknown) =>
+  ingest.app.inject({ method: 'POST', url: '/v1/events', payload: payload as object });
+
+describe('the ingest service', () => {
+  it('answers 503 and is not ready until it has read the registry', async () => {
+    const early = createRegistryFollower({ url: 'http://127.0.0.1:1/v1/org', refreshMs: 100, logger });
+    const cold = await createIngestService(
+      parseIngestConfig({ ...env, REGISTRY_URL: 'http://127.0.0.1:1/v1/org' }),
+      logger,
+      early,
+      clock.now,
+    );
+    try {
+      const res = await cold.app.inject({ method: 'POST', url: '/v1/events', payload: marchEvents });
+      expect(res.statusCode).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+      expect((await cold.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);
+    } finally {
+      await cold.close();
+    }
+  });
+
+  it('refuses events of crews the registry does not have, naming them', async () => {
+    await waitFor(async () => expect(await registry.refresh()).toBe(true));
+    const res = await postToIngest([{ ...marchEvents[0], crewId: 'C9' }]);
+    expect(res.statusCode).toBe(422);
+    expect(res.json<{ rejected: { errors: { path: string }[] }[] }>().rejected[0]?.errors[0]?.path).toBe('crewId');
+  });
+
+  it('publishes to Kafka, and the scoring side scores exactly', async () => {
+    expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: smallOrg })).statusCode).toBe(200);
+    const res = await lb.app.inject({ method: 'PUT', url: '/v1/competitions/labour-m3', payload: labourCompetition });
+    expect(res.statusCode, res.body).toBe(200);
+    // The follower picks up the new registry on its next read.
+    await waitFor(async () => expect(registry.crewIds()?.has('C1')).toBe(true));
+    expect((await ingest.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    const sent = await postToIngest(marchEvents);
+    expect(sent.statusCode, sent.body).toBe(200);
+    expect(sent.json()).toEqual({ accepted: marchEvents.length, duplicates: [], rejected: [] });
+    await waitFor(async () => {
+      const s = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3/standings' });
+      const rows = s.json<{ rows: { crewId: string; rank: number | null; score: number }[] }>().rows;
+      expect(rows.map((r) => [r.crewId, r.rank, r.score])).toEqual(marchLabourStandings);
+    }, 20_000);
+    const metrics = (await ingest.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/leaderboard_kafka_produce_seconds_count \d+/);
+  });
+});
