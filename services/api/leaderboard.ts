@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCatalog, type Catalog } from '../catalog/catalog.ts';
 import type { Producer } from 'kafkajs';
-import { createKafkaPublisher } from '../ingest/kafka-publisher.ts';
-import { createKafka, ensureTopics } from '../kafka/kafka-client.ts';
-import { createDedupeStep, dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
+import { connectKafkaIngest } from '../ingest/kafka-ingest.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
+import { createDedupeStep } from '../pipeline/dedupe-step.ts';
 import { createKeyFilter, type KeyFilter } from '../pipeline/key-filter.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
@@ -26,7 +26,7 @@ import {
 import { migrate } from '../storage/migrate.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
-import { createIngestMetrics, createPublishMetrics } from './ingest-metrics.ts';
+import { createIngestMetrics } from './ingest-metrics.ts';
 import { competitionsRoute } from './routes/competitions.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
@@ -119,38 +119,14 @@ export async function createLeaderboard(
   let pipeline: IngestPipeline;
   if (config.kafka) {
     const kafka = createKafka(config.kafka, logger, 'api');
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      const created = await ensureTopics(
-        admin,
-        [config.kafka.events, config.kafka.deadLetter],
-        config.kafka.replicationFactor,
-      );
-      if (created.length > 0) logger.info({ topics: created }, 'Kafka topics created');
-    } finally {
-      await admin.disconnect();
-    }
-    producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
-    await producer.connect();
-    const publishMetrics = createPublishMetrics(metrics);
-    const publisher = createKafkaPublisher({
-      producer,
-      topic: config.kafka.events.name,
-      timeoutMs: config.kafka.produceTimeoutMs,
-      maxInFlightEvents: config.kafka.maxInFlightEvents,
-      now: () => now().getTime(),
-      onPublished: publishMetrics.published,
-      onShed: publishMetrics.shed,
-    });
-    pipeline = createIngestPipeline({
+    ({ producer, pipeline } = await connectKafkaIngest({
+      kafka,
+      config: config.kafka,
+      logger,
+      metrics,
       validate,
-      dedupe: dedupeWithinRequest,
-      store: publisher.publish,
-      // Standings refresh when the scoring consumer has stored them.
-      onStored: () => undefined,
-      metrics: createIngestMetrics(metrics),
-    });
+      now,
+    }));
     let inserts = 0;
     consumer = createEventConsumer({
       afterInsert:

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
+import { exitOnSignals } from '../shared/shutdown.ts';
 import { describeTarget } from '../storage/clickhouse-client.ts';
 import { parseConfig, type ApiConfig } from './config.ts';
 import { createLeaderboard, type Leaderboard } from './leaderboard.ts';
@@ -41,16 +42,7 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
     process.exit(1);
   }
 
-  let closing = false;
-  async function shutdown(signal: string): Promise<void> {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, 'shutting down: draining in-flight batches and standings');
-    await leaderboard.close();
-    process.exit(0);
-  }
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  exitOnSignals(logger, 'draining in-flight batches and standings', () => leaderboard.close());
 
   if (config.demo === 'auto' && options.ingest && (await seedDemoIfEmpty(leaderboard, logger, new Date()))) {
     logger.info('empty database: loaded the demo (set DEMO=off to start empty)');

@@ -2,16 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { buildApp } from '../api/app.ts';
-import { createIngestMetrics, createPublishMetrics } from '../api/ingest-metrics.ts';
 import { eventsRoute } from '../api/routes/events.route.ts';
 import { healthRoute } from '../api/routes/health.route.ts';
-import { createKafka, ensureTopics } from '../kafka/kafka-client.ts';
-import { dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
-import { createIngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import { createKafka } from '../kafka/kafka-client.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { UnavailableError } from '../shared/errors.ts';
 import type { IngestConfig } from './config.ts';
-import { createKafkaPublisher } from './kafka-publisher.ts';
+import { connectKafkaIngest } from './kafka-ingest.ts';
 import type { RegistryFollower } from './registry-follower.ts';
 
 export interface IngestService {
@@ -30,38 +27,21 @@ export async function createIngestService(
   now: () => Date = () => new Date(),
 ): Promise<IngestService> {
   const kafka = createKafka(config.kafka, logger, 'ingest');
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, [config.kafka.events, config.kafka.deadLetter], config.kafka.replicationFactor);
-  } finally {
-    await admin.disconnect();
-  }
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
-  await producer.connect();
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const publishMetrics = createPublishMetrics(metrics);
-  const publisher = createKafkaPublisher({
-    producer,
-    topic: config.kafka.events.name,
-    timeoutMs: config.kafka.produceTimeoutMs,
-    maxInFlightEvents: config.kafka.maxInFlightEvents,
-    now: () => now().getTime(),
-    onPublished: publishMetrics.published,
-    onShed: publishMetrics.shed,
+  const validate = createValidateStep({
+    crewExists: (crewId) => registry.crewIds()?.has(crewId) ?? false,
+    now,
+    maxFutureMs: config.eventMaxFutureMs,
+    maxAgeMs: config.eventMaxAgeMs,
   });
-  const pipeline = createIngestPipeline({
-    validate: createValidateStep({
-      crewExists: (crewId) => registry.crewIds()?.has(crewId) ?? false,
-      now,
-      maxFutureMs: config.eventMaxFutureMs,
-      maxAgeMs: config.eventMaxAgeMs,
-    }),
-    dedupe: dedupeWithinRequest,
-    store: publisher.publish,
-    onStored: () => undefined,
-    metrics: createIngestMetrics(metrics),
+  const { producer, pipeline } = await connectKafkaIngest({
+    kafka,
+    config: config.kafka,
+    logger,
+    metrics,
+    validate,
+    now,
   });
   const app = await buildApp({
     logger,

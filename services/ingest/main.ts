@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { exitOnSignals } from '../shared/shutdown.ts';
 import { parseIngestConfig, type IngestConfig } from './config.ts';
 import { createIngestService, type IngestService } from './ingest-service.ts';
 import { createRegistryFollower } from './registry-follower.ts';
@@ -21,16 +22,7 @@ try {
   process.exit(1);
 }
 
-let closing = false;
-async function shutdown(signal: string): Promise<void> {
-  if (closing) return;
-  closing = true;
-  logger.info({ signal }, 'shutting down: answering the requests in flight');
-  await service.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+exitOnSignals(logger, 'answering the requests in flight', () => service.close());
 
 await service.app.listen({ host: config.host, port: config.port });
 const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;

@@ -1,0 +1,60 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createIngestMetrics, createPublishMetrics } from '../api/ingest-metrics.ts';
+import { ensureTopics } from '../kafka/kafka-client.ts';
+import type { KafkaConfig } from '../kafka/kafka-config.ts';
+import { dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
+import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import type { ValidateStep } from '../pipeline/validate-step.ts';
+import { createKafkaPublisher } from './kafka-publisher.ts';
+
+export interface KafkaIngest {
+  producer: Producer;
+  pipeline: IngestPipeline;
+}
+
+/**
+ * The HTTP side of the Kafka pipeline, shared by npm start and npm run ingest: creates missing
+ * topics, connects the idempotent producer, and validates -> publishes. Duplicates against
+ * storage are the scoring consumer's to find.
+ */
+export async function connectKafkaIngest(deps: {
+  kafka: Kafka;
+  config: KafkaConfig;
+  logger: Logger;
+  metrics: Registry;
+  validate: ValidateStep;
+  now: () => Date;
+}): Promise<KafkaIngest> {
+  const { kafka, config } = deps;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const created = await ensureTopics(admin, [config.events, config.deadLetter], config.replicationFactor);
+    if (created.length > 0) deps.logger.info({ topics: created }, 'Kafka topics created');
+  } finally {
+    await admin.disconnect();
+  }
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  await producer.connect();
+  const publishMetrics = createPublishMetrics(deps.metrics);
+  const publisher = createKafkaPublisher({
+    producer,
+    topic: config.events.name,
+    timeoutMs: config.produceTimeoutMs,
+    maxInFlightEvents: config.maxInFlightEvents,
+    now: () => deps.now().getTime(),
+    onPublished: publishMetrics.published,
+    onShed: publishMetrics.shed,
+  });
+  const pipeline = createIngestPipeline({
+    validate: deps.validate,
+    dedupe: dedupeWithinRequest,
+    store: publisher.publish,
+    // Standings refresh when the scoring consumer has stored the events.
+    onStored: () => undefined,
+    metrics: createIngestMetrics(deps.metrics),
+  });
+  return { producer, pipeline };
+}
