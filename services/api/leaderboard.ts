@@ -115,6 +115,7 @@ export async function createLeaderboard(
     refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) })));
 
   let producer: Producer | undefined;
+  let deadLetterProducer: Producer | undefined;
   let consumer: EventConsumer | undefined;
   let pipeline: IngestPipeline;
   if (config.kafka) {
@@ -127,6 +128,10 @@ export async function createLeaderboard(
       validate,
       now,
     }));
+    // Dead letters have a producer of their own with bounded retries: a broker outage must fail
+    // the batch (and pause the partition), not hold it past the session timeout.
+    deadLetterProducer = kafka.producer();
+    await deadLetterProducer.connect();
     let inserts = 0;
     consumer = createEventConsumer({
       afterInsert:
@@ -137,8 +142,10 @@ export async function createLeaderboard(
           : undefined,
       client,
       kafka,
-      producer,
+      producer: deadLetterProducer,
       keyFilter,
+      // On a server, another instance may have registered the crew a moment ago.
+      reloadRegistry: config.clickhouse.mode === 'server' ? () => catalog.reload() : undefined,
       config: config.kafka,
       validate,
       onStored: refreshFor,
@@ -218,6 +225,7 @@ export async function createLeaderboard(
       await app.close();
       await pipeline.drain();
       await consumer?.stop();
+      await deadLetterProducer?.disconnect();
       await producer?.disconnect();
       await refresher.close();
       await standings.flush();

@@ -36,7 +36,14 @@ export async function connectKafkaIngest(deps: {
   } finally {
     await admin.disconnect();
   }
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  // Unlimited retries, as the idempotent producer needs: a send given up on would roll back its
+  // sequence numbers, and a later send could then be taken for a duplicate of one the broker has.
+  // The publisher answers 503 after its timeout and sheds load while sends wait.
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
+  });
   await producer.connect();
   const publishMetrics = createPublishMetrics(deps.metrics);
   const publisher = createKafkaPublisher({

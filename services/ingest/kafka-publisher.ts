@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
-import { toEventMessage } from '../kafka/event-message.ts';
+import { inParts, toEventMessage } from '../kafka/event-message.ts';
 import { UnavailableError } from '../shared/errors.ts';
 
 export interface PublisherDeps {
@@ -20,13 +20,6 @@ export interface Publisher {
   publish: (events: readonly MetricEvent[]) => Promise<void>;
   inFlight: () => number;
 }
-
-/**
- * Messages per send. kafkajs puts a send's messages for one partition into one record batch,
- * and the broker refuses a batch over message.max.bytes (1 MiB by default): a group of 50,000
- * events must go as several sends.
- */
-const MESSAGES_PER_SEND = 2_000;
 
 /**
  * Publishes accepted events to the events topic, keyed by crew, with acks from all in-sync
@@ -52,12 +45,10 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
       // The send goes on after a timeout (kafkajs retries inside); its events stay counted until
       // it settles, so a broker outage fills the limit and sheds load rather than memory.
       const messages = events.map((e) => toEventMessage(e, receivedAt));
-      const sends: Promise<unknown>[] = [];
-      for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND) {
-        sends.push(
-          deps.producer.send({ topic: deps.topic, acks: -1, messages: messages.slice(i, i + MESSAGES_PER_SEND) }),
-        );
-      }
+      // A group of up to 50,000 events goes as several sends the broker accepts.
+      const sends = inParts(messages).map((part) =>
+        deps.producer.send({ topic: deps.topic, acks: -1, messages: part }),
+      );
       // Counted until every part settled, even when one failed early.
       const send = Promise.allSettled(sends).then((results) => {
         inFlight -= events.length;

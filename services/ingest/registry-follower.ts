@@ -22,6 +22,7 @@ export function createRegistryFollower(deps: {
   const get = deps.fetch ?? fetch;
   let crews: Set<string> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
 
   async function refresh(): Promise<boolean> {
     try {
@@ -41,6 +42,7 @@ export function createRegistryFollower(deps: {
   }
 
   function schedule(): void {
+    if (stopped) return;
     timer = setTimeout(
       () => void refresh().finally(schedule),
       crews ? deps.refreshMs : Math.min(deps.refreshMs, 1_000),
@@ -52,6 +54,9 @@ export function createRegistryFollower(deps: {
   return {
     crewIds: () => crews,
     refresh,
-    stop: () => clearTimeout(timer),
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
   };
 }

@@ -53,3 +53,33 @@ export function toDeadLetter(
     },
   };
 }
+
+/** Bytes per send: kafkajs puts a send's messages for one partition into one record batch, and
+ * the broker refuses a batch over message.max.bytes (1 MiB by default). */
+export const MAX_SEND_BYTES = 512 * 1024;
+
+function sizeOf(message: Message): number {
+  const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.byteLength(v) : Buffer.isBuffer(v) ? v.length : 0);
+  let size = 64 + bytes(message.key) + bytes(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) size += name.length + bytes(value);
+  return size;
+}
+
+/** Splits messages into sends of at most maxBytes each (a single larger message goes alone). */
+export function inParts(messages: readonly Message[], maxBytes = MAX_SEND_BYTES): Message[][] {
+  const parts: Message[][] = [];
+  let part: Message[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const next = sizeOf(message);
+    if (part.length > 0 && size + next > maxBytes) {
+      parts.push(part);
+      part = [];
+      size = 0;
+    }
+    part.push(message);
+    size += next;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
+}

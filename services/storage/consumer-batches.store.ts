@@ -45,7 +45,7 @@ export async function findRecordedBatch(
     query: `SELECT last_offset, max(stored) FROM consumer_batches
             WHERE topic = {topic:String} AND partition = {partition:Int32}
               AND first_offset = {firstOffset:Int64} AND first_timestamp = {firstTimestamp:Int64}
-            GROUP BY last_offset ORDER BY min(recorded_at) LIMIT 1`,
+            GROUP BY last_offset ORDER BY min(recorded_at), last_offset LIMIT 1`,
     query_params: at,
     format: 'JSONCompactEachRow',
   });

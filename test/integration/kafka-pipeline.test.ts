@@ -95,10 +95,13 @@ const metricEvent = (eventId: string, crewId: string) => ({
 async function produce(topic: string, messages: { key: string | null; value: string }[]): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
-  await producer.send({
-    topic,
-    messages: messages.map((m) => ({ ...m, timestamp: String(clock.now().getTime()) })),
-  });
+  // In parts: the broker takes at most 1 MiB per record batch.
+  for (let i = 0; i < messages.length; i += 100) {
+    await producer.send({
+      topic,
+      messages: messages.slice(i, i + 100).map((m) => ({ ...m, timestamp: String(clock.now().getTime()) })),
+    });
+  }
   await producer.disconnect();
 }
 
@@ -180,6 +183,8 @@ describe('messages produced straight to the topic', () => {
       { key: 'C1', value: JSON.stringify(metricEvent('p-wrong-key', 'C3')) },
       { key: 'C4', value: JSON.stringify(metricEvent('p-ok-1', 'C4')) },
       { key: 'C5', value: JSON.stringify(metricEvent('p-ok-2', 'C5')) },
+      // 1.5 MB of junk: more dead letters than the broker takes in one record batch.
+      ...Array.from({ length: 300 }, (_, i) => ({ key: 'C1', value: `junk ${i} ${'#'.repeat(5_000)}` })),
     ]);
     const dead: { key: string; value: string; headers: Record<string, string> }[] = [];
     const reader = kafka.consumer({ groupId: uniqueName('dlq') });
@@ -195,7 +200,7 @@ describe('messages produced straight to the topic', () => {
       },
     });
     try {
-      await waitFor(async () => expect(dead).toHaveLength(3), 20_000);
+      await waitFor(async () => expect(dead).toHaveLength(303), 20_000);
     } finally {
       await reader.disconnect();
     }

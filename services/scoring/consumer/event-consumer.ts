@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Batch, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { MetricEvent } from '../../../schemas/event.schema.ts';
-import { toDeadLetter } from '../../kafka/event-message.ts';
+import { inParts, toDeadLetter } from '../../kafka/event-message.ts';
 import type { KafkaConfig } from '../../kafka/kafka-config.ts';
 import type { KeyFilter } from '../../pipeline/key-filter.ts';
 import type { ValidateStep } from '../../pipeline/validate-step.ts';
@@ -36,6 +36,11 @@ export interface EventConsumerDeps {
    * asked only about the events the filter may have seen.
    */
   keyFilter?: KeyFilter;
+  /**
+   * Re-reads the registry (several instances on a ClickHouse server): a crew another instance has
+   * just registered is not a reason to dead-letter its events.
+   */
+  reloadRegistry?: () => Promise<void>;
   /** Fault injection for crash tests: runs after ClickHouse acknowledged a batch, before it is marked stored or committed. */
   afterInsert?: () => void;
 }
@@ -50,6 +55,19 @@ export interface EventConsumer {
 }
 
 type Extent = BatchExtent & { resendingOwnRows: boolean; alreadyStored: boolean };
+
+/** A call of the consumer group itself failed (a rebalance, a lost membership): kafkajs rejoins. */
+class GroupError extends Error {}
+
+async function groupCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new GroupError('consumer group call failed', { cause: err });
+  }
+}
+
+const extentKey = (e: BatchExtent) => `${e.firstOffset}-${e.lastOffset}:${e.firstTimestamp}`;
 
 /**
  * The scoring service's consumer: one ClickHouse insert per fetched batch, offsets committed only
@@ -75,6 +93,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   /** Offset after the last batch this instance committed, by partition: no extent can be pending there. */
   const committedNext = new Map<number, number>();
   const backoff = new Map<number, number>();
+  /** Partition -> the extent whose dead letters were sent (not again while its insert is retried). */
+  const deadLettersSent = new Map<number, string>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   let assigned: number[] = [];
 
@@ -86,8 +106,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     logger.info({ topic, partitions: assigned, memberId: payload.memberId }, 'partitions assigned');
   });
 
-  /** The batch to process: the one an earlier attempt recorded at this offset, or the fetched one. */
-  async function extentOf(batch: Batch): Promise<Extent | undefined> {
+  /**
+   * The batch to process: the one an earlier attempt recorded at this offset, or the fetched one;
+   * 'wait' when fewer messages were fetched than the recorded batch holds.
+   */
+  async function extentOf(batch: Batch): Promise<Extent | 'wait' | undefined> {
     const first = batch.messages[0];
     const last = batch.messages.at(-1);
     if (!first || !last) return undefined;
@@ -110,7 +133,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     if (recorded.lastOffset > Number(last.offset)) {
       // Fewer messages fetched than the recorded batch holds: fetch again rather than form another batch.
       logger.warn({ ...recorded, fetchedTo: last.offset }, 'waiting for the whole recorded batch');
-      return undefined;
+      return 'wait';
     }
     logger.info(
       { ...recorded, fetchedTo: last.offset },
@@ -121,56 +144,91 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     return { ...recorded, resendingOwnRows: !recorded.stored, alreadyStored: recorded.stored };
   }
 
-  async function sendDeadLetters(outcomes: readonly MessageOutcome[], partition: number): Promise<number> {
+  async function sendDeadLetters(outcomes: readonly MessageOutcome[], extent: BatchExtent): Promise<number> {
+    const { partition } = extent;
+    const dead = outcomes.flatMap((o) => (o.kind === 'dead-letter' ? [o] : []));
+    if (dead.length === 0 || deadLettersSent.get(partition) === extentKey(extent)) return dead.length;
     const failedAt = deps.now();
-    const messages = outcomes.flatMap((o) =>
-      o.kind === 'dead-letter'
-        ? [toDeadLetter(o.message, { topic, partition, offset: o.message.offset }, o.reason, failedAt)]
-        : [],
+    const messages = dead.map((o) =>
+      toDeadLetter(o.message, { topic, partition, offset: o.message.offset }, o.reason, failedAt),
     );
-    if (messages.length === 0) return 0;
-    await deps.producer.send({ topic: config.deadLetter.name, acks: -1, messages });
-    for (const o of outcomes) {
-      if (o.kind === 'dead-letter') {
-        logger.warn(
-          { topic, partition, offset: o.message.offset, reason: o.reason },
-          'message sent to the dead-letter topic',
-        );
-      }
+    for (const part of inParts(messages)) {
+      await deps.producer.send({ topic: config.deadLetter.name, acks: -1, messages: part });
     }
-    return messages.length;
+    deadLettersSent.set(partition, extentKey(extent));
+    for (const o of dead) {
+      logger.warn(
+        { topic, partition, offset: o.message.offset, reason: o.reason },
+        'message sent to the dead-letter topic',
+      );
+    }
+    return dead.length;
+  }
+
+  /** parse -> validate, once more after re-reading the registry if a crew was unknown. */
+  async function decodeAll(messages: readonly Batch['messages'][number][]): Promise<MessageOutcome[]> {
+    const decode = () => messages.map((m) => decodeMessage(m, deps.validate));
+    const outcomes = decode();
+    const unknownCrew = outcomes.some(
+      (o) => o.kind === 'dead-letter' && o.reason.errors?.some((e) => e.path === 'crewId'),
+    );
+    if (!unknownCrew || !deps.reloadRegistry) return outcomes;
+    await deps.reloadRegistry();
+    return decode();
   }
 
   async function processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const isRunning = () => payload.isRunning();
     const isStale = () => payload.isStale();
-    const heartbeat = () => payload.heartbeat();
+    const heartbeat = () => groupCall(() => payload.heartbeat());
     const extent = await extentOf(batch);
+    if (extent === 'wait') {
+      pauseFor(payload, 'waiting for the whole recorded batch');
+      return;
+    }
     if (!extent || !isRunning() || isStale()) return;
     const { partition } = batch;
     const log = logger.child({ topic, partition, firstOffset: extent.firstOffset, lastOffset: extent.lastOffset });
     const messages = batch.messages.filter((m) => Number(m.offset) <= extent.lastOffset);
     metrics.batch(messages.length);
 
-    let outcomes = dedupeWithinBatch(messages.map((m) => decodeMessage(m, deps.validate)));
+    const decoded = dedupeWithinBatch(await decodeAll(messages));
     const filter = deps.keyFilter;
-    const candidates = outcomes.flatMap((o) =>
+    const candidates = decoded.flatMap((o) =>
       o.kind === 'ok' && (!filter || filter.mightContain(o.event.crewId, o.event.eventId)) ? [o.event] : [],
     );
     const stored = await findStoredEventSources(client, candidates);
-    outcomes = dedupeAgainstStored(outcomes, stored, extent, extent.resendingOwnRows);
+    const outcomes = dedupeAgainstStored(decoded, stored, extent, extent.resendingOwnRows);
     await heartbeat();
 
-    // A batch known to be stored sent its dead letters before its insert: not again.
-    const deadLetters = extent.alreadyStored
+    // Dead letters go out before the batch is first recorded: a recorded batch has sent them.
+    const recordedBefore = extent.alreadyStored || extent.resendingOwnRows;
+    const deadLetters = recordedBefore
       ? outcomes.filter((o) => o.kind === 'dead-letter').length
-      : await sendDeadLetters(outcomes, partition);
+      : await sendDeadLetters(outcomes, extent);
     const fresh = outcomes.flatMap((o) => (o.kind === 'ok' ? [o] : []));
     if (!isRunning() || isStale()) return;
     if (!extent.alreadyStored) {
       if (!extent.resendingOwnRows) {
         await recordBatch(client, extent, false, deps.now());
+        // Another reader of this partition (one this instance's lost membership made way for)
+        // may have recorded a different batch at the same offset first: follow the first one.
+        const first = await findRecordedBatch(client, {
+          topic,
+          partition,
+          firstOffset: extent.firstOffset,
+          firstTimestamp: extent.firstTimestamp,
+        });
+        if (first?.lastOffset !== extent.lastOffset) {
+          log.info(
+            { recordedLastOffset: first?.lastOffset },
+            'another reader recorded a batch at this offset first; following it',
+          );
+          // Fetched again from the same offset; this time the recorded batch is looked up.
+          committedNext.delete(partition);
+          return;
+        }
         pending.set(partition, { ...extent, stored: false });
       }
       const started = performance.now();
@@ -190,9 +248,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     pending.delete(partition);
     await heartbeat();
 
+    // Resolved only once committed: a failed commit fetches the batch again, found stored.
     const next = extent.lastOffset + 1;
+    await groupCall(() =>
+      payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(next) }] }] }),
+    );
     payload.resolveOffset(String(extent.lastOffset));
-    await payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset: String(next) }] }] });
     committedNext.set(partition, next);
     backoff.delete(partition);
 
@@ -202,29 +263,38 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     metrics.outcomes('dead_letter', deadLetters);
     metrics.lag(topic, partition, Math.max(0, Number(batch.highWatermark) - next));
     log.debug({ messages: messages.length, stored: storedCount, deadLetters }, 'batch stored');
-    if (storedCount > 0) deps.onStored(fresh.map((o) => o.event));
+    // A batch an earlier attempt stored may not have refreshed the standings: refresh for all of
+    // it (a repeated refresh is harmless).
+    const refresh = extent.alreadyStored ? decoded : fresh;
+    const events = refresh.flatMap((o) => (o.kind === 'ok' ? [o.event] : []));
+    if (events.length > 0) deps.onStored(events);
+  }
+
+  /** Pauses the batch's partition; it is fetched again from its resolved offset after a growing wait. */
+  function pauseFor(payload: EachBatchPayload, reason: string, err?: unknown): void {
+    const { partition } = payload.batch;
+    const wait = Math.min(deps.maxBackoffMs ?? 30_000, (backoff.get(partition) ?? (deps.backoffMs ?? 500) / 2) * 2);
+    backoff.set(partition, wait);
+    const fields = { err, topic, partition, firstOffset: payload.batch.firstOffset(), retryInMs: wait };
+    if (err === undefined) logger.warn(fields, reason);
+    else logger.error(fields, reason);
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      resumeTimers.delete(timer);
+      resume();
+    }, wait);
+    resumeTimers.add(timer);
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     try {
       await processBatch(payload);
     } catch (err) {
-      // ClickHouse (or the dead-letter topic) did not take the batch: nothing is committed. Pause
-      // the partition and fetch the same offsets again after a growing wait.
-      const { partition } = payload.batch;
-      const wait = Math.min(deps.maxBackoffMs ?? 30_000, (backoff.get(partition) ?? (deps.backoffMs ?? 500) / 2) * 2);
-      backoff.set(partition, wait);
+      // The group's own trouble (a rebalance) is kafkajs's to handle: it rejoins and refetches.
+      if (err instanceof GroupError) throw err.cause;
+      // ClickHouse (or the dead-letter topic) did not take the batch: nothing is committed.
       metrics.insertFailed();
-      logger.error(
-        { err, topic, partition, firstOffset: payload.batch.firstOffset(), retryInMs: wait },
-        'batch not stored; partition paused, will retry',
-      );
-      const resume = payload.pause();
-      const timer = setTimeout(() => {
-        resumeTimers.delete(timer);
-        resume();
-      }, wait);
-      resumeTimers.add(timer);
+      pauseFor(payload, 'batch not stored; partition paused, will retry', err);
     }
   }
 

@@ -12,9 +12,12 @@ ALTER TABLE events
 -- so a retry also repairs a view that missed the first attempt. Inserts without a token (the
 -- HTTP API without Kafka) skip the views' check (deduplicate_blocks_in_dependent_materialized_views
 -- is off by default), so equal rollup blocks from different events are never dropped.
-ALTER TABLE events MODIFY SETTING non_replicated_deduplication_window = 1000;
-ALTER TABLE crew_daily MODIFY SETTING non_replicated_deduplication_window = 1000;
-ALTER TABLE lifecycle_events MODIFY SETTING non_replicated_deduplication_window = 1000;
+-- The window must outlast the longest wait before a batch is retried: other partitions' (and
+-- other instances') inserts go on meanwhile. 100,000 inserts are hours at full speed; each
+-- remembered insert costs a few dozen bytes.
+ALTER TABLE events MODIFY SETTING non_replicated_deduplication_window = 100000;
+ALTER TABLE crew_daily MODIFY SETTING non_replicated_deduplication_window = 100000;
+ALTER TABLE lifecycle_events MODIFY SETTING non_replicated_deduplication_window = 100000;
 
 -- The scoring consumer writes which offsets a batch covers before it inserts the batch
 -- (stored = 0), and again once ClickHouse acknowledged the insert (stored = 1). If it dies in
@@ -29,8 +32,10 @@ CREATE TABLE IF NOT EXISTS consumer_batches
     first_timestamp Int64,
     last_offset     Int64,
     stored          UInt8,
-    recorded_at     DateTime64(3, 'UTC')
+    recorded_at     DateTime64(3, 'UTC'),
+    -- The engine's own clock: old rows expire by it, whatever clock the service was given.
+    inserted_at     DateTime DEFAULT now()
 )
 ENGINE = MergeTree
 ORDER BY (topic, partition, first_offset)
-TTL toDateTime(recorded_at) + INTERVAL 30 DAY;
+TTL inserted_at + INTERVAL 30 DAY;
