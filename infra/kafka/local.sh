@@ -8,7 +8,8 @@
 #   infra/kafka/local.sh stop      stop it (data is kept)
 #   infra/kafka/local.sh reset     stop it and delete its data
 #
-# Environment: KAFKA_LOCAL_DIR (state folder, default <repo>/.kafka-local), KAFKA_PORT (9092),
+# Environment: KAFKA_LOCAL_DIR (state folder, default <repo>/.kafka-local), KAFKA_LIBS_DIR (the
+# broker's jars, default <repo>/.kafka-local/libs), KAFKA_PORT (9092),
 # KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), KAFKA_READY_TIMEOUT (seconds, 90).
 # Every command is idempotent: starting a running broker or stopping a stopped one is fine.
 set -euo pipefail
@@ -20,7 +21,8 @@ port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 heap="${KAFKA_HEAP:-512m}"
 ready_timeout="${KAFKA_READY_TIMEOUT:-90}"
-libs="$state/libs"
+# The jars are shared by every state folder (tests start brokers with folders of their own).
+libs="${KAFKA_LIBS_DIR:-$repo/.kafka-local/libs}"
 pid_file="$state/broker.pid"
 version="$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/pom.xml")"
 

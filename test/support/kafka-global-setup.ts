@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -9,50 +12,53 @@ declare module 'vitest' {
 }
 
 const script = 'infra/kafka/local.sh';
-// A broker of the tests' own, beside any broker a developer runs on the default ports.
-const testBroker = {
-  KAFKA_LOCAL_DIR: join(process.cwd(), '.kafka-local', 'test'),
-  KAFKA_PORT: process.env['KAFKA_TEST_PORT'] ?? '19092',
-  KAFKA_CONTROLLER_PORT: process.env['KAFKA_TEST_CONTROLLER_PORT'] ?? '19093',
-};
+let broker: Record<string, string> | undefined;
 
-function run(command: string): { ok: boolean; output: string } {
-  const result = spawnSync(script, [command], {
-    encoding: 'utf8',
-    timeout: 300_000,
-    env: { ...process.env, ...testBroker },
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
   });
+}
+
+function run(command: string, env: Record<string, string>): { ok: boolean; output: string } {
+  const result = spawnSync(script, [command], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...env } });
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
-let startedHere = false;
-
 /**
- * The Kafka tests need a real broker: KAFKA_BROKERS when set, otherwise the project's local
- * broker (infra/kafka/local.sh) on the test ports (KAFKA_TEST_PORT, default 19092), started
- * here if it is not running and stopped afterwards. Never skipped: if no broker
- * can be had, the run fails here saying why.
+ * The Kafka tests need a real broker: KAFKA_BROKERS when set, otherwise a broker of this run's
+ * own, started with the project's script (infra/kafka/local.sh) on free ports with a fresh state
+ * folder, and stopped afterwards. Never skipped: if no broker can be had, the run fails here
+ * saying why.
  */
 export async function setup(project: TestProject): Promise<void> {
   let brokers = process.env['KAFKA_BROKERS'];
   if (!brokers) {
-    const running = run('status').ok;
-    if (!running) {
-      const started = run('start');
-      if (!started.ok) {
-        throw new Error(
-          `the Kafka tests need a broker: set KAFKA_BROKERS, or let ${script} start one (it needs Java 17+ and Maven):\n${started.output}`,
-        );
-      }
-      startedHere = true;
+    broker = {
+      KAFKA_LOCAL_DIR: mkdtempSync(join(tmpdir(), 'leaderboard-test-kafka-')),
+      KAFKA_PORT: String(await freePort()),
+      KAFKA_CONTROLLER_PORT: String(await freePort()),
+    };
+    const started = run('start', broker);
+    if (!started.ok) {
+      throw new Error(
+        `the Kafka tests need a broker: set KAFKA_BROKERS, or let ${script} start one (it needs Java 17+ and Maven):\n${started.output}`,
+      );
     }
-    brokers = `127.0.0.1:${testBroker.KAFKA_PORT}`;
+    brokers = `127.0.0.1:${broker['KAFKA_PORT'] ?? ''}`;
   }
   project.provide('kafkaBrokers', brokers);
-  return Promise.resolve();
 }
 
-export async function teardown(): Promise<void> {
-  if (startedHere) run('stop');
-  return Promise.resolve();
+export function teardown(): void {
+  if (!broker) return;
+  run('stop', broker);
+  rmSync(broker['KAFKA_LOCAL_DIR'] ?? '', { recursive: true, force: true });
 }
