@@ -24,6 +24,8 @@ export const DEAD_LETTER_HEADERS = {
   partition: 'dead-letter.partition',
   offset: 'dead-letter.offset',
   failedAt: 'dead-letter.failed-at',
+  /** Only on a value cut to fit the broker's limit: the original size in bytes. */
+  truncatedFrom: 'dead-letter.truncated-from',
 } as const;
 
 /** The JSON in the dead-letter.reason header. */

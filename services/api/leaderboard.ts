@@ -183,7 +183,14 @@ export async function createLeaderboard(
       metrics,
       readiness: async () => {
         const clickhouse = (await client.ping()).success;
-        return { ready: clickhouse, checks: { clickhouse: clickhouse ? 'ok' : 'unreachable' } };
+        const consuming = consumer?.consuming() ?? true;
+        return {
+          ready: clickhouse && consuming,
+          checks: {
+            clickhouse: clickhouse ? 'ok' : 'unreachable',
+            ...(consumer ? { kafkaConsumer: consuming ? 'ok' : 'stopped' } : {}),
+          },
+        };
       },
     }),
   ];

@@ -32,6 +32,9 @@ export interface SourcePosition {
   offset: string;
 }
 
+/** A dead letter must fit the broker's 1 MiB with its headers: larger values are cut here. */
+const MAX_DEAD_LETTER_VALUE_BYTES = 900 * 1024;
+
 /** The message as it was, plus where it came from and why it could not be scored. */
 export function toDeadLetter(
   message: ConsumedMessage,
@@ -39,9 +42,11 @@ export function toDeadLetter(
   reason: DeadLetterReason,
   failedAt: Date,
 ): Message {
+  const value = message.value;
+  const cut = value !== null && value.length > MAX_DEAD_LETTER_VALUE_BYTES;
   return {
     key: message.key,
-    value: message.value,
+    value: cut ? value.subarray(0, MAX_DEAD_LETTER_VALUE_BYTES) : value,
     timestamp: message.timestamp,
     headers: {
       ...message.headers,
@@ -50,6 +55,7 @@ export function toDeadLetter(
       [DEAD_LETTER_HEADERS.partition]: String(source.partition),
       [DEAD_LETTER_HEADERS.offset]: source.offset,
       [DEAD_LETTER_HEADERS.failedAt]: failedAt.toISOString(),
+      ...(cut ? { [DEAD_LETTER_HEADERS.truncatedFrom]: String(value.length) } : {}),
     },
   };
 }

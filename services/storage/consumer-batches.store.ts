@@ -16,24 +16,35 @@ export interface RecordedBatch extends BatchExtent {
   stored: boolean;
 }
 
-/** Before the insert (stored false) and after ClickHouse acknowledged it (stored true). */
+/**
+ * Before the insert (stored false) and after ClickHouse acknowledged it (stored true). The token
+ * names the offset and the stage, not the extent: a second reader's different batch at the same
+ * offset is dropped, so everyone reads back the first.
+ */
 export async function recordBatch(
   client: ClickHouseClient,
   extent: BatchExtent,
   stored: boolean,
   at: Date,
 ): Promise<void> {
-  await insertRows(client, 'consumer_batches', [
-    {
-      topic: extent.topic,
-      partition: extent.partition,
-      first_offset: extent.firstOffset,
-      first_timestamp: extent.firstTimestamp,
-      last_offset: extent.lastOffset,
-      stored: stored ? 1 : 0,
-      recorded_at: at.toISOString(),
-    },
-  ]);
+  const token = `${extent.topic}:${extent.partition}:${extent.firstOffset}:${extent.firstTimestamp}:${stored ? 'stored' : 'started'}`;
+  await insertRows(
+    client,
+    'consumer_batches',
+    [
+      {
+        topic: extent.topic,
+        partition: extent.partition,
+        first_offset: extent.firstOffset,
+        first_timestamp: extent.firstTimestamp,
+        last_offset: extent.lastOffset,
+        stored: stored ? 1 : 0,
+        recorded_at: at.toISOString(),
+      },
+    ],
+    undefined,
+    { insert_deduplication_token: token },
+  );
 }
 
 /** The batch an earlier attempt recorded as starting at this message, if any. */

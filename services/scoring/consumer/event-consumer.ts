@@ -52,6 +52,8 @@ export interface EventConsumer {
   stop(): Promise<void>;
   /** Partitions this instance holds now. */
   assignment(): number[];
+  /** False once the consumer stopped for good (a failure kafkajs does not restart). */
+  consuming(): boolean;
 }
 
 type Extent = BatchExtent & { resendingOwnRows: boolean; alreadyStored: boolean };
@@ -97,6 +99,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const deadLettersSent = new Map<number, string>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   let assigned: number[] = [];
+  let crashed: unknown;
+
+  // kafkajs restarts the consumer after retriable failures; after any other it stays down, and
+  // the service must say so rather than look healthy while nothing is consumed.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) {
+      logger.warn({ err: payload.error }, 'consumer crashed; kafkajs restarts it');
+      return;
+    }
+    crashed = payload.error;
+    logger.fatal({ err: payload.error }, 'consumer stopped for good: restart the service');
+  });
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     assigned = (payload.memberAssignment[topic] ?? []).slice().sort((a, b) => a - b);
@@ -130,8 +144,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     if (!recorded) {
       return { ...at, lastOffset: Number(last.offset), resendingOwnRows: false, alreadyStored: false };
     }
-    if (recorded.lastOffset > Number(last.offset)) {
-      // Fewer messages fetched than the recorded batch holds: fetch again rather than form another batch.
+    if (recorded.lastOffset > Number(last.offset) && !recorded.stored) {
+      // Fewer messages fetched than the recorded batch holds: fetch again rather than form another
+      // batch. (A stored one needs no messages: it is committed as recorded.)
       logger.warn({ ...recorded, fetchedTo: last.offset }, 'waiting for the whole recorded batch');
       return 'wait';
     }
@@ -202,25 +217,23 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     const outcomes = dedupeAgainstStored(decoded, stored, extent, extent.resendingOwnRows);
     await heartbeat();
 
-    // Dead letters go out before the batch is first recorded: a recorded batch has sent them.
-    const recordedBefore = extent.alreadyStored || extent.resendingOwnRows;
-    const deadLetters = recordedBefore
-      ? outcomes.filter((o) => o.kind === 'dead-letter').length
-      : await sendDeadLetters(outcomes, extent);
     const fresh = outcomes.flatMap((o) => (o.kind === 'ok' ? [o] : []));
+    const deadLetterCount = outcomes.filter((o) => o.kind === 'dead-letter').length;
     if (!isRunning() || isStale()) return;
     if (!extent.alreadyStored) {
       if (!extent.resendingOwnRows) {
         await recordBatch(client, extent, false, deps.now());
         // Another reader of this partition (one this instance's lost membership made way for)
-        // may have recorded a different batch at the same offset first: follow the first one.
+        // may have recorded a different batch at this offset: the ledger keeps only the first
+        // record that reached it (its deduplication token names the offset), so follow that one.
+        // No record at all means ours was the first and has since expired: ours stands.
         const first = await findRecordedBatch(client, {
           topic,
           partition,
           firstOffset: extent.firstOffset,
           firstTimestamp: extent.firstTimestamp,
         });
-        if (first?.lastOffset !== extent.lastOffset) {
+        if (first && first.lastOffset !== extent.lastOffset) {
           log.info(
             { recordedLastOffset: first?.lastOffset },
             'another reader recorded a batch at this offset first; following it',
@@ -231,6 +244,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         }
         pending.set(partition, { ...extent, stored: false });
       }
+      // Dead letters go out once the batch is settled and before its insert; a resend sends them
+      // again (at least once), since the first attempt may have died before sending them.
+      await sendDeadLetters(outcomes, extent);
       const started = performance.now();
       await insertConsumedEvents(
         client,
@@ -258,6 +274,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     backoff.delete(partition);
 
     const storedCount = extent.alreadyStored ? 0 : fresh.length;
+    const deadLetters = extent.alreadyStored ? 0 : deadLetterCount;
     metrics.outcomes('stored', storedCount);
     metrics.outcomes('duplicate', messages.length - storedCount - deadLetters);
     metrics.outcomes('dead_letter', deadLetters);
@@ -316,5 +333,6 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       await consumer.disconnect();
     },
     assignment: () => assigned,
+    consuming: () => crashed === undefined,
   };
 }

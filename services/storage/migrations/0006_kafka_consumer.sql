@@ -38,4 +38,7 @@ CREATE TABLE IF NOT EXISTS consumer_batches
 )
 ENGINE = MergeTree
 ORDER BY (topic, partition, first_offset)
-TTL inserted_at + INTERVAL 30 DAY;
+TTL inserted_at + INTERVAL 30 DAY
+-- Each record carries a deduplication token naming its offset (and stage): when two readers
+-- record different batches at one offset, only the first to arrive is kept.
+SETTINGS non_replicated_deduplication_window = 100000;

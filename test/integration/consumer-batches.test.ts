@@ -1,0 +1,52 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toDeadLetter } from '../../services/kafka/event-message.ts';
+import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
+import { findRecordedBatch, recordBatch } from '../../services/storage/consumer-batches.store.ts';
+import { migrate } from '../../services/storage/migrate.ts';
+import { testDataDir } from '../support/test-leaderboard.ts';
+
+// The batch ledger on the real engine: first record at an offset wins, whatever the clocks say.
+let client: ClickHouseClient;
+const at = { topic: 'ev', partition: 3, firstOffset: 100, firstTimestamp: 1_773_115_200_000 };
+
+beforeAll(async () => {
+  client = createClickHouse({ mode: 'embedded', dataDir: testDataDir() });
+  await migrate(client);
+});
+afterAll(async () => {
+  await client.close();
+});
+
+describe('consumer batch ledger', () => {
+  it('keeps the first batch recorded at an offset; a later, different one is dropped', async () => {
+    expect(await findRecordedBatch(client, at)).toBeUndefined();
+    // The second reader's clock is earlier: arrival decides, not the clock.
+    await recordBatch(client, { ...at, lastOffset: 180 }, false, new Date('2026-03-10T10:00:01Z'));
+    await recordBatch(client, { ...at, lastOffset: 250 }, false, new Date('2026-03-10T10:00:00Z'));
+    expect(await findRecordedBatch(client, at)).toEqual({ ...at, lastOffset: 180, stored: false });
+    await recordBatch(client, { ...at, lastOffset: 180 }, true, new Date('2026-03-10T10:00:02Z'));
+    expect(await findRecordedBatch(client, at)).toEqual({ ...at, lastOffset: 180, stored: true });
+  });
+
+  it('tells a recreated topic (same offset, another first timestamp) from the old one', async () => {
+    expect(await findRecordedBatch(client, { ...at, firstTimestamp: at.firstTimestamp + 1 })).toBeUndefined();
+  });
+});
+
+describe('dead letters', () => {
+  it.each([
+    { name: 'a small value stays whole', size: 10, cut: false },
+    { name: 'a value over 900 KB is cut to fit the broker, with its size in a header', size: 1_000_000, cut: true },
+  ])('$name', ({ size, cut }) => {
+    const message = { offset: '7', key: Buffer.from('C1'), value: Buffer.alloc(size, 120), timestamp: '1' };
+    const dead = toDeadLetter(
+      message,
+      { topic: 'ev', partition: 0, offset: '7' },
+      { code: 'malformed_json', message: 'x' },
+      new Date(0),
+    );
+    expect((dead.value as Buffer).length).toBe(cut ? 900 * 1024 : size);
+    expect(dead.headers?.['dead-letter.truncated-from']).toBe(cut ? String(size) : undefined);
+  });
+});
