@@ -1,47 +1,42 @@
 import { z } from 'zod';
-import { blankAsUnset } from '../shared/env.ts';
 import { KafkaEnv, kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.ts';
+import {
+  EventLimitsEnv,
+  envInt as int,
+  envProblems,
+  eventLimitsFrom,
+  serviceEnv,
+  type EventLimits,
+} from '../shared/env.ts';
 import type { ClickHouseTarget } from '../storage/clickhouse-client.ts';
 
-const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(def));
+const Env = KafkaEnv.extend(serviceEnv(3000).shape)
+  .extend(EventLimitsEnv.shape)
+  .extend({
+    DATA_DIR: z.string().min(1).default('./data'),
+    CLICKHOUSE_URL: z.url().optional(),
+    CLICKHOUSE_USER: z.string().default('default'),
+    CLICKHOUSE_PASSWORD: z.string().default(''),
+    CLICKHOUSE_DATABASE: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .default('default'),
+    DEMO: z.enum(['auto', 'off']).default('auto'),
+    MAX_REGISTRY_BYTES: int(64 * 1024 * 1024, 1024),
+    STANDINGS_DEBOUNCE_MS: int(300),
+    STANDINGS_HISTORY_DEBOUNCE_MS: int(10_000),
+    STANDINGS_PERSIST_MS: int(5_000),
+    CATALOG_RELOAD_MS: int(10_000, 100),
+    FAULT_KILL_AFTER_INSERTS: int(0),
+  });
 
-const Env = KafkaEnv.extend({
-  HOST: z.string().default('127.0.0.1'),
-  PORT: int(3000, 0, 65_535),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  CLICKHOUSE_URL: z.url().optional(),
-  CLICKHOUSE_USER: z.string().default('default'),
-  CLICKHOUSE_PASSWORD: z.string().default(''),
-  CLICKHOUSE_DATABASE: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
-    .default('default'),
-  DEMO: z.enum(['auto', 'off']).default('auto'),
-  MAX_EVENTS_PER_REQUEST: int(10_000, 1),
-  MAX_BODY_BYTES: int(16 * 1024 * 1024, 1024),
-  MAX_REGISTRY_BYTES: int(64 * 1024 * 1024, 1024),
-  EVENT_MAX_FUTURE_MINUTES: int(10),
-  EVENT_MAX_AGE_DAYS: int(400, 1),
-  STANDINGS_DEBOUNCE_MS: int(300),
-  STANDINGS_HISTORY_DEBOUNCE_MS: int(10_000),
-  STANDINGS_PERSIST_MS: int(5_000),
-  CATALOG_RELOAD_MS: int(10_000, 100),
-  FAULT_KILL_AFTER_INSERTS: int(0),
-});
-
-export interface ApiConfig {
+export interface ApiConfig extends EventLimits {
   host: string;
   port: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   clickhouse: ClickHouseTarget;
   demo: 'auto' | 'off';
-  maxEventsPerRequest: number;
-  maxBodyBytes: number;
   maxRegistryBytes: number;
-  eventMaxFutureMs: number;
-  eventMaxAgeMs: number;
   standingsDebounceMs: number;
   standingsHistoryDebounceMs: number;
   standingsPersistMs: number;
@@ -62,8 +57,7 @@ export class ConfigError extends Error {}
 export function parseConfig(env: Record<string, string | undefined>): ApiConfig {
   const result = Env.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid environment: ${problems}`);
+    throw new ConfigError(`invalid environment: ${envProblems(result.error).join('; ')}`);
   }
   const e = result.data;
   return {
@@ -80,11 +74,8 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
         }
       : { mode: 'embedded', dataDir: e.DATA_DIR },
     demo: e.DEMO,
-    maxEventsPerRequest: e.MAX_EVENTS_PER_REQUEST,
-    maxBodyBytes: e.MAX_BODY_BYTES,
+    ...eventLimitsFrom(e),
     maxRegistryBytes: e.MAX_REGISTRY_BYTES,
-    eventMaxFutureMs: e.EVENT_MAX_FUTURE_MINUTES * 60_000,
-    eventMaxAgeMs: e.EVENT_MAX_AGE_DAYS * 86_400_000,
     standingsDebounceMs: e.STANDINGS_DEBOUNCE_MS,
     standingsHistoryDebounceMs: e.STANDINGS_HISTORY_DEBOUNCE_MS,
     standingsPersistMs: e.STANDINGS_PERSIST_MS,

@@ -206,15 +206,16 @@ export async function createLeaderboard(
   const app = await buildApp({ logger, routes });
   await consumer?.start();
   // A ClickHouse server may be shared with other instances that change registry and competitions.
+  // Another instance on the same server may change the registry or a competition.
+  const versions = () => [catalog.orgVersion(), ...catalog.competitions().map((c) => `${c.id}@${c.version}`)].join();
   const reloadTimer =
     config.clickhouse.mode === 'server'
       ? setInterval(() => {
-          const before = catalog.orgVersion();
+          const before = versions();
           catalog
             .reload()
             .then(() => {
-              if (catalog.orgVersion() !== before)
-                for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
+              if (versions() !== before) for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
             })
             .catch((err: unknown) => logger.warn({ err }, 'registry reload failed; keeping the loaded one'));
         }, config.catalogReloadMs)

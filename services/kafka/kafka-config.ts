@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { blankAsUnset } from '../shared/env.ts';
-
-const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(def));
+import { blankAsUnset, envInt as int } from '../shared/env.ts';
 
 const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
 const topic = (def: string) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaEnv } from '../support/kafka.ts';
-import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { freePort, getJson as getJsonFrom, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // `KAFKA_BROKERS=… npm start` as a user runs it: the demo goes through Kafka and the scoring
@@ -11,11 +11,7 @@ import { waitFor } from '../support/test-leaderboard.ts';
 let api: Service;
 let base: string;
 
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const getJson = <T>(path: string): Promise<T> => getJsonFrom<T>(base, path);
 
 beforeAll(async () => {
   const port = await freePort();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { CompetitionList, StandingsResponse as StandingsSchema } from '../../schemas/api.schema.ts';
-import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { freePort, getJson as getJsonFrom, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // What a new user gets from `npm start` on an empty data directory, and `npm run simulate` beside it.
@@ -12,11 +12,7 @@ type StandingsResponse = z.infer<typeof StandingsSchema>;
 let api: Service;
 let base: string;
 
-async function getJson<T = StandingsResponse>(path: string): Promise<T> {
-  const res = await fetch(`${base}${path}`);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+const getJson = <T = StandingsResponse>(path: string): Promise<T> => getJsonFrom<T>(base, path);
 
 beforeAll(async () => {
   const port = await freePort();

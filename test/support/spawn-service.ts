@@ -45,3 +45,10 @@ export function spawnService(entry: string, env: Record<string, string>): Servic
     },
   };
 }
+
+/** GET base + path as JSON; a non-2xx answer throws with its body (for waitFor and assertions). */
+export async function getJson<T>(base: string, path: string): Promise<T> {
+  const res = await fetch(`${base}${path}`);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}

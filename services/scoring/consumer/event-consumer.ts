@@ -69,6 +69,8 @@ async function groupCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+const REGISTRY_REREAD_MS = 5_000;
+
 const extentKey = (e: BatchExtent) => `${e.firstOffset}-${e.lastOffset}:${e.firstTimestamp}`;
 
 /**
@@ -84,7 +86,10 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const consumer: Consumer = deps.kafka.consumer({
     groupId: config.consumerGroup,
     maxBytesPerPartition: config.fetchMaxBytes,
-    maxBytes: config.fetchMaxBytes * Math.max(1, config.partitionsConsumedConcurrently),
+    // Room for every partition's share: the broker fills partitions in request order, so a
+    // smaller total starves the later ones (and a batch recorded before a crash waits for its
+    // whole extent). Bounded at 64 MiB per fetch.
+    maxBytes: Math.min(64 * 1024 * 1024, config.fetchMaxBytes * Math.max(1, config.events.partitions)),
     // Screens should see an event within about a second: do not wait long for a fuller fetch.
     maxWaitTimeInMs: 100,
     sessionTimeout: config.sessionTimeoutMs,
@@ -100,6 +105,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const resumeTimers = new Set<NodeJS.Timeout>();
   let assigned: number[] = [];
   let crashed: unknown;
+  let registryReadAt = 0;
 
   // kafkajs restarts the consumer after retriable failures; after any other it stays down, and
   // the service must say so rather than look healthy while nothing is consumed.
@@ -180,14 +186,19 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     return dead.length;
   }
 
-  /** parse -> validate, once more after re-reading the registry if a crew was unknown. */
+  /**
+   * parse -> validate, once more after re-reading the registry if a crew was unknown. A producer
+   * that keeps sending unknown crews must not make every batch read the registry: at most one
+   * read per REGISTRY_REREAD_MS.
+   */
   async function decodeAll(messages: readonly Batch['messages'][number][]): Promise<MessageOutcome[]> {
     const decode = () => messages.map((m) => decodeMessage(m, deps.validate));
     const outcomes = decode();
     const unknownCrew = outcomes.some(
       (o) => o.kind === 'dead-letter' && o.reason.errors?.some((e) => e.path === 'crewId'),
     );
-    if (!unknownCrew || !deps.reloadRegistry) return outcomes;
+    if (!unknownCrew || !deps.reloadRegistry || Date.now() - registryReadAt < REGISTRY_REREAD_MS) return outcomes;
+    registryReadAt = Date.now();
     await deps.reloadRegistry();
     return decode();
   }
