@@ -46,6 +46,21 @@ export const VetoApplied = z.object({
   reason: LocalizedName,
 });
 
+export const CrewFactSummary = z
+  .object({
+    safetyDays: z.number().int().describe('安全生产天数: days without a breaking incident'),
+    hazardsFound: z.number().int().describe('隐患排查: hazards found in the period'),
+    hazardsRectified: z.number().int().describe('of those, rectified'),
+    rectificationRate: z.number().nullable().describe('整改率 in percent; null when no hazard was found'),
+    violationPersons: z.number().int().describe('三违 person-times'),
+    violationEvents: z.number().int().describe('三违 events'),
+    targets: z
+      .array(z.object({ metric: z.string(), actual: z.number(), target: z.number() }))
+      .describe('progress against each target a target indicator judges'),
+  })
+  .nullable()
+  .describe('what the score stands on, measured by the same rules; null for snapshots stored before it was kept');
+
 export const StandingsEntry = z.object({
   rank: z.number().int().nullable().describe('null when disqualified (一票否决)'),
   previousRank: z.number().int().nullable().describe('rank at the end of the previous day'),
@@ -62,6 +77,7 @@ export const StandingsEntry = z.object({
   disqualified: z.boolean(),
   vetoes: z.array(VetoApplied),
   indicators: z.array(IndicatorPoints),
+  facts: CrewFactSummary,
 });
 
 export const StandingsResponse = z.object({

@@ -124,6 +124,7 @@ export function pageOf(
         disqualified: c.disqualified,
         vetoes: [...c.vetoes],
         indicators: [...c.indicators],
+        facts: c.facts,
       };
     }),
   };
@@ -157,6 +158,7 @@ export function mergeGroups(current: readonly StandingsRow[], previous: Previous
         disqualified: row.disqualified,
         vetoes: row.vetoes,
         indicators: row.indicators,
+        facts: row.facts,
         ranks: {},
       };
       crews.set(row.crew.crewId, crew);

@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { FactSummary } from './engine/fact-summary.ts';
 import type { CrewProfile, IndicatorResult, VetoResult } from './engine/types.ts';
 import { insertRows } from '../storage/insert-rows.ts';
+import { factsFromMap, factsToMap } from './snapshot-facts.ts';
 
 export type GroupBy = 'overall' | 'branch' | 'unit_type';
 
@@ -17,6 +19,7 @@ export interface SnapshotCrew {
   disqualified: boolean;
   vetoes: readonly VetoResult[];
   indicators: readonly IndicatorResult[];
+  facts: FactSummary;
   ranks: Partial<Record<GroupBy, GroupRank>>;
 }
 
@@ -43,6 +46,8 @@ export interface StoredRow extends GroupRank {
   disqualified: boolean;
   vetoes: VetoResult[];
   indicators: IndicatorResult[];
+  /** Null for a snapshot stored before facts were (migration 0007). */
+  facts: FactSummary | null;
 }
 
 export interface SnapshotRun {
@@ -87,6 +92,7 @@ const SNAPSHOT_COLUMNS: [string, ...string[]] = [
   'indicator_values',
   'indicator_zeroed_by',
   'vetoes',
+  'facts',
 ];
 
 function rankValues(r: GroupRank | undefined): [number | null, number | null, number | null] {
@@ -128,6 +134,7 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
       values,
       zeroedBy,
       c.vetoes.length > 0 ? JSON.stringify(c.vetoes) : '',
+      factsToMap(c.facts),
     ];
   });
   await insertRows(client, 'standings', rows, SNAPSHOT_COLUMNS);
@@ -199,11 +206,12 @@ interface RowFromClickHouse {
   indicator_values: Record<string, number | null>;
   indicator_zeroed_by: Record<string, string>;
   vetoes: string;
+  facts: Record<string, number>;
 }
 
 const ROW_COLUMNS = `{rankCol:Identifier} AS rank, {prevCol:Identifier} AS prev_rank, {changeCol:Identifier} AS rank_change,
        crew_id, crew_name, unit_id, unit_name, unit_type, branch_id, branch_name, headcount, score, disqualified,
-       mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values, indicator_zeroed_by, vetoes`;
+       mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values, indicator_zeroed_by, vetoes, facts`;
 
 function fromClickHouseRow(r: RowFromClickHouse): StoredRow {
   return {
@@ -230,6 +238,7 @@ function fromClickHouseRow(r: RowFromClickHouse): StoredRow {
         ...(zeroedBy === undefined ? {} : { zeroedBy }),
       };
     }),
+    facts: factsFromMap(r.facts),
   };
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { findStoredEventKeys, insertEventRows, toEventValues } from '../../services/storage/events.store.ts';
+import { readLatestPage } from '../../services/scoring/standings.store.ts';
 import { loadMigrations, migrate } from '../../services/storage/migrate.ts';
 import { testDataDir } from '../support/test-leaderboard.ts';
 
@@ -47,6 +48,15 @@ beforeAll(async () => {
     client,
     before.map((e) => toEventValues(e, '2026-03-05T00:00:00Z')),
   );
+  // A standings snapshot of the earlier release, which kept no facts.
+  await client.command({
+    query: `INSERT INTO standings (competition_id, as_of, computed_at, crew_id, crew_name, score, rank)
+            VALUES ('old', '2026-03-04', '2026-03-04 12:00:00', 'C1', '一班', 12.5, 1)`,
+  });
+  await client.command({
+    query: `INSERT INTO standings_runs (competition_id, as_of, computed_at, crews)
+            VALUES ('old', '2026-03-04', '2026-03-04 12:00:00', 1)`,
+  });
 });
 afterAll(async () => {
   await client.close();
@@ -55,7 +65,12 @@ afterAll(async () => {
 describe('upgrading a database in place', () => {
   it('applies only the new migrations, keeps every stored event, and changes the rare fields to String', async () => {
     expect(await migrate(client)).toEqual({
-      applied: ['0004_events_plain_strings.sql', '0005_merge_selector.sql', '0006_kafka_consumer.sql'],
+      applied: [
+        '0004_events_plain_strings.sql',
+        '0005_merge_selector.sql',
+        '0006_kafka_consumer.sql',
+        '0007_standings_facts.sql',
+      ],
     });
     expect(
       await rows<{ event_id: string; unit: string; product: string; severity: string; violation_kind: string }>(
@@ -83,6 +98,18 @@ describe('upgrading a database in place', () => {
       { name: 'severity', type: 'String' },
       { name: 'unit', type: 'String' },
     ]);
+  });
+
+  it('reads a snapshot stored before facts were kept as facts unknown (null), not as zeros', async () => {
+    const page = await readLatestPage(client, {
+      competitionId: 'old',
+      asOf: '2026-03-04',
+      groupBy: 'overall',
+      groupKey: '',
+      limit: 10,
+      offset: 0,
+    });
+    expect(page?.rows.map((r) => [r.crewId, r.score, r.facts])).toEqual([['C1', 12.5, null]]);
   });
 
   it('sets the merge selector of the rollup and the raw events', async () => {

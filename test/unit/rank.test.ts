@@ -14,7 +14,16 @@ function s(crewId: string, score: number, disqualified = false): CrewScore {
     branchName: 'b',
     headcount: 1,
   } as const;
-  return { crew, score, disqualified, vetoes: [], indicators: [] };
+  const facts = {
+    safetyDays: 0,
+    hazardsFound: 0,
+    hazardsRectified: 0,
+    rectificationRate: null,
+    violationPersons: 0,
+    violationEvents: 0,
+    targets: [],
+  };
+  return { crew, score, disqualified, vetoes: [], indicators: [], facts };
 }
 
 type Row = [crewId: string, rank: number | null];

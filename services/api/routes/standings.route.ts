@@ -37,6 +37,7 @@ function toEntry(row: StoredRow, definition: Competition) {
     disqualified: row.disqualified,
     vetoes: row.vetoes,
     indicators: row.indicators.map((i) => ({ ...i, name: names.get(i.indicatorId) })),
+    facts: row.facts,
   };
 }
 

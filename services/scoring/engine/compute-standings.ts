@@ -1,4 +1,5 @@
 import type { RankingGroup } from '../../../schemas/competition.schema.ts';
+import { summaryRules } from './fact-summary.ts';
 import { assignRanks } from './rank.ts';
 import { scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
@@ -22,8 +23,9 @@ function groupKeyOf(groupBy: RankingGroup, crew: CrewProfile): string {
  */
 export function computeStandings(input: ScoringInput): StandingsRow[] {
   const { competition, asOf, crews, facts, targets } = input;
+  const rules = summaryRules(competition);
   const scores = crews.map((crew) =>
-    scoreCrew(competition, crew, facts.get(crew.crewId) ?? EMPTY_FACTS, targets, asOf),
+    scoreCrew(competition, crew, facts.get(crew.crewId) ?? EMPTY_FACTS, targets, asOf, rules),
   );
 
   const rows: StandingsRow[] = [];
@@ -46,6 +48,7 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
           disqualified: row.disqualified,
           vetoes: row.vetoes,
           indicators: row.indicators,
+          facts: row.facts,
           rank: row.rank,
           groupBy,
           groupKey,

@@ -1,4 +1,5 @@
 import type { Competition } from '../../../schemas/competition.schema.ts';
+import { summarizeFacts, summaryRules, type SummaryRules } from './fact-summary.ts';
 import { evaluateRule } from './indicator-rules.ts';
 import { round2 } from './round.ts';
 import type { CrewFacts, CrewProfile, CrewScore, IndicatorResult, ScoringInput } from './types.ts';
@@ -11,6 +12,7 @@ export function scoreCrew(
   facts: CrewFacts,
   targets: ScoringInput['targets'],
   asOf: string,
+  rules: SummaryRules = summaryRules(competition),
 ): CrewScore {
   const vetoes = evaluateVetoes(competition, facts);
   const triggered = new Set(vetoes.map((v) => v.vetoId));
@@ -34,5 +36,5 @@ export function scoreCrew(
   const disqualified = vetoes.some((v) => v.effect === 'disqualify');
   // Indicator results are kept when disqualified so the breakdown still shows what was earned.
   const score = disqualified ? 0 : round2(indicators.reduce((acc, r) => acc + r.points, 0));
-  return { crew, score, disqualified, vetoes, indicators };
+  return { crew, score, disqualified, vetoes, indicators, facts: summarizeFacts(rules, ctx) };
 }

@@ -1,6 +1,7 @@
 import type { Competition } from '../../../schemas/competition.schema.ts';
 import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../../schemas/event.schema.ts';
 import type { UnitType } from '../../../schemas/org.schema.ts';
+import type { FactSummary } from './fact-summary.ts';
 
 /** A crew as the registry describes it, denormalised for scoring and for standings rows. */
 export interface CrewProfile {
@@ -81,6 +82,8 @@ export interface CrewScore {
   disqualified: boolean;
   vetoes: readonly VetoResult[];
   indicators: readonly IndicatorResult[];
+  /** What the score stands on (safe days, hazards, 三违, targets), for screens beside it. */
+  facts: FactSummary;
 }
 
 export interface StandingsRow extends CrewScore {
