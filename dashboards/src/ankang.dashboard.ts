@@ -1,0 +1,136 @@
+import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
+import { BarGaugeDisplayMode, ReduceDataOptionsBuilder, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
+import { CLICKHOUSE_DATASOURCE, sql, tableQuery } from './clickhouse-query.ts';
+import { columns, CREW_DETAIL_LINK, DASHBOARD_UIDS, leaderboardDashboard, MOVEMENT_LOOK } from './panels.ts';
+import { chosenRun, inChosenRun, MOVEMENT, STANDINGS_ORDER } from './standings-sql.ts';
+import { branchFilter, branchVariable, competitionVariable, periodVariable } from './variables.ts';
+
+const inScope = `${inChosenRun} AND ${branchFilter()}`;
+/** A fact as the scoring engine measured it; NULL where the snapshot has none (the rate without hazards). */
+const fact = (key: string) => `if(mapContains(facts, '${key}'), facts['${key}'], NULL)`;
+
+export const ankangSql = {
+  summary: sql`
+    WITH
+      ${chosenRun}
+    SELECT
+      count() AS crews,
+      countIf(vetoed = 1) AS vetoed,
+      sum(${fact(FACT_KEYS.hazardsFound)}) AS hazards_found,
+      sum(${fact(FACT_KEYS.hazardsRectified)}) AS hazards_rectified,
+      round(100 * hazards_rectified / nullIf(hazards_found, 0), 2) AS rectification_rate,
+      sum(${fact(FACT_KEYS.violationPersons)}) AS violation_persons
+    FROM standings
+    WHERE ${inScope}`,
+  table: sql`
+    WITH
+      ${chosenRun}
+    SELECT
+      rank,
+      ${MOVEMENT} AS movement,
+      crew_name,
+      unit_name,
+      branch_name,
+      score,
+      ${fact(FACT_KEYS.safetyDays)} AS safety_days,
+      ${fact(FACT_KEYS.hazardsFound)} AS hazards_found,
+      ${fact(FACT_KEYS.hazardsRectified)} AS hazards_rectified,
+      ${fact(FACT_KEYS.rectificationRate)} AS rectification_rate,
+      ${fact(FACT_KEYS.violationPersons)} AS violation_persons,
+      multiIf(disqualified = 1, '一票否决', vetoed = 1, '单项否决', '') AS veto_state,
+      arrayStringConcat(veto_reasons, '；') AS veto_reasons,
+      crew_id
+    FROM standings
+    WHERE ${inScope}
+    ORDER BY ${STANDINGS_ORDER}`,
+  topN: sql`
+    WITH
+      ${chosenRun}
+    SELECT concat(toString(rank), '. ', crew_name) AS crew, score
+    FROM standings
+    WHERE ${inScope} AND rank IS NOT NULL
+    ORDER BY ${STANDINGS_ORDER}
+    LIMIT 10`,
+};
+
+function stat(title: string, description: string, field: string, unit?: string): StatPanel {
+  const panel = new StatPanel()
+    .title(title)
+    .description(description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(ankangSql.summary))
+    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
+    .height(4)
+    .span(4);
+  return unit === undefined ? panel : panel.unit(unit);
+}
+
+export function ankangDashboard(): Dashboard {
+  const table = columns(
+    new TablePanel()
+      .title('安康杯排名')
+      .description(
+        'Ankang Cup standings of the chosen day: rank, safe days, hazards found and rectified with the rectification rate, 三违 person-times, and the one-vote veto (一票否决) with its reason — as the scoring engine measured them.',
+      )
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .withTarget(tableQuery(ankangSql.table))
+      .height(20)
+      .span(17),
+    {
+      rank: { zh: '名次', width: 60 },
+      movement: MOVEMENT_LOOK,
+      crew_name: { zh: '班组', links: [CREW_DETAIL_LINK] },
+      unit_name: { zh: '单位' },
+      branch_name: { zh: '分公司' },
+      score: { zh: '得分', decimals: 2 },
+      safety_days: { zh: '安全天数', decimals: 0 },
+      hazards_found: { zh: '发现隐患', decimals: 0 },
+      hazards_rectified: { zh: '已整改', decimals: 0 },
+      rectification_rate: { zh: '整改率', unit: 'percent', decimals: 1, cell: { type: 'gauge', mode: 'basic' } },
+      violation_persons: { zh: '三违人次', decimals: 0 },
+      veto_state: {
+        zh: '否决',
+        cell: { type: 'color-background' },
+        mappings: [
+          { type: 'value', options: { 一票否决: { color: 'red', index: 0 }, 单项否决: { color: 'orange', index: 1 } } },
+        ],
+      },
+      veto_reasons: { zh: '否决原因' },
+      crew_id: { zh: '班组编号', hidden: true },
+    },
+  );
+  const topN = new BarGaugePanel()
+    .title('前十名')
+    .description('Top 10 crews of the Ankang Cup, sorted in SQL.')
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(ankangSql.topN))
+    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields('/^score$/'))
+    .displayName('${__data.fields.crew}')
+    .orientation(VizOrientation.Horizontal)
+    .displayMode(BarGaugeDisplayMode.Gradient)
+    .decimals(2)
+    .height(20)
+    .span(7);
+
+  return leaderboardDashboard(
+    DASHBOARD_UIDS.ankang,
+    '安康杯排名',
+    'Ankang Cup rankings: safety days, hazards, violations and vetoes per crew, from the scoring service’s snapshots.',
+  )
+    .withVariable(competitionVariable('ankang'))
+    .withVariable(branchVariable())
+    .withVariable(periodVariable())
+    .withPanel(stat('参赛班组', 'Crews in the standings (selected branches)', 'crews'))
+    .withPanel(stat('一票否决', 'Crews with a veto applied (disqualified or an indicator zeroed)', 'vetoed'))
+    .withPanel(stat('发现隐患', 'Hazards found in the period', 'hazards_found'))
+    .withPanel(stat('已整改', 'Of those, rectified', 'hazards_rectified'))
+    .withPanel(stat('整改率', 'Rectified ÷ found, all selected crews', 'rectification_rate', 'percent'))
+    .withPanel(stat('三违人次', 'Violation person-times (三违)', 'violation_persons'))
+    .withPanel(table)
+    .withPanel(topN)
+    .build();
+}

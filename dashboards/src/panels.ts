@@ -1,0 +1,90 @@
+import {
+  DashboardBuilder,
+  DashboardCursorSync,
+  DashboardLinkBuilder,
+  DashboardLinkType,
+  TimePickerBuilder,
+  type DynamicConfigValue,
+} from '@grafana/grafana-foundation-sdk/dashboard';
+
+/** Tag every dashboard of ours carries: the dashboards' link bar lists them by it. */
+export const TAG = 'leaderboard';
+
+export const DASHBOARD_UIDS = {
+  standings: 'll-standings',
+  ankang: 'll-ankang',
+  branches: 'll-branches',
+  crew: 'll-crew',
+  pipeline: 'll-pipeline',
+} as const;
+
+/** How one result column looks in a panel: a Chinese header (the SQL names stay ASCII for links and tests). */
+export interface ColumnLook {
+  zh: string;
+  unit?: string;
+  decimals?: number;
+  width?: number;
+  hidden?: boolean;
+  links?: { title: string; url: string }[];
+  cell?: Record<string, unknown>;
+  mappings?: unknown[];
+}
+
+interface Overridable {
+  overrideByName(name: string, properties: DynamicConfigValue[]): unknown;
+}
+
+/** Applies column looks as field overrides by name. */
+export function columns<P extends Overridable>(panel: P, looks: Record<string, ColumnLook>): P {
+  for (const [name, look] of Object.entries(looks)) {
+    const props: DynamicConfigValue[] = [{ id: 'displayName', value: look.zh }];
+    if (look.unit !== undefined) props.push({ id: 'unit', value: look.unit });
+    if (look.decimals !== undefined) props.push({ id: 'decimals', value: look.decimals });
+    if (look.width !== undefined) props.push({ id: 'custom.width', value: look.width });
+    if (look.hidden === true) props.push({ id: 'custom.hidden', value: true });
+    if (look.links !== undefined) props.push({ id: 'links', value: look.links });
+    if (look.cell !== undefined) props.push({ id: 'custom.cellOptions', value: look.cell });
+    if (look.mappings !== undefined) props.push({ id: 'mappings', value: look.mappings });
+    panel.overrideByName(name, props);
+  }
+  return panel;
+}
+
+/** Rank movement colours: up green, down red (the text is ↑n / ↓n / — from the SQL). */
+export const MOVEMENT_LOOK: ColumnLook = {
+  zh: '升降',
+  width: 70,
+  cell: { type: 'color-text' },
+  mappings: [
+    { type: 'regex', options: { pattern: '^↑.*', result: { color: 'green', index: 0 } } },
+    { type: 'regex', options: { pattern: '^↓.*', result: { color: 'red', index: 1 } } },
+  ],
+};
+
+/** Standings row → crew detail, keeping competition, day and time range. */
+export const CREW_DETAIL_LINK = {
+  title: '班组详情 · crew detail',
+  url: `/d/${DASHBOARD_UIDS.crew}?var-competition=\${competition}&var-period=\${period}&var-crew=\${__data.fields.crew_id}&\${__url_time_range}`,
+};
+
+/** What every dashboard shares: tags, Beijing time, auto-refresh, links to the others. */
+export function leaderboardDashboard(uid: string, title: string, description: string): DashboardBuilder {
+  return new DashboardBuilder(title)
+    .uid(uid)
+    .description(description)
+    .tags([TAG, '劳动竞赛'])
+    .timezone('Asia/Shanghai')
+    .refresh('30s')
+    .time({ from: 'now-30d', to: 'now' })
+    .timepicker(new TimePickerBuilder().refreshIntervals(['10s', '30s', '1m', '5m', '15m']))
+    .tooltip(DashboardCursorSync.Crosshair)
+    .readonly()
+    .link(
+      new DashboardLinkBuilder('看板 · Dashboards')
+        .type(DashboardLinkType.Dashboards)
+        .tags([TAG])
+        .asDropdown(true)
+        .includeVars(true)
+        .keepTime(true),
+    );
+}

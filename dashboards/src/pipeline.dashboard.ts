@@ -1,0 +1,175 @@
+import { ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
+import { columns, DASHBOARD_UIDS, leaderboardDashboard } from './panels.ts';
+import { ZONE } from './variables.ts';
+
+/** Late: received after the calendar day it happened on had closed, so closed days' standings were rewritten. */
+const LATE = `toDate(received_at, '${ZONE}') > toDate(occurred_at, '${ZONE}')`;
+const DELAY_S = "dateDiff('second', occurred_at, received_at)";
+
+export const pipelineSql = {
+  summary: sql`
+    SELECT
+      count() AS events,
+      countIf(${LATE}) AS late,
+      round(count() * 60 / greatest(1, dateDiff('second', $__fromTime, $__toTime)), 2) AS per_minute,
+      uniqExact(crew_id) AS crews
+    FROM events
+    WHERE $__timeFilter(received_at)`,
+  perMinute: sql`
+    SELECT $__timeInterval(received_at) AS time, type, count() * 60 / $__interval_s AS per_minute
+    FROM events
+    WHERE $__timeFilter(received_at)
+    GROUP BY time, type
+    ORDER BY time, type`,
+  late: sql`
+    SELECT
+      $__timeInterval(received_at) AS time,
+      countIf(${LATE}) AS late,
+      round(quantile(0.95)(${DELAY_S}) / 60, 1) AS delay_p95_minutes
+    FROM events
+    WHERE $__timeFilter(received_at)
+    GROUP BY time
+    ORDER BY time`,
+  byType: sql`
+    SELECT
+      type,
+      count() AS events,
+      countIf(${LATE}) AS late,
+      round(quantile(0.5)(${DELAY_S}) / 60, 1) AS delay_p50_minutes,
+      round(quantile(0.95)(${DELAY_S}) / 60, 1) AS delay_p95_minutes,
+      max(received_at) AS last_received
+    FROM events
+    WHERE $__timeFilter(received_at)
+    GROUP BY type
+    ORDER BY events DESC, type`,
+  consumer: sql`
+    SELECT $__timeInterval(recorded_at) AS time, topic, sum(last_offset - first_offset + 1) * 60 / $__interval_s AS messages_per_minute
+    FROM consumer_batches
+    WHERE stored = 1 AND $__timeFilter(recorded_at)
+    GROUP BY time, topic
+    ORDER BY time, topic`,
+  freshness: sql`
+    SELECT
+      r.competition_id AS competition_id,
+      c.name_zh AS competition,
+      r.as_of AS standings_day,
+      r.last_computed_at AS computed_at,
+      dateDiff('second', r.last_computed_at, now64(3)) AS age_seconds,
+      r.crews AS crews,
+      r.definition_version AS definition_version
+    FROM (
+      SELECT competition_id, argMax(as_of, computed_at) AS as_of, max(computed_at) AS last_computed_at,
+             argMax(crews, computed_at) AS crews, argMax(definition_version, computed_at) AS definition_version
+      FROM standings_runs
+      GROUP BY competition_id
+    ) AS r
+    LEFT JOIN (
+      SELECT competition_id, argMax(name_zh, version) AS name_zh FROM competitions GROUP BY competition_id
+    ) AS c ON c.competition_id = r.competition_id
+    ORDER BY competition_id`,
+};
+
+function stat(title: string, description: string, field: string): StatPanel {
+  return new StatPanel()
+    .title(title)
+    .description(description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(pipelineSql.summary))
+    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
+    .height(4)
+    .span(6);
+}
+
+export function pipelineDashboard(): Dashboard {
+  const perMinute = new TimeSeriesPanel()
+    .title('每分钟事件数（按类型）')
+    .description('Events stored per minute by type, by the time they were received.')
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(timeSeriesQuery(pipelineSql.perMinute))
+    .displayName('${__field.labels.type}')
+    .unit('short')
+    .height(9)
+    .span(12);
+  const late = columns(
+    new TimeSeriesPanel()
+      .title('迟到事件')
+      .description(
+        'Events received after the day they happened on had closed (they rewrite closed days’ standings), and the 95th percentile delay from occurrence to receipt.',
+      )
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .withTarget(timeSeriesQuery(pipelineSql.late))
+      .height(9)
+      .span(12),
+    { late: { zh: '迟到事件' }, delay_p95_minutes: { zh: '延迟 p95（分钟）' } },
+  );
+  late.overrideByName('delay_p95_minutes', [{ id: 'custom.axisPlacement', value: 'right' }]);
+  const byType = columns(
+    new TablePanel()
+      .title('按类型统计')
+      .description(
+        'Per event type in the time range: events, late events, delay from occurrence to receipt, last received.',
+      )
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .withTarget(tableQuery(pipelineSql.byType))
+      .height(8)
+      .span(12),
+    {
+      type: { zh: '类型' },
+      events: { zh: '事件数' },
+      late: { zh: '迟到' },
+      delay_p50_minutes: { zh: '延迟 p50（分钟）' },
+      delay_p95_minutes: { zh: '延迟 p95（分钟）' },
+      last_received: { zh: '最近接收', unit: 'dateTimeAsIso' },
+    },
+  );
+  const consumer = new TimeSeriesPanel()
+    .title('Kafka 消费速率')
+    .description(
+      'Messages per minute the scoring consumer stored, from its batch ledger (Kafka mode only; empty when events go straight to ClickHouse).',
+    )
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(timeSeriesQuery(pipelineSql.consumer))
+    .displayName('${__field.labels.topic}')
+    .height(8)
+    .span(12);
+  const freshness = columns(
+    new TablePanel()
+      .title('排行榜更新')
+      .description('The newest standings run per competition: its day, when it was computed and how long ago.')
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .withTarget(tableQuery(pipelineSql.freshness))
+      .height(7)
+      .span(24),
+    {
+      competition_id: { zh: '竞赛编号' },
+      competition: { zh: '竞赛' },
+      standings_day: { zh: '统计日' },
+      computed_at: { zh: '计算时间', unit: 'dateTimeAsIso' },
+      age_seconds: { zh: '距今', unit: 's' },
+      crews: { zh: '班组数' },
+      definition_version: { zh: '规则版本' },
+    },
+  );
+
+  return leaderboardDashboard(
+    DASHBOARD_UIDS.pipeline,
+    '数据管道',
+    'Pipeline health from what ClickHouse knows: events per minute by type, late events and delays, the Kafka consumer’s rate, standings freshness.',
+  )
+    .time({ from: 'now-6h', to: 'now' })
+    .withPanel(stat('事件数', 'Events received in the time range', 'events'))
+    .withPanel(stat('迟到事件', 'Received after their day had closed', 'late'))
+    .withPanel(stat('每分钟事件', 'Average events per minute over the time range', 'per_minute'))
+    .withPanel(stat('上报班组', 'Crews that reported in the time range', 'crews'))
+    .withPanel(perMinute)
+    .withPanel(late)
+    .withPanel(byType)
+    .withPanel(consumer)
+    .withPanel(freshness)
+    .build();
+}

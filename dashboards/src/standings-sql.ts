@@ -1,0 +1,39 @@
+import { sql } from './clickhouse-query.ts';
+import { dayFilter, v, ZONE } from './variables.ts';
+
+/**
+ * WITH items naming the standings snapshot a panel shows: `competition`, the standings `day`
+ * (the period variable, or for "latest" the newest day up to the end of the time range) and
+ * the `run` (the latest computation of that day, as the API reads it). Panels never score: they
+ * read what the scoring service wrote.
+ */
+export const chosenRun = sql`
+  ${v.competition} AS competition,
+  (SELECT max(as_of) FROM standings_runs
+    WHERE competition_id = competition
+      AND as_of <= ifNull(toDateOrNull(${v.period}), toDate($__toTime, '${ZONE}'))) AS day,
+  (SELECT max(computed_at) FROM standings_runs WHERE competition_id = competition AND as_of = day) AS run`;
+
+/** The chosen run's indicators (id and bilingual name), in the order of its definition version. */
+export const runIndicators = sql`
+  (SELECT any(definition_version) FROM standings_runs
+    WHERE competition_id = competition AND as_of = day AND computed_at = run) AS definition_version,
+  (SELECT JSONExtract(any(definition), 'indicators', 'Array(Tuple(id String, name Tuple(zh String, en String)))')
+    FROM competitions WHERE competition_id = competition AND version = definition_version) AS indicators`;
+
+/** The rows of the chosen run. */
+export const inChosenRun = 'competition_id = competition AND as_of = day AND computed_at = run';
+
+/** Ranked first, in rank order; disqualified crews (no rank) last; crew id keeps ties still on refresh. */
+export const STANDINGS_ORDER = 'rank IS NULL, rank, crew_id';
+
+/** Every day's latest run of the competition within the dashboard's time range. */
+export const dailyRuns = sql`
+  (as_of, computed_at) IN (
+    SELECT as_of, max(computed_at) FROM standings_runs
+    WHERE competition_id = ${v.competition} AND ${dayFilter('as_of')}
+    GROUP BY as_of
+  )`;
+
+/** Rank movement as screens show it: ↑2, ↓1, — (no change), blank when either day is unranked. */
+export const MOVEMENT = `multiIf(rank_change IS NULL, '', rank_change > 0, concat('↑', toString(rank_change)), rank_change < 0, concat('↓', toString(-rank_change)), '—')`;

@@ -1,0 +1,155 @@
+import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
+import { ReduceDataOptionsBuilder, VizOrientation, BarGaugeDisplayMode } from '@grafana/grafana-foundation-sdk/common';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { CLICKHOUSE_DATASOURCE, sql, tableQuery } from './clickhouse-query.ts';
+import { columns, CREW_DETAIL_LINK, DASHBOARD_UIDS, leaderboardDashboard, MOVEMENT_LOOK } from './panels.ts';
+import { chosenRun, inChosenRun, MOVEMENT, runIndicators, STANDINGS_ORDER } from './standings-sql.ts';
+import { branchFilter, branchVariable, competitionVariable, periodVariable, ZONE } from './variables.ts';
+
+const inScope = `${inChosenRun} AND ${branchFilter()}`;
+
+export const standingsSql = {
+  crews: sql`
+    WITH
+      ${chosenRun}
+    SELECT count() AS crews
+    FROM standings
+    WHERE ${inScope}`,
+  eventsOfDay: sql`
+    WITH
+      ${chosenRun}
+    SELECT count() AS events
+    FROM events
+    WHERE occurred_at >= toDateTime(day, '${ZONE}') AND occurred_at < toDateTime(day + 1, '${ZONE}')
+      AND crew_id IN (SELECT crew_id FROM standings WHERE ${inScope})`,
+  leader: sql`
+    WITH
+      ${chosenRun}
+    SELECT arrayStringConcat(groupArray(crew_name), '、') AS leader, any(score) AS score
+    FROM (
+      SELECT crew_name, score FROM standings
+      WHERE ${inScope} AND rank = (SELECT min(rank) FROM standings WHERE ${inScope})
+      ORDER BY crew_id
+    )`,
+  asOf: sql`
+    WITH
+      ${chosenRun}
+    SELECT toString(day) AS standings_day, run AS computed_at`,
+  table: sql`
+    WITH
+      ${chosenRun},
+      ${runIndicators}
+    SELECT
+      rank,
+      ${MOVEMENT} AS movement,
+      crew_name,
+      unit_name,
+      branch_name,
+      branch_rank,
+      score,
+      toJSONString(mapFromArrays(
+        arrayMap(i -> i.name.zh, indicators),
+        arrayMap(i -> indicator_points[i.id], indicators))) AS indicator_points,
+      if(disqualified = 1, arrayStringConcat(veto_reasons, '；'), '') AS veto,
+      crew_id,
+      rank_change
+    FROM standings
+    WHERE ${inScope}
+    ORDER BY ${STANDINGS_ORDER}`,
+  topN: sql`
+    WITH
+      ${chosenRun}
+    SELECT concat(toString(rank), '. ', crew_name) AS crew, score
+    FROM standings
+    WHERE ${inScope} AND rank IS NOT NULL
+    ORDER BY ${STANDINGS_ORDER}
+    LIMIT 10`,
+};
+
+function stat(title: string, description: string, query: string, field: string): StatPanel {
+  return new StatPanel()
+    .title(title)
+    .description(description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(query))
+    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
+    .height(4)
+    .span(6);
+}
+
+export function standingsDashboard(): Dashboard {
+  const table = columns(
+    new TablePanel()
+      .title('排行榜')
+      .description(
+        'Standings of the chosen day from the latest snapshot the scoring service wrote: rank (overall; branch rank beside it), movement since the previous day, score and every indicator’s points. Ordered by rank, then crew id, so rows stay put on refresh. Click a crew for its detail.',
+      )
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .withTarget(tableQuery(standingsSql.table))
+      // Indicators differ per competition: their points arrive as one JSON object and become one column each.
+      .withTransformation({
+        id: 'extractFields',
+        options: { source: 'indicator_points', format: 'json', replace: false, keepTime: false },
+      })
+      .height(20)
+      .span(16),
+    {
+      rank: { zh: '名次', width: 60 },
+      movement: MOVEMENT_LOOK,
+      crew_name: { zh: '班组', links: [CREW_DETAIL_LINK] },
+      unit_name: { zh: '单位' },
+      branch_name: { zh: '分公司' },
+      branch_rank: { zh: '分公司内名次', width: 100 },
+      score: { zh: '得分', decimals: 2, cell: { type: 'color-background', mode: 'gradient' } },
+      indicator_points: { zh: '各项得分 (JSON)', hidden: true },
+      veto: { zh: '一票否决' },
+      crew_id: { zh: '班组编号', hidden: true },
+      rank_change: { zh: '名次变化', hidden: true },
+    },
+  );
+  const topN = new BarGaugePanel()
+    .title('前十名')
+    .description('Top 10 crews by rank (sorted in SQL, so the bars keep the standings order).')
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(standingsSql.topN))
+    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields('/^score$/'))
+    .displayName('${__data.fields.crew}')
+    .orientation(VizOrientation.Horizontal)
+    .displayMode(BarGaugeDisplayMode.Gradient)
+    .decimals(2)
+    .min(0)
+    .height(20)
+    .span(8);
+
+  return leaderboardDashboard(
+    DASHBOARD_UIDS.standings,
+    '劳动竞赛排行榜',
+    'Competition standings: ranks, scores and indicator points per crew, from the scoring service’s snapshots.',
+  )
+    .withVariable(competitionVariable())
+    .withVariable(branchVariable())
+    .withVariable(periodVariable())
+    .withPanel(stat('参赛班组', 'Crews in the standings (selected branches)', standingsSql.crews, 'crews'))
+    .withPanel(
+      stat(
+        '当日事件',
+        'Events that occurred on the standings day, for these crews',
+        standingsSql.eventsOfDay,
+        'events',
+      ),
+    )
+    .withPanel(
+      stat(
+        '领先班组',
+        'The leading crew, or the crews sharing first place (selected branches)',
+        standingsSql.leader,
+        'leader',
+      ),
+    )
+    .withPanel(stat('统计日', 'The standings day shown (and when it was computed)', standingsSql.asOf, 'standings_day'))
+    .withPanel(table)
+    .withPanel(topN)
+    .build();
+}
