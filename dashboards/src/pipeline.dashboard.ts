@@ -53,6 +53,25 @@ export const pipelineSql = {
     WHERE stored = 1 AND $__timeFilter(recorded_at)
     GROUP BY time, topic
     ORDER BY time, topic`,
+  deadLetterCount: sql`
+    SELECT count() AS dead_letters
+    FROM dead_letters
+    WHERE $__timeFilter(failed_at)`,
+  standingsAge: sql`
+    SELECT dateDiff('second', max(computed_at), now64(3)) AS standings_age_seconds
+    FROM standings_runs`,
+  deadLetters: sql`
+    SELECT $__timeInterval(failed_at) AS time, code, count() AS dead_letters
+    FROM dead_letters
+    WHERE $__timeFilter(failed_at)
+    GROUP BY time, code
+    ORDER BY time, code`,
+  recentDeadLetters: sql`
+    SELECT failed_at, code, message, key, topic, partition, offset, value_bytes, value_start
+    FROM dead_letters
+    WHERE $__timeFilter(failed_at)
+    ORDER BY failed_at DESC, topic, partition, offset
+    LIMIT 100`,
   freshness: sql`
     SELECT
       r.competition_id AS competition_id,
@@ -74,15 +93,15 @@ export const pipelineSql = {
     ORDER BY competition_id`,
 };
 
-function stat(title: string, description: string, field: string): StatPanel {
+function stat(title: string, description: string, field: string, query = pipelineSql.summary): StatPanel {
   return new StatPanel()
     .title(title)
     .description(description)
     .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(pipelineSql.summary))
+    .withTarget(tableQuery(query))
     .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
     .height(4)
-    .span(6);
+    .span(4);
 }
 
 export function pipelineDashboard(): Dashboard {
@@ -137,6 +156,38 @@ export function pipelineDashboard(): Dashboard {
     .displayName('${__field.labels.topic}')
     .height(8)
     .span(12);
+  const deadLetters = new TimeSeriesPanel()
+    .title('死信')
+    .description(
+      'Messages the scoring consumer could not use (malformed JSON, invalid event, key not the crew), by reason; they are in the dead-letter topic to fix and replay.',
+    )
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(timeSeriesQuery(pipelineSql.deadLetters))
+    .displayName('${__field.labels.code}')
+    .height(8)
+    .span(12);
+  const recentDeadLetters = columns(
+    new TablePanel()
+      .title('最近死信')
+      .description(
+        'The latest dead letters: reason, origin (topic, partition, offset), key and the start of the value.',
+      )
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .withTarget(tableQuery(pipelineSql.recentDeadLetters))
+      .height(8)
+      .span(12),
+    {
+      failed_at: { zh: '时间', unit: 'dateTimeAsIso' },
+      code: { zh: '原因' },
+      message: { zh: '说明' },
+      key: { zh: '键（班组）' },
+      topic: { zh: '主题' },
+      partition: { zh: '分区' },
+      offset: { zh: '位点' },
+      value_bytes: { zh: '大小', unit: 'bytes' },
+      value_start: { zh: '内容开头' },
+    },
+  );
   const freshness = columns(
     new TablePanel()
       .title('排行榜更新')
@@ -159,17 +210,28 @@ export function pipelineDashboard(): Dashboard {
   return leaderboardDashboard(
     DASHBOARD_UIDS.pipeline,
     '数据管道',
-    'Pipeline health from what ClickHouse knows: events per minute by type, late events and delays, the Kafka consumer’s rate, standings freshness.',
+    'Pipeline health from what ClickHouse knows: events per minute by type, late events and delays, the Kafka consumer’s rate, dead letters, standings freshness.',
   )
     .time({ from: 'now-6h', to: 'now' })
     .withPanel(stat('事件数', 'Events received in the time range', 'events'))
     .withPanel(stat('迟到事件', 'Received after their day had closed', 'late'))
     .withPanel(stat('每分钟事件', 'Average events per minute over the time range', 'per_minute'))
     .withPanel(stat('上报班组', 'Crews that reported in the time range', 'crews'))
+    .withPanel(stat('死信', 'Dead letters in the time range', 'dead_letters', pipelineSql.deadLetterCount))
+    .withPanel(
+      stat(
+        '排行榜延迟',
+        'Seconds since the newest standings run',
+        'standings_age_seconds',
+        pipelineSql.standingsAge,
+      ).unit('s'),
+    )
     .withPanel(perMinute)
     .withPanel(late)
     .withPanel(byType)
     .withPanel(consumer)
+    .withPanel(deadLetters)
+    .withPanel(recentDeadLetters)
     .withPanel(freshness)
     .build();
 }

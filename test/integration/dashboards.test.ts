@@ -17,8 +17,8 @@ import {
   type QueryResult,
   type VariableState,
 } from '../support/grafana-clickhouse.ts';
-import { kafkaEnv } from '../support/kafka.ts';
-import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+import { kafkaEnv, testKafka } from '../support/kafka.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 // The demo goes through the real Kafka pipeline into the embedded engine, so every table a
 // dashboard reads (the consumer's batch ledger included) holds what production would.
@@ -26,6 +26,7 @@ const NOW = '2026-11-24T06:30:00Z';
 const TODAY = '2026-11-24';
 const clock = fixedClock(NOW);
 let leaderboard: Leaderboard;
+const env = kafkaEnv();
 
 const thirtyDays = { from: new Date(Date.parse(NOW) - 30 * 86_400_000), to: new Date(NOW) };
 const base = { range: thirtyDays, intervalSeconds: 3600 };
@@ -74,8 +75,26 @@ function columnsNeeded(panel: PanelJson): { fields: string[]; labels: string[] }
 }
 
 beforeAll(async () => {
-  leaderboard = await startTestLeaderboard(clock, { ...kafkaEnv(), STANDINGS_PERSIST_MS: '0' });
+  leaderboard = await startTestLeaderboard(clock, { ...env, STANDINGS_PERSIST_MS: '0' });
   await seedDemoIfEmpty(leaderboard, pino({ level: 'silent' }), clock.now());
+  // Two messages the consumer cannot use, for the pipeline's dead-letter panels.
+  const producer = testKafka().producer();
+  await producer.connect();
+  await producer.send({
+    topic: env.KAFKA_EVENTS_TOPIC ?? '',
+    messages: [
+      { key: 'C-HZ-BS-1', value: '{"eventId": "broken",' },
+      { key: 'C-HZ-BS-1', value: JSON.stringify({ eventId: 'x', crewId: 'C-NB-JB-2', type: 'metric' }) },
+    ],
+  });
+  await producer.disconnect();
+  await waitFor(async () => {
+    const r = await leaderboard.client.query({
+      query: 'SELECT toString(count()) AS n FROM dead_letters',
+      format: 'JSONEachRow',
+    });
+    expect(await r.json()).toEqual([{ n: '2' }]);
+  }, 20_000);
   await leaderboard.standings.flush();
 }, 240_000);
 

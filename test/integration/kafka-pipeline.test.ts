@@ -217,6 +217,25 @@ describe('messages produced straight to the topic', () => {
     expect(invalid.code).toBe('invalid_event');
     expect(invalid.errors?.map((e) => e.path)).toEqual(['value']);
     expect(reasonOf(JSON.stringify(metricEvent('p-wrong-key', 'C3'))).code).toBe('key_mismatch');
+    // The same dead letters are logged in ClickHouse for the pipeline dashboard: each once, with
+    // its origin, reason and size, and the start of its value.
+    const logged = await lb.client.query({
+      query: `SELECT partition, toString(offset) AS offset_text, code, key, value_bytes, length(value_start) AS kept
+              FROM dead_letters WHERE topic = {topic:String} ORDER BY partition, offset`,
+      query_params: { topic },
+      format: 'JSONEachRow',
+    });
+    const fromTopic = dead
+      .map((d) => ({
+        partition: Number(d.headers[DEAD_LETTER_HEADERS.partition]),
+        offset_text: d.headers[DEAD_LETTER_HEADERS.offset],
+        code: DeadLetterReason.parse(JSON.parse(d.headers[DEAD_LETTER_HEADERS.reason] ?? 'null')).code,
+        key: d.key,
+        value_bytes: Buffer.byteLength(d.value),
+        kept: Math.min(1_000, Buffer.byteLength(d.value)),
+      }))
+      .sort((a, b) => a.partition - b.partition || Number(a.offset_text) - Number(b.offset_text));
+    expect(await logged.json()).toEqual(fromTopic);
     await waitFor(async () =>
       expect(await storedCount("startsWith(event_id, 'p-')")).toEqual({ rows: 2, distinct: 2 }),
     );

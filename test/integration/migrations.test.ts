@@ -70,6 +70,7 @@ describe('upgrading a database in place', () => {
         '0005_merge_selector.sql',
         '0006_kafka_consumer.sql',
         '0007_standings_facts.sql',
+        '0008_dead_letters.sql',
       ],
     });
     expect(

@@ -13,6 +13,7 @@ import {
   type RecordedBatch,
 } from '../../storage/consumer-batches.store.ts';
 import { findStoredEventSources, insertConsumedEvents, toEventValues } from '../../storage/events.store.ts';
+import { logDeadLetters } from '../../storage/dead-letters.store.ts';
 import type { ConsumerMetrics } from './consumer-metrics.ts';
 import { decodeMessage, dedupeAgainstStored, dedupeWithinBatch, type MessageOutcome } from './consume-steps.ts';
 
@@ -165,6 +166,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     return { ...recorded, resendingOwnRows: !recorded.stored, alreadyStored: recorded.stored };
   }
 
+  /** Names one batch in ClickHouse's insert deduplication: a resend of it carries the same token. */
+  function batchToken(extent: BatchExtent): string {
+    return `${topic}:${extent.partition}:${extent.firstOffset}-${extent.lastOffset}:${extent.firstTimestamp}`;
+  }
+
   async function sendDeadLetters(outcomes: readonly MessageOutcome[], extent: BatchExtent): Promise<number> {
     const { partition } = extent;
     const dead = outcomes.flatMap((o) => (o.kind === 'dead-letter' ? [o] : []));
@@ -176,6 +182,20 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     for (const part of inParts(messages)) {
       await deps.producer.send({ topic: config.deadLetter.name, acks: -1, messages: part });
     }
+    // Logged in ClickHouse too, for the pipeline dashboard; a resend of this batch is dropped there.
+    await logDeadLetters(
+      client,
+      dead.map((o) => ({
+        topic,
+        partition,
+        offset: o.message.offset,
+        reason: o.reason,
+        key: o.message.key,
+        value: o.message.value,
+      })),
+      failedAt,
+      batchToken(extent),
+    );
     deadLettersSent.set(partition, extentKey(extent));
     for (const o of dead) {
       logger.warn(
@@ -265,7 +285,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
           values: toEventValues(o.event, new Date(o.receivedAtMs).toISOString()),
           source: { topic, partition, offset: Number(o.message.offset) },
         })),
-        `${topic}:${partition}:${extent.firstOffset}-${extent.lastOffset}:${extent.firstTimestamp}`,
+        batchToken(extent),
       );
       metrics.inserted((performance.now() - started) / 1000);
       for (const o of fresh) filter?.add(o.event.crewId, o.event.eventId);
