@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KafkaEnv, kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.ts';
 import {
   EventLimitsEnv,
+  blankAsUnset,
   envInt as int,
   envProblems,
   eventLimitsFrom,
@@ -9,8 +10,10 @@ import {
   type EventLimits,
 } from '../shared/env.ts';
 import type { ClickHouseTarget } from '../storage/clickhouse-client.ts';
+import { CLUSTER_NAME } from '../storage/on-cluster.ts';
 
-const Env = KafkaEnv.extend(serviceEnv(3000).shape)
+/** Every variable npm start and npm run scoring read; test/unit/infra-stack.test.ts checks docker compose against it. */
+export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
   .extend(EventLimitsEnv.shape)
   .extend({
     DATA_DIR: z.string().min(1).default('./data'),
@@ -21,6 +24,10 @@ const Env = KafkaEnv.extend(serviceEnv(3000).shape)
       .string()
       .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
       .default('default'),
+    CLICKHOUSE_CLUSTER: z.preprocess(
+      blankAsUnset,
+      z.string().regex(CLUSTER_NAME, 'a cluster name of remote_servers (letters, digits, _ . -)').optional(),
+    ),
     DEMO: z.enum(['auto', 'off']).default('auto'),
     MAX_REGISTRY_BYTES: int(64 * 1024 * 1024, 1024),
     STANDINGS_DEBOUNCE_MS: int(300),
@@ -28,6 +35,16 @@ const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     STANDINGS_PERSIST_MS: int(5_000),
     CATALOG_RELOAD_MS: int(10_000, 100),
     FAULT_KILL_AFTER_INSERTS: int(0),
+  })
+  .superRefine((e, ctx) => {
+    // The embedded engine is one process without Keeper: a cluster switch there would be ignored.
+    if (e.CLICKHOUSE_CLUSTER !== undefined && e.CLICKHOUSE_URL === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLICKHOUSE_CLUSTER'],
+        message: 'needs CLICKHOUSE_URL (the embedded engine has no cluster)',
+      });
+    }
   });
 
 export interface ApiConfig extends EventLimits {
@@ -71,6 +88,7 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
           username: e.CLICKHOUSE_USER,
           password: e.CLICKHOUSE_PASSWORD,
           database: e.CLICKHOUSE_DATABASE,
+          cluster: e.CLICKHOUSE_CLUSTER,
         }
       : { mode: 'embedded', dataDir: e.DATA_DIR },
     demo: e.DEMO,

@@ -79,7 +79,9 @@ export async function createLeaderboard(
   options: LeaderboardOptions = { ingest: true },
 ): Promise<Leaderboard> {
   const client = createClickHouse(config.clickhouse);
-  const { applied } = await migrate(client);
+  const { applied } = await migrate(client, undefined, {
+    cluster: config.clickhouse.mode === 'server' ? config.clickhouse.cluster : undefined,
+  });
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const catalog = await createCatalog(client);
   // On the embedded engine this process is the only writer (directly or through its consumer).

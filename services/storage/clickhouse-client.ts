@@ -7,7 +7,15 @@ type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connect
 
 export type ClickHouseTarget =
   | { mode: 'embedded'; dataDir: string }
-  | { mode: 'server'; url: string; username: string; password: string; database: string };
+  | {
+      mode: 'server';
+      url: string;
+      username: string;
+      password: string;
+      database: string;
+      /** CLICKHOUSE_CLUSTER: migrations go ON CLUSTER with replicated tables (on-cluster.ts). */
+      cluster?: string | undefined;
+    };
 
 /**
  * One client API and one SQL dialect for both modes: the embedded engine (chdb) plugs into
@@ -45,6 +53,6 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
 
 export function describeTarget(target: ClickHouseTarget): string {
   return target.mode === 'server'
-    ? `ClickHouse server ${target.url} database ${target.database}`
+    ? `ClickHouse server ${target.url} database ${target.database}${target.cluster === undefined ? '' : ` on cluster ${target.cluster}`}`
     : `embedded ClickHouse (chdb) in ${resolve(target.dataDir)}`;
 }

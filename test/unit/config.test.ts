@@ -43,3 +43,37 @@ describe('Kafka configuration', () => {
     else expect(config).toMatchObject(kafka);
   });
 });
+
+describe('ClickHouse cluster configuration', () => {
+  const server = { CLICKHOUSE_URL: 'http://ch-1:8123' };
+  it.each([
+    { name: 'no CLICKHOUSE_CLUSTER: a single node', env: server, cluster: undefined },
+    {
+      name: 'an empty CLICKHOUSE_CLUSTER: a single node',
+      env: { ...server, CLICKHOUSE_CLUSTER: '' },
+      cluster: undefined,
+    },
+    {
+      name: 'a cluster name',
+      env: { ...server, CLICKHOUSE_CLUSTER: 'leaderboard-prod.1' },
+      cluster: 'leaderboard-prod.1',
+    },
+  ])('$name', ({ env, cluster }) => {
+    expect(parseConfig(env).clickhouse).toEqual({
+      mode: 'server',
+      url: 'http://ch-1:8123',
+      username: 'default',
+      password: '',
+      database: 'default',
+      cluster,
+    });
+  });
+
+  it.each([
+    { env: { CLICKHOUSE_CLUSTER: 'prod' }, problem: 'CLICKHOUSE_CLUSTER: needs CLICKHOUSE_URL' },
+    { env: { ...server, CLICKHOUSE_CLUSTER: '{cluster}' }, problem: 'CLICKHOUSE_CLUSTER: a cluster name' },
+    { env: { ...server, CLICKHOUSE_CLUSTER: "prod' SETTINGS x" }, problem: 'CLICKHOUSE_CLUSTER: a cluster name' },
+  ])('stops on $env, naming CLICKHOUSE_CLUSTER', ({ env, problem }) => {
+    expect(() => parseConfig(env)).toThrow(problem);
+  });
+});
