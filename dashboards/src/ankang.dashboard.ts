@@ -1,12 +1,17 @@
-import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
-import { BarGaugeDisplayMode, ReduceDataOptionsBuilder, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery } from './clickhouse-query.ts';
-import { columns, CREW_DETAIL_LINK, DASHBOARD_UIDS, leaderboardDashboard, MOVEMENT_LOOK } from './panels.ts';
-import { chosenRun, inChosenRun, MOVEMENT, STANDINGS_ORDER } from './standings-sql.ts';
+import {
+  barsPanel,
+  columns,
+  CREW_DETAIL_LINK,
+  DASHBOARD_UIDS,
+  leaderboardDashboard,
+  MOVEMENT_LOOK,
+  statPanel,
+} from './panels.ts';
+import { chosenRun, inChosenRun, MOVEMENT, STANDINGS_ORDER, topTen } from './standings-sql.ts';
 import { branchFilter, branchVariable, competitionVariable, periodVariable } from './variables.ts';
 
 const inScope = `${inChosenRun} AND ${branchFilter()}`;
@@ -47,27 +52,11 @@ export const ankangSql = {
     FROM standings
     WHERE ${inScope}
     ORDER BY ${STANDINGS_ORDER}`,
-  topN: sql`
-    WITH
-      ${chosenRun}
-    SELECT concat(toString(rank), '. ', crew_name) AS crew, score
-    FROM standings
-    WHERE ${inScope} AND rank IS NOT NULL
-    ORDER BY ${STANDINGS_ORDER}
-    LIMIT 10`,
+  topN: topTen(inScope),
 };
 
-function stat(title: string, description: string, field: string, unit?: string): StatPanel {
-  const panel = new StatPanel()
-    .title(title)
-    .description(description)
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(ankangSql.summary))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
-    .height(4)
-    .span(4);
-  return unit === undefined ? panel : panel.unit(unit);
-}
+const stat = (title: string, description: string, field: string, unit?: string) =>
+  statPanel({ title, description, query: ankangSql.summary, field, span: 4, ...(unit ? { unit } : {}) });
 
 export function ankangDashboard(): Dashboard {
   const table = columns(
@@ -103,18 +92,15 @@ export function ankangDashboard(): Dashboard {
       crew_id: { zh: '班组编号', hidden: true },
     },
   );
-  const topN = new BarGaugePanel()
-    .title('前十名')
-    .description('Top 10 crews of the Ankang Cup, sorted in SQL.')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(ankangSql.topN))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields('/^score$/'))
-    .displayName('${__data.fields.crew}')
-    .orientation(VizOrientation.Horizontal)
-    .displayMode(BarGaugeDisplayMode.Gradient)
-    .decimals(2)
-    .height(20)
-    .span(7);
+  const topN = barsPanel({
+    title: '前十名',
+    description: 'Top 10 crews of the Ankang Cup, sorted in SQL.',
+    query: ankangSql.topN,
+    value: 'score',
+    name: 'crew',
+    span: 7,
+    height: 20,
+  });
 
   return leaderboardDashboard(
     DASHBOARD_UIDS.ankang,

@@ -1,11 +1,9 @@
-import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
-import { BarGaugeDisplayMode, ReduceDataOptionsBuilder, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { columns, DASHBOARD_UIDS, leaderboardDashboard } from './panels.ts';
+import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard } from './panels.ts';
 import { chosenRun, dailyRuns, inChosenRun, runIndicators } from './standings-sql.ts';
 import { ZONE, branchFilter, branchVariable, competitionVariable, dayFilter, periodVariable, v } from './variables.ts';
 
@@ -86,18 +84,16 @@ export function branchesDashboard(): Dashboard {
       disqualified: { zh: '一票否决' },
     },
   );
-  const bars = new BarGaugePanel()
-    .title('平均分排名')
-    .description('Branches by average score, sorted in SQL.')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(branchesSql.table))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields('/^avg_score$/'))
-    .displayName('${__data.fields.branch_name}')
-    .orientation(VizOrientation.Horizontal)
-    .displayMode(BarGaugeDisplayMode.Gradient)
-    .decimals(2)
-    .height(10)
-    .span(8);
+  const bars = barsPanel({
+    title: '平均分排名',
+    description: 'Branches by average score, sorted in SQL.',
+    query: branchesSql.table,
+    value: 'avg_score',
+    name: 'branch_name',
+    span: 8,
+    height: 10,
+  });
+
   const trend = new TimeSeriesPanel()
     .title('平均分趋势')
     .description('Average score per branch, from each day’s final standings in the time range.')

@@ -1,12 +1,9 @@
-import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
-import { BarGaugeDisplayMode, ReduceDataOptionsBuilder, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { columns, DASHBOARD_UIDS, leaderboardDashboard } from './panels.ts';
+import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard, statPanel } from './panels.ts';
 import { chosenRun, dailyRuns, inChosenRun, runIndicators } from './standings-sql.ts';
 import { ZONE, branchVariable, competitionVariable, crewVariable, dayFilter, periodVariable, v } from './variables.ts';
 
@@ -70,17 +67,8 @@ export const crewSql = {
     LIMIT 200`,
 };
 
-function stat(title: string, description: string, field: string, unit?: string): StatPanel {
-  const panel = new StatPanel()
-    .title(title)
-    .description(description)
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(crewSql.summary))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
-    .height(4)
-    .span(4);
-  return unit === undefined ? panel : panel.unit(unit);
-}
+const stat = (title: string, description: string, field: string, unit?: string) =>
+  statPanel({ title, description, query: crewSql.summary, field, span: 4, ...(unit ? { unit } : {}) });
 
 export function crewDashboard(): Dashboard {
   const breakdown = columns(
@@ -100,18 +88,16 @@ export function crewDashboard(): Dashboard {
       zeroed_by: { zh: '否决清零' },
     },
   );
-  const bars = new BarGaugePanel()
-    .title('各项得分')
-    .description('Points per indicator.')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(crewSql.breakdown))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields('/^points$/'))
-    .displayName('${__data.fields.indicator}')
-    .orientation(VizOrientation.Horizontal)
-    .displayMode(BarGaugeDisplayMode.Basic)
-    .decimals(2)
-    .height(9)
-    .span(12);
+  const bars = barsPanel({
+    title: '各项得分',
+    description: 'Points per indicator.',
+    query: crewSql.breakdown,
+    value: 'points',
+    name: 'indicator',
+    span: 12,
+    height: 9,
+  });
+
   const history = columns(
     new TimeSeriesPanel()
       .title('名次与得分走势')

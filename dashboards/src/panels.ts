@@ -1,3 +1,5 @@
+import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
+import { BarGaugeDisplayMode, ReduceDataOptionsBuilder, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
 import {
   DashboardBuilder,
   DashboardCursorSync,
@@ -6,6 +8,8 @@ import {
   TimePickerBuilder,
   type DynamicConfigValue,
 } from '@grafana/grafana-foundation-sdk/dashboard';
+import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
+import { CLICKHOUSE_DATASOURCE, tableQuery } from './clickhouse-query.ts';
 
 /** Tag every dashboard of ours carries: the dashboards' link bar lists them by it. */
 export const TAG = 'leaderboard';
@@ -87,4 +91,51 @@ export function leaderboardDashboard(uid: string, title: string, description: st
         .includeVars(true)
         .keepTime(true),
     );
+}
+
+/** A big number: one column of a one-row query. */
+export function statPanel(o: {
+  title: string;
+  description: string;
+  query: string;
+  field: string;
+  span: number;
+  unit?: string;
+}): StatPanel {
+  const panel = new StatPanel()
+    .title(o.title)
+    .description(o.description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(o.query))
+    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${o.field}$/`))
+    .height(4)
+    .span(o.span);
+  return o.unit === undefined ? panel : panel.unit(o.unit);
+}
+
+/**
+ * One horizontal bar per row, in the query's order (Grafana cannot sort bars itself, so the SQL
+ * does), named by a text column.
+ */
+export function barsPanel(o: {
+  title: string;
+  description: string;
+  query: string;
+  value: string;
+  name: string;
+  span: number;
+  height: number;
+}): BarGaugePanel {
+  return new BarGaugePanel()
+    .title(o.title)
+    .description(o.description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(o.query))
+    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields(`/^${o.value}$/`))
+    .displayName(`\${__data.fields.${o.name}}`)
+    .orientation(VizOrientation.Horizontal)
+    .displayMode(BarGaugeDisplayMode.Gradient)
+    .decimals(2)
+    .height(o.height)
+    .span(o.span);
 }

@@ -1,10 +1,8 @@
-import { ReduceDataOptionsBuilder } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { columns, DASHBOARD_UIDS, leaderboardDashboard } from './panels.ts';
+import { columns, DASHBOARD_UIDS, leaderboardDashboard, statPanel } from './panels.ts';
 import { ZONE } from './variables.ts';
 
 /** Late: received after the calendar day it happened on had closed, so closed days' standings were rewritten. */
@@ -93,16 +91,8 @@ export const pipelineSql = {
     ORDER BY competition_id`,
 };
 
-function stat(title: string, description: string, field: string, query = pipelineSql.summary): StatPanel {
-  return new StatPanel()
-    .title(title)
-    .description(description)
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(query))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
-    .height(4)
-    .span(4);
-}
+const stat = (title: string, description: string, field: string, query = pipelineSql.summary, unit?: string) =>
+  statPanel({ title, description, query, field, span: 4, ...(unit ? { unit } : {}) });
 
 export function pipelineDashboard(): Dashboard {
   const perMinute = new TimeSeriesPanel()

@@ -37,3 +37,13 @@ export const dailyRuns = sql`
 
 /** Rank movement as screens show it: ↑2, ↓1, — (no change), blank when either day is unranked. */
 export const MOVEMENT = `multiIf(rank_change IS NULL, '', rank_change > 0, concat('↑', toString(rank_change)), rank_change < 0, concat('↓', toString(-rank_change)), '—')`;
+
+/** The first ten ranked crews of the chosen run within `scope`, named "rank. crew". */
+export const topTen = (scope: string): string => sql`
+  WITH
+    ${chosenRun}
+  SELECT concat(toString(rank), '. ', crew_name) AS crew, score
+  FROM standings
+  WHERE ${scope} AND rank IS NOT NULL
+  ORDER BY ${STANDINGS_ORDER}
+  LIMIT 10`;

@@ -1,11 +1,16 @@
-import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
-import { ReduceDataOptionsBuilder, VizOrientation, BarGaugeDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery } from './clickhouse-query.ts';
-import { columns, CREW_DETAIL_LINK, DASHBOARD_UIDS, leaderboardDashboard, MOVEMENT_LOOK } from './panels.ts';
-import { chosenRun, inChosenRun, MOVEMENT, runIndicators, STANDINGS_ORDER } from './standings-sql.ts';
+import {
+  barsPanel,
+  columns,
+  CREW_DETAIL_LINK,
+  DASHBOARD_UIDS,
+  leaderboardDashboard,
+  MOVEMENT_LOOK,
+  statPanel,
+} from './panels.ts';
+import { chosenRun, inChosenRun, MOVEMENT, runIndicators, STANDINGS_ORDER, topTen } from './standings-sql.ts';
 import { branchFilter, branchVariable, competitionVariable, periodVariable, ZONE } from './variables.ts';
 
 const inScope = `${inChosenRun} AND ${branchFilter()}`;
@@ -58,26 +63,11 @@ export const standingsSql = {
     FROM standings
     WHERE ${inScope}
     ORDER BY ${STANDINGS_ORDER}`,
-  topN: sql`
-    WITH
-      ${chosenRun}
-    SELECT concat(toString(rank), '. ', crew_name) AS crew, score
-    FROM standings
-    WHERE ${inScope} AND rank IS NOT NULL
-    ORDER BY ${STANDINGS_ORDER}
-    LIMIT 10`,
+  topN: topTen(inScope),
 };
 
-function stat(title: string, description: string, query: string, field: string): StatPanel {
-  return new StatPanel()
-    .title(title)
-    .description(description)
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(query))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${field}$/`))
-    .height(4)
-    .span(6);
-}
+const stat = (title: string, description: string, query: string, field: string) =>
+  statPanel({ title, description, query, field, span: 6 });
 
 export function standingsDashboard(): Dashboard {
   const table = columns(
@@ -109,19 +99,15 @@ export function standingsDashboard(): Dashboard {
       rank_change: { zh: '名次变化', hidden: true },
     },
   );
-  const topN = new BarGaugePanel()
-    .title('前十名')
-    .description('Top 10 crews by rank (sorted in SQL, so the bars keep the standings order).')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(tableQuery(standingsSql.topN))
-    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields('/^score$/'))
-    .displayName('${__data.fields.crew}')
-    .orientation(VizOrientation.Horizontal)
-    .displayMode(BarGaugeDisplayMode.Gradient)
-    .decimals(2)
-    .min(0)
-    .height(20)
-    .span(8);
+  const topN = barsPanel({
+    title: '前十名',
+    description: 'Top 10 crews by rank (sorted in SQL, so the bars keep the standings order).',
+    query: standingsSql.topN,
+    value: 'score',
+    name: 'crew',
+    span: 8,
+    height: 20,
+  });
 
   return leaderboardDashboard(
     DASHBOARD_UIDS.standings,
