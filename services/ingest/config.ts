@@ -10,7 +10,8 @@ import {
   type EventLimits,
 } from '../shared/env.ts';
 
-const IngestEnv = KafkaEnv.extend(serviceEnv(3100).shape)
+/** Every variable npm run ingest reads; test/unit/infra-stack.test.ts checks docker compose against it. */
+export const IngestEnv = KafkaEnv.extend(serviceEnv(3100).shape)
   .extend(EventLimitsEnv.shape)
   .extend({
     REGISTRY_URL: z.preprocess(
