@@ -49,7 +49,12 @@ export const VetoApplied = z.object({
 export const CrewFactSummary = z
   .object({
     safetyDays: z.number().int().describe('安全生产天数: days without a breaking incident'),
-    hazardsFound: z.number().int().describe('隐患排查: hazards found in the period'),
+    hazardsFound: z
+      .number()
+      .int()
+      .describe(
+        'distinct hazards found in the period (the rectification rate’s denominator; a count indicator counts reports)',
+      ),
     hazardsRectified: z.number().int().describe('of those, rectified'),
     rectificationRate: z.number().nullable().describe('整改率 in percent; null when no hazard was found'),
     violationPersons: z.number().int().describe('三违 person-times'),

@@ -12,13 +12,25 @@ export const DASHBOARDS_JSON_DIR = fileURLToPath(new URL('../json/', import.meta
 /** Every dashboard, with the file name provisioning reads it from (dashboards/json/<uid>.json). */
 export function allDashboards(): Dashboard[] {
   return [standingsDashboard(), ankangDashboard(), branchesDashboard(), crewDashboard(), pipelineDashboard()].map(
-    numberPanels,
+    finish,
   );
 }
 
-/** Panel ids, unique within a dashboard, in layout order (the SDK leaves them unset). */
-function numberPanels(dashboard: Dashboard): Dashboard {
-  return { ...dashboard, panels: (dashboard.panels ?? []).map((panel, i) => ({ ...panel, id: i + 1 })) };
+/**
+ * What the SDK leaves to us: panel ids, unique within a dashboard, in layout order; and the
+ * dashboard links without the SDK's default `placement` (inControlsMenu), which would hide them
+ * from the link bar in the controls menu.
+ */
+function finish(dashboard: Dashboard): Dashboard {
+  return {
+    ...dashboard,
+    panels: (dashboard.panels ?? []).map((panel, i) => ({ ...panel, id: i + 1 })),
+    links: (dashboard.links ?? []).map((link) => {
+      const shown = { ...link };
+      delete shown.placement;
+      return shown;
+    }),
+  };
 }
 
 /** The JSON text of a dashboard file, as committed: stable key order, two-space indent. */

@@ -9,12 +9,18 @@ import {
   DASHBOARD_UIDS,
   leaderboardDashboard,
   MOVEMENT_LOOK,
+  neutral,
+  PERCENT,
   statPanel,
 } from './panels.ts';
 import { chosenRun, inChosenRun, MOVEMENT, STANDINGS_ORDER, topTen } from './standings-sql.ts';
 import { branchFilter, branchVariable, competitionVariable, periodVariable } from './variables.ts';
 
-const inScope = `${inChosenRun} AND ${branchFilter()}`;
+/**
+ * Only an Ankang Cup: a labour competition carried over in the URL (the dashboards' links keep
+ * the variables) must not appear as Ankang standings.
+ */
+const inScope = `${inChosenRun} AND ${branchFilter()} AND competition IN (SELECT competition_id FROM competitions WHERE kind = 'ankang')`;
 /** A fact as the scoring engine measured it; NULL where the snapshot has none (the rate without hazards). */
 const fact = (key: string) => `if(mapContains(facts, '${key}'), facts['${key}'], NULL)`;
 
@@ -67,6 +73,7 @@ export function ankangDashboard(): Dashboard {
       )
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(tableQuery(ankangSql.table))
+      .thresholds(neutral())
       .height(20)
       .span(17),
     {
@@ -79,13 +86,20 @@ export function ankangDashboard(): Dashboard {
       safety_days: { zh: '安全天数', decimals: 0 },
       hazards_found: { zh: '发现隐患', decimals: 0 },
       hazards_rectified: { zh: '已整改', decimals: 0 },
-      rectification_rate: { zh: '整改率', unit: 'percent', decimals: 1, cell: { type: 'gauge', mode: 'basic' } },
+      rectification_rate: { ...PERCENT, zh: '整改率', decimals: 1 },
       violation_persons: { zh: '三违人次', decimals: 0 },
       veto_state: {
         zh: '否决',
         cell: { type: 'color-background' },
         mappings: [
-          { type: 'value', options: { 一票否决: { color: 'red', index: 0 }, 单项否决: { color: 'orange', index: 1 } } },
+          {
+            type: 'value',
+            options: {
+              一票否决: { color: 'red', index: 0 },
+              单项否决: { color: 'orange', index: 1 },
+              '': { color: 'transparent', index: 2 },
+            },
+          },
         ],
       },
       veto_reasons: { zh: '否决原因' },
@@ -97,7 +111,6 @@ export function ankangDashboard(): Dashboard {
     description: 'Top 10 crews of the Ankang Cup, sorted in SQL.',
     query: ankangSql.topN,
     value: 'score',
-    name: 'crew',
     span: 7,
     height: 20,
   });

@@ -3,7 +3,7 @@ import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/tabl
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard } from './panels.ts';
+import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard, legend, neutral, PERCENT } from './panels.ts';
 import { chosenRun, dailyRuns, inChosenRun, runIndicators } from './standings-sql.ts';
 import { ZONE, branchFilter, branchVariable, competitionVariable, dayFilter, periodVariable, v } from './variables.ts';
 
@@ -18,27 +18,36 @@ const targetMetric = sql`
     FROM competitions WHERE competition_id = competition AND version = definition_version) AS target_metric`;
 const completion = `round(100 * sum(facts[concat('${FACT_KEYS.targetActual}', target_metric)]) / nullIf(sum(facts[concat('${FACT_KEYS.targetValue}', target_metric)]), 0), 2)`;
 
+/** Per branch on the chosen day. */
+const branchTable = sql`
+  WITH
+    ${chosenRun},
+    ${runIndicators},
+    ${targetMetric},
+    (SELECT count() FROM standings WHERE ${inChosenRun} AND rank IS NOT NULL) AS ranked,
+    ceil(ranked * 0.1) AS top_cut
+  SELECT
+    branch_id,
+    any(branch_name) AS branch_name,
+    count() AS crews,
+    round(avg(score), 2) AS avg_score,
+    round(quantileExactInclusive(0.5)(score), 2) AS median_score,
+    countIf(rank IS NOT NULL AND rank <= top_cut) AS top10_crews,
+    round(100 * top10_crews / crews, 1) AS top10_share,
+    ${completion} AS target_completion,
+    countIf(disqualified = 1) AS disqualified
+  FROM standings
+  WHERE ${inChosenRun} AND ${branchFilter()}
+  GROUP BY branch_id
+  ORDER BY avg_score DESC, branch_id`;
+
 export const branchesSql = {
-  table: sql`
-    WITH
-      ${chosenRun},
-      ${runIndicators},
-      ${targetMetric},
-      (SELECT count() FROM standings WHERE ${inChosenRun} AND rank IS NOT NULL) AS ranked,
-      ceil(ranked * 0.1) AS top_cut
-    SELECT
-      branch_id,
-      any(branch_name) AS branch_name,
-      count() AS crews,
-      round(avg(score), 2) AS avg_score,
-      round(quantileExactInclusive(0.5)(score), 2) AS median_score,
-      countIf(rank IS NOT NULL AND rank <= top_cut) AS top10_crews,
-      round(100 * top10_crews / crews, 1) AS top10_share,
-      ${completion} AS target_completion,
-      countIf(disqualified = 1) AS disqualified
-    FROM standings
-    WHERE ${inChosenRun} AND ${branchFilter()}
-    GROUP BY branch_id
+  table: branchTable,
+  bars: sql`
+    SELECT branch_name, avg_score
+    FROM (
+      ${branchTable}
+    )
     ORDER BY avg_score DESC, branch_id`,
   trend: sql`
     SELECT toDateTime(as_of, '${ZONE}') AS time, branch_name, round(avg(score), 2) AS avg_score
@@ -60,7 +69,6 @@ export const branchesSql = {
     HAVING target_completion IS NOT NULL
     ORDER BY time, branch_id`,
 };
-
 export function branchesDashboard(): Dashboard {
   const table = columns(
     new TablePanel()
@@ -70,6 +78,7 @@ export function branchesDashboard(): Dashboard {
       )
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(tableQuery(branchesSql.table))
+      .thresholds(neutral())
       .height(10)
       .span(16),
     {
@@ -80,34 +89,37 @@ export function branchesDashboard(): Dashboard {
       median_score: { zh: '中位数', decimals: 2 },
       top10_crews: { zh: '前10%班组' },
       top10_share: { zh: '前10%占比', unit: 'percent', decimals: 1 },
-      target_completion: { zh: '目标完成率', unit: 'percent', decimals: 1, cell: { type: 'gauge', mode: 'basic' } },
+      target_completion: { ...PERCENT, zh: '目标完成率', decimals: 1 },
       disqualified: { zh: '一票否决' },
     },
   );
   const bars = barsPanel({
     title: '平均分排名',
     description: 'Branches by average score, sorted in SQL.',
-    query: branchesSql.table,
+    query: branchesSql.bars,
     value: 'avg_score',
-    name: 'branch_name',
     span: 8,
     height: 10,
   });
 
   const trend = new TimeSeriesPanel()
+    .legend(legend())
     .title('平均分趋势')
     .description('Average score per branch, from each day’s final standings in the time range.')
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(timeSeriesQuery(branchesSql.trend))
+    .thresholds(neutral())
     .displayName('${__field.labels.branch_name}')
     .decimals(2)
     .height(10)
     .span(12);
   const completionTrend = new TimeSeriesPanel()
+    .legend(legend())
     .title('目标完成率趋势')
     .description('Sales target completion per branch over the period (Σ actual ÷ Σ target).')
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(timeSeriesQuery(branchesSql.completionTrend))
+    .thresholds(neutral())
     .displayName('${__field.labels.branch_name}')
     .unit('percent')
     .decimals(1)

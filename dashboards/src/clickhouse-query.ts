@@ -8,6 +8,9 @@ export const CLICKHOUSE_DATASOURCE = { type: 'grafana-clickhouse-datasource', ui
 
 /** The plugin's result formats (grafana/clickhouse-datasource: 0 time series, 1 table). */
 export const QueryFormat = { timeseries: 0, table: 1 } as const;
+
+/** The plugin version the targets are written for (infra provisions it); older targets get migrated by the plugin's editor. */
+export const PLUGIN_VERSION = '4.13.0';
 export type QueryFormat = keyof typeof QueryFormat;
 
 /** A panel target in the ClickHouse plugin's SQL-editor shape. */
@@ -18,6 +21,7 @@ export interface ClickHouseTarget extends Dataquery {
   rawSql: string;
   format: number;
   queryType: QueryFormat;
+  pluginVersion: string;
 }
 
 /**
@@ -51,6 +55,7 @@ export class ClickHouseQueryBuilder implements Builder<ClickHouseTarget> {
       rawSql: this.#rawSql,
       format: QueryFormat[this.#format],
       queryType: this.#format,
+      pluginVersion: PLUGIN_VERSION,
       _implementsDataqueryVariant() {},
     };
   }

@@ -3,7 +3,7 @@ import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/tabl
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard, statPanel } from './panels.ts';
+import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard, legend, neutral, statPanel } from './panels.ts';
 import { chosenRun, dailyRuns, inChosenRun, runIndicators } from './standings-sql.ts';
 import { ZONE, branchVariable, competitionVariable, crewVariable, dayFilter, periodVariable, v } from './variables.ts';
 
@@ -20,6 +20,21 @@ const EVENT_DETAIL = `multiIf(
   type = 'metric', concat(metric_name, ' = ', toString(value)),
   '')`;
 
+/** Each indicator of the chosen run for the crew, in the definition's order. */
+const indicatorRows = sql`
+  WITH
+    ${chosenRun},
+    ${runIndicators}
+  SELECT
+    position,
+    indicator.name.zh AS indicator,
+    indicator_values[indicator.id] AS value,
+    indicator_points[indicator.id] AS points,
+    indicator_zeroed_by[indicator.id] AS zeroed_by
+  FROM standings
+  ARRAY JOIN indicators AS indicator, arrayEnumerate(indicators) AS position
+  WHERE ${ofCrew}`;
+
 export const crewSql = {
   summary: sql`
     WITH
@@ -35,17 +50,17 @@ export const crewSql = {
     FROM standings
     WHERE ${ofCrew}`,
   breakdown: sql`
-    WITH
-      ${chosenRun},
-      ${runIndicators}
-    SELECT
-      indicator.name.zh AS indicator,
-      indicator_values[indicator.id] AS value,
-      indicator_points[indicator.id] AS points,
-      indicator_zeroed_by[indicator.id] AS zeroed_by
-    FROM standings
-    ARRAY JOIN indicators AS indicator
-    WHERE ${ofCrew}`,
+    SELECT indicator, value, points, zeroed_by
+    FROM (
+      ${indicatorRows}
+    )
+    ORDER BY position`,
+  bars: sql`
+    SELECT indicator, points
+    FROM (
+      ${indicatorRows}
+    )
+    ORDER BY position`,
   history: sql`
     SELECT toDateTime(as_of, '${ZONE}') AS time, rank, score
     FROM standings
@@ -79,6 +94,7 @@ export function crewDashboard(): Dashboard {
       )
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(tableQuery(crewSql.breakdown))
+      .thresholds(neutral())
       .height(9)
       .span(12),
     {
@@ -91,19 +107,20 @@ export function crewDashboard(): Dashboard {
   const bars = barsPanel({
     title: '各项得分',
     description: 'Points per indicator.',
-    query: crewSql.breakdown,
+    query: crewSql.bars,
     value: 'points',
-    name: 'indicator',
     span: 12,
     height: 9,
   });
 
   const history = columns(
     new TimeSeriesPanel()
+      .legend(legend())
       .title('名次与得分走势')
       .description('Rank (left axis, 1 is best) and score (right axis) from each day’s final standings.')
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(timeSeriesQuery(crewSql.history))
+      .thresholds(neutral())
       .height(9)
       .span(24),
     { rank: { zh: '名次', decimals: 0 }, score: { zh: '得分', decimals: 2 } },
@@ -115,6 +132,7 @@ export function crewDashboard(): Dashboard {
       .description('The crew’s latest events in the time range (up to 200).')
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(tableQuery(crewSql.events))
+      .thresholds(neutral())
       .height(12)
       .span(24),
     {
@@ -136,7 +154,7 @@ export function crewDashboard(): Dashboard {
     .withVariable(branchVariable())
     .withVariable(crewVariable())
     .withVariable(periodVariable())
-    .withPanel(stat('名次', 'Overall rank / crews ranked', 'rank_of_total'))
+    .withPanel(stat('名次', 'Overall rank / crews in the standings (disqualified crews included)', 'rank_of_total'))
     .withPanel(stat('得分', 'Score', 'score'))
     .withPanel(stat('名次变化', 'Places gained since the previous day', 'rank_change'))
     .withPanel(stat('安全天数', 'Days without a breaking incident', 'safety_days'))

@@ -1,12 +1,22 @@
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
-import { BarGaugeDisplayMode, ReduceDataOptionsBuilder, VizOrientation } from '@grafana/grafana-foundation-sdk/common';
+import {
+  BarGaugeDisplayMode,
+  LegendDisplayMode,
+  LegendPlacement,
+  ReduceDataOptionsBuilder,
+  VizLegendOptionsBuilder,
+  VizOrientation,
+} from '@grafana/grafana-foundation-sdk/common';
 import {
   DashboardBuilder,
   DashboardCursorSync,
   DashboardLinkBuilder,
   DashboardLinkType,
+  ThresholdsConfigBuilder,
+  ThresholdsMode,
   TimePickerBuilder,
   type DynamicConfigValue,
+  type Threshold,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
 import { CLICKHOUSE_DATASOURCE, tableQuery } from './clickhouse-query.ts';
@@ -32,7 +42,30 @@ export interface ColumnLook {
   links?: { title: string; url: string }[];
   cell?: Record<string, unknown>;
   mappings?: unknown[];
+  min?: number;
+  max?: number;
+  thresholds?: Threshold[];
 }
+
+/**
+ * One neutral colour for every panel: Grafana's default thresholds (red from 80) would paint a
+ * good score red, and a green-for-everything default would say nothing.
+ */
+export const neutral = (): ThresholdsConfigBuilder =>
+  new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: 'blue' }]);
+
+/** A percentage where more is better (整改率, 目标完成率): a 0–100 gauge, red below 60, green from 90. */
+export const PERCENT: Pick<ColumnLook, 'unit' | 'min' | 'max' | 'thresholds' | 'cell'> = {
+  unit: 'percent',
+  min: 0,
+  max: 100,
+  cell: { type: 'gauge', mode: 'basic' },
+  thresholds: [
+    { value: null, color: 'red' },
+    { value: 60, color: 'orange' },
+    { value: 90, color: 'green' },
+  ],
+};
 
 interface Overridable {
   overrideByName(name: string, properties: DynamicConfigValue[]): unknown;
@@ -49,6 +82,10 @@ export function columns<P extends Overridable>(panel: P, looks: Record<string, C
     if (look.links !== undefined) props.push({ id: 'links', value: look.links });
     if (look.cell !== undefined) props.push({ id: 'custom.cellOptions', value: look.cell });
     if (look.mappings !== undefined) props.push({ id: 'mappings', value: look.mappings });
+    if (look.min !== undefined) props.push({ id: 'min', value: look.min });
+    if (look.max !== undefined) props.push({ id: 'max', value: look.max });
+    if (look.thresholds !== undefined)
+      props.push({ id: 'thresholds', value: { mode: ThresholdsMode.Absolute, steps: look.thresholds } });
     panel.overrideByName(name, props);
   }
   return panel;
@@ -62,6 +99,7 @@ export const MOVEMENT_LOOK: ColumnLook = {
   mappings: [
     { type: 'regex', options: { pattern: '^↑.*', result: { color: 'green', index: 0 } } },
     { type: 'regex', options: { pattern: '^↓.*', result: { color: 'red', index: 1 } } },
+    { type: 'value', options: { '—': { color: 'text', index: 2 } } },
   ],
 };
 
@@ -108,6 +146,7 @@ export function statPanel(o: {
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(tableQuery(o.query))
     .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${o.field}$/`))
+    .thresholds(neutral())
     .height(4)
     .span(o.span);
   return o.unit === undefined ? panel : panel.unit(o.unit);
@@ -115,14 +154,15 @@ export function statPanel(o: {
 
 /**
  * One horizontal bar per row, in the query's order (Grafana cannot sort bars itself, so the SQL
- * does), named by a text column.
+ * does). The query returns exactly a text column, which names each bar, and the value: a
+ * displayName in the panel would rename the value field itself, and the reduce options would
+ * then find no field to show.
  */
 export function barsPanel(o: {
   title: string;
   description: string;
   query: string;
   value: string;
-  name: string;
   span: number;
   height: number;
 }): BarGaugePanel {
@@ -132,10 +172,14 @@ export function barsPanel(o: {
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(tableQuery(o.query))
     .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]).fields(`/^${o.value}$/`))
-    .displayName(`\${__data.fields.${o.name}}`)
+    .thresholds(neutral())
     .orientation(VizOrientation.Horizontal)
     .displayMode(BarGaugeDisplayMode.Gradient)
     .decimals(2)
     .height(o.height)
     .span(o.span);
 }
+
+/** Which line is which (a branch, an event type): the SDK's default hides the legend. */
+export const legend = (): VizLegendOptionsBuilder =>
+  new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom);

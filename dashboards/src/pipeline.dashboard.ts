@@ -2,7 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { columns, DASHBOARD_UIDS, leaderboardDashboard, statPanel } from './panels.ts';
+import { columns, DASHBOARD_UIDS, leaderboardDashboard, legend, neutral, statPanel } from './panels.ts';
 import { ZONE } from './variables.ts';
 
 /** Late: received after the calendar day it happened on had closed, so closed days' standings were rewritten. */
@@ -57,7 +57,8 @@ export const pipelineSql = {
     WHERE $__timeFilter(failed_at)`,
   standingsAge: sql`
     SELECT dateDiff('second', max(computed_at), now64(3)) AS standings_age_seconds
-    FROM standings_runs`,
+    FROM standings_runs
+    HAVING count() > 0`,
   deadLetters: sql`
     SELECT $__timeInterval(failed_at) AS time, code, count() AS dead_letters
     FROM dead_letters
@@ -96,22 +97,26 @@ const stat = (title: string, description: string, field: string, query = pipelin
 
 export function pipelineDashboard(): Dashboard {
   const perMinute = new TimeSeriesPanel()
+    .legend(legend())
     .title('每分钟事件数（按类型）')
     .description('Events stored per minute by type, by the time they were received.')
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(timeSeriesQuery(pipelineSql.perMinute))
+    .thresholds(neutral())
     .displayName('${__field.labels.type}')
     .unit('short')
     .height(9)
     .span(12);
   const late = columns(
     new TimeSeriesPanel()
+      .legend(legend())
       .title('迟到事件')
       .description(
         'Events received after the day they happened on had closed (they rewrite closed days’ standings), and the 95th percentile delay from occurrence to receipt.',
       )
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(timeSeriesQuery(pipelineSql.late))
+      .thresholds(neutral())
       .height(9)
       .span(12),
     { late: { zh: '迟到事件' }, delay_p95_minutes: { zh: '延迟 p95（分钟）' } },
@@ -125,6 +130,7 @@ export function pipelineDashboard(): Dashboard {
       )
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(tableQuery(pipelineSql.byType))
+      .thresholds(neutral())
       .height(8)
       .span(12),
     {
@@ -137,22 +143,26 @@ export function pipelineDashboard(): Dashboard {
     },
   );
   const consumer = new TimeSeriesPanel()
+    .legend(legend())
     .title('Kafka 消费速率')
     .description(
       'Messages per minute the scoring consumer stored, from its batch ledger (Kafka mode only; empty when events go straight to ClickHouse).',
     )
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(timeSeriesQuery(pipelineSql.consumer))
+    .thresholds(neutral())
     .displayName('${__field.labels.topic}')
     .height(8)
     .span(12);
   const deadLetters = new TimeSeriesPanel()
+    .legend(legend())
     .title('死信')
     .description(
       'Messages the scoring consumer could not use (malformed JSON, invalid event, key not the crew), by reason; they are in the dead-letter topic to fix and replay.',
     )
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(timeSeriesQuery(pipelineSql.deadLetters))
+    .thresholds(neutral())
     .displayName('${__field.labels.code}')
     .height(8)
     .span(12);
@@ -164,6 +174,7 @@ export function pipelineDashboard(): Dashboard {
       )
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(tableQuery(pipelineSql.recentDeadLetters))
+      .thresholds(neutral())
       .height(8)
       .span(12),
     {
@@ -184,6 +195,7 @@ export function pipelineDashboard(): Dashboard {
       .description('The newest standings run per competition: its day, when it was computed and how long ago.')
       .datasource(CLICKHOUSE_DATASOURCE)
       .withTarget(tableQuery(pipelineSql.freshness))
+      .thresholds(neutral())
       .height(7)
       .span(24),
     {

@@ -4,15 +4,16 @@ import { dayFilter, v, ZONE } from './variables.ts';
 /**
  * WITH items naming the standings snapshot a panel shows: `competition`, the standings `day`
  * (the period variable, or for "latest" the newest day up to the end of the time range) and
- * the `run` (the latest computation of that day, as the API reads it). Panels never score: they
+ * the `run` (the latest computation of that day, as the API reads it); both NULL while the competition
+ * has no standings, so panels show nothing rather than 1970. Panels never score: they
  * read what the scoring service wrote.
  */
 export const chosenRun = sql`
   ${v.competition} AS competition,
-  (SELECT max(as_of) FROM standings_runs
+  (SELECT maxOrNull(as_of) FROM standings_runs
     WHERE competition_id = competition
       AND as_of <= ifNull(toDateOrNull(${v.period}), toDate($__toTime, '${ZONE}'))) AS day,
-  (SELECT max(computed_at) FROM standings_runs WHERE competition_id = competition AND as_of = day) AS run`;
+  (SELECT maxOrNull(computed_at) FROM standings_runs WHERE competition_id = competition AND as_of = day) AS run`;
 
 /** The chosen run's indicators (id and bilingual name), in the order of its definition version. */
 export const runIndicators = sql`

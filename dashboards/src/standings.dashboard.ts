@@ -8,6 +8,7 @@ import {
   DASHBOARD_UIDS,
   leaderboardDashboard,
   MOVEMENT_LOOK,
+  neutral,
   statPanel,
 } from './panels.ts';
 import { chosenRun, inChosenRun, MOVEMENT, runIndicators, STANDINGS_ORDER, topTen } from './standings-sql.ts';
@@ -37,11 +38,13 @@ export const standingsSql = {
       SELECT crew_name, score FROM standings
       WHERE ${inScope} AND rank = (SELECT min(rank) FROM standings WHERE ${inScope})
       ORDER BY crew_id
-    )`,
+    )
+    HAVING count() > 0`,
   asOf: sql`
     WITH
       ${chosenRun}
-    SELECT toString(day) AS standings_day, run AS computed_at`,
+    SELECT toString(day) AS standings_day, run AS computed_at
+    WHERE day IS NOT NULL`,
   table: sql`
     WITH
       ${chosenRun},
@@ -83,6 +86,7 @@ export function standingsDashboard(): Dashboard {
         id: 'extractFields',
         options: { source: 'indicator_points', format: 'json', replace: false, keepTime: false },
       })
+      .thresholds(neutral())
       .height(20)
       .span(16),
     {
@@ -92,7 +96,7 @@ export function standingsDashboard(): Dashboard {
       unit_name: { zh: '单位' },
       branch_name: { zh: '分公司' },
       branch_rank: { zh: '分公司内名次', width: 100 },
-      score: { zh: '得分', decimals: 2, cell: { type: 'color-background', mode: 'gradient' } },
+      score: { zh: '得分', decimals: 2 },
       indicator_points: { zh: '各项得分 (JSON)', hidden: true },
       veto: { zh: '一票否决' },
       crew_id: { zh: '班组编号', hidden: true },
@@ -104,7 +108,6 @@ export function standingsDashboard(): Dashboard {
     description: 'Top 10 crews by rank (sorted in SQL, so the bars keep the standings order).',
     query: standingsSql.topN,
     value: 'score',
-    name: 'crew',
     span: 8,
     height: 20,
   });

@@ -37,22 +37,33 @@ export const branchFilter = (column = 'branch_id'): string => `$__conditionalAll
 
 const option = (text: string, value: string): VariableOption => ({ text, value, selected: true });
 
-/** 竞赛: a labour competition or Ankang Cup, newest period first. Value: id; text: Chinese name. */
+/**
+ * 竞赛: labour competitions first, those running today first, then by the newest period.
+ * Value: id; text: Chinese name.
+ */
 export function competitionVariable(kind?: 'labour' | 'ankang'): QueryVariableBuilder {
   const query = sql`
     SELECT competition_id, concat(argMax(name_zh, version), ' · ', competition_id) AS text
     FROM competitions
     ${kind === undefined ? 'WHERE 1 = 1' : `WHERE kind = '${kind}'`}
     GROUP BY competition_id
-    ORDER BY any(kind) = 'ankang', max(period_end) DESC, competition_id`;
-  return new QueryVariableBuilder('competition')
-    .label('竞赛')
-    .description(kind === 'ankang' ? 'Ankang Cup competition' : 'Competition')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .query(query)
-    .definition(query)
-    .refresh(VariableRefresh.OnDashboardLoad)
-    .sort(VariableSort.Disabled);
+    ORDER BY
+      any(kind) = 'ankang',
+      toDate(now(), '${ZONE}') BETWEEN argMax(period_start, version) AND argMax(period_end, version) DESC,
+      argMax(period_end, version) DESC,
+      competition_id`;
+  return (
+    new QueryVariableBuilder('competition')
+      .label('竞赛')
+      .description(kind === 'ankang' ? 'Ankang Cup competition' : 'Competition')
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .query(query)
+      .definition(query)
+      // Only the listed values: a typed one would reach the SQL unchecked.
+      .allowCustomValue(false)
+      .refresh(VariableRefresh.OnDashboardLoad)
+      .sort(VariableSort.Disabled)
+  );
 }
 
 /** 分公司: multi-select with All, from the current registry version. */
@@ -62,17 +73,21 @@ export function branchVariable(): QueryVariableBuilder {
     FROM org_crews
     WHERE version = (SELECT max(version) FROM org_versions)
     ORDER BY branch_id`;
-  return new QueryVariableBuilder('branch')
-    .label('分公司')
-    .description('Branch companies (multi-select; All = every branch)')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .query(query)
-    .definition(query)
-    .multi(true)
-    .includeAll(true)
-    .current(option('All', '$__all'))
-    .refresh(VariableRefresh.OnDashboardLoad)
-    .sort(VariableSort.Disabled);
+  return (
+    new QueryVariableBuilder('branch')
+      .label('分公司')
+      .description('Branch companies (multi-select; All = every branch)')
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .query(query)
+      .definition(query)
+      // Only the listed values: a typed one would reach the SQL unchecked.
+      .allowCustomValue(false)
+      .multi(true)
+      .includeAll(true)
+      .current(option('All', '$__all'))
+      .refresh(VariableRefresh.OnDashboardLoad)
+      .sort(VariableSort.Disabled)
+  );
 }
 
 /**
@@ -89,15 +104,19 @@ export function periodVariable(): QueryVariableBuilder {
       WHERE competition_id = ${v.competition} AND ${dayFilter('as_of')}
     )
     ORDER BY latest_first, value DESC`;
-  return new QueryVariableBuilder('period')
-    .label('统计日')
-    .description('Standings day: latest up to the end of the time range, or a day in it')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .query(query)
-    .definition(query)
-    .current(option('最新 · latest', 'latest'))
-    .refresh(VariableRefresh.OnTimeRangeChanged)
-    .sort(VariableSort.Disabled);
+  return (
+    new QueryVariableBuilder('period')
+      .label('统计日')
+      .description('Standings day: latest up to the end of the time range, or a day in it')
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .query(query)
+      .definition(query)
+      // Only the listed values: a typed one would reach the SQL unchecked.
+      .allowCustomValue(false)
+      .current(option('最新 · latest', 'latest'))
+      .refresh(VariableRefresh.OnTimeRangeChanged)
+      .sort(VariableSort.Disabled)
+  );
 }
 
 /** 班组: crews of the selected branches (the standings table links here with the crew set). */
@@ -107,12 +126,16 @@ export function crewVariable(): QueryVariableBuilder {
     FROM org_crews
     WHERE version = (SELECT max(version) FROM org_versions) AND ${branchFilter()}
     ORDER BY branch_id, unit_id, crew_id`;
-  return new QueryVariableBuilder('crew')
-    .label('班组')
-    .description('Crew')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .query(query)
-    .definition(query)
-    .refresh(VariableRefresh.OnDashboardLoad)
-    .sort(VariableSort.Disabled);
+  return (
+    new QueryVariableBuilder('crew')
+      .label('班组')
+      .description('Crew')
+      .datasource(CLICKHOUSE_DATASOURCE)
+      .query(query)
+      .definition(query)
+      // Only the listed values: a typed one would reach the SQL unchecked.
+      .allowCustomValue(false)
+      .refresh(VariableRefresh.OnDashboardLoad)
+      .sort(VariableSort.Disabled)
+  );
 }

@@ -5,6 +5,7 @@ import { allDashboards } from '../../dashboards/src/all-dashboards.ts';
 import { ankangSql } from '../../dashboards/src/ankang.dashboard.ts';
 import { branchesSql } from '../../dashboards/src/branches.dashboard.ts';
 import { crewSql } from '../../dashboards/src/crew.dashboard.ts';
+import { pipelineSql } from '../../dashboards/src/pipeline.dashboard.ts';
 import { standingsSql } from '../../dashboards/src/standings.dashboard.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { ANKANG_COMPETITION_ID, LABOUR_COMPETITION_ID } from '../../services/demo/demo-competitions.ts';
@@ -136,6 +137,18 @@ describe('every panel of every dashboard runs on the engine, as Grafana would se
             `${label}: has a value`,
           ).toBe(true);
         }
+        if (target.format === 0) {
+          // The plugin turns long results into series only when they come in time order.
+          const times = result.rows.map((r) => String(r['time']));
+          expect(times, `${label}: in time order`).toEqual([...times].sort());
+        }
+        if (panel.type === 'bargauge') {
+          // One bar per row, named by the row's text: exactly a text column and a number.
+          expect(
+            result.columns.map((c) => /String/.test(c.type)),
+            `${label}: name, value`,
+          ).toEqual([true, false]);
+        }
         if (!MAY_BE_EMPTY[panel.title ?? '']?.(variables)) {
           expect(result.rows.length, `${label}: rows on the demo data`).toBeGreaterThan(0);
         }
@@ -160,6 +173,7 @@ interface ApiRow {
     hazardsRectified: number;
     rectificationRate: number | null;
     violationPersons: number;
+    targets: { metric: string; actual: number; target: number }[];
   };
 }
 
@@ -285,6 +299,8 @@ describe('the standings dashboards show the API’s numbers for the same competi
         score: detail.crew.score,
         rank_change: detail.crew.rankChange,
         safety_days: detail.crew.facts.safetyDays,
+        rectification_rate: detail.crew.facts.rectificationRate,
+        violation_persons: detail.crew.facts.violationPersons,
       }),
     ]);
     // Rank history: one point per day with standings, today's equal to today's rank.
@@ -319,9 +335,84 @@ describe('the standings dashboards show the API’s numbers for the same competi
       rows.map((r) => ({ ...pick(r, ['branch_id', 'crews', 'avg_score', 'median_score', 'top10_crews']) })),
     ).toEqual(expect.arrayContaining(expected));
     expect(rows).toHaveLength(expected.length);
-    for (const r of rows) expect(r['target_completion']).toBeGreaterThan(0);
+    // Completion, top-10 % share and vetoes per branch, from the API's facts and flags.
+    const byBranch = new Map(rows.map((r) => [r['branch_id'], r]));
+    for (const e of expected) {
+      const crews = api.rows.filter((r) => r.branchId === e.branch_id);
+      const targets = crews.flatMap((r) => r.facts.targets);
+      const completion = (100 * sum(targets.map((t) => t.actual))) / sum(targets.map((t) => t.target));
+      expect(byBranch.get(e.branch_id)).toMatchObject({
+        target_completion: expect.closeTo(completion, 1),
+        top10_share: expect.closeTo((100 * e.top10_crews) / crews.length, 0),
+        disqualified: crews.filter((r) => r.disqualified).length,
+      });
+    }
+    // The bars are the table's averages, best first.
+    const bars = (await run(branchesSql.bars, await variablesOf(dashboard('ll-branches')))).rows;
+    expect(bars).toEqual(rows.map((r) => ({ branch_name: r['branch_name'], avg_score: r['avg_score'] })));
+  });
+
+  it('安康杯排名: the totals are the sums of the API’s rows', async () => {
+    const api = await apiStandings(ANKANG_COMPETITION_ID);
+    const { rows } = await run(ankangSql.summary, await variablesOf(dashboard('ll-ankang')));
+    const found = sum(api.rows.map((r) => r.facts.hazardsFound));
+    const rectified = sum(api.rows.map((r) => r.facts.hazardsRectified));
+    expect(rows).toEqual([
+      {
+        crews: api.rows.length,
+        vetoed: api.rows.filter((r) => r.vetoes.length > 0).length,
+        hazards_found: found,
+        hazards_rectified: rectified,
+        rectification_rate: expect.closeTo((100 * rectified) / found, 1),
+        violation_persons: sum(api.rows.map((r) => r.facts.violationPersons)),
+      },
+    ]);
+  });
+
+  it('安康杯排名 does not show a labour competition carried over in the URL', async () => {
+    const variables = await variablesOf(dashboard('ll-ankang'), { competition: LABOUR_COMPETITION_ID });
+    expect(variables.get('competition')?.values).toEqual([LABOUR_COMPETITION_ID]);
+    expect((await run(ankangSql.table, variables)).rows).toEqual([]);
+    expect((await run(ankangSql.topN, variables)).rows).toEqual([]);
+  });
+
+  it('a competition without standings yet shows nothing, not 1970', async () => {
+    const definition = {
+      name: { zh: '新建竞赛', en: 'Just created' },
+      kind: 'labour',
+      // A period that ends before the demo's, so it never becomes the default competition.
+      period: { start: '2026-01-01', end: '2026-03-31' },
+      indicators: [
+        {
+          id: 'v',
+          name: { zh: '三违', en: 'Violations' },
+          rule: { kind: 'count', event: 'violation', pointsEach: -5 },
+        },
+      ],
+    };
+    const saved = await leaderboard.app.inject({
+      method: 'PUT',
+      url: '/v1/competitions/just-created',
+      payload: definition,
+    });
+    expect(saved.statusCode).toBeLessThan(300);
+    const variables = await variablesOf(dashboard('ll-standings'), { competition: 'just-created' });
+    for (const query of [standingsSql.asOf, standingsSql.leader, standingsSql.table, standingsSql.topN]) {
+      expect((await run(query, variables)).rows).toEqual([]);
+    }
+    expect((await run(standingsSql.crews, variables)).rows).toEqual([{ crews: 0 }]);
+  });
+
+  it('数据管道: counts the two dead letters of the run', async () => {
+    const d = dashboard('ll-pipeline');
+    const variables = await variablesOf(d);
+    expect((await run(pipelineSql.deadLetterCount, variables)).rows).toEqual([{ dead_letters: 2 }]);
+    const recent = (await run(pipelineSql.recentDeadLetters, variables)).rows;
+    expect(recent.map((r) => r['code']).sort()).toEqual(['invalid_event', 'malformed_json'].sort());
   });
 });
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 function pick(row: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, row[k]]));
@@ -333,7 +424,7 @@ describe('the time range drives the period', () => {
     // The range ends at noon that day in Beijing.
     const range = { from: new Date(`${addDays(day, -2)}T00:00:00+08:00`), to: new Date(`${day}T12:00:00+08:00`) };
     const ctx = { range, intervalSeconds: 3600 };
-    const variables = await variablesOf(dashboard('ll-standings'), {}, ctx);
+    const variables = await variablesOf(dashboard('ll-standings'), { competition: LABOUR_COMPETITION_ID }, ctx);
     // Beijing days, although the range starts at 16:00 UTC the day before.
     expect(variables.get('period')?.options.map((o) => o.value)).toEqual([
       'latest',

@@ -69,7 +69,8 @@ export function applyConditionalAll(sql: string, variables: ReadonlyMap<string, 
   return out;
 }
 
-const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** Grafana's `singlequote` format: each value in quotes, a quote in it escaped as \' and nothing else. */
+const quote = (s: string): string => `'${s.replace(/'/g, "\\'")}'`;
 
 /**
  * Grafana's template service: ${name:format}, ${name} and $name. Unknown names (the plugin's
@@ -185,7 +186,8 @@ export async function resolveVariables(
     const { rows, columns } = await runQuery(client, variable.query, { ...base, variables });
     const [valueCol, textCol = valueCol] = columns.map((c) => c.name);
     const options = rows.map((r) => ({ value: String(r[valueCol ?? '']), text: String(r[textCol ?? '']) }));
-    const want = chosen[variable.name] ?? variable.current?.value;
+    const fromUrl = chosen[variable.name];
+    const want = fromUrl ?? variable.current?.value;
     const all = options.map((o) => o.value);
     let current: string | string[];
     if (want === '$__all' || (Array.isArray(want) && want.includes('$__all'))) {
@@ -195,10 +197,10 @@ export async function resolveVariables(
       current = want;
     } else if (typeof want === 'string' && all.includes(want)) {
       current = want;
-    } else if (chosen[variable.name] !== undefined) {
-      throw new Error(
-        `variable ${variable.name}: ${JSON.stringify(want)} is not among its options ${JSON.stringify(all.slice(0, 20))}`,
-      );
+    } else if (fromUrl !== undefined) {
+      // A value from the URL (a link, a bookmark) stays even when it is not an option: Grafana
+      // skips validating it, so panels must cope with it.
+      current = fromUrl;
     } else {
       current = all[0] ?? '';
     }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { allDashboards, dashboardJson, DASHBOARDS_JSON_DIR } from '../../dashboards/src/all-dashboards.ts';
+import { PLUGIN_VERSION } from '../../dashboards/src/clickhouse-query.ts';
 
 const DATASOURCES_DIR = new URL('../../infra/grafana/provisioning/datasources/', import.meta.url);
 
@@ -37,6 +38,12 @@ function provisionedDatasources(): { uid: string; type: string }[] {
 
 /** Grafana's built-in variables and the plugin's macros: not ours to define. */
 const BUILT_IN = /^__/;
+
+interface RenderedPanel extends Panel {
+  fieldConfig?: { defaults?: { displayName?: string; thresholds?: { steps?: unknown[] } } };
+  options?: { reduceOptions?: { fields?: string }; legend?: { showLegend?: boolean } };
+  targets?: (NonNullable<Panel['targets']>[number] & { pluginVersion?: string })[];
+}
 
 describe('generated dashboards', () => {
   it('are committed exactly as the code generates them (run `npm run dashboards`)', () => {
@@ -122,10 +129,34 @@ describe('generated dashboards', () => {
         }
         // A value pasted between quotes by hand is not escaped: ${x:singlequote} is.
         expect(sql).not.toMatch(/'\$\{?\w+/);
-        for (const m of sql.matchAll(/\$__conditionalAll\([^)]*\),\s*([^)]*)\)/g)) expect(m[1]).toMatch(/^\$\w+$/);
+        const conditionals = [...sql.matchAll(/\$__conditionalAll\((.*?\)),\s*([^)]*)\)/g)];
+        expect(conditionals.length, 'every $__conditionalAll parsed').toBe(sql.split('$__conditionalAll(').length - 1);
+        for (const m of conditionals) expect(m[2], 'its second argument is a plain $var').toMatch(/^\$\w+$/);
       }
       const uids = new Set(dashboards.map((x) => x.uid));
       for (const m of JSON.stringify(d).matchAll(/\/d\/([\w-]+)/g)) expect(uids).toContain(m[1]);
     },
   );
+
+  it.each(dashboards.map((d) => [d.uid ?? '', d] as const))(
+    '%s: renders as meant in Grafana (bars find their value, colours are chosen, legends and links shown)',
+    (_uid, d) => {
+      for (const p of panelsOf(d) as RenderedPanel[]) {
+        // Grafana matches the reduce fields against display names: a panel-wide displayName
+        // renames the value field and leaves the panel with "No data".
+        if (p.options?.reduceOptions?.fields) expect(p.fieldConfig?.defaults?.displayName, p.title).toBeUndefined();
+        // Grafana's default thresholds turn 80 and more red: each panel says what its colours mean.
+        expect(p.fieldConfig?.defaults?.thresholds?.steps?.length, `${p.title}: thresholds`).toBeGreaterThan(0);
+        if (p.type === 'timeseries') expect(p.options?.legend?.showLegend, `${p.title}: legend`).toBe(true);
+        for (const t of p.targets ?? []) expect(t.pluginVersion, `${p.title}: plugin version`).toBe(PLUGIN_VERSION);
+      }
+      // The SDK's default placement puts a link in the controls menu instead of the link bar.
+      for (const link of d.links ?? []) expect(link).not.toHaveProperty('placement');
+    },
+  );
+
+  it('are written for the plugin version the stack installs', () => {
+    const compose = readFileSync(new URL('../../infra/docker-compose.yml', import.meta.url), 'utf8');
+    expect(compose).toContain(`grafana-clickhouse-datasource@${PLUGIN_VERSION}`);
+  });
 });

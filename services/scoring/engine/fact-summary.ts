@@ -17,7 +17,9 @@ export interface TargetProgress {
 export interface FactSummary {
   /** Days without a breaking incident, by the competition's first safety_days indicator (or the default severities). */
   safetyDays: number;
+  /** Distinct hazards found in the period; a count indicator on hazard_found counts reports instead. */
   hazardsFound: number;
+  /** Of those, rectified by the end of the day judged. */
   hazardsRectified: number;
   /** Percent of the hazards found in the period that are rectified; null when none were found. */
   rectificationRate: number | null;
