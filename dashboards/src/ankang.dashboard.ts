@@ -1,17 +1,15 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
-import { CLICKHOUSE_DATASOURCE, sql, tableQuery } from './clickhouse-query.ts';
+import { sql } from './clickhouse-query.ts';
 import {
   barsPanel,
   columns,
-  CREW_DETAIL_LINK,
   DASHBOARD_UIDS,
   leaderboardDashboard,
-  MOVEMENT_LOOK,
-  neutral,
   PERCENT,
+  STANDINGS_LOOKS,
   statPanel,
+  tablePanel,
 } from './panels.ts';
 import { chosenRun, inChosenRun, MOVEMENT, STANDINGS_ORDER, topTen } from './standings-sql.ts';
 import { branchFilter, branchVariable, competitionVariable, periodVariable } from './variables.ts';
@@ -66,23 +64,16 @@ const stat = (title: string, description: string, field: string, unit?: string) 
 
 export function ankangDashboard(): Dashboard {
   const table = columns(
-    new TablePanel()
-      .title('安康杯排名')
-      .description(
+    tablePanel({
+      title: '安康杯排名',
+      description:
         'Ankang Cup standings of the chosen day: rank, safe days, hazards found and rectified with the rectification rate, 三违 person-times, and the one-vote veto (一票否决) with its reason — as the scoring engine measured them.',
-      )
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(ankangSql.table))
-      .thresholds(neutral())
-      .height(20)
-      .span(17),
+      query: ankangSql.table,
+      height: 20,
+      span: 17,
+    }),
     {
-      rank: { zh: '名次', width: 60 },
-      movement: MOVEMENT_LOOK,
-      crew_name: { zh: '班组', links: [CREW_DETAIL_LINK] },
-      unit_name: { zh: '单位' },
-      branch_name: { zh: '分公司' },
-      score: { zh: '得分', decimals: 2 },
+      ...STANDINGS_LOOKS,
       safety_days: { zh: '安全天数', decimals: 0 },
       hazards_found: { zh: '发现隐患', decimals: 0 },
       hazards_rectified: { zh: '已整改', decimals: 0 },
@@ -103,7 +94,6 @@ export function ankangDashboard(): Dashboard {
         ],
       },
       veto_reasons: { zh: '否决原因' },
-      crew_id: { zh: '班组编号', hidden: true },
     },
   );
   const topN = barsPanel({

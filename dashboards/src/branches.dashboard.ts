@@ -1,9 +1,15 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
-import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard, legend, neutral, PERCENT } from './panels.ts';
+import { sql } from './clickhouse-query.ts';
+import {
+  barsPanel,
+  columns,
+  DASHBOARD_UIDS,
+  leaderboardDashboard,
+  PERCENT,
+  tablePanel,
+  timeSeriesPanel,
+} from './panels.ts';
 import { chosenRun, dailyRuns, inChosenRun, runIndicators } from './standings-sql.ts';
 import { ZONE, branchFilter, branchVariable, competitionVariable, dayFilter, periodVariable, v } from './variables.ts';
 
@@ -71,16 +77,14 @@ export const branchesSql = {
 };
 export function branchesDashboard(): Dashboard {
   const table = columns(
-    new TablePanel()
-      .title('分公司对比')
-      .description(
+    tablePanel({
+      title: '分公司对比',
+      description:
         'Per branch on the chosen day: crews, average and median score (disqualified crews count with 0), crews in the overall top 10 %, and completion of the competition’s first sales target (Σ actual ÷ Σ target).',
-      )
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(branchesSql.table))
-      .thresholds(neutral())
-      .height(10)
-      .span(16),
+      query: branchesSql.table,
+      height: 10,
+      span: 16,
+    }),
     {
       branch_id: { zh: '分公司编号', hidden: true },
       branch_name: { zh: '分公司' },
@@ -102,29 +106,25 @@ export function branchesDashboard(): Dashboard {
     height: 10,
   });
 
-  const trend = new TimeSeriesPanel()
-    .legend(legend())
-    .title('平均分趋势')
-    .description('Average score per branch, from each day’s final standings in the time range.')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(timeSeriesQuery(branchesSql.trend))
-    .thresholds(neutral())
+  const trend = timeSeriesPanel({
+    title: '平均分趋势',
+    description: 'Average score per branch, from each day’s final standings in the time range.',
+    query: branchesSql.trend,
+    height: 10,
+    span: 12,
+  })
     .displayName('${__field.labels.branch_name}')
-    .decimals(2)
-    .height(10)
-    .span(12);
-  const completionTrend = new TimeSeriesPanel()
-    .legend(legend())
-    .title('目标完成率趋势')
-    .description('Sales target completion per branch over the period (Σ actual ÷ Σ target).')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(timeSeriesQuery(branchesSql.completionTrend))
-    .thresholds(neutral())
+    .decimals(2);
+  const completionTrend = timeSeriesPanel({
+    title: '目标完成率趋势',
+    description: 'Sales target completion per branch over the period (Σ actual ÷ Σ target).',
+    query: branchesSql.completionTrend,
+    height: 10,
+    span: 12,
+  })
     .displayName('${__field.labels.branch_name}')
     .unit('percent')
-    .decimals(1)
-    .height(10)
-    .span(12);
+    .decimals(1);
 
   return leaderboardDashboard(
     DASHBOARD_UIDS.branches,

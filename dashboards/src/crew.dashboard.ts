@@ -1,9 +1,15 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
-import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { barsPanel, columns, DASHBOARD_UIDS, leaderboardDashboard, legend, neutral, statPanel } from './panels.ts';
+import { sql } from './clickhouse-query.ts';
+import {
+  barsPanel,
+  columns,
+  DASHBOARD_UIDS,
+  leaderboardDashboard,
+  statPanel,
+  tablePanel,
+  timeSeriesPanel,
+} from './panels.ts';
 import { chosenRun, dailyRuns, inChosenRun, runIndicators } from './standings-sql.ts';
 import { ZONE, branchVariable, competitionVariable, crewVariable, dayFilter, periodVariable, v } from './variables.ts';
 
@@ -87,16 +93,14 @@ const stat = (title: string, description: string, field: string, unit?: string) 
 
 export function crewDashboard(): Dashboard {
   const breakdown = columns(
-    new TablePanel()
-      .title('指标得分明细')
-      .description(
+    tablePanel({
+      title: '指标得分明细',
+      description:
         'Where the points came from: each indicator’s measured value and points, and the veto that zeroed it if any.',
-      )
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(crewSql.breakdown))
-      .thresholds(neutral())
-      .height(9)
-      .span(12),
+      query: crewSql.breakdown,
+      height: 9,
+      span: 12,
+    }),
     {
       indicator: { zh: '指标' },
       value: { zh: '实际值', decimals: 2 },
@@ -114,27 +118,24 @@ export function crewDashboard(): Dashboard {
   });
 
   const history = columns(
-    new TimeSeriesPanel()
-      .legend(legend())
-      .title('名次与得分走势')
-      .description('Rank (left axis, 1 is best) and score (right axis) from each day’s final standings.')
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(timeSeriesQuery(crewSql.history))
-      .thresholds(neutral())
-      .height(9)
-      .span(24),
+    timeSeriesPanel({
+      title: '名次与得分走势',
+      description: 'Rank (left axis, 1 is best) and score (right axis) from each day’s final standings.',
+      query: crewSql.history,
+      height: 9,
+      span: 24,
+    }),
     { rank: { zh: '名次', decimals: 0 }, score: { zh: '得分', decimals: 2 } },
   );
   history.overrideByName('score', [{ id: 'custom.axisPlacement', value: 'right' }]);
   const events = columns(
-    new TablePanel()
-      .title('最近事件')
-      .description('The crew’s latest events in the time range (up to 200).')
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(crewSql.events))
-      .thresholds(neutral())
-      .height(12)
-      .span(24),
+    tablePanel({
+      title: '最近事件',
+      description: 'The crew’s latest events in the time range (up to 200).',
+      query: crewSql.events,
+      height: 12,
+      span: 24,
+    }),
     {
       occurred_at: { zh: '发生时间', unit: 'dateTimeAsIso' },
       received_at: { zh: '接收时间', unit: 'dateTimeAsIso' },

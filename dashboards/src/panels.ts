@@ -19,7 +19,9 @@ import {
   type Threshold,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat';
-import { CLICKHOUSE_DATASOURCE, tableQuery } from './clickhouse-query.ts';
+import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
+import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
+import { CLICKHOUSE_DATASOURCE, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
 
 /** Tag every dashboard of ours carries: the dashboards' link bar lists them by it. */
 export const TAG = 'leaderboard';
@@ -183,3 +185,51 @@ export function barsPanel(o: {
 /** Which line is which (a branch, an event type): the SDK's default hides the legend. */
 export const legend = (): VizLegendOptionsBuilder =>
   new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom);
+
+/** A table of a query's rows, in neutral colours; `columns` gives its headers and looks. */
+export function tablePanel(o: {
+  title: string;
+  description: string;
+  query: string;
+  span: number;
+  height: number;
+}): TablePanel {
+  return new TablePanel()
+    .title(o.title)
+    .description(o.description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(tableQuery(o.query))
+    .thresholds(neutral())
+    .height(o.height)
+    .span(o.span);
+}
+
+/** Lines over time, one per label column value, with the legend telling them apart. */
+export function timeSeriesPanel(o: {
+  title: string;
+  description: string;
+  query: string;
+  span: number;
+  height: number;
+}): TimeSeriesPanel {
+  return new TimeSeriesPanel()
+    .legend(legend())
+    .title(o.title)
+    .description(o.description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .withTarget(timeSeriesQuery(o.query))
+    .thresholds(neutral())
+    .height(o.height)
+    .span(o.span);
+}
+
+/** The columns every standings table shares, with their Chinese headers. */
+export const STANDINGS_LOOKS: Record<string, ColumnLook> = {
+  rank: { zh: '名次', width: 60 },
+  movement: MOVEMENT_LOOK,
+  crew_name: { zh: '班组', links: [CREW_DETAIL_LINK] },
+  unit_name: { zh: '单位' },
+  branch_name: { zh: '分公司' },
+  score: { zh: '得分', decimals: 2 },
+  crew_id: { zh: '班组编号', hidden: true },
+};

@@ -1,8 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
-import { CLICKHOUSE_DATASOURCE, sql, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
-import { columns, DASHBOARD_UIDS, leaderboardDashboard, legend, neutral, statPanel } from './panels.ts';
+import { sql } from './clickhouse-query.ts';
+import { columns, DASHBOARD_UIDS, leaderboardDashboard, statPanel, tablePanel, timeSeriesPanel } from './panels.ts';
 import { ZONE } from './variables.ts';
 
 /** Late: received after the calendar day it happened on had closed, so closed days' standings were rewritten. */
@@ -96,43 +94,36 @@ const stat = (title: string, description: string, field: string, query = pipelin
   statPanel({ title, description, query, field, span: 4, ...(unit ? { unit } : {}) });
 
 export function pipelineDashboard(): Dashboard {
-  const perMinute = new TimeSeriesPanel()
-    .legend(legend())
-    .title('每分钟事件数（按类型）')
-    .description('Events stored per minute by type, by the time they were received.')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(timeSeriesQuery(pipelineSql.perMinute))
-    .thresholds(neutral())
+  const perMinute = timeSeriesPanel({
+    title: '每分钟事件数（按类型）',
+    description: 'Events stored per minute by type, by the time they were received.',
+    query: pipelineSql.perMinute,
+    height: 9,
+    span: 12,
+  })
     .displayName('${__field.labels.type}')
-    .unit('short')
-    .height(9)
-    .span(12);
+    .unit('short');
   const late = columns(
-    new TimeSeriesPanel()
-      .legend(legend())
-      .title('迟到事件')
-      .description(
+    timeSeriesPanel({
+      title: '迟到事件',
+      description:
         'Events received after the day they happened on had closed (they rewrite closed days’ standings), and the 95th percentile delay from occurrence to receipt.',
-      )
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(timeSeriesQuery(pipelineSql.late))
-      .thresholds(neutral())
-      .height(9)
-      .span(12),
+      query: pipelineSql.late,
+      height: 9,
+      span: 12,
+    }),
     { late: { zh: '迟到事件' }, delay_p95_minutes: { zh: '延迟 p95（分钟）' } },
   );
   late.overrideByName('delay_p95_minutes', [{ id: 'custom.axisPlacement', value: 'right' }]);
   const byType = columns(
-    new TablePanel()
-      .title('按类型统计')
-      .description(
+    tablePanel({
+      title: '按类型统计',
+      description:
         'Per event type in the time range: events, late events, delay from occurrence to receipt, last received.',
-      )
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(pipelineSql.byType))
-      .thresholds(neutral())
-      .height(8)
-      .span(12),
+      query: pipelineSql.byType,
+      height: 8,
+      span: 12,
+    }),
     {
       type: { zh: '类型' },
       events: { zh: '事件数' },
@@ -142,41 +133,31 @@ export function pipelineDashboard(): Dashboard {
       last_received: { zh: '最近接收', unit: 'dateTimeAsIso' },
     },
   );
-  const consumer = new TimeSeriesPanel()
-    .legend(legend())
-    .title('Kafka 消费速率')
-    .description(
+  const consumer = timeSeriesPanel({
+    title: 'Kafka 消费速率',
+    description:
       'Messages per minute the scoring consumer stored, from its batch ledger (Kafka mode only; empty when events go straight to ClickHouse).',
-    )
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(timeSeriesQuery(pipelineSql.consumer))
-    .thresholds(neutral())
-    .displayName('${__field.labels.topic}')
-    .height(8)
-    .span(12);
-  const deadLetters = new TimeSeriesPanel()
-    .legend(legend())
-    .title('死信')
-    .description(
+    query: pipelineSql.consumer,
+    height: 8,
+    span: 12,
+  }).displayName('${__field.labels.topic}');
+  const deadLetters = timeSeriesPanel({
+    title: '死信',
+    description:
       'Messages the scoring consumer could not use (malformed JSON, invalid event, key not the crew), by reason; they are in the dead-letter topic to fix and replay.',
-    )
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .withTarget(timeSeriesQuery(pipelineSql.deadLetters))
-    .thresholds(neutral())
-    .displayName('${__field.labels.code}')
-    .height(8)
-    .span(12);
+    query: pipelineSql.deadLetters,
+    height: 8,
+    span: 12,
+  }).displayName('${__field.labels.code}');
   const recentDeadLetters = columns(
-    new TablePanel()
-      .title('最近死信')
-      .description(
+    tablePanel({
+      title: '最近死信',
+      description:
         'The latest dead letters: reason, origin (topic, partition, offset), key and the start of the value.',
-      )
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(pipelineSql.recentDeadLetters))
-      .thresholds(neutral())
-      .height(8)
-      .span(12),
+      query: pipelineSql.recentDeadLetters,
+      height: 8,
+      span: 12,
+    }),
     {
       failed_at: { zh: '时间', unit: 'dateTimeAsIso' },
       code: { zh: '原因' },
@@ -190,14 +171,13 @@ export function pipelineDashboard(): Dashboard {
     },
   );
   const freshness = columns(
-    new TablePanel()
-      .title('排行榜更新')
-      .description('The newest standings run per competition: its day, when it was computed and how long ago.')
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(pipelineSql.freshness))
-      .thresholds(neutral())
-      .height(7)
-      .span(24),
+    tablePanel({
+      title: '排行榜更新',
+      description: 'The newest standings run per competition: its day, when it was computed and how long ago.',
+      query: pipelineSql.freshness,
+      height: 7,
+      span: 24,
+    }),
     {
       competition_id: { zh: '竞赛编号' },
       competition: { zh: '竞赛' },

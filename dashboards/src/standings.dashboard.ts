@@ -1,15 +1,13 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
-import { CLICKHOUSE_DATASOURCE, sql, tableQuery } from './clickhouse-query.ts';
+import { sql } from './clickhouse-query.ts';
 import {
   barsPanel,
   columns,
-  CREW_DETAIL_LINK,
   DASHBOARD_UIDS,
   leaderboardDashboard,
-  MOVEMENT_LOOK,
-  neutral,
+  STANDINGS_LOOKS,
   statPanel,
+  tablePanel,
 } from './panels.ts';
 import { chosenRun, inChosenRun, MOVEMENT, runIndicators, STANDINGS_ORDER, topTen } from './standings-sql.ts';
 import { branchFilter, branchVariable, competitionVariable, periodVariable, ZONE } from './variables.ts';
@@ -74,32 +72,24 @@ const stat = (title: string, description: string, query: string, field: string) 
 
 export function standingsDashboard(): Dashboard {
   const table = columns(
-    new TablePanel()
-      .title('排行榜')
-      .description(
+    tablePanel({
+      title: '排行榜',
+      description:
         'Standings of the chosen day from the latest snapshot the scoring service wrote: rank (overall; branch rank beside it), movement since the previous day, score and every indicator’s points. Ordered by rank, then crew id, so rows stay put on refresh. Click a crew for its detail.',
-      )
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .withTarget(tableQuery(standingsSql.table))
+      query: standingsSql.table,
+      height: 20,
+      span: 16,
+    })
       // Indicators differ per competition: their points arrive as one JSON object and become one column each.
       .withTransformation({
         id: 'extractFields',
         options: { source: 'indicator_points', format: 'json', replace: false, keepTime: false },
-      })
-      .thresholds(neutral())
-      .height(20)
-      .span(16),
+      }),
     {
-      rank: { zh: '名次', width: 60 },
-      movement: MOVEMENT_LOOK,
-      crew_name: { zh: '班组', links: [CREW_DETAIL_LINK] },
-      unit_name: { zh: '单位' },
-      branch_name: { zh: '分公司' },
+      ...STANDINGS_LOOKS,
       branch_rank: { zh: '分公司内名次', width: 100 },
-      score: { zh: '得分', decimals: 2 },
       indicator_points: { zh: '各项得分 (JSON)', hidden: true },
       veto: { zh: '一票否决' },
-      crew_id: { zh: '班组编号', hidden: true },
       rank_change: { zh: '名次变化', hidden: true },
     },
   );

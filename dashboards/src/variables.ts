@@ -38,6 +38,28 @@ export const branchFilter = (column = 'branch_id'): string => `$__conditionalAll
 const option = (text: string, value: string): VariableOption => ({ text, value, selected: true });
 
 /**
+ * A variable whose options a SQL query lists (first column value, second text), in the query's
+ * order. Only listed values: a typed one would reach the SQL unchecked.
+ */
+function sqlVariable(
+  name: string,
+  label: string,
+  description: string,
+  query: string,
+  refresh: VariableRefresh,
+): QueryVariableBuilder {
+  return new QueryVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .query(query)
+    .definition(query)
+    .allowCustomValue(false)
+    .refresh(refresh)
+    .sort(VariableSort.Disabled);
+}
+
+/**
  * 竞赛: labour competitions first, those running today first, then by the newest period.
  * Value: id; text: Chinese name.
  */
@@ -52,17 +74,12 @@ export function competitionVariable(kind?: 'labour' | 'ankang'): QueryVariableBu
       toDate(now(), '${ZONE}') BETWEEN argMax(period_start, version) AND argMax(period_end, version) DESC,
       argMax(period_end, version) DESC,
       competition_id`;
-  return (
-    new QueryVariableBuilder('competition')
-      .label('竞赛')
-      .description(kind === 'ankang' ? 'Ankang Cup competition' : 'Competition')
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .query(query)
-      .definition(query)
-      // Only the listed values: a typed one would reach the SQL unchecked.
-      .allowCustomValue(false)
-      .refresh(VariableRefresh.OnDashboardLoad)
-      .sort(VariableSort.Disabled)
+  return sqlVariable(
+    'competition',
+    '竞赛',
+    kind === 'ankang' ? 'Ankang Cup competition' : 'Competition',
+    query,
+    VariableRefresh.OnDashboardLoad,
   );
 }
 
@@ -73,21 +90,16 @@ export function branchVariable(): QueryVariableBuilder {
     FROM org_crews
     WHERE version = (SELECT max(version) FROM org_versions)
     ORDER BY branch_id`;
-  return (
-    new QueryVariableBuilder('branch')
-      .label('分公司')
-      .description('Branch companies (multi-select; All = every branch)')
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .query(query)
-      .definition(query)
-      // Only the listed values: a typed one would reach the SQL unchecked.
-      .allowCustomValue(false)
-      .multi(true)
-      .includeAll(true)
-      .current(option('All', '$__all'))
-      .refresh(VariableRefresh.OnDashboardLoad)
-      .sort(VariableSort.Disabled)
-  );
+  return sqlVariable(
+    'branch',
+    '分公司',
+    'Branch companies (multi-select; All = every branch)',
+    query,
+    VariableRefresh.OnDashboardLoad,
+  )
+    .multi(true)
+    .includeAll(true)
+    .current(option('All', '$__all'));
 }
 
 /**
@@ -104,19 +116,13 @@ export function periodVariable(): QueryVariableBuilder {
       WHERE competition_id = ${v.competition} AND ${dayFilter('as_of')}
     )
     ORDER BY latest_first, value DESC`;
-  return (
-    new QueryVariableBuilder('period')
-      .label('统计日')
-      .description('Standings day: latest up to the end of the time range, or a day in it')
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .query(query)
-      .definition(query)
-      // Only the listed values: a typed one would reach the SQL unchecked.
-      .allowCustomValue(false)
-      .current(option('最新 · latest', 'latest'))
-      .refresh(VariableRefresh.OnTimeRangeChanged)
-      .sort(VariableSort.Disabled)
-  );
+  return sqlVariable(
+    'period',
+    '统计日',
+    'Standings day: latest up to the end of the time range, or a day in it',
+    query,
+    VariableRefresh.OnTimeRangeChanged,
+  ).current(option('最新 · latest', 'latest'));
 }
 
 /** 班组: crews of the selected branches (the standings table links here with the crew set). */
@@ -126,16 +132,5 @@ export function crewVariable(): QueryVariableBuilder {
     FROM org_crews
     WHERE version = (SELECT max(version) FROM org_versions) AND ${branchFilter()}
     ORDER BY branch_id, unit_id, crew_id`;
-  return (
-    new QueryVariableBuilder('crew')
-      .label('班组')
-      .description('Crew')
-      .datasource(CLICKHOUSE_DATASOURCE)
-      .query(query)
-      .definition(query)
-      // Only the listed values: a typed one would reach the SQL unchecked.
-      .allowCustomValue(false)
-      .refresh(VariableRefresh.OnDashboardLoad)
-      .sort(VariableSort.Disabled)
-  );
+  return sqlVariable('crew', '班组', 'Crew', query, VariableRefresh.OnDashboardLoad);
 }

@@ -17,6 +17,16 @@ function competition(extra: Partial<CompetitionInput> = {}) {
   return Competition.parse({ ...base, ...extra, indicators: [...base.indicators, ...(extra.indicators ?? [])] });
 }
 
+const withVolumeTarget = competition({
+  indicators: [
+    {
+      id: 't',
+      name: { zh: '销量', en: 'Volume' },
+      rule: { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40 },
+    },
+  ],
+});
+
 const facts = (f: Partial<CrewFacts>): CrewFacts => ({ ...EMPTY_FACTS, ...f });
 const targets = new Map([['c1', new Map([['sales.volume_litres', 8000]])]]);
 
@@ -82,29 +92,13 @@ describe('summarizeFacts: what a score stands on, measured by the indicator rule
     },
     {
       name: 'target progress for each metric a target indicator judges, when the crew has a target',
-      comp: competition({
-        indicators: [
-          {
-            id: 't',
-            name: { zh: '销量', en: 'Volume' },
-            rule: { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40 },
-          },
-        ],
-      }),
+      comp: withVolumeTarget,
       facts: facts({ metrics: { 'sales.volume_litres': 6000 } }),
       expected: { targets: [{ metric: 'sales.volume_litres', actual: 6000, target: 8000 }] },
     },
     {
       name: 'no target set for the crew: no progress entry',
-      comp: competition({
-        indicators: [
-          {
-            id: 't',
-            name: { zh: '销量', en: 'Volume' },
-            rule: { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40 },
-          },
-        ],
-      }),
+      comp: withVolumeTarget,
       facts: facts({ metrics: { 'sales.volume_litres': 6000 } }),
       crewId: 'c2',
       expected: { targets: [] },
