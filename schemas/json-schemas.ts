@@ -11,6 +11,7 @@ import {
   ViolationEvent,
 } from './event.schema.ts';
 import { Org } from './org.schema.ts';
+import { ScreenData, ScreenSet } from './screen.schema.ts';
 
 /** File name -> schema: what `npm run schemas` writes into schemas/json/. */
 export const JSON_SCHEMAS: Record<string, z.ZodType> = {
@@ -24,6 +25,8 @@ export const JSON_SCHEMAS: Record<string, z.ZodType> = {
   'event-metric.schema.json': NamedMetricEvent,
   'org.schema.json': Org,
   'competition.schema.json': Competition,
+  'screen-set.schema.json': ScreenSet,
+  'screen-data.schema.json': ScreenData,
 };
 
 /** The JSON Schema text of one contract, as it is committed (stable, 2-space indented). */

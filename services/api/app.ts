@@ -13,7 +13,16 @@ export interface AppOptions {
 /** The fastify instance: schemas, OpenAPI at /docs, one error handler, and the given routes. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: options.logger,
+    // Display links carry their token in the URL (a TV cannot send a header): keep it out of the log.
+    loggerInstance: options.logger.child(
+      {},
+      {
+        redact: {
+          paths: ['req.url'],
+          censor: (url) => (typeof url === 'string' ? url.replace(/([?&]token=)[^&]*/g, '$1[redacted]') : url),
+        },
+      },
+    ),
     // Probes and scrapes every few seconds would drown the request log.
     logController: new LogController({
       disableRequestLogging: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),
@@ -38,6 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'registry', description: '组织架构 Registry' },
         { name: 'competitions', description: '竞赛 Competitions' },
         { name: 'standings', description: '排行榜 Standings' },
+        { name: 'screens', description: '大屏 Big screens and display links' },
       ],
     },
     transform: jsonSchemaTransform,

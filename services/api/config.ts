@@ -35,6 +35,9 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     STANDINGS_PERSIST_MS: int(5_000),
     CATALOG_RELOAD_MS: int(10_000, 100),
     FAULT_KILL_AFTER_INSERTS: int(0),
+    SCREEN_HEARTBEAT_MS: int(10_000, 1_000),
+    SCREEN_POLL_MS: int(1_000, 100),
+    SCREEN_MAX_STREAMS: int(500, 1),
   })
   .superRefine((e, ctx) => {
     // The embedded engine is one process without Keeper: a cluster switch there would be ignored.
@@ -66,6 +69,13 @@ export interface ApiConfig extends EventLimits {
    * (SIGKILL) before marking the batch stored or committing its offsets. 0: never.
    */
   faultKillAfterInserts: number;
+  screens: {
+    /** Open screen streams get a ping this often, so a page can tell a quiet day from a dead link. */
+    heartbeatMs: number;
+    /** On a ClickHouse server: how often open screens look for standings other processes wrote. */
+    pollMs: number;
+    maxStreams: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -100,5 +110,6 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     kafka: kafkaConfigFrom(e),
     catalogReloadMs: e.CATALOG_RELOAD_MS,
     faultKillAfterInserts: e.FAULT_KILL_AFTER_INSERTS,
+    screens: { heartbeatMs: e.SCREEN_HEARTBEAT_MS, pollMs: e.SCREEN_POLL_MS, maxStreams: e.SCREEN_MAX_STREAMS },
   };
 }

@@ -31,7 +31,17 @@ import { competitionsRoute } from './routes/competitions.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
 import { orgRoute } from './routes/org.route.ts';
+import { screenPagesRoute } from './routes/screen-pages.route.ts';
+import { screensRoute } from './routes/screens.route.ts';
 import { standingsRoute } from './routes/standings.route.ts';
+import { createStandingsFeed } from '../scoring/standings-feed.ts';
+import { createDisplayLinks, type DisplayLinks } from '../screen/display-links.ts';
+import { loadInnovationMonth } from '../screen/innovations.query.ts';
+import { buildScreenAssets } from '../screen/screen-assets.ts';
+import { createScreenCatalog, type ScreenCatalog } from '../screen/screen-catalog.ts';
+import { createScreenDataBuilder } from '../screen/screen-data.ts';
+import { createScreenHub, type ScreenHub } from '../screen/screen-hub.ts';
+import { startStandingsPoller } from '../screen/standings-poller.ts';
 
 /**
  * The embedded engine serves one process (a second one cannot open the data directory), so this
@@ -58,6 +68,9 @@ export interface Leaderboard {
   ingest: IngestPipeline['ingest'];
   /** With Kafka: the scoring consumer of this process. */
   consumer: EventConsumer | undefined;
+  screens: ScreenCatalog;
+  displayLinks: DisplayLinks;
+  screenHub: ScreenHub;
   /** Stops taking requests, drains in-flight batches and recomputations, closes storage. */
   close(): Promise<void>;
 }
@@ -86,6 +99,7 @@ export async function createLeaderboard(
   const catalog = await createCatalog(client);
   // On the embedded engine this process is the only writer (directly or through its consumer).
   const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
+  const feed = createStandingsFeed();
   const standings = createStandingsService({
     client,
     catalog,
@@ -95,6 +109,7 @@ export async function createLeaderboard(
     lastComputedAt: await latestComputedAt(client),
     // Several scoring instances may share a ClickHouse server; the embedded engine has one process.
     soleWriter: !(config.kafka && config.clickhouse.mode === 'server'),
+    onTodayComputed: (competitionId, asOf) => feed.publish(competitionId, asOf),
   });
   const refresher = createStandingsRefresher({
     catalog,
@@ -170,7 +185,50 @@ export async function createLeaderboard(
       metrics: createIngestMetrics(metrics),
     });
   }
+  const [screens, displayLinks, assets] = await Promise.all([
+    createScreenCatalog(client, catalog),
+    createDisplayLinks({ client, now }),
+    buildScreenAssets(),
+  ]);
+  const buildScreen = createScreenDataBuilder({
+    catalog,
+    standings,
+    loadInnovations: (window) => loadInnovationMonth(client, window),
+    now,
+    heartbeatSeconds: Math.ceil(config.screens.heartbeatMs / 1000),
+  });
+  const screenHub = createScreenHub({
+    screens,
+    build: buildScreen,
+    logger,
+    heartbeatMs: config.screens.heartbeatMs,
+    now,
+  });
+  feed.subscribe((competitionId) => screenHub.competitionChanged(competitionId));
+  // Revoked by another instance (seen on reload): its screens here stop too.
+  displayLinks.onRevoked((link) => screenHub.linkRevoked(link.id));
+  // On a server the scoring service may be another process: look for the standings it writes.
+  const poller =
+    config.clickhouse.mode === 'server'
+      ? startStandingsPoller({
+          client,
+          logger,
+          intervalMs: config.screens.pollMs,
+          watching: () => screenHub.streams() > 0,
+          onChanged: (competitionId) => screenHub.competitionChanged(competitionId),
+        })
+      : undefined;
   const routes = [
+    screenPagesRoute({ assets }),
+    screensRoute({
+      catalog,
+      screens,
+      links: displayLinks,
+      hub: screenHub,
+      build: buildScreen,
+      now,
+      maxStreams: config.screens.maxStreams,
+    }),
     orgRoute({
       catalog,
       now,
@@ -206,18 +264,24 @@ export async function createLeaderboard(
     );
   }
   const app = await buildApp({ logger, routes });
+  // Open screen streams never end by themselves: end them so the server can close.
+  app.addHook('preClose', async () => screenHub.close());
   await consumer?.start();
   // A ClickHouse server may be shared with other instances that change registry and competitions.
   // Another instance on the same server may change the registry or a competition.
   const versions = () => [catalog.orgVersion(), ...catalog.competitions().map((c) => `${c.id}@${c.version}`)].join();
+  const screenVersions = () => new Map(screens.list().map((s) => [s.id, s.version]));
   const reloadTimer =
     config.clickhouse.mode === 'server'
       ? setInterval(() => {
           const before = versions();
-          catalog
-            .reload()
+          const screensBefore = screenVersions();
+          Promise.all([catalog.reload(), screens.reload(), displayLinks.reload()])
             .then(() => {
               if (versions() !== before) for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
+              for (const [id, version] of screenVersions()) {
+                if (screensBefore.get(id) !== version) screenHub.screenChanged(id);
+              }
             })
             .catch((err: unknown) => logger.warn({ err }, 'registry reload failed; keeping the loaded one'));
         }, config.catalogReloadMs)
@@ -230,8 +294,12 @@ export async function createLeaderboard(
     refresher,
     ingest: pipeline.ingest,
     consumer,
+    screens,
+    displayLinks,
+    screenHub,
     async close() {
       clearInterval(reloadTimer);
+      poller?.stop();
       await app.close();
       await pipeline.drain();
       await consumer?.stop();

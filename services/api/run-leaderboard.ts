@@ -52,6 +52,7 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
   const lines = [
     '',
     options.title,
+    `  大屏与竞赛 / Screens:         ${base}/`,
     `  API 文档 / API docs:          ${base}/docs`,
     `  竞赛列表 / Competitions:      ${base}/v1/competitions`,
     ...leaderboard.catalog

@@ -72,6 +72,8 @@ export interface StandingsDeps {
    * from closed days is kept, since a late event another instance stores would not be seen.
    */
   soleWriter?: boolean;
+  /** Told after each computation of today's standings (screens push them to TVs). */
+  onTodayComputed?: (competitionId: string, asOf: string) => void;
 }
 
 interface Unsaved {
@@ -388,7 +390,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       crews: mergeGroups(current, previous),
     };
     await yieldToEventLoop();
-    await persist(snapshot, asOf === defaultDay(competition));
+    const isToday = asOf === defaultDay(competition);
+    await persist(snapshot, isToday);
+    if (isToday) deps.onTodayComputed?.(competitionId, asOf);
     logger.debug(
       { competitionId, asOf, crews: snapshot.crews.length, ms: Math.round(performance.now() - started) },
       'standings recomputed',

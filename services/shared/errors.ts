@@ -31,6 +31,20 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** The request carries no credential, or one that is not known: 401. */
+export class UnauthorizedError extends AppError {
+  constructor(code: string, message: string) {
+    super(code, message, 401);
+  }
+}
+
+/** The credential is known but does not allow this request (revoked, or for something else): 403. */
+export class ForbiddenError extends AppError {
+  constructor(code: string, message: string) {
+    super(code, message, 403);
+  }
+}
+
 /** Storage or another dependency cannot take the request now; the client should retry. */
 export class UnavailableError extends AppError {
   constructor(

@@ -71,6 +71,7 @@ describe('upgrading a database in place', () => {
         '0006_kafka_consumer.sql',
         '0007_standings_facts.sql',
         '0008_dead_letters.sql',
+        '0009_screens.sql',
       ],
     });
     expect(

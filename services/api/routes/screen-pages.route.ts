@@ -1,0 +1,46 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Id } from '../../../schemas/common.schema.ts';
+import type { Asset, ScreenAssets } from '../../screen/screen-assets.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+
+export interface ScreenPagesDeps {
+  assets: ScreenAssets;
+}
+
+/**
+ * The pages people open: the landing page at / and a screen at /screens/:id, with their scripts
+ * and styles. The screen page itself holds no data; it checks its link when it asks for data.
+ */
+export function screenPagesRoute(deps: ScreenPagesDeps) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    function send(request: FastifyRequest, reply: FastifyReply, name: string): FastifyReply {
+      const asset: Asset | undefined = deps.assets.get(name);
+      if (!asset) throw new NotFoundError('asset_not_found', `no asset "${name}"`);
+      void reply
+        .header('content-type', asset.contentType)
+        .header('etag', asset.etag)
+        // Revalidated every time: a TV left on for weeks picks up a new release on its next reload.
+        .header('cache-control', 'no-cache')
+        // Display tokens travel in the page URL; no other site should see them in a Referer.
+        .header('referrer-policy', 'no-referrer')
+        .header('x-content-type-options', 'nosniff');
+      if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+      return reply.send(asset.body);
+    }
+
+    const hide = { hide: true } as const;
+    r.get('/', { schema: hide }, (request, reply) => send(request, reply, 'landing.html'));
+    r.get('/screens/:id', { schema: { ...hide, params: z.object({ id: Id }) } }, (request, reply) =>
+      send(request, reply, 'screen.html'),
+    );
+    r.get(
+      '/screens/assets/:name',
+      { schema: { ...hide, params: z.object({ name: z.string().regex(/^[a-z]+\.(js|css)$/) }) } },
+      (request, reply) => send(request, reply, request.params.name),
+    );
+  };
+}

@@ -1,0 +1,239 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponse } from '../../../schemas/api.schema.ts';
+import { Id } from '../../../schemas/common.schema.ts';
+import {
+  DisplayLinkCreated,
+  DisplayLinkList,
+  DisplayLinkRequest,
+  ScreenData,
+  ScreenList,
+  ScreenSaved,
+  ScreenSet,
+} from '../../../schemas/screen.schema.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { DisplayLinks } from '../../screen/display-links.ts';
+import type { ScreenDataBuilder } from '../../screen/screen-data.ts';
+import { competitionsOf, type ResolvedScreen, type ScreenCatalog } from '../../screen/screen-catalog.ts';
+import type { ScreenHub } from '../../screen/screen-hub.ts';
+import { InvalidInputError, NotFoundError, UnavailableError } from '../../shared/errors.ts';
+import type { StoredDisplayLink } from '../../storage/display-links.store.ts';
+
+export interface ScreensRouteDeps {
+  catalog: Catalog;
+  screens: ScreenCatalog;
+  links: DisplayLinks;
+  hub: ScreenHub;
+  build: ScreenDataBuilder;
+  now: () => Date;
+  /** Open streams beyond this are refused with 503, so a misbehaving wall cannot exhaust the server. */
+  maxStreams: number;
+}
+
+const ViewerQuery = z.object({
+  token: z.string().max(200).optional().describe('the display token (or send Authorization: Bearer <token>)'),
+  crew: Id.optional().describe('a crew’s own screen: adds the “around me” view'),
+});
+
+const pagePath = (screenId: string) => `/screens/${encodeURIComponent(screenId)}`;
+
+function linkInfo(link: StoredDisplayLink) {
+  return {
+    id: link.id,
+    screenId: link.screenId,
+    label: link.label,
+    createdAt: link.createdAt,
+    revokedAt: link.revokedAt,
+  };
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+export function screensRoute(deps: ScreensRouteDeps) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    function screenOrThrow(id: string): ResolvedScreen {
+      const screen = deps.screens.screen(id);
+      if (!screen) throw new NotFoundError('screen_not_found', `screen "${id}" does not exist`);
+      return screen;
+    }
+
+    function crewOrThrow(crewId: string | undefined): string | undefined {
+      if (crewId !== undefined && !deps.catalog.crew(crewId)) {
+        throw new InvalidInputError('crew_not_found', `crew "${crewId}" is not in the registry`, undefined, 400);
+      }
+      return crewId;
+    }
+
+    /** The screen and the link that may open it; throws 404 / 401 / 403 with the reason. */
+    function viewer(params: { id: string }, query: z.infer<typeof ViewerQuery>, authorization?: string) {
+      const screen = screenOrThrow(params.id);
+      const link = deps.links.authorize(query.token ?? bearer(authorization), screen.id);
+      return { screen, link, crewId: crewOrThrow(query.crew) };
+    }
+
+    r.get('/v1/screens', {
+      schema: {
+        summary: '大屏列表 / Screens',
+        description: 'Saved screen sets, then every competition’s built-in screen (competition.<id>).',
+        tags: ['screens'],
+        response: { 200: ScreenList },
+      },
+      handler: async () => ({
+        screens: deps.screens.list().map((s) => ({
+          id: s.id,
+          name: s.definition.name,
+          builtIn: s.builtIn,
+          competitionIds: competitionsOf(s.definition),
+          links: { page: pagePath(s.id), definition: `/v1/screens/${encodeURIComponent(s.id)}` },
+        })),
+      }),
+    });
+
+    r.get('/v1/screens/:id', {
+      schema: {
+        summary: '大屏定义 / A screen set',
+        tags: ['screens'],
+        params: z.object({ id: Id }),
+        response: { 200: ScreenSaved, 404: ErrorResponse },
+      },
+      handler: async (request) => {
+        const s = screenOrThrow(request.params.id);
+        return { id: s.id, version: s.version, savedAt: s.savedAt ?? '', builtIn: s.builtIn, definition: s.definition };
+      },
+    });
+
+    r.put('/v1/screens/:id', {
+      schema: {
+        summary: '保存大屏 / Create or update a screen set',
+        description:
+          'The views a screen rotates through (ranking, branch_tops, around, innovations), each with its display time, the branding and whether to celebrate. Every save is a new version; open screens update at once.',
+        tags: ['screens'],
+        params: z.object({ id: Id }),
+        body: ScreenSet,
+        response: { 200: ScreenSaved, 400: ErrorResponse, 422: ErrorResponse },
+      },
+      handler: async (request) => {
+        const stored = await deps.screens.save(request.params.id, request.body, deps.now());
+        deps.hub.screenChanged(stored.id);
+        return { ...stored, builtIn: false };
+      },
+    });
+
+    r.post('/v1/screens/:id/links', {
+      schema: {
+        summary: '创建显示链接 / Create a display link',
+        description:
+          'A read-only link a TV opens this screen with, no login needed. The token is in the answer once; only its hash is stored. Revoke it with DELETE /v1/display-links/:linkId.',
+        tags: ['screens'],
+        params: z.object({ id: Id }),
+        body: DisplayLinkRequest,
+        response: { 201: DisplayLinkCreated, 400: ErrorResponse, 404: ErrorResponse },
+      },
+      handler: async (request, reply) => {
+        const screen = screenOrThrow(request.params.id);
+        const { link, token } = await deps.links.create(screen.id, request.body.label);
+        return reply
+          .code(201)
+          .send({ ...linkInfo(link), token, url: `${pagePath(screen.id)}?token=${encodeURIComponent(token)}` });
+      },
+    });
+
+    r.get('/v1/screens/:id/links', {
+      schema: {
+        summary: '显示链接 / Display links of a screen',
+        description: 'Without their tokens, which are never shown again.',
+        tags: ['screens'],
+        params: z.object({ id: Id }),
+        response: { 200: DisplayLinkList, 404: ErrorResponse },
+      },
+      handler: async (request) => {
+        const screen = screenOrThrow(request.params.id);
+        return { links: deps.links.list(screen.id).map(linkInfo) };
+      },
+    });
+
+    r.delete('/v1/display-links/:linkId', {
+      schema: {
+        summary: '撤销显示链接 / Revoke a display link',
+        description: 'Screens open with it are told at once and stop; the token is refused from now on.',
+        tags: ['screens'],
+        params: z.object({ linkId: z.string().min(1).max(64) }),
+        response: { 200: DisplayLinkList.shape.links.element, 404: ErrorResponse },
+      },
+      handler: async (request) => {
+        const link = await deps.links.revoke(request.params.linkId);
+        deps.hub.linkRevoked(link.id);
+        return linkInfo(link);
+      },
+    });
+
+    r.get('/v1/screens/:id/data', {
+      schema: {
+        summary: '大屏数据 / What a screen shows now',
+        description: 'Every view with its rows, as the stream sends it. Needs a display link’s token.',
+        tags: ['screens'],
+        params: z.object({ id: Id }),
+        querystring: ViewerQuery,
+        response: { 200: ScreenData, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+      handler: async (request) => {
+        const { screen, crewId } = viewer(request.params, request.query, request.headers.authorization);
+        return deps.build(screen, crewId);
+      },
+    });
+
+    r.get('/v1/screens/:id/stream', {
+      schema: {
+        summary: '大屏实时流 / Live screen data (server-sent events)',
+        description:
+          'text/event-stream: `standings` (the screen data, at once and after every change), `ping` (every heartbeat), `revoked` (the link was revoked; the stream ends).',
+        tags: ['screens'],
+        params: z.object({ id: Id }),
+        querystring: ViewerQuery,
+        response: { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+      handler: async (request, reply: FastifyReply) => {
+        const { screen, link, crewId } = viewer(request.params, request.query, request.headers.authorization);
+        if (deps.hub.streams() >= deps.maxStreams) {
+          throw new UnavailableError(`this server serves at most ${deps.maxStreams} screens at once`, 30);
+        }
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          // Proxies such as nginx would otherwise hold events back in their buffer.
+          'x-accel-buffering': 'no',
+        });
+        // EventSource reconnects this soon after a dropped connection.
+        res.write('retry: 2000\n\n');
+        const client = {
+          linkId: link.id,
+          write(chunk: string): boolean {
+            // A TV that cannot keep up skips updates (each one is whole) instead of queueing them here.
+            if (res.destroyed || res.writableLength > 1 << 20) return false;
+            return res.write(chunk);
+          },
+          end: () => res.end(),
+        };
+        request.raw.once('close', () => deps.hub.leave(client));
+        res.once('close', () => deps.hub.leave(client));
+        if (res.destroyed) return;
+        // The link may have been revoked between the check and the join.
+        if (!deps.links.isActive(link.id)) {
+          deps.hub.linkRevoked(link.id);
+          res.end();
+          return;
+        }
+        await deps.hub.join(screen.id, crewId, client);
+      },
+    });
+  };
+}

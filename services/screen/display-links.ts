@@ -1,0 +1,129 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { createHash, randomBytes } from 'node:crypto';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../shared/errors.ts';
+import { loadDisplayLinks, saveDisplayLink, type StoredDisplayLink } from '../storage/display-links.store.ts';
+
+/** Display tokens start with this, so one found in a log or a chat is recognisable. */
+const TOKEN_PREFIX = 'dl_';
+
+export interface DisplayLinks {
+  /** A new link for a screen; the token is returned here and never again. */
+  create(screenId: string, label: string): Promise<{ link: StoredDisplayLink; token: string }>;
+  /** Revokes a link; revoking a revoked link is not an error. Open screens using it are told. */
+  revoke(linkId: string): Promise<StoredDisplayLink>;
+  list(screenId?: string): StoredDisplayLink[];
+  /** The link a token opens `screenId` with, or a 401 / 403 that says why not. */
+  authorize(token: string | undefined, screenId: string): StoredDisplayLink;
+  /** Still valid: not revoked since it was authorised. */
+  isActive(linkId: string): boolean;
+  /** Called with each link as it is revoked (here or, after reload, by another instance). */
+  onRevoked(listener: (link: StoredDisplayLink) => void): () => void;
+  /** Re-reads links from storage (another instance may have created or revoked some). */
+  reload(): Promise<void>;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface DisplayLinksDeps {
+  client: ClickHouseClient;
+  now: () => Date;
+}
+
+export async function createDisplayLinks(deps: DisplayLinksDeps): Promise<DisplayLinks> {
+  const { client, now } = deps;
+  let byId = new Map<string, StoredDisplayLink>();
+  let byHash = new Map<string, StoredDisplayLink>();
+  const listeners = new Set<(link: StoredDisplayLink) => void>();
+
+  function use(links: readonly StoredDisplayLink[]): void {
+    const before = byId;
+    byId = new Map(links.map((l) => [l.id, l]));
+    byHash = new Map(links.map((l) => [l.tokenHash, l]));
+    for (const link of links) {
+      if (link.revokedAt !== null && before.get(link.id)?.revokedAt === null) announce(link);
+    }
+  }
+
+  function announce(link: StoredDisplayLink): void {
+    for (const listener of listeners) listener(link);
+  }
+
+  async function reload(): Promise<void> {
+    use(await loadDisplayLinks(client));
+  }
+  await reload();
+
+  function remember(link: StoredDisplayLink): void {
+    byId.set(link.id, link);
+    byHash.set(link.tokenHash, link);
+  }
+
+  return {
+    async create(screenId, label) {
+      const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
+      const link: StoredDisplayLink = {
+        id: `link-${randomBytes(6).toString('hex')}`,
+        version: 1,
+        screenId,
+        label,
+        tokenHash: hashToken(token),
+        createdAt: now().toISOString(),
+        revokedAt: null,
+      };
+      await saveDisplayLink(client, link);
+      remember(link);
+      return { link, token };
+    },
+    async revoke(linkId) {
+      const link = byId.get(linkId);
+      if (!link) throw new NotFoundError('display_link_not_found', `display link "${linkId}" does not exist`);
+      if (link.revokedAt !== null) return link;
+      const revoked = { ...link, version: link.version + 1, revokedAt: now().toISOString() };
+      // Stored first: a revocation that did not reach storage would come back on restart.
+      await saveDisplayLink(client, revoked);
+      remember(revoked);
+      announce(revoked);
+      return revoked;
+    },
+    list(screenId) {
+      return [...byId.values()]
+        .filter((l) => screenId === undefined || l.screenId === screenId)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    },
+    authorize(token, screenId) {
+      if (token === undefined || token === '') {
+        throw new UnauthorizedError(
+          'display_token_required',
+          '此大屏需要显示链接 / this screen needs a display link: open it with ?token=<display token>',
+        );
+      }
+      const link = byHash.get(hashToken(token));
+      if (!link) {
+        throw new UnauthorizedError('display_token_unknown', '显示链接无效 / the display token is not known');
+      }
+      if (link.revokedAt !== null) {
+        throw new ForbiddenError(
+          'display_token_revoked',
+          `显示链接已撤销 / this display link ("${link.label}") was revoked at ${link.revokedAt}`,
+        );
+      }
+      if (link.screenId !== screenId) {
+        throw new ForbiddenError(
+          'display_token_not_for_screen',
+          `此显示链接只能打开大屏 "${link.screenId}" / this display link opens screen "${link.screenId}", not "${screenId}"`,
+        );
+      }
+      return link;
+    },
+    isActive(linkId) {
+      return byId.get(linkId)?.revokedAt === null;
+    },
+    onRevoked(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    reload,
+  };
+}

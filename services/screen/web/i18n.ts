@@ -1,0 +1,59 @@
+/**
+ * Words on the screen and the landing page, Chinese first. Pure (no DOM) so unit tests run in node.
+ */
+
+export type Lang = 'zh' | 'en';
+
+export interface Localized {
+  zh: string;
+  en: string;
+}
+
+/** `?lang=en` switches to English; anything else keeps Chinese, the language of the crews. */
+export function parseLang(value: string | null | undefined): Lang {
+  return value?.trim().toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+export function pick(name: Localized, lang: Lang): string {
+  return name[lang] || name.zh || name.en;
+}
+
+const WORDS = {
+  rank: { zh: '名次', en: 'Rank' },
+  movement: { zh: '升降', en: '±' },
+  crew: { zh: '班组', en: 'Crew' },
+  branch: { zh: '分公司', en: 'Branch' },
+  score: { zh: '得分', en: 'Score' },
+  asOf: { zh: '统计日', en: 'As of' },
+  live: { zh: '实时', en: 'Live' },
+  connecting: { zh: '正在连接…', en: 'Connecting…' },
+  stale: { zh: '数据已过时', en: 'Data stale' },
+  lastUpdate: { zh: '最后更新', en: 'last update' },
+  reconnecting: { zh: '正在重新连接', en: 'reconnecting' },
+  never: { zh: '尚无数据', en: 'no data yet' },
+  noRows: { zh: '暂无排名数据', en: 'No standings yet' },
+  veto: { zh: '一票否决', en: 'Veto' },
+  vetoed: { zh: '一票否决 · 不参与排名', en: 'Vetoed · not ranked' },
+  page: { zh: '页', en: 'Page' },
+  labour: { zh: '劳动竞赛', en: 'Labour competition' },
+  ankang: { zh: '安康杯', en: 'Ankang Cup' },
+  crewsInGroup: { zh: '参赛班组', en: 'Crews' },
+  revokedTitle: { zh: '此大屏链接已失效', en: 'This display link is no longer valid' },
+  revokedBody: {
+    zh: '链接已被撤销或不属于此大屏。请联系竞赛组织者获取新的大屏链接。',
+    en: 'The link was revoked or belongs to another screen. Ask the competition organiser for a new display link.',
+  },
+  upLegend: { zh: '▲ 名次上升', en: '▲ moved up' },
+  downLegend: { zh: '▼ 名次下降', en: '▼ moved down' },
+  sinceYesterday: { zh: '较昨日', en: 'vs yesterday' },
+  highlightMe: { zh: '本班组', en: 'Our crew' },
+} as const satisfies Record<string, Localized>;
+
+export type WordKey = keyof typeof WORDS;
+
+export function t(key: WordKey, lang: Lang, vars: Record<string, string | number> = {}): string {
+  return WORDS[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = vars[name];
+    return value === undefined ? whole : String(value);
+  });
+}
