@@ -14,8 +14,6 @@ export interface DisplayLinks {
   list(screenId?: string): StoredDisplayLink[];
   /** The link a token opens `screenId` with, or a 401 / 403 that says why not. */
   authorize(token: string | undefined, screenId: string): StoredDisplayLink;
-  /** Still valid: not revoked since it was authorised. */
-  isActive(linkId: string): boolean;
   /** Called with each link as it is revoked (here or, after reload, by another instance). */
   onRevoked(listener: (link: StoredDisplayLink) => void): () => void;
   /** Re-reads links from storage (another instance may have created or revoked some). */
@@ -116,9 +114,6 @@ export async function createDisplayLinks(deps: DisplayLinksDeps): Promise<Displa
         );
       }
       return link;
-    },
-    isActive(linkId) {
-      return byId.get(linkId)?.revokedAt === null;
     },
     onRevoked(listener) {
       listeners.add(listener);

@@ -1,4 +1,5 @@
 import type { Competition } from '../../schemas/competition.schema.ts';
+import type { UnitType } from '../../schemas/org.schema.ts';
 import type { ColumnFormat, ScreenData, ScreenRow, ScreenView, ScreenViewData } from '../../schemas/screen.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { StandingsService } from '../scoring/standings.service.ts';
@@ -102,6 +103,34 @@ export function rankInnovations(
     if (!previous || previous.some((v, j) => v !== entry.cells[j])) rank = i + 1;
     return { ...entry, rank };
   });
+}
+
+const UNIT_TYPE_NAMES: Record<UnitType, { zh: string; en: string }> = {
+  station: { zh: '加油站', en: 'Stations' },
+  depot: { zh: '油库', en: 'Depots' },
+  mine: { zh: '矿井', en: 'Mines' },
+  workshop: { zh: '车间', en: 'Workshops' },
+  district: { zh: '区队', en: 'Districts' },
+  other: { zh: '其他单位', en: 'Other units' },
+};
+
+/**
+ * The heading of a ranking view without its own title: 总排名, 杭州分公司排名 / Hangzhou Branch
+ * ranking, 加油站排名 / Stations ranking. Never the raw key ("station排名"), never Chinese in English.
+ */
+export function groupTitle(
+  org: { branches: readonly { id: string; name: string; nameEn?: string | undefined }[] },
+  group: string,
+): { zh: string; en: string } {
+  if (group === 'overall') return { zh: '总排名', en: 'Overall' };
+  const [groupBy, key = ''] = group.split(/:(.*)/s) as [string, string?];
+  if (groupBy === 'branch') {
+    const branch = org.branches.find((b) => b.id === key);
+    const zh = branch?.name ?? key;
+    return { zh: `${zh}排名`, en: `${branch?.nameEn || zh} ranking` };
+  }
+  const names = UNIT_TYPE_NAMES[key as UnitType] ?? { zh: key, en: key };
+  return { zh: `${names.zh}排名`, en: `${names.en} ranking` };
 }
 
 /** Builds what one screen (optionally a crew's own) shows now, view by view. */
@@ -225,24 +254,22 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     const def = competition.definition;
     switch (view.kind) {
       case 'ranking': {
-        const title =
-          view.title ??
-          (view.group === 'overall'
-            ? { zh: '总排名', en: 'Overall' }
-            : { zh: `${groupName(view.group)}排名`, en: `${groupName(view.group)} ranking` });
+        const title = view.title ?? groupTitle(catalog.org(), view.group);
         return [await ranking(competition, String(index), view, view.group, title)];
       }
       case 'branch_tops': {
         if (!def.rankingGroups.includes('branch')) return [];
         const branches = new Map<string, string>();
         for (const c of catalog.participants(def)) branches.set(c.branchId, c.branchName);
+        const org = catalog.org();
         return Promise.all(
-          [...branches].map(([id, name]) =>
-            ranking(competition, `${index}:branch:${id}`, view, `branch:${id}`, {
+          [...branches].map(([id, name]) => {
+            const en = org.branches.find((b) => b.id === id)?.nameEn || name;
+            return ranking(competition, `${index}:branch:${id}`, view, `branch:${id}`, {
               zh: `${name} 前${view.limit}名`,
-              en: `${name}: top ${view.limit}`,
-            }),
-          ),
+              en: `${en}: top ${view.limit}`,
+            });
+          }),
         );
       }
       case 'around': {
@@ -253,12 +280,6 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
       case 'innovations':
         return [await innovations(competition, String(index), view)];
     }
-  }
-
-  function groupName(group: string): string {
-    const [groupBy, key = ''] = group.split(/:(.*)/s) as [string, string?];
-    if (groupBy === 'branch') return catalog.org().branches.find((b) => b.id === key)?.name ?? key;
-    return key;
   }
 
   return async function build(screen: ResolvedScreen, crewId?: string): Promise<ScreenData> {

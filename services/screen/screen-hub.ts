@@ -83,6 +83,15 @@ export function createScreenHub(deps: ScreenHubDeps): ScreenHub {
         } catch (err) {
           // The pages keep what they show; their stale mark tells viewers if this lasts.
           deps.logger.warn({ err, screenId: audience.screenId }, 'screen data could not be built');
+          if (audience.last === undefined) {
+            // These pages have nothing to show yet, and pings alone would keep them waiting until
+            // the standings next change (maybe tomorrow): end their streams, so they reconnect
+            // (EventSource retries in 2 s) and ask for the data again.
+            for (const client of [...audience.clients]) {
+              client.end();
+              leave(client);
+            }
+          }
         }
       } while (audience.dirty && audience.clients.size > 0);
     };
@@ -115,7 +124,9 @@ export function createScreenHub(deps: ScreenHubDeps): ScreenHub {
       }
       audience.clients.add(client);
       audienceOf.set(client, audience);
-      if (audience.last && !audience.building) client.write(audience.last);
+      // A build under way sends to every client of the audience when it is done, this one included.
+      if (audience.building) await audience.building;
+      else if (audience.last) client.write(audience.last);
       else await refresh(audience);
     },
     leave,

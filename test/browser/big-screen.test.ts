@@ -156,6 +156,11 @@ describe('the demo screens at 1920x1080', () => {
       const shown = (await crewOrder(page)).length;
       const overflow = await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight);
       expect(overflow, label).toBe(false);
+      // Whole crew names: 甲/乙/丙班 at the end is what tells the crews of a station apart.
+      const clipped = await page.$$eval('[data-crew-id] .crew-name', (names) =>
+        names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent),
+      );
+      expect(clipped, label).toEqual([]);
       // Twenty rows: either all on one page, or split into pages that say so.
       if (shown < 20) expect(pager, label).toMatch(/1\s*\/\s*[2-9]/);
       else expect(shown, label).toBe(20);

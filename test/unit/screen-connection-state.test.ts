@@ -5,6 +5,7 @@ import {
   heard,
   initialConnection,
   revoke,
+  staleAfterSeconds,
   statusAt,
   wentDown,
 } from '../../services/screen/web/connection-state.ts';
@@ -49,5 +50,15 @@ describe('screen connection state', () => {
     [null, 'retry'],
   ] as const)('a %s answer means %s', (status, kind) => {
     expect(failureKind(status)).toBe(kind);
+  });
+
+  it('never calls a quiet stream stale between two heartbeats', () => {
+    // staleAfterSeconds 5 with the default 10 s heartbeat: stale for half of every quiet day.
+    const threshold = staleAfterSeconds(5, 10);
+    const live = heard(initialConnection, 0);
+    expect(statusAt(live, 9_999, threshold)).toBe('live');
+    expect(statusAt(live, 20_001, threshold)).toBe('stale');
+    expect(staleAfterSeconds(30, 10)).toBe(30);
+    expect(staleAfterSeconds(undefined, undefined)).toBe(30);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
 import { ScreenSet } from '../../schemas/screen.schema.ts';
 import { defaultScreenFor, leadingIndicators } from '../../services/screen/default-screen.ts';
-import { aroundRows, rankInnovations } from '../../services/screen/screen-data.ts';
+import { aroundRows, groupTitle, rankInnovations } from '../../services/screen/screen-data.ts';
 import { ankangCompetition, labourCompetition } from '../support/fixtures.ts';
 
 const ordered = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'].map((crewId) => ({ crewId }));
@@ -117,5 +117,24 @@ describe('rankInnovations', () => {
 
   it('gives the cells in column order: 一/二/三等奖, adopted, submitted', () => {
     expect(rankInnovations([tally('A', [1, 2, 3], 4, 5)])[0]?.cells).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('groupTitle', () => {
+  const org = {
+    branches: [
+      { id: 'B-HZ', name: '杭州分公司', nameEn: 'Hangzhou Branch' },
+      { id: 'B-X', name: '某分公司' },
+    ],
+  };
+  it.each([
+    ['overall', '总排名', 'Overall'],
+    ['branch:B-HZ', '杭州分公司排名', 'Hangzhou Branch ranking'],
+    ['branch:B-X', '某分公司排名', '某分公司 ranking'],
+    // A unit type is a key of the registry, not words for a TV: "station排名" read as a bug.
+    ['unit_type:station', '加油站排名', 'Stations ranking'],
+    ['unit_type:depot', '油库排名', 'Depots ranking'],
+  ])('%s', (group, zh, en) => {
+    expect(groupTitle(org, group)).toEqual({ zh, en });
   });
 });

@@ -41,8 +41,11 @@ describe('screen number formats', () => {
   });
 
   it.each([
-    [93.94, '93.9'],
-    [84, '84.0'],
+    [93.94, '93.94'],
+    [84, '84.00'],
+    // Neighbouring ranks must not read as a tie: the scoring engine ranks at two decimals.
+    [45.87, '45.87'],
+    [45.85, '45.85'],
     [null, '—'],
   ] as const)('formatScore(%s) = %s', (score, expected) => {
     expect(formatScore(score, 'zh')).toBe(expected);

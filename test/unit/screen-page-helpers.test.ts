@@ -24,7 +24,14 @@ describe('board layout', () => {
       4,
     ],
     ['innovations', 2, false, 'var(--w-rank) minmax(0, 2.5fr) minmax(0, 1.25fr) minmax(0, 1fr) minmax(0, 1fr)', 2],
-    ['around', 1, true, 'var(--w-rank) var(--w-move) minmax(0, 1.7fr) minmax(0, 1fr) minmax(0, 0.9fr)', 2],
+    ['around', 1, true, 'var(--w-rank) var(--w-move) minmax(0, 2.2fr) minmax(0, 1fr) minmax(0, 0.9fr)', 2],
+    [
+      'ranking',
+      3,
+      true,
+      'var(--w-rank) var(--w-move) minmax(0, 2.2fr) minmax(0, 1fr) minmax(0, 1fr) minmax(0, 0.9fr)',
+      3,
+    ],
   ] as const)('%s with %s indicators (portrait %s)', (kind, n, portrait, template, span) => {
     const columns = boardColumns(kind, n, portrait);
     expect(gridTemplate(columns)).toBe(template.trim());

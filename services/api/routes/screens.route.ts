@@ -217,8 +217,14 @@ export function screensRoute(deps: ScreensRouteDeps) {
         const client = {
           linkId: link.id,
           write(chunk: string): boolean {
-            // A TV that cannot keep up skips updates (each one is whole) instead of queueing them here.
-            if (res.destroyed || res.writableLength > 1 << 20) return false;
+            if (res.destroyed) return false;
+            if (res.writableLength > 1 << 20) {
+              // A TV this far behind must not queue more here; nor may it skip an update, since its
+              // pings would still say "live" over old standings. Drop it: the page reconnects and
+              // gets the current data when it joins again.
+              res.destroy();
+              return false;
+            }
             return res.write(chunk);
           },
           end: () => res.end(),
@@ -226,12 +232,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
         request.raw.once('close', () => deps.hub.leave(client));
         res.once('close', () => deps.hub.leave(client));
         if (res.destroyed) return;
-        // The link may have been revoked between the check and the join.
-        if (!deps.links.isActive(link.id)) {
-          deps.hub.linkRevoked(link.id);
-          res.end();
-          return;
-        }
+        // Authorised and joined in the same turn of the event loop: a revocation cannot fall between.
         await deps.hub.join(screen.id, crewId, client);
       },
     });

@@ -19,7 +19,8 @@ export function boardColumns(kind: ViewKind, indicators: number, portrait: boole
     score: kind !== 'innovations',
     // A portrait screen is too narrow for a branch column; the branch moves under the crew name.
     branch: !portrait,
-    indicators: Math.max(0, indicators),
+    // Nor for three indicators beside a whole crew name (甲/乙/丙班 tells crews apart): two, the heaviest.
+    indicators: Math.max(0, portrait ? Math.min(2, indicators) : indicators),
   };
 }
 
@@ -28,7 +29,7 @@ export function gridTemplate(columns: BoardColumns): string {
   const parts = ['var(--w-rank)'];
   if (columns.movement) parts.push('var(--w-move)');
   // Portrait screens are narrow: the crew column gives way so indicator values stay whole.
-  parts.push(columns.branch ? 'minmax(0, 2.5fr)' : 'minmax(0, 1.7fr)');
+  parts.push(columns.branch ? 'minmax(0, 2.5fr)' : 'minmax(0, 2.2fr)');
   if (columns.branch) parts.push('minmax(0, 1.25fr)');
   for (let i = 0; i < columns.indicators; i++) parts.push('minmax(0, 1fr)');
   if (columns.score) parts.push('minmax(0, 0.9fr)');

@@ -34,6 +34,18 @@ export function statusAt(state: ConnectionState, now: number, staleAfterSeconds:
   return now - state.lastHeardAt > Math.max(1, staleAfterSeconds) * 1000 ? 'stale' : 'live';
 }
 
+/**
+ * Seconds of silence after which the screen says its data is stale. A quiet stream only pings
+ * every `heartbeatSeconds`, so a screen set's `staleAfterSeconds` below that (it may be 5, the
+ * server's heartbeat is 10 by default) would flash "stale" between every two pings on a quiet
+ * day: the threshold is at least two heartbeats.
+ */
+export function staleAfterSeconds(configured: number | undefined, heartbeatSeconds: number | undefined): number {
+  const own = configured !== undefined && configured > 0 ? configured : 30;
+  const beat = heartbeatSeconds !== undefined && heartbeatSeconds > 0 ? heartbeatSeconds : 0;
+  return Math.max(own, beat * 2);
+}
+
 /** Reconnect delay after the nth failed attempt (0-based): 1 s doubling, at most 10 s. */
 export function backoffMs(attempt: number): number {
   return Math.min(10_000, 1000 * 2 ** Math.max(0, Math.min(attempt, 10)));

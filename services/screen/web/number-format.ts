@@ -63,9 +63,13 @@ export function formatCell(value: number | null | undefined, format: ColumnForma
   }
 }
 
+/**
+ * Scores are ranked at two decimals (round2 in the scoring engine); one decimal would show
+ * 45.87 and 45.85 both as 45.9 on neighbouring ranks, and crews would read that as a wrong order.
+ */
 export function formatScore(score: number | null | undefined, lang: Lang): string {
   if (score === null || score === undefined || !Number.isFinite(score)) return DASH;
-  return numberFormat(lang, 1, true).format(score);
+  return numberFormat(lang, 2, true).format(score);
 }
 
 /** The rank badge shows the bare number; `ordinalRank` is for sentences ("升至第3名"). */

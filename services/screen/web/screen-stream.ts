@@ -7,6 +7,8 @@ import type { ScreenData } from '../../../schemas/screen.schema.ts';
 import { backoffMs, failureKind } from './connection-state.ts';
 import { asScreenData, errorOf, parseScreenData } from './screen-data-guard.ts';
 
+const PROBE_TIMEOUT_MS = 15_000;
+
 export interface StreamHandlers {
   data(data: ScreenData): void;
   /** anything arrived: standings or ping */
@@ -99,12 +101,22 @@ export function openStream(urls: StreamUrls, on: StreamHandlers): Stream {
   async function probe(): Promise<void> {
     let status: number | null;
     let body: unknown = null;
+    // A proxy that accepts the request and never answers would hang this fetch, and with it the
+    // retries, for good: give up after a while and try again like any other failure.
+    const controller = typeof AbortController === 'function' ? new AbortController() : null;
+    const abortTimer = setTimeout(() => controller?.abort(), PROBE_TIMEOUT_MS);
     try {
-      const response = await fetch(urls.data, { cache: 'no-store', headers: { accept: 'application/json' } });
+      const response = await fetch(urls.data, {
+        cache: 'no-store',
+        headers: { accept: 'application/json' },
+        signal: controller?.signal,
+      });
       status = response.status;
       body = await response.json().catch(() => null);
     } catch {
       status = null;
+    } finally {
+      clearTimeout(abortTimer);
     }
     if (stopped) return;
     if (status !== null && failureKind(status) === 'revoked') {

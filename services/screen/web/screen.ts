@@ -6,7 +6,15 @@
 import type { ScreenData, ScreenViewData } from '../../../schemas/screen.schema.ts';
 import { boardColumns, gridTemplate, type BoardColumns } from './board-layout.ts';
 import { createCelebrator } from './celebration.ts';
-import { heard, initialConnection, revoke, statusAt, wentDown, type ConnectionStatus } from './connection-state.ts';
+import {
+  heard,
+  initialConnection,
+  revoke,
+  staleAfterSeconds,
+  statusAt,
+  wentDown,
+  type ConnectionStatus,
+} from './connection-state.ts';
 import { parseLang, pick, t, type Lang } from './i18n.ts';
 import { clockDate, clockTime, formatDay } from './number-format.ts';
 import { createRowList, type RowContext, type RowItem } from './row-list.ts';
@@ -138,7 +146,7 @@ function renderHead(view: ScreenViewData, columns: BoardColumns): void {
   if (columns.movement) cell(t('movement', lang), 'c-move');
   cell(t('crew', lang), 'c-crew');
   if (columns.branch) cell(t('branch', lang), 'c-branch');
-  for (const column of view.columns) cell(pick(column.name, lang), 'c-ind num');
+  for (const column of view.columns.slice(0, columns.indicators)) cell(pick(column.name, lang), 'c-ind num');
   if (columns.score) cell(t('score', lang), 'c-score num');
 }
 
@@ -153,7 +161,9 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
   text(ui.viewTitle, pick(view.title, lang));
   const me = view.highlightCrewId ? view.rows.find((r) => r.crewId === view.highlightCrewId) : undefined;
   const total =
-    lang === 'zh' ? `${t('crewsInGroup', lang)} ${view.total} 个` : `${view.total} ${t('crewsInGroup', lang)}`;
+    lang === 'zh'
+      ? `${t('crewsInGroup', lang)} ${view.total} 个`
+      : `${view.total} ${view.total === 1 ? 'crew' : 'crews'}`;
   const mine =
     me && me.rank !== null
       ? lang === 'zh'
@@ -192,7 +202,8 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
     down.className = 'down';
     down.textContent = t('downLegend', lang);
     const since = document.createElement('span');
-    since.textContent = `（${t('sinceYesterday', lang)}）`;
+    // Full-width brackets belong to Chinese text only.
+    since.textContent = lang === 'zh' ? `（${t('sinceYesterday', lang)}）` : `(${t('sinceYesterday', lang)})`;
     ui.legend.append(up, down, since);
   }
 }
@@ -306,7 +317,7 @@ function onData(next: ScreenData): void {
 }
 
 function showStatus(now: number): void {
-  const staleAfter = data?.staleAfterSeconds ?? 30;
+  const staleAfter = staleAfterSeconds(data?.staleAfterSeconds, data?.heartbeatSeconds);
   const status = statusAt(connection, now, staleAfter);
   setData('connection', status);
   if (status !== shownStatus) {
