@@ -160,10 +160,12 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
   text(ui.competitionName, pick(view.competitionName, lang));
   text(ui.viewTitle, pick(view.title, lang));
   const me = view.highlightCrewId ? view.rows.find((r) => r.crewId === view.highlightCrewId) : undefined;
+  // The innovations board counts the crews with an innovation this month, not every crew.
+  const innovations = view.kind === 'innovations';
   const total =
     lang === 'zh'
-      ? `${t('crewsInGroup', lang)} ${view.total} 个`
-      : `${view.total} ${view.total === 1 ? 'crew' : 'crews'}`;
+      ? `${innovations ? '本月有创新成果的班组' : t('crewsInGroup', lang)} ${view.total} 个`
+      : `${view.total} ${view.total === 1 ? 'crew' : 'crews'}${innovations ? ' with innovations this month' : ''}`;
   const mine =
     me && me.rank !== null
       ? lang === 'zh'
