@@ -6,6 +6,7 @@ import {
   saveCompetitionVersion,
   type StoredCompetition,
 } from '../storage/competitions.store.ts';
+import { createOneAtATime } from '../shared/one-at-a-time.ts';
 import { loadLatestOrg, saveOrg } from '../storage/org.store.ts';
 import type { CrewProfile } from '../scoring/engine/types.ts';
 
@@ -68,14 +69,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   let crews = new Map<string, CrewProfile>();
   let targets = new Map<string, Map<string, Map<string, number>>>();
   let competitions = new Map<string, StoredCompetition>();
-  // Writes run one at a time: each reads the current version and stores the next, so two
-  // concurrent saves must not both write version n + 1.
-  let writes: Promise<unknown> = Promise.resolve();
-  function oneAtATime<T>(write: () => Promise<T>): Promise<T> {
-    const next = writes.then(write, write);
-    writes = next.catch(() => undefined);
-    return next;
-  }
+  const oneAtATime = createOneAtATime();
 
   function useOrg(next: Org, version: number): void {
     org = next;

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
 import type { CrewFacts, InnovationTally } from './engine/types.ts';
 
@@ -17,10 +18,6 @@ export type MetricSums = Map<
   string,
   { metrics: Record<string, number>; lastIncidentDay: Partial<Record<IncidentSeverity, string>> }
 >;
-
-function chTime(instant: Date): string {
-  return instant.toISOString().replace('T', ' ').replace('Z', '');
-}
 
 /** Sums of the daily rollup over [from, to] (calendar days), one entry per crew with data. */
 export async function loadMetricSums(client: ClickHouseClient, from: string, to: string): Promise<MetricSums> {
@@ -83,7 +80,7 @@ export async function loadCrewFacts(
   window: FactsWindow,
   sums: MetricSums | Promise<MetricSums> = loadMetricSums(client, window.start, window.asOf),
 ): Promise<Map<string, CrewFacts>> {
-  const times = { start: chTime(window.startInstant), end: chTime(window.endInstant) };
+  const times = { start: toClickHouseTime(window.startInstant), end: toClickHouseTime(window.endInstant) };
   const [metricSums, hazardRows, innovationRows] = await Promise.all([
     sums,
     client

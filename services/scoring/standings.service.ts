@@ -6,6 +6,7 @@ import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
 import { computeStandings, rankMovement } from './engine/compute-standings.ts';
 import type { StandingsRow } from './engine/types.ts';
 import { addMetricSums, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
+import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
@@ -169,10 +170,6 @@ export function mergeGroups(current: readonly StandingsRow[], previous: Previous
     crew.ranks[row.groupBy] = { rank: row.rank, prevRank, rankChange: rankMovement(row.rank, prevRank) };
   }
   return [...crews.values()];
-}
-
-function fromClickHouseTime(t: string): string {
-  return t.includes('T') ? t : `${t.replace(' ', 'T')}Z`;
 }
 
 function parseGroup(

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 
 export interface CrewInnovationMonth {
   crewId: string;
@@ -7,8 +8,6 @@ export interface CrewInnovationMonth {
   adopted: number;
   submitted: number;
 }
-
-const chTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /**
  * 五小 innovations per crew whose current status was reached in [from, to): an innovation counts
@@ -35,7 +34,7 @@ export async function loadInnovationMonth(
               HAVING at >= {from:DateTime64(3, 'UTC')}
             )
             GROUP BY crew_id`,
-    query_params: { from: chTime(window.from), to: chTime(window.to) },
+    query_params: { from: toClickHouseTime(window.from), to: toClickHouseTime(window.to) },
     format: 'JSONEachRow',
   });
   const rows = await result.json<Record<'crew_id' | 'first' | 'second' | 'third' | 'adopted' | 'submitted', string>>();

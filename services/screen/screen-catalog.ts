@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { ScreenSet } from '../../schemas/screen.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { InvalidInputError, type FieldError } from '../shared/errors.ts';
+import { createOneAtATime } from '../shared/one-at-a-time.ts';
 import { loadCurrentScreens, saveScreenVersion, type StoredScreen } from '../storage/screens.store.ts';
 import { BUILT_IN_PREFIX, builtInScreenId, defaultScreenFor } from './default-screen.ts';
 
@@ -81,7 +82,7 @@ export function screenProblems(screen: ScreenSet, catalog: Catalog): FieldError[
 /** Saved screen sets, held in memory and written through to ClickHouse, plus each competition's built-in one. */
 export async function createScreenCatalog(client: ClickHouseClient, catalog: Catalog): Promise<ScreenCatalog> {
   let saved = new Map<string, StoredScreen>();
-  let writes: Promise<unknown> = Promise.resolve();
+  const oneAtATime = createOneAtATime();
 
   async function reload(): Promise<void> {
     saved = new Map((await loadCurrentScreens(client)).map((s) => [s.id, s]));
@@ -130,14 +131,11 @@ export async function createScreenCatalog(client: ClickHouseClient, catalog: Cat
           problems,
         );
       }
-      // One save at a time, so two concurrent saves do not both write version n + 1.
-      const next = writes.then(async () => {
+      return oneAtATime(async () => {
         const stored = await saveScreenVersion(client, id, definition, (saved.get(id)?.version ?? 0) + 1, now);
         saved.set(id, stored);
         return stored;
       });
-      writes = next.catch(() => undefined);
-      return next;
     },
     reload,
   };

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { fromClickHouseTime } from './clickhouse-time.ts';
 import { insertRows } from './insert-rows.ts';
 
 export interface StoredDisplayLink {
@@ -22,10 +23,6 @@ interface LinkRow {
   revoked_at: string | null;
 }
 
-function isoOf(t: string): string {
-  return t.includes('T') ? t : `${t.replace(' ', 'T')}Z`;
-}
-
 /** Every display link in its current state (its highest version). */
 export async function loadDisplayLinks(client: ClickHouseClient): Promise<StoredDisplayLink[]> {
   const result = await client.query({
@@ -39,8 +36,8 @@ export async function loadDisplayLinks(client: ClickHouseClient): Promise<Stored
     screenId: row.screen_id,
     label: row.label,
     tokenHash: row.token_hash,
-    createdAt: isoOf(row.created_at),
-    revokedAt: row.revoked_at === null ? null : isoOf(row.revoked_at),
+    createdAt: fromClickHouseTime(row.created_at),
+    revokedAt: row.revoked_at === null ? null : fromClickHouseTime(row.revoked_at),
   }));
 }
 

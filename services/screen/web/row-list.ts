@@ -109,21 +109,14 @@ function fillRow(parts: RowParts, row: ScreenRow, ctx: RowContext): void {
   setText(parts.chip, live === undefined ? '' : `↑${live}`);
   // A veto that zeroes one indicator leaves the crew ranked; its reason takes the line under the
   // name, since it is what the crew will ask about (the Ankang Cup's safe days, say).
+  const reasons = row.vetoes.map((v) => `${pick(v.name, lang)}：${pick(v.reason, lang)}`).join('；');
   const partial = !vetoed && row.vetoes.length > 0;
   setAttr(li, 'data-veto-note', partial ? 'true' : null);
   // Without a branch column (portrait) the branch joins the unit under the crew's name.
-  setText(
-    parts.sub,
-    partial
-      ? `⚠ ${row.vetoes.map((v) => `${pick(v.name, lang)}：${pick(v.reason, lang)}`).join('；')}`
-      : columns.branch
-        ? row.unitName
-        : `${row.branchName} · ${row.unitName}`,
-  );
+  setText(parts.sub, partial ? `⚠ ${reasons}` : columns.branch ? row.unitName : `${row.branchName} · ${row.unitName}`);
   setText(parts.branch, row.branchName);
 
   if (vetoed) {
-    const reasons = row.vetoes.map((v) => `${pick(v.name, lang)}：${pick(v.reason, lang)}`).join('；');
     // The rank stamp already says 一票否决; the row's text says why, which is what crews ask.
     setText(parts.veto, reasons || t('vetoed', lang));
     parts.veto.style.gridColumn = `span ${vetoSpan(columns)}`;
