@@ -141,11 +141,33 @@ export const SUPPORTED_TIME_ZONES = [
   'Asia/Brunei',
 ] as const;
 
+/** The whole competition period: it can be closed like a stage (全程总评). */
+export const WHOLE_PERIOD_ID = 'final';
+
+/** 阶段: a part of the competition period (a month, a quarter) that is judged and closed on its own. */
+export const Stage = z.object({
+  id: Id.refine((id) => id !== WHOLE_PERIOD_ID, `"${WHOLE_PERIOD_ID}" names the whole competition period`),
+  name: LocalizedName,
+  start: IsoDate,
+  end: IsoDate,
+});
+export type Stage = z.infer<typeof Stage>;
+
 export const Competition = z
   .object({
     name: LocalizedName,
     kind: z.enum(['labour', 'ankang']).describe('labour 劳动竞赛 or ankang 安康杯'),
     period: z.object({ start: IsoDate, end: IsoDate }).describe('inclusive calendar days in the competition time zone'),
+    stages: z
+      .array(Stage)
+      .max(366)
+      .default([])
+      .describe('阶段 (e.g. months or quarters) inside the period, not overlapping; each is closed on its own'),
+    weightTotal: z
+      .number()
+      .positive()
+      .optional()
+      .describe('when set, the indicator weights must add up to this (e.g. 100)'),
     timeZone: z.enum(SUPPORTED_TIME_ZONES).default('Asia/Shanghai'),
     participants: Participants.default({ scope: 'all' }),
     rankingGroups: z.array(RankingGroup).min(1).default(['overall']),
@@ -160,6 +182,19 @@ export const Competition = z
       const period = c.period as Partial<Competition['period']> | undefined;
       if (period?.start && period.end && period.end < period.start) {
         ctx.addIssue({ code: 'custom', path: ['period', 'end'], message: 'period.end is before period.start' });
+      }
+      stageProblems(c.stages, period).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+      if (typeof c.weightTotal === 'number' && Array.isArray(c.indicators)) {
+        const weights = c.indicators.map((i) => (typeof i?.weight === 'number' ? i.weight : 1));
+        const sum = weights.reduce((a, b) => a + b, 0);
+        // Weights like 0.1 + 0.2 do not add up exactly in binary floating point.
+        if (Math.abs(sum - c.weightTotal) > 1e-9 * Math.max(1, c.weightTotal)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['indicators'],
+            message: `indicator weights add up to ${+sum.toFixed(9)} (${weights.join(' + ')}); weightTotal says they must add up to ${c.weightTotal}`,
+          });
+        }
       }
       if (Array.isArray(c.rankingGroups) && !c.rankingGroups.includes('overall')) {
         ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups must include "overall"' });
@@ -201,4 +236,45 @@ export const Competition = z
     { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
   );
 export type Competition = z.infer<typeof Competition>;
+
+/** Stages must lie inside the period, end after they start, and not overlap or share an id. */
+function stageProblems(
+  stages: unknown,
+  period: Partial<Competition['period']> | undefined,
+): { path: (string | number)[]; message: string }[] {
+  if (!Array.isArray(stages)) return [];
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const valid: { index: number; id: string; start: string; end: string }[] = [];
+  const ids = new Set<string>();
+  stages.forEach((raw: unknown, index) => {
+    const stage = raw as Partial<Stage> | undefined;
+    if (typeof stage?.id === 'string') {
+      if (ids.has(stage.id)) problems.push({ path: ['stages', index, 'id'], message: `duplicate stage id "${stage.id}"` });
+      ids.add(stage.id);
+    }
+    if (typeof stage?.start !== 'string' || typeof stage.end !== 'string') return;
+    if (stage.end < stage.start) {
+      problems.push({ path: ['stages', index, 'end'], message: 'stage end is before its start' });
+      return;
+    }
+    if (period?.start && period.end && (stage.start < period.start || stage.end > period.end)) {
+      problems.push({
+        path: ['stages', index],
+        message: `stage ${stage.start} – ${stage.end} is outside the competition period ${period.start} – ${period.end}`,
+      });
+    }
+    valid.push({ index, id: String(stage.id), start: stage.start, end: stage.end });
+  });
+  for (const [i, a] of valid.entries()) {
+    for (const b of valid.slice(i + 1)) {
+      if (a.start <= b.end && b.start <= a.end) {
+        problems.push({
+          path: ['stages', b.index],
+          message: `stage "${b.id}" (${b.start} – ${b.end}) overlaps stage "${a.id}" (${a.start} – ${a.end})`,
+        });
+      }
+    }
+  }
+  return problems;
+}
 export type CompetitionInput = z.input<typeof Competition>;

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { Id } from './common.schema.ts';
+
+/**
+ * admin: everything, including tokens. organiser: competitions, registry, screens (optionally only
+ * for some branches). ingest: events for the crews of some branches or units. viewer: reads.
+ */
+export const Role = z.enum(['admin', 'organiser', 'ingest', 'viewer']);
+export type Role = z.infer<typeof Role>;
+
+export const TokenCreate = z
+  .object({
+    name: z.string().min(1).max(200).describe('who or what holds it, e.g. 杭州分公司工会 or station HZ-01 POS'),
+    role: Role,
+    branchIds: z.array(Id).max(1000).default([]).describe('organiser or ingest: only these branches'),
+    unitIds: z.array(Id).max(10_000).default([]).describe('ingest: only these units'),
+  })
+  .superRefine((t, ctx) => {
+    const scoped = t.branchIds.length > 0 || t.unitIds.length > 0;
+    if (t.role === 'ingest' && !scoped) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['branchIds'],
+        message: 'an ingest token is limited to branches or units: give branchIds or unitIds',
+      });
+    }
+    if ((t.role === 'admin' || t.role === 'viewer') && scoped) {
+      ctx.addIssue({ code: 'custom', path: ['branchIds'], message: `a ${t.role} token cannot be limited to branches or units` });
+    }
+    if (t.role === 'organiser' && t.unitIds.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['unitIds'], message: 'an organiser token is limited to branches, not units' });
+    }
+  });
+export type TokenCreate = z.infer<typeof TokenCreate>;
+
+export const TokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  branchIds: z.array(z.string()),
+  unitIds: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+export const TokenCreated = TokenInfo.extend({
+  token: z.string().describe('the secret: shown here once, stored only as a hash'),
+});
+
+export const TokenList = z.object({ tokens: z.array(TokenInfo) });
+
+export const WhoAmI = z.object({
+  authenticated: z.boolean(),
+  open: z.boolean().describe('the server runs without access control (embedded, loopback)'),
+  token: TokenInfo.nullable(),
+});

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { IsoDate, LocalizedName } from './common.schema.ts';
+import { Competition } from './competition.schema.ts';
+
+/** One difference between two definitions, by path (indicators[0].weight). */
+export const DefinitionChange = z.object({
+  path: z.string(),
+  op: z.enum(['added', 'removed', 'changed']),
+  before: z.unknown().optional(),
+  after: z.unknown().optional(),
+});
+export type DefinitionChange = z.infer<typeof DefinitionChange>;
+
+export const VersionStatus = z
+  .enum(['current', 'draft', 'superseded'])
+  .describe('current: what standings use; draft: saved after the current one, not published; superseded: published once, or never');
+
+export const VersionInfo = z.object({
+  version: z.number().int(),
+  savedAt: z.string(),
+  author: z.string().describe('the token name that saved it ("" before access control, "open" in open mode)'),
+  note: z.string(),
+  status: VersionStatus,
+  publishedAt: z.string().nullable().describe('when it last became current'),
+  publishedBy: z.string().nullable(),
+});
+
+export const VersionHistory = z.object({
+  id: z.string(),
+  currentVersion: z.number().int().nullable().describe('null until a version is published'),
+  versions: z.array(VersionInfo).describe('newest first'),
+});
+
+export const VersionDetail = VersionInfo.extend({ id: z.string(), definition: Competition });
+
+export const VersionSave = z.object({
+  definition: z.unknown().describe('a competition definition (see PUT /v1/competitions/{id})'),
+  note: z.string().max(2000).default('').describe('变更说明: why it changed'),
+  publish: z.boolean().default(false).describe('publish at once instead of leaving a draft'),
+});
+
+export const VersionSaved = z.object({
+  id: z.string(),
+  outcome: z.enum(['created', 'unchanged']).describe('unchanged: identical to the latest version; nothing saved'),
+  version: z.number().int(),
+  status: VersionStatus,
+  currentVersion: z.number().int().nullable(),
+  changes: z.array(DefinitionChange).describe('against the current version; empty for a new competition'),
+});
+
+export const PublishRequest = z.object({
+  version: z.number().int().min(1).optional().describe('default: the latest draft'),
+  note: z.string().max(2000).default(''),
+});
+
+export const Published = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  previousVersion: z.number().int().nullable(),
+  publishedAt: z.string(),
+  publishedBy: z.string(),
+  changes: z.array(DefinitionChange),
+});
+
+export const PreviewRequest = z.object({
+  definition: z.unknown().optional().describe('a draft definition; or give version'),
+  version: z.number().int().min(1).optional().describe('a saved version to preview'),
+  asOf: IsoDate.optional().describe('default today in the competition time zone, clamped to the period'),
+});
+
+const Placing = z.object({ rank: z.number().int().nullable(), score: z.number(), disqualified: z.boolean() });
+
+export const PreviewRow = z.object({
+  crewId: z.string(),
+  crewName: z.string(),
+  unitName: z.string(),
+  branchId: z.string(),
+  branchName: z.string(),
+  current: Placing.nullable().describe('null: the crew is not in the current standings'),
+  draft: Placing.nullable().describe('null: the crew is not in the draft standings'),
+  rankChange: z.number().int().nullable().describe('positive: the draft ranks the crew higher'),
+  scoreChange: z.number().nullable(),
+});
+
+export const PreviewResponse = z.object({
+  competitionId: z.string(),
+  asOf: IsoDate,
+  currentVersion: z.number().int().nullable(),
+  draftVersion: z.number().int().nullable().describe('null when previewing an unsaved definition'),
+  changes: z.array(DefinitionChange),
+  summary: z.object({
+    crews: z.number().int(),
+    up: z.number().int(),
+    down: z.number().int(),
+    same: z.number().int(),
+    entered: z.number().int(),
+    left: z.number().int(),
+  }),
+  rows: z.array(PreviewRow).describe('overall ranking, in draft order'),
+});
+
+export const PeriodClosure = z.object({
+  closedAt: z.string(),
+  closedBy: z.string(),
+  note: z.string(),
+  definitionVersion: z.number().int(),
+  orgVersion: z.number().int(),
+  crews: z.number().int(),
+  lateEvents: z.number().int().describe('events for this period stored after it closed: recorded, not applied'),
+});
+
+export const PeriodInfo = z.object({
+  id: z.string().describe('a stage id, or "final" for the whole competition period'),
+  name: LocalizedName,
+  start: IsoDate,
+  end: IsoDate,
+  closed: PeriodClosure.nullable(),
+});
+
+export const PeriodList = z.object({ competitionId: z.string(), periods: z.array(PeriodInfo) });
+
+export const CloseRequest = z.object({ note: z.string().max(2000).default('') });
+
+export const LateEvent = z.object({
+  eventId: z.string(),
+  crewId: z.string(),
+  type: z.string(),
+  occurredAt: z.string(),
+  receivedAt: z.string(),
+});
+
+export const LateEventList = z.object({
+  competitionId: z.string(),
+  periodId: z.string(),
+  closedAt: z.string(),
+  total: z.number().int(),
+  events: z.array(LateEvent),
+});
