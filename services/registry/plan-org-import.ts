@@ -1,0 +1,346 @@
+import type { z } from 'zod';
+import type { ImportCounts, RowError } from '../../schemas/org-import.schema.ts';
+import { Org, type Branch, type Crew, type CrewTarget, type Unit } from '../../schemas/org.schema.ts';
+import { decodeText } from './decode-text.ts';
+import { readRegistrySheet, type RegistrySheet, type RosterField, type SheetKind } from './org-csv.ts';
+
+type Counts = z.infer<typeof ImportCounts>;
+
+export interface OrgImportOptions {
+  /** The competitions that exist; when given, a target for any other is refused. */
+  competitionIds?: ReadonlySet<string>;
+  /** An organiser limited to branches may only change these. */
+  allowedBranchIds?: ReadonlySet<string>;
+}
+
+export interface OrgImportPlan {
+  sheet: SheetKind;
+  /** Data rows read (blank rows not counted). */
+  rows: number;
+  /** All of them, not the first. */
+  errors: RowError[];
+  /** The merged registry; null when there are errors. */
+  org: Org | null;
+  /** Distinct items the file names, counted over the rows (and items) that passed their checks. */
+  counts: { branches: Counts; units: Counts; crews: Counts; targets: Counts };
+  /** False when every row is unchanged. */
+  changed: boolean;
+}
+
+const ZERO: Counts = { created: 0, updated: 0, unchanged: 0 };
+
+/** An item as the file first gave it, with its row. */
+interface Seen<T> {
+  readonly row: number;
+  readonly value: T;
+}
+
+const ENTITY = {
+  branch: { zh: '分公司', en: 'branch' },
+  unit: { zh: '单位', en: 'unit' },
+  crew: { zh: '班组', en: 'crew' },
+} as const;
+
+/** The fields an import sets on each item, and the roster column each comes from. */
+const BRANCH_FIELDS = { name: 'branchName', nameEn: 'branchNameEn' } as const satisfies Partial<
+  Record<keyof Branch, RosterField>
+>;
+const UNIT_FIELDS = {
+  branchId: 'branchId',
+  name: 'unitName',
+  nameEn: 'unitNameEn',
+  type: 'unitType',
+} as const satisfies Partial<Record<keyof Unit, RosterField>>;
+const CREW_FIELDS = {
+  unitId: 'unitId',
+  name: 'crewName',
+  nameEn: 'crewNameEn',
+  headcount: 'headcount',
+} as const satisfies Partial<Record<keyof Crew, RosterField>>;
+
+/** The first field whose value differs, or undefined when the two are the same. */
+function firstDifference<T extends object>(a: T, b: T, fields: readonly (keyof T)[]): keyof T | undefined {
+  return fields.find((field) => a[field] !== b[field]);
+}
+
+function keysOf<T extends object>(fields: T): (keyof T)[] {
+  return Object.keys(fields) as (keyof T)[];
+}
+
+function scopeMessage(allowed: ReadonlySet<string>): string {
+  const list = [...allowed].join(', ');
+  return `你的令牌只能修改分公司 ${list} / your token may only change branches ${list}`;
+}
+
+/** Upserts by key: known items keep their place (replaced when they differ), new ones follow in file order. */
+function upsert<T>(
+  current: readonly T[],
+  incoming: Iterable<T>,
+  keyOf: (item: T) => string,
+  differs: (existing: T, next: T) => boolean,
+): { items: T[]; counts: Counts } {
+  const items = [...current];
+  const position = new Map(items.map((item, index) => [keyOf(item), index]));
+  const counts = { ...ZERO };
+  for (const next of incoming) {
+    const index = position.get(keyOf(next));
+    const existing = index === undefined ? undefined : items[index];
+    if (index === undefined || existing === undefined) {
+      position.set(keyOf(next), items.length);
+      items.push(next);
+      counts.created++;
+    } else if (differs(existing, next)) {
+      items[index] = next;
+      counts.updated++;
+    } else {
+      counts.unchanged++;
+    }
+  }
+  return { items, counts };
+}
+
+/**
+ * An optional English name the sheet has no column for is kept as it is; a column that is there
+ * says what the name is, blank clearing it.
+ */
+function withNameEn<T extends { nameEn?: string | undefined }>(
+  next: T,
+  existing: T | undefined,
+  hasColumn: boolean,
+): T {
+  if (hasColumn || existing?.nameEn === undefined) return next;
+  return { ...next, nameEn: existing.nameEn };
+}
+
+interface Merged {
+  org: Org;
+  counts: OrgImportPlan['counts'];
+  errors: RowError[];
+}
+
+function planRoster(
+  current: Org,
+  sheet: Extract<RegistrySheet, { kind: 'roster' }>,
+  options: OrgImportOptions,
+): Merged {
+  const errors: RowError[] = [];
+  const header = (field: RosterField): string | null => sheet.columns.get(field) ?? null;
+  const branchesNow = new Map(current.branches.map((b) => [b.id, b]));
+  const unitsNow = new Map(current.units.map((u) => [u.id, u]));
+  const crewsNow = new Map(current.crews.map((c) => [c.id, c]));
+  const allowed = options.allowedBranchIds;
+
+  // With a column absent, the current English name stands in, so a row and the registry compare alike.
+  const branchOf = (b: Branch) => withNameEn(b, branchesNow.get(b.id), sheet.columns.has('branchNameEn'));
+  const unitOf = (u: Unit) => withNameEn(u, unitsNow.get(u.id), sheet.columns.has('unitNameEn'));
+  const crewOf = (c: Crew) => withNameEn(c, crewsNow.get(c.id), sheet.columns.has('crewNameEn'));
+
+  const branches = new Map<string, Seen<Branch>>();
+  const units = new Map<string, Seen<Unit>>();
+  const crews = new Map<string, Seen<Crew>>();
+
+  /** The same id again: fine when equal (roster rows repeat branch and unit), an error when not. */
+  function once<T extends { id: string }>(
+    seen: Map<string, Seen<T>>,
+    value: T,
+    row: number,
+    entity: keyof typeof ENTITY,
+    fields: Partial<Record<keyof T, RosterField>>,
+  ): void {
+    const earlier = seen.get(value.id);
+    if (!earlier) {
+      seen.set(value.id, { row, value });
+      return;
+    }
+    const differs = firstDifference(earlier.value, value, keysOf(fields));
+    if (differs === undefined) return;
+    const field = fields[differs];
+    const { zh, en } = ENTITY[entity];
+    errors.push({
+      row,
+      column: field === undefined ? null : header(field),
+      message: `${zh} ${value.id} 已在第 ${earlier.row} 行出现，内容不同 / ${en} ${value.id} already on row ${earlier.row} with different values`,
+    });
+  }
+
+  function refuseOutOfScope(row: number, rowBranchId: string, unit: Unit | null, crew: Crew | null): void {
+    if (!allowed) return;
+    if (!allowed.has(rowBranchId)) errors.push({ row, column: header('branchId'), message: scopeMessage(allowed) });
+    // Moving a unit or crew takes it out of its current branch, which must be allowed too.
+    const unitBefore = unit ? unitsNow.get(unit.id) : undefined;
+    if (unitBefore && unitBefore.branchId !== rowBranchId && !allowed.has(unitBefore.branchId)) {
+      errors.push({
+        row,
+        column: header('unitId'),
+        message: `单位 ${unitBefore.id} 目前属于分公司 ${unitBefore.branchId}；${scopeMessage(allowed)} / unit ${unitBefore.id} belongs to branch ${unitBefore.branchId} now`,
+      });
+    }
+    const crewBefore = crew ? crewsNow.get(crew.id) : undefined;
+    const crewBranchBefore = crewBefore ? unitsNow.get(crewBefore.unitId)?.branchId : undefined;
+    if (
+      crewBefore &&
+      crewBranchBefore !== undefined &&
+      crewBranchBefore !== rowBranchId &&
+      crewBranchBefore !== unitBefore?.branchId &&
+      !allowed.has(crewBranchBefore)
+    ) {
+      errors.push({
+        row,
+        column: header('crewId'),
+        message: `班组 ${crewBefore.id} 目前属于分公司 ${crewBranchBefore}；${scopeMessage(allowed)} / crew ${crewBefore.id} belongs to branch ${crewBranchBefore} now`,
+      });
+    }
+  }
+
+  for (const { row, branch, unit, crew } of sheet.rows) {
+    const rowBranchId = branch?.id ?? unit?.branchId;
+    if (rowBranchId !== undefined) refuseOutOfScope(row, rowBranchId, unit, crew);
+    if (branch) once(branches, branchOf(branch), row, 'branch', BRANCH_FIELDS);
+    if (unit) once(units, unitOf(unit), row, 'unit', UNIT_FIELDS);
+    if (crew) once(crews, crewOf(crew), row, 'crew', CREW_FIELDS);
+  }
+
+  const values = <T>(seen: Map<string, Seen<T>>) => [...seen.values()].map((s) => s.value);
+  const byId = (item: { id: string }) => item.id;
+  const mergedBranches = upsert(current.branches, values(branches), byId, (a, b) =>
+    Boolean(firstDifference(a, b, keysOf(BRANCH_FIELDS))),
+  );
+  const mergedUnits = upsert(current.units, values(units), byId, (a, b) =>
+    Boolean(firstDifference(a, b, keysOf(UNIT_FIELDS))),
+  );
+  const mergedCrews = upsert(current.crews, values(crews), byId, (a, b) =>
+    Boolean(firstDifference(a, b, keysOf(CREW_FIELDS))),
+  );
+  return {
+    org: { ...current, branches: mergedBranches.items, units: mergedUnits.items, crews: mergedCrews.items },
+    counts: {
+      branches: mergedBranches.counts,
+      units: mergedUnits.counts,
+      crews: mergedCrews.counts,
+      targets: { ...ZERO },
+    },
+    errors,
+  };
+}
+
+const targetKey = (t: Pick<CrewTarget, 'competitionId' | 'crewId' | 'metric'>) =>
+  `${t.competitionId}\u0000${t.crewId}\u0000${t.metric}`;
+
+function planTargets(
+  current: Org,
+  sheet: Extract<RegistrySheet, { kind: 'targets' }>,
+  options: OrgImportOptions,
+): Merged {
+  const errors: RowError[] = [];
+  const header = (field: 'competitionId' | 'crewId' | 'value') => sheet.columns.get(field) ?? null;
+  const branchOfUnit = new Map(current.units.map((u) => [u.id, u.branchId]));
+  const branchOfCrew = new Map(current.crews.map((c) => [c.id, branchOfUnit.get(c.unitId)]));
+  const { competitionIds, allowedBranchIds: allowed } = options;
+  const targets = new Map<string, Seen<CrewTarget>>();
+
+  for (const { row, target } of sheet.rows) {
+    if (!target) continue;
+    let ok = true;
+    if (competitionIds && !competitionIds.has(target.competitionId)) {
+      ok = false;
+      errors.push({
+        row,
+        column: header('competitionId'),
+        message: `没有编号为 ${target.competitionId} 的竞赛 / unknown competition ${target.competitionId}`,
+      });
+    }
+    if (!branchOfCrew.has(target.crewId)) {
+      ok = false;
+      errors.push({
+        row,
+        column: header('crewId'),
+        message: `组织架构中没有班组 ${target.crewId}，请先导入组织架构 / unknown crew ${target.crewId}: import it with the roster first`,
+      });
+    } else if (allowed) {
+      const branchId = branchOfCrew.get(target.crewId);
+      if (branchId === undefined || !allowed.has(branchId)) {
+        ok = false;
+        errors.push({
+          row,
+          column: header('crewId'),
+          message: `班组 ${target.crewId} 属于分公司 ${branchId ?? '?'}；${scopeMessage(allowed)} / crew ${target.crewId} belongs to branch ${branchId ?? '?'}`,
+        });
+      }
+    }
+    const earlier = targets.get(targetKey(target));
+    if (earlier && earlier.value.value !== target.value) {
+      errors.push({
+        row,
+        column: header('value'),
+        message: `竞赛 ${target.competitionId} 班组 ${target.crewId} 指标 ${target.metric} 的目标已在第 ${earlier.row} 行出现，内容不同 / the target of crew ${target.crewId} for ${target.metric} in competition ${target.competitionId} already on row ${earlier.row} with a different value`,
+      });
+    } else if (!earlier && ok) {
+      targets.set(targetKey(target), { row, value: target });
+    }
+  }
+
+  const merged = upsert(
+    current.targets,
+    [...targets.values()].map((s) => s.value),
+    targetKey,
+    (a, b) => a.value !== b.value,
+  );
+  return {
+    org: { ...current, targets: merged.items },
+    counts: { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, targets: merged.counts },
+    errors,
+  };
+}
+
+/** Bytes that are a spreadsheet workbook rather than text: the commonest wrong file to upload. */
+function workbookError(bytes: Uint8Array): RowError | null {
+  const starts = (prefix: readonly number[]) => prefix.every((byte, i) => bytes[i] === byte);
+  if (starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])) {
+    return {
+      row: 1,
+      column: null,
+      message:
+        '这是 Excel 工作簿（.xlsx/.xls），不是 CSV：请在 Excel 中“另存为”CSV UTF-8 后再导入 / this is an Excel workbook (.xlsx/.xls), not CSV: save it as "CSV UTF-8" in Excel and import that',
+    };
+  }
+  return null;
+}
+
+/**
+ * What importing a registry sheet into the current registry would do: the merged registry and
+ * what it creates, updates and leaves alone, or every error with its row and column. Pure: the
+ * caller saves `org` (when `changed`) or answers with the errors.
+ */
+export function planOrgImport(current: Org, input: Uint8Array | string, options: OrgImportOptions = {}): OrgImportPlan {
+  const zeroCounts = { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, targets: { ...ZERO } };
+  const notText = typeof input === 'string' ? null : workbookError(input);
+  if (notText) return { sheet: 'roster', rows: 0, errors: [notText], org: null, counts: zeroCounts, changed: false };
+
+  const sheet = readRegistrySheet(typeof input === 'string' ? input : decodeText(input));
+  const merged = sheet.kind === 'roster' ? planRoster(current, sheet, options) : planTargets(current, sheet, options);
+  const errors = [...sheet.errors, ...merged.errors].sort((a, b) => a.row - b.row);
+
+  // A safety net: the rows' checks should leave nothing for the registry's own schema to find.
+  if (errors.length === 0) {
+    const checked = Org.safeParse(merged.org);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        errors.push({
+          row: 0,
+          column: null,
+          message: `合并后的组织架构有误 / the merged registry is invalid: ${issue.path.join('.')}: ${issue.message}`,
+        });
+      }
+    }
+  }
+  const { counts } = merged;
+  const changed = Object.values(counts).some((c) => c.created > 0 || c.updated > 0);
+  return {
+    sheet: sheet.kind,
+    rows: sheet.rows.length,
+    errors,
+    org: errors.length === 0 ? merged.org : null,
+    counts,
+    changed,
+  };
+}
