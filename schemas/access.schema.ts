@@ -25,10 +25,18 @@ export const TokenCreate = z
       });
     }
     if ((t.role === 'admin' || t.role === 'viewer') && scoped) {
-      ctx.addIssue({ code: 'custom', path: ['branchIds'], message: `a ${t.role} token cannot be limited to branches or units` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['branchIds'],
+        message: `a ${t.role} token cannot be limited to branches or units`,
+      });
     }
     if (t.role === 'organiser' && t.unitIds.length > 0) {
-      ctx.addIssue({ code: 'custom', path: ['unitIds'], message: 'an organiser token is limited to branches, not units' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unitIds'],
+        message: 'an organiser token is limited to branches, not units',
+      });
     }
   });
 export type TokenCreate = z.infer<typeof TokenCreate>;

@@ -133,6 +133,8 @@ export const CompetitionSaved = z.object({
   id: z.string(),
   version: z.number().int(),
   savedAt: z.string(),
+  author: z.string().describe('the token name that saved it'),
+  note: z.string().describe('变更说明'),
   definition: Competition,
 });
 

@@ -249,7 +249,8 @@ function stageProblems(
   stages.forEach((raw: unknown, index) => {
     const stage = raw as Partial<Stage> | undefined;
     if (typeof stage?.id === 'string') {
-      if (ids.has(stage.id)) problems.push({ path: ['stages', index, 'id'], message: `duplicate stage id "${stage.id}"` });
+      if (ids.has(stage.id))
+        problems.push({ path: ['stages', index, 'id'], message: `duplicate stage id "${stage.id}"` });
       ids.add(stage.id);
     }
     if (typeof stage?.start !== 'string' || typeof stage.end !== 'string') return;
@@ -257,10 +258,12 @@ function stageProblems(
       problems.push({ path: ['stages', index, 'end'], message: 'stage end is before its start' });
       return;
     }
-    if (period?.start && period.end && (stage.start < period.start || stage.end > period.end)) {
+    // An inverted period is reported once, on period.end, not again for every stage.
+    const { start, end } = period ?? {};
+    if (start && end && start <= end && (stage.start < start || stage.end > end)) {
       problems.push({
         path: ['stages', index],
-        message: `stage ${stage.start} – ${stage.end} is outside the competition period ${period.start} – ${period.end}`,
+        message: `stage ${stage.start} – ${stage.end} is outside the competition period ${start} – ${end}`,
       });
     }
     valid.push({ index, id: String(stage.id), start: stage.start, end: stage.end });

@@ -12,7 +12,11 @@ export const OrgImportResult = z.object({
     .enum(['roster', 'targets'])
     .describe('roster: one row per crew with its unit and branch (组织架构); targets: one row per crew target (目标)'),
   rows: z.number().int().describe('data rows read'),
-  version: z.number().int().nullable().describe('the registry version saved; null on a dry run or when nothing changed'),
+  version: z
+    .number()
+    .int()
+    .nullable()
+    .describe('the registry version saved; null on a dry run or when nothing changed'),
   branches: ImportCounts,
   units: ImportCounts,
   crews: ImportCounts,

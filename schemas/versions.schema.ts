@@ -13,7 +13,9 @@ export type DefinitionChange = z.infer<typeof DefinitionChange>;
 
 export const VersionStatus = z
   .enum(['current', 'draft', 'superseded'])
-  .describe('current: what standings use; draft: saved after the current one, not published; superseded: published once, or never');
+  .describe(
+    'current: what standings use; draft: saved after the current one, not published; superseded: published once, or never',
+  );
 
 export const VersionInfo = z.object({
   version: z.number().int(),

@@ -1,18 +1,29 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { AppError } from '../shared/errors.ts';
 import { registerErrorHandler } from './error-handler.ts';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
   /** Route plugins, each a closure over its dependencies. */
   routes: ((app: FastifyInstance) => Promise<void>)[];
+  /** Requests per minute per key (an API token, or the client address without one). */
+  ratePerMinute: number;
+  /** The rate-limit key of a request: its token's id; the client address by default. */
+  rateKey?: (request: FastifyRequest) => string;
+  /** Body limit of routes that set none of their own. */
+  bodyLimit: number;
 }
+
+const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** The fastify instance: schemas, OpenAPI at /docs, one error handler, and the given routes. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    bodyLimit: options.bodyLimit,
     // Display links carry their token in the URL (a TV cannot send a header): keep it out of the log.
     loggerInstance: options.logger.child(
       {},
@@ -34,6 +45,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // every GET /v1/org and walked every standings row. Response schemas still document /docs.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandler(app);
+  await app.register(fastifyRateLimit, {
+    max: options.ratePerMinute,
+    timeWindow: 60_000,
+    keyGenerator: options.rateKey ?? ((request) => `ip:${request.ip}`),
+    allowList: (request) => UNLIMITED.has(request.url),
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(
+        new AppError(
+          'rate_limited',
+          `请求过于频繁，请 ${context.after} 后重试 / more than ${context.max} requests a minute with this token (or from this address without one); retry in ${context.after}`,
+          429,
+        ),
+        { statusCode: 429 },
+      ),
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: {

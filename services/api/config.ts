@@ -38,8 +38,25 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     SCREEN_HEARTBEAT_MS: int(10_000, 1_000),
     SCREEN_POLL_MS: int(1_000, 100),
     SCREEN_MAX_STREAMS: int(500, 1),
+    AUTH_MODE: z.preprocess(blankAsUnset, z.enum(['open', 'tokens']).optional()),
+    STANDINGS_ACCESS: z.enum(['public', 'viewer']).default('public'),
+    BOOTSTRAP_ADMIN_TOKEN: z.preprocess(
+      blankAsUnset,
+      z.string().min(32, 'at least 32 characters (e.g. lbt_ and 43 random base64url characters)').optional(),
+    ),
+    RATE_LIMIT_PER_MINUTE: int(1200, 1),
+    MAX_JSON_BYTES: int(1024 * 1024, 1024),
   })
   .superRefine((e, ctx) => {
+    // Open mode is for a first try on one's own machine: nobody else can reach a loopback port,
+    // and the embedded engine means no other service shares the data.
+    if (e.AUTH_MODE === 'open' && !(e.CLICKHOUSE_URL === undefined && isLoopback(e.HOST))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: `open needs the embedded engine (no CLICKHOUSE_URL) and a loopback HOST (127.0.0.1, ::1 or localhost), not ${e.HOST}${e.CLICKHOUSE_URL ? ' with CLICKHOUSE_URL' : ''}`,
+      });
+    }
     // The embedded engine is one process without Keeper: a cluster switch there would be ignored.
     if (e.CLICKHOUSE_CLUSTER !== undefined && e.CLICKHOUSE_URL === undefined) {
       ctx.addIssue({
@@ -49,6 +66,11 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
       });
     }
   });
+
+/** Hosts only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 export interface ApiConfig extends EventLimits {
   host: string;
@@ -76,6 +98,17 @@ export interface ApiConfig extends EventLimits {
     pollMs: number;
     maxStreams: number;
   };
+  access: {
+    /** No token needed for anything: the default on the embedded engine on loopback. */
+    open: boolean;
+    /** Reads of standings, competitions and the registry: public, or any valid token. */
+    standings: 'public' | 'viewer';
+    /** Registered as an admin token at start when its hash is not known yet. */
+    bootstrapAdminToken: string | undefined;
+    ratePerMinute: number;
+  };
+  /** Body limit of JSON requests other than events and the registry, which have their own. */
+  maxJsonBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -111,5 +144,12 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     catalogReloadMs: e.CATALOG_RELOAD_MS,
     faultKillAfterInserts: e.FAULT_KILL_AFTER_INSERTS,
     screens: { heartbeatMs: e.SCREEN_HEARTBEAT_MS, pollMs: e.SCREEN_POLL_MS, maxStreams: e.SCREEN_MAX_STREAMS },
+    access: {
+      open: (e.AUTH_MODE ?? (e.CLICKHOUSE_URL === undefined && isLoopback(e.HOST) ? 'open' : 'tokens')) === 'open',
+      standings: e.STANDINGS_ACCESS,
+      bootstrapAdminToken: e.BOOTSTRAP_ADMIN_TOKEN,
+      ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
+    },
+    maxJsonBytes: e.MAX_JSON_BYTES,
   };
 }

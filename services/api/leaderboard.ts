@@ -42,6 +42,15 @@ import { createScreenCatalog, type ScreenCatalog } from '../screen/screen-catalo
 import { createScreenDataBuilder } from '../screen/screen-data.ts';
 import { createScreenHub, type ScreenHub } from '../screen/screen-hub.ts';
 import { startStandingsPoller } from '../screen/standings-poller.ts';
+import { createAccess, type Access } from '../access/access.ts';
+import { createApiTokens, type ApiTokens } from '../access/api-tokens.ts';
+import { bootstrapAdmin } from '../access/bootstrap-admin.ts';
+import { refuseCrewsOutOfScope } from '../access/scope.ts';
+import { createCompetitionAdmin } from '../competition/competition-admin.ts';
+import { createPeriods, type Periods } from '../competition/periods.ts';
+import { competitionVersionsRoute } from './routes/competition-versions.route.ts';
+import { periodsRoute } from './routes/periods.route.ts';
+import { tokensRoute } from './routes/tokens.route.ts';
 
 /**
  * The embedded engine serves one process (a second one cannot open the data directory), so this
@@ -71,6 +80,11 @@ export interface Leaderboard {
   screens: ScreenCatalog;
   displayLinks: DisplayLinks;
   screenHub: ScreenHub;
+  tokens: ApiTokens;
+  access: Access;
+  periods: Periods;
+  /** An admin token made at this start (access control on, no admin yet): shown once in the banner. */
+  firstAdminToken: string | undefined;
   /** Stops taking requests, drains in-flight batches and recomputations, closes storage. */
   close(): Promise<void>;
 }
@@ -218,8 +232,18 @@ export async function createLeaderboard(
           onChanged: (competitionId) => screenHub.competitionChanged(competitionId),
         })
       : undefined;
+  const tokens = await createApiTokens({ client, now });
+  const firstAdmin = await bootstrapAdmin(tokens, config.access);
+  if (firstAdmin.adopted) logger.info('BOOTSTRAP_ADMIN_TOKEN registered as an admin token');
+  const access = createAccess({ tokens, open: config.access.open, standingsAccess: config.access.standings });
+  const recompute = (competitionId: string) => refresher.competitionChanged(competitionId);
+  const competitionAdmin = createCompetitionAdmin({ catalog, standings, now, onPublished: recompute });
+  const periods = createPeriods({ client, catalog, standings, now });
   const routes = [
     screenPagesRoute({ assets }),
+    tokensRoute({ tokens, access }),
+    competitionVersionsRoute({ catalog, admin: competitionAdmin, access }),
+    periodsRoute({ catalog, periods, access }),
     screensRoute({
       catalog,
       screens,
@@ -228,6 +252,7 @@ export async function createLeaderboard(
       build: buildScreen,
       now,
       maxStreams: config.screens.maxStreams,
+      access,
     }),
     orgRoute({
       catalog,
@@ -236,9 +261,10 @@ export async function createLeaderboard(
       onChanged: () => {
         for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
       },
+      access,
     }),
-    competitionsRoute({ catalog, now, onChanged: (id) => refresher.competitionChanged(id) }),
-    standingsRoute({ catalog, standings }),
+    competitionsRoute({ catalog, admin: competitionAdmin, access }),
+    standingsRoute({ catalog, standings, access }),
     healthRoute({
       metrics,
       readiness: async () => {
@@ -260,10 +286,27 @@ export async function createLeaderboard(
         ingest: pipeline.ingest,
         maxEventsPerRequest: config.maxEventsPerRequest,
         maxBodyBytes: config.maxBodyBytes,
+        authenticate: access.require('ingest', 'organiser'),
+        authorizeCrews: (request, items) =>
+          refuseCrewsOutOfScope(access.principal(request), items, (crewId) => catalog.crew(crewId)),
       }),
     );
   }
-  const app = await buildApp({ logger, routes });
+  const app = await buildApp({
+    logger,
+    routes,
+    ratePerMinute: config.access.ratePerMinute,
+    bodyLimit: config.maxJsonBytes,
+    rateKey: (request) => {
+      try {
+        const token = access.principal(request).token;
+        if (token) return `token:${token.id}`;
+      } catch {
+        // A bad token is answered 401 by the route; it is counted by address like no token.
+      }
+      return `ip:${request.ip}`;
+    },
+  });
   // Open screen streams never end by themselves: end them so the server can close.
   app.addHook('preClose', async () => screenHub.close());
   await consumer?.start();
@@ -276,7 +319,7 @@ export async function createLeaderboard(
       ? setInterval(() => {
           const before = versions();
           const screensBefore = screenVersions();
-          Promise.all([catalog.reload(), screens.reload(), displayLinks.reload()])
+          Promise.all([catalog.reload(), screens.reload(), displayLinks.reload(), tokens.reload()])
             .then(() => {
               if (versions() !== before) for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
               for (const [id, version] of screenVersions()) {
@@ -297,6 +340,10 @@ export async function createLeaderboard(
     screens,
     displayLinks,
     screenHub,
+    tokens,
+    access,
+    periods,
+    firstAdminToken: firstAdmin.generated,
     async close() {
       clearInterval(reloadTimer);
       poller?.stop();

@@ -13,6 +13,35 @@ export interface RunOptions {
   title: string;
 }
 
+/** Open mode and a first admin token must not scroll past unseen: both are boxed. */
+function accessBanner(config: ApiConfig, firstAdminToken: string | undefined): string[] {
+  const box = (lines: string[]) => ['!'.repeat(78), ...lines.map((l) => `!  ${l}`), '!'.repeat(78), ''];
+  if (config.access.open) {
+    return box([
+      '开放模式：任何人无需令牌即可写入（仅限本机试用）',
+      'OPEN MODE: every request is allowed without an API token (a first try on this machine).',
+      '上线前请设置 AUTH_MODE=tokens / Set AUTH_MODE=tokens before anyone else can reach it,',
+      'and always behind a reverse proxy (it makes every request look local).',
+    ]);
+  }
+  const lines = [
+    `  访问控制 / Access control:   API tokens required for writes; standings reads ${config.access.standings === 'public' ? 'public' : 'need a viewer token'}`,
+    '',
+  ];
+  if (firstAdminToken === undefined) return lines;
+  return [
+    ...lines,
+    ...box([
+      '首个管理员令牌（只显示这一次，请立即保存）/ First admin token (shown once: store it now):',
+      '',
+      `    ${firstAdminToken}`,
+      '',
+      '用它创建其他令牌 / Create the other tokens with it:',
+      `    LEADERBOARD_TOKEN=<token> npx leaderboard tokens create --name 杭州工会 --role organiser --branch B1`,
+    ]),
+  ];
+}
+
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(1);
@@ -65,7 +94,14 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
       ? [`  事件流 / Event stream:        Kafka ${config.kafka.brokers.join(',')} → ${config.kafka.events.name}`]
       : []),
     ...(options.ingest ? ['  模拟实时数据 / Live events:   npm run simulate'] : []),
+    `  命令行工具 / CLI:             npx leaderboard help   (LEADERBOARD_URL=${base})`,
     '',
+    ...accessBanner(config, leaderboard.firstAdminToken),
   ];
   process.stdout.write(lines.join('\n') + '\n');
+  if (config.access.open) {
+    logger.warn(
+      'OPEN MODE: no API token is needed for anything; set AUTH_MODE=tokens before anyone else can reach this server',
+    );
+  }
 }

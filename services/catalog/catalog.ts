@@ -2,8 +2,18 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Competition } from '../../schemas/competition.schema.ts';
 import type { Org } from '../../schemas/org.schema.ts';
 import {
-  loadCurrentCompetitions,
+  currentVersion,
+  latestDraft,
+  versionRecords,
+  type CompetitionHistory,
+  type VersionRecord,
+} from '../competition/version-history.ts';
+import {
+  loadCompetitionVersions,
+  loadPublications,
   saveCompetitionVersion,
+  savePublication,
+  type Publication,
   type StoredCompetition,
 } from '../storage/competitions.store.ts';
 import { createOneAtATime } from '../shared/one-at-a-time.ts';
@@ -23,7 +33,24 @@ export interface Catalog {
   /** crewId -> metric -> target, for one competition. */
   targets(competitionId: string): ReadonlyMap<string, ReadonlyMap<string, number>>;
   replaceOrg(org: Org, now: Date): Promise<number>;
-  saveCompetition(id: string, definition: Competition, now: Date): Promise<StoredCompetition>;
+  /**
+   * Saves a new version of a competition. Without `draft` it is current at once (PUT); a draft
+   * waits for publish.
+   */
+  saveCompetition(
+    id: string,
+    definition: Competition,
+    now: Date,
+    meta?: { author?: string; note?: string; draft?: boolean },
+  ): Promise<StoredCompetition>;
+  /** Makes a saved version current. */
+  publish(id: string, version: number, now: Date, meta: { by: string; note: string }): Promise<Publication>;
+  /** Every saved version of a competition (oldest first), drafts included; undefined if never saved. */
+  versions(id: string): readonly StoredCompetition[] | undefined;
+  version(id: string, version: number): StoredCompetition | undefined;
+  /** Each version with its status, newest first, and the current version. */
+  history(id: string): { currentVersion: number | undefined; versions: VersionRecord[] } | undefined;
+  latestDraft(id: string): StoredCompetition | undefined;
   /** Re-reads registry and competitions from storage (another process may have written them). */
   reload(): Promise<void>;
 }
@@ -69,7 +96,22 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   let crews = new Map<string, CrewProfile>();
   let targets = new Map<string, Map<string, Map<string, number>>>();
   let competitions = new Map<string, StoredCompetition>();
+  let histories = new Map<string, CompetitionHistory>();
   const oneAtATime = createOneAtATime();
+
+  function useHistories(next: Map<string, CompetitionHistory>): void {
+    histories = next;
+    competitions = new Map();
+    for (const [id, history] of next) {
+      const current = currentVersion(history);
+      const stored = history.versions.find((v) => v.version === current);
+      if (stored) competitions.set(id, stored);
+    }
+  }
+
+  function historyOf(id: string): CompetitionHistory {
+    return histories.get(id) ?? { versions: [], publications: [] };
+  }
 
   function useOrg(next: Org, version: number): void {
     org = next;
@@ -81,7 +123,14 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   async function reload(): Promise<void> {
     const stored = await loadLatestOrg(client);
     if (stored) useOrg(stored.org, stored.version);
-    competitions = new Map((await loadCurrentCompetitions(client)).map((c) => [c.id, c]));
+    const [versions, publications] = await Promise.all([loadCompetitionVersions(client), loadPublications(client)]);
+    const next = new Map<string, CompetitionHistory>();
+    for (const v of versions) next.set(v.id, { versions: [...(next.get(v.id)?.versions ?? []), v], publications: [] });
+    for (const p of publications) {
+      const history = next.get(p.competitionId);
+      if (history) next.set(p.competitionId, { ...history, publications: [...history.publications, p] });
+    }
+    useHistories(next);
   }
 
   await reload();
@@ -108,13 +157,47 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
         useOrg(stored.org, stored.version);
         return stored.version;
       }),
-    saveCompetition: (id, definition, now) =>
+    saveCompetition: (id, definition, now, meta = {}) =>
       oneAtATime(async () => {
-        const version = (competitions.get(id)?.version ?? 0) + 1;
-        const stored = await saveCompetitionVersion(client, id, definition, version, now);
-        competitions.set(id, stored);
+        const history = historyOf(id);
+        const stored: StoredCompetition = {
+          id,
+          version: (history.versions.at(-1)?.version ?? 0) + 1,
+          savedAt: now.toISOString(),
+          author: meta.author ?? '',
+          note: meta.note ?? '',
+          draft: meta.draft ?? false,
+          definition,
+        };
+        await saveCompetitionVersion(client, stored);
+        useHistories(new Map(histories).set(id, { ...history, versions: [...history.versions, stored] }));
         return stored;
       }),
+    publish: (id, version, now, meta) =>
+      oneAtATime(async () => {
+        const history = historyOf(id);
+        const publication: Publication = {
+          competitionId: id,
+          version,
+          publishedAt: now.toISOString(),
+          publishedBy: meta.by,
+          note: meta.note,
+        };
+        await savePublication(client, publication);
+        useHistories(new Map(histories).set(id, { ...history, publications: [...history.publications, publication] }));
+        return publication;
+      }),
+    versions: (id) => histories.get(id)?.versions,
+    version: (id, version) => histories.get(id)?.versions.find((v) => v.version === version),
+    history(id) {
+      const history = histories.get(id);
+      if (!history) return undefined;
+      return { currentVersion: currentVersion(history), versions: versionRecords(history) };
+    },
+    latestDraft: (id) => {
+      const history = histories.get(id);
+      return history ? latestDraft(history) : undefined;
+    },
     reload,
   };
 }

@@ -21,6 +21,9 @@ export const IngestEnv = KafkaEnv.extend(serviceEnv(3100).shape)
         .default('http://127.0.0.1:3000/v1/org'),
     ),
     REGISTRY_REFRESH_MS: int(10_000, 100),
+    REGISTRY_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+    TOKEN_CACHE_MS: int(10_000, 0),
+    RATE_LIMIT_PER_MINUTE: int(1200, 1),
   });
 
 export interface IngestConfig extends EventLimits {
@@ -31,6 +34,13 @@ export interface IngestConfig extends EventLimits {
   /** GET /v1/org of the API (npm start or npm run scoring): which crews exist. */
   registryUrl: string;
   registryRefreshMs: number;
+  /** A viewer token for GET /v1/org when the API's reads need one. */
+  registryToken: string | undefined;
+  /** The API that answers who a token is (GET /v1/whoami), beside the registry. */
+  whoamiUrl: string;
+  /** How long a token's answer is kept: a revocation reaches this service within it. */
+  tokenCacheMs: number;
+  ratePerMinute: number;
 }
 
 /** Parses the environment once at start-up and throws an error naming every bad variable. */
@@ -48,6 +58,10 @@ export function parseIngestConfig(env: Readonly<Record<string, string | undefine
     kafka,
     registryUrl: e.REGISTRY_URL,
     registryRefreshMs: e.REGISTRY_REFRESH_MS,
+    registryToken: e.REGISTRY_TOKEN,
+    whoamiUrl: new URL('/v1/whoami', e.REGISTRY_URL).toString(),
+    tokenCacheMs: e.TOKEN_CACHE_MS,
+    ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     ...eventLimitsFrom(e),
   };
 }

@@ -10,6 +10,10 @@ import { UnavailableError } from '../shared/errors.ts';
 import type { IngestConfig } from './config.ts';
 import { connectKafkaIngest } from './kafka-ingest.ts';
 import type { RegistryFollower } from './registry-follower.ts';
+import { checkRole, type Principal } from '../access/access.ts';
+import { refuseCrewsOutOfScope } from '../access/scope.ts';
+import { ForbiddenError } from '../shared/errors.ts';
+import { createTokenCheck } from './token-check.ts';
 
 export interface IngestService {
   app: FastifyInstance;
@@ -43,8 +47,15 @@ export async function createIngestService(
     validate,
     now,
   });
+  /** The principal of each authenticated request, for the crew check after the body is read. */
+  const principals = new WeakMap<object, Principal>();
+  const tokens = createTokenCheck({ whoamiUrl: config.whoamiUrl, ttlMs: config.tokenCacheMs });
   const app = await buildApp({
     logger,
+    ratePerMinute: config.ratePerMinute,
+    bodyLimit: config.maxBodyBytes,
+    rateKey: (request) =>
+      `${request.headers.authorization ? 'token' : 'ip'}:${request.headers.authorization ?? request.ip}`,
     routes: [
       eventsRoute({
         ingest: async (items) => {
@@ -56,6 +67,16 @@ export async function createIngestService(
         },
         maxEventsPerRequest: config.maxEventsPerRequest,
         maxBodyBytes: config.maxBodyBytes,
+        authenticate: async (request) => {
+          const principal = await tokens.principal(request);
+          checkRole(principal, ['ingest', 'organiser']);
+          principals.set(request, principal);
+        },
+        authorizeCrews: (request, items) => {
+          const principal = principals.get(request);
+          if (!principal) throw new ForbiddenError('token_required', 'the request was not authenticated');
+          refuseCrewsOutOfScope(principal, items, (crewId) => registry.crew(crewId));
+        },
       }),
       healthRoute({
         metrics,

@@ -12,7 +12,12 @@ try {
   process.exit(1);
 }
 const logger = pino({ level: config.logLevel });
-const registry = createRegistryFollower({ url: config.registryUrl, refreshMs: config.registryRefreshMs, logger });
+const registry = createRegistryFollower({
+  url: config.registryUrl,
+  token: config.registryToken,
+  refreshMs: config.registryRefreshMs,
+  logger,
+});
 let service: IngestService;
 try {
   await registry.refresh();

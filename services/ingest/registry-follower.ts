@@ -4,6 +4,8 @@ import { Org } from '../../schemas/org.schema.ts';
 export interface RegistryFollower {
   /** Undefined until the first registry has been read. */
   crewIds(): ReadonlySet<string> | undefined;
+  /** A crew's branch and unit, for tokens limited to some of them. */
+  crew(crewId: string): { branchId: string; unitId: string } | undefined;
   /** Reads the registry now; resolves true when it has one. */
   refresh(): Promise<boolean>;
   stop(): void;
@@ -15,22 +17,30 @@ export interface RegistryFollower {
  */
 export function createRegistryFollower(deps: {
   url: string;
+  /** Sent when the API's reads need a token (STANDINGS_ACCESS=viewer). */
+  token?: string;
   refreshMs: number;
   logger: Logger;
   fetch?: typeof fetch;
 }): RegistryFollower {
   const get = deps.fetch ?? fetch;
   let crews: Set<string> | undefined;
+  let places = new Map<string, { branchId: string; unitId: string }>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   async function refresh(): Promise<boolean> {
     try {
-      const res = await get(deps.url, { signal: AbortSignal.timeout(10_000) });
+      const res = await get(deps.url, {
+        headers: deps.token === undefined ? {} : { authorization: `Bearer ${deps.token}` },
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) throw new Error(`${deps.url} answered ${res.status}`);
       const org = Org.parse(await res.json());
       const first = crews === undefined;
-      crews = new Set(org.crews.map((c) => c.id));
+      const branchOfUnit = new Map(org.units.map((u) => [u.id, u.branchId]));
+      places = new Map(org.crews.map((c) => [c.id, { branchId: branchOfUnit.get(c.unitId) ?? '', unitId: c.unitId }]));
+      crews = new Set(places.keys());
       if (first) deps.logger.info({ crews: crews.size }, 'registry loaded');
     } catch (err) {
       deps.logger.warn(
@@ -53,6 +63,7 @@ export function createRegistryFollower(deps: {
 
   return {
     crewIds: () => crews,
+    crew: (crewId) => places.get(crewId),
     refresh,
     stop: () => {
       stopped = true;

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
+import type { Competition } from '../../schemas/competition.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts';
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
@@ -53,6 +54,11 @@ export interface StandingsService {
   snapshotDays(competitionId: string, from: string, to: string): Promise<string[]>;
   /** The day standings default to: today in the competition's zone, clamped to its period. */
   defaultDay(competition: StoredCompetition): string;
+  /**
+   * Standings a definition (a draft, or a period's rules) gives over [its period start, asOf],
+   * from stored events, with ranks in every group and no movement. Nothing is written or kept.
+   */
+  evaluate(competitionId: string, definition: Competition, asOf: string): Promise<SnapshotCrew[]>;
 }
 
 export interface StandingsDeps {
@@ -172,7 +178,7 @@ export function mergeGroups(current: readonly StandingsRow[], previous: Previous
   return [...crews.values()];
 }
 
-function parseGroup(
+export function parseGroup(
   group: string | undefined,
   competition: StoredCompetition,
 ): { groupBy: GroupBy; groupKey: string; label: string } {
@@ -276,7 +282,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     return loadMetricSums(client, start, asOf);
   }
 
-  async function standingsAsOf(competition: StoredCompetition, asOf: string): Promise<StandingsRow[]> {
+  async function standingsAsOf(
+    competition: StoredCompetition,
+    asOf: string,
+    // Definitions other than the current one (drafts, closed periods) do not share its kept sums.
+    sums: Promise<MetricSums> = metricSumsFor(competition, asOf),
+  ): Promise<StandingsRow[]> {
     const def = competition.definition;
     const facts = await loadCrewFacts(
       client,
@@ -286,7 +297,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         startInstant: startOfDay(def.period.start, def.timeZone),
         endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
       },
-      metricSumsFor(competition, asOf),
+      sums,
     );
     // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
     // (a screen polling the standings) run first.
@@ -491,6 +502,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     },
     recompute: recomputeFresh,
     read,
+    async evaluate(competitionId, definition, asOf) {
+      // A new competition's first draft has no current version to stand on.
+      const competition = { id: competitionId, version: 0, savedAt: '', author: '', note: '', draft: true, definition };
+      const rows = await standingsAsOf(competition, asOf, loadMetricSums(client, definition.period.start, asOf));
+      return mergeGroups(rows, new Map());
+    },
     defaultDay,
     snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),
     eventsLanded(competitionId, day) {

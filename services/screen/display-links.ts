@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken, newSecret } from '../shared/secret-token.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../shared/errors.ts';
 import { loadDisplayLinks, saveDisplayLink, type StoredDisplayLink } from '../storage/display-links.store.ts';
 
@@ -18,10 +19,6 @@ export interface DisplayLinks {
   onRevoked(listener: (link: StoredDisplayLink) => void): () => void;
   /** Re-reads links from storage (another instance may have created or revoked some). */
   reload(): Promise<void>;
-}
-
-export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
 
 export interface DisplayLinksDeps {
@@ -60,7 +57,7 @@ export async function createDisplayLinks(deps: DisplayLinksDeps): Promise<Displa
 
   return {
     async create(screenId, label) {
-      const token = `${TOKEN_PREFIX}${randomBytes(24).toString('base64url')}`;
+      const token = newSecret(TOKEN_PREFIX, 24);
       const link: StoredDisplayLink = {
         id: `link-${randomBytes(6).toString('hex')}`,
         version: 1,

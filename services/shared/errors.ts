@@ -40,8 +40,15 @@ export class UnauthorizedError extends AppError {
 
 /** The credential is known but does not allow this request (revoked, or for something else): 403. */
 export class ForbiddenError extends AppError {
+  constructor(code: string, message: string, details?: unknown) {
+    super(code, message, 403, details);
+  }
+}
+
+/** The request conflicts with the state of what it addresses (a period already closed): 409. */
+export class ConflictError extends AppError {
   constructor(code: string, message: string) {
-    super(code, message, 403);
+    super(code, message, 409);
   }
 }
 

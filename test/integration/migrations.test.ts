@@ -72,6 +72,7 @@ describe('upgrading a database in place', () => {
         '0007_standings_facts.sql',
         '0008_dead_letters.sql',
         '0009_screens.sql',
+        '0010_organisers.sql',
       ],
     });
     expect(

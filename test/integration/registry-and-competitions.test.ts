@@ -75,6 +75,12 @@ describe('competitions', () => {
         ...labourCompetition,
         period: { start: '2026-03-31', end: '2026-03-01' },
         timeZone: 'Europe/Berlin',
+        weightTotal: 100,
+        stages: [
+          { id: 'w1', name: { zh: '第一周', en: 'Week 1' }, start: '2026-03-01', end: '2026-03-10' },
+          { id: 'w2', name: { zh: '第二周', en: 'Week 2' }, start: '2026-03-08', end: '2026-03-14' },
+        ],
+        participants: { scope: 'selected', branchIds: ['B1', 'B9'], crewIds: ['C404'] },
         indicators: [
           {
             id: 'a',
@@ -97,21 +103,29 @@ describe('competitions', () => {
         ],
       },
     });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('invalid_competition');
     const details: { path: string; message: string }[] = res.json().error.details;
     expect(details.map((d) => d.path).sort()).toEqual(
       [
-        'body.timeZone',
-        'body.indicators.0.rule.metric',
-        'body.period.end',
-        'body.indicators.1.id',
-        'body.indicators.1.rule.cap',
-        'body.vetoes.0.effect.indicatorId',
+        'timeZone',
+        'indicators[0].rule.metric',
+        'period.end',
+        'indicators',
+        'indicators[1].id',
+        'indicators[1].rule.cap',
+        'vetoes[0].effect.indicatorId',
+        'stages[1]',
+        'participants.branchIds[1]',
+        'participants.crewIds[0]',
       ].sort(),
     );
-    expect(details.find((d) => d.path === 'body.indicators.0.rule.metric')?.message).toContain(
-      'unknown metric "sales.volume_gallons"',
-    );
+    const message = (path: string) => details.find((d) => d.path === path)?.message;
+    expect(message('indicators[0].rule.metric')).toContain('unknown metric "sales.volume_gallons"');
+    expect(message('indicators')).toContain('weightTotal says they must add up to 100');
+    expect(message('stages[1]')).toContain('overlaps stage "w1"');
+    expect(message('participants.crewIds[0]')).toContain('"C404"');
+    expect(lb.catalog.versions('broken')).toBeUndefined();
   });
 
   it('saves versions and lists competitions', async () => {

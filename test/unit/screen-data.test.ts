@@ -50,6 +50,9 @@ describe('defaultScreenFor', () => {
     id,
     version: 1,
     savedAt: '',
+    author: '',
+    note: '',
+    draft: false,
     definition: Competition.parse(definition),
   });
 

@@ -4,38 +4,54 @@ import { z } from 'zod';
 import { CompetitionList, CompetitionSaved, ErrorResponse } from '../../../schemas/api.schema.ts';
 import { Id } from '../../../schemas/common.schema.ts';
 import { Competition } from '../../../schemas/competition.schema.ts';
+import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
+import type { CompetitionAdmin } from '../../competition/competition-admin.ts';
 import { NotFoundError } from '../../shared/errors.ts';
+import type { StoredCompetition } from '../../storage/competitions.store.ts';
 
 export interface CompetitionsRouteDeps {
   catalog: Catalog;
-  now: () => Date;
-  onChanged: (competitionId: string) => void;
+  admin: CompetitionAdmin;
+  access: Access;
+}
+
+function saved(c: StoredCompetition) {
+  return { id: c.id, version: c.version, savedAt: c.savedAt, author: c.author, note: c.note, definition: c.definition };
 }
 
 export function competitionsRoute(deps: CompetitionsRouteDeps) {
+  const { catalog, access } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.put('/v1/competitions/:id', {
+      onRequest: access.require('organiser'),
       schema: {
-        summary: '创建或更新竞赛 / Create or update a competition',
+        summary: '创建或更新竞赛（立即生效）/ Create or update a competition, current at once',
         description:
-          'The definition: names, kind, period and time zone, participants, ranking groups, tie mode, indicators with weights and rules, vetoes (一票否决). Each save is a new version; standings are recomputed.',
+          'The definition: names, kind, period and time zone, stages, participants, ranking groups, tie mode, indicators with weights and rules, vetoes (一票否决). Each save is a new version and current at once; standings are recomputed. To save a draft and preview it first, use POST /v1/competitions/{id}/versions. Every problem is reported at once with its path (422 invalid_competition).',
         tags: ['competitions'],
         params: z.object({ id: Id }),
         body: Competition,
-        response: { 200: CompetitionSaved, 400: ErrorResponse },
+        response: {
+          200: CompetitionSaved,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          422: ErrorResponse,
+        },
       },
-      handler: async (request) => {
-        const stored = await deps.catalog.saveCompetition(request.params.id, request.body, deps.now());
-        deps.onChanged(stored.id);
-        return stored;
-      },
+      // The schema documents the body; validateDefinition checks it beside the registry, so schema
+      // problems and unknown participants are reported in one answer.
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      handler: async (request) =>
+        saved(await deps.admin.replace(request.params.id, request.body, access.principal(request))),
     });
     r.get('/v1/competitions', {
+      onRequest: access.read,
       schema: { summary: '竞赛列表 / List competitions', tags: ['competitions'], response: { 200: CompetitionList } },
       handler: async () => ({
-        competitions: deps.catalog.competitions().map((c) => ({
+        competitions: catalog.competitions().map((c) => ({
           id: c.id,
           version: c.version,
           savedAt: c.savedAt,
@@ -48,17 +64,18 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
       }),
     });
     r.get('/v1/competitions/:id', {
+      onRequest: access.read,
       schema: {
-        summary: '竞赛定义 / A competition definition',
+        summary: '竞赛当前定义 / A competition’s current definition',
         tags: ['competitions'],
         params: z.object({ id: Id }),
         response: { 200: CompetitionSaved, 404: ErrorResponse },
       },
       handler: async (request) => {
-        const stored = deps.catalog.competition(request.params.id);
+        const stored = catalog.competition(request.params.id);
         if (!stored)
           throw new NotFoundError('competition_not_found', `competition "${request.params.id}" does not exist`);
-        return stored;
+        return saved(stored);
       },
     });
   };

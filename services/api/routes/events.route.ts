@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse, IngestRejectedResponse, IngestResponse } from '../../../schemas/api.schema.ts';
@@ -8,6 +8,10 @@ import { parseBatch, type BodyFormat } from '../../pipeline/parse-step.ts';
 
 export interface EventsRouteDeps {
   ingest: (items: readonly unknown[]) => Promise<IngestReport>;
+  /** Who may send events: an onRequest hook that throws 401 / 403 before the body is read. */
+  authenticate: (request: FastifyRequest) => Promise<void>;
+  /** Whether the sender may send events for these crews: throws 403 and nothing is stored. */
+  authorizeCrews: (request: FastifyRequest, items: readonly unknown[]) => void;
   maxEventsPerRequest: number;
   maxBodyBytes: number;
 }
@@ -27,6 +31,7 @@ export function eventsRoute(deps: EventsRouteDeps) {
 
     app.withTypeProvider<ZodTypeProvider>().post('/v1/events', {
       bodyLimit: deps.maxBodyBytes,
+      onRequest: deps.authenticate,
       schema: {
         summary: '上报班组指标事件 / Send crew metric events',
         description: `A JSON array (application/json) or one event per line (application/x-ndjson), at most ${deps.maxEventsPerRequest} events and ${deps.maxBodyBytes} bytes. All-or-nothing: if any event is rejected, none is stored and every rejected event is listed (422). Events already stored (same crewId and eventId) are reported as duplicates and not counted again.`,
@@ -35,6 +40,8 @@ export function eventsRoute(deps: EventsRouteDeps) {
         response: {
           200: IngestResponse,
           400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
           413: ErrorResponse,
           415: ErrorResponse,
           422: IngestRejectedResponse,
@@ -47,6 +54,7 @@ export function eventsRoute(deps: EventsRouteDeps) {
         // The content-type parsers above hand the body over as text.
         const raw: unknown = request.body;
         const items = parseBatch(typeof raw === 'string' ? raw : '', format, deps.maxEventsPerRequest);
+        deps.authorizeCrews(request, items);
         const report = await deps.ingest(items);
         if (report.rejected.length === 0) return reply.code(200).send(report);
         return reply.code(422).send({

@@ -12,6 +12,7 @@ import {
   ScreenSaved,
   ScreenSet,
 } from '../../../schemas/screen.schema.ts';
+import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { DisplayLinks } from '../../screen/display-links.ts';
 import type { ScreenDataBuilder } from '../../screen/screen-data.ts';
@@ -27,6 +28,7 @@ export interface ScreensRouteDeps {
   hub: ScreenHub;
   build: ScreenDataBuilder;
   now: () => Date;
+  access: Access;
   /** Open streams beyond this are refused with 503, so a misbehaving wall cannot exhaust the server. */
   maxStreams: number;
 }
@@ -78,6 +80,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
     }
 
     r.get('/v1/screens', {
+      onRequest: deps.access.read,
       schema: {
         summary: '大屏列表 / Screens',
         description: 'Saved screen sets, then every competition’s built-in screen (competition.<id>).',
@@ -96,6 +99,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
     });
 
     r.get('/v1/screens/:id', {
+      onRequest: deps.access.read,
       schema: {
         summary: '大屏定义 / A screen set',
         tags: ['screens'],
@@ -109,6 +113,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
     });
 
     r.put('/v1/screens/:id', {
+      onRequest: deps.access.require('organiser'),
       schema: {
         summary: '保存大屏 / Create or update a screen set',
         description:
@@ -126,6 +131,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
     });
 
     r.post('/v1/screens/:id/links', {
+      onRequest: deps.access.require('organiser'),
       schema: {
         summary: '创建显示链接 / Create a display link',
         description:
@@ -145,6 +151,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
     });
 
     r.get('/v1/screens/:id/links', {
+      onRequest: deps.access.require('organiser'),
       schema: {
         summary: '显示链接 / Display links of a screen',
         description: 'Without their tokens, which are never shown again.',
@@ -159,6 +166,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
     });
 
     r.delete('/v1/display-links/:linkId', {
+      onRequest: deps.access.require('organiser'),
       schema: {
         summary: '撤销显示链接 / Revoke a display link',
         description: 'Screens open with it are told at once and stop; the token is refused from now on.',

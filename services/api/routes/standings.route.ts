@@ -9,6 +9,7 @@ import {
 } from '../../../schemas/api.schema.ts';
 import { Id, IsoDate } from '../../../schemas/common.schema.ts';
 import type { Competition } from '../../../schemas/competition.schema.ts';
+import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { StandingsService } from '../../scoring/standings.service.ts';
 import type { StoredRow } from '../../scoring/standings.store.ts';
@@ -17,9 +18,10 @@ import { NotFoundError } from '../../shared/errors.ts';
 export interface StandingsRouteDeps {
   catalog: Catalog;
   standings: StandingsService;
+  access: Access;
 }
 
-function toEntry(row: StoredRow, definition: Competition) {
+export function toEntry(row: StoredRow, definition: Competition) {
   const names = new Map(definition.indicators.map((i) => [i.id, i.name]));
   return {
     rank: row.rank,
@@ -52,6 +54,7 @@ export function standingsRoute(deps: StandingsRouteDeps) {
     }
 
     r.get('/v1/competitions/:id/standings', {
+      onRequest: deps.access.read,
       schema: {
         summary: '排行榜 / Standings',
         description:
@@ -81,6 +84,7 @@ export function standingsRoute(deps: StandingsRouteDeps) {
     });
 
     r.get('/v1/competitions/:id/crews/:crewId', {
+      onRequest: deps.access.read,
       schema: {
         summary: '班组得分明细 / A crew’s breakdown',
         description:

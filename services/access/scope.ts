@@ -1,0 +1,78 @@
+import type { Competition } from '../../schemas/competition.schema.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { CrewProfile } from '../scoring/engine/types.ts';
+import { ForbiddenError } from '../shared/errors.ts';
+import type { Principal } from './access.ts';
+
+/** The branches a principal is limited to; undefined when it is not limited. */
+export function branchScope(p: Principal): ReadonlySet<string> | undefined {
+  if (p.role === 'admin' || (p.branchIds.length === 0 && p.unitIds.length === 0)) return undefined;
+  return new Set(p.branchIds);
+}
+
+export function crewInScope(p: Principal, crew: Pick<CrewProfile, 'branchId' | 'unitId'>): boolean {
+  if (p.role === 'admin' || (p.branchIds.length === 0 && p.unitIds.length === 0)) return true;
+  return p.branchIds.includes(crew.branchId) || p.unitIds.includes(crew.unitId);
+}
+
+function scopeText(p: Principal): string {
+  return [
+    ...(p.branchIds.length > 0 ? [`branches ${p.branchIds.join(', ')}`] : []),
+    ...(p.unitIds.length > 0 ? [`units ${p.unitIds.join(', ')}`] : []),
+  ].join('; ');
+}
+
+/**
+ * Events for crews outside the token's branches or units: the whole batch is refused (403) and
+ * nothing is stored. Crews the registry does not know are left to validation, which names them.
+ */
+export function refuseCrewsOutOfScope(
+  p: Principal,
+  items: readonly unknown[],
+  crewOf: (crewId: string) => Pick<CrewProfile, 'branchId' | 'unitId'> | undefined,
+): void {
+  const refused: { index: number; crewId: string }[] = [];
+  items.forEach((item, index) => {
+    const crewId = (item as { crewId?: unknown } | null)?.crewId;
+    if (typeof crewId !== 'string') return;
+    const crew = crewOf(crewId);
+    if (crew && !crewInScope(p, crew)) refused.push({ index, crewId });
+  });
+  if (refused.length === 0) return;
+  const crews = [...new Set(refused.map((r) => r.crewId))];
+  throw new ForbiddenError(
+    'crew_out_of_scope',
+    `令牌 "${p.name}" 只能上报 ${scopeText(p)} 的班组，不能上报 ${crews.slice(0, 10).join(', ')}${crews.length > 10 ? ' …' : ''}；整批未保存 / token "${p.name}" may only send events for crews of ${scopeText(p)}; ${refused.length} event(s) are for other crews, so nothing was stored`,
+    refused,
+  );
+}
+
+/** The branches a competition's participants lie in; undefined when it takes part everyone. */
+function participantBranches(definition: Competition, catalog: Catalog): Set<string> | undefined {
+  const p = definition.participants;
+  if (p.scope === 'all') return undefined;
+  const branches = new Set(p.branchIds);
+  const units = new Map(catalog.org().units.map((u) => [u.id, u.branchId]));
+  for (const unitId of p.unitIds) branches.add(units.get(unitId) ?? `?${unitId}`);
+  for (const crewId of p.crewIds) branches.add(catalog.crew(crewId)?.branchId ?? `?${crewId}`);
+  return branches;
+}
+
+/**
+ * An organiser limited to branches may only define competitions whose participants all lie in
+ * those branches, and may only change one that already does (no taking over a group-wide one).
+ */
+export function refuseCompetitionOutOfScope(p: Principal, definitions: readonly Competition[], catalog: Catalog): void {
+  const allowed = branchScope(p);
+  if (!allowed) return;
+  for (const definition of definitions) {
+    const branches = participantBranches(definition, catalog);
+    const outside = branches === undefined ? ['(all)'] : [...branches].filter((b) => !allowed.has(b));
+    if (outside.length > 0) {
+      throw new ForbiddenError(
+        'competition_out_of_scope',
+        `令牌 "${p.name}" 只能管理 ${scopeText(p)} 内的竞赛；此竞赛的参赛范围包括 ${outside.join(', ')} / token "${p.name}" may only manage competitions whose participants all lie in ${scopeText(p)}; this one reaches ${outside.join(', ')}`,
+      );
+    }
+  }
+}

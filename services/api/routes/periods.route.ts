@@ -1,0 +1,143 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponse, StandingsQuerystring, StandingsResponse } from '../../../schemas/api.schema.ts';
+import { Id } from '../../../schemas/common.schema.ts';
+import { CloseRequest, LateEventList, PeriodList } from '../../../schemas/versions.schema.ts';
+import type { Access } from '../../access/access.ts';
+import { refuseCompetitionOutOfScope } from '../../access/scope.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { Periods } from '../../competition/periods.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { toEntry } from './standings.route.ts';
+
+export interface PeriodsRouteDeps {
+  catalog: Catalog;
+  periods: Periods;
+  access: Access;
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const params = z.object({ id: Id, periodId: Id });
+
+export function periodsRoute(deps: PeriodsRouteDeps) {
+  const { catalog, periods, access } = deps;
+  return async function register(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.get('/v1/competitions/:id/periods', {
+      onRequest: access.read,
+      schema: {
+        summary: '阶段与结算 / Periods and closures',
+        description:
+          'The stages of a competition and the whole period ("final"), each with its closure: when, by whom, under which version, and how many events arrived after it closed.',
+        tags: ['competitions'],
+        params: z.object({ id: Id }),
+        response: { 200: PeriodList, ...errors },
+      },
+      handler: async (request) => periods.list(request.params.id),
+    });
+
+    r.post('/v1/competitions/:id/periods/:periodId/close', {
+      onRequest: access.require('organiser'),
+      schema: {
+        summary: '结算阶段 / Close a period',
+        description:
+          'Freezes the final standings of a period that has ended, from the current rules and the events stored so far. They never change afterwards: later rule changes and late events do not touch them; late events are recorded and reported (GET …/late-events).',
+        tags: ['competitions'],
+        params,
+        body: CloseRequest,
+        response: {
+          200: z.object({
+            competitionId: z.string(),
+            periodId: z.string(),
+            start: z.string(),
+            end: z.string(),
+            closedAt: z.string(),
+            closedBy: z.string(),
+            definitionVersion: z.number().int(),
+            crews: z.number().int(),
+          }),
+          ...errors,
+          409: ErrorResponse,
+        },
+      },
+      handler: async (request) => {
+        const { id, periodId } = request.params;
+        const principal = access.principal(request);
+        const current = catalog.competition(id);
+        if (!current) throw new NotFoundError('competition_not_found', `competition "${id}" does not exist`);
+        refuseCompetitionOutOfScope(principal, [current.definition], catalog);
+        const c = await periods.close(id, periodId, principal.name, request.body.note);
+        return {
+          competitionId: c.competitionId,
+          periodId: c.periodId,
+          start: c.start,
+          end: c.end,
+          closedAt: c.closedAt,
+          closedBy: c.closedBy,
+          definitionVersion: c.definitionVersion,
+          crews: c.crews,
+        };
+      },
+    });
+
+    r.get('/v1/competitions/:id/periods/:periodId/standings', {
+      onRequest: access.read,
+      schema: {
+        summary: '结算排名（冻结）/ Final standings of a closed period',
+        description: 'Exactly as frozen when the period closed; rank movement is not kept.',
+        tags: ['standings'],
+        params,
+        querystring: StandingsQuerystring.omit({ asOf: true }),
+        response: {
+          200: StandingsResponse.extend({
+            periodId: z.string(),
+            closedAt: z.string(),
+            lateEvents: z.number().int().describe('events for this period stored after it closed, not applied'),
+          }),
+          ...errors,
+        },
+      },
+      handler: async (request) => {
+        const { id, periodId } = request.params;
+        const q = request.query;
+        const page = await periods.finalStandings(id, periodId, q);
+        // Names as they were in the rules the period closed under.
+        const definition = catalog.version(id, page.closure.definitionVersion)?.definition;
+        const current = catalog.competition(id)?.definition;
+        const rules = definition ?? current;
+        if (!rules) throw new NotFoundError('competition_not_found', `competition "${id}" does not exist`);
+        return {
+          competitionId: id,
+          name: rules.name,
+          asOf: page.closure.end,
+          computedAt: page.closure.closedAt,
+          definitionVersion: page.closure.definitionVersion,
+          group: page.group,
+          total: page.total,
+          limit: q.limit,
+          offset: q.offset,
+          rows: page.rows.map((row) => toEntry(row, rules)),
+          periodId,
+          closedAt: page.closure.closedAt,
+          lateEvents: page.lateEvents,
+        };
+      },
+    });
+
+    r.get('/v1/competitions/:id/periods/:periodId/late-events', {
+      onRequest: access.read,
+      schema: {
+        summary: '迟到事件 / Late events of a closed period',
+        description:
+          'Events for the period’s days and crews stored after it closed: recorded, not applied to its final standings.',
+        tags: ['competitions'],
+        params,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+        response: { 200: LateEventList, ...errors },
+      },
+      handler: async (request) => periods.lateEvents(request.params.id, request.params.periodId, request.query.limit),
+    });
+  };
+}

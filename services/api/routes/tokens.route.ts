@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponse } from '../../../schemas/api.schema.ts';
+import { TokenCreate, TokenCreated, TokenInfo, TokenList, WhoAmI } from '../../../schemas/access.schema.ts';
+import type { Access } from '../../access/access.ts';
+import { tokenInfo, type ApiTokens } from '../../access/api-tokens.ts';
+
+export interface TokensRouteDeps {
+  tokens: ApiTokens;
+  access: Access;
+}
+
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+export function tokensRoute(deps: TokensRouteDeps) {
+  const { tokens, access } = deps;
+  return async function register(app: FastifyInstance): Promise<void> {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.post('/v1/tokens', {
+      onRequest: access.require('admin'),
+      schema: {
+        summary: '创建 API 令牌 / Create an API token',
+        description:
+          'Roles: admin; organiser (optionally limited to branches); ingest (limited to branches or units: events for other crews are refused); viewer. The token is in this answer only; the server keeps a hash.',
+        tags: ['access'],
+        body: TokenCreate,
+        response: { 201: TokenCreated, ...errors },
+      },
+      handler: async (request, reply) => {
+        const { info, token } = await tokens.create(request.body, access.principal(request).name);
+        request.log.info({ tokenId: info.id, role: info.role }, 'API token created');
+        return reply.code(201).send({ ...info, token });
+      },
+    });
+
+    r.get('/v1/tokens', {
+      onRequest: access.require('admin'),
+      schema: { summary: '令牌列表 / List tokens', tags: ['access'], response: { 200: TokenList, ...errors } },
+      handler: async () => ({ tokens: tokens.list() }),
+    });
+
+    r.delete('/v1/tokens/:id', {
+      onRequest: access.require('admin'),
+      schema: {
+        summary: '撤销令牌 / Revoke a token',
+        tags: ['access'],
+        params: z.object({ id: z.string().min(1).max(64) }),
+        response: { 200: TokenInfo, ...errors },
+      },
+      handler: async (request) => {
+        const info = await tokens.revoke(request.params.id);
+        request.log.info({ tokenId: info.id }, 'API token revoked');
+        return info;
+      },
+    });
+
+    r.get('/v1/whoami', {
+      schema: { summary: '当前令牌 / Who am I', tags: ['access'], response: { 200: WhoAmI, ...errors } },
+      handler: async (request) => {
+        const p = access.principal(request);
+        return { authenticated: p.kind === 'token', open: access.open, token: p.token ? tokenInfo(p.token) : null };
+      },
+    });
+  };
+}
