@@ -50,6 +50,7 @@ import { createCompetitionAdmin } from '../competition/competition-admin.ts';
 import { createPeriods, type Periods } from '../competition/periods.ts';
 import { competitionVersionsRoute } from './routes/competition-versions.route.ts';
 import { periodsRoute } from './routes/periods.route.ts';
+import { orgImportRoute } from './routes/org-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
 
 /**
@@ -239,6 +240,10 @@ export async function createLeaderboard(
   const recompute = (competitionId: string) => refresher.competitionChanged(competitionId);
   const competitionAdmin = createCompetitionAdmin({ catalog, standings, now, onPublished: recompute });
   const periods = createPeriods({ client, catalog, standings, now });
+  // Participants, headcounts and targets feed every competition's standings.
+  const registryChanged = () => {
+    for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
+  };
   const routes = [
     screenPagesRoute({ assets }),
     tokensRoute({ tokens, access }),
@@ -258,10 +263,15 @@ export async function createLeaderboard(
       catalog,
       now,
       maxBodyBytes: config.maxRegistryBytes,
-      onChanged: () => {
-        for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
-      },
+      onChanged: registryChanged,
       access,
+    }),
+    orgImportRoute({
+      catalog,
+      access,
+      now,
+      maxBodyBytes: config.maxRegistryBytes,
+      onChanged: registryChanged,
     }),
     competitionsRoute({ catalog, admin: competitionAdmin, access }),
     standingsRoute({ catalog, standings, access }),

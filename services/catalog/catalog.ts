@@ -51,6 +51,8 @@ export interface Catalog {
   /** Each version with its status, newest first, and the current version. */
   history(id: string): { currentVersion: number | undefined; versions: VersionRecord[] } | undefined;
   latestDraft(id: string): StoredCompetition | undefined;
+  /** Every competition with a saved version, drafts included. */
+  competitionIds(): string[];
   /** Re-reads registry and competitions from storage (another process may have written them). */
   reload(): Promise<void>;
 }
@@ -194,6 +196,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
       if (!history) return undefined;
       return { currentVersion: currentVersion(history), versions: versionRecords(history) };
     },
+    competitionIds: () => [...histories.keys()].sort(),
     latestDraft: (id) => {
       const history = histories.get(id);
       return history ? latestDraft(history) : undefined;

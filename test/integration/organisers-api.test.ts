@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
@@ -333,6 +334,87 @@ describe('closing a period', () => {
     expect(periods.map((p: { id: string }) => p.id)).toEqual(['w1', 'w2', 'final']);
     expect(periods[0].closed).toMatchObject({ closedBy: 'HQ 工会', note: '第一周结算', lateEvents: 1, crews: 5 });
     expect(periods[1].closed).toBeNull();
+  });
+});
+
+describe('importing the registry from CSV', () => {
+  const roster = readFileSync(new URL('../../schemas/examples/org-roster.csv', import.meta.url));
+  const csv = (token: string | undefined, body: Buffer | string, query = '') =>
+    lb.app.inject({
+      method: 'POST',
+      url: `/v1/org/import${query}`,
+      headers: { 'content-type': 'text/csv', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+      payload: body,
+    });
+
+  it('needs an organiser token', async () => {
+    expect((await csv(undefined, roster)).statusCode).toBe(401);
+    expect((await csv(tokens['hzIngest'], roster)).statusCode).toBe(403);
+  });
+
+  it('refuses rows of other branches for a branch organiser, and saves nothing', async () => {
+    const before = lb.catalog.orgVersion();
+    const res = await csv(tokens['hz'], roster);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('invalid_rows');
+    const details: { row: number; column: string | null; message: string }[] = res.json().error.details;
+    expect(details.length).toBeGreaterThan(0);
+    expect(details.every((d) => d.message.includes('B1'))).toBe(true);
+    expect(lb.catalog.orgVersion()).toBe(before);
+  });
+
+  it('reports every bad row with its row number and column, Excel-style', async () => {
+    const sheet = [
+      '分公司编号,分公司名称,单位编号,单位名称,单位类型,班组编号,班组名称,人数',
+      'B1,杭州分公司,U1,西湖加油站,加油站,C1,西湖甲班,4',
+      'B1,杭州分公司,U1,西湖加油站,商店,C8,西湖丙班,0',
+      '',
+      'B1,杭州分公司,U1,西湖加油站,加油站,C1,西湖甲班,7',
+    ].join('\r\n');
+    const res = await csv(tokens['hq'], sheet);
+    expect(res.statusCode).toBe(422);
+    const details: { row: number; column: string | null }[] = res.json().error.details;
+    expect(details.map((d) => [d.row, d.column])).toEqual([
+      [3, '单位类型'],
+      [3, '人数'],
+      [5, '人数'],
+    ]);
+    expect(res.json().error.details[2].message).toContain('第 2 行');
+  });
+
+  it('upserts by id: a dry run counts, the import saves a new registry version', async () => {
+    const before = lb.catalog.orgVersion();
+    const dry = await csv(tokens['hq'], roster, '?dryRun=true');
+    expect(dry.statusCode).toBe(200);
+    expect(dry.json()).toMatchObject({ dryRun: true, sheet: 'roster', version: null });
+    expect(lb.catalog.orgVersion()).toBe(before);
+
+    const res = await csv(tokens['hq'], roster);
+    expect(res.json()).toMatchObject({
+      dryRun: false,
+      branches: { created: 1, updated: 0, unchanged: 2 },
+      crews: { created: 2, updated: 1, unchanged: 4 },
+    });
+    expect(res.json().version).toBeGreaterThan(before);
+    expect(lb.catalog.crew('C2')?.headcount).toBe(6);
+    expect(lb.catalog.crew('C6')?.branchName).toBe('温州分公司');
+
+    const again = await csv(tokens['hq'], roster);
+    expect(again.json()).toMatchObject({ version: null, crews: { created: 0, updated: 0, unchanged: 7 } });
+  });
+
+  it('reads a sheet Chinese Excel saved as GB18030', async () => {
+    // "竞赛编号,班组编号,指标,目标值\r\nlabour-m3,C6,销量(升),9000\r\n" in GB18030 (no BOM), as
+    // "CSV (逗号分隔)" saves it; checked by decoding with TextDecoder('gb18030').
+    const gbk = Buffer.from(
+      'bebac8fcb1e0bac52cb0e0d7e9b1e0bac52cd6b8b1ea2cc4bfb1ead6b50d0a6c61626f75722d6d332c43362ccffac1bf28c9fd292c393030300d0a',
+      'hex',
+    );
+    expect(new TextDecoder('gb18030').decode(gbk)).toContain('销量(升)');
+    const res = await csv(tokens['hq'], gbk);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ sheet: 'targets', targets: { created: 1 } });
+    expect(lb.catalog.targets('labour-m3').get('C6')?.get('sales.volume_litres')).toBe(9000);
   });
 });
 

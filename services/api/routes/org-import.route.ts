@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorResponse } from '../../../schemas/api.schema.ts';
+import { OrgImportResult } from '../../../schemas/org-import.schema.ts';
+import type { Access } from '../../access/access.ts';
+import { branchScope } from '../../access/scope.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import { planOrgImport } from '../../registry/plan-org-import.ts';
+import { InvalidInputError } from '../../shared/errors.ts';
+
+export interface OrgImportRouteDeps {
+  catalog: Catalog;
+  access: Access;
+  now: () => Date;
+  maxBodyBytes: number;
+  /** The registry changed: standings must be recomputed. */
+  onChanged: () => void;
+}
+
+export function orgImportRoute(deps: OrgImportRouteDeps) {
+  const { catalog, access } = deps;
+  return async function register(app: FastifyInstance): Promise<void> {
+    // The sheet arrives as bytes: its encoding (UTF-8, GB18030 from Chinese Excel, UTF-16) is
+    // worked out from the bytes, not trusted from a header Excel never sets.
+    app.addContentTypeParser(
+      ['text/csv', 'text/plain', 'application/octet-stream'],
+      { parseAs: 'buffer' },
+      (_req, body, done) => {
+        done(null, body);
+      },
+    );
+
+    app.withTypeProvider<ZodTypeProvider>().post('/v1/org/import', {
+      bodyLimit: deps.maxBodyBytes,
+      onRequest: access.require('organiser'),
+      schema: {
+        summary: '从 CSV 导入组织架构或目标 / Import registry rows or targets from CSV',
+        description:
+          'A roster sheet (分公司编号, 分公司名称, 单位编号, 单位名称, 单位类型, 班组编号, 班组名称, 人数) or a targets sheet (竞赛编号, 班组编号, 指标, 目标值), as Excel saves CSV (UTF-8 with or without BOM, GB18030, UTF-16LE). Rows are upserted by id; nothing is deleted. Every row error is reported at once with its row and column (422 invalid_rows), and then nothing is saved. dryRun=true checks and counts without saving.',
+        tags: ['registry'],
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+        body: z.string().describe('the CSV file, content-type text/csv'),
+        response: {
+          200: OrgImportResult,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          413: ErrorResponse,
+          415: ErrorResponse,
+          422: ErrorResponse,
+        },
+      },
+      // The schema documents the body; the planner reads the bytes.
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      handler: async (request) => {
+        const raw: unknown = request.body;
+        const bytes = raw instanceof Uint8Array ? raw : new Uint8Array();
+        const dryRun = request.query.dryRun === 'true';
+        const allowed = branchScope(access.principal(request));
+        const plan = planOrgImport(catalog.org(), bytes, {
+          competitionIds: new Set(catalog.competitionIds()),
+          ...(allowed ? { allowedBranchIds: allowed } : {}),
+        });
+        if (plan.errors.length > 0 || !plan.org) {
+          throw new InvalidInputError(
+            'invalid_rows',
+            `${plan.errors.length} 处错误，未保存任何内容 / ${plan.errors.length} error(s) in the sheet; nothing was saved. ${plan.errors
+              .slice(0, 5)
+              .map((e) => `row ${e.row}${e.column ? ` ${e.column}` : ''}: ${e.message}`)
+              .join('; ')}${plan.errors.length > 5 ? ' …' : ''}`,
+            plan.errors,
+          );
+        }
+        let version: number | null = null;
+        if (!dryRun && plan.changed) {
+          version = await catalog.replaceOrg(plan.org, deps.now());
+          deps.onChanged();
+        }
+        return { dryRun, sheet: plan.sheet, rows: plan.rows, version, ...plan.counts };
+      },
+    });
+  };
+}
