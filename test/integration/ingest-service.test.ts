@@ -86,3 +86,76 @@ describe('the ingest service', () => {
     expect(metrics).toMatch(/leaderboard_kafka_produce_seconds_count \d+/);
   });
 });
+
+describe('the ingest service with access control on', () => {
+  const ADMIN = `lbt_${'b'.repeat(43)}`;
+  let ingestToken: string;
+  let ingestTokenId: string;
+
+  beforeAll(async () => {
+    await ingest.close();
+    await lb.close();
+    lb = await startTestLeaderboard(clock, { ...env, AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
+    const port = await freePort();
+    await lb.app.listen({ host: '127.0.0.1', port });
+    registryUrl = `http://127.0.0.1:${port}/v1/org`;
+    registry = createRegistryFollower({ url: registryUrl, refreshMs: 100, logger });
+    // TOKEN_CACHE_MS=0: every request asks the API, so a revocation shows at once here.
+    ingest = await createIngestService(
+      parseIngestConfig({ ...env, REGISTRY_URL: registryUrl, TOKEN_CACHE_MS: '0' }),
+      logger,
+      registry,
+      clock.now,
+    );
+    await registry.refresh();
+    const created = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      headers: { authorization: `Bearer ${ADMIN}` },
+      payload: { name: '西湖站', role: 'ingest', unitIds: ['U1'] },
+    });
+    ingestToken = created.json().token;
+    ingestTokenId = created.json().id;
+  });
+
+  const post = (token: string | undefined, payload: unknown) =>
+    ingest.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      payload: payload as object,
+    });
+
+  it('asks the API who a token is: none is 401, another unit’s crew is 403, its own crews pass', async () => {
+    const none = await post(undefined, marchEvents.slice(0, 1));
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.code).toBe('token_required');
+    const unknown = await post('lbt_unknown', marchEvents.slice(0, 1));
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.json().error.code).toBe('token_unknown');
+
+    const c3 = marchEvents.filter((e) => e.crewId === 'C3');
+    const refused = await post(ingestToken, c3);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('crew_out_of_scope');
+
+    const own = marchEvents.filter((e) => e.crewId === 'C1').map((e) => ({ ...e, eventId: `${e.eventId}-t` }));
+    const accepted = await post(ingestToken, own);
+    expect(accepted.statusCode).toBe(200);
+    expect(accepted.json().accepted).toBe(own.length);
+  });
+
+  it('refuses a token once the API revoked it', async () => {
+    await lb.app.inject({
+      method: 'DELETE',
+      url: `/v1/tokens/${ingestTokenId}`,
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    const res = await post(
+      ingestToken,
+      marchEvents.filter((e) => e.crewId === 'C1'),
+    );
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe('token_revoked');
+  });
+});
