@@ -77,3 +77,28 @@ describe('ClickHouse cluster configuration', () => {
     expect(() => parseConfig(env)).toThrow(problem);
   });
 });
+
+describe('access control configuration', () => {
+  const server = { CLICKHOUSE_URL: 'http://127.0.0.1:8123' };
+  it.each([
+    { name: 'embedded on loopback: open for a first try', env: {}, open: true },
+    { name: 'localhost is loopback too', env: { HOST: 'localhost' }, open: true },
+    { name: 'listening on every address: tokens', env: { HOST: '0.0.0.0' }, open: false },
+    { name: 'a ClickHouse server: tokens', env: server, open: false },
+    { name: 'tokens asked for on loopback', env: { AUTH_MODE: 'tokens' }, open: false },
+    { name: 'open asked for on loopback', env: { AUTH_MODE: 'open', HOST: '127.0.0.2' }, open: true },
+  ])('$name', ({ env, open }) => {
+    expect(parseConfig(env).access.open).toBe(open);
+  });
+
+  it.each([
+    { env: { AUTH_MODE: 'open', HOST: '0.0.0.0' }, names: 'AUTH_MODE: open needs .*loopback HOST' },
+    { env: { AUTH_MODE: 'open', ...server }, names: 'AUTH_MODE: open needs the embedded engine' },
+    { env: { AUTH_MODE: 'none' }, names: 'AUTH_MODE' },
+    { env: { STANDINGS_ACCESS: 'private' }, names: 'STANDINGS_ACCESS' },
+    { env: { BOOTSTRAP_ADMIN_TOKEN: 'short' }, names: 'BOOTSTRAP_ADMIN_TOKEN: at least 32 characters' },
+    { env: { RATE_LIMIT_PER_MINUTE: '0' }, names: 'RATE_LIMIT_PER_MINUTE' },
+  ])('stops on $env, naming the variable', ({ env, names }) => {
+    expect(() => parseConfig(env)).toThrow(new RegExp(`invalid environment: .*${names}`));
+  });
+});
