@@ -47,8 +47,36 @@ function showError(zh: string, en: string): void {
   box.hidden = false;
 }
 
+const API_TOKEN_KEY = 'leaderboard.apiToken';
+
+/**
+ * Fetches with the API token this tab was given. With access control on, reads may need a viewer
+ * token and creating a display link an organiser token: on 401/403 the page asks for one once,
+ * keeps it for this tab only (sessionStorage) and tries again.
+ */
+async function fetchWithToken(url: string, init: RequestInit = {}): Promise<Response> {
+  const send = (token: string | null) => {
+    const headers = new Headers(init.headers);
+    headers.set('accept', 'application/json');
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    return fetch(url, { ...init, headers });
+  };
+  let session: Storage | null = null;
+  try {
+    session = window.sessionStorage;
+  } catch {
+    // Storage may be forbidden: the token is then asked for on each action.
+  }
+  const response = await send(session?.getItem(API_TOKEN_KEY) ?? null);
+  if (response.status !== 401 && response.status !== 403) return response;
+  const token = window.prompt('此操作需要 API 令牌（组织者或查看者）/ This needs an API token (organiser or viewer):');
+  if (!token) return response;
+  session?.setItem(API_TOKEN_KEY, token.trim());
+  return send(token.trim());
+}
+
 async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { headers: { accept: 'application/json' } });
+  const response = await fetchWithToken(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.json();
 }
@@ -63,9 +91,9 @@ function storage(): Storage | null {
 }
 
 async function createLink(screenId: string): Promise<StoredLink> {
-  const response = await fetch(`/v1/screens/${encodeURIComponent(screenId)}/links`, {
+  const response = await fetchWithToken(`/v1/screens/${encodeURIComponent(screenId)}/links`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ label: LABEL }),
   });
   const link = readCreatedLink(await response.json().catch(() => null));
