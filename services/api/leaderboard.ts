@@ -246,7 +246,7 @@ export async function createLeaderboard(
   };
   const routes = [
     screenPagesRoute({ assets }),
-    tokensRoute({ tokens, access }),
+    tokensRoute({ tokens, access, catalog }),
     competitionVersionsRoute({ catalog, admin: competitionAdmin, access }),
     periodsRoute({ catalog, periods, access }),
     screensRoute({

@@ -78,6 +78,8 @@ describe('tokens', () => {
   });
 
   it('creates tokens with roles and scopes, shows each once and stores only its hash', async () => {
+    // Scopes name branches and units of the registry.
+    expect((await call('PUT', '/v1/org', ADMIN, smallOrg)).statusCode).toBe(200);
     await createToken('hq', { name: 'HQ 工会', role: 'organiser' });
     await createToken('hz', { name: '杭州工会', role: 'organiser', branchIds: ['B1'] });
     const ingest = await createToken('hzIngest', { name: '西湖站 POS', role: 'ingest', branchIds: ['B1'] });
@@ -101,6 +103,9 @@ describe('tokens', () => {
     const bad = await call('POST', '/v1/tokens', ADMIN, { name: 'x', role: 'ingest' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toContain('limited to branches or units');
+    const typo = await call('POST', '/v1/tokens', ADMIN, { name: 'x', role: 'ingest', unitIds: ['U1', 'U7'] });
+    expect(typo.statusCode).toBe(422);
+    expect(typo.json().error.details).toEqual([{ path: 'unitIds[1]', message: expect.stringContaining('"U7"') }]);
   });
 
   it('lets only an unlimited organiser replace the registry', async () => {

@@ -5,10 +5,13 @@ import { ErrorResponse } from '../../../schemas/api.schema.ts';
 import { TokenCreate, TokenCreated, TokenInfo, TokenList, WhoAmI } from '../../../schemas/access.schema.ts';
 import type { Access } from '../../access/access.ts';
 import { tokenInfo, type ApiTokens } from '../../access/api-tokens.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import { InvalidInputError, formatPath, type FieldError } from '../../shared/errors.ts';
 
 export interface TokensRouteDeps {
   tokens: ApiTokens;
   access: Access;
+  catalog: Catalog;
 }
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -26,9 +29,29 @@ export function tokensRoute(deps: TokensRouteDeps) {
           'Roles: admin; organiser (optionally limited to branches); ingest (limited to branches or units: events for other crews are refused); viewer. The token is in this answer only; the server keeps a hash.',
         tags: ['access'],
         body: TokenCreate,
-        response: { 201: TokenCreated, ...errors },
+        response: { 201: TokenCreated, ...errors, 422: ErrorResponse },
       },
       handler: async (request, reply) => {
+        // A scope naming a branch or unit the registry lacks is a typo that would lock the holder out.
+        const org = deps.catalog.org();
+        const known = {
+          branchIds: new Set(org.branches.map((b) => b.id)),
+          unitIds: new Set(org.units.map((u) => u.id)),
+        };
+        const problems: FieldError[] = (['branchIds', 'unitIds'] as const).flatMap((key) =>
+          request.body[key].flatMap((id, index) =>
+            known[key].has(id)
+              ? []
+              : [{ path: formatPath([key, index]), message: `"${id}" 不在组织架构中 / is not in the registry` }],
+          ),
+        );
+        if (problems.length > 0) {
+          throw new InvalidInputError(
+            'unknown_scope',
+            `令牌范围中有组织架构里没有的编号 / the token's scope names ids the registry does not have: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+            problems,
+          );
+        }
         const { info, token } = await tokens.create(request.body, access.principal(request).name);
         request.log.info({ tokenId: info.id, role: info.role }, 'API token created');
         return reply.code(201).send({ ...info, token });
