@@ -8,6 +8,7 @@ const SimulatorEnv = z.object({
   ),
   SIMULATE_EVENTS_PER_SECOND: z.preprocess(blankAsUnset, z.coerce.number().positive().max(1_000_000).default(20)),
   SIMULATE_BATCH_SIZE: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(10_000).default(50)),
+  API_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
 });
 
 export interface SimulatorConfig {
@@ -15,6 +16,8 @@ export interface SimulatorConfig {
   apiUrl: string;
   eventsPerSecond: number;
   batchSize: number;
+  /** An ingest (or organiser) token when the API needs one. */
+  apiToken: string | undefined;
 }
 
 /** Parses the environment once at start-up and throws an error naming every bad variable. */
@@ -29,5 +32,6 @@ export function loadSimulatorConfig(env: Readonly<Record<string, string | undefi
     apiUrl: parsed.API_URL.replace(/\/+$/, ''),
     eventsPerSecond: parsed.SIMULATE_EVENTS_PER_SECOND,
     batchSize: parsed.SIMULATE_BATCH_SIZE,
+    apiToken: parsed.API_TOKEN,
   };
 }

@@ -28,10 +28,17 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // With access control on, every request carries the token.
+  const authorized: typeof fetch = (url, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (config.apiToken !== undefined) headers.set('authorization', `Bearer ${config.apiToken}`);
+    return fetch(url, { ...init, headers });
+  };
+
   // The crews of the running API's registry, whatever loaded it (the demo or PUT /v1/org).
   let org: Org;
   try {
-    const response = await fetch(`${config.apiUrl}/v1/org`);
+    const response = await authorized(`${config.apiUrl}/v1/org`);
     if (!response.ok) throw new Error(`GET /v1/org answered HTTP ${response.status}`);
     org = Org.parse(await response.json());
   } catch (error) {
@@ -49,7 +56,7 @@ async function main(): Promise<number> {
   const loop = createSimulateLoop({
     config,
     org,
-    fetch: (url, init) => fetch(url, init),
+    fetch: (url, init) => authorized(url, init),
     clock: systemClock,
     logger,
     // A fresh seed per run: live event ids must not repeat those of an earlier run.
