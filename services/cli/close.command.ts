@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { IsoDate } from '../../schemas/common.schema.ts';
+import { paint } from './cli-output.ts';
+import type { CommandDeps } from './command-deps.ts';
+import { call, seg } from './http-client.ts';
+import { formatTime, thousands } from './table.ts';
+
+export const PeriodClosed = z.object({
+  competitionId: z.string(),
+  periodId: z.string(),
+  start: IsoDate,
+  end: IsoDate,
+  closedAt: z.string(),
+  closedBy: z.string(),
+  definitionVersion: z.number().int(),
+  crews: z.number().int(),
+});
+
+/** 409 period_already_closed / period_not_over come back as HttpError and are printed by main. */
+export async function runClose(
+  deps: CommandDeps,
+  options: { id: string; period: string; note: string },
+): Promise<void> {
+  const { out, http } = deps;
+  const p = paint(out.color);
+  const closed = await call(http, PeriodClosed, {
+    method: 'POST',
+    path: `/v1/competitions/${seg(options.id)}/periods/${seg(options.period)}/close`,
+    json: { note: options.note },
+  });
+  out.out(p.bold(`已结算 / closed ${closed.competitionId} ${closed.periodId} (${closed.start} – ${closed.end})`));
+  out.out(
+    `结算于 / at ${formatTime(closed.closedAt)}，操作人 / by ${closed.closedBy || '–'}；版本 / version v${closed.definitionVersion}；${thousands(closed.crews)} 个班组 / crews`,
+  );
+  out.out(
+    `最终排名已冻结 / final standings frozen: leaderboard standings ${closed.competitionId} --period ${closed.periodId}`,
+  );
+  out.out(
+    `此后收到的该阶段事件记为迟到事件 / later events for it are recorded as late: leaderboard late ${closed.competitionId} --period ${closed.periodId}`,
+  );
+}

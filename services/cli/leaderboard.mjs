@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// The organisers' CLI: `npx leaderboard …`. The code is TypeScript like the rest of the project;
+// tsx's loader compiles it on the fly, so there is no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./main.ts');

@@ -1,0 +1,56 @@
+import { LateEventList, PeriodList } from '../../schemas/versions.schema.ts';
+import { paint } from './cli-output.ts';
+import type { CommandDeps } from './command-deps.ts';
+import { call, seg } from './http-client.ts';
+import { formatTime, renderTable, thousands } from './table.ts';
+
+export async function runPeriods(deps: CommandDeps, options: { id: string }): Promise<void> {
+  const { out, http } = deps;
+  const list = await call(http, PeriodList, { method: 'GET', path: `/v1/competitions/${seg(options.id)}/periods` });
+  out.out(paint(out.color).bold(`${list.competitionId} 阶段 / periods`));
+  const rows = list.periods.map((period) => [
+    `${period.id} ${period.name.zh}`,
+    `${period.start} – ${period.end}`,
+    period.closed === null
+      ? '进行中 / open'
+      : `已结算 / closed ${formatTime(period.closed.closedAt)} (v${period.closed.definitionVersion}, ${period.closed.closedBy || '–'})`,
+    period.closed === null ? '–' : thousands(period.closed.lateEvents),
+  ]);
+  const table = renderTable(
+    [
+      { header: '阶段 Period' },
+      { header: '起止 Dates' },
+      { header: '状态 Status' },
+      { header: '迟到事件 Late', align: 'right' },
+    ],
+    rows,
+  );
+  for (const line of table) out.out(line);
+}
+
+export async function runLate(deps: CommandDeps, options: { id: string; period: string }): Promise<void> {
+  const { out, http } = deps;
+  const list = await call(http, LateEventList, {
+    method: 'GET',
+    path: `/v1/competitions/${seg(options.id)}/periods/${seg(options.period)}/late-events`,
+  });
+  out.out(
+    paint(out.color).bold(
+      `${list.competitionId} ${list.periodId} 结算于 / closed ${formatTime(list.closedAt)}：迟到事件 ${thousands(list.total)} 条 / ${thousands(list.total)} late events`,
+    ),
+  );
+  if (list.events.length === 0) return;
+  const table = renderTable(
+    [
+      { header: '事件编号 Event' },
+      { header: '班组 Crew' },
+      { header: '类型 Type' },
+      { header: '发生时间 Occurred' },
+      { header: '接收时间 Received' },
+    ],
+    list.events.map((e) => [e.eventId, e.crewId, e.type, formatTime(e.occurredAt), formatTime(e.receivedAt)]),
+  );
+  for (const line of table) out.out(line);
+  const more = list.total - list.events.length;
+  if (more > 0) out.out(`… 还有 ${thousands(more)} 条 / ${thousands(more)} more`);
+}

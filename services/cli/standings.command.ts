@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { StandingsResponse } from '../../schemas/api.schema.ts';
+import { paint } from './cli-output.ts';
+import type { CommandDeps } from './command-deps.ts';
+import { call, callRaw, seg } from './http-client.ts';
+import { formatTime, rankArrow, renderTable, score2, thousands } from './table.ts';
+
+/** A closed period's frozen standings: the live shape plus when it was closed. */
+export const PeriodStandings = StandingsResponse.extend({ periodId: z.string(), closedAt: z.string() });
+
+type Standings = z.infer<typeof StandingsResponse> & { periodId?: string; closedAt?: string };
+
+export async function runStandings(
+  deps: CommandDeps,
+  options: {
+    id: string;
+    asOf: string | undefined;
+    group: string | undefined;
+    limit: number | undefined;
+    period: string | undefined;
+    json: boolean;
+  },
+): Promise<void> {
+  const { out, http } = deps;
+  const request = {
+    method: 'GET' as const,
+    path:
+      options.period === undefined
+        ? `/v1/competitions/${seg(options.id)}/standings`
+        : `/v1/competitions/${seg(options.id)}/periods/${seg(options.period)}/standings`,
+    query: { asOf: options.asOf, group: options.group, limit: options.limit },
+  };
+  if (options.json) {
+    // Scripts get the answer as the server wrote it, fields this CLI does not know included.
+    out.out(JSON.stringify(await callRaw(http, request), null, 2));
+    return;
+  }
+  const standings: Standings =
+    options.period === undefined
+      ? await call(http, StandingsResponse, request)
+      : await call(http, PeriodStandings, request);
+  for (const line of renderStandings(standings, out.color)) out.out(line);
+}
+
+export function renderStandings(standings: Standings, color: boolean): string[] {
+  const p = paint(color);
+  const title = [
+    `${standings.name.zh} / ${standings.name.en}`,
+    `截至 / as of ${standings.asOf}`,
+    `版本 / version v${standings.definitionVersion}`,
+    `计算于 / computed ${formatTime(standings.computedAt)}`,
+  ].join('  ');
+  const lines = [p.bold(title)];
+  if (standings.periodId !== undefined) {
+    lines.push(
+      `阶段 ${standings.periodId} 最终排名，结算于 ${formatTime(standings.closedAt)} / final standings of period ${standings.periodId}, closed ${formatTime(standings.closedAt)}`,
+    );
+  }
+  lines.push(`分组 / group ${standings.group}：${thousands(standings.total)} 个班组 / crews`);
+  const table = renderTable(
+    [
+      { header: '名次 Rank', align: 'right' },
+      { header: '变化', align: 'right' },
+      { header: '班组 Crew' },
+      { header: '单位 Unit' },
+      { header: '分公司 Branch' },
+      { header: '得分 Score', align: 'right' },
+      { header: '否决' },
+    ],
+    standings.rows.map((row) => {
+      const arrow = rankArrow(row.rankChange);
+      const change =
+        row.rankChange === null || row.rankChange === 0 ? arrow : row.rankChange > 0 ? p.green(arrow) : p.red(arrow);
+      return [
+        row.rank === null ? '–' : String(row.rank),
+        change,
+        row.crewName,
+        row.unitName,
+        row.branchName,
+        score2(row.score),
+        row.disqualified ? p.red('一票否决') : '',
+      ];
+    }),
+  );
+  lines.push(...table);
+  const shownTo = standings.offset + standings.rows.length;
+  const more = standings.total - shownTo;
+  if (more > 0) lines.push(`… 还有 ${thousands(more)} 个班组 / ${thousands(more)} more crews (--limit)`);
+  return lines;
+}

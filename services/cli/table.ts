@@ -1,0 +1,61 @@
+import stringWidth from 'string-width';
+
+export interface Column {
+  header: string;
+  /** Numbers line up on the right. */
+  align?: 'left' | 'right';
+}
+
+const GAP = '  ';
+
+function pad(text: string, width: number, align: 'left' | 'right'): string {
+  // Display width, not string length: a CJK character takes two terminal cells, an ANSI colour none.
+  const fill = ' '.repeat(Math.max(0, width - stringWidth(text)));
+  return align === 'right' ? fill + text : text + fill;
+}
+
+/**
+ * A plain-text table whose columns line up in a terminal with Chinese names in them. Returns
+ * the lines: header, a rule, the rows. Trailing spaces are trimmed so output files diff cleanly.
+ */
+export function renderTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string[] {
+  const widths = columns.map((column, i) =>
+    Math.max(stringWidth(column.header), ...rows.map((row) => stringWidth(row[i] ?? ''))),
+  );
+  const line = (cells: readonly string[]) =>
+    columns
+      .map((column, i) => pad(cells[i] ?? '', widths[i] ?? 0, column.align ?? 'left'))
+      .join(GAP)
+      .trimEnd();
+  // ASCII rule: box-drawing characters are "ambiguous width" and take two cells in some CJK terminals.
+  const rule = widths.map((w) => '-'.repeat(w)).join(GAP);
+  return [line(columns.map((c) => c.header)), rule, ...rows.map((row) => line(row))];
+}
+
+/** 1,234,567 */
+export const thousands = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** ↑2, ↓1 or – for a rank change (positive: moved up). */
+export function rankArrow(change: number | null | undefined): string {
+  if (change === null || change === undefined || change === 0) return '–';
+  return change > 0 ? `↑${change}` : `↓${-change}`;
+}
+
+/** Scores with two decimals, as the API rounds them. */
+export const score2 = (n: number): string => n.toFixed(2);
+
+/** +1.20, -0.50, 0.00 */
+export function signed2(n: number): string {
+  const text = n.toFixed(2);
+  return n > 0 ? `+${text}` : text === '-0.00' ? '0.00' : text;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** An instant from the API in this machine's time zone, to the second: 2026-11-24 12:05:35. */
+export function formatTime(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '–';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
