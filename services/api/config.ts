@@ -44,7 +44,7 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
       blankAsUnset,
       z.string().min(32, 'at least 32 characters (e.g. lbt_ and 43 random base64url characters)').optional(),
     ),
-    RATE_LIMIT_PER_MINUTE: int(1200, 1),
+    RATE_LIMIT_PER_MINUTE: int(3000, 1),
     MAX_JSON_BYTES: int(1024 * 1024, 1024),
   })
   .superRefine((e, ctx) => {

@@ -23,7 +23,7 @@ export const IngestEnv = KafkaEnv.extend(serviceEnv(3100).shape)
     REGISTRY_REFRESH_MS: int(10_000, 100),
     REGISTRY_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
     TOKEN_CACHE_MS: int(10_000, 0),
-    RATE_LIMIT_PER_MINUTE: int(1200, 1),
+    RATE_LIMIT_PER_MINUTE: int(3000, 1),
   });
 
 export interface IngestConfig extends EventLimits {
