@@ -11,6 +11,7 @@ import { waitFor } from '../support/test-leaderboard.ts';
 type StandingsResponse = z.infer<typeof StandingsSchema>;
 let api: Service;
 let base: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-start-'));
 
 const getJson = <T = StandingsResponse>(path: string): Promise<T> => getJsonFrom<T>(base, path);
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   api = spawnService('services/api/main.ts', {
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'leaderboard-start-')),
+    DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
   });
@@ -34,6 +35,9 @@ describe('npm start', () => {
     await waitFor(async () => expect(api.output()).toContain(`${base}/docs`), 10_000);
     expect(api.output()).toContain('安康杯竞赛');
     expect(api.output()).toContain(`${base}/v1/competitions/wbyc-2026q4/standings`);
+    // A first try on loopback runs open, and says so where it cannot be missed.
+    expect(api.output()).toContain('开放模式');
+    expect(api.output()).toContain('OPEN MODE: every request is allowed without an API token');
   });
 
   it('loads the demo: a 五比一创 labour competition and an Ankang Cup with standings', async () => {
@@ -80,6 +84,40 @@ describe('npm start', () => {
   });
 
   it('shuts down cleanly on SIGTERM', async () => {
+    expect(await api.stop('SIGTERM')).toBe(0);
+  });
+});
+
+describe('npm start with AUTH_MODE=tokens', () => {
+  async function start(): Promise<Service> {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const service = spawnService('services/api/main.ts', {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      AUTH_MODE: 'tokens',
+    });
+    await waitFor(async () => expect(service.output()).toContain(`${base}/docs`), 90_000, 200);
+    return service;
+  }
+
+  it('prints the first admin token once; it works, and the next start prints none', async () => {
+    api = await start();
+    const output = api.output();
+    expect(output).not.toContain('OPEN MODE');
+    expect(output).toContain('首个管理员令牌（只显示这一次，请立即保存）');
+    const token = /lbt_[A-Za-z0-9_-]{43}/.exec(output)?.[0];
+    expect(token).toBeDefined();
+    const refused = await fetch(`${base}/v1/tokens`);
+    expect(refused.status).toBe(401);
+    const who = await fetch(`${base}/v1/whoami`, { headers: { authorization: `Bearer ${token ?? ''}` } });
+    expect(await who.json()).toMatchObject({ authenticated: true, open: false, token: { role: 'admin' } });
+    expect(await api.stop('SIGTERM')).toBe(0);
+
+    api = await start();
+    expect(api.output()).not.toContain('首个管理员令牌');
+    expect(api.output()).not.toMatch(/lbt_[A-Za-z0-9_-]{43}/);
     expect(await api.stop('SIGTERM')).toBe(0);
   });
 });
