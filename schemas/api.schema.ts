@@ -108,6 +108,12 @@ export const StandingsQuerystring = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 
+export const FinalStandingsResponse = StandingsResponse.extend({
+  periodId: z.string(),
+  closedAt: z.string(),
+  lateEvents: z.number().int().describe('events for this period stored after it closed, not applied'),
+}).describe('the frozen final standings of a closed period');
+
 export const CrewBreakdownResponse = z.object({
   competitionId: z.string(),
   asOf: IsoDate,

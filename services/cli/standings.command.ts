@@ -1,25 +1,17 @@
 import { z } from 'zod';
-import { StandingsResponse } from '../../schemas/api.schema.ts';
+import { FinalStandingsResponse, StandingsResponse } from '../../schemas/api.schema.ts';
 import { paint } from './cli-output.ts';
+import type { Invocation } from './cli-args.ts';
 import type { CommandDeps } from './command-deps.ts';
 import { call, callRaw, seg } from './http-client.ts';
 import { formatTime, rankArrow, renderTable, score2, thousands } from './table.ts';
 
-/** A closed period's frozen standings: the live shape plus when it was closed. */
-export const PeriodStandings = StandingsResponse.extend({ periodId: z.string(), closedAt: z.string() });
-
+/** Live standings, or a closed period's frozen ones (the live shape plus when it was closed). */
 type Standings = z.infer<typeof StandingsResponse> & { periodId?: string; closedAt?: string };
 
 export async function runStandings(
   deps: CommandDeps,
-  options: {
-    id: string;
-    asOf: string | undefined;
-    group: string | undefined;
-    limit: number | undefined;
-    period: string | undefined;
-    json: boolean;
-  },
+  options: Omit<Extract<Invocation, { command: 'standings' }>, 'command'>,
 ): Promise<void> {
   const { out, http } = deps;
   const request = {
@@ -38,7 +30,7 @@ export async function runStandings(
   const standings: Standings =
     options.period === undefined
       ? await call(http, StandingsResponse, request)
-      : await call(http, PeriodStandings, request);
+      : await call(http, FinalStandingsResponse, request);
   for (const line of renderStandings(standings, out.color)) out.out(line);
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorResponse, StandingsQuerystring, StandingsResponse } from '../../../schemas/api.schema.ts';
+import { ErrorResponse, FinalStandingsResponse, StandingsQuerystring } from '../../../schemas/api.schema.ts';
 import { Id } from '../../../schemas/common.schema.ts';
 import { CloseRequest, LateEventList, PeriodList } from '../../../schemas/versions.schema.ts';
 import type { Access } from '../../access/access.ts';
@@ -90,14 +90,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         tags: ['standings'],
         params,
         querystring: StandingsQuerystring.omit({ asOf: true }),
-        response: {
-          200: StandingsResponse.extend({
-            periodId: z.string(),
-            closedAt: z.string(),
-            lateEvents: z.number().int().describe('events for this period stored after it closed, not applied'),
-          }),
-          ...errors,
-        },
+        response: { 200: FinalStandingsResponse, ...errors },
       },
       handler: async (request) => {
         const { id, periodId } = request.params;
