@@ -129,6 +129,7 @@ export const LateEvent = z.object({
   type: z.string(),
   occurredAt: z.string(),
   receivedAt: z.string(),
+  storedAt: z.string().describe('when it was stored: on or after the closing, which makes it late'),
 });
 
 export const LateEventList = z.object({

@@ -58,6 +58,25 @@ function participantBranches(definition: Competition, catalog: Catalog): Set<str
   return branches;
 }
 
+function outsideScope(definition: Competition, allowed: ReadonlySet<string>, catalog: Catalog): string[] {
+  const branches = participantBranches(definition, catalog);
+  return branches === undefined ? ['(all)'] : [...branches].filter((b) => !allowed.has(b));
+}
+
+/**
+ * Every saved version of a competition (drafts too) and the given definitions: an organiser
+ * limited to branches must not take over a competition HQ has only drafted so far.
+ */
+export function competitionDefinitions(catalog: Catalog, id: string, ...more: Competition[]): Competition[] {
+  return [...(catalog.versions(id) ?? []).map((v) => v.definition), ...more];
+}
+
+/** Whether every participant of these definitions lies in the principal's branches (or it is not limited). */
+export function competitionInScope(p: Principal, definitions: readonly Competition[], catalog: Catalog): boolean {
+  const allowed = branchScope(p);
+  return !allowed || definitions.every((d) => outsideScope(d, allowed, catalog).length === 0);
+}
+
 /**
  * An organiser limited to branches may only define competitions whose participants all lie in
  * those branches, and may only change one that already does (no taking over a group-wide one).
@@ -66,8 +85,7 @@ export function refuseCompetitionOutOfScope(p: Principal, definitions: readonly 
   const allowed = branchScope(p);
   if (!allowed) return;
   for (const definition of definitions) {
-    const branches = participantBranches(definition, catalog);
-    const outside = branches === undefined ? ['(all)'] : [...branches].filter((b) => !allowed.has(b));
+    const outside = outsideScope(definition, allowed, catalog);
     if (outside.length > 0) {
       throw new ForbiddenError(
         'competition_out_of_scope',

@@ -6,6 +6,7 @@ import {
   envInt as int,
   envProblems,
   eventLimitsFrom,
+  isLoopback,
   serviceEnv,
   type EventLimits,
 } from '../shared/env.ts';
@@ -66,11 +67,6 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
       });
     }
   });
-
-/** Hosts only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 export interface ApiConfig extends EventLimits {
   host: string;

@@ -24,6 +24,7 @@ import {
   toEventValues,
 } from '../storage/events.store.ts';
 import { migrate } from '../storage/migrate.ts';
+import { createStoreTracker } from '../storage/store-tracker.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
@@ -137,6 +138,7 @@ export async function createLeaderboard(
   });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  const stores = createStoreTracker(now);
   const validate = createValidateStep({
     crewExists: (crewId) => catalog.crew(crewId) !== undefined,
     now,
@@ -173,6 +175,7 @@ export async function createLeaderboard(
             }
           : undefined,
       client,
+      stores,
       kafka,
       producer: deadLetterProducer,
       keyFilter,
@@ -189,13 +192,14 @@ export async function createLeaderboard(
     pipeline = createIngestPipeline({
       validate,
       dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch), keyFilter),
-      store: async (events) => {
-        const receivedAt = now().toISOString();
-        await insertEventRows(
-          client,
-          events.map((e) => toEventValues(e, receivedAt)),
-        );
-      },
+      store: (events) =>
+        stores.run((storedAt) =>
+          insertEventRows(
+            client,
+            events.map((e) => toEventValues(e, storedAt)),
+            storedAt,
+          ),
+        ),
       onStored: refreshFor,
       metrics: createIngestMetrics(metrics),
     });
@@ -239,7 +243,7 @@ export async function createLeaderboard(
   const access = createAccess({ tokens, open: config.access.open, standingsAccess: config.access.standings });
   const recompute = (competitionId: string) => refresher.competitionChanged(competitionId);
   const competitionAdmin = createCompetitionAdmin({ catalog, standings, now, onPublished: recompute });
-  const periods = createPeriods({ client, catalog, standings, now });
+  const periods = createPeriods({ client, catalog, standings, now, settle: (instant) => stores.settled(instant) });
   // Participants, headcounts and targets feed every competition's standings.
   const registryChanged = () => {
     for (const c of catalog.competitions()) refresher.competitionChanged(c.id);

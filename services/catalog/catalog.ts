@@ -34,6 +34,15 @@ export interface Catalog {
   targets(competitionId: string): ReadonlyMap<string, ReadonlyMap<string, number>>;
   replaceOrg(org: Org, now: Date): Promise<number>;
   /**
+   * Plans a change against the latest registry and saves the result, in the same turn as every
+   * other registry or competition save: two imports at once cannot lose each other's rows.
+   * The plan returns null to save nothing.
+   */
+  updateOrg<T>(
+    plan: (current: Org) => { org: Org | null; result: T },
+    now: Date,
+  ): Promise<{ version: number | null; result: T }>;
+  /**
    * Saves a new version of a competition. Without `draft` it is current at once (PUT); a draft
    * waits for publish.
    */
@@ -158,6 +167,14 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
         const stored = await saveOrg(client, next, orgVersion, now);
         useOrg(stored.org, stored.version);
         return stored.version;
+      }),
+    updateOrg: (plan, now) =>
+      oneAtATime(async () => {
+        const { org: next, result } = plan(org);
+        if (!next) return { version: null, result };
+        const stored = await saveOrg(client, next, orgVersion, now);
+        useOrg(stored.org, stored.version);
+        return { version: stored.version, result };
       }),
     saveCompetition: (id, definition, now, meta = {}) =>
       oneAtATime(async () => {

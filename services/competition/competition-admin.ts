@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Competition } from '../../schemas/competition.schema.ts';
 import type { PreviewResponse, Published, VersionSaved } from '../../schemas/versions.schema.ts';
 import type { Principal } from '../access/access.ts';
-import { refuseCompetitionOutOfScope } from '../access/scope.ts';
+import { competitionDefinitions, refuseCompetitionOutOfScope } from '../access/scope.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { StandingsService } from '../scoring/standings.service.ts';
 import { clampDay, dayInZone } from '../shared/calendar.ts';
@@ -55,11 +55,10 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
     return versions;
   }
 
-  /** Checks a definition, and that the principal may manage both it and what it replaces. */
+  /** Checks a definition, and that the principal may manage it and every saved version (drafts too). */
   function checked(id: string, raw: unknown, by: Principal): Competition {
     const definition = validateDefinition(raw, catalog.org());
-    const current = catalog.competition(id)?.definition;
-    refuseCompetitionOutOfScope(by, current ? [current, definition] : [definition], catalog);
+    refuseCompetitionOutOfScope(by, competitionDefinitions(catalog, id, definition), catalog);
     return definition;
   }
 
@@ -111,11 +110,7 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
       if (previous?.version === target.version) {
         throw new ConflictError('already_current', `version ${target.version} of "${id}" is already current`);
       }
-      refuseCompetitionOutOfScope(
-        by,
-        previous ? [previous.definition, target.definition] : [target.definition],
-        catalog,
-      );
+      refuseCompetitionOutOfScope(by, competitionDefinitions(catalog, id), catalog);
       const publication = await catalog.publish(id, target.version, now(), { by: by.name, note: input.note });
       deps.onPublished(id);
       return {
@@ -144,6 +139,7 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
         const stored = catalog.version(id, input.version);
         if (!stored)
           throw new NotFoundError('version_not_found', `competition "${id}" has no version ${input.version}`);
+        refuseCompetitionOutOfScope(by, competitionDefinitions(catalog, id), catalog);
         draft = stored.definition;
         draftVersion = stored.version;
       } else {

@@ -67,6 +67,8 @@ export interface PeriodsDeps {
   catalog: Catalog;
   standings: StandingsService;
   now: () => Date;
+  /** Resolves once this process's event inserts stamped before the instant have finished. */
+  settle: (instant: Date) => Promise<void>;
 }
 
 export function createPeriods(deps: PeriodsDeps): Periods {
@@ -90,6 +92,13 @@ export function createPeriods(deps: PeriodsDeps): Periods {
       );
     }
     return closure;
+  }
+
+  /** The version a period closed under (the current one if that version is somehow gone). */
+  function rulesOf(closure: StoredClosure): StoredCompetition {
+    return (
+      catalog.version(closure.competitionId, closure.definitionVersion) ?? competitionOrThrow(closure.competitionId)
+    );
   }
 
   function frozenCrews(closure: StoredClosure): Promise<SnapshotCrew[]> {
@@ -117,7 +126,7 @@ export function createPeriods(deps: PeriodsDeps): Periods {
         [...defined, ...removed].map(async (period) => {
           const closure = closures.find((c) => c.periodId === period.id);
           if (!closure) return { ...period, closed: null };
-          const late = await countLateEvents(client, closure, windowOf(closure, competition.definition.timeZone));
+          const late = await countLateEvents(client, closure, windowOf(closure, rulesOf(closure).definition.timeZone));
           const { closedAt, closedBy, note, definitionVersion, orgVersion, crews } = closure;
           return {
             ...period,
@@ -160,9 +169,12 @@ export function createPeriods(deps: PeriodsDeps): Periods {
             `阶段 "${periodId}" 到 ${period.end} 才结束，不能提前结算 / period "${periodId}" runs until ${period.end} (today is ${today} in ${definition.timeZone}); close it from ${addDays(period.end, 1)}`,
           );
         }
-        // Stamped before the events are read: an event stored from now on may or may not be in
-        // the frozen standings, so it is reported as late rather than silently lost.
-        const closedAt = now().toISOString();
+        // Stamped before the events are read, and inserts stamped earlier are waited for: an
+        // event is then either in the frozen standings or stored from the closing on (late).
+        // One stored during the read may be both; it is reported rather than silently lost.
+        const closing = now();
+        await deps.settle(closing);
+        const closedAt = closing.toISOString();
         const crews = await standings.evaluate(
           competitionId,
           { ...definition, period: { start: period.start, end: period.end } },
@@ -185,8 +197,9 @@ export function createPeriods(deps: PeriodsDeps): Periods {
       }),
 
     async finalStandings(competitionId, periodId, query) {
-      const competition = competitionOrThrow(competitionId);
       const closure = await closureOrThrow(competitionId, periodId);
+      // Judged by the rules it closed under: groups and time zone may have changed since.
+      const competition = rulesOf(closure);
       const group = parseGroup(query.group, competition);
       const [crews, lateEvents] = await Promise.all([
         frozenCrews(closure),
@@ -209,8 +222,9 @@ export function createPeriods(deps: PeriodsDeps): Periods {
     },
 
     async lateEvents(competitionId, periodId, limit) {
-      const competition = competitionOrThrow(competitionId);
+      competitionOrThrow(competitionId);
       const closure = await closureOrThrow(competitionId, periodId);
+      const competition = rulesOf(closure);
       const window = windowOf(closure, competition.definition.timeZone);
       const [total, events] = await Promise.all([
         countLateEvents(client, closure, window),

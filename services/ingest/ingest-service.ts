@@ -11,6 +11,7 @@ import type { IngestConfig } from './config.ts';
 import { connectKafkaIngest } from './kafka-ingest.ts';
 import type { RegistryFollower } from './registry-follower.ts';
 import { checkRole, type Principal } from '../access/access.ts';
+import { isLoopback } from '../shared/env.ts';
 import { refuseCrewsOutOfScope } from '../access/scope.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import { createTokenCheck } from './token-check.ts';
@@ -49,13 +50,21 @@ export async function createIngestService(
   });
   /** The principal of each authenticated request, for the crew check after the body is read. */
   const principals = new WeakMap<object, Principal>();
-  const tokens = createTokenCheck({ whoamiUrl: config.whoamiUrl, ttlMs: config.tokenCacheMs });
+  const tokens = createTokenCheck({
+    whoamiUrl: config.whoamiUrl,
+    ttlMs: config.tokenCacheMs,
+    allowOpen: isLoopback(config.host),
+  });
   const app = await buildApp({
     logger,
     ratePerMinute: config.ratePerMinute,
     bodyLimit: config.maxBodyBytes,
-    rateKey: (request) =>
-      `${request.headers.authorization ? 'token' : 'ip'}:${request.headers.authorization ?? request.ip}`,
+    // A checked token counts on its own; anything else (no token, one not yet or never checked)
+    // by address, so made-up tokens cannot each get a fresh allowance.
+    rateKey: (request) => {
+      const tokenId = tokens.knownTokenId(request);
+      return tokenId ? `token:${tokenId}` : `ip:${request.ip}`;
+    },
     routes: [
       eventsRoute({
         ingest: async (items) => {

@@ -5,11 +5,14 @@ import { ForbiddenError, UnauthorizedError, UnavailableError } from '../shared/e
 
 export interface TokenCheck {
   principal(request: FastifyRequest): Promise<Principal>;
+  /** The id of the token a request carries, if it was checked already (for the rate limit). */
+  knownTokenId(request: FastifyRequest): string | undefined;
 }
 
 interface Cached {
   at: number;
   answer: Promise<Principal>;
+  resolved?: Principal;
 }
 
 /**
@@ -20,6 +23,11 @@ interface Cached {
 export function createTokenCheck(deps: {
   whoamiUrl: string;
   ttlMs: number;
+  /**
+   * Whether an API running open may open this service too: only when it listens on loopback
+   * itself. An ingest service reachable from the network never runs open.
+   */
+  allowOpen: boolean;
   now?: () => number;
   fetch?: typeof fetch;
   maxEntries?: number;
@@ -58,7 +66,7 @@ export function createTokenCheck(deps: {
         unitIds: who.token.unitIds,
       };
     }
-    return who.open ? OPEN : ANONYMOUS;
+    return who.open && deps.allowOpen ? OPEN : ANONYMOUS;
   }
 
   return {
@@ -73,8 +81,13 @@ export function createTokenCheck(deps: {
         if (err instanceof UnavailableError && cache.get(key)?.answer === answer) cache.delete(key);
       });
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value ?? key);
-      cache.set(key, { at: clock(), answer });
+      const entry: Cached = { at: clock(), answer };
+      cache.set(key, entry);
+      answer.then((p) => (entry.resolved = p)).catch(() => undefined);
       return answer;
+    },
+    knownTokenId(request) {
+      return cache.get(request.headers.authorization ?? '')?.resolved?.tokenId;
     },
   };
 }

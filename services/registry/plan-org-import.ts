@@ -11,6 +11,11 @@ export interface OrgImportOptions {
   competitionIds?: ReadonlySet<string>;
   /** An organiser limited to branches may only change these. */
   allowedBranchIds?: ReadonlySet<string>;
+  /**
+   * With allowedBranchIds: whether targets of this competition may be changed (a branch organiser
+   * must not move crews up a group-wide competition through its targets). Default: all may.
+   */
+  competitionAllowed?: (competitionId: string) => boolean;
 }
 
 export interface OrgImportPlan {
@@ -247,6 +252,14 @@ function planTargets(
         row,
         column: header('competitionId'),
         message: `没有编号为 ${target.competitionId} 的竞赛 / unknown competition ${target.competitionId}`,
+      });
+    }
+    if (allowed && options.competitionAllowed && !options.competitionAllowed(target.competitionId)) {
+      ok = false;
+      errors.push({
+        row,
+        column: header('competitionId'),
+        message: `竞赛 ${target.competitionId} 的参赛范围超出你的令牌，不能修改其目标；${scopeMessage(allowed)} / competition ${target.competitionId} reaches beyond your token's branches: its targets are not yours to change`,
       });
     }
     if (!branchOfCrew.has(target.crewId)) {

@@ -3,6 +3,11 @@ import { z } from 'zod';
 /** Unset and empty are the same thing in shells and compose files (an empty PORT is not port 0). */
 export const blankAsUnset = (value: unknown): unknown => (value === '' ? undefined : value);
 
+/** Hosts only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** An integer variable with a default and bounds. */
 export const envInt = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.preprocess(blankAsUnset, z.coerce.number().int().min(min).max(max).default(def));

@@ -22,6 +22,7 @@ export interface StoredLateEvent {
   type: string;
   occurredAt: string;
   receivedAt: string;
+  storedAt: string;
 }
 
 interface ClosureRow {
@@ -129,7 +130,7 @@ export interface PeriodWindow {
 }
 
 const LATE_FILTER = `occurred_at >= {start:DateTime64(3, 'UTC')} AND occurred_at < {end:DateTime64(3, 'UTC')}
-              AND received_at >= {closedAt:DateTime64(3, 'UTC')}
+              AND stored_at >= {closedAt:DateTime64(3, 'UTC')}
               AND crew_id IN (SELECT crew_id FROM final_standings
                               WHERE competition_id = {competitionId:String} AND period_id = {periodId:String}
                                 AND closed_at = {closedAt:DateTime64(3, 'UTC')})`;
@@ -166,8 +167,8 @@ export async function readLateEvents(
   limit: number,
 ): Promise<StoredLateEvent[]> {
   const result = await client.query({
-    query: `SELECT event_id, crew_id, type, occurred_at, received_at FROM events WHERE ${LATE_FILTER}
-            ORDER BY received_at, crew_id, event_id LIMIT {limit:UInt32}`,
+    query: `SELECT event_id, crew_id, type, occurred_at, received_at, stored_at FROM events WHERE ${LATE_FILTER}
+            ORDER BY stored_at, crew_id, event_id LIMIT {limit:UInt32}`,
     query_params: { ...lateParams(closure, window), limit },
     format: 'JSONEachRow',
   });
@@ -177,6 +178,7 @@ export async function readLateEvents(
     type: string;
     occurred_at: string;
     received_at: string;
+    stored_at: string;
   }>();
   return rows.map((r) => ({
     eventId: r.event_id,
@@ -184,5 +186,6 @@ export async function readLateEvents(
     type: r.type,
     occurredAt: fromClickHouseTime(r.occurred_at),
     receivedAt: fromClickHouseTime(r.received_at),
+    storedAt: fromClickHouseTime(r.stored_at),
   }));
 }

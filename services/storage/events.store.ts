@@ -140,10 +140,27 @@ export async function findStoredEventKeys(
   return new Set(rows.map((r) => eventKey(r.crew_id, r.event_id)).filter((key) => asked.has(key)));
 }
 
-export async function insertEventRows(client: ClickHouseClient, rows: readonly EventValues[]): Promise<void> {
+/**
+ * Inserts events; with `storedAt` (migration 0011 on) each row records when it was stored.
+ * Without it (a database before 0011) the column is left to its default.
+ */
+export async function insertEventRows(
+  client: ClickHouseClient,
+  rows: readonly EventValues[],
+  storedAt?: string,
+): Promise<void> {
   if (rows.length === 0) return;
-  await insertRows(client, 'events', rows, EVENT_COLUMNS);
+  if (storedAt === undefined) await insertRows(client, 'events', rows, EVENT_COLUMNS);
+  else
+    await insertRows(
+      client,
+      'events',
+      rows.map((r) => [...r, storedAt]),
+      STORED_EVENT_COLUMNS,
+    );
 }
+
+const STORED_EVENT_COLUMNS = [...EVENT_COLUMNS, 'stored_at'] as const;
 
 /** Where an event read from Kafka came from (migrations/0006_kafka_consumer.sql). */
 export interface EventSource {
@@ -152,7 +169,13 @@ export interface EventSource {
   offset: number;
 }
 
-const SOURCED_EVENT_COLUMNS = [...EVENT_COLUMNS, 'source_topic', 'source_partition', 'source_offset'] as const;
+const SOURCED_EVENT_COLUMNS = [
+  ...EVENT_COLUMNS,
+  'stored_at',
+  'source_topic',
+  'source_partition',
+  'source_offset',
+] as const;
 
 /**
  * Inserts one consumed batch as one INSERT. The token names the batch (topic, partition, offsets):
@@ -163,12 +186,14 @@ export async function insertConsumedEvents(
   client: ClickHouseClient,
   rows: readonly { values: EventValues; source: EventSource }[],
   deduplicationToken: string,
+  storedAt: string,
 ): Promise<void> {
   if (rows.length === 0) return;
   await insertRows(
     client,
     'events',
-    rows.map(({ values, source }) => [...values, source.topic, source.partition, source.offset]),
+    // A retry carries a later stored_at; the token makes ClickHouse keep the first attempt's rows.
+    rows.map(({ values, source }) => [...values, storedAt, source.topic, source.partition, source.offset]),
     SOURCED_EVENT_COLUMNS,
     { insert_deduplication_token: deduplicationToken, deduplicate_blocks_in_dependent_materialized_views: 1 },
   );

@@ -60,6 +60,24 @@ describe('the ingest service', () => {
     }
   });
 
+  it('does not run open when it listens beyond loopback, even though the API does', async () => {
+    // Its own follower: closing a service stops the follower it was given.
+    const follower = createRegistryFollower({ url: registryUrl, refreshMs: 100, logger });
+    const wide = await createIngestService(
+      parseIngestConfig({ ...env, REGISTRY_URL: registryUrl, HOST: '0.0.0.0' }),
+      logger,
+      follower,
+      clock.now,
+    );
+    try {
+      const res = await wide.app.inject({ method: 'POST', url: '/v1/events', payload: marchEvents.slice(0, 1) });
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.code).toBe('token_required');
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('refuses events of crews the registry does not have, naming them', async () => {
     await waitFor(async () => expect(await registry.refresh()).toBe(true));
     const res = await postToIngest([{ ...marchEvents[0], crewId: 'C9' }]);

@@ -9,6 +9,7 @@ import { createConsumerMetrics } from '../../services/scoring/consumer/consumer-
 import { createEventConsumer, type EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
 import { DEAD_LETTER_HEADERS, DeadLetterReason } from '../../schemas/kafka-message.schema.ts';
 import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
+import { createStoreTracker } from '../../services/storage/store-tracker.ts';
 import { kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
@@ -66,6 +67,7 @@ function extraConsumer(groupId: string, topic = env.KAFKA_EVENTS_TOPIC ?? ''): E
   const producer = kafka.producer();
   return createEventConsumer({
     client: lb.client,
+    stores: createStoreTracker(clock.now),
     kafka,
     producer,
     config,

@@ -73,6 +73,7 @@ describe('upgrading a database in place', () => {
         '0008_dead_letters.sql',
         '0009_screens.sql',
         '0010_organisers.sql',
+        '0011_events_stored_at.sql',
       ],
     });
     expect(

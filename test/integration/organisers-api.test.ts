@@ -335,6 +335,7 @@ describe('closing a period', () => {
     const report = (await call('GET', '/v1/competitions/labour-m3/periods/w1/late-events')).json();
     expect(report.total).toBe(1);
     expect(report.events).toMatchObject([{ eventId: 'late-1', crewId: 'C2', type: 'innovation' }]);
+    expect(report.events[0].storedAt >= report.closedAt).toBe(true);
     const periods = (await call('GET', '/v1/competitions/labour-m3/periods')).json().periods;
     expect(periods.map((p: { id: string }) => p.id)).toEqual(['w1', 'w2', 'final']);
     expect(periods[0].closed).toMatchObject({ closedBy: 'HQ 工会', note: '第一周结算', lateEvents: 1, crews: 5 });
@@ -420,6 +421,66 @@ describe('importing the registry from CSV', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ sheet: 'targets', targets: { created: 1 } });
     expect(lb.catalog.targets('labour-m3').get('C6')?.get('sales.volume_litres')).toBe(9000);
+  });
+});
+
+describe('what a branch organiser may not reach', () => {
+  it('cannot change targets of a group-wide competition through a targets sheet', async () => {
+    const sheet = '竞赛编号,班组编号,指标,目标值\r\nlabour-m3,C1,sales.volume_litres,1\r\n';
+    const res = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/org/import',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${tokens['hz']}` },
+      payload: sheet,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.details).toEqual([
+      { row: 2, column: '竞赛编号', message: expect.stringContaining('labour-m3') },
+    ]);
+    expect(lb.catalog.targets('labour-m3').get('C1')?.get('sales.volume_litres')).toBe(10_000);
+  });
+
+  it('cannot take over a competition HQ has only drafted', async () => {
+    const drafted = await call('POST', '/v1/competitions/hq-draft/versions', tokens['hq'], { definition: competition });
+    expect(drafted.json()).toMatchObject({ status: 'draft', currentVersion: null });
+    const takeover = await call('POST', '/v1/competitions/hq-draft/versions', tokens['hz'], {
+      definition: { ...competition, participants: { scope: 'selected', branchIds: ['B1'] } },
+      publish: true,
+    });
+    expect(takeover.statusCode).toBe(403);
+    expect(takeover.json().error.code).toBe('competition_out_of_scope');
+    expect((await call('POST', '/v1/competitions/hq-draft/publish', tokens['hz'], {})).statusCode).toBe(403);
+    expect(lb.catalog.versions('hq-draft')).toHaveLength(1);
+  });
+
+  it('cannot manage the screens of a group-wide competition', async () => {
+    const link = await call('POST', '/v1/screens/competition.labour-m3/links', tokens['hq'], { label: '总部大厅' });
+    expect(link.statusCode).toBe(201);
+    const create = await call('POST', '/v1/screens/competition.labour-m3/links', tokens['hz'], { label: 'x' });
+    expect(create.statusCode).toBe(403);
+    expect((await call('GET', '/v1/screens/competition.labour-m3/links', tokens['hz'])).statusCode).toBe(403);
+    const revoke = await call('DELETE', `/v1/display-links/${link.json().id}`, tokens['hz']);
+    expect(revoke.statusCode).toBe(403);
+    expect(revoke.json().error.code).toBe('competition_out_of_scope');
+    const own = await call('POST', '/v1/screens/competition.hz-only/links', tokens['hz'], { label: '杭州大厅' });
+    expect(own.statusCode).toBe(201);
+  });
+});
+
+describe('two registry imports at once', () => {
+  it('keeps the rows of both', async () => {
+    const sheet = (crew: string) =>
+      `分公司编号,分公司名称,单位编号,单位名称,单位类型,班组编号,班组名称,人数\r\nB1,杭州分公司,U1,西湖加油站,加油站,${crew},班组${crew},5\r\n`;
+    const post = (crew: string) =>
+      lb.app.inject({
+        method: 'POST',
+        url: '/v1/org/import',
+        headers: { 'content-type': 'text/csv', authorization: `Bearer ${tokens['hq']}` },
+        payload: sheet(crew),
+      });
+    const answers = await Promise.all([post('CA'), post('CB'), post('CC')]);
+    expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+    expect(['CA', 'CB', 'CC'].map((id) => lb.catalog.crew(id)?.crewId)).toEqual(['CA', 'CB', 'CC']);
   });
 });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
 import { OrgImportResult } from '../../../schemas/org-import.schema.ts';
 import type { Access } from '../../access/access.ts';
-import { branchScope } from '../../access/scope.ts';
+import { branchScope, competitionDefinitions, competitionInScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { planOrgImport } from '../../registry/plan-org-import.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
@@ -56,26 +56,32 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
         const raw: unknown = request.body;
         const bytes = raw instanceof Uint8Array ? raw : new Uint8Array();
         const dryRun = request.query.dryRun === 'true';
-        const allowed = branchScope(access.principal(request));
-        const plan = planOrgImport(catalog.org(), bytes, {
-          competitionIds: new Set(catalog.competitionIds()),
-          ...(allowed ? { allowedBranchIds: allowed } : {}),
-        });
-        if (plan.errors.length > 0 || !plan.org) {
+        const principal = access.principal(request);
+        const allowed = branchScope(principal);
+        // Planned against the latest registry inside the save's turn, so a concurrent import or
+        // PUT is merged with, not overwritten.
+        const { version, result: plan } = await catalog.updateOrg((current) => {
+          const planned = planOrgImport(current, bytes, {
+            competitionIds: new Set(catalog.competitionIds()),
+            ...(allowed
+              ? {
+                  allowedBranchIds: allowed,
+                  competitionAllowed: (id: string) =>
+                    competitionInScope(principal, competitionDefinitions(catalog, id), catalog),
+                }
+              : {}),
+          });
+          const save = planned.errors.length === 0 && planned.changed && !dryRun;
+          return { org: save ? planned.org : null, result: planned };
+        }, deps.now());
+        if (plan.errors.length > 0) {
           throw new InvalidInputError(
             'invalid_rows',
-            `${plan.errors.length} 处错误，未保存任何内容 / ${plan.errors.length} error(s) in the sheet; nothing was saved. ${plan.errors
-              .slice(0, 5)
-              .map((e) => `row ${e.row}${e.column ? ` ${e.column}` : ''}: ${e.message}`)
-              .join('; ')}${plan.errors.length > 5 ? ' …' : ''}`,
+            `${plan.errors.length} 处错误，未保存任何内容 / ${plan.errors.length} error(s) in the sheet; nothing was saved`,
             plan.errors,
           );
         }
-        let version: number | null = null;
-        if (!dryRun && plan.changed) {
-          version = await catalog.replaceOrg(plan.org, deps.now());
-          deps.onChanged();
-        }
+        if (version !== null) deps.onChanged();
         return { dryRun, sheet: plan.sheet, rows: plan.rows, version, ...plan.counts };
       },
     });

@@ -5,7 +5,7 @@ import { ErrorResponse, FinalStandingsResponse, StandingsQuerystring } from '../
 import { Id } from '../../../schemas/common.schema.ts';
 import { CloseRequest, LateEventList, PeriodList } from '../../../schemas/versions.schema.ts';
 import type { Access } from '../../access/access.ts';
-import { refuseCompetitionOutOfScope } from '../../access/scope.ts';
+import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Periods } from '../../competition/periods.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -67,7 +67,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         const principal = access.principal(request);
         const current = catalog.competition(id);
         if (!current) throw new NotFoundError('competition_not_found', `competition "${id}" does not exist`);
-        refuseCompetitionOutOfScope(principal, [current.definition], catalog);
+        refuseCompetitionOutOfScope(principal, competitionDefinitions(catalog, id), catalog);
         const c = await periods.close(id, periodId, principal.name, request.body.note);
         return {
           competitionId: c.competitionId,

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
@@ -13,6 +13,7 @@ import {
   ScreenSet,
 } from '../../../schemas/screen.schema.ts';
 import type { Access } from '../../access/access.ts';
+import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { DisplayLinks } from '../../screen/display-links.ts';
 import type { ScreenDataBuilder } from '../../screen/screen-data.ts';
@@ -72,6 +73,19 @@ export function screensRoute(deps: ScreensRouteDeps) {
       return crewId;
     }
 
+    /**
+     * An organiser limited to branches manages only screens whose competitions all lie in its
+     * branches: HQ's walls are not a branch's to re-skin or switch off.
+     */
+    function refuseScreenOutOfScope(request: FastifyRequest, ...definitions: ScreenSet[]): void {
+      const competitionIds = [...new Set(definitions.flatMap((d) => competitionsOf(d)))];
+      refuseCompetitionOutOfScope(
+        deps.access.principal(request),
+        competitionIds.flatMap((id) => competitionDefinitions(deps.catalog, id)),
+        deps.catalog,
+      );
+    }
+
     /** The screen and the link that may open it; throws 404 / 401 / 403 with the reason. */
     function viewer(params: { id: string }, query: z.infer<typeof ViewerQuery>, authorization?: string) {
       const screen = screenOrThrow(params.id);
@@ -124,6 +138,8 @@ export function screensRoute(deps: ScreensRouteDeps) {
         response: { 200: ScreenSaved, 400: ErrorResponse, 422: ErrorResponse },
       },
       handler: async (request) => {
+        const existing = deps.screens.screen(request.params.id);
+        refuseScreenOutOfScope(request, request.body, ...(existing ? [existing.definition] : []));
         const stored = await deps.screens.save(request.params.id, request.body, deps.now());
         deps.hub.screenChanged(stored.id);
         return { ...stored, builtIn: false };
@@ -143,6 +159,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
       },
       handler: async (request, reply) => {
         const screen = screenOrThrow(request.params.id);
+        refuseScreenOutOfScope(request, screen.definition);
         const { link, token } = await deps.links.create(screen.id, request.body.label);
         return reply
           .code(201)
@@ -161,6 +178,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
       },
       handler: async (request) => {
         const screen = screenOrThrow(request.params.id);
+        refuseScreenOutOfScope(request, screen.definition);
         return { links: deps.links.list(screen.id).map(linkInfo) };
       },
     });
@@ -175,6 +193,9 @@ export function screensRoute(deps: ScreensRouteDeps) {
         response: { 200: DisplayLinkList.shape.links.element, 404: ErrorResponse },
       },
       handler: async (request) => {
+        const screenId = deps.links.list().find((l) => l.id === request.params.linkId)?.screenId;
+        const screen = screenId === undefined ? undefined : deps.screens.screen(screenId);
+        if (screen) refuseScreenOutOfScope(request, screen.definition);
         const link = await deps.links.revoke(request.params.linkId);
         deps.hub.linkRevoked(link.id);
         return linkInfo(link);

@@ -13,12 +13,15 @@ import {
   type RecordedBatch,
 } from '../../storage/consumer-batches.store.ts';
 import { findStoredEventSources, insertConsumedEvents, toEventValues } from '../../storage/events.store.ts';
+import type { StoreTracker } from '../../storage/store-tracker.ts';
 import { logDeadLetters } from '../../storage/dead-letters.store.ts';
 import type { ConsumerMetrics } from './consumer-metrics.ts';
 import { decodeMessage, dedupeAgainstStored, dedupeWithinBatch, type MessageOutcome } from './consume-steps.ts';
 
 export interface EventConsumerDeps {
   client: ClickHouseClient;
+  /** Stamps each insert's stored_at and lets a period's closing wait for the ones before it. */
+  stores: StoreTracker;
   kafka: Kafka;
   /** Sends dead letters (acks from all in-sync replicas). */
   producer: Producer;
@@ -279,13 +282,16 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       // again (at least once), since the first attempt may have died before sending them.
       await sendDeadLetters(outcomes, extent);
       const started = performance.now();
-      await insertConsumedEvents(
-        client,
-        fresh.map((o) => ({
-          values: toEventValues(o.event, new Date(o.receivedAtMs).toISOString()),
-          source: { topic, partition, offset: Number(o.message.offset) },
-        })),
-        batchToken(extent),
+      await deps.stores.run((storedAt) =>
+        insertConsumedEvents(
+          client,
+          fresh.map((o) => ({
+            values: toEventValues(o.event, new Date(o.receivedAtMs).toISOString()),
+            source: { topic, partition, offset: Number(o.message.offset) },
+          })),
+          batchToken(extent),
+          storedAt,
+        ),
       );
       metrics.inserted((performance.now() - started) / 1000);
       for (const o of fresh) filter?.add(o.event.crewId, o.event.eventId);

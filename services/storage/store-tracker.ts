@@ -1,0 +1,33 @@
+/**
+ * Event inserts in flight, each stamped with the time it gives its rows' stored_at. Closing a
+ * period stamps its closing time, waits for the inserts stamped before it, and only then reads
+ * the events: every event is then either in the frozen standings or stored from the closing on
+ * (late), never neither.
+ */
+export interface StoreTracker {
+  /** Runs an insert, handing it its stored_at (ISO 8601). */
+  run<T>(insert: (storedAt: string) => Promise<T>): Promise<T>;
+  /** Resolves once every insert stamped before `instant` has finished, stored or failed. */
+  settled(instant: Date): Promise<void>;
+}
+
+export function createStoreTracker(now: () => Date): StoreTracker {
+  const inFlight = new Set<{ stamp: number; done: Promise<unknown> }>();
+  return {
+    async run(insert) {
+      const stamp = now();
+      const done = insert(stamp.toISOString());
+      const entry = { stamp: stamp.getTime(), done };
+      inFlight.add(entry);
+      try {
+        return await done;
+      } finally {
+        inFlight.delete(entry);
+      }
+    },
+    async settled(instant) {
+      const before = [...inFlight].filter((e) => e.stamp < instant.getTime()).map((e) => e.done);
+      await Promise.allSettled(before);
+    },
+  };
+}
