@@ -100,7 +100,19 @@ export function checkRole(p: Principal, roles: readonly Role[]): void {
 }
 
 export function createAccess(deps: AccessDeps): Access {
+  // Asked up to three times per request (rate limit, the route's hook, its handler): the token
+  // is hashed and looked up once.
+  const known = new WeakMap<FastifyRequest, Principal>();
+
   function principal(request: FastifyRequest): Principal {
+    const cached = known.get(request);
+    if (cached) return cached;
+    const found = identify(request);
+    known.set(request, found);
+    return found;
+  }
+
+  function identify(request: FastifyRequest): Principal {
     const secret = bearer(request);
     if (secret === undefined) return deps.open ? OPEN : ANONYMOUS;
     const token = deps.tokens.find(secret);

@@ -4,14 +4,19 @@ import type { CrewProfile } from '../scoring/engine/types.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { Principal } from './access.ts';
 
+/** Limited to some branches or units (an admin never is). */
+function isLimited(p: Principal): boolean {
+  return p.role !== 'admin' && (p.branchIds.length > 0 || p.unitIds.length > 0);
+}
+
 /** The branches a principal is limited to; undefined when it is not limited. */
 export function branchScope(p: Principal): ReadonlySet<string> | undefined {
-  if (p.role === 'admin' || (p.branchIds.length === 0 && p.unitIds.length === 0)) return undefined;
+  if (!isLimited(p)) return undefined;
   return new Set(p.branchIds);
 }
 
 export function crewInScope(p: Principal, crew: Pick<CrewProfile, 'branchId' | 'unitId'>): boolean {
-  if (p.role === 'admin' || (p.branchIds.length === 0 && p.unitIds.length === 0)) return true;
+  if (!isLimited(p)) return true;
   return p.branchIds.includes(crew.branchId) || p.unitIds.includes(crew.unitId);
 }
 
@@ -31,6 +36,8 @@ export function refuseCrewsOutOfScope(
   items: readonly unknown[],
   crewOf: (crewId: string) => Pick<CrewProfile, 'branchId' | 'unitId'> | undefined,
 ): void {
+  // Most senders are not limited: no lookup per event for them.
+  if (!isLimited(p)) return;
   const refused: { index: number; crewId: string }[] = [];
   items.forEach((item, index) => {
     const crewId = (item as { crewId?: unknown } | null)?.crewId;
