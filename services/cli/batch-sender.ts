@@ -1,4 +1,5 @@
 import { IngestResponse } from '../../schemas/api.schema.ts';
+import { retryAfterMs } from '../shared/retry-after.ts';
 import {
   ConnectionError,
   httpErrorOf,
@@ -56,14 +57,6 @@ export function splitAfterRejection(
     else rejected.push({ line: item.line, eventId: rejection.eventId, errors: rejection.errors, event: item.event });
   });
   return { keep, rejected };
-}
-
-/** Retry-After in milliseconds: seconds or an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 /** 1, 2, 4 … seconds, never more than 30. */

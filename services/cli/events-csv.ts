@@ -1,3 +1,5 @@
+import { numberFromCell } from '../registry/org-csv.ts';
+
 /** The fields of an event as CSV columns (schemas/event.schema.ts), in the order the README lists them. */
 export const EVENT_FIELDS = [
   'eventId',
@@ -112,8 +114,8 @@ export function csvRowToEvent(
     const cell = (cells[i] ?? '').trim();
     if (cell === '') return;
     if (NUMERIC.has(field)) {
-      const n = Number(cell);
-      event[field] = Number.isFinite(n) ? n : cell;
+      // Read as registry sheets are: Excel writes "1,234" and full-width digits.
+      event[field] = numberFromCell(cell) ?? cell;
     } else {
       event[field] = cell;
     }

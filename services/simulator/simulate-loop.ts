@@ -1,3 +1,4 @@
+import { retryAfterMs } from '../shared/retry-after.ts';
 import { ErrorResponse, IngestResponse } from '../../schemas/api.schema.ts';
 import type { MetricEventInput } from '../../schemas/event.schema.ts';
 import type { Org } from '../../schemas/org.schema.ts';
@@ -107,7 +108,7 @@ export function createSimulateLoop(deps: SimulateLoopDeps): { run(signal: AbortS
     const exponential = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
     // Jitter spreads out several simulators hammering an API that just came back.
     const jittered = exponential * rng.float(0.5, 1);
-    const hinted = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) * 1000 : 0;
+    const hinted = retryAfterMs(retryAfter, clock.now()) ?? 0;
     return Math.round(Math.min(BACKOFF_MAX_MS, Math.max(jittered, hinted)));
   }
 

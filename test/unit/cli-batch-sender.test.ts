@@ -3,10 +3,10 @@ import {
   backoffMs,
   createBatchSender,
   ImportInterrupted,
-  retryAfterMs,
   splitAfterRejection,
   type BatchItem,
 } from '../../services/cli/batch-sender.ts';
+import { retryAfterMs } from '../../services/shared/retry-after.ts';
 import {
   ConnectionError,
   HttpError,

@@ -53,15 +53,30 @@ describe('events CSV row → event', () => {
     },
     {
       name: 'a number cell that is not a number stays text, for the server to name',
-      cells: ['e3', 'C1', '2026-11-03T08:15:00+08:00', 'sales', '4,200', 'litres', '', ''],
+      cells: ['e3', 'C1', '2026-11-03T08:15:00+08:00', 'sales', '4,2', 'litres', '', ''],
       result: {
         event: {
           eventId: 'e3',
           crewId: 'C1',
           occurredAt: '2026-11-03T08:15:00+08:00',
           type: 'sales',
-          volume: '4,200',
+          volume: '4,2',
           unit: 'litres',
+        },
+      },
+    },
+    {
+      name: 'numbers as Excel writes them, like registry sheets',
+      cells: ['e5', 'C1', '2026-11-03T08:15:00+08:00', 'sales', '4,200', 'litres', '', '１２'],
+      result: {
+        event: {
+          eventId: 'e5',
+          crewId: 'C1',
+          occurredAt: '2026-11-03T08:15:00+08:00',
+          type: 'sales',
+          volume: 4200,
+          unit: 'litres',
+          note: '１２',
         },
       },
     },
