@@ -72,6 +72,8 @@ export interface ApiConfig extends EventLimits {
   host: string;
   port: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** CLOCK_START: the instant the product's clock starts at (undefined: the machine's clock). */
+  clockStart: Date | undefined;
   clickhouse: ClickHouseTarget;
   demo: 'auto' | 'off';
   maxRegistryBytes: number;
@@ -120,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    clockStart: e.CLOCK_START,
     clickhouse: e.CLICKHOUSE_URL
       ? {
           mode: 'server',

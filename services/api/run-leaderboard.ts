@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
+import { clockFrom } from '../shared/clock.ts';
 import { exitOnSignals } from '../shared/shutdown.ts';
 import { describeTarget } from '../storage/clickhouse-client.ts';
 import { parseConfig, type ApiConfig } from './config.ts';
@@ -63,9 +64,12 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
     ? `Kafka ${config.kafka.brokers.join(',')} topic ${config.kafka.events.name}`
     : 'no Kafka';
   logger.info(`starting on ${describeTarget(config.clickhouse)}, ${transport}`);
+  const now = clockFrom(config.clockStart);
+  if (config.clockStart)
+    logger.warn(`CLOCK_START: running as if it were ${now().toISOString()} (the clock runs from there)`);
   let leaderboard: Leaderboard;
   try {
-    leaderboard = await createLeaderboard(config, logger, undefined, { ingest: options.ingest });
+    leaderboard = await createLeaderboard(config, logger, now, { ingest: options.ingest });
   } catch (err) {
     logger.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
@@ -73,7 +77,7 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
 
   exitOnSignals(logger, 'draining in-flight batches and standings', () => leaderboard.close());
 
-  if (config.demo === 'auto' && options.ingest && (await seedDemoIfEmpty(leaderboard, logger, new Date()))) {
+  if (config.demo === 'auto' && options.ingest && (await seedDemoIfEmpty(leaderboard, logger, now()))) {
     logger.info('empty database: loaded the demo (set DEMO=off to start empty)');
   }
   await leaderboard.app.listen({ host: config.host, port: config.port });

@@ -30,6 +30,8 @@ export interface IngestConfig extends EventLimits {
   host: string;
   port: number;
   logLevel: z.infer<typeof IngestEnv>['LOG_LEVEL'];
+  /** CLOCK_START: the instant the product's clock starts at (undefined: the machine's clock). */
+  clockStart: Date | undefined;
   kafka: KafkaConfig;
   /** GET /v1/org of the API (npm start or npm run scoring): which crews exist. */
   registryUrl: string;
@@ -55,6 +57,7 @@ export function parseIngestConfig(env: Readonly<Record<string, string | undefine
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    clockStart: e.CLOCK_START,
     kafka,
     registryUrl: e.REGISTRY_URL,
     registryRefreshMs: e.REGISTRY_REFRESH_MS,

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { clockFrom } from '../shared/clock.ts';
 import { exitOnSignals } from '../shared/shutdown.ts';
 import { parseIngestConfig, type IngestConfig } from './config.ts';
 import { createIngestService, type IngestService } from './ingest-service.ts';
@@ -21,7 +22,7 @@ const registry = createRegistryFollower({
 let service: IngestService;
 try {
   await registry.refresh();
-  service = await createIngestService(config, logger, registry);
+  service = await createIngestService(config, logger, registry, clockFrom(config.clockStart));
 } catch (err) {
   logger.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

@@ -18,6 +18,14 @@ export const serviceEnv = (defaultPort: number) =>
     HOST: z.preprocess(blankAsUnset, z.string().default('127.0.0.1')),
     PORT: envInt(defaultPort, 0, 65_535),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Run as if the clock had started at this instant (demos, training, tests); see shared/clock.ts. */
+    CLOCK_START: z.preprocess(
+      blankAsUnset,
+      z.iso
+        .datetime({ offset: true, error: 'an ISO date-time with its offset, e.g. 2026-11-24T10:00:00+08:00' })
+        .transform((value) => new Date(value))
+        .optional(),
+    ),
   });
 
 /** What POST /v1/events accepts: the same limits wherever it is served (npm start, npm run ingest). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { blankAsUnset } from '../shared/env.ts';
+import { blankAsUnset, serviceEnv } from '../shared/env.ts';
 
 const SimulatorEnv = z.object({
   API_URL: z.preprocess(
@@ -9,6 +9,7 @@ const SimulatorEnv = z.object({
   SIMULATE_EVENTS_PER_SECOND: z.preprocess(blankAsUnset, z.coerce.number().positive().max(1_000_000).default(20)),
   SIMULATE_BATCH_SIZE: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(10_000).default(50)),
   API_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  CLOCK_START: serviceEnv(0).shape.CLOCK_START,
 });
 
 export interface SimulatorConfig {
@@ -18,6 +19,8 @@ export interface SimulatorConfig {
   batchSize: number;
   /** An ingest (or organiser) token when the API needs one. */
   apiToken: string | undefined;
+  /** The API's CLOCK_START, when it runs on a shifted clock: events are stamped on the same clock. */
+  clockStart: Date | undefined;
 }
 
 /** Parses the environment once at start-up and throws an error naming every bad variable. */
@@ -33,5 +36,6 @@ export function loadSimulatorConfig(env: Readonly<Record<string, string | undefi
     eventsPerSecond: parsed.SIMULATE_EVENTS_PER_SECOND,
     batchSize: parsed.SIMULATE_BATCH_SIZE,
     apiToken: parsed.API_TOKEN,
+    clockStart: parsed.CLOCK_START,
   };
 }

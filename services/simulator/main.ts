@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { Org } from '../../schemas/org.schema.ts';
 import { createRng, hashSeed } from '../demo/prng.ts';
+import { clockFrom } from '../shared/clock.ts';
 import { loadSimulatorConfig, type SimulatorConfig } from './config.ts';
 import { createSimulateLoop, systemClock } from './simulate-loop.ts';
 
@@ -58,6 +59,7 @@ async function main(): Promise<number> {
     org,
     fetch: (url, init) => authorized(url, init),
     clock: systemClock,
+    eventTime: clockFrom(config.clockStart),
     logger,
     // A fresh seed per run: live event ids must not repeat those of an earlier run.
     rng: createRng(hashSeed(Date.now(), process.pid)),

@@ -30,6 +30,8 @@ export interface SimulateLoopDeps {
   org: Org;
   fetch: FetchLike;
   clock: Clock;
+  /** When the events happen: the API's clock (CLOCK_START) rather than this machine's, if they differ. */
+  eventTime?: () => Date;
   logger: LoopLogger;
   rng: Rng;
 }
@@ -182,7 +184,13 @@ export function createSimulateLoop(deps: SimulateLoopDeps): { run(signal: AbortS
 
     while (!signal.aborted) {
       const batch = stats.batches + 1;
-      const events = generateLiveEvents({ org, at: new Date(clock.now()), count: config.batchSize, rng, openHazards });
+      const events = generateLiveEvents({
+        org,
+        at: deps.eventTime?.() ?? new Date(clock.now()),
+        count: config.batchSize,
+        rng,
+        openHazards,
+      });
       // Keep the open list bounded when the API never sees rectifications (e.g. long outages).
       if (openHazards.length > 1000) openHazards.splice(0, openHazards.length - 1000);
       const outcome = await send(batch, events, signal);

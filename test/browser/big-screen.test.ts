@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import type { ScreenSetInput } from '../../schemas/screen.schema.ts';
-import { addDays, dayInZone } from '../../services/shared/calendar.ts';
+import { addDays } from '../../services/shared/calendar.ts';
 import { launchChromium } from '../support/browser.ts';
 import { freePort, getJson, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
@@ -23,7 +23,15 @@ let base: string;
 let api: Service;
 let browser: Browser;
 
+/**
+ * The product runs on a fixed clock (CLOCK_START), so the demo is the same on every day the test
+ * runs and no test crosses midnight: at 10:00 in Beijing the day has hours left.
+ */
+const TODAY = '2026-11-24';
+const CLOCK_START = `${TODAY}T10:00:00+08:00`;
+
 const env = () => ({
+  CLOCK_START,
   DATA_DIR: dataDir,
   PORT: String(port),
   LOG_LEVEL: 'warn',
@@ -190,7 +198,7 @@ describe('the demo screens at 1920x1080', () => {
 });
 
 describe('live standings on a screen', () => {
-  const today = dayInZone(new Date(), 'Asia/Shanghai');
+  const today = TODAY;
   const crews = ['C-HZ-XH-1', 'C-HZ-XH-2', 'C-HZ-XH-3'] as const;
   const [a, b, c] = crews;
   let sent = 0;
@@ -200,7 +208,8 @@ describe('live standings on a screen', () => {
     type: 'metric',
     name: 'e2e_points',
     value,
-    occurredAt: day === today ? new Date(Date.now() - 60_000).toISOString() : `${day}T10:00:00+08:00`,
+    // Before the product's clock starts (10:00), on whichever day.
+    occurredAt: `${day}T09:00:00+08:00`,
   });
   const competition: CompetitionInput = {
     name: { zh: '实时测试赛', en: 'Live test' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../services/api/config.ts';
+import { clockFrom, systemClock } from '../../services/shared/clock.ts';
 
 describe('API configuration from the environment', () => {
   it.each([
@@ -100,5 +101,27 @@ describe('access control configuration', () => {
     { env: { RATE_LIMIT_PER_MINUTE: '0' }, names: 'RATE_LIMIT_PER_MINUTE' },
   ])('stops on $env, naming the variable', ({ env, names }) => {
     expect(() => parseConfig(env)).toThrow(new RegExp(`invalid environment: .*${names}`));
+  });
+});
+
+describe('CLOCK_START: the product runs as of a chosen instant', () => {
+  it('starts the clock at that instant and lets it run', async () => {
+    const { clockStart } = parseConfig({ CLOCK_START: '2026-11-24T10:00:00+08:00' });
+    const now = clockFrom(clockStart);
+    const first = now().getTime();
+    expect(Math.abs(first - Date.parse('2026-11-24T02:00:00Z'))).toBeLessThan(1_000);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(now().getTime() - first).toBeGreaterThanOrEqual(25);
+  });
+
+  it('is the machine clock when unset', () => {
+    expect(parseConfig({}).clockStart).toBeUndefined();
+    expect(clockFrom(undefined)).toBe(systemClock);
+  });
+
+  it('needs the offset, and says so', () => {
+    expect(() => parseConfig({ CLOCK_START: '2026-11-24T10:00:00' })).toThrow(
+      /CLOCK_START: an ISO date-time with its offset/,
+    );
   });
 });
