@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, LocalizedName } from './common.schema.ts';
+import { DigitsInt, IsoDate, LocalizedName, Query } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
 
 export const FieldErrorSchema = z.object({
@@ -98,14 +98,19 @@ export const StandingsResponse = z.object({
   rows: z.array(StandingsEntry),
 });
 
-export const StandingsQuerystring = z.object({
-  asOf: IsoDate.optional().describe('day to judge (YYYY-MM-DD); default today in the competition time zone'),
+/** The query of a standings page; a closed period's frozen standings take the same without asOf. */
+export const StandingsPageQuery = {
   group: z
     .string()
     .regex(/^(overall|branch:.+|unit_type:.+)$/, 'use overall, branch:<branchId> or unit_type:<unitType>')
     .default('overall'),
-  limit: z.coerce.number().int().min(1).max(10_000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: DigitsInt(1, 10_000).default(100),
+  offset: DigitsInt(0, 1_000_000_000).default(0),
+};
+
+export const StandingsQuerystring = Query({
+  asOf: IsoDate.optional().describe('day to judge (YYYY-MM-DD); default today in the competition time zone'),
+  ...StandingsPageQuery,
 });
 
 export const FinalStandingsResponse = StandingsResponse.extend({

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import { AppError } from '../shared/errors.ts';
 import { registerErrorHandler } from './error-handler.ts';
+import { requireRequestSchemas } from './route-validation.ts';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
@@ -24,6 +25,8 @@ const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: options.bodyLimit,
+    // An id may have 128 characters (schemas/common Id), each percent-encoded at worst.
+    routerOptions: { maxParamLength: 3 * 128 },
     // Display links carry their token in the URL (a TV cannot send a header): keep it out of the log.
     loggerInstance: options.logger.child(
       {},
@@ -40,6 +43,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   });
   app.setValidatorCompiler(validatorCompiler);
+  requireRequestSchemas(app);
   // Answers are built by this server and typed from the same zod schemas (the type provider checks
   // them at compile time); parsing them again per request re-ran the registry's whole superRefine on
   // every GET /v1/org and walked every standings row. Response schemas still document /docs.

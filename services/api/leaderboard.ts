@@ -249,7 +249,7 @@ export async function createLeaderboard(
     for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
   };
   const routes = [
-    screenPagesRoute({ assets }),
+    screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
     tokensRoute({ tokens, access, catalog }),
     competitionVersionsRoute({ catalog, admin: competitionAdmin, access }),
     periodsRoute({ catalog, periods, access }),

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
-import { Id } from '../../../schemas/common.schema.ts';
+import { DigitsInt, PathId } from '../../../schemas/common.schema.ts';
 import {
   PreviewRequest,
   PreviewResponse,
@@ -28,6 +28,7 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 
 export function competitionVersionsRoute(deps: CompetitionVersionsRouteDeps) {
   const { catalog, admin, access } = deps;
+  const params = z.object({ id: PathId((id) => catalog.versions(id) !== undefined) });
   return async function register(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -44,7 +45,7 @@ export function competitionVersionsRoute(deps: CompetitionVersionsRouteDeps) {
         description:
           'Creates a competition or saves a new version of one, as a draft that standings do not use until it is published (or at once with publish: true). A definition equal to the latest version saves nothing (outcome unchanged). Every problem is reported at once with its path (422 invalid_competition), including participants missing from the registry. The answer lists what changes against the current version.',
         tags: ['competitions'],
-        params: z.object({ id: Id }),
+        params,
         body: VersionSave,
         response: { 200: VersionSaved, ...errors, 422: ErrorResponse },
       },
@@ -58,7 +59,7 @@ export function competitionVersionsRoute(deps: CompetitionVersionsRouteDeps) {
         description:
           'Every saved version, newest first: who saved it, when, why, and whether it is current, a draft or superseded.',
         tags: ['competitions'],
-        params: z.object({ id: Id }),
+        params,
         response: { 200: VersionHistory, ...errors },
       },
       handler: async (request) => {
@@ -72,7 +73,7 @@ export function competitionVersionsRoute(deps: CompetitionVersionsRouteDeps) {
       schema: {
         summary: '某一版本的定义 / One version’s definition',
         tags: ['competitions'],
-        params: z.object({ id: Id, version: z.coerce.number().int().min(1) }),
+        params: params.extend({ version: DigitsInt(1, 1_000_000_000) }),
         response: { 200: VersionDetail, ...errors },
       },
       handler: async (request) => {
@@ -92,7 +93,7 @@ export function competitionVersionsRoute(deps: CompetitionVersionsRouteDeps) {
         description:
           'Makes a version current: the latest draft by default, or any saved version (a rollback). Standings are recomputed from the stored events; nothing is re-ingested. Closed periods keep their final standings.',
         tags: ['competitions'],
-        params: z.object({ id: Id }),
+        params,
         body: PublishRequest,
         response: { 200: Published, ...errors, 409: ErrorResponse },
       },
@@ -106,7 +107,7 @@ export function competitionVersionsRoute(deps: CompetitionVersionsRouteDeps) {
         description:
           'The overall standings a draft definition (or a saved version) would give now, beside the current ones, with each crew’s rank and score change. Nothing is saved or published.',
         tags: ['competitions'],
-        params: z.object({ id: Id }),
+        params,
         body: PreviewRequest,
         response: { 200: PreviewResponse, ...errors, 422: ErrorResponse },
       },

@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CompetitionList, CompetitionSaved, ErrorResponse } from '../../../schemas/api.schema.ts';
-import { Id } from '../../../schemas/common.schema.ts';
+import { PathId } from '../../../schemas/common.schema.ts';
 import { Competition } from '../../../schemas/competition.schema.ts';
 import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { CompetitionAdmin } from '../../competition/competition-admin.ts';
 import { NotFoundError } from '../../shared/errors.ts';
+import { bodyCheckedByHandler } from '../route-validation.ts';
 import type { StoredCompetition } from '../../storage/competitions.store.ts';
 
 export interface CompetitionsRouteDeps {
@@ -22,6 +23,7 @@ function saved(c: StoredCompetition) {
 
 export function competitionsRoute(deps: CompetitionsRouteDeps) {
   const { catalog, access } = deps;
+  const params = z.object({ id: PathId((id) => catalog.versions(id) !== undefined) });
   return async function register(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.put('/v1/competitions/:id', {
@@ -31,7 +33,7 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
         description:
           'The definition: names, kind, period and time zone, stages, participants, ranking groups, tie mode, indicators with weights and rules, vetoes (一票否决). Each save is a new version and current at once; standings are recomputed. To save a draft and preview it first, use POST /v1/competitions/{id}/versions. Every problem is reported at once with its path (422 invalid_competition).',
         tags: ['competitions'],
-        params: z.object({ id: Id }),
+        params,
         body: Competition,
         response: {
           200: CompetitionSaved,
@@ -41,9 +43,9 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
           422: ErrorResponse,
         },
       },
-      // The schema documents the body; validateDefinition checks it beside the registry, so schema
-      // problems and unknown participants are reported in one answer.
-      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      // validateDefinition checks the body beside the registry, so schema problems and unknown
+      // participants are reported in one answer.
+      validatorCompiler: bodyCheckedByHandler,
       handler: async (request) =>
         saved(await deps.admin.replace(request.params.id, request.body, access.principal(request))),
     });
@@ -68,8 +70,8 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
       schema: {
         summary: '竞赛当前定义 / A competition’s current definition',
         tags: ['competitions'],
-        params: z.object({ id: Id }),
-        response: { 200: CompetitionSaved, 404: ErrorResponse },
+        params,
+        response: { 200: CompetitionSaved, 400: ErrorResponse, 404: ErrorResponse },
       },
       handler: async (request) => {
         const stored = catalog.competition(request.params.id);

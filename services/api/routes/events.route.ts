@@ -5,6 +5,7 @@ import { ErrorResponse, IngestRejectedResponse, IngestResponse } from '../../../
 import { MetricEventSchema } from '../../../schemas/event.schema.ts';
 import type { IngestReport } from '../../pipeline/ingest-pipeline.ts';
 import { parseBatch, type BodyFormat } from '../../pipeline/parse-step.ts';
+import { bodyCheckedByHandler } from '../route-validation.ts';
 
 export interface EventsRouteDeps {
   ingest: (items: readonly unknown[]) => Promise<IngestReport>;
@@ -47,8 +48,8 @@ export function eventsRoute(deps: EventsRouteDeps) {
           422: IngestRejectedResponse,
         },
       },
-      // Validation happens per event in the pipeline; the schema above documents the body.
-      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      // Events are validated one by one in the pipeline, so every bad one is reported.
+      validatorCompiler: bodyCheckedByHandler,
       handler: async (request, reply) => {
         const format: BodyFormat = (request.headers['content-type'] ?? '').includes('ndjson') ? 'ndjson' : 'json';
         // The content-type parsers above hand the body over as text.

@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
+import { Query, QueryBoolean } from '../../../schemas/common.schema.ts';
 import { OrgImportResult } from '../../../schemas/org-import.schema.ts';
 import type { Access } from '../../access/access.ts';
 import { branchScope, competitionDefinitions, competitionInScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { planOrgImport } from '../../registry/plan-org-import.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
+import { bodyCheckedByHandler } from '../route-validation.ts';
 
 export interface OrgImportRouteDeps {
   catalog: Catalog;
@@ -39,10 +41,13 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
         description:
           'A roster sheet (分公司编号, 分公司名称, 单位编号, 单位名称, 单位类型, 班组编号, 班组名称, 人数) or a targets sheet (竞赛编号, 班组编号, 指标, 目标值), as Excel saves CSV (UTF-8 with or without BOM, GB18030, UTF-16LE). Rows are upserted by id; nothing is deleted. Every row error is reported at once with its row and column (422 invalid_rows), and then nothing is saved. dryRun=true checks and counts without saving.',
         tags: ['registry'],
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+        querystring: Query({
+          dryRun: QueryBoolean.default(false).describe('true: check and count, save nothing'),
+        }),
         body: z.string().describe('the CSV file, content-type text/csv'),
         response: {
           200: OrgImportResult,
+          400: ErrorResponse,
           401: ErrorResponse,
           403: ErrorResponse,
           413: ErrorResponse,
@@ -50,12 +55,12 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
           422: ErrorResponse,
         },
       },
-      // The schema documents the body; the planner reads the bytes.
-      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      // The planner reads the bytes.
+      validatorCompiler: bodyCheckedByHandler,
       handler: async (request) => {
         const raw: unknown = request.body;
         const bytes = raw instanceof Uint8Array ? raw : new Uint8Array();
-        const dryRun = request.query.dryRun === 'true';
+        const { dryRun } = request.query;
         const principal = access.principal(request);
         const allowed = branchScope(principal);
         // Planned against the latest registry inside the save's turn, so a concurrent import or

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorResponse, FinalStandingsResponse, StandingsQuerystring } from '../../../schemas/api.schema.ts';
-import { Id } from '../../../schemas/common.schema.ts';
+import { ErrorResponse, FinalStandingsResponse, StandingsPageQuery } from '../../../schemas/api.schema.ts';
+import { DigitsInt, PathId, Query } from '../../../schemas/common.schema.ts';
 import { CloseRequest, LateEventList, PeriodList } from '../../../schemas/versions.schema.ts';
 import type { Access } from '../../access/access.ts';
 import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
@@ -18,10 +18,11 @@ export interface PeriodsRouteDeps {
 }
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
-const params = z.object({ id: Id, periodId: Id });
 
 export function periodsRoute(deps: PeriodsRouteDeps) {
   const { catalog, periods, access } = deps;
+  const competitionParams = z.object({ id: PathId((id) => catalog.versions(id) !== undefined) });
+  const params = competitionParams.extend({ periodId: PathId() });
   return async function register(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -32,7 +33,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         description:
           'The stages of a competition and the whole period ("final"), each with its closure: when, by whom, under which version, and how many events arrived after it closed.',
         tags: ['competitions'],
-        params: z.object({ id: Id }),
+        params: competitionParams,
         response: { 200: PeriodList, ...errors },
       },
       handler: async (request) => periods.list(request.params.id),
@@ -89,7 +90,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         description: 'Exactly as frozen when the period closed; rank movement is not kept.',
         tags: ['standings'],
         params,
-        querystring: StandingsQuerystring.omit({ asOf: true }),
+        querystring: Query(StandingsPageQuery),
         response: { 200: FinalStandingsResponse, ...errors },
       },
       handler: async (request) => {
@@ -127,7 +128,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
           'Events for the period’s days and crews stored after it closed: recorded, not applied to its final standings.',
         tags: ['competitions'],
         params,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(10_000).default(1000) }),
+        querystring: Query({ limit: DigitsInt(1, 10_000).default(1000) }),
         response: { 200: LateEventList, ...errors },
       },
       handler: async (request) => periods.lateEvents(request.params.id, request.params.periodId, request.query.limit),

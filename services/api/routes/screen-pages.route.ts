@@ -1,13 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { Id } from '../../../schemas/common.schema.ts';
+import { Id, PathId, Query } from '../../../schemas/common.schema.ts';
 import type { Asset, ScreenAssets } from '../../screen/screen-assets.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 
 export interface ScreenPagesDeps {
   assets: ScreenAssets;
+  /** Whether a screen exists: a built-in screen's id may predate the id rule. */
+  screenExists: (id: string) => boolean;
 }
+
+/** What a screen's address may carry; the page itself reads token, crew and lang. */
+const ScreenPageQuery = Query({
+  token: z.string().max(200).optional(),
+  crew: Id.optional(),
+  lang: z.string().max(16).optional(),
+  // WeChat appends these to every link shared in a chat; a TV link passed on that way still opens.
+  from: z.string().max(64).optional(),
+  isappinstalled: z.string().max(8).optional(),
+});
 
 /**
  * The pages people open: the landing page at / and a screen at /screens/:id, with their scripts
@@ -34,8 +46,10 @@ export function screenPagesRoute(deps: ScreenPagesDeps) {
 
     const hide = { hide: true } as const;
     r.get('/', { schema: hide }, (request, reply) => send(request, reply, 'landing.html'));
-    r.get('/screens/:id', { schema: { ...hide, params: z.object({ id: Id }) } }, (request, reply) =>
-      send(request, reply, 'screen.html'),
+    r.get(
+      '/screens/:id',
+      { schema: { ...hide, params: z.object({ id: PathId(deps.screenExists) }), querystring: ScreenPageQuery } },
+      (request, reply) => send(request, reply, 'screen.html'),
     );
     r.get(
       '/screens/assets/:name',

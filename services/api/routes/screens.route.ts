@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
-import { Id } from '../../../schemas/common.schema.ts';
+import { Id, PathId, Query } from '../../../schemas/common.schema.ts';
 import {
   DisplayLinkCreated,
   DisplayLinkList,
@@ -34,7 +34,7 @@ export interface ScreensRouteDeps {
   maxStreams: number;
 }
 
-const ViewerQuery = z.object({
+const ViewerQuery = Query({
   token: z.string().max(200).optional().describe('the display token (or send Authorization: Bearer <token>)'),
   crew: Id.optional().describe('a crew’s own screen: adds the “around me” view'),
 });
@@ -57,6 +57,8 @@ function bearer(header: string | undefined): string | undefined {
 }
 
 export function screensRoute(deps: ScreensRouteDeps) {
+  // Built-in screens carry their competition's id, which may predate the id rule.
+  const screenParams = z.object({ id: PathId((id) => deps.screens.screen(id) !== undefined) });
   return async function register(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -117,7 +119,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
       schema: {
         summary: '大屏定义 / A screen set',
         tags: ['screens'],
-        params: z.object({ id: Id }),
+        params: screenParams,
         response: { 200: ScreenSaved, 404: ErrorResponse },
       },
       handler: async (request) => {
@@ -133,7 +135,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
         description:
           'The views a screen rotates through (ranking, branch_tops, around, innovations), each with its display time, the branding and whether to celebrate. Every save is a new version; open screens update at once.',
         tags: ['screens'],
-        params: z.object({ id: Id }),
+        params: screenParams,
         body: ScreenSet,
         response: { 200: ScreenSaved, 400: ErrorResponse, 422: ErrorResponse },
       },
@@ -153,7 +155,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
         description:
           'A read-only link a TV opens this screen with, no login needed. The token is in the answer once; only its hash is stored. Revoke it with DELETE /v1/display-links/:linkId.',
         tags: ['screens'],
-        params: z.object({ id: Id }),
+        params: screenParams,
         body: DisplayLinkRequest,
         response: { 201: DisplayLinkCreated, 400: ErrorResponse, 404: ErrorResponse },
       },
@@ -173,7 +175,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
         summary: '显示链接 / Display links of a screen',
         description: 'Without their tokens, which are never shown again.',
         tags: ['screens'],
-        params: z.object({ id: Id }),
+        params: screenParams,
         response: { 200: DisplayLinkList, 404: ErrorResponse },
       },
       handler: async (request) => {
@@ -189,7 +191,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
         summary: '撤销显示链接 / Revoke a display link',
         description: 'Screens open with it are told at once and stop; the token is refused from now on.',
         tags: ['screens'],
-        params: z.object({ linkId: z.string().min(1).max(64) }),
+        params: z.object({ linkId: PathId() }),
         response: { 200: DisplayLinkList.shape.links.element, 404: ErrorResponse },
       },
       handler: async (request) => {
@@ -207,7 +209,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
         summary: '大屏数据 / What a screen shows now',
         description: 'Every view with its rows, as the stream sends it. Needs a display link’s token.',
         tags: ['screens'],
-        params: z.object({ id: Id }),
+        params: screenParams,
         querystring: ViewerQuery,
         response: { 200: ScreenData, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       },
@@ -223,7 +225,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
         description:
           'text/event-stream: `standings` (the screen data, at once and after every change), `ping` (every heartbeat), `revoked` (the link was revoked; the stream ends).',
         tags: ['screens'],
-        params: z.object({ id: Id }),
+        params: screenParams,
         querystring: ViewerQuery,
         response: { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
       },

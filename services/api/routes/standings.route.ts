@@ -7,7 +7,7 @@ import {
   StandingsQuerystring,
   StandingsResponse,
 } from '../../../schemas/api.schema.ts';
-import { Id, IsoDate } from '../../../schemas/common.schema.ts';
+import { IsoDate, PathId, Query } from '../../../schemas/common.schema.ts';
 import type { Competition } from '../../../schemas/competition.schema.ts';
 import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
@@ -44,6 +44,7 @@ export function toEntry(row: StoredRow, definition: Competition) {
 }
 
 export function standingsRoute(deps: StandingsRouteDeps) {
+  const competitionParams = z.object({ id: PathId((id) => deps.catalog.versions(id) !== undefined) });
   return async function register(app: FastifyInstance): Promise<void> {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -60,7 +61,7 @@ export function standingsRoute(deps: StandingsRouteDeps) {
         description:
           'Ranked crews of one group (overall, branch:<id> or unit_type:<type>) as of a day, from the latest stored snapshot.',
         tags: ['standings'],
-        params: z.object({ id: Id }),
+        params: competitionParams,
         querystring: StandingsQuerystring,
         response: { 200: StandingsResponse, 400: ErrorResponse, 404: ErrorResponse },
       },
@@ -90,8 +91,8 @@ export function standingsRoute(deps: StandingsRouteDeps) {
         description:
           'Every indicator’s value and points, the vetoes that apply and why, and the crew’s rank in each ranking group.',
         tags: ['standings'],
-        params: z.object({ id: Id, crewId: Id }),
-        querystring: z.object({ asOf: IsoDate.optional() }),
+        params: competitionParams.extend({ crewId: PathId() }),
+        querystring: Query({ asOf: IsoDate.optional() }),
         response: { 200: CrewBreakdownResponse, 400: ErrorResponse, 404: ErrorResponse },
       },
       handler: async (request) => {

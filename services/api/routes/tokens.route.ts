@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
+import { PathId } from '../../../schemas/common.schema.ts';
 import { TokenCreate, TokenCreated, TokenInfo, TokenList, WhoAmI } from '../../../schemas/access.schema.ts';
 import type { Access } from '../../access/access.ts';
 import { tokenInfo, type ApiTokens } from '../../access/api-tokens.ts';
@@ -69,7 +70,7 @@ export function tokensRoute(deps: TokensRouteDeps) {
       schema: {
         summary: '撤销令牌 / Revoke a token',
         tags: ['access'],
-        params: z.object({ id: z.string().min(1).max(64) }),
+        params: z.object({ id: PathId() }),
         response: { 200: TokenInfo, ...errors },
       },
       handler: async (request) => {

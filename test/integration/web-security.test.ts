@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Competition } from '../../schemas/competition.schema.ts';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { labourCompetition, smallOrg } from '../support/fixtures.ts';
+import { rawRequest, type RawResponse } from '../support/raw-http.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+
+/**
+ * Input handling and web security of a running app (open mode, the npm start default, over real
+ * HTTP): every route's params and query validated, Host and cross-origin write checks, headers.
+ */
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+let lb: Leaderboard;
+let base: string;
+
+const roster = readFileSync(new URL('../../schemas/examples/org-roster.csv', import.meta.url));
+
+function send(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const json = body === undefined ? undefined : JSON.stringify(body);
+  return rawRequest(base, {
+    method,
+    path,
+    headers: json === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    ...(json === undefined ? {} : { body: json }),
+  });
+}
+
+function importCsv(query: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+  return rawRequest(base, {
+    method: 'POST',
+    path: `/v1/org/import${query}`,
+    headers: { 'content-type': 'text/csv', ...headers },
+    body: roster,
+  });
+}
+
+const competitionIds = async (): Promise<string[]> =>
+  ((await send('GET', '/v1/competitions')).json()['competitions'] as { id: string }[]).map((c) => c.id);
+
+beforeAll(async () => {
+  lb = await startTestLeaderboard(clock);
+  base = await lb.app.listen({ host: '127.0.0.1', port: 0 });
+  expect((await send('PUT', '/v1/org', smallOrg)).status).toBe(200);
+  expect((await send('PUT', '/v1/competitions/labour-m3', labourCompetition)).status).toBe(200);
+});
+afterAll(async () => {
+  await lb.close();
+});
+
+describe('params and query of every route', () => {
+  it.each([`x'%20OR%20'1'='1`, '..%2F..%2Fetc', 'abc%00def', 'a'.repeat(129)])(
+    'refuses PUT /v1/competitions/%s with 400 naming params.id, and saves nothing',
+    async (id) => {
+      const res = await send('PUT', `/v1/competitions/${id}`, labourCompetition);
+      expect(res.status).toBe(400);
+      expect(res.json().error).toMatchObject({ code: 'invalid_request' });
+      expect(res.json().error?.message).toContain('params.id');
+      expect(await competitionIds()).toEqual(['labour-m3']);
+    },
+  );
+
+  it('accepts an id of 128 characters, the longest the rule allows, percent-encoded or not', async () => {
+    const id = `c:${'a'.repeat(126)}`;
+    expect((await send('PUT', `/v1/competitions/${encodeURIComponent(id)}`, labourCompetition)).status).toBe(200);
+    expect((await send('GET', `/v1/competitions/${id}`)).json()).toMatchObject({ id });
+  });
+
+  it.each(['1', '0', 'yes', 'maybe', 'TRUE', ''])(
+    'refuses POST /v1/org/import?dryRun=%s with 400 and imports nothing',
+    async (value) => {
+      const before = lb.catalog.orgVersion();
+      const res = await importCsv(`?dryRun=${value}`);
+      expect(res.status).toBe(400);
+      expect(res.json().error?.message).toContain('querystring.dryRun: use true or false');
+      expect(lb.catalog.orgVersion()).toBe(before);
+    },
+  );
+
+  it('takes dryRun=true as a dry run and dryRun=false (or none) as an import', async () => {
+    const before = lb.catalog.orgVersion();
+    const dry = await importCsv('?dryRun=true');
+    expect(dry.status).toBe(200);
+    expect(dry.json()).toMatchObject({ dryRun: true, version: null });
+    expect(lb.catalog.orgVersion()).toBe(before);
+    const real = await importCsv('?dryRun=false');
+    expect(real.status).toBe(200);
+    expect(real.json()).toMatchObject({ dryRun: false, version: before + 1 });
+  });
+
+  it('refuses an unknown query parameter on a route that reads its own body, naming it', async () => {
+    const before = lb.catalog.orgVersion();
+    const typo = await importCsv('?dryrun=true');
+    expect(typo.status).toBe(400);
+    expect(typo.json().error?.message).toContain('unknown query parameter "dryrun"; this address takes dryRun');
+    expect(lb.catalog.orgVersion()).toBe(before);
+    const events = await send('POST', '/v1/events?async=1', []);
+    expect(events.status).toBe(400);
+    expect(events.json().error?.message).toContain('"async"');
+    const put = await send('PUT', '/v1/competitions/labour-m3?force=true', labourCompetition);
+    expect(put.status).toBe(400);
+    expect(put.json().error?.message).toContain('"force"');
+  });
+
+  it('refuses malformed numbers in paths and query strings', async () => {
+    for (const path of [
+      '/v1/competitions/labour-m3/standings?limit=1e2',
+      '/v1/competitions/labour-m3/standings?limit=0x10',
+      '/v1/competitions/labour-m3/standings?offset=-1',
+      '/v1/competitions/labour-m3/standings?limit=5&limit=6',
+      '/v1/competitions/labour-m3/versions/1.0',
+    ]) {
+      const res = await send('GET', path);
+      expect(res.status, path).toBe(400);
+      expect(res.json().error?.code, path).toBe('invalid_request');
+    }
+    expect((await send('GET', '/v1/competitions/labour-m3/standings?limit=5&offset=0')).status).toBe(200);
+  });
+
+  it('refuses an unknown query parameter on every GET route, pages and docs included', async () => {
+    const doc = (await send('GET', '/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths)
+      .filter(([, ops]) => 'get' in ops)
+      .map(([path]) => path.replace('{version}', '1').replace(/\{[^}]+\}/g, 'x1'));
+    expect(documented.length).toBeGreaterThan(10);
+    const hidden = ['/', '/screens/x1', '/screens/assets/screen.js', '/healthz', '/readyz', '/metrics', '/docs'];
+    for (const path of [...documented, ...hidden]) {
+      const res = await send('GET', `${path}?bogus=1`);
+      expect(res.status, path).toBe(400);
+      expect(res.json().error?.message, path).toContain('unknown query parameter "bogus"');
+    }
+  });
+
+  it('opens a screen link that WeChat passed on with its from= and isappinstalled=', async () => {
+    const res = await send('GET', '/screens/competition.labour-m3?token=dl_x&from=singlemessage&isappinstalled=0');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+  });
+});
+
+describe('an id stored before the rule', () => {
+  const LEGACY = `x' OR '1'='1`;
+  const path = `/v1/competitions/${encodeURIComponent(LEGACY)}`;
+
+  beforeAll(async () => {
+    // As PUT saved it while that route's validation was off.
+    await lb.catalog.saveCompetition(LEGACY, Competition.parse(labourCompetition), clock.now());
+  });
+
+  it('is listed, read and managed: new versions, drafts, publish, periods, standings', async () => {
+    expect(await competitionIds()).toContain(LEGACY);
+    expect((await send('GET', path)).json()).toMatchObject({ id: LEGACY, version: 1 });
+    const put = await send('PUT', path, { ...labourCompetition, name: { zh: '改名', en: 'Renamed' } });
+    expect(put.status).toBe(200);
+    expect(put.json()).toMatchObject({ id: LEGACY, version: 2 });
+    const draft = await send('POST', `${path}/versions`, { definition: labourCompetition, note: '草稿' });
+    expect(draft.status).toBe(200);
+    expect((await send('POST', `${path}/publish`, {})).status).toBe(200);
+    expect((await send('GET', `${path}/versions`)).json()).toMatchObject({ currentVersion: 3 });
+    expect((await send('GET', `${path}/versions/3`)).status).toBe(200);
+    expect((await send('GET', `${path}/periods`)).status).toBe(200);
+    await lb.refresher.flush();
+    expect((await send('GET', `${path}/standings?asOf=2026-03-09`)).status).toBe(200);
+  });
+
+  it('keeps its built-in screen: definition, display link and page', async () => {
+    const screen = `/v1/screens/${encodeURIComponent(`competition.${LEGACY}`)}`;
+    expect((await send('GET', screen)).status).toBe(200);
+    const link = await send('POST', `${screen}/links`, { label: '旧编号大屏' });
+    expect(link.status).toBe(201);
+    const page = await send('GET', String(link.json()['url']));
+    expect(page.status).toBe(200);
+    expect((await send('GET', `${screen}/data?token=${String(link.json()['token'])}`)).status).toBe(200);
+  });
+
+  it('does not open the door to a new id of that shape', async () => {
+    const other = `/v1/competitions/${encodeURIComponent(`y' OR '1'='1`)}`;
+    expect((await send('PUT', other, labourCompetition)).status).toBe(400);
+    expect((await send('POST', `${other}/versions`, { definition: labourCompetition })).status).toBe(400);
+    expect((await send('GET', other)).status).toBe(400);
+  });
+});
