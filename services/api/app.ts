@@ -13,7 +13,7 @@ export interface AppOptions {
   routes: ((app: FastifyInstance) => Promise<void>)[];
   /** Requests per minute per key (an API token, or the client address without one). */
   ratePerMinute: number;
-  /** The rate-limit key of a request: its token's id; the client address by default. */
+  /** The rate-limit key of a request: its token's id; the client address without one, or when it is refused. */
   rateKey?: (request: FastifyRequest) => string;
   /** Body limit of routes that set none of their own. */
   bodyLimit: number;
@@ -50,6 +50,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandler(app);
   await app.register(fastifyRateLimit, {
+    // Added below as the first onRequest hook of every route: the plugin's own per-route hook
+    // runs after the route's token check, so requests with made-up tokens were refused 401
+    // without ever being counted.
+    global: false,
     max: options.ratePerMinute,
     timeWindow: 60_000,
     keyGenerator: options.rateKey ?? ((request) => `ip:${request.ip}`),
@@ -64,6 +68,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { statusCode: 429 },
       ),
   });
+  app.addHook('onRequest', app.rateLimit());
   await app.register(fastifySwagger, {
     openapi: {
       info: {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
@@ -183,5 +184,35 @@ describe('an id stored before the rule', () => {
     expect((await send('PUT', other, labourCompetition)).status).toBe(400);
     expect((await send('POST', `${other}/versions`, { definition: labourCompetition })).status).toBe(400);
     expect((await send('GET', other)).status).toBe(400);
+  });
+});
+
+const ADMIN = `lbt_${'a'.repeat(43)}`;
+
+/** Starts the app again on the same data, with this environment. */
+async function restart(env: Record<string, string>): Promise<void> {
+  await lb.close();
+  lb = await startTestLeaderboard(clock, env);
+  base = await lb.app.listen({ host: '127.0.0.1', port: 0 });
+}
+
+describe('failed authentication and the rate limit', () => {
+  const LIMIT = 40;
+  beforeAll(async () => {
+    await restart({ AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN, RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+  });
+
+  const madeUp = () => `lbt_${randomBytes(32).toString('base64url')}`;
+  const withToken = (token: string) => send('GET', '/v1/tokens', undefined, { authorization: `Bearer ${token}` });
+
+  it('counts each refused token against the address, and refuses the address when it is used up', async () => {
+    for (let i = 0; i < LIMIT; i++) expect((await withToken(madeUp())).status).toBe(401);
+    // The address is used up: neither a read without a token nor any further guess gets through.
+    expect((await send('GET', '/v1/competitions')).status).toBe(429);
+    const guesses = await Promise.all(Array.from({ length: 200 }, () => withToken(madeUp())));
+    expect(guesses.map((r) => r.status)).toEqual(guesses.map(() => 429));
+    expect(guesses[0]?.json().error?.code).toBe('rate_limited');
+    // A real token counts on its own.
+    expect((await withToken(ADMIN)).status).toBe(200);
   });
 });
