@@ -6,6 +6,8 @@ import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zo
 import { AppError } from '../shared/errors.ts';
 import { registerErrorHandler } from './error-handler.ts';
 import { requireRequestSchemas } from './route-validation.ts';
+import { createSiteGuard } from './site-guard.ts';
+import type { AllowedHost } from '../shared/env.ts';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
@@ -17,6 +19,8 @@ export interface AppOptions {
   rateKey?: (request: FastifyRequest) => string;
   /** Body limit of routes that set none of their own. */
   bodyLimit: number;
+  /** Host names this server answers to besides IP addresses and localhost (see site-guard). */
+  allowedHosts: readonly AllowedHost[];
 }
 
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -68,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { statusCode: 429 },
       ),
   });
+  app.addHook('onRequest', createSiteGuard(options.allowedHosts));
   app.addHook('onRequest', app.rateLimit());
   await app.register(fastifySwagger, {
     openapi: {

@@ -6,8 +6,10 @@ import {
   envInt as int,
   envProblems,
   eventLimitsFrom,
+  allowedHostsFrom,
   isLoopback,
   serviceEnv,
+  type AllowedHost,
   type EventLimits,
 } from '../shared/env.ts';
 import type { ClickHouseTarget } from '../storage/clickhouse-client.ts';
@@ -71,6 +73,8 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
 export interface ApiConfig extends EventLimits {
   host: string;
   port: number;
+  /** Host names the API answers to besides IP addresses and localhost (ALLOWED_HOSTS, a named HOST). */
+  allowedHosts: AllowedHost[];
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** CLOCK_START: the instant the product's clock starts at (undefined: the machine's clock). */
   clockStart: Date | undefined;
@@ -121,6 +125,7 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
   return {
     host: e.HOST,
     port: e.PORT,
+    allowedHosts: allowedHostsFrom(e),
     logLevel: e.LOG_LEVEL,
     clockStart: e.CLOCK_START,
     clickhouse: e.CLICKHOUSE_URL

@@ -311,6 +311,7 @@ export async function createLeaderboard(
     routes,
     ratePerMinute: config.access.ratePerMinute,
     bodyLimit: config.maxJsonBytes,
+    allowedHosts: config.allowedHosts,
     rateKey: (request) => {
       try {
         const token = access.principal(request).token;

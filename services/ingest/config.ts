@@ -5,8 +5,10 @@ import {
   blankAsUnset,
   envInt as int,
   envProblems,
+  allowedHostsFrom,
   eventLimitsFrom,
   serviceEnv,
+  type AllowedHost,
   type EventLimits,
 } from '../shared/env.ts';
 
@@ -29,6 +31,8 @@ export const IngestEnv = KafkaEnv.extend(serviceEnv(3100).shape)
 export interface IngestConfig extends EventLimits {
   host: string;
   port: number;
+  /** Host names the service answers to besides IP addresses and localhost. */
+  allowedHosts: AllowedHost[];
   logLevel: z.infer<typeof IngestEnv>['LOG_LEVEL'];
   /** CLOCK_START: the instant the product's clock starts at (undefined: the machine's clock). */
   clockStart: Date | undefined;
@@ -56,6 +60,7 @@ export function parseIngestConfig(env: Readonly<Record<string, string | undefine
   return {
     host: e.HOST,
     port: e.PORT,
+    allowedHosts: allowedHostsFrom(e),
     logLevel: e.LOG_LEVEL,
     clockStart: e.CLOCK_START,
     kafka,

@@ -187,6 +187,62 @@ describe('an id stored before the rule', () => {
   });
 });
 
+describe('Host and cross-origin writes in open mode (the npm start default)', () => {
+  const port = () => new URL(base).port;
+
+  it('answers only to its own names: addresses, localhost and the listen address', async () => {
+    for (const host of [`127.0.0.1:${port()}`, `localhost:${port()}`, `[::1]:${port()}`, '192.168.1.20:3000']) {
+      expect((await send('GET', '/v1/competitions', undefined, { host })).status, host).toBe(200);
+    }
+  });
+
+  it('refuses another name with 421: a page that rebinds its own name to this address gets nothing', async () => {
+    for (const path of ['/v1/competitions', '/', '/v1/org']) {
+      const res = await send('GET', path, undefined, { host: `evil.example:${port()}` });
+      expect(res.status, path).toBe(421);
+      expect(res.json().error?.code).toBe('host_not_allowed');
+      expect(res.json().error?.message).toContain('ALLOWED_HOSTS');
+    }
+  });
+
+  it('refuses a text/plain import another site’s page sends without asking, and imports nothing', async () => {
+    const before = lb.catalog.orgVersion();
+    const res = await importCsv('', { 'content-type': 'text/plain', origin: 'http://evil.example' });
+    expect(res.status).toBe(403);
+    expect(res.json().error).toMatchObject({ code: 'cross_origin_refused' });
+    expect(res.json().error?.message).toContain('http://evil.example');
+    const rebound = await importCsv('', { 'content-type': 'text/plain', host: `evil.example:${port()}` });
+    expect(rebound.status).toBe(421);
+    expect(lb.catalog.orgVersion()).toBe(before);
+  });
+
+  it.each<{ name: string; headers: Record<string, string> }>([
+    { name: 'another site', headers: { origin: 'http://evil.example' } },
+    { name: 'another port of this machine', headers: { origin: 'http://127.0.0.1:1' } },
+    { name: 'a sandboxed frame or a file', headers: { origin: 'null' } },
+    { name: 'a browser that sent no Origin but Sec-Fetch-Site', headers: { 'sec-fetch-site': 'cross-site' } },
+  ])('refuses writes from $name, whatever the route', async ({ headers }) => {
+    for (const [method, path, body] of [
+      ['PUT', '/v1/org', smallOrg],
+      ['POST', '/v1/events', []],
+      ['POST', '/v1/screens/competition.labour-m3/links', { label: 'x' }],
+      ['DELETE', '/v1/tokens/tok_0000000000', undefined],
+    ] as const) {
+      const res = await send(method, path, body, headers);
+      expect(res.status, path).toBe(403);
+      expect(res.json().error?.code).toBe('cross_origin_refused');
+    }
+  });
+
+  it('takes writes from its own pages and from clients that send no Origin (CLI, scripts)', async () => {
+    const own = await send('PUT', '/v1/org', smallOrg, { origin: base, 'sec-fetch-site': 'same-origin' });
+    expect(own.status).toBe(200);
+    expect((await send('PUT', '/v1/org', smallOrg)).status).toBe(200);
+    // Reads are for anyone: another site's page cannot read the answer without CORS anyway.
+    expect((await send('GET', '/v1/competitions', undefined, { origin: 'http://evil.example' })).status).toBe(200);
+  });
+});
+
 const ADMIN = `lbt_${'a'.repeat(43)}`;
 
 /** Starts the app again on the same data, with this environment. */
@@ -214,5 +270,39 @@ describe('failed authentication and the rate limit', () => {
     expect(guesses[0]?.json().error?.code).toBe('rate_limited');
     // A real token counts on its own.
     expect((await withToken(ADMIN)).status).toBe(200);
+  });
+});
+
+describe('Host and cross-origin writes with access control on and ALLOWED_HOSTS', () => {
+  beforeAll(async () => {
+    await restart({ AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN, ALLOWED_HOSTS: 'leaderboard.example.com' });
+  });
+  const admin = { authorization: `Bearer ${ADMIN}` };
+
+  it('answers to a configured public name', async () => {
+    const res = await send('GET', '/v1/whoami', undefined, { ...admin, host: 'leaderboard.example.com' });
+    expect(res.status).toBe(200);
+    expect((await send('GET', '/v1/whoami', undefined, { host: 'other.example.com' })).status).toBe(421);
+  });
+
+  it('refuses a cross-site write even with a valid token', async () => {
+    const res = await send(
+      'POST',
+      '/v1/tokens',
+      { name: 'x', role: 'viewer' },
+      { ...admin, origin: 'http://evil.example' },
+    );
+    expect(res.status).toBe(403);
+    expect(res.json().error?.code).toBe('cross_origin_refused');
+  });
+
+  it('takes writes from pages under the public name behind a proxy that passes its own Host', async () => {
+    const res = await send(
+      'POST',
+      '/v1/tokens',
+      { name: 'proxied', role: 'viewer' },
+      { ...admin, origin: 'https://leaderboard.example.com' },
+    );
+    expect(res.status).toBe(201);
   });
 });

@@ -125,3 +125,33 @@ describe('CLOCK_START: the product runs as of a chosen instant', () => {
     );
   });
 });
+
+describe('ALLOWED_HOSTS', () => {
+  it.each([
+    { env: {}, hosts: [] },
+    { env: { ALLOWED_HOSTS: '' }, hosts: [] },
+    {
+      env: { ALLOWED_HOSTS: ' Leaderboard.Example.com , api:3000,[fd00::1]:8080,, my_api ' },
+      hosts: [
+        { name: 'leaderboard.example.com', port: undefined },
+        { name: 'api', port: 3000 },
+        { name: 'fd00::1', port: 8080 },
+        { name: 'my_api', port: undefined },
+      ],
+    },
+    // A named listen address is a name of the server too; an address or a wildcard needs no entry.
+    { env: { HOST: 'board.lan', AUTH_MODE: 'tokens' }, hosts: [{ name: 'board.lan', port: undefined }] },
+    { env: { HOST: '0.0.0.0', AUTH_MODE: 'tokens' }, hosts: [] },
+  ])('$env', ({ env, hosts }) => {
+    expect(parseConfig(env).allowedHosts).toEqual(hosts);
+  });
+
+  it.each(['http://leaderboard.example.com', 'a b', 'host:99999', 'host:', '*.example.com'])(
+    'stops on %s, naming the variable and the entry',
+    (value) => {
+      expect(() => parseConfig({ ALLOWED_HOSTS: value })).toThrow(
+        `ALLOWED_HOSTS: "${value}" is not a host name or host:port`,
+      );
+    },
+  );
+});

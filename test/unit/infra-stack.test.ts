@@ -340,6 +340,8 @@ describe('the leaderboard services', () => {
     const registry = new URL(config.registryUrl);
     expect([registry.hostname, registry.port, registry.pathname]).toEqual(['api', serviceEnv('api').PORT, '/v1/org']);
     expect(config.kafka.brokers.map((b) => b.split(':')[0])).toEqual(['kafka']);
+    // The api answers to the name the ingest service calls it by (its Host check).
+    expect(parseConfig(serviceEnv('api')).allowedHosts).toContainEqual({ name: registry.hostname, port: undefined });
   });
 
   it.each(table)('$name is healthy when its /readyz says so', ({ name }) => {
