@@ -8,6 +8,7 @@ import { registerErrorHandler } from './error-handler.ts';
 import { requireRequestSchemas } from './route-validation.ts';
 import { createSiteGuard } from './site-guard.ts';
 import type { AllowedHost } from '../shared/env.ts';
+import { redactingLogOptions } from '../shared/log-redaction.ts';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
@@ -21,6 +22,8 @@ export interface AppOptions {
   bodyLimit: number;
   /** Host names this server answers to besides IP addresses and localhost (see site-guard). */
   allowedHosts: readonly AllowedHost[];
+  /** Configured secrets (the bootstrap admin token): kept out of the log, as are token-shaped values. */
+  secrets: readonly (string | undefined)[];
 }
 
 const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -31,16 +34,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: options.bodyLimit,
     // An id may have 128 characters (schemas/common Id), each percent-encoded at worst.
     routerOptions: { maxParamLength: 3 * 128 },
-    // Display links carry their token in the URL (a TV cannot send a header): keep it out of the log.
-    loggerInstance: options.logger.child(
-      {},
-      {
-        redact: {
-          paths: ['req.url'],
-          censor: (url) => (typeof url === 'string' ? url.replace(/([?&]token=)[^&]*/g, '$1[redacted]') : url),
-        },
-      },
-    ),
+    loggerInstance: options.logger.child({}, redactingLogOptions(options.secrets)),
     // Probes and scrapes every few seconds would drown the request log.
     logController: new LogController({
       disableRequestLogging: (request) => ['/healthz', '/readyz', '/metrics'].includes(request.url),

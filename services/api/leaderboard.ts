@@ -312,6 +312,7 @@ export async function createLeaderboard(
     ratePerMinute: config.access.ratePerMinute,
     bodyLimit: config.maxJsonBytes,
     allowedHosts: config.allowedHosts,
+    secrets: [config.access.bootstrapAdminToken],
     rateKey: (request) => {
       try {
         const token = access.principal(request).token;

@@ -60,6 +60,7 @@ export async function createIngestService(
     ratePerMinute: config.ratePerMinute,
     bodyLimit: config.maxBodyBytes,
     allowedHosts: config.allowedHosts,
+    secrets: [config.registryToken],
     // A checked token counts on its own; anything else (no token, one not yet or never checked)
     // by address, so made-up tokens cannot each get a fresh allowance.
     rateKey: (request) => {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
-import { rawRequest, type RawResponse } from '../support/raw-http.ts';
+import { percentEncodeEvery, rawRequest, type RawResponse } from '../support/raw-http.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 /**
@@ -246,9 +247,9 @@ describe('Host and cross-origin writes in open mode (the npm start default)', ()
 const ADMIN = `lbt_${'a'.repeat(43)}`;
 
 /** Starts the app again on the same data, with this environment. */
-async function restart(env: Record<string, string>): Promise<void> {
+async function restart(env: Record<string, string>, logger?: Logger): Promise<void> {
   await lb.close();
-  lb = await startTestLeaderboard(clock, env);
+  lb = await startTestLeaderboard(clock, env, logger);
   base = await lb.app.listen({ host: '127.0.0.1', port: 0 });
 }
 
@@ -304,5 +305,50 @@ describe('Host and cross-origin writes with access control on and ALLOWED_HOSTS'
       { ...admin, origin: 'https://leaderboard.example.com' },
     );
     expect(res.status).toBe(201);
+  });
+});
+
+describe('tokens in the log', () => {
+  const lines: string[] = [];
+  const BOOTSTRAP = `bootstrap-${randomBytes(24).toString('hex')}`;
+
+  beforeAll(async () => {
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    await restart({ AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: BOOTSTRAP }, logger);
+  });
+
+  it('holds no token, whatever the query name, encoding or place', async () => {
+    const auth = { authorization: `Bearer ${BOOTSTRAP}` };
+    const link = await send('POST', '/v1/screens/competition.labour-m3/links', { label: '日志' }, auth);
+    const display = String(link.json()['token']);
+    const created = await send('POST', '/v1/tokens', { name: 'log', role: 'viewer' }, auth);
+    const api = String(created.json()['token']);
+    expect([display, api]).toEqual([expect.stringMatching(/^dl_/), expect.stringMatching(/^lbt_/)]);
+    const secrets = [display, api, BOOTSTRAP];
+    const paths = [
+      `/v1/screens/competition.labour-m3/data?token=${display}`,
+      `/screens/competition.labour-m3?token=${encodeURIComponent(display)}&lang=en`,
+      `/v1/competitions?access_token=${api}`,
+      `/v1/competitions?%74oken=${api}`,
+      `/v1/competitions?q=${percentEncodeEvery(api)}`,
+      `/v1/competitions?q=${encodeURIComponent(percentEncodeEvery(display))}`,
+      `/v1/competitions?t=${BOOTSTRAP}`,
+      `/v1/competitions?t=${percentEncodeEvery(BOOTSTRAP)}`,
+      `/v1/tokens/${api}`,
+      `/v1/competitions?${api}`,
+    ];
+    for (const path of paths) await send('GET', path, undefined, auth);
+    await send('GET', '/v1/competitions', undefined, { host: api });
+    const log = lines.join('');
+    expect(lines.filter((l) => l.includes('"url"')).length).toBeGreaterThanOrEqual(paths.length);
+    for (const secret of secrets) {
+      for (const form of [secret, encodeURIComponent(secret), percentEncodeEvery(secret), secret.slice(4, 30)]) {
+        expect(log).not.toContain(form);
+      }
+    }
+    // What is not secret is still there to read.
+    expect(log).toContain('"url":"/v1/screens/competition.labour-m3/data?token=[redacted]"');
+    expect(log).toContain('"url":"/screens/competition.labour-m3?token=[redacted]&lang=en"');
+    expect(log).toContain('"url":"/v1/competitions?%74oken=[redacted]"');
   });
 });

@@ -45,3 +45,6 @@ export function rawRequest(
     req.end(options.body);
   });
 }
+
+/** Every byte percent-encoded, letters and digits included: how a client may hide a value. */
+export const percentEncodeEvery = (text: string): string => Buffer.from(text).toString('hex').replace(/../g, '%$&');

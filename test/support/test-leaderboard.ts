@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { parseConfig } from '../../services/api/config.ts';
 import { createLeaderboard, type Leaderboard } from '../../services/api/leaderboard.ts';
 
@@ -25,7 +25,11 @@ export function fixedClock(iso: string): TestClock {
   return { now: () => new Date(current), set: (next) => (current = new Date(next)) };
 }
 
-export async function startTestLeaderboard(clock: TestClock, env: Record<string, string> = {}): Promise<Leaderboard> {
+export async function startTestLeaderboard(
+  clock: TestClock,
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
+): Promise<Leaderboard> {
   const config = parseConfig({
     DATA_DIR: testDataDir(),
     DEMO: 'off',
@@ -33,7 +37,7 @@ export async function startTestLeaderboard(clock: TestClock, env: Record<string,
     STANDINGS_HISTORY_DEBOUNCE_MS: '10',
     ...env,
   });
-  return createLeaderboard(config, pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }), clock.now);
+  return createLeaderboard(config, logger, clock.now);
 }
 
 /** Polls until the check passes or the time is up; tests never sleep a fixed time. */
