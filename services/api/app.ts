@@ -1,3 +1,4 @@
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -26,7 +27,8 @@ export interface AppOptions {
   secrets: readonly (string | undefined)[];
 }
 
-const UNLIMITED = new Set(['/healthz', '/readyz', '/metrics']);
+// Probes; /metrics needs a token where access control is on, so a scraper counts on its own token.
+const UNLIMITED = new Set(['/healthz', '/readyz']);
 
 /** The fastify instance: schemas, OpenAPI at /docs, one error handler, and the given routes. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -47,6 +49,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // every GET /v1/org and walked every standings row. Response schemas still document /docs.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandler(app);
+  // First, so every answer carries them, refusals by the hooks below included.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      // The pages load their own scripts and styles and nothing inline (Swagger UI at /docs too).
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        // Only this server's own pages may frame its pages (no clickjacking of "open screen").
+        frameAncestors: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        // No upgrade-insecure-requests: TVs on the plant network open http://<address>:3000.
+      },
+    },
+    // TLS ends at the operator's proxy, which decides HSTS for its domain; sent from here it would
+    // only reach plain-HTTP clients, which ignore it. Referrer-Policy stays no-referrer: display
+    // tokens travel in page URLs.
+    strictTransportSecurity: false,
+  });
   await app.register(fastifyRateLimit, {
     // Added below as the first onRequest hook of every route: the plugin's own per-route hook
     // runs after the route's token check, so requests with made-up tokens were refused 401
@@ -86,7 +114,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    // Without the top bar: its logo is an SVG with an inline <style>, which the policy above refuses.
+    uiConfig: { layout: 'BaseLayout' },
+  });
   for (const route of options.routes) await app.register(route);
   return app;
 }

@@ -281,6 +281,7 @@ export async function createLeaderboard(
     standingsRoute({ catalog, standings, access }),
     healthRoute({
       metrics,
+      metricsAccess: access.require('viewer', 'ingest', 'organiser'),
       readiness: async () => {
         const clickhouse = (await client.ping()).success;
         const consuming = consumer?.consuming() ?? true;

@@ -91,6 +91,7 @@ export async function createIngestService(
       }),
       healthRoute({
         metrics,
+        metricsAccess: async (request) => checkRole(await tokens.principal(request), ['viewer', 'ingest', 'organiser']),
         readiness: () => {
           const loaded = registry.crewIds() !== undefined;
           return Promise.resolve({ ready: loaded, checks: { registry: loaded ? 'ok' : 'not loaded' } });

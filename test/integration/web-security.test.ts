@@ -198,7 +198,7 @@ describe('Host and cross-origin writes in open mode (the npm start default)', ()
   });
 
   it('refuses another name with 421: a page that rebinds its own name to this address gets nothing', async () => {
-    for (const path of ['/v1/competitions', '/', '/v1/org']) {
+    for (const path of ['/v1/competitions', '/', '/v1/org', '/metrics']) {
       const res = await send('GET', path, undefined, { host: `evil.example:${port()}` });
       expect(res.status, path).toBe(421);
       expect(res.json().error?.code).toBe('host_not_allowed');
@@ -350,5 +350,72 @@ describe('tokens in the log', () => {
     expect(log).toContain('"url":"/v1/screens/competition.labour-m3/data?token=[redacted]"');
     expect(log).toContain('"url":"/screens/competition.labour-m3?token=[redacted]&lang=en"');
     expect(log).toContain('"url":"/v1/competitions?%74oken=[redacted]"');
+  });
+});
+
+describe('headers, and what needs a token with access control on', () => {
+  const admin = { authorization: `Bearer ${ADMIN}` };
+  beforeAll(async () => {
+    await restart({ AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
+  });
+
+  it('sends the usual headers on pages and on JSON answers, refusals included', async () => {
+    const answers = {
+      page: await send('GET', '/'),
+      screen: await send('GET', '/screens/competition.labour-m3'),
+      json: await send('GET', '/v1/competitions'),
+      error: await send('GET', '/v1/tokens'),
+      refused: await send('GET', '/v1/competitions', undefined, { host: 'evil.example' }),
+      docs: await send('GET', '/docs/json'),
+    };
+    expect(answers.error.status).toBe(401);
+    expect(answers.refused.status).toBe(421);
+    for (const [name, res] of Object.entries(answers)) {
+      expect(res.headers['x-content-type-options'], name).toBe('nosniff');
+      expect(res.headers['content-security-policy'], name).toContain("frame-ancestors 'self'");
+      expect(res.headers['content-security-policy'], name).toContain("script-src 'self';");
+      expect(res.headers['content-security-policy'], name).not.toContain('unsafe-inline');
+      expect(res.headers['content-security-policy'], name).not.toContain('upgrade-insecure-requests');
+      expect(res.headers['x-frame-options'], name).toBe('SAMEORIGIN');
+      expect(res.headers['referrer-policy'], name).toBe('no-referrer');
+      expect(res.headers['strict-transport-security'], name).toBeUndefined();
+    }
+  });
+
+  it('lets no cache keep an answer that carries a secret', async () => {
+    const token = await send('POST', '/v1/tokens', { name: 'cache', role: 'viewer' }, admin);
+    expect(token.status).toBe(201);
+    expect(token.headers['cache-control']).toBe('no-store');
+    const link = await send('POST', '/v1/screens/competition.labour-m3/links', { label: 'cache' }, admin);
+    expect(link.status).toBe(201);
+    expect(link.headers['cache-control']).toBe('no-store');
+    expect((await send('GET', '/v1/tokens', undefined, admin)).headers['cache-control']).toBeUndefined();
+  });
+
+  it('sends the headers on a screen’s event stream too', async () => {
+    const link = await send('POST', '/v1/screens/competition.labour-m3/links', { label: 'sse' }, admin);
+    const controller = new AbortController();
+    const res = await fetch(`${base}/v1/screens/competition.labour-m3/stream?token=${String(link.json()['token'])}`, {
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    controller.abort();
+  });
+
+  it('asks a token for /metrics, and none for /docs and the probes', async () => {
+    const metrics = await send('GET', '/metrics');
+    expect(metrics.status).toBe(401);
+    expect(metrics.json().error?.code).toBe('token_required');
+    const viewer = await send('POST', '/v1/tokens', { name: 'prometheus', role: 'viewer' }, admin);
+    const scraped = await send('GET', '/metrics', undefined, {
+      authorization: `Bearer ${String(viewer.json()['token'])}`,
+    });
+    expect(scraped.status).toBe(200);
+    expect(scraped.text).toContain('process_cpu_seconds_total');
+    for (const path of ['/docs', '/docs/json', '/healthz', '/readyz']) {
+      expect((await send('GET', path)).status, path).toBe(200);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 
 export interface Readiness {
@@ -10,6 +10,8 @@ export interface Readiness {
 export interface HealthRouteDeps {
   readiness: () => Promise<Readiness>;
   metrics: Registry;
+  /** Who may scrape /metrics: any valid token where access control is on (an onRequest hook). */
+  metricsAccess: (request: FastifyRequest) => Promise<void>;
 }
 
 export function healthRoute(deps: HealthRouteDeps) {
@@ -19,7 +21,8 @@ export function healthRoute(deps: HealthRouteDeps) {
       const { ready, checks } = await deps.readiness();
       return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', ...checks });
     });
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    // Probes stay open: an orchestrator asks without a token.
+    app.get('/metrics', { schema: { hide: true }, onRequest: deps.metricsAccess }, async (_request, reply) => {
       return reply.type(deps.metrics.contentType).send(await deps.metrics.metrics());
     });
   };

@@ -36,10 +36,7 @@ export function screenPagesRoute(deps: ScreenPagesDeps) {
         .header('content-type', asset.contentType)
         .header('etag', asset.etag)
         // Revalidated every time: a TV left on for weeks picks up a new release on its next reload.
-        .header('cache-control', 'no-cache')
-        // Display tokens travel in the page URL; no other site should see them in a Referer.
-        .header('referrer-policy', 'no-referrer')
-        .header('x-content-type-options', 'nosniff');
+        .header('cache-control', 'no-cache');
       if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
       return reply.send(asset.body);
     }

@@ -163,8 +163,10 @@ export function screensRoute(deps: ScreensRouteDeps) {
         const screen = screenOrThrow(request.params.id);
         refuseScreenOutOfScope(request, screen.definition);
         const { link, token } = await deps.links.create(screen.id, request.body.label);
+        // The token is in this answer only: no cache may keep it.
         return reply
           .code(201)
+          .header('cache-control', 'no-store')
           .send({ ...linkInfo(link), token, url: `${pagePath(screen.id)}?token=${encodeURIComponent(token)}` });
       },
     });

@@ -55,7 +55,11 @@ export function tokensRoute(deps: TokensRouteDeps) {
         }
         const { info, token } = await tokens.create(request.body, access.principal(request).name);
         request.log.info({ tokenId: info.id, role: info.role }, 'API token created');
-        return reply.code(201).send({ ...info, token });
+        // The secret is in this answer only: no cache may keep it.
+        return reply
+          .code(201)
+          .header('cache-control', 'no-store')
+          .send({ ...info, token });
       },
     });
 
