@@ -163,6 +163,18 @@ describe('the ingest service with access control on', () => {
     expect(accepted.json().accepted).toBe(own.length);
   });
 
+  it('asks a token for /metrics, as the API does', async () => {
+    expect((await ingest.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const scraped = await ingest.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${ingestToken}` },
+    });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.body).toContain('leaderboard_kafka_produce_seconds');
+    expect((await ingest.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+  });
+
   it('refuses a token once the API revoked it', async () => {
     await lb.app.inject({
       method: 'DELETE',
