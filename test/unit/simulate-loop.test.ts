@@ -31,7 +31,13 @@ describe('simulate loop', () => {
     let now = Date.parse('2026-11-24T02:00:00Z');
     const clock: Clock = { now: () => now, sleep: (ms) => Promise.resolve(void (now += ms)) };
     const loop = createSimulateLoop({
-      config: { apiUrl: 'http://api.test', eventsPerSecond: 10, batchSize: 4, apiToken: undefined, clockStart: undefined },
+      config: {
+        apiUrl: 'http://api.test',
+        eventsPerSecond: 10,
+        batchSize: 4,
+        apiToken: undefined,
+        clockStart: undefined,
+      },
       org: buildDemoOrg(),
       fetch,
       clock,
