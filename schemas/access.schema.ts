@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id } from './common.schema.ts';
+import { Id, SafeName, strictObject } from './common.schema.ts';
 
 /**
  * admin: everything, including tokens. organiser: competitions, registry, screens (optionally only
@@ -8,37 +8,35 @@ import { Id } from './common.schema.ts';
 export const Role = z.enum(['admin', 'organiser', 'ingest', 'viewer']);
 export type Role = z.infer<typeof Role>;
 
-export const TokenCreate = z
-  .object({
-    name: z.string().min(1).max(200).describe('who or what holds it, e.g. 杭州分公司工会 or station HZ-01 POS'),
-    role: Role,
-    branchIds: z.array(Id).max(1000).default([]).describe('organiser or ingest: only these branches'),
-    unitIds: z.array(Id).max(10_000).default([]).describe('ingest: only these units'),
-  })
-  .superRefine((t, ctx) => {
-    const scoped = t.branchIds.length > 0 || t.unitIds.length > 0;
-    if (t.role === 'ingest' && !scoped) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['branchIds'],
-        message: 'an ingest token is limited to branches or units: give branchIds or unitIds',
-      });
-    }
-    if ((t.role === 'admin' || t.role === 'viewer') && scoped) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['branchIds'],
-        message: `a ${t.role} token cannot be limited to branches or units`,
-      });
-    }
-    if (t.role === 'organiser' && t.unitIds.length > 0) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['unitIds'],
-        message: 'an organiser token is limited to branches, not units',
-      });
-    }
-  });
+export const TokenCreate = strictObject({
+  name: SafeName().describe('who or what holds it, e.g. 杭州分公司工会 or station HZ-01 POS'),
+  role: Role,
+  branchIds: z.array(Id).max(1000).default([]).describe('organiser or ingest: only these branches'),
+  unitIds: z.array(Id).max(10_000).default([]).describe('ingest: only these units'),
+}).superRefine((t, ctx) => {
+  const scoped = t.branchIds.length > 0 || t.unitIds.length > 0;
+  if (t.role === 'ingest' && !scoped) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['branchIds'],
+      message: 'an ingest token is limited to branches or units: give branchIds or unitIds',
+    });
+  }
+  if ((t.role === 'admin' || t.role === 'viewer') && scoped) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['branchIds'],
+      message: `a ${t.role} token cannot be limited to branches or units`,
+    });
+  }
+  if (t.role === 'organiser' && t.unitIds.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['unitIds'],
+      message: 'an organiser token is limited to branches, not units',
+    });
+  }
+});
 export type TokenCreate = z.infer<typeof TokenCreate>;
 
 export const TokenInfo = z.object({

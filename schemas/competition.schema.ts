@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import { Id, IsoDate, LocalizedName } from './common.schema.ts';
+import { Id, IsoDate, LIMITS, LocalizedName, boundedNumber, strictObject } from './common.schema.ts';
 import { IncidentSeverity, InnovationCategory, ViolationKind } from './event.schema.ts';
 import { MetricKey } from './metric-key.schema.ts';
 
-const points = z.number();
-const nonNegative = z.number().nonnegative();
+/** Any points figure: a rate per unit, a cap, a floor; bounded so no product of them overflows. */
+const points = boundedNumber(-LIMITS.points, LIMITS.points);
+const nonNegative = boundedNumber(0, LIMITS.points);
+const count = boundedNumber(1, LIMITS.count, { int: true });
 
 /** 累计指标: value = sum of a metric; points = value × pointsPerUnit, then cap / floor. */
-export const SumRule = z.object({
+export const SumRule = strictObject({
   kind: z.literal('sum'),
   metric: MetricKey,
   pointsPerUnit: points,
@@ -17,7 +19,7 @@ export const SumRule = z.object({
 });
 
 /** 目标完成率: completion = value / the crew's target; base points at 100%, bonus per % over, bonus capped. */
-export const TargetRule = z.object({
+export const TargetRule = strictObject({
   kind: z.literal('target'),
   metric: MetricKey,
   pointsAtTarget: nonNegative,
@@ -25,7 +27,7 @@ export const TargetRule = z.object({
   bonusCap: nonNegative.optional().describe('maximum bonus points above pointsAtTarget'),
 });
 
-export const CountRule = z.object({
+export const CountRule = strictObject({
   kind: z.literal('count'),
   event: z.enum(['incident', 'violation', 'hazard_found', 'hazard_rectified']),
   severities: z
@@ -44,25 +46,25 @@ export const CountRule = z.object({
   cap: points.optional(),
 });
 
-export const SafetyDaysRule = z.object({
+export const SafetyDaysRule = strictObject({
   kind: z.literal('safety_days'),
   breakingSeverities: z.array(IncidentSeverity).min(1).default(['minor_injury', 'serious_injury', 'fatality']),
   pointsPerDay: points,
   cap: points.optional(),
 });
 
-export const InnovationRule = z.object({
+export const InnovationRule = strictObject({
   kind: z.literal('innovation'),
   categories: z.array(InnovationCategory).min(1).optional().describe('default all five 五小 categories'),
-  points: z.object({
+  points: strictObject({
     submitted: points.default(0),
     adopted: points.default(0),
-    awarded: z.object({ 1: points, 2: points, 3: points }).describe('points for 一/二/三等奖'),
+    awarded: strictObject({ 1: points, 2: points, 3: points }).describe('points for 一/二/三等奖'),
   }),
   cap: points.optional(),
 });
 
-export const RectificationRateRule = z.object({
+export const RectificationRateRule = strictObject({
   kind: z.literal('rectification_rate'),
   pointsAtFullRate: nonNegative,
   whenNoHazards: z
@@ -81,33 +83,33 @@ export const IndicatorRule = z.discriminatedUnion('kind', [
 ]);
 export type IndicatorRule = z.infer<typeof IndicatorRule>;
 
-export const Indicator = z.object({
+export const Indicator = strictObject({
   id: Id,
   name: LocalizedName,
-  weight: z.number().nonnegative().default(1).describe('multiplies the rule points'),
+  weight: boundedNumber(0, LIMITS.weight).default(1).describe('multiplies the rule points'),
   rule: IndicatorRule,
 });
 export type Indicator = z.infer<typeof Indicator>;
 
 export const VetoCondition = z.discriminatedUnion('kind', [
-  z.object({
+  strictObject({
     kind: z.literal('incident'),
     severities: z.array(IncidentSeverity).min(1).default(['serious_injury', 'fatality']),
-    minCount: z.number().int().min(1).default(1),
+    minCount: count.default(1),
   }),
-  z.object({
+  strictObject({
     kind: z.literal('violations'),
-    minPersons: z.number().int().min(1),
+    minPersons: count,
   }),
 ]);
 
 export const VetoEffect = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('zero_indicator'), indicatorId: Id }),
-  z.object({ kind: z.literal('disqualify') }),
+  strictObject({ kind: z.literal('zero_indicator'), indicatorId: Id }),
+  strictObject({ kind: z.literal('disqualify') }),
 ]);
 
 /** 一票否决 */
-export const Veto = z.object({
+export const Veto = strictObject({
   id: Id,
   name: LocalizedName,
   when: VetoCondition,
@@ -116,8 +118,8 @@ export const Veto = z.object({
 export type Veto = z.infer<typeof Veto>;
 
 export const Participants = z.discriminatedUnion('scope', [
-  z.object({ scope: z.literal('all') }),
-  z.object({
+  strictObject({ scope: z.literal('all') }),
+  strictObject({
     scope: z.literal('selected'),
     branchIds: z.array(Id).default([]),
     unitIds: z.array(Id).default([]),
@@ -145,7 +147,7 @@ export const SUPPORTED_TIME_ZONES = [
 export const WHOLE_PERIOD_ID = 'final';
 
 /** 阶段: a part of the competition period (a month, a quarter) that is judged and closed on its own. */
-export const Stage = z.object({
+export const Stage = strictObject({
   id: Id.refine((id) => id !== WHOLE_PERIOD_ID, `"${WHOLE_PERIOD_ID}" names the whole competition period`),
   name: LocalizedName,
   start: IsoDate,
@@ -153,88 +155,86 @@ export const Stage = z.object({
 });
 export type Stage = z.infer<typeof Stage>;
 
-export const Competition = z
-  .object({
-    name: LocalizedName,
-    kind: z.enum(['labour', 'ankang']).describe('labour 劳动竞赛 or ankang 安康杯'),
-    period: z.object({ start: IsoDate, end: IsoDate }).describe('inclusive calendar days in the competition time zone'),
-    stages: z
-      .array(Stage)
-      .max(366)
-      .default([])
-      .describe('阶段 (e.g. months or quarters) inside the period, not overlapping; each is closed on its own'),
-    weightTotal: z
-      .number()
-      .positive()
-      .optional()
-      .describe('when set, the indicator weights must add up to this (e.g. 100)'),
-    timeZone: z.enum(SUPPORTED_TIME_ZONES).default('Asia/Shanghai'),
-    participants: Participants.default({ scope: 'all' }),
-    rankingGroups: z.array(RankingGroup).min(1).default(['overall']),
-    tieMode: z.enum(['competition', 'dense']).default('competition').describe('competition: 1,1,3; dense: 1,1,2'),
-    indicators: z.array(Indicator).min(1).max(50),
-    vetoes: z.array(Veto).max(20).default([]),
-  })
-  .superRefine(
-    (c, ctx) => {
-      // Runs even when other fields failed (see `when`), so every problem is reported at once;
-      // hence the defensive checks on shapes the base schema would otherwise guarantee.
-      const period = c.period as Partial<Competition['period']> | undefined;
-      if (period?.start && period.end && period.end < period.start) {
-        ctx.addIssue({ code: 'custom', path: ['period', 'end'], message: 'period.end is before period.start' });
+export const Competition = strictObject({
+  name: LocalizedName,
+  kind: z.enum(['labour', 'ankang']).describe('labour 劳动竞赛 or ankang 安康杯'),
+  period: strictObject({ start: IsoDate, end: IsoDate }).describe(
+    'inclusive calendar days in the competition time zone',
+  ),
+  stages: z
+    .array(Stage)
+    .max(366)
+    .default([])
+    .describe('阶段 (e.g. months or quarters) inside the period, not overlapping; each is closed on its own'),
+  weightTotal: boundedNumber(0, LIMITS.weight, { exclusiveMin: true })
+    .optional()
+    .describe('when set, the indicator weights must add up to this (e.g. 100)'),
+  timeZone: z.enum(SUPPORTED_TIME_ZONES).default('Asia/Shanghai'),
+  participants: Participants.default({ scope: 'all' }),
+  rankingGroups: z.array(RankingGroup).min(1).default(['overall']),
+  tieMode: z.enum(['competition', 'dense']).default('competition').describe('competition: 1,1,3; dense: 1,1,2'),
+  indicators: z.array(Indicator).min(1).max(50),
+  vetoes: z.array(Veto).max(20).default([]),
+}).superRefine(
+  (c, ctx) => {
+    // Runs even when other fields failed (see `when`), so every problem is reported at once;
+    // hence the defensive checks on shapes the base schema would otherwise guarantee.
+    const period = c.period as Partial<Competition['period']> | undefined;
+    if (period?.start && period.end && period.end < period.start) {
+      ctx.addIssue({ code: 'custom', path: ['period', 'end'], message: 'period.end is before period.start' });
+    }
+    stageProblems(c.stages, period).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
+    if (typeof c.weightTotal === 'number' && Array.isArray(c.indicators)) {
+      const weights = c.indicators.map((i) => (typeof i?.weight === 'number' ? i.weight : 1));
+      const sum = weights.reduce((a, b) => a + b, 0);
+      // Weights like 0.1 + 0.2 do not add up exactly in binary floating point.
+      if (Math.abs(sum - c.weightTotal) > 1e-9 * Math.max(1, c.weightTotal)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['indicators'],
+          message: `indicator weights add up to ${+sum.toFixed(9)} (${weights.join(' + ')}); weightTotal says they must add up to ${c.weightTotal}`,
+        });
       }
-      stageProblems(c.stages, period).forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
-      if (typeof c.weightTotal === 'number' && Array.isArray(c.indicators)) {
-        const weights = c.indicators.map((i) => (typeof i?.weight === 'number' ? i.weight : 1));
-        const sum = weights.reduce((a, b) => a + b, 0);
-        // Weights like 0.1 + 0.2 do not add up exactly in binary floating point.
-        if (Math.abs(sum - c.weightTotal) > 1e-9 * Math.max(1, c.weightTotal)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['indicators'],
-            message: `indicator weights add up to ${+sum.toFixed(9)} (${weights.join(' + ')}); weightTotal says they must add up to ${c.weightTotal}`,
-          });
-        }
+    }
+    if (Array.isArray(c.rankingGroups) && !c.rankingGroups.includes('overall')) {
+      ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups must include "overall"' });
+    }
+    if (Array.isArray(c.rankingGroups) && new Set(c.rankingGroups).size !== c.rankingGroups.length) {
+      ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups lists a group twice' });
+    }
+    const indicatorIds = new Set<string>();
+    (Array.isArray(c.indicators) ? c.indicators : []).forEach((indicator, index) => {
+      if (typeof indicator?.id !== 'string') return;
+      if (indicatorIds.has(indicator.id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['indicators', index, 'id'],
+          message: `duplicate indicator id "${indicator.id}"`,
+        });
       }
-      if (Array.isArray(c.rankingGroups) && !c.rankingGroups.includes('overall')) {
-        ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups must include "overall"' });
+      indicatorIds.add(indicator.id);
+      const rule = indicator.rule as { cap?: unknown; floor?: unknown } | undefined;
+      if (typeof rule?.cap === 'number' && typeof rule.floor === 'number' && rule.cap < rule.floor) {
+        ctx.addIssue({ code: 'custom', path: ['indicators', index, 'rule', 'cap'], message: 'cap is below floor' });
       }
-      if (Array.isArray(c.rankingGroups) && new Set(c.rankingGroups).size !== c.rankingGroups.length) {
-        ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups lists a group twice' });
+    });
+    (Array.isArray(c.vetoes) ? c.vetoes : []).forEach((veto, index) => {
+      const effect = veto?.effect as { kind?: unknown; indicatorId?: unknown } | undefined;
+      if (
+        effect?.kind === 'zero_indicator' &&
+        typeof effect.indicatorId === 'string' &&
+        !indicatorIds.has(effect.indicatorId)
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vetoes', index, 'effect', 'indicatorId'],
+          message: `unknown indicator "${effect.indicatorId}"`,
+        });
       }
-      const indicatorIds = new Set<string>();
-      (Array.isArray(c.indicators) ? c.indicators : []).forEach((indicator, index) => {
-        if (typeof indicator?.id !== 'string') return;
-        if (indicatorIds.has(indicator.id)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['indicators', index, 'id'],
-            message: `duplicate indicator id "${indicator.id}"`,
-          });
-        }
-        indicatorIds.add(indicator.id);
-        const rule = indicator.rule as { cap?: unknown; floor?: unknown } | undefined;
-        if (typeof rule?.cap === 'number' && typeof rule.floor === 'number' && rule.cap < rule.floor) {
-          ctx.addIssue({ code: 'custom', path: ['indicators', index, 'rule', 'cap'], message: 'cap is below floor' });
-        }
-      });
-      (Array.isArray(c.vetoes) ? c.vetoes : []).forEach((veto, index) => {
-        const effect = veto?.effect as { kind?: unknown; indicatorId?: unknown } | undefined;
-        if (
-          effect?.kind === 'zero_indicator' &&
-          typeof effect.indicatorId === 'string' &&
-          !indicatorIds.has(effect.indicatorId)
-        ) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['vetoes', index, 'effect', 'indicatorId'],
-            message: `unknown indicator "${effect.indicatorId}"`,
-          });
-        }
-      });
-    },
-    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
-  );
+    });
+  },
+  { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+);
 export type Competition = z.infer<typeof Competition>;
 
 /** Stages must lie inside the period, end after they start, and not overlap or share an id. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDateTimeWithOffset } from './common.schema.ts';
+import { Id, IsoDateTimeWithOffset, LIMITS, SafeLine, SafeText, boundedNumber, strictObject } from './common.schema.ts';
 import { MetricName } from './metric-key.schema.ts';
 
 const base = {
@@ -8,45 +8,49 @@ const base = {
   occurredAt: IsoDateTimeWithOffset.describe('When it happened, ISO 8601 with offset, e.g. 2026-11-03T08:15:00+08:00'),
 };
 
-const money = z.number().nonnegative();
+const note = SafeText(2000).optional().describe('备注, free text');
 
-export const SalesEvent = z
-  .object({
-    ...base,
-    type: z.literal('sales'),
-    volume: z.number().nonnegative().describe('销量'),
-    unit: z.enum(['litres', 'tonnes']),
-    product: z.string().min(1).max(64).optional().describe('e.g. 92#, 95#, 0# diesel'),
-    amountCny: money.optional().describe('金额（元）'),
-  })
-  .describe('销量 sales of one shift crew');
+export const SalesEvent = strictObject({
+  ...base,
+  type: z.literal('sales'),
+  volume: boundedNumber(0, LIMITS.volume).describe(`销量, 0 to ${LIMITS.volume} litres or tonnes per event`),
+  unit: z.enum(['litres', 'tonnes']),
+  product: SafeLine(64).optional().describe('e.g. 92#, 95#, 0# or -10# diesel'),
+  amountCny: boundedNumber(0, LIMITS.amountCny)
+    .optional()
+    .describe(`金额（元）, at most ${LIMITS.amountCny} per event`),
+}).describe('销量 sales of one shift crew');
 
 export const IncidentSeverity = z.enum(['near_miss', 'minor_injury', 'serious_injury', 'fatality']);
 export type IncidentSeverity = z.infer<typeof IncidentSeverity>;
 
-export const IncidentEvent = z
-  .object({ ...base, type: z.literal('incident'), severity: IncidentSeverity, note: z.string().max(2000).optional() })
-  .describe('安全事件：未遂、轻伤、重伤、死亡');
+export const IncidentEvent = strictObject({
+  ...base,
+  type: z.literal('incident'),
+  severity: IncidentSeverity,
+  note,
+}).describe('安全事件：未遂、轻伤、重伤、死亡');
 
-export const HazardFoundEvent = z
-  .object({ ...base, type: z.literal('hazard_found'), hazardId: Id, note: z.string().max(2000).optional() })
-  .describe('隐患排查：发现隐患');
+export const HazardFoundEvent = strictObject({ ...base, type: z.literal('hazard_found'), hazardId: Id, note }).describe(
+  '隐患排查：发现隐患',
+);
 
-export const HazardRectifiedEvent = z
-  .object({ ...base, type: z.literal('hazard_rectified'), hazardId: Id, note: z.string().max(2000).optional() })
-  .describe('隐患整改完成 (same hazardId as the hazard_found event)');
+export const HazardRectifiedEvent = strictObject({
+  ...base,
+  type: z.literal('hazard_rectified'),
+  hazardId: Id,
+  note,
+}).describe('隐患整改完成 (same hazardId as the hazard_found event)');
 
 export const ViolationKind = z.enum(['command', 'operation', 'discipline']);
 export type ViolationKind = z.infer<typeof ViolationKind>;
 
-export const ViolationEvent = z
-  .object({
-    ...base,
-    type: z.literal('violation'),
-    kind: ViolationKind.describe('三违: command 违章指挥, operation 违章作业, discipline 违反劳动纪律'),
-    personCount: z.number().int().min(1).max(10_000).default(1),
-  })
-  .describe('三违');
+export const ViolationEvent = strictObject({
+  ...base,
+  type: z.literal('violation'),
+  kind: ViolationKind.describe('三违: command 违章指挥, operation 违章作业, discipline 违反劳动纪律'),
+  personCount: boundedNumber(1, LIMITS.persons, { int: true }).default(1).describe('人次'),
+}).describe('三违');
 
 export const InnovationCategory = z.enum(['invention', 'creation', 'renovation', 'design', 'suggestion']);
 export type InnovationCategory = z.infer<typeof InnovationCategory>;
@@ -54,18 +58,17 @@ export const InnovationStatus = z.enum(['submitted', 'adopted', 'awarded']);
 export type InnovationStatus = z.infer<typeof InnovationStatus>;
 export const AwardLevel = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
-export const InnovationEvent = z
-  .object({
-    ...base,
-    type: z.literal('innovation'),
-    innovationId: Id,
-    category: InnovationCategory.describe(
-      '五小: 小发明 invention, 小创造 creation, 小革新 renovation, 小设计 design, 小建议 suggestion',
-    ),
-    status: InnovationStatus,
-    awardLevel: AwardLevel.optional().describe('一/二/三等奖; required when status is awarded'),
-    benefitCny: money.optional().describe('创效（元）'),
-  })
+export const InnovationEvent = strictObject({
+  ...base,
+  type: z.literal('innovation'),
+  innovationId: Id,
+  category: InnovationCategory.describe(
+    '五小: 小发明 invention, 小创造 creation, 小革新 renovation, 小设计 design, 小建议 suggestion',
+  ),
+  status: InnovationStatus,
+  awardLevel: AwardLevel.optional().describe('一/二/三等奖; required when status is awarded'),
+  benefitCny: boundedNumber(0, LIMITS.benefitCny).optional().describe(`创效（元）, at most ${LIMITS.benefitCny}`),
+})
   .superRefine(
     (event, ctx) => {
       if (event.status === 'awarded' && event.awardLevel === undefined) {
@@ -88,9 +91,14 @@ export const InnovationEvent = z
   )
   .describe('五小创新; a later event for the same innovationId supersedes the earlier one');
 
-export const NamedMetricEvent = z
-  .object({ ...base, type: z.literal('metric'), name: MetricName, value: z.number() })
-  .describe('A generic named metric for indicators organisers add (技能比武, 合理化建议, attendance)');
+export const NamedMetricEvent = strictObject({
+  ...base,
+  type: z.literal('metric'),
+  name: MetricName,
+  value: boundedNumber(-LIMITS.metricValue, LIMITS.metricValue).describe(
+    `−${LIMITS.metricValue} to ${LIMITS.metricValue} per event`,
+  ),
+}).describe('A generic named metric for indicators organisers add (技能比武, 合理化建议, attendance)');
 
 export const MetricEventSchema = z.discriminatedUnion('type', [
   SalesEvent,

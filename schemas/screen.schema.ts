@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate, LocalizedName } from './common.schema.ts';
+import { Id, IsoDate, LocalizedName, SafeName, strictObject } from './common.schema.ts';
 
 /**
  * Big-screen standings (大屏): a screen set is the list of views a TV rotates through. Each
@@ -15,65 +15,57 @@ const ViewIndicators = z
   .describe('indicator ids shown as columns (default: the competition’s three heaviest)');
 const HexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb');
 
-export const RankingView = z
-  .object({
-    kind: z.literal('ranking'),
-    competitionId: Id,
-    group: z
-      .string()
-      .regex(/^(overall|branch:.+|unit_type:.+)$/, 'use overall, branch:<branchId> or unit_type:<unitType>')
-      .default('overall'),
-    limit: z.number().int().min(1).max(500).default(20).describe('rows shown; long tables page through'),
-    indicators: ViewIndicators,
-    title: LocalizedName.optional(),
-    seconds: Seconds.default(20),
-  })
-  .describe('排名: the top rows of one ranking group, e.g. overall top 20');
+export const RankingView = strictObject({
+  kind: z.literal('ranking'),
+  competitionId: Id,
+  group: z
+    .string()
+    .regex(/^(overall|branch:.+|unit_type:.+)$/, 'use overall, branch:<branchId> or unit_type:<unitType>')
+    .default('overall'),
+  limit: z.number().int().min(1).max(500).default(20).describe('rows shown; long tables page through'),
+  indicators: ViewIndicators,
+  title: LocalizedName.optional(),
+  seconds: Seconds.default(20),
+}).describe('排名: the top rows of one ranking group, e.g. overall top 20');
 
-export const BranchTopsView = z
-  .object({
-    kind: z.literal('branch_tops'),
-    competitionId: Id,
-    limit: z.number().int().min(1).max(100).default(10),
-    indicators: ViewIndicators,
-    seconds: Seconds.default(15),
-  })
-  .describe('各分公司前 N 名: one page per branch (the competition must rank by branch)');
+export const BranchTopsView = strictObject({
+  kind: z.literal('branch_tops'),
+  competitionId: Id,
+  limit: z.number().int().min(1).max(100).default(10),
+  indicators: ViewIndicators,
+  seconds: Seconds.default(15),
+}).describe('各分公司前 N 名: one page per branch (the competition must rank by branch)');
 
-export const AroundView = z
-  .object({
-    kind: z.literal('around'),
-    competitionId: Id,
-    top: z.number().int().min(0).max(20).default(3).describe('leading rows always shown'),
-    around: z.number().int().min(1).max(20).default(3).describe('rows above and below the crew'),
-    indicators: ViewIndicators,
-    seconds: Seconds.default(20),
-  })
-  .describe('我的位置 "around me": for a crew’s own screen (link with ?crew=<crewId>); skipped without a crew');
+export const AroundView = strictObject({
+  kind: z.literal('around'),
+  competitionId: Id,
+  top: z.number().int().min(0).max(20).default(3).describe('leading rows always shown'),
+  around: z.number().int().min(1).max(20).default(3).describe('rows above and below the crew'),
+  indicators: ViewIndicators,
+  seconds: Seconds.default(20),
+}).describe('我的位置 "around me": for a crew’s own screen (link with ?crew=<crewId>); skipped without a crew');
 
-export const InnovationsView = z
-  .object({
-    kind: z.literal('innovations'),
-    competitionId: Id,
-    month: z
-      .string()
-      .regex(/^(current|\d{4}-\d{2})$/, 'current or YYYY-MM')
-      .default('current'),
-    limit: z.number().int().min(1).max(200).default(20),
-    seconds: Seconds.default(20),
-  })
-  .describe('五小创新月榜: crews by awards (一/二/三等奖) and adoptions in a month');
+export const InnovationsView = strictObject({
+  kind: z.literal('innovations'),
+  competitionId: Id,
+  month: z
+    .string()
+    .regex(/^(current|\d{4}-\d{2})$/, 'current or YYYY-MM')
+    .default('current'),
+  limit: z.number().int().min(1).max(200).default(20),
+  seconds: Seconds.default(20),
+}).describe('五小创新月榜: crews by awards (一/二/三等奖) and adoptions in a month');
 
 export const ScreenView = z.discriminatedUnion('kind', [RankingView, BranchTopsView, AroundView, InnovationsView]);
 export type ScreenView = z.infer<typeof ScreenView>;
 
-export const ScreenBranding = z.object({
+export const ScreenBranding = strictObject({
   title: LocalizedName.optional().describe('heading over every view; default the group’s name'),
   primaryColour: HexColour.default('#b71c1c'),
   accentColour: HexColour.default('#ffc107'),
 });
 
-export const ScreenSet = z.object({
+export const ScreenSet = strictObject({
   name: LocalizedName,
   branding: ScreenBranding.default({ primaryColour: '#b71c1c', accentColour: '#ffc107' }),
   celebrate: z.boolean().default(true).describe('a short celebration when a crew overtakes or reaches its target'),
@@ -167,8 +159,8 @@ export const ScreenSaved = z.object({
   definition: ScreenSet,
 });
 
-export const DisplayLinkRequest = z.object({
-  label: z.string().min(1).max(200).describe('where the screen hangs, e.g. 一站营业厅'),
+export const DisplayLinkRequest = strictObject({
+  label: SafeName().describe('where the screen hangs, e.g. 一站营业厅'),
 });
 
 export const DisplayLinkInfo = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, LocalizedName } from './common.schema.ts';
+import { IsoDate, LocalizedName, SafeText, strictObject } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
 
 /** One difference between two definitions, by path (indicators[0].weight). */
@@ -35,9 +35,9 @@ export const VersionHistory = z.object({
 
 export const VersionDetail = VersionInfo.extend({ id: z.string(), definition: Competition });
 
-export const VersionSave = z.object({
+export const VersionSave = strictObject({
   definition: z.unknown().describe('a competition definition (see PUT /v1/competitions/{id})'),
-  note: z.string().max(2000).default('').describe('变更说明: why it changed'),
+  note: SafeText(2000).default('').describe('变更说明: why it changed'),
   publish: z.boolean().default(false).describe('publish at once instead of leaving a draft'),
 });
 
@@ -50,9 +50,9 @@ export const VersionSaved = z.object({
   changes: z.array(DefinitionChange).describe('against the current version; empty for a new competition'),
 });
 
-export const PublishRequest = z.object({
+export const PublishRequest = strictObject({
   version: z.number().int().min(1).optional().describe('default: the latest draft'),
-  note: z.string().max(2000).default(''),
+  note: SafeText(2000).default(''),
 });
 
 export const Published = z.object({
@@ -64,7 +64,7 @@ export const Published = z.object({
   changes: z.array(DefinitionChange),
 });
 
-export const PreviewRequest = z.object({
+export const PreviewRequest = strictObject({
   definition: z.unknown().optional().describe('a draft definition; or give version'),
   version: z.number().int().min(1).optional().describe('a saved version to preview'),
   asOf: IsoDate.optional().describe('default today in the competition time zone, clamped to the period'),
@@ -121,7 +121,7 @@ export const PeriodInfo = z.object({
 
 export const PeriodList = z.object({ competitionId: z.string(), periods: z.array(PeriodInfo) });
 
-export const CloseRequest = z.object({ note: z.string().max(2000).default('') });
+export const CloseRequest = strictObject({ note: SafeText(2000).default('') });
 
 export const LateEvent = z.object({
   eventId: z.string(),

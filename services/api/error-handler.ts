@@ -1,18 +1,23 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, UnavailableError } from '../shared/errors.ts';
+import { AppError, UnavailableError, unknownKeyMessages } from '../shared/errors.ts';
 
 interface ZodLikeIssue {
   instancePath?: string;
   message?: string;
+  keyword?: string;
+  params?: { keys?: unknown };
 }
 
-/** body.crews.1.id; the request part itself ("/") is just body. */
+/** body.crews.1.id; the request part itself ("/") is just body. Each unknown field at its own path. */
 function fieldErrorsFromValidation(validation: readonly ZodLikeIssue[], context: string) {
-  return validation.map((v) => ({
-    path: [context, ...(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
-    message: v.message ?? 'invalid',
-  }));
+  return validation.flatMap((v) => {
+    const at = [context, ...(v.instancePath ?? '').split('/').filter(Boolean)];
+    const message = v.message ?? 'invalid';
+    const keys = v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? v.params.keys.map(String) : [];
+    if (keys.length === 0) return [{ path: at.join('.'), message }];
+    return unknownKeyMessages(keys, message).map((k) => ({ path: [...at, k.key].join('.'), message: k.message }));
+  });
 }
 
 /** The one place that turns errors into HTTP answers; 5xx details stay in the log. */

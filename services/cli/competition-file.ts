@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { Id } from '../../schemas/common.schema.ts';
 import { Competition } from '../../schemas/competition.schema.ts';
+import { zodIssuesToFieldErrors } from '../shared/errors.ts';
 import { formatPath, locate, parsePathString, type PathSegment } from './yaml-locations.ts';
 
 /** A problem of the file, where an editor can jump to it: `competition.yaml:12:5 indicators[0].rule.metric: …`. */
@@ -73,9 +74,9 @@ export function readCompetitionYaml(name: string, text: string): CompetitionFile
   }
   const result = Competition.safeParse(definition);
   if (!result.success) {
-    for (const issue of result.error.issues) {
-      const segments = issue.path.map((s) => (typeof s === 'number' ? s : String(s)));
-      problems.push(at(segments, issue.message));
+    // One problem per unknown field too, each at its own line.
+    for (const problem of zodIssuesToFieldErrors(result.error.issues)) {
+      problems.push(at(problem.path === '(root)' ? [] : parsePathString(problem.path), problem.message));
     }
   }
   // In file order, so the list reads top to bottom like the file.

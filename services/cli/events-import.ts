@@ -19,7 +19,7 @@ import {
 } from './import-checkpoint.ts';
 import { createProgress, formatDuration } from './progress-bar.ts';
 import { thousands } from './table.ts';
-import { formatPath } from './yaml-locations.ts';
+import { zodIssuesToFieldErrors } from '../shared/errors.ts';
 
 export interface EventsImportDeps {
   http: HttpClient;
@@ -280,7 +280,9 @@ async function dryRun(
     } else {
       events++;
       const result = MetricEventSchema.safeParse(item.event);
-      problems = result.success ? [] : result.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+      problems = result.success
+        ? []
+        : zodIssuesToFieldErrors(result.error.issues).map((p) => `${p.path}: ${p.message}`);
     }
     if (problems.length === 0) continue;
     bad++;

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { z } from 'zod';
+import { ID_PATTERN } from '../../schemas/common.schema.ts';
 import type { MetricKey } from '../../schemas/metric-key.schema.ts';
 import type { RowError } from '../../schemas/org-import.schema.ts';
 import { Branch, Crew, CrewTarget, Unit, type UnitType } from '../../schemas/org.schema.ts';
@@ -307,6 +308,8 @@ function issueMessage(issue: Issue, spec: ColumnSpec, cell: string): string {
         : `不能大于 ${max} / ${en} must be at most ${max}`;
     }
     case 'invalid_format':
+      // Names say themselves what is wrong with them (schemas/common.schema.ts), in both languages.
+      if (issue.format !== 'regex' || issue.pattern !== String(ID_PATTERN)) return issue.message;
       return `“${cell}”格式不对：只能用字母、数字和 . _ : -，并以字母或数字开头 / ${en} "${cell}": ${issue.message}`;
     case 'invalid_value':
     case 'custom':

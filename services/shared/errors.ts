@@ -73,9 +73,30 @@ export function formatPath(path: readonly PropertyKey[], prefix = ''): string {
   return out === '' ? '(root)' : out;
 }
 
-export function zodIssuesToFieldErrors(
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-  prefix = '',
-): FieldError[] {
-  return issues.map((issue) => ({ path: formatPath(issue.path, prefix), message: issue.message }));
+interface IssueLike {
+  path: readonly PropertyKey[];
+  message: string;
+  code?: string;
+  keys?: readonly string[];
+}
+
+/**
+ * zod reports the unknown keys of an object as one issue on the object, whose message
+ * (schemas/common.schema.ts) has a line per key: each key with its own line.
+ */
+export function unknownKeyMessages(keys: readonly string[], message: string): { key: string; message: string }[] {
+  const lines = message.split('\n');
+  return keys.map((key, i) => ({ key, message: lines.length === keys.length ? (lines[i] ?? message) : message }));
+}
+
+/** One field error per issue, and one per unknown field, at the field's own path. */
+export function zodIssuesToFieldErrors(issues: readonly IssueLike[], prefix = ''): FieldError[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' && issue.keys !== undefined && issue.keys.length > 0
+      ? unknownKeyMessages(issue.keys, issue.message).map(({ key, message }) => ({
+          path: formatPath([...issue.path, key], prefix),
+          message,
+        }))
+      : [{ path: formatPath(issue.path, prefix), message: issue.message }],
+  );
 }

@@ -53,7 +53,7 @@ describe('PUT /v1/org', () => {
     const res = await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: org });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details).toEqual([
-      { path: 'body.crews.0.headcount', message: expect.stringContaining('>=1') },
+      { path: 'body.crews.0.headcount', message: expect.stringContaining('at least 1 and at most 10,000') },
     ]);
   });
 

@@ -282,7 +282,7 @@ describe('events import with checkpoints', () => {
       runEventsImport(d, { file: path, format: 'ndjson', batch: 10, restart: false, dryRun: true }),
     ).rejects.toBeInstanceOf(CommandFailed);
     expect(server.received).toEqual([]);
-    expect(d.out.stderr()).toMatch(/dry\.ndjson:2: occurredAt: .*; volume: Too small/);
+    expect(d.out.stderr()).toMatch(/dry\.ndjson:2: occurredAt: 缺少时区偏移.*; volume: 必须是不小于 0/);
     expect(existsSync(checkpointPath(path))).toBe(false);
   });
 });

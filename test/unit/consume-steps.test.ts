@@ -51,6 +51,29 @@ describe('decodeMessage: parse, then validate as the HTTP API does', () => {
       want: 'dead-letter:invalid_event',
     },
     { name: 'an unknown crew', msg: message(0, 'C9', event('a', 'C9')), want: 'dead-letter:invalid_event' },
+    // Storage refuses these whole batches: they must leave as dead letters, not stall the partition.
+    {
+      name: 'a lone surrogate in a string',
+      msg: message(0, 'C1', {
+        ...event('a'),
+        type: 'incident',
+        severity: 'near_miss',
+        name: undefined,
+        value: undefined,
+        note: 'x\ud800',
+      }),
+      want: 'dead-letter:invalid_event',
+    },
+    {
+      name: 'a value of 1e308',
+      msg: message(0, 'C1', event('a', 'C1', { value: 1e308 })),
+      want: 'dead-letter:invalid_event',
+    },
+    {
+      name: 'a misspelt field',
+      msg: message(0, 'C1', event('a', 'C1', { vaule: 2 })),
+      want: 'dead-letter:invalid_event',
+    },
     { name: 'a key that is not the crew', msg: message(0, 'C2', event('a')), want: 'dead-letter:key_mismatch' },
     { name: 'no key', msg: message(0, null, event('a')), want: 'dead-letter:key_mismatch' },
     {
