@@ -23,10 +23,11 @@ export type MetricSums = Map<
 export async function loadMetricSums(client: ClickHouseClient, from: string, to: string): Promise<MetricSums> {
   const result = await client.query({
     // One row per crew (arrays of its metrics) keeps the answer small for 10,000 crews.
+    // value_exact is the Decimal sum (migration 0012); the Float64 value drifts on fractions.
     query: `SELECT crew_id, groupArray(metric) AS metrics, groupArray(value) AS values,
                    groupArray(last_day) AS last_days
             FROM (
-              SELECT crew_id, metric, sum(value) AS value, max(day) AS last_day
+              SELECT crew_id, metric, sum(value_exact) AS value, max(day) AS last_day
               FROM crew_daily
               WHERE day >= {from:Date} AND day <= {to:Date}
               GROUP BY crew_id, metric

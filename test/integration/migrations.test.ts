@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { findStoredEventKeys, insertEventRows, toEventValues } from '../../services/storage/events.store.ts';
+import { loadMetricSums } from '../../services/scoring/facts.query.ts';
 import { readLatestPage } from '../../services/scoring/standings.store.ts';
 import { loadMigrations, migrate } from '../../services/storage/migrate.ts';
 import { testDataDir } from '../support/test-leaderboard.ts';
@@ -74,6 +75,7 @@ describe('upgrading a database in place', () => {
         '0009_screens.sql',
         '0010_organisers.sql',
         '0011_events_stored_at.sql',
+        '0012_crew_daily_exact.sql',
       ],
     });
     expect(
@@ -165,6 +167,13 @@ describe('upgrading a database in place', () => {
       { day: '2026-03-03', crew_id: 'C2', metric: 'incident.minor_injury', value: 1 },
       { day: '2026-03-04', crew_id: 'C2', metric: 'metric.drills', value: 3 },
     ]);
+    // The exact sums (0012) count the rows stored before the upgrade and the ones after it alike.
+    expect((await loadMetricSums(client, '2026-03-01', '2026-03-31')).get('C1')?.metrics).toEqual({
+      'sales.amount_cny': 48000,
+      'sales.volume_litres': 6500,
+      'violation.operation.events': 2,
+      'violation.operation.persons': 3,
+    });
     const keys = await findStoredEventKeys(client, [
       { crewId: 'C1', eventId: 's1' },
       { crewId: 'C1', eventId: 's2' },
