@@ -10,6 +10,8 @@ import { requireRequestSchemas } from './route-validation.ts';
 import { createSiteGuard } from './site-guard.ts';
 import type { AllowedHost } from '../shared/env.ts';
 import { redactingLogOptions } from '../shared/log-redaction.ts';
+import { createClientErrorHandler, createFrameworkErrors } from './framing-errors.ts';
+import { parseJsonBody } from './json-body.ts';
 
 export interface AppOptions {
   logger: FastifyBaseLogger;
@@ -30,12 +32,22 @@ export interface AppOptions {
 // Probes; /metrics needs a token where access control is on, so a scraper counts on its own token.
 const UNLIMITED = new Set(['/healthz', '/readyz']);
 
+/** Node's default: the request line and headers together (an over-long URL counts here). */
+const MAX_HEADER_BYTES = 16 * 1024;
+/**
+ * An id may have 128 characters (schemas/common Id), each percent-encoded at worst; a longer path
+ * segment is refused by the router with 414 (frameworkErrors).
+ */
+const MAX_PARAM_LENGTH = 3 * 128;
+
 /** The fastify instance: schemas, OpenAPI at /docs, one error handler, and the given routes. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: options.bodyLimit,
-    // An id may have 128 characters (schemas/common Id), each percent-encoded at worst.
-    routerOptions: { maxParamLength: 3 * 128 },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler: createClientErrorHandler(MAX_HEADER_BYTES),
+    frameworkErrors: createFrameworkErrors(MAX_PARAM_LENGTH),
     loggerInstance: options.logger.child({}, redactingLogOptions(options.secrets)),
     // Probes and scrapes every few seconds would drown the request log.
     logController: new LogController({
@@ -44,6 +56,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   app.setValidatorCompiler(validatorCompiler);
   requireRequestSchemas(app);
+  // fastify's own parser calls a __proto__ key "not valid JSON" and loses why; this one says.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8')));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   // Answers are built by this server and typed from the same zod schemas (the type provider checks
   // them at compile time); parsing them again per request re-ran the registry's whole superRefine on
   // every GET /v1/org and walked every standings row. Response schemas still document /docs.

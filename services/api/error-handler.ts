@@ -60,11 +60,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
             message: `content-type "${request.headers['content-type'] ?? ''}" is not supported: send application/json or application/x-ndjson`,
           },
         });
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      case 'FST_ERR_CTP_INVALID_JSON_BODY':
-        return reply
-          .code(400)
-          .send({ error: { code: 'malformed_json', message: `the body is not valid JSON: ${error.message}` } });
+      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+        return reply.code(400).send({
+          error: {
+            code: 'bad_content_length',
+            message:
+              '请求体长度与 Content-Length 不符 / the body is not as long as its Content-Length says: send the right length',
+          },
+        });
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return reply

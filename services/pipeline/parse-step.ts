@@ -13,13 +13,22 @@ function describeJsonError(err: unknown): string {
 export function parseBatch(body: string, format: BodyFormat, maxEvents: number): unknown[] {
   let items: unknown[];
   if (format === 'json') {
+    if (body.trim() === '') {
+      // Not JSON at all (an empty array is JSON, and answers empty_batch below).
+      throw new InvalidInputError(
+        'malformed_json',
+        '请求体为空，应为事件的 JSON 数组 / the body is empty: send a JSON array of events',
+        undefined,
+        400,
+      );
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch (err) {
       throw new InvalidInputError(
         'malformed_json',
-        `the body is not valid JSON: ${describeJsonError(err)}`,
+        `请求体不是有效的 JSON / the body is not valid JSON: ${describeJsonError(err)}`,
         undefined,
         400,
       );
@@ -35,7 +44,7 @@ export function parseBatch(body: string, format: BodyFormat, maxEvents: number):
       } catch (err) {
         throw new InvalidInputError(
           'malformed_json',
-          `line ${i + 1} of the NDJSON body is not valid JSON: ${describeJsonError(err)}`,
+          `NDJSON 第 ${i + 1} 行不是有效的 JSON / line ${i + 1} of the NDJSON body is not valid JSON: ${describeJsonError(err)}`,
           { line: i + 1 },
           400,
         );
@@ -43,7 +52,7 @@ export function parseBatch(body: string, format: BodyFormat, maxEvents: number):
     }
   }
   if (items.length === 0) {
-    throw new InvalidInputError('empty_batch', 'the body holds no events', undefined, 400);
+    throw new InvalidInputError('empty_batch', '请求体中没有事件 / the body holds no events', undefined, 400);
   }
   if (items.length > maxEvents) {
     throw new InvalidInputError(

@@ -1,0 +1,64 @@
+import { InvalidInputError, formatPath } from '../shared/errors.ts';
+
+/**
+ * Where a parsed JSON value holds a key that changes how every object behaves once code copies
+ * it with Object.assign or a merge: `__proto__`, or `constructor` holding `prototype` (prototype
+ * pollution). JSON.parse itself makes them plain own keys, so they are found by walking.
+ */
+export function forbiddenKeyPath(value: unknown): string | undefined {
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: unknown; path: (string | number)[] };
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => stack.push({ node: item, path: [...path, i] }));
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, child] of Object.entries(node) as [string, unknown][]) {
+        if (key === '__proto__') return formatPath([...path, key]);
+        if (key === 'constructor' && typeof child === 'object' && child !== null && Object.hasOwn(child, 'prototype')) {
+          return formatPath([...path, key, 'prototype']);
+        }
+        stack.push({ node: child, path: [...path, key] });
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The JSON request bodies of every route but POST /v1/events (which reports its events one by
+ * one): an empty body, malformed JSON and forbidden keys each say what is wrong and where.
+ */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') {
+    throw new InvalidInputError(
+      'malformed_json',
+      '请求体为空，应为 JSON / the body is empty: send a JSON document',
+      undefined,
+      400,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new InvalidInputError(
+      'malformed_json',
+      `请求体不是有效的 JSON / the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+      undefined,
+      400,
+    );
+  }
+  // Only a body that can hold such a key is walked (a \u escape could spell one).
+  if (text.includes('__proto__') || text.includes('prototype') || text.includes('\\u')) {
+    const path = forbiddenKeyPath(value);
+    if (path !== undefined) {
+      throw new InvalidInputError(
+        'forbidden_key',
+        `请求体含有不允许的键 ${path}：它会改变所有对象的行为，请删除 / the body holds the key ${path}, which is refused because it would change how every object behaves (prototype pollution): remove it`,
+        { path },
+        400,
+      );
+    }
+  }
+  return value;
+}
