@@ -4,7 +4,7 @@ import { WHOLE_PERIOD_ID, type Competition } from '../../schemas/competition.sch
 import type { LocalizedName } from '../../schemas/common.schema.ts';
 import type { LateEventList, PeriodList } from '../../schemas/versions.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import { pageOf, parseGroup, type StandingsService } from '../scoring/standings.service.ts';
+import { branchInRegistry, pageOf, parseGroup, type StandingsService } from '../scoring/standings.service.ts';
 import type { SnapshotCrew, StoredRow } from '../scoring/standings.store.ts';
 import { addDays, dayInZone, startOfDay } from '../shared/calendar.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
@@ -200,11 +200,17 @@ export function createPeriods(deps: PeriodsDeps): Periods {
       const closure = await closureOrThrow(competitionId, periodId);
       // Judged by the rules it closed under: groups and time zone may have changed since.
       const competition = rulesOf(closure);
-      const group = parseGroup(query.group, competition);
       const [crews, lateEvents] = await Promise.all([
         frozenCrews(closure),
         countLateEvents(client, closure, windowOf(closure, competition.definition.timeZone)),
       ]);
+      // A branch removed from the registry since the closing still has its frozen rows.
+      const inRegistry = branchInRegistry(catalog);
+      const group = parseGroup(
+        query.group,
+        competition,
+        (id) => inRegistry(id) || crews.some((c) => c.crew.branchId === id),
+      );
       const snapshot = {
         competitionId,
         asOf: closure.end,

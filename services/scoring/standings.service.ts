@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { Competition } from '../../schemas/competition.schema.ts';
+import { UnitType } from '../../schemas/org.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts';
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
@@ -178,9 +179,15 @@ export function mergeGroups(current: readonly StandingsRow[], previous: Previous
   return [...crews.values()];
 }
 
+/**
+ * A ranking group of a query: overall, a branch the registry has, or a unit type. A branch or
+ * unit type nobody could be in is refused (400), not answered with an empty page that reads as
+ * "no crew has points yet".
+ */
 export function parseGroup(
   group: string | undefined,
   competition: StoredCompetition,
+  branchKnown: (branchId: string) => boolean,
 ): { groupBy: GroupBy; groupKey: string; label: string } {
   if (group === undefined || group === '' || group === 'overall') {
     return { groupBy: 'overall', groupKey: '', label: 'overall' };
@@ -204,7 +211,28 @@ export function parseGroup(
       400,
     );
   }
+  if (groupBy === 'branch' && !branchKnown(groupKey)) {
+    throw new InvalidInputError(
+      'unknown_group',
+      `组织架构中没有分公司 "${groupKey}" / branch "${groupKey}" is not in the registry (GET /v1/org lists the branches)`,
+      undefined,
+      400,
+    );
+  }
+  if (groupBy === 'unit_type' && !UnitType.safeParse(groupKey).success) {
+    throw new InvalidInputError(
+      'unknown_group',
+      `没有单位类型 "${groupKey}" / unit type "${groupKey}" does not exist: use ${UnitType.options.join(', ')}`,
+      undefined,
+      400,
+    );
+  }
   return { groupBy, groupKey, label: group };
+}
+
+/** Whether the registry has a branch, for parseGroup. */
+export function branchInRegistry(catalog: Catalog): (branchId: string) => boolean {
+  return (branchId) => catalog.org().branches.some((b) => b.id === branchId);
 }
 
 export function createStandingsService(deps: StandingsDeps): StandingsService {
@@ -455,7 +483,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   async function read(competitionId: string, query: StandingsQuery): Promise<StandingsPage> {
     const competition = competitionOrThrow(competitionId);
     const asOf = checkedDay(competition, query.asOf ?? defaultDay(competition));
-    const group = parseGroup(query.group, competition);
+    const group = parseGroup(query.group, competition, branchInRegistry(catalog));
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     const fromSnapshot = (snapshot: Snapshot): StandingsPage => ({

@@ -165,6 +165,8 @@ describe('competitions', () => {
   it.each([
     ['/v1/competitions/nope/standings', 404, 'competition_not_found'],
     ['/v1/competitions/labour-m3/standings?group=region:1', 400, 'invalid_request'],
+    ['/v1/competitions/labour-m3/standings?group=branch:B9', 400, 'unknown_group'],
+    ['/v1/competitions/labour-m3/standings?group=unit_type:shop', 400, 'unknown_group'],
     ['/v1/competitions/labour-m3/standings?asOf=2026-04-02', 400, 'as_of_outside_period'],
     ['/v1/competitions/labour-m3/standings?asOf=yesterday', 400, 'invalid_request'],
     ['/v1/competitions/labour-m3/crews/NOPE', 404, 'crew_not_found'],
