@@ -6,6 +6,7 @@ import { paint, type Output } from './cli-output.ts';
 import { readUserFile, type CommandDeps } from './command-deps.ts';
 import { formatProblem, readCompetitionYaml, type CompetitionFile } from './competition-file.ts';
 import { call, HttpError, seg } from './http-client.ts';
+import { MAX_COMPETITION_FILE_BYTES, tooLargeMessage } from './yaml-bounds.ts';
 
 const FieldErrors = z.array(z.object({ path: z.string(), message: z.string() }));
 
@@ -17,7 +18,17 @@ export async function loadCompetitionFile(
   deps: Pick<CommandDeps, 'files' | 'out'>,
   path: string,
 ): Promise<CompetitionFile & { id: string }> {
+  // A file far over the bound is not even read into memory.
+  const bytes = await deps.files.size?.(path).catch(() => undefined);
+  if (bytes !== undefined && bytes > MAX_COMPETITION_FILE_BYTES) {
+    deps.out.err(`${path}: ${tooLargeMessage(bytes)}`);
+    throw new CommandFailed('competition file too large');
+  }
   const file = readCompetitionYaml(path, await readUserFile(deps.files, path));
+  if (file.refusal !== undefined) {
+    deps.out.err(`${path}: ${file.refusal}`);
+    throw new CommandFailed('competition file refused');
+  }
   if (file.problems.length > 0 || file.id === undefined) {
     deps.out.err(`${path}: ${file.problems.length} 个问题 / ${file.problems.length} problem(s), nothing was sent:`);
     for (const problem of file.problems) deps.out.err(formatProblem(path, problem));

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { UsageError } from './cli-errors.ts';
 import type { Output } from './cli-output.ts';
 import type { HttpClient } from './http-client.ts';
@@ -6,6 +6,8 @@ import type { HttpClient } from './http-client.ts';
 export interface Files {
   /** The text of a file. */
   readText: (path: string) => Promise<string>;
+  /** Its size in bytes, to refuse a file before reading it (optional: the text is checked anyway). */
+  size?: (path: string) => Promise<number>;
 }
 
 /** What most commands need; each command takes only this and its Invocation. */
@@ -23,7 +25,10 @@ export function missingFile(path: string, error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export const nodeFiles: Files = { readText: (path) => readFile(path, 'utf8') };
+export const nodeFiles: Files = {
+  readText: (path) => readFile(path, 'utf8'),
+  size: async (path) => (await stat(path)).size,
+};
 
 /** Reads a file the user named; a missing one is a usage error (exit 2), whatever Files reads from. */
 export async function readUserFile(files: Files, path: string): Promise<string> {

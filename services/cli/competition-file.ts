@@ -2,6 +2,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { Id } from '../../schemas/common.schema.ts';
 import { Competition } from '../../schemas/competition.schema.ts';
 import { zodIssuesToFieldErrors } from '../shared/errors.ts';
+import { ALIAS_BOMB_MESSAGE, MAX_YAML_ALIASES, yamlRefusal } from './yaml-bounds.ts';
 import { formatPath, locate, parsePathString, type PathSegment } from './yaml-locations.ts';
 
 /** A problem of the file, where an editor can jump to it: `competition.yaml:12:5 indicators[0].rule.metric: …`. */
@@ -20,9 +21,13 @@ export interface CompetitionFile {
   definition: unknown;
   /** Problems of the YAML itself and of the definition against the same schema the API uses. */
   problems: FileProblem[];
+  /** Why the file was not even parsed (too large, nested too deeply, an alias bomb): one line. */
+  refusal?: string;
   /** The line of a path the server reported, to print its answers like local problems. */
   problemAt: (path: string, message: string) => FileProblem;
 }
+
+const unplaced: FileProblem = { line: 1, col: 1, path: '', message: '' };
 
 export function formatProblem(fileName: string, problem: FileProblem): string {
   const where = problem.path === '' ? '' : ` ${problem.path}`;
@@ -31,6 +36,10 @@ export function formatProblem(fileName: string, problem: FileProblem): string {
 
 /** Parses the organisers' YAML (`id:` plus the competition fields) and validates it locally. */
 export function readCompetitionYaml(name: string, text: string): CompetitionFile {
+  const refusal = yamlRefusal(text);
+  if (refusal !== undefined) {
+    return { name, id: undefined, definition: undefined, problems: [], refusal, problemAt: () => unplaced };
+  }
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false });
   const at = (segments: readonly PathSegment[], message: string): FileProblem => ({
@@ -39,6 +48,14 @@ export function readCompetitionYaml(name: string, text: string): CompetitionFile
     message,
   });
   const problemAt = (path: string, message: string) => at(parsePathString(path), message);
+  const refused = (refusal: string): CompetitionFile => ({
+    name,
+    id: undefined,
+    definition: undefined,
+    problems: [],
+    refusal,
+    problemAt,
+  });
 
   if (doc.errors.length > 0) {
     // A broken YAML file has no definition to check: its syntax errors are all there is to say.
@@ -49,7 +66,14 @@ export function readCompetitionYaml(name: string, text: string): CompetitionFile
     return { name, id: undefined, definition: undefined, problems, problemAt };
   }
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml's guard against alias bombs throws a ReferenceError; say it instead of a stack trace.
+    if (err instanceof ReferenceError) return refused(ALIAS_BOMB_MESSAGE);
+    throw err;
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     const problem = {
       line: 1,
