@@ -99,6 +99,15 @@ export const Org = strictObject({
   });
 });
 export type Org = z.infer<typeof Org>;
+
+/**
+ * What a reader of GET /v1/org needs of it to place crews (the ingest service), read as served:
+ * a registry saved before today's input rules (a name they would refuse now) must not stop it.
+ */
+export const OrgPlaces = z.object({
+  units: z.array(z.object({ id: z.string(), branchId: z.string() })),
+  crews: z.array(z.object({ id: z.string(), unitId: z.string() })),
+});
 export type OrgInput = z.input<typeof Org>;
 export type Branch = z.infer<typeof Branch>;
 export type Unit = z.infer<typeof Unit>;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Org } from '../../schemas/org.schema.ts';
+import { OrgPlaces } from '../../schemas/org.schema.ts';
 
 export interface RegistryFollower {
   /** Undefined until the first registry has been read. */
@@ -36,7 +36,7 @@ export function createRegistryFollower(deps: {
         signal: AbortSignal.timeout(10_000),
       });
       if (!res.ok) throw new Error(`${deps.url} answered ${res.status}`);
-      const org = Org.parse(await res.json());
+      const org = OrgPlaces.parse(await res.json());
       const first = crews === undefined;
       const branchOfUnit = new Map(org.units.map((u) => [u.id, u.branchId]));
       places = new Map(org.crews.map((c) => [c.id, { branchId: branchOfUnit.get(c.unitId) ?? '', unitId: c.unitId }]));
