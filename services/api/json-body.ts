@@ -1,4 +1,5 @@
 import { InvalidInputError, formatPath } from '../shared/errors.ts';
+import { parseJsonText } from '../shared/json-text.ts';
 
 /**
  * Where a parsed JSON value holds a key that changes how every object behaves once code copies
@@ -29,25 +30,7 @@ export function forbiddenKeyPath(value: unknown): string | undefined {
  * one): an empty body, malformed JSON and forbidden keys each say what is wrong and where.
  */
 export function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') {
-    throw new InvalidInputError(
-      'malformed_json',
-      '请求体为空，应为 JSON / the body is empty: send a JSON document',
-      undefined,
-      400,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new InvalidInputError(
-      'malformed_json',
-      `请求体不是有效的 JSON / the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-      undefined,
-      400,
-    );
-  }
+  const value = parseJsonText(text, { zh: ' JSON', en: 'a JSON document' });
   // Only a body that can hold such a key is walked (a \u escape could spell one).
   if (text.includes('__proto__') || text.includes('prototype') || text.includes('\\u')) {
     const path = forbiddenKeyPath(value);

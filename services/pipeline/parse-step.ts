@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../shared/errors.ts';
+import { parseJsonText } from '../shared/json-text.ts';
 
 export type BodyFormat = 'json' | 'ndjson';
 
@@ -13,26 +14,8 @@ function describeJsonError(err: unknown): string {
 export function parseBatch(body: string, format: BodyFormat, maxEvents: number): unknown[] {
   let items: unknown[];
   if (format === 'json') {
-    if (body.trim() === '') {
-      // Not JSON at all (an empty array is JSON, and answers empty_batch below).
-      throw new InvalidInputError(
-        'malformed_json',
-        '请求体为空，应为事件的 JSON 数组 / the body is empty: send a JSON array of events',
-        undefined,
-        400,
-      );
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (err) {
-      throw new InvalidInputError(
-        'malformed_json',
-        `请求体不是有效的 JSON / the body is not valid JSON: ${describeJsonError(err)}`,
-        undefined,
-        400,
-      );
-    }
+    // An empty array is JSON, and answers empty_batch below; an empty body is not JSON.
+    const parsed = parseJsonText(body, { zh: '事件的 JSON 数组', en: 'a JSON array of events' });
     items = Array.isArray(parsed) ? parsed : [parsed];
   } else {
     items = [];
