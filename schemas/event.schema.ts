@@ -6,9 +6,9 @@ const base = {
   eventId: Id.describe('Chosen by the sender; (crewId, eventId) identifies the event, so a resend is counted once'),
   crewId: Id.describe('班组 id from the registry'),
   occurredAt: IsoDateTimeWithOffset.describe('When it happened, ISO 8601 with offset, e.g. 2026-11-03T08:15:00+08:00'),
+  // Any event may carry one: a spreadsheet of events has one 备注 column for every kind.
+  note: SafeText(2000).optional().describe('备注, free text (line breaks allowed)'),
 };
-
-const note = SafeText(2000).optional().describe('备注, free text');
 
 export const SalesEvent = strictObject({
   ...base,
@@ -28,10 +28,9 @@ export const IncidentEvent = strictObject({
   ...base,
   type: z.literal('incident'),
   severity: IncidentSeverity,
-  note,
 }).describe('安全事件：未遂、轻伤、重伤、死亡');
 
-export const HazardFoundEvent = strictObject({ ...base, type: z.literal('hazard_found'), hazardId: Id, note }).describe(
+export const HazardFoundEvent = strictObject({ ...base, type: z.literal('hazard_found'), hazardId: Id }).describe(
   '隐患排查：发现隐患',
 );
 
@@ -39,7 +38,6 @@ export const HazardRectifiedEvent = strictObject({
   ...base,
   type: z.literal('hazard_rectified'),
   hazardId: Id,
-  note,
 }).describe('隐患整改完成 (same hazardId as the hazard_found event)');
 
 export const ViolationKind = z.enum(['command', 'operation', 'discipline']);

@@ -82,7 +82,7 @@ export function toEventValues(event: MetricEvent, receivedAt: string): EventValu
     0,
     '',
     0,
-    '',
+    event.note ?? '',
   ];
   switch (event.type) {
     case 'sales':
@@ -93,12 +93,10 @@ export function toEventValues(event: MetricEvent, receivedAt: string): EventValu
       break;
     case 'incident':
       row[9] = event.severity;
-      row[20] = event.note ?? '';
       break;
     case 'hazard_found':
     case 'hazard_rectified':
       row[10] = event.hazardId;
-      row[20] = event.note ?? '';
       break;
     case 'violation':
       row[11] = event.kind;
