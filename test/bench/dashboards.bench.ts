@@ -60,20 +60,20 @@ try {
 
   const to = new Date();
   const range = { from: new Date(to.getTime() - 30 * 86_400_000), to };
-  const base = { range, intervalSeconds: 3600 };
+  const base = { range, intervalMs: 3_600_000 };
   console.log(`\nmedian of ${RUNS} runs per panel query (ms), rows returned:`);
   for (const d of allDashboards()) {
     const templating = (d.templating?.list ?? []) as Parameters<typeof resolveVariables>[1];
     const t0 = performance.now();
     const variables = await resolveVariables(lb.client, templating, base);
     console.log(`\n${d.title} (${d.uid}): variables ${Math.round(performance.now() - t0)} ms`);
-    for (const panel of (d.panels ?? []) as { title?: string; targets?: { rawSql: string }[] }[]) {
+    for (const panel of (d.panels ?? []) as { title?: string; targets?: { rawSql: string; format?: number }[] }[]) {
       for (const target of panel.targets ?? []) {
         const times: number[] = [];
         let rows = 0;
         for (let i = 0; i < RUNS; i++) {
           const started = performance.now();
-          rows = (await runQuery(lb.client, target.rawSql, { ...base, variables })).rows.length;
+          rows = (await runQuery(lb.client, target, { ...base, variables })).rows.length;
           times.push(performance.now() - started);
         }
         console.log(

@@ -30,7 +30,7 @@ let leaderboard: Leaderboard;
 const env = kafkaEnv();
 
 const thirtyDays = { from: new Date(Date.parse(NOW) - 30 * 86_400_000), to: new Date(NOW) };
-const base = { range: thirtyDays, intervalSeconds: 3600 };
+const base = { range: thirtyDays, intervalMs: 3_600_000 };
 
 interface PanelJson {
   id?: number;
@@ -423,7 +423,7 @@ describe('the time range drives the period', () => {
     const day = addDays(TODAY, -7);
     // The range ends at noon that day in Beijing.
     const range = { from: new Date(`${addDays(day, -2)}T00:00:00+08:00`), to: new Date(`${day}T12:00:00+08:00`) };
-    const ctx = { range, intervalSeconds: 3600 };
+    const ctx = { range, intervalMs: 3_600_000 };
     const variables = await variablesOf(dashboard('ll-standings'), { competition: LABOUR_COMPETITION_ID }, ctx);
     // Beijing days, although the range starts at 16:00 UTC the day before.
     expect(variables.get('period')?.options.map((o) => o.value)).toEqual([

@@ -1,147 +1,64 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { framesFor, tableFrame, type Frame } from './grafana-frames.ts';
+import { ALL, applyTemplateVariables, type VariableState } from './grafana-interpolate.ts';
+import { expandBackendMacros } from './grafana-macros.ts';
 
 /**
- * What Grafana and the ClickHouse plugin do to a panel's SQL before ClickHouse sees it, so tests
- * run exactly that text. Modelled on grafana/clickhouse-datasource (v4.x): the front end
- * resolves $__conditionalAll, then Grafana's template service interpolates the variables
- * (applyTemplateVariables), then the backend expands the time macros (pkg/macros/macros.go).
+ * A panel, variable, annotation or alert query run the way Grafana and the ClickHouse plugin
+ * (v4.13.0) run it, on the real engine: the front end's interpolation (grafana-interpolate.ts),
+ * the backend's macros (grafana-macros.ts), then the backend's frame conversion
+ * (grafana-frames.ts). Tests compare `rows` (ClickHouse's answer) with the API, and check
+ * `frames` (what the panel gets) against what the panel's JSON refers to.
  */
+
+export type { Field, Frame } from './grafana-frames.ts';
+export type { VariableState } from './grafana-interpolate.ts';
+export { ALL } from './grafana-interpolate.ts';
 
 export interface TimeRange {
   from: Date;
   to: Date;
 }
 
-/** A resolved dashboard variable: the values it stands for (every option's value when All). */
-export interface VariableState {
-  name: string;
-  values: string[];
-  /** Grafana's current value: '$__all' when All is selected. */
-  current: string | string[];
-  options: { text: string; value: string }[];
-}
-
 export interface QueryContext {
   range: TimeRange;
-  /** $__interval in seconds: Grafana derives it from the range and the panel width. */
-  intervalSeconds: number;
+  /** The panel's $__interval in ms (Grafana derives it from the range and the panel width). */
+  intervalMs: number;
+  /** The dashboard's time zone: the plugin sends it as the location Date columns are read in. */
+  timeZone?: string;
   variables: ReadonlyMap<string, VariableState>;
 }
 
-/** The plugin's args splitter: commas at bracket depth 1 (it does not look inside quotes either). */
-function macroArgs(text: string, open: number): { args: string[]; end: number } | null {
-  const args: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '(') depth++;
-    else if (ch === ')') depth--;
-    if (ch === ',' && depth === 1) {
-      args.push(text.slice(start, i));
-      start = i + 1;
-    }
-    if (depth === 0) {
-      args.push(text.slice(start, i));
-      return { args, end: i + 1 };
-    }
-  }
-  return null;
-}
+/** Every dashboard of ours is in Beijing time. */
+export const DASHBOARD_ZONE = 'Asia/Shanghai';
+/** Grafana's default interval when a request names none (pkg/services/query: intervalMs 1000). */
+export const DEFAULT_INTERVAL_MS = 1000;
 
-/** CHDatasource.applyConditionalAll: `1=1` when the variable is All or empty, else the condition. */
-export function applyConditionalAll(sql: string, variables: ReadonlyMap<string, VariableState>): string {
-  const macro = '$__conditionalAll(';
-  let out = sql;
-  let at = out.lastIndexOf(macro);
-  while (at !== -1) {
-    const parsed = macroArgs(out, at + macro.length - 1);
-    if (!parsed || parsed.args.length !== 2)
-      throw new Error(`malformed $__conditionalAll at ${at}: ${out.slice(at, at + 80)}`);
-    const [condition = '', variable = ''] = parsed.args;
-    const name = /(?<=\$\{)\w+(?=\})|(?<=\$)\w+/.exec(variable.trim())?.[0];
-    const state = name === undefined ? undefined : variables.get(name);
-    if (name !== undefined && !state) throw new Error(`$__conditionalAll names an unknown variable $${name}`);
-    const current = state ? String(state.current) : 'x';
-    out = out.slice(0, at) + (current === '' || current === '$__all' ? '1=1' : condition) + out.slice(parsed.end);
-    at = out.lastIndexOf(macro);
-  }
-  return out;
-}
-
-/** Grafana's `singlequote` format: each value in quotes, a quote in it escaped as \' and nothing else. */
-const quote = (s: string): string => `'${s.replace(/'/g, "\\'")}'`;
-
-/**
- * Grafana's template service: ${name:format}, ${name} and $name. Unknown names (the plugin's
- * $__ macros) are left for the backend. The plugin's own format joins arrays as 'a','b'.
- */
-export function interpolate(sql: string, variables: ReadonlyMap<string, VariableState>): string {
-  return sql.replace(/\$(\w+)|\$\{(\w+)(?::(\w+))?\}/g, (match, bare?: string, braced?: string, format?: string) => {
-    const state = variables.get(bare ?? braced ?? '');
-    if (!state) return match;
-    if (format === undefined) {
-      const single = typeof state.current === 'string' && state.current !== '$__all';
-      return single ? (state.values[0] ?? '') : `'${state.values.join("','")}'`;
-    }
-    if (format === 'singlequote') return state.values.map(quote).join(',');
-    if (format === 'raw') return state.values.join(',');
-    throw new Error(`variable format ${format} is not modelled here`);
+/** A panel target's or variable's query as the plugin's backend sends it to ClickHouse. */
+export function renderQuery(rawSql: string, ctx: QueryContext, options: { fromPanel?: boolean } = {}): string {
+  const frontend = applyTemplateVariables(rawSql, {
+    variables: ctx.variables,
+    from: ctx.range.from,
+    to: ctx.range.to,
+    timeZone: ctx.timeZone ?? DASHBOARD_ZONE,
+    ...(options.fromPanel === false ? {} : { intervalMs: ctx.intervalMs }),
   });
-}
-
-/** The plugin backend's macros (pkg/macros/macros.go). */
-export function expandTimeMacros(sql: string, ctx: Pick<QueryContext, 'range' | 'intervalSeconds'>): string {
-  const s = (d: Date) => Math.floor(d.getTime() / 1000);
-  const ms = (d: Date) => d.getTime();
-  const day = (d: Date) => `toDate('${d.toISOString().slice(0, 10)}')`;
-  const { from, to } = ctx.range;
-  const interval = Math.max(1, Math.floor(ctx.intervalSeconds));
-  const macros: Record<string, (args: string[]) => string> = {
-    fromTime_ms: () => `fromUnixTimestamp64Milli(${ms(from)})`,
-    toTime_ms: () => `fromUnixTimestamp64Milli(${ms(to)})`,
-    fromTime: () => `toDateTime(${s(from)})`,
-    toTime: () => `toDateTime(${s(to)})`,
-    timeFilter_ms: ([c]) =>
-      `${c} >= fromUnixTimestamp64Milli(${ms(from)}) AND ${c} <= fromUnixTimestamp64Milli(${ms(to)})`,
-    timeFilter: ([c]) => `${c} >= toDateTime(${s(from)}) AND ${c} <= toDateTime(${s(to)})`,
-    dateFilter: ([c]) => `${c} >= ${day(from)} AND ${c} <= ${day(to)}`,
-    timeInterval_ms: ([c]) => `toStartOfInterval(toDateTime64(${c}, 3), INTERVAL ${interval * 1000} millisecond)`,
-    timeInterval: ([c]) => `toStartOfInterval(toDateTime(${c}), INTERVAL ${interval} second)`,
-    interval_s: () => String(interval),
-  };
-  let out = '';
-  let rest = sql;
-  for (let m = /\$__(\w+)/.exec(rest); m; m = /\$__(\w+)/.exec(rest)) {
-    const name = m[1] ?? '';
-    const expand = macros[name];
-    if (!expand) throw new Error(`unknown macro $__${name}`);
-    let end = m.index + m[0].length;
-    let args: string[] = [];
-    if (rest[end] === '(') {
-      const parsed = macroArgs(rest, end);
-      if (!parsed) throw new Error(`unbalanced arguments of $__${name}`);
-      args = parsed.args.map((a) => a.trim());
-      end = parsed.end;
-    }
-    out += rest.slice(0, m.index) + expand(args);
-    rest = rest.slice(end);
-  }
-  return out + rest;
-}
-
-/** A panel or variable query as ClickHouse receives it. */
-export function renderQuery(rawSql: string, ctx: QueryContext): string {
-  return expandTimeMacros(interpolate(applyConditionalAll(rawSql, ctx.variables), ctx.variables), ctx);
+  return expandBackendMacros(frontend, { from: ctx.range.from, to: ctx.range.to, intervalMs: ctx.intervalMs });
 }
 
 export interface QueryResult {
+  /** The SQL ClickHouse received. */
+  sql: string;
   columns: { name: string; type: string }[];
+  /** ClickHouse's answer, row by row. */
   rows: Record<string, unknown>[];
+  /** What Grafana receives for the query's format. */
+  frames: Frame[];
 }
 
-export async function runQuery(client: ClickHouseClient, rawSql: string, ctx: QueryContext): Promise<QueryResult> {
-  const query = renderQuery(rawSql, ctx);
+let serverZone: Promise<string> | undefined;
+
+async function execute(client: ClickHouseClient, query: string) {
   let result;
   try {
     result = await client.query({ query, format: 'JSONCompactEachRowWithNamesAndTypes' });
@@ -152,25 +69,165 @@ export async function runQuery(client: ClickHouseClient, rawSql: string, ctx: Qu
   }
   const [names = [], types = [], ...data] = await result.json<unknown[]>();
   const columns = (names as string[]).map((name, i) => ({ name, type: String(types[i]) }));
+  return { columns, data };
+}
+
+/** Runs SQL that is already what ClickHouse receives, and converts it as the plugin's backend does. */
+export async function runRendered(
+  client: ClickHouseClient,
+  sql: string,
+  format: number | undefined,
+  timeZone = DASHBOARD_ZONE,
+): Promise<QueryResult> {
+  serverZone ??= execute(client, 'SELECT timezone() AS zone').then(({ data }) => {
+    const zone = data[0]?.[0];
+    return typeof zone === 'string' ? zone : 'UTC';
+  });
+  const { columns, data } = await execute(client, sql);
+  const table = tableFrame(columns, data, { userZone: timeZone, serverZone: await serverZone });
   return {
+    sql,
     columns,
     rows: data.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]]))),
+    frames: framesFor(table, format),
   };
 }
 
-interface VariableModel {
+/** A panel target: its SQL in the format it names (0, time series, when it names none). */
+export interface Target {
+  rawSql: string;
+  format?: number;
+}
+
+export async function runQuery(
+  client: ClickHouseClient,
+  target: Target | string,
+  ctx: QueryContext,
+): Promise<QueryResult> {
+  const { rawSql, format } = typeof target === 'string' ? { rawSql: target, format: 1 } : target;
+  return runRendered(client, renderQuery(rawSql, ctx), format, ctx.timeZone);
+}
+
+export interface VariableModel {
   type: string;
   name: string;
   query?: unknown;
   includeAll?: boolean;
   multi?: boolean;
-  current?: { value?: unknown };
+  sort?: number;
+  refresh?: number;
+  current?: { value?: unknown; text?: unknown };
+}
+
+/** CHDatasource.metricFindQuery: the first field is the value, the second the text. */
+function metricFindValues(frames: Frame[]): { text: unknown; value: unknown }[] {
+  const fields = frames[0]?.fields ?? [];
+  if (fields.length === 0) return [];
+  const [first, second] = fields;
+  if (!first) return [];
+  if (!second) return first.values.map((text) => ({ text, value: text }));
+  return second.values.map((text, i) => ({ text, value: first.values[i] }));
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'accent', numeric: true });
+
+/** Scenes' sortVariableValues (VariableSort 0–8). */
+function sortOptions(options: { text: string; value: string }[], sort: number): { text: string; value: string }[] {
+  const by = (key: (o: { text: string }) => string | number) =>
+    [...options].sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
+  const numeric = (o: { text: string }) => {
+    const m = /.*?(\d+).*/.exec(o.text);
+    return o.text && m?.[1] ? parseInt(m[1], 10) : -1;
+  };
+  switch (sort) {
+    case 0:
+      return options;
+    case 1:
+      return by((o) => o.text);
+    case 2:
+      return by((o) => o.text).reverse();
+    case 3:
+      return by(numeric);
+    case 4:
+      return by(numeric).reverse();
+    case 5:
+      return by((o) => o.text.toLowerCase());
+    case 6:
+      return by((o) => o.text.toLowerCase()).reverse();
+    case 7:
+      return [...options].sort((a, b) => collator.compare(a.text, b.text));
+    case 8:
+      return [...options].sort((a, b) => collator.compare(a.text, b.text)).reverse();
+    default:
+      throw new Error(`variable sort ${sort} is not modelled`);
+  }
+}
+
+/** A frame value as an option's text: numbers (and times) as their digits. */
+const asText = (v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : typeof v === 'number' || typeof v === 'boolean'
+      ? String(v)
+      : v == null
+        ? ''
+        : JSON.stringify(v);
+
+/** metricNamesToVariableValues: text falls back to value and back; numbers become text; first of a value wins. */
+export function variableOptions(
+  found: { text: unknown; value: unknown }[],
+  sort: number,
+): { text: string; value: string }[] {
+  const seen = new Set<string>();
+  const options: { text: string; value: string }[] = [];
+  for (const item of found) {
+    const option = { text: asText(item.text ?? item.value), value: asText(item.value ?? item.text) };
+    if (seen.has(option.value)) continue;
+    seen.add(option.value);
+    options.push(option);
+  }
+  return sortOptions(options, sort);
+}
+
+/**
+ * MultiValueVariable.validateAndUpdate: the value the variable ends up with after its options
+ * load. A value from the URL survives this first validation even when it is no option (Scenes
+ * intercepts the update right after URL sync); a saved default does not.
+ */
+function validate(
+  variable: VariableModel,
+  options: { text: string; value: string }[],
+  want: unknown,
+  fromUrl: boolean,
+): string | string[] {
+  const includeAll = variable.includeAll === true;
+  const multi = variable.multi === true;
+  const isAll = want === ALL || (Array.isArray(want) && want[0] === ALL);
+  if (options.length === 0) return includeAll ? ALL : multi ? [] : '';
+  if (isAll) {
+    if (includeAll) return ALL;
+    const first = options[0]?.value ?? '';
+    return multi ? [first] : first;
+  }
+  const wanted = (Array.isArray(want) ? want : want === undefined ? [] : [want]).map(String);
+  if (fromUrl && wanted.length > 0) return multi ? wanted : (wanted[0] ?? '');
+  if (multi) {
+    const valid = wanted.filter((w) => options.some((o) => o.value === w));
+    return valid.length > 0 ? valid : [options[0]?.value ?? ''];
+  }
+  const match = options.find((o) => o.value === wanted[0]) ?? options.find((o) => o.text === wanted[0]);
+  return match ? match.value : (options[0]?.value ?? '');
 }
 
 /**
  * Resolves a dashboard's variables in order, as Grafana does on load: each query variable runs
- * with the ones before it (first column value, second text); the current value is the chosen
- * one, else the saved default when it is still an option (or All), else the first option.
+ * through the plugin's metricFindQuery with the ones before it resolved. That request names no
+ * format (so the backend treats it as a time series: no rows means no options, a time column
+ * widens the frame) and no interval. Options are deduplicated and sorted as Scenes does.
  */
 export async function resolveVariables(
   client: ClickHouseClient,
@@ -179,33 +236,25 @@ export async function resolveVariables(
   chosen: Record<string, string | string[]> = {},
 ): Promise<Map<string, VariableState>> {
   const variables = new Map<string, VariableState>();
+  const timeZone = base.timeZone ?? DASHBOARD_ZONE;
   for (const variable of templating) {
     if (variable.type !== 'query' || typeof variable.query !== 'string') {
       throw new Error(`variable ${variable.name}: only SQL query variables are modelled (got ${variable.type})`);
     }
-    const { rows, columns } = await runQuery(client, variable.query, { ...base, variables });
-    const [valueCol, textCol = valueCol] = columns.map((c) => c.name);
-    const options = rows.map((r) => ({ value: String(r[valueCol ?? '']), text: String(r[textCol ?? '']) }));
-    const fromUrl = chosen[variable.name];
-    const want = fromUrl ?? variable.current?.value;
-    const all = options.map((o) => o.value);
-    let current: string | string[];
-    if (want === '$__all' || (Array.isArray(want) && want.includes('$__all'))) {
-      if (!variable.includeAll) throw new Error(`variable ${variable.name} has no All option`);
-      current = '$__all';
-    } else if (Array.isArray(want) && want.every((w) => all.includes(w)) && variable.multi) {
-      current = want;
-    } else if (typeof want === 'string' && all.includes(want)) {
-      current = want;
-    } else if (fromUrl !== undefined) {
-      // A value from the URL (a link, a bookmark) stays even when it is not an option: Grafana
-      // skips validating it, so panels must cope with it.
-      current = fromUrl;
-    } else {
-      current = all[0] ?? '';
-    }
-    const values = current === '$__all' ? all : Array.isArray(current) ? current : [current];
-    variables.set(variable.name, { name: variable.name, values, current, options });
+    const ctx = { ...base, intervalMs: DEFAULT_INTERVAL_MS, variables };
+    const sql = renderQuery(variable.query, ctx, { fromPanel: false });
+    const { frames } = await runRendered(client, sql, undefined, timeZone);
+    const options = variableOptions(metricFindValues(frames), variable.sort ?? 0);
+    const fromUrl = Object.hasOwn(chosen, variable.name);
+    const current = validate(variable, options, fromUrl ? chosen[variable.name] : variable.current?.value, fromUrl);
+    const values = current === ALL ? options.map((o) => o.value) : Array.isArray(current) ? current : [current];
+    variables.set(variable.name, {
+      name: variable.name,
+      current,
+      values,
+      options,
+      multi: variable.multi === true,
+    });
   }
   return variables;
 }
