@@ -12,13 +12,25 @@ import {
   tablePanel,
 } from './panels.ts';
 import { chosenRun, inChosenRun, MOVEMENT, STANDINGS_ORDER, topTen } from './standings-sql.ts';
-import { branchFilter, branchVariable, competitionVariable, periodVariable } from './variables.ts';
+import { competitionsOfKind } from './competitions-sql.ts';
+import {
+  branchFilter,
+  branchVariable,
+  competitionVariable,
+  periodVariable,
+  unitFilter,
+  unitVariable,
+} from './variables.ts';
 
 /**
- * Only an Ankang Cup: a labour competition carried over in the URL (the dashboards' links keep
- * the variables) must not appear as Ankang standings.
+ * Only an Ankang Cup: a labour competition in a bookmarked URL must not appear as Ankang
+ * standings (the dashboards' own links never carry one here).
  */
-const inScope = `${inChosenRun} AND ${branchFilter()} AND competition IN (SELECT competition_id FROM competitions WHERE kind = 'ankang')`;
+const inScope = sql`
+  ${inChosenRun} AND ${branchFilter()} AND ${unitFilter()}
+    AND competition IN (
+      ${competitionsOfKind('ankang')}
+    )`;
 /** A fact as the scoring engine measured it; NULL where the snapshot has none (the rate without hazards). */
 const fact = (key: string) => `if(mapContains(facts, '${key}'), facts['${key}'], NULL)`;
 
@@ -110,8 +122,9 @@ export function ankangDashboard(): Dashboard {
     '安康杯排名',
     'Ankang Cup rankings: safety days, hazards, violations and vetoes per crew, from the scoring service’s snapshots.',
   )
-    .withVariable(competitionVariable('ankang'))
+    .withVariable(competitionVariable({ kind: 'ankang' }))
     .withVariable(branchVariable())
+    .withVariable(unitVariable())
     .withVariable(periodVariable())
     .withPanel(stat('参赛班组', 'Crews in the standings (selected branches)', 'crews'))
     .withPanel(stat('一票否决', 'Crews with a veto applied (disqualified or an indicator zeroed)', 'vetoed'))

@@ -1,11 +1,14 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
+import { leaderboardAnnotations } from './annotations.ts';
 import { sql } from './clickhouse-query.ts';
 import {
   barsPanel,
   columns,
   DASHBOARD_UIDS,
   leaderboardDashboard,
+  legend,
+  RANK_AXIS,
   statPanel,
   tablePanel,
   timeSeriesPanel,
@@ -120,14 +123,17 @@ export function crewDashboard(): Dashboard {
   const history = columns(
     timeSeriesPanel({
       title: '名次与得分走势',
-      description: 'Rank (left axis, 1 is best) and score (right axis) from each day’s final standings.',
+      description:
+        'Rank (drawn so that up is better: a crew climbing to 1st draws a rising line; the value is in the tooltip and legend) and score (right axis) from each day’s final standings.',
       query: crewSql.history,
       height: 9,
       span: 24,
-    }),
-    { rank: { zh: '名次', decimals: 0 }, score: { zh: '得分', decimals: 2 } },
+    }).legend(legend().calcs(['lastNotNull'])),
+    {
+      rank: { zh: '名次', decimals: 0, more: RANK_AXIS },
+      score: { zh: '得分', decimals: 2, more: [{ id: 'custom.axisPlacement', value: 'right' }] },
+    },
   );
-  history.overrideByName('score', [{ id: 'custom.axisPlacement', value: 'right' }]);
   const events = columns(
     tablePanel({
       title: '最近事件',
@@ -155,6 +161,7 @@ export function crewDashboard(): Dashboard {
     .withVariable(branchVariable())
     .withVariable(crewVariable())
     .withVariable(periodVariable())
+    .annotations(leaderboardAnnotations('competition'))
     .withPanel(stat('名次', 'Overall rank / crews in the standings (disqualified crews included)', 'rank_of_total'))
     .withPanel(stat('得分', 'Score', 'score'))
     .withPanel(stat('名次变化', 'Places gained since the previous day', 'rank_change'))

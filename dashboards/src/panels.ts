@@ -1,6 +1,7 @@
 import { PanelBuilder as BarGaugePanel } from '@grafana/grafana-foundation-sdk/bargauge';
 import {
   BarGaugeDisplayMode,
+  BigValueColorMode,
   LegendDisplayMode,
   LegendPlacement,
   ReduceDataOptionsBuilder,
@@ -10,8 +11,6 @@ import {
 import {
   DashboardBuilder,
   DashboardCursorSync,
-  DashboardLinkBuilder,
-  DashboardLinkType,
   ThresholdsConfigBuilder,
   ThresholdsMode,
   TimePickerBuilder,
@@ -31,6 +30,9 @@ export const DASHBOARD_UIDS = {
   ankang: 'll-ankang',
   branches: 'll-branches',
   crew: 'll-crew',
+  results: 'll-results',
+  improving: 'll-improving',
+  safety: 'll-safety',
   pipeline: 'll-pipeline',
 } as const;
 
@@ -47,6 +49,8 @@ export interface ColumnLook {
   min?: number;
   max?: number;
   thresholds?: Threshold[];
+  /** Any further field properties (an axis, a transform). */
+  more?: DynamicConfigValue[];
 }
 
 /**
@@ -69,6 +73,10 @@ export const PERCENT: Pick<ColumnLook, 'unit' | 'min' | 'max' | 'thresholds' | '
   ],
 };
 
+/** PERCENT's colours for a whole panel (a stat of a rate). */
+export const percentColours = (): ThresholdsConfigBuilder =>
+  new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps(PERCENT.thresholds ?? []);
+
 interface Overridable {
   overrideByName(name: string, properties: DynamicConfigValue[]): unknown;
 }
@@ -88,6 +96,7 @@ export function columns<P extends Overridable>(panel: P, looks: Record<string, C
     if (look.max !== undefined) props.push({ id: 'max', value: look.max });
     if (look.thresholds !== undefined)
       props.push({ id: 'thresholds', value: { mode: ThresholdsMode.Absolute, steps: look.thresholds } });
+    if (look.more !== undefined) props.push(...look.more);
     panel.overrideByName(name, props);
   }
   return panel;
@@ -105,13 +114,35 @@ export const MOVEMENT_LOOK: ColumnLook = {
   ],
 };
 
-/** Standings row → crew detail, keeping competition, day and time range. */
-export const CREW_DETAIL_LINK = {
+/**
+ * Standings row → crew detail, keeping competition, day and time range (the crew dashboard lists
+ * every kind of competition, so the competition is always one of its options).
+ */
+export const crewDetailLink = (o: { withPeriod: boolean }) => ({
   title: '班组详情 · crew detail',
-  url: `/d/${DASHBOARD_UIDS.crew}?var-competition=\${competition}&var-period=\${period}&var-crew=\${__data.fields.crew_id}&\${__url_time_range}`,
-};
+  url: `/d/${DASHBOARD_UIDS.crew}?\${competition:queryparam}${o.withPeriod ? '&${period:queryparam}' : ''}&var-crew=\${__data.fields.crew_id:percentencode}&\${__url_time_range}`,
+});
 
-/** What every dashboard shares: tags, Beijing time, auto-refresh, links to the others. */
+/**
+ * A value that signals a problem from `from` on: green below, then orange and red steps.
+ * Stats of the pipeline use it, so stale standings or dead letters turn the panel red.
+ */
+export const alarm = (steps: readonly { from: number; color: 'orange' | 'red' }[]): ThresholdsConfigBuilder =>
+  new ThresholdsConfigBuilder()
+    .mode(ThresholdsMode.Absolute)
+    .steps([{ value: null, color: 'green' }, ...steps.map((s) => ({ value: s.from, color: s.color }))]);
+
+/**
+ * A rank drawn so that up is better: the series is plotted negated (Grafana's negative-Y
+ * transform), so a crew climbing from 5th to 1st draws a rising line; the axis, which would
+ * read -1 … -5, is hidden, while tooltip and legend show the rank itself.
+ */
+export const RANK_AXIS: DynamicConfigValue[] = [
+  { id: 'custom.transform', value: 'negative-Y' },
+  { id: 'custom.axisPlacement', value: 'hidden' },
+];
+
+/** What every dashboard shares: tags, Beijing time, auto-refresh (links to the others: links.ts). */
 export function leaderboardDashboard(uid: string, title: string, description: string): DashboardBuilder {
   return new DashboardBuilder(title)
     .uid(uid)
@@ -122,15 +153,7 @@ export function leaderboardDashboard(uid: string, title: string, description: st
     .time({ from: 'now-30d', to: 'now' })
     .timepicker(new TimePickerBuilder().refreshIntervals(['10s', '30s', '1m', '5m', '15m']))
     .tooltip(DashboardCursorSync.Crosshair)
-    .readonly()
-    .link(
-      new DashboardLinkBuilder('看板 · Dashboards')
-        .type(DashboardLinkType.Dashboards)
-        .tags([TAG])
-        .asDropdown(true)
-        .includeVars(true)
-        .keepTime(true),
-    );
+    .readonly();
 }
 
 /** A big number: one column of a one-row query. */
@@ -141,6 +164,8 @@ export function statPanel(o: {
   field: string;
   span: number;
   unit?: string;
+  /** Colours that flag a problem (the background turns orange or red); one neutral colour otherwise. */
+  alarm?: ThresholdsConfigBuilder;
 }): StatPanel {
   const panel = new StatPanel()
     .title(o.title)
@@ -148,7 +173,8 @@ export function statPanel(o: {
     .datasource(CLICKHOUSE_DATASOURCE)
     .withTarget(tableQuery(o.query))
     .reduceOptions(new ReduceDataOptionsBuilder().values(false).calcs(['lastNotNull']).fields(`/^${o.field}$/`))
-    .thresholds(neutral())
+    .thresholds(o.alarm ?? neutral())
+    .colorMode(o.alarm ? BigValueColorMode.Background : BigValueColorMode.Value)
     .height(4)
     .span(o.span);
   return o.unit === undefined ? panel : panel.unit(o.unit);
@@ -227,7 +253,7 @@ export function timeSeriesPanel(o: {
 export const STANDINGS_LOOKS: Record<string, ColumnLook> = {
   rank: { zh: '名次', width: 60 },
   movement: MOVEMENT_LOOK,
-  crew_name: { zh: '班组', links: [CREW_DETAIL_LINK] },
+  crew_name: { zh: '班组', links: [crewDetailLink({ withPeriod: true })] },
   unit_name: { zh: '单位' },
   branch_name: { zh: '分公司' },
   score: { zh: '得分', decimals: 2 },

@@ -1,10 +1,24 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { ThresholdsConfigBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { leaderboardAnnotations } from './annotations.ts';
 import { sql } from './clickhouse-query.ts';
-import { columns, DASHBOARD_UIDS, leaderboardDashboard, statPanel, tablePanel, timeSeriesPanel } from './panels.ts';
-import { ZONE } from './variables.ts';
+import { CURRENT_COMPETITIONS } from './competitions-sql.ts';
+import {
+  alarm,
+  columns,
+  DASHBOARD_UIDS,
+  leaderboardDashboard,
+  statPanel,
+  tablePanel,
+  timeSeriesPanel,
+} from './panels.ts';
+import { LATE, STANDINGS_BEHIND } from './pipeline-sql.ts';
 
-/** Late: received after the calendar day it happened on had closed, so closed days' standings were rewritten. */
-const LATE = `toDate(received_at, '${ZONE}') > toDate(occurred_at, '${ZONE}')`;
+/** Seconds the oldest unreflected event may wait: orange from one minute, red from five. */
+export const STANDINGS_BEHIND_ALARM = [
+  { from: 60, color: 'orange' },
+  { from: 300, color: 'red' },
+] as const;
 const DELAY_S = "dateDiff('second', occurred_at, received_at)";
 
 export const pipelineSql = {
@@ -53,10 +67,11 @@ export const pipelineSql = {
     SELECT count() AS dead_letters
     FROM dead_letters
     WHERE $__timeFilter(failed_at)`,
-  standingsAge: sql`
-    SELECT dateDiff('second', max(computed_at), now64(3)) AS standings_age_seconds
-    FROM standings_runs
-    HAVING count() > 0`,
+  standingsBehind: sql`
+    SELECT ifNull(max(waiting_seconds), 0) AS standings_behind_seconds
+    FROM (
+      ${STANDINGS_BEHIND}
+    )`,
   deadLetters: sql`
     SELECT $__timeInterval(failed_at) AS time, code, count() AS dead_letters
     FROM dead_letters
@@ -73,25 +88,36 @@ export const pipelineSql = {
     SELECT
       r.competition_id AS competition_id,
       c.name_zh AS competition,
-      r.as_of AS standings_day,
+      toString(r.as_of) AS standings_day,
       r.last_computed_at AS computed_at,
-      dateDiff('second', r.last_computed_at, now64(3)) AS age_seconds,
+      dateDiff('second', r.last_computed_at, $__toTime) AS age_seconds,
+      b.waiting_events AS waiting_events,
+      b.waiting_seconds AS waiting_seconds,
       r.crews AS crews,
       r.definition_version AS definition_version
     FROM (
       SELECT competition_id, argMax(as_of, computed_at) AS as_of, max(computed_at) AS last_computed_at,
              argMax(crews, computed_at) AS crews, argMax(definition_version, computed_at) AS definition_version
       FROM standings_runs
+      WHERE computed_at <= $__toTime
       GROUP BY competition_id
     ) AS r
-    LEFT JOIN (
-      SELECT competition_id, argMax(name_zh, version) AS name_zh FROM competitions GROUP BY competition_id
+    INNER JOIN (
+      ${CURRENT_COMPETITIONS}
     ) AS c ON c.competition_id = r.competition_id
+    LEFT JOIN (
+      ${STANDINGS_BEHIND}
+    ) AS b ON b.competition_id = r.competition_id
     ORDER BY competition_id`,
 };
 
-const stat = (title: string, description: string, field: string, query = pipelineSql.summary, unit?: string) =>
-  statPanel({ title, description, query, field, span: 4, ...(unit ? { unit } : {}) });
+const stat = (
+  title: string,
+  description: string,
+  field: string,
+  query = pipelineSql.summary,
+  alarmFrom?: ThresholdsConfigBuilder,
+) => statPanel({ title, description, query, field, span: 4, ...(alarmFrom ? { alarm: alarmFrom } : {}) });
 
 export function pipelineDashboard(): Dashboard {
   const perMinute = timeSeriesPanel({
@@ -173,7 +199,8 @@ export function pipelineDashboard(): Dashboard {
   const freshness = columns(
     tablePanel({
       title: '排行榜更新',
-      description: 'The newest standings run per competition: its day, when it was computed and how long ago.',
+      description:
+        'The newest standings run per published competition: its day, when it was computed and how long ago, and the stored events it does not reflect yet (how many, and how long the oldest has waited).',
       query: pipelineSql.freshness,
       height: 7,
       span: 24,
@@ -184,6 +211,16 @@ export function pipelineDashboard(): Dashboard {
       standings_day: { zh: '统计日' },
       computed_at: { zh: '计算时间', unit: 'dateTimeAsIso' },
       age_seconds: { zh: '距今', unit: 's' },
+      waiting_events: { zh: '待计入事件' },
+      waiting_seconds: {
+        zh: '最久等待',
+        unit: 's',
+        cell: { type: 'color-background' },
+        thresholds: [
+          { value: null, color: 'green' },
+          ...STANDINGS_BEHIND_ALARM.map((a) => ({ value: a.from, color: a.color })),
+        ],
+      },
       crews: { zh: '班组数' },
       definition_version: { zh: '规则版本' },
     },
@@ -195,17 +232,35 @@ export function pipelineDashboard(): Dashboard {
     'Pipeline health from what ClickHouse knows: events per minute by type, late events and delays, the Kafka consumer’s rate, dead letters, standings freshness.',
   )
     .time({ from: 'now-6h', to: 'now' })
+    .annotations(leaderboardAnnotations('all'))
     .withPanel(stat('事件数', 'Events received in the time range', 'events'))
-    .withPanel(stat('迟到事件', 'Received after their day had closed', 'late'))
+    .withPanel(
+      stat(
+        '迟到事件',
+        'Received after their day had closed (orange: closed days were rewritten)',
+        'late',
+        pipelineSql.summary,
+        alarm([{ from: 1, color: 'orange' }]),
+      ),
+    )
     .withPanel(stat('每分钟事件', 'Average events per minute over the time range', 'per_minute'))
     .withPanel(stat('上报班组', 'Crews that reported in the time range', 'crews'))
-    .withPanel(stat('死信', 'Dead letters in the time range', 'dead_letters', pipelineSql.deadLetterCount))
+    .withPanel(
+      stat(
+        '死信',
+        'Dead letters in the time range (red: messages wait in the dead-letter topic to be fixed and replayed)',
+        'dead_letters',
+        pipelineSql.deadLetterCount,
+        alarm([{ from: 1, color: 'red' }]),
+      ),
+    )
     .withPanel(
       stat(
         '排行榜延迟',
-        'Seconds since the newest standings run',
-        'standings_age_seconds',
-        pipelineSql.standingsAge,
+        'How long the oldest stored event not yet in its competition’s standings has waited (0: every standings is current; orange from 1 minute, red from 5)',
+        'standings_behind_seconds',
+        pipelineSql.standingsBehind,
+        alarm(STANDINGS_BEHIND_ALARM),
       ).unit('s'),
     )
     .withPanel(perMinute)

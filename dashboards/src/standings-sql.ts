@@ -3,17 +3,22 @@ import { dayFilter, v, ZONE } from './variables.ts';
 
 /**
  * WITH items naming the standings snapshot a panel shows: `competition`, the standings `day`
- * (the period variable, or for "latest" the newest day up to the end of the time range) and
- * the `run` (the latest computation of that day, as the API reads it); both NULL while the competition
- * has no standings, so panels show nothing rather than 1970. Panels never score: they
- * read what the scoring service wrote.
+ * (the newest day with standings up to `dayLimit`) and the `run` (the latest computation of
+ * that day, as the API reads it); both NULL while the competition has no standings, so panels
+ * show nothing rather than 1970. Panels never score: they read what the scoring service wrote.
  */
-export const chosenRun = sql`
+const runUpTo = (dayLimit: string): string => sql`
   ${v.competition} AS competition,
   (SELECT maxOrNull(as_of) FROM standings_runs
     WHERE competition_id = competition
-      AND as_of <= ifNull(toDateOrNull(${v.period}), toDate($__toTime, '${ZONE}'))) AS day,
+      AND as_of <= ${dayLimit}) AS day,
   (SELECT maxOrNull(computed_at) FROM standings_runs WHERE competition_id = competition AND as_of = day) AS run`;
+
+/** The run of the 统计日 variable: that day, or for "latest" the newest day up to the end of the time range. */
+export const chosenRun = runUpTo(`ifNull(toDateOrNull(${v.period}), toDate($__toTime, '${ZONE}'))`);
+
+/** The newest run up to the end of the time range, for dashboards without a 统计日. */
+export const latestRun = runUpTo(`toDate($__toTime, '${ZONE}')`);
 
 /** The chosen run's indicators (id and bilingual name), in the order of its definition version. */
 export const runIndicators = sql`

@@ -10,9 +10,17 @@ import {
   tablePanel,
 } from './panels.ts';
 import { chosenRun, inChosenRun, MOVEMENT, runIndicators, STANDINGS_ORDER, topTen } from './standings-sql.ts';
-import { branchFilter, branchVariable, competitionVariable, periodVariable, ZONE } from './variables.ts';
+import {
+  branchFilter,
+  branchVariable,
+  competitionVariable,
+  periodVariable,
+  unitFilter,
+  unitVariable,
+  ZONE,
+} from './variables.ts';
 
-const inScope = `${inChosenRun} AND ${branchFilter()}`;
+const inScope = `${inChosenRun} AND ${branchFilter()} AND ${unitFilter()}`;
 
 export const standingsSql = {
   crews: sql`
@@ -109,8 +117,9 @@ export function standingsDashboard(): Dashboard {
   )
     .withVariable(competitionVariable())
     .withVariable(branchVariable())
+    .withVariable(unitVariable())
     .withVariable(periodVariable())
-    .withPanel(stat('参赛班组', 'Crews in the standings (selected branches)', standingsSql.crews, 'crews'))
+    .withPanel(stat('参赛班组', 'Crews in the standings (selected branches and units)', standingsSql.crews, 'crews'))
     .withPanel(
       stat(
         '当日事件',
@@ -122,7 +131,7 @@ export function standingsDashboard(): Dashboard {
     .withPanel(
       stat(
         '领先班组',
-        'The leading crew, or the crews sharing first place (selected branches)',
+        'The leading crew, or the crews sharing first place (selected branches and units)',
         standingsSql.leader,
         'leader',
       ),

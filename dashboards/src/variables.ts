@@ -5,6 +5,7 @@ import {
   type VariableOption,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { CLICKHOUSE_DATASOURCE, sql } from './clickhouse-query.ts';
+import { CURRENT_COMPETITIONS } from './competitions-sql.ts';
 
 /**
  * How panels refer to the template variables. `:singlequote` makes Grafana quote and escape
@@ -16,9 +17,8 @@ export const v = {
   period: '${period:singlequote}',
   branch: '${branch:singlequote}',
   crew: '${crew:singlequote}',
-  /** Raw values, for URLs of links. */
-  competitionRaw: '${competition}',
-  periodRaw: '${period}',
+  unit: '${unit:singlequote}',
+  closure: '${closure:singlequote}',
 } as const;
 
 /** Calendar days of standings are days in the competitions' zone (all UTC+08:00, see schemas). */
@@ -35,19 +35,18 @@ export const dayFilter = (column: string): string =>
 /** Only crews of the selected branches; every branch when the variable is All. */
 export const branchFilter = (column = 'branch_id'): string => `$__conditionalAll(${column} IN (${v.branch}), $branch)`;
 
+/** Only crews of the selected units; every unit when the variable is All. */
+export const unitFilter = (column = 'unit_id'): string => `$__conditionalAll(${column} IN (${v.unit}), $unit)`;
+
 const option = (text: string, value: string): VariableOption => ({ text, value, selected: true });
 
 /**
  * A variable whose options a SQL query lists (first column value, second text), in the query's
- * order. Only listed values: a typed one would reach the SQL unchecked.
+ * order. Only listed values: a typed one would reach the SQL unchecked. Every variable refreshes
+ * when the time range changes (and on load): a screen left open picks up new competitions,
+ * branches, units and crews with its next refresh instead of never.
  */
-function sqlVariable(
-  name: string,
-  label: string,
-  description: string,
-  query: string,
-  refresh: VariableRefresh,
-): QueryVariableBuilder {
+function sqlVariable(name: string, label: string, description: string, query: string): QueryVariableBuilder {
   return new QueryVariableBuilder(name)
     .label(label)
     .description(description)
@@ -55,48 +54,65 @@ function sqlVariable(
     .query(query)
     .definition(query)
     .allowCustomValue(false)
-    .refresh(refresh)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.Disabled);
 }
 
-/**
- * 竞赛: labour competitions first, those running today first, then by the newest period.
- * Value: id; text: Chinese name.
- */
-export function competitionVariable(kind?: 'labour' | 'ankang'): QueryVariableBuilder {
-  const query = sql`
-    SELECT competition_id, concat(argMax(name_zh, version), ' · ', competition_id) AS text
-    FROM competitions
-    ${kind === undefined ? 'WHERE 1 = 1' : `WHERE kind = '${kind}'`}
-    GROUP BY competition_id
-    ORDER BY
-      any(kind) = 'ankang',
-      toDate(now(), '${ZONE}') BETWEEN argMax(period_start, version) AND argMax(period_end, version) DESC,
-      argMax(period_end, version) DESC,
-      competition_id`;
-  return sqlVariable(
-    'competition',
-    '竞赛',
-    kind === 'ankang' ? 'Ankang Cup competition' : 'Competition',
-    query,
-    VariableRefresh.OnDashboardLoad,
-  );
+/** Which competitions a dashboard's 竞赛 lists, and which it offers first. */
+export interface CompetitionChoice {
+  /** Only Ankang Cups (the Ankang dashboard); every kind otherwise. */
+  kind?: 'ankang';
+  /** Labour competitions first (default), Ankang Cups first, or those with closed periods first. */
+  first?: 'labour' | 'ankang' | 'closed';
 }
+
+/**
+ * 竞赛: published competitions only (a draft neither adds a competition nor renames one), those
+ * running at the end of the time range first, then by the newest period. Value: id; text: name.
+ */
+export function competitionVariable(choice: CompetitionChoice = {}): QueryVariableBuilder {
+  const first =
+    choice.first === 'closed'
+      ? 'competition_id IN (SELECT competition_id FROM period_closures) DESC'
+      : `kind = '${choice.first === 'ankang' ? 'labour' : 'ankang'}'`;
+  const query = sql`
+    SELECT competition_id, concat(name_zh, ' · ', competition_id) AS text
+    FROM (
+      ${CURRENT_COMPETITIONS}
+    )
+    ${choice.kind === undefined ? 'WHERE 1 = 1' : `WHERE kind = '${choice.kind}'`}
+    ORDER BY
+      ${first},
+      toDate($__toTime, '${ZONE}') BETWEEN period_start AND period_end DESC,
+      period_end DESC,
+      competition_id`;
+  return sqlVariable('competition', '竞赛', choice.kind === 'ankang' ? 'Ankang Cup competition' : 'Competition', query);
+}
+
+/** The current registry's crews. */
+const CURRENT_CREWS = 'org_crews WHERE version = (SELECT max(version) FROM org_versions)';
 
 /** 分公司: multi-select with All, from the current registry version. */
 export function branchVariable(): QueryVariableBuilder {
   const query = sql`
-    SELECT DISTINCT branch_id, branch_name
-    FROM org_crews
-    WHERE version = (SELECT max(version) FROM org_versions)
+    SELECT branch_id, any(branch_name) AS branch_name
+    FROM ${CURRENT_CREWS}
+    GROUP BY branch_id
     ORDER BY branch_id`;
-  return sqlVariable(
-    'branch',
-    '分公司',
-    'Branch companies (multi-select; All = every branch)',
-    query,
-    VariableRefresh.OnDashboardLoad,
-  )
+  return sqlVariable('branch', '分公司', 'Branch companies (multi-select; All = every branch)', query)
+    .multi(true)
+    .includeAll(true)
+    .current(option('All', '$__all'));
+}
+
+/** 单位: the units (stations, mines, workshops) of the selected branches; multi-select with All. */
+export function unitVariable(): QueryVariableBuilder {
+  const query = sql`
+    SELECT unit_id, concat(any(unit_name), ' · ', any(branch_name)) AS text
+    FROM ${CURRENT_CREWS} AND ${branchFilter()}
+    GROUP BY unit_id
+    ORDER BY any(branch_id), unit_id`;
+  return sqlVariable('unit', '单位', 'Units of the selected branches (multi-select; All = every unit)', query)
     .multi(true)
     .includeAll(true)
     .current(option('All', '$__all'));
@@ -121,7 +137,6 @@ export function periodVariable(): QueryVariableBuilder {
     '统计日',
     'Standings day: latest up to the end of the time range, or a day in it',
     query,
-    VariableRefresh.OnTimeRangeChanged,
   ).current(option('最新 · latest', 'latest'));
 }
 
@@ -129,8 +144,7 @@ export function periodVariable(): QueryVariableBuilder {
 export function crewVariable(): QueryVariableBuilder {
   const query = sql`
     SELECT crew_id, concat(crew_name, ' · ', unit_name, ' · ', branch_name) AS text
-    FROM org_crews
-    WHERE version = (SELECT max(version) FROM org_versions) AND ${branchFilter()}
+    FROM ${CURRENT_CREWS} AND ${branchFilter()}
     ORDER BY branch_id, unit_id, crew_id`;
-  return sqlVariable('crew', '班组', 'Crew', query, VariableRefresh.OnDashboardLoad);
+  return sqlVariable('crew', '班组', 'Crew', query);
 }

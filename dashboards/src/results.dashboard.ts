@@ -1,0 +1,276 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { QueryVariableBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
+import { CLICKHOUSE_DATASOURCE, sql } from './clickhouse-query.ts';
+import {
+  alarm,
+  columns,
+  crewDetailLink,
+  DASHBOARD_UIDS,
+  leaderboardDashboard,
+  STANDINGS_LOOKS,
+  statPanel,
+  tablePanel,
+} from './panels.ts';
+import { STANDINGS_ORDER } from './standings-sql.ts';
+import { branchFilter, branchVariable, competitionVariable, unitFilter, unitVariable, v, ZONE } from './variables.ts';
+
+/**
+ * Each closed period of the chosen competition: a period closes once, so its first closure
+ * counts (as the API reads closures), with the stage name of the rules it closed under.
+ */
+const CLOSURES = sql`
+  SELECT
+    c.period_id AS period_id,
+    if(c.period_id = 'final', '全程',
+      ifNull(nullIf(JSONExtractString(
+        arrayFirst(x -> JSONExtractString(x, 'id') = c.period_id, JSONExtractArrayRaw(d.definition, 'stages')),
+        'name', 'zh'), ''), c.period_id)) AS period_name,
+    c.period_start AS period_start,
+    c.period_end AS period_end,
+    c.closed_at AS closed_at,
+    c.closed_by AS closed_by,
+    c.note AS note,
+    c.definition_version AS definition_version,
+    c.crews AS crews
+  FROM (
+    SELECT period_id, period_start, period_end, closed_at, closed_by, note, definition_version, crews
+    FROM period_closures
+    WHERE competition_id = ${v.competition}
+    ORDER BY period_id, closed_at
+    LIMIT 1 BY period_id
+  ) AS c
+  LEFT JOIN (
+    SELECT version, definition FROM competitions WHERE competition_id = ${v.competition}
+  ) AS d ON d.version = c.definition_version`;
+
+/** 结算期: the closed periods of the chosen competition, the newest first. */
+function closureVariable(): QueryVariableBuilder {
+  const query = sql`
+    SELECT period_id, concat(period_name, ' · ', toString(period_start), ' 至 ', toString(period_end)) AS text
+    FROM (
+      ${CLOSURES}
+    )
+    ORDER BY period_end DESC, period_id`;
+  return new QueryVariableBuilder('closure')
+    .label('结算期')
+    .description('A closed period (stage, or 全程 for the whole competition) of the chosen competition')
+    .datasource(CLICKHOUSE_DATASOURCE)
+    .query(query)
+    .definition(query)
+    .allowCustomValue(false)
+    .refresh(VariableRefresh.OnTimeRangeChanged)
+    .sort(VariableSort.Disabled);
+}
+
+/** WITH items naming the chosen closure: its period, instant, dates and rules version. */
+const chosenClosure = sql`
+  ${v.competition} AS competition,
+  ${v.closure} AS period,
+  (SELECT minOrNull(closed_at) FROM period_closures WHERE competition_id = competition AND period_id = period) AS closed,
+  (SELECT any(period_start) FROM period_closures
+    WHERE competition_id = competition AND period_id = period AND closed_at = closed) AS period_start,
+  (SELECT any(period_end) FROM period_closures
+    WHERE competition_id = competition AND period_id = period AND closed_at = closed) AS period_end,
+  (SELECT any(definition_version) FROM period_closures
+    WHERE competition_id = competition AND period_id = period AND closed_at = closed) AS definition_version`;
+
+/** The frozen rows of the chosen closure, of the selected branches and units. */
+const FINAL_ROWS = `competition_id = competition AND period_id = period AND closed_at = closed AND ${branchFilter()} AND ${unitFilter()}`;
+
+/**
+ * Late: an event of the period's days and crews stored from the closing on (services/storage/
+ * closures.store.ts): recorded, never applied to the frozen standings.
+ */
+const LATE_OF_CLOSURE = sql`
+  occurred_at >= toDateTime(period_start, '${ZONE}') AND occurred_at < toDateTime(period_end + 1, '${ZONE}')
+    AND stored_at >= closed
+    AND crew_id IN (SELECT crew_id FROM final_standings WHERE ${FINAL_ROWS})`;
+
+export const resultsSql = {
+  closures: CLOSURES,
+  summary: sql`
+    WITH
+      ${chosenClosure}
+    SELECT
+      (SELECT count() FROM final_standings WHERE ${FINAL_ROWS}) AS crews,
+      formatDateTime(closed, '%Y-%m-%d %H:%i', '${ZONE}') AS closed_at,
+      definition_version,
+      (SELECT count() FROM events WHERE ${LATE_OF_CLOSURE}) AS late_events
+    WHERE closed IS NOT NULL`,
+  table: sql`
+    WITH
+      ${chosenClosure},
+      (SELECT JSONExtract(any(definition), 'indicators', 'Array(Tuple(id String, name Tuple(zh String, en String)))')
+        FROM competitions WHERE competition_id = competition AND version = definition_version) AS indicators
+    SELECT
+      f.rank AS rank,
+      f.crew_name AS crew_name,
+      f.unit_name AS unit_name,
+      f.branch_name AS branch_name,
+      f.branch_rank AS branch_rank,
+      f.score AS score,
+      toJSONString(mapFromArrays(
+        arrayMap(i -> i.name.zh, indicators),
+        arrayMap(i -> f.points[i.id], indicators))) AS indicator_points,
+      multiIf(f.disqualified = 1, '一票否决', length(f.vetoes) > 0, '单项否决', '') AS veto_state,
+      arrayStringConcat(arrayMap(x -> concat(x.name.zh, '：', x.reason.zh), f.vetoes), '；') AS veto_reasons,
+      l.late_events AS late_events,
+      f.crew_id AS crew_id
+    FROM (
+      SELECT
+        rank, crew_id, crew_name, unit_name, branch_name, branch_rank, score, disqualified,
+        CAST(JSONExtract(detail, 'indicators', 'Array(Tuple(indicatorId String, points Float64))'), 'Map(String, Float64)') AS points,
+        JSONExtract(detail, 'vetoes', 'Array(Tuple(name Tuple(zh String, en String), reason Tuple(zh String, en String)))') AS vetoes
+      FROM final_standings
+      WHERE ${FINAL_ROWS}
+    ) AS f
+    LEFT JOIN (
+      SELECT crew_id, count() AS late_events FROM events WHERE ${LATE_OF_CLOSURE} GROUP BY crew_id
+    ) AS l ON l.crew_id = f.crew_id
+    ORDER BY ${STANDINGS_ORDER}`,
+  list: sql`
+    WITH ${v.competition} AS competition
+    SELECT
+      c.period_id AS period_id,
+      c.period_name AS period_name,
+      toString(c.period_start) AS period_start,
+      toString(c.period_end) AS period_end,
+      c.closed_at AS closed_at,
+      c.closed_by AS closed_by,
+      c.note AS note,
+      c.definition_version AS definition_version,
+      c.crews AS crews,
+      l.late_events AS late_events
+    FROM (
+      ${CLOSURES}
+    ) AS c
+    LEFT JOIN (
+      SELECT k.period_id AS period_id, count() AS late_events
+      FROM events AS e
+      INNER JOIN (
+        SELECT f.period_id AS period_id, f.crew_id AS crew_id, p.period_start AS period_start,
+               p.period_end AS period_end, p.closed_at AS closed_at
+        FROM final_standings AS f
+        INNER JOIN (
+          ${CLOSURES}
+        ) AS p ON p.period_id = f.period_id AND p.closed_at = f.closed_at
+        WHERE f.competition_id = competition
+      ) AS k ON k.crew_id = e.crew_id
+      WHERE e.occurred_at >= toDateTime(k.period_start, '${ZONE}') AND e.occurred_at < toDateTime(k.period_end + 1, '${ZONE}')
+        AND e.stored_at >= k.closed_at
+      GROUP BY k.period_id
+    ) AS l ON l.period_id = c.period_id
+    ORDER BY c.period_end DESC, c.period_id`,
+  late: sql`
+    WITH
+      ${chosenClosure}
+    SELECT stored_at, occurred_at, received_at, crew_id, type, event_id
+    FROM events
+    WHERE ${LATE_OF_CLOSURE}
+    ORDER BY stored_at, crew_id, event_id
+    LIMIT 1000`,
+};
+
+const stat = (title: string, description: string, field: string, unit?: string) =>
+  statPanel({ title, description, query: resultsSql.summary, field, span: 6, ...(unit ? { unit } : {}) });
+
+export function resultsDashboard(): Dashboard {
+  const table = columns(
+    tablePanel({
+      title: '正式排名',
+      description:
+        'The frozen final standings of the chosen closed period, exactly as they were when it closed (rules and registry of that moment): awards are decided on these, never on live standings. Late events (stored after the closing) are counted per crew; they are not in the standings. Grades, 公示 and confirmation are not kept by the product yet.',
+      query: resultsSql.table,
+      height: 18,
+      span: 24,
+    }).withTransformation({
+      id: 'extractFields',
+      options: { source: 'indicator_points', format: 'json', replace: false, keepTime: false },
+    }),
+    {
+      // Frozen standings keep no rank movement.
+      ...Object.fromEntries(Object.entries(STANDINGS_LOOKS).filter(([name]) => name !== 'movement')),
+      // The crew's detail in the same competition (its live standings; the frozen ones are here).
+      crew_name: { zh: '班组', links: [crewDetailLink({ withPeriod: false })] },
+      branch_rank: { zh: '分公司内名次', width: 100 },
+      indicator_points: { zh: '各项得分 (JSON)', hidden: true },
+      veto_state: { zh: '否决' },
+      veto_reasons: { zh: '否决原因' },
+      late_events: {
+        zh: '迟到事件',
+        cell: { type: 'color-text' },
+        thresholds: [
+          { value: null, color: 'text' },
+          { value: 1, color: 'orange' },
+        ],
+      },
+    },
+  );
+  const list = columns(
+    tablePanel({
+      title: '结算记录',
+      description:
+        'Every closed period of the competition: its days, when and by whom it closed, under which rules version, how many crews, and the late events stored since.',
+      query: resultsSql.list,
+      height: 8,
+      span: 24,
+    }),
+    {
+      period_id: { zh: '阶段编号' },
+      period_name: { zh: '阶段' },
+      period_start: { zh: '开始' },
+      period_end: { zh: '结束' },
+      closed_at: { zh: '结算时间', unit: 'dateTimeAsIso' },
+      closed_by: { zh: '结算人' },
+      note: { zh: '说明' },
+      definition_version: { zh: '规则版本' },
+      crews: { zh: '班组数' },
+      late_events: { zh: '迟到事件' },
+    },
+  );
+  const late = columns(
+    tablePanel({
+      title: '迟到事件',
+      description:
+        'Events for the chosen period’s days and crews stored after it closed: recorded, not applied to its final standings (the first 1,000, in the order they were stored).',
+      query: resultsSql.late,
+      height: 8,
+      span: 24,
+    }),
+    {
+      stored_at: { zh: '入库时间', unit: 'dateTimeAsIso' },
+      occurred_at: { zh: '发生时间', unit: 'dateTimeAsIso' },
+      received_at: { zh: '接收时间', unit: 'dateTimeAsIso' },
+      crew_id: { zh: '班组编号' },
+      type: { zh: '类型' },
+      event_id: { zh: '事件编号' },
+    },
+  );
+
+  return leaderboardDashboard(
+    DASHBOARD_UIDS.results,
+    '正式结果',
+    'Official results: the frozen final standings of closed periods (stages and whole competitions), per competition and period, with late events noted. Awards are decided on these.',
+  )
+    .withVariable(competitionVariable({ first: 'closed' }))
+    .withVariable(closureVariable())
+    .withVariable(branchVariable())
+    .withVariable(unitVariable())
+    .withPanel(stat('参赛班组', 'Crews in the final standings (selected branches and units)', 'crews'))
+    .withPanel(stat('结算时间', 'When the period was closed (Beijing time)', 'closed_at'))
+    .withPanel(stat('规则版本', 'The rules version the period closed under', 'definition_version'))
+    .withPanel(
+      statPanel({
+        title: '迟到事件',
+        description: 'Events stored after the closing for this period’s days and crews: not applied (orange when any)',
+        query: resultsSql.summary,
+        field: 'late_events',
+        span: 6,
+        alarm: alarm([{ from: 1, color: 'orange' }]),
+      }),
+    )
+    .withPanel(table)
+    .withPanel(list)
+    .withPanel(late)
+    .build();
+}
