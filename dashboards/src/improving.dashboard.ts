@@ -68,6 +68,16 @@ const movers = (span: 'range' | 'week') => sql`
   ) AS a ON a.crew_id = b.crew_id
   WHERE a.rank IS NOT NULL AND b.rank IS NOT NULL AND to_day > from_day`;
 
+/** The week's ten biggest movers one way, named "crew (rank then → now)". */
+const weekMovers = (value: string, which: string, order: string): string => sql`
+  SELECT concat(crew_name, '（', toString(rank_from), ' → ', toString(rank_to), '）') AS crew, ${value}
+  FROM (
+    ${movers('week')}
+  )
+  WHERE ${which}
+  ORDER BY ${order}, crew_id
+  LIMIT 10`;
+
 export const improvingSql = {
   crews: sql`
     ${movers('range')}
@@ -80,22 +90,8 @@ export const improvingSql = {
     WHERE rank_gain > 0
     ORDER BY rank_gain DESC, score_gain DESC, crew_id
     LIMIT 10`,
-  weekRisers: sql`
-    SELECT concat(crew_name, '（', toString(rank_from), ' → ', toString(rank_to), '）') AS crew, rank_gain
-    FROM (
-      ${movers('week')}
-    )
-    WHERE rank_gain > 0
-    ORDER BY rank_gain DESC, score_gain DESC, crew_id
-    LIMIT 10`,
-  weekFallers: sql`
-    SELECT concat(crew_name, '（', toString(rank_from), ' → ', toString(rank_to), '）') AS crew, -rank_gain AS places_lost
-    FROM (
-      ${movers('week')}
-    )
-    WHERE rank_gain < 0
-    ORDER BY places_lost DESC, score_gain, crew_id
-    LIMIT 10`,
+  weekRisers: weekMovers('rank_gain', 'rank_gain > 0', 'rank_gain DESC, score_gain DESC'),
+  weekFallers: weekMovers('-rank_gain AS places_lost', 'rank_gain < 0', 'places_lost DESC, score_gain'),
   branches: sql`
     WITH
       ${comparedDays('range')}

@@ -1,6 +1,6 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { QueryVariableBuilder, VariableRefresh, VariableSort } from '@grafana/grafana-foundation-sdk/dashboard';
-import { CLICKHOUSE_DATASOURCE, sql } from './clickhouse-query.ts';
+import type { QueryVariableBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { sql } from './clickhouse-query.ts';
 import {
   alarm,
   columns,
@@ -12,7 +12,16 @@ import {
   tablePanel,
 } from './panels.ts';
 import { STANDINGS_ORDER } from './standings-sql.ts';
-import { branchFilter, branchVariable, competitionVariable, unitFilter, unitVariable, v, ZONE } from './variables.ts';
+import {
+  branchFilter,
+  branchVariable,
+  competitionVariable,
+  sqlVariable,
+  unitFilter,
+  unitVariable,
+  v,
+  ZONE,
+} from './variables.ts';
 
 /**
  * Each closed period of the chosen competition: a period closes once, so its first closure
@@ -51,15 +60,12 @@ function closureVariable(): QueryVariableBuilder {
       ${CLOSURES}
     )
     ORDER BY period_end DESC, period_id`;
-  return new QueryVariableBuilder('closure')
-    .label('结算期')
-    .description('A closed period (stage, or 全程 for the whole competition) of the chosen competition')
-    .datasource(CLICKHOUSE_DATASOURCE)
-    .query(query)
-    .definition(query)
-    .allowCustomValue(false)
-    .refresh(VariableRefresh.OnTimeRangeChanged)
-    .sort(VariableSort.Disabled);
+  return sqlVariable(
+    'closure',
+    '结算期',
+    'A closed period (stage, or 全程 for the whole competition) of the chosen competition',
+    query,
+  );
 }
 
 /** WITH items naming the chosen closure: its period, instant, dates and rules version. */

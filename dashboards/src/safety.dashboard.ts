@@ -46,6 +46,19 @@ const HAZARDS = sql`
   GROUP BY crew_id, subject_id
   HAVING countIf(type = 'hazard_found') > 0`;
 
+/** Per day a hazard was found in the time range and branch: `value` over those hazards (alias h). */
+const hazardsByDay = (value: string): string => sql`
+  SELECT ${day('h.found_at')} AS time, c.branch_name AS branch_name, ${value}
+  FROM (
+    ${HAZARDS}
+  ) AS h
+  INNER JOIN (
+    ${SELECTED}
+  ) AS c ON c.crew_id = h.crew_id
+  WHERE ${inRange('h.found_at')}
+  GROUP BY time, c.branch_id, branch_name
+  ORDER BY time, c.branch_id`;
+
 export const safetySql = {
   summary: sql`
     SELECT
@@ -69,29 +82,8 @@ export const safetySql = {
           AND crew_id IN (SELECT crew_id FROM (
             ${SELECTED}
           ))) AS serious_incidents`,
-  hazardsTrend: sql`
-    SELECT ${day('h.found_at')} AS time, c.branch_name AS branch_name, count() AS hazards_found
-    FROM (
-      ${HAZARDS}
-    ) AS h
-    INNER JOIN (
-      ${SELECTED}
-    ) AS c ON c.crew_id = h.crew_id
-    WHERE ${inRange('h.found_at')}
-    GROUP BY time, c.branch_id, branch_name
-    ORDER BY time, c.branch_id`,
-  rectificationTrend: sql`
-    SELECT ${day('h.found_at')} AS time, c.branch_name AS branch_name,
-      round(100 * countIf(h.rectified) / count(), 1) AS rectification_rate
-    FROM (
-      ${HAZARDS}
-    ) AS h
-    INNER JOIN (
-      ${SELECTED}
-    ) AS c ON c.crew_id = h.crew_id
-    WHERE ${inRange('h.found_at')}
-    GROUP BY time, c.branch_id, branch_name
-    ORDER BY time, c.branch_id`,
+  hazardsTrend: hazardsByDay('count() AS hazards_found'),
+  rectificationTrend: hazardsByDay('round(100 * countIf(h.rectified) / count(), 1) AS rectification_rate'),
   violationsTrend: sql`
     SELECT ${day('e.occurred_at')} AS time, c.branch_name AS branch_name, sum(e.person_count) AS violation_persons
     FROM events AS e

@@ -46,7 +46,7 @@ const option = (text: string, value: string): VariableOption => ({ text, value, 
  * when the time range changes (and on load): a screen left open picks up new competitions,
  * branches, units and crews with its next refresh instead of never.
  */
-function sqlVariable(name: string, label: string, description: string, query: string): QueryVariableBuilder {
+export function sqlVariable(name: string, label: string, description: string, query: string): QueryVariableBuilder {
   return new QueryVariableBuilder(name)
     .label(label)
     .description(description)

@@ -6,6 +6,8 @@
  * widened by data.LongToWide of grafana-plugin-sdk-go v0.284.0).
  */
 
+import { zoneOffsetMinutes } from '../../services/shared/calendar.ts';
+
 export type FieldType = 'time' | 'number' | 'string' | 'boolean' | 'other';
 
 export interface Field {
@@ -58,23 +60,6 @@ export function columnType(chType: string): ColumnType {
   return { type: 'other', nullable, dateOnly: false };
 }
 
-/** The offset of a zone from UTC at an instant, in milliseconds. */
-function zoneOffsetMs(zone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
-
 /** Epoch milliseconds of a wall-clock "YYYY-MM-DD[ HH:MM:SS[.fff]]" in a zone. */
 export function wallClockToEpoch(text: string, zone: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?$/.exec(text);
@@ -90,8 +75,8 @@ export function wallClockToEpoch(text: string, zone: string): number {
     ms,
   );
   // Two passes settle the offset on either side of a zone change.
-  const first = asUtc - zoneOffsetMs(zone, asUtc);
-  return asUtc - zoneOffsetMs(zone, first);
+  const offsetMs = (at: number) => zoneOffsetMinutes(new Date(at), zone) * 60_000;
+  return asUtc - offsetMs(asUtc - offsetMs(asUtc));
 }
 
 export interface ConvertOptions {
