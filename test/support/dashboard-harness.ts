@@ -3,7 +3,11 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { allDashboards } from '../../dashboards/src/all-dashboards.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { LABOUR_COMPETITION_ID, buildDemoCompetitions } from '../../services/demo/demo-competitions.ts';
+import {
+  ANKANG_COMPETITION_ID,
+  LABOUR_COMPETITION_ID,
+  buildDemoCompetitions,
+} from '../../services/demo/demo-competitions.ts';
 import { seedDemoIfEmpty } from '../../services/demo/seed-demo.ts';
 import {
   resolveVariables,
@@ -140,7 +144,21 @@ export async function startDashboardData(): Promise<DashboardData> {
     });
     expect(await r.json()).toEqual([{ n: '1' }]);
   }, 20_000);
-  await leaderboard.refresher.flush();
+  // The event rewrites the closed days of the competitions it belongs to (not the frozen
+  // standings): wait until each has a run computed after it, and the refresher is done.
+  const competitions = [LABOUR_COMPETITION_ID, ANKANG_COMPETITION_ID, RESULTS_ID];
+  await waitFor(async () => {
+    await leaderboard.refresher.flush();
+    const r = await leaderboard.client.query({
+      query: `SELECT competition_id FROM standings_runs
+              WHERE computed_at >= {at:DateTime64(3, 'UTC')} AND competition_id IN {competitions:Array(String)}
+              GROUP BY competition_id ORDER BY competition_id`,
+      query_params: { at: SCENARIO_AT.replace('T', ' ').replace('Z', ''), competitions },
+      format: 'JSONEachRow',
+    });
+    expect((await r.json<{ competition_id: string }>()).map((x) => x.competition_id)).toEqual([...competitions].sort());
+  }, 120_000);
+  await leaderboard.refresher.idle();
   await leaderboard.standings.flush();
 
   return { leaderboard, clock, lateCrewId, close: () => leaderboard.close() };
