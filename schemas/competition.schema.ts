@@ -143,6 +143,8 @@ export const SUPPORTED_TIME_ZONES = [
   'Asia/Brunei',
 ] as const;
 
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai' satisfies (typeof SUPPORTED_TIME_ZONES)[number];
+
 /** The whole competition period: it can be closed like a stage (全程总评). */
 export const WHOLE_PERIOD_ID = 'final';
 
@@ -169,7 +171,7 @@ export const Competition = strictObject({
   weightTotal: boundedNumber(0, LIMITS.weight, { exclusiveMin: true })
     .optional()
     .describe('when set, the indicator weights must add up to this (e.g. 100)'),
-  timeZone: z.enum(SUPPORTED_TIME_ZONES).default('Asia/Shanghai'),
+  timeZone: z.enum(SUPPORTED_TIME_ZONES).default(DEFAULT_TIME_ZONE),
   participants: Participants.default({ scope: 'all' }),
   rankingGroups: z.array(RankingGroup).min(1).default(['overall']),
   tieMode: z.enum(['competition', 'dense']).default('competition').describe('competition: 1,1,3; dense: 1,1,2'),

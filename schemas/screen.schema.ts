@@ -15,6 +15,9 @@ const ViewIndicators = z
   .describe('indicator ids shown as columns (default: the competition’s three heaviest)');
 const HexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb');
 
+/** The organiser's "前 N 名"; without it a view lists every entrant of its ranking, page by page. */
+const TopN = z.number().int().min(1).max(10_000).optional();
+
 export const RankingView = strictObject({
   kind: z.literal('ranking'),
   competitionId: Id,
@@ -22,19 +25,19 @@ export const RankingView = strictObject({
     .string()
     .regex(/^(overall|branch:.+|unit_type:.+)$/, 'use overall, branch:<branchId> or unit_type:<unitType>')
     .default('overall'),
-  limit: z.number().int().min(1).max(500).default(20).describe('rows shown; long tables page through'),
+  limit: TopN.describe('show only the top N; by default every entrant of the group, paged'),
   indicators: ViewIndicators,
   title: LocalizedName.optional(),
   seconds: Seconds.default(20),
-}).describe('排名: the top rows of one ranking group, e.g. overall top 20');
+}).describe('排名: one ranking group, page by page (e.g. overall; limit it to show only the top N)');
 
 export const BranchTopsView = strictObject({
   kind: z.literal('branch_tops'),
   competitionId: Id,
-  limit: z.number().int().min(1).max(100).default(10),
+  limit: TopN.describe('show only each branch’s top N; by default every crew of the branch, paged'),
   indicators: ViewIndicators,
   seconds: Seconds.default(15),
-}).describe('各分公司前 N 名: one page per branch (the competition must rank by branch)');
+}).describe('各分公司排名: each branch’s ranking in turn (the competition must rank by branch); limit for 前 N 名');
 
 export const AroundView = strictObject({
   kind: z.literal('around'),
@@ -83,7 +86,9 @@ export type ScreenSetInput = z.input<typeof ScreenSet>;
 
 // ---- what the page receives: GET /v1/screens/:id/data and the `standings` SSE event ----
 
-export const ColumnFormat = z.enum(['percent', 'days', 'count', 'number', 'currency']);
+export const ColumnFormat = z
+  .enum(['percent', 'days', 'count', 'number', 'currency', 'points'])
+  .describe('points: the indicator’s points (a penalty column shows the deduction, e.g. −2.5)');
 export type ColumnFormat = z.infer<typeof ColumnFormat>;
 
 export const ScreenColumn = z.object({
@@ -109,17 +114,27 @@ export type ScreenRow = z.infer<typeof ScreenRow>;
 
 export const ScreenViewData = z.object({
   key: z.string().describe('stable across updates, e.g. "0" or "1:branch:north"'),
+  series: z.string().describe('the screen-set view it comes from: every branch page of one branch_tops view shares it'),
   kind: z.enum(['ranking', 'around', 'innovations']),
   title: LocalizedName,
+  ranking: LocalizedName.describe('the ranking the ranks belong to (总排名, 杭州分公司排名); celebrations name it'),
+  group: z.string().nullable().describe('overall, branch:<id> or unit_type:<type>; null for the innovations board'),
   competitionId: z.string(),
   competitionName: LocalizedName,
   competitionKind: z.enum(['labour', 'ankang']),
+  timeZone: z.string().describe('the competition’s time zone: every time and date on the page is shown in it'),
+  period: z.object({ start: IsoDate, end: IsoDate }).describe('the competition period'),
+  closedAt: z
+    .string()
+    .nullable()
+    .describe('when the whole period was closed (已结算): the rows are then its frozen final standings'),
   asOf: IsoDate.describe('the day the standings judge'),
-  computedAt: z.string().nullable(),
+  computedAt: z.string().nullable().describe('when these standings were computed: the page’s 最后更新'),
   seconds: z.number().int(),
   columns: z.array(ScreenColumn),
   rows: z.array(ScreenRow),
   total: z.number().int().describe('crews in the ranking group'),
+  limit: z.number().int().nullable().describe('the organiser’s top N; null: every entrant is listed'),
   highlightCrewId: z.string().nullable().describe('around me: the crew whose screen this is'),
   gapsBefore: z.array(z.number().int()).describe('row indexes preceded by a gap (…) in an around-me view'),
 });
@@ -134,6 +149,7 @@ export const ScreenData = z.object({
   celebrate: z.boolean(),
   staleAfterSeconds: z.number().int(),
   heartbeatSeconds: z.number().int().describe('the stream sends a ping at least this often'),
+  timeZone: z.string().describe('the zone of the clock and date: the first view’s competition’s'),
   generatedAt: z.string(),
   views: z.array(ScreenViewData),
 });

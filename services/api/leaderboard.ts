@@ -40,6 +40,7 @@ import { createDisplayLinks, type DisplayLinks } from '../screen/display-links.t
 import { loadInnovationMonth } from '../screen/innovations.query.ts';
 import { buildScreenAssets } from '../screen/screen-assets.ts';
 import { createScreenCatalog, type ScreenCatalog } from '../screen/screen-catalog.ts';
+import { createFinalStandings } from '../screen/final-standings.ts';
 import { createScreenDataBuilder } from '../screen/screen-data.ts';
 import { createScreenHub, type ScreenHub } from '../screen/screen-hub.ts';
 import { startStandingsPoller } from '../screen/standings-poller.ts';
@@ -209,9 +210,17 @@ export async function createLeaderboard(
     createDisplayLinks({ client, now }),
     buildScreenAssets(),
   ]);
+  const closablePeriods = createPeriods({
+    client,
+    catalog,
+    standings,
+    now,
+    settle: (instant) => stores.settled(instant),
+  });
   const buildScreen = createScreenDataBuilder({
     catalog,
     standings,
+    finals: createFinalStandings(client, closablePeriods),
     loadInnovations: (window) => loadInnovationMonth(client, window),
     now,
     heartbeatSeconds: Math.ceil(config.screens.heartbeatMs / 1000),
@@ -224,6 +233,15 @@ export async function createLeaderboard(
     now,
   });
   feed.subscribe((competitionId) => screenHub.competitionChanged(competitionId));
+  // A closed period freezes what the screens show (已结算): they are rebuilt at once.
+  const periods: Periods = {
+    ...closablePeriods,
+    async close(competitionId, ...rest) {
+      const closure = await closablePeriods.close(competitionId, ...rest);
+      screenHub.competitionChanged(competitionId);
+      return closure;
+    },
+  };
   // Revoked by another instance (seen on reload): its screens here stop too.
   displayLinks.onRevoked((link) => screenHub.linkRevoked(link.id));
   // On a server the scoring service may be another process: look for the standings it writes.
@@ -243,7 +261,6 @@ export async function createLeaderboard(
   const access = createAccess({ tokens, open: config.access.open, standingsAccess: config.access.standings });
   const recompute = (competitionId: string) => refresher.competitionChanged(competitionId);
   const competitionAdmin = createCompetitionAdmin({ catalog, standings, now, onPublished: recompute });
-  const periods = createPeriods({ client, catalog, standings, now, settle: (instant) => stores.settled(instant) });
   // Participants, headcounts and targets feed every competition's standings.
   const registryChanged = () => {
     for (const c of catalog.competitions()) refresher.competitionChanged(c.id);

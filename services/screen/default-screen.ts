@@ -19,9 +19,9 @@ export function leadingIndicators(definition: Competition, count = 3): Indicator
 }
 
 /**
- * What a competition's screen shows until an organiser saves one: the overall top 20, each
- * branch's top 10 when it ranks by branch, the crew's own neighbourhood on a crew's screen, and
- * the month's 五小 innovations when it scores them.
+ * What a competition's screen shows until an organiser saves one: the overall ranking and each
+ * branch's when it ranks by branch, every entrant page by page; the crew's own neighbourhood on
+ * a crew's screen, and the month's 五小 innovations when it scores them.
  */
 export function defaultScreenFor(competition: StoredCompetition): ScreenSet {
   const def = competition.definition;
@@ -31,12 +31,11 @@ export function defaultScreenFor(competition: StoredCompetition): ScreenSet {
       kind: 'ranking',
       competitionId,
       group: 'overall',
-      limit: 20,
       seconds: 20,
       title: def.kind === 'ankang' ? { zh: '安康杯排名', en: 'Ankang Cup ranking' } : { zh: '总排名', en: 'Overall' },
     },
   ];
-  if (def.rankingGroups.includes('branch')) views.push({ kind: 'branch_tops', competitionId, limit: 10, seconds: 15 });
+  if (def.rankingGroups.includes('branch')) views.push({ kind: 'branch_tops', competitionId, seconds: 15 });
   views.push({ kind: 'around', competitionId, top: 3, around: 3, seconds: 20 });
   if (def.indicators.some((i) => i.rule.kind === 'innovation')) {
     views.push({ kind: 'innovations', competitionId, month: 'current', limit: 20, seconds: 20 });

@@ -1,10 +1,16 @@
-import type { Competition } from '../../schemas/competition.schema.ts';
+import {
+  DEFAULT_TIME_ZONE,
+  WHOLE_PERIOD_ID,
+  type Competition,
+  type Indicator,
+} from '../../schemas/competition.schema.ts';
 import type { UnitType } from '../../schemas/org.schema.ts';
 import type { ColumnFormat, ScreenData, ScreenRow, ScreenView, ScreenViewData } from '../../schemas/screen.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
+import type { Periods } from '../competition/periods.ts';
 import type { StandingsService } from '../scoring/standings.service.ts';
 import type { StoredRow } from '../scoring/standings.store.ts';
-import { addDays, startOfDay } from '../shared/calendar.ts';
+import { addDays, dayInZone, startOfDay } from '../shared/calendar.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import { leadingIndicators } from './default-screen.ts';
 import type { CrewInnovationMonth } from './innovations.query.ts';
@@ -13,31 +19,66 @@ import type { ResolvedScreen } from './screen-catalog.ts';
 export interface ScreenDataDeps {
   catalog: Catalog;
   standings: Pick<StandingsService, 'read' | 'defaultDay'>;
+  /** The whole period's closure (已结算) and its frozen standings. */
+  finals: FinalStandings;
   loadInnovations: (window: { from: Date; to: Date }) => Promise<CrewInnovationMonth[]>;
   now: () => Date;
   heartbeatSeconds: number;
 }
 
+export interface FinalStandings {
+  /** When the competition's whole period was closed, or undefined while it is open. */
+  closedAt(competitionId: string): Promise<string | undefined>;
+  read: Periods['finalStandings'];
+}
+
 type Column = ScreenViewData['columns'][number];
 
-const FORMAT_OF_RULE: Record<Competition['indicators'][number]['rule']['kind'], ColumnFormat> = {
-  target: 'percent',
-  rectification_rate: 'percent',
-  safety_days: 'days',
-  count: 'count',
-  innovation: 'count',
-  sum: 'number',
-};
+/** Rows read for a view the organiser did not limit: every entrant of the group. */
+const EVERY_ENTRANT = 100_000;
+
+/**
+ * What a column shows, so that it is what its header says: the measured value (a completion
+ * rate, safe days, hazards found), except for a penalty (pointsEach below zero, "三违扣分"),
+ * whose column shows the deduction in points, not the persons or events counted.
+ */
+export function columnFormat(indicator: Indicator): ColumnFormat {
+  const rule = indicator.rule;
+  switch (rule.kind) {
+    case 'target':
+    case 'rectification_rate':
+      return 'percent';
+    case 'safety_days':
+      return 'days';
+    case 'count':
+      if (rule.pointsEach < 0) return 'points';
+      // Per head, a count is a fraction (0.25 violations a person): rounding it would show 0.
+      return rule.perCapita ? 'number' : 'count';
+    case 'innovation':
+      return 'count';
+    case 'sum':
+      return rule.metric === 'sales.amount_cny' && !rule.perCapita ? 'currency' : 'number';
+  }
+}
+
+/** A points column says so when its name does not (三违扣分 does; 三违 would read as a count). */
+export function columnName(indicator: Indicator, format: ColumnFormat): Column['name'] {
+  if (format !== 'points') return indicator.name;
+  const { zh, en } = indicator.name;
+  return {
+    zh: /分$/.test(zh) ? zh : `${zh}（分）`,
+    en: /\b(points?|pts|penalty|deductions?)$/i.test(en) ? en : `${en} (points)`,
+  };
+}
 
 function indicatorColumns(definition: Competition, ids: readonly string[] | undefined): Column[] {
   const chosen = ids
     ? ids.map((id) => definition.indicators.find((i) => i.id === id)).filter((i) => i !== undefined)
     : leadingIndicators(definition);
-  return chosen.map((i) => ({
-    id: i.id,
-    name: i.name,
-    format: i.rule.kind === 'sum' && i.rule.metric === 'sales.amount_cny' ? 'currency' : FORMAT_OF_RULE[i.rule.kind],
-  }));
+  return chosen.map((i) => {
+    const format = columnFormat(i);
+    return { id: i.id, name: columnName(i, format), format };
+  });
 }
 
 export function toScreenRow(row: StoredRow, columns: readonly Column[]): ScreenRow {
@@ -52,7 +93,11 @@ export function toScreenRow(row: StoredRow, columns: readonly Column[]): ScreenR
     score: row.score,
     disqualified: row.disqualified,
     vetoes: row.vetoes.map((v) => ({ name: v.name, reason: v.reason })),
-    cells: columns.map((c) => row.indicators.find((i) => i.indicatorId === c.id)?.value ?? null),
+    cells: columns.map((c) => {
+      const result = row.indicators.find((i) => i.indicatorId === c.id);
+      if (!result) return null;
+      return c.format === 'points' ? result.points : result.value;
+    }),
     targetReached: targets.length === 0 ? null : targets.every((t) => t.actual >= t.target),
   };
 }
@@ -133,16 +178,55 @@ export function groupTitle(
   return { zh: `${names.zh}排名`, en: `${names.en} ranking` };
 }
 
+/** One page of a ranking as the view shows it: live standings, or the frozen final ones. */
+interface RankingPage {
+  asOf: string;
+  computedAt: string | null;
+  total: number;
+  rows: StoredRow[];
+}
+
 /** Builds what one screen (optionally a crew's own) shows now, view by view. */
 export function createScreenDataBuilder(deps: ScreenDataDeps) {
-  const { catalog, standings, now } = deps;
+  const { catalog, standings, finals, now } = deps;
 
-  function base(competition: StoredCompetition, key: string, view: ScreenView) {
+  /** Per build: whether each competition's whole period is closed (asked once per competition). */
+  type Closures = Map<string, Promise<string | undefined>>;
+
+  function closedAt(competition: StoredCompetition, closures: Closures): Promise<string | undefined> {
+    const { period, timeZone } = competition.definition;
+    // Only a period that is over can have been closed: live competitions never ask.
+    if (dayInZone(now(), timeZone) <= period.end) return Promise.resolve(undefined);
+    let answer = closures.get(competition.id);
+    if (!answer) {
+      answer = finals.closedAt(competition.id);
+      closures.set(competition.id, answer);
+    }
+    return answer;
+  }
+
+  async function readRanking(
+    competition: StoredCompetition,
+    closed: string | undefined,
+    group: string,
+    limit: number,
+  ): Promise<RankingPage> {
+    if (closed === undefined) return standings.read(competition.id, { group, limit, offset: 0 });
+    const page = await finals.read(competition.id, WHOLE_PERIOD_ID, { group, limit, offset: 0 });
+    return { asOf: page.closure.end, computedAt: page.closure.closedAt, total: page.total, rows: page.rows };
+  }
+
+  function base(competition: StoredCompetition, key: string, series: string, view: ScreenView, closed?: string) {
+    const def = competition.definition;
     return {
       key,
+      series,
       competitionId: competition.id,
-      competitionName: competition.definition.name,
-      competitionKind: competition.definition.kind,
+      competitionName: def.name,
+      competitionKind: def.kind,
+      timeZone: def.timeZone,
+      period: { start: def.period.start, end: def.period.end },
+      closedAt: closed ?? null,
       seconds: view.seconds,
       highlightCrewId: null,
       gapsBefore: [],
@@ -151,46 +235,57 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
 
   async function ranking(
     competition: StoredCompetition,
+    closures: Closures,
     key: string,
+    series: string,
     view: ScreenView & { kind: 'ranking' | 'branch_tops' },
     group: string,
-    title: ScreenViewData['title'],
+    title: (total: number) => ScreenViewData['title'],
   ): Promise<ScreenViewData> {
     const columns = indicatorColumns(competition.definition, view.indicators);
-    const page = await standings.read(competition.id, { group, limit: view.limit, offset: 0 });
+    const closed = await closedAt(competition, closures);
+    const page = await readRanking(competition, closed, group, view.limit ?? EVERY_ENTRANT);
     return {
-      ...base(competition, key, view),
+      ...base(competition, key, series, view, closed),
       kind: 'ranking',
-      title,
+      title: title(page.total),
+      ranking: groupTitle(catalog.org(), group),
+      group,
       asOf: page.asOf,
       computedAt: page.computedAt,
       columns,
       rows: page.rows.map((r) => toScreenRow(r, columns)),
       total: page.total,
+      limit: view.limit !== undefined && view.limit < page.total ? view.limit : null,
     };
   }
 
   async function aroundMe(
     competition: StoredCompetition,
+    closures: Closures,
     key: string,
     view: ScreenView & { kind: 'around' },
     crewId: string,
   ): Promise<ScreenViewData | null> {
     const columns = indicatorColumns(competition.definition, view.indicators);
+    const closed = await closedAt(competition, closures);
     // The whole ordered group: a crew's neighbours by position, ties and vetoed crews included.
-    const page = await standings.read(competition.id, { group: 'overall', limit: 10_000, offset: 0 });
+    const page = await readRanking(competition, closed, 'overall', EVERY_ENTRANT);
     const picked = aroundRows(page.rows, crewId, view.top, view.around);
     if (!picked) return null;
     const crew = catalog.crew(crewId);
     return {
-      ...base(competition, key, view),
+      ...base(competition, key, key, view, closed),
       kind: 'around',
       title: { zh: `${crew?.crewName ?? crewId} · 我的位置`, en: `${crew?.crewName ?? crewId} · around me` },
+      ranking: groupTitle(catalog.org(), 'overall'),
+      group: 'overall',
       asOf: page.asOf,
       computedAt: page.computedAt,
       columns,
       rows: picked.rows.map((r) => toScreenRow(r, columns)),
       total: page.total,
+      limit: null,
       highlightCrewId: crewId,
       gapsBefore: picked.gapsBefore,
     };
@@ -198,6 +293,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
 
   async function innovations(
     competition: StoredCompetition,
+    closures: Closures,
     key: string,
     view: ScreenView & { kind: 'innovations' },
   ): Promise<ScreenViewData> {
@@ -206,10 +302,10 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     const month = view.month === 'current' ? today.slice(0, 7) : view.month;
     const first = `${month}-01`;
     const nextFirst = `${addDays(`${month}-28`, 7).slice(0, 7)}-01`;
-    const tallies = await deps.loadInnovations({
-      from: startOfDay(first, timeZone),
-      to: startOfDay(nextFirst, timeZone),
-    });
+    const [tallies, closed] = await Promise.all([
+      deps.loadInnovations({ from: startOfDay(first, timeZone), to: startOfDay(nextFirst, timeZone) }),
+      closedAt(competition, closures),
+    ]);
     const participants = new Map(catalog.participants(competition.definition).map((c) => [c.crewId, c]));
     const ranked = rankInnovations(tallies.filter((t) => participants.has(t.crewId)));
     const rows: ScreenRow[] = ranked.slice(0, view.limit).map(({ tally, rank, cells }) => {
@@ -229,10 +325,13 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
       };
     });
     const [year, mm] = month.split('-');
+    const title = { zh: `${year}年${Number(mm)}月 五小创新`, en: `五小 innovations, ${month}` };
     return {
-      ...base(competition, key, view),
+      ...base(competition, key, key, view, closed),
       kind: 'innovations',
-      title: { zh: `${year}年${Number(mm)}月 五小创新`, en: `五小 innovations, ${month}` },
+      title,
+      ranking: title,
+      group: null,
       asOf: today,
       computedAt: now().toISOString(),
       columns: [
@@ -244,48 +343,60 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
       ],
       rows,
       total: ranked.length,
+      limit: view.limit < ranked.length ? view.limit : null,
     };
   }
 
-  async function viewData(view: ScreenView, index: number, crewId: string | undefined): Promise<ScreenViewData[]> {
+  async function viewData(
+    view: ScreenView,
+    index: number,
+    crewId: string | undefined,
+    closures: Closures,
+  ): Promise<ScreenViewData[]> {
     const competition = catalog.competition(view.competitionId);
     // A competition deleted or renamed after the screen was saved: the view has nothing to show.
     if (!competition) return [];
     const def = competition.definition;
+    const series = String(index);
     switch (view.kind) {
       case 'ranking': {
         const title = view.title ?? groupTitle(catalog.org(), view.group);
-        return [await ranking(competition, String(index), view, view.group, title)];
+        return [await ranking(competition, closures, series, series, view, view.group, () => title)];
       }
       case 'branch_tops': {
         if (!def.rankingGroups.includes('branch')) return [];
         const branches = new Map<string, string>();
         for (const c of catalog.participants(def)) branches.set(c.branchId, c.branchName);
         const org = catalog.org();
+        const { limit } = view;
         return Promise.all(
           [...branches].map(([id, name]) => {
             const en = org.branches.find((b) => b.id === id)?.nameEn || name;
-            return ranking(competition, `${index}:branch:${id}`, view, `branch:${id}`, {
-              zh: `${name} 前${view.limit}名`,
-              en: `${en}: top ${view.limit}`,
-            });
+            // "前10名" only when the branch has more crews than that: the title says what is listed.
+            const title = (total: number) =>
+              limit !== undefined && limit < total
+                ? { zh: `${name} 前${limit}名`, en: `${en}: top ${limit}` }
+                : groupTitle(org, `branch:${id}`);
+            return ranking(competition, closures, `${index}:branch:${id}`, series, view, `branch:${id}`, title);
           }),
         );
       }
       case 'around': {
         if (crewId === undefined) return [];
-        const data = await aroundMe(competition, String(index), view, crewId);
+        const data = await aroundMe(competition, closures, series, view, crewId);
         return data ? [data] : [];
       }
       case 'innovations':
-        return [await innovations(competition, String(index), view)];
+        return [await innovations(competition, closures, series, view)];
     }
   }
 
   return async function build(screen: ResolvedScreen, crewId?: string): Promise<ScreenData> {
     const def = screen.definition;
-    const views = (await Promise.all(def.views.map((view, i) => viewData(view, i, crewId)))).flat();
+    const closures: Closures = new Map();
+    const views = (await Promise.all(def.views.map((view, i) => viewData(view, i, crewId, closures)))).flat();
     const groupName = catalog.org().groupName;
+    const first = def.views.map((v) => catalog.competition(v.competitionId)).find((c) => c !== undefined);
     return {
       screenId: screen.id,
       name: def.name,
@@ -295,6 +406,8 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
       celebrate: def.celebrate,
       staleAfterSeconds: def.staleAfterSeconds,
       heartbeatSeconds: deps.heartbeatSeconds,
+      // Every supported zone is UTC+08:00; the first competition's keeps the clock beside its 统计日.
+      timeZone: first?.definition.timeZone ?? DEFAULT_TIME_ZONE,
       generatedAt: now().toISOString(),
       views,
     };

@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Competition } from '../../schemas/competition.schema.ts';
+import { Competition, type Indicator } from '../../schemas/competition.schema.ts';
 import { ScreenSet } from '../../schemas/screen.schema.ts';
 import { defaultScreenFor, leadingIndicators } from '../../services/screen/default-screen.ts';
-import { aroundRows, groupTitle, rankInnovations } from '../../services/screen/screen-data.ts';
+import type { StoredRow } from '../../services/scoring/standings.store.ts';
+import {
+  aroundRows,
+  columnFormat,
+  columnName,
+  groupTitle,
+  rankInnovations,
+  toScreenRow,
+} from '../../services/screen/screen-data.ts';
 import { ankangCompetition, labourCompetition } from '../support/fixtures.ts';
 
 const ordered = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'].map((crewId) => ({ crewId }));
@@ -70,6 +78,71 @@ describe('defaultScreenFor', () => {
     expect(screen.views.every((v) => v.competitionId === competition.id)).toBe(true);
     // A valid screen set by the same schema organisers' screens must pass.
     expect(ScreenSet.safeParse(screen).success).toBe(true);
+    // Every entrant of each ranking, page by page: nobody's crew falls off the end of a top 20.
+    for (const v of screen.views) if ('limit' in v && v.kind !== 'innovations') expect(v.limit).toBeUndefined();
+  });
+
+  it('leaves a saved ranking view unlimited unless the organiser limits it', () => {
+    const parsed = ScreenSet.parse({ name: { zh: 's', en: 's' }, views: [{ kind: 'ranking', competitionId: 'c' }] });
+    expect(parsed.views[0]).not.toHaveProperty('limit');
+  });
+});
+
+describe('what an indicator column shows', () => {
+  const indicator = (rule: Record<string, unknown>, name = { zh: '指标', en: 'Indicator' }) =>
+    Competition.parse({ ...labourCompetition, indicators: [{ id: 'x', name, rule }] }).indicators[0] as Indicator;
+  it.each([
+    [
+      'a penalty: its points, not the persons counted',
+      { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5 },
+      'points',
+    ],
+    ['hazards found: how many', { kind: 'count', event: 'hazard_found', pointsEach: 1 }, 'count'],
+    [
+      'a count per head: a fraction, not rounded to 0',
+      { kind: 'count', event: 'hazard_found', pointsEach: 1, perCapita: true },
+      'number',
+    ],
+    ['sales amount: money', { kind: 'sum', metric: 'sales.amount_cny', pointsPerUnit: 0.001 }, 'currency'],
+    [
+      'sales amount per head: a number',
+      { kind: 'sum', metric: 'sales.amount_cny', pointsPerUnit: 0.001, perCapita: true },
+      'number',
+    ],
+    ['a target: its completion', { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40 }, 'percent'],
+    ['safe days: days', { kind: 'safety_days', pointsPerDay: 1 }, 'days'],
+  ])('%s', (_, rule, format) => {
+    expect(columnFormat(indicator(rule))).toBe(format);
+  });
+
+  it.each([
+    [
+      { zh: '"三违"扣分', en: 'Violations (三违) penalty' },
+      { zh: '"三违"扣分', en: 'Violations (三违) penalty' },
+    ],
+    [
+      { zh: '三违', en: 'Violations' },
+      { zh: '三违（分）', en: 'Violations (points)' },
+    ],
+  ])('a points column’s header says points: %j', (name, header) => {
+    const penalty = indicator({ kind: 'count', event: 'violation', pointsEach: -5 }, name);
+    expect(columnName(penalty, 'points')).toEqual(header);
+    expect(columnName(penalty, 'count')).toEqual(name);
+  });
+
+  it('fills a points column with the indicator’s points and a value column with its value', () => {
+    const stored = {
+      indicators: [
+        { indicatorId: 'violations', value: 1, points: -2.5 },
+        { indicatorId: 'hazards', value: 4, points: 4 },
+      ],
+    } as unknown as StoredRow;
+    const columns = [
+      { id: 'violations', name: { zh: '三违扣分', en: 'p' }, format: 'points' as const },
+      { id: 'hazards', name: { zh: '隐患排查', en: 'h' }, format: 'count' as const },
+      { id: 'missing', name: { zh: '无', en: 'm' }, format: 'count' as const },
+    ];
+    expect(toScreenRow({ ...stored, vetoes: [] }, columns).cells).toEqual([-2.5, 4, null]);
   });
 });
 
