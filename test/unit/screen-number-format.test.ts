@@ -3,6 +3,8 @@ import {
   clockDate,
   clockTime,
   compactNumber,
+  dayAndTime,
+  zonedDay,
   formatCell,
   formatDay,
   formatScore,
@@ -75,11 +77,25 @@ describe('screen number formats', () => {
     expect(movement(change)).toEqual({ kind, text });
   });
 
-  it('shows the clock and date in local time', () => {
-    const date = new Date(2026, 10, 3, 8, 5, 9);
-    expect(clockTime(date)).toBe('08:05:09');
-    expect(clockDate(date, 'zh')).toBe('2026年11月3日 星期二');
-    expect(clockDate(date, 'en')).toBe('Tue 2026-11-03');
+  it('shows the clock and date in the competition’s time zone, whatever the machine’s', () => {
+    // 17:39 on 4 December in UTC is already 5 December in Beijing.
+    const date = new Date('2026-12-04T17:39:05Z');
+    expect(clockTime(date, 'Asia/Shanghai')).toBe('01:39:05');
+    expect(clockDate(date, 'zh', 'Asia/Shanghai')).toBe('2026年12月5日 星期六');
+    expect(clockDate(date, 'en', 'Asia/Shanghai')).toBe('Sat 2026-12-05');
+    expect(zonedDay(date, 'Asia/Shanghai')).toBe('2026-12-05');
+    expect(dayAndTime(date, 'zh', 'Asia/Shanghai')).toBe('2026年12月5日 01:39');
+    expect(clockTime(new Date('2026-12-04T16:00:00Z'), 'Asia/Shanghai')).toBe('00:00:00');
+  });
+
+  it.each([
+    [-2.5, 'zh', '\u22122.5'],
+    [-20, 'en', '\u221220'],
+    [0, 'zh', '0'],
+    [-0.001, 'zh', '0'],
+    [3, 'en', '3'],
+  ] as const)('points %s (%s) read %s', (value, lang, expected) => {
+    expect(formatCell(value, 'points', lang)).toBe(expected);
   });
 
   it.each([

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { boardColumns, gridTemplate, vetoSpan } from '../../services/screen/web/board-layout.ts';
+import { phaseOf } from '../../services/screen/web/competition-phase.ts';
+import { vetoReasons } from '../../services/screen/web/i18n.ts';
 import {
   linkIsDead,
   periodText,
@@ -36,6 +38,46 @@ describe('board layout', () => {
     const columns = boardColumns(kind, n, portrait);
     expect(gridTemplate(columns)).toBe(template.trim());
     expect(vetoSpan(columns)).toBe(span);
+  });
+
+  it('shows no branch column (nor the branch under names) on a branch’s own ranking', () => {
+    expect(boardColumns('ranking', 3, false, { group: 'branch:B-HZ' })).toMatchObject({
+      branch: false,
+      branchUnderName: false,
+    });
+    expect(boardColumns('ranking', 3, true, { group: 'branch:B-HZ' }).branchUnderName).toBe(false);
+    expect(boardColumns('ranking', 3, false, { group: 'unit_type:station' }).branch).toBe(true);
+    expect(boardColumns('ranking', 3, true, { group: 'overall' }).branchUnderName).toBe(true);
+  });
+
+  it('shows no movement column for frozen final standings', () => {
+    expect(boardColumns('ranking', 3, false, { frozen: true }).movement).toBe(false);
+  });
+});
+
+describe('competition phase', () => {
+  const period = { start: '2026-11-01', end: '2026-11-30' };
+  it.each([
+    ['2026-10-31', null, 'upcoming'],
+    ['2026-11-01', null, 'live'],
+    ['2026-11-30', null, 'live'],
+    ['2026-12-01', null, 'ended'],
+    ['2026-12-05', '2026-12-02T02:00:00.000Z', 'closed'],
+  ] as const)('on %s (closed %s): %s', (today, closedAt, phase) => {
+    expect(phaseOf({ period, closedAt }, today)).toBe(phase);
+  });
+});
+
+describe('veto reasons', () => {
+  const row = {
+    vetoes: [
+      { name: { zh: '重伤一票否决', en: 'Serious injury' }, reason: { zh: '重伤 1 起', en: '1 serious injury' } },
+      { name: { zh: '三违', en: 'Violations' }, reason: { zh: '5 人次', en: '5 person-times' } },
+    ],
+  };
+  it('uses full-width punctuation in Chinese only', () => {
+    expect(vetoReasons(row, 'zh')).toBe('重伤一票否决：重伤 1 起；三违：5 人次');
+    expect(vetoReasons(row, 'en')).toBe('Serious injury: 1 serious injury; Violations: 5 person-times');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ScreenData, ScreenRow, ScreenViewData } from '../../schemas/screen.schema.ts';
-import { celebrationText, celebrations, climbs } from '../../services/screen/web/row-motion.ts';
+import type { ScreenRow, ScreenViewData } from '../../schemas/screen.schema.ts';
+import { MAX_WAIT_MS, MIN_GAP_MS, offer, openGate, take } from '../../services/screen/web/celebration-gate.ts';
+import { celebrationText, celebrations, climbs, type Celebration } from '../../services/screen/web/row-motion.ts';
 
 function row(crewId: string, rank: number | null, targetReached: boolean | null = null): ScreenRow {
   return {
@@ -21,34 +22,26 @@ function row(crewId: string, rank: number | null, targetReached: boolean | null 
 function view(key: string, rows: ScreenRow[], kind: ScreenViewData['kind'] = 'ranking'): ScreenViewData {
   return {
     key,
+    series: key,
     kind,
     title: { zh: key, en: key },
+    ranking: { zh: '杭州分公司排名', en: 'Hangzhou Branch ranking' },
+    group: 'branch:hz',
     competitionId: 'wbyc',
     competitionName: { zh: 'c', en: 'c' },
     competitionKind: 'labour',
+    timeZone: 'Asia/Shanghai',
+    period: { start: '2026-11-01', end: '2026-11-30' },
+    closedAt: null,
     asOf: '2026-11-03',
     computedAt: null,
     seconds: 20,
     columns: [],
     rows,
     total: rows.length,
+    limit: null,
     highlightCrewId: null,
     gapsBefore: [],
-  };
-}
-
-function data(views: ScreenViewData[], celebrate = true): ScreenData {
-  return {
-    screenId: 's',
-    name: { zh: 's', en: 's' },
-    title: { zh: 't', en: 't' },
-    primaryColour: '#b71c1c',
-    accentColour: '#ffc107',
-    celebrate,
-    staleAfterSeconds: 30,
-    heartbeatSeconds: 15,
-    generatedAt: '2026-11-03T08:00:00+08:00',
-    views,
   };
 }
 
@@ -64,45 +57,88 @@ describe('climbs', () => {
   });
 });
 
-describe('celebrations', () => {
-  const before = data([view('0', [row('a', 1), row('b', 2, false), row('c', 3)])]);
+describe('celebrations on the view shown', () => {
+  const before = view('0', [row('a', 1), row('b', 2, false), row('c', 3), row('d', 4), row('e', 5), row('f', 6)]);
 
-  it('celebrates an overtake and a target newly reached, biggest news first', () => {
-    const after = data([view('0', [row('c', 1), row('a', 2), row('b', 3, true)])]);
-    expect(celebrations(before, after).map((c) => [c.kind, c.crewId, c.places])).toEqual([
-      ['overtake', 'c', 2],
-      ['target', 'b', 0],
+  it('celebrates a climb onto the podium and a target newly reached, naming the ranking', () => {
+    const after = view('0', [row('c', 1), row('a', 2), row('b', 3, true), row('d', 4), row('e', 5), row('f', 6)]);
+    const found = celebrations(before, after);
+    expect(found.map((c) => [c.kind, c.crewId, c.rank, c.places])).toEqual([
+      ['overtake', 'c', 1, 2],
+      ['target', 'b', 3, 0],
     ]);
+    expect(found[0]?.ranking.zh).toBe('杭州分公司排名');
   });
 
-  it('does not celebrate when the screen turned celebrations off, or on the first data', () => {
-    const after = data([view('0', [row('c', 1), row('a', 2), row('b', 3)])], false);
+  it('does not celebrate climbs below the podium: rarer than the changes', () => {
+    const after = view('0', [row('a', 1), row('b', 2, false), row('c', 3), row('f', 4), row('d', 5), row('e', 6)]);
+    expect(after.rows.length).toBe(6);
+    expect([...climbs(before.rows, after.rows)]).toEqual([['f', 2]]);
     expect(celebrations(before, after)).toEqual([]);
-    expect(celebrations(null, data([view('0', [row('a', 1)])]))).toEqual([]);
   });
 
-  it('celebrates a crew once though it climbed in several views', () => {
-    const two = data([view('0', [row('a', 1), row('c', 2)]), view('1', [row('a', 1), row('c', 2)])]);
-    const after = data([view('0', [row('c', 1), row('a', 2)]), view('1', [row('c', 1), row('a', 2)])]);
-    expect(celebrations(two, after).map((c) => c.crewId)).toEqual(['c']);
+  it('celebrates nothing on the first data, for another view, or on the innovations board', () => {
+    const after = view('0', [row('c', 1), row('a', 2), row('b', 3)]);
+    expect(celebrations(undefined, after)).toEqual([]);
+    expect(celebrations(view('1', before.rows), after)).toEqual([]);
+    const old = view('i', [row('a', 1), row('b', 2, false)], 'innovations');
+    expect(celebrations(old, view('i', [row('b', 1, true), row('a', 2)], 'innovations'))).toEqual([]);
   });
 
-  it('ignores the innovations board and a target that had none before', () => {
-    const old = data([view('i', [row('a', 1), row('b', 2, null)], 'innovations')]);
-    const after = data([view('i', [row('b', 1, true), row('a', 2)], 'innovations')]);
-    expect(celebrations(old, after)).toEqual([]);
-  });
-
-  it('caps how many it queues', () => {
-    const many = Array.from({ length: 10 }, (_, i) => row(`x${i}`, i + 1));
-    const reversed = [...many].reverse().map((r, i) => ({ ...r, rank: i + 1 }));
-    expect(celebrations(data([view('0', many)]), data([view('0', reversed)]), 3)).toHaveLength(3);
-  });
-
-  it('words the banner in both languages', () => {
-    const c = { kind: 'overtake', crewId: 'c', crewName: '焊装一班', rank: 3, places: 2, viewKey: '0' } as const;
-    expect(celebrationText(c, 'zh')).toEqual({ headline: '恭喜 焊装一班', detail: '名次上升 2 位 · 升至第3名' });
-    expect(celebrationText(c, 'en').detail).toBe('up 2 places · now 3rd');
+  it('words the banner in both languages, naming the ranking', () => {
+    const c: Celebration = {
+      kind: 'overtake',
+      crewId: 'c',
+      crewName: '焊装一班',
+      rank: 3,
+      places: 2,
+      viewKey: '0',
+      ranking: { zh: '总排名', en: 'Overall' },
+    };
+    expect(celebrationText(c, 'zh')).toEqual({ headline: '恭喜 焊装一班', detail: '总排名 升至第3名 · 上升 2 位' });
+    expect(celebrationText(c, 'en').detail).toBe('Overall: now 3rd, up 2 places');
+    expect(celebrationText({ ...c, places: 1 }, 'en').detail).toBe('Overall: now 3rd, up 1 place');
     expect(celebrationText({ ...c, kind: 'target' }, 'zh').detail).toBe('完成全部目标任务');
+  });
+});
+
+describe('the celebration gate', () => {
+  const news = (crewId: string, rank: number, viewKey = '0'): Celebration => ({
+    kind: 'overtake',
+    crewId,
+    crewName: crewId,
+    rank,
+    places: 1,
+    viewKey,
+    ranking: { zh: '总排名', en: 'Overall' },
+  });
+  const always = () => true;
+
+  it('shows the first news at once, then at most one banner per gap', () => {
+    let state = offer(openGate, [news('a', 2)], 0);
+    let step = take(state, 0, '0', always);
+    expect(step.show?.crewId).toBe('a');
+    state = offer(step.state, [news('b', 3)], 1000);
+    step = take(state, 1000, '0', always);
+    expect(step.show).toBeNull();
+    // Still waiting when the gap has passed, if it is not too old by then.
+    step = take(step.state, MIN_GAP_MS - 1, '0', always);
+    expect(step.show).toBeNull();
+    state = offer(step.state, [news('c', 1)], MIN_GAP_MS - 500);
+    step = take(state, MIN_GAP_MS, '0', always);
+    expect(step.show?.crewId).toBe('c');
+  });
+
+  it('keeps only the biggest news waiting', () => {
+    let state = offer({ lastShownAt: 0, pending: null }, [news('b', 3), news('a', 1)], 10);
+    state = offer(state, [news('c', 2)], 20);
+    expect(state.pending?.news.crewId).toBe('a');
+  });
+
+  it('drops news for another view, too old, or no longer true', () => {
+    const waiting = offer({ lastShownAt: 0, pending: null }, [news('a', 1)], MIN_GAP_MS - 10);
+    expect(take(waiting, MIN_GAP_MS, '1', always)).toEqual({ state: { lastShownAt: 0, pending: null }, show: null });
+    expect(take(waiting, MIN_GAP_MS - 10 + MAX_WAIT_MS + 1, '0', always).show).toBeNull();
+    expect(take(waiting, MIN_GAP_MS, '0', () => false).state.pending).toBeNull();
   });
 });

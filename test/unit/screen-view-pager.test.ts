@@ -5,6 +5,7 @@ import {
   paginate,
   reconcile,
   rowsPerPage,
+  seriesPage,
   type Position,
   type ViewSlot,
 } from '../../services/screen/web/view-pager.ts';
@@ -106,5 +107,24 @@ describe('rotation', () => {
     expect(reconcile(slots, p, 9000)).toEqual({ index: 1, key: 'around', page: 0, since: 9000 });
     expect(reconcile([], p, 9000)).toBeNull();
     expect(reconcile(slots, null, 9000)).toEqual({ index: 0, key: 'overall', page: 0, since: 9000 });
+  });
+});
+
+describe('seriesPage', () => {
+  // Overall (3 pages), then the branch pages of one 各分公司排名 view: 杭州 2 pages, 宁波 1, 温州 1.
+  const slots = [
+    { key: '0', series: '0', seconds: 20, pages: 3 },
+    { key: '1:branch:hz', series: '1', seconds: 15, pages: 2 },
+    { key: '1:branch:nb', series: '1', seconds: 15, pages: 1 },
+    { key: '1:branch:wz', series: '1', seconds: 15, pages: 1 },
+  ];
+  it.each([
+    [0, 1, 2, 3],
+    [1, 0, 1, 4],
+    [1, 1, 2, 4],
+    [2, 0, 3, 4],
+    [3, 0, 4, 4],
+  ])('view %i page %i reads %i of %i', (index, page, expected, pages) => {
+    expect(seriesPage(slots, { index, page })).toEqual({ page: expected, pages });
   });
 });

@@ -8,17 +8,34 @@ export type ViewKind = 'ranking' | 'around' | 'innovations';
 export interface BoardColumns {
   movement: boolean;
   branch: boolean;
+  /** the branch joins the unit under the crew's name (portrait, where there is no branch column) */
+  branchUnderName: boolean;
   score: boolean;
   indicators: number;
 }
 
-export function boardColumns(kind: ViewKind, indicators: number, portrait: boolean): BoardColumns {
+export interface BoardShape {
+  /** the view's ranking group: on a branch's own ranking every row has the same branch */
+  group?: string | null;
+  /** frozen final standings: no movement "since yesterday" to show */
+  frozen?: boolean;
+}
+
+export function boardColumns(
+  kind: ViewKind,
+  indicators: number,
+  portrait: boolean,
+  shape: BoardShape = {},
+): BoardColumns {
+  const oneBranch = shape.group?.startsWith('branch:') === true;
   return {
     // Innovations rank a month's tally: neither "since yesterday" nor a competition score applies.
-    movement: kind !== 'innovations',
+    movement: kind !== 'innovations' && shape.frozen !== true,
     score: kind !== 'innovations',
     // A portrait screen is too narrow for a branch column; the branch moves under the crew name.
-    branch: !portrait,
+    // A branch's own ranking names its branch in the title, not on every row.
+    branch: !portrait && !oneBranch,
+    branchUnderName: portrait && !oneBranch,
     // Nor for three indicators beside a whole crew name (甲/乙/丙班 tells crews apart): two, the heaviest.
     indicators: Math.max(0, portrait ? Math.min(2, indicators) : indicators),
   };

@@ -1,13 +1,13 @@
 /**
- * A short banner with CSS confetti when a crew overtakes or reaches its target. The overlay
- * and its confetti pieces are built once and reused; a bounded queue shows one news at a time.
+ * A short banner with CSS confetti when a crew climbs onto the podium or reaches its target. It
+ * lies over the masthead, never over the rows; the overlay and its confetti pieces are built
+ * once and reused. Which news and how often is the gate's business (celebration-gate.ts).
  */
 
 import { reflow } from './reflow.ts';
 
-const SHOW_MS = 3200;
+const SHOW_MS = 4500;
 const PIECES = 36;
-const MAX_QUEUE = 4;
 
 export interface News {
   headline: string;
@@ -42,39 +42,27 @@ export function createCelebrator(root: HTMLElement): Celebrator {
   banner.append(headline, detail);
   root.append(confetti, banner);
 
-  const queue: News[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
 
-  function next(): void {
-    const news = queue.shift();
-    if (!news) {
-      root.hidden = true;
-      root.classList.remove('is-on');
-      timer = null;
-      return;
-    }
-    headline.textContent = news.headline;
-    detail.textContent = news.detail;
-    root.hidden = false;
-    // Restart the CSS animations: drop the class, force a style flush, add it back.
+  function hide(): void {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    root.hidden = true;
     root.classList.remove('is-on');
-    reflow(root);
-    root.classList.add('is-on');
-    timer = setTimeout(next, SHOW_MS);
   }
 
   return {
     show(news) {
-      if (queue.length >= MAX_QUEUE) queue.shift();
-      queue.push(news);
-      if (timer === null) next();
-    },
-    clear() {
-      queue.length = 0;
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-      root.hidden = true;
+      headline.textContent = news.headline;
+      detail.textContent = news.detail;
+      root.hidden = false;
+      // Restart the CSS animations: drop the class, force a style flush, add it back.
       root.classList.remove('is-on');
+      reflow(root);
+      root.classList.add('is-on');
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(hide, SHOW_MS);
     },
+    clear: hide,
   };
 }

@@ -26,6 +26,11 @@ const WORDS = {
   score: { zh: '得分', en: 'Score' },
   asOf: { zh: '统计日', en: 'As of' },
   live: { zh: '实时', en: 'Live' },
+  upcoming: { zh: '未开始', en: 'Not started' },
+  ended: { zh: '已结束', en: 'Ended' },
+  closed: { zh: '已结算', en: 'Final' },
+  finalResults: { zh: '最终成绩', en: 'Final standings' },
+  closedAtWord: { zh: '结算于', en: 'closed' },
   connecting: { zh: '正在连接…', en: 'Connecting…' },
   stale: { zh: '数据已过时', en: 'Data stale' },
   lastUpdate: { zh: '最后更新', en: 'last update' },
@@ -37,7 +42,6 @@ const WORDS = {
   page: { zh: '页', en: 'Page' },
   labour: { zh: '劳动竞赛', en: 'Labour competition' },
   ankang: { zh: '安康杯', en: 'Ankang Cup' },
-  crewsInGroup: { zh: '参赛班组', en: 'Crews' },
   revokedTitle: { zh: '此大屏链接已失效', en: 'This display link is no longer valid' },
   revokedBody: {
     zh: '链接已被撤销或不属于此大屏。请联系竞赛组织者获取新的大屏链接。',
@@ -46,6 +50,12 @@ const WORDS = {
   upLegend: { zh: '▲ 名次上升', en: '▲ moved up' },
   downLegend: { zh: '▼ 名次下降', en: '▼ moved down' },
   sinceYesterday: { zh: '较昨日', en: 'vs yesterday' },
+  liveLegend: { zh: '刚刚上升', en: 'just moved up' },
+  pageOf: { zh: '第 {page}/{pages} 页', en: 'Page {page}/{pages}' },
+  crewsTotal: { zh: '参赛班组 {total} 个', en: '{total} crews' },
+  crewTotal: { zh: '参赛班组 {total} 个', en: '1 crew' },
+  topOfTotal: { zh: '前{limit}名 · 参赛班组 {total} 个', en: 'top {limit} of {total} crews' },
+  innovationCrews: { zh: '本月有创新成果的班组 {total} 个', en: '{total} crews with innovations this month' },
   highlightMe: { zh: '本班组', en: 'Our crew' },
 } as const satisfies Record<string, Localized>;
 
@@ -56,4 +66,10 @@ export function t(key: WordKey, lang: Lang, vars: Record<string, string | number
     const value = vars[name];
     return value === undefined ? whole : String(value);
   });
+}
+
+/** 重伤及以上事故一票否决：重伤 1 起 in Chinese; full-width punctuation belongs to Chinese text only. */
+export function vetoReasons(row: { vetoes: readonly { name: Localized; reason: Localized }[] }, lang: Lang): string {
+  const [colon, semicolon] = lang === 'zh' ? ['：', '；'] : [': ', '; '];
+  return row.vetoes.map((v) => `${pick(v.name, lang)}${colon}${pick(v.reason, lang)}`).join(semicolon);
 }

@@ -5,7 +5,7 @@
  */
 import type { Lang } from './i18n.ts';
 
-export type ColumnFormat = 'percent' | 'days' | 'count' | 'number' | 'currency';
+export type ColumnFormat = 'percent' | 'days' | 'count' | 'number' | 'currency' | 'points';
 
 const DASH = '—';
 
@@ -60,7 +60,15 @@ export function formatCell(value: number | null | undefined, format: ColumnForma
       return `¥${compactNumber(value, lang, 0)}`;
     case 'number':
       return compactNumber(value, lang);
+    case 'points':
+      return signedPoints(value, lang);
   }
+}
+
+/** Points of one indicator, a deduction with a true minus sign (−2.5), up to two decimals. */
+export function signedPoints(value: number, lang: Lang): string {
+  const text = numberFormat(lang, 2).format(Math.abs(value));
+  return value < 0 && text !== '0' ? `\u2212${text}` : text;
 }
 
 /**
@@ -97,23 +105,82 @@ function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** HH:MM:SS in the screen's local time (the TV hangs where the crews work). */
-export function clockTime(date: Date): string {
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+interface ZonedParts {
+  year: number;
+  month: number;
+  day: number;
+  /** 0 = Sunday */
+  weekday: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAY_INDEX: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/**
+ * An instant's wall-clock fields in a time zone. The TV's own zone is whatever its box was set
+ * to (often UTC, or the factory's default), while 统计日 is the competition's: every time on the
+ * screen is read in the competition's zone, so the clock never disagrees with the day judged.
+ */
+export function zonedParts(date: Date, timeZone: string): ZonedParts {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(date)) parts[part.type] = part.value;
+  return {
+    year: Number(parts['year']),
+    month: Number(parts['month']),
+    day: Number(parts['day']),
+    weekday: WEEKDAY_INDEX[parts['weekday'] ?? ''] ?? 0,
+    hour: Number(parts['hour']) % 24,
+    minute: Number(parts['minute']),
+    second: Number(parts['second']),
+  };
+}
+
+/** HH:MM:SS in the competition's time zone. */
+export function clockTime(date: Date, timeZone: string): string {
+  const p = zonedParts(date, timeZone);
+  return `${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+}
+
+/** The calendar day YYYY-MM-DD of an instant in a time zone. */
+export function zonedDay(date: Date, timeZone: string): string {
+  const p = zonedParts(date, timeZone);
+  return `${p.year}-${two(p.month)}-${two(p.day)}`;
 }
 
 const WEEKDAYS_ZH = ['日', '一', '二', '三', '四', '五', '六'];
 const WEEKDAYS_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
-/** 2026年11月3日 星期二 / Tue 2026-11-03 */
-export function clockDate(date: Date, lang: Lang): string {
-  const y = date.getFullYear();
-  const m = date.getMonth() + 1;
-  const d = date.getDate();
-  const w = date.getDay();
+/** 2026年11月3日 星期二 / Tue 2026-11-03, in the competition's time zone */
+export function clockDate(date: Date, lang: Lang, timeZone: string): string {
+  const { year: y, month: m, day: d, weekday: w } = zonedParts(date, timeZone);
   return lang === 'zh'
     ? `${y}年${m}月${d}日 星期${WEEKDAYS_ZH[w] ?? ''}`
     : `${WEEKDAYS_EN[w] ?? ''} ${y}-${two(m)}-${two(d)}`;
+}
+
+/** An instant as 12月5日 17:39 / 2026-12-05 17:39, in the competition's time zone. */
+export function dayAndTime(date: Date, lang: Lang, timeZone: string): string {
+  const day = zonedDay(date, timeZone);
+  const p = zonedParts(date, timeZone);
+  return `${formatDay(day, lang)} ${two(p.hour)}:${two(p.minute)}`;
 }
 
 /** A calendar day YYYY-MM-DD as 11月3日 / 2026-11-03; anything unexpected passes through. */

@@ -6,7 +6,7 @@
 import type { ScreenRow, ScreenViewData } from '../../../schemas/screen.schema.ts';
 import type { BoardColumns } from './board-layout.ts';
 import { vetoSpan } from './board-layout.ts';
-import { pick, t, type Lang } from './i18n.ts';
+import { t, vetoReasons, type Lang } from './i18n.ts';
 import { formatCell, formatScore, movement } from './number-format.ts';
 import { reflow } from './reflow.ts';
 
@@ -109,11 +109,14 @@ function fillRow(parts: RowParts, row: ScreenRow, ctx: RowContext): void {
   setText(parts.chip, live === undefined ? '' : `↑${live}`);
   // A veto that zeroes one indicator leaves the crew ranked; its reason takes the line under the
   // name, since it is what the crew will ask about (the Ankang Cup's safe days, say).
-  const reasons = row.vetoes.map((v) => `${pick(v.name, lang)}：${pick(v.reason, lang)}`).join('；');
+  const reasons = vetoReasons(row, lang);
   const partial = !vetoed && row.vetoes.length > 0;
   setAttr(li, 'data-veto-note', partial ? 'true' : null);
   // Without a branch column (portrait) the branch joins the unit under the crew's name.
-  setText(parts.sub, partial ? `⚠ ${reasons}` : columns.branch ? row.unitName : `${row.branchName} · ${row.unitName}`);
+  setText(
+    parts.sub,
+    partial ? `⚠ ${reasons}` : columns.branchUnderName ? `${row.branchName} · ${row.unitName}` : row.unitName,
+  );
   setText(parts.branch, row.branchName);
 
   if (vetoed) {

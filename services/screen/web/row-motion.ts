@@ -2,8 +2,8 @@
  * What changed between two standings updates: who moved up (for the live highlight) and who
  * deserves a celebration. Pure; the DOM animation lives in row-list.ts.
  */
-import type { ScreenData, ScreenRow, ScreenViewData } from '../../../schemas/screen.schema.ts';
-import type { Lang } from './i18n.ts';
+import type { ScreenRow, ScreenViewData } from '../../../schemas/screen.schema.ts';
+import { pick, type Lang, type Localized } from './i18n.ts';
 import { ordinalRank } from './number-format.ts';
 
 type RankedRow = Pick<ScreenRow, 'crewId' | 'rank'>;
@@ -31,62 +31,61 @@ export interface Celebration {
   rank: number | null;
   places: number;
   viewKey: string;
+  /** the ranking the rank belongs to: 总排名, 杭州分公司排名 */
+  ranking: Localized;
 }
 
-/** Views where a rank means a competition standing (innovations rank a monthly tally). */
-function celebratedViews(data: ScreenData): ScreenViewData[] {
-  return data.views.filter((v) => v.kind !== 'innovations');
-}
+/** Climbs are celebrated only onto the podium: rarer than the changes, and always on page one. */
+export const CELEBRATED_PLACES = 3;
 
 /**
- * Overtakes (a crew's rank improved in some view) and targets newly reached (false → true),
- * one celebration per crew, the first view's order winning since organisers put the main
- * ranking first. Bounded by `max` so a mass reshuffle cannot queue a minute of banners.
+ * What deserves a banner on the view being shown, from its previous update to this one: a crew
+ * climbing onto a medal place (1–3) of this very ranking, or reaching every target. Falls,
+ * climbs lower down and everything on other views (another branch, a page not shown) are not
+ * celebrated here. The innovations board ranks a monthly tally: nothing there.
  */
-export function celebrations(previous: ScreenData | null, next: ScreenData, max = 5): Celebration[] {
-  if (!previous || !next.celebrate) return [];
+export function celebrations(previous: ScreenViewData | undefined, next: ScreenViewData): Celebration[] {
+  if (!previous || previous.key !== next.key || next.kind === 'innovations') return [];
+  const gained = climbs(previous.rows, next.rows);
+  const oldTarget = new Map(previous.rows.map((r) => [r.crewId, r.targetReached]));
   const out: Celebration[] = [];
-  const seen = new Set<string>();
-  const oldViews = new Map(previous.views.map((v) => [v.key, v]));
-  const oldTarget = new Map<string, boolean | null>();
-  for (const view of celebratedViews(previous)) {
-    for (const row of view.rows) oldTarget.set(`${view.competitionId}:${row.crewId}`, row.targetReached);
+  for (const row of next.rows) {
+    const places = gained.get(row.crewId);
+    const podium = places !== undefined && row.rank !== null && row.rank <= CELEBRATED_PLACES;
+    const reached = row.targetReached === true && oldTarget.get(row.crewId) === false;
+    if (!podium && !reached) continue;
+    out.push({
+      kind: podium ? 'overtake' : 'target',
+      crewId: row.crewId,
+      crewName: row.crewName,
+      rank: row.rank,
+      places: podium ? (places ?? 0) : 0,
+      viewKey: next.key,
+      ranking: next.ranking,
+    });
   }
-  for (const view of celebratedViews(next)) {
-    const gained = climbs(oldViews.get(view.key)?.rows, view.rows);
-    for (const row of view.rows) {
-      if (seen.has(row.crewId)) continue;
-      const places = gained.get(row.crewId);
-      const reached = row.targetReached === true && oldTarget.get(`${view.competitionId}:${row.crewId}`) === false;
-      if (places === undefined && !reached) continue;
-      seen.add(row.crewId);
-      out.push({
-        kind: places !== undefined ? 'overtake' : 'target',
-        crewId: row.crewId,
-        crewName: row.crewName,
-        rank: row.rank,
-        places: places ?? 0,
-        viewKey: view.key,
-      });
-    }
-  }
-  // The biggest leaps first: if anything is cut, it is the smallest news.
-  out.sort((a, b) => b.places - a.places);
-  return out.slice(0, max);
+  return out.sort(byNews);
 }
 
-/** Banner words for a celebration, e.g. "恭喜 焊装一班" / "名次上升 2 位 · 升至第3名". */
+/** The bigger news first: a higher place, then a bigger climb; a target after any overtake. */
+export function byNews(a: Celebration, b: Celebration): number {
+  if (a.kind !== b.kind) return a.kind === 'overtake' ? -1 : 1;
+  return (a.rank ?? Infinity) - (b.rank ?? Infinity) || b.places - a.places;
+}
+
+/** Banner words, naming the ranking: "恭喜 焊装一班" / "总排名 升至第3名 · 上升 2 位". */
 export function celebrationText(c: Celebration, lang: Lang): { headline: string; detail: string } {
   const headline = lang === 'zh' ? `恭喜 ${c.crewName}` : `Congratulations, ${c.crewName}`;
   if (c.kind === 'target') {
     return { headline, detail: lang === 'zh' ? '完成全部目标任务' : 'reached every target' };
   }
+  const ranking = pick(c.ranking, lang);
   const to = c.rank === null ? '' : ordinalRank(c.rank, lang);
   return {
     headline,
     detail:
       lang === 'zh'
-        ? `名次上升 ${c.places} 位${to ? ` · 升至${to}` : ''}`
-        : `up ${c.places} ${c.places === 1 ? 'place' : 'places'}${to ? ` · now ${to}` : ''}`,
+        ? `${ranking} 升至${to} · 上升 ${c.places} 位`
+        : `${ranking}: now ${to}, up ${c.places} ${c.places === 1 ? 'place' : 'places'}`,
   };
 }

@@ -6,6 +6,8 @@
 import type { ScreenData, ScreenViewData } from '../../../schemas/screen.schema.ts';
 import { boardColumns, gridTemplate, type BoardColumns } from './board-layout.ts';
 import { createCelebrator } from './celebration.ts';
+import { offer, openGate, take, type GateState } from './celebration-gate.ts';
+import { phaseOf, type Phase } from './competition-phase.ts';
 import {
   heard,
   initialConnection,
@@ -16,9 +18,9 @@ import {
   type ConnectionStatus,
 } from './connection-state.ts';
 import { parseLang, pick, t, type Lang } from './i18n.ts';
-import { clockDate, clockTime, formatDay } from './number-format.ts';
+import { clockDate, clockTime, dayAndTime, formatDay, zonedDay } from './number-format.ts';
 import { createRowList, type RowContext, type RowItem } from './row-list.ts';
-import { celebrations, celebrationText, climbs } from './row-motion.ts';
+import { celebrations, celebrationText, climbs, type Celebration } from './row-motion.ts';
 import { reflow } from './reflow.ts';
 import { safeColour } from './screen-data-guard.ts';
 import { openStream } from './screen-stream.ts';
@@ -28,6 +30,7 @@ import {
   paginate,
   reconcile,
   rowsPerPage,
+  seriesPage,
   type PageRange,
   type Position,
   type ViewSlot,
@@ -85,7 +88,8 @@ let data: ScreenData | null = null;
 let position: Position | null = null;
 let capacity = 10;
 let connection = initialConnection;
-let shownStatus: ConnectionStatus | null = null;
+let shownStatus: ConnectionStatus | Phase | null = null;
+let gate: GateState = openGate;
 let shownSecond = -1;
 let shownStaleText = '';
 /** crewId → places gained and when the mark expires; only crews of the current page. */
@@ -101,8 +105,33 @@ function pagesOf(view: ScreenViewData): PageRange[] {
   return paginate(view.rows.length, view.gapsBefore, capacity);
 }
 
-function slots(): ViewSlot[] {
-  return views().map((v) => ({ key: v.key, seconds: v.seconds, pages: pagesOf(v).length }));
+function slots(): (ViewSlot & { series: string })[] {
+  return views().map((v) => ({ key: v.key, series: v.series, seconds: v.seconds, pages: pagesOf(v).length }));
+}
+
+function currentView(): ScreenViewData | undefined {
+  return position ? views()[position.index] : undefined;
+}
+
+/** Today in the competition's time zone (the page's own zone is the TV's, often UTC). */
+function today(view: ScreenViewData, now: number): string {
+  return zonedDay(new Date(now), view.timeZone);
+}
+
+function phaseNow(view: ScreenViewData | undefined, now: number): Phase {
+  return view ? phaseOf(view, today(view, now)) : 'live';
+}
+
+/**
+ * 最后更新: when the standings on screen were computed, the one time the footer and the stale
+ * bar both show. A time of another day carries its date.
+ */
+function lastUpdate(view: ScreenViewData | undefined, now: number): string | null {
+  const computed = view?.computedAt ? new Date(view.computedAt) : null;
+  if (!view || !computed || Number.isNaN(computed.getTime())) return null;
+  return zonedDay(computed, view.timeZone) === today(view, now)
+    ? clockTime(computed, view.timeZone)
+    : dayAndTime(computed, lang, view.timeZone);
 }
 
 function measureCapacity(): number {
@@ -130,7 +159,7 @@ function rowContext(view: ScreenViewData, columns: BoardColumns): RowContext {
 
 function currentColumns(view: ScreenViewData): BoardColumns {
   const portrait = window.innerHeight > window.innerWidth;
-  return boardColumns(view.kind, view.columns.length, portrait);
+  return boardColumns(view.kind, view.columns.length, portrait, { group: view.group, frozen: view.closedAt !== null });
 }
 
 function renderHead(view: ScreenViewData, columns: BoardColumns): void {
@@ -160,12 +189,14 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
   text(ui.competitionName, pick(view.competitionName, lang));
   text(ui.viewTitle, pick(view.title, lang));
   const me = view.highlightCrewId ? view.rows.find((r) => r.crewId === view.highlightCrewId) : undefined;
-  // The innovations board counts the crews with an innovation this month, not every crew.
-  const innovations = view.kind === 'innovations';
+  const vars = { total: view.total, limit: view.limit ?? view.total };
+  // How many there are, and "top N" when the organiser lists only those.
   const total =
-    lang === 'zh'
-      ? `${innovations ? '本月有创新成果的班组' : t('crewsInGroup', lang)} ${view.total} 个`
-      : `${view.total} ${view.total === 1 ? 'crew' : 'crews'}${innovations ? ' with innovations this month' : ''}`;
+    view.kind === 'innovations'
+      ? lang === 'en' && view.total === 1
+        ? '1 crew with innovations this month'
+        : t('innovationCrews', lang, vars)
+      : t(view.limit !== null ? 'topOfTotal' : view.total === 1 ? 'crewTotal' : 'crewsTotal', lang, vars);
   const mine =
     me && me.rank !== null
       ? lang === 'zh'
@@ -173,11 +204,7 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
         : `${me.crewName}: #${me.rank} · `
       : '';
   text(ui.viewSub, `${mine}${total}`);
-
-  const computed = view.computedAt ? new Date(view.computedAt) : null;
-  const updated =
-    computed && !Number.isNaN(computed.getTime()) ? ` · ${t('lastUpdate', lang)} ${clockTime(computed)}` : '';
-  text(ui.footLeft, `${t('asOf', lang)} ${formatDay(view.asOf, lang)}${updated}`);
+  text(ui.footLeft, footLine(view, Date.now()));
 
   ui.viewDots.textContent = '';
   const all = views();
@@ -189,14 +216,14 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
       ui.viewDots.append(dot);
     });
   }
-  text(
-    ui.pager,
-    pageCount > 1 ? (lang === 'zh' ? `第 ${page + 1}/${pageCount} 页` : `Page ${page + 1}/${pageCount}`) : '',
-  );
-  ui.pager.hidden = pageCount <= 1;
+  // Counted over the series, so each branch page of 各分公司排名 says where it stands too.
+  const counter = position ? seriesPage(slots(), { index: position.index, page }) : { page: 1, pages: pageCount };
+  text(ui.pager, counter.pages > 1 ? t('pageOf', lang, counter) : '');
+  ui.pager.hidden = counter.pages <= 1;
 
   ui.legend.textContent = '';
-  if (view.kind !== 'innovations') {
+  // Frozen final standings have no movement to explain.
+  if (view.kind !== 'innovations' && view.closedAt === null) {
     const up = document.createElement('span');
     up.className = 'up';
     up.textContent = t('upLegend', lang);
@@ -206,8 +233,30 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
     const since = document.createElement('span');
     // Full-width brackets belong to Chinese text only.
     since.textContent = lang === 'zh' ? `（${t('sinceYesterday', lang)}）` : `(${t('sinceYesterday', lang)})`;
-    ui.legend.append(up, down, since);
+    const live = document.createElement('span');
+    live.className = 'legend-live';
+    const chip = document.createElement('span');
+    chip.className = 'live-chip';
+    chip.textContent = '↑n';
+    live.append(chip, ` ${t('liveLegend', lang)}`);
+    ui.legend.append(up, down, since, live);
   }
+}
+
+/**
+ * 统计日 and 最后更新 while a competition runs; once its whole period is closed, the period and
+ * when it was closed, since the rows are its frozen final standings.
+ */
+function footLine(view: ScreenViewData, now: number): string {
+  if (view.closedAt !== null) {
+    const closed = new Date(view.closedAt);
+    const when = Number.isNaN(closed.getTime())
+      ? ''
+      : ` · ${t('closedAtWord', lang)} ${dayAndTime(closed, lang, view.timeZone)}`;
+    return `${t('finalResults', lang)} ${formatDay(view.period.start, lang)}–${formatDay(view.period.end, lang)}${when}`;
+  }
+  const updated = lastUpdate(view, now);
+  return `${t('asOf', lang)} ${formatDay(view.asOf, lang)}${updated ? ` · ${t('lastUpdate', lang)} ${updated}` : ''}`;
 }
 
 function restartProgress(seconds: number): void {
@@ -270,17 +319,24 @@ function render(animate: boolean): void {
 function emptyContext(): RowContext {
   const view: ScreenViewData = {
     key: '',
+    series: '',
     kind: 'ranking',
     title: { zh: '', en: '' },
+    ranking: { zh: '', en: '' },
+    group: null,
     competitionId: '',
     competitionName: { zh: '', en: '' },
     competitionKind: 'labour',
+    timeZone: 'Asia/Shanghai',
+    period: { start: '', end: '' },
+    closedAt: null,
     asOf: '',
     computedAt: null,
     seconds: 20,
     columns: [],
     rows: [],
     total: 0,
+    limit: null,
     highlightCrewId: null,
     gapsBefore: [],
   };
@@ -315,28 +371,48 @@ function onData(next: ScreenData): void {
   const samePage = before !== null && position !== null && before.key === position.key && before.page === position.page;
   render(samePage && oldView !== undefined);
 
-  for (const c of celebrations(previous, next)) celebrator.show(celebrationText(c, lang));
+  // Only news of the ranking on screen, while it runs; the gate shows at most one a minute.
+  if (view && next.celebrate && phaseNow(view, now) === 'live') {
+    gate = offer(gate, celebrations(oldView, view), now);
+    celebrate(now);
+  }
+}
+
+/** Whether the crew still holds what the banner would congratulate it on. */
+function stillTrue(news: Celebration): boolean {
+  const row = currentView()?.rows.find((r) => r.crewId === news.crewId);
+  if (!row) return false;
+  return news.kind === 'target' ? row.targetReached === true : row.rank === news.rank;
+}
+
+function celebrate(now: number): void {
+  const taken = take(gate, now, position?.key ?? null, stillTrue);
+  gate = taken.state;
+  if (taken.show) celebrator.show(celebrationText(taken.show, lang));
 }
 
 function showStatus(now: number): void {
   const staleAfter = staleAfterSeconds(data?.staleAfterSeconds, data?.heartbeatSeconds);
   const status = statusAt(connection, now, staleAfter);
   setData('connection', status);
-  if (status !== shownStatus) {
-    shownStatus = status;
-    ui.livePill.dataset.status = status;
-    text(
-      ui.liveText,
-      status === 'live' ? t('live', lang) : status === 'connecting' ? t('connecting', lang) : t('stale', lang),
-    );
+  // A connected screen says where its competition stands: 实时 only while it runs.
+  const view = currentView();
+  const phase = phaseNow(view, now);
+  setData('phase', phase);
+  const pill = status === 'live' ? phase : status;
+  if (pill !== shownStatus) {
+    shownStatus = pill;
+    ui.livePill.dataset.status = pill;
+    text(ui.liveText, t(pill === 'revoked' ? 'stale' : pill, lang));
   }
   const stale = status === 'stale';
   if (ui.stale.hidden === stale) ui.stale.hidden = !stale;
   if (stale) {
-    const last = connection.lastHeardAt === null ? t('never', lang) : clockTime(new Date(connection.lastHeardAt));
+    // The same 最后更新 as the footer: when the standings shown were computed.
+    const last = lastUpdate(view, now);
     const line =
-      connection.lastHeardAt === null
-        ? `${t('stale', lang)} · ${last} · ${t('reconnecting', lang)}…`
+      last === null
+        ? `${t('stale', lang)} · ${t('never', lang)} · ${t('reconnecting', lang)}…`
         : `${t('stale', lang)} · ${t('lastUpdate', lang)} ${last} · ${t('reconnecting', lang)}…`;
     if (line !== shownStaleText) {
       shownStaleText = line;
@@ -349,10 +425,11 @@ function tick(): void {
   const now = Date.now();
   const date = new Date(now);
   const second = Math.floor(now / 1000);
-  if (second !== shownSecond) {
+  // The clock waits for the data to say whose time it keeps (the competition's zone).
+  if (second !== shownSecond && data) {
     shownSecond = second;
-    text(ui.clock, clockTime(date));
-    text(ui.date, clockDate(date, lang));
+    text(ui.clock, clockTime(date, data.timeZone));
+    text(ui.date, clockDate(date, lang, data.timeZone));
   }
   showStatus(now);
   if (connection.revoked) return;
@@ -368,6 +445,8 @@ function tick(): void {
   if (position && all.length > 0 && isDue(all, position, now)) {
     const next = advance(all, position, now);
     const changed = next.key !== position.key || next.page !== position.page;
+    // A banner names the ranking it is about: it leaves with that ranking.
+    if (next.key !== position.key) celebrator.clear();
     position = next;
     if (changed) {
       // A new page shows fresh rows: old live marks belong to the page that left.
@@ -376,6 +455,7 @@ function tick(): void {
       expired = false;
     }
   }
+  if (gate.pending) celebrate(now);
   if (expired) {
     const view = position ? views()[position.index] : undefined;
     if (view) rowList.refreshLiveMoves(rowContext(view, currentColumns(view)));

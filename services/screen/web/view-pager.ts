@@ -92,3 +92,22 @@ export function isDue(slots: readonly ViewSlot[], position: Position, now: numbe
   const seconds = slots[position.index]?.seconds ?? 20;
   return now - position.since >= Math.max(3, seconds) * 1000;
 }
+
+/**
+ * The page counter across a series: the branch pages of one 各分公司排名 view count as one run
+ * of pages (杭州 1–2, 宁波 3, 温州 4 → "第 3/4 页"), like the pages of one long ranking do.
+ */
+export function seriesPage(
+  slots: readonly (ViewSlot & { series: string })[],
+  position: Pick<Position, 'index' | 'page'>,
+): { page: number; pages: number } {
+  const series = slots[position.index]?.series;
+  let before = 0;
+  let pages = 0;
+  slots.forEach((slot, i) => {
+    if (slot.series !== series) return;
+    if (i < position.index) before += slot.pages;
+    pages += slot.pages;
+  });
+  return { page: before + position.page + 1, pages };
+}
