@@ -128,6 +128,8 @@ export function createScreenHub(deps: ScreenHubDeps): ScreenHub {
       if (audience.building) await audience.building;
       else if (audience.last) client.write(audience.last);
       else await refresh(audience);
+      // The server's time at once: the page keeps its clock by it, not by the TV box's.
+      if (audienceOf.has(client)) client.write(sseEvent('ping', { serverTime: deps.now().toISOString() }));
     },
     leave,
     competitionChanged(competitionId) {

@@ -119,11 +119,11 @@ describe('a new user after npm start', () => {
 describe('the demo screens at 1920x1080', () => {
   // One screen set per view, so each can be photographed as it shows.
   const views: [string, ScreenSetInput['views'][number], string][] = [
-    ['overall', { kind: 'ranking', competitionId: 'wbyc-2026q4', limit: 20 }, ''],
+    ['overall', { kind: 'ranking', competitionId: 'wbyc-2026q4' }, ''],
     ['branch-top', { kind: 'branch_tops', competitionId: 'wbyc-2026q4' }, ''],
     ['around-me', { kind: 'around', competitionId: 'wbyc-2026q4' }, 'crew=C-NB-BL-2'],
     ['innovations', { kind: 'innovations', competitionId: 'wbyc-2026q4' }, ''],
-    ['ankang', { kind: 'ranking', competitionId: 'ankang-2026', limit: 20 }, ''],
+    ['ankang', { kind: 'ranking', competitionId: 'ankang-2026' }, ''],
     // The demo's serious injury zeroes one crew's safe days in the Ankang Cup: which crew depends on
     // the day the demo was seeded, so the test asks the API (see vetoedAnkangCrew).
     ['ankang-around', { kind: 'around', competitionId: 'ankang-2026' }, 'crew=VETOED'],
@@ -164,6 +164,12 @@ describe('the demo screens at 1920x1080', () => {
     if (name === 'ankang-around') {
       expect(await attribute(page, vetoed, 'data-veto-note')).toBe('true');
       expect(await page.textContent(`[data-crew-id="${vetoed}"]`)).toContain('重伤 1 起');
+      // In English, English punctuation: "…: 1 serious injury", no full-width colon.
+      await page.keyboard.press('l');
+      const reason = (await page.textContent(`[data-crew-id="${vetoed}"] .crew-sub`)) ?? '';
+      expect(reason).toContain(': 1 serious injury');
+      expect(reason).not.toMatch(/[：；]/);
+      await page.keyboard.press('l');
     }
     await settled(page);
     await shoot(page, name);
@@ -178,51 +184,346 @@ describe('the demo screens at 1920x1080', () => {
       ['1080p', { width: 1920, height: 1080 }],
     ] as const) {
       const page = await openScreen(`/screens/shot-overall?token=${token}&lang=en`, viewport);
-      const pager = await page.textContent('[data-testid="pager"]');
+      const pager = (await page.textContent('[data-testid="pager"]')) ?? '';
       const shown = (await crewOrder(page)).length;
+      const total = Number(/^(\d+) crews$/.exec((await page.textContent('#view-sub')) ?? '')?.[1]);
       const overflow = await page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight);
       expect(overflow, label).toBe(false);
       // Whole crew names: 甲/乙/丙班 at the end is what tells the crews of a station apart.
-      const clipped = await page.$$eval('[data-crew-id] .crew-name', (names) =>
+      const clipped = await page.$$eval('[data-crew-id] .crew-name, #competition-name', (names) =>
         names.filter((n) => n.scrollWidth > n.clientWidth).map((n) => n.textContent),
       );
       expect(clipped, label).toEqual([]);
-      // Twenty rows: either all on one page, or split into pages that say so.
-      if (shown < 20) expect(pager, label).toMatch(/1\s*\/\s*[2-9]/);
-      else expect(shown, label).toBe(20);
+      // The competition's name wraps rather than being cut off, and stays inside the masthead.
+      const nameInside = await page.evaluate(() => {
+        const name = document.querySelector('#competition-name')?.getBoundingClientRect();
+        const masthead = document.querySelector('.masthead')?.getBoundingClientRect();
+        return !!name && !!masthead && name.bottom <= masthead.bottom && name.right <= masthead.right;
+      });
+      expect(nameInside, label).toBe(true);
+      // Every crew: on one page, or on pages that say how many.
+      const pages = Number(/^Page 1\/(\d+)$/.exec(pager)?.[1] ?? 1);
+      expect(pages * shown, label).toBeGreaterThanOrEqual(total);
+      expect((pages - 1) * shown, label).toBeLessThan(total);
       await settled(page);
-      if (label !== '1080p') await shoot(page, `overall-${label}`);
+      await shoot(page, `overall-${label}`);
       await page.close();
     }
   });
 });
 
+const today = TODAY;
+let sentEvents = 0;
+/** A metric event worth `value` points to a crew, before the product's clock starts (10:00), on whichever day. */
+const points = (crewId: string, value: number, day = today) => ({
+  eventId: `e2e-${process.pid}-${++sentEvents}`,
+  crewId,
+  type: 'metric',
+  name: 'e2e_points',
+  value,
+  occurredAt: `${day}T09:00:00+08:00`,
+});
+const pointsIndicator = {
+  id: 'points',
+  name: { zh: '积分', en: 'Points' },
+  rule: { kind: 'sum', metric: 'metric.e2e_points', pointsPerUnit: 1 },
+} as const;
+
+/** A screen set of the given views, with a display link, opened in Chromium. */
+async function screenOf(id: string, views: ScreenSetInput['views'], query = '') {
+  await call('PUT', `/v1/screens/${id}`, { name: { zh: id, en: id }, views });
+  const { token } = await displayLink(id);
+  return openScreen(`/screens/${id}?token=${token}${query}`);
+}
+
+const bodyData = (page: Page, name: string) => page.getAttribute('body', `data-${name}`);
+
+describe('every entrant, page by page', () => {
+  it('pages through every crew of the ranking, says how many there are, and "top N of" when limited', async () => {
+    const api = (await call('GET', '/v1/competitions/wbyc-2026q4/standings?limit=1000')) as {
+      total: number;
+      rows: { crewId: string }[];
+    };
+    expect(api.total).toBeGreaterThan(20);
+    const page = await screenOf('all-crews', [{ kind: 'ranking', competitionId: 'wbyc-2026q4', seconds: 5 }]);
+    expect(await page.textContent('#view-sub')).toBe(`参赛班组 ${api.total} 个`);
+    const seen = new Set<string>();
+    const pagesSeen = new Set<string>();
+    // Through every page once: the pager says how many, and each page holds the next crews.
+    let pages: number;
+    do {
+      const pager = (await page.textContent('[data-testid="pager"]')) ?? '';
+      const match = /第 (\d+)\/(\d+) 页/.exec(pager);
+      expect(match, pager).not.toBeNull();
+      pages = Number(match?.[2]);
+      const current = match?.[1] ?? '';
+      pagesSeen.add(current);
+      for (const crew of await crewOrder(page)) seen.add(crew);
+      if (pagesSeen.size < pages) {
+        await page.waitForFunction((shown) => document.body.dataset['page'] !== shown, current, { timeout: 10_000 });
+      }
+    } while (pagesSeen.size < pages);
+    expect([...seen].sort()).toEqual(api.rows.map((r) => r.crewId).sort());
+    await page.close();
+
+    const limited = await screenOf('top-5', [{ kind: 'ranking', competitionId: 'wbyc-2026q4', limit: 5 }]);
+    expect(await limited.textContent('#view-sub')).toBe(`前5名 · 参赛班组 ${api.total} 个`);
+    expect(await crewOrder(limited)).toEqual(api.rows.slice(0, 5).map((r) => r.crewId));
+    await limited.close();
+  }, 90_000);
+
+  it('counts the branch pages, shows no branch column on them, and explains the ↑n chip', async () => {
+    const page = await screenOf('branches', [{ kind: 'branch_tops', competitionId: 'wbyc-2026q4', seconds: 5 }]);
+    const pager = (await page.textContent('[data-testid="pager"]')) ?? '';
+    // Three branches in the demo: at least a page each, counted as one run.
+    expect(pager).toMatch(/^第 1\/([3-9]|\d\d) 页$/);
+    expect(await page.$$('#board-head .c-branch')).toHaveLength(0);
+    expect(await page.$$('[data-crew-id] .c-branch')).toHaveLength(0);
+    expect(await page.textContent('#view-title')).toMatch(/分公司排名$/);
+    expect(await page.textContent('#legend')).toContain('↑n 刚刚上升');
+    await settled(page);
+    await shoot(page, 'branch-pages');
+    await page.close();
+  });
+});
+
+describe('time on the screen', () => {
+  it('keeps the competition’s time zone and the server’s time on a TV set to another zone and another day', async () => {
+    // A TV box in Los Angeles time whose own clock is a day and a half off.
+    const context = await browser.newContext({
+      viewport: { width: 1920, height: 1080 },
+      timezoneId: 'America/Los_Angeles',
+    });
+    await context.addInitScript(() => {
+      const skew = 36 * 3_600_000;
+      const realNow = Date.now.bind(Date);
+      Date.now = () => realNow() - skew;
+    });
+    const { token } = await displayLink('all-crews');
+    const page = await context.newPage();
+    await page.goto(`${base}/screens/all-crews?token=${token}`);
+    await page.waitForSelector('body[data-connection="live"] [data-crew-id]');
+    const serverTime = async () =>
+      new Date(
+        ((await call('GET', `/v1/screens/all-crews/data?token=${token}`)) as { generatedAt: string }).generatedAt,
+      );
+    const hourMinute = (at: Date, timeZone: string) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+    const before = await serverTime();
+    const clock = (await page.textContent('#clock')) ?? '';
+    const after = await serverTime();
+    // The server's time in Beijing (the product runs on a fixed clock from 10:00 on TODAY).
+    expect([hourMinute(before, 'Asia/Shanghai'), hourMinute(after, 'Asia/Shanghai')]).toContain(clock.slice(0, 5));
+    expect(clock.slice(0, 5)).not.toBe(hourMinute(before, 'America/Los_Angeles'));
+    const [y, m, d] = TODAY.split('-').map(Number);
+    expect(await page.textContent('#date')).toContain(`${y}年${m}月${d}日`);
+    const standings = (await call('GET', '/v1/competitions/wbyc-2026q4/standings?limit=1')) as {
+      asOf: string;
+      computedAt: string;
+    };
+    expect(standings.asOf).toBe(TODAY);
+    const foot = (await page.textContent('#foot-left')) ?? '';
+    expect(foot).toContain(`统计日 ${y}年${m}月${d}日`);
+    // 最后更新 is when the standings shown were computed, in Beijing time.
+    const computed = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Shanghai',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date(standings.computedAt));
+    expect(foot).toContain(`最后更新 ${computed}`);
+    // The competition runs on the server's day: 实时, though the TV's own day is another.
+    expect(await bodyData(page, 'phase')).toBe('live');
+    await context.close();
+  });
+});
+
+describe('celebrations', () => {
+  // Crews of their own (metric events count in every competition a crew is in): two of 杭州, two of 宁波.
+  const [hz1, hz2, nb1, nb2] = ['C-HZ-BJ-1', 'C-HZ-BJ-2', 'C-NB-JB-1', 'C-NB-JB-2'] as const;
+  let mixed: Page;
+  let hangzhou: Page;
+  let ningbo: Page;
+
+  beforeAll(async () => {
+    await call('PUT', '/v1/competitions/e2e-cheer', {
+      name: { zh: '庆祝测试赛', en: 'Celebration test' },
+      kind: 'labour',
+      period: { start: addDays(today, -7), end: addDays(today, 30) },
+      participants: { scope: 'selected', crewIds: [hz1, hz2, nb1, nb2] },
+      rankingGroups: ['overall', 'branch'],
+      indicators: [pointsIndicator],
+    } satisfies CompetitionInput);
+    // Overall: NB1 1, NB2 2, HZ1 3, HZ2 4. 杭州: HZ1 1, HZ2 2.
+    await call('POST', '/v1/events', [points(nb1, 100), points(nb2, 90), points(hz1, 50), points(hz2, 40)]);
+    [mixed, hangzhou, ningbo] = await Promise.all([
+      // The overall ranking on screen, the branch pages waiting behind it.
+      screenOf('cheer-mixed', [
+        { kind: 'ranking', competitionId: 'e2e-cheer', seconds: 600 },
+        { kind: 'branch_tops', competitionId: 'e2e-cheer' },
+      ]),
+      screenOf('cheer-hz', [
+        { kind: 'ranking', competitionId: 'e2e-cheer', group: 'branch:B-HZ', seconds: 600 },
+        { kind: 'ranking', competitionId: 'e2e-cheer' },
+      ]),
+      screenOf('cheer-nb', [
+        { kind: 'ranking', competitionId: 'e2e-cheer', group: 'branch:B-NB', seconds: 600 },
+        { kind: 'ranking', competitionId: 'e2e-cheer' },
+      ]),
+    ]);
+    await waitFor(async () => expect(await crewOrder(mixed)).toEqual([nb1, nb2, hz1, hz2]));
+  });
+
+  afterAll(async () => {
+    await Promise.all([mixed.close(), hangzhou.close(), ningbo.close()]);
+  });
+
+  it('names the ranking a crew climbed in, on the screens showing that ranking only, off the rows', async () => {
+    // HZ2 climbs to 3rd overall and to 1st in 杭州.
+    await call('POST', '/v1/events', [points(hz2, 15)]);
+    await mixed.waitForSelector('#celebration:not([hidden])', { timeout: 10_000 });
+    const overall = await mixed.textContent('#celebration');
+    expect(overall).toContain('滨江加油站乙班');
+    expect(overall).toContain('总排名 升至第3名');
+    await hangzhou.waitForSelector('#celebration:not([hidden])', { timeout: 10_000 });
+    expect(await hangzhou.textContent('#celebration')).toContain('杭州分公司排名 升至第1名');
+    // The banner lies over the masthead: no row is covered.
+    const boxes = await mixed.evaluate(() => {
+      const banner = document.querySelector('#celebration')?.getBoundingClientRect();
+      const board = document.querySelector('#board')?.getBoundingClientRect();
+      return { bannerBottom: banner?.bottom ?? Infinity, boardTop: board?.top ?? 0 };
+    });
+    expect(boxes.bannerBottom).toBeLessThanOrEqual(boxes.boardTop);
+    await mixed.waitForTimeout(700);
+    await shoot(mixed, 'celebration');
+    // The 宁波 page got the same update at the same moment and says nothing about a 杭州 crew.
+    await ningbo.waitForTimeout(1500);
+    expect(await ningbo.isHidden('#celebration')).toBe(true);
+  });
+
+  it('celebrates at most once a minute on one screen', async () => {
+    await mixed.waitForSelector('#celebration[hidden]', { state: 'attached', timeout: 10_000 });
+    // HZ1 climbs back onto the podium (3rd) within the minute: no second banner.
+    await call('POST', '/v1/events', [points(hz1, 10)]);
+    await waitFor(async () => expect(await crewOrder(mixed)).toEqual([nb1, nb2, hz1, hz2]));
+    const shown = await mixed
+      .waitForSelector('#celebration:not([hidden])', { timeout: 3000 })
+      .then(() => true)
+      .catch(() => false);
+    expect(shown).toBe(false);
+  });
+});
+
+describe('a competition that has ended', () => {
+  const crews = ['C-WZ-LC-1', 'C-WZ-LC-2', 'C-WZ-LC-3'] as const;
+  const [a, b, c] = crews;
+  const period = { start: addDays(today, -20), end: addDays(today, -5) };
+  const inPeriod = addDays(today, -10);
+  let page: Page;
+
+  beforeAll(async () => {
+    await call('PUT', '/v1/competitions/e2e-final', {
+      name: { zh: '已结束测试赛', en: 'Ended test' },
+      kind: 'ankang',
+      period,
+      participants: { scope: 'selected', crewIds: [...crews] },
+      indicators: [
+        pointsIndicator,
+        {
+          id: 'violations',
+          name: { zh: '"三违"扣分', en: 'Violations (三违) penalty' },
+          weight: 0.5,
+          rule: { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5 },
+        },
+      ],
+    } satisfies CompetitionInput);
+    await call('POST', '/v1/events', [
+      points(a, 30, inPeriod),
+      points(b, 20, inPeriod),
+      points(c, 10, inPeriod),
+      {
+        eventId: `e2e-${process.pid}-violation`,
+        crewId: b,
+        type: 'violation',
+        kind: 'operation',
+        personCount: 1,
+        occurredAt: `${inPeriod}T09:00:00+08:00`,
+      },
+    ]);
+    page = await screenOf('e2e-final', [{ kind: 'ranking', competitionId: 'e2e-final', seconds: 600 }]);
+  });
+
+  afterAll(() => page.close());
+
+  /** The live standings as the API has them (the demo's own 三违 on these crews count too). */
+  const liveStandings = async () =>
+    (await call('GET', '/v1/competitions/e2e-final/standings?limit=100')) as {
+      rows: { crewId: string; indicators: { indicatorId: string; value: number; points: number }[] }[];
+    };
+
+  it('says 已结束, not 实时, and shows a penalty column in points as its header says', async () => {
+    const live = await liveStandings();
+    await waitFor(async () => expect(await crewOrder(page)).toEqual(live.rows.map((r) => r.crewId)));
+    expect(await bodyData(page, 'phase')).toBe('ended');
+    expect(await page.textContent('[data-testid="live"]')).toBe('已结束');
+    const [ey, em, ed] = period.end.split('-').map(Number);
+    expect(await page.textContent('#foot-left')).toContain(`统计日 ${ey}年${em}月${ed}日`);
+    const head = await page.$$eval('#board-head .h', (cells) => cells.map((cell) => cell.textContent));
+    const column = head.indexOf('"三违"扣分');
+    expect(column).toBeGreaterThan(0);
+    const cells = await page.$$eval(`[data-crew-id="${b}"] > .c`, (nodes) =>
+      nodes.filter((n) => getComputedStyle(n).display !== 'none').map((n) => n.textContent),
+    );
+    // −5 a person at weight 0.5: the deduction (−2.5 for our one), not the persons counted.
+    const violations = live.rows.find((r) => r.crewId === b)?.indicators.find((i) => i.indicatorId === 'violations');
+    expect(violations?.value).toBeGreaterThanOrEqual(1);
+    expect(violations?.points).toBe(-2.5 * (violations?.value ?? 0));
+    expect(cells[column]).toBe(`\u2212${Math.abs(violations?.points ?? 0)}`);
+  });
+
+  it('says 已结算 and shows the frozen final standings once the whole period is closed', async () => {
+    await call('POST', '/v1/competitions/e2e-final/periods/final/close', { note: 'e2e' });
+    await page.waitForSelector('body[data-phase="closed"]', { timeout: 10_000 });
+    expect(await page.textContent('[data-testid="live"]')).toBe('已结算');
+    const final = (await call('GET', '/v1/competitions/e2e-final/periods/final/standings?limit=100')) as {
+      rows: { crewId: string }[];
+    };
+    const frozen = final.rows.map((r) => r.crewId);
+    expect(await crewOrder(page)).toEqual(frozen);
+    expect(await page.textContent('#foot-left')).toContain('最终成绩');
+    // Frozen standings have no movement since yesterday: neither in the header nor on the rows.
+    const heads = await page.$$eval('#board-head .h', (cells) => cells.map((cell) => cell.getAttribute('class') ?? ''));
+    const rowCells = await page.$$eval(`[data-crew-id="${a}"] > .c`, (nodes) =>
+      nodes.filter((n) => getComputedStyle(n).display !== 'none').map((n) => n.getAttribute('class') ?? ''),
+    );
+    expect(heads.some((h) => h.includes('c-move'))).toBe(false);
+    expect(rowCells.length).toBe(heads.length);
+    // A late event changes the live standings, not the frozen ones on the screen.
+    await call('POST', '/v1/events', [points(c, 100, inPeriod)]);
+    await waitFor(async () => {
+      const live = (await call('GET', '/v1/competitions/e2e-final/standings?limit=1')) as {
+        rows: { crewId: string }[];
+      };
+      expect(live.rows[0]?.crewId).toBe(c);
+    });
+    await page.waitForTimeout(1500);
+    expect(frozen[0]).not.toBe(c);
+    expect(await crewOrder(page)).toEqual(frozen);
+    expect(await page.textContent('[data-testid="live"]')).toBe('已结算');
+    await shoot(page, 'final');
+  });
+});
+
 describe('live standings on a screen', () => {
-  const today = TODAY;
   const crews = ['C-HZ-XH-1', 'C-HZ-XH-2', 'C-HZ-XH-3'] as const;
   const [a, b, c] = crews;
-  let sent = 0;
-  const points = (crewId: string, value: number, day = today) => ({
-    eventId: `e2e-${++sent}`,
-    crewId,
-    type: 'metric',
-    name: 'e2e_points',
-    value,
-    // Before the product's clock starts (10:00), on whichever day.
-    occurredAt: `${day}T09:00:00+08:00`,
-  });
   const competition: CompetitionInput = {
     name: { zh: '实时测试赛', en: 'Live test' },
     kind: 'labour',
     period: { start: addDays(today, -7), end: addDays(today, 30) },
     participants: { scope: 'selected', crewIds: [...crews] },
-    indicators: [
-      {
-        id: 'points',
-        name: { zh: '积分', en: 'Points' },
-        rule: { kind: 'sum', metric: 'metric.e2e_points', pointsPerUnit: 1 },
-      },
-    ],
+    indicators: [pointsIndicator],
   };
   let link: { id: string; token: string };
   let page: Page;
@@ -280,6 +581,10 @@ describe('live standings on a screen', () => {
     expect(await page.getAttribute('body', 'data-connection')).not.toBe('live');
     // The rows stay on screen while the server is away.
     expect((await crewOrder(page)).length).toBe(3);
+    // One 最后更新 on the screen: the stale bar's is the footer's.
+    const updated = /最后更新 (\d\d:\d\d:\d\d)/.exec((await page.textContent('#foot-left')) ?? '')?.[1];
+    expect(updated).toBeDefined();
+    expect(await page.textContent('[data-testid="stale"]')).toContain(`最后更新 ${updated ?? ''}`);
     await shoot(page, 'stale');
 
     await startProduct();

@@ -14,11 +14,14 @@ const screen = {
 
 function client(linkId = 'link-1') {
   const chunks: string[] = [];
+  const pings: string[] = [];
   let ended = false;
-  const c: ScreenClient & { chunks: string[]; ended: () => boolean } = {
+  const c: ScreenClient & { chunks: string[]; pings: string[]; ended: () => boolean } = {
     linkId,
     chunks,
-    write: (chunk) => (chunks.push(chunk), true),
+    pings,
+    // Standings only: pings (one on joining, with the server's time) are counted apart.
+    write: (chunk) => (chunk.startsWith('event: ping') ? pings.push(chunk) : chunks.push(chunk), true),
     end: () => void (ended = true),
     ended: () => ended,
   };
@@ -45,6 +48,7 @@ describe('screen hub', () => {
     await hub.join('s', undefined, tv);
     // Nothing was sent: the stream ends so the page reconnects and asks again.
     expect(tv.chunks).toEqual([]);
+    expect(tv.pings).toEqual([]);
     expect(tv.ended()).toBe(true);
     expect(hub.streams()).toBe(0);
 
@@ -52,6 +56,8 @@ describe('screen hub', () => {
     const again = client();
     await hub.join('s', undefined, again);
     expect(again.chunks.join('')).toContain('event: standings');
+    // The page sets its clock by the server's time, sent at once, not after a heartbeat.
+    expect(again.pings).toEqual(['event: ping\ndata: {"serverTime":"1970-01-01T00:00:00.000Z"}\n\n']);
     expect(again.ended()).toBe(false);
     expect(hub.streams()).toBe(1);
   });

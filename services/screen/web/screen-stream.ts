@@ -11,8 +11,8 @@ const PROBE_TIMEOUT_MS = 15_000;
 
 export interface StreamHandlers {
   data(data: ScreenData): void;
-  /** anything arrived: standings or ping */
-  heard(): void;
+  /** anything arrived: standings or ping, with the server's time when it says */
+  heard(serverTime?: string): void;
   down(): void;
   revoked(error: { code: string; message: string } | null): void;
 }
@@ -41,9 +41,18 @@ export function openStream(urls: StreamUrls, on: StreamHandlers): Stream {
     on.heard();
     if (data) on.data(data);
   }
-  function onPing(): void {
+  function onPing(event: MessageEvent<unknown>): void {
     attempt = 0;
-    on.heard();
+    let serverTime: string | undefined;
+    try {
+      const ping: unknown = typeof event.data === 'string' ? JSON.parse(event.data) : null;
+      const time =
+        typeof ping === 'object' && ping !== null ? (ping as { serverTime?: unknown }).serverTime : undefined;
+      serverTime = typeof time === 'string' ? time : undefined;
+    } catch {
+      serverTime = undefined;
+    }
+    on.heard(serverTime);
   }
   function onRevoked(event: MessageEvent<unknown>): void {
     let error: { code: string; message: string } | null;

@@ -90,8 +90,18 @@ let capacity = 10;
 let connection = initialConnection;
 let shownStatus: ConnectionStatus | Phase | null = null;
 let gate: GateState = openGate;
+/**
+ * The server's clock minus the TV's: a TV box's own clock is often wrong (no NTP on the plant
+ * network), so the clock, the date and "is the competition over" follow the server's time.
+ */
+let clockOffsetMs = 0;
+
+function serverNow(): number {
+  return Date.now() + clockOffsetMs;
+}
 let shownSecond = -1;
 let shownStaleText = '';
+let shownHead = '';
 /** crewId → places gained and when the mark expires; only crews of the current page. */
 const liveMoves = new Map<string, { places: number; until: number }>();
 const rowList = createRowList(ui.rows);
@@ -118,18 +128,18 @@ function today(view: ScreenViewData, now: number): string {
   return zonedDay(new Date(now), view.timeZone);
 }
 
-function phaseNow(view: ScreenViewData | undefined, now: number): Phase {
-  return view ? phaseOf(view, today(view, now)) : 'live';
+function phaseNow(view: ScreenViewData | undefined): Phase {
+  return view ? phaseOf(view, today(view, serverNow())) : 'live';
 }
 
 /**
  * 最后更新: when the standings on screen were computed, the one time the footer and the stale
  * bar both show. A time of another day carries its date.
  */
-function lastUpdate(view: ScreenViewData | undefined, now: number): string | null {
+function lastUpdate(view: ScreenViewData | undefined): string | null {
   const computed = view?.computedAt ? new Date(view.computedAt) : null;
   if (!view || !computed || Number.isNaN(computed.getTime())) return null;
-  return zonedDay(computed, view.timeZone) === today(view, now)
+  return zonedDay(computed, view.timeZone) === today(view, serverNow())
     ? clockTime(computed, view.timeZone)
     : dayAndTime(computed, lang, view.timeZone);
 }
@@ -204,7 +214,7 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
         : `${me.crewName}: #${me.rank} · `
       : '';
   text(ui.viewSub, `${mine}${total}`);
-  text(ui.footLeft, footLine(view, Date.now()));
+  text(ui.footLeft, footLine(view));
 
   ui.viewDots.textContent = '';
   const all = views();
@@ -247,7 +257,7 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
  * 统计日 and 最后更新 while a competition runs; once its whole period is closed, the period and
  * when it was closed, since the rows are its frozen final standings.
  */
-function footLine(view: ScreenViewData, now: number): string {
+function footLine(view: ScreenViewData): string {
   if (view.closedAt !== null) {
     const closed = new Date(view.closedAt);
     const when = Number.isNaN(closed.getTime())
@@ -255,7 +265,7 @@ function footLine(view: ScreenViewData, now: number): string {
       : ` · ${t('closedAtWord', lang)} ${dayAndTime(closed, lang, view.timeZone)}`;
     return `${t('finalResults', lang)} ${formatDay(view.period.start, lang)}–${formatDay(view.period.end, lang)}${when}`;
   }
-  const updated = lastUpdate(view, now);
+  const updated = lastUpdate(view);
   return `${t('asOf', lang)} ${formatDay(view.asOf, lang)}${updated ? ` · ${t('lastUpdate', lang)} ${updated}` : ''}`;
 }
 
@@ -283,7 +293,10 @@ function render(animate: boolean): void {
   const template = gridTemplate(columns);
   if (ui.board.style.getPropertyValue('--grid') !== template) ui.board.style.setProperty('--grid', template);
   ui.board.dataset.kind = view.kind;
-  if (!animate) {
+  // The columns change with the data too (closing freezes the standings: no movement column).
+  const headKey = [view.key, lang, template, ...view.columns.map((c) => pick(c.name, lang))].join('\u0000');
+  if (!animate || headKey !== shownHead) {
+    shownHead = headKey;
     renderHead(view, columns);
     renderChrome(view, 0, 1);
     // Headings may have wrapped differently for this view: rows per page follow the room left.
@@ -372,7 +385,7 @@ function onData(next: ScreenData): void {
   render(samePage && oldView !== undefined);
 
   // Only news of the ranking on screen, while it runs; the gate shows at most one a minute.
-  if (view && next.celebrate && phaseNow(view, now) === 'live') {
+  if (view && next.celebrate && phaseNow(view) === 'live') {
     gate = offer(gate, celebrations(oldView, view), now);
     celebrate(now);
   }
@@ -397,7 +410,7 @@ function showStatus(now: number): void {
   setData('connection', status);
   // A connected screen says where its competition stands: 实时 only while it runs.
   const view = currentView();
-  const phase = phaseNow(view, now);
+  const phase = phaseNow(view);
   setData('phase', phase);
   const pill = status === 'live' ? phase : status;
   if (pill !== shownStatus) {
@@ -409,7 +422,7 @@ function showStatus(now: number): void {
   if (ui.stale.hidden === stale) ui.stale.hidden = !stale;
   if (stale) {
     // The same 最后更新 as the footer: when the standings shown were computed.
-    const last = lastUpdate(view, now);
+    const last = lastUpdate(view);
     const line =
       last === null
         ? `${t('stale', lang)} · ${t('never', lang)} · ${t('reconnecting', lang)}…`
@@ -423,8 +436,8 @@ function showStatus(now: number): void {
 
 function tick(): void {
   const now = Date.now();
-  const date = new Date(now);
-  const second = Math.floor(now / 1000);
+  const date = new Date(serverNow());
+  const second = Math.floor(date.getTime() / 1000);
   // The clock waits for the data to say whose time it keeps (the competition's zone).
   if (second !== shownSecond && data) {
     shownSecond = second;
@@ -485,7 +498,9 @@ const stream = openStream(
   { stream: `${apiBase}/stream${suffix}`, data: `${apiBase}/data${suffix}` },
   {
     data: onData,
-    heard() {
+    heard(serverTime) {
+      const at = serverTime === undefined ? Number.NaN : Date.parse(serverTime);
+      if (!Number.isNaN(at)) clockOffsetMs = at - Date.now();
       connection = heard(connection, Date.now());
       showStatus(Date.now());
     },
