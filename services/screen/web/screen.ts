@@ -516,13 +516,22 @@ const timer = window.setInterval(tick, TICK_MS);
 tick();
 
 let resizeTimer: ReturnType<typeof setTimeout> | null = null;
-window.addEventListener('resize', () => {
+function relayoutSoon(): void {
   if (resizeTimer !== null) clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => {
     resizeTimer = null;
     relayout();
   }, 200);
-});
+}
+window.addEventListener('resize', relayoutSoon);
+// The room for rows also changes without a resize: fonts arriving, a long English name wrapping
+// in the masthead, a header wrapping to two lines. Rows per page follow it, so none is cut off.
+let roomForRows = 0;
+new ResizeObserver(() => {
+  if (ui.rowsBox.clientHeight === roomForRows) return;
+  roomForRows = ui.rowsBox.clientHeight;
+  if (measureCapacity() !== capacity) relayoutSoon();
+}).observe(ui.rowsBox);
 
 function relayout(): void {
   const measured = measureCapacity();
