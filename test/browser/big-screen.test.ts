@@ -363,6 +363,11 @@ describe('celebrations', () => {
     } satisfies CompetitionInput);
     // Overall: NB1 1, NB2 2, HZ1 3, HZ2 4. 杭州: HZ1 1, HZ2 2.
     await call('POST', '/v1/events', [points(nb1, 100), points(nb2, 90), points(hz1, 50), points(hz2, 40)]);
+    // The screens open on these standings: no earlier update may spend their one banner a minute.
+    await waitFor(async () => {
+      const standings = (await call('GET', '/v1/competitions/e2e-cheer/standings')) as { rows: { crewId: string }[] };
+      expect(standings.rows.map((r) => r.crewId)).toEqual([nb1, nb2, hz1, hz2]);
+    }, 30_000);
     [mixed, hangzhou, ningbo] = await Promise.all([
       // The overall ranking on screen, the branch pages waiting behind it.
       screenOf('cheer-mixed', [
@@ -388,11 +393,11 @@ describe('celebrations', () => {
   it('names the ranking a crew climbed in, on the screens showing that ranking only, off the rows', async () => {
     // HZ2 climbs to 3rd overall and to 1st in 杭州.
     await call('POST', '/v1/events', [points(hz2, 15)]);
-    await mixed.waitForSelector('#celebration:not([hidden])', { timeout: 10_000 });
+    await mixed.waitForSelector('#celebration:not([hidden])', { timeout: 30_000 });
     const overall = await mixed.textContent('#celebration');
     expect(overall).toContain('滨江加油站乙班');
     expect(overall).toContain('总排名 升至第3名');
-    await hangzhou.waitForSelector('#celebration:not([hidden])', { timeout: 10_000 });
+    await hangzhou.waitForSelector('#celebration:not([hidden])', { timeout: 30_000 });
     expect(await hangzhou.textContent('#celebration')).toContain('杭州分公司排名 升至第1名');
     // The banner lies over the masthead: no row is covered.
     const boxes = await mixed.evaluate(() => {
