@@ -184,11 +184,24 @@ describe('screen data', () => {
     expect(overall?.rows.map((r) => [r.crewId, r.rank, r.score])).toEqual(
       api.json().rows.map((r: { crewId: string; rank: number; score: number }) => [r.crewId, r.rank, r.score]),
     );
+    // A penalty column shows the points deducted, not the persons counted.
     expect(overall?.columns.map((c) => [c.id, c.format])).toEqual([
       ['volume', 'percent'],
       ['innovation', 'count'],
-      ['violations', 'count'],
+      ['violations', 'points'],
     ]);
+    // Every entrant (the built-in screen sets no limit), the ranking named, the competition's zone.
+    expect(overall).toMatchObject({
+      series: '0',
+      ranking: { zh: '总排名' },
+      group: 'overall',
+      limit: null,
+      total: api.json().total,
+      timeZone: 'Asia/Shanghai',
+      closedAt: null,
+    });
+    expect(overall?.rows).toHaveLength(api.json().total);
+    expect(data.timeZone).toBe('Asia/Shanghai');
     // C1 sold 11,000 L of a 10,000 L target; C4 is vetoed with the reason.
     expect(overall?.rows.find((r) => r.crewId === 'C1')).toMatchObject({ cells: [110, 1, 0], targetReached: true });
     expect(overall?.rows.find((r) => r.crewId === 'C4')).toMatchObject({
@@ -200,7 +213,8 @@ describe('screen data', () => {
     expect(overall?.rows.find((r) => r.crewId === 'C5')?.targetReached).toBeNull();
 
     // Each branch's own ranks.
-    expect(data.views[1]?.title.zh).toBe('杭州分公司 前10名');
+    expect(data.views[1]).toMatchObject({ title: { zh: '杭州分公司排名' }, series: '1', group: 'branch:B1' });
+    expect(data.views[2]?.series).toBe('1');
     expect(data.views[1]?.rows.map((r) => [r.crewId, r.rank])).toEqual([
       ['C1', 1],
       ['C2', 2],
