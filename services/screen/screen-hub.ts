@@ -124,12 +124,12 @@ export function createScreenHub(deps: ScreenHubDeps): ScreenHub {
       }
       audience.clients.add(client);
       audienceOf.set(client, audience);
+      // The server's time first: the page keeps its clock by it, not by the TV box's.
+      client.write(sseEvent('ping', { serverTime: deps.now().toISOString() }));
       // A build under way sends to every client of the audience when it is done, this one included.
       if (audience.building) await audience.building;
       else if (audience.last) client.write(audience.last);
       else await refresh(audience);
-      // The server's time at once: the page keeps its clock by it, not by the TV box's.
-      if (audienceOf.has(client)) client.write(sseEvent('ping', { serverTime: deps.now().toISOString() }));
     },
     leave,
     competitionChanged(competitionId) {

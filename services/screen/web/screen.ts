@@ -383,6 +383,7 @@ function onData(next: ScreenData): void {
   }
   const samePage = before !== null && position !== null && before.key === position.key && before.page === position.page;
   render(samePage && oldView !== undefined);
+  showClock();
 
   // Only news of the ranking on screen, while it runs; the gate shows at most one a minute.
   if (view && next.celebrate && phaseNow(view) === 'live') {
@@ -434,16 +435,20 @@ function showStatus(now: number): void {
   }
 }
 
-function tick(): void {
-  const now = Date.now();
+/** The clock waits for the data to say whose time it keeps (the competition's zone). */
+function showClock(): void {
   const date = new Date(serverNow());
   const second = Math.floor(date.getTime() / 1000);
-  // The clock waits for the data to say whose time it keeps (the competition's zone).
   if (second !== shownSecond && data) {
     shownSecond = second;
     text(ui.clock, clockTime(date, data.timeZone));
     text(ui.date, clockDate(date, lang, data.timeZone));
   }
+}
+
+function tick(): void {
+  const now = Date.now();
+  showClock();
   showStatus(now);
   if (connection.revoked) return;
 
@@ -500,7 +505,11 @@ const stream = openStream(
     data: onData,
     heard(serverTime) {
       const at = serverTime === undefined ? Number.NaN : Date.parse(serverTime);
-      if (!Number.isNaN(at)) clockOffsetMs = at - Date.now();
+      if (!Number.isNaN(at)) {
+        clockOffsetMs = at - Date.now();
+        shownSecond = -1;
+        showClock();
+      }
       connection = heard(connection, Date.now());
       showStatus(Date.now());
     },
