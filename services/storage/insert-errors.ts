@@ -1,0 +1,39 @@
+/**
+ * Why an INSERT failed: because of some of its rows (ClickHouse could not parse or accept a value,
+ * a constraint refused a row), or because storage is not taking inserts at all (unreachable, a
+ * table missing, out of memory, too many parts, read-only). Only the first is worth splitting the
+ * insert to find the rows at fault; the second is waited out and retried whole. Anything not
+ * known to be about rows counts as an outage: retried and visible, never a reason to drop data.
+ */
+export type InsertFailureCause = 'rows' | 'outage';
+
+/** ClickHouse error names (ErrorCodes.cpp) that a row's content causes. */
+const ROW_CAUSED = new Set([
+  'INCORRECT_DATA',
+  'TYPE_MISMATCH',
+  'CANNOT_CONVERT_TYPE',
+  'VIOLATED_CONSTRAINT',
+  'VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE',
+  'ARGUMENT_OUT_OF_BOUND',
+  'DECIMAL_OVERFLOW',
+  'CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN',
+  'TOO_LARGE_STRING_SIZE',
+  'CANNOT_READ_ARRAY_FROM_TEXT',
+  'SIZES_OF_ARRAYS_DONT_MATCH',
+  'UNKNOWN_ELEMENT_IN_ENUM',
+]);
+
+/** The error name ClickHouse gave (`type` on @clickhouse/client's ClickHouseError), if any. */
+export function clickHouseErrorName(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const type = (err as { type?: unknown }).type;
+  return typeof type === 'string' && /^[A-Z][A-Z0-9_]*$/.test(type) ? type : undefined;
+}
+
+export function insertFailureCause(err: unknown): InsertFailureCause {
+  const name = clickHouseErrorName(err);
+  if (name === undefined) return 'outage';
+  // CANNOT_PARSE_INPUT_ASSERTION_FAILED, CANNOT_PARSE_ESCAPE_SEQUENCE (a lone UTF-16 surrogate),
+  // CANNOT_PARSE_DATETIME, CANNOT_PARSE_NUMBER, …
+  return name.startsWith('CANNOT_PARSE_') || ROW_CAUSED.has(name) ? 'rows' : 'outage';
+}
