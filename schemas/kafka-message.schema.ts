@@ -4,8 +4,10 @@ import { FieldErrorSchema } from './api.schema.ts';
 /**
  * The events topic's message format, for this service and for anyone producing straight to Kafka
  * (a station's POS connector, kafka-console-producer):
- * - key: the event's crewId, UTF-8. Every event of a crew goes to one partition, so one scoring
- *   instance at a time sees a crew's events (that is what makes the duplicate check sound).
+ * - key: the event's crewId, UTF-8. Producers should partition by murmur2 of the key (kafkajs's
+ *   and the Java client's default, librdkafka's partitioner=murmur2_random): an event that lands
+ *   on another partition is forwarded by the scoring consumer to its crew's partition, where
+ *   a crew's events are deduplicated one batch at a time.
  * - value: one event as JSON, exactly the schema of an item of POST /v1/events (MetricEventSchema).
  * - timestamp: when the event was received (the producer's CreateTime); stored as received_at,
  *   and the reference for "occurredAt is not in the future / not too old".
@@ -30,7 +32,8 @@ export const DEAD_LETTER_HEADERS = {
 
 /** The JSON in the dead-letter.reason header. */
 export const DeadLetterReason = z.object({
-  code: z.enum(['malformed_json', 'invalid_event', 'key_mismatch']),
+  /** insert_refused: valid, but ClickHouse would not store it (the rest of its batch was stored). */
+  code: z.enum(['malformed_json', 'invalid_event', 'key_mismatch', 'insert_refused']),
   message: z.string(),
   errors: z.array(FieldErrorSchema).optional(),
 });

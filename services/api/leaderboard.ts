@@ -12,6 +12,7 @@ import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pi
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { createConsumerMetrics } from '../scoring/consumer/consumer-metrics.ts';
 import { createEventConsumer, type EventConsumer } from '../scoring/consumer/event-consumer.ts';
+import { memberInfoFor } from '../scoring/consumer/group-membership.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { latestComputedAt } from '../scoring/standings.store.ts';
@@ -95,6 +96,8 @@ export interface Leaderboard {
 export interface LeaderboardOptions {
   /** Serve POST /v1/events (npm start); the scoring service alone (npm run scoring) does not. */
   ingest: boolean;
+  /** The scoring consumer gave up for good (it refused its consumer group): the process should stop. */
+  onConsumerFatal?: (err: Error) => void;
 }
 
 /**
@@ -182,6 +185,10 @@ export async function createLeaderboard(
       keyFilter,
       // On a server, another instance may have registered the crew a moment ago.
       reloadRegistry: config.clickhouse.mode === 'server' ? () => catalog.reload() : undefined,
+      registryLoaded: () => catalog.orgVersion() > 0,
+      // Orders instances that start together; the real clock, as it compares processes.
+      member: memberInfoFor(config.clickhouse, Date.now()),
+      onFatal: options.onConsumerFatal,
       config: config.kafka,
       validate,
       onStored: refreshFor,
@@ -301,12 +308,18 @@ export async function createLeaderboard(
       metricsAccess: access.require('viewer', 'ingest', 'organiser'),
       readiness: async () => {
         const clickhouse = (await client.ping()).success;
-        const consuming = consumer?.consuming() ?? true;
+        const status = consumer?.status();
+        // Joining, stalled or stopped: what is served may not be current. Waiting for a first
+        // registry is expected on a fresh install (and the registry is put through this service).
+        const consuming = !status || status.state === 'consuming' || status.state === 'waiting for registry';
         return {
           ready: clickhouse && consuming,
           checks: {
             clickhouse: clickhouse ? 'ok' : 'unreachable',
-            ...(consumer ? { kafkaConsumer: consuming ? 'ok' : 'stopped' } : {}),
+            ...(status ? { kafkaConsumer: status.state === 'consuming' ? 'ok' : status.state } : {}),
+            ...(status && status.stalled.length > 0
+              ? { stalledPartitions: status.stalled.map((p) => p.partition).join(',') }
+              : {}),
           },
         };
       },
@@ -343,6 +356,8 @@ export async function createLeaderboard(
   });
   // Open screen streams never end by themselves: end them so the server can close.
   app.addHook('preClose', async () => screenHub.close());
+  // Returns before the group join completes: the service answers (and /readyz says 'joining')
+  // while a restarted instance waits for its predecessor's session to time out.
   await consumer?.start();
   // A ClickHouse server may be shared with other instances that change registry and competitions.
   // Another instance on the same server may change the registry or a competition.

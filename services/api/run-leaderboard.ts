@@ -67,11 +67,20 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
   const now = clockFrom(config.clockStart);
   if (config.clockStart)
     logger.warn(`CLOCK_START: running as if it were ${now().toISOString()} (the clock runs from there)`);
-  let leaderboard: Leaderboard;
+  let leaderboard: Leaderboard | undefined;
   try {
-    leaderboard = await createLeaderboard(config, logger, now, { ingest: options.ingest });
+    leaderboard = await createLeaderboard(config, logger, now, {
+      ingest: options.ingest,
+      // The consumer refused its group after joining (another instance was there first).
+      onConsumerFatal: (err) => {
+        process.stderr.write(`${err.message}\n`);
+        void (leaderboard?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+      },
+    });
   } catch (err) {
-    logger.fatal({ err }, `cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    logger.fatal({ err }, `cannot start: ${message}`);
+    process.stderr.write(`cannot start: ${message}\n`);
     process.exit(1);
   }
 

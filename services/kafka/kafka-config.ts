@@ -29,7 +29,8 @@ export const KafkaEnv = z.object({
   KAFKA_MAX_IN_FLIGHT_EVENTS: int(100_000, 1),
   KAFKA_FETCH_MAX_BYTES: int(4 * 1024 * 1024, 64 * 1024),
   KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: int(2, 1, 64),
-  KAFKA_SESSION_TIMEOUT_MS: int(30_000, 6_000),
+  KAFKA_SESSION_TIMEOUT_MS: int(10_000, 6_000),
+  KAFKA_STALL_AFTER_MS: int(30_000, 1_000),
 });
 
 export interface TopicSpec {
@@ -52,8 +53,13 @@ export interface KafkaConfig {
   /** Bytes fetched per partition per batch: bounds a batch (and one ClickHouse insert). */
   fetchMaxBytes: number;
   partitionsConsumedConcurrently: number;
-  /** A scoring instance that stops heartbeating loses its partitions after this long. */
+  /**
+   * A scoring instance that stops heartbeating loses its partitions after this long; a restarted
+   * one waits this long for its dead predecessor before it is assigned partitions.
+   */
   sessionTimeoutMs: number;
+  /** A partition whose batches keep failing this long is reported stalled (/readyz, metrics, log). */
+  stallAfterMs: number;
 }
 
 /** KafkaConfig from parsed KAFKA_* variables, or undefined when KAFKA_BROKERS is unset. */
@@ -80,5 +86,6 @@ export function kafkaConfigFrom(env: z.infer<typeof KafkaEnv>): KafkaConfig | un
     fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
     partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    stallAfterMs: env.KAFKA_STALL_AFTER_MS,
   };
 }

@@ -1,16 +1,11 @@
 import type { Admin } from 'kafkajs';
-import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { parseConfig } from '../../services/api/config.ts';
-import { createValidateStep } from '../../services/pipeline/validate-step.ts';
-import { createConsumerMetrics } from '../../services/scoring/consumer/consumer-metrics.ts';
-import { createEventConsumer, type EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
+import type { EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
 import { DEAD_LETTER_HEADERS, DeadLetterReason } from '../../schemas/kafka-message.schema.ts';
 import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
-import { createStoreTracker } from '../../services/storage/store-tracker.ts';
 import { kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { testConsumer } from '../support/test-consumer.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 // HTTP -> Kafka -> scoring consumer -> ClickHouse -> standings, in one process, on the real broker.
@@ -62,27 +57,7 @@ async function caughtUp(groupId: string, topic: string): Promise<void> {
 }
 
 function extraConsumer(groupId: string, topic = env.KAFKA_EVENTS_TOPIC ?? ''): EventConsumer {
-  const config = parseConfig({ ...env, KAFKA_CONSUMER_GROUP: groupId, KAFKA_EVENTS_TOPIC: topic }).kafka;
-  if (!config) throw new Error('no Kafka config');
-  const producer = kafka.producer();
-  return createEventConsumer({
-    client: lb.client,
-    stores: createStoreTracker(clock.now),
-    kafka,
-    producer,
-    config,
-    validate: createValidateStep({
-      crewExists: (id) => lb.catalog.crew(id) !== undefined,
-      now: clock.now,
-      maxFutureMs: 600_000,
-      maxAgeMs: 400 * 86_400_000,
-    }),
-    onStored: (events) =>
-      lb.refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) }))),
-    metrics: createConsumerMetrics(new Registry()),
-    logger: pino({ level: 'silent' }),
-    now: clock.now,
-  });
+  return testConsumer(lb, kafka, clock, { ...env, KAFKA_CONSUMER_GROUP: groupId, KAFKA_EVENTS_TOPIC: topic });
 }
 
 const metricEvent = (eventId: string, crewId: string) => ({

@@ -9,7 +9,9 @@ import { eventKey, type EventSource } from '../../storage/events.store.ts';
 export type MessageOutcome =
   | { kind: 'ok'; message: ConsumedMessage; event: MetricEvent; receivedAtMs: number }
   | { kind: 'dead-letter'; message: ConsumedMessage; reason: DeadLetterReason }
-  | { kind: 'duplicate'; message: ConsumedMessage };
+  | { kind: 'duplicate'; message: ConsumedMessage }
+  /** A valid event on another partition than its crew's: forwarded there, stored by that partition's reader. */
+  | { kind: 'reroute'; message: ConsumedMessage; event: MetricEvent; toPartition: number };
 
 /**
  * parse -> validate, as strictly as the HTTP API: the same schema, the same registry check, the
@@ -69,6 +71,39 @@ export function dedupeWithinBatch(outcomes: readonly MessageOutcome[]): MessageO
     seen.add(key);
     return outcome;
   });
+}
+
+/**
+ * A crew's events are stored only by the reader of the crew's partition (crewPartition, murmur2
+ * of the key): that reader takes one batch at a time, so it sees every copy of an event in turn
+ * and stores the first. An event that arrived elsewhere (a producer with another partitioner,
+ * kcat's CRC32; a topic that gained partitions) is forwarded to that partition instead of being
+ * stored beside it, so two partitions can never both store one event.
+ */
+export function routeToCrewPartition(
+  outcomes: readonly MessageOutcome[],
+  partition: number,
+  crewPartition: (crewId: string) => number,
+): MessageOutcome[] {
+  return outcomes.map((outcome) => {
+    if (outcome.kind !== 'ok') return outcome;
+    const home = crewPartition(outcome.event.crewId);
+    return home === partition
+      ? outcome
+      : { kind: 'reroute', message: outcome.message, event: outcome.event, toPartition: home };
+  });
+}
+
+/** A row ClickHouse refused (found by splitting the insert): a dead letter with ClickHouse's reason. */
+export function refusedByStorage(message: ConsumedMessage, error: string): MessageOutcome {
+  return {
+    kind: 'dead-letter',
+    message,
+    reason: {
+      code: 'insert_refused',
+      message: `ClickHouse refused the event although it passed validation: ${error}`,
+    },
+  };
 }
 
 function within(source: EventSource, extent: BatchExtent): boolean {

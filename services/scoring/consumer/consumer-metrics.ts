@@ -1,17 +1,21 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+export type ConsumeOutcome = 'stored' | 'duplicate' | 'dead_letter' | 'rerouted';
+
 export interface ConsumerMetrics {
-  outcomes(outcome: 'stored' | 'duplicate' | 'dead_letter', n: number): void;
+  outcomes(outcome: ConsumeOutcome, n: number): void;
   batch(messages: number): void;
   inserted(seconds: number): void;
   insertFailed(): void;
   lag(topic: string, partition: number, messages: number): void;
+  /** Seconds a partition has been failing without progress (0 when it progresses). */
+  stalled(topic: string, partition: number, seconds: number): void;
 }
 
 export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
   const events = new Counter({
     name: 'leaderboard_consumer_events_total',
-    help: 'Messages consumed from the events topic, by outcome (stored, duplicate, dead_letter)',
+    help: "Messages consumed from the events topic, by outcome (stored, duplicate, dead_letter, rerouted to its crew's partition)",
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
@@ -34,7 +38,13 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
   });
   const lag = new Gauge({
     name: 'leaderboard_consumer_lag_messages',
-    help: 'Messages behind the partition end after the latest batch',
+    help: "Messages behind the partition's end: after the latest stored batch, or from a batch that keeps failing",
+    labelNames: ['topic', 'partition'] as const,
+    registers: [registry],
+  });
+  const stalled = new Gauge({
+    name: 'leaderboard_consumer_partition_stalled_seconds',
+    help: 'How long a partition has been failing without progress (0: progressing)',
     labelNames: ['topic', 'partition'] as const,
     registers: [registry],
   });
@@ -44,5 +54,6 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     inserted: (seconds) => insertSeconds.observe(seconds),
     insertFailed: () => failures.inc(),
     lag: (topic, partition, n) => lag.set({ topic, partition: String(partition) }, n),
+    stalled: (topic, partition, seconds) => stalled.set({ topic, partition: String(partition) }, seconds),
   };
 }

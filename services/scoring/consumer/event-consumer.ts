@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Batch, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Admin, Batch, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { MetricEvent } from '../../../schemas/event.schema.ts';
+import { createCrewPartitioner } from '../../kafka/crew-partition.ts';
 import { inParts, toDeadLetter } from '../../kafka/event-message.ts';
 import type { KafkaConfig } from '../../kafka/kafka-config.ts';
 import type { KeyFilter } from '../../pipeline/key-filter.ts';
@@ -13,10 +14,26 @@ import {
   type RecordedBatch,
 } from '../../storage/consumer-batches.store.ts';
 import { findStoredEventSources, insertConsumedEvents, toEventValues } from '../../storage/events.store.ts';
+import { insertIsolatingRefusedRows } from '../../storage/isolate-refused-rows.ts';
 import type { StoreTracker } from '../../storage/store-tracker.ts';
 import { logDeadLetters } from '../../storage/dead-letters.store.ts';
 import type { ConsumerMetrics } from './consumer-metrics.ts';
-import { decodeMessage, dedupeAgainstStored, dedupeWithinBatch, type MessageOutcome } from './consume-steps.ts';
+import {
+  decodeMessage,
+  dedupeAgainstStored,
+  dedupeWithinBatch,
+  refusedByStorage,
+  routeToCrewPartition,
+  type MessageOutcome,
+} from './consume-steps.ts';
+import {
+  GroupRefusedError,
+  assignerWith,
+  findConflictingMember,
+  refusal,
+  type MemberInfo,
+} from './group-membership.ts';
+import { createPartitionProgress, type StalledPartition } from './partition-progress.ts';
 
 export interface EventConsumerDeps {
   client: ClickHouseClient;
@@ -45,19 +62,42 @@ export interface EventConsumerDeps {
    * just registered is not a reason to dead-letter its events.
    */
   reloadRegistry?: () => Promise<void>;
+  /**
+   * False while there is no registry at all (a fresh data folder): no event can be judged yet, so
+   * the consumer waits instead of dead-lettering every event as an unknown crew.
+   */
+  registryLoaded: () => boolean;
+  /** Where this instance stores: an instance on the embedded engine shares its group with no one. */
+  member: MemberInfo;
+  /** The consumer gave up for good (it refused its group): the service should stop with the message. */
+  onFatal?: (err: Error) => void;
+  /** How often the events topic's partition count is checked (a topic that gained partitions). */
+  topologyCheckMs?: number;
   /** Fault injection for crash tests: runs after ClickHouse acknowledged a batch, before it is marked stored or committed. */
   afterInsert?: () => void;
 }
 
+export type ConsumerState = 'joining' | 'consuming' | 'waiting for registry' | 'stalled' | 'stopped';
+
+export interface ConsumerStatus {
+  state: ConsumerState;
+  /** Partitions failing for longer than the stall threshold. */
+  stalled: StalledPartition[];
+}
+
 export interface EventConsumer {
-  /** Joins the group and starts consuming; resolves once the consumer runs. */
+  /**
+   * Connects, refuses a group it must not share (GroupRefusedError), and starts joining; resolves
+   * before the join completes (status() says 'joining' until then).
+   */
   start(): Promise<void>;
   /** Finishes the batch in flight (stored and committed, or not at all) and leaves the group. */
   stop(): Promise<void>;
   /** Partitions this instance holds now. */
   assignment(): number[];
-  /** False once the consumer stopped for good (a failure kafkajs does not restart). */
+  /** False once the consumer stopped for good (a failure kafkajs does not restart, a refused group). */
   consuming(): boolean;
+  status(): ConsumerStatus;
 }
 
 type Extent = BatchExtent & { resendingOwnRows: boolean; alreadyStored: boolean };
@@ -74,21 +114,27 @@ async function groupCall<T>(call: () => Promise<T>): Promise<T> {
 }
 
 const REGISTRY_REREAD_MS = 5_000;
+const TOPOLOGY_CHECK_MS = 10_000;
 
 const extentKey = (e: BatchExtent) => `${e.firstOffset}-${e.lastOffset}:${e.firstTimestamp}`;
+
+/** A batch was not processed for an expected reason (no registry yet): its partition waits, no failure. */
+class WaitSignal extends Error {}
 
 /**
  * The scoring service's consumer: one ClickHouse insert per fetched batch, offsets committed only
  * after ClickHouse acknowledged it. A batch's extent is recorded before its insert, so if this
  * process dies in between, the next reader of the partition re-forms the same batch and the
  * insert deduplication token (topic, partition, offsets) makes the retry complete the first
- * attempt instead of doubling it.
+ * attempt instead of doubling it. A crew's events are stored only by the reader of the crew's
+ * partition (routeToCrewPartition), so duplicates on two partitions meet there.
  */
 export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const { client, config, logger, metrics } = deps;
   const topic = config.events.name;
+  const group = config.consumerGroup;
   const consumer: Consumer = deps.kafka.consumer({
-    groupId: config.consumerGroup,
+    groupId: group,
     maxBytesPerPartition: config.fetchMaxBytes,
     // Room for every partition's share: the broker fills partitions in request order, so a
     // smaller total starves the later ones (and a batch recorded before a crash waits for its
@@ -96,9 +142,15 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     maxBytes: Math.min(64 * 1024 * 1024, config.fetchMaxBytes * Math.max(1, config.events.partitions)),
     // Screens should see an event within about a second: do not wait long for a fuller fetch.
     maxWaitTimeInMs: 100,
+    // kafkajs 2.2 has no static membership (group.instance.id): a restarted instance waits for
+    // its dead predecessor's session to time out, so the session is kept short.
     sessionTimeout: config.sessionTimeoutMs,
     heartbeatInterval: Math.max(500, Math.floor(config.sessionTimeoutMs / 10)),
+    partitionAssigners: [assignerWith(deps.member)],
   });
+  const admin: Admin = deps.kafka.admin();
+  const crewPartitionOf = createCrewPartitioner();
+  const progress = createPartitionProgress(config.stallAfterMs);
   /** Extents this instance recorded and has not yet seen stored, by partition. */
   const pending = new Map<number, RecordedBatch>();
   /** Offset after the last batch this instance committed, by partition: no extent can be pending there. */
@@ -107,9 +159,20 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   /** Partition -> the extent whose dead letters were sent (not again while its insert is retried). */
   const deadLettersSent = new Map<number, string>();
   const resumeTimers = new Set<NodeJS.Timeout>();
+  /** Partitions waiting for the registry. */
+  const waiting = new Set<number>();
+  /** Partitions reported stalled in the log (reported again once they progress and stall anew). */
+  const reportedStalled = new Set<number>();
   let assigned: number[] = [];
   let crashed: unknown;
+  let joined = false;
+  let stopping = false;
   let registryReadAt = 0;
+  /** The events topic's partition count this generation routes by; set before its first batch. */
+  let partitionCount = 0;
+  /** Settles once this generation's membership is checked and its partition count known. */
+  let generationReady: Promise<void> = Promise.resolve();
+  let watchTimer: NodeJS.Timeout | undefined;
 
   // kafkajs restarts the consumer after retriable failures; after any other it stays down, and
   // the service must say so rather than look healthy while nothing is consumed.
@@ -122,13 +185,71 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     logger.fatal({ err: payload.error }, 'consumer stopped for good: restart the service');
   });
 
+  consumer.on(consumer.events.REBALANCING, () => {
+    joined = false;
+  });
+
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     assigned = (payload.memberAssignment[topic] ?? []).slice().sort((a, b) => a - b);
     // Another member may have worked on any partition meanwhile: ask storage again.
     pending.clear();
     committedNext.clear();
+    for (const p of progress.failing()) if (!assigned.includes(p.partition)) forgetPartition(p.partition);
     logger.info({ topic, partitions: assigned, memberId: payload.memberId }, 'partitions assigned');
+    generationReady = checkGeneration();
+    // A rejection is handled where batches await it; this copy only keeps it from going unhandled.
+    generationReady.catch(() => undefined);
   });
+
+  async function topicPartitions(): Promise<number> {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    return topics[0]?.partitions.length ?? 0;
+  }
+
+  async function groupMembers() {
+    const { groups } = await admin.describeGroups([group]);
+    return groups[0]?.members ?? [];
+  }
+
+  /** After a join: a member this instance must not work beside refuses it; routing uses the new count. */
+  async function checkGeneration(): Promise<void> {
+    const other = findConflictingMember(await groupMembers(), deps.member, true);
+    if (other) throw refusal(group, deps.member, other);
+    partitionCount = await topicPartitions();
+    joined = true;
+    logger.info({ topic, partitionCount }, 'joined the group; routing crews by murmur2 over the partitions');
+  }
+
+  /** A check that failed for another reason than a refusal (the broker briefly away) is tried again. */
+  async function ensureGeneration(): Promise<void> {
+    try {
+      await generationReady;
+    } catch (err) {
+      if (!(err instanceof GroupRefusedError)) {
+        generationReady = checkGeneration();
+        generationReady.catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  function forgetPartition(partition: number): void {
+    progress.forget(partition);
+    reportedStalled.delete(partition);
+    waiting.delete(partition);
+    metrics.stalled(topic, partition, 0);
+  }
+
+  /** Leaves the group for good with a message naming the fix. */
+  function giveUp(err: Error): void {
+    if (crashed !== undefined) return;
+    crashed = err;
+    logger.fatal({ err }, err.message);
+    // Not awaited here: called from inside a batch, which disconnect() waits for.
+    setImmediate(() => {
+      void consumer.disconnect().finally(() => deps.onFatal?.(err));
+    });
+  }
 
   /**
    * The batch to process: the one an earlier attempt recorded at this offset, or the fetched one;
@@ -174,10 +295,19 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     return `${topic}:${extent.partition}:${extent.firstOffset}-${extent.lastOffset}:${extent.firstTimestamp}`;
   }
 
-  async function sendDeadLetters(outcomes: readonly MessageOutcome[], extent: BatchExtent): Promise<number> {
+  /**
+   * Sends dead letters of one stage of a batch ('decoded': refused by validation; 'refused': by
+   * ClickHouse), once per stage while the same process retries the batch.
+   */
+  async function sendDeadLetters(
+    outcomes: readonly MessageOutcome[],
+    extent: BatchExtent,
+    stage: 'decoded' | 'refused',
+  ): Promise<void> {
     const { partition } = extent;
     const dead = outcomes.flatMap((o) => (o.kind === 'dead-letter' ? [o] : []));
-    if (dead.length === 0 || deadLettersSent.get(partition) === extentKey(extent)) return dead.length;
+    const sentKey = `${extentKey(extent)}:${stage}`;
+    if (dead.length === 0 || deadLettersSent.get(partition) === sentKey) return;
     const failedAt = deps.now();
     const messages = dead.map((o) =>
       toDeadLetter(o.message, { topic, partition, offset: o.message.offset }, o.reason, failedAt),
@@ -197,16 +327,39 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         value: o.message.value,
       })),
       failedAt,
-      batchToken(extent),
+      stage === 'decoded' ? batchToken(extent) : `${batchToken(extent)}:refused`,
     );
-    deadLettersSent.set(partition, extentKey(extent));
+    deadLettersSent.set(partition, sentKey);
     for (const o of dead) {
       logger.warn(
         { topic, partition, offset: o.message.offset, reason: o.reason },
         'message sent to the dead-letter topic',
       );
     }
-    return dead.length;
+  }
+
+  /**
+   * Forwards events that arrived off their crew's partition to it, unchanged (key, value, the
+   * timestamp they were received at, headers), acknowledged by every in-sync replica before this
+   * batch goes on. A resend forwards them again; the crew's partition counts them once.
+   */
+  async function forward(outcomes: readonly MessageOutcome[]): Promise<void> {
+    const messages: Message[] = outcomes.flatMap((o) =>
+      o.kind === 'reroute'
+        ? [
+            {
+              key: o.message.key,
+              value: o.message.value,
+              timestamp: o.message.timestamp,
+              headers: o.message.headers,
+              partition: o.toPartition,
+            },
+          ]
+        : [],
+    );
+    for (const part of inParts(messages)) {
+      await deps.producer.send({ topic, acks: -1, messages: part });
+    }
   }
 
   /**
@@ -226,11 +379,27 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     return decode();
   }
 
+  /** No registry at all yet: an unknown crew says nothing then. Re-read it (at most every few seconds). */
+  async function awaitRegistry(partition: number): Promise<void> {
+    if (deps.registryLoaded()) return;
+    if (deps.reloadRegistry && Date.now() - registryReadAt >= REGISTRY_REREAD_MS) {
+      registryReadAt = Date.now();
+      await deps.reloadRegistry();
+      if (deps.registryLoaded()) return;
+    }
+    waiting.add(partition);
+    throw new WaitSignal('no registry yet: events wait until crews are registered (PUT /v1/org)');
+  }
+
   async function processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     const isRunning = () => payload.isRunning();
     const isStale = () => payload.isStale();
     const heartbeat = () => groupCall(() => payload.heartbeat());
+    await ensureGeneration();
+    if (!isRunning() || isStale()) return;
+    await awaitRegistry(batch.partition);
+    waiting.delete(batch.partition);
     const extent = await extentOf(batch);
     if (extent === 'wait') {
       pauseFor(payload, 'waiting for the whole recorded batch');
@@ -242,17 +411,19 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     const messages = batch.messages.filter((m) => Number(m.offset) <= extent.lastOffset);
     metrics.batch(messages.length);
 
-    const decoded = dedupeWithinBatch(await decodeAll(messages));
+    const routed = routeToCrewPartition(dedupeWithinBatch(await decodeAll(messages)), partition, (crewId) =>
+      crewPartitionOf(crewId, partitionCount),
+    );
     const filter = deps.keyFilter;
-    const candidates = decoded.flatMap((o) =>
+    const candidates = routed.flatMap((o) =>
       o.kind === 'ok' && (!filter || filter.mightContain(o.event.crewId, o.event.eventId)) ? [o.event] : [],
     );
     const stored = await findStoredEventSources(client, candidates);
-    const outcomes = dedupeAgainstStored(decoded, stored, extent, extent.resendingOwnRows);
+    const outcomes = dedupeAgainstStored(routed, stored, extent, extent.resendingOwnRows);
     await heartbeat();
 
     const fresh = outcomes.flatMap((o) => (o.kind === 'ok' ? [o] : []));
-    const deadLetterCount = outcomes.filter((o) => o.kind === 'dead-letter').length;
+    let refused: MessageOutcome[] = [];
     if (!isRunning() || isStale()) return;
     if (!extent.alreadyStored) {
       if (!extent.resendingOwnRows) {
@@ -278,23 +449,35 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         }
         pending.set(partition, { ...extent, stored: false });
       }
-      // Dead letters go out once the batch is settled and before its insert; a resend sends them
-      // again (at least once), since the first attempt may have died before sending them.
-      await sendDeadLetters(outcomes, extent);
+      // Forwards and dead letters go out once the batch is settled and before its insert; a
+      // resend sends them again (at least once), since the first attempt may have died first.
+      await forward(outcomes);
+      await sendDeadLetters(outcomes, extent, 'decoded');
       const started = performance.now();
-      await deps.stores.run((storedAt) =>
-        insertConsumedEvents(
-          client,
-          fresh.map((o) => ({
-            values: toEventValues(o.event, new Date(o.receivedAtMs).toISOString()),
-            source: { topic, partition, offset: Number(o.message.offset) },
-          })),
-          batchToken(extent),
-          storedAt,
+      const token = batchToken(extent);
+      // Rows ClickHouse refuses (a value it cannot take although it passed validation) are found
+      // by splitting the insert; the rest is stored, the refused go to the dead-letter topic.
+      const refusedRows = await deps.stores.run((storedAt) =>
+        insertIsolatingRefusedRows(
+          fresh,
+          (rows, label) =>
+            insertConsumedEvents(
+              client,
+              rows.map((o) => ({
+                values: toEventValues(o.event, new Date(o.receivedAtMs).toISOString()),
+                source: { topic, partition, offset: Number(o.message.offset) },
+              })),
+              label === '' ? token : `${token}:${label}`,
+              storedAt,
+            ),
+          { between: heartbeat },
         ),
       );
       metrics.inserted((performance.now() - started) / 1000);
-      for (const o of fresh) filter?.add(o.event.crewId, o.event.eventId);
+      refused = refusedRows.map((r) => refusedByStorage(r.row.message, r.error));
+      await sendDeadLetters(refused, extent, 'refused');
+      const refusedSet = new Set(refusedRows.map((r) => r.row));
+      for (const o of fresh) if (!refusedSet.has(o)) filter?.add(o.event.crewId, o.event.eventId);
       deps.afterInsert?.();
       await recordBatch(client, extent, true, deps.now());
     }
@@ -309,19 +492,32 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     payload.resolveOffset(String(extent.lastOffset));
     committedNext.set(partition, next);
     backoff.delete(partition);
+    partitionProgressed(partition);
 
-    const storedCount = extent.alreadyStored ? 0 : fresh.length;
-    const deadLetters = extent.alreadyStored ? 0 : deadLetterCount;
+    const count = (kind: MessageOutcome['kind']) => outcomes.filter((o) => o.kind === kind).length;
+    const storedCount = extent.alreadyStored ? 0 : fresh.length - refused.length;
+    const deadLetters = extent.alreadyStored ? 0 : count('dead-letter') + refused.length;
+    const rerouted = extent.alreadyStored ? 0 : count('reroute');
     metrics.outcomes('stored', storedCount);
-    metrics.outcomes('duplicate', messages.length - storedCount - deadLetters);
+    metrics.outcomes('rerouted', rerouted);
+    metrics.outcomes('duplicate', messages.length - storedCount - deadLetters - rerouted);
     metrics.outcomes('dead_letter', deadLetters);
     metrics.lag(topic, partition, Math.max(0, Number(batch.highWatermark) - next));
-    log.debug({ messages: messages.length, stored: storedCount, deadLetters }, 'batch stored');
+    log.debug({ messages: messages.length, stored: storedCount, deadLetters, rerouted }, 'batch stored');
     // A batch an earlier attempt stored may not have refreshed the standings: refresh for all of
     // it (a repeated refresh is harmless).
-    const refresh = extent.alreadyStored ? decoded : fresh;
+    const refreshed = new Set(refused.map((o) => o.message));
+    const refresh = (extent.alreadyStored ? outcomes.filter((o) => o.kind !== 'reroute') : fresh).filter(
+      (o) => !refreshed.has(o.message),
+    );
     const events = refresh.flatMap((o) => (o.kind === 'ok' ? [o.event] : []));
     if (events.length > 0) deps.onStored(events);
+  }
+
+  function partitionProgressed(partition: number): void {
+    if (reportedStalled.delete(partition)) logger.info({ topic, partition }, 'partition progresses again');
+    progress.progressed(partition);
+    metrics.stalled(topic, partition, 0);
   }
 
   /** Pauses the batch's partition; it is fetched again from its resolved offset after a growing wait. */
@@ -340,36 +536,126 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     resumeTimers.add(timer);
   }
 
+  /** Logs partitions that turned stalled and keeps the stall gauge current. */
+  function reportStalls(): void {
+    const now = Date.now();
+    for (const p of progress.failing()) metrics.stalled(topic, p.partition, Math.round((now - p.since) / 1000));
+    for (const p of progress.stalled(now)) {
+      if (reportedStalled.has(p.partition)) continue;
+      reportedStalled.add(p.partition);
+      logger.error(
+        { topic, partition: p.partition, behind: p.behind, stalledForMs: now - p.since, lastError: p.lastError },
+        'partition stalled: no batch stored since the first failure; its events wait (see lastError)',
+      );
+    }
+  }
+
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
     try {
       await processBatch(payload);
     } catch (err) {
       // The group's own trouble (a rebalance) is kafkajs's to handle: it rejoins and refetches.
       if (err instanceof GroupError) throw err.cause;
+      if (err instanceof GroupRefusedError) {
+        giveUp(err);
+        return;
+      }
+      if (err instanceof WaitSignal) {
+        pauseFor(payload, err.message);
+        return;
+      }
       // ClickHouse (or the dead-letter topic) did not take the batch: nothing is committed.
+      const { batch } = payload;
+      const behind = Math.max(0, Number(batch.highWatermark) - Number(batch.firstOffset() ?? batch.highWatermark));
       metrics.insertFailed();
+      metrics.lag(topic, batch.partition, behind);
+      progress.failed(batch.partition, Date.now(), behind, err instanceof Error ? err.message : String(err));
+      reportStalls();
       pauseFor(payload, 'batch not stored; partition paused, will retry', err);
     }
+  }
+
+  const runConfig: ConsumerRunConfig = {
+    eachBatchAutoResolve: false,
+    autoCommit: false,
+    partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+    eachBatch,
+  };
+
+  /** Joins in the background: the service answers (and says 'joining') meanwhile. */
+  function run(): void {
+    joined = false;
+    consumer.run(runConfig).catch((err: unknown) => {
+      crashed = err;
+      logger.fatal({ err }, 'consumer could not start: restart the service');
+    });
+  }
+
+  /**
+   * kafkajs does not notice partitions added to a topic it consumes: nobody would read them, and
+   * crews would move to them. When the count grows, leave and rejoin, so the group reassigns
+   * every partition and each member routes by the new count.
+   */
+  async function watchTopology(): Promise<void> {
+    if (!joined || stopping || crashed !== undefined) return;
+    const now = await topicPartitions();
+    if (now <= partitionCount) return;
+    logger.warn(
+      { topic, partitionCount: now, was: partitionCount },
+      'the events topic gained partitions: rejoining the group so that they are consumed and crews routed by the new count',
+    );
+    await consumer.stop();
+    if (!stopping) run();
   }
 
   return {
     async start() {
       await consumer.connect();
+      await admin.connect();
+      const other = findConflictingMember(await groupMembers(), deps.member, false);
+      if (other) {
+        await consumer.disconnect();
+        await admin.disconnect();
+        throw refusal(group, deps.member, other);
+      }
       await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        autoCommit: false,
-        partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
-        eachBatch,
-      });
+      run();
+      const every = deps.topologyCheckMs ?? TOPOLOGY_CHECK_MS;
+      watchTimer = setInterval(
+        () => {
+          reportStalls();
+          watchTopology().catch((err: unknown) => logger.warn({ err }, 'could not check the events topic'));
+        },
+        Math.min(every, Math.max(1_000, config.stallAfterMs / 4)),
+      );
+      watchTimer.unref();
     },
     async stop() {
+      stopping = true;
+      clearInterval(watchTimer);
       for (const timer of resumeTimers) clearTimeout(timer);
       resumeTimers.clear();
       // kafkajs waits for the batch in flight, then leaves the group.
       await consumer.disconnect();
+      await admin.disconnect();
     },
     assignment: () => assigned,
     consuming: () => crashed === undefined,
+    status() {
+      // What /readyz says is in the log and the metrics too, even between the timer's checks.
+      reportStalls();
+      const stalled = progress.stalled(Date.now());
+      const state: ConsumerState =
+        crashed !== undefined
+          ? 'stopped'
+          : !joined
+            ? 'joining'
+            : stalled.length > 0
+              ? 'stalled'
+              : waiting.size > 0
+                ? 'waiting for registry'
+                : 'consuming';
+      return { state, stalled };
+    },
   };
 }
