@@ -5,6 +5,8 @@ import {
   decodeMessage,
   dedupeAgainstStored,
   dedupeWithinBatch,
+  refusedByStorage,
+  routeToCrewPartition,
   type MessageOutcome,
 } from '../../services/scoring/consumer/consume-steps.ts';
 import { eventKey, type EventSource } from '../../services/storage/events.store.ts';
@@ -144,5 +146,27 @@ describe('dedupeAgainstStored', () => {
   ])('$name', ({ stored, resending, want }) => {
     const map = new Map(Object.entries(stored).map(([id, sources]) => [eventKey('C1', id), sources]));
     expect(kinds(dedupeAgainstStored(batch, map, extent, resending))).toEqual(want);
+  });
+});
+
+describe('routeToCrewPartition', () => {
+  const home: Record<string, number> = { C1: 0, C2: 3 };
+  it('keeps events of crews whose partition this is, forwards the others, leaves the rest alone', () => {
+    const outcomes = [message(0, 'C1', event('a')), message(1, 'C2', event('b', 'C2')), message(2, 'C1', 'junk')].map(
+      (m) => decodeMessage(m, validate),
+    );
+    const routed = routeToCrewPartition(outcomes, 0, (crewId) => home[crewId] ?? -1);
+    expect(kinds(routed)).toEqual(['ok', 'reroute', 'dead-letter:malformed_json']);
+    expect(routed[1]?.kind === 'reroute' && routed[1].toPartition).toBe(3);
+  });
+});
+
+describe('refusedByStorage', () => {
+  it("is a dead letter with ClickHouse's reason", () => {
+    const outcome = refusedByStorage(message(5, 'C1', event('a')), 'Cannot parse escape sequence');
+    expect(outcome.kind === 'dead-letter' && outcome.reason).toEqual({
+      code: 'insert_refused',
+      message: 'ClickHouse refused the event although it passed validation: Cannot parse escape sequence',
+    });
   });
 });
