@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createIngestMetrics, createPublishMetrics } from '../api/ingest-metrics.ts';
@@ -40,6 +40,8 @@ export async function connectKafkaIngest(deps: {
   // sequence numbers, and a later send could then be taken for a duplicate of one the broker has.
   // The publisher answers 503 after its timeout and sheds load while sends wait.
   const producer = kafka.producer({
+    // murmur2 of the crew id, the partition whose reader stores the crew's events (crew-partition.ts).
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 5,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },

@@ -506,10 +506,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     log.debug({ messages: messages.length, stored: storedCount, deadLetters, rerouted }, 'batch stored');
     // A batch an earlier attempt stored may not have refreshed the standings: refresh for all of
     // it (a repeated refresh is harmless).
-    const refreshed = new Set(refused.map((o) => o.message));
-    const refresh = (extent.alreadyStored ? outcomes.filter((o) => o.kind !== 'reroute') : fresh).filter(
-      (o) => !refreshed.has(o.message),
-    );
+    const notStored = new Set(refused.map((o) => o.message));
+    const refresh = (extent.alreadyStored ? routed : fresh).filter((o) => !notStored.has(o.message));
     const events = refresh.flatMap((o) => (o.kind === 'ok' ? [o.event] : []));
     if (events.length > 0) deps.onStored(events);
   }
@@ -520,10 +518,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     metrics.stalled(topic, partition, 0);
   }
 
-  /** Pauses the batch's partition; it is fetched again from its resolved offset after a growing wait. */
-  function pauseFor(payload: EachBatchPayload, reason: string, err?: unknown): void {
+  /**
+   * Pauses the batch's partition; it is fetched again from its resolved offset after a growing
+   * wait (at most `maxMs`).
+   */
+  function pauseFor(
+    payload: EachBatchPayload,
+    reason: string,
+    err?: unknown,
+    maxMs = deps.maxBackoffMs ?? 30_000,
+  ): void {
     const { partition } = payload.batch;
-    const wait = Math.min(deps.maxBackoffMs ?? 30_000, (backoff.get(partition) ?? (deps.backoffMs ?? 500) / 2) * 2);
+    const wait = Math.min(maxMs, (backoff.get(partition) ?? (deps.backoffMs ?? 500) / 2) * 2);
     backoff.set(partition, wait);
     const fields = { err, topic, partition, firstOffset: payload.batch.firstOffset(), retryInMs: wait };
     if (err === undefined) logger.warn(fields, reason);
@@ -561,7 +567,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         return;
       }
       if (err instanceof WaitSignal) {
-        pauseFor(payload, err.message);
+        // Looked at again soon: the registry may be put any moment.
+        pauseFor(payload, err.message, undefined, REGISTRY_REREAD_MS);
         return;
       }
       // ClickHouse (or the dead-letter topic) did not take the batch: nothing is committed.
