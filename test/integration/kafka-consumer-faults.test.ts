@@ -1,11 +1,10 @@
 import type { Admin } from 'kafkajs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../services/api/config.ts';
-import { createLeaderboard, type Leaderboard } from '../../services/api/leaderboard.ts';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { smallOrg } from '../support/fixtures.ts';
-import { kafkaEnv, testKafka } from '../support/kafka.ts';
-import { fixedClock, testDataDir, waitFor } from '../support/test-leaderboard.ts';
+import { caughtUp, kafkaEnv, testKafka } from '../support/kafka.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 // The scoring consumer (embedded engine, real broker) facing what it cannot store: no registry yet,
 // rows ClickHouse refuses although they passed validation, and ClickHouse refusing everything.
@@ -72,28 +71,11 @@ async function metric(name: string, partition: number): Promise<number> {
   return Number(line?.split(' ').at(-1) ?? NaN);
 }
 
-async function caughtUp(): Promise<void> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-  for (const end of ends) {
-    const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-    if (end.high !== '0' && Number(at) < Number(end.high))
-      throw new Error(`partition ${end.partition}: ${at} of ${end.high}`);
-  }
-}
-
 beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
-  const config = parseConfig({
-    DATA_DIR: testDataDir(),
-    DEMO: 'off',
-    STANDINGS_DEBOUNCE_MS: '10',
-    STANDINGS_HISTORY_DEBOUNCE_MS: '10',
-    ...env,
-  });
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
-  lb = await createLeaderboard(config, logger, clock.now);
+  lb = await startTestLeaderboard(clock, env, logger);
   await waitFor(async () => expect((await readyz()).body['kafkaConsumer']).not.toBe('joining'), 60_000, 100);
 });
 
@@ -143,9 +125,9 @@ describe('rows ClickHouse refuses although they passed validation', () => {
         },
         metricEvent('bad-ok-3', 'C1'),
       ]);
-      await waitFor(caughtUp, 30_000, 100);
+      await waitFor(() => caughtUp(admin, group, topic), 30_000, 100);
       await produce([metricEvent('bad-later', 'C1')]);
-      await waitFor(caughtUp, 30_000, 100);
+      await waitFor(() => caughtUp(admin, group, topic), 30_000, 100);
       expect(await storedIds('bad-')).toEqual(['bad-later', 'bad-ok-1', 'bad-ok-2', 'bad-ok-3']);
       const dead = await deadLetters();
       expect(dead.map((d) => JSON.parse(d.value_start).eventId)).toEqual(['bad-constraint', 'bad-surrogate']);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import type { EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
 import { librdkafkaPartitioner } from '../support/crc32-partitioner.ts';
-import { kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { caughtUp, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
 import { testConsumer } from '../support/test-consumer.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
@@ -53,17 +53,6 @@ async function produce(topic: string, partitioner: ICustomPartitioner, ids: read
     });
   }
   await producer.disconnect();
-}
-
-async function caughtUp(groupId: string, topic: string): Promise<void> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  for (const end of ends) {
-    const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-    if (end.high !== '0' && Number(at) < Number(end.high)) {
-      throw new Error(`partition ${end.partition}: committed ${at} of ${end.high}`);
-    }
-  }
 }
 
 async function stored(): Promise<{ rows: number; distinct: number; total: number }> {
@@ -116,7 +105,7 @@ describe('a crew whose events arrive on several partitions', () => {
     );
     await Promise.all(instances.map((i) => i.start()));
     try {
-      await waitFor(() => caughtUp(group, topic), 60_000, 100);
+      await waitFor(() => caughtUp(admin, group, topic), 60_000, 100);
       await waitFor(async () => expect(await stored()).toEqual({ rows: 3_000, distinct: 3_000, total: sumOf(first) }));
 
       // Eight partitions: crews move under both partitioners. The same events again, and new ones.
@@ -131,7 +120,7 @@ describe('a crew whose events arrive on several partitions', () => {
         60_000,
         100,
       );
-      await waitFor(() => caughtUp(group, topic), 60_000, 100);
+      await waitFor(() => caughtUp(admin, group, topic), 60_000, 100);
       await waitFor(async () => expect(await stored()).toEqual({ rows: 4_000, distinct: 4_000, total: sumOf(all) }));
     } finally {
       await Promise.all(instances.map((i) => i.stop()));

@@ -4,7 +4,7 @@ import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import type { EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
 import { DEAD_LETTER_HEADERS, DeadLetterReason } from '../../schemas/kafka-message.schema.ts';
 import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
-import { kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { caughtUp, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
 import { testConsumer } from '../support/test-consumer.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
@@ -43,17 +43,6 @@ async function litresByCrew(): Promise<Record<string, number>> {
     format: 'JSONEachRow',
   });
   return Object.fromEntries((await r.json<{ crew_id: string; litres: number }>()).map((x) => [x.crew_id, x.litres]));
-}
-
-/** Resolves when a consumer group has committed every message of the topic. */
-async function caughtUp(groupId: string, topic: string): Promise<void> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  for (const end of ends) {
-    const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-    const done = end.high === '0' || Number(at) >= Number(end.high);
-    if (!done) throw new Error(`${groupId} partition ${end.partition}: committed ${at} of ${end.high}`);
-  }
 }
 
 function extraConsumer(groupId: string, topic = env.KAFKA_EVENTS_TOPIC ?? ''): EventConsumer {
@@ -130,7 +119,7 @@ describe('events through Kafka', () => {
   it('counts the same events posted twice once', async () => {
     const again = await post(marchEvents);
     expect(again.statusCode).toBe(200);
-    await waitFor(() => caughtUp(env.KAFKA_CONSUMER_GROUP ?? '', env.KAFKA_EVENTS_TOPIC ?? ''), 20_000);
+    await waitFor(() => caughtUp(admin, env.KAFKA_CONSUMER_GROUP ?? '', env.KAFKA_EVENTS_TOPIC ?? ''), 20_000);
     expect(await storedCount()).toEqual({ rows: marchEvents.length, distinct: marchEvents.length });
     expect(await standings()).toEqual(marchLabourStandings);
   });
@@ -141,7 +130,7 @@ describe('events through Kafka', () => {
     const replay = extraConsumer(group);
     await replay.start();
     try {
-      await waitFor(() => caughtUp(group, env.KAFKA_EVENTS_TOPIC ?? ''), 20_000);
+      await waitFor(() => caughtUp(admin, group, env.KAFKA_EVENTS_TOPIC ?? ''), 20_000);
     } finally {
       await replay.stop();
     }
@@ -242,7 +231,7 @@ describe('two scoring instances in one group', () => {
       // Every event twice, as a producer's or a client's retry would.
       await produce(topic, messages);
       await produce(topic, messages);
-      await waitFor(() => caughtUp(group, topic), 30_000);
+      await waitFor(() => caughtUp(admin, group, topic), 30_000);
     } finally {
       await Promise.all(instances.map((i) => i.stop()));
     }
@@ -271,11 +260,11 @@ describe('ClickHouse refusing the batches', () => {
       const res = await post([metricEvent('ch-1', 'C1'), metricEvent('ch-2', 'C2')]);
       expect(res.statusCode, res.body).toBe(200);
       await waitFor(async () => expect(await failures()).toBeGreaterThanOrEqual(before + 2), 20_000);
-      await expect(caughtUp(group, topic)).rejects.toThrow(/committed/);
+      await expect(caughtUp(admin, group, topic)).rejects.toThrow(/committed/);
     } finally {
       await lb.client.command({ query: 'RENAME TABLE events_away TO events' });
     }
-    await waitFor(() => caughtUp(group, topic), 30_000);
+    await waitFor(() => caughtUp(admin, group, topic), 30_000);
     expect(await storedCount("startsWith(event_id, 'ch-')")).toEqual({ rows: 2, distinct: 2 });
   });
 });

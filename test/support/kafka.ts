@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { inject } from 'vitest';
 
 /** The broker list the global setup provides (KAFKA_BROKERS or the local broker). */
@@ -28,4 +28,15 @@ export function kafkaEnv(overrides: Record<string, string> = {}): Record<string,
 /** A plain kafkajs client for what a test does beside the services (produce, read the dead letters). */
 export function testKafka(brokers = kafkaBrokers()): Kafka {
   return new Kafka({ clientId: uniqueName('test'), brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+}
+
+/** Resolves when a consumer group has committed every message of the topic; throws saying where it is. */
+export async function caughtUp(admin: Admin, groupId: string, topic: string): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  for (const end of ends) {
+    const at = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+    const done = end.high === '0' || Number(at) >= Number(end.high);
+    if (!done) throw new Error(`${groupId} partition ${end.partition}: committed ${at} of ${end.high}`);
+  }
 }
