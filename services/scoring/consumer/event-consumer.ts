@@ -223,6 +223,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   /** A check that failed for another reason than a refusal (the broker briefly away) is tried again. */
   async function ensureGeneration(): Promise<void> {
     try {
+      // Never route by an unknown count (kafkajs announces a join before its first batch, but
+      // nothing else says so).
+      if (partitionCount === 0) generationReady = generationReady.then(checkGeneration);
       await generationReady;
     } catch (err) {
       if (!(err instanceof GroupRefusedError)) {
