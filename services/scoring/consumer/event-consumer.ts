@@ -26,13 +26,8 @@ import {
   routeToCrewPartition,
   type MessageOutcome,
 } from './consume-steps.ts';
-import {
-  GroupRefusedError,
-  assignerWith,
-  findConflictingMember,
-  refusal,
-  type MemberInfo,
-} from './group-membership.ts';
+import { createGroupGeneration } from './group-generation.ts';
+import { GroupRefusedError, assignerWith, type MemberInfo } from './group-membership.ts';
 import { createPartitionProgress, type StalledPartition } from './partition-progress.ts';
 
 export interface EventConsumerDeps {
@@ -151,6 +146,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const admin: Admin = deps.kafka.admin();
   const crewPartitionOf = createCrewPartitioner();
   const progress = createPartitionProgress(config.stallAfterMs);
+  const generation = createGroupGeneration({ admin, topic, group, member: deps.member, logger });
   /** Extents this instance recorded and has not yet seen stored, by partition. */
   const pending = new Map<number, RecordedBatch>();
   /** Offset after the last batch this instance committed, by partition: no extent can be pending there. */
@@ -165,13 +161,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const reportedStalled = new Set<number>();
   let assigned: number[] = [];
   let crashed: unknown;
-  let joined = false;
   let stopping = false;
   let registryReadAt = 0;
-  /** The events topic's partition count this generation routes by; set before its first batch. */
-  let partitionCount = 0;
-  /** Settles once this generation's membership is checked and its partition count known. */
-  let generationReady: Promise<void> = Promise.resolve();
   let watchTimer: NodeJS.Timeout | undefined;
 
   // kafkajs restarts the consumer after retriable failures; after any other it stays down, and
@@ -185,9 +176,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     logger.fatal({ err: payload.error }, 'consumer stopped for good: restart the service');
   });
 
-  consumer.on(consumer.events.REBALANCING, () => {
-    joined = false;
-  });
+  consumer.on(consumer.events.REBALANCING, () => generation.leftGroup());
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     assigned = (payload.memberAssignment[topic] ?? []).slice().sort((a, b) => a - b);
@@ -196,45 +185,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     committedNext.clear();
     for (const p of progress.failing()) if (!assigned.includes(p.partition)) forgetPartition(p.partition);
     logger.info({ topic, partitions: assigned, memberId: payload.memberId }, 'partitions assigned');
-    generationReady = checkGeneration();
-    // A rejection is handled where batches await it; this copy only keeps it from going unhandled.
-    generationReady.catch(() => undefined);
+    generation.joinedGroup();
   });
-
-  async function topicPartitions(): Promise<number> {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    return topics[0]?.partitions.length ?? 0;
-  }
-
-  async function groupMembers() {
-    const { groups } = await admin.describeGroups([group]);
-    return groups[0]?.members ?? [];
-  }
-
-  /** After a join: a member this instance must not work beside refuses it; routing uses the new count. */
-  async function checkGeneration(): Promise<void> {
-    const other = findConflictingMember(await groupMembers(), deps.member, true);
-    if (other) throw refusal(group, deps.member, other);
-    partitionCount = await topicPartitions();
-    joined = true;
-    logger.info({ topic, partitionCount }, 'joined the group; routing crews by murmur2 over the partitions');
-  }
-
-  /** A check that failed for another reason than a refusal (the broker briefly away) is tried again. */
-  async function ensureGeneration(): Promise<void> {
-    try {
-      // Never route by an unknown count (kafkajs announces a join before its first batch, but
-      // nothing else says so).
-      if (partitionCount === 0) generationReady = generationReady.then(checkGeneration);
-      await generationReady;
-    } catch (err) {
-      if (!(err instanceof GroupRefusedError)) {
-        generationReady = checkGeneration();
-        generationReady.catch(() => undefined);
-      }
-      throw err;
-    }
-  }
 
   function forgetPartition(partition: number): void {
     progress.forget(partition);
@@ -399,7 +351,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     const isRunning = () => payload.isRunning();
     const isStale = () => payload.isStale();
     const heartbeat = () => groupCall(() => payload.heartbeat());
-    await ensureGeneration();
+    await generation.ready();
     if (!isRunning() || isStale()) return;
     await awaitRegistry(batch.partition);
     waiting.delete(batch.partition);
@@ -415,7 +367,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     metrics.batch(messages.length);
 
     const routed = routeToCrewPartition(dedupeWithinBatch(await decodeAll(messages)), partition, (crewId) =>
-      crewPartitionOf(crewId, partitionCount),
+      crewPartitionOf(crewId, generation.partitionCount()),
     );
     const filter = deps.keyFilter;
     const candidates = routed.flatMap((o) =>
@@ -594,7 +546,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
 
   /** Joins in the background: the service answers (and says 'joining') meanwhile. */
   function run(): void {
-    joined = false;
+    generation.leftGroup();
     consumer.run(runConfig).catch((err: unknown) => {
       crashed = err;
       logger.fatal({ err }, 'consumer could not start: restart the service');
@@ -607,11 +559,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
    * every partition and each member routes by the new count.
    */
   async function watchTopology(): Promise<void> {
-    if (!joined || stopping || crashed !== undefined) return;
-    const now = await topicPartitions();
-    if (now <= partitionCount) return;
+    if (stopping || crashed !== undefined) return;
+    const now = await generation.grownPartitionCount();
+    if (now === undefined) return;
     logger.warn(
-      { topic, partitionCount: now, was: partitionCount },
+      { topic, partitionCount: now, was: generation.partitionCount() },
       'the events topic gained partitions: rejoining the group so that they are consumed and crews routed by the new count',
     );
     await consumer.stop();
@@ -622,11 +574,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     async start() {
       await consumer.connect();
       await admin.connect();
-      const other = findConflictingMember(await groupMembers(), deps.member, false);
-      if (other) {
+      try {
+        await generation.checkBeforeJoin();
+      } catch (err) {
         await consumer.disconnect();
         await admin.disconnect();
-        throw refusal(group, deps.member, other);
+        throw err;
       }
       await consumer.subscribe({ topic, fromBeginning: true });
       run();
@@ -658,7 +611,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       const state: ConsumerState =
         crashed !== undefined
           ? 'stopped'
-          : !joined
+          : !generation.joined()
             ? 'joining'
             : stalled.length > 0
               ? 'stalled'
