@@ -384,6 +384,8 @@ function onData(next: ScreenData): void {
   const samePage = before !== null && position !== null && before.key === position.key && before.page === position.page;
   render(samePage && oldView !== undefined);
   showClock();
+  // The pill belongs to the data: rows of an ended competition never show under 实时, not even until the next tick.
+  showStatus(now);
 
   // Only news of the ranking on screen, while it runs; the gate shows at most one a minute.
   if (view && next.celebrate && phaseNow(view) === 'live') {
