@@ -58,9 +58,11 @@ const scores = async (id: string) =>
     (await api<StandingsBody>(`/v1/competitions/${id}/standings`)).rows.map((r) => [r.crewId, r.score]),
   );
 
-// Dates relative to today (Asia/Shanghai): last month is over, so it can be closed, and its
-// events are well within EVENT_MAX_AGE_DAYS; this month is not over.
-const shanghaiNow = new Date(Date.now() + 8 * 3_600_000);
+// The server runs on a fixed clock (CLOCK_START), so the test is the same on every day it runs:
+// last month is over, so it can be closed, and its events are well within EVENT_MAX_AGE_DAYS;
+// this month is not over.
+const CLOCK_START = '2026-11-24T10:00:00+08:00';
+const shanghaiNow = new Date(Date.parse(CLOCK_START) + 8 * 3_600_000);
 const day = (y: number, m: number, d: number) => new Date(Date.UTC(y, m, d)).toISOString().slice(0, 10);
 const [Y, M] = [shanghaiNow.getUTCFullYear(), shanghaiNow.getUTCMonth()];
 const LAST_MONTH = { start: day(Y, M - 1, 1), end: day(Y, M, 0) };
@@ -108,6 +110,7 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   server = spawnService('services/api/main.ts', {
+    CLOCK_START,
     DATA_DIR: join(work, 'data'),
     PORT: String(port),
     DEMO: 'off',

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dayInZone } from '../../services/shared/calendar.ts';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { kafkaEnv, testKafka } from '../support/kafka.ts';
@@ -14,7 +13,13 @@ import { waitFor } from '../support/test-leaderboard.ts';
 // then started again on the same data: the standings must come out exactly as if nothing happened.
 const TOTAL = 24_000;
 const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
-const env = kafkaEnv({ KAFKA_EVENTS_PARTITIONS: '3', KAFKA_SESSION_TIMEOUT_MS: '6000' });
+/** A fixed clock (CLOCK_START), so the test is the same on every day it runs. */
+const TODAY = '2026-11-24';
+const env = kafkaEnv({
+  CLOCK_START: `${TODAY}T10:00:00+08:00`,
+  KAFKA_EVENTS_PARTITIONS: '3',
+  KAFKA_SESSION_TIMEOUT_MS: '6000',
+});
 const topic = env.KAFKA_EVENTS_TOPIC ?? '';
 const group = env.KAFKA_CONSUMER_GROUP ?? '';
 const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-crash-'));
@@ -69,13 +74,12 @@ describe('the scoring process killed in the middle of a batch', () => {
     //    marked stored and its offsets committed.
     scoring = startScoring({ FAULT_KILL_AFTER_INSERTS: '3' });
     await waitFor(() => api('GET', '/readyz'), 90_000, 200);
-    const today = dayInZone(new Date(), 'Asia/Shanghai');
-    const month = today.slice(0, 7);
+    const month = TODAY.slice(0, 7);
     await api('PUT', '/v1/org', smallOrg);
     await api('PUT', '/v1/competitions/crash', {
       name: { zh: '崩溃恢复测试', en: 'Crash recovery' },
       kind: 'labour',
-      period: { start: `${month}-01`, end: `${month}-28` > today ? `${month}-28` : today },
+      period: { start: `${month}-01`, end: `${month}-28` },
       indicators: [
         {
           id: 'units',
@@ -86,7 +90,7 @@ describe('the scoring process killed in the middle of a batch', () => {
     });
 
     const expected = new Map(crews.map((c) => [c, 0]));
-    const occurredAt = new Date().toISOString();
+    const occurredAt = `${TODAY}T09:00:00+08:00`;
     const producer = kafka.producer();
     await producer.connect();
     for (let from = 0; from < TOTAL; from += 2_000) {

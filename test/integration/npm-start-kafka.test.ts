@@ -7,7 +7,9 @@ import { freePort, getJson as getJsonFrom, spawnService, type Service } from '..
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // `KAFKA_BROKERS=… npm start` as a user runs it: the demo goes through Kafka and the scoring
-// consumer before its standings are computed.
+// consumer before its standings are computed. On a fixed clock (CLOCK_START): the demo's data is
+// seeded from its day, and its competition (2026 Q4) must be running, whatever day the test runs.
+const CLOCK_START = '2026-11-24T10:00:00+08:00';
 let api: Service;
 let base: string;
 
@@ -18,6 +20,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   api = spawnService('services/api/main.ts', {
     ...kafkaEnv(),
+    CLOCK_START,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'leaderboard-start-kafka-')),
     PORT: String(port),
     LOG_LEVEL: 'warn',
@@ -60,7 +63,7 @@ describe('npm start with KAFKA_BROKERS', () => {
           eventId: 'kafka-start-1',
           crewId,
           type: 'violation',
-          occurredAt: new Date().toISOString(),
+          occurredAt: '2026-11-24T09:30:00+08:00',
           kind: 'operation',
           personCount: 1,
         },
