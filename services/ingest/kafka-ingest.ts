@@ -7,6 +7,7 @@ import type { KafkaConfig } from '../kafka/kafka-config.ts';
 import { dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import type { ValidateStep } from '../pipeline/validate-step.ts';
+import { toEventMessage } from '../kafka/event-message.ts';
 import { createKafkaPublisher } from './kafka-publisher.ts';
 
 export interface KafkaIngest {
@@ -50,6 +51,7 @@ export async function connectKafkaIngest(deps: {
   const publishMetrics = createPublishMetrics(deps.metrics);
   const publisher = createKafkaPublisher({
     producer,
+    toMessage: toEventMessage,
     topic: config.events.name,
     timeoutMs: config.produceTimeoutMs,
     maxInFlightEvents: config.maxInFlightEvents,

@@ -1,10 +1,12 @@
-import type { Producer } from 'kafkajs';
+import type { Message, Producer } from 'kafkajs';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
-import { inParts, toEventMessage } from '../kafka/event-message.ts';
+import { inParts } from '../kafka/event-message.ts';
 import { UnavailableError } from '../shared/errors.ts';
 
-export interface PublisherDeps {
+export interface PublisherDeps<T = MetricEvent> {
   producer: Producer;
+  /** The message a record travels as: toEventMessage for events. */
+  toMessage: (record: T, receivedAtMs: number) => Message;
   topic: string;
   /** Wait at most this long for the brokers' acknowledgement; then the sender gets a 503. */
   timeoutMs: number;
@@ -16,8 +18,8 @@ export interface PublisherDeps {
   onShed?: (reason: 'overload' | 'timeout' | 'broker_error') => void;
 }
 
-export interface Publisher {
-  publish: (events: readonly MetricEvent[]) => Promise<void>;
+export interface Publisher<T = MetricEvent> {
+  publish: (events: readonly T[]) => Promise<void>;
   inFlight: () => number;
 }
 
@@ -27,7 +29,7 @@ export interface Publisher {
  * answer waits for the acknowledgement. Memory stays bounded: events waiting for the brokers are
  * counted, and beyond the limit requests are shed with a 503 instead of queued.
  */
-export function createKafkaPublisher(deps: PublisherDeps): Publisher {
+export function createKafkaPublisher<T = MetricEvent>(deps: PublisherDeps<T>): Publisher<T> {
   let inFlight = 0;
   return {
     inFlight: () => inFlight,
@@ -44,7 +46,7 @@ export function createKafkaPublisher(deps: PublisherDeps): Publisher {
       const started = performance.now();
       // The send goes on after a timeout (kafkajs retries inside); its events stay counted until
       // it settles, so a broker outage fills the limit and sheds load rather than memory.
-      const messages = events.map((e) => toEventMessage(e, receivedAt));
+      const messages = events.map((e) => deps.toMessage(e, receivedAt));
       // A group of up to 50,000 events goes as several sends the broker accepts.
       const sends = inParts(messages).map((part) =>
         deps.producer.send({ topic: deps.topic, acks: -1, messages: part }),

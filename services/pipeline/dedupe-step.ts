@@ -3,14 +3,14 @@ import { eventKey } from '../storage/events.store.ts';
 import type { KeyFilter } from './key-filter.ts';
 import { duplicate, ok, type StepResult } from './step-result.ts';
 
-export interface DedupeOutcome {
-  results: StepResult<MetricEvent>[];
+export interface DedupeOutcome<T = MetricEvent> {
+  results: StepResult<T>[];
   /** Call once the fresh events are stored, or failed to be: releases their claims. */
   release: () => void;
 }
 
-export interface DedupeStep {
-  (events: readonly MetricEvent[]): Promise<DedupeOutcome>;
+export interface DedupeStep<T extends { crewId: string; eventId: string } = MetricEvent> {
+  (events: readonly T[]): Promise<DedupeOutcome<T>>;
   /** Keys claimed by batches between lookup and insert (for tests and metrics). */
   inFlight: () => number;
 }
@@ -26,14 +26,14 @@ export interface DedupeStep {
  * With a filter of the stored keys (only when this process is the only writer), storage is asked
  * only about the events the filter may have seen.
  */
-export function createDedupeStep(
-  findStored: (events: readonly MetricEvent[]) => Promise<Set<string>>,
+export function createDedupeStep<T extends { crewId: string; eventId: string } = MetricEvent>(
+  findStored: (events: readonly T[]) => Promise<Set<string>>,
   filter?: KeyFilter,
-): DedupeStep {
+): DedupeStep<T> {
   /** Claimed key -> settles when the claiming batch's insert has ended, stored or not. */
   const claimed = new Map<string, Promise<void>>();
 
-  const step = async (events: readonly MetricEvent[]): Promise<DedupeOutcome> => {
+  const step = async (events: readonly T[]): Promise<DedupeOutcome<T>> => {
     const allKeys = events.map((event) => eventKey(event.crewId, event.eventId));
     for (;;) {
       const others = new Set(allKeys.flatMap((key) => claimed.get(key) ?? []));
@@ -43,7 +43,7 @@ export function createDedupeStep(
     let settle = (): void => undefined;
     const ended = new Promise<void>((resolve) => (settle = resolve));
     const mine: string[] = [];
-    const candidates: MetricEvent[] = [];
+    const candidates: T[] = [];
     const keys = events.map((event, i) => {
       const key = allKeys[i] ?? '';
       // Claimed here means claimed by this batch: an earlier event of it has the same key.
@@ -91,7 +91,9 @@ export function createDedupeStep(
  * Events bound for Kafka are checked against storage later, by the scoring consumer; here only
  * an event repeated within the batch is reported as a duplicate.
  */
-export function dedupeWithinRequest(events: readonly MetricEvent[]): Promise<DedupeOutcome> {
+export function dedupeWithinRequest<T extends { crewId: string; eventId: string }>(
+  events: readonly T[],
+): Promise<DedupeOutcome<T>> {
   const seen = new Set<string>();
   const results = events.map((event) => {
     const key = eventKey(event.crewId, event.eventId);

@@ -25,12 +25,18 @@ export interface IngestMetrics {
   stored(seconds: number): void;
 }
 
-export interface IngestDeps {
-  validate: (raw: unknown) => StepResult<MetricEvent>;
-  dedupe: (events: readonly MetricEvent[]) => Promise<DedupeOutcome>;
-  store: (events: readonly MetricEvent[]) => Promise<void>;
+/** What the pipeline carries: events, or corrections of events (services/corrections/). */
+export interface KeyedRecord {
+  crewId: string;
+  eventId: string;
+}
+
+export interface IngestDeps<T extends KeyedRecord = MetricEvent> {
+  validate: (raw: unknown) => StepResult<T>;
+  dedupe: (events: readonly T[]) => Promise<DedupeOutcome<T>>;
+  store: (events: readonly T[]) => Promise<void>;
   /** Called after the store acknowledged, e.g. to refresh standings. */
-  onStored: (events: readonly MetricEvent[]) => void;
+  onStored: (events: readonly T[]) => void;
   metrics: IngestMetrics;
 }
 
@@ -47,8 +53,8 @@ export interface IngestPipeline {
   drain: () => Promise<void>;
 }
 
-interface PendingBatch {
-  valid: { index: number; event: MetricEvent }[];
+interface PendingBatch<T> {
+  valid: { index: number; event: T }[];
   resolve: (report: IngestReport) => void;
   reject: (err: unknown) => void;
 }
@@ -67,15 +73,15 @@ const MAX_CONCURRENT_GROUPS = 2;
  * then recognised). Concurrent batches are stored together (group commit); each request is
  * answered only after ClickHouse acknowledged the insert that holds its events.
  */
-export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
-  const waiting: PendingBatch[] = [];
+export function createIngestPipeline<T extends KeyedRecord = MetricEvent>(deps: IngestDeps<T>): IngestPipeline {
+  const waiting: PendingBatch<T>[] = [];
   let active = 0;
   const idleWaiters: (() => void)[] = [];
 
-  async function storeGroup(group: PendingBatch[]): Promise<IngestReport[]> {
+  async function storeGroup(group: PendingBatch<T>[]): Promise<IngestReport[]> {
     const events = group.flatMap((b) => b.valid.map((v) => v.event));
     const { results, release } = await deps.dedupe(events);
-    const fresh: MetricEvent[] = [];
+    const fresh: T[] = [];
     let at = 0;
     const reports = group.map((batch) => {
       const duplicates: IngestReport['duplicates'] = [];
@@ -106,8 +112,8 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
   }
 
   /** Takes the waiting batches, up to MAX_GROUP_EVENTS, as one group. */
-  function takeGroup(): PendingBatch[] {
-    const group: PendingBatch[] = [];
+  function takeGroup(): PendingBatch<T>[] {
+    const group: PendingBatch<T>[] = [];
     let size = 0;
     while (waiting.length > 0 && (group.length === 0 || size + (waiting[0]?.valid.length ?? 0) <= MAX_GROUP_EVENTS)) {
       const next = waiting.shift();
@@ -118,7 +124,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
     return group;
   }
 
-  async function runGroup(group: PendingBatch[]): Promise<void> {
+  async function runGroup(group: PendingBatch<T>[]): Promise<void> {
     try {
       const reports = await storeGroup(group);
       group.forEach((batch, i) => {
@@ -147,7 +153,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
     }
   }
 
-  function enqueue(valid: PendingBatch['valid']): Promise<IngestReport> {
+  function enqueue(valid: PendingBatch<T>['valid']): Promise<IngestReport> {
     const report = new Promise<IngestReport>((resolve, reject) => waiting.push({ valid, resolve, reject }));
     pump();
     return report;
@@ -155,7 +161,7 @@ export function createIngestPipeline(deps: IngestDeps): IngestPipeline {
 
   return {
     ingest: async (items) => {
-      const valid: PendingBatch['valid'] = [];
+      const valid: PendingBatch<T>['valid'] = [];
       const rejected: RejectedEvent[] = [];
       items.forEach((raw, index) => {
         const result = deps.validate(raw);

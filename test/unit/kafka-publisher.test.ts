@@ -1,6 +1,7 @@
 import type { Producer, RecordMetadata } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createKafkaPublisher } from '../../services/ingest/kafka-publisher.ts';
+import { toEventMessage } from '../../services/kafka/event-message.ts';
 import { UnavailableError } from '../../services/shared/errors.ts';
 
 // The broker's slowness and failures are driven here through a stand-in for the producer's send;
@@ -26,7 +27,7 @@ function producerWith(send: () => Promise<RecordMetadata[]>): { producer: Produc
   return { producer, sent };
 }
 
-const base = { topic: 'ev', timeoutMs: 50, maxInFlightEvents: 3, now: () => 1_000 };
+const base = { topic: 'ev', timeoutMs: 50, maxInFlightEvents: 3, now: () => 1_000, toMessage: toEventMessage };
 
 describe('publishing to Kafka', () => {
   it('sends keyed by crew with acks from all in-sync replicas and resolves on acknowledgement', async () => {
