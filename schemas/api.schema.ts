@@ -116,7 +116,10 @@ export const StandingsQuerystring = Query({
 export const FinalStandingsResponse = StandingsResponse.extend({
   periodId: z.string(),
   closedAt: z.string(),
-  lateEvents: z.number().int().describe('events for this period stored after it closed, not applied'),
+  lateEvents: z
+    .number()
+    .int()
+    .describe('events for this period stored after it closed, and corrections of its events made since: not applied'),
 }).describe('the frozen final standings of a closed period');
 
 export const CrewBreakdownResponse = z.object({

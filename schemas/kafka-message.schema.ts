@@ -12,12 +12,18 @@ import { FieldErrorSchema } from './api.schema.ts';
  * - timestamp: when the event was received (the producer's CreateTime); stored as received_at,
  *   and the reference for "occurredAt is not in the future / not too old".
  * - headers: optional; this service sets content-type.
+ *
+ * A correction (an organiser withdrawing or correcting a stored event, POST /v1/events/{id}/…)
+ * travels on the same topic, keyed by the corrected event's crew so it follows that crew's events:
+ * content-type CORRECTION_MESSAGE_CONTENT_TYPE, value a CorrectionRecord
+ * (schemas/correction.schema.ts). Only the API sends these.
  */
 export const EVENT_MESSAGE_HEADERS = {
   contentType: 'content-type',
 } as const;
 
 export const EVENT_MESSAGE_CONTENT_TYPE = 'application/json';
+export const CORRECTION_MESSAGE_CONTENT_TYPE = 'application/vnd.leaderboard.correction+json';
 
 /** Headers added to a message moved to the dead-letter topic; key, value and other headers stay as they were. */
 export const DEAD_LETTER_HEADERS = {
@@ -32,8 +38,19 @@ export const DEAD_LETTER_HEADERS = {
 
 /** The JSON in the dead-letter.reason header. */
 export const DeadLetterReason = z.object({
-  /** insert_refused: valid, but ClickHouse would not store it (the rest of its batch was stored). */
-  code: z.enum(['malformed_json', 'invalid_event', 'key_mismatch', 'insert_refused']),
+  /**
+   * insert_refused: valid, but ClickHouse would not store it (the rest of its batch was stored).
+   * invalid_correction / correction_target_unknown: a correction that fails its schema, or names
+   * an event that is not stored.
+   */
+  code: z.enum([
+    'malformed_json',
+    'invalid_event',
+    'key_mismatch',
+    'insert_refused',
+    'invalid_correction',
+    'correction_target_unknown',
+  ]),
   message: z.string(),
   errors: z.array(FieldErrorSchema).optional(),
 });

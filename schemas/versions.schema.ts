@@ -108,7 +108,12 @@ export const PeriodClosure = z.object({
   definitionVersion: z.number().int(),
   orgVersion: z.number().int(),
   crews: z.number().int(),
-  lateEvents: z.number().int().describe('events for this period stored after it closed: recorded, not applied'),
+  lateEvents: z
+    .number()
+    .int()
+    .describe(
+      'events for this period stored after it closed, and corrections of its events made since: recorded, not applied',
+    ),
 });
 
 export const PeriodInfo = z.object({
@@ -130,6 +135,17 @@ export const LateEvent = z.object({
   occurredAt: z.string(),
   receivedAt: z.string(),
   storedAt: z.string().describe('when it was stored: on or after the closing, which makes it late'),
+  correction: z
+    .object({
+      correctionId: z.string(),
+      action: z.enum(['withdraw', 'correct']),
+      reason: z.string(),
+      author: z.string(),
+    })
+    .nullable()
+    .describe(
+      'a late withdrawal or correction of this event (receivedAt: when it was asked for); null for a late event',
+    ),
 });
 
 export const LateEventList = z.object({

@@ -10,6 +10,15 @@ import { createDedupeStep } from '../pipeline/dedupe-step.ts';
 import { createKeyFilter, type KeyFilter } from '../pipeline/key-filter.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
+import { toCorrectionMessage } from '../kafka/event-message.ts';
+import { createKafkaPublisher } from '../ingest/kafka-publisher.ts';
+import {
+  createCorrectionMetrics,
+  createPublishedCorrectionPipeline,
+  createStoredCorrectionPipeline,
+} from '../corrections/correction-pipeline.ts';
+import { createCorrectionValidateStep, scoreChanges } from '../corrections/correction-steps.ts';
+import { createCorrections } from '../corrections/corrections.ts';
 import { createConsumerMetrics } from '../scoring/consumer/consumer-metrics.ts';
 import { createEventConsumer, type EventConsumer } from '../scoring/consumer/event-consumer.ts';
 import { memberInfoFor } from '../scoring/consumer/group-membership.ts';
@@ -30,6 +39,7 @@ import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 import { competitionsRoute } from './routes/competitions.route.ts';
+import { eventCorrectionsRoute } from './routes/event-corrections.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
 import { healthRoute } from './routes/health.route.ts';
 import { orgRoute } from './routes/org.route.ts';
@@ -71,6 +81,9 @@ async function loadKeyFilter(client: ClickHouseClient, logger: Logger): Promise<
   logger.info({ keys: filter.size, ms: Math.round(performance.now() - started) }, 'dedupe filter loaded');
   return filter;
 }
+
+/** How long a correction request waits for the scoring consumer to store it before answering 202. */
+const CORRECTION_STORED_WITHIN_MS = 10_000;
 
 export interface Leaderboard {
   app: FastifyInstance;
@@ -149,13 +162,20 @@ export async function createLeaderboard(
     maxFutureMs: config.eventMaxFutureMs,
     maxAgeMs: config.eventMaxAgeMs,
   });
-  const refreshFor = (events: readonly { crewId: string; occurredAt: string }[]) =>
-    refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) })));
+  const validateCorrection = createCorrectionValidateStep(validate);
+  // A correction changes the scores of its event's crew and day, and of its replacement's: the
+  // same path as stored events, which recomputes every stored day from the earliest one on.
+  const refreshFor = (records: Parameters<typeof scoreChanges>[0]) =>
+    refresher.eventsStored(
+      scoreChanges(records).map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) })),
+    );
+  const correctionMetrics = createCorrectionMetrics(metrics);
 
   let producer: Producer | undefined;
   let deadLetterProducer: Producer | undefined;
   let consumer: EventConsumer | undefined;
   let pipeline: IngestPipeline;
+  let correctionPipeline: IngestPipeline;
   if (config.kafka) {
     const kafka = createKafka(config.kafka, logger, 'api');
     ({ producer, pipeline } = await connectKafkaIngest({
@@ -166,6 +186,19 @@ export async function createLeaderboard(
       validate,
       now,
     }));
+    const correctionPublisher = createKafkaPublisher({
+      producer,
+      toMessage: toCorrectionMessage,
+      topic: config.kafka.events.name,
+      timeoutMs: config.kafka.produceTimeoutMs,
+      maxInFlightEvents: config.kafka.maxInFlightEvents,
+      now: () => now().getTime(),
+    });
+    correctionPipeline = createPublishedCorrectionPipeline({
+      validate: validateCorrection,
+      publish: correctionPublisher.publish,
+      metrics: correctionMetrics,
+    });
     // Dead letters have a producer of their own with bounded retries: a broker outage must fail
     // the batch (and pause the partition), not hold it past the session timeout.
     deadLetterProducer = kafka.producer();
@@ -191,6 +224,7 @@ export async function createLeaderboard(
       onFatal: options.onConsumerFatal,
       config: config.kafka,
       validate,
+      validateCorrection,
       onStored: refreshFor,
       metrics: createConsumerMetrics(metrics),
       logger,
@@ -211,7 +245,24 @@ export async function createLeaderboard(
       onStored: refreshFor,
       metrics: createIngestMetrics(metrics),
     });
+    correctionPipeline = createStoredCorrectionPipeline({
+      client,
+      validate: validateCorrection,
+      stores,
+      keyFilter,
+      onStored: refreshFor,
+      metrics: correctionMetrics,
+    });
   }
+  const corrections = createCorrections({
+    client,
+    catalog,
+    now,
+    validate: validateCorrection,
+    submit: correctionPipeline.ingest,
+    // Through Kafka the scoring consumer stores it, usually within a fraction of a second.
+    storedWithinMs: config.kafka ? CORRECTION_STORED_WITHIN_MS : 0,
+  });
   const [screens, displayLinks, assets] = await Promise.all([
     createScreenCatalog(client, catalog),
     createDisplayLinks({ client, now }),
@@ -302,6 +353,7 @@ export async function createLeaderboard(
       onChanged: registryChanged,
     }),
     competitionsRoute({ catalog, admin: competitionAdmin, access }),
+    eventCorrectionsRoute({ corrections, access }),
     standingsRoute({ catalog, standings, access }),
     healthRoute({
       metrics,
@@ -398,6 +450,7 @@ export async function createLeaderboard(
       poller?.stop();
       await app.close();
       await pipeline.drain();
+      await correctionPipeline.drain();
       await consumer?.stop();
       await deadLetterProducer?.disconnect();
       await producer?.disconnect();

@@ -1,6 +1,8 @@
 import type { IHeaders, Message } from 'kafkajs';
+import type { CorrectionRecord } from '../../schemas/correction.schema.ts';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import {
+  CORRECTION_MESSAGE_CONTENT_TYPE,
   DEAD_LETTER_HEADERS,
   EVENT_MESSAGE_CONTENT_TYPE,
   EVENT_MESSAGE_HEADERS,
@@ -17,6 +19,16 @@ export function toEventMessage(event: MetricEvent, receivedAtMs: number): Messag
   };
 }
 
+/** A correction as a message of the events topic, keyed by the corrected event's crew. */
+export function toCorrectionMessage(record: CorrectionRecord, receivedAtMs: number): Message {
+  return {
+    key: record.crewId,
+    value: JSON.stringify(record),
+    timestamp: String(receivedAtMs),
+    headers: { [EVENT_MESSAGE_HEADERS.contentType]: CORRECTION_MESSAGE_CONTENT_TYPE },
+  };
+}
+
 /** What the scoring service reads of a consumed message. */
 export interface ConsumedMessage {
   offset: string;
@@ -24,6 +36,13 @@ export interface ConsumedMessage {
   value: Buffer | null;
   timestamp: string;
   headers?: IHeaders;
+}
+
+/** Whether a consumed message carries a correction rather than an event. */
+export function isCorrectionMessage(message: Pick<ConsumedMessage, 'headers'>): boolean {
+  const header = message.headers?.[EVENT_MESSAGE_HEADERS.contentType];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value !== undefined && value.toString() === CORRECTION_MESSAGE_CONTENT_TYPE;
 }
 
 export interface SourcePosition {

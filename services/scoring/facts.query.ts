@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { toClickHouseTime } from '../storage/clickhouse-time.ts';
+import { NOT_WITHDRAWN } from '../storage/corrections.store.ts';
 import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
 import type { CrewFacts, InnovationTally } from './engine/types.ts';
 
@@ -24,12 +25,20 @@ export async function loadMetricSums(client: ClickHouseClient, from: string, to:
   const result = await client.query({
     // One row per crew (arrays of its metrics) keeps the answer small for 10,000 crews.
     // value_exact is the Decimal sum (migration 0012); the Float64 value drifts on fractions.
+    // An incident's last day is the last day whose own sum is not zero: a withdrawn incident
+    // leaves rows on its day that add up to nothing (migration 0013). Only incidents are summed
+    // per day; other metrics keep one group per crew (their last day is not read).
     query: `SELECT crew_id, groupArray(metric) AS metrics, groupArray(value) AS values,
                    groupArray(last_day) AS last_days
             FROM (
-              SELECT crew_id, metric, sum(value_exact) AS value, max(day) AS last_day
-              FROM crew_daily
-              WHERE day >= {from:Date} AND day <= {to:Date}
+              SELECT crew_id, metric, sum(part_value) AS value, maxIf(part_day, part_value != 0) AS last_day
+              FROM (
+                SELECT crew_id, metric, if(metric LIKE 'incident.%', day, toDate(0)) AS part_day,
+                       sum(value_exact) AS part_value
+                FROM crew_daily
+                WHERE day >= {from:Date} AND day <= {to:Date}
+                GROUP BY crew_id, metric, part_day
+              )
               GROUP BY crew_id, metric
             )
             GROUP BY crew_id`,
@@ -94,6 +103,7 @@ export async function loadCrewFacts(
                          countIf(type = 'hazard_rectified') > 0 AS rectified
                   FROM lifecycle_events
                   WHERE type IN ('hazard_found', 'hazard_rectified') AND occurred_at < {end:DateTime64(3, 'UTC')}
+                    AND ${NOT_WITHDRAWN}
                   GROUP BY crew_id, subject_id
                   HAVING countIf(type = 'hazard_found') > 0 AND found_at >= {start:DateTime64(3, 'UTC')}
                 ) GROUP BY crew_id`,
@@ -110,7 +120,7 @@ export async function loadCrewFacts(
                          argMax((category, status, award_level), (occurred_at, received_at, event_id)) AS cur,
                          max(occurred_at) AS at
                   FROM lifecycle_events
-                  WHERE type = 'innovation' AND occurred_at < {end:DateTime64(3, 'UTC')}
+                  WHERE type = 'innovation' AND occurred_at < {end:DateTime64(3, 'UTC')} AND ${NOT_WITHDRAWN}
                   GROUP BY crew_id, subject_id
                   HAVING at >= {start:DateTime64(3, 'UTC')}
                 ) GROUP BY crew_id, category, status, award_level`,

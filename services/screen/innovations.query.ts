@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { toClickHouseTime } from '../storage/clickhouse-time.ts';
+import { NOT_WITHDRAWN } from '../storage/corrections.store.ts';
 
 export interface CrewInnovationMonth {
   crewId: string;
@@ -29,7 +30,7 @@ export async function loadInnovationMonth(
                      argMax((status, award_level), (occurred_at, received_at, event_id)) AS cur,
                      max(occurred_at) AS at
               FROM lifecycle_events
-              WHERE type = 'innovation' AND occurred_at < {to:DateTime64(3, 'UTC')}
+              WHERE type = 'innovation' AND occurred_at < {to:DateTime64(3, 'UTC')} AND ${NOT_WITHDRAWN}
               GROUP BY crew_id, subject_id
               HAVING at >= {from:DateTime64(3, 'UTC')}
             )

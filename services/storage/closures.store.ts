@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { CorrectionAction } from '../../schemas/correction.schema.ts';
 import type { SnapshotCrew } from '../scoring/standings.store.ts';
 import { fromClickHouseTime, toClickHouseTime } from './clickhouse-time.ts';
 import { insertRows } from './insert-rows.ts';
@@ -23,6 +24,8 @@ export interface StoredLateEvent {
   occurredAt: string;
   receivedAt: string;
   storedAt: string;
+  /** A late withdrawal or correction of this (earlier stored) event; null for a late event. */
+  correction: { correctionId: string; action: CorrectionAction; reason: string; author: string } | null;
 }
 
 interface ClosureRow {
@@ -48,7 +51,11 @@ export async function loadClosures(client: ClickHouseClient, competitionId: stri
     query_params: { competitionId },
     format: 'JSONEachRow',
   });
-  return (await result.json<ClosureRow>()).map((row) => ({
+  return (await result.json<ClosureRow>()).map(closureFromRow);
+}
+
+function closureFromRow(row: ClosureRow): StoredClosure {
+  return {
     competitionId: row.competition_id,
     periodId: row.period_id,
     start: row.period_start,
@@ -59,7 +66,7 @@ export async function loadClosures(client: ClickHouseClient, competitionId: stri
     definitionVersion: Number(row.definition_version),
     orgVersion: Number(row.org_version),
     crews: Number(row.crews),
-  }));
+  };
 }
 
 /** The frozen rows first, the closure row last: a closure that can be read has all its rows. */
@@ -145,14 +152,19 @@ function lateParams(closure: StoredClosure, window: PeriodWindow) {
   };
 }
 
-/** Events of a closed period's crews and days stored from the moment it closed (see periods.ts). */
+/**
+ * Events of a closed period's crews and days stored from the moment it closed (see periods.ts),
+ * and corrections of its events stored since (a correction's occurred_at and crew_id are the
+ * corrected event's; its replacement is a late event of its own when it lands in the period).
+ */
 export async function countLateEvents(
   client: ClickHouseClient,
   closure: StoredClosure,
   window: PeriodWindow,
 ): Promise<number> {
   const result = await client.query({
-    query: `SELECT count() AS n FROM events WHERE ${LATE_FILTER}`,
+    query: `SELECT (SELECT count() FROM events WHERE ${LATE_FILTER})
+                 + (SELECT count() FROM event_corrections WHERE ${LATE_FILTER}) AS n`,
     query_params: lateParams(closure, window),
     format: 'JSONEachRow',
   });
@@ -167,8 +179,16 @@ export async function readLateEvents(
   limit: number,
 ): Promise<StoredLateEvent[]> {
   const result = await client.query({
-    query: `SELECT event_id, crew_id, type, occurred_at, received_at, stored_at FROM events WHERE ${LATE_FILTER}
-            ORDER BY stored_at, crew_id, event_id LIMIT {limit:UInt32}`,
+    query: `SELECT * FROM (
+              SELECT event_id, crew_id, type, occurred_at, received_at, stored_at,
+                     '' AS correction_id, '' AS action, '' AS reason, '' AS author
+              FROM events WHERE ${LATE_FILTER}
+              UNION ALL
+              SELECT event_id, crew_id, type, occurred_at, requested_at, stored_at,
+                     correction_id, action, reason, author
+              FROM event_corrections WHERE ${LATE_FILTER}
+            )
+            ORDER BY stored_at, crew_id, event_id, correction_id LIMIT {limit:UInt32}`,
     query_params: { ...lateParams(closure, window), limit },
     format: 'JSONEachRow',
   });
@@ -179,6 +199,10 @@ export async function readLateEvents(
     occurred_at: string;
     received_at: string;
     stored_at: string;
+    correction_id: string;
+    action: string;
+    reason: string;
+    author: string;
   }>();
   return rows.map((r) => ({
     eventId: r.event_id,
@@ -187,5 +211,54 @@ export async function readLateEvents(
     occurredAt: fromClickHouseTime(r.occurred_at),
     receivedAt: fromClickHouseTime(r.received_at),
     storedAt: fromClickHouseTime(r.stored_at),
+    correction:
+      r.correction_id === ''
+        ? null
+        : {
+            correctionId: r.correction_id,
+            action: r.action === 'correct' ? 'correct' : 'withdraw',
+            reason: r.reason,
+            author: r.author,
+          },
   }));
+}
+
+/** Every period closure (the first, if one were written twice), for telling which changes are late. */
+export async function loadAllClosures(client: ClickHouseClient): Promise<StoredClosure[]> {
+  const result = await client.query({
+    query: `SELECT competition_id, period_id, period_start, period_end, closed_at, closed_by, note,
+                   definition_version, org_version, crews
+            FROM period_closures ORDER BY competition_id, period_id, closed_at LIMIT 1 BY competition_id, period_id`,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<ClosureRow>()).map(closureFromRow);
+}
+
+/** Which of these crews each closure froze: "competitionId\0periodId\0crewId" for each. */
+export async function frozenCrews(
+  client: ClickHouseClient,
+  closures: readonly StoredClosure[],
+  crewIds: readonly string[],
+): Promise<Set<string>> {
+  if (closures.length === 0 || crewIds.length === 0) return new Set();
+  const result = await client.query({
+    query: `SELECT DISTINCT competition_id, period_id, closed_at, crew_id FROM final_standings
+            WHERE crew_id IN {crewIds:Array(String)}`,
+    query_params: { crewIds: [...new Set(crewIds)] },
+    format: 'JSONEachRow',
+  });
+  const current = new Set(closures.map((c) => `${c.competitionId}\u0000${c.periodId}\u0000${c.closedAt}`));
+  const out = new Set<string>();
+  for (const r of await result.json<{
+    competition_id: string;
+    period_id: string;
+    closed_at: string;
+    crew_id: string;
+  }>()) {
+    // Rows of an attempt whose closure row was never written do not count (see final_standings).
+    if (current.has(`${r.competition_id}\u0000${r.period_id}\u0000${fromClickHouseTime(r.closed_at)}`)) {
+      out.add(`${r.competition_id}\u0000${r.period_id}\u0000${r.crew_id}`);
+    }
+  }
+  return out;
 }

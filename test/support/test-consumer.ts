@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { parseConfig } from '../../services/api/config.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { createCorrectionValidateStep, scoreChanges } from '../../services/corrections/correction-steps.ts';
 import { createValidateStep } from '../../services/pipeline/validate-step.ts';
 import { createConsumerMetrics } from '../../services/scoring/consumer/consumer-metrics.ts';
 import { createEventConsumer, type EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
@@ -24,20 +25,24 @@ export function testConsumer(
   const config = parseConfig(env).kafka;
   if (!config) throw new Error('no Kafka config');
   const producer = kafka.producer();
+  const validate = createValidateStep({
+    crewExists: (id) => lb.catalog.crew(id) !== undefined,
+    now: clock.now,
+    maxFutureMs: 600_000,
+    maxAgeMs: 400 * 86_400_000,
+  });
   const consumer = createEventConsumer({
     client: lb.client,
     stores: createStoreTracker(clock.now),
     kafka,
     producer,
     config,
-    validate: createValidateStep({
-      crewExists: (id) => lb.catalog.crew(id) !== undefined,
-      now: clock.now,
-      maxFutureMs: 600_000,
-      maxAgeMs: 400 * 86_400_000,
-    }),
-    onStored: (events) =>
-      lb.refresher.eventsStored(events.map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) }))),
+    validate,
+    validateCorrection: createCorrectionValidateStep(validate),
+    onStored: (records) =>
+      lb.refresher.eventsStored(
+        scoreChanges(records).map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) })),
+      ),
     metrics: createConsumerMetrics(new Registry()),
     logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
     now: clock.now,

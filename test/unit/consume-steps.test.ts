@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ConsumedMessage } from '../../services/kafka/event-message.ts';
+import { correctionIdFor, replacementIdFor } from '../../services/corrections/correction-ids.ts';
+import { createCorrectionValidateStep } from '../../services/corrections/correction-steps.ts';
+import { toCorrectionMessage, type ConsumedMessage } from '../../services/kafka/event-message.ts';
 import { createValidateStep } from '../../services/pipeline/validate-step.ts';
 import {
   decodeMessage,
@@ -19,6 +21,8 @@ const validate = createValidateStep({
   maxFutureMs: 10 * 60_000,
   maxAgeMs: 400 * 86_400_000,
 });
+
+const validateCorrection = createCorrectionValidateStep(validate);
 
 const event = (eventId: string, crewId = 'C1', extra: Record<string, unknown> = {}) => ({
   eventId,
@@ -84,12 +88,93 @@ describe('decodeMessage: parse, then validate as the HTTP API does', () => {
       want: 'dead-letter:invalid_event',
     },
   ])('$name -> $want', ({ msg, want }) => {
-    expect(kinds([decodeMessage(msg, validate)])).toEqual([want]);
+    expect(kinds([decodeMessage(msg, validate, validateCorrection)])).toEqual([want]);
   });
 
   it('names the field of an invalid event', () => {
-    const outcome = decodeMessage(message(0, 'C1', event('a', 'C1', { value: 'x' })), validate);
+    const outcome = decodeMessage(message(0, 'C1', event('a', 'C1', { value: 'x' })), validate, validateCorrection);
     expect(outcome.kind === 'dead-letter' && outcome.reason.errors?.map((e) => e.path)).toEqual(['value']);
+  });
+});
+
+/** A correction of event `a` of C1 as the API publishes it. */
+function correctionMessage(offset: number, extra: Record<string, unknown> = {}): ConsumedMessage {
+  const record = {
+    type: 'correction' as const,
+    correctionId: correctionIdFor('C1', 'a'),
+    action: 'withdraw' as const,
+    crewId: 'C1',
+    eventId: 'a',
+    occurredAt: '2026-03-10T09:00:00+08:00',
+    reason: '重复上报 / reported twice',
+    author: 'hq',
+    authorTokenId: '',
+    requestedAt: '2026-03-10T11:00:00+08:00',
+    ...extra,
+  };
+  const m = toCorrectionMessage(record as never, received);
+  return {
+    offset: String(offset),
+    key: Buffer.from('C1'),
+    value: Buffer.from(String(m.value)),
+    timestamp: String(received),
+    headers: { 'content-type': Buffer.from(String(m.headers?.['content-type'])) },
+  };
+}
+
+describe('decodeMessage: corrections, by their content type', () => {
+  it.each([
+    { name: 'a withdrawal', msg: correctionMessage(0), want: 'ok' },
+    {
+      name: 'a correction with its replacement',
+      msg: correctionMessage(0, {
+        action: 'correct',
+        replacement: event(replacementIdFor('C1', 'a'), 'C2', { value: 3 }),
+      }),
+      want: 'ok',
+    },
+    {
+      name: 'an id not derived from the event',
+      msg: correctionMessage(0, { correctionId: 'corr-x' }),
+      want: 'dead-letter:invalid_correction',
+    },
+    {
+      name: 'a replacement with another id',
+      msg: correctionMessage(0, { action: 'correct', replacement: event('b', 'C2') }),
+      want: 'dead-letter:invalid_correction',
+    },
+    {
+      name: 'a replacement for a crew not in the registry',
+      msg: correctionMessage(0, { action: 'correct', replacement: event(replacementIdFor('C1', 'a'), 'C9') }),
+      want: 'dead-letter:invalid_correction',
+    },
+    {
+      name: 'a correct without its replacement',
+      msg: correctionMessage(0, { action: 'correct' }),
+      want: 'dead-letter:invalid_correction',
+    },
+    { name: 'no reason', msg: correctionMessage(0, { reason: '  ' }), want: 'dead-letter:invalid_correction' },
+  ])('$name -> $want', ({ msg, want }) => {
+    expect(kinds([decodeMessage(msg, validate, validateCorrection)])).toEqual([want]);
+  });
+
+  it('keeps a correction apart from the event it corrects in the batch', () => {
+    const outcomes = [message(0, 'C1', event('a')), correctionMessage(1), correctionMessage(2)].map((m) =>
+      decodeMessage(m, validate, validateCorrection),
+    );
+    expect(kinds(dedupeWithinBatch(outcomes))).toEqual(['ok', 'ok', 'duplicate']);
+  });
+
+  it('names the replacement field of an invalid correction', () => {
+    const outcome = decodeMessage(
+      correctionMessage(0, {
+        action: 'correct',
+        replacement: event(replacementIdFor('C1', 'a'), 'C1', { value: 'x' }),
+      }),
+      validate,
+      validateCorrection,
+    );
+    expect(outcome.kind === 'dead-letter' && outcome.reason.errors?.map((e) => e.path)).toEqual(['replacement.value']);
   });
 });
 
@@ -100,7 +185,7 @@ describe('dedupeWithinBatch', () => {
       message(1, 'C2', event('a', 'C2')),
       message(2, 'C1', event('a')),
       message(3, 'C1', 'junk'),
-    ].map((m) => decodeMessage(m, validate));
+    ].map((m) => decodeMessage(m, validate, validateCorrection));
     expect(kinds(dedupeWithinBatch(outcomes))).toEqual(['ok', 'ok', 'duplicate', 'dead-letter:malformed_json']);
   });
 });
@@ -108,7 +193,7 @@ describe('dedupeWithinBatch', () => {
 describe('dedupeAgainstStored', () => {
   const extent = { topic: 'ev', partition: 1, firstOffset: 100, firstTimestamp: received, lastOffset: 102 };
   const batch = [message(100, 'C1', event('a')), message(101, 'C1', event('b')), message(102, 'C1', event('c'))].map(
-    (m) => decodeMessage(m, validate),
+    (m) => decodeMessage(m, validate, validateCorrection),
   );
   const src = (offset: number, partition = 1, topic = 'ev'): EventSource => ({ topic, partition, offset });
   it.each([

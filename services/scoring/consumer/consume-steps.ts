@@ -1,24 +1,38 @@
-import type { MetricEvent } from '../../../schemas/event.schema.ts';
 import type { DeadLetterReason } from '../../../schemas/kafka-message.schema.ts';
-import type { ConsumedMessage } from '../../kafka/event-message.ts';
+import type { IngestRecord, ValidateCorrection } from '../../corrections/correction-steps.ts';
+import { isCorrectionMessage, type ConsumedMessage } from '../../kafka/event-message.ts';
 import type { ValidateStep } from '../../pipeline/validate-step.ts';
 import type { BatchExtent } from '../../storage/consumer-batches.store.ts';
 import { eventKey, type EventSource } from '../../storage/events.store.ts';
 
 /** What the consume pipeline decides about one message. */
 export type MessageOutcome =
-  | { kind: 'ok'; message: ConsumedMessage; event: MetricEvent; receivedAtMs: number }
+  | { kind: 'ok'; message: ConsumedMessage; event: IngestRecord; receivedAtMs: number }
   | { kind: 'dead-letter'; message: ConsumedMessage; reason: DeadLetterReason }
   | { kind: 'duplicate'; message: ConsumedMessage }
   /** A valid event on another partition than its crew's: forwarded there, stored by that partition's reader. */
-  | { kind: 'reroute'; message: ConsumedMessage; event: MetricEvent; toPartition: number };
+  | { kind: 'reroute'; message: ConsumedMessage; event: IngestRecord; toPartition: number };
+
+/**
+ * A record's key in the batch and in storage: an event's (crewId, eventId), and for a correction
+ * the corrected event's key in the corrections' own key space.
+ */
+export function recordKey(record: IngestRecord): string {
+  const key = eventKey(record.crewId, record.eventId);
+  return record.type === 'correction' ? `${key}\u0000correction` : key;
+}
 
 /**
  * parse -> validate, as strictly as the HTTP API: the same schema, the same registry check, the
  * time judged against when the event was received (the message timestamp). The key must be the
  * crew id, or a crew's events could sit in two partitions and two instances could store both.
+ * A message with the correction content type is a correction, validated as the API validates one.
  */
-export function decodeMessage(message: ConsumedMessage, validate: ValidateStep): MessageOutcome {
+export function decodeMessage(
+  message: ConsumedMessage,
+  validate: ValidateStep,
+  validateCorrection: ValidateCorrection,
+): MessageOutcome {
   let raw: unknown;
   try {
     raw = JSON.parse(message.value?.toString('utf8') ?? '');
@@ -33,14 +47,16 @@ export function decodeMessage(message: ConsumedMessage, validate: ValidateStep):
     };
   }
   const receivedAtMs = Number(message.timestamp);
-  const result = validate(raw, Number.isFinite(receivedAtMs) && receivedAtMs > 0 ? receivedAtMs : undefined);
+  const at = Number.isFinite(receivedAtMs) && receivedAtMs > 0 ? receivedAtMs : undefined;
+  const correction = isCorrectionMessage(message);
+  const result = correction ? validateCorrection(raw, at) : validate(raw, at);
   if (result.kind === 'reject') {
     return {
       kind: 'dead-letter',
       message,
       reason: {
-        code: 'invalid_event',
-        message: `the event does not meet the event schema: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        code: correction ? 'invalid_correction' : 'invalid_event',
+        message: `the ${correction ? 'correction' : 'event'} does not meet its schema: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
         errors: result.errors,
       },
     };
@@ -66,7 +82,7 @@ export function dedupeWithinBatch(outcomes: readonly MessageOutcome[]): MessageO
   const seen = new Set<string>();
   return outcomes.map((outcome) => {
     if (outcome.kind !== 'ok') return outcome;
-    const key = eventKey(outcome.event.crewId, outcome.event.eventId);
+    const key = recordKey(outcome.event);
     if (seen.has(key)) return { kind: 'duplicate', message: outcome.message };
     seen.add(key);
     return outcome;
@@ -129,7 +145,7 @@ export function dedupeAgainstStored(
 ): MessageOutcome[] {
   return outcomes.map((outcome) => {
     if (outcome.kind !== 'ok') return outcome;
-    const sources = stored.get(eventKey(outcome.event.crewId, outcome.event.eventId));
+    const sources = stored.get(recordKey(outcome.event));
     if (!sources || sources.length === 0) return outcome;
     if (resendingOwnRows && sources.every((s) => within(s, extent))) return outcome;
     return { kind: 'duplicate', message: outcome.message };

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin, Batch, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { MetricEvent } from '../../../schemas/event.schema.ts';
+import type { IngestRecord, ValidateCorrection } from '../../corrections/correction-steps.ts';
 import { createCrewPartitioner } from '../../kafka/crew-partition.ts';
 import { inParts, toDeadLetter } from '../../kafka/event-message.ts';
 import type { KafkaConfig } from '../../kafka/kafka-config.ts';
@@ -13,7 +13,6 @@ import {
   type BatchExtent,
   type RecordedBatch,
 } from '../../storage/consumer-batches.store.ts';
-import { findStoredEventSources, insertConsumedEvents, toEventValues } from '../../storage/events.store.ts';
 import { insertIsolatingRefusedRows } from '../../storage/isolate-refused-rows.ts';
 import type { StoreTracker } from '../../storage/store-tracker.ts';
 import { logDeadLetters } from '../../storage/dead-letters.store.ts';
@@ -26,6 +25,12 @@ import {
   routeToCrewPartition,
   type MessageOutcome,
 } from './consume-steps.ts';
+import {
+  checkCorrectionTargets,
+  findStoredRecordSources,
+  insertConsumedRecords,
+  storedEventKeys,
+} from './consumed-records.ts';
 import { createGroupGeneration } from './group-generation.ts';
 import { GroupRefusedError, assignerWith, type MemberInfo } from './group-membership.ts';
 import { createPartitionProgress, type StalledPartition } from './partition-progress.ts';
@@ -39,8 +44,10 @@ export interface EventConsumerDeps {
   producer: Producer;
   config: KafkaConfig;
   validate: ValidateStep;
+  /** Corrections travel on the same topic (a content type of their own) and are validated as the API does. */
+  validateCorrection: ValidateCorrection;
   /** After a batch is stored and its offsets committed: refresh standings. */
-  onStored: (events: readonly MetricEvent[]) => void;
+  onStored: (records: readonly IngestRecord[]) => void;
   metrics: ConsumerMetrics;
   logger: Logger;
   now: () => Date;
@@ -323,7 +330,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
    * read per REGISTRY_REREAD_MS.
    */
   async function decodeAll(messages: readonly Batch['messages'][number][]): Promise<MessageOutcome[]> {
-    const decode = () => messages.map((m) => decodeMessage(m, deps.validate));
+    const decode = () => messages.map((m) => decodeMessage(m, deps.validate, deps.validateCorrection));
     const outcomes = decode();
     const unknownCrew = outcomes.some(
       (o) => o.kind === 'dead-letter' && o.reason.errors?.some((e) => e.path === 'crewId'),
@@ -370,11 +377,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       crewPartitionOf(crewId, generation.partitionCount()),
     );
     const filter = deps.keyFilter;
+    // The filter knows events' keys only: corrections are always looked up (they are few).
     const candidates = routed.flatMap((o) =>
-      o.kind === 'ok' && (!filter || filter.mightContain(o.event.crewId, o.event.eventId)) ? [o.event] : [],
+      o.kind === 'ok' &&
+      (!filter || o.event.type === 'correction' || filter.mightContain(o.event.crewId, o.event.eventId))
+        ? [o.event]
+        : [],
     );
-    const stored = await findStoredEventSources(client, candidates);
-    const outcomes = dedupeAgainstStored(routed, stored, extent, extent.resendingOwnRows);
+    const stored = await findStoredRecordSources(client, candidates);
+    const { outcomes, targets } = await checkCorrectionTargets(
+      client,
+      dedupeAgainstStored(routed, stored, extent, extent.resendingOwnRows),
+    );
     await heartbeat();
 
     const fresh = outcomes.flatMap((o) => (o.kind === 'ok' ? [o] : []));
@@ -416,12 +430,15 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         insertIsolatingRefusedRows(
           fresh,
           (rows, label) =>
-            insertConsumedEvents(
+            insertConsumedRecords(
               client,
               rows.map((o) => ({
-                values: toEventValues(o.event, new Date(o.receivedAtMs).toISOString()),
+                message: o.message,
+                record: o.event,
+                receivedAtMs: o.receivedAtMs,
                 source: { topic, partition, offset: Number(o.message.offset) },
               })),
+              targets,
               label === '' ? token : `${token}:${label}`,
               storedAt,
             ),
@@ -432,7 +449,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       refused = refusedRows.map((r) => refusedByStorage(r.row.message, r.error));
       await sendDeadLetters(refused, extent, 'refused');
       const refusedSet = new Set(refusedRows.map((r) => r.row));
-      for (const o of fresh) if (!refusedSet.has(o)) filter?.add(o.event.crewId, o.event.eventId);
+      const storedRecords = fresh.filter((o) => !refusedSet.has(o)).map((o) => o.event);
+      for (const key of storedEventKeys(storedRecords)) filter?.add(key.crewId, key.eventId);
       deps.afterInsert?.();
       await recordBatch(client, extent, true, deps.now());
     }
