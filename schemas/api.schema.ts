@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CorrectionView } from './correction.schema.ts';
 import { DigitsInt, IsoDate, LocalizedName, Query } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
 
@@ -128,6 +129,14 @@ export const CrewBreakdownResponse = z.object({
   computedAt: z.string(),
   crew: StandingsEntry,
   groups: z.array(z.object({ group: z.string(), rank: z.number().int().nullable(), total: z.number().int() })),
+  corrections: z
+    .object({
+      total: z.number().int(),
+      items: z.array(CorrectionView).describe('newest first, at most 50'),
+    })
+    .describe(
+      'withdrawals and corrections of this crew’s events in the competition up to asOf, and corrections that brought an event to it: why, who, when',
+    ),
 });
 
 export const CompetitionSummary = z.object({

@@ -354,7 +354,7 @@ export async function createLeaderboard(
     }),
     competitionsRoute({ catalog, admin: competitionAdmin, access }),
     eventCorrectionsRoute({ corrections, access }),
-    standingsRoute({ catalog, standings, access }),
+    standingsRoute({ catalog, standings, access, corrections }),
     healthRoute({
       metrics,
       metricsAccess: access.require('viewer', 'ingest', 'organiser'),

@@ -15,7 +15,12 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { IngestReport } from '../pipeline/ingest-pipeline.ts';
 import { addDays, startOfDay } from '../shared/calendar.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../shared/errors.ts';
-import { findCorrectionsOf, findCorrectionsReplacedBy, type StoredCorrection } from '../storage/corrections.store.ts';
+import {
+  correctionsTouchingCrew,
+  findCorrectionsOf,
+  findCorrectionsReplacedBy,
+  type StoredCorrection,
+} from '../storage/corrections.store.ts';
 import {
   crewsWithEventId,
   findEvents,
@@ -26,7 +31,13 @@ import {
 import { eventKey, toEventValues } from '../storage/events.store.ts';
 import { correctionIdFor, replacementIdFor } from './correction-ids.ts';
 import type { ValidateCorrection } from './correction-steps.ts';
-import { correctionView, describeEvents, type EventView } from './event-views.ts';
+import {
+  correctionView,
+  correctionViews,
+  describeEvents,
+  type CorrectionViewT,
+  type EventView,
+} from './event-views.ts';
 import { lateNotices, lateSentence } from './late-notices.ts';
 
 /** Days of the find API are calendar days in Beijing time, the daily rollup's days. */
@@ -55,6 +66,8 @@ export interface Corrections {
   find(by: Principal, query: z.infer<typeof EventsQuery>): Promise<z.infer<typeof EventList>>;
   history(by: Principal, eventId: string, crewId?: string): Promise<z.infer<typeof EventHistory>>;
   withdraw(by: Principal, eventId: string, input: { crewId?: string; reason: string }): Promise<ChangeAnswer>;
+  /** Corrections of a crew's events (or bringing one to it) that happened in [from, to): for its breakdown. */
+  ofCrew(crewId: string, window: { from: Date; to: Date }): Promise<{ total: number; items: CorrectionViewT[] }>;
   correct(
     by: Principal,
     eventId: string,
@@ -95,6 +108,9 @@ function sameContent(a: MetricEvent, b: MetricEvent): boolean {
 }
 
 const STORED_POLL_MS = 100;
+
+/** A crew's breakdown lists this many corrections, newest first (the total says if there are more). */
+const CREW_CORRECTIONS_SHOWN = 50;
 
 export function createCorrections(deps: CorrectionsDeps): Corrections {
   const { client, catalog, now } = deps;
@@ -402,6 +418,11 @@ export function createCorrections(deps: CorrectionsDeps): Corrections {
         current: current?.state === 'counted' ? { crewId: current.event.crewId, eventId: current.event.eventId } : null,
         versions,
       };
+    },
+
+    async ofCrew(crewId, window) {
+      const { total, corrections } = await correctionsTouchingCrew(client, crewId, window, CREW_CORRECTIONS_SHOWN);
+      return { total, items: await correctionViews(views, corrections) };
     },
 
     withdraw: (by, eventId, input) => change(by, eventId, 'withdraw', input),

@@ -298,6 +298,32 @@ describe('correcting an event', () => {
   });
 });
 
+describe('the crew’s breakdown', () => {
+  it('lists the withdrawals and corrections of its events, newest first, with reason, author and time', async () => {
+    const res = await call('GET', '/v1/competitions/labour-m3/crews/C1', tokens['viewer']);
+    expect(res.statusCode, res.body).toBe(200);
+    const { corrections } = res.json();
+    expect(corrections.total).toBe(3);
+    expect(
+      corrections.items.map((c: { action: string; eventId: string; reason: string; author: string }) => [
+        c.action,
+        c.eventId.startsWith('fix-') ? 'fix' : c.eventId,
+        c.reason,
+        c.author,
+      ]),
+    ).toEqual([
+      ['withdraw', 'fix', '当天无此销售', 'HQ 工会'],
+      ['correct', 'c1-s2', '录入错误：5000 应为 4000', '杭州工会'],
+      ['withdraw', 'c1-i1b', '尚未采纳', 'HQ 工会'],
+    ]);
+    // As of a day before the corrected events, none are listed.
+    const early = (await call('GET', '/v1/competitions/labour-m3/crews/C1?asOf=2026-03-05')).json();
+    expect(early.corrections).toEqual({ total: 0, items: [] });
+    const c3 = (await call('GET', '/v1/competitions/labour-m3/crews/C3')).json();
+    expect(c3.corrections.total).toBe(0);
+  });
+});
+
 describe('a correction in a closed period', () => {
   it('is recorded as a late change: the frozen standings stay, the live ones change', async () => {
     // Everything so far was stored at noon; the week closes a minute later.

@@ -11,6 +11,8 @@ import { IsoDate, PathId, Query } from '../../../schemas/common.schema.ts';
 import type { Competition } from '../../../schemas/competition.schema.ts';
 import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
+import type { Corrections } from '../../corrections/corrections.ts';
+import { addDays, startOfDay } from '../../shared/calendar.ts';
 import type { StandingsService } from '../../scoring/standings.service.ts';
 import type { StoredRow } from '../../scoring/standings.store.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -19,6 +21,7 @@ export interface StandingsRouteDeps {
   catalog: Catalog;
   standings: StandingsService;
   access: Access;
+  corrections: Pick<Corrections, 'ofCrew'>;
 }
 
 export function toEntry(row: StoredRow, definition: Competition) {
@@ -89,7 +92,7 @@ export function standingsRoute(deps: StandingsRouteDeps) {
       schema: {
         summary: '班组得分明细 / A crew’s breakdown',
         description:
-          'Every indicator’s value and points, the vetoes that apply and why, and the crew’s rank in each ranking group.',
+          'Every indicator’s value and points, the vetoes that apply and why, the crew’s rank in each ranking group, and the withdrawals and corrections of its events (reason, author, time).',
         tags: ['standings'],
         params: competitionParams.extend({ crewId: PathId() }),
         querystring: Query({ asOf: IsoDate.optional() }),
@@ -117,12 +120,17 @@ export function standingsRoute(deps: StandingsRouteDeps) {
             `crew "${crewId}" does not take part in competition "${id}"`,
           );
         }
+        const corrections = await deps.corrections.ofCrew(crewId, {
+          from: startOfDay(definition.period.start, definition.timeZone),
+          to: startOfDay(addDays(overall.asOf, 1), definition.timeZone),
+        });
         return {
           competitionId: id,
           asOf: overall.asOf,
           computedAt: overall.computedAt,
           crew: toEntry(row, definition),
           groups: pages.map((p) => ({ group: p.group, rank: p.rows[0]?.rank ?? null, total: p.total })),
+          corrections,
         };
       },
     });
