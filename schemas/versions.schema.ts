@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, LocalizedName, SafeText, strictObject } from './common.schema.ts';
+import { IsoDate, LocalizedName, Query, SafeText, strictObject } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
 
 /** One difference between two definitions, by path (indicators[0].weight). */
@@ -155,3 +155,17 @@ export const LateEventList = z.object({
   total: z.number().int(),
   events: z.array(LateEvent),
 });
+
+export const DeleteQuery = Query({
+  note: SafeText(2000).default('').describe('why it is deleted (kept in the history)'),
+});
+
+export const Deleted = z
+  .object({
+    id: z.string(),
+    version: z.number().int().describe('the version that records the deletion'),
+    deletedAt: z.string(),
+    deletedBy: z.string().describe('the token name that deleted it'),
+    note: z.string(),
+  })
+  .describe('a never-published competition or screen set deleted: its saved versions stay in storage as history');

@@ -52,6 +52,11 @@ export interface Catalog {
     now: Date,
     meta?: { author?: string; note?: string; draft?: boolean },
   ): Promise<StoredCompetition>;
+  /**
+   * Deletes a competition that was never published: one more version, marked deleted, keeps the
+   * saved ones as history; the id is gone from every list, and saving it again starts anew.
+   */
+  deleteCompetition(id: string, now: Date, meta: { author: string; note: string }): Promise<StoredCompetition>;
   /** Makes a saved version current. */
   publish(id: string, version: number, now: Date, meta: { by: string; note: string }): Promise<Publication>;
   /** Every saved version of a competition (oldest first), drafts included; undefined if never saved. */
@@ -108,6 +113,8 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   let targets = new Map<string, Map<string, Map<string, number>>>();
   let competitions = new Map<string, StoredCompetition>();
   let histories = new Map<string, CompetitionHistory>();
+  /** The highest version number stored per id, deleted ones included: numbering goes on after a deletion. */
+  let lastVersions = new Map<string, number>();
   const oneAtATime = createOneAtATime();
 
   function useHistories(next: Map<string, CompetitionHistory>): void {
@@ -136,7 +143,13 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     if (stored) useOrg(stored.org, stored.version);
     const [versions, publications] = await Promise.all([loadCompetitionVersions(client), loadPublications(client)]);
     const next = new Map<string, CompetitionHistory>();
-    for (const v of versions) next.set(v.id, { versions: [...(next.get(v.id)?.versions ?? []), v], publications: [] });
+    lastVersions = new Map();
+    for (const v of versions) {
+      lastVersions.set(v.id, Math.max(lastVersions.get(v.id) ?? 0, v.version));
+      // A deletion ends the id's history so far (versions load oldest first).
+      if (v.deleted) next.delete(v.id);
+      else next.set(v.id, { versions: [...(next.get(v.id)?.versions ?? []), v], publications: [] });
+    }
     for (const p of publications) {
       const history = next.get(p.competitionId);
       if (history) next.set(p.competitionId, { ...history, publications: [...history.publications, p] });
@@ -181,15 +194,37 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
         const history = historyOf(id);
         const stored: StoredCompetition = {
           id,
-          version: (history.versions.at(-1)?.version ?? 0) + 1,
+          version: (lastVersions.get(id) ?? 0) + 1,
           savedAt: now.toISOString(),
           author: meta.author ?? '',
           note: meta.note ?? '',
           draft: meta.draft ?? false,
+          deleted: false,
           definition,
         };
         await saveCompetitionVersion(client, stored);
+        lastVersions.set(id, stored.version);
         useHistories(new Map(histories).set(id, { ...history, versions: [...history.versions, stored] }));
+        return stored;
+      }),
+    deleteCompetition: (id, now, meta) =>
+      oneAtATime(async () => {
+        const latest = historyOf(id).versions.at(-1);
+        if (!latest) throw new Error(`competition "${id}" has no version to delete`);
+        const stored: StoredCompetition = {
+          ...latest,
+          version: (lastVersions.get(id) ?? 0) + 1,
+          savedAt: now.toISOString(),
+          author: meta.author,
+          note: meta.note,
+          draft: true,
+          deleted: true,
+        };
+        await saveCompetitionVersion(client, stored);
+        lastVersions.set(id, stored.version);
+        const next = new Map(histories);
+        next.delete(id);
+        useHistories(next);
         return stored;
       }),
     publish: (id, version, now, meta) =>

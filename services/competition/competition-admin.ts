@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Competition } from '../../schemas/competition.schema.ts';
-import type { PreviewResponse, Published, VersionSaved } from '../../schemas/versions.schema.ts';
+import type { Deleted, PreviewResponse, Published, VersionSaved } from '../../schemas/versions.schema.ts';
 import type { Principal } from '../access/access.ts';
 import { competitionDefinitions, refuseCompetitionOutOfScope } from '../access/scope.ts';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -31,6 +31,8 @@ export interface CompetitionAdmin {
   /** PUT: saves and publishes in one step, as before drafts existed. */
   replace(id: string, definition: unknown, by: Principal): Promise<StoredCompetition>;
   publish(id: string, input: { version?: number; note: string }, by: Principal): Promise<z.infer<typeof Published>>;
+  /** Deletes a competition that was never current (drafts only); 409 competition_published otherwise. */
+  remove(id: string, input: { note: string }, by: Principal): Promise<z.infer<typeof Deleted>>;
   preview(
     id: string,
     input: { definition?: unknown; version?: number; asOf?: string },
@@ -121,6 +123,21 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
         publishedBy: publication.publishedBy,
         changes: previous ? diffDefinitions(previous.definition, target.definition) : [],
       };
+    },
+
+    async remove(id, input, by) {
+      knownOrThrow(id);
+      const history = catalog.history(id);
+      const published = history?.versions.find((v) => v.publishedAt !== null);
+      if (published) {
+        throw new ConflictError(
+          'competition_published',
+          `竞赛 "${id}" 已发布过（版本 ${published.version}，${published.publishedAt ?? ''}），不能删除；已发布的竞赛保留其排名与历史 / competition "${id}" was published (version ${published.version} at ${published.publishedAt ?? ''}) and cannot be deleted: its standings and history stay; only a competition that was never published can be deleted`,
+        );
+      }
+      refuseCompetitionOutOfScope(by, competitionDefinitions(catalog, id), catalog);
+      const stored = await catalog.deleteCompetition(id, now(), { author: by.name, note: input.note });
+      return { id, version: stored.version, deletedAt: stored.savedAt, deletedBy: stored.author, note: stored.note };
     },
 
     async preview(id, input, by) {

@@ -532,7 +532,16 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     read,
     async evaluate(competitionId, definition, asOf) {
       // A new competition's first draft has no current version to stand on.
-      const competition = { id: competitionId, version: 0, savedAt: '', author: '', note: '', draft: true, definition };
+      const competition = {
+        id: competitionId,
+        version: 0,
+        savedAt: '',
+        author: '',
+        note: '',
+        draft: true,
+        deleted: false,
+        definition,
+      };
       const rows = await standingsAsOf(competition, asOf, loadMetricSums(client, definition.period.start, asOf));
       return mergeGroups(rows, new Map());
     },

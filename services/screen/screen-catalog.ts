@@ -20,6 +20,12 @@ export interface ScreenCatalog {
   /** Saved screens first, then every competition's built-in one. */
   list(): ResolvedScreen[];
   save(id: string, definition: ScreenSet, now: Date): Promise<StoredScreen>;
+  /**
+   * Deletes a saved screen set: one more version marked deleted keeps the saved ones as history;
+   * the id is gone from every list and saving it again starts anew. The caller checks it was never
+   * published (no display link).
+   */
+  remove(id: string, now: Date, meta: { author: string; note: string }): Promise<StoredScreen>;
   reload(): Promise<void>;
 }
 
@@ -82,10 +88,14 @@ export function screenProblems(screen: ScreenSet, catalog: Catalog): FieldError[
 /** Saved screen sets, held in memory and written through to ClickHouse, plus each competition's built-in one. */
 export async function createScreenCatalog(client: ClickHouseClient, catalog: Catalog): Promise<ScreenCatalog> {
   let saved = new Map<string, StoredScreen>();
+  /** The highest version per id, deleted ones included: numbering goes on after a deletion. */
+  let lastVersions = new Map<string, number>();
   const oneAtATime = createOneAtATime();
 
   async function reload(): Promise<void> {
-    saved = new Map((await loadCurrentScreens(client)).map((s) => [s.id, s]));
+    const current = await loadCurrentScreens(client);
+    lastVersions = new Map(current.map((s) => [s.id, s.version]));
+    saved = new Map(current.filter((s) => !s.deleted).map((s) => [s.id, s]));
   }
   await reload();
 
@@ -132,8 +142,26 @@ export async function createScreenCatalog(client: ClickHouseClient, catalog: Cat
         );
       }
       return oneAtATime(async () => {
-        const stored = await saveScreenVersion(client, id, definition, (saved.get(id)?.version ?? 0) + 1, now);
+        const stored = await saveScreenVersion(client, id, definition, (lastVersions.get(id) ?? 0) + 1, now);
+        lastVersions.set(id, stored.version);
         saved.set(id, stored);
+        return stored;
+      });
+    },
+    remove(id, now, meta) {
+      return oneAtATime(async () => {
+        const current = saved.get(id);
+        if (!current) throw new Error(`screen set "${id}" is not saved`);
+        const stored = await saveScreenVersion(
+          client,
+          id,
+          current.definition,
+          (lastVersions.get(id) ?? 0) + 1,
+          now,
+          meta,
+        );
+        lastVersions.set(id, stored.version);
+        saved.delete(id);
         return stored;
       });
     },

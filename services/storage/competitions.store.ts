@@ -12,6 +12,11 @@ export interface StoredCompetition {
   note: string;
   /** Saved as a draft: not used by standings until published. */
   draft: boolean;
+  /**
+   * Marks the deletion of a never-published competition (migration 0014): this version and the
+   * ones before it are history only; a later save starts the id anew.
+   */
+  deleted: boolean;
   definition: Competition;
 }
 
@@ -31,13 +36,14 @@ interface CompetitionRow {
   author: string;
   note: string;
   draft: number | string;
+  deleted: number | string;
   definition: string;
 }
 
 /** Every version of every competition, oldest first. History is small: a few hundred versions a year. */
 export async function loadCompetitionVersions(client: ClickHouseClient): Promise<StoredCompetition[]> {
   const result = await client.query({
-    query: `SELECT competition_id, version, saved_at, author, note, draft, definition FROM competitions
+    query: `SELECT competition_id, version, saved_at, author, note, draft, deleted, definition FROM competitions
             ORDER BY competition_id, version`,
     format: 'JSONEachRow',
   });
@@ -48,6 +54,7 @@ export async function loadCompetitionVersions(client: ClickHouseClient): Promise
     author: row.author,
     note: row.note,
     draft: Number(row.draft) === 1,
+    deleted: Number(row.deleted) === 1,
     // Parsed again: definitions stored before a field existed get its default.
     definition: Competition.parse(JSON.parse(row.definition)),
   }));
@@ -92,6 +99,7 @@ export async function saveCompetitionVersion(client: ClickHouseClient, stored: S
       author: stored.author,
       note: stored.note,
       draft: stored.draft ? 1 : 0,
+      deleted: stored.deleted ? 1 : 0,
     },
   ]);
 }

@@ -7,19 +7,22 @@ export interface StoredScreen {
   version: number;
   savedAt: string;
   definition: ScreenSet;
+  /** The version marks the deletion of a screen set no display link was made for (migration 0014). */
+  deleted: boolean;
 }
 
 interface ScreenRow {
   screen_id: string;
   version: number | string;
   saved_at: string;
+  deleted: number | string;
   definition: string;
 }
 
-/** The current (highest) version of every saved screen set. */
+/** The current (highest) version of every saved screen set, deleted ones included (marked). */
 export async function loadCurrentScreens(client: ClickHouseClient): Promise<StoredScreen[]> {
   const result = await client.query({
-    query: `SELECT screen_id, version, saved_at, definition FROM screens
+    query: `SELECT screen_id, version, saved_at, deleted, definition FROM screens
             ORDER BY screen_id, version DESC LIMIT 1 BY screen_id`,
     format: 'JSONEachRow',
   });
@@ -27,6 +30,7 @@ export async function loadCurrentScreens(client: ClickHouseClient): Promise<Stor
     id: row.screen_id,
     version: Number(row.version),
     savedAt: row.saved_at,
+    deleted: Number(row.deleted) === 1,
     definition: ScreenSet.parse(JSON.parse(row.definition)),
   }));
 }
@@ -37,10 +41,19 @@ export async function saveScreenVersion(
   definition: ScreenSet,
   version: number,
   now: Date,
+  deletion?: { author: string; note: string },
 ): Promise<StoredScreen> {
   const savedAt = now.toISOString();
   await insertRows(client, 'screens', [
-    { screen_id: id, version, saved_at: savedAt, definition: JSON.stringify(definition) },
+    {
+      screen_id: id,
+      version,
+      saved_at: savedAt,
+      definition: JSON.stringify(definition),
+      deleted: deletion ? 1 : 0,
+      author: deletion?.author ?? '',
+      note: deletion?.note ?? '',
+    },
   ]);
-  return { id, version, savedAt, definition };
+  return { id, version, savedAt, definition, deleted: deletion !== undefined };
 }

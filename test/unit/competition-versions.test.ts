@@ -79,6 +79,7 @@ describe('version history', () => {
     author: `a${n}`,
     note: `n${n}`,
     draft,
+    deleted: false,
     definition: base,
   });
   const publication = (n: number, at: string): Publication => ({

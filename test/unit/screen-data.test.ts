@@ -61,6 +61,7 @@ describe('defaultScreenFor', () => {
     author: '',
     note: '',
     draft: false,
+    deleted: false,
     definition: Competition.parse(definition),
   });
 

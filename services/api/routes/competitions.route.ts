@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CompetitionList, CompetitionSaved, ErrorResponse } from '../../../schemas/api.schema.ts';
 import { PathId } from '../../../schemas/common.schema.ts';
 import { Competition } from '../../../schemas/competition.schema.ts';
+import { DeleteQuery, Deleted } from '../../../schemas/versions.schema.ts';
 import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { CompetitionAdmin } from '../../competition/competition-admin.ts';
@@ -48,6 +49,27 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
       validatorCompiler: bodyCheckedByHandler,
       handler: async (request) =>
         saved(await deps.admin.replace(request.params.id, request.body, access.principal(request))),
+    });
+    r.delete('/v1/competitions/:id', {
+      onRequest: access.require('organiser'),
+      schema: {
+        summary: '删除未发布的竞赛 / Delete a competition that was never published',
+        description:
+          'Only a competition none of whose versions was ever current (drafts only) can be deleted; a published one is refused with 409 competition_published (its standings, closed periods and history stay). Nothing is removed from storage: one more version marks the deletion (who, when, note), the id disappears from every list, and saving it again starts anew.',
+        tags: ['competitions'],
+        params,
+        querystring: DeleteQuery,
+        response: {
+          200: Deleted,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+      handler: async (request) =>
+        deps.admin.remove(request.params.id, { note: request.query.note }, access.principal(request)),
     });
     r.get('/v1/competitions', {
       onRequest: access.read,

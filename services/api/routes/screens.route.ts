@@ -19,7 +19,8 @@ import type { DisplayLinks } from '../../screen/display-links.ts';
 import type { ScreenDataBuilder } from '../../screen/screen-data.ts';
 import { competitionsOf, type ResolvedScreen, type ScreenCatalog } from '../../screen/screen-catalog.ts';
 import type { ScreenHub } from '../../screen/screen-hub.ts';
-import { InvalidInputError, NotFoundError, UnavailableError } from '../../shared/errors.ts';
+import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../../shared/errors.ts';
+import { DeleteQuery, Deleted } from '../../../schemas/versions.schema.ts';
 import type { StoredDisplayLink } from '../../storage/display-links.store.ts';
 
 export interface ScreensRouteDeps {
@@ -145,6 +146,52 @@ export function screensRoute(deps: ScreensRouteDeps) {
         const stored = await deps.screens.save(request.params.id, request.body, deps.now());
         deps.hub.screenChanged(stored.id);
         return { ...stored, builtIn: false };
+      },
+    });
+
+    r.delete('/v1/screens/:id', {
+      onRequest: deps.access.require('organiser'),
+      schema: {
+        summary: '删除未发布的大屏 / Delete a screen set that was never published',
+        description:
+          'Only a saved screen set for which no display link was ever made can be deleted; one with a link (revoked or not) is refused with 409 screen_published, and a competition’s built-in screen with 409 screen_built_in. Nothing is removed from storage: one more version marks the deletion (who, when, note), the id disappears from every list, and saving it again starts anew.',
+        tags: ['screens'],
+        params: screenParams,
+        querystring: DeleteQuery,
+        response: {
+          200: Deleted,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+      handler: async (request) => {
+        const screen = screenOrThrow(request.params.id);
+        if (screen.builtIn) {
+          throw new ConflictError(
+            'screen_built_in',
+            `"${screen.id}" 是竞赛自带的大屏，不能删除 / "${screen.id}" is a competition's built-in screen: it cannot be deleted`,
+          );
+        }
+        refuseScreenOutOfScope(request, screen.definition);
+        const links = deps.links.list(screen.id);
+        if (links.length > 0) {
+          throw new ConflictError(
+            'screen_published',
+            `大屏 "${screen.id}" 已创建过 ${links.length} 个显示链接，视为已发布，不能删除 / screen set "${screen.id}" was published: ${links.length} display link(s) were made for it (revoked or not), so it cannot be deleted`,
+          );
+        }
+        const by = deps.access.principal(request);
+        const stored = await deps.screens.remove(screen.id, deps.now(), { author: by.name, note: request.query.note });
+        return {
+          id: stored.id,
+          version: stored.version,
+          deletedAt: stored.savedAt,
+          deletedBy: by.name,
+          note: request.query.note,
+        };
       },
     });
 
