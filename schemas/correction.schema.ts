@@ -4,7 +4,6 @@ import {
   Id,
   IsoDate,
   IsoDateTimeWithOffset,
-  LocalizedName,
   Query,
   SafeLine,
   SafeText,

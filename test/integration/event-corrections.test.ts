@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { labourCompetition, marchAt, marchEvents, smallOrg } from '../support/fixtures.ts';
-import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 /**
  * Corrections on the embedded path (HTTP -> pipeline -> chdb), with access control on: finding

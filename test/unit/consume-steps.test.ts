@@ -112,7 +112,7 @@ function correctionMessage(offset: number, extra: Record<string, unknown> = {}):
     requestedAt: '2026-03-10T11:00:00+08:00',
     ...extra,
   };
-  const m = toCorrectionMessage(record as never, received);
+  const m = toCorrectionMessage(record, received);
   return {
     offset: String(offset),
     key: Buffer.from('C1'),
