@@ -238,11 +238,18 @@ describe('routeToCrewPartition', () => {
   const home: Record<string, number> = { C1: 0, C2: 3 };
   it('keeps events of crews whose partition this is, forwards the others, leaves the rest alone', () => {
     const outcomes = [message(0, 'C1', event('a')), message(1, 'C2', event('b', 'C2')), message(2, 'C1', 'junk')].map(
-      (m) => decodeMessage(m, validate),
+      (m) => decodeMessage(m, validate, validateCorrection),
     );
     const routed = routeToCrewPartition(outcomes, 0, (crewId) => home[crewId] ?? -1);
     expect(kinds(routed)).toEqual(['ok', 'reroute', 'dead-letter:malformed_json']);
     expect(routed[1]?.kind === 'reroute' && routed[1].toPartition).toBe(3);
+  });
+
+  it('routes a correction by the corrected event’s crew, as that crew’s events', () => {
+    const outcome = decodeMessage(correctionMessage(0), validate, validateCorrection);
+    expect(kinds(routeToCrewPartition([outcome], 0, () => 0))).toEqual(['ok']);
+    const routed = routeToCrewPartition([outcome], 0, () => 2);
+    expect(routed[0]?.kind === 'reroute' && routed[0].toPartition).toBe(2);
   });
 });
 
