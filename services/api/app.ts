@@ -131,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'competitions', description: '竞赛 Competitions' },
         { name: 'standings', description: '排行榜 Standings' },
         { name: 'screens', description: '大屏 Big screens and display links' },
+        { name: 'corrections', description: '更正 Finding, withdrawing and correcting stored events' },
       ],
     },
     transform: jsonSchemaTransform,

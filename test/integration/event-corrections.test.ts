@@ -353,3 +353,21 @@ describe('a correction in a closed period', () => {
     ]);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the corrections routes with their parameters, bodies and answers', async () => {
+    const res = await call('GET', '/docs/json');
+    expect(res.statusCode, res.body).toBe(200);
+    const paths = res.json().paths;
+    expect(paths['/v1/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['crewId', 'eventId', 'type', 'day', 'from', 'to', 'limit', 'cursor']),
+    );
+    for (const action of ['withdraw', 'correct']) {
+      const op = paths[`/v1/events/{eventId}/${action}`].post;
+      expect(op.tags).toEqual(['corrections']);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '201', '202', '403', '404', '409']));
+      expect(op.requestBody.content['application/json'].schema.required).toContain('reason');
+    }
+    expect(paths['/v1/events/{eventId}/history'].get).toBeDefined();
+  });
+});
