@@ -76,6 +76,8 @@ describe('upgrading a database in place', () => {
         '0010_organisers.sql',
         '0011_events_stored_at.sql',
         '0012_crew_daily_exact.sql',
+        '0013_event_corrections.sql',
+        '0014_deleted_drafts.sql',
       ],
     });
     expect(
