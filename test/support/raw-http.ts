@@ -4,6 +4,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body as received (not decompressed). */
+  bytes: Buffer;
   json: () => { error?: { code: string; message: string; details?: unknown } } & Record<string, unknown>;
 }
 
@@ -30,11 +32,13 @@ export function rawRequest(
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
             text,
+            bytes,
             json: () => JSON.parse(text) as ReturnType<RawResponse['json']>,
           });
         });
