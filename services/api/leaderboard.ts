@@ -24,6 +24,7 @@ import { createEventConsumer, type EventConsumer } from '../scoring/consumer/eve
 import { memberInfoFor } from '../scoring/consumer/group-membership.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
+import { standingsOwnership } from '../scoring/standings-ownership.ts';
 import { latestComputedAt } from '../scoring/standings.store.ts';
 import { createClickHouse } from '../storage/clickhouse-client.ts';
 import {
@@ -140,8 +141,7 @@ export async function createLeaderboard(
     logger,
     persistMs: config.standingsPersistMs,
     lastComputedAt: await latestComputedAt(client),
-    // Several scoring instances may share a ClickHouse server; the embedded engine has one process.
-    soleWriter: !(config.kafka && config.clickhouse.mode === 'server'),
+    soleWriter: standingsOwnership(config) === 'sole',
     onTodayComputed: (competitionId, asOf) => feed.publish(competitionId, asOf),
   });
   const refresher = createStandingsRefresher({

@@ -75,9 +75,10 @@ export interface StandingsDeps {
    */
   lastComputedAt?: number;
   /**
-   * This process stores every event (embedded engine, or one scoring process). When other
-   * instances store events too (several scoring instances on a ClickHouse server), nothing read
-   * from closed days is kept, since a late event another instance stores would not be seen.
+   * This process stores every event (standings-ownership.ts: `sole`). When other instances store
+   * events too (`shared`: several scoring instances on a ClickHouse server), nothing read from
+   * closed days is kept, since a late event another instance stores would not be seen, and today's
+   * standings are served from the latest stored run only, never from this process's memory.
    */
   soleWriter?: boolean;
   /** Told after each computation of today's standings (screens push them to TVs). */
@@ -494,7 +495,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       group: group.label,
       ...pageOf(snapshot, group, query.crewId, limit, offset),
     });
-    const inMemory = unsaved.get(competitionId)?.snapshot;
+    // Shared ownership: another instance's later run may have overtaken what this one holds.
+    const inMemory = deps.soleWriter === false ? undefined : unsaved.get(competitionId)?.snapshot;
     if (inMemory?.asOf === asOf) return fromSnapshot(inMemory);
     const page = await readLatestPage(client, { competitionId, asOf, ...group, crewId: query.crewId, limit, offset });
     if (page) {
