@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { SCHEMA_MIGRATIONS, loadMigrations, migrate, type Migration } from '../../services/storage/migrate.ts';
 import { forCluster } from '../../services/storage/on-cluster.ts';
+import { startClickHouseFront } from '../support/clickhouse-front.ts';
 import { testDataDir } from '../support/test-leaderboard.ts';
 
 // The embedded engine has no Keeper and no cluster, so nothing here runs ON CLUSTER. What it can
@@ -22,10 +23,12 @@ async function parsed(sql: string): Promise<string> {
   return row?.f ?? '';
 }
 
-async function tableNames(): Promise<string[]> {
-  return (await rows<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map(
-    (t) => t.name,
-  );
+async function tableNames(on = client): Promise<string[]> {
+  const result = await on.query({
+    query: 'SELECT name FROM system.tables WHERE database = currentDatabase()',
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ name: string }>()).map((t) => t.name);
 }
 
 beforeAll(async () => {
@@ -118,5 +121,43 @@ describe('migrate with a cluster stops before it changes anything', () => {
       { name: 'events', engine: 'MergeTree' },
       { name: 'schema_migrations', engine: 'MergeTree' },
     ]);
+  });
+});
+
+// The same engine behind the test front (test/support/clickhouse-front/), configured as a server
+// whose config.d defines the cluster: migrate reaches it over HTTP as it would reach a server.
+// One embedded engine has no Keeper and no distributed DDL queue, so this is as far as it goes.
+describe('migrate with CLICKHOUSE_CLUSTER through the test front (one engine defining the cluster)', () => {
+  it('checks the cluster over HTTP, then the engine refuses ON CLUSTER before anything is created', async () => {
+    const front = await startClickHouseFront({ cluster: 'prod' });
+    const server = createClickHouse({
+      mode: 'server',
+      url: front.url,
+      username: 'default',
+      password: '',
+      database: 'default',
+      cluster: 'prod',
+    });
+    try {
+      const clusters = await server.query({
+        query: "SELECT shard_num, replica_num FROM system.clusters WHERE cluster = 'prod'",
+        format: 'JSONEachRow',
+      });
+      expect(await clusters.json()).toEqual([{ shard_num: 1, replica_num: 1 }]);
+      await expect(migrate(server, undefined, { cluster: 'elsewhere' })).rejects.toThrow(
+        'cluster "elsewhere" (CLICKHOUSE_CLUSTER) is not defined on this server',
+      );
+      // Past the checks, the first statement (the ledger's, ON CLUSTER, with the setting migrate
+      // sends) reaches the engine, which answers as a server without distributed DDL would.
+      await expect(migrate(server, undefined, { cluster: 'prod' })).rejects.toMatchObject({
+        code: '392',
+        type: 'QUERY_IS_PROHIBITED',
+        message: expect.stringMatching(/Replicated DDL queries are disabled/),
+      });
+      expect(await tableNames(server)).toEqual([]);
+    } finally {
+      await server.close();
+      await front.stop();
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface FrontOptions {
   users?: ReadonlyMap<string, string>;
   /** Connections to the engine: requests beyond this many wait for one. */
   connections?: number;
+  /** A server configuration file for the engine (remote_servers, macros). */
+  configFile?: string;
   onQuery?: (entry: { queryId: string; sql: string; ms: number; error?: string }) => void;
 }
 
@@ -109,7 +111,11 @@ function summary(metrics: RunMetrics, written: boolean, startedNs: bigint): stri
 
 export async function createClickHouseFront(options: FrontOptions): Promise<ClickHouseFront> {
   const users = options.users ?? new Map([['default', '']]);
-  const pool = createConnectionPool(options.dataDir, options.connections ?? 4);
+  const pool = createConnectionPool(
+    options.dataDir,
+    options.connections ?? 4,
+    options.configFile === undefined ? [] : [`--config-file=${options.configFile}`],
+  );
   const running = new Set<string>();
   const probe = await pool.acquire({ readonly: false, session: undefined });
   const [version = '', timezone = 'UTC'] = (

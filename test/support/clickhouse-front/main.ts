@@ -11,6 +11,7 @@ const front = await createClickHouseFront({
   dataDir,
   users,
   connections: Number(env['FRONT_CONNECTIONS'] ?? 4),
+  configFile: env['FRONT_CONFIG_FILE'] || undefined,
   onQuery:
     env['FRONT_LOG'] === '1'
       ? (q) => process.stderr.write(`${JSON.stringify({ ...q, sql: q.sql.slice(0, 300) })}\n`)

@@ -48,9 +48,14 @@ interface HttpSession {
   timer: NodeJS.Timeout | undefined;
 }
 
-export function createConnectionPool(dataDir: string, size: number): ConnectionPool {
+export function createConnectionPool(
+  dataDir: string,
+  size: number,
+  /** Engine arguments at connect (chdb's connectionArgs), e.g. --config-file. */
+  connectionArgs: readonly string[] = [],
+): ConnectionPool {
   async function connect(setup?: string): Promise<EngineConnection> {
-    const session = new Session(dataDir);
+    const session = new Session(dataDir, { connectionArgs });
     // chdb starts from clickhouse-local's settings; a server's defaults differ in these
     // (system.settings, changed = 1 on a fresh chdb connection).
     await session.queryAsync('SET implicit_select = 0, allow_introspection_functions = 0');
