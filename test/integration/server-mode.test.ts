@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { OrgInput } from '../../schemas/org.schema.ts';
 import { addDays, dayInZone, startOfDay } from '../../services/shared/calendar.ts';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
@@ -236,9 +236,14 @@ describe('two scoring instances and the API on one ClickHouse (the test front)',
         }
       }),
     );
+    // Also when the test fails: the sampler must not outlive the processes it asks.
+    onTestFinished(async () => {
+      sampling = false;
+      await sampler;
+    });
 
     // Kill one scoring instance in the middle of the backlog, and start it again.
-    await waitFor(async () => expect(await committed()).toBeGreaterThanOrEqual(TOTAL * 0.3), 240_000, 50);
+    await waitFor(async () => expect(await committed()).toBeGreaterThanOrEqual(TOTAL * 0.3), 480_000, 50);
     const killed = processes.get('scoring-a');
     await killed?.service.stop('SIGKILL');
     expect(await committed()).toBeLessThan(TOTAL);
@@ -296,5 +301,5 @@ describe('two scoring instances and the API on one ClickHouse (the test front)',
       `${TOTAL} events: every process served the stored standings ${convergedMs} ms after the last was stored (${samples} samples)`,
     );
     expect(convergedMs).toBeLessThan(PERSIST_MS + 15_000);
-  }, 900_000);
+  }, 1_200_000);
 });
