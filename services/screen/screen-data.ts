@@ -205,12 +205,27 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     return answer;
   }
 
+  /** How many crews enter the group: what a screen counts before the first standings exist. */
+  function entrants(competition: StoredCompetition, group: string): number {
+    const [groupBy, key] = group.split(/:(.*)/s);
+    return catalog
+      .participants(competition.definition)
+      .filter((c) => (groupBy === 'branch' ? c.branchId === key : groupBy === 'unit_type' ? c.unitType === key : true))
+      .length;
+  }
+
   async function readRanking(
     competition: StoredCompetition,
     closed: string | undefined,
     group: string,
     limit: number,
   ): Promise<RankingPage> {
+    const { period, timeZone } = competition.definition;
+    // Before its first day a competition has no standings (they exist up to today): a screen
+    // hung early says 未开始 and when it starts instead of waiting for data that cannot come.
+    if (dayInZone(now(), timeZone) < period.start) {
+      return { asOf: period.start, computedAt: null, total: entrants(competition, group), rows: [] };
+    }
     if (closed === undefined) return standings.read(competition.id, { group, limit, offset: 0 });
     const page = await finals.read(competition.id, WHOLE_PERIOD_ID, { group, limit, offset: 0 });
     return { asOf: page.closure.end, computedAt: page.closure.closedAt, total: page.total, rows: page.rows };

@@ -527,6 +527,52 @@ describe('a competition that has ended', () => {
   });
 });
 
+describe('a competition that has not started', () => {
+  // Organisers publish a competition and hang the TVs before its first day.
+  const start = addDays(today, 3);
+  const crews = ['C-WZ-LC-1', 'C-WZ-LC-2', 'C-NB-YZ-1'];
+
+  beforeAll(async () => {
+    await call('PUT', '/v1/competitions/e2e-upcoming', {
+      name: { zh: '未开始测试赛', en: 'Upcoming test' },
+      kind: 'labour',
+      period: { start, end: addDays(today, 30) },
+      participants: { scope: 'selected', crewIds: crews },
+      indicators: [pointsIndicator],
+    } satisfies CompetitionInput);
+  });
+
+  it('says 未开始, how many crews enter and the day it starts, instead of waiting for data', async () => {
+    await call('PUT', '/v1/screens/upcoming', {
+      name: { zh: 'upcoming', en: 'upcoming' },
+      views: [{ kind: 'ranking', competitionId: 'e2e-upcoming' }],
+    });
+    const { token } = await displayLink('upcoming');
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${base}/screens/upcoming?token=${token}`);
+    await page.waitForSelector('body[data-connection="live"][data-phase="upcoming"]', { timeout: 15_000 });
+    expect(await page.textContent('[data-testid="live"]')).toBe('未开始');
+    expect(await page.textContent('#view-sub')).toBe(`参赛班组 ${crews.length} 个`);
+    const [y, m, d] = start.split('-').map(Number);
+    expect(await page.textContent('#foot-left')).toBe(`${y}年${m}月${d}日 开始`);
+    expect(await page.textContent('#empty')).toBe(`竞赛将于 ${y}年${m}月${d}日 开始`);
+    expect(await page.$$('[data-crew-id]')).toHaveLength(0);
+    await page.close();
+  });
+
+  it('does not keep the views of running competitions off a screen that also shows it', async () => {
+    const page = await screenOf('upcoming-and-live', [
+      { kind: 'ranking', competitionId: 'e2e-upcoming', seconds: 5 },
+      { kind: 'ranking', competitionId: 'wbyc-2026q4', seconds: 5 },
+    ]);
+    // The pager turns to the running competition's view after the upcoming one's 5 s.
+    await page.waitForSelector('body[data-phase="live"]', { timeout: 5_000 });
+    expect(await bodyData(page, 'view-key')).toBe('1');
+    expect(await page.$$('#view-dots i')).toHaveLength(2);
+    await page.close();
+  });
+});
+
 describe('live standings on a screen', () => {
   const crews = ['C-HZ-XH-1', 'C-HZ-XH-2', 'C-HZ-XH-3'] as const;
   const [a, b, c] = crews;

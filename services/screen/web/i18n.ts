@@ -37,6 +37,8 @@ const WORDS = {
   reconnecting: { zh: '正在重新连接', en: 'reconnecting' },
   never: { zh: '尚无数据', en: 'no data yet' },
   noRows: { zh: '暂无排名数据', en: 'No standings yet' },
+  startsOn: { zh: '{day} 开始', en: 'Starts {day}' },
+  startsOnSentence: { zh: '竞赛将于 {day} 开始', en: 'The competition starts on {day}' },
   veto: { zh: '一票否决', en: 'Veto' },
   vetoed: { zh: '一票否决 · 不参与排名', en: 'Vetoed · not ranked' },
   page: { zh: '页', en: 'Page' },

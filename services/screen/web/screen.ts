@@ -258,6 +258,7 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
  * when it was closed, since the rows are its frozen final standings.
  */
 function footLine(view: ScreenViewData): string {
+  if (phaseNow(view) === 'upcoming') return t('startsOn', lang, { day: formatDay(view.period.start, lang) });
   if (view.closedAt !== null) {
     const closed = new Date(view.closedAt);
     const when = Number.isNaN(closed.getTime())
@@ -319,7 +320,7 @@ function render(animate: boolean): void {
   }
   rowList.render(items, rowContext(view, columns), animate);
   ui.empty.hidden = items.length > 0;
-  if (items.length === 0) text(ui.empty, t('noRows', lang));
+  if (items.length === 0) text(ui.empty, emptyText(view));
 
   setData('viewKey', view.key);
   setData('viewKind', view.kind);
@@ -327,6 +328,13 @@ function render(animate: boolean): void {
   setData('pages', String(pages.length));
   setData('lang', lang);
   if (!animate) restartProgress(view.seconds);
+}
+
+/** What an empty table says: when the competition starts, before it has; else that nothing is ranked yet. */
+function emptyText(view: ScreenViewData): string {
+  return phaseNow(view) === 'upcoming'
+    ? t('startsOnSentence', lang, { day: formatDay(view.period.start, lang) })
+    : t('noRows', lang);
 }
 
 function emptyContext(): RowContext {
