@@ -571,6 +571,33 @@ describe('a competition that has not started', () => {
     expect(await page.$$('#view-dots i')).toHaveLength(2);
     await page.close();
   });
+
+  it("turns the pill with the page: the running competition's rows never show under 未开始", async () => {
+    await call('PUT', '/v1/screens/upcoming-then-live', {
+      name: { zh: 'upcoming-then-live', en: 'upcoming-then-live' },
+      views: [
+        { kind: 'ranking', competitionId: 'e2e-upcoming', seconds: 5 },
+        { kind: 'ranking', competitionId: 'wbyc-2026q4', seconds: 5 },
+      ],
+    });
+    const { token } = await displayLink('upcoming-then-live');
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // Every change of the page, as the viewer sees it once the script has run: the pill's phase
+    // whenever crew rows are on screen.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      Object.assign(window, { phasesOverRows: seen });
+      new MutationObserver(() => {
+        if (document.querySelector('[data-crew-id]')) seen.push(document.body.dataset['phase'] ?? '');
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await page.goto(`${base}/screens/upcoming-then-live?token=${token}`);
+    await page.waitForSelector('body[data-phase="live"] [data-crew-id]', { timeout: 15_000 });
+    const seen = await page.evaluate(() => (window as unknown as { phasesOverRows: string[] }).phasesOverRows);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['live']));
+    await page.close();
+  });
 });
 
 describe('live standings on a screen', () => {

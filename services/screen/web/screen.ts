@@ -480,6 +480,8 @@ function tick(): void {
       // A new page shows fresh rows: old live marks belong to the page that left.
       liveMoves.clear();
       render(false);
+      // The pill belongs to the rows: another competition's view brings its own phase at once.
+      showStatus(now);
       expired = false;
     }
   }
