@@ -344,6 +344,33 @@ describe('time on the screen', () => {
     expect(await bodyData(page, 'phase')).toBe('live');
     await context.close();
   });
+
+  it('keeps paging when the TV box sets its clock back while it runs (an NTP correction)', async () => {
+    await call('PUT', '/v1/screens/clock-step', {
+      name: { zh: 'clock-step', en: 'clock-step' },
+      views: [{ kind: 'ranking', competitionId: 'wbyc-2026q4', seconds: 5 }],
+    });
+    const { token } = await displayLink('clock-step');
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    // The box's wall clock, which the test can step while the page runs.
+    await page.addInitScript(() => {
+      const realNow = Date.now.bind(Date);
+      const box = { stepMs: 0 };
+      Object.assign(window, { box });
+      Date.now = () => realNow() + box.stepMs;
+    });
+    await page.goto(`${base}/screens/clock-step?token=${token}`);
+    await page.waitForSelector('body[data-connection="live"][data-page="1"] [data-crew-id]');
+    expect(Number(await bodyData(page, 'pages'))).toBeGreaterThan(1);
+    await page.waitForSelector('body[data-page="2"]', { timeout: 10_000 });
+    await page.evaluate(() => {
+      (window as unknown as { box: { stepMs: number } }).box.stepMs = -3_600_000;
+    });
+    // The next page comes after its 5 s as before, not an hour later; the screen stays live.
+    await page.waitForSelector('body[data-page="3"]', { timeout: 10_000 });
+    expect(await bodyData(page, 'connection')).toBe('live');
+    await page.close();
+  });
 });
 
 describe('celebrations', () => {

@@ -76,7 +76,8 @@ export function openStream(urls: StreamUrls, on: StreamHandlers): Stream {
   function open(): void {
     if (stopped) return;
     close();
-    openedAt = Date.now();
+    // The same monotonic clock as checkSilence's `now` (the page's ticks()).
+    openedAt = performance.now();
     const es = new EventSource(urls.stream);
     // Named handlers on an EventSource that is dropped as a whole: nothing accumulates.
     es.addEventListener('standings', onStandings);

@@ -99,6 +99,15 @@ let clockOffsetMs = 0;
 function serverNow(): number {
   return Date.now() + clockOffsetMs;
 }
+
+/**
+ * For how long things last (a page's seconds, live marks, the stale check, the one banner a
+ * minute): the browser's monotonic clock, which a TV box setting its wall clock back an hour
+ * (NTP at last, or someone in the settings) does not move. Date.now() is only for the time shown.
+ */
+function ticks(): number {
+  return performance.now();
+}
 let shownSecond = -1;
 let shownStaleText = '';
 let shownHead = '';
@@ -304,7 +313,7 @@ function render(animate: boolean): void {
     const measured = measureCapacity();
     if (measured !== capacity) {
       capacity = measured;
-      position = reconcile(slots(), position, Date.now()) ?? position;
+      position = reconcile(slots(), position, ticks()) ?? position;
     }
   }
   const pages = pagesOf(view);
@@ -376,7 +385,7 @@ function onData(next: ScreenData): void {
   data = next;
   applyTheme(next);
   ui.loading.hidden = true;
-  const now = Date.now();
+  const now = ticks();
   position = reconcile(slots(), position, now);
   const view = position ? next.views[position.index] : undefined;
   const oldView = view && previous ? previous.views.find((v) => v.key === view.key) : undefined;
@@ -457,7 +466,7 @@ function showClock(): void {
 }
 
 function tick(): void {
-  const now = Date.now();
+  const now = ticks();
   showClock();
   showStatus(now);
   if (connection.revoked) return;
@@ -507,7 +516,7 @@ function showRevoked(error: { code: string; message: string } | null): void {
   ui.loading.hidden = true;
   ui.revoked.hidden = false;
   ui.revokedCode.textContent = error ? `${error.code}${error.message ? ` — ${error.message}` : ''}` : '';
-  showStatus(Date.now());
+  showStatus(ticks());
   window.clearInterval(timer);
 }
 
@@ -522,12 +531,12 @@ const stream = openStream(
         shownSecond = -1;
         showClock();
       }
-      connection = heard(connection, Date.now());
-      showStatus(Date.now());
+      connection = heard(connection, ticks());
+      showStatus(ticks());
     },
     down() {
       connection = wentDown(connection);
-      showStatus(Date.now());
+      showStatus(ticks());
     },
     revoked: showRevoked,
   },
@@ -557,7 +566,7 @@ new ResizeObserver(() => {
 function relayout(): void {
   const measured = measureCapacity();
   capacity = measured;
-  position = reconcile(slots(), position, Date.now());
+  position = reconcile(slots(), position, ticks());
   render(false);
 }
 
