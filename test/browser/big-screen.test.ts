@@ -599,6 +599,39 @@ describe('a competition that has not started', () => {
     await page.close();
   });
 
+  it('says 实时 and 统计日 of the first day from its midnight on, not that it will start that day', async () => {
+    await call('PUT', '/v1/screens/upcoming-midnight', {
+      name: { zh: 'upcoming-midnight', en: 'upcoming-midnight' },
+      views: [{ kind: 'ranking', competitionId: 'e2e-upcoming' }],
+    });
+    const { token } = await displayLink('upcoming-midnight');
+    const data = await call('GET', `/v1/screens/upcoming-midnight/data?token=${token}`);
+    // The screen's stream as the server would send it a few seconds before the first day's
+    // midnight in Beijing: the data once, then only the server's time (no new standings come).
+    const midnight = Date.parse(`${start}T00:00:00+08:00`);
+    const opened = Date.now();
+    let streams = 0;
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.route('**/v1/screens/upcoming-midnight/stream**', (route) => {
+      const serverTime = new Date(midnight - 6000 + Date.now() - opened).toISOString();
+      const events = [
+        'retry: 500\n\n',
+        `event: ping\ndata: ${JSON.stringify({ serverTime })}\n\n`,
+        streams++ === 0 ? `event: standings\ndata: ${JSON.stringify(data)}\n\n` : '',
+      ];
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: events.join('') });
+    });
+    await page.goto(`${base}/screens/upcoming-midnight?token=${token}`);
+    await page.waitForSelector('body[data-phase="upcoming"]', { timeout: 15_000 });
+    // Laid out for good (fonts in) before midnight: nothing but the clock redraws the page then.
+    await page.evaluate(() => document.fonts.ready);
+    await page.waitForSelector('body[data-phase="live"]', { timeout: 15_000 });
+    const [y, m, d] = start.split('-').map(Number);
+    await expect.poll(() => page.textContent('#foot-left'), { timeout: 2_000 }).toBe(`统计日 ${y}年${m}月${d}日`);
+    expect(await page.textContent('#empty')).toBe('暂无排名数据');
+    await page.close();
+  });
+
   it("turns the pill with the page: the running competition's rows never show under 未开始", async () => {
     await call('PUT', '/v1/screens/upcoming-then-live', {
       name: { zh: 'upcoming-then-live', en: 'upcoming-then-live' },

@@ -89,6 +89,8 @@ let position: Position | null = null;
 let capacity = 10;
 let connection = initialConnection;
 let shownStatus: ConnectionStatus | Phase | null = null;
+/** The phase the page was last drawn in: the footer and the empty table say different things in each. */
+let drawnPhase: Phase | null = null;
 let gate: GateState = openGate;
 /**
  * The server's clock minus the TV's: a TV box's own clock is often wrong (no NTP on the plant
@@ -336,6 +338,7 @@ function render(animate: boolean): void {
   setData('page', String(page + 1));
   setData('pages', String(pages.length));
   setData('lang', lang);
+  drawnPhase = phaseNow(view);
   if (!animate) restartProgress(view.seconds);
 }
 
@@ -432,6 +435,9 @@ function showStatus(now: number): void {
   const view = currentView();
   const phase = phaseNow(view);
   setData('phase', phase);
+  // Midnight turns a competition's phase with no new data (its first day begins, its last ends):
+  // 统计日 replaces "starts on", in place.
+  if (view && drawnPhase !== null && phase !== drawnPhase) render(true);
   const pill = status === 'live' ? phase : status;
   if (pill !== shownStatus) {
     shownStatus = pill;
