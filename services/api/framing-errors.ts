@@ -78,6 +78,15 @@ export function clientErrorAnswer(err: { code?: unknown; reason?: unknown }, max
   }
 }
 
+/**
+ * These answers leave before @fastify/helmet's hooks could run: they carry what a JSON refusal
+ * needs of its headers themselves (never sniffed as a page, nothing to load, never framed).
+ */
+const REFUSAL_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+} as const;
+
 function errorBody(answer: FramingAnswer): string {
   const { code, message, details } = answer;
   return JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } });
@@ -94,6 +103,9 @@ export function createClientErrorHandler(maxHeaderBytes: number) {
       socket.write(
         `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\n` +
           `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          Object.entries(REFUSAL_HEADERS)
+            .map(([name, value]) => `${name}: ${value}\r\n`)
+            .join('') +
           `Connection: close\r\n\r\n${body}`,
       );
     }
@@ -126,6 +138,10 @@ export function frameworkErrorAnswer(error: FastifyError, maxParamLength: number
 export function createFrameworkErrors(maxParamLength: number) {
   return function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
     const answer = frameworkErrorAnswer(error, maxParamLength);
-    void reply.code(answer.status).type('application/json; charset=utf-8').send(errorBody(answer));
+    void reply
+      .code(answer.status)
+      .headers(REFUSAL_HEADERS)
+      .type('application/json; charset=utf-8')
+      .send(errorBody(answer));
   };
 }

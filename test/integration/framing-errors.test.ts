@@ -44,6 +44,8 @@ const request = (method: string, path: string, body: string, extra = '') =>
 function expectProductError(answer: RawAnswer, status: number, code: string): { message: string; details?: unknown } {
   expect(answer.status, answer.body).toBe(status);
   expect(answer.headers['content-type']).toMatch(/^application\/json/);
+  // Refused before any route or hook ran, and still never sniffed as something else.
+  expect(answer.headers['x-content-type-options']).toBe('nosniff');
   const parsed = JSON.parse(answer.body) as { error: { code: string; message: string; details?: unknown } };
   expect(Object.keys(parsed)).toEqual(['error']);
   expect(parsed.error.code).toBe(code);
