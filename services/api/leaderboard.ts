@@ -62,7 +62,9 @@ import { bootstrapAdmin } from '../access/bootstrap-admin.ts';
 import { refuseCrewsOutOfScope } from '../access/scope.ts';
 import { createCompetitionAdmin } from '../competition/competition-admin.ts';
 import { createPeriods, type Periods } from '../competition/periods.ts';
+import { lazyConsoleAssets, type ConsoleAssets } from '../console/console-assets.ts';
 import { competitionVersionsRoute } from './routes/competition-versions.route.ts';
+import { consolePagesRoute } from './routes/console-pages.route.ts';
 import { periodsRoute } from './routes/periods.route.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
@@ -103,6 +105,8 @@ export interface Leaderboard {
   periods: Periods;
   /** An admin token made at this start (access control on, no admin yet): shown once in the banner. */
   firstAdminToken: string | undefined;
+  /** The organisers' console, bundled on first use (npm start warms it after listening). */
+  consoleAssets: () => Promise<ConsoleAssets>;
   /** Stops taking requests, drains in-flight batches and recomputations, closes storage. */
   close(): Promise<void>;
 }
@@ -323,8 +327,10 @@ export async function createLeaderboard(
   const registryChanged = () => {
     for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
   };
+  const consoleAssets = lazyConsoleAssets();
   const routes = [
     screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
+    consolePagesRoute({ assets: consoleAssets }),
     tokensRoute({ tokens, access, catalog }),
     competitionVersionsRoute({ catalog, admin: competitionAdmin, access }),
     periodsRoute({ catalog, periods, access }),
@@ -445,6 +451,7 @@ export async function createLeaderboard(
     access,
     periods,
     firstAdminToken: firstAdmin.generated,
+    consoleAssets,
     async close() {
       clearInterval(reloadTimer);
       poller?.stop();

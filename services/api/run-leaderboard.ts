@@ -90,10 +90,13 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
     logger.info('empty database: loaded the demo (set DEMO=off to start empty)');
   }
   await leaderboard.app.listen({ host: config.host, port: config.port });
+  // Bundled now rather than on the first visit, so the console opens at once.
+  leaderboard.consoleAssets().catch((err: unknown) => logger.error({ err }, 'cannot bundle the console'));
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const lines = [
     '',
     options.title,
+    `  工会工作台 / Console:         ${base}/console`,
     `  大屏与竞赛 / Screens:         ${base}/`,
     `  API 文档 / API docs:          ${base}/docs`,
     `  竞赛列表 / Competitions:      ${base}/v1/competitions`,

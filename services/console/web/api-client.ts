@@ -1,0 +1,223 @@
+/**
+ * The console's one way to the server: the public API, the same one the CLI uses. Every call is a
+ * typed function here; the answers' types come from the API's own zod schemas (types only: no
+ * schema code ships to the browser).
+ */
+import type { z } from 'zod';
+import type { TokenCreate, TokenCreated, TokenList, TokenInfo, WhoAmI } from '../../../schemas/access.schema.ts';
+import type {
+  CompetitionList,
+  CompetitionSaved,
+  CrewBreakdownResponse,
+  FinalStandingsResponse,
+  StandingsResponse,
+} from '../../../schemas/api.schema.ts';
+import type { CompetitionInput } from '../../../schemas/competition.schema.ts';
+import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
+import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
+import type {
+  DisplayLinkCreated,
+  DisplayLinkList,
+  ScreenList,
+  ScreenSaved,
+  ScreenSetInput,
+} from '../../../schemas/screen.schema.ts';
+import type {
+  LateEventList,
+  PeriodList,
+  PreviewResponse,
+  Published,
+  VersionDetail,
+  VersionHistory,
+  VersionSaved,
+} from '../../../schemas/versions.schema.ts';
+import { savedToken } from './session.ts';
+
+export type WhoAmIAnswer = z.infer<typeof WhoAmI>;
+export type TokenInfoAnswer = z.infer<typeof TokenInfo>;
+export type CompetitionSummary = z.infer<typeof CompetitionList>['competitions'][number];
+export type Standings = z.infer<typeof StandingsResponse>;
+export type StandingsRow = Standings['rows'][number];
+export type FinalStandings = z.infer<typeof FinalStandingsResponse>;
+export type CrewBreakdown = z.infer<typeof CrewBreakdownResponse>;
+export type Preview = z.infer<typeof PreviewResponse>;
+export type History = z.infer<typeof VersionHistory>;
+export type Version = z.infer<typeof VersionDetail>;
+export type Periods = z.infer<typeof PeriodList>;
+export type Period = Periods['periods'][number];
+export type LateEvents = z.infer<typeof LateEventList>;
+export type ScreenSummary = z.infer<typeof ScreenList>['screens'][number];
+export type Screen = z.infer<typeof ScreenSaved>;
+export type DisplayLink = z.infer<typeof DisplayLinkList>['links'][number];
+export type NewDisplayLink = z.infer<typeof DisplayLinkCreated>;
+export type ImportResult = z.infer<typeof OrgImportResult>;
+export type SheetRowError = RowError;
+
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** A 4xx/5xx answer: its code, message and details as the API gives them. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** Field problems ({path, message}) the API listed, e.g. of a competition definition. */
+  fieldProblems(): FieldProblem[] {
+    if (!Array.isArray(this.details)) return [];
+    return this.details.filter(
+      (d): d is FieldProblem =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof (d as { path?: unknown }).path === 'string' &&
+        typeof (d as { message?: unknown }).message === 'string',
+    );
+  }
+
+  /** Row problems ({row, column, message}) of an imported sheet. */
+  rowProblems(): RowError[] {
+    if (!Array.isArray(this.details)) return [];
+    return this.details.filter(
+      (d): d is RowError =>
+        typeof d === 'object' &&
+        d !== null &&
+        typeof (d as { row?: unknown }).row === 'number' &&
+        typeof (d as { message?: unknown }).message === 'string',
+    );
+  }
+}
+
+/** Told when the server refuses the tab's token (401): the console signs out. */
+let onUnauthorized: (() => void) | undefined;
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+async function request<T>(
+  method: string,
+  path: string,
+  body?: { json: unknown } | { raw: Blob | ArrayBuffer; type: string },
+  token: string | null = savedToken(),
+): Promise<T> {
+  const headers = new Headers({ accept: 'application/json' });
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  let payload: BodyInit | undefined;
+  if (body && 'json' in body) {
+    headers.set('content-type', 'application/json');
+    payload = JSON.stringify(body.json);
+  } else if (body) {
+    headers.set('content-type', body.type);
+    payload = body.raw;
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method, headers, body: payload });
+  } catch (err) {
+    throw new ApiError(0, 'network', `无法连接服务器 / cannot reach the server: ${String(err)}`, undefined);
+  }
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    const apiError = new ApiError(
+      response.status,
+      typeof error?.code === 'string' ? error.code : `http_${response.status}`,
+      typeof error?.message === 'string' ? error.message : `HTTP ${response.status}`,
+      error?.details ?? (parsed as { rejected?: unknown } | undefined)?.rejected,
+    );
+    if (response.status === 401 && token !== null) onUnauthorized?.();
+    throw apiError;
+  }
+  return parsed as T;
+}
+
+const enc = encodeURIComponent;
+const query = (params: Record<string, string | number | boolean | undefined>): string => {
+  const entries = Object.entries(params).filter((e): e is [string, string | number | boolean] => e[1] !== undefined);
+  return entries.length === 0 ? '' : `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}`;
+};
+
+export interface StandingsQuery {
+  group?: string;
+  asOf?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export const api = {
+  whoami: (token?: string) => request<WhoAmIAnswer>('GET', '/v1/whoami', undefined, token ?? savedToken()),
+
+  // ---- competitions ----
+  competitions: () => request<z.infer<typeof CompetitionList>>('GET', `/v1/competitions${query({ drafts: true })}`),
+  competition: (id: string) => request<z.infer<typeof CompetitionSaved>>('GET', `/v1/competitions/${enc(id)}`),
+  history: (id: string) => request<History>('GET', `/v1/competitions/${enc(id)}/versions`),
+  version: (id: string, version: number) => request<Version>('GET', `/v1/competitions/${enc(id)}/versions/${version}`),
+  saveVersion: (id: string, input: { definition: CompetitionInput; note: string; publish?: boolean }) =>
+    request<z.infer<typeof VersionSaved>>('POST', `/v1/competitions/${enc(id)}/versions`, { json: input }),
+  publish: (id: string, input: { version?: number; note: string }) =>
+    request<z.infer<typeof Published>>('POST', `/v1/competitions/${enc(id)}/publish`, { json: input }),
+  preview: (id: string, input: { definition: CompetitionInput } | { version: number }) =>
+    request<Preview>('POST', `/v1/competitions/${enc(id)}/preview`, { json: input }),
+
+  // ---- standings and periods ----
+  standings: (id: string, q: StandingsQuery = {}) =>
+    request<Standings>('GET', `/v1/competitions/${enc(id)}/standings${query({ ...q })}`),
+  crew: (id: string, crewId: string, asOf?: string) =>
+    request<CrewBreakdown>('GET', `/v1/competitions/${enc(id)}/crews/${enc(crewId)}${query({ asOf })}`),
+  periods: (id: string) => request<Periods>('GET', `/v1/competitions/${enc(id)}/periods`),
+  closePeriod: (id: string, periodId: string, note: string) =>
+    request<unknown>('POST', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/close`, { json: { note } }),
+  finalStandings: (id: string, periodId: string, q: Omit<StandingsQuery, 'asOf'> = {}) =>
+    request<FinalStandings>('GET', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/standings${query({ ...q })}`),
+  lateEvents: (id: string, periodId: string) =>
+    request<LateEvents>('GET', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/late-events`),
+
+  // ---- registry ----
+  org: () => request<Org>('GET', '/v1/org'),
+  replaceOrg: (org: OrgInput) => request<unknown>('PUT', '/v1/org', { json: org }),
+  importCsv: (file: Blob, dryRun: boolean) =>
+    request<ImportResult>('POST', `/v1/org/import${query({ dryRun })}`, { raw: file, type: 'text/csv' }),
+
+  // ---- screens ----
+  screens: () => request<z.infer<typeof ScreenList>>('GET', '/v1/screens'),
+  screen: (id: string) => request<Screen>('GET', `/v1/screens/${enc(id)}`),
+  saveScreen: (id: string, definition: ScreenSetInput) =>
+    request<Screen>('PUT', `/v1/screens/${enc(id)}`, { json: definition }),
+  links: (screenId: string) => request<z.infer<typeof DisplayLinkList>>('GET', `/v1/screens/${enc(screenId)}/links`),
+  createLink: (screenId: string, label: string) =>
+    request<NewDisplayLink>('POST', `/v1/screens/${enc(screenId)}/links`, { json: { label } }),
+  revokeLink: (linkId: string) => request<DisplayLink>('DELETE', `/v1/display-links/${enc(linkId)}`),
+
+  // ---- tokens ----
+  tokens: () => request<z.infer<typeof TokenList>>('GET', '/v1/tokens'),
+  createToken: (input: z.input<typeof TokenCreate>) =>
+    request<z.infer<typeof TokenCreated>>('POST', '/v1/tokens', { json: input }),
+  revokeToken: (id: string) => request<TokenInfoAnswer>('DELETE', `/v1/tokens/${enc(id)}`),
+};
+
+/**
+ * Features whose API another part of the project is still building. The console shows their
+ * pages with a notice instead of calling endpoints that do not exist yet; each flips to true when
+ * its endpoint is merged and wired here.
+ */
+export const PLANNED = {
+  /** .xlsx upload of roster and targets, and .xlsx downloads (services/excel). */
+  excel: false,
+  /** Withdrawing or correcting an event with a reason (services/corrections). */
+  corrections: false,
+  /** Deleting a draft competition or screen set that was never published. */
+  deleteDrafts: false,
+} as const;

@@ -1,0 +1,66 @@
+import { Alert, Result, Spin } from 'antd';
+import type { ReactNode } from 'react';
+import { ConsoleLayout } from './components/console-layout.tsx';
+import { useI18n } from './i18n/i18n.tsx';
+import { matchRoute } from './model/route-match.ts';
+import { DashboardPage } from './pages/dashboard.tsx';
+import { SignInPage } from './pages/sign-in.tsx';
+import { navigate, useLocation, type Location } from './router.ts';
+import { SessionProvider } from './session-context.tsx';
+
+export type MenuKey = 'dashboard' | 'competitions' | 'registry' | 'screens' | 'tokens' | 'settings';
+
+interface RouteDef {
+  pattern: string;
+  menu: MenuKey;
+  render: (params: Record<string, string>, location: Location) => ReactNode;
+}
+
+const ROUTES: RouteDef[] = [{ pattern: '/', menu: 'dashboard', render: () => <DashboardPage /> }];
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <Result
+      status="404"
+      title={t('notFound.title')}
+      subTitle={t('notFound.body')}
+      extra={<a onClick={() => navigate('/')}>{t('menu.dashboard')}</a>}
+    />
+  );
+}
+
+export function ConsoleApp() {
+  const location = useLocation();
+  const { t } = useI18n();
+  return (
+    <SessionProvider>
+      {(session, status, error) => {
+        if (status === 'loading') {
+          return (
+            <div className="console-loading">
+              <Spin size="large" />
+            </div>
+          );
+        }
+        if (status === 'failed' || !session) {
+          return (
+            <div className="console-loading">
+              <Alert type="error" showIcon title={t('app.unreachable')} description={error?.message} />
+            </div>
+          );
+        }
+        if ((!session.who.authenticated && !session.who.open) || location.path === '/sign-in') return <SignInPage />;
+        for (const route of ROUTES) {
+          const params = matchRoute(route.pattern, location.path);
+          if (params) return <ConsoleLayout menu={route.menu}>{route.render(params, location)}</ConsoleLayout>;
+        }
+        return (
+          <ConsoleLayout menu="dashboard">
+            <NotFound />
+          </ConsoleLayout>
+        );
+      }}
+    </SessionProvider>
+  );
+}
