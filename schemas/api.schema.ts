@@ -139,10 +139,25 @@ export const CrewBreakdownResponse = z.object({
     ),
 });
 
+export const CompetitionStatus = z
+  .enum(['draft', 'upcoming', 'running', 'ended', 'closed'])
+  .describe(
+    'draft: never published; upcoming / running / ended: today against the period; closed: the whole period is closed',
+  );
+export type CompetitionStatus = z.infer<typeof CompetitionStatus>;
+
 export const CompetitionSummary = z.object({
   id: z.string(),
-  version: z.number().int(),
+  version: z.number().int().describe('the current version; the latest draft’s for a competition never published'),
   savedAt: z.string(),
+  status: CompetitionStatus,
+  currentVersion: z.number().int().nullable().describe('null until a version is published'),
+  draftVersion: z.number().int().nullable().describe('the latest draft newer than the current version, if any'),
+  manageable: z
+    .boolean()
+    .describe(
+      'whether the caller’s token may change it (an organiser limited to branches: only competitions inside them)',
+    ),
   name: LocalizedName,
   kind: z.enum(['labour', 'ankang']),
   period: z.object({ start: IsoDate, end: IsoDate }),
@@ -151,6 +166,13 @@ export const CompetitionSummary = z.object({
 });
 
 export const CompetitionList = z.object({ competitions: z.array(CompetitionSummary) });
+
+export const CompetitionListQuery = z.object({
+  drafts: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe('true: also list competitions saved as drafts and never published'),
+});
 
 export const CompetitionSaved = z.object({
   id: z.string(),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, IsoDate, LIMITS, LocalizedName, boundedNumber, strictObject } from './common.schema.ts';
 import { IncidentSeverity, InnovationCategory, ViolationKind } from './event.schema.ts';
 import { MetricKey } from './metric-key.schema.ts';
+import { SUPPORTED_TIME_ZONES } from './time-zones.ts';
 
 /** Any points figure: a rate per unit, a cap, a floor; bounded so no product of them overflows. */
 const points = boundedNumber(-LIMITS.points, LIMITS.points);
@@ -130,18 +131,7 @@ export const Participants = z.discriminatedUnion('scope', [
 export const RankingGroup = z.enum(['overall', 'branch', 'unit_type']);
 export type RankingGroup = z.infer<typeof RankingGroup>;
 
-/** Time zones whose calendar days match the daily rollup (UTC+08:00, no daylight saving). */
-export const SUPPORTED_TIME_ZONES = [
-  'Asia/Shanghai',
-  'Asia/Chongqing',
-  'Asia/Hong_Kong',
-  'Asia/Macau',
-  'Asia/Taipei',
-  'Asia/Singapore',
-  'Asia/Kuala_Lumpur',
-  'Asia/Manila',
-  'Asia/Brunei',
-] as const;
+export { SUPPORTED_TIME_ZONES };
 
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai' satisfies (typeof SUPPORTED_TIME_ZONES)[number];
 

@@ -25,6 +25,7 @@ export const VersionInfo = z.object({
   status: VersionStatus,
   publishedAt: z.string().nullable().describe('when it last became current'),
   publishedBy: z.string().nullable(),
+  publishedNote: z.string().nullable().describe('the note it was last published with (发布说明)'),
 });
 
 export const VersionHistory = z.object({

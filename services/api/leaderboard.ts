@@ -358,7 +358,13 @@ export async function createLeaderboard(
       maxBodyBytes: config.maxRegistryBytes,
       onChanged: registryChanged,
     }),
-    competitionsRoute({ catalog, admin: competitionAdmin, access }),
+    competitionsRoute({
+      catalog,
+      admin: competitionAdmin,
+      access,
+      now,
+      closedPeriodIds: (id) => periods.closedPeriodIds(id),
+    }),
     eventCorrectionsRoute({ corrections, access }),
     standingsRoute({ catalog, standings, access, corrections }),
     healthRoute({

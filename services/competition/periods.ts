@@ -45,6 +45,8 @@ export interface Periods {
     query: { group?: string; crewId?: string; limit: number; offset: number },
   ): Promise<FinalStandingsPage>;
   lateEvents(competitionId: string, periodId: string, limit: number): Promise<z.infer<typeof LateEventList>>;
+  /** The ids of a competition's closed periods (stages and "final"). */
+  closedPeriodIds(competitionId: string): Promise<string[]>;
 }
 
 /** The closable periods of a definition: its stages, then the whole period ("final"). */
@@ -225,6 +227,10 @@ export function createPeriods(deps: PeriodsDeps): Periods {
         group: group.label,
         ...pageOf(snapshot, group, query.crewId, query.limit, query.offset),
       };
+    },
+
+    async closedPeriodIds(competitionId) {
+      return (await loadClosures(client, competitionId)).map((c) => c.periodId);
     },
 
     async lateEvents(competitionId, periodId, limit) {

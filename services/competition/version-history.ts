@@ -11,6 +11,8 @@ export interface VersionRecord {
   /** When it last became current; null if never. */
   publishedAt: string | null;
   publishedBy: string | null;
+  /** Why it was last made current: the publication's note (a version saved current: its own note). */
+  publishedNote: string | null;
 }
 
 export interface CompetitionHistory {
@@ -23,6 +25,7 @@ interface Activation {
   version: number;
   at: string;
   by: string;
+  note: string;
 }
 
 /**
@@ -31,8 +34,10 @@ interface Activation {
  */
 function activations(history: CompetitionHistory): Activation[] {
   const out: Activation[] = [
-    ...history.versions.filter((v) => !v.draft).map((v) => ({ version: v.version, at: v.savedAt, by: v.author })),
-    ...history.publications.map((p) => ({ version: p.version, at: p.publishedAt, by: p.publishedBy })),
+    ...history.versions
+      .filter((v) => !v.draft)
+      .map((v) => ({ version: v.version, at: v.savedAt, by: v.author, note: v.note })),
+    ...history.publications.map((p) => ({ version: p.version, at: p.publishedAt, by: p.publishedBy, note: p.note })),
   ];
   // Equal instants keep insertion order (a save, then a publication of the same moment); sort is stable.
   return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
@@ -61,6 +66,7 @@ export function versionRecords(history: CompetitionHistory): VersionRecord[] {
       status,
       publishedAt: active?.at ?? null,
       publishedBy: active?.by ?? null,
+      publishedNote: active?.note ?? null,
     };
   });
 }

@@ -87,7 +87,7 @@ describe('version history', () => {
     version: n,
     publishedAt: at,
     publishedBy: 'p',
-    note: '',
+    note: `published ${n} at ${at}`,
   });
   it.each([
     {
@@ -143,13 +143,22 @@ describe('version history', () => {
     expect(latestDraft(history)?.version).toBe(draft);
   });
 
-  it('records who published each version last and when', () => {
+  it('records who published each version last, when and why', () => {
     const records = versionRecords({
-      versions: [version(1, 't1', false), version(2, 't2', true)],
+      versions: [version(1, 't1', false), version(2, 't2', true), version(3, 't4', true)],
       publications: [publication(2, 't3')],
     });
-    expect(records[0]).toMatchObject({ version: 2, author: 'a2', note: 'n2', publishedAt: 't3', publishedBy: 'p' });
-    expect(records[1]).toMatchObject({ version: 1, publishedAt: 't1', publishedBy: 'a1' });
+    expect(records[1]).toMatchObject({
+      version: 2,
+      author: 'a2',
+      note: 'n2',
+      publishedAt: 't3',
+      publishedBy: 'p',
+      publishedNote: 'published 2 at t3',
+    });
+    // Saved current (before drafts existed): published by its author, with its own note.
+    expect(records[2]).toMatchObject({ version: 1, publishedAt: 't1', publishedBy: 'a1', publishedNote: 'n1' });
+    expect(records[0]).toMatchObject({ version: 3, status: 'draft', publishedNote: null });
   });
 });
 

@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { CompetitionList, CompetitionSaved, ErrorResponse } from '../../../schemas/api.schema.ts';
+import { CompetitionList, CompetitionListQuery, CompetitionSaved, ErrorResponse } from '../../../schemas/api.schema.ts';
 import { PathId } from '../../../schemas/common.schema.ts';
-import { Competition } from '../../../schemas/competition.schema.ts';
+import { Competition, WHOLE_PERIOD_ID } from '../../../schemas/competition.schema.ts';
 import { DeleteQuery, Deleted } from '../../../schemas/versions.schema.ts';
-import type { Access } from '../../access/access.ts';
+import type { Access, Principal } from '../../access/access.ts';
+import { competitionDefinitions, competitionInScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { CompetitionAdmin } from '../../competition/competition-admin.ts';
+import { competitionStatus } from '../../competition/competition-status.ts';
+import { dayInZone } from '../../shared/calendar.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { bodyCheckedByHandler } from '../route-validation.ts';
 import type { StoredCompetition } from '../../storage/competitions.store.ts';
@@ -16,6 +19,9 @@ export interface CompetitionsRouteDeps {
   catalog: Catalog;
   admin: CompetitionAdmin;
   access: Access;
+  now: () => Date;
+  /** The ids of a competition's closed periods. */
+  closedPeriodIds: (competitionId: string) => Promise<string[]>;
 }
 
 function saved(c: StoredCompetition) {
@@ -50,6 +56,43 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
       handler: async (request) =>
         saved(await deps.admin.replace(request.params.id, request.body, access.principal(request))),
     });
+    /** Whether the principal may change this competition (every version of it lies in its branches). */
+    function manageable(principal: Principal, id: string): boolean {
+      const role = principal.role;
+      if (role !== 'admin' && role !== 'organiser') return false;
+      return competitionInScope(principal, competitionDefinitions(catalog, id), catalog);
+    }
+
+    async function summary(id: string, principal: Principal, today: (timeZone: string) => string) {
+      const history = catalog.history(id);
+      const current = catalog.competition(id);
+      const latest = catalog.versions(id)?.at(-1);
+      const shown = current ?? latest;
+      if (!history || !shown) return undefined;
+      const draft = catalog.latestDraft(id);
+      const definition = shown.definition;
+      const closed = current ? await deps.closedPeriodIds(id) : [];
+      return {
+        id,
+        version: shown.version,
+        savedAt: shown.savedAt,
+        status: competitionStatus({
+          published: current !== undefined,
+          period: definition.period,
+          today: today(definition.timeZone),
+          finalClosed: closed.includes(WHOLE_PERIOD_ID),
+        }),
+        currentVersion: current?.version ?? null,
+        draftVersion: draft && draft.version !== current?.version ? draft.version : null,
+        manageable: manageable(principal, id),
+        name: definition.name,
+        kind: definition.kind,
+        period: definition.period,
+        timeZone: definition.timeZone,
+        links: { standings: `/v1/competitions/${encodeURIComponent(id)}/standings` },
+      };
+    }
+
     r.delete('/v1/competitions/:id', {
       onRequest: access.require('organiser'),
       schema: {
@@ -73,19 +116,23 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
     });
     r.get('/v1/competitions', {
       onRequest: access.read,
-      schema: { summary: '竞赛列表 / List competitions', tags: ['competitions'], response: { 200: CompetitionList } },
-      handler: async () => ({
-        competitions: catalog.competitions().map((c) => ({
-          id: c.id,
-          version: c.version,
-          savedAt: c.savedAt,
-          name: c.definition.name,
-          kind: c.definition.kind,
-          period: c.definition.period,
-          timeZone: c.definition.timeZone,
-          links: { standings: `/v1/competitions/${encodeURIComponent(c.id)}/standings` },
-        })),
-      }),
+      schema: {
+        summary: '竞赛列表 / List competitions',
+        description:
+          'Published competitions, each with its status (upcoming, running, ended, closed), its current version and any newer draft, and whether the caller may change it. With drafts=true, also those saved as drafts and never published (status draft).',
+        tags: ['competitions'],
+        querystring: CompetitionListQuery,
+        response: { 200: CompetitionList },
+      },
+      handler: async (request) => {
+        const principal = access.principal(request);
+        const now = deps.now();
+        const today = (timeZone: string) => dayInZone(now, timeZone);
+        const ids =
+          request.query.drafts === 'true' ? catalog.competitionIds() : catalog.competitions().map((c) => c.id);
+        const competitions = await Promise.all(ids.map((id) => summary(id, principal, today)));
+        return { competitions: competitions.filter((c) => c !== undefined) };
+      },
     });
     r.get('/v1/competitions/:id', {
       onRequest: access.read,

@@ -3,6 +3,9 @@ import type { ReactNode } from 'react';
 import { ConsoleLayout } from './components/console-layout.tsx';
 import { useI18n } from './i18n/i18n.tsx';
 import { matchRoute } from './model/route-match.ts';
+import { CompetitionDetailPage } from './pages/competition-detail.tsx';
+import { CompetitionEditorPage } from './pages/competition-editor.tsx';
+import { CompetitionsPage } from './pages/competitions.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { navigate, useLocation, type Location } from './router.ts';
@@ -16,7 +19,25 @@ interface RouteDef {
   render: (params: Record<string, string>, location: Location) => ReactNode;
 }
 
-const ROUTES: RouteDef[] = [{ pattern: '/', menu: 'dashboard', render: () => <DashboardPage /> }];
+const ROUTES: RouteDef[] = [
+  { pattern: '/', menu: 'dashboard', render: () => <DashboardPage /> },
+  { pattern: '/competitions', menu: 'competitions', render: () => <CompetitionsPage /> },
+  {
+    pattern: '/competitions/new',
+    menu: 'competitions',
+    render: (_, location) => <CompetitionEditorPage key="new" template={location.query.get('template')} />,
+  },
+  {
+    pattern: '/competitions/:id/edit',
+    menu: 'competitions',
+    render: (params) => <CompetitionEditorPage key={params['id']} id={params['id'] ?? ''} />,
+  },
+  {
+    pattern: '/competitions/:id',
+    menu: 'competitions',
+    render: (params, location) => <CompetitionDetailPage id={params['id'] ?? ''} tab={location.query.get('tab')} />,
+  },
+];
 
 function NotFound() {
   const { t } = useI18n();

@@ -17,6 +17,8 @@ export interface I18n {
   t: Translate;
   /** A name in the console's language (the Chinese one when the English one is blank). */
   name: (named: Named | undefined) => string;
+  /** A metric key as people call it: 销量（升）, or the key itself for a generic metric.<name>. */
+  metric: (key: string) => string;
 }
 
 const CATALOGUES = { zh: zhCN, en } as const;
@@ -58,6 +60,10 @@ export function I18nProvider(props: { children: (lang: Lang) => ReactNode }) {
       },
       t: (key, vars) => translate(lang, key, vars),
       name: (named) => (named ? (lang === 'en' ? named.en || named.zh : named.zh || named.en) : ''),
+      metric: (key) => {
+        const known = `metric.${key}`;
+        return known in CATALOGUES[lang] ? translate(lang, known as MessageKey) : key;
+      },
     }),
     [lang],
   );

@@ -1,0 +1,109 @@
+import { Alert, Descriptions, Drawer, Skeleton, Table, Tag } from 'antd';
+import { api, type CrewBreakdown } from '../api-client.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { apiMessage } from '../model/api-message.ts';
+import { points } from '../model/format.ts';
+import { useApi } from '../use-api.ts';
+
+type Indicator = CrewBreakdown['crew']['indicators'][number];
+
+/** 得分明细: where a crew's points came from, the vetoes that hit it and its rank in each group. */
+export function CrewDrawer(props: {
+  competitionId: string;
+  crewId: string | undefined;
+  asOf?: string;
+  onClose: () => void;
+}) {
+  const { t, name, lang, metric } = useI18n();
+  const breakdown = useApi(
+    () => (props.crewId ? api.crew(props.competitionId, props.crewId, props.asOf) : Promise.resolve(undefined)),
+    [props.competitionId, props.crewId, props.asOf],
+  );
+  const data = breakdown.data;
+  const crew = data?.crew;
+  return (
+    <Drawer
+      open={props.crewId !== undefined}
+      onClose={props.onClose}
+      size={640}
+      title={crew ? `${crew.crewName} · ${t('breakdown.title')}` : t('breakdown.title')}
+      data-testid="crew-drawer"
+    >
+      {breakdown.error ? <Alert type="error" showIcon title={apiMessage(breakdown.error.message, lang)} /> : null}
+      {!crew || breakdown.loading ? (
+        <Skeleton active />
+      ) : (
+        <>
+          <Descriptions column={2} size="small" bordered className="section-card">
+            <Descriptions.Item label={t('standings.unit')}>{crew.unitName}</Descriptions.Item>
+            <Descriptions.Item label={t('standings.branch')}>{crew.branchName}</Descriptions.Item>
+            <Descriptions.Item label={t('standings.headcount')}>{crew.headcount}</Descriptions.Item>
+            <Descriptions.Item label={t('standings.score')}>
+              <strong data-testid="breakdown-score">{points(crew.score)}</strong>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('preview.asOf')}>{data.asOf}</Descriptions.Item>
+            <Descriptions.Item label={t('standings.rank')}>
+              {data.groups.map((g) => (
+                <Tag key={g.group}>
+                  {g.group === 'overall'
+                    ? t('group.overall')
+                    : g.group.startsWith('branch:')
+                      ? crew.branchName
+                      : t(`unitType.${crew.unitType}` as 'unitType.other')}{' '}
+                  {g.rank === null ? '—' : `${g.rank}/${g.total}`}
+                </Tag>
+              ))}
+            </Descriptions.Item>
+          </Descriptions>
+          {crew.vetoes.length > 0 ? (
+            <Alert
+              type="error"
+              showIcon
+              className="form-alert"
+              title={crew.vetoes.map((v) => `${name(v.name)}：${name(v.reason)}`).join('；')}
+            />
+          ) : null}
+          <Table<Indicator>
+            rowKey="indicatorId"
+            size="small"
+            pagination={false}
+            dataSource={crew.indicators}
+            data-testid="breakdown-indicators"
+            columns={[
+              { title: t('breakdown.indicator'), render: (_, i) => name(i.name) || i.indicatorId },
+              { title: t('breakdown.value'), render: (_, i) => points(i.value) },
+              {
+                title: t('breakdown.points'),
+                render: (_, i) => (
+                  <>
+                    {points(i.points)} {i.zeroedBy ? <Tag color="red">{t('breakdown.zeroed')}</Tag> : null}
+                  </>
+                ),
+              },
+            ]}
+          />
+          {crew.facts ? (
+            <Descriptions column={2} size="small" className="section-card facts" title={t('breakdown.facts')}>
+              <Descriptions.Item label={t('facts.safetyDays')}>{crew.facts.safetyDays}</Descriptions.Item>
+              <Descriptions.Item label={t('facts.hazards')}>
+                {crew.facts.hazardsRectified}/{crew.facts.hazardsFound}
+                {crew.facts.rectificationRate === null ? '' : `（${points(crew.facts.rectificationRate)}%）`}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('facts.violations')}>
+                {t('facts.violationsValue', {
+                  persons: crew.facts.violationPersons,
+                  events: crew.facts.violationEvents,
+                })}
+              </Descriptions.Item>
+              {crew.facts.targets.map((target) => (
+                <Descriptions.Item key={target.metric} label={metric(target.metric)}>
+                  {points(target.actual)} / {points(target.target)}
+                </Descriptions.Item>
+              ))}
+            </Descriptions>
+          ) : null}
+        </>
+      )}
+    </Drawer>
+  );
+}

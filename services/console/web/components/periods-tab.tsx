@@ -1,0 +1,227 @@
+import { LockOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Descriptions, Input, Modal, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { api, type FinalStandings, type LateEvents, type Period } from '../api-client.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import { apiMessage } from '../model/api-message.ts';
+import { dateTime, points } from '../model/format.ts';
+import { useApi } from '../use-api.ts';
+import { ResultsActions } from './results-actions.tsx';
+
+/**
+ * 阶段结算: the stages and the whole period; closing one freezes its final standings (with a
+ * confirmation that says what freezes), and a closed one shows them and the events that came late.
+ */
+export function PeriodsTab(props: { competitionId: string; currentVersion: number | null; manageable: boolean }) {
+  const { t, name, lang } = useI18n();
+  const { message } = App.useApp();
+  const periods = useApi(() => api.periods(props.competitionId), [props.competitionId]);
+  const [closing, setClosing] = useState<Period>();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [showing, setShowing] = useState<{ period: Period; final?: FinalStandings; late?: LateEvents }>();
+  const today = dayjs().format('YYYY-MM-DD');
+
+  async function close() {
+    if (!closing) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api.closePeriod(props.competitionId, closing.id, note);
+      void message.success(t('periods.closedOk', { name: name(closing.name) }));
+      setClosing(undefined);
+      await periods.reload();
+    } catch (err) {
+      setError(err instanceof Error ? apiMessage(err.message, lang) : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function show(period: Period) {
+    setShowing({ period });
+    const [final, late] = await Promise.all([
+      api.finalStandings(props.competitionId, period.id, { limit: 1000 }),
+      api.lateEvents(props.competitionId, period.id),
+    ]);
+    setShowing({ period, final, late });
+  }
+
+  return (
+    <>
+      {periods.error ? <Alert type="error" showIcon title={apiMessage(periods.error.message, lang)} /> : null}
+      <Table<Period>
+        rowKey="id"
+        loading={periods.loading}
+        dataSource={periods.data?.periods ?? []}
+        pagination={false}
+        data-testid="periods-table"
+        columns={[
+          {
+            title: t('periods.name'),
+            render: (_, p) => (
+              <Space>
+                {name(p.name)}
+                {p.id === 'final' ? <Tag color="blue">{t('periods.whole')}</Tag> : null}
+              </Space>
+            ),
+          },
+          { title: t('periods.dates'), render: (_, p) => `${p.start} ~ ${p.end}` },
+          {
+            title: t('competition.status'),
+            render: (_, p) =>
+              p.closed ? (
+                <Tag color="purple" icon={<LockOutlined />}>
+                  {t('periods.closed')}
+                </Tag>
+              ) : p.end < today ? (
+                <Tag color="orange">{t('periods.awaiting')}</Tag>
+              ) : p.start > today ? (
+                <Tag>{t('status.upcoming')}</Tag>
+              ) : (
+                <Tag color="green">{t('status.running')}</Tag>
+              ),
+          },
+          {
+            title: t('periods.closure'),
+            render: (_, p) =>
+              p.closed ? (
+                <Typography.Text>
+                  {t('periods.closedBy', {
+                    at: dateTime(p.closed.closedAt),
+                    by: p.closed.closedBy,
+                    version: p.closed.definitionVersion,
+                  })}
+                  {p.closed.lateEvents > 0 ? (
+                    <Tag color="red" className="late-tag">
+                      {t('periods.lateN', { n: p.closed.lateEvents })}
+                    </Tag>
+                  ) : null}
+                </Typography.Text>
+              ) : (
+                '—'
+              ),
+          },
+          {
+            title: t('common.actions'),
+            render: (_, p) =>
+              p.closed ? (
+                <Button size="small" onClick={() => void show(p)} data-testid={`final-${p.id}`}>
+                  {t('periods.showFinal')}
+                </Button>
+              ) : props.manageable ? (
+                <Tooltip
+                  title={
+                    p.end >= today ? t('periods.notOver', { day: dayjs(p.end).add(1, 'day').format('YYYY-MM-DD') }) : ''
+                  }
+                >
+                  <Button
+                    size="small"
+                    danger
+                    disabled={p.end >= today}
+                    onClick={() => {
+                      setNote('');
+                      setError(undefined);
+                      setClosing(p);
+                    }}
+                    data-testid={`close-${p.id}`}
+                  >
+                    {t('periods.close')}
+                  </Button>
+                </Tooltip>
+              ) : null,
+          },
+        ]}
+      />
+      <Modal
+        open={closing !== undefined}
+        onCancel={() => setClosing(undefined)}
+        title={closing ? t('periods.confirmTitle', { name: name(closing.name) }) : ''}
+        okText={t('periods.confirmClose')}
+        okButtonProps={{ danger: true, loading: busy, 'data-testid': 'confirm-close' }}
+        onOk={() => void close()}
+      >
+        {closing ? (
+          <>
+            <Alert
+              type="warning"
+              showIcon
+              className="form-alert"
+              title={t('periods.whatFreezes', {
+                name: name(closing.name),
+                start: closing.start,
+                end: closing.end,
+                version: props.currentVersion ?? '—',
+              })}
+            />
+            <Typography.Paragraph>{t('periods.lateExplained')}</Typography.Paragraph>
+            <Input.TextArea
+              rows={2}
+              placeholder={t('periods.notePlaceholder')}
+              value={note}
+              onChange={(event) => setNote(event.target.value)}
+            />
+            {error ? <Alert type="error" showIcon className="form-alert" title={error} /> : null}
+          </>
+        ) : null}
+      </Modal>
+      <Modal
+        open={showing !== undefined}
+        onCancel={() => setShowing(undefined)}
+        footer={null}
+        width={1000}
+        title={showing ? t('periods.finalTitle', { name: name(showing.period.name) }) : ''}
+      >
+        {showing?.final ? (
+          <>
+            <Descriptions size="small" column={3} className="section-card">
+              <Descriptions.Item label={t('periods.dates')}>
+                {showing.period.start} ~ {showing.period.end}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('periods.closedAt')}>{dateTime(showing.final.closedAt)}</Descriptions.Item>
+              <Descriptions.Item label={t('competition.version')}>v{showing.final.definitionVersion}</Descriptions.Item>
+            </Descriptions>
+            <ResultsActions competitionId={props.competitionId} periodId={showing.period.id} />
+            <Table
+              rowKey="crewId"
+              size="small"
+              dataSource={showing.final.rows}
+              pagination={{ pageSize: 10, hideOnSinglePage: true }}
+              data-testid="final-table"
+              columns={[
+                {
+                  title: t('standings.rank'),
+                  render: (_, r) => (r.rank === null ? <Tag color="red">{t('standings.vetoed')}</Tag> : r.rank),
+                },
+                { title: t('standings.crew'), dataIndex: 'crewName' },
+                { title: t('standings.unit'), dataIndex: 'unitName' },
+                { title: t('standings.branch'), dataIndex: 'branchName' },
+                { title: t('standings.score'), render: (_, r) => points(r.score) },
+              ]}
+            />
+            <Typography.Title level={5}>{t('periods.lateTitle', { n: showing.late?.total ?? 0 })}</Typography.Title>
+            <Table
+              rowKey={(e) => `${e.crewId}/${e.eventId}`}
+              size="small"
+              dataSource={showing.late?.events ?? []}
+              pagination={{ pageSize: 5, hideOnSinglePage: true }}
+              locale={{ emptyText: t('periods.noLate') }}
+              data-testid="late-table"
+              columns={[
+                { title: 'eventId', dataIndex: 'eventId' },
+                { title: t('standings.crew'), dataIndex: 'crewId' },
+                { title: t('corrections.type'), dataIndex: 'type' },
+                { title: t('periods.occurredAt'), render: (_, e) => dateTime(e.occurredAt) },
+                { title: t('periods.storedAt'), render: (_, e) => dateTime(e.storedAt) },
+              ]}
+            />
+          </>
+        ) : (
+          <Typography.Text type="secondary">{t('common.loading')}</Typography.Text>
+        )}
+      </Modal>
+    </>
+  );
+}
