@@ -25,6 +25,10 @@ export const Crew = strictObject({
   name: SafeName().describe('班组名称'),
   nameEn: SafeName().optional(),
   headcount: boundedNumber(1, LIMITS.persons, { int: true }).describe('班组人数'),
+  retired: z
+    .boolean()
+    .optional()
+    .describe('撤销: no longer competes from now on; its events, frozen standings and history are kept'),
 });
 
 export const CrewTarget = strictObject({
@@ -44,9 +48,19 @@ function duplicateIds(items: readonly { id: string }[]): Map<number, string> {
   return dups;
 }
 
+const HexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour as #rrggbb');
+
+/** 集团标识色: the group's colours, used by the console and by screens that set none of their own. */
+export const GroupBranding = strictObject({
+  primaryColour: HexColour.describe('主色, e.g. the red of the union emblem'),
+  accentColour: HexColour.describe('辅色'),
+});
+export type GroupBranding = z.infer<typeof GroupBranding>;
+
 /** The whole registry: PUT /v1/org replaces it as one document. */
 export const Org = strictObject({
   groupName: SafeName().default('集团公司').describe('集团名称'),
+  branding: GroupBranding.optional(),
   branches: z.array(Branch).max(10_000),
   units: z.array(Unit).max(100_000),
   crews: z.array(Crew).max(200_000),

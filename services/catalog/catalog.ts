@@ -28,7 +28,7 @@ export interface Catalog {
   crew(crewId: string): CrewProfile | undefined;
   competition(id: string): StoredCompetition | undefined;
   competitions(): StoredCompetition[];
-  /** Crews taking part in a competition, in registry order. */
+  /** Crews taking part in a competition, in registry order; a retired crew takes part in none. */
   participants(competition: Competition): CrewProfile[];
   /** crewId -> metric -> target, for one competition. */
   targets(competitionId: string): ReadonlyMap<string, ReadonlyMap<string, number>>;
@@ -110,6 +110,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   let org = EMPTY_ORG;
   let orgVersion = 0;
   let crews = new Map<string, CrewProfile>();
+  let retired = new Set<string>();
   let targets = new Map<string, Map<string, Map<string, number>>>();
   let competitions = new Map<string, StoredCompetition>();
   let histories = new Map<string, CompetitionHistory>();
@@ -135,6 +136,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     org = next;
     orgVersion = version;
     crews = profiles(next);
+    retired = new Set(next.crews.filter((c) => c.retired === true).map((c) => c.id));
     targets = targetIndex(next);
   }
 
@@ -166,7 +168,8 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     competition: (id) => competitions.get(id),
     competitions: () => [...competitions.values()].sort((a, b) => a.id.localeCompare(b.id)),
     participants(competition) {
-      const all = [...crews.values()];
+      // Still in the registry (its events, frozen standings and name are kept), no longer ranked.
+      const all = [...crews.values()].filter((c) => !retired.has(c.crewId));
       const p = competition.participants;
       if (p.scope === 'all') return all;
       const branchIds = new Set(p.branchIds);

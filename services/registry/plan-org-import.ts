@@ -3,6 +3,7 @@ import type { ImportCounts, RowError } from '../../schemas/org-import.schema.ts'
 import { Org, type Branch, type Crew, type CrewTarget, type Unit } from '../../schemas/org.schema.ts';
 import { decodeText } from './decode-text.ts';
 import { readRegistrySheet, type RegistrySheet, type RosterField, type SheetKind } from './org-csv.ts';
+import { ZERO, upsert } from './upsert.ts';
 
 type Counts = z.infer<typeof ImportCounts>;
 
@@ -31,8 +32,6 @@ export interface OrgImportPlan {
   /** False when every row is unchanged. */
   changed: boolean;
 }
-
-const ZERO: Counts = { created: 0, updated: 0, unchanged: 0 };
 
 /** An item as the file first gave it, with its row. */
 interface Seen<T> {
@@ -75,33 +74,6 @@ function keysOf<T extends object>(fields: T): (keyof T)[] {
 function scopeMessage(allowed: ReadonlySet<string>): string {
   const list = [...allowed].join(', ');
   return `你的令牌只能修改分公司 ${list} / your token may only change branches ${list}`;
-}
-
-/** Upserts by key: known items keep their place (replaced when they differ), new ones follow in file order. */
-function upsert<T>(
-  current: readonly T[],
-  incoming: Iterable<T>,
-  keyOf: (item: T) => string,
-  differs: (existing: T, next: T) => boolean,
-): { items: T[]; counts: Counts } {
-  const items = [...current];
-  const position = new Map(items.map((item, index) => [keyOf(item), index]));
-  const counts = { ...ZERO };
-  for (const next of incoming) {
-    const index = position.get(keyOf(next));
-    const existing = index === undefined ? undefined : items[index];
-    if (index === undefined || existing === undefined) {
-      position.set(keyOf(next), items.length);
-      items.push(next);
-      counts.created++;
-    } else if (differs(existing, next)) {
-      items[index] = next;
-      counts.updated++;
-    } else {
-      counts.unchanged++;
-    }
-  }
-  return { items, counts };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Competition, Indicator } from '../../schemas/competition.schema.ts';
+import type { GroupBranding } from '../../schemas/org.schema.ts';
 import type { ScreenSet, ScreenView } from '../../schemas/screen.schema.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 
@@ -21,9 +22,10 @@ export function leadingIndicators(definition: Competition, count = 3): Indicator
 /**
  * What a competition's screen shows until an organiser saves one: the overall ranking and each
  * branch's when it ranks by branch, every entrant page by page; the crew's own neighbourhood on
- * a crew's screen, and the month's 五小 innovations when it scores them.
+ * a crew's screen, and the month's 五小 innovations when it scores them. In the group's colours
+ * when it has set them.
  */
-export function defaultScreenFor(competition: StoredCompetition): ScreenSet {
+export function defaultScreenFor(competition: StoredCompetition, group?: GroupBranding): ScreenSet {
   const def = competition.definition;
   const competitionId = competition.id;
   const views: ScreenView[] = [
@@ -42,7 +44,9 @@ export function defaultScreenFor(competition: StoredCompetition): ScreenSet {
   }
   return {
     name: def.name,
-    branding: { primaryColour: def.kind === 'ankang' ? '#0d47a1' : '#b71c1c', accentColour: '#ffc107' },
+    branding: group
+      ? { primaryColour: group.primaryColour, accentColour: group.accentColour }
+      : { primaryColour: def.kind === 'ankang' ? '#0d47a1' : '#b71c1c', accentColour: '#ffc107' },
     celebrate: true,
     staleAfterSeconds: 30,
     views,

@@ -113,7 +113,13 @@ export async function createScreenCatalog(client: ClickHouseClient, catalog: Cat
     if (!id.startsWith(BUILT_IN_PREFIX)) return undefined;
     const competition = catalog.competition(id.slice(BUILT_IN_PREFIX.length));
     if (!competition) return undefined;
-    return { id, version: 0, savedAt: null, builtIn: true, definition: defaultScreenFor(competition) };
+    return {
+      id,
+      version: 0,
+      savedAt: null,
+      builtIn: true,
+      definition: defaultScreenFor(competition, catalog.org().branding),
+    };
   }
 
   return {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import jsQRModule from 'jsqr';
 import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { smallOrg } from '../support/fixtures.ts';
@@ -99,6 +100,7 @@ describe('the console from an empty database', () => {
     await page.click('[data-testid="sign-in"]');
     await page.waitForSelector('.console-shell');
     expect(await page.textContent('[data-testid="user-menu"]')).toContain('first admin');
+    // An empty database: the guided start.
     // Remembered for the tab: a reload stays signed in.
     await page.reload();
     await page.waitForSelector('.console-shell');
@@ -137,6 +139,41 @@ async function api(method: string, path: string, body?: unknown, token = leaderb
 
 const at = (day: string, time = '10:00:00') => `2026-03-${day}T${time}+08:00`;
 
+/** The small registry of the fixtures as a roster sheet saved from Excel. */
+const rosterCsv = [
+  '分公司编号,分公司名称,单位编号,单位名称,单位类型,班组编号,班组名称,人数',
+  ...(smallOrg.crews ?? []).map((crew) => {
+    const unit = smallOrg.units.find((u) => u.id === crew.unitId);
+    const branch = smallOrg.branches.find((b) => b.id === unit?.branchId);
+    const type = unit?.type === 'depot' ? '油库' : '加油站';
+    return [branch?.id, branch?.name, unit?.id, unit?.name, type, crew.id, crew.name, crew.headcount].join(',');
+  }),
+].join('\r\n');
+
+// jsqr is CommonJS whose typings say `export default`: under NodeNext the default is the module itself.
+const jsQR = jsQRModule.default;
+
+/** Reads a QR code off the page as a phone would: the picture's pixels, decoded. */
+async function scanQr(target: Page, selector: string): Promise<string> {
+  const pixels = await target.$eval(selector, async (svg) => {
+    const image = new Image();
+    image.src = `data:image/svg+xml;base64,${btoa(new XMLSerializer().serializeToString(svg))}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = 400;
+    canvas.height = 400;
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d canvas');
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, 400, 400);
+    context.drawImage(image, 20, 20, 360, 360);
+    return Array.from(context.getImageData(0, 0, 400, 400).data);
+  });
+  const code = jsQR(Uint8ClampedArray.from(pixels), 400, 400);
+  if (!code) throw new Error('no QR code found');
+  return code.data;
+}
+
 /** Text of a crew's score cell on the standings tab, after asking for a fresh answer. */
 async function scoreOf(target: Page, crewId: string): Promise<string> {
   await target.click('[data-testid="refresh-standings"]');
@@ -144,16 +181,46 @@ async function scoreOf(target: Page, crewId: string): Promise<string> {
   return (await target.textContent(`[data-testid="score-${crewId}"]`)) ?? '';
 }
 
-describe('an Ankang Cup from the template', () => {
-  beforeAll(async () => {
-    // TODO(first run): replaced by the roster upload of the first-run wizard.
-    await api('PUT', '/v1/org', smallOrg);
+describe('the first run', () => {
+  it('starts with the group’s name and colours', async () => {
+    await page.waitForSelector('[data-testid="first-run-1"]');
+    await shoot(page, 'first-run');
+    await page.fill('[data-testid="group-name-input"]', '浙江能源集团');
+    await page.click('[data-testid="save-group"]');
+    await page.waitForSelector('[data-testid="first-run-2"]');
+    expect(await page.textContent('[data-testid="group-name"]')).toBe('浙江能源集团');
+    expect(leaderboard.catalog.org().branding).toEqual({ primaryColour: '#c62828', accentColour: '#ffc107' });
   });
 
-  it('is created from the template, previewed and published with every number editable', async () => {
-    await page.goto(`${base}/console/competitions`);
-    await page.click('[data-testid="new-competition"]');
-    await shoot(page, 'templates');
+  it('imports the roster the union keeps in Excel: errors at their row and column first, then a dry run, then the save', async () => {
+    const upload = (name: string, text: string) =>
+      page.setInputFiles('.ant-upload input[type=file]', {
+        name,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`\uFEFF${text}`, 'utf8'),
+      });
+    // Row 3 has no headcount and row 4 a unit type nobody uses.
+    await upload(
+      '花名册.csv',
+      rosterCsv.replace(',西湖乙班,5', ',西湖乙班,').replace('半山油库,油库', '半山油库,仓库'),
+    );
+    await page.waitForSelector('[data-testid="import-errors"] .ant-table-row');
+    const errors = await page.locator('[data-testid="import-errors"] .ant-table-row').allTextContents();
+    expect(errors).toEqual([expect.stringMatching(/^3人数/), expect.stringMatching(/^4单位类型/)]);
+    await shoot(page, 'import-errors');
+    expect(leaderboard.catalog.org().crews).toHaveLength(0);
+
+    await page.click('text=重新选择文件');
+    await upload('花名册.csv', rosterCsv);
+    await page.waitForSelector('[data-testid="import-plan"]');
+    expect(await page.textContent('[data-testid="import-plan"]')).toContain('新增 5，修改 0，不变 0');
+    expect(leaderboard.catalog.org().crews).toHaveLength(0);
+    await page.click('[data-testid="import-save"]');
+    await page.waitForSelector('[data-testid="first-run-3"]');
+    expect(leaderboard.catalog.org().crews.map((c) => c.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5']);
+  });
+
+  it('creates an Ankang Cup from the template, with every number editable, and publishes it', async () => {
     await page.click('[data-testid="template-ankang"]');
     await page.waitForSelector('[data-testid="indicator-0"]');
     // The period defaults to this month (the browser's clock is the server's: March 2026).
@@ -162,9 +229,42 @@ describe('an Ankang Cup from the template', () => {
     await shoot(page, 'editor');
     await page.fill('[data-testid="version-note"]', '首次发布');
     await page.click('[data-testid="save-publish"]');
+    await page.waitForSelector('[data-testid="first-run-4"]');
+    expect(leaderboard.catalog.competition('ankang-2026-03')?.version).toBe(1);
+  });
+
+  it('opens the competition’s screen on a TV from the QR code a phone scans', async () => {
+    await page.fill('[data-testid="link-label"]', '西湖加油站营业厅');
+    await page.click('[data-testid="create-link"]');
+    await page.waitForSelector('[data-testid="link-qr"] svg');
+    await shoot(page, 'screen-link');
+    const scanned = await scanQr(page, '[data-testid="link-qr"] svg');
+    expect(scanned).toBe(await page.textContent('[data-testid="link-url"]'));
+    expect(scanned).toMatch(new RegExp(`^${base}/screens/competition\\.ankang-2026-03\\?token=dl_`));
+    const tv = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await tv.goto(scanned);
+    await tv.waitForSelector('body[data-connection="live"] [data-crew-id]');
+    expect(await tv.locator('[data-crew-id]').count()).toBe(5);
+    await tv.close();
+    await page.click('[data-testid="first-run-finish"]');
+    await page.waitForSelector('text=浙江能源集团 · 工作台');
+    await shoot(page, 'dashboard');
+    await expectNoInlineStyles(page);
+  });
+});
+
+describe('an Ankang Cup from the template', () => {
+  it('is listed as running, with its standings', async () => {
+    await page.goto(`${base}/console/competitions`);
+    await page.waitForSelector('.ant-table-row');
+    expect(await page.textContent('.ant-table-row')).toContain('进行中');
+    await page.click('[data-testid="new-competition"]');
+    await shoot(page, 'templates');
+    await page.keyboard.press('Escape');
+    await shoot(page, 'competitions');
+    await page.click('text=安康杯竞赛');
     await page.waitForSelector('[data-testid="standings-table"] .ant-table-row');
     expect(await page.locator('[data-testid="standings-table"] .ant-table-row').count()).toBe(5);
-    await expectNoInlineStyles(page);
   });
 
   it('shows the standings events make, and a crew’s breakdown', async () => {

@@ -15,6 +15,7 @@ import type {
 import type { CompetitionInput } from '../../../schemas/competition.schema.ts';
 import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
 import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
+import type { OrgChanges, OrgChangesResult } from '../../../schemas/org-changes.schema.ts';
 import type {
   DisplayLinkCreated,
   DisplayLinkList,
@@ -52,6 +53,8 @@ export type DisplayLink = z.infer<typeof DisplayLinkList>['links'][number];
 export type NewDisplayLink = z.infer<typeof DisplayLinkCreated>;
 export type ImportResult = z.infer<typeof OrgImportResult>;
 export type SheetRowError = RowError;
+export type ChangesResult = z.infer<typeof OrgChangesResult>;
+export type RegistryChanges = z.input<typeof OrgChanges>;
 
 export interface FieldProblem {
   path: string;
@@ -188,6 +191,8 @@ export const api = {
   // ---- registry ----
   org: () => request<Org>('GET', '/v1/org'),
   replaceOrg: (org: OrgInput) => request<unknown>('PUT', '/v1/org', { json: org }),
+  changeOrg: (changes: RegistryChanges, dryRun = false) =>
+    request<ChangesResult>('PATCH', `/v1/org${query({ dryRun })}`, { json: changes }),
   importCsv: (file: Blob, dryRun: boolean) =>
     request<ImportResult>('POST', `/v1/org/import${query({ dryRun })}`, { raw: file, type: 'text/csv' }),
 

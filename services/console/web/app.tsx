@@ -7,8 +7,11 @@ import { CompetitionDetailPage } from './pages/competition-detail.tsx';
 import { CompetitionEditorPage } from './pages/competition-editor.tsx';
 import { CompetitionsPage } from './pages/competitions.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
+import { RegistryPage } from './pages/registry.tsx';
+import { SettingsPage } from './pages/settings.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { navigate, useLocation, type Location } from './router.ts';
+import { OrgProvider } from './org-context.tsx';
 import { SessionProvider } from './session-context.tsx';
 
 export type MenuKey = 'dashboard' | 'competitions' | 'registry' | 'screens' | 'tokens' | 'settings';
@@ -22,10 +25,18 @@ interface RouteDef {
 const ROUTES: RouteDef[] = [
   { pattern: '/', menu: 'dashboard', render: () => <DashboardPage /> },
   { pattern: '/competitions', menu: 'competitions', render: () => <CompetitionsPage /> },
+  { pattern: '/registry', menu: 'registry', render: (_, location) => <RegistryPage tab={location.query.get('tab')} /> },
+  { pattern: '/settings', menu: 'settings', render: () => <SettingsPage /> },
   {
     pattern: '/competitions/new',
     menu: 'competitions',
-    render: (_, location) => <CompetitionEditorPage key="new" template={location.query.get('template')} />,
+    render: (_, location) => (
+      <CompetitionEditorPage
+        key="new"
+        template={location.query.get('template')}
+        returnHome={location.query.get('then') === 'home'}
+      />
+    ),
   },
   {
     pattern: '/competitions/:id/edit',
@@ -74,12 +85,20 @@ export function ConsoleApp() {
         if ((!session.who.authenticated && !session.who.open) || location.path === '/sign-in') return <SignInPage />;
         for (const route of ROUTES) {
           const params = matchRoute(route.pattern, location.path);
-          if (params) return <ConsoleLayout menu={route.menu}>{route.render(params, location)}</ConsoleLayout>;
+          if (params) {
+            return (
+              <OrgProvider>
+                <ConsoleLayout menu={route.menu}>{route.render(params, location)}</ConsoleLayout>
+              </OrgProvider>
+            );
+          }
         }
         return (
-          <ConsoleLayout menu="dashboard">
-            <NotFound />
-          </ConsoleLayout>
+          <OrgProvider>
+            <ConsoleLayout menu="dashboard">
+              <NotFound />
+            </ConsoleLayout>
+          </OrgProvider>
         );
       }}
     </SessionProvider>

@@ -9,13 +9,12 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { Alert, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
-import type { ReactNode } from 'react';
-import { api } from '../api-client.ts';
+import { useEffect, type ReactNode } from 'react';
 import type { MenuKey } from '../app.tsx';
 import { useI18n, type Lang } from '../i18n/i18n.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
-import { useApi } from '../use-api.ts';
+import { useOrg } from '../org-context.tsx';
 
 const { Sider, Header, Content } = Layout;
 
@@ -32,7 +31,16 @@ export function ConsoleLayout(props: { menu: MenuKey; children: ReactNode }) {
   const { t, lang, setLang } = useI18n();
   const session = useSession();
   const { can, who } = session;
-  const org = useApi(() => api.org(), []);
+  const org = useOrg();
+  const branding = org.data?.branding;
+  useEffect(() => {
+    // The emblem takes the group's colours (set through the CSSOM, which a strict CSP allows).
+    const root = document.documentElement.style;
+    if (branding) {
+      root.setProperty('--group-primary', branding.primaryColour);
+      root.setProperty('--group-accent', branding.accentColour);
+    }
+  }, [branding]);
 
   const items = [
     { key: 'dashboard', icon: <DashboardOutlined />, label: t('menu.dashboard') },

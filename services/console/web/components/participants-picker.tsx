@@ -21,7 +21,7 @@ export function ParticipantsPicker(props: {
   const allowed = (branchId: string) => !limited || props.allowedBranchIds.includes(branchId);
   const org = props.org;
   const unitsOf = (branchId: string) => org?.units.filter((u) => u.branchId === branchId) ?? [];
-  const crewsOf = (unitId: string) => org?.crews.filter((c) => c.unitId === unitId) ?? [];
+  const crewsOf = (unitId: string) => org?.crews.filter((c) => c.unitId === unitId && !c.retired) ?? [];
   const treeData =
     org?.branches.map((b) => ({
       title: b.name,
@@ -68,7 +68,7 @@ export function ParticipantsPicker(props: {
         />
       ) : (
         <Typography.Text type="secondary">
-          {t('participants.allHelp', { crews: org?.crews.length ?? 0 })}
+          {t('participants.allHelp', { crews: org?.crews.filter((c) => !c.retired).length ?? 0 })}
         </Typography.Text>
       )}
     </Space>

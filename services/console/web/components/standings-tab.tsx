@@ -10,6 +10,7 @@ import { groupsOf, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
 import { CrewDrawer } from './crew-drawer.tsx';
 import { RankChange } from './status-tag.tsx';
+import { useOrg } from '../org-context.tsx';
 
 /** The live standings of a competition, by ranking group and day, with each crew's breakdown. */
 export function StandingsTab(props: { competitionId: string; definition: Competition }) {
@@ -17,7 +18,7 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
   const [group, setGroup] = useState('overall');
   const [asOf, setAsOf] = useState<string>();
   const [crewId, setCrewId] = useState<string>();
-  const org = useApi(() => api.org(), []);
+  const org = useOrg();
   const standings = useApi(
     () => api.standings(props.competitionId, { group, asOf, limit: 500 }),
     [props.competitionId, group, asOf],

@@ -41,6 +41,7 @@ import { ankangTemplate, calendarStages, monthOf, templateOf } from '../model/te
 import { navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
 import { useApi } from '../use-api.ts';
+import { useOrg } from '../org-context.tsx';
 
 const DAY = 'YYYY-MM-DD';
 
@@ -70,13 +71,13 @@ async function latestDefinition(id: string) {
   return (await api.version(id, latest.version)).definition;
 }
 
-export function CompetitionEditorPage(props: { id?: string; template?: string | null }) {
+export function CompetitionEditorPage(props: { id?: string; template?: string | null; returnHome?: boolean }) {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const { can } = useSession();
   const [form] = Form.useForm<CompetitionForm>();
   const isNew = props.id === undefined;
-  const org = useApi(() => api.org(), []);
+  const org = useOrg();
   const existing = useApi(
     () => (props.id === undefined ? Promise.resolve(undefined) : latestDefinition(props.id)),
     [props.id],
@@ -166,7 +167,9 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
             ? t('editor.published', { n: saved.version })
             : t('editor.savedDraft', { n: saved.version }),
       );
-      navigate(`/competitions/${encodeURIComponent(competitionId)}${publish ? '' : '?tab=versions'}`);
+      // The guided start goes on with the screen once the first competition is published.
+      if (publish && props.returnHome) navigate('/');
+      else navigate(`/competitions/${encodeURIComponent(competitionId)}${publish ? '' : '?tab=versions'}`);
     } catch (err) {
       showProblems(err);
     } finally {
