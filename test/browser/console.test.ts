@@ -28,9 +28,11 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
+/** The branch organiser's token, made on the tokens page. */
+let hangzhouToken = '';
 
-async function openConsole(path = '/console'): Promise<Page> {
-  const next = await context.newPage();
+async function openConsole(path = '/console', within: BrowserContext = context): Promise<Page> {
+  const next = await within.newPage();
   next.on('console', (m) => {
     // Refusals the test provokes (a wrong token) show as failed loads, and the policy's report of
     // the one <style> the table's scrollbar probe tries (checked below); anything else is a defect.
@@ -59,9 +61,13 @@ async function openConsole(path = '/console'): Promise<Page> {
   return next;
 }
 
+/** Once drawers and dialogs have finished opening (clicks during their motion can miss). */
+const settled = (target: Page) =>
+  target.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+
 /** A picture for the README once drawers and dialogs have finished opening, without passing toasts. */
 async function shoot(target: Page, name: string): Promise<void> {
-  await target.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await settled(target);
   await target.evaluate(() => document.querySelectorAll('.ant-message-notice').forEach((n) => n.remove()));
   await target.screenshot({ path: join(SHOTS, `console-${name}.png`) });
 }
@@ -73,13 +79,18 @@ beforeAll(async () => {
   await leaderboard.app.listen({ host: '127.0.0.1', port });
   base = `http://127.0.0.1:${port}`;
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  // Every console answer carries the strict policy, so an inline style or script would fail here.
-  await context.route('**/console**', async (route) => {
+  context = await strictContext();
+}, 120_000);
+
+/** A browser profile at 1440x900 in Chinese whose console answers carry the strict policy. */
+async function strictContext(): Promise<BrowserContext> {
+  const created = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  await created.route('**/console**', async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CSP } });
   });
-}, 120_000);
+  return created;
+}
 
 afterAll(async () => {
   await browser.close();
@@ -119,7 +130,8 @@ async function expectNoInlineStyles(target: Page): Promise<void> {
   expect(inserted.filter((css) => css.trim() !== '' && !REFUSED_HARMLESSLY.some((known) => known.test(css)))).toEqual(
     [],
   );
-  expect(await target.evaluate(() => document.querySelectorAll('style, script:not([src])').length)).toBe(0);
+  const inDocument = await target.$$eval('style, script:not([src])', (nodes) => nodes.map((n) => n.textContent ?? ''));
+  expect(inDocument.filter((css) => !REFUSED_HARMLESSLY.some((known) => known.test(css)))).toEqual([]);
   expect(problems).toEqual([]);
 }
 
@@ -311,6 +323,128 @@ describe('an Ankang Cup from the template', () => {
     await shoot(page, 'versions');
     await page.click('.ant-tabs-tab >> text=排行榜');
     await waitFor(async () => expect(await scoreOf(page, 'C1')).toBe('67.8'));
+    await expectNoInlineStyles(page);
+  });
+});
+
+describe('screens and tokens', () => {
+  it('lists the competition’s display links, revokes one, and saves a custom screen set', async () => {
+    await page.goto(`${base}/console/screens`);
+    await page.click('[data-testid="screen-competition.ankang-2026-03"]');
+    await page.waitForSelector('[data-testid="links-table"] .ant-table-row');
+    expect(await page.textContent('[data-testid="links-table"]')).toContain('西湖加油站营业厅');
+    await page.click('[data-testid="revoke-西湖加油站营业厅"]');
+    await page.click('.ant-popconfirm .ant-btn-primary');
+    await page.waitForSelector('[data-testid="links-table"] >> text=已于');
+    expect(leaderboard.displayLinks.list().every((link) => link.revokedAt !== null)).toBe(true);
+    await shoot(page, 'screen-links');
+
+    await page.click('text=复制为自定义大屏');
+    await page.waitForSelector('[data-testid="save-screen"]');
+    await page.fill('[data-testid="screen-name"]', '营业厅大屏');
+    await shoot(page, 'screen-editor');
+    await page.click('[data-testid="save-screen"]');
+    await page.waitForSelector('[data-testid="links-table"]');
+    expect(leaderboard.screens.screen('screen-1')?.definition.name.zh).toBe('营业厅大屏');
+  });
+
+  it('makes a token for a branch union office, shown once, limited to its branch', async () => {
+    await page.goto(`${base}/console/tokens`);
+    await page.click('[data-testid="new-token"]');
+    await page.fill('[data-testid="token-name"]', '杭州分公司工会');
+    await settled(page);
+    await page.click('[data-testid="token-branches"]');
+    await page.click('.ant-select-item-option[title="杭州分公司"]');
+    await page.keyboard.press('Escape');
+    await page.click('[data-testid="create-token"]');
+    await page.waitForSelector('[data-testid="new-token-secret"]');
+    hangzhouToken = (await page.textContent('[data-testid="new-token-secret"]')) ?? '';
+    expect(hangzhouToken).toMatch(/^lbt_/);
+    await shoot(page, 'token-created');
+    await page.click('[data-testid="close-token"]');
+    expect(await page.textContent('[data-testid="tokens-table"]')).toContain('杭州分公司');
+    expect(JSON.stringify(await api('GET', '/v1/tokens'))).not.toContain(hangzhouToken);
+  });
+});
+
+describe('a branch union office', () => {
+  let branch: Page;
+
+  beforeAll(async () => {
+    // Another person, another browser: nothing of the admin's session carries over.
+    branch = await openConsole('/console', await strictContext());
+    await branch.fill('[data-testid="token-input"]', hangzhouToken);
+    await branch.click('[data-testid="sign-in"]');
+    await branch.waitForSelector('.console-shell');
+  });
+
+  it('sees no tokens or group settings, and the group-wide competition read-only', async () => {
+    const menu = await branch.textContent('.console-sider');
+    expect(menu).not.toContain('访问令牌');
+    expect(menu).not.toContain('集团设置');
+    await branch.goto(`${base}/console/competitions`);
+    await branch.waitForSelector('.ant-table-row');
+    expect(await branch.textContent('.ant-table-row')).toContain('只读');
+    await branch.click('text=安康杯竞赛');
+    await branch.waitForSelector('[data-testid="standings-table"] .ant-table-row');
+    expect(await branch.$('[data-testid="edit-rules"]')).toBeNull();
+  });
+
+  it('changes only the crews of its branch; the API refuses the others anyway', async () => {
+    await branch.goto(`${base}/console/registry`);
+    await branch.waitForSelector('[data-testid="crews-table"] .ant-table-row');
+    const row = (crewId: string) => branch.locator('[data-testid="crews-table"] .ant-table-row', { hasText: crewId });
+    expect(await row('C4').textContent()).toContain('只读');
+    expect(await row('C1').textContent()).toContain('编辑');
+    await shoot(branch, 'registry-branch');
+    await row('C1').locator('text=编辑').click();
+    await settled(branch);
+    await branch.fill('[data-testid="row-headcount"]', '6');
+    await branch.click('[data-testid="save-row"]');
+    await branch.waitForSelector('text=已保存');
+    expect(leaderboard.catalog.crew('C1')?.headcount).toBe(6);
+    const refused = await fetch(`${base}/v1/org`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${hangzhouToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ crews: [{ id: 'C4', unitId: 'U3', name: '北仑甲班', headcount: 9 }] }),
+    });
+    expect(refused.status).toBe(422);
+    expect(leaderboard.catalog.crew('C4')?.headcount).toBe(4);
+    await expectNoInlineStyles(branch);
+  });
+});
+
+describe('closing the period', () => {
+  it('closes the month once it has ended, saying what freezes, and shows the frozen standings and late events', async () => {
+    clock.set('2026-04-02T09:00:00+08:00');
+    await page.clock.setFixedTime(new Date(clock.now()));
+    await page.goto(`${base}/console/competitions/ankang-2026-03?tab=periods`);
+    await page.waitForSelector('[data-testid="periods-table"] .ant-table-row');
+    await page.click('[data-testid="close-2026-03"]');
+    await page.waitForSelector('.ant-modal >> text=冻结');
+    expect(await page.textContent('.ant-modal')).toContain('2026-03-01 至 2026-03-31');
+    await shoot(page, 'close-period');
+    await page.click('[data-testid="confirm-close"]');
+    await page.waitForSelector('text=“2026年3月”已结算');
+    await page.click('[data-testid="close-final"]');
+    await page.click('[data-testid="confirm-close"]');
+    await page.waitForSelector('text=“全程”已结算');
+
+    // A report about March that arrives now is late: recorded, not counted.
+    await api('POST', '/v1/events', [
+      { eventId: 'late1', crewId: 'C3', type: 'hazard_found', occurredAt: at('30'), hazardId: 'H9' },
+    ]);
+    await page.reload();
+    await page.waitForSelector('[data-testid="periods-table"] >> text=迟到数据 1 条');
+    await page.click('[data-testid="final-2026-03"]');
+    await page.waitForSelector('[data-testid="final-table"] .ant-table-row');
+    expect(await page.locator('[data-testid="final-table"] .ant-table-row').count()).toBe(5);
+    expect(await page.textContent('[data-testid="late-table"]')).toContain('late1');
+    await shoot(page, 'final-standings');
+    await page.keyboard.press('Escape');
+    await page.goto(`${base}/console/competitions`);
+    await page.waitForSelector('.ant-table-row');
+    expect(await page.textContent('.ant-table-row')).toContain('已结算');
     await expectNoInlineStyles(page);
   });
 });

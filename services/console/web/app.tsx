@@ -8,7 +8,10 @@ import { CompetitionEditorPage } from './pages/competition-editor.tsx';
 import { CompetitionsPage } from './pages/competitions.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { RegistryPage } from './pages/registry.tsx';
+import { ScreenDetailPage } from './pages/screen-detail.tsx';
+import { ScreensPage } from './pages/screens.tsx';
 import { SettingsPage } from './pages/settings.tsx';
+import { TokensPage } from './pages/tokens.tsx';
 import { SignInPage } from './pages/sign-in.tsx';
 import { navigate, useLocation, type Location } from './router.ts';
 import { OrgProvider } from './org-context.tsx';
@@ -27,6 +30,18 @@ const ROUTES: RouteDef[] = [
   { pattern: '/competitions', menu: 'competitions', render: () => <CompetitionsPage /> },
   { pattern: '/registry', menu: 'registry', render: (_, location) => <RegistryPage tab={location.query.get('tab')} /> },
   { pattern: '/settings', menu: 'settings', render: () => <SettingsPage /> },
+  { pattern: '/tokens', menu: 'tokens', render: () => <TokensPage /> },
+  { pattern: '/screens', menu: 'screens', render: () => <ScreensPage /> },
+  {
+    pattern: '/screens/new',
+    menu: 'screens',
+    render: (_, location) => <ScreenDetailPage key="new" from={location.query.get('from')} />,
+  },
+  {
+    pattern: '/screens/:id',
+    menu: 'screens',
+    render: (params) => <ScreenDetailPage key={params['id']} id={params['id'] ?? ''} />,
+  },
   {
     pattern: '/competitions/new',
     menu: 'competitions',

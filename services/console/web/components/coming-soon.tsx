@@ -1,5 +1,5 @@
-import { ClockCircleOutlined } from '@ant-design/icons';
-import { Result } from 'antd';
+import { ClockCircleOutlined, DeleteOutlined } from '@ant-design/icons';
+import { Button, Result, Tooltip } from 'antd';
 import { useI18n } from '../i18n/i18n.tsx';
 
 /**
@@ -16,5 +16,17 @@ export function ComingSoon(props: { feature: 'excel' | 'corrections' | 'deleteDr
       subTitle={t(`coming.${props.feature}.body`)}
       data-testid={`coming-${props.feature}`}
     />
+  );
+}
+
+/** Deleting a competition or screen set never published: its API is being built (PLANNED.deleteDrafts). */
+export function DeleteSoon() {
+  const { t } = useI18n();
+  return (
+    <Tooltip title={`${t('coming.deleteDrafts.title')}：${t('coming.deleteDrafts.body')}`}>
+      <Button icon={<DeleteOutlined />} disabled data-testid="delete-soon">
+        {t('common.remove')}
+      </Button>
+    </Tooltip>
   );
 }

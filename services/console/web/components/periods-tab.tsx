@@ -7,7 +7,19 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import { dateTime, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
+import { useOrg } from '../org-context.tsx';
 import { ResultsActions } from './results-actions.tsx';
+
+const EVENT_TYPES = [
+  'sales',
+  'incident',
+  'hazard_found',
+  'hazard_rectified',
+  'violation',
+  'innovation',
+  'metric',
+] as const;
+type EventTypeKey = (typeof EVENT_TYPES)[number];
 
 /**
  * 阶段结算: the stages and the whole period; closing one freezes its final standings (with a
@@ -16,6 +28,9 @@ import { ResultsActions } from './results-actions.tsx';
 export function PeriodsTab(props: { competitionId: string; currentVersion: number | null; manageable: boolean }) {
   const { t, name, lang } = useI18n();
   const { message } = App.useApp();
+  const org = useOrg();
+  const eventTypeLabel = (type: string) =>
+    (EVENT_TYPES as readonly string[]).includes(type) ? t(`eventType.${type as EventTypeKey}`) : type;
   const periods = useApi(() => api.periods(props.competitionId), [props.competitionId]);
   const [closing, setClosing] = useState<Period>();
   const [note, setNote] = useState('');
@@ -210,9 +225,12 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
               locale={{ emptyText: t('periods.noLate') }}
               data-testid="late-table"
               columns={[
-                { title: 'eventId', dataIndex: 'eventId' },
-                { title: t('standings.crew'), dataIndex: 'crewId' },
-                { title: t('corrections.type'), dataIndex: 'type' },
+                { title: t('events.eventId'), dataIndex: 'eventId' },
+                {
+                  title: t('standings.crew'),
+                  render: (_, e) => org.data?.crews.find((c) => c.id === e.crewId)?.name ?? e.crewId,
+                },
+                { title: t('corrections.type'), render: (_, e) => eventTypeLabel(e.type) },
                 { title: t('periods.occurredAt'), render: (_, e) => dateTime(e.occurredAt) },
                 { title: t('periods.storedAt'), render: (_, e) => dateTime(e.storedAt) },
               ]}

@@ -1,7 +1,7 @@
 import { DesktopOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Empty, Skeleton, Tabs } from 'antd';
 import { api } from '../api-client.ts';
-import { ComingSoon } from '../components/coming-soon.tsx';
+import { ComingSoon, DeleteSoon } from '../components/coming-soon.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PeriodsTab } from '../components/periods-tab.tsx';
 import { ResultsActions } from '../components/results-actions.tsx';
@@ -57,6 +57,7 @@ export function CompetitionDetailPage(props: { id: string; tab: string | null })
                 {t('competition.screen')}
               </Button>
             ) : null}
+            {summary.manageable && !published ? <DeleteSoon /> : null}
             {summary.manageable ? (
               <Button
                 type="primary"
