@@ -69,7 +69,12 @@ const settled = (target: Page) =>
 async function shoot(target: Page, name: string): Promise<void> {
   await settled(target);
   await target.evaluate(() => document.querySelectorAll('.ant-message-notice').forEach((n) => n.remove()));
-  await target.screenshot({ path: join(SHOTS, `console-${name}.png`) });
+  // The README's pictures are JPEG (a fifth of the size); the ones in .tmp are PNG to look at.
+  const readme = SHOTS.startsWith('test/');
+  await target.screenshot({
+    path: join(SHOTS, `console-${name}.${readme ? 'jpg' : 'png'}`),
+    ...(readme ? { type: 'jpeg', quality: 80 } : {}),
+  });
 }
 
 beforeAll(async () => {
@@ -261,6 +266,12 @@ describe('the first run', () => {
     await page.click('[data-testid="first-run-finish"]');
     await page.waitForSelector('text=浙江能源集团 · 工作台');
     await shoot(page, 'dashboard');
+    await page.goto(`${base}/console/registry`);
+    await page.waitForSelector('[data-testid="crews-table"] .ant-table-row');
+    await shoot(page, 'registry');
+    await page.goto(`${base}/console/settings`);
+    await page.waitForSelector('[data-testid="group-name-input"]');
+    await shoot(page, 'settings');
     await expectNoInlineStyles(page);
   });
 });
@@ -330,6 +341,8 @@ describe('an Ankang Cup from the template', () => {
 describe('screens and tokens', () => {
   it('lists the competition’s display links, revokes one, and saves a custom screen set', async () => {
     await page.goto(`${base}/console/screens`);
+    await page.waitForSelector('[data-testid="screens-table"] .ant-table-row');
+    await shoot(page, 'screens');
     await page.click('[data-testid="screen-competition.ankang-2026-03"]');
     await page.waitForSelector('[data-testid="links-table"] .ant-table-row');
     expect(await page.textContent('[data-testid="links-table"]')).toContain('西湖加油站营业厅');
@@ -363,6 +376,7 @@ describe('screens and tokens', () => {
     await shoot(page, 'token-created');
     await page.click('[data-testid="close-token"]');
     expect(await page.textContent('[data-testid="tokens-table"]')).toContain('杭州分公司');
+    await shoot(page, 'tokens');
     expect(JSON.stringify(await api('GET', '/v1/tokens'))).not.toContain(hangzhouToken);
   });
 });

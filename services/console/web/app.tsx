@@ -26,7 +26,11 @@ interface RouteDef {
 }
 
 const ROUTES: RouteDef[] = [
-  { pattern: '/', menu: 'dashboard', render: () => <DashboardPage /> },
+  {
+    pattern: '/',
+    menu: 'dashboard',
+    render: (_, location) => <DashboardPage fromGuide={location.query.get('then') === 'screen'} />,
+  },
   { pattern: '/competitions', menu: 'competitions', render: () => <CompetitionsPage /> },
   { pattern: '/registry', menu: 'registry', render: (_, location) => <RegistryPage tab={location.query.get('tab')} /> },
   { pattern: '/settings', menu: 'settings', render: () => <SettingsPage /> },
@@ -49,7 +53,7 @@ const ROUTES: RouteDef[] = [
       <CompetitionEditorPage
         key="new"
         template={location.query.get('template')}
-        returnHome={location.query.get('then') === 'home'}
+        returnHome={location.query.get('then') === 'screen'}
       />
     ),
   },

@@ -74,9 +74,16 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
             width: 80,
             render: (_, r) => <RankChange change={r.rankChange} isNew={r.rank !== null && r.previousRank === null} />,
           },
-          { title: t('standings.crew'), render: (_, r) => <a data-crew-id={r.crewId}>{r.crewName}</a> },
-          { title: t('standings.unit'), dataIndex: 'unitName' },
-          { title: t('standings.branch'), dataIndex: 'branchName' },
+          {
+            title: t('standings.crew'),
+            render: (_, r) => (
+              <a className="nowrap" data-crew-id={r.crewId}>
+                {r.crewName}
+              </a>
+            ),
+          },
+          { title: t('standings.unit'), render: (_, r) => <span className="nowrap">{r.unitName}</span> },
+          { title: t('standings.branch'), render: (_, r) => <span className="nowrap">{r.branchName}</span> },
           ...props.definition.indicators.slice(0, 5).map((indicator) => ({
             title: name(indicator.name),
             render: (_: unknown, r: StandingsRow) =>

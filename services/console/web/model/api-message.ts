@@ -3,9 +3,10 @@
  * shows the part in its language, and puts zod's commonest messages into Chinese.
  */
 const ZOD_ZH: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/^Too small: expected number to be >=?(-?[\d.]+)$/, (m) => `不能小于 ${m[1]}`],
+  [/^Too small: expected number to be >=(-?[\d.]+)$/, (m) => `不能小于 ${m[1]}`],
   [/^Too small: expected number to be >(-?[\d.]+)$/, (m) => `必须大于 ${m[1]}`],
-  [/^Too big: expected number to be <=?(-?[\d.]+)$/, (m) => `不能大于 ${m[1]}`],
+  [/^Too big: expected number to be <=(-?[\d.]+)$/, (m) => `不能大于 ${m[1]}`],
+  [/^Too big: expected number to be <(-?[\d.]+)$/, (m) => `必须小于 ${m[1]}`],
   [/^Too small: expected string to have >=1 characters$/, () => '不能为空'],
   [/^Too small: expected string to have >=(\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
   [/^Too big: expected string to have <=(\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],

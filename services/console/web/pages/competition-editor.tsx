@@ -168,7 +168,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
             : t('editor.savedDraft', { n: saved.version }),
       );
       // The guided start goes on with the screen once the first competition is published.
-      if (publish && props.returnHome) navigate('/');
+      if (publish && props.returnHome) navigate('/?then=screen');
       else navigate(`/competitions/${encodeURIComponent(competitionId)}${publish ? '' : '?tab=versions'}`);
     } catch (err) {
       showProblems(err);

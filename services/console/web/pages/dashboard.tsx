@@ -19,7 +19,7 @@ import { useOrg } from '../org-context.tsx';
  * and colours, the roster, a first competition from a template, and its screen on a TV. After
  * that, the competitions that are running and what the registry holds.
  */
-export function DashboardPage() {
+export function DashboardPage(props: { fromGuide: boolean }) {
   const { t, name } = useI18n();
   const { can } = useSession();
   const org = useOrg();
@@ -34,6 +34,7 @@ export function DashboardPage() {
     org: org.data,
     competitions: competitions.data.competitions,
     screenLinks: links.data?.links.length ?? 0,
+    fromGuide: props.fromGuide,
   });
   const reload = () => {
     void org.reload();
@@ -75,7 +76,7 @@ export function DashboardPage() {
                         hoverable
                         className="template-card"
                         data-testid={`template-${template.key}`}
-                        onClick={() => navigate(`/competitions/new?template=${template.key}&then=home`)}
+                        onClick={() => navigate(`/competitions/new?template=${template.key}&then=screen`)}
                       >
                         <Card.Meta
                           title={t(`templates.${template.key}.title`)}
@@ -91,7 +92,7 @@ export function DashboardPage() {
               <>
                 <Typography.Paragraph>{t('firstRun.screenIntro', { name: name(first.name) })}</Typography.Paragraph>
                 <DisplayLinkPanel screenId={`competition.${first.id}`} />
-                <Button className="form-alert" onClick={reload} data-testid="first-run-finish">
+                <Button className="form-alert" onClick={() => navigate('/')} data-testid="first-run-finish">
                   {t('firstRun.finish')}
                 </Button>
               </>
