@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CorrectionView } from './correction.schema.ts';
-import { DigitsInt, IsoDate, LocalizedName, Query } from './common.schema.ts';
+import { DigitsInt, IsoDate, LocalizedName, Query, QueryBoolean } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
 
 export const FieldErrorSchema = z.object({
@@ -167,11 +167,8 @@ export const CompetitionSummary = z.object({
 
 export const CompetitionList = z.object({ competitions: z.array(CompetitionSummary) });
 
-export const CompetitionListQuery = z.object({
-  drafts: z
-    .enum(['true', 'false'])
-    .default('false')
-    .describe('true: also list competitions saved as drafts and never published'),
+export const CompetitionListQuery = Query({
+  drafts: QueryBoolean.default(false).describe('true: also list competitions saved as drafts and never published'),
 });
 
 export const CompetitionSaved = z.object({

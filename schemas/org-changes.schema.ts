@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SafeName, strictObject } from './common.schema.ts';
 import { ImportCounts } from './org-import.schema.ts';
 import { Branch, Crew, CrewTarget, GroupBranding, Unit } from './org.schema.ts';
 
@@ -7,16 +8,14 @@ import { Branch, Crew, CrewTarget, GroupBranding, Unit } from './org.schema.ts';
  * Items are upserted by id (targets by competition, crew and metric); nothing is deleted: a crew
  * that no longer competes is retired (retired: true) and keeps its history.
  */
-export const OrgChanges = z
-  .object({
-    groupName: z.string().min(1).max(200).optional().describe('集团名称'),
-    branding: GroupBranding.optional(),
-    branches: z.array(Branch).max(10_000).default([]),
-    units: z.array(Unit).max(100_000).default([]),
-    crews: z.array(Crew).max(200_000).default([]),
-    targets: z.array(CrewTarget).max(2_000_000).default([]),
-  })
-  .strict();
+export const OrgChanges = strictObject({
+  groupName: SafeName().optional().describe('集团名称'),
+  branding: GroupBranding.optional(),
+  branches: z.array(Branch).max(10_000).default([]),
+  units: z.array(Unit).max(100_000).default([]),
+  crews: z.array(Crew).max(200_000).default([]),
+  targets: z.array(CrewTarget).max(2_000_000).default([]),
+});
 export type OrgChanges = z.infer<typeof OrgChanges>;
 
 export const OrgChange = z.object({

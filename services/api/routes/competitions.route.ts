@@ -128,8 +128,7 @@ export function competitionsRoute(deps: CompetitionsRouteDeps) {
         const principal = access.principal(request);
         const now = deps.now();
         const today = (timeZone: string) => dayInZone(now, timeZone);
-        const ids =
-          request.query.drafts === 'true' ? catalog.competitionIds() : catalog.competitions().map((c) => c.id);
+        const ids = request.query.drafts ? catalog.competitionIds() : catalog.competitions().map((c) => c.id);
         const competitions = await Promise.all(ids.map((id) => summary(id, principal, today)));
         return { competitions: competitions.filter((c) => c !== undefined) };
       },

@@ -2,7 +2,19 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ConsoleAsset, ConsoleAssets } from '../../console/console-assets.ts';
+import { Query } from '../../../schemas/common.schema.ts';
 import { NotFoundError } from '../../shared/errors.ts';
+
+/** What the console's own addresses carry (its pages read them; a reload sends them here). */
+const ConsolePageQuery = Query({
+  tab: z.string().max(32).optional(),
+  template: z.string().max(32).optional(),
+  then: z.string().max(32).optional(),
+  from: z.string().max(200).optional(),
+  lang: z.string().max(16).optional(),
+  // WeChat appends this to links shared in a chat.
+  isappinstalled: z.string().max(8).optional(),
+});
 
 export interface ConsolePagesDeps {
   /** The bundled console, built on first use. */
@@ -31,9 +43,13 @@ export function consolePagesRoute(deps: ConsolePagesDeps) {
     }
 
     const hide = { hide: true } as const;
-    r.get('/console', { schema: hide }, (request, reply) => send(request, reply, 'index.html'));
-    r.get('/console/*', { schema: { ...hide, params: z.object({ '*': z.string().max(500) }) } }, (request, reply) =>
+    r.get('/console', { schema: { ...hide, querystring: ConsolePageQuery } }, (request, reply) =>
       send(request, reply, 'index.html'),
+    );
+    r.get(
+      '/console/*',
+      { schema: { ...hide, params: z.object({ '*': z.string().max(500) }), querystring: ConsolePageQuery } },
+      (request, reply) => send(request, reply, 'index.html'),
     );
     r.get(
       '/console/assets/:name',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { ErrorResponse, OrgSaved } from '../../../schemas/api.schema.ts';
+import { Query, QueryBoolean } from '../../../schemas/common.schema.ts';
 import { OrgChanges, OrgChangesResult } from '../../../schemas/org-changes.schema.ts';
 import { Org } from '../../../schemas/org.schema.ts';
 import { ForbiddenError, InvalidInputError } from '../../shared/errors.ts';
@@ -61,7 +61,9 @@ export function orgRoute(deps: OrgRouteDeps) {
         description:
           'Branches, units, crews and targets given here are created or updated by id (targets by competition, crew and metric); the rest of the registry stays as it is, and nothing is deleted. A crew that no longer competes is retired (retired: true): it leaves every competition’s standings and keeps its events, frozen standings and name. groupName and branding (the group’s colours, used by built-in screens) need an organiser not limited to branches; one limited to branches changes only their rows. Every problem is reported at once with its path (422 invalid_registry_changes) and nothing is saved. dryRun=true answers what would change without saving.',
         tags: ['registry'],
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+        querystring: Query({
+          dryRun: QueryBoolean.default(false).describe('true: answer what would change, save nothing'),
+        }),
         body: OrgChanges,
         response: {
           200: OrgChangesResult,
@@ -74,7 +76,7 @@ export function orgRoute(deps: OrgRouteDeps) {
       handler: async (request) => {
         const principal = deps.access.principal(request);
         const allowed = branchScope(principal);
-        const dryRun = request.query.dryRun === 'true';
+        const { dryRun } = request.query;
         const { catalog } = deps;
         // Planned against the latest registry in the save's turn, like an import.
         const { version, result: plan } = await catalog.updateOrg((current) => {

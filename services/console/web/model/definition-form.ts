@@ -429,12 +429,9 @@ export function formPathOf(apiPath: string, form: CompetitionForm): (string | nu
       return ['period'];
     case 'rankingGroups':
       return ['extraGroups'];
-    case 'participants': {
-      const list = parts[1];
-      return list === 'branchIds' || list === 'unitIds' || list === 'crewIds'
-        ? ['participants', list]
-        : ['participants', 'scope'];
-    }
+    case 'participants':
+      // One picker edits the scope and the three lists.
+      return ['participants'];
     case 'stages': {
       if (typeof index !== 'number') return null;
       const [field, sub] = rest;
