@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SafeName, strictObject } from './common.schema.ts';
-import { ImportCounts } from './org-import.schema.ts';
+import { RegistryOutcome } from './org-import.schema.ts';
 import { Branch, Crew, CrewTarget, GroupBranding, Unit } from './org.schema.ts';
 
 /**
@@ -25,16 +25,6 @@ export const OrgChange = z.object({
   fields: z.array(z.string()).describe('the fields an update changes'),
 });
 
-export const OrgChangesResult = z.object({
-  dryRun: z.boolean(),
-  version: z
-    .number()
-    .int()
-    .nullable()
-    .describe('the registry version saved; null on a dry run or when nothing changed'),
-  branches: ImportCounts,
-  units: ImportCounts,
-  crews: ImportCounts,
-  targets: ImportCounts,
+export const OrgChangesResult = RegistryOutcome.extend({
   changes: z.array(OrgChange).describe('what is (or on a dry run, would be) created or updated'),
 });

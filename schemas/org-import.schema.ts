@@ -6,12 +6,9 @@ export const ImportCounts = z.object({
   unchanged: z.number().int(),
 });
 
-export const OrgImportResult = z.object({
+/** What a change of the registry saved (or on a dry run, would save), counted by kind of row. */
+export const RegistryOutcome = z.object({
   dryRun: z.boolean(),
-  sheet: z
-    .enum(['roster', 'targets'])
-    .describe('roster: one row per crew with its unit and branch (组织架构); targets: one row per crew target (目标)'),
-  rows: z.number().int().describe('data rows read'),
   version: z
     .number()
     .int()
@@ -21,6 +18,13 @@ export const OrgImportResult = z.object({
   units: ImportCounts,
   crews: ImportCounts,
   targets: ImportCounts,
+});
+
+export const OrgImportResult = RegistryOutcome.extend({
+  sheet: z
+    .enum(['roster', 'targets'])
+    .describe('roster: one row per crew with its unit and branch (组织架构); targets: one row per crew target (目标)'),
+  rows: z.number().int().describe('data rows read'),
 });
 export type OrgImportResult = z.infer<typeof OrgImportResult>;
 

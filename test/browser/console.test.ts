@@ -65,6 +65,12 @@ async function openConsole(path = '/console', within: BrowserContext = context):
 const settled = (target: Page) =>
   target.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
 
+/** Until no dialog is on screen any more (closing one fades it out first). */
+const dialogsClosed = (target: Page) =>
+  target.waitForFunction(() =>
+    [...document.querySelectorAll('.ant-modal-wrap')].every((wrap) => getComputedStyle(wrap).display === 'none'),
+  );
+
 /** A picture for the README once drawers and dialogs have finished opening, without passing toasts. */
 async function shoot(target: Page, name: string): Promise<void> {
   await settled(target);
@@ -284,6 +290,7 @@ describe('an Ankang Cup from the template', () => {
     await page.click('[data-testid="new-competition"]');
     await shoot(page, 'templates');
     await page.keyboard.press('Escape');
+    await dialogsClosed(page);
     await shoot(page, 'competitions');
     await page.click('text=安康杯竞赛');
     await page.waitForSelector('[data-testid="standings-table"] .ant-table-row');
@@ -376,6 +383,7 @@ describe('screens and tokens', () => {
     await shoot(page, 'token-created');
     await page.click('[data-testid="close-token"]');
     expect(await page.textContent('[data-testid="tokens-table"]')).toContain('杭州分公司');
+    await dialogsClosed(page);
     await shoot(page, 'tokens');
     expect(JSON.stringify(await api('GET', '/v1/tokens'))).not.toContain(hangzhouToken);
   });

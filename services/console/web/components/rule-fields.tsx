@@ -28,6 +28,20 @@ function NumberField(props: { name: (string | number)[]; field: string; required
   );
 }
 
+function PerCapitaField(props: { name: (string | number)[] }) {
+  const { t } = useI18n();
+  return (
+    <Form.Item
+      name={[...props.name, 'perCapita']}
+      label={t('rule.field.perCapita')}
+      tooltip={t('rule.help.perCapita')}
+      valuePropName="checked"
+    >
+      <Switch />
+    </Form.Item>
+  );
+}
+
 function MetricField(props: { name: (string | number)[]; rule: RuleForm | undefined }) {
   const { t } = useI18n();
   const custom = props.rule?.metricSource === 'custom';
@@ -110,14 +124,7 @@ export function RuleFields(props: { form: FormInstance<CompetitionForm>; index: 
                     <NumberField name={name} field="floor" />
                   </Col>
                   <Col span={6}>
-                    <Form.Item
-                      name={[...name, 'perCapita']}
-                      label={t('rule.field.perCapita')}
-                      tooltip={t('rule.help.perCapita')}
-                      valuePropName="checked"
-                    >
-                      <Switch />
-                    </Form.Item>
+                    <PerCapitaField name={name} />
                   </Col>
                 </>
               ) : null}
@@ -196,14 +203,7 @@ export function RuleFields(props: { form: FormInstance<CompetitionForm>; index: 
                     <NumberField name={name} field="cap" />
                   </Col>
                   <Col span={6}>
-                    <Form.Item
-                      name={[...name, 'perCapita']}
-                      label={t('rule.field.perCapita')}
-                      tooltip={t('rule.help.perCapita')}
-                      valuePropName="checked"
-                    >
-                      <Switch />
-                    </Form.Item>
+                    <PerCapitaField name={name} />
                   </Col>
                 </>
               ) : null}

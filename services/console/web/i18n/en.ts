@@ -567,4 +567,5 @@ export const en: Messages = {
   'eventType.violation': '三违 violation',
   'eventType.innovation': '五小 innovation',
   'eventType.metric': 'Generic metric',
+  'tokens.yours': 'Signed in',
 };

@@ -548,6 +548,7 @@ export const zhCN = {
   'eventType.violation': '“三违”',
   'eventType.innovation': '“五小”创新',
   'eventType.metric': '通用指标',
+  'tokens.yours': '当前登录',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -21,7 +21,23 @@ export function periodDays(period: { start: string; end: string }): number {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-const SERIOUS = ['serious_injury', 'fatality'] as const;
+type IndicatorInput = CompetitionInput['indicators'][number];
+type VetoInput = NonNullable<CompetitionInput['vetoes']>[number];
+
+/** 一票否决: a serious injury or worse disqualifies the crew, as published rules have it. */
+const SERIOUS_INJURY_VETO: VetoInput = {
+  id: 'serious-injury',
+  name: { zh: '重伤及以上事故一票否决', en: 'Serious injury or worse: disqualified' },
+  when: { kind: 'incident', severities: ['serious_injury', 'fatality'], minCount: 1 },
+  effect: { kind: 'disqualify' },
+};
+
+/** 三违 −5 per person-time, at most −20. */
+const VIOLATIONS: IndicatorInput = {
+  id: 'violations',
+  name: { zh: '“三违”扣分', en: 'Violations (三违)' },
+  rule: { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5, floor: -20 },
+};
 
 const ankang: Template = {
   key: 'ankang',
@@ -54,20 +70,9 @@ const ankang: Template = {
         name: { zh: '隐患整改率', en: 'Rectification rate' },
         rule: { kind: 'rectification_rate', pointsAtFullRate: 40, whenNoHazards: 'full' },
       },
-      {
-        id: 'violations',
-        name: { zh: '“三违”扣分', en: 'Violations (三违)' },
-        rule: { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5, floor: -20 },
-      },
+      VIOLATIONS,
     ],
-    vetoes: [
-      {
-        id: 'serious-injury',
-        name: { zh: '重伤及以上事故一票否决', en: 'Serious injury or worse: disqualified' },
-        when: { kind: 'incident', severities: [...SERIOUS], minCount: 1 },
-        effect: { kind: 'disqualify' },
-      },
-    ],
+    vetoes: [SERIOUS_INJURY_VETO],
   }),
 };
 
@@ -97,20 +102,9 @@ const sales: Template = {
         name: { zh: '“五小”创新', en: '“Five smalls” innovation' },
         rule: { kind: 'innovation', points: { submitted: 1, adopted: 3, awarded: { 1: 20, 2: 10, 3: 5 } }, cap: 20 },
       },
-      {
-        id: 'violations',
-        name: { zh: '“三违”扣分', en: 'Violations (三违)' },
-        rule: { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5, floor: -20 },
-      },
+      VIOLATIONS,
     ],
-    vetoes: [
-      {
-        id: 'serious-injury',
-        name: { zh: '重伤及以上事故一票否决', en: 'Serious injury or worse: disqualified' },
-        when: { kind: 'incident', severities: [...SERIOUS], minCount: 1 },
-        effect: { kind: 'disqualify' },
-      },
-    ],
+    vetoes: [SERIOUS_INJURY_VETO],
   }),
 };
 

@@ -13,31 +13,36 @@ import { useApi } from '../use-api.ts';
 
 type Filter = 'all' | CompetitionSummary['status'];
 
+/** The four templates as cards; picking one opens the editor with it (then: where the editor goes after publishing). */
+export function TemplateCards(props: { onPick?: () => void; then?: string }) {
+  const { t } = useI18n();
+  return (
+    <Row gutter={[16, 16]}>
+      {TEMPLATES.map((template) => (
+        <Col span={12} key={template.key}>
+          <Card
+            hoverable
+            className="template-card"
+            data-testid={`template-${template.key}`}
+            onClick={() => {
+              props.onPick?.();
+              navigate(`/competitions/new?template=${template.key}${props.then ? `&then=${props.then}` : ''}`);
+            }}
+          >
+            <Card.Meta title={t(`templates.${template.key}.title`)} description={t(`templates.${template.key}.body`)} />
+          </Card>
+        </Col>
+      ))}
+    </Row>
+  );
+}
+
 export function TemplatePicker(props: { open: boolean; onClose: () => void }) {
   const { t } = useI18n();
   return (
     <Modal open={props.open} onCancel={props.onClose} footer={null} width={880} title={t('templates.title')}>
       <Typography.Paragraph type="secondary">{t('templates.intro')}</Typography.Paragraph>
-      <Row gutter={[16, 16]}>
-        {TEMPLATES.map((template) => (
-          <Col span={12} key={template.key}>
-            <Card
-              hoverable
-              className="template-card"
-              data-testid={`template-${template.key}`}
-              onClick={() => {
-                props.onClose();
-                navigate(`/competitions/new?template=${template.key}`);
-              }}
-            >
-              <Card.Meta
-                title={t(`templates.${template.key}.title`)}
-                description={t(`templates.${template.key}.body`)}
-              />
-            </Card>
-          </Col>
-        ))}
-      </Row>
+      <TemplateCards onPick={props.onClose} />
     </Modal>
   );
 }

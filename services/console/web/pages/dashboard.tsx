@@ -6,9 +6,9 @@ import { GroupForm } from '../components/group-form.tsx';
 import { ImportPanel } from '../components/import-modal.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
+import { TemplateCards } from './competitions.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { firstRunStep } from '../model/first-run.ts';
-import { TEMPLATES } from '../model/templates.ts';
 import { navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
 import { useApi } from '../use-api.ts';
@@ -69,23 +69,7 @@ export function DashboardPage(props: { fromGuide: boolean }) {
             {step === 2 ? (
               <>
                 <Typography.Paragraph>{t('firstRun.templateIntro')}</Typography.Paragraph>
-                <Row gutter={[16, 16]}>
-                  {TEMPLATES.map((template) => (
-                    <Col span={12} key={template.key}>
-                      <Card
-                        hoverable
-                        className="template-card"
-                        data-testid={`template-${template.key}`}
-                        onClick={() => navigate(`/competitions/new?template=${template.key}&then=screen`)}
-                      >
-                        <Card.Meta
-                          title={t(`templates.${template.key}.title`)}
-                          description={t(`templates.${template.key}.body`)}
-                        />
-                      </Card>
-                    </Col>
-                  ))}
-                </Row>
+                <TemplateCards then="screen" />
               </>
             ) : null}
             {step === 3 && first ? (

@@ -8,6 +8,7 @@ import { apiMessage } from '../model/api-message.ts';
 import { dateTime } from '../model/format.ts';
 import type { Role } from '../model/permissions.ts';
 import { useOrg } from '../org-context.tsx';
+import { useSession } from '../session-context.tsx';
 import { useApi } from '../use-api.ts';
 
 interface NewToken {
@@ -24,6 +25,7 @@ export function TokensPage() {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const org = useOrg();
+  const { who } = useSession();
   const tokens = useApi(() => api.tokens(), []);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<string>();
@@ -119,7 +121,9 @@ export function TokensPage() {
               title: t('common.actions'),
               width: 100,
               render: (_, x) =>
-                x.revokedAt ? null : (
+                x.revokedAt ? null : x.id === who.token?.id ? (
+                  <Tag color="blue">{t('tokens.yours')}</Tag>
+                ) : (
                   <Popconfirm
                     title={t('tokens.revokeConfirm', { name: x.name })}
                     description={t('tokens.revokeHelp')}
