@@ -221,8 +221,4 @@ export const api = {
 export const PLANNED = {
   /** .xlsx upload of roster and targets, and .xlsx downloads (services/excel). */
   excel: false,
-  /** Withdrawing or correcting an event with a reason (services/corrections). */
-  corrections: false,
-  /** Deleting a draft competition or screen set that was never published. */
-  deleteDrafts: false,
 } as const;

@@ -230,7 +230,7 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
                   title: t('standings.crew'),
                   render: (_, e) => org.data?.crews.find((c) => c.id === e.crewId)?.name ?? e.crewId,
                 },
-                { title: t('corrections.type'), render: (_, e) => eventTypeLabel(e.type) },
+                { title: t('events.type'), render: (_, e) => eventTypeLabel(e.type) },
                 { title: t('periods.occurredAt'), render: (_, e) => dateTime(e.occurredAt) },
                 { title: t('periods.storedAt'), render: (_, e) => dateTime(e.storedAt) },
               ]}

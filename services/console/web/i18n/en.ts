@@ -280,7 +280,6 @@ export const en: Messages = {
   'tabs.standings': 'Standings',
   'tabs.versions': 'Versions',
   'tabs.periods': 'Periods',
-  'tabs.corrections': 'Corrections',
   'tabs.results': 'Results',
   'standings.rank': 'Rank',
   'standings.movement': '±',
@@ -342,19 +341,13 @@ export const en: Messages = {
   'periods.noLate': 'No late events',
   'periods.occurredAt': 'Happened',
   'periods.storedAt': 'Received',
-  'corrections.type': 'Type',
+  'events.type': 'Type',
   'results.downloadStandings': 'Download standings (Excel)',
   'results.downloadFinal': 'Download final standings (Excel)',
   'results.print': 'Print the award list',
   'coming.excel.title': 'Excel import, export and printing are coming',
   'coming.excel.body':
     'Uploading .xlsx rosters and targets, downloading standings and final standings as .xlsx, and the A4 award/notice page are being built. Until then, upload CSV (Excel: Save as CSV UTF-8).',
-  'coming.corrections.title': 'Corrections are coming',
-  'coming.corrections.body':
-    'Find an event by crew, day, type or event id, and withdraw or correct it with a reason; standings recompute and the audit history keeps it. Its API is being built.',
-  'coming.deleteDrafts.title': 'Deleting unpublished drafts is coming',
-  'coming.deleteDrafts.body':
-    'The API for deleting a competition or screen set that was never published is being built.',
   'registry.subtitle':
     '{branches} branches, {units} units, {crews} active crews. Search, edit, or import a sheet saved from Excel.',
   'registry.import': 'Import a sheet',

@@ -271,7 +271,6 @@ export const zhCN = {
   'tabs.standings': '排行榜',
   'tabs.versions': '版本与发布',
   'tabs.periods': '阶段结算',
-  'tabs.corrections': '数据更正',
   'tabs.results': '成绩导出',
   'standings.rank': '名次',
   'standings.movement': '升降',
@@ -332,18 +331,13 @@ export const zhCN = {
   'periods.noLate': '没有迟到数据',
   'periods.occurredAt': '发生时间',
   'periods.storedAt': '收到时间',
-  'corrections.type': '类型',
+  'events.type': '类型',
   'results.downloadStandings': '下载排行榜（Excel）',
   'results.downloadFinal': '下载结算排名（Excel）',
   'results.print': '打印表彰/公示名单',
   'coming.excel.title': 'Excel 导入导出与打印即将提供',
   'coming.excel.body':
     '上传 .xlsx 花名册和目标、下载排行榜和结算排名 .xlsx、打印 A4 表彰/公示名单的接口正在开发。目前可以上传 CSV 文件（Excel “另存为 CSV UTF-8”）。',
-  'coming.corrections.title': '数据更正即将提供',
-  'coming.corrections.body':
-    '按班组、日期、类型或事件编号查找一条数据，填写原因后撤回或更正，排名自动重算并保留审计记录。所需接口正在开发。',
-  'coming.deleteDrafts.title': '删除未发布的草稿即将提供',
-  'coming.deleteDrafts.body': '删除从未发布过的竞赛或大屏的接口正在开发。',
   'registry.subtitle':
     '共 {branches} 个分公司、{units} 个单位、{crews} 个在册班组。可搜索、修改，或从 Excel 导出的表格导入。',
   'registry.import': '导入表格',

@@ -1,7 +1,6 @@
 import { DesktopOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Empty, Skeleton, Tabs } from 'antd';
 import { api } from '../api-client.ts';
-import { ComingSoon, DeleteSoon } from '../components/coming-soon.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PeriodsTab } from '../components/periods-tab.tsx';
 import { ResultsActions } from '../components/results-actions.tsx';
@@ -14,7 +13,7 @@ import { dateTime } from '../model/format.ts';
 import { navigate } from '../router.ts';
 import { useApi } from '../use-api.ts';
 
-const TABS = ['standings', 'versions', 'periods', 'corrections', 'results'] as const;
+const TABS = ['standings', 'versions', 'periods', 'results'] as const;
 type Tab = (typeof TABS)[number];
 
 export function CompetitionDetailPage(props: { id: string; tab: string | null }) {
@@ -57,7 +56,6 @@ export function CompetitionDetailPage(props: { id: string; tab: string | null })
                 {t('competition.screen')}
               </Button>
             ) : null}
-            {summary.manageable && !published ? <DeleteSoon /> : null}
             {summary.manageable ? (
               <Button
                 type="primary"
@@ -126,7 +124,6 @@ export function CompetitionDetailPage(props: { id: string; tab: string | null })
                 />,
               ),
             },
-            { key: 'corrections', label: t('tabs.corrections'), children: <ComingSoon feature="corrections" /> },
             {
               key: 'results',
               label: t('tabs.results'),

@@ -18,7 +18,6 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api-client.ts';
-import { DeleteSoon } from '../components/coming-soon.tsx';
 import { LinksCard } from '../components/links-card.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -138,8 +137,6 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
             >
               {t('screens.copy')}
             </Button>
-          ) : !isNew && manageable ? (
-            <DeleteSoon />
           ) : null
         }
       />
