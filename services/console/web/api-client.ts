@@ -212,13 +212,3 @@ export const api = {
     request<z.infer<typeof TokenCreated>>('POST', '/v1/tokens', { json: input }),
   revokeToken: (id: string) => request<TokenInfoAnswer>('DELETE', `/v1/tokens/${enc(id)}`),
 };
-
-/**
- * Features whose API another part of the project is still building. The console shows their
- * pages with a notice instead of calling endpoints that do not exist yet; each flips to true when
- * its endpoint is merged and wired here.
- */
-export const PLANNED = {
-  /** .xlsx upload of roster and targets, and .xlsx downloads (services/excel). */
-  excel: false,
-} as const;

@@ -1,7 +1,7 @@
 import { InboxOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Descriptions, Modal, Result, Space, Steps, Table, Typography, Upload } from 'antd';
 import { useState } from 'react';
-import { api, ApiError, PLANNED, type ImportResult, type SheetRowError } from '../api-client.ts';
+import { api, ApiError, type ImportResult, type SheetRowError } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { downloadText } from '../download.ts';
 import { apiMessage } from '../model/api-message.ts';
@@ -102,7 +102,7 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
       {step === 'pick' ? (
         <>
           <Upload.Dragger
-            accept={PLANNED.excel ? '.csv,.xlsx' : '.csv,.txt'}
+            accept=".csv,.txt"
             maxCount={1}
             showUploadList={false}
             beforeUpload={(chosen) => {
@@ -124,7 +124,7 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
               {t('import.targetsTemplate')}
             </a>
           </Space>
-          {PLANNED.excel ? null : <Alert className="form-alert" type="info" showIcon title={t('import.xlsxSoon')} />}
+          <Alert className="form-alert" type="info" showIcon title={t('import.saveAsCsv')} />
         </>
       ) : null}
       {step !== 'pick' && file ? (

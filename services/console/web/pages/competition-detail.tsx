@@ -3,7 +3,6 @@ import { Alert, Button, Card, Descriptions, Empty, Skeleton, Tabs } from 'antd';
 import { api } from '../api-client.ts';
 import { PageHeader } from '../components/page-header.tsx';
 import { PeriodsTab } from '../components/periods-tab.tsx';
-import { ResultsActions } from '../components/results-actions.tsx';
 import { StandingsTab } from '../components/standings-tab.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { VersionsTab } from '../components/versions-tab.tsx';
@@ -13,7 +12,7 @@ import { dateTime } from '../model/format.ts';
 import { navigate } from '../router.ts';
 import { useApi } from '../use-api.ts';
 
-const TABS = ['standings', 'versions', 'periods', 'results'] as const;
+const TABS = ['standings', 'versions', 'periods'] as const;
 type Tab = (typeof TABS)[number];
 
 export function CompetitionDetailPage(props: { id: string; tab: string | null }) {
@@ -123,11 +122,6 @@ export function CompetitionDetailPage(props: { id: string; tab: string | null })
                   manageable={summary.manageable}
                 />,
               ),
-            },
-            {
-              key: 'results',
-              label: t('tabs.results'),
-              children: needsPublished(<ResultsActions competitionId={props.id} />),
             },
           ]}
         />

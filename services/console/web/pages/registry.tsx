@@ -1,4 +1,4 @@
-import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -18,7 +18,7 @@ import {
 } from 'antd';
 import { useMemo, useState } from 'react';
 import type { Branch, Crew, Org, Unit } from '../../../../schemas/org.schema.ts';
-import { api, ApiError, PLANNED, type RegistryChanges } from '../api-client.ts';
+import { api, ApiError, type RegistryChanges } from '../api-client.ts';
 import { ImportModal } from '../components/import-modal.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { TargetsTab } from '../components/targets-tab.tsx';
@@ -180,11 +180,6 @@ export function RegistryPage(props: { tab: string | null }) {
                 {t('registry.import')}
               </Button>
             ) : null}
-            <Tooltip title={PLANNED.excel ? '' : t('coming.excel.title')}>
-              <Button icon={<DownloadOutlined />} disabled={!PLANNED.excel}>
-                {t('registry.download')}
-              </Button>
-            </Tooltip>
           </>
         }
       />
