@@ -345,6 +345,72 @@ describe('an Ankang Cup from the template', () => {
   });
 });
 
+describe('corrections', () => {
+  const standingsText = async () => {
+    await page.click('[data-testid="refresh-standings"]');
+    await page.waitForSelector('[data-testid="standings-table"] .ant-table-row');
+    return (await page.textContent('[data-testid="standings-table"]')) ?? '';
+  };
+
+  it('withdraws a wrong event with a reason: the standings and the crew’s breakdown change', async () => {
+    const before = Number(await scoreOf(page, 'C2'));
+    await page.goto(`${base}/console/corrections`);
+    await page.fill('[data-testid="filter-event-id"]', 'v1');
+    await page.click('[data-testid="find-events"]');
+    await page.click('[data-testid="withdraw-v1"]');
+    await settled(page);
+    await page.fill('[data-testid="correction-reason"]', '重复上报，同一起违章已由班组长报过');
+    await shoot(page, 'withdraw');
+    await page.click('.ant-modal-footer .ant-btn-primary');
+    await page.waitForSelector('[data-testid="events-table"] >> text=已撤回');
+    await page.goto(`${base}/console/competitions/ankang-2026-03`);
+    // Two persons' 三违 at −5 each no longer count.
+    await waitFor(async () => expect(Number(await scoreOf(page, 'C2'))).toBeCloseTo(before + 10, 5));
+    await page.click('[data-crew-id="C2"]');
+    await page.waitForSelector('[data-testid="breakdown-corrections"]');
+    const breakdown = await page.textContent('[data-testid="breakdown-corrections"]');
+    expect(breakdown).toContain('重复上报');
+    expect(breakdown).toContain('first admin');
+    await shoot(page, 'breakdown-corrections');
+    await page.keyboard.press('Escape');
+  });
+
+  it('corrects an event found by crew and type: a serious injury reported by mistake for a near miss', async () => {
+    expect(await standingsText()).toContain('一票否决');
+    await page.goto(`${base}/console/corrections`);
+    await page.click('[data-testid="filter-crew"]');
+    await page.click('.ant-select-item-option[title="北仑甲班（C4）"]');
+    await page.click('[data-testid="filter-type"]');
+    await page.click('.ant-select-item-option[title="安全事件"]');
+    await page.click('[data-testid="find-events"]');
+    await page.click('[data-testid="correct-x1"]');
+    await settled(page);
+    await page.click('[data-testid="fix-severity"]');
+    await page.click('.ant-select-item-option[title="未遂"]');
+    await page.fill('[data-testid="correction-reason"]', '现场核实为未遂事件');
+    await page.click('.ant-modal-footer .ant-btn-primary');
+    await page.waitForSelector('[data-testid="events-table"] >> text=已更正');
+    await shoot(page, 'corrections');
+    await page.click('[data-testid="history-x1"]');
+    await page.waitForSelector('[data-testid="history-drawer"] >> text=现场核实为未遂事件');
+    await page.keyboard.press('Escape');
+    await page.goto(`${base}/console/competitions/ankang-2026-03`);
+    await waitFor(async () => expect(await standingsText()).not.toContain('一票否决'));
+    await expectNoInlineStyles(page);
+  });
+
+  it('deletes a competition saved as a draft and never published', async () => {
+    const { definition } = (await api('GET', '/v1/competitions/ankang-2026-03')) as { definition: unknown };
+    await api('POST', '/v1/competitions/trial-2026-03/versions', { definition, note: '试填' });
+    await page.goto(`${base}/console/competitions/trial-2026-03`);
+    await page.click('[data-testid="delete-draft"]');
+    await page.click('.ant-popconfirm .ant-btn-dangerous');
+    await page.waitForSelector('[data-testid="new-competition"]');
+    const list = (await api('GET', '/v1/competitions?drafts=true')) as { competitions: { id: string }[] };
+    expect(list.competitions.map((c) => c.id)).toEqual(['ankang-2026-03']);
+  });
+});
+
 describe('screens and tokens', () => {
   it('lists the competition’s display links, revokes one, and saves a custom screen set', async () => {
     await page.goto(`${base}/console/screens`);

@@ -13,6 +13,13 @@ import type {
   StandingsResponse,
 } from '../../../schemas/api.schema.ts';
 import type { CompetitionInput } from '../../../schemas/competition.schema.ts';
+import type {
+  CorrectionResult,
+  CorrectionView,
+  EventHistory,
+  EventList,
+  EventsQuery,
+} from '../../../schemas/correction.schema.ts';
 import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
 import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
 import type { OrgChanges, OrgChangesResult } from '../../../schemas/org-changes.schema.ts';
@@ -31,6 +38,7 @@ import type {
   VersionDetail,
   VersionHistory,
   VersionSaved,
+  Deleted,
 } from '../../../schemas/versions.schema.ts';
 import { savedToken } from './session.ts';
 
@@ -55,6 +63,12 @@ export type ImportResult = z.infer<typeof OrgImportResult>;
 export type SheetRowError = RowError;
 export type ChangesResult = z.infer<typeof OrgChangesResult>;
 export type RegistryChanges = z.input<typeof OrgChanges>;
+export type FoundEvents = z.infer<typeof EventList>;
+export type FoundEvent = FoundEvents['events'][number];
+export type EventSearch = Partial<Omit<z.input<typeof EventsQuery>, 'limit'>> & { limit?: number };
+export type Correction = z.infer<typeof CorrectionView>;
+export type CorrectionOutcome = z.infer<typeof CorrectionResult>;
+export type EventChain = z.infer<typeof EventHistory>;
 
 export interface FieldProblem {
   path: string;
@@ -175,6 +189,9 @@ export const api = {
   preview: (id: string, input: { definition: CompetitionInput } | { version: number }) =>
     request<Preview>('POST', `/v1/competitions/${enc(id)}/preview`, { json: input }),
 
+  remove: (id: string, note: string) =>
+    request<z.infer<typeof Deleted>>('DELETE', `/v1/competitions/${enc(id)}${query({ note })}`),
+
   // ---- standings and periods ----
   standings: (id: string, q: StandingsQuery = {}) =>
     request<Standings>('GET', `/v1/competitions/${enc(id)}/standings${query({ ...q })}`),
@@ -196,6 +213,15 @@ export const api = {
   importCsv: (file: Blob, dryRun: boolean) =>
     request<ImportResult>('POST', `/v1/org/import${query({ dryRun })}`, { raw: file, type: 'text/csv' }),
 
+  // ---- corrections ----
+  events: (q: EventSearch) => request<FoundEvents>('GET', `/v1/events${query({ ...q })}`),
+  eventHistory: (eventId: string, crewId: string) =>
+    request<EventChain>('GET', `/v1/events/${enc(eventId)}/history${query({ crewId })}`),
+  withdraw: (eventId: string, input: { crewId: string; reason: string }) =>
+    request<CorrectionOutcome>('POST', `/v1/events/${enc(eventId)}/withdraw`, { json: input }),
+  correct: (eventId: string, input: { crewId: string; reason: string; event: Record<string, unknown> }) =>
+    request<CorrectionOutcome>('POST', `/v1/events/${enc(eventId)}/correct`, { json: input }),
+
   // ---- screens ----
   screens: () => request<z.infer<typeof ScreenList>>('GET', '/v1/screens'),
   screen: (id: string) => request<Screen>('GET', `/v1/screens/${enc(id)}`),
@@ -204,6 +230,8 @@ export const api = {
   links: (screenId: string) => request<z.infer<typeof DisplayLinkList>>('GET', `/v1/screens/${enc(screenId)}/links`),
   createLink: (screenId: string, label: string) =>
     request<NewDisplayLink>('POST', `/v1/screens/${enc(screenId)}/links`, { json: { label } }),
+  removeScreen: (id: string, note: string) =>
+    request<z.infer<typeof Deleted>>('DELETE', `/v1/screens/${enc(id)}${query({ note })}`),
   revokeLink: (linkId: string) => request<DisplayLink>('DELETE', `/v1/display-links/${enc(linkId)}`),
 
   // ---- tokens ----

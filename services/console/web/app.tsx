@@ -6,6 +6,7 @@ import { matchRoute } from './model/route-match.ts';
 import { CompetitionDetailPage } from './pages/competition-detail.tsx';
 import { CompetitionEditorPage } from './pages/competition-editor.tsx';
 import { CompetitionsPage } from './pages/competitions.tsx';
+import { CorrectionsPage } from './pages/corrections.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { RegistryPage } from './pages/registry.tsx';
 import { ScreenDetailPage } from './pages/screen-detail.tsx';
@@ -17,7 +18,7 @@ import { navigate, useLocation, type Location } from './router.ts';
 import { OrgProvider } from './org-context.tsx';
 import { SessionProvider } from './session-context.tsx';
 
-export type MenuKey = 'dashboard' | 'competitions' | 'registry' | 'screens' | 'tokens' | 'settings';
+export type MenuKey = 'dashboard' | 'competitions' | 'corrections' | 'registry' | 'screens' | 'tokens' | 'settings';
 
 interface RouteDef {
   pattern: string;
@@ -33,6 +34,7 @@ const ROUTES: RouteDef[] = [
   },
   { pattern: '/competitions', menu: 'competitions', render: () => <CompetitionsPage /> },
   { pattern: '/registry', menu: 'registry', render: (_, location) => <RegistryPage tab={location.query.get('tab')} /> },
+  { pattern: '/corrections', menu: 'corrections', render: () => <CorrectionsPage /> },
   { pattern: '/settings', menu: 'settings', render: () => <SettingsPage /> },
   { pattern: '/tokens', menu: 'tokens', render: () => <TokensPage /> },
   { pattern: '/screens', menu: 'screens', render: () => <ScreensPage /> },

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   DashboardOutlined,
   DesktopOutlined,
+  EditOutlined,
   KeyOutlined,
   LogoutOutlined,
   SettingOutlined,
@@ -21,6 +22,7 @@ const { Sider, Header, Content } = Layout;
 const PATHS: Record<MenuKey, string> = {
   dashboard: '/',
   competitions: '/competitions',
+  corrections: '/corrections',
   registry: '/registry',
   screens: '/screens',
   tokens: '/tokens',
@@ -45,6 +47,7 @@ export function ConsoleLayout(props: { menu: MenuKey; children: ReactNode }) {
   const items = [
     { key: 'dashboard', icon: <DashboardOutlined />, label: t('menu.dashboard') },
     { key: 'competitions', icon: <TrophyOutlined />, label: t('menu.competitions') },
+    ...(can.manage ? [{ key: 'corrections', icon: <EditOutlined />, label: t('menu.corrections') }] : []),
     { key: 'registry', icon: <ApartmentOutlined />, label: t('menu.registry') },
     { key: 'screens', icon: <DesktopOutlined />, label: t('menu.screens') },
     ...(can.tokens ? [{ key: 'tokens', icon: <KeyOutlined />, label: t('menu.tokens') }] : []),

@@ -1,8 +1,8 @@
-import { Alert, Descriptions, Drawer, Skeleton, Table, Tag } from 'antd';
+import { Alert, Descriptions, Drawer, Skeleton, Table, Tag, Typography } from 'antd';
 import { api, type CrewBreakdown } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
-import { points } from '../model/format.ts';
+import { dateTime, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
 
 type Indicator = CrewBreakdown['crew']['indicators'][number];
@@ -101,6 +101,32 @@ export function CrewDrawer(props: {
                 </Descriptions.Item>
               ))}
             </Descriptions>
+          ) : null}
+          {data.corrections.total > 0 ? (
+            <>
+              <Typography.Title level={5}>{t('breakdown.corrections', { n: data.corrections.total })}</Typography.Title>
+              <Table
+                rowKey="correctionId"
+                size="small"
+                pagination={false}
+                dataSource={data.corrections.items}
+                data-testid="breakdown-corrections"
+                columns={[
+                  {
+                    title: t('events.type'),
+                    render: (_, c) => (
+                      <Tag color={c.action === 'withdraw' ? 'default' : 'orange'}>
+                        {t(c.action === 'withdraw' ? 'corrections.state.withdrawn' : 'corrections.state.corrected')}
+                      </Tag>
+                    ),
+                  },
+                  { title: t('events.eventId'), render: (_, c) => <code>{c.eventId}</code> },
+                  { title: t('corrections.reason'), dataIndex: 'reason' },
+                  { title: t('corrections.author'), dataIndex: 'author' },
+                  { title: t('corrections.at'), render: (_, c) => dateTime(c.requestedAt) },
+                ]}
+              />
+            </>
           ) : null}
         </>
       )}

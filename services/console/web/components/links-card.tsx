@@ -1,5 +1,5 @@
 import { Button, Card, Modal, Popconfirm, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, type DisplayLink } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
@@ -9,10 +9,15 @@ import { DisplayLinkPanel } from './display-link-panel.tsx';
 import { App } from 'antd';
 
 /** 显示链接: the links TVs open a screen with; new ones shown once with a QR code, old ones revoked. */
-export function LinksCard(props: { screenId: string; manageable: boolean }) {
+export function LinksCard(props: { screenId: string; manageable: boolean; onLinks?: (count: number) => void }) {
   const { t, lang } = useI18n();
   const { message } = App.useApp();
   const links = useApi(() => api.links(props.screenId), [props.screenId]);
+  const { onLinks } = props;
+  const count = links.data?.links.length;
+  useEffect(() => {
+    if (count !== undefined) onLinks?.(count);
+  }, [count, onLinks]);
   const [creating, setCreating] = useState(false);
 
   async function revoke(link: DisplayLink) {

@@ -228,7 +228,25 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
                   title: t('standings.crew'),
                   render: (_, e) => org.data?.crews.find((c) => c.id === e.crewId)?.name ?? e.crewId,
                 },
-                { title: t('events.type'), render: (_, e) => eventTypeLabel(e.type) },
+                {
+                  title: t('events.type'),
+                  render: (_, e) => (
+                    <>
+                      {eventTypeLabel(e.type)}{' '}
+                      {e.correction ? (
+                        <Tooltip title={`${e.correction.reason}（${e.correction.author}）`}>
+                          <Tag color={e.correction.action === 'withdraw' ? 'default' : 'orange'}>
+                            {t(
+                              e.correction.action === 'withdraw'
+                                ? 'corrections.state.withdrawn'
+                                : 'corrections.state.corrected',
+                            )}
+                          </Tag>
+                        </Tooltip>
+                      ) : null}
+                    </>
+                  ),
+                },
                 { title: t('periods.occurredAt'), render: (_, e) => dateTime(e.occurredAt) },
                 { title: t('periods.storedAt'), render: (_, e) => dateTime(e.storedAt) },
               ]}

@@ -1,6 +1,7 @@
 import { DesktopOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Empty, Skeleton, Tabs } from 'antd';
 import { api } from '../api-client.ts';
+import { DeleteDraftButton } from '../components/delete-draft-button.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PeriodsTab } from '../components/periods-tab.tsx';
 import { StandingsTab } from '../components/standings-tab.tsx';
@@ -54,6 +55,14 @@ export function CompetitionDetailPage(props: { id: string; tab: string | null })
               >
                 {t('competition.screen')}
               </Button>
+            ) : null}
+            {summary.manageable && !published ? (
+              <DeleteDraftButton
+                name={name(summary.name)}
+                confirm={t('deleteDraft.competitionConfirm', { name: name(summary.name) })}
+                remove={() => api.remove(props.id, '')}
+                onDeleted={() => navigate('/competitions')}
+              />
             ) : null}
             {summary.manageable ? (
               <Button

@@ -18,6 +18,7 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api-client.ts';
+import { DeleteDraftButton } from '../components/delete-draft-button.tsx';
 import { LinksCard } from '../components/links-card.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -55,6 +56,8 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
   const [id, setId] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
   const [saving, setSaving] = useState(false);
+  // A screen set some TV was ever given a link to counts as published: it is not deleted.
+  const [linkCount, setLinkCount] = useState<number>();
   const builtIn = !isNew && screen.data?.builtIn === true;
   const published = (competitions.data?.competitions ?? []).filter((c) => c.currentVersion !== null);
   const manageableIds = new Set(published.filter((c) => c.manageable).map((c) => c.id));
@@ -137,10 +140,17 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
             >
               {t('screens.copy')}
             </Button>
+          ) : !isNew && manageable && linkCount === 0 ? (
+            <DeleteDraftButton
+              name={title}
+              confirm={t('deleteDraft.screenConfirm', { name: title })}
+              remove={() => api.removeScreen(props.id ?? '', '')}
+              onDeleted={() => navigate('/screens')}
+            />
           ) : null
         }
       />
-      {!isNew && props.id ? <LinksCard screenId={props.id} manageable={manageable} /> : null}
+      {!isNew && props.id ? <LinksCard screenId={props.id} manageable={manageable} onLinks={setLinkCount} /> : null}
       {builtIn && screen.data ? (
         <Card title={t('screens.views')}>
           <Typography.Paragraph type="secondary">{t('screens.builtInHelp')}</Typography.Paragraph>
