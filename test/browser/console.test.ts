@@ -268,6 +268,20 @@ describe('the first run', () => {
     await tv.goto(scanned);
     await tv.waitForSelector('body[data-connection="live"] [data-crew-id]');
     expect(await tv.locator('[data-crew-id]').count()).toBe(5);
+    // The TV loads none of the console: no request under /console, and its scripts carry neither
+    // React nor Ant Design (markers the console's own bundle does carry, so the check can fail).
+    const tvRequests = await tv.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
+    expect(tvRequests.filter((url) => new URL(url).pathname.startsWith('/console'))).toEqual([]);
+    const scriptsOf = async (target: Page) => {
+      const sources = await target.$$eval('script[src]', (scripts) => scripts.map((s) => (s as HTMLScriptElement).src));
+      expect(sources.length).toBeGreaterThan(0);
+      return (await Promise.all(sources.map(async (src) => (await fetch(src)).text()))).join('\n');
+    };
+    const markers = ['react.dev/errors', '@ant-design'];
+    const consoleScripts = await scriptsOf(page);
+    const tvScripts = await scriptsOf(tv);
+    expect(markers.filter((marker) => consoleScripts.includes(marker))).toEqual(markers);
+    expect(markers.filter((marker) => tvScripts.includes(marker))).toEqual([]);
     await tv.close();
     await page.click('[data-testid="first-run-finish"]');
     await page.waitForSelector('text=浙江能源集团 · 工作台');
