@@ -42,7 +42,10 @@ export const RowError = z.object({
     .int()
     .describe('the row as a spreadsheet numbers it (in a CSV file the header is row 1); 0: not a row of the file'),
   column: z.string().nullable().describe('the column header as written in the file'),
-  cell: z.string().optional().describe('the cell as Excel names it, e.g. D7; absent when the error is about a whole row'),
+  cell: z
+    .string()
+    .optional()
+    .describe('the cell as Excel names it, e.g. D7; absent when the error is about a whole row'),
   sheet: z.string().optional().describe('in a .xlsx workbook: the worksheet, as its tab names it'),
   message: z.string(),
 });

@@ -304,3 +304,10 @@ export async function checkXlsxPackage(bytes: Uint8Array, limits: XlsxLimits = D
 export function unreadableWorkbook(detail: string): InvalidInputError {
   return corrupt(detail);
 }
+
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Bytes of an Office file (a zip, or the old compound file): read as a workbook, whatever the upload said. */
+export function isWorkbookFile(bytes: Uint8Array): boolean {
+  return startsWith(bytes, ZIP_MAGIC) || startsWith(bytes, EMPTY_ZIP_MAGIC) || startsWith(bytes, CFB_MAGIC);
+}
