@@ -66,6 +66,8 @@ import { competitionVersionsRoute } from './routes/competition-versions.route.ts
 import { periodsRoute } from './routes/periods.route.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
+import { xlsxDownloadsRoute } from './routes/xlsx-downloads.route.ts';
+import { createResultsSource } from '../results/results-source.ts';
 
 /**
  * The embedded engine serves one process (a second one cannot open the data directory), so this
@@ -323,6 +325,7 @@ export async function createLeaderboard(
   const registryChanged = () => {
     for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
   };
+  const results = createResultsSource({ catalog, standings, periods, now });
   const routes = [
     screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
     tokensRoute({ tokens, access, catalog }),
@@ -355,6 +358,8 @@ export async function createLeaderboard(
     competitionsRoute({ catalog, admin: competitionAdmin, access }),
     eventCorrectionsRoute({ corrections, access }),
     standingsRoute({ catalog, standings, access, corrections }),
+    // The registry has no time zone of its own: its export is dated in the product's default one.
+    xlsxDownloadsRoute({ catalog, results, access, now, timeZone: 'Asia/Shanghai' }),
     healthRoute({
       metrics,
       metricsAccess: access.require('viewer', 'ingest', 'organiser'),

@@ -83,6 +83,16 @@ const UNIT_TYPE_NAMES = new Map<string, UnitType>([
   ['其它', 'other'],
 ]);
 
+/** The name a sheet this product writes gives each unit type: one the reader above takes back. */
+export const UNIT_TYPE_ZH: Readonly<Record<UnitType, string>> = {
+  station: '加油站',
+  mine: '矿',
+  workshop: '车间',
+  district: '区队',
+  depot: '油库',
+  other: '其他',
+};
+
 /** Chinese names of the builtin metrics targets are usually set for; other metrics go by their key. */
 const METRIC_NAMES = new Map<string, MetricKey>([
   ['销量(升)', 'sales.volume_litres'],
@@ -90,6 +100,12 @@ const METRIC_NAMES = new Map<string, MetricKey>([
   ['销量(吨)', 'sales.volume_tonnes'],
   ['销售额(元)', 'sales.amount_cny'],
 ]);
+
+/** The name a sheet this product writes gives a metric: the builtin ones by their Chinese name, others by key. */
+export function metricName(metric: string): string {
+  for (const [name, key] of METRIC_NAMES) if (key === metric) return name;
+  return metric;
+}
 
 export interface RosterRow {
   /** The row as the spreadsheet numbers it (header = row 1). */

@@ -49,6 +49,7 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
         querystring: Query({
           dryRun: QueryBoolean.default(false).describe('true: check and count, save nothing'),
         }),
+        consumes: [XLSX_CONTENT_TYPE, 'text/csv'],
         body: z.string().describe('the .xlsx or CSV file as it is'),
         response: {
           200: OrgImportResult,
