@@ -21,10 +21,10 @@ const env = { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN };
 let lb: Leaderboard;
 const tokens: Record<string, string> = {};
 
-/** smallOrg and a crew whose name a spreadsheet would take for a formula. */
+/** smallOrg and a crew whose name Excel would take for a date if typed (names like =1+1 are refused on input). */
 const org: OrgInput = {
   ...smallOrg,
-  crews: [...smallOrg.crews, { id: 'C7', unitId: 'U2', name: '=1+1', nameEn: 'Formula-like', headcount: 3 }],
+  crews: [...smallOrg.crews, { id: 'C7', unitId: 'U2', name: '3-1', nameEn: 'Date-like', headcount: 3 }],
 };
 
 const competition: CompetitionInput = {
@@ -207,8 +207,8 @@ describe('GET /v1/org/export.xlsx', () => {
       ...['B1', '杭州分公司', 'Hangzhou', 'U1', '西湖加油站', '', '加油站', 'C1', '西湖甲班', ''],
       4,
     ]);
-    const formulaLike = roster?.getRow(3 + crews.findIndex((c) => c.id === 'C7'));
-    expect(formulaLike?.getCell(9).value).toBe('=1+1');
+    const dateLike = roster?.getRow(3 + crews.findIndex((c) => c.id === 'C7'));
+    expect(dateLike?.getCell(9).value).toBe('3-1');
     expect(workbook.getWorksheet('目标')?.getRow(2).values).toEqual([undefined, ...TARGETS_HEADER]);
     expect(workbook.getWorksheet('目标')?.getRow(3).values).toEqual([undefined, 'labour-m3', 'C1', '销量(升)', 10_000]);
 
@@ -327,7 +327,7 @@ describe('standings downloads', () => {
     expect(sheet.getColumn(3).width).toBeGreaterThan(sheet.getColumn(1).width ?? 0);
   });
 
-  it('writes every name as text, never as a formula', async () => {
+  it('writes every name as text, never as a formula or a date', async () => {
     const res = await get('/v1/competitions/labour-m3/standings.xlsx?asOf=2026-03-10');
     const zip = await JSZip.loadAsync(res.rawPayload);
     const xml = (await zip.file('xl/worksheets/sheet1.xml')?.async('string')) ?? '';
@@ -335,7 +335,7 @@ describe('standings downloads', () => {
     const sheet = (await readBack(res.rawPayload)).worksheets[0];
     const names: unknown[] = [];
     sheet?.eachRow((row) => names.push(row.getCell(2).value));
-    expect(names).toContain('=1+1');
+    expect(names).toContain('3-1');
   });
 
   it('keeps to a ranking group', async () => {
