@@ -66,6 +66,7 @@ import { competitionVersionsRoute } from './routes/competition-versions.route.ts
 import { periodsRoute } from './routes/periods.route.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
+import { printPagesRoute } from './routes/print-pages.route.ts';
 import { xlsxDownloadsRoute } from './routes/xlsx-downloads.route.ts';
 import { createResultsSource } from '../results/results-source.ts';
 
@@ -360,6 +361,7 @@ export async function createLeaderboard(
     standingsRoute({ catalog, standings, access, corrections }),
     // The registry has no time zone of its own: its export is dated in the product's default one.
     xlsxDownloadsRoute({ catalog, results, access, now, timeZone: 'Asia/Shanghai' }),
+    printPagesRoute({ catalog, results, access }),
     healthRoute({
       metrics,
       metricsAccess: access.require('viewer', 'ingest', 'organiser'),

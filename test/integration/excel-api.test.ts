@@ -382,7 +382,7 @@ describe('standings downloads', () => {
 });
 
 describe('OpenAPI', () => {
-  it('documents the downloads and what the import takes', async () => {
+  it('documents the downloads, the print pages and what the import takes', async () => {
     const doc = (await get('/docs/json')).json();
     for (const path of [
       '/v1/org/export.xlsx',
@@ -391,6 +391,11 @@ describe('OpenAPI', () => {
     ]) {
       expect(Object.keys(doc.paths[path].get.responses['200'].content)).toEqual([XLSX]);
     }
+    expect(Object.keys(doc.paths['/print/competitions/{id}/periods/{periodId}'].get.responses['200'].content)).toEqual([
+      'text/html',
+    ]);
+    const query = doc.paths['/print/competitions/{id}/standings'].get.parameters.map((p: { name: string }) => p.name);
+    expect(query).toEqual(expect.arrayContaining(['asOf', 'group', 'title', 'top']));
     expect(Object.keys(doc.paths['/v1/org/import'].post.requestBody.content)).toEqual([XLSX, 'text/csv']);
   });
 });
@@ -405,10 +410,19 @@ describe('with reads limited to viewers', () => {
     '/v1/org/export.xlsx',
     '/v1/competitions/labour-m3/standings.xlsx?asOf=2026-03-10',
     '/v1/competitions/labour-m3/periods/w1/standings.xlsx',
+    '/print/competitions/labour-m3/standings?asOf=2026-03-10',
+    '/print/competitions/labour-m3/periods/w1?title=commendation',
   ])('GET %s needs a viewer token', async (url) => {
     const anonymous = await get(url);
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json().error.code).toBe('token_required');
     expect((await get(url, tokens['viewer'])).statusCode).toBe(200);
+  });
+
+  it('serves the print page’s style without a token', async () => {
+    const css = await get('/print/assets/print.css');
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.body).toContain('@page');
   });
 });
