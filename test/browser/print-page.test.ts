@@ -82,6 +82,9 @@ async function watchedPage(): Promise<{ page: Page; problems: string[] }> {
     if (message.type() === 'error') problems.push(message.text());
   });
   page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+  });
   page.on('dialog', (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
@@ -222,6 +225,38 @@ describe('the 表彰名单 page of live standings', () => {
     const pdf = await page.pdf({ preferCSSPageSize: true });
     writeFileSync(join(SHOTS, 'print-commendation-live.pdf'), pdf);
     expect(pdfPages(pdf).count).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('from a page of this server holding a token (the console, with STANDINGS_ACCESS=viewer)', () => {
+  it('prints the page fetched with its token in a same-origin frame, style and script allowed by the policy', async () => {
+    const { page, problems } = await watchedPage();
+    // Any page of this server under its policy (this one asks for no favicon, which the landing page does).
+    await page.goto(`${base}/print/competitions/safety-month/standings?asOf=2026-03-10`);
+    const frame = await page.evaluate(async (url) => {
+      // The console adds its Authorization header here; this server runs with public reads.
+      const res = await fetch(url);
+      const iframe = document.createElement('iframe');
+      iframe.srcdoc = await res.text();
+      const loaded = new Promise((resolve) => iframe.addEventListener('load', resolve, { once: true }));
+      document.body.append(iframe);
+      await loaded;
+      const doc = iframe.contentDocument;
+      if (!doc) throw new Error('no frame document');
+      // The page's own script runs in the frame: its button calls the frame's print().
+      let printed = false;
+      if (iframe.contentWindow) iframe.contentWindow.print = () => (printed = true);
+      doc.getElementById('print-button')?.click();
+      const th = doc.querySelector('table.results th');
+      return {
+        rows: doc.querySelectorAll('tbody tr').length,
+        headerBorder: th ? getComputedStyle(th).borderTopStyle : '',
+        printed,
+      };
+    }, '/print/competitions/safety-month/periods/w1?title=commendation&top=3');
+    expect(frame).toEqual({ rows: 3, headerBorder: 'solid', printed: true });
     expect(problems).toEqual([]);
     await page.close();
   });
