@@ -229,6 +229,71 @@ describe('cells an import must not take as they look', () => {
   });
 });
 
+describe('what a Chinese IME and Excel make of codes and numbers', () => {
+  it('reads full-width codes and numbers (Ｃ１, １２，０００) as the half-width ones, in both sheets', async () => {
+    const plan = await planOf(
+      await workbookOf({
+        花名册: [ROSTER_HEADER, ['Ｂ１', '杭州分公司', 'Ｕ１', '西湖加油站', '加油站', 'Ｃ９', '西湖丙班', '１２']],
+        目标: [TARGETS_HEADER, ['ｌａｂｏｕｒ－ｍ３', 'Ｃ９', '销量（升）', '１２，０００．５']],
+      }),
+    );
+    expect(plan.errors).toEqual([]);
+    expect(plan.org?.crews.find((c) => c.id === 'C9')).toMatchObject({ unitId: 'U1', headcount: 12 });
+    expect(plan.org?.targets.find((t) => t.crewId === 'C9')).toMatchObject({
+      competitionId: 'labour-m3',
+      metric: 'sales.volume_litres',
+      value: 12_000.5,
+    });
+  });
+
+  it('reads numbers stored as text, with the separators of a number format', async () => {
+    const plan = await planOf(
+      await workbookOf({
+        花名册: [ROSTER_HEADER, ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C9', '西湖丙班', ' 12 ']],
+        目标: [TARGETS_HEADER, ['labour-m3', 'C9', '销量(升)', '12,000']],
+      }),
+    );
+    expect(plan.errors).toEqual([]);
+    expect(plan.org?.crews.find((c) => c.id === 'C9')?.headcount).toBe(12);
+    expect(plan.org?.targets.find((t) => t.crewId === 'C9')?.value).toBe(12_000);
+  });
+
+  it('refuses a serial number shown as a date where a number belongs, naming sheet, row, cell and column', async () => {
+    const bytes = await workbookOf(
+      {
+        花名册: [ROSTER_HEADER, C1],
+        目标: [TARGETS_HEADER, ['labour-m3', 'C1', '销量(升)', 46082]],
+      },
+      (wb) => {
+        const cell = wb.getWorksheet('目标')?.getCell('D2');
+        if (cell) cell.numFmt = 'yyyy"年"m"月"d"日"';
+      },
+    );
+    expect((await planOf(bytes)).errors).toEqual([
+      {
+        sheet: '目标',
+        row: 2,
+        column: '目标值',
+        cell: 'D2',
+        message: expect.stringContaining('2026-03-01'),
+      },
+    ]);
+  });
+
+  it('refuses what is no number, naming where: a number with a unit typed in, a misplaced separator', async () => {
+    const plan = await planOf(
+      await workbookOf({
+        花名册: [ROSTER_HEADER, ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C9', '西湖丙班', '12人']],
+        目标: [TARGETS_HEADER, ['labour-m3', 'C1', '销量(升)', '1,2']],
+      }),
+    );
+    expect(plan.errors.map(({ sheet, row, column, cell }) => ({ sheet, row, column, cell }))).toEqual([
+      { sheet: '花名册', row: 2, column: '人数', cell: 'H2' },
+      { sheet: '目标', row: 2, column: '目标值', cell: 'D2' },
+    ]);
+  });
+});
+
 describe('cellText', () => {
   it.each([
     { value: null, text: '' },
