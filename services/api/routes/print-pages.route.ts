@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
@@ -10,21 +9,12 @@ import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { PRINT_CSS_PATH, PRINT_SCRIPT, PRINT_SCRIPT_PATH, renderPrintPage } from '../../print/print-page.ts';
 import type { ResultsSource } from '../../results/results-source.ts';
+import { sendStaticAsset, staticAsset } from '../../shared/static-asset.ts';
 
 export interface PrintPagesDeps {
   catalog: Catalog;
   results: ResultsSource;
   access: Access;
-}
-
-interface Asset {
-  body: Buffer;
-  contentType: string;
-  etag: string;
-}
-
-function asset(body: Buffer, contentType: string): Asset {
-  return { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
 const html = { 200: { description: 'an HTML page', content: { 'text/html': { schema: z.string() } } } };
@@ -39,25 +29,12 @@ export function printPagesRoute(deps: PrintPagesDeps) {
   const { catalog, results, access } = deps;
   const competitionParams = z.object({ id: PathId((id) => catalog.versions(id) !== undefined) });
   return async function register(app: FastifyInstance): Promise<void> {
-    const assets = new Map<string, Asset>([
-      [
-        PRINT_CSS_PATH,
-        asset(await readFile(new URL('../../print/print.css', import.meta.url)), 'text/css; charset=utf-8'),
-      ],
-      [PRINT_SCRIPT_PATH, asset(Buffer.from(PRINT_SCRIPT), 'text/javascript; charset=utf-8')],
-    ]);
+    const css = staticAsset(
+      await readFile(new URL('../../print/print.css', import.meta.url)),
+      'text/css; charset=utf-8',
+    );
+    const script = staticAsset(Buffer.from(PRINT_SCRIPT), 'text/javascript; charset=utf-8');
     const r = app.withTypeProvider<ZodTypeProvider>();
-
-    function sendAsset(request: FastifyRequest, reply: FastifyReply, path: string): FastifyReply {
-      const found = assets.get(path);
-      if (!found) return reply.code(404).send();
-      void reply
-        .header('content-type', found.contentType)
-        .header('etag', found.etag)
-        .header('cache-control', 'no-cache');
-      if (request.headers['if-none-match'] === found.etag) return reply.code(304).send();
-      return reply.send(found.body);
-    }
 
     const sendPage = (reply: FastifyReply, page: string) =>
       reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(page);
@@ -99,7 +76,7 @@ export function printPagesRoute(deps: PrintPagesDeps) {
     });
 
     const hide = { hide: true } as const;
-    r.get(PRINT_CSS_PATH, { schema: hide }, (request, reply) => sendAsset(request, reply, PRINT_CSS_PATH));
-    r.get(PRINT_SCRIPT_PATH, { schema: hide }, (request, reply) => sendAsset(request, reply, PRINT_SCRIPT_PATH));
+    r.get(PRINT_CSS_PATH, { schema: hide }, (request, reply) => sendStaticAsset(request, reply, css));
+    r.get(PRINT_SCRIPT_PATH, { schema: hide }, (request, reply) => sendStaticAsset(request, reply, script));
   };
 }
