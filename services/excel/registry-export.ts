@@ -1,7 +1,16 @@
 import ExcelJS from 'exceljs';
 import type { Org } from '../../schemas/org.schema.ts';
 import { metricName, UNIT_TYPE_ZH } from '../registry/org-csv.ts';
-import { A4_PAPER, BORDER, FONT, TEXT_FORMAT, WHOLE_FORMAT, fitColumns, headerRow, titleRow } from './sheet-format.ts';
+import {
+  BORDER,
+  FONT,
+  TEXT_FORMAT,
+  WHOLE_FORMAT,
+  fitColumns,
+  headerRow,
+  titleRow,
+  a4LandscapeSetup,
+} from './sheet-format.ts';
 
 /** The roster's columns as the importer reads them (services/registry/org-csv.ts), in template order. */
 const ROSTER_HEADERS = [
@@ -52,15 +61,7 @@ function table(
   sheet.views = [{ state: 'frozen', ySplit: 2 }];
   sheet.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: headers.length } };
   fitColumns(sheet, 2, { min: 8, max: 40 });
-  sheet.pageSetup = {
-    paperSize: A4_PAPER,
-    orientation: 'landscape',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    printTitlesRow: '1:2',
-    margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-  };
+  sheet.pageSetup = a4LandscapeSetup(2, { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 });
 }
 
 /**

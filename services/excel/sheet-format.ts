@@ -61,4 +61,25 @@ export const POINTS_FORMAT = '0.00';
 export const WHOLE_FORMAT = '0';
 
 /** exceljs declares PaperSize a const enum in its types, which isolated modules cannot inline: A4 is 9. */
-export const A4_PAPER = 9 as unknown as ExcelJS.PaperSize;
+const A4_PAPER = 9 as unknown as ExcelJS.PaperSize;
+
+/**
+ * Printed as union offices print tables: A4 landscape, all columns on one page's width (as many
+ * pages down as it takes), the title and header rows repeated on every page.
+ */
+export function a4LandscapeSetup(
+  titleRows: number,
+  margins: ExcelJS.Margins,
+  more: Partial<ExcelJS.PageSetup> = {},
+): Partial<ExcelJS.PageSetup> {
+  return {
+    paperSize: A4_PAPER,
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    printTitlesRow: `1:${titleRows}`,
+    margins,
+    ...more,
+  };
+}

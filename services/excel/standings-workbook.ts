@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs';
 import type { ResultsTable } from '../results/results-table.ts';
 import {
-  A4_PAPER,
   BORDER,
   FONT,
   POINTS_FORMAT,
   WHOLE_FORMAT,
+  a4LandscapeSetup,
   fitColumns,
   headerRow,
   titleRow,
@@ -89,16 +89,11 @@ export async function standingsWorkbook(table: ResultsTable): Promise<Buffer> {
 
   fitColumns(sheet, HEADER_ROW, { min: 6, max: 40 });
   sheet.views = [{ state: 'frozen', ySplit: HEADER_ROW, xSplit: 2 }];
-  sheet.pageSetup = {
-    paperSize: A4_PAPER,
-    orientation: 'landscape',
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    horizontalCentered: true,
-    printTitlesRow: `1:${HEADER_ROW}`,
-    margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.7, header: 0.3, footer: 0.3 },
-  };
+  sheet.pageSetup = a4LandscapeSetup(
+    HEADER_ROW,
+    { left: 0.4, right: 0.4, top: 0.6, bottom: 0.7, header: 0.3, footer: 0.3 },
+    { horizontalCentered: true },
+  );
   sheet.headerFooter = {
     oddFooter: `&L${pageText(`制表单位：${table.issuer}`)}&C第 &P 页，共 &N 页&R${pageText(`制表日期：${table.issuedOn}`)}`,
   };
