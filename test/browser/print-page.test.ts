@@ -16,6 +16,8 @@ import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts
  * UPDATE_SCREENSHOTS=1 writes the README's.
  */
 const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
+/** The printed PDFs are looked at, never committed. */
+const PDFS = '.tmp/screenshots';
 const clock = fixedClock('2026-03-10T12:00:00+08:00');
 let lb: Leaderboard;
 let base: string;
@@ -116,6 +118,7 @@ beforeAll(async () => {
   base = await lb.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
+  mkdirSync(PDFS, { recursive: true });
 });
 afterAll(async () => {
   await browser.close();
@@ -184,7 +187,7 @@ describe('the 公示 page of a closed period', () => {
     expect(await page.$eval('.toolbar', (el) => getComputedStyle(el).display)).toBe('none');
     expect(await page.$eval('thead', (el) => getComputedStyle(el).display)).toBe('table-header-group');
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    writeFileSync(join(SHOTS, 'print-notice.pdf'), pdf);
+    writeFileSync(join(PDFS, 'print-notice.pdf'), pdf);
     const { count, sizes } = pdfPages(pdf);
     expect(count).toBeGreaterThanOrEqual(2);
     expect(new Set(sizes)).toEqual(new Set(['595x842']));
@@ -223,7 +226,7 @@ describe('the 表彰名单 page of live standings', () => {
     });
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ preferCSSPageSize: true });
-    writeFileSync(join(SHOTS, 'print-commendation-live.pdf'), pdf);
+    writeFileSync(join(PDFS, 'print-commendation-live.pdf'), pdf);
     expect(pdfPages(pdf).count).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
