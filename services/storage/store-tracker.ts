@@ -1,3 +1,5 @@
+import type { InsertHealth } from './insert-health.ts';
+
 /**
  * Event inserts in flight, each stamped with the time it gives its rows' stored_at. Closing a
  * period stamps its closing time, waits for the inserts stamped before it, and only then reads
@@ -11,7 +13,8 @@ export interface StoreTracker {
   settled(instant: Date): Promise<void>;
 }
 
-export function createStoreTracker(now: () => Date): StoreTracker {
+/** With `health`, every insert's outcome is reported to it (for /readyz). */
+export function createStoreTracker(now: () => Date, health?: InsertHealth): StoreTracker {
   const inFlight = new Set<{ stamp: number; done: Promise<unknown> }>();
   return {
     async run(insert) {
@@ -20,7 +23,12 @@ export function createStoreTracker(now: () => Date): StoreTracker {
       const entry = { stamp: stamp.getTime(), done };
       inFlight.add(entry);
       try {
-        return await done;
+        const result = await done;
+        health?.succeeded();
+        return result;
+      } catch (err) {
+        health?.failed(err);
+        throw err;
       } finally {
         inFlight.delete(entry);
       }
