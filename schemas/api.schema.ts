@@ -23,13 +23,24 @@ export const IngestResponse = z.object({
   duplicates: z
     .array(z.object({ index: z.number().int(), eventId: z.string() }))
     .describe('events already stored (same crewId and eventId); not counted again'),
+  conflicts: z
+    .array(z.object({ index: z.number().int(), eventId: z.string(), fields: z.array(z.string()) }))
+    .default([])
+    .describe(
+      'events whose crewId and eventId were used before for other content (the fields that differ): not stored, the first version stays. The sender has a bug: a new event needs a new eventId',
+    ),
   rejected: z
     .array(z.object({ index: z.number().int(), eventId: z.string().nullable(), errors: z.array(FieldErrorSchema) }))
     .describe('empty on success; on 422 every rejected event with each error'),
 });
 
 export const IngestRejectedResponse = IngestResponse.extend({
-  error: z.object({ code: z.literal('validation_failed'), message: z.string() }),
+  error: z.object({
+    code: z
+      .enum(['validation_failed', 'storage_refused'])
+      .describe('storage_refused: ClickHouse refused a value validation let through'),
+    message: z.string(),
+  }),
 }).describe('422: nothing of the batch was stored; fix the listed events and resend the batch');
 
 export const IndicatorPoints = z.object({

@@ -6,9 +6,9 @@ import { createCatalog, type Catalog } from '../catalog/catalog.ts';
 import type { Producer } from 'kafkajs';
 import { connectKafkaIngest } from '../ingest/kafka-ingest.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
-import { createDedupeStep } from '../pipeline/dedupe-step.ts';
+import { createClickHouseIngest } from '../pipeline/clickhouse-ingest.ts';
 import { createKeyFilter, type KeyFilter } from '../pipeline/key-filter.ts';
-import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { toCorrectionMessage } from '../kafka/event-message.ts';
 import { createKafkaPublisher } from '../ingest/kafka-publisher.ts';
@@ -27,18 +27,13 @@ import { createStandingsService, type StandingsService } from '../scoring/standi
 import { standingsOwnership } from '../scoring/standings-ownership.ts';
 import { latestComputedAt } from '../scoring/standings.store.ts';
 import { createClickHouse } from '../storage/clickhouse-client.ts';
-import {
-  countStoredEvents,
-  findStoredEventKeys,
-  forEachStoredEventKey,
-  insertEventRows,
-  toEventValues,
-} from '../storage/events.store.ts';
+import { countStoredEvents, forEachStoredEventKey } from '../storage/events.store.ts';
 import { migrate } from '../storage/migrate.ts';
+import { createInsertHealth } from '../storage/insert-health.ts';
 import { createStoreTracker } from '../storage/store-tracker.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
-import { createIngestMetrics } from './ingest-metrics.ts';
+import { createIngestMetrics, createInsertFailureCounter } from './ingest-metrics.ts';
 import { competitionsRoute } from './routes/competitions.route.ts';
 import { eventCorrectionsRoute } from './routes/event-corrections.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
@@ -88,6 +83,12 @@ async function loadKeyFilter(client: ClickHouseClient, logger: Logger): Promise<
 
 /** How long a correction request waits for the scoring consumer to store it before answering 202. */
 const CORRECTION_STORED_WITHIN_MS = 10_000;
+
+/**
+ * How long /readyz reports failing inserts after the latest failure when no insert has run since
+ * (an instance taken out of a load balancer gets none): then it is tried again.
+ */
+const INSERT_FAILURE_WINDOW_MS = 60_000;
 
 export interface Leaderboard {
   app: FastifyInstance;
@@ -158,7 +159,12 @@ export async function createLeaderboard(
   });
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const stores = createStoreTracker(now);
+  const insertHealth = createInsertHealth({
+    now,
+    windowMs: INSERT_FAILURE_WINDOW_MS,
+    onFailure: createInsertFailureCounter(metrics),
+  });
+  const stores = createStoreTracker(now, insertHealth);
   const validate = createValidateStep({
     crewExists: (crewId) => catalog.crew(crewId) !== undefined,
     now,
@@ -234,17 +240,11 @@ export async function createLeaderboard(
       now,
     });
   } else {
-    pipeline = createIngestPipeline({
+    pipeline = createClickHouseIngest({
+      client,
+      stores,
+      keyFilter,
       validate,
-      dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch), keyFilter),
-      store: (events) =>
-        stores.run((storedAt) =>
-          insertEventRows(
-            client,
-            events.map((e) => toEventValues(e, storedAt)),
-            storedAt,
-          ),
-        ),
       onStored: refreshFor,
       metrics: createIngestMetrics(metrics),
     });
@@ -371,10 +371,14 @@ export async function createLeaderboard(
         // Joining, stalled or stopped: what is served may not be current. Waiting for a first
         // registry is expected on a fresh install (and the registry is put through this service).
         const consuming = !status || status.state === 'consuming' || status.state === 'waiting for registry';
+        const failing = insertHealth.failing();
         return {
-          ready: clickhouse && consuming,
+          ready: clickhouse && consuming && !failing,
           checks: {
             clickhouse: clickhouse ? 'ok' : 'unreachable',
+            inserts: failing
+              ? `failing since ${failing.since} (${failing.failures} inserts failed): ${failing.reason}`
+              : 'ok',
             ...(status ? { kafkaConsumer: status.state === 'consuming' ? 'ok' : status.state } : {}),
             ...(status && status.stalled.length > 0
               ? { stalledPartitions: status.stalled.map((p) => p.partition).join(',') }

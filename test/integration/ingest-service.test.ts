@@ -94,7 +94,7 @@ describe('the ingest service', () => {
     expect((await ingest.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const sent = await postToIngest(marchEvents);
     expect(sent.statusCode, sent.body).toBe(200);
-    expect(sent.json()).toEqual({ accepted: marchEvents.length, duplicates: [], rejected: [] });
+    expect(sent.json()).toEqual({ accepted: marchEvents.length, duplicates: [], conflicts: [], rejected: [] });
     await waitFor(async () => {
       const s = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3/standings' });
       const rows = s.json<{ rows: { crewId: string; rank: number | null; score: number }[] }>().rows;
