@@ -9,8 +9,8 @@ import { createIngestService, type IngestService } from '../../services/ingest/i
 import { createRegistryFollower, type RegistryFollower } from '../../services/ingest/registry-follower.ts';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { smallOrg } from '../support/fixtures.ts';
-import { kafkaEnv, testKafka } from '../support/kafka.ts';
-import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { caughtUp, kafkaEnv, testKafka } from '../support/kafka.ts';
+import { apiCaller, freePort, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // npm run ingest while the scoring service (which answers who a token is) restarts: the stations
@@ -28,6 +28,8 @@ const logger = pino({ level: 'silent' });
 const kafka = testKafka();
 let admin: Admin;
 let port: number;
+let api: ReturnType<typeof apiCaller>;
+const storedAll = () => waitFor(() => caughtUp(admin, group, topic), 60_000, 100);
 let scoring: Service | undefined;
 let ingest: IngestService | undefined;
 let registry: RegistryFollower | undefined;
@@ -44,24 +46,6 @@ function startScoring(): Service {
   });
 }
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${ADMIN}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function committed(): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-}
-
 const sales = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({
     eventId: `${prefix}-${i}`,
@@ -76,6 +60,7 @@ beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   port = await freePort();
+  api = apiCaller(`http://127.0.0.1:${port}`, ADMIN);
 });
 
 afterAll(async () => {
@@ -114,7 +99,7 @@ describe('the ingest service while the scoring service is down', () => {
 
     const before = await post(station.token, sales('before', 6));
     expect(before.statusCode, before.body).toBe(200);
-    await waitFor(async () => expect(await committed()).toBe(6), 30_000, 100);
+    await storedAll();
 
     await scoring.stop('SIGKILL');
     scoring = undefined;
@@ -139,14 +124,14 @@ describe('the ingest service while the scoring service is down', () => {
     // Back: the scoring service stores what waited in Kafka, each event once.
     scoring = startScoring();
     await waitFor(() => api('GET', '/readyz'), 90_000, 200);
-    await waitFor(async () => expect(await committed()).toBe(6 + 14), 60_000, 100);
+    await storedAll();
     // The next requests ask the API again in the background, and find it back.
     await waitFor(async () => {
       expect((await post(station.token, sales('after', 1))).statusCode).toBe(200);
       const again = await service.app.inject({ method: 'GET', url: '/readyz' });
       expect(again.json().api).toBe('ok');
     }, 10_000);
-    await waitFor(async () => expect(await committed()).toBeGreaterThanOrEqual(21), 30_000, 100);
+    await storedAll();
     expect(await scoring.stop('SIGTERM')).toBe(0);
     scoring = undefined;
 
