@@ -38,10 +38,11 @@ export function createClickHouseIngest(deps: {
     isolateRefused: (units, insert) => insertIsolatingRefusedRows(units, insert),
     describeRefusal: describeInsertError,
     // received_at is ours, never the reason: any time will do for the probe.
-    findRefused: (events) =>
+    findRefused: (events, refusal) =>
       findRefusedEventRows(
         client,
         events.map((e) => toEventValues(e, '1970-01-01T00:00:00Z')),
+        refusal,
       ),
     onStored: deps.onStored,
     metrics: deps.metrics,

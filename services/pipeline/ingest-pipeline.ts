@@ -61,8 +61,11 @@ export interface IngestDeps<T extends KeyedRecord = MetricEvent> {
   ) => Promise<{ row: T; cause: unknown }[]>;
   /** What storage said, in one line. */
   describeRefusal?: (cause: unknown) => string;
-  /** Which of these events storage refuses, storing none of them. */
-  findRefused?: (events: readonly T[]) => Promise<RefusedEvent[]>;
+  /**
+   * Which of these events storage refuses, storing none of them; `refusal` is what storage said
+   * when it refused them (inserted alone, in this order).
+   */
+  findRefused?: (events: readonly T[], refusal: unknown) => Promise<RefusedEvent[]>;
   /** Called after the store acknowledged, e.g. to refresh standings. */
   onStored: (events: readonly T[]) => void;
   metrics: IngestMetrics;
@@ -173,10 +176,11 @@ export function createIngestPipeline<T extends KeyedRecord = MetricEvent>(deps: 
   }
 
   /** A batch storage refused on its own: find the events at fault without storing any. */
-  async function refusal(part: Part<T>, reason: string): Promise<PartOutcome> {
+  async function refusal(part: Part<T>, cause: unknown): Promise<PartOutcome> {
+    const reason = deps.describeRefusal?.(cause) ?? String(cause);
     let refused: RefusedEvent[];
     try {
-      refused = (await deps.findRefused?.(part.fresh)) ?? [];
+      refused = (await deps.findRefused?.(part.fresh, cause)) ?? [];
     } catch (probeErr) {
       return { kind: 'unavailable', err: probeErr };
     }
@@ -208,7 +212,7 @@ export function createIngestPipeline<T extends KeyedRecord = MetricEvent>(deps: 
       if (deps.isolateRefused) refused = await deps.isolateRefused(parts, insert);
       else await insert(parts);
       for (const { row, cause } of refused) {
-        outcomes.set(row, await refusal(row, deps.describeRefusal?.(cause) ?? String(cause)));
+        outcomes.set(row, await refusal(row, cause));
       }
     } catch (err) {
       for (const part of parts) if (!outcomes.has(part)) outcomes.set(part, { kind: 'unavailable', err });

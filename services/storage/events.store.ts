@@ -8,7 +8,7 @@ import {
   type EventContent,
   type EventValues,
 } from './event-row.ts';
-import { describeInsertError, refusedColumn } from './insert-errors.ts';
+import { describeInsertError, refusedColumn, refusedRowIndex } from './insert-errors.ts';
 import { insertIsolatingRefusedRows } from './isolate-refused-rows.ts';
 import { insertRows, tableProbe } from './insert-rows.ts';
 
@@ -69,10 +69,15 @@ export interface RefusedRow {
  * splitting them as insertIsolatingRefusedRows does, into a probe that keeps nothing
  * (insert-rows.ts tableProbe): nothing is stored. A failure that is not the rows' (an outage) is
  * thrown.
+ *
+ * The probe has the table's columns but not its constraints: when it takes every row, the insert
+ * of these rows was refused by a table rule, and `refusal` (ClickHouse's error for that insert)
+ * names the first row and column at fault ("violated at row 3 … Column values: product = …").
  */
 export async function findRefusedEventRows(
   client: ClickHouseClient,
   rows: readonly EventValues[],
+  refusal?: unknown,
 ): Promise<RefusedRow[]> {
   if (rows.length === 0) return [];
   const probe = await tableProbe(client, 'events');
@@ -84,11 +89,16 @@ export async function findRefusedEventRows(
         EVENT_COLUMNS,
       ),
   );
-  return refused.map(({ row, cause }) => {
+  const named = refusedRowIndex(refusal);
+  const found =
+    refused.length > 0 || named === undefined || named >= rows.length
+      ? refused.map(({ row, cause }) => ({ index: row.index, cause }))
+      : [{ index: named, cause: refusal }];
+  return found.map(({ index, cause }) => {
     const column = refusedColumn(cause);
     const path = column === undefined ? '(root)' : (EVENT_FIELD_OF_COLUMN[column as EventColumn] ?? column);
     return {
-      index: row.index,
+      index,
       path,
       message: `存储拒绝了这个值 / storage refused this value: ${describeInsertError(cause)}`,
     };

@@ -38,10 +38,27 @@ export function insertFailureCause(err: unknown): InsertFailureCause {
   return name.startsWith('CANNOT_PARSE_') || ROW_CAUSED.has(name) ? 'rows' : 'outage';
 }
 
-/** The column ClickHouse names in a parse error ("while reading the value of key product"). */
+/**
+ * The column ClickHouse names: in a parse error ("while reading the value of key product"), in a
+ * constraint's ("Column values: product = '98#'"), or as "column product".
+ */
 export function refusedColumn(err: unknown): string | undefined {
   const message = err instanceof Error ? err.message : '';
-  return /while reading the value of key `?(\w+)/.exec(message)?.[1] ?? /\bcolumn `?(\w+)/i.exec(message)?.[1];
+  return (
+    /while reading the value of key `?(\w+)/.exec(message)?.[1] ??
+    /Column values: `?(\w+)`? =/.exec(message)?.[1] ??
+    /\bcolumn `?(\w+)/i.exec(message)?.[1]
+  );
+}
+
+/**
+ * The first row ClickHouse names as refused, 0-based in the rows of the insert ("is violated at
+ * row 3", "(at row 3)": 1-based). Only the first: ClickHouse stops there.
+ */
+export function refusedRowIndex(err: unknown): number | undefined {
+  const message = err instanceof Error ? err.message : '';
+  const row = /\bat row (\d+)/.exec(message)?.[1];
+  return row === undefined ? undefined : Number(row) - 1;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeInsertError, refusedColumn } from '../../services/storage/insert-errors.ts';
+import { describeInsertError, refusedColumn, refusedRowIndex } from '../../services/storage/insert-errors.ts';
 import { createInsertHealth } from '../../services/storage/insert-health.ts';
 
 /** Errors as @clickhouse/client raises them for an answer with an exception. */
@@ -20,6 +20,17 @@ describe('insert errors', () => {
       'CANNOT_PARSE_ESCAPE_SEQUENCE: Cannot parse escape sequence: missing second part of surrogate pair.',
     );
     expect(describeInsertError(fullDisk)).toBe('NOT_ENOUGH_SPACE: Cannot reserve 1.00 MiB, not enough space.');
+  });
+
+  it('names the row and column of a constraint ClickHouse says is violated (its own words)', () => {
+    const violated = clickHouseError(
+      469,
+      'VIOLATED_CONSTRAINT',
+      "Constraint `no_98` for table default.events (57897c7c-d63a-4ebd-a22a-82cfd57c6c17) is violated at row 3. Expression: (product != '98#'). Column values: product = '98#'. ",
+    );
+    expect(refusedColumn(violated)).toBe('product');
+    expect(refusedRowIndex(violated)).toBe(2);
+    expect(refusedRowIndex(fullDisk)).toBeUndefined();
   });
 });
 
