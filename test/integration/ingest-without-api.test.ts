@@ -17,6 +17,8 @@ import { waitFor } from '../support/test-leaderboard.ts';
 // it has seen keep sending, the events wait in Kafka, and the scoring service stores them when
 // it is back. Real processes: the scoring service is killed with SIGKILL.
 const ADMIN = `lbt_${'c'.repeat(43)}`;
+/** How long the ingest service trusts the API's answer about a token while the API answers. */
+const TOKEN_CACHE_MS = 2_000;
 const env = kafkaEnv({ KAFKA_EVENTS_PARTITIONS: '2' });
 const topic = env['KAFKA_EVENTS_TOPIC'] ?? '';
 const group = env['KAFKA_CONSUMER_GROUP'] ?? '';
@@ -74,16 +76,19 @@ describe('the ingest service while the scoring service is down', () => {
     scoring = startScoring();
     await waitFor(() => api('GET', '/readyz'), 90_000, 200);
     await api('PUT', '/v1/org', smallOrg);
-    const station = await api<{ token: string }>('POST', '/v1/tokens', {
+    const station = await api<{ id: string; token: string }>('POST', '/v1/tokens', {
       name: '西湖加油站 POS',
       role: 'ingest',
       unitIds: ['U1'],
     });
 
     registry = createRegistryFollower({ url: `http://127.0.0.1:${port}/v1/org`, refreshMs: 100, logger });
-    // TOKEN_CACHE_MS=0: every request would ask the API who the token is.
     ingest = await createIngestService(
-      parseIngestConfig({ ...env, REGISTRY_URL: `http://127.0.0.1:${port}/v1/org`, TOKEN_CACHE_MS: '0' }),
+      parseIngestConfig({
+        ...env,
+        REGISTRY_URL: `http://127.0.0.1:${port}/v1/org`,
+        TOKEN_CACHE_MS: String(TOKEN_CACHE_MS),
+      }),
       logger,
       registry,
     );
@@ -103,6 +108,8 @@ describe('the ingest service while the scoring service is down', () => {
 
     await scoring.stop('SIGKILL');
     scoring = undefined;
+    // Past TOKEN_CACHE_MS: an answer kept only that long would be gone by now.
+    await new Promise((resolve) => setTimeout(resolve, TOKEN_CACHE_MS + 500));
 
     // The station the service has seen is judged by the API's last answer: accepted, to Kafka.
     const during = [sales('during-a', 8), sales('during-b', 4), sales('during-c', 2)];
@@ -132,6 +139,21 @@ describe('the ingest service while the scoring service is down', () => {
       expect(again.json().api).toBe('ok');
     }, 10_000);
     await storedAll();
+
+    // Revoked once the API is back: refused within TOKEN_CACHE_MS (the bound the README states).
+    await api('DELETE', `/v1/tokens/${station.id}`);
+    const revokedAt = performance.now();
+    let refused: Awaited<ReturnType<typeof post>> | undefined;
+    for (let i = 0; !refused; i++) {
+      const res = await post(station.token, sales(`revoked-${i}`, 1));
+      if (res.statusCode === 200) await new Promise((resolve) => setTimeout(resolve, 50));
+      else refused = res;
+      // The bound, plus a request and a question to the API on a loaded machine.
+      expect(performance.now() - revokedAt).toBeLessThan(TOKEN_CACHE_MS + 2_000);
+    }
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json().error.code).toBe('token_revoked');
+    await storedAll();
     expect(await scoring.stop('SIGTERM')).toBe(0);
     scoring = undefined;
 
@@ -143,7 +165,7 @@ describe('the ingest service while the scoring service is down', () => {
         format: 'JSONEachRow',
       });
       const [counts] = await r.json<{ rows: number | string; events: number | string; during: number | string }>();
-      // 6 before, 14 while the scoring service was down, at least one after; each once.
+      // 6 before, 14 while the scoring service was down, at least one after (and those sent until the revocation reached it); each once.
       expect(Number(counts?.during)).toBe(14);
       expect(Number(counts?.rows)).toBe(Number(counts?.events));
       expect(Number(counts?.rows)).toBeGreaterThanOrEqual(21);
