@@ -261,7 +261,9 @@ describe('/readyz', () => {
     const resent = await post([sale('C1', 'disk-1')]);
     expect(resent.statusCode).toBe(200);
     expect(resent.json().accepted).toBe(1);
-    expect(await ready()).toMatchObject({ status: 200, body: { inserts: 'ok' } });
+    const back = await ready();
+    expect(back.status).toBe(200);
+    expect(back.body['inserts']).toBeUndefined();
   });
 
   const post = (payload: unknown) => lb.app.inject({ method: 'POST', url: '/v1/events', payload: payload as object });
