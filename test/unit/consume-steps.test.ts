@@ -193,7 +193,7 @@ describe('dedupeWithinBatch', () => {
 
   it('dead-letters a later message of the same event with other content as a conflict', () => {
     const outcomes = [message(0, 'C1', event('a')), message(1, 'C1', event('a', 'C1', { value: 2 }))].map((m) =>
-      decodeMessage(m, validate),
+      decodeMessage(m, validate, validateCorrection),
     );
     const [, second] = dedupeWithinBatch(outcomes);
     expect(second).toMatchObject({

@@ -72,7 +72,7 @@ describe('dedupe step', () => {
   ])('$name', async ({ stored, batch, expected }) => {
     const storage = fakeStorage();
     for (const id of stored) storage.stored.add(eventKey('C1', id));
-    const dedupe = createDedupeStep(storage.find);
+    const dedupe = createDedupeStep(storage.find, undefined, contentOf);
     const running = dedupe(batch);
     storage.answer();
     const { results, release } = await running;
@@ -83,7 +83,7 @@ describe('dedupe step', () => {
 
   it('lets only one of two overlapping batches store the same event: the second waits for the first', async () => {
     const storage = fakeStorage();
-    const dedupe = createDedupeStep(storage.find);
+    const dedupe = createDedupeStep(storage.find, undefined, contentOf);
     const first = dedupe([sale('x'), sale('y')]);
     const second = dedupe([sale('x'), sale('z')]);
     storage.answer();
@@ -104,7 +104,7 @@ describe('dedupe step', () => {
 
   it('stores an event whose first insert, by another batch, failed while this batch waited', async () => {
     const storage = fakeStorage();
-    const dedupe = createDedupeStep(storage.find);
+    const dedupe = createDedupeStep(storage.find, undefined, contentOf);
     const first = dedupe([sale('w')]);
     const retry = dedupe([sale('w')]);
     storage.answer();
@@ -116,7 +116,7 @@ describe('dedupe step', () => {
 
   it('frees the claims of a batch whose insert failed, so a retry is stored', async () => {
     const storage = fakeStorage();
-    const dedupe = createDedupeStep(storage.find);
+    const dedupe = createDedupeStep(storage.find, undefined, contentOf);
     const failed = dedupe([sale('r')]);
     storage.answer();
     (await failed).release([]); // the insert was refused: nothing was stored
@@ -131,7 +131,7 @@ describe('dedupe step', () => {
       const filter = createKeyFilter(1_000);
       storage.stored.add(eventKey('C1', 'old'));
       filter.add('C1', 'old');
-      const dedupe = createDedupeStep(storage.find, filter);
+      const dedupe = createDedupeStep(storage.find, filter, contentOf);
       const running = dedupe([sale('old'), sale('new-1'), sale('new-2')]);
       storage.answer();
       const { results, release } = await running;
@@ -148,7 +148,7 @@ describe('dedupe step', () => {
 
     it('does not call storage at all for a batch of fresh events', async () => {
       const storage = fakeStorage();
-      const dedupe = createDedupeStep(storage.find, createKeyFilter(1_000));
+      const dedupe = createDedupeStep(storage.find, createKeyFilter(1_000), contentOf);
       const { results } = await dedupe([sale('f-1'), sale('f-2')]);
       expect(kinds(results)).toEqual(['ok', 'ok']);
       expect(storage.asked).toEqual([]);
@@ -156,7 +156,7 @@ describe('dedupe step', () => {
 
     it('looks up the events of a failed insert when they are sent again, as part may have been stored', async () => {
       const storage = fakeStorage();
-      const dedupe = createDedupeStep(storage.find, createKeyFilter(1_000));
+      const dedupe = createDedupeStep(storage.find, createKeyFilter(1_000), contentOf);
       // An outage: the insert may have stored p-1 before it failed, so the filter learns both.
       const failed = [sale('p-1'), sale('p-2')];
       (await dedupe(failed)).release(failed);
@@ -169,7 +169,7 @@ describe('dedupe step', () => {
 
     it('learns only the keys it is told were stored: a refused batch’s keys stay unknown', async () => {
       const filter = createKeyFilter(1_000);
-      const dedupe = createDedupeStep(fakeStorage().find, filter);
+      const dedupe = createDedupeStep(fakeStorage().find, filter, contentOf);
       (await dedupe([sale('kept'), sale('refused')])).release([sale('kept')]);
       expect(filter.mightContain('C1', 'kept')).toBe(true);
       expect(filter.mightContain('C1', 'refused')).toBe(false);
@@ -204,7 +204,7 @@ describe('dedupe step', () => {
     ])('against storage: $name', async ({ resend, expected }) => {
       const storage = fakeStorage();
       storage.stored.put(sale('s'));
-      const dedupe = createDedupeStep(storage.find);
+      const dedupe = createDedupeStep(storage.find, undefined, contentOf);
       const running = dedupe([resend]);
       storage.answer();
       expect((await running).results).toEqual([expected]);
@@ -213,7 +213,7 @@ describe('dedupe step', () => {
     it('within one batch, compares with the first of its id', async () => {
       const batch = [sale('w'), sale('w', 'C1', { volume: 7 }), sale('w')];
       const storage = fakeStorage();
-      const running = createDedupeStep(storage.find)(batch);
+      const running = createDedupeStep(storage.find, undefined, contentOf)(batch);
       storage.answer();
       expect((await running).results).toEqual([
         { kind: 'ok', value: batch[0] },
@@ -221,7 +221,11 @@ describe('dedupe step', () => {
         { kind: 'duplicate' },
       ]);
       // Bound for Kafka: the same judgement within the request.
-      expect((await dedupeWithinRequest(batch)).results.map((r) => r.kind)).toEqual(['ok', 'conflict', 'duplicate']);
+      expect((await dedupeWithinRequest(batch, contentOf)).results.map((r) => r.kind)).toEqual([
+        'ok',
+        'conflict',
+        'duplicate',
+      ]);
     });
   });
 });

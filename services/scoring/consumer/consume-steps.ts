@@ -1,4 +1,3 @@
-import type { MetricEvent } from '../../../schemas/event.schema.ts';
 import type { DeadLetterReason } from '../../../schemas/kafka-message.schema.ts';
 import type { IngestRecord, ValidateCorrection } from '../../corrections/correction-steps.ts';
 import { isCorrectionMessage, type ConsumedMessage } from '../../kafka/event-message.ts';
@@ -88,11 +87,11 @@ export function decodeMessage(
  */
 function repeatOutcome(outcome: MessageOutcome & { kind: 'ok' }, earlier: IngestRecord | EventContent): MessageOutcome {
   const { event } = outcome;
+  const earlierContent = isContent(earlier) ? earlier : earlier.type === 'correction' ? undefined : contentOf(earlier);
   // Corrections carry no content to compare: a repeat is their retry.
-  if (event.type === 'correction' || (!Array.isArray(earlier) && earlier.type === 'correction')) {
+  if (event.type === 'correction' || earlierContent === undefined)
     return { kind: 'duplicate', message: outcome.message };
-  }
-  const result = repeatOf(event, Array.isArray(earlier) ? earlier : contentOf(earlier as MetricEvent));
+  const result = repeatOf(event, earlierContent);
   if (result.kind !== 'conflict') return { kind: 'duplicate', message: outcome.message };
   const { crewId, eventId } = event;
   return {
@@ -105,6 +104,8 @@ function repeatOutcome(outcome: MessageOutcome & { kind: 'ok' }, earlier: Ingest
     },
   };
 }
+
+const isContent = (x: IngestRecord | EventContent): x is EventContent => Array.isArray(x);
 
 /** The first message of a (crewId, eventId) in the batch is the event; later ones repeat it. */
 export function dedupeWithinBatch(outcomes: readonly MessageOutcome[]): MessageOutcome[] {
