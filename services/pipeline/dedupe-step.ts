@@ -100,7 +100,7 @@ export function createDedupeStep<T extends KeyedRecord = MetricEvent>(
     const results = events.map((event, i) => {
       const key = keys[i] ?? '';
       if (stored.size > 0 && stored.has(key))
-        return repeatWith(event, stored instanceof Map ? stored.get(key) : undefined, content);
+        return repeatWith(event, 'get' in stored ? stored.get(key) : undefined, content);
       const first = firstIndex?.get(key) ?? i;
       const earlier = events[first];
       return first === i || earlier === undefined ? ok(event) : repeatWith(event, content?.(earlier), content);
