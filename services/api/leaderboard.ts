@@ -22,6 +22,7 @@ import { createCorrections } from '../corrections/corrections.ts';
 import { createConsumerMetrics } from '../scoring/consumer/consumer-metrics.ts';
 import { createEventConsumer, type EventConsumer } from '../scoring/consumer/event-consumer.ts';
 import { memberInfoFor } from '../scoring/consumer/group-membership.ts';
+import { createRecomputeMarks } from '../scoring/recompute-marks.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { standingsOwnership } from '../scoring/standings-ownership.ts';
@@ -138,11 +139,13 @@ export async function createLeaderboard(
   // On the embedded engine this process is the only writer (directly or through its consumer).
   const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
   const feed = createStandingsFeed();
+  const marks = createRecomputeMarks();
   const standings = createStandingsService({
     client,
     catalog,
     now,
     logger,
+    marks,
     persistMs: config.standingsPersistMs,
     lastComputedAt: await latestComputedAt(client),
     soleWriter: standingsOwnership(config) === 'sole',
@@ -151,12 +154,21 @@ export async function createLeaderboard(
   const refresher = createStandingsRefresher({
     catalog,
     standings,
+    marks,
     logger,
     now,
     debounceMs: config.standingsDebounceMs,
     historyDebounceMs: config.standingsHistoryDebounceMs,
     busyShare: config.kafka ? 1 / 2 : 1 / 3,
   });
+  // Every change of the registry or of a competition's current version, whoever made it (an
+  // organiser here, or another instance seen on reload), recomputes every stored day.
+  catalog.onChange((change) =>
+    refresher.scoresChanged(
+      change.kind === 'registry' ? catalog.competitions().map((c) => c.id) : change.competitionIds,
+      change.kind,
+    ),
+  );
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const insertHealth = createInsertHealth({
@@ -320,12 +332,7 @@ export async function createLeaderboard(
   const firstAdmin = await bootstrapAdmin(tokens, config.access);
   if (firstAdmin.adopted) logger.info('BOOTSTRAP_ADMIN_TOKEN registered as an admin token');
   const access = createAccess({ tokens, open: config.access.open, standingsAccess: config.access.standings });
-  const recompute = (competitionId: string) => refresher.competitionChanged(competitionId);
-  const competitionAdmin = createCompetitionAdmin({ catalog, standings, now, onPublished: recompute });
-  // Participants, headcounts and targets feed every competition's standings.
-  const registryChanged = () => {
-    for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
-  };
+  const competitionAdmin = createCompetitionAdmin({ catalog, standings, now });
   const results = createResultsSource({ catalog, standings, periods, now });
   const routes = [
     screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
@@ -346,7 +353,6 @@ export async function createLeaderboard(
       catalog,
       now,
       maxBodyBytes: config.maxRegistryBytes,
-      onChanged: registryChanged,
       access,
     }),
     orgImportRoute({
@@ -354,7 +360,6 @@ export async function createLeaderboard(
       access,
       now,
       maxBodyBytes: config.maxRegistryBytes,
-      onChanged: registryChanged,
     }),
     competitionsRoute({ catalog, admin: competitionAdmin, access }),
     eventCorrectionsRoute({ corrections, access }),
@@ -423,18 +428,15 @@ export async function createLeaderboard(
   // Returns before the group join completes: the service answers (and /readyz says 'joining')
   // while a restarted instance waits for its predecessor's session to time out.
   await consumer?.start();
-  // A ClickHouse server may be shared with other instances that change registry and competitions.
-  // Another instance on the same server may change the registry or a competition.
-  const versions = () => [catalog.orgVersion(), ...catalog.competitions().map((c) => `${c.id}@${c.version}`)].join();
+  // Another instance on the same ClickHouse server may change the registry or a competition: the
+  // catalog announces what a reload finds changed, like its own changes.
   const screenVersions = () => new Map(screens.list().map((s) => [s.id, s.version]));
   const reloadTimer =
     config.clickhouse.mode === 'server'
       ? setInterval(() => {
-          const before = versions();
           const screensBefore = screenVersions();
           Promise.all([catalog.reload(), screens.reload(), displayLinks.reload(), tokens.reload()])
             .then(() => {
-              if (versions() !== before) for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
               for (const [id, version] of screenVersions()) {
                 if (screensBefore.get(id) !== version) screenHub.screenChanged(id);
               }

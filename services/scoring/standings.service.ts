@@ -9,6 +9,7 @@ import { computeStandings, rankMovement } from './engine/compute-standings.ts';
 import type { StandingsRow } from './engine/types.ts';
 import { addMetricSums, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
+import type { RecomputeMarks } from './recompute-marks.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
@@ -36,7 +37,11 @@ export interface StandingsPage {
   competitionId: string;
   asOf: string;
   computedAt: string;
+  /** The competition version and the registry version these standings were computed with. */
   definitionVersion: number;
+  registryVersion: number;
+  /** A change that affects this day's scores is stored and its recomputation has not finished. */
+  recomputing: boolean;
   group: string;
   total: number;
   rows: StoredRow[];
@@ -51,6 +56,8 @@ export interface StandingsService {
   flush(): Promise<void>;
   /** Events landed on `day`: anything derived from that day or later is stale. */
   eventsLanded(competitionId: string, day: string): void;
+  /** Resolves when the computations of a competition running now have finished. */
+  settled(competitionId: string): Promise<void>;
   /** Days between from and to (inclusive) that have a stored snapshot. */
   snapshotDays(competitionId: string, from: string, to: string): Promise<string[]>;
   /** The day standings default to: today in the competition's zone, clamped to its period. */
@@ -67,6 +74,8 @@ export interface StandingsDeps {
   catalog: Catalog;
   now: () => Date;
   logger: Logger;
+  /** Days whose recomputation is pending (the refresher marks and clears them). */
+  marks: RecomputeMarks;
   /** Today's snapshot is written at most this often (0: after every recomputation). */
   persistMs: number;
   /**
@@ -98,7 +107,7 @@ const groupKeyOf = {
 
 /** A page of one group of an in-memory snapshot, ordered as the ClickHouse read orders it. */
 export function pageOf(
-  snapshot: Snapshot,
+  snapshot: Pick<Snapshot, 'crews'>,
   group: { groupBy: GroupBy; groupKey: string },
   crewId: string | undefined,
   limit: number,
@@ -342,11 +351,11 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
 
   /**
    * Ranks at the end of the previous day: from its stored snapshot when that was computed with
-   * the same rules and registry (late events rewrite it, see the refresher), else computed now.
+   * the same rules and registry and is not waiting for a recomputation, else computed now.
    */
   async function previousRanks(competition: StoredCompetition, day: string): Promise<PreviousRanks> {
     if (day < competition.definition.period.start) return new Map();
-    const run = await latestRun(client, competition.id, day);
+    const run = deps.marks.pending(competition.id, day) ? null : await latestRun(client, competition.id, day);
     if (run && run.definitionVersion === competition.version && run.orgVersion === catalog.orgVersion()) {
       return readRanks(client, competition.id, day, run.computedAt);
     }
@@ -487,11 +496,15 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const group = parseGroup(query.group, competition, branchInRegistry(catalog));
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
+    // Asked before reading: a pass that finishes during the read has written what is read.
+    const recomputing = deps.marks.pending(competitionId, asOf);
     const fromSnapshot = (snapshot: Snapshot): StandingsPage => ({
       competitionId,
       asOf,
       computedAt: snapshot.computedAt,
       definitionVersion: snapshot.definitionVersion,
+      registryVersion: snapshot.orgVersion,
+      recomputing,
       group: group.label,
       ...pageOf(snapshot, group, query.crewId, limit, offset),
     });
@@ -505,6 +518,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         asOf,
         computedAt: fromClickHouseTime(page.computedAt),
         definitionVersion: page.definitionVersion,
+        registryVersion: page.orgVersion,
+        recomputing,
         group: group.label,
         total: page.total,
         rows: page.rows,
@@ -520,6 +535,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       asOf,
       computedAt: fromClickHouseTime(run.computedAt),
       definitionVersion: run.definitionVersion,
+      registryVersion: run.orgVersion,
+      recomputing,
       group: group.label,
       total: await countSnapshotRows(client, { competitionId, asOf, computedAt: run.computedAt, ...group }),
       rows: [],
@@ -549,6 +566,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     },
     defaultDay,
     snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),
+    async settled(competitionId) {
+      const running = [...inFlight].filter(([key]) => key.startsWith(`${competitionId}\u0000`));
+      await Promise.allSettled(running.map(([, computation]) => computation));
+    },
     eventsLanded(competitionId, day) {
       generations.set(competitionId, (generations.get(competitionId) ?? 0) + 1);
       const cached = computedPrevious.get(competitionId);

@@ -327,6 +327,7 @@ export async function readRanks(
 export interface LatestPage {
   computedAt: string;
   definitionVersion: number;
+  orgVersion: number;
   total: number;
   rows: StoredRow[];
 }
@@ -342,11 +343,12 @@ export async function readLatestPage(
   const result = await client.query({
     // The group's size is counted before the optional crew filter, so a crew's breakdown also
     // learns how many crews its group has.
-    query: `WITH (SELECT (max(computed_at), argMax(definition_version, computed_at)) FROM standings_runs
+    query: `WITH (SELECT (max(computed_at), argMax(definition_version, computed_at), argMax(org_version, computed_at))
+                  FROM standings_runs
                   WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}) AS run
             SELECT * FROM (
               SELECT ${ROW_COLUMNS}, count() OVER () AS total,
-                     toString(run.1) AS run_computed_at, run.2 AS run_definition_version
+                     toString(run.1) AS run_computed_at, run.2 AS run_definition_version, run.3 AS run_org_version
               FROM standings
               WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date} AND computed_at = run.1
                 ${GROUP_FILTER}
@@ -365,13 +367,19 @@ export async function readLatestPage(
     format: 'JSONEachRow',
   });
   const rows = await result.json<
-    RowFromClickHouse & { total: number | string; run_computed_at: string; run_definition_version: number }
+    RowFromClickHouse & {
+      total: number | string;
+      run_computed_at: string;
+      run_definition_version: number;
+      run_org_version: number | string;
+    }
   >();
   const first = rows[0];
   if (!first) return null;
   return {
     computedAt: first.run_computed_at,
     definitionVersion: first.run_definition_version,
+    orgVersion: Number(first.run_org_version),
     total: Number(first.total),
     rows: rows.map(fromClickHouseRow),
   };

@@ -20,8 +20,6 @@ export interface OrgImportRouteDeps {
   access: Access;
   now: () => Date;
   maxBodyBytes: number;
-  /** The registry changed: standings must be recomputed. */
-  onChanged: () => void;
 }
 
 export function orgImportRoute(deps: OrgImportRouteDeps) {
@@ -100,7 +98,6 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
             plan.errors,
           );
         }
-        if (version !== null) deps.onChanged();
         return {
           dryRun,
           sheet: plan.sheet,

@@ -11,8 +11,6 @@ export interface OrgRouteDeps {
   catalog: Catalog;
   now: () => Date;
   maxBodyBytes: number;
-  /** The registry changed: standings must be recomputed (participants, headcounts, targets). */
-  onChanged: () => void;
   access: Access;
 }
 
@@ -40,7 +38,6 @@ export function orgRoute(deps: OrgRouteDeps) {
         }
         const org = request.body;
         const version = await deps.catalog.replaceOrg(org, deps.now());
-        deps.onChanged();
         return {
           version,
           branches: org.branches.length,
