@@ -107,7 +107,7 @@ const StandingsProvenance = {
   recomputing: z
     .boolean()
     .describe(
-      '重算中: a change that affects this day (late events, a registry version, a published version) is stored and this day is not yet recomputed; the numbers are the previous ones',
+      '重算中: a change that affects this day (late events, a registry version, a published version, a restart after a crash) is stored and this day is not yet recomputed; the numbers are the previous ones',
     ),
 };
 

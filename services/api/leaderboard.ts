@@ -23,6 +23,7 @@ import { createConsumerMetrics } from '../scoring/consumer/consumer-metrics.ts';
 import { createEventConsumer, type EventConsumer } from '../scoring/consumer/event-consumer.ts';
 import { memberInfoFor } from '../scoring/consumer/group-membership.ts';
 import { createRecomputeMarks } from '../scoring/recompute-marks.ts';
+import { findStaleStandings } from '../scoring/stale-standings.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { standingsOwnership } from '../scoring/standings-ownership.ts';
@@ -139,6 +140,14 @@ export async function createLeaderboard(
   // On the embedded engine this process is the only writer (directly or through its consumer).
   const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
   const feed = createStandingsFeed();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const insertHealth = createInsertHealth({
+    now,
+    windowMs: INSERT_FAILURE_WINDOW_MS,
+    onFailure: createInsertFailureCounter(metrics),
+  });
+  const stores = createStoreTracker(now, insertHealth);
   const marks = createRecomputeMarks();
   const standings = createStandingsService({
     client,
@@ -146,6 +155,7 @@ export async function createLeaderboard(
     now,
     logger,
     marks,
+    eventsStoredBefore: () => stores.storedBefore(),
     persistMs: config.standingsPersistMs,
     lastComputedAt: await latestComputedAt(client),
     soleWriter: standingsOwnership(config) === 'sole',
@@ -169,14 +179,12 @@ export async function createLeaderboard(
       change.kind,
     ),
   );
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const insertHealth = createInsertHealth({
-    now,
-    windowMs: INSERT_FAILURE_WINDOW_MS,
-    onFailure: createInsertFailureCounter(metrics),
-  });
-  const stores = createStoreTracker(now, insertHealth);
+  // A process that was killed leaves standings behind what it stored: they are marked (answers
+  // say recomputing) before anything is served, and recomputed right away.
+  for (const { competitionId, fromDay } of await findStaleStandings(client, catalog)) {
+    logger.info({ competitionId, fromDay }, 'stored standings are behind the stored events; recomputing');
+    refresher.scoresChanged([competitionId], 'restart', fromDay);
+  }
   const validate = createValidateStep({
     crewExists: (crewId) => catalog.crew(crewId) !== undefined,
     now,

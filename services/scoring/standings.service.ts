@@ -76,6 +76,11 @@ export interface StandingsDeps {
   logger: Logger;
   /** Days whose recomputation is pending (the refresher marks and clears them). */
   marks: RecomputeMarks;
+  /**
+   * Every event stored before this instant can be read now: the stamp of the oldest event insert
+   * still in flight, or now. Each run records it, so a start-up can tell which days missed events.
+   */
+  eventsStoredBefore?: () => Date;
   /** Today's snapshot is written at most this often (0: after every recomputation). */
   persistMs: number;
   /**
@@ -423,6 +428,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // Stamped before reading: the run with the latest computed_at is the one that started last,
     // so it saw every event stored before it, whichever instance computed what.
     const computedAt = new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString();
+    const eventsStoredBefore = (deps.eventsStoredBefore?.() ?? now()).toISOString();
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
       previousRanks(competition, addDays(asOf, -1)),
@@ -433,6 +439,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       computedAt,
       definitionVersion: competition.version,
       orgVersion: catalog.orgVersion(),
+      eventsStoredBefore,
       crews: mergeGroups(current, previous),
     };
     await yieldToEventLoop();

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FactSummary } from './engine/fact-summary.ts';
 import type { CrewProfile, IndicatorResult, VetoResult } from './engine/types.ts';
+import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import { insertRows } from '../storage/insert-rows.ts';
 import { factsFromMap, factsToMap } from './snapshot-facts.ts';
 
@@ -29,6 +30,8 @@ export interface Snapshot {
   computedAt: string;
   definitionVersion: number;
   orgVersion: number;
+  /** Every event stored before this instant (ISO 8601) was read into it (migration 0015). */
+  eventsStoredBefore: string;
   crews: readonly SnapshotCrew[];
 }
 
@@ -145,6 +148,7 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
       computed_at: snapshot.computedAt,
       definition_version: snapshot.definitionVersion,
       org_version: snapshot.orgVersion,
+      events_stored_before: snapshot.eventsStoredBefore,
       crews: snapshot.crews.length,
     },
   ]);
@@ -383,4 +387,66 @@ export async function readLatestPage(
     total: Number(first.total),
     rows: rows.map(fromClickHouseRow),
   };
+}
+
+/** The latest run of one stored day, as a start-up check compares it with what is stored. */
+export interface DayRun {
+  asOf: string;
+  definitionVersion: number;
+  orgVersion: number;
+  /** Epoch milliseconds. */
+  eventsStoredBefore: number;
+}
+
+/** The latest run of every stored day of a competition, in day order. */
+export async function latestRunPerDay(client: ClickHouseClient, competitionId: string): Promise<DayRun[]> {
+  const result = await client.query({
+    query: `SELECT as_of, argMax(definition_version, computed_at) AS definition_version,
+                   argMax(org_version, computed_at) AS org_version,
+                   toUnixTimestamp64Milli(argMax(events_stored_before, computed_at)) AS events_stored_before
+            FROM standings_runs WHERE competition_id = {competitionId:String}
+            GROUP BY as_of ORDER BY as_of`,
+    query_params: { competitionId },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{
+    as_of: string;
+    definition_version: number;
+    org_version: number | string;
+    events_stored_before: number | string;
+  }>();
+  return rows.map((r) => ({
+    asOf: r.as_of,
+    definitionVersion: r.definition_version,
+    orgVersion: Number(r.org_version),
+    eventsStoredBefore: Number(r.events_stored_before),
+  }));
+}
+
+/**
+ * Per day an event happened on (in the time zone, within [startInstant, endInstant)), the latest
+ * stored_at of its events stored from `since` on, in epoch milliseconds.
+ */
+export async function latestStoredPerDay(
+  client: ClickHouseClient,
+  window: { startInstant: Date; endInstant: Date; timeZone: string },
+  since: Date,
+): Promise<Map<string, number>> {
+  const result = await client.query({
+    query: `SELECT toString(toDate(occurred_at, {timeZone:String})) AS day,
+                   toUnixTimestamp64Milli(max(stored_at)) AS stored
+            FROM events
+            WHERE occurred_at >= {start:DateTime64(3, 'UTC')} AND occurred_at < {end:DateTime64(3, 'UTC')}
+              AND stored_at >= {since:DateTime64(3, 'UTC')}
+            GROUP BY day`,
+    query_params: {
+      timeZone: window.timeZone,
+      start: toClickHouseTime(window.startInstant),
+      end: toClickHouseTime(window.endInstant),
+      since: toClickHouseTime(since),
+    },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ day: string; stored: number | string }>();
+  return new Map(rows.map((r) => [r.day, Number(r.stored)]));
 }

@@ -11,6 +11,11 @@ export interface StoreTracker {
   run<T>(insert: (storedAt: string) => Promise<T>): Promise<T>;
   /** Resolves once every insert stamped before `instant` has finished, stored or failed. */
   settled(instant: Date): Promise<void>;
+  /**
+   * Every event stored before this instant can be read now: the stamp of the oldest insert in
+   * flight, or now. Standings record it with what they read.
+   */
+  storedBefore(): Date;
 }
 
 /** With `health`, every insert's outcome is reported to it (for /readyz). */
@@ -32,6 +37,11 @@ export function createStoreTracker(now: () => Date, health?: InsertHealth): Stor
       } finally {
         inFlight.delete(entry);
       }
+    },
+    storedBefore() {
+      let oldest = now().getTime();
+      for (const entry of inFlight) oldest = Math.min(oldest, entry.stamp);
+      return new Date(oldest);
     },
     async settled(instant) {
       const before = [...inFlight].filter((e) => e.stamp < instant.getTime()).map((e) => e.done);

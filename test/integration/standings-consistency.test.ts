@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
-import type { MetricEventInput } from '../../schemas/event.schema.ts';
+import { MetricEventSchema, type MetricEventInput } from '../../schemas/event.schema.ts';
 import type { OrgInput } from '../../schemas/org.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { daysFrom } from '../../services/shared/calendar.ts';
+import { insertEventRows, toEventValues } from '../../services/storage/events.store.ts';
 import { marchAt as at } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 /**
- * Every change that affects scores (a registry version, a published rule version) brings every
- * stored day to the same state: the rules and registry now current, and the stored events.
- * Meanwhile answers say `recomputing`.
+ * Every change that affects scores (a registry version, a published rule version, events the
+ * standings have not seen after a restart) brings every stored day to the same state: the
+ * rules and registry now current, and the stored events. Meanwhile answers say `recomputing`.
  * Today is 2026-03-10 in Beijing; the long debounce makes "meanwhile" long enough to look at.
  */
 const clock = fixedClock('2026-03-10T12:00:00+08:00');
@@ -311,5 +312,42 @@ describe('stored days after a published version', () => {
       ['C2', 4],
       ['C1', 2],
     ]);
+  });
+});
+
+describe('after a restart', () => {
+  it('recomputes the stored days behind the stored events before serving them as current', async () => {
+    // Stored, but the process ended before its standings saw it (as a killed process leaves it):
+    // written behind the refresher's back.
+    clock.set('2026-03-10T12:05:00+08:00');
+    const missed = MetricEventSchema.parse(units('u-missed', 'C1', '03', 16));
+    await insertEventRows(lb.client, [toEventValues(missed, clock.now().toISOString())], clock.now().toISOString());
+    await lb.close();
+    clock.set('2026-03-10T12:06:00+08:00');
+    lb = await startTestLeaderboard(clock, env);
+
+    // 03-02 saw everything stored for its days; 03-03 and later did not. They are recomputed
+    // at once (it may be done before this reads them), and never served as current before.
+    expect(await standings('2026-03-02')).toMatchObject({ recomputing: false });
+    const first = await standings('2026-03-03');
+    expect(points(row(first, 'C1'), 'per-head')?.points).toBe(first.recomputing ? 2 : 6);
+
+    await untilEveryDay(
+      (a) => a.asOf < '2026-03-03' || points(row(a, 'C1'), 'per-head')?.points !== 2,
+      (answers) => {
+        for (const a of answers.filter((x) => x.asOf >= '2026-03-03' && x.group !== 'branch:B2')) {
+          // (8 + 16) units / 8 people × 2.
+          expect(points(row(a, 'C1'), 'per-head')?.points, a.asOf).toBe(6);
+        }
+      },
+    );
+  });
+
+  it('recomputes nothing when the stored standings saw every stored event', async () => {
+    await lb.refresher.flush();
+    await lb.close();
+    lb = await startTestLeaderboard(clock, env);
+    const all = await everyDay();
+    expect(all.filter((a) => a.recomputing).map((a) => a.asOf)).toEqual([]);
   });
 });
