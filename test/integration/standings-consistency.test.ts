@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import { MetricEventSchema, type MetricEventInput } from '../../schemas/event.schema.ts';
 import type { OrgInput } from '../../schemas/org.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { daysFrom } from '../../services/shared/calendar.ts';
 import { insertEventRows, toEventValues } from '../../services/storage/events.store.ts';
-import { marchAt as at } from '../support/fixtures.ts';
+import { marchAt as at, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 /**
@@ -14,6 +14,8 @@ import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leade
  * rules and registry now current, and the stored events. Meanwhile answers say `recomputing`.
  * Today is 2026-03-10 in Beijing; the long debounce makes "meanwhile" long enough to look at.
  */
+// Each step waits for a recomputation of ten days, on a machine shared with other work.
+vi.setConfig({ testTimeout: 180_000 });
 const clock = fixedClock('2026-03-10T12:00:00+08:00');
 const env = { STANDINGS_DEBOUNCE_MS: '1000', STANDINGS_HISTORY_DEBOUNCE_MS: '1000' };
 const ID = 'consist';
@@ -21,20 +23,14 @@ const DAYS = daysFrom('2026-03-01', '2026-03-10');
 const GROUPS = ['overall', 'branch:B1', 'branch:B2'];
 let lb: Leaderboard;
 
+/** smallOrg's branches and stations: 西湖 U1 in 杭州 B1, 北仑 U3 in 宁波 B2. */
 const org: OrgInput = {
-  groupName: '测试集团',
-  branches: [
-    { id: 'B1', name: '杭州分公司', nameEn: 'Hangzhou' },
-    { id: 'B2', name: '宁波分公司', nameEn: 'Ningbo' },
-  ],
-  units: [
-    { id: 'U1', branchId: 'B1', name: '西湖加油站', type: 'station' },
-    { id: 'U2', branchId: 'B2', name: '北仑加油站', type: 'station' },
-  ],
+  ...smallOrg,
+  units: (smallOrg.units ?? []).filter((u) => u.id !== 'U2'),
   crews: [
     { id: 'C1', unitId: 'U1', name: '西湖甲班', headcount: 2 },
     { id: 'C2', unitId: 'U1', name: '西湖乙班', headcount: 4 },
-    { id: 'C3', unitId: 'U2', name: '北仑甲班', headcount: 4 },
+    { id: 'C3', unitId: 'U3', name: '北仑甲班', headcount: 4 },
   ],
   targets: ['C1', 'C2', 'C3'].map((crewId) => ({
     competitionId: ID,
@@ -154,11 +150,13 @@ function expectConsistentMovement(answers: readonly Answer[]): void {
  * way that one not marked `recomputing` already is what the change gives (`current`).
  */
 async function untilEveryDay(
+  change: string,
   current: (a: Answer) => boolean,
   settled: (answers: Answer[]) => void,
-  timeoutMs = 30_000,
+  timeoutMs = 90_000,
 ): Promise<Answer[]> {
   const servedStale: string[] = [];
+  const started = performance.now();
   const answers = await waitFor(
     async () => {
       const all = await everyDay();
@@ -168,10 +166,11 @@ async function untilEveryDay(
       return all;
     },
     timeoutMs,
-    50,
+    200,
   );
   expect(servedStale, 'answers served as current with the old state').toEqual([]);
   expectConsistentMovement(answers);
+  console.log(`${change}: every stored day answered as current within ${Math.round(performance.now() - started)} ms`);
   return answers;
 }
 
@@ -215,8 +214,8 @@ describe('stored days after a registry version', () => {
       crews: [
         { id: 'C1', unitId: 'U1', name: '西湖甲班', headcount: 8 },
         // Moved to 北仑 (branch B2).
-        { id: 'C2', unitId: 'U2', name: '西湖乙班', headcount: 4 },
-        { id: 'C3', unitId: 'U2', name: '北仑甲班', headcount: 4 },
+        { id: 'C2', unitId: 'U3', name: '西湖乙班', headcount: 4 },
+        { id: 'C3', unitId: 'U3', name: '北仑甲班', headcount: 4 },
       ],
       targets: (org.targets ?? []).map((t) => (t.crewId === 'C3' ? { ...t, value: 500 } : t)),
     };
@@ -229,6 +228,7 @@ describe('stored days after a registry version', () => {
     expect(row(stale, 'C1')).toMatchObject({ headcount: 2, score: 4 });
 
     const all = await untilEveryDay(
+      'registry version (headcount, target, branch move)',
       (a) => a.registryVersion === version,
       (answers) => {
         for (const a of answers) {
@@ -268,6 +268,7 @@ describe('stored days after a registry version', () => {
       `竞赛编号,班组编号,指标,目标值\r\n${ID},C2,sales.volume_litres,2000\r\n`,
     )) as { version: number };
     await untilEveryDay(
+      'targets sheet imported',
       (a) => a.registryVersion === version,
       (answers) => {
         for (const a of answers.filter((x) => x.asOf >= '2026-03-05' && x.group !== 'branch:B1')) {
@@ -294,6 +295,7 @@ describe('stored days after a published version', () => {
     expect(await standings('2026-03-04')).toMatchObject({ definitionVersion: 1, recomputing: true });
 
     const all = await untilEveryDay(
+      'version 2 published',
       (a) => a.definitionVersion === 2,
       (answers) => {
         for (const a of answers) {
@@ -333,6 +335,7 @@ describe('after a restart', () => {
     expect(points(row(first, 'C1'), 'per-head')?.points).toBe(first.recomputing ? 2 : 6);
 
     await untilEveryDay(
+      'restart with stored events the standings missed',
       (a) => a.asOf < '2026-03-03' || points(row(a, 'C1'), 'per-head')?.points !== 2,
       (answers) => {
         for (const a of answers.filter((x) => x.asOf >= '2026-03-03' && x.group !== 'branch:B2')) {

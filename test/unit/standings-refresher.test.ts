@@ -22,7 +22,10 @@ const now = () => new Date('2026-03-10T12:00:00+08:00');
  * A standings service that records recomputations (and what was pending when each ran); its day
  * lookup fails as often as told.
  */
-function fakeStandings(marks: RecomputeMarks, options: { snapshotDayFailures?: number; recomputeMs?: number } = {}) {
+function fakeStandings(
+  marks: RecomputeMarks,
+  options: { snapshotDayFailures?: number; recomputeMs?: number; onRecompute?: (day: string | undefined) => void } = {},
+) {
   const recomputed: string[] = [];
   const pendingSeen: string[] = [];
   let failures = options.snapshotDayFailures ?? 0;
@@ -30,6 +33,7 @@ function fakeStandings(marks: RecomputeMarks, options: { snapshotDayFailures?: n
     defaultDay: () => '2026-03-10',
     recompute: async (id: string, day?: string) => {
       recomputed.push(`${id} ${day ?? 'today'}`);
+      options.onRecompute?.(day);
       if (day !== undefined) {
         const before = ['2026-03-01', '2026-03-04', '2026-03-08', '2026-03-09'].filter((d) => d < day).at(-1);
         pendingSeen.push(`${day}:${marks.pending(id, day)}${before ? ` ${before}:${marks.pending(id, before)}` : ''}`);
@@ -58,6 +62,9 @@ function refresherFor(standings: StandingsService, marks: RecomputeMarks, histor
   });
 }
 
+/** A pass from the period start: every stored day, then today. */
+const wholePass = ['c1 2026-03-01', 'c1 2026-03-04', 'c1 2026-03-08', 'c1 2026-03-09', 'c1 2026-03-10'];
+
 describe('standings refresher', () => {
   it('retries a pass whose day lookup failed, and keeps refreshing afterwards', async () => {
     const marks = createRecomputeMarks();
@@ -84,13 +91,7 @@ describe('standings refresher', () => {
     // Marked before anything ran: an answer given now says it is being recomputed.
     expect(marks.pending('c1', '2026-03-01')).toBe(true);
     await refresher.idle();
-    expect(standings.recomputed).toEqual([
-      'c1 2026-03-01',
-      'c1 2026-03-04',
-      'c1 2026-03-08',
-      'c1 2026-03-09',
-      'c1 2026-03-10',
-    ]);
+    expect(standings.recomputed).toEqual(wholePass);
     // Each day ran with the days before it done (its rank movement reads them) and itself pending.
     expect(standings.pendingSeen).toEqual([
       '2026-03-01:true',
@@ -105,16 +106,21 @@ describe('standings refresher', () => {
 
   it('lets today’s refreshes run between the days of a long pass', async () => {
     const marks = createRecomputeMarks();
-    const standings = fakeStandings(marks, { recomputeMs: 30 });
+    // An event of today arrives while the pass recomputes its first day.
+    const standings = fakeStandings(marks, {
+      recomputeMs: 30,
+      onRecompute: (day) => {
+        if (day === '2026-03-01')
+          refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-10T10:00:00+08:00') }]);
+      },
+    });
     const refresher = refresherFor(standings.service, marks);
     refresher.scoresChanged(['c1'], 'registry');
-    await new Promise((resolve) => setTimeout(resolve, 40));
-    refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-10T10:00:00+08:00') }]);
     await refresher.idle();
     const today = standings.recomputed.indexOf('c1 today');
     expect(today).toBeGreaterThan(0);
     expect(today).toBeLessThan(standings.recomputed.length - 1);
-    expect(standings.recomputed.filter((r) => r !== 'c1 today')).toHaveLength(5);
+    expect(standings.recomputed.filter((r) => r !== 'c1 today')).toEqual(wholePass);
     await refresher.close();
   });
 
@@ -128,13 +134,7 @@ describe('standings refresher', () => {
     expect(marks.pending('c1', '2026-03-09')).toBe(true);
     refresher.scoresChanged(['c1'], 'rules');
     await refresher.idle();
-    expect(standings.recomputed.slice(1)).toEqual([
-      'c1 2026-03-01',
-      'c1 2026-03-04',
-      'c1 2026-03-08',
-      'c1 2026-03-09',
-      'c1 2026-03-10',
-    ]);
+    expect(standings.recomputed.slice(1)).toEqual(wholePass);
     expect(marks.pending('c1', '2026-03-01')).toBe(false);
     await refresher.close();
   });
