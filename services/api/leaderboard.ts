@@ -181,10 +181,16 @@ export async function createLeaderboard(
   );
   // A process that was killed leaves standings behind what it stored: they are marked (answers
   // say recomputing) before anything is served, and recomputed right away.
-  for (const { competitionId, fromDay } of await findStaleStandings(client, catalog)) {
+  const checking = performance.now();
+  const stale = await findStaleStandings(client, catalog);
+  for (const { competitionId, fromDay } of stale) {
     logger.info({ competitionId, fromDay }, 'stored standings are behind the stored events; recomputing');
     refresher.scoresChanged([competitionId], 'restart', fromDay);
   }
+  logger.info(
+    { competitions: catalog.competitions().length, behind: stale.length, ms: Math.round(performance.now() - checking) },
+    'stored standings checked against the stored events',
+  );
   const validate = createValidateStep({
     crewExists: (crewId) => catalog.crew(crewId) !== undefined,
     now,
