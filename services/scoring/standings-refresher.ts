@@ -65,7 +65,9 @@ interface Pass {
   /** What marked its days (a rule, registry or restart change if any did, else events). */
   cause: ScoreChangeCause;
   started: number;
-  /** Stored days from the marked day on, then today. */
+  /** The competition's default day, recomputed last (today, or the last day of a past period). */
+  today: string;
+  /** Stored days from the marked day on, before today. */
   days: string[];
   next: number;
 }
@@ -74,7 +76,8 @@ interface Pass {
  * Keeps standings equal to what is stored. Today's are recomputed right after a short debounce
  * (screens see new events within about a second). Any change to earlier days, to the registry or
  * to the rules starts a pass over every stored day of the competition from the first day it
- * affects, one day per step, so today's refreshes still run between the steps.
+ * affects, one day per step, so today's refreshes still run between the steps; the pass ends with
+ * today's refresh, which keeps its pace under a steady stream (busyShare).
  */
 export function createStandingsRefresher(deps: RefresherDeps): StandingsRefresher {
   const { catalog, standings, marks, logger, now } = deps;
@@ -82,6 +85,8 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   /** competitionId -> when (Date.now()) its marked days may start a pass. */
   const passDue = new Map<string, number>();
   const passCause = new Map<string, ScoreChangeCause>();
+  /** Passes whose stored days are done and that end with the next refresh of today. */
+  const awaitingToday = new Map<string, Pass>();
   let todayTimer: NodeJS.Timeout | undefined;
   let passTimer: NodeJS.Timeout | undefined;
   let pass: Pass | undefined;
@@ -135,13 +140,41 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     dueToday.clear();
     const started = performance.now();
     for (const id of ids) {
+      const ending = awaitingToday.get(id);
       try {
         await standings.recompute(id);
       } catch (err) {
         logger.error({ err, competitionId: id }, 'standings refresh failed; will retry on the next event');
+        if (ending && awaitingToday.get(id) === ending) {
+          awaitingToday.delete(id);
+          retryLater(id, ending.today, ending.cause);
+          schedulePasses();
+        }
+        continue;
+      }
+      // A pass that began since (marked again) ends with its own refresh of today.
+      if (ending && awaitingToday.get(id) === ending) {
+        awaitingToday.delete(id);
+        marks.finished(id);
+        passDone(ending);
       }
     }
     lastTodayMs = performance.now() - started;
+  }
+
+  function passDone(done: Pass): void {
+    const { competitionId, cause, days } = done;
+    // Late events start a pass every history debounce during a back-fill: not worth a line each.
+    logger[cause === 'events' ? 'debug' : 'info'](
+      {
+        competitionId,
+        cause,
+        from: days[0] ?? done.today,
+        days: days.length + 1,
+        ms: Math.round(performance.now() - done.started),
+      },
+      'stored standings recomputed',
+    );
   }
 
   /** The days were not rewritten: marked again, to be tried after the longer wait. */
@@ -156,6 +189,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     const due = nextDue();
     if (!due || due.at > Date.now()) return undefined;
     passDue.delete(due.id);
+    awaitingToday.delete(due.id);
     const cause = passCause.get(due.id) ?? 'events';
     passCause.delete(due.id);
     const started = performance.now();
@@ -170,9 +204,8 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     // store for the first time is then among the stored days listed below.
     await standings.settled(due.id);
     try {
-      const stored = await standings.snapshotDays(due.id, fromDay, addDays(today, -1));
-      const days = fromDay <= today ? [...stored, today] : stored;
-      return { competitionId: due.id, cause, started, days, next: 0 };
+      const days = await standings.snapshotDays(due.id, fromDay, addDays(today, -1));
+      return { competitionId: due.id, cause, started, days, today, next: 0 };
     } catch (err) {
       logger.error({ err, competitionId: due.id }, 'standings days could not be listed; will retry');
       retryLater(due.id, fromDay, cause);
@@ -185,9 +218,14 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     try {
       pass ??= await beginPass();
       const current = pass;
-      const day = current?.days[current.next];
-      if (!current || day === undefined) {
-        if (current) marks.finished(current.competitionId);
+      if (!current) return;
+      const day = current.days[current.next];
+      if (day === undefined) {
+        // Every stored day before today is done: today's refresh ends the pass.
+        marks.reached(current.competitionId, current.today);
+        awaitingToday.set(current.competitionId, current);
+        dueToday.add(current.competitionId);
+        scheduleToday();
         pass = undefined;
         return;
       }
@@ -201,22 +239,6 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         return;
       }
       current.next += 1;
-      if (current.next >= current.days.length) {
-        marks.finished(current.competitionId);
-        pass = undefined;
-        const { competitionId, cause, days } = current;
-        // Late events start a pass every history debounce during a back-fill: not worth a line each.
-        logger[cause === 'events' ? 'debug' : 'info'](
-          {
-            competitionId,
-            cause,
-            from: days[0],
-            days: days.length,
-            ms: Math.round(performance.now() - current.started),
-          },
-          'stored standings recomputed',
-        );
-      }
     } finally {
       const due = nextDue();
       if (!closed && (pass || (due && due.at <= Date.now()))) enqueue(step, 'history');
@@ -247,7 +269,9 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   }
 
   function busy(): boolean {
-    return todayTimer !== undefined || passTimer !== undefined || stepping || passDue.size > 0;
+    return (
+      todayTimer !== undefined || passTimer !== undefined || stepping || passDue.size > 0 || awaitingToday.size > 0
+    );
   }
 
   return {
