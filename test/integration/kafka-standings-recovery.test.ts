@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallOrg } from '../support/fixtures.ts';
 import { kafkaEnv, testKafka } from '../support/kafka.ts';
 import { freePort, getJson, spawnService, type Service } from '../support/spawn-service.ts';
+import { createUnitStream, type UnitStream } from '../support/unit-stream.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 /**
@@ -19,7 +20,7 @@ import { waitFor } from '../support/test-leaderboard.ts';
 const env = kafkaEnv({ KAFKA_EVENTS_PARTITIONS: '3' });
 const topic = env.KAFKA_EVENTS_TOPIC ?? '';
 const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-recovery-'));
-const kafka = testKafka();
+const producer = testKafka().producer();
 const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
 const ID = 'recovery';
 const PER_PHASE = 10_000;
@@ -59,43 +60,15 @@ async function send(method: 'PUT', path: string, body: unknown): Promise<void> {
 }
 const standings = (asOf: string) => getJson<Answer>(base(), `/v1/competitions/${ID}/standings?asOf=${asOf}&limit=100`);
 
-/** crewId -> day -> units: what is stored once a phase is consumed. */
-const stored = new Map<string, Map<string, number>>();
-let sent = 0;
-async function produce(count: number, days: readonly string[]): Promise<void> {
-  const producer = kafka.producer();
-  await producer.connect();
-  const messages = Array.from({ length: count }, (_, k) => {
-    const i = sent + k;
-    const crewId = crews[i % crews.length] ?? 'C1';
-    const day = days[i % days.length] ?? STORED_DAY;
-    const value = (i % 7) + 1;
-    const byDay = stored.get(crewId) ?? new Map<string, number>();
-    stored.set(crewId, byDay.set(day, (byDay.get(day) ?? 0) + value));
-    const event = {
-      eventId: `e-${i}`,
-      crewId,
-      type: 'metric',
-      occurredAt: `${day}T10:00:00+08:00`,
-      name: 'units',
-      value,
-    };
-    return { key: crewId, value: JSON.stringify(event) };
-  });
-  sent += count;
-  for (let from = 0; from < messages.length; from += 2_000) {
-    await producer.send({ topic, acks: -1, messages: messages.slice(from, from + 2_000) });
-  }
-  await producer.disconnect();
-}
+/** What is stored once a phase is consumed. */
+let stream: UnitStream;
+const produce = (count: number, days: readonly string[]) =>
+  stream.produce(count, (i) => days[i % days.length] ?? STORED_DAY);
 
 /** The scores the stored events give as of a day, highest first (ties by crew id). */
 function expectedScores(asOf: string): [string, number][] {
   return crews
-    .map((crewId): [string, number] => [
-      crewId,
-      [...(stored.get(crewId) ?? [])].reduce((sum, [day, units]) => (day <= asOf ? sum + units : sum), 0),
-    ])
+    .map((crewId): [string, number] => [crewId, stream.unitsUpTo(crewId, asOf)])
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
 const scores = (a: Answer): [string, number][] => a.rows.map((r) => [r.crewId, r.score]);
@@ -103,10 +76,13 @@ const total = (pairs: [string, number][]) => pairs.reduce((sum, [, score]) => su
 
 beforeAll(async () => {
   port = await freePort();
+  await producer.connect();
+  stream = createUnitStream(producer, topic, crews);
 });
 
 afterAll(async () => {
   await scoring?.stop('SIGKILL');
+  await producer.disconnect();
 });
 
 describe('standings after the scoring process is killed', () => {
