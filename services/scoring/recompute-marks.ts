@@ -19,6 +19,11 @@ export interface RecomputeMarks {
   finished(competitionId: string): void;
   /** Whether the standings of that day wait for a recomputation. */
   pending(competitionId: string, day: string): boolean;
+  /**
+   * Counts the competition's marks: a computation that started when the count was n has seen
+   * every change marked up to then.
+   */
+  generation(competitionId: string): number;
 }
 
 export function createRecomputeMarks(): RecomputeMarks {
@@ -26,9 +31,11 @@ export function createRecomputeMarks(): RecomputeMarks {
   const queued = new Map<string, string>();
   /** competitionId -> the first day the running pass has not rewritten yet. */
   const inPass = new Map<string, string>();
+  const generations = new Map<string, number>();
   const atOrBefore = (from: string | undefined, day: string) => from !== undefined && from <= day;
   return {
     mark(competitionId, fromDay) {
+      generations.set(competitionId, (generations.get(competitionId) ?? 0) + 1);
       const earliest = queued.get(competitionId);
       if (earliest === undefined || fromDay < earliest) queued.set(competitionId, fromDay);
     },
@@ -47,5 +54,6 @@ export function createRecomputeMarks(): RecomputeMarks {
     },
     pending: (competitionId, day) =>
       atOrBefore(queued.get(competitionId), day) || atOrBefore(inPass.get(competitionId), day),
+    generation: (competitionId) => generations.get(competitionId) ?? 0,
   };
 }

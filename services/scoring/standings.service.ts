@@ -264,6 +264,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const lastSavedAt = new Map<string, number>();
   /** Bumped whenever events land on a day before today, so sums read meanwhile are not kept. */
   const generations = new Map<string, number>();
+  /** Today's latest snapshot per competition, with the count of marks it had seen (see current). */
+  const latestToday = new Map<string, { snapshot: Snapshot; marksSeen: number }>();
+  /** A computation of today readers wait for while today is marked (see current). */
+  const catchingUp = new Map<string, { marksSeen: number; snapshot: Promise<Snapshot> }>();
 
   function competitionOrThrow(id: string): StoredCompetition {
     const competition = catalog.competition(id);
@@ -429,6 +433,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // so it saw every event stored before it, whichever instance computed what.
     const computedAt = new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString();
     const eventsStoredBefore = (deps.eventsStoredBefore?.() ?? now()).toISOString();
+    const marksSeen = deps.marks.generation(competitionId);
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
       previousRanks(competition, addDays(asOf, -1)),
@@ -444,6 +449,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     };
     await yieldToEventLoop();
     const isToday = asOf === defaultDay(competition);
+    if (isToday) latestToday.set(competitionId, { snapshot, marksSeen });
     await persist(snapshot, isToday);
     if (isToday) deps.onTodayComputed?.(competitionId, asOf);
     logger.debug(
@@ -497,6 +503,31 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     }
   }
 
+  /**
+   * Today's standings after a change marked them: computed now (once for every reader meanwhile)
+   * rather than the previous numbers. Today is what big screens show, and after a crash the
+   * previous numbers are below the stored events; the marked days before today are rewritten by
+   * the refresher's pass, in day order.
+   */
+  function current(competitionId: string, asOf: string): Promise<Snapshot> {
+    const marksSeen = deps.marks.generation(competitionId);
+    const latest = latestToday.get(competitionId);
+    if (latest && latest.snapshot.asOf === asOf && latest.marksSeen >= marksSeen)
+      return Promise.resolve(latest.snapshot);
+    let computing = catchingUp.get(competitionId);
+    if (!computing || computing.marksSeen < marksSeen) {
+      const entry = { marksSeen, snapshot: recomputeFresh(competitionId, asOf) };
+      catchingUp.set(competitionId, entry);
+      void entry.snapshot
+        .catch(() => undefined)
+        .finally(() => {
+          if (catchingUp.get(competitionId) === entry) catchingUp.delete(competitionId);
+        });
+      computing = entry;
+    }
+    return computing.snapshot;
+  }
+
   async function read(competitionId: string, query: StandingsQuery): Promise<StandingsPage> {
     const competition = competitionOrThrow(competitionId);
     const asOf = checkedDay(competition, query.asOf ?? defaultDay(competition));
@@ -515,7 +546,15 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       group: group.label,
       ...pageOf(snapshot, group, query.crewId, limit, offset),
     });
-    // Shared ownership: another instance's later run may have overtaken what this one holds.
+    // Shared ownership (standings-ownership.ts) answers from the latest stored run only: another
+    // instance's later run may have overtaken a computation this one holds.
+    if (recomputing && asOf === defaultDay(competition) && deps.soleWriter !== false) {
+      try {
+        return { ...fromSnapshot(await current(competitionId, asOf)), recomputing: false };
+      } catch (err) {
+        logger.error({ err, competitionId }, 'standings could not be computed; answering the previous ones');
+      }
+    }
     const inMemory = deps.soleWriter === false ? undefined : unsaved.get(competitionId)?.snapshot;
     if (inMemory?.asOf === asOf) return fromSnapshot(inMemory);
     const page = await readLatestPage(client, { competitionId, asOf, ...group, crewId: query.crewId, limit, offset });

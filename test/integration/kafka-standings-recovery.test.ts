@@ -119,6 +119,7 @@ describe('standings after the scoring process is killed', () => {
     const restartedWall = Date.now();
     scoring = startScoring();
     const servedBelow: string[] = [];
+    const currentDayBehind: string[] = [];
     let firstAnswerMs: number | undefined;
     let flagged = 0;
     const recoveredMs = await waitFor(
@@ -128,6 +129,10 @@ describe('standings after the scoring process is killed', () => {
         for (const a of answers) {
           const want = expectedScores(a.asOf);
           expect(total(scores(a))).toBeLessThanOrEqual(total(want));
+          // The current day, what screens show, is never answered with the previous numbers.
+          if (a.asOf === LAST_DAY && (a.recomputing || JSON.stringify(scores(a)) !== JSON.stringify(want))) {
+            currentDayBehind.push(`${total(scores(a))} of ${total(want)}${a.recomputing ? ' (flagged)' : ''}`);
+          }
           if (a.recomputing) flagged += 1;
           else if (JSON.stringify(scores(a)) !== JSON.stringify(want)) {
             servedBelow.push(`${a.asOf}: ${total(scores(a))} served as current, ${total(want)} stored`);
@@ -142,6 +147,7 @@ describe('standings after the scoring process is killed', () => {
       20,
     );
     expect(servedBelow).toEqual([]);
+    expect(currentDayBehind, 'the current day answered below what is stored').toEqual([]);
     // When the restarted process logged its steps (pino's time, epoch milliseconds).
     const logged = (msg: string) =>
       scoring

@@ -222,10 +222,14 @@ describe('stored days after a registry version', () => {
     const { version } = (await call('PUT', '/v1/org', changed)) as { version: number };
     expect(version).not.toBe(before);
 
-    // Right after the change a stored day still has the old numbers, and says so.
+    // Right after the change a stored day still has the old numbers, and says so; today, what
+    // screens show, is computed with the new registry at once.
     const stale = await standings('2026-03-02');
     expect(stale).toMatchObject({ recomputing: true, registryVersion: before });
     expect(row(stale, 'C1')).toMatchObject({ headcount: 2, score: 4 });
+    const today = await standings('2026-03-10');
+    expect(today).toMatchObject({ recomputing: false, registryVersion: version });
+    expect(row(today, 'C1')).toMatchObject({ headcount: 8, score: 1 });
 
     const all = await untilEveryDay(
       'registry version (headcount, target, branch move)',
@@ -293,6 +297,7 @@ describe('stored days after a published version', () => {
     expect(await standings('2026-03-04')).toMatchObject({ definitionVersion: 1, recomputing: false });
     expect(await call('POST', `/v1/competitions/${ID}/publish`, { note: '工会决议' })).toMatchObject({ version: 2 });
     expect(await standings('2026-03-04')).toMatchObject({ definitionVersion: 1, recomputing: true });
+    expect(await standings('2026-03-10')).toMatchObject({ definitionVersion: 2, recomputing: false });
 
     const all = await untilEveryDay(
       'version 2 published',
