@@ -425,7 +425,8 @@ export async function latestRunPerDay(client: ClickHouseClient, competitionId: s
 
 /**
  * Per day an event happened on (in the time zone, within [startInstant, endInstant)), the latest
- * stored_at of its events stored from `since` on, in epoch milliseconds.
+ * stored_at of its events and of corrections of its events (a withdrawal adds no event) stored
+ * from `since` on, in epoch milliseconds.
  */
 export async function latestStoredPerDay(
   client: ClickHouseClient,
@@ -435,7 +436,8 @@ export async function latestStoredPerDay(
   const result = await client.query({
     query: `SELECT toString(toDate(occurred_at, {timeZone:String})) AS day,
                    toUnixTimestamp64Milli(max(stored_at)) AS stored
-            FROM events
+            FROM (SELECT occurred_at, stored_at FROM events
+                  UNION ALL SELECT occurred_at, stored_at FROM event_corrections)
             WHERE occurred_at >= {start:DateTime64(3, 'UTC')} AND occurred_at < {end:DateTime64(3, 'UTC')}
               AND stored_at >= {since:DateTime64(3, 'UTC')}
             GROUP BY day`,

@@ -351,6 +351,30 @@ describe('after a restart', () => {
     );
   });
 
+  it('recomputes the stored days a withdrawal changed when the process ended before it did', async () => {
+    // A pass that cannot start before the process ends.
+    await lb.close();
+    lb = await startTestLeaderboard(clock, { ...env, STANDINGS_HISTORY_DEBOUNCE_MS: '600000' });
+    await lb.refresher.flush();
+    clock.set('2026-03-10T12:07:00+08:00');
+    // C2: 8 units on 03-03 / 4 people × 2.
+    expect(points(row(await standings('2026-03-05'), 'C2'), 'per-head')?.points).toBe(4);
+    await call('POST', '/v1/events/u2/withdraw', { crewId: 'C2', reason: '重复上报' });
+    await lb.close();
+    clock.set('2026-03-10T12:08:00+08:00');
+    lb = await startTestLeaderboard(clock, env);
+
+    await untilEveryDay(
+      'restart with a withdrawal the standings missed',
+      (a) => a.asOf < '2026-03-03' || points(row(a, 'C2'), 'per-head')?.points !== 4,
+      (answers) => {
+        for (const a of answers.filter((x) => x.asOf >= '2026-03-03' && x.group !== 'branch:B1')) {
+          expect(points(row(a, 'C2'), 'per-head')?.points, a.asOf).toBe(0);
+        }
+      },
+    );
+  });
+
   it('recomputes nothing when the stored standings saw every stored event', async () => {
     await lb.refresher.flush();
     await lb.close();
