@@ -9,7 +9,7 @@ import { computeStandings, rankMovement } from './engine/compute-standings.ts';
 import type { StandingsRow } from './engine/types.ts';
 import { addMetricSums, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
-import type { RecomputeMarks } from './recompute-marks.ts';
+import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
@@ -74,8 +74,8 @@ export interface StandingsDeps {
   catalog: Catalog;
   now: () => Date;
   logger: Logger;
-  /** Days whose recomputation is pending (the refresher marks and clears them). */
-  marks: RecomputeMarks;
+  /** Days whose recomputation is pending (the refresher marks and clears them; default: none). */
+  marks?: RecomputeMarks;
   /**
    * Every event stored before this instant can be read now: the stamp of the oldest event insert
    * still in flight, or now. Each run records it, so a start-up can tell which days missed events.
@@ -252,6 +252,7 @@ export function branchInRegistry(catalog: Catalog): (branchId: string) => boolea
 
 export function createStandingsService(deps: StandingsDeps): StandingsService {
   const { client, catalog, now, logger } = deps;
+  const marks = deps.marks ?? createRecomputeMarks();
   // Runs are told apart by computed_at, so it must grow strictly even within one millisecond.
   let lastComputedAt = deps.lastComputedAt ?? 0;
   const inFlight = new Map<string, Promise<Snapshot>>();
@@ -364,7 +365,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    */
   async function previousRanks(competition: StoredCompetition, day: string): Promise<PreviousRanks> {
     if (day < competition.definition.period.start) return new Map();
-    const run = deps.marks.pending(competition.id, day) ? null : await latestRun(client, competition.id, day);
+    const run = marks.pending(competition.id, day) ? null : await latestRun(client, competition.id, day);
     if (run && run.definitionVersion === competition.version && run.orgVersion === catalog.orgVersion()) {
       return readRanks(client, competition.id, day, run.computedAt);
     }
@@ -433,7 +434,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // so it saw every event stored before it, whichever instance computed what.
     const computedAt = new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString();
     const eventsStoredBefore = (deps.eventsStoredBefore?.() ?? now()).toISOString();
-    const marksSeen = deps.marks.generation(competitionId);
+    const marksSeen = marks.generation(competitionId);
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
       previousRanks(competition, addDays(asOf, -1)),
@@ -510,7 +511,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    * the refresher's pass, in day order.
    */
   function current(competitionId: string, asOf: string): Promise<Snapshot> {
-    const marksSeen = deps.marks.generation(competitionId);
+    const marksSeen = marks.generation(competitionId);
     const latest = latestToday.get(competitionId);
     if (latest && latest.snapshot.asOf === asOf && latest.marksSeen >= marksSeen)
       return Promise.resolve(latest.snapshot);
@@ -535,7 +536,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     // Asked before reading: a pass that finishes during the read has written what is read.
-    const recomputing = deps.marks.pending(competitionId, asOf);
+    const recomputing = marks.pending(competitionId, asOf);
     const fromSnapshot = (snapshot: Snapshot): StandingsPage => ({
       competitionId,
       asOf,
