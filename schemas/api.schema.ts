@@ -23,13 +23,24 @@ export const IngestResponse = z.object({
   duplicates: z
     .array(z.object({ index: z.number().int(), eventId: z.string() }))
     .describe('events already stored (same crewId and eventId); not counted again'),
+  conflicts: z
+    .array(z.object({ index: z.number().int(), eventId: z.string(), fields: z.array(z.string()) }))
+    .default([])
+    .describe(
+      'events whose crewId and eventId were used before for other content (the fields that differ): not stored, the first version stays. The sender has a bug: a new event needs a new eventId',
+    ),
   rejected: z
     .array(z.object({ index: z.number().int(), eventId: z.string().nullable(), errors: z.array(FieldErrorSchema) }))
     .describe('empty on success; on 422 every rejected event with each error'),
 });
 
 export const IngestRejectedResponse = IngestResponse.extend({
-  error: z.object({ code: z.literal('validation_failed'), message: z.string() }),
+  error: z.object({
+    code: z
+      .enum(['validation_failed', 'storage_refused'])
+      .describe('storage_refused: ClickHouse refused a value validation let through'),
+    message: z.string(),
+  }),
 }).describe('422: nothing of the batch was stored; fix the listed events and resend the batch');
 
 export const IndicatorPoints = z.object({
@@ -86,12 +97,26 @@ export const StandingsEntry = z.object({
   facts: CrewFactSummary,
 });
 
+/** Which rules and registry produced an answer, and whether a change to them is still being applied. */
+const StandingsProvenance = {
+  definitionVersion: z.number().int().describe('the competition version (rules) these standings were computed with'),
+  registryVersion: z
+    .number()
+    .int()
+    .describe('the registry version (crews, headcounts, targets) these standings were computed with'),
+  recomputing: z
+    .boolean()
+    .describe(
+      '重算中: a change that affects this day (late events, a registry version, a published version, a restart after a crash) is stored and this day is not yet recomputed; the numbers are the previous ones',
+    ),
+};
+
 export const StandingsResponse = z.object({
   competitionId: z.string(),
   name: LocalizedName,
   asOf: IsoDate,
   computedAt: z.string(),
-  definitionVersion: z.number().int(),
+  ...StandingsProvenance,
   group: z.string(),
   total: z.number().int().describe('rows in this group'),
   limit: z.number().int(),
@@ -114,19 +139,22 @@ export const StandingsQuerystring = Query({
   ...StandingsPageQuery,
 });
 
-export const FinalStandingsResponse = StandingsResponse.extend({
-  periodId: z.string(),
-  closedAt: z.string(),
-  lateEvents: z
-    .number()
-    .int()
-    .describe('events for this period stored after it closed, and corrections of its events made since: not applied'),
-}).describe('the frozen final standings of a closed period');
+export const FinalStandingsResponse = StandingsResponse.omit({ recomputing: true })
+  .extend({
+    periodId: z.string(),
+    closedAt: z.string(),
+    lateEvents: z
+      .number()
+      .int()
+      .describe('events for this period stored after it closed, and corrections of its events made since: not applied'),
+  })
+  .describe('the frozen final standings of a closed period');
 
 export const CrewBreakdownResponse = z.object({
   competitionId: z.string(),
   asOf: IsoDate,
   computedAt: z.string(),
+  ...StandingsProvenance,
   crew: StandingsEntry,
   groups: z.array(z.object({ group: z.string(), rank: z.number().int().nullable(), total: z.number().int() })),
   corrections: z

@@ -42,6 +42,7 @@ export const DeadLetterReason = z.object({
    * insert_refused: valid, but ClickHouse would not store it (the rest of its batch was stored).
    * invalid_correction / correction_target_unknown: a correction that fails its schema, or names
    * an event that is not stored.
+   * conflict: the eventId was stored before with other content; the first version stays.
    */
   code: z.enum([
     'malformed_json',
@@ -50,6 +51,7 @@ export const DeadLetterReason = z.object({
     'insert_refused',
     'invalid_correction',
     'correction_target_unknown',
+    'conflict',
   ]),
   message: z.string(),
   errors: z.array(FieldErrorSchema).optional(),

@@ -6,6 +6,12 @@ export const ImportCounts = z.object({
   unchanged: z.number().int(),
 });
 
+export const ImportedSheet = z.object({
+  name: z.string().describe('the worksheet as its tab names it'),
+  kind: z.enum(['roster', 'targets']),
+  rows: z.number().int().describe('data rows read'),
+});
+
 /** What a change of the registry saved (or on a dry run, would save), counted by kind of row. */
 export const RegistryOutcome = z.object({
   dryRun: z.boolean(),
@@ -23,14 +29,28 @@ export const RegistryOutcome = z.object({
 export const OrgImportResult = RegistryOutcome.extend({
   sheet: z
     .enum(['roster', 'targets'])
-    .describe('roster: one row per crew with its unit and branch (组织架构); targets: one row per crew target (目标)'),
-  rows: z.number().int().describe('data rows read'),
+    .describe(
+      'roster: one row per crew with its unit and branch (组织架构); targets: one row per crew target (目标). A workbook with both: roster',
+    ),
+  rows: z.number().int().describe('data rows read (of every sheet read)'),
+  sheets: z
+    .array(ImportedSheet)
+    .optional()
+    .describe('a .xlsx workbook: each worksheet read (a roster and a targets sheet may come in one workbook)'),
 });
 export type OrgImportResult = z.infer<typeof OrgImportResult>;
 
 export const RowError = z.object({
-  row: z.number().int().describe('line of the file as a spreadsheet numbers it: the header is row 1'),
+  row: z
+    .number()
+    .int()
+    .describe('the row as a spreadsheet numbers it (in a CSV file the header is row 1); 0: not a row of the file'),
   column: z.string().nullable().describe('the column header as written in the file'),
+  cell: z
+    .string()
+    .optional()
+    .describe('the cell as Excel names it, e.g. D7; absent when the error is about a whole row'),
+  sheet: z.string().optional().describe('in a .xlsx workbook: the worksheet, as its tab names it'),
   message: z.string(),
 });
 export type RowError = z.infer<typeof RowError>;

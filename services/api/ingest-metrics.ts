@@ -4,7 +4,7 @@ import type { IngestMetrics } from '../pipeline/ingest-pipeline.ts';
 export function createIngestMetrics(registry: Registry): IngestMetrics {
   const events = new Counter({
     name: 'leaderboard_ingest_events_total',
-    help: 'Events seen by the ingest pipeline, by outcome',
+    help: 'Events seen by the ingest pipeline, by outcome (accepted, duplicate, conflict: an id used before for other content, rejected by validation, storage_refused: in a batch storage refused)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
@@ -17,9 +17,22 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
   return {
     accepted: (n) => events.inc({ outcome: 'accepted' }, n),
     duplicates: (n) => events.inc({ outcome: 'duplicate' }, n),
+    conflicts: (n) => events.inc({ outcome: 'conflict' }, n),
     rejected: (n) => events.inc({ outcome: 'rejected' }, n),
+    storageRefused: (n) => events.inc({ outcome: 'storage_refused' }, n),
     stored: (seconds) => storeSeconds.observe(seconds),
   };
+}
+
+/** Failed event inserts (HTTP path and scoring consumer), by kind: rows (a value refused) or outage. */
+export function createInsertFailureCounter(registry: Registry): (kind: 'rows' | 'outage') => void {
+  const failures = new Counter({
+    name: 'leaderboard_clickhouse_insert_failures_total',
+    help: 'Event inserts ClickHouse did not take, by kind: outage (unreachable, timeout, memory, disk, too many parts; /readyz says so) or rows (a value refused; only its batch is refused)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  return (kind) => failures.inc({ kind });
 }
 
 export interface PublishMetrics {

@@ -6,9 +6,9 @@ import { createCatalog, type Catalog } from '../catalog/catalog.ts';
 import type { Producer } from 'kafkajs';
 import { connectKafkaIngest } from '../ingest/kafka-ingest.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
-import { createDedupeStep } from '../pipeline/dedupe-step.ts';
+import { createClickHouseIngest } from '../pipeline/clickhouse-ingest.ts';
 import { createKeyFilter, type KeyFilter } from '../pipeline/key-filter.ts';
-import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
+import type { IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import { createValidateStep } from '../pipeline/validate-step.ts';
 import { toCorrectionMessage } from '../kafka/event-message.ts';
 import { createKafkaPublisher } from '../ingest/kafka-publisher.ts';
@@ -22,23 +22,20 @@ import { createCorrections } from '../corrections/corrections.ts';
 import { createConsumerMetrics } from '../scoring/consumer/consumer-metrics.ts';
 import { createEventConsumer, type EventConsumer } from '../scoring/consumer/event-consumer.ts';
 import { memberInfoFor } from '../scoring/consumer/group-membership.ts';
+import { createRecomputeMarks } from '../scoring/recompute-marks.ts';
+import { findStaleStandings } from '../scoring/stale-standings.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { standingsOwnership } from '../scoring/standings-ownership.ts';
 import { latestComputedAt } from '../scoring/standings.store.ts';
 import { createClickHouse } from '../storage/clickhouse-client.ts';
-import {
-  countStoredEvents,
-  findStoredEventKeys,
-  forEachStoredEventKey,
-  insertEventRows,
-  toEventValues,
-} from '../storage/events.store.ts';
+import { countStoredEvents, forEachStoredEventKey } from '../storage/events.store.ts';
 import { migrate } from '../storage/migrate.ts';
+import { createInsertHealth } from '../storage/insert-health.ts';
 import { createStoreTracker } from '../storage/store-tracker.ts';
 import { buildApp } from './app.ts';
 import type { ApiConfig } from './config.ts';
-import { createIngestMetrics } from './ingest-metrics.ts';
+import { createIngestMetrics, createInsertFailureCounter } from './ingest-metrics.ts';
 import { competitionsRoute } from './routes/competitions.route.ts';
 import { eventCorrectionsRoute } from './routes/event-corrections.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
@@ -68,6 +65,9 @@ import { consolePagesRoute } from './routes/console-pages.route.ts';
 import { periodsRoute } from './routes/periods.route.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
+import { printPagesRoute } from './routes/print-pages.route.ts';
+import { xlsxDownloadsRoute } from './routes/xlsx-downloads.route.ts';
+import { createResultsSource } from '../results/results-source.ts';
 
 /**
  * The embedded engine serves one process (a second one cannot open the data directory), so this
@@ -87,6 +87,12 @@ async function loadKeyFilter(client: ClickHouseClient, logger: Logger): Promise<
 
 /** How long a correction request waits for the scoring consumer to store it before answering 202. */
 const CORRECTION_STORED_WITHIN_MS = 10_000;
+
+/**
+ * How long /readyz reports failing inserts after the latest failure when no insert has run since
+ * (an instance taken out of a load balancer gets none): then it is tried again.
+ */
+const INSERT_FAILURE_WINDOW_MS = 60_000;
 
 export interface Leaderboard {
   app: FastifyInstance;
@@ -138,11 +144,22 @@ export async function createLeaderboard(
   // On the embedded engine this process is the only writer (directly or through its consumer).
   const keyFilter = config.clickhouse.mode === 'embedded' ? await loadKeyFilter(client, logger) : undefined;
   const feed = createStandingsFeed();
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics });
+  const insertHealth = createInsertHealth({
+    now,
+    windowMs: INSERT_FAILURE_WINDOW_MS,
+    onFailure: createInsertFailureCounter(metrics),
+  });
+  const stores = createStoreTracker(now, insertHealth);
+  const marks = createRecomputeMarks();
   const standings = createStandingsService({
     client,
     catalog,
     now,
     logger,
+    marks,
+    eventsStoredBefore: () => stores.storedBefore(),
     persistMs: config.standingsPersistMs,
     lastComputedAt: await latestComputedAt(client),
     soleWriter: standingsOwnership(config) === 'sole',
@@ -151,15 +168,33 @@ export async function createLeaderboard(
   const refresher = createStandingsRefresher({
     catalog,
     standings,
+    marks,
     logger,
     now,
     debounceMs: config.standingsDebounceMs,
     historyDebounceMs: config.standingsHistoryDebounceMs,
     busyShare: config.kafka ? 1 / 2 : 1 / 3,
   });
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const stores = createStoreTracker(now);
+  // Every change of the registry or of a competition's current version, whoever made it (an
+  // organiser here, or another instance seen on reload), recomputes every stored day.
+  catalog.onChange((change) =>
+    refresher.scoresChanged(
+      change.kind === 'registry' ? catalog.competitions().map((c) => c.id) : change.competitionIds,
+      change.kind,
+    ),
+  );
+  // A process that was killed leaves standings behind what it stored: they are marked (answers
+  // say recomputing) before anything is served, and recomputed right away.
+  const checking = performance.now();
+  const stale = await findStaleStandings(client, catalog);
+  for (const { competitionId, fromDay } of stale) {
+    logger.info({ competitionId, fromDay }, 'stored standings are behind the stored events; recomputing');
+    refresher.scoresChanged([competitionId], 'restart', fromDay);
+  }
+  logger.info(
+    { competitions: catalog.competitions().length, behind: stale.length, ms: Math.round(performance.now() - checking) },
+    'stored standings checked against the stored events',
+  );
   const validate = createValidateStep({
     crewExists: (crewId) => catalog.crew(crewId) !== undefined,
     now,
@@ -235,17 +270,11 @@ export async function createLeaderboard(
       now,
     });
   } else {
-    pipeline = createIngestPipeline({
+    pipeline = createClickHouseIngest({
+      client,
+      stores,
+      keyFilter,
       validate,
-      dedupe: createDedupeStep((batch) => findStoredEventKeys(client, batch), keyFilter),
-      store: (events) =>
-        stores.run((storedAt) =>
-          insertEventRows(
-            client,
-            events.map((e) => toEventValues(e, storedAt)),
-            storedAt,
-          ),
-        ),
       onStored: refreshFor,
       metrics: createIngestMetrics(metrics),
     });
@@ -321,12 +350,8 @@ export async function createLeaderboard(
   const firstAdmin = await bootstrapAdmin(tokens, config.access);
   if (firstAdmin.adopted) logger.info('BOOTSTRAP_ADMIN_TOKEN registered as an admin token');
   const access = createAccess({ tokens, open: config.access.open, standingsAccess: config.access.standings });
-  const recompute = (competitionId: string) => refresher.competitionChanged(competitionId);
-  const competitionAdmin = createCompetitionAdmin({ catalog, standings, now, onPublished: recompute });
-  // Participants, headcounts and targets feed every competition's standings.
-  const registryChanged = () => {
-    for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
-  };
+  const competitionAdmin = createCompetitionAdmin({ catalog, standings, now });
+  const results = createResultsSource({ catalog, standings, periods, now });
   const consoleAssets = lazyConsoleAssets();
   const routes = [
     screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
@@ -348,7 +373,6 @@ export async function createLeaderboard(
       catalog,
       now,
       maxBodyBytes: config.maxRegistryBytes,
-      onChanged: registryChanged,
       access,
     }),
     orgImportRoute({
@@ -356,7 +380,6 @@ export async function createLeaderboard(
       access,
       now,
       maxBodyBytes: config.maxRegistryBytes,
-      onChanged: registryChanged,
     }),
     competitionsRoute({
       catalog,
@@ -367,6 +390,9 @@ export async function createLeaderboard(
     }),
     eventCorrectionsRoute({ corrections, access }),
     standingsRoute({ catalog, standings, access, corrections }),
+    // The registry has no time zone of its own: its export is dated in the product's default one.
+    xlsxDownloadsRoute({ catalog, results, access, now, timeZone: 'Asia/Shanghai' }),
+    printPagesRoute({ catalog, results, access }),
     healthRoute({
       metrics,
       metricsAccess: access.require('viewer', 'ingest', 'organiser'),
@@ -376,10 +402,15 @@ export async function createLeaderboard(
         // Joining, stalled or stopped: what is served may not be current. Waiting for a first
         // registry is expected on a fresh install (and the registry is put through this service).
         const consuming = !status || status.state === 'consuming' || status.state === 'waiting for registry';
+        const failing = insertHealth.failing();
         return {
-          ready: clickhouse && consuming,
+          ready: clickhouse && consuming && !failing,
           checks: {
             clickhouse: clickhouse ? 'ok' : 'unreachable',
+            // Only while failing, as stalledPartitions: the answer probes and tests know stays.
+            ...(failing
+              ? { inserts: `failing since ${failing.since} (${failing.failures} inserts failed): ${failing.reason}` }
+              : {}),
             ...(status ? { kafkaConsumer: status.state === 'consuming' ? 'ok' : status.state } : {}),
             ...(status && status.stalled.length > 0
               ? { stalledPartitions: status.stalled.map((p) => p.partition).join(',') }
@@ -423,18 +454,15 @@ export async function createLeaderboard(
   // Returns before the group join completes: the service answers (and /readyz says 'joining')
   // while a restarted instance waits for its predecessor's session to time out.
   await consumer?.start();
-  // A ClickHouse server may be shared with other instances that change registry and competitions.
-  // Another instance on the same server may change the registry or a competition.
-  const versions = () => [catalog.orgVersion(), ...catalog.competitions().map((c) => `${c.id}@${c.version}`)].join();
+  // Another instance on the same ClickHouse server may change the registry or a competition: the
+  // catalog announces what a reload finds changed, like its own changes.
   const screenVersions = () => new Map(screens.list().map((s) => [s.id, s.version]));
   const reloadTimer =
     config.clickhouse.mode === 'server'
       ? setInterval(() => {
-          const before = versions();
           const screensBefore = screenVersions();
           Promise.all([catalog.reload(), screens.reload(), displayLinks.reload(), tokens.reload()])
             .then(() => {
-              if (versions() !== before) for (const c of catalog.competitions()) refresher.competitionChanged(c.id);
               for (const [id, version] of screenVersions()) {
                 if (screensBefore.get(id) !== version) screenHub.screenChanged(id);
               }

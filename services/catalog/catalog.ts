@@ -22,6 +22,14 @@ import type { CrewProfile } from '../scoring/engine/types.ts';
 
 const EMPTY_ORG: Org = { groupName: '集团公司', branches: [], units: [], crews: [], targets: [] };
 
+/**
+ * What changed scores in the catalog: a new registry version (participants, headcounts, targets
+ * feed every competition), or competitions whose current version changed (a publish, a rollback,
+ * a PUT, or another instance's change seen on reload).
+ */
+export type CatalogChange =
+  { kind: 'registry'; version: number } | { kind: 'rules'; competitionIds: readonly string[] };
+
 export interface Catalog {
   org(): Org;
   orgVersion(): number;
@@ -69,6 +77,8 @@ export interface Catalog {
   competitionIds(): string[];
   /** Re-reads registry and competitions from storage (another process may have written them). */
   reload(): Promise<void>;
+  /** Told after every change of the registry version or of a competition's current version. */
+  onChange(listener: (change: CatalogChange) => void): void;
 }
 
 function profiles(org: Org): Map<string, CrewProfile> {
@@ -117,6 +127,31 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   /** The highest version number stored per id, deleted ones included: numbering goes on after a deletion. */
   let lastVersions = new Map<string, number>();
   const oneAtATime = createOneAtATime();
+  const listeners: ((change: CatalogChange) => void)[] = [];
+
+  function currentVersions(): Map<string, number> {
+    return new Map([...competitions].map(([id, c]) => [id, c.version]));
+  }
+
+  /** Tells the listeners what a change of the catalog's state changed, once it is in place. */
+  function announce(orgBefore: number, versionsBefore: Map<string, number>): void {
+    const changes: CatalogChange[] = [];
+    if (orgVersion !== orgBefore) changes.push({ kind: 'registry', version: orgVersion });
+    const competitionIds = [...competitions.keys()].filter(
+      (id) => versionsBefore.get(id) !== competitions.get(id)?.version,
+    );
+    if (competitionIds.length > 0) changes.push({ kind: 'rules', competitionIds });
+    for (const change of changes) for (const listener of listeners) listener(change);
+  }
+
+  /** Runs a change of the state and announces what it changed. */
+  function changing<T>(change: () => T): T {
+    const orgBefore = orgVersion;
+    const versionsBefore = currentVersions();
+    const result = change();
+    announce(orgBefore, versionsBefore);
+    return result;
+  }
 
   function useHistories(next: Map<string, CompetitionHistory>): void {
     histories = next;
@@ -141,9 +176,11 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   }
 
   async function reload(): Promise<void> {
-    const stored = await loadLatestOrg(client);
-    if (stored) useOrg(stored.org, stored.version);
-    const [versions, publications] = await Promise.all([loadCompetitionVersions(client), loadPublications(client)]);
+    const [stored, versions, publications] = await Promise.all([
+      loadLatestOrg(client),
+      loadCompetitionVersions(client),
+      loadPublications(client),
+    ]);
     const next = new Map<string, CompetitionHistory>();
     lastVersions = new Map();
     for (const v of versions) {
@@ -156,7 +193,10 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
       const history = next.get(p.competitionId);
       if (history) next.set(p.competitionId, { ...history, publications: [...history.publications, p] });
     }
-    useHistories(next);
+    changing(() => {
+      if (stored) useOrg(stored.org, stored.version);
+      useHistories(next);
+    });
   }
 
   await reload();
@@ -181,7 +221,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     replaceOrg: (next, now) =>
       oneAtATime(async () => {
         const stored = await saveOrg(client, next, orgVersion, now);
-        useOrg(stored.org, stored.version);
+        changing(() => useOrg(stored.org, stored.version));
         return stored.version;
       }),
     updateOrg: (plan, now) =>
@@ -189,7 +229,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
         const { org: next, result } = plan(org);
         if (!next) return { version: null, result };
         const stored = await saveOrg(client, next, orgVersion, now);
-        useOrg(stored.org, stored.version);
+        changing(() => useOrg(stored.org, stored.version));
         return { version: stored.version, result };
       }),
     saveCompetition: (id, definition, now, meta = {}) =>
@@ -207,7 +247,9 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
         };
         await saveCompetitionVersion(client, stored);
         lastVersions.set(id, stored.version);
-        useHistories(new Map(histories).set(id, { ...history, versions: [...history.versions, stored] }));
+        changing(() =>
+          useHistories(new Map(histories).set(id, { ...history, versions: [...history.versions, stored] })),
+        );
         return stored;
       }),
     deleteCompetition: (id, now, meta) =>
@@ -241,7 +283,11 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
           note: meta.note,
         };
         await savePublication(client, publication);
-        useHistories(new Map(histories).set(id, { ...history, publications: [...history.publications, publication] }));
+        changing(() =>
+          useHistories(
+            new Map(histories).set(id, { ...history, publications: [...history.publications, publication] }),
+          ),
+        );
         return publication;
       }),
     versions: (id) => histories.get(id)?.versions,
@@ -257,5 +303,8 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
       return history ? latestDraft(history) : undefined;
     },
     reload,
+    onChange(listener) {
+      listeners.push(listener);
+    },
   };
 }

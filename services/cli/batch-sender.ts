@@ -59,6 +59,19 @@ export function splitAfterRejection(
   return { keep, rejected };
 }
 
+/** Events the server answered as conflicts: their id was used before for other content. */
+export function conflictRecords(
+  items: readonly BatchItem[],
+  conflicts: readonly { index: number; eventId: string; fields: string[] }[],
+): RejectedRecord[] {
+  return conflicts.flatMap(({ index, eventId, fields }) => {
+    const item = items[index];
+    if (item === undefined) return [];
+    const message = `已存储的同一事件（同一 eventId）内容不同，保留第一版；新事件请用新的 eventId / differs from the event stored under this eventId (the first version is kept); a new event needs a new eventId`;
+    return [{ line: item.line, eventId, errors: fields.map((path) => ({ path, message })), event: item.event }];
+  });
+}
+
 /** 1, 2, 4 … seconds, never more than 30. */
 export const backoffMs = (attempt: number): number => Math.min(30_000, 1000 * 2 ** (attempt - 1));
 
@@ -146,6 +159,9 @@ export function createBatchSender(deps: BatchSenderDeps) {
         }
         result.accepted += report.data.accepted;
         result.duplicates += report.data.duplicates.length;
+        // Not stored: the server keeps the first version of that eventId, so the line goes to the
+        // rejected file for the user to see.
+        result.rejected.push(...conflictRecords(chunk, report.data.conflicts));
         continue;
       }
       if (answer.status === 422) {

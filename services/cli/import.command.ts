@@ -16,6 +16,15 @@ export async function detectImportKind(
 ): Promise<ImportKind> {
   const ext = extname(file).toLowerCase();
   const format = ext === '.csv' ? 'csv' : ext === '.ndjson' || ext === '.jsonl' ? 'ndjson' : undefined;
+  if (ext === '.xlsx') {
+    if (kind === 'events') {
+      throw new UsageError(
+        `事件请用 CSV 或 NDJSON 导入（在 Excel 中另存为“CSV UTF-8”）：${file} / import events as CSV or NDJSON (save ${file} as "CSV UTF-8")`,
+      );
+    }
+    // A workbook is a registry: a roster sheet, a targets sheet, or both.
+    return { kind: 'org' };
+  }
   if (kind === 'org') return { kind: 'org' };
   if (kind === 'events') return { kind: 'events', format: format ?? 'ndjson' };
   if (format === 'ndjson') return { kind: 'events', format };
@@ -29,7 +38,7 @@ export async function detectImportKind(
     return header !== undefined && isEventsHeader(header) ? { kind: 'events', format: 'csv' } : { kind: 'org' };
   }
   throw new UsageError(
-    `不知道 ${file} 是什么文件：用 .csv、.ndjson、.jsonl，或给出 --kind org|events / cannot tell what ${file} holds: use .csv, .ndjson or .jsonl, or give --kind org|events`,
+    `不知道 ${file} 是什么文件：用 .xlsx、.csv、.ndjson、.jsonl，或给出 --kind org|events / cannot tell what ${file} holds: use .xlsx, .csv, .ndjson or .jsonl, or give --kind org|events`,
   );
 }
 

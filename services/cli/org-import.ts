@@ -4,23 +4,31 @@ import { OrgImportResult, RowError } from '../../schemas/org-import.schema.ts';
 import { CommandFailed } from './cli-errors.ts';
 import { paint, type Output } from './cli-output.ts';
 import { missingFile } from './command-deps.ts';
+import { isWorkbookFile, XLSX_CONTENT_TYPE } from '../excel/xlsx-package.ts';
 import { call, HttpError, type HttpClient } from './http-client.ts';
 import { renderTable, thousands } from './table.ts';
 
 const SHEET = { roster: '组织架构 roster', targets: '目标 targets' } as const;
 
-/** `第 3 行 [人数]: …`: the row as a spreadsheet numbers it, so the organiser finds it in Excel. */
+/** `工作表“花名册” 第 3 行 / row 3 [人数] H3: …`: the sheet, row and cell as Excel shows them, so the organiser finds it. */
 export function formatRowError(error: z.infer<typeof RowError>): string {
-  return `第 ${error.row} 行 / row ${error.row}${error.column === null ? '' : ` [${error.column}]`}: ${error.message}`;
+  const sheet = error.sheet === undefined ? '' : `工作表“${error.sheet}” `;
+  const column = error.column === null ? '' : ` [${error.column}]`;
+  const cell = error.cell === undefined ? '' : ` ${error.cell}`;
+  return `${sheet}第 ${error.row} 行 / row ${error.row}${column}${cell}: ${error.message}`;
 }
 
 export function renderOrgImport(result: OrgImportResult, color: boolean): string[] {
   const p = paint(color);
+  // A workbook may hold a roster and a targets sheet: each named as its tab is.
+  const read = result.sheets
+    ? result.sheets.map((s) => `“${s.name}” ${SHEET[s.kind]} ${thousands(s.rows)} 行 rows`).join(', ')
+    : `${SHEET[result.sheet]}, ${thousands(result.rows)} 行 rows`;
   const head = result.dryRun
-    ? `试运行，未保存 / dry run, nothing saved: ${SHEET[result.sheet]}, ${thousands(result.rows)} 行 rows`
+    ? `试运行，未保存 / dry run, nothing saved: ${read}`
     : result.version === null
-      ? `没有变化，未保存新版本 / nothing changed, no new version: ${SHEET[result.sheet]}, ${thousands(result.rows)} 行 rows`
-      : `已导入 / imported ${SHEET[result.sheet]}, ${thousands(result.rows)} 行 rows: 组织架构版本 / registry version ${result.version}`;
+      ? `没有变化，未保存新版本 / nothing changed, no new version: ${read}`
+      : `已导入 / imported ${read}: 组织架构版本 / registry version ${result.version}`;
   const kinds = [
     ['分公司 branches', result.branches],
     ['单位 units', result.units],
@@ -41,7 +49,7 @@ export function renderOrgImport(result: OrgImportResult, color: boolean): string
   ];
 }
 
-/** A registry CSV goes to the server as it is: the server reads the sheet, checks every row, saves all or nothing. */
+/** A registry CSV or .xlsx workbook goes to the server as it is: the server reads it, checks every row, saves all or nothing. */
 export async function runOrgImport(
   deps: { http: HttpClient; out: Output },
   options: { file: string; dryRun: boolean },
@@ -61,7 +69,7 @@ export async function runOrgImport(
       path: '/v1/org/import',
       query: { dryRun: options.dryRun },
       body: bytes,
-      contentType: 'text/csv',
+      contentType: isWorkbookFile(bytes) ? XLSX_CONTENT_TYPE : 'text/csv',
     });
   } catch (error) {
     const rows =

@@ -7,7 +7,11 @@ import { call, callRaw, seg } from './http-client.ts';
 import { formatTime, rankArrow, renderTable, score2, thousands } from './table.ts';
 
 /** Live standings, or a closed period's frozen ones (the live shape plus when it was closed). */
-type Standings = z.infer<typeof StandingsResponse> & { periodId?: string; closedAt?: string };
+type Standings = Omit<z.infer<typeof StandingsResponse>, 'recomputing'> & {
+  recomputing?: boolean;
+  periodId?: string;
+  closedAt?: string;
+};
 
 export async function runStandings(
   deps: CommandDeps,
@@ -40,9 +44,17 @@ export function renderStandings(standings: Standings, color: boolean): string[] 
     `${standings.name.zh} / ${standings.name.en}`,
     `截至 / as of ${standings.asOf}`,
     `版本 / version v${standings.definitionVersion}`,
+    `名册 / registry v${standings.registryVersion}`,
     `计算于 / computed ${formatTime(standings.computedAt)}`,
   ].join('  ');
   const lines = [p.bold(title)];
+  if (standings.recomputing === true) {
+    lines.push(
+      p.red(
+        '重算中：有影响本日得分的变更尚未算完，以下为变更前的结果 / recomputing: a change that affects this day is not applied yet; these are the previous numbers',
+      ),
+    );
+  }
   if (standings.periodId !== undefined) {
     lines.push(
       `阶段 ${standings.periodId} 最终排名，结算于 ${formatTime(standings.closedAt)} / final standings of period ${standings.periodId}, closed ${formatTime(standings.closedAt)}`,

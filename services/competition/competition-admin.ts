@@ -44,8 +44,6 @@ export interface CompetitionAdminDeps {
   catalog: Catalog;
   standings: StandingsService;
   now: () => Date;
-  /** A new version became current: standings must be recomputed. */
-  onPublished: (competitionId: string) => void;
 }
 
 export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionAdmin {
@@ -76,7 +74,6 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
         : await catalog.saveCompetition(id, definition, now(), { author: by.name, note: input.note, draft: true });
       if (input.publish && current?.version !== stored.version) {
         await catalog.publish(id, stored.version, now(), { by: by.name, note: input.note });
-        deps.onPublished(id);
       }
       const status = catalog.history(id)?.versions.find((v) => v.version === stored.version)?.status ?? 'draft';
       return {
@@ -91,9 +88,7 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
 
     async replace(id, raw, by) {
       const definition = checked(id, raw, by);
-      const stored = await catalog.saveCompetition(id, definition, now(), { author: by.name });
-      deps.onPublished(id);
-      return stored;
+      return catalog.saveCompetition(id, definition, now(), { author: by.name });
     },
 
     async publish(id, input, by) {
@@ -114,7 +109,6 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
       }
       refuseCompetitionOutOfScope(by, competitionDefinitions(catalog, id), catalog);
       const publication = await catalog.publish(id, target.version, now(), { by: by.name, note: input.note });
-      deps.onPublished(id);
       return {
         id,
         version: target.version,

@@ -21,6 +21,9 @@ export function createCorrectionMetrics(registry: Registry): IngestMetrics {
   return {
     accepted: (n) => corrections.inc({ outcome: 'accepted' }, n),
     duplicates: (n) => corrections.inc({ outcome: 'duplicate' }, n),
+    // Corrections carry no content to compare, and are never split from a refused insert.
+    conflicts: (n) => corrections.inc({ outcome: 'conflict' }, n),
+    storageRefused: (n) => corrections.inc({ outcome: 'storage_refused' }, n),
     rejected: (n) => corrections.inc({ outcome: 'rejected' }, n),
     stored: () => undefined,
   };

@@ -54,6 +54,7 @@ export async function createIngestService(
     whoamiUrl: config.whoamiUrl,
     ttlMs: config.tokenCacheMs,
     allowOpen: isLoopback(config.host),
+    logger,
   });
   const app = await buildApp({
     logger,
@@ -94,7 +95,15 @@ export async function createIngestService(
         metricsAccess: async (request) => checkRole(await tokens.principal(request), ['viewer', 'ingest', 'organiser']),
         readiness: () => {
           const loaded = registry.crewIds() !== undefined;
-          return Promise.resolve({ ready: loaded, checks: { registry: loaded ? 'ok' : 'not loaded' } });
+          const away = tokens.apiAwaySince();
+          // Still ready while the API is away: events keep going to Kafka on its last answers.
+          return Promise.resolve({
+            ready: loaded,
+            checks: {
+              registry: loaded ? 'ok' : 'not loaded',
+              api: away === undefined ? 'ok' : `not answering since ${away}; tokens judged by its last answers`,
+            },
+          });
         },
       }),
     ],

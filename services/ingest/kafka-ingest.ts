@@ -5,6 +5,7 @@ import { createIngestMetrics, createPublishMetrics } from '../api/ingest-metrics
 import { ensureTopics } from '../kafka/kafka-client.ts';
 import type { KafkaConfig } from '../kafka/kafka-config.ts';
 import { dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
+import { contentOf } from '../storage/event-row.ts';
 import { createIngestPipeline, type IngestPipeline } from '../pipeline/ingest-pipeline.ts';
 import type { ValidateStep } from '../pipeline/validate-step.ts';
 import { toEventMessage } from '../kafka/event-message.ts';
@@ -61,7 +62,7 @@ export async function connectKafkaIngest(deps: {
   });
   const pipeline = createIngestPipeline({
     validate: deps.validate,
-    dedupe: dedupeWithinRequest,
+    dedupe: (events) => dedupeWithinRequest(events, contentOf),
     store: publisher.publish,
     // Standings refresh when the scoring consumer has stored the events.
     onStored: () => undefined,

@@ -83,6 +83,16 @@ const UNIT_TYPE_NAMES = new Map<string, UnitType>([
   ['其它', 'other'],
 ]);
 
+/** The name a sheet this product writes gives each unit type: one the reader above takes back. */
+export const UNIT_TYPE_ZH: Readonly<Record<UnitType, string>> = {
+  station: '加油站',
+  mine: '矿',
+  workshop: '车间',
+  district: '区队',
+  depot: '油库',
+  other: '其他',
+};
+
 /** Chinese names of the builtin metrics targets are usually set for; other metrics go by their key. */
 const METRIC_NAMES = new Map<string, MetricKey>([
   ['销量(升)', 'sales.volume_litres'],
@@ -90,6 +100,12 @@ const METRIC_NAMES = new Map<string, MetricKey>([
   ['销量(吨)', 'sales.volume_tonnes'],
   ['销售额(元)', 'sales.amount_cny'],
 ]);
+
+/** The name a sheet this product writes gives a metric: the builtin ones by their Chinese name, others by key. */
+export function metricName(metric: string): string {
+  for (const [name, key] of METRIC_NAMES) if (key === metric) return name;
+  return metric;
+}
 
 export interface RosterRow {
   /** The row as the spreadsheet numbers it (header = row 1). */
@@ -112,6 +128,8 @@ interface SheetOf<K extends SheetKind, F extends string, R> {
   /** Every non-blank data row, in file order. */
   readonly rows: readonly R[];
   readonly errors: readonly RowError[];
+  /** The header of each column found -> its letter (A, B, …), for errors that name a cell. */
+  readonly letters: ReadonlyMap<string, string>;
 }
 
 export type RegistrySheet = SheetOf<'roster', RosterField, RosterRow> | SheetOf<'targets', TargetField, TargetRow>;
@@ -165,7 +183,7 @@ function isBlank(record: readonly string[]): boolean {
 }
 
 /** Spreadsheet column letters (A, B, …, AA) so a message points where the organiser looks. */
-function columnLetter(index: number): string {
+export function columnLetter(index: number): string {
   let letters = '';
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) {
     letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
@@ -238,6 +256,7 @@ function matchColumns<F extends string>(
       errors.push({
         row,
         column: header,
+        cell: `${columnLetter(index)}${row}`,
         message: `与 ${columnLetter(earlier.index)} 列“${earlier.header}”重复，只能有一列${spec.zh} / repeats column ${columnLetter(earlier.index)} "${earlier.header}": keep one ${spec.en} column`,
       });
       return;
@@ -414,22 +433,35 @@ function targetRow(reader: ReturnType<typeof rowReader<TargetField>>, row: numbe
   return { row, target };
 }
 
+/**
+ * A sheet's rows as a spreadsheet numbers them, with its header found: the CSV reader takes the
+ * first non-blank record; the workbook reader (services/excel) skips title rows and joins two
+ * header rows.
+ */
+export interface SheetTable {
+  /** The header's cells, one per column (A first). */
+  readonly header: readonly string[];
+  /** The row errors name for the header (its last row when it has two). */
+  readonly headerRow: number;
+  /** Data rows after the header, blank ones included or not, each with its own row number. */
+  readonly rows: readonly { readonly row: number; readonly cells: readonly string[] }[];
+}
+
 function readRows<F extends string, R>(
-  records: readonly string[][],
-  headerIndex: number,
+  table: SheetTable,
   columns: ReadonlyMap<F, Column>,
   specs: readonly ColumnSpec<F>[],
   toRow: (reader: ReturnType<typeof rowReader<F>>, row: number) => R,
 ): { rows: R[]; errors: RowError[] } {
   const rows: R[] = [];
   const errors: RowError[] = [];
-  records.forEach((record, index) => {
+  for (const { row, cells } of table.rows) {
     // Blank rows are skipped (Excel leaves them) but keep their place in the numbering.
-    if (index <= headerIndex || isBlank(record)) return;
-    const reader = rowReader(record, index + 1, columns, specs);
-    rows.push(toRow(reader, index + 1));
+    if (isBlank(cells)) continue;
+    const reader = rowReader(cells, row, columns, specs);
+    rows.push(toRow(reader, row));
     errors.push(...reader.errors());
-  });
+  }
   return { rows, errors };
 }
 
@@ -437,10 +469,80 @@ function headersOf<F extends string>(columns: ReadonlyMap<F, Column>): Map<F, st
   return new Map([...columns].map(([field, column]) => [field, column.header]));
 }
 
+function lettersOf(columns: ReadonlyMap<string, Column>): Map<string, string> {
+  return new Map([...columns.values()].map((column) => [column.header, columnLetter(column.index)]));
+}
+
+const KNOWN_HEADERS = new Set(
+  [...ROSTER_COLUMNS, ...TARGET_COLUMNS].flatMap((spec) => [spec.zh, spec.en, ...spec.aliases].map(headerKey)),
+);
+
+/** Whether a header cell names a registry column (in any of its spellings). */
+export function isRegistryHeader(cell: string): boolean {
+  return KNOWN_HEADERS.has(headerKey(cell.trim()));
+}
+
+/** The kind of sheet a header row makes, when it has every column that kind needs. */
+export function registrySheetKind(header: readonly string[]): SheetKind | undefined {
+  if (matchColumns(header, ROSTER_COLUMNS, 0).missing.length === 0) return 'roster';
+  if (matchColumns(header, TARGET_COLUMNS, 0).missing.length === 0) return 'targets';
+  return undefined;
+}
+
 /**
- * Reads a registry sheet: which kind it is (by its header), and each data row's items validated
- * with the API's schemas. Errors are all of them, each with its spreadsheet row and column header.
+ * Reads a registry sheet whose header is known: which kind it is (by the header), and each data
+ * row's items validated with the API's schemas. Errors are all of them, each with its row and
+ * column header.
  */
+export function readRegistryTable(table: SheetTable): RegistrySheet {
+  const { header, headerRow } = table;
+  const roster = matchColumns(header, ROSTER_COLUMNS, headerRow);
+  const targets = matchColumns(header, TARGET_COLUMNS, headerRow);
+
+  if (roster.missing.length === 0) {
+    const read = readRows(table, roster.columns, ROSTER_COLUMNS, rosterRow);
+    return {
+      kind: 'roster',
+      columns: headersOf(roster.columns),
+      rows: read.rows,
+      errors: [...roster.errors, ...read.errors],
+      letters: lettersOf(roster.columns),
+    };
+  }
+  if (targets.missing.length === 0) {
+    const read = readRows(table, targets.columns, TARGET_COLUMNS, targetRow);
+    return {
+      kind: 'targets',
+      columns: headersOf(targets.columns),
+      rows: read.rows,
+      errors: [...targets.errors, ...read.errors],
+      letters: lettersOf(targets.columns),
+    };
+  }
+  // Neither: the rows cannot be read, so the header is the one thing to fix.
+  const rosterShare = share(roster.missing, ROSTER_COLUMNS);
+  const targetsShare = share(targets.missing, TARGET_COLUMNS);
+  if (rosterShare === 0 && targetsShare === 0) {
+    return {
+      kind: 'roster',
+      columns: new Map(),
+      rows: [],
+      errors: [unrecognisedHeader(header, headerRow)],
+      letters: new Map(),
+    };
+  }
+  const nearer = targetsShare > rosterShare ? ('targets' as const) : ('roster' as const);
+  const match = nearer === 'roster' ? roster : targets;
+  return {
+    kind: nearer,
+    columns: new Map(),
+    rows: [],
+    errors: [...match.errors, headerErrors(nearer, match.missing, headerRow)],
+    letters: new Map(),
+  };
+}
+
+/** Reads a registry sheet saved as CSV (or tab-separated "Unicode text"); see readRegistryTable. */
 export function readRegistrySheet(text: string): RegistrySheet {
   const { records, error } = readRecords(text);
   const trailing = error ? [error] : [];
@@ -452,42 +554,11 @@ export function readRegistrySheet(text: string): RegistrySheet {
       columns: new Map(),
       rows: [],
       errors: trailing.length > 0 ? trailing : [{ row: 1, column: null, message: '文件是空的 / the file is empty' }],
+      letters: new Map(),
     };
   }
-  const headerRow = headerIndex + 1;
-  const roster = matchColumns(header, ROSTER_COLUMNS, headerRow);
-  const targets = matchColumns(header, TARGET_COLUMNS, headerRow);
-
-  if (roster.missing.length === 0) {
-    const read = readRows(records, headerIndex, roster.columns, ROSTER_COLUMNS, rosterRow);
-    return {
-      kind: 'roster',
-      columns: headersOf(roster.columns),
-      rows: read.rows,
-      errors: [...roster.errors, ...read.errors, ...trailing],
-    };
-  }
-  if (targets.missing.length === 0) {
-    const read = readRows(records, headerIndex, targets.columns, TARGET_COLUMNS, targetRow);
-    return {
-      kind: 'targets',
-      columns: headersOf(targets.columns),
-      rows: read.rows,
-      errors: [...targets.errors, ...read.errors, ...trailing],
-    };
-  }
-  // Neither: the rows cannot be read, so the header is the one thing to fix.
-  const rosterShare = share(roster.missing, ROSTER_COLUMNS);
-  const targetsShare = share(targets.missing, TARGET_COLUMNS);
-  if (rosterShare === 0 && targetsShare === 0) {
-    return { kind: 'roster', columns: new Map(), rows: [], errors: [unrecognisedHeader(header, headerRow)] };
-  }
-  const nearer = targetsShare > rosterShare ? ('targets' as const) : ('roster' as const);
-  const match = nearer === 'roster' ? roster : targets;
-  return {
-    kind: nearer,
-    columns: new Map(),
-    rows: [],
-    errors: [...match.errors, headerErrors(nearer, match.missing, headerRow)],
-  };
+  const rows = records.slice(headerIndex + 1).map((cells, i) => ({ row: headerIndex + 2 + i, cells }));
+  const sheet = readRegistryTable({ header, headerRow: headerIndex + 1, rows });
+  // A file cut short by a broken quote: its rows are still read when the header was (only then).
+  return sheet.columns.size > 0 ? { ...sheet, errors: [...sheet.errors, ...trailing] } : sheet;
 }

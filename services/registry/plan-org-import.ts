@@ -291,19 +291,27 @@ function workbookError(bytes: Uint8Array): RowError | null {
   return null;
 }
 
-/**
- * What importing a registry sheet into the current registry would do: the merged registry and
- * what it creates, updates and leaves alone, or every error with its row and column. Pure: the
- * caller saves `org` (when `changed`) or answers with the errors.
- */
-export function planOrgImport(current: Org, input: Uint8Array | string, options: OrgImportOptions = {}): OrgImportPlan {
-  const zeroCounts = { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, targets: { ...ZERO } };
-  const notText = typeof input === 'string' ? null : workbookError(input);
-  if (notText) return { sheet: 'roster', rows: 0, errors: [notText], org: null, counts: zeroCounts, changed: false };
+/** Errors about a column name its cell too (D7), as Excel shows it, where the sheet knows the column. */
+function withCells(errors: readonly RowError[], letters: ReadonlyMap<string, string>): RowError[] {
+  return errors.map((error) => {
+    if (error.cell !== undefined || error.column === null || error.row < 1) return error;
+    const letter = letters.get(error.column);
+    return letter === undefined ? error : { ...error, cell: `${letter}${error.row}` };
+  });
+}
 
-  const sheet = readRegistrySheet(typeof input === 'string' ? input : decodeText(input));
+export interface SheetImportPlan extends OrgImportPlan {
+  /** The registry merged with the rows that passed, errors or not: a later sheet plans against it. */
+  draft: Org;
+}
+
+/**
+ * What importing a read sheet (CSV or a workbook's worksheet) into a registry would do. Pure:
+ * every rule an import follows is here and in the sheet reader, whatever the file was.
+ */
+export function planSheetImport(current: Org, sheet: RegistrySheet, options: OrgImportOptions = {}): SheetImportPlan {
   const merged = sheet.kind === 'roster' ? planRoster(current, sheet, options) : planTargets(current, sheet, options);
-  const errors = [...sheet.errors, ...merged.errors].sort((a, b) => a.row - b.row);
+  const errors = withCells([...sheet.errors, ...merged.errors], sheet.letters).sort((a, b) => a.row - b.row);
 
   // A safety net: the rows' checks should leave nothing for the registry's own schema to find.
   if (errors.length === 0) {
@@ -327,5 +335,20 @@ export function planOrgImport(current: Org, input: Uint8Array | string, options:
     org: errors.length === 0 ? merged.org : null,
     counts,
     changed,
+    draft: merged.org,
   };
+}
+
+/**
+ * What importing a registry sheet saved as CSV into the current registry would do: the merged
+ * registry and what it creates, updates and leaves alone, or every error with its row and column.
+ * Pure: the caller saves `org` (when `changed`) or answers with the errors.
+ */
+export function planOrgImport(current: Org, input: Uint8Array | string, options: OrgImportOptions = {}): OrgImportPlan {
+  const zeroCounts = { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, targets: { ...ZERO } };
+  const notText = typeof input === 'string' ? null : workbookError(input);
+  if (notText) return { sheet: 'roster', rows: 0, errors: [notText], org: null, counts: zeroCounts, changed: false };
+
+  const sheet = readRegistrySheet(typeof input === 'string' ? input : decodeText(input));
+  return planSheetImport(current, sheet, options);
 }

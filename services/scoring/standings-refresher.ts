@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, dayInZone } from '../shared/calendar.ts';
+import type { RecomputeMarks } from './recompute-marks.ts';
 import type { StandingsService } from './standings.service.ts';
 
 export interface StoredEventRef {
@@ -9,27 +10,47 @@ export interface StoredEventRef {
   occurredAtMs: number;
 }
 
+/**
+ * What changed scores: events stored for days before today (late events, and later corrections
+ * and approvals), a new registry version, a newly published competition version, or a start
+ * that found stored standings older than what is stored.
+ */
+export type ScoreChangeCause = 'events' | 'registry' | 'rules' | 'restart';
+
 export interface StandingsRefresher {
-  /** Tells the refresher which events were just stored. */
+  /**
+   * Events were stored. Today's standings follow them after a short debounce; days before today
+   * that they landed on are scores changed from that day on (see scoresChanged).
+   */
   eventsStored(events: readonly StoredEventRef[]): void;
-  /** Marks one competition for recomputation (its definition or the registry changed). */
-  competitionChanged(competitionId: string): void;
+  /**
+   * The one path for every change that affects scores: the competitions' standings from
+   * `fromDay` (default: their period start) on are marked at once (answers for those days say
+   * `recomputing`), then every stored day from there and today are recomputed in day order, so
+   * each day's rank movement is measured against the day before as it now stands.
+   */
+  scoresChanged(competitionIds: Iterable<string>, cause: ScoreChangeCause, fromDay?: string): void;
   /** Resolves when nothing is pending or running. */
   idle(): Promise<void>;
   /** Runs what is pending now instead of after its debounce, and resolves when all is done. */
   flush(): Promise<void>;
-  /** Stops the timer and waits for the running recomputation. */
+  /** Stops the timers and waits for the running recomputation. */
   close(): Promise<void>;
 }
 
 export interface RefresherDeps {
   catalog: Catalog;
   standings: StandingsService;
+  marks: RecomputeMarks;
   logger: Logger;
   now: () => Date;
   /** Wait after the first event of a burst before recomputing, so one recompute covers the burst. */
   debounceMs: number;
-  /** Days before today touched by late events are recomputed after this longer wait. */
+  /**
+   * Days before today touched by late events are recomputed after this longer wait, so bulk
+   * back-fills do not recompute every stored day for every batch. Registry and rule changes wait
+   * only debounceMs.
+   */
   historyDebounceMs: number;
   /**
    * The share of time today's recomputation may take under a steady stream (default a third).
@@ -39,40 +60,79 @@ export interface RefresherDeps {
   busyShare?: number;
 }
 
+interface Pass {
+  competitionId: string;
+  /** What marked its days (a rule, registry or restart change if any did, else events). */
+  cause: ScoreChangeCause;
+  started: number;
+  /** The competition's default day, recomputed last (today, or the last day of a past period). */
+  today: string;
+  /** Stored days from the marked day on, before today. */
+  days: string[];
+  next: number;
+}
+
 /**
- * Recomputes the standings of the competitions that stored events touched: today's right after
- * a short debounce (screens see new events within about a second), earlier days that late
- * events landed in after a longer one, so bulk back-fills do not starve live updates.
+ * Keeps standings equal to what is stored. Today's are recomputed right after a short debounce
+ * (screens see new events within about a second). Any change to earlier days, to the registry or
+ * to the rules starts a pass over every stored day of the competition from the first day it
+ * affects, one day per step, so today's refreshes still run between the steps; the pass ends with
+ * today's refresh, which keeps its pace under a steady stream (busyShare).
  */
 export function createStandingsRefresher(deps: RefresherDeps): StandingsRefresher {
-  const { catalog, standings, logger, now } = deps;
+  const { catalog, standings, marks, logger, now } = deps;
   const dueToday = new Set<string>();
-  /** competitionId -> earliest day a late event touched. */
-  const dueHistory = new Map<string, string>();
+  /** competitionId -> when (Date.now()) its marked days may start a pass. */
+  const passDue = new Map<string, number>();
+  const passCause = new Map<string, ScoreChangeCause>();
+  /** Passes whose stored days are done and that end with the next refresh of today. */
+  const awaitingToday = new Map<string, Pass>();
   let todayTimer: NodeJS.Timeout | undefined;
-  let historyTimer: NodeJS.Timeout | undefined;
+  let passTimer: NodeJS.Timeout | undefined;
+  let pass: Pass | undefined;
+  /** A chain of pass steps is queued or running; it goes on by itself while passes are due. */
+  let stepping = false;
   let running: Promise<void> = Promise.resolve();
   let closed = false;
   let lastTodayMs = 0;
 
-  function schedule(): void {
-    if (closed) return;
-    if (dueToday.size > 0 && !todayTimer) {
-      // Under a steady stream, recomputing may take no more than busyShare of the time.
-      const share = deps.busyShare ?? 1 / 3;
-      const delay = Math.max(deps.debounceMs, lastTodayMs * (1 / share - 1));
-      todayTimer = setTimeout(() => run('today'), delay);
-    }
-    if (dueHistory.size > 0 && !historyTimer) historyTimer = setTimeout(() => run('history'), deps.historyDebounceMs);
+  function enqueue(task: () => Promise<void>, what: string): void {
+    // A failed task is logged and the chain goes on: one rejection must not stop every later refresh.
+    running = running.then(task).catch((err: unknown) => logger.error({ err, what }, 'standings refresh failed'));
   }
 
-  function run(which: 'today' | 'history'): void {
-    if (which === 'today') todayTimer = undefined;
-    else historyTimer = undefined;
-    // A failed run is logged and the chain goes on: one rejection must not stop every later refresh.
-    running = running
-      .then(() => (which === 'today' ? refreshToday() : refreshHistory()))
-      .catch((err: unknown) => logger.error({ err, which }, 'standings refresh failed'));
+  function scheduleToday(): void {
+    if (closed || dueToday.size === 0 || todayTimer) return;
+    // Under a steady stream, recomputing may take no more than busyShare of the time.
+    const share = deps.busyShare ?? 1 / 3;
+    const delay = Math.max(deps.debounceMs, lastTodayMs * (1 / share - 1));
+    todayTimer = setTimeout(() => {
+      todayTimer = undefined;
+      enqueue(refreshToday, 'today');
+    }, delay);
+  }
+
+  function nextDue(): { id: string; at: number } | undefined {
+    let next: { id: string; at: number } | undefined;
+    for (const [id, at] of passDue) if (!next || at < next.at) next = { id, at };
+    return next;
+  }
+
+  function schedulePasses(): void {
+    // A running chain of steps picks up what becomes due by itself.
+    if (closed || stepping) return;
+    clearTimeout(passTimer);
+    passTimer = undefined;
+    const next = nextDue();
+    if (!next) return;
+    passTimer = setTimeout(startStepping, Math.max(0, next.at - Date.now()));
+  }
+
+  function startStepping(): void {
+    passTimer = undefined;
+    if (stepping || closed) return;
+    stepping = true;
+    enqueue(step, 'history');
   }
 
   async function refreshToday(): Promise<void> {
@@ -80,45 +140,138 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     dueToday.clear();
     const started = performance.now();
     for (const id of ids) {
+      const ending = awaitingToday.get(id);
       try {
         await standings.recompute(id);
       } catch (err) {
         logger.error({ err, competitionId: id }, 'standings refresh failed; will retry on the next event');
+        if (ending && awaitingToday.get(id) === ending) {
+          awaitingToday.delete(id);
+          retryLater(id, ending.today, ending.cause);
+          schedulePasses();
+        }
+        continue;
+      }
+      // A pass that began since (marked again) ends with its own refresh of today.
+      if (ending && awaitingToday.get(id) === ending) {
+        awaitingToday.delete(id);
+        marks.finished(id);
+        passDone(ending);
       }
     }
     lastTodayMs = performance.now() - started;
   }
 
-  async function refreshHistory(): Promise<void> {
-    const due = [...dueHistory];
-    dueHistory.clear();
-    for (const [id, fromDay] of due) {
+  function passDone(done: Pass): void {
+    const { competitionId, cause, days } = done;
+    // Late events start a pass every history debounce during a back-fill: not worth a line each.
+    logger[cause === 'events' ? 'debug' : 'info'](
+      {
+        competitionId,
+        cause,
+        from: days[0] ?? done.today,
+        days: days.length + 1,
+        ms: Math.round(performance.now() - done.started),
+      },
+      'stored standings recomputed',
+    );
+  }
+
+  /** The days were not rewritten: marked again, to be tried after the longer wait. */
+  function retryLater(competitionId: string, fromDay: string, cause: ScoreChangeCause): void {
+    marks.finished(competitionId);
+    marks.mark(competitionId, fromDay);
+    passDue.set(competitionId, Math.min(passDue.get(competitionId) ?? Infinity, Date.now() + deps.historyDebounceMs));
+    if (!passCause.has(competitionId)) passCause.set(competitionId, cause);
+  }
+
+  async function beginPass(): Promise<Pass | undefined> {
+    const due = nextDue();
+    if (!due || due.at > Date.now()) return undefined;
+    passDue.delete(due.id);
+    awaitingToday.delete(due.id);
+    const cause = passCause.get(due.id) ?? 'events';
+    passCause.delete(due.id);
+    const started = performance.now();
+    const fromDay = marks.take(due.id);
+    const competition = catalog.competition(due.id);
+    if (fromDay === undefined || !competition) {
+      marks.finished(due.id);
+      return undefined;
+    }
+    const today = standings.defaultDay(competition);
+    // Computations that started before the change finish first: a day one of them is about to
+    // store for the first time is then among the stored days listed below.
+    await standings.settled(due.id);
+    try {
+      const days = await standings.snapshotDays(due.id, fromDay, addDays(today, -1));
+      return { competitionId: due.id, cause, started, days, today, next: 0 };
+    } catch (err) {
+      logger.error({ err, competitionId: due.id }, 'standings days could not be listed; will retry');
+      retryLater(due.id, fromDay, cause);
+      return undefined;
+    }
+  }
+
+  /** One day of one pass; a step queues the next one behind whatever was queued meanwhile. */
+  async function step(): Promise<void> {
+    try {
+      pass ??= await beginPass();
+      const current = pass;
+      if (!current) return;
+      const day = current.days[current.next];
+      if (day === undefined) {
+        // Every stored day before today is done: today's refresh ends the pass.
+        marks.reached(current.competitionId, current.today);
+        awaitingToday.set(current.competitionId, current);
+        dueToday.add(current.competitionId);
+        scheduleToday();
+        pass = undefined;
+        return;
+      }
+      marks.reached(current.competitionId, day);
+      try {
+        await standings.recompute(current.competitionId, day);
+      } catch (err) {
+        logger.error({ err, competitionId: current.competitionId, day }, 'standings recompute failed; will retry');
+        retryLater(current.competitionId, day, current.cause);
+        pass = undefined;
+        return;
+      }
+      current.next += 1;
+    } finally {
+      const due = nextDue();
+      if (!closed && (pass || (due && due.at <= Date.now()))) enqueue(step, 'history');
+      else {
+        stepping = false;
+        schedulePasses();
+      }
+    }
+  }
+
+  function scoresChanged(competitionIds: Iterable<string>, cause: ScoreChangeCause, fromDay?: string): void {
+    // Late events come in bursts (a back-fill); an organiser may import several sheets in a row;
+    // at a start there is nothing to wait for.
+    const delay = cause === 'events' ? deps.historyDebounceMs : cause === 'restart' ? 0 : deps.debounceMs;
+    for (const id of competitionIds) {
       const competition = catalog.competition(id);
       if (!competition) continue;
-      const today = standings.defaultDay(competition);
-      // A late event changes every later day too, because standings are cumulative. Only days
-      // that have a snapshot are rewritten; other days are computed when someone asks for them.
-      let days: string[];
-      try {
-        days = await standings.snapshotDays(id, fromDay, addDays(today, -1));
-      } catch (err) {
-        logger.error({ err, competitionId: id }, 'history refresh failed; will retry');
-        // Not lost: due again, to be tried after the next debounce.
-        const earliest = dueHistory.get(id);
-        if (earliest === undefined || fromDay < earliest) dueHistory.set(id, fromDay);
-        continue;
-      }
-      for (const day of days) {
-        try {
-          await standings.recompute(id, day);
-        } catch (err) {
-          logger.error({ err, competitionId: id, day }, 'history refresh failed');
-        }
-      }
-      // Today's rank movement is measured against the day before, which may just have changed.
-      dueToday.add(id);
+      const { period } = competition.definition;
+      const from = fromDay === undefined || fromDay < period.start ? period.start : fromDay;
+      if (from > period.end) continue;
+      // Sums kept for closed days do not include the events that just landed.
+      if (cause === 'events') standings.eventsLanded(id, from);
+      marks.mark(id, from);
+      passDue.set(id, Math.min(passDue.get(id) ?? Infinity, Date.now() + delay));
+      if (cause !== 'events' || !passCause.has(id)) passCause.set(id, cause);
     }
-    schedule();
+    schedulePasses();
+  }
+
+  function busy(): boolean {
+    return (
+      todayTimer !== undefined || passTimer !== undefined || stepping || passDue.size > 0 || awaitingToday.size > 0
+    );
   }
 
   return {
@@ -136,50 +289,49 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
           daysByZone.set(timeZone, days);
         }
         let touched = false;
+        let earliestPast: string | undefined;
         for (const day of days) {
           if (day < period.start || day > period.end) continue;
           touched = true;
-          if (day < today) {
-            standings.eventsLanded(stored.id, day);
-            const earliest = dueHistory.get(stored.id);
-            if (earliest === undefined || day < earliest) dueHistory.set(stored.id, day);
-          }
+          if (day < today && (earliestPast === undefined || day < earliestPast)) earliestPast = day;
         }
+        if (earliestPast !== undefined) scoresChanged([stored.id], 'events', earliestPast);
         if (touched) dueToday.add(stored.id);
       }
-      schedule();
+      scheduleToday();
     },
-    competitionChanged(competitionId) {
-      dueToday.add(competitionId);
-      schedule();
-    },
+    scoresChanged,
     async idle() {
       for (;;) {
         const current = running;
         await current;
-        if (current === running && !todayTimer && !historyTimer) return;
+        if (current === running && !busy()) return;
         await new Promise((resolve) => setTimeout(resolve, Math.min(deps.debounceMs, 50)));
       }
     },
     async flush() {
-      // Until nothing waits: a history refresh makes today due again, behind a new timer.
-      while (historyTimer || todayTimer) {
-        if (historyTimer) {
-          clearTimeout(historyTimer);
-          run('history');
-        }
+      // Until nothing waits: a failed pass is marked again, behind a new timer.
+      while (!closed) {
         if (todayTimer) {
           clearTimeout(todayTimer);
-          run('today');
+          todayTimer = undefined;
+          enqueue(refreshToday, 'today');
         }
-        await running;
+        for (const id of passDue.keys()) passDue.set(id, 0);
+        if (passDue.size > 0 && !stepping) {
+          clearTimeout(passTimer);
+          startStepping();
+        }
+        const current = running;
+        await current;
+        if (current === running && !busy()) return;
       }
     },
     async close() {
       closed = true;
       clearTimeout(todayTimer);
-      clearTimeout(historyTimer);
-      todayTimer = historyTimer = undefined;
+      clearTimeout(passTimer);
+      todayTimer = passTimer = undefined;
       await running;
     },
   };

@@ -9,6 +9,7 @@ import { computeStandings, rankMovement } from './engine/compute-standings.ts';
 import type { StandingsRow } from './engine/types.ts';
 import { addMetricSums, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
+import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
@@ -36,7 +37,11 @@ export interface StandingsPage {
   competitionId: string;
   asOf: string;
   computedAt: string;
+  /** The competition version and the registry version these standings were computed with. */
   definitionVersion: number;
+  registryVersion: number;
+  /** A change that affects this day's scores is stored and its recomputation has not finished. */
+  recomputing: boolean;
   group: string;
   total: number;
   rows: StoredRow[];
@@ -51,6 +56,8 @@ export interface StandingsService {
   flush(): Promise<void>;
   /** Events landed on `day`: anything derived from that day or later is stale. */
   eventsLanded(competitionId: string, day: string): void;
+  /** Resolves when the computations of a competition running now have finished. */
+  settled(competitionId: string): Promise<void>;
   /** Days between from and to (inclusive) that have a stored snapshot. */
   snapshotDays(competitionId: string, from: string, to: string): Promise<string[]>;
   /** The day standings default to: today in the competition's zone, clamped to its period. */
@@ -67,6 +74,13 @@ export interface StandingsDeps {
   catalog: Catalog;
   now: () => Date;
   logger: Logger;
+  /** Days whose recomputation is pending (the refresher marks and clears them; default: none). */
+  marks?: RecomputeMarks;
+  /**
+   * Every event stored before this instant can be read now: the stamp of the oldest event insert
+   * still in flight, or now. Each run records it, so a start-up can tell which days missed events.
+   */
+  eventsStoredBefore?: () => Date;
   /** Today's snapshot is written at most this often (0: after every recomputation). */
   persistMs: number;
   /**
@@ -98,7 +112,7 @@ const groupKeyOf = {
 
 /** A page of one group of an in-memory snapshot, ordered as the ClickHouse read orders it. */
 export function pageOf(
-  snapshot: Snapshot,
+  snapshot: Pick<Snapshot, 'crews'>,
   group: { groupBy: GroupBy; groupKey: string },
   crewId: string | undefined,
   limit: number,
@@ -238,6 +252,7 @@ export function branchInRegistry(catalog: Catalog): (branchId: string) => boolea
 
 export function createStandingsService(deps: StandingsDeps): StandingsService {
   const { client, catalog, now, logger } = deps;
+  const marks = deps.marks ?? createRecomputeMarks();
   // Runs are told apart by computed_at, so it must grow strictly even within one millisecond.
   let lastComputedAt = deps.lastComputedAt ?? 0;
   const inFlight = new Map<string, Promise<Snapshot>>();
@@ -250,6 +265,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const lastSavedAt = new Map<string, number>();
   /** Bumped whenever events land on a day before today, so sums read meanwhile are not kept. */
   const generations = new Map<string, number>();
+  /** Today's latest snapshot per competition, with the count of marks it had seen (see current). */
+  const latestToday = new Map<string, { snapshot: Snapshot; marksSeen: number }>();
+  /** A computation of today readers wait for while today is marked (see current). */
+  const catchingUp = new Map<string, { marksSeen: number; snapshot: Promise<Snapshot> }>();
 
   function competitionOrThrow(id: string): StoredCompetition {
     const competition = catalog.competition(id);
@@ -342,11 +361,11 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
 
   /**
    * Ranks at the end of the previous day: from its stored snapshot when that was computed with
-   * the same rules and registry (late events rewrite it, see the refresher), else computed now.
+   * the same rules and registry and is not waiting for a recomputation, else computed now.
    */
   async function previousRanks(competition: StoredCompetition, day: string): Promise<PreviousRanks> {
     if (day < competition.definition.period.start) return new Map();
-    const run = await latestRun(client, competition.id, day);
+    const run = marks.pending(competition.id, day) ? null : await latestRun(client, competition.id, day);
     if (run && run.definitionVersion === competition.version && run.orgVersion === catalog.orgVersion()) {
       return readRanks(client, competition.id, day, run.computedAt);
     }
@@ -414,6 +433,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // Stamped before reading: the run with the latest computed_at is the one that started last,
     // so it saw every event stored before it, whichever instance computed what.
     const computedAt = new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString();
+    const eventsStoredBefore = (deps.eventsStoredBefore?.() ?? now()).toISOString();
+    const marksSeen = marks.generation(competitionId);
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
       previousRanks(competition, addDays(asOf, -1)),
@@ -424,10 +445,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       computedAt,
       definitionVersion: competition.version,
       orgVersion: catalog.orgVersion(),
+      eventsStoredBefore,
       crews: mergeGroups(current, previous),
     };
     await yieldToEventLoop();
     const isToday = asOf === defaultDay(competition);
+    if (isToday) latestToday.set(competitionId, { snapshot, marksSeen });
     await persist(snapshot, isToday);
     if (isToday) deps.onTodayComputed?.(competitionId, asOf);
     logger.debug(
@@ -481,21 +504,58 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     }
   }
 
+  /**
+   * Today's standings after a change marked them: computed now (once for every reader meanwhile)
+   * rather than the previous numbers. Today is what big screens show, and after a crash the
+   * previous numbers are below the stored events; the marked days before today are rewritten by
+   * the refresher's pass, in day order.
+   */
+  function current(competitionId: string, asOf: string): Promise<Snapshot> {
+    const marksSeen = marks.generation(competitionId);
+    const latest = latestToday.get(competitionId);
+    if (latest && latest.snapshot.asOf === asOf && latest.marksSeen >= marksSeen)
+      return Promise.resolve(latest.snapshot);
+    let computing = catchingUp.get(competitionId);
+    if (!computing || computing.marksSeen < marksSeen) {
+      const entry = { marksSeen, snapshot: recomputeFresh(competitionId, asOf) };
+      catchingUp.set(competitionId, entry);
+      void entry.snapshot
+        .catch(() => undefined)
+        .finally(() => {
+          if (catchingUp.get(competitionId) === entry) catchingUp.delete(competitionId);
+        });
+      computing = entry;
+    }
+    return computing.snapshot;
+  }
+
   async function read(competitionId: string, query: StandingsQuery): Promise<StandingsPage> {
     const competition = competitionOrThrow(competitionId);
     const asOf = checkedDay(competition, query.asOf ?? defaultDay(competition));
     const group = parseGroup(query.group, competition, branchInRegistry(catalog));
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
+    // Asked before reading: a pass that finishes during the read has written what is read.
+    const recomputing = marks.pending(competitionId, asOf);
     const fromSnapshot = (snapshot: Snapshot): StandingsPage => ({
       competitionId,
       asOf,
       computedAt: snapshot.computedAt,
       definitionVersion: snapshot.definitionVersion,
+      registryVersion: snapshot.orgVersion,
+      recomputing,
       group: group.label,
       ...pageOf(snapshot, group, query.crewId, limit, offset),
     });
-    // Shared ownership: another instance's later run may have overtaken what this one holds.
+    // Shared ownership (standings-ownership.ts) answers from the latest stored run only: another
+    // instance's later run may have overtaken a computation this one holds.
+    if (recomputing && asOf === defaultDay(competition) && deps.soleWriter !== false) {
+      try {
+        return { ...fromSnapshot(await current(competitionId, asOf)), recomputing: false };
+      } catch (err) {
+        logger.error({ err, competitionId }, 'standings could not be computed; answering the previous ones');
+      }
+    }
     const inMemory = deps.soleWriter === false ? undefined : unsaved.get(competitionId)?.snapshot;
     if (inMemory?.asOf === asOf) return fromSnapshot(inMemory);
     const page = await readLatestPage(client, { competitionId, asOf, ...group, crewId: query.crewId, limit, offset });
@@ -505,6 +565,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         asOf,
         computedAt: fromClickHouseTime(page.computedAt),
         definitionVersion: page.definitionVersion,
+        registryVersion: page.orgVersion,
+        recomputing,
         group: group.label,
         total: page.total,
         rows: page.rows,
@@ -520,6 +582,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       asOf,
       computedAt: fromClickHouseTime(run.computedAt),
       definitionVersion: run.definitionVersion,
+      registryVersion: run.orgVersion,
+      recomputing,
       group: group.label,
       total: await countSnapshotRows(client, { competitionId, asOf, computedAt: run.computedAt, ...group }),
       rows: [],
@@ -549,6 +613,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     },
     defaultDay,
     snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),
+    async settled(competitionId) {
+      const running = [...inFlight].filter(([key]) => key.startsWith(`${competitionId}\u0000`));
+      await Promise.allSettled(running.map(([, computation]) => computation));
+    },
     eventsLanded(competitionId, day) {
       generations.set(competitionId, (generations.get(competitionId) ?? 0) + 1);
       const cached = computedPrevious.get(competitionId);

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FactSummary } from './engine/fact-summary.ts';
 import type { CrewProfile, IndicatorResult, VetoResult } from './engine/types.ts';
+import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import { insertRows } from '../storage/insert-rows.ts';
 import { factsFromMap, factsToMap } from './snapshot-facts.ts';
 
@@ -29,6 +30,8 @@ export interface Snapshot {
   computedAt: string;
   definitionVersion: number;
   orgVersion: number;
+  /** Every event stored before this instant (ISO 8601) was read into it (migration 0015). */
+  eventsStoredBefore: string;
   crews: readonly SnapshotCrew[];
 }
 
@@ -145,6 +148,7 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
       computed_at: snapshot.computedAt,
       definition_version: snapshot.definitionVersion,
       org_version: snapshot.orgVersion,
+      events_stored_before: snapshot.eventsStoredBefore,
       crews: snapshot.crews.length,
     },
   ]);
@@ -327,6 +331,7 @@ export async function readRanks(
 export interface LatestPage {
   computedAt: string;
   definitionVersion: number;
+  orgVersion: number;
   total: number;
   rows: StoredRow[];
 }
@@ -342,11 +347,12 @@ export async function readLatestPage(
   const result = await client.query({
     // The group's size is counted before the optional crew filter, so a crew's breakdown also
     // learns how many crews its group has.
-    query: `WITH (SELECT (max(computed_at), argMax(definition_version, computed_at)) FROM standings_runs
+    query: `WITH (SELECT (max(computed_at), argMax(definition_version, computed_at), argMax(org_version, computed_at))
+                  FROM standings_runs
                   WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}) AS run
             SELECT * FROM (
               SELECT ${ROW_COLUMNS}, count() OVER () AS total,
-                     toString(run.1) AS run_computed_at, run.2 AS run_definition_version
+                     toString(run.1) AS run_computed_at, run.2 AS run_definition_version, run.3 AS run_org_version
               FROM standings
               WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date} AND computed_at = run.1
                 ${GROUP_FILTER}
@@ -365,14 +371,84 @@ export async function readLatestPage(
     format: 'JSONEachRow',
   });
   const rows = await result.json<
-    RowFromClickHouse & { total: number | string; run_computed_at: string; run_definition_version: number }
+    RowFromClickHouse & {
+      total: number | string;
+      run_computed_at: string;
+      run_definition_version: number;
+      run_org_version: number | string;
+    }
   >();
   const first = rows[0];
   if (!first) return null;
   return {
     computedAt: first.run_computed_at,
     definitionVersion: first.run_definition_version,
+    orgVersion: Number(first.run_org_version),
     total: Number(first.total),
     rows: rows.map(fromClickHouseRow),
   };
+}
+
+/** The latest run of one stored day, as a start-up check compares it with what is stored. */
+export interface DayRun {
+  asOf: string;
+  definitionVersion: number;
+  orgVersion: number;
+  /** Epoch milliseconds. */
+  eventsStoredBefore: number;
+}
+
+/** The latest run of every stored day of a competition, in day order. */
+export async function latestRunPerDay(client: ClickHouseClient, competitionId: string): Promise<DayRun[]> {
+  const result = await client.query({
+    query: `SELECT as_of, argMax(definition_version, computed_at) AS definition_version,
+                   argMax(org_version, computed_at) AS org_version,
+                   toUnixTimestamp64Milli(argMax(events_stored_before, computed_at)) AS events_stored_before
+            FROM standings_runs WHERE competition_id = {competitionId:String}
+            GROUP BY as_of ORDER BY as_of`,
+    query_params: { competitionId },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{
+    as_of: string;
+    definition_version: number;
+    org_version: number | string;
+    events_stored_before: number | string;
+  }>();
+  return rows.map((r) => ({
+    asOf: r.as_of,
+    definitionVersion: r.definition_version,
+    orgVersion: Number(r.org_version),
+    eventsStoredBefore: Number(r.events_stored_before),
+  }));
+}
+
+/**
+ * Per day an event happened on (in the time zone, within [startInstant, endInstant)), the latest
+ * stored_at of its events and of corrections of its events (a withdrawal adds no event) stored
+ * from `since` on, in epoch milliseconds.
+ */
+export async function latestStoredPerDay(
+  client: ClickHouseClient,
+  window: { startInstant: Date; endInstant: Date; timeZone: string },
+  since: Date,
+): Promise<Map<string, number>> {
+  const result = await client.query({
+    query: `SELECT toString(toDate(occurred_at, {timeZone:String})) AS day,
+                   toUnixTimestamp64Milli(max(stored_at)) AS stored
+            FROM (SELECT occurred_at, stored_at FROM events
+                  UNION ALL SELECT occurred_at, stored_at FROM event_corrections)
+            WHERE occurred_at >= {start:DateTime64(3, 'UTC')} AND occurred_at < {end:DateTime64(3, 'UTC')}
+              AND stored_at >= {since:DateTime64(3, 'UTC')}
+            GROUP BY day`,
+    query_params: {
+      timeZone: window.timeZone,
+      start: toClickHouseTime(window.startInstant),
+      end: toClickHouseTime(window.endInstant),
+      since: toClickHouseTime(since),
+    },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ day: string; stored: number | string }>();
+  return new Map(rows.map((r) => [r.day, Number(r.stored)]));
 }

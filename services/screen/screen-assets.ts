@@ -1,22 +1,14 @@
 import { build } from 'esbuild';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { staticAsset as asset, type Asset } from '../shared/static-asset.ts';
 
 const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
 
-export interface Asset {
-  body: Buffer;
-  contentType: string;
-  etag: string;
-}
+export type { Asset };
 
 /** name -> asset: the two pages' HTML, and their scripts and styles served under /screens/assets/. */
 export type ScreenAssets = ReadonlyMap<string, Asset>;
-
-function asset(body: Buffer, contentType: string): Asset {
-  return { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-}
 
 /**
  * Bundles the screen and landing pages from their TypeScript at start-up, in memory: `npm start`

@@ -1,120 +1,52 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { MetricEvent } from '../../schemas/event.schema.ts';
-import { insertRows } from './insert-rows.ts';
+import {
+  CONTENT_COLUMNS,
+  EVENT_COLUMNS,
+  EVENT_FIELD_OF_COLUMN,
+  eventKey,
+  type EventColumn,
+  type EventContent,
+  type EventValues,
+} from './event-row.ts';
+import { describeInsertError, refusedColumn, refusedRowIndex } from './insert-errors.ts';
+import { insertIsolatingRefusedRows } from './isolate-refused-rows.ts';
+import { insertRows, tableProbe } from './insert-rows.ts';
 
-/** Columns of the events table (migrations/0001_events.sql) in the order rows are sent. */
-export const EVENT_COLUMNS = [
-  'event_id',
-  'crew_id',
-  'type',
-  'occurred_at',
-  'received_at',
-  'volume',
-  'unit',
-  'product',
-  'amount_cny',
-  'severity',
-  'hazard_id',
-  'violation_kind',
-  'person_count',
-  'innovation_id',
-  'category',
-  'status',
-  'award_level',
-  'benefit_cny',
-  'metric_name',
-  'value',
-  'note',
-] as const;
+// The row mapping lives in event-row.ts; these are re-exported for the modules that store events.
+export { EVENT_COLUMNS, eventKey, toEventValues, type EventValues } from './event-row.ts';
 
-/** One events row as a positional array (JSONCompactEachRow parses far faster than keyed JSON). */
-export type EventValues = [
-  string,
-  string,
-  string,
-  string,
-  string,
-  number,
-  string,
-  string,
-  number,
-  string,
-  string,
-  string,
-  number,
-  string,
-  string,
-  string,
-  number,
-  number,
-  string,
-  number,
-  string,
-];
-
-export function eventKey(crewId: string, eventId: string): string {
-  return `${crewId}\u0000${eventId}`;
-}
+const CONTENT_SELECT = CONTENT_COLUMNS.map((c) => (c === 'occurred_at' ? 'toUnixTimestamp64Milli(occurred_at)' : c));
+const OCCURRED_AT = CONTENT_COLUMNS.indexOf('occurred_at');
 
 /**
- * Maps a validated event to its row. occurredAt goes in as sent (ISO 8601 with offset); ClickHouse
- * parses it into UTC, which saves a Date round trip per event on the hot path.
+ * The stored content (event-row.ts) of those of these (crew, event id) pairs that are stored, by
+ * eventKey. A fresh event is found nowhere, so asking costs what asking for the keys alone did.
  */
-export function toEventValues(event: MetricEvent, receivedAt: string): EventValues {
-  const row: EventValues = [
-    event.eventId,
-    event.crewId,
-    event.type,
-    event.occurredAt,
-    receivedAt,
-    0,
-    '',
-    '',
-    0,
-    '',
-    '',
-    '',
-    0,
-    '',
-    '',
-    '',
-    0,
-    0,
-    '',
-    0,
-    event.note ?? '',
-  ];
-  switch (event.type) {
-    case 'sales':
-      row[5] = event.volume;
-      row[6] = event.unit;
-      row[7] = event.product ?? '';
-      row[8] = event.amountCny ?? 0;
-      break;
-    case 'incident':
-      row[9] = event.severity;
-      break;
-    case 'hazard_found':
-    case 'hazard_rectified':
-      row[10] = event.hazardId;
-      break;
-    case 'violation':
-      row[11] = event.kind;
-      row[12] = event.personCount;
-      break;
-    case 'innovation':
-      row[13] = event.innovationId;
-      row[14] = event.category;
-      row[15] = event.status;
-      row[16] = event.awardLevel ?? 0;
-      row[17] = event.benefitCny ?? 0;
-      break;
-    case 'metric':
-      row[18] = event.name;
-      row[19] = event.value;
-      break;
+export async function findStoredEvents(
+  client: ClickHouseClient,
+  events: readonly { crewId: string; eventId: string }[],
+): Promise<Map<string, EventContent>> {
+  const out = new Map<string, EventContent>();
+  if (events.length === 0) return out;
+  const crewIds = [...new Set(events.map((e) => e.crewId))];
+  const eventIds = [...new Set(events.map((e) => e.eventId))];
+  // The primary key (crew_id, event_id) narrows this to the granules of the batch's crews.
+  const result = await client.query({
+    query: `SELECT crew_id, event_id, ${CONTENT_SELECT.join(', ')} FROM events
+            WHERE crew_id IN {crewIds:Array(String)} AND event_id IN {eventIds:Array(String)}`,
+    query_params: { crewIds, eventIds },
+    format: 'JSONCompactEachRow',
+  });
+  // The two IN lists match every crew with every id: keep the pairs that were asked about.
+  const asked = new Set(events.map((e) => eventKey(e.crewId, e.eventId)));
+  for (const [crewId, eventId, ...content] of await result.json<[string, string, ...(string | number)[]]>()) {
+    const key = eventKey(crewId, eventId);
+    if (!asked.has(key)) continue;
+    // Int64 comes quoted in JSON.
+    content[OCCURRED_AT] = Number(content[OCCURRED_AT]);
+    out.set(key, content);
   }
-  return row;
+  return out;
 }
 
 /** Which of these (crew, event id) pairs are stored already. */
@@ -122,20 +54,55 @@ export async function findStoredEventKeys(
   client: ClickHouseClient,
   events: readonly { crewId: string; eventId: string }[],
 ): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
-  const crewIds = [...new Set(events.map((e) => e.crewId))];
-  const eventIds = [...new Set(events.map((e) => e.eventId))];
-  // The primary key (crew_id, event_id) narrows this to the granules of the batch's crews.
-  const result = await client.query({
-    query: `SELECT crew_id, event_id FROM events
-            WHERE crew_id IN {crewIds:Array(String)} AND event_id IN {eventIds:Array(String)}`,
-    query_params: { crewIds, eventIds },
-    format: 'JSONEachRow',
+  return new Set((await findStoredEvents(client, events)).keys());
+}
+
+/** An events row the table refuses: its index in the rows given, the event field, and why. */
+export interface RefusedRow {
+  index: number;
+  path: string;
+  message: string;
+}
+
+/**
+ * Finds the rows the events table refuses (a value ClickHouse cannot parse or convert) by
+ * splitting them as insertIsolatingRefusedRows does, into a probe that keeps nothing
+ * (insert-rows.ts tableProbe): nothing is stored. A failure that is not the rows' (an outage) is
+ * thrown.
+ *
+ * The probe has the table's columns but not its constraints: when it takes every row, the insert
+ * of these rows was refused by a table rule, and `refusal` (ClickHouse's error for that insert)
+ * names the first row and column at fault ("violated at row 3 … Column values: product = …").
+ */
+export async function findRefusedEventRows(
+  client: ClickHouseClient,
+  rows: readonly EventValues[],
+  refusal?: unknown,
+): Promise<RefusedRow[]> {
+  if (rows.length === 0) return [];
+  const probe = await tableProbe(client, 'events');
+  const refused = await insertIsolatingRefusedRows(
+    rows.map((values, index) => ({ values, index })),
+    (part) =>
+      probe(
+        part.map((r) => r.values),
+        EVENT_COLUMNS,
+      ),
+  );
+  const named = refusedRowIndex(refusal);
+  const found =
+    refused.length > 0 || named === undefined || named >= rows.length
+      ? refused.map(({ row, cause }) => ({ index: row.index, cause }))
+      : [{ index: named, cause: refusal }];
+  return found.map(({ index, cause }) => {
+    const column = refusedColumn(cause);
+    const path = column === undefined ? '(root)' : (EVENT_FIELD_OF_COLUMN[column as EventColumn] ?? column);
+    return {
+      index,
+      path,
+      message: `存储拒绝了这个值 / storage refused this value: ${describeInsertError(cause)}`,
+    };
   });
-  // The two IN lists match every crew with every id: keep the pairs that were asked about.
-  const asked = new Set(events.map((e) => eventKey(e.crewId, e.eventId)));
-  const rows = await result.json<{ crew_id: string; event_id: string }>();
-  return new Set(rows.map((r) => eventKey(r.crew_id, r.event_id)).filter((key) => asked.has(key)));
 }
 
 /**

@@ -37,3 +37,38 @@ export function insertFailureCause(err: unknown): InsertFailureCause {
   // CANNOT_PARSE_DATETIME, CANNOT_PARSE_NUMBER, …
   return name.startsWith('CANNOT_PARSE_') || ROW_CAUSED.has(name) ? 'rows' : 'outage';
 }
+
+/**
+ * The column ClickHouse names: in a parse error ("while reading the value of key product"), in a
+ * constraint's ("Column values: product = '98#'"), or as "column product".
+ */
+export function refusedColumn(err: unknown): string | undefined {
+  const message = err instanceof Error ? err.message : '';
+  return (
+    /while reading the value of key `?(\w+)/.exec(message)?.[1] ??
+    /Column values: `?(\w+)`? =/.exec(message)?.[1] ??
+    /\bcolumn `?(\w+)/i.exec(message)?.[1]
+  );
+}
+
+/**
+ * The first row ClickHouse names as refused, 0-based in the rows of the insert ("is violated at
+ * row 3", "(at row 3)": 1-based). Only the first: ClickHouse stops there.
+ */
+export function refusedRowIndex(err: unknown): number | undefined {
+  const message = err instanceof Error ? err.message : '';
+  const row = /\bat row (\d+)/.exec(message)?.[1];
+  return row === undefined ? undefined : Number(row) - 1;
+}
+
+/**
+ * One line on what went wrong, for a sender or /readyz: ClickHouse's error name and its first
+ * sentence (the rest gives advice on server settings, which is no use to a sender).
+ */
+export function describeInsertError(err: unknown, maxLength = 300): string {
+  const name = clickHouseErrorName(err);
+  const message = (err instanceof Error ? err.message : String(err)).trim();
+  const firstSentence = /^(.*?[.!?])(\s|$)/s.exec(message)?.[1] ?? message;
+  const text = name ? `${name}: ${firstSentence}` : firstSentence || 'no answer from ClickHouse';
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+}

@@ -31,6 +31,41 @@ export async function insertRows(
   columns?: readonly string[],
   settings: Readonly<Record<string, string | number>> = {},
 ): Promise<void> {
+  await insertInto(client, identifier(table), rows, columns, settings);
+}
+
+/** Inserts rows as insertRows would, into a table that keeps nothing (see tableProbe). */
+export type Probe = (
+  rows: readonly Row[],
+  columns?: readonly string[],
+  settings?: Readonly<Record<string, string | number>>,
+) => Promise<void>;
+
+/**
+ * Sends rows as insertRows would send them to `table`, into a throwaway table of the same
+ * structure (the null table function): ClickHouse parses and converts every value exactly as for
+ * the real insert and keeps nothing. Finds which rows a table refuses without storing any.
+ */
+export async function tableProbe(client: ClickHouseClient, table: string): Promise<Probe> {
+  const result = await client.query({
+    query: `SELECT name, type FROM system.columns
+            WHERE database = currentDatabase() AND table = {table:String} ORDER BY position`,
+    query_params: { table },
+    format: 'JSONCompactEachRow',
+  });
+  const structure = (await result.json<[string, string]>()).map(([name, type]) => `${identifier(name)} ${type}`);
+  if (structure.length === 0) throw new Error(`table ${table} not found`);
+  const target = `FUNCTION null(${quoted(structure.join(', '))})`;
+  return (rows, columns, settings = {}) => insertInto(client, target, rows, columns, settings);
+}
+
+async function insertInto(
+  client: ClickHouseClient,
+  target: string,
+  rows: readonly Row[],
+  columns: readonly string[] | undefined,
+  settings: Readonly<Record<string, string | number>>,
+): Promise<void> {
   const first = rows[0];
   if (first === undefined) return;
   const format = Array.isArray(first) ? 'JSONCompactEachRow' : 'JSONEachRow';
@@ -39,7 +74,7 @@ export async function insertRows(
     .map(([name, value]) => `, ${identifier(name)} = ${typeof value === 'number' ? String(value) : quoted(value)}`)
     .join('');
   const result = await client.exec({
-    query: `INSERT INTO ${identifier(table)}${columnList} SETTINGS date_time_input_format = 'best_effort'${extra} FORMAT ${format}`,
+    query: `INSERT INTO ${target}${columnList} SETTINGS date_time_input_format = 'best_effort'${extra} FORMAT ${format}`,
     values: Readable.from([rows.map((row) => JSON.stringify(row)).join('\n')]),
   });
   // Drain the (empty) answer so the HTTP connection goes back to the pool.

@@ -4,6 +4,8 @@ export interface RefusedRow<T> {
   row: T;
   /** ClickHouse's reason, as it said it. */
   error: string;
+  /** The error itself: its name and the column it names (insert-errors.ts). */
+  cause: unknown;
 }
 
 export interface IsolateOptions {
@@ -35,7 +37,7 @@ export async function insertIsolatingRefusedRows<T>(
       if (insertFailureCause(err) === 'outage') throw err;
       const row = rows[from];
       if (to - from === 1 && row !== undefined) {
-        refused.push({ row, error: err instanceof Error ? err.message : String(err) });
+        refused.push({ row, error: err instanceof Error ? err.message : String(err), cause: err });
         return;
       }
     }

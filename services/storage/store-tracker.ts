@@ -1,3 +1,5 @@
+import type { InsertHealth } from './insert-health.ts';
+
 /**
  * Event inserts in flight, each stamped with the time it gives its rows' stored_at. Closing a
  * period stamps its closing time, waits for the inserts stamped before it, and only then reads
@@ -9,9 +11,15 @@ export interface StoreTracker {
   run<T>(insert: (storedAt: string) => Promise<T>): Promise<T>;
   /** Resolves once every insert stamped before `instant` has finished, stored or failed. */
   settled(instant: Date): Promise<void>;
+  /**
+   * Every event stored before this instant can be read now: the stamp of the oldest insert in
+   * flight, or now. Standings record it with what they read.
+   */
+  storedBefore(): Date;
 }
 
-export function createStoreTracker(now: () => Date): StoreTracker {
+/** With `health`, every insert's outcome is reported to it (for /readyz). */
+export function createStoreTracker(now: () => Date, health?: InsertHealth): StoreTracker {
   const inFlight = new Set<{ stamp: number; done: Promise<unknown> }>();
   return {
     async run(insert) {
@@ -20,10 +28,20 @@ export function createStoreTracker(now: () => Date): StoreTracker {
       const entry = { stamp: stamp.getTime(), done };
       inFlight.add(entry);
       try {
-        return await done;
+        const result = await done;
+        health?.succeeded();
+        return result;
+      } catch (err) {
+        health?.failed(err);
+        throw err;
       } finally {
         inFlight.delete(entry);
       }
+    },
+    storedBefore() {
+      let oldest = now().getTime();
+      for (const entry of inFlight) oldest = Math.min(oldest, entry.stamp);
+      return new Date(oldest);
     },
     async settled(instant) {
       const before = [...inFlight].filter((e) => e.stamp < instant.getTime()).map((e) => e.done);

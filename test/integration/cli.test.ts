@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
+import { ROSTER_HEADER, workbookOf } from '../support/workbooks.ts';
 
 /**
  * The organisers' CLI driven exactly as a user drives it: `node services/cli/leaderboard.mjs …`
@@ -175,6 +176,25 @@ describe('leaderboard CLI against a running server', () => {
     expect(refused.stderr).toMatch(/第 3 行 \/ row 3 \[人数\]/);
     const org = await api<{ crews: { id: string }[] }>('/v1/org');
     expect(org.crews.map((c) => c.id).sort()).toEqual(['C1', 'C2', 'C3', 'C4']);
+  });
+
+  it('reads an .xlsx workbook, naming the sheet and cell of a bad one (dry runs: later tests share the registry)', async () => {
+    const rows = [
+      ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C1', '西湖加油站甲班', 6],
+      ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C7', '西湖加油站戊班', '很多'],
+    ];
+    writeFileSync(join(work, 'bad-花名册.xlsx'), await workbookOf({ 花名册: [ROSTER_HEADER, ...rows] }));
+    const refused = await cli(['import', 'bad-花名册.xlsx', '--dry-run']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('工作表“花名册” 第 3 行 / row 3 [人数] H3:');
+
+    rows[1] = ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C7', '西湖加油站戊班', '５'];
+    writeFileSync(join(work, '花名册.xlsx'), await workbookOf({ 花名册: [ROSTER_HEADER, ...rows] }));
+    const checked = await cli(['import', '花名册.xlsx', '--dry-run']);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('试运行，未保存 / dry run, nothing saved: “花名册” 组织架构 roster 2 行 rows');
+    expect(checked.stdout).toMatch(/班组 crews\s+1\s+0\s+1/);
   });
 
   it('dry-runs the example roster when it is there', async () => {

@@ -48,7 +48,7 @@ describe('POST /v1/events', () => {
     const batch = [sale('dup-1'), sale('dup-2', { crewId: 'C2' })];
     const first = await post(batch);
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ accepted: 2, duplicates: [], rejected: [] });
+    expect(first.json()).toEqual({ accepted: 2, duplicates: [], conflicts: [], rejected: [] });
     const again = await post(batch);
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual({
@@ -57,6 +57,7 @@ describe('POST /v1/events', () => {
         { index: 0, eventId: 'dup-1' },
         { index: 1, eventId: 'dup-2' },
       ],
+      conflicts: [],
       rejected: [],
     });
     expect(await storedIds('dup-')).toEqual(['dup-1', 'dup-2']);
@@ -64,8 +65,41 @@ describe('POST /v1/events', () => {
 
   it('counts an event repeated inside one request once', async () => {
     const res = await post([sale('twice-1'), sale('twice-1')]);
-    expect(res.json()).toEqual({ accepted: 1, duplicates: [{ index: 1, eventId: 'twice-1' }], rejected: [] });
+    expect(res.json()).toEqual({
+      accepted: 1,
+      duplicates: [{ index: 1, eventId: 'twice-1' }],
+      conflicts: [],
+      rejected: [],
+    });
     expect(await storedIds('twice-')).toEqual(['twice-1']);
+  });
+
+  it('answers a resend with other content as a conflict, naming the fields, and keeps the first version', async () => {
+    expect((await post([sale('conf-1', { volume: 100 })])).json().accepted).toBe(1);
+    // Same instant in UTC: not a difference.
+    const res = await post([
+      sale('conf-1', { volume: 120, product: '95#', occurredAt: '2026-03-10T01:00:00Z' }),
+      sale('conf-2'),
+      sale('conf-2', { volume: 1 }),
+    ]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      accepted: 1,
+      duplicates: [],
+      conflicts: [
+        { index: 0, eventId: 'conf-1', fields: ['volume', 'product'] },
+        { index: 2, eventId: 'conf-2', fields: ['volume'] },
+      ],
+      rejected: [],
+    });
+    const r = await lb.client.query({
+      query: `SELECT event_id, volume, product FROM events WHERE startsWith(event_id, 'conf-') ORDER BY event_id`,
+      format: 'JSONEachRow',
+    });
+    expect(await r.json()).toEqual([
+      { event_id: 'conf-1', volume: 100, product: '' },
+      { event_id: 'conf-2', volume: 100, product: '' },
+    ]);
   });
 
   it('stores an event once when concurrent requests carry it', async () => {
@@ -179,6 +213,7 @@ describe('POST /v1/events', () => {
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="accepted"\} \d+/);
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="rejected"\} 8/);
     expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="duplicate"\} 11/);
+    expect(res.body).toMatch(/leaderboard_ingest_events_total\{outcome="conflict"\} 2/);
   });
 });
 
@@ -193,6 +228,7 @@ describe('after a restart', () => {
         { index: 0, eventId: 'dup-1' },
         { index: 1, eventId: 'dup-2' },
       ],
+      conflicts: [],
       rejected: [],
     });
     expect(await storedIds('dup-')).toEqual(['dup-1', 'dup-2']);

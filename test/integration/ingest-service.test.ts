@@ -4,7 +4,7 @@ import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { parseIngestConfig } from '../../services/ingest/config.ts';
 import { createIngestService, type IngestService } from '../../services/ingest/ingest-service.ts';
 import { createRegistryFollower, type RegistryFollower } from '../../services/ingest/registry-follower.ts';
-import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
+import { labourCompetition, marchAt, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
 import { kafkaEnv } from '../support/kafka.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -94,7 +94,7 @@ describe('the ingest service', () => {
     expect((await ingest.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const sent = await postToIngest(marchEvents);
     expect(sent.statusCode, sent.body).toBe(200);
-    expect(sent.json()).toEqual({ accepted: marchEvents.length, duplicates: [], rejected: [] });
+    expect(sent.json()).toEqual({ accepted: marchEvents.length, duplicates: [], conflicts: [], rejected: [] });
     await waitFor(async () => {
       const s = await lb.app.inject({ method: 'GET', url: '/v1/competitions/labour-m3/standings' });
       const rows = s.json<{ rows: { crewId: string; rank: number | null; score: number }[] }>().rows;
@@ -102,6 +102,39 @@ describe('the ingest service', () => {
     }, 20_000);
     const metrics = (await ingest.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(metrics).toMatch(/leaderboard_kafka_produce_seconds_count \d+/);
+  });
+
+  it('dead-letters a resend with other content as a conflict when scored, and keeps the first version', async () => {
+    const [first] = marchEvents;
+    if (!first) throw new Error('no fixture event');
+    const original = { ...first, eventId: 'kafka-conflict-1' };
+    expect((await postToIngest([original])).statusCode).toBe(200);
+    const stored = async () => {
+      const r = await lb.client.query({
+        query: `SELECT count() AS n FROM events WHERE event_id = 'kafka-conflict-1'`,
+        format: 'JSONEachRow',
+      });
+      return Number((await r.json<{ n: string }>())[0]?.n);
+    };
+    await waitFor(async () => expect(await stored()).toBe(1), 20_000);
+    // The ingest service cannot know what is stored: it publishes, and the consumer finds the conflict.
+    const changed = { ...original, occurredAt: marchAt('09', '11:00:00') };
+    const res = await postToIngest([changed]);
+    expect(res.statusCode).toBe(200);
+    await waitFor(async () => {
+      const r = await lb.client.query({
+        query: `SELECT code, errors FROM dead_letters WHERE topic = {topic:String} AND key = {key:String}`,
+        query_params: { topic: env['KAFKA_EVENTS_TOPIC'], key: original.crewId },
+        format: 'JSONEachRow',
+      });
+      expect(await r.json()).toEqual([{ code: 'conflict', errors: expect.stringContaining('"occurredAt"') as string }]);
+    }, 20_000);
+    expect(await stored()).toBe(1);
+    // Counted once the batch is committed, a moment after its dead letters are logged.
+    await waitFor(async () => {
+      const metrics = (await lb.app.inject({ method: 'GET', url: '/metrics' })).body;
+      expect(metrics).toMatch(/leaderboard_consumer_conflicts_total 1/);
+    });
   });
 });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+import { ROSTER_HEADER, workbookOf } from '../support/workbooks.ts';
 
 /**
  * What storage cannot hold and what a screen or a spreadsheet would show wrongly is refused at
@@ -253,7 +254,21 @@ describe('names that screens and spreadsheets would show wrongly', () => {
     });
     expect(res.statusCode, res.body).toBe(422);
     expect(res.json().error.details).toEqual([
-      { row: 2, column: '班组名称', message: expect.stringContaining('公式') },
+      { row: 2, column: '班组名称', cell: 'G2', message: expect.stringContaining('公式') },
+    ]);
+    // The same row typed into a workbook (a text cell, as Excel keeps '=1+2): its sheet and cell.
+    const workbook = await workbookOf({
+      花名册: [ROSTER_HEADER, ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C1', '=1+2', 4]],
+    });
+    const fromXlsx = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/org/import?dryRun=true',
+      headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+      payload: workbook,
+    });
+    expect(fromXlsx.statusCode, fromXlsx.body).toBe(422);
+    expect(fromXlsx.json().error.details).toEqual([
+      { sheet: '花名册', row: 2, column: '班组名称', cell: 'G2', message: expect.stringContaining('公式') },
     ]);
   });
 

@@ -5,8 +5,8 @@ import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { smallOrg } from '../support/fixtures.ts';
-import { kafkaEnv, testKafka } from '../support/kafka.ts';
-import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { committedOffsets, kafkaEnv, testKafka } from '../support/kafka.ts';
+import { apiCaller, freePort, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // The scoring process (npm run scoring) is killed with SIGKILL while it works through a backlog,
@@ -27,6 +27,8 @@ const kafka = testKafka();
 let admin: Admin;
 let port: number;
 let scoring: Service | undefined;
+let api: ReturnType<typeof apiCaller>;
+const committed = () => committedOffsets(admin, group, topic);
 
 function startScoring(extra: Record<string, string> = {}): Service {
   return spawnService('services/scoring/main.ts', {
@@ -42,25 +44,11 @@ function startScoring(extra: Record<string, string> = {}): Service {
   });
 }
 
-async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function committed(): Promise<number> {
-  const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-}
-
 beforeAll(async () => {
   admin = kafka.admin();
   await admin.connect();
   port = await freePort();
+  api = apiCaller(`http://127.0.0.1:${port}`);
 });
 
 afterAll(async () => {

@@ -89,7 +89,7 @@ describe('events through Kafka', () => {
   it('scores events posted over HTTP exactly, after the scoring consumer stored them', async () => {
     const res = await post(marchEvents);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ accepted: marchEvents.length, duplicates: [], rejected: [] });
+    expect(res.json()).toEqual({ accepted: marchEvents.length, duplicates: [], conflicts: [], rejected: [] });
     await waitFor(async () => expect(await standings()).toEqual(marchLabourStandings), 20_000);
     expect(await storedCount()).toEqual({ rows: marchEvents.length, distinct: marchEvents.length });
   });
@@ -284,7 +284,7 @@ describe('a request larger than one Kafka record batch', () => {
     }));
     const res = await post(events);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ accepted: 10_000, duplicates: [], rejected: [] });
+    expect(res.json()).toEqual({ accepted: 10_000, duplicates: [], conflicts: [], rejected: [] });
     await waitFor(
       async () => expect(await storedCount("startsWith(event_id, 'big-')")).toEqual({ rows: 10_000, distinct: 10_000 }),
       30_000,

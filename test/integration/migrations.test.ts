@@ -78,6 +78,7 @@ describe('upgrading a database in place', () => {
         '0012_crew_daily_exact.sql',
         '0013_event_corrections.sql',
         '0014_deleted_drafts.sql',
+        '0015_standings_runs_events_stored_before.sql',
       ],
     });
     expect(

@@ -70,7 +70,7 @@ describe('npm start with KAFKA_BROKERS', () => {
       ]),
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 1, duplicates: [], rejected: [] });
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: [], conflicts: [], rejected: [] });
     const violations = (r: typeof row) => r?.indicators.find((i) => i.indicatorId === 'violations')?.value ?? 0;
     await waitFor(async () => {
       const after = await getJson<typeof before>(`/v1/competitions/wbyc-2026q4/standings?limit=100`);

@@ -435,7 +435,7 @@ describe('what a branch organiser may not reach', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.details).toEqual([
-      { row: 2, column: '竞赛编号', message: expect.stringContaining('labour-m3') },
+      { row: 2, column: '竞赛编号', cell: 'A2', message: expect.stringContaining('labour-m3') },
     ]);
     expect(lb.catalog.targets('labour-m3').get('C1')?.get('sales.volume_litres')).toBe(10_000);
   });

@@ -40,3 +40,9 @@ export async function caughtUp(admin: Admin, groupId: string, topic: string): Pr
     if (!done) throw new Error(`${groupId} partition ${end.partition}: committed ${at} of ${end.high}`);
   }
 }
+
+/** Messages a consumer group has committed on a topic, over all partitions. */
+export async function committedOffsets(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+}

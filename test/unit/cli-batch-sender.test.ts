@@ -107,6 +107,35 @@ describe('batch sender', () => {
     expect(result).toMatchObject({ accepted: 2, duplicates: 1, rejected: [{ line: 3, eventId: 'e3' }] });
   });
 
+  it('puts the events the server answers as conflicts in the rejected records, with the fields', async () => {
+    const { http } = scriptedServer([
+      () => ({
+        status: 200,
+        body: {
+          accepted: 2,
+          duplicates: [],
+          conflicts: [{ index: 1, eventId: 'e2', fields: ['volume', 'product'] }],
+          rejected: [],
+        },
+        retryAfter: null,
+      }),
+    ]);
+    const { s } = sender(http);
+    const result = await s.send(items(3));
+    expect(result.accepted).toBe(2);
+    expect(result.rejected).toMatchObject([
+      {
+        line: 2,
+        eventId: 'e2',
+        event: { eventId: 'e2' },
+        errors: [
+          { path: 'volume', message: expect.stringContaining('first version is kept') as string },
+          { path: 'product' },
+        ],
+      },
+    ]);
+  });
+
   it('halves the batch on 413, and keeps later batches small', async () => {
     const tooLarge: HttpAnswer = {
       status: 413,

@@ -230,11 +230,17 @@ describe('what an import file holds', () => {
     { name: '组织架构.csv', header: ['分公司编号', '班组编号', '人数'], kind: undefined, expected: { kind: 'org' } },
     { name: 'e.csv', header: ['eventId', 'occurredAt'], kind: 'org' as const, expected: { kind: 'org' } },
     { name: 'e.txt', kind: 'events' as const, expected: { kind: 'events', format: 'ndjson' } },
+    { name: '花名册.XLSX', kind: undefined, expected: { kind: 'org' } },
+    { name: '花名册.xlsx', kind: 'org' as const, expected: { kind: 'org' } },
   ])('$name $header --kind $kind', async ({ name, header, kind, expected }) => {
     expect(await detectImportKind(name, kind, () => Promise.resolve(header))).toEqual(expected);
   });
 
   it('asks for --kind when the extension says nothing', async () => {
     await expect(detectImportKind('events.txt', undefined)).rejects.toThrow(/--kind org\|events/);
+  });
+
+  it('refuses events from a workbook, saying to save it as CSV', async () => {
+    await expect(detectImportKind('events.xlsx', 'events')).rejects.toThrow(/CSV UTF-8/);
   });
 });

@@ -343,6 +343,8 @@ describe('other commands', () => {
           asOf: '2026-11-20',
           computedAt: '2026-11-20T04:05:35.492Z',
           definitionVersion: 2,
+          registryVersion: 7,
+          recomputing: true,
           group: 'overall',
           total: 5,
           limit: 3,
@@ -359,9 +361,10 @@ describe('other commands', () => {
     expect(run.calls[0]?.url).toBe('/v1/competitions/m11/standings?asOf=2026-11-20&limit=3');
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(
-      /^十一月劳动竞赛 \/ November {2}截至 \/ as of 2026-11-20 {2}版本 \/ version v2 {2}计算于 \/ computed 2026-11-20 \d\d:05:35$/,
+      /^十一月劳动竞赛 \/ November {2}截至 \/ as of 2026-11-20 {2}版本 \/ version v2 {2}名册 \/ registry v7 {2}计算于 \/ computed 2026-11-20 \d\d:05:35$/,
     );
-    expect(lines.slice(2)).toEqual([
+    expect(lines[1]).toMatch(/^重算中：.*\/ recomputing: /);
+    expect(lines.slice(3)).toEqual([
       '名次 Rank  变化  班组 Crew       单位 Unit   分公司 Branch  得分 Score  否决',
       '---------  ----  --------------  ----------  -------------  ----------  --------',
       '        1    ↑2  西湖加油站甲班  西湖加油站  杭州分公司          51.67',

@@ -11,6 +11,8 @@ import {
   routeToCrewPartition,
   type MessageOutcome,
 } from '../../services/scoring/consumer/consume-steps.ts';
+import type { MetricEvent } from '../../schemas/event.schema.ts';
+import { contentOf } from '../../services/storage/event-row.ts';
 import { eventKey, type EventSource } from '../../services/storage/events.store.ts';
 
 const received = Date.parse('2026-03-10T12:00:00+08:00');
@@ -188,6 +190,17 @@ describe('dedupeWithinBatch', () => {
     ].map((m) => decodeMessage(m, validate, validateCorrection));
     expect(kinds(dedupeWithinBatch(outcomes))).toEqual(['ok', 'ok', 'duplicate', 'dead-letter:malformed_json']);
   });
+
+  it('dead-letters a later message of the same event with other content as a conflict', () => {
+    const outcomes = [message(0, 'C1', event('a')), message(1, 'C1', event('a', 'C1', { value: 2 }))].map((m) =>
+      decodeMessage(m, validate, validateCorrection),
+    );
+    const [, second] = dedupeWithinBatch(outcomes);
+    expect(second).toMatchObject({
+      kind: 'dead-letter',
+      reason: { code: 'conflict', errors: [{ path: 'value' }] },
+    });
+  });
 });
 
 describe('dedupeAgainstStored', () => {
@@ -231,6 +244,20 @@ describe('dedupeAgainstStored', () => {
   ])('$name', ({ stored, resending, want }) => {
     const map = new Map(Object.entries(stored).map(([id, sources]) => [eventKey('C1', id), sources]));
     expect(kinds(dedupeAgainstStored(batch, map, extent, resending))).toEqual(want);
+  });
+
+  it('tells a resend from another event stored under the same id by the stored content', () => {
+    const map = new Map([
+      [eventKey('C1', 'a'), [src(7)]],
+      [eventKey('C1', 'b'), [src(8)]],
+    ]);
+    const contents = new Map([
+      [eventKey('C1', 'a'), contentOf(event('a') as MetricEvent)],
+      [eventKey('C1', 'b'), contentOf(event('b', 'C1', { name: 'other', value: 5 }) as MetricEvent)],
+    ]);
+    const outcomes = dedupeAgainstStored(batch, map, extent, false, contents);
+    expect(kinds(outcomes)).toEqual(['duplicate', 'dead-letter:conflict', 'ok']);
+    expect(outcomes[1]).toMatchObject({ reason: { errors: [{ path: 'name' }, { path: 'value' }] } });
   });
 });
 

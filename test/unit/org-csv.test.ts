@@ -436,6 +436,7 @@ describe('readRegistrySheet: the header', () => {
       {
         row: 1,
         column: '班组',
+        cell: 'I1',
         message: '与 G 列“班组名称”重复，只能有一列班组名称 / repeats column G "班组名称": keep one crew_name column',
       },
     ]);

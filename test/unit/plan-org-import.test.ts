@@ -260,6 +260,7 @@ describe('planOrgImport: errors', () => {
         {
           row: 4,
           column: '人数',
+          cell: 'H4',
           message: '班组 C1 已在第 2 行出现，内容不同 / crew C1 already on row 2 with different values',
         },
       ],
@@ -271,6 +272,7 @@ describe('planOrgImport: errors', () => {
         {
           row: 3,
           column: '单位编号',
+          cell: 'C3',
           message: '班组 C1 已在第 2 行出现，内容不同 / crew C1 already on row 2 with different values',
         },
       ],
@@ -282,6 +284,7 @@ describe('planOrgImport: errors', () => {
         {
           row: 3,
           column: '分公司名称',
+          cell: 'B3',
           message: '分公司 B1 已在第 2 行出现，内容不同 / branch B1 already on row 2 with different values',
         },
       ],
@@ -293,6 +296,7 @@ describe('planOrgImport: errors', () => {
         {
           row: 3,
           column: '单位类型',
+          cell: 'E3',
           message: '单位 U1 已在第 2 行出现，内容不同 / unit U1 already on row 2 with different values',
         },
       ],
@@ -304,6 +308,7 @@ describe('planOrgImport: errors', () => {
         {
           row: 3,
           column: '分公司编号',
+          cell: 'A3',
           message: '单位 U1 已在第 2 行出现，内容不同 / unit U1 already on row 2 with different values',
         },
       ],
@@ -315,6 +320,7 @@ describe('planOrgImport: errors', () => {
         {
           row: 4,
           column: '目标值',
+          cell: 'D4',
           message:
             '竞赛 labour-m3 班组 C1 指标 sales.volume_litres 的目标已在第 2 行出现，内容不同 / the target of crew C1 for sales.volume_litres in competition labour-m3 already on row 2 with a different value',
         },
@@ -327,6 +333,7 @@ describe('planOrgImport: errors', () => {
         {
           row: 3,
           column: '班组编号',
+          cell: 'B3',
           message: '组织架构中没有班组 C6，请先导入组织架构 / unknown crew C6: import it with the roster first',
         },
       ],
@@ -334,7 +341,7 @@ describe('planOrgImport: errors', () => {
     {
       name: 'a bad cell among good rows',
       text: roster(C1, ',,,,,,,', C3.replace(/,8$/, ',0')),
-      errors: [{ row: 4, column: '人数', message: '不能小于 1 / headcount must be at least 1' }],
+      errors: [{ row: 4, column: '人数', cell: 'H4', message: '不能小于 1 / headcount must be at least 1' }],
     },
   ])('reports $name', ({ text, errors }) => {
     const plan = planOrgImport(current, text);
@@ -347,7 +354,14 @@ describe('planOrgImport: errors', () => {
     {
       name: 'given, and it is not',
       ids: ['ankang'],
-      errors: [{ row: 2, column: '竞赛编号', message: '没有编号为 labour-m3 的竞赛 / unknown competition labour-m3' }],
+      errors: [
+        {
+          row: 2,
+          column: '竞赛编号',
+          cell: 'A2',
+          message: '没有编号为 labour-m3 的竞赛 / unknown competition labour-m3',
+        },
+      ],
     },
     { name: 'not given', ids: undefined, errors: [] },
   ])('checks the competition when the known ones are $name', ({ ids, errors }) => {
@@ -412,12 +426,12 @@ describe('planOrgImport: branch scope', () => {
     {
       name: 'a row of another branch, even unchanged',
       text: roster(C1, C4),
-      errors: [{ row: 3, column: '分公司编号', message: scope }],
+      errors: [{ row: 3, column: '分公司编号', cell: 'A3', message: scope }],
     },
     {
       name: 'a new branch',
       text: roster('B3,温州分公司,U4,鹿城加油站,加油站,C6,鹿城甲班,6'),
-      errors: [{ row: 2, column: '分公司编号', message: scope }],
+      errors: [{ row: 2, column: '分公司编号', cell: 'A2', message: scope }],
     },
     {
       name: 'a unit moved in from another branch',
@@ -426,6 +440,7 @@ describe('planOrgImport: branch scope', () => {
         {
           row: 2,
           column: '单位编号',
+          cell: 'C2',
           message: `单位 U3 目前属于分公司 B2；${scope} / unit U3 belongs to branch B2 now`,
         },
       ],
@@ -437,6 +452,7 @@ describe('planOrgImport: branch scope', () => {
         {
           row: 2,
           column: '班组编号',
+          cell: 'F2',
           message: `班组 C4 目前属于分公司 B2；${scope} / crew C4 belongs to branch B2 now`,
         },
       ],
@@ -444,7 +460,7 @@ describe('planOrgImport: branch scope', () => {
     {
       name: 'a crew moved out to another branch',
       text: roster('B2,宁波分公司,U3,北仑加油站,加油站,C1,西湖甲班,4'),
-      errors: [{ row: 2, column: '分公司编号', message: scope }],
+      errors: [{ row: 2, column: '分公司编号', cell: 'A2', message: scope }],
     },
   ])('roster: $name', ({ text, errors }) => {
     const plan = planOrgImport(current, text, onlyB1);
@@ -465,7 +481,12 @@ describe('planOrgImport: branch scope', () => {
     {
       crew: 'C4',
       errors: [
-        { row: 2, column: '班组编号', message: `班组 C4 属于分公司 B2；${scope} / crew C4 belongs to branch B2` },
+        {
+          row: 2,
+          column: '班组编号',
+          cell: 'B2',
+          message: `班组 C4 属于分公司 B2；${scope} / crew C4 belongs to branch B2`,
+        },
       ],
     },
   ])('targets: a target for $crew', ({ crew, errors }) => {

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../services/catalog/catalog.ts';
+import { createRecomputeMarks, type RecomputeMarks } from '../../services/scoring/recompute-marks.ts';
 import { createStandingsRefresher } from '../../services/scoring/standings-refresher.ts';
 import type { StandingsService } from '../../services/scoring/standings.service.ts';
 import type { StoredCompetition } from '../../services/storage/competitions.store.ts';
@@ -17,43 +18,126 @@ const catalog = {
 } as unknown as Catalog;
 const now = () => new Date('2026-03-10T12:00:00+08:00');
 
-/** A standings service that records recomputations; its day lookup fails as often as told. */
-function fakeStandings(snapshotDayFailures: number) {
+/**
+ * A standings service that records recomputations (and what was pending when each ran); its day
+ * lookup fails as often as told.
+ */
+function fakeStandings(
+  marks: RecomputeMarks,
+  options: { snapshotDayFailures?: number; recomputeMs?: number; onRecompute?: (day: string | undefined) => void } = {},
+) {
   const recomputed: string[] = [];
-  let failures = snapshotDayFailures;
+  const pendingSeen: string[] = [];
+  let failures = options.snapshotDayFailures ?? 0;
   const service = {
     defaultDay: () => '2026-03-10',
-    recompute: (id: string, day?: string) => {
+    recompute: async (id: string, day?: string) => {
       recomputed.push(`${id} ${day ?? 'today'}`);
-      return Promise.resolve();
+      options.onRecompute?.(day);
+      const judged = day ?? '2026-03-10';
+      const before = ['2026-03-01', '2026-03-04', '2026-03-08', '2026-03-09'].filter((d) => d < judged).at(-1);
+      pendingSeen.push(
+        `${judged}:${marks.pending(id, judged)}${before ? ` ${before}:${marks.pending(id, before)}` : ''}`,
+      );
+      if (options.recomputeMs) await new Promise((resolve) => setTimeout(resolve, options.recomputeMs));
     },
-    snapshotDays: () => {
+    snapshotDays: (_id: string, from: string) => {
       if (failures-- > 0) return Promise.reject(new Error('ClickHouse is away'));
-      return Promise.resolve(['2026-03-08', '2026-03-09']);
+      return Promise.resolve(['2026-03-01', '2026-03-04', '2026-03-08', '2026-03-09'].filter((d) => d >= from));
     },
     eventsLanded: () => undefined,
+    settled: () => Promise.resolve(),
   } as unknown as StandingsService;
-  return { service, recomputed };
+  return { service, recomputed, pendingSeen };
 }
 
+function refresherFor(standings: StandingsService, marks: RecomputeMarks, historyDebounceMs = 1) {
+  return createStandingsRefresher({
+    catalog,
+    standings,
+    marks,
+    logger: pino({ level: 'silent' }),
+    now,
+    debounceMs: 1,
+    historyDebounceMs,
+  });
+}
+
+/** A pass from the period start: every stored day, then today's refresh. */
+const wholePass = ['c1 2026-03-01', 'c1 2026-03-04', 'c1 2026-03-08', 'c1 2026-03-09', 'c1 today'];
+
 describe('standings refresher', () => {
-  it('retries a history refresh whose day lookup failed, and keeps refreshing afterwards', async () => {
-    const standings = fakeStandings(1);
-    const refresher = createStandingsRefresher({
-      catalog,
-      standings: standings.service,
-      logger: pino({ level: 'silent' }),
-      now,
-      debounceMs: 1,
-      historyDebounceMs: 1,
-    });
+  it('retries a pass whose day lookup failed, and keeps refreshing afterwards', async () => {
+    const marks = createRecomputeMarks();
+    const standings = fakeStandings(marks, { snapshotDayFailures: 1 });
+    const refresher = refresherFor(standings.service, marks);
     // A late event on 03-08.
     refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-08T10:00:00+08:00') }]);
+    expect(marks.pending('c1', '2026-03-08')).toBe(true);
+    expect(marks.pending('c1', '2026-03-07')).toBe(false);
     await refresher.flush();
     expect(standings.recomputed).toEqual(['c1 today', 'c1 2026-03-08', 'c1 2026-03-09', 'c1 today']);
-    refresher.competitionChanged('c1');
+    expect(marks.pending('c1', '2026-03-10')).toBe(false);
+    refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-10T10:00:00+08:00') }]);
     await refresher.flush();
     expect(standings.recomputed.at(-1)).toBe('c1 today');
+    await refresher.close();
+  });
+
+  it('recomputes every stored day from the period start after a registry or rule change, in day order', async () => {
+    const marks = createRecomputeMarks();
+    const standings = fakeStandings(marks);
+    const refresher = refresherFor(standings.service, marks);
+    refresher.scoresChanged(['c1'], 'rules');
+    // Marked before anything ran: an answer given now says it is being recomputed.
+    expect(marks.pending('c1', '2026-03-01')).toBe(true);
+    await refresher.idle();
+    expect(standings.recomputed).toEqual(wholePass);
+    // Each day ran with the days before it done (its rank movement reads them) and itself pending.
+    expect(standings.pendingSeen).toEqual([
+      '2026-03-01:true',
+      '2026-03-04:true 2026-03-01:false',
+      '2026-03-08:true 2026-03-04:false',
+      '2026-03-09:true 2026-03-08:false',
+      '2026-03-10:true 2026-03-09:false',
+    ]);
+    expect(marks.pending('c1', '2026-03-10')).toBe(false);
+    await refresher.close();
+  });
+
+  it('lets today’s refreshes run between the days of a long pass', async () => {
+    const marks = createRecomputeMarks();
+    // An event of today arrives while the pass recomputes its first day.
+    const standings = fakeStandings(marks, {
+      recomputeMs: 50,
+      onRecompute: (day) => {
+        if (day === '2026-03-01')
+          refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-10T10:00:00+08:00') }]);
+      },
+    });
+    const refresher = refresherFor(standings.service, marks);
+    refresher.scoresChanged(['c1'], 'registry');
+    await refresher.idle();
+    // The live refresh ran before the pass reached its last stored day; the pass ends with its own.
+    expect(standings.recomputed.indexOf('c1 today')).toBeLessThan(standings.recomputed.indexOf('c1 2026-03-09'));
+    expect(standings.recomputed.filter((r, i) => r !== 'c1 today' || i === standings.recomputed.length - 1)).toEqual(
+      wholePass,
+    );
+    await refresher.close();
+  });
+
+  it('waits longer for late events than for a rule change, and a rule change does not wait behind them', async () => {
+    const marks = createRecomputeMarks();
+    const standings = fakeStandings(marks);
+    const refresher = refresherFor(standings.service, marks, 60_000);
+    refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-08T10:00:00+08:00') }]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(standings.recomputed).toEqual(['c1 today']);
+    expect(marks.pending('c1', '2026-03-09')).toBe(true);
+    refresher.scoresChanged(['c1'], 'rules');
+    await refresher.idle();
+    expect(standings.recomputed.slice(1)).toEqual(wholePass);
+    expect(marks.pending('c1', '2026-03-01')).toBe(false);
     await refresher.close();
   });
 });

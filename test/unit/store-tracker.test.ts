@@ -35,4 +35,18 @@ describe('store tracker', () => {
     gates[2]?.();
     await late;
   });
+
+  it('says before which instant every stored event can be read: the oldest insert in flight, or now', async () => {
+    let t = 1_000;
+    const tracker = createStoreTracker(() => new Date(t));
+    let open: () => void = () => undefined;
+    const first = tracker.run(() => new Promise<void>((resolve) => (open = resolve)));
+    t = 2_000;
+    await tracker.run(() => Promise.resolve());
+    t = 3_000;
+    expect(tracker.storedBefore().getTime()).toBe(1_000);
+    open();
+    await first;
+    expect(tracker.storedBefore().getTime()).toBe(3_000);
+  });
 });

@@ -35,7 +35,7 @@ export function eventsRoute(deps: EventsRouteDeps) {
       onRequest: deps.authenticate,
       schema: {
         summary: '上报班组指标事件 / Send crew metric events',
-        description: `A JSON array (application/json) or one event per line (application/x-ndjson), at most ${deps.maxEventsPerRequest} events and ${deps.maxBodyBytes} bytes. All-or-nothing: if any event is rejected, none is stored and every rejected event is listed (422). Events already stored (same crewId and eventId) are reported as duplicates and not counted again.`,
+        description: `A JSON array (application/json) or one event per line (application/x-ndjson), at most ${deps.maxEventsPerRequest} events and ${deps.maxBodyBytes} bytes. All-or-nothing: if any event is rejected, none is stored and every rejected event is listed (422). Events already stored (same crewId and eventId) are reported as duplicates and not counted again; a repeat with other content is reported as a conflict (not stored: the first version stays). Storage refusing a value validation let through refuses only its batch (422 storage_refused, naming the events and fields).`,
         tags: ['events'],
         body: z.array(MetricEventSchema),
         response: {
@@ -56,7 +56,18 @@ export function eventsRoute(deps: EventsRouteDeps) {
         const raw: unknown = request.body;
         const items = parseBatch(typeof raw === 'string' ? raw : '', format, deps.maxEventsPerRequest);
         deps.authorizeCrews(request, items);
-        const report = await deps.ingest(items);
+        const { storageRefusal, ...report } = await deps.ingest(items);
+        if (storageRefusal !== undefined) {
+          // Validation let through a value ClickHouse refuses: worth a rule in validation.
+          request.log.warn({ reason: storageRefusal, rejected: report.rejected }, 'storage refused a batch');
+          return reply.code(422).send({
+            error: {
+              code: 'storage_refused' as const,
+              message: `存储拒绝了这批事件，均未保存 / storage refused ${report.rejected.length === 0 ? 'the batch' : `${report.rejected.length} of ${items.length} events`}; nothing was stored. Fix ${report.rejected.length === 0 ? 'the batch' : 'them'} and resend the batch. (${storageRefusal})`,
+            },
+            ...report,
+          });
+        }
         if (report.rejected.length === 0) return reply.code(200).send(report);
         return reply.code(422).send({
           error: {

@@ -14,8 +14,6 @@ export interface OrgRouteDeps {
   catalog: Catalog;
   now: () => Date;
   maxBodyBytes: number;
-  /** The registry changed: standings must be recomputed (participants, headcounts, targets). */
-  onChanged: () => void;
   access: Access;
 }
 
@@ -43,7 +41,6 @@ export function orgRoute(deps: OrgRouteDeps) {
         }
         const org = request.body;
         const version = await deps.catalog.replaceOrg(org, deps.now());
-        deps.onChanged();
         return {
           version,
           branches: org.branches.length,
@@ -99,7 +96,6 @@ export function orgRoute(deps: OrgRouteDeps) {
             plan.errors,
           );
         }
-        if (version !== null) deps.onChanged();
         return { dryRun, version, ...plan.counts, changes: plan.changes };
       },
     });

@@ -108,6 +108,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
           asOf: page.closure.end,
           computedAt: page.closure.closedAt,
           definitionVersion: page.closure.definitionVersion,
+          registryVersion: page.closure.orgVersion,
           group: page.group,
           total: page.total,
           limit: q.limit,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Id, PathId, Query } from '../../../schemas/common.schema.ts';
 import type { Asset, ScreenAssets } from '../../screen/screen-assets.ts';
 import { NotFoundError } from '../../shared/errors.ts';
+import { sendStaticAsset } from '../../shared/static-asset.ts';
 
 export interface ScreenPagesDeps {
   assets: ScreenAssets;
@@ -32,13 +33,7 @@ export function screenPagesRoute(deps: ScreenPagesDeps) {
     function send(request: FastifyRequest, reply: FastifyReply, name: string): FastifyReply {
       const asset: Asset | undefined = deps.assets.get(name);
       if (!asset) throw new NotFoundError('asset_not_found', `no asset "${name}"`);
-      void reply
-        .header('content-type', asset.contentType)
-        .header('etag', asset.etag)
-        // Revalidated every time: a TV left on for weeks picks up a new release on its next reload.
-        .header('cache-control', 'no-cache');
-      if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-      return reply.send(asset.body);
+      return sendStaticAsset(request, reply, asset);
     }
 
     const hide = { hide: true } as const;

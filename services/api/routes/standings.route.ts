@@ -62,7 +62,7 @@ export function standingsRoute(deps: StandingsRouteDeps) {
       schema: {
         summary: '排行榜 / Standings',
         description:
-          'Ranked crews of one group (overall, branch:<id> or unit_type:<type>) as of a day, from the latest stored snapshot.',
+          'Ranked crews of one group (overall, branch:<id> or unit_type:<type>) as of a day, from the latest stored snapshot, with the rules and registry versions that produced it and whether a change is still being recomputed.',
         tags: ['standings'],
         params: competitionParams,
         querystring: StandingsQuerystring,
@@ -78,6 +78,8 @@ export function standingsRoute(deps: StandingsRouteDeps) {
           asOf: page.asOf,
           computedAt: page.computedAt,
           definitionVersion: page.definitionVersion,
+          registryVersion: page.registryVersion,
+          recomputing: page.recomputing,
           group: page.group,
           total: page.total,
           limit: q.limit,
@@ -128,6 +130,9 @@ export function standingsRoute(deps: StandingsRouteDeps) {
           competitionId: id,
           asOf: overall.asOf,
           computedAt: overall.computedAt,
+          definitionVersion: overall.definitionVersion,
+          registryVersion: overall.registryVersion,
+          recomputing: pages.some((p) => p.recomputing),
           crew: toEntry(row, definition),
           groups: pages.map((p) => ({ group: p.group, rank: p.rows[0]?.rank ?? null, total: p.total })),
           corrections,

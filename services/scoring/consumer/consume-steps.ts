@@ -1,8 +1,10 @@
 import type { DeadLetterReason } from '../../../schemas/kafka-message.schema.ts';
 import type { IngestRecord, ValidateCorrection } from '../../corrections/correction-steps.ts';
 import { isCorrectionMessage, type ConsumedMessage } from '../../kafka/event-message.ts';
+import { repeatOf } from '../../pipeline/dedupe-step.ts';
 import type { ValidateStep } from '../../pipeline/validate-step.ts';
 import type { BatchExtent } from '../../storage/consumer-batches.store.ts';
+import { contentOf, type EventContent } from '../../storage/event-row.ts';
 import { eventKey, type EventSource } from '../../storage/events.store.ts';
 
 /** What the consume pipeline decides about one message. */
@@ -77,14 +79,43 @@ export function decodeMessage(
   return { kind: 'ok', message, event, receivedAtMs: Number(message.timestamp) };
 }
 
+/**
+ * A repeat of an event: a duplicate, or a conflict when its content differs. A conflict goes to
+ * the dead-letter topic: its sender was answered long ago (by the ingest service, or by Kafka),
+ * so the dead letter (and the dead_letters table the pipeline dashboard shows) is where its bug is
+ * seen, with the message as sent; the first version stays.
+ */
+function repeatOutcome(outcome: MessageOutcome & { kind: 'ok' }, earlier: IngestRecord | EventContent): MessageOutcome {
+  const { event } = outcome;
+  const earlierContent = isContent(earlier) ? earlier : earlier.type === 'correction' ? undefined : contentOf(earlier);
+  // Corrections carry no content to compare: a repeat is their retry.
+  if (event.type === 'correction' || earlierContent === undefined)
+    return { kind: 'duplicate', message: outcome.message };
+  const result = repeatOf(event, earlierContent);
+  if (result.kind !== 'conflict') return { kind: 'duplicate', message: outcome.message };
+  const { crewId, eventId } = event;
+  return {
+    kind: 'dead-letter',
+    message: outcome.message,
+    reason: {
+      code: 'conflict',
+      message: `crew "${crewId}" event "${eventId}" was stored with other content (${result.fields.join(', ')}); the first version stays: a new event needs a new eventId`,
+      errors: result.fields.map((path) => ({ path, message: 'differs from the event stored under this eventId' })),
+    },
+  };
+}
+
+const isContent = (x: IngestRecord | EventContent): x is EventContent => Array.isArray(x);
+
 /** The first message of a (crewId, eventId) in the batch is the event; later ones repeat it. */
 export function dedupeWithinBatch(outcomes: readonly MessageOutcome[]): MessageOutcome[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, IngestRecord>();
   return outcomes.map((outcome) => {
     if (outcome.kind !== 'ok') return outcome;
     const key = recordKey(outcome.event);
-    if (seen.has(key)) return { kind: 'duplicate', message: outcome.message };
-    seen.add(key);
+    const first = seen.get(key);
+    if (first) return repeatOutcome(outcome, first);
+    seen.set(key, outcome.event);
     return outcome;
   });
 }
@@ -133,7 +164,8 @@ function within(source: EventSource, extent: BatchExtent): boolean {
 
 /**
  * An event already stored is a duplicate (an HTTP client's retry, a producer's retry, a replay),
- * with one exception: when an earlier attempt of this very batch may have stored part of it and
+ * or a conflict when `contents` has the stored event's content and it differs, with one
+ * exception: when an earlier attempt of this very batch may have stored part of it and
  * died before it was acknowledged (`resendingOwnRows`), the rows it stored are sent again
  * unchanged, so the retried insert is identical and ClickHouse's deduplication completes it.
  */
@@ -142,12 +174,15 @@ export function dedupeAgainstStored(
   stored: ReadonlyMap<string, readonly EventSource[]>,
   extent: BatchExtent,
   resendingOwnRows: boolean,
+  contents: ReadonlyMap<string, EventContent> = new Map(),
 ): MessageOutcome[] {
   return outcomes.map((outcome) => {
     if (outcome.kind !== 'ok') return outcome;
-    const sources = stored.get(recordKey(outcome.event));
+    const key = recordKey(outcome.event);
+    const sources = stored.get(key);
     if (!sources || sources.length === 0) return outcome;
     if (resendingOwnRows && sources.every((s) => within(s, extent))) return outcome;
-    return { kind: 'duplicate', message: outcome.message };
+    const content = contents.get(key);
+    return content ? repeatOutcome(outcome, content) : { kind: 'duplicate', message: outcome.message };
   });
 }

@@ -4,6 +4,8 @@ export type ConsumeOutcome = 'stored' | 'duplicate' | 'dead_letter' | 'rerouted'
 
 export interface ConsumerMetrics {
   outcomes(outcome: ConsumeOutcome, n: number): void;
+  /** Messages whose eventId was stored with other content (dead-lettered, and counted as such too). */
+  conflicts(n: number): void;
   batch(messages: number): void;
   inserted(seconds: number): void;
   insertFailed(): void;
@@ -17,6 +19,11 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     name: 'leaderboard_consumer_events_total',
     help: "Messages consumed from the events topic, by outcome (stored, duplicate, dead_letter, rerouted to its crew's partition)",
     labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const conflicts = new Counter({
+    name: 'leaderboard_consumer_conflicts_total',
+    help: 'Consumed events whose crewId and eventId were stored with other content: sent to the dead-letter topic (reason conflict, also counted as dead_letter); the first version stays',
     registers: [registry],
   });
   const batchSize = new Histogram({
@@ -50,6 +57,7 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
   });
   return {
     outcomes: (outcome, n) => events.inc({ outcome }, n),
+    conflicts: (n) => conflicts.inc(n),
     batch: (n) => batchSize.observe(n),
     inserted: (seconds) => insertSeconds.observe(seconds),
     insertFailed: () => failures.inc(),

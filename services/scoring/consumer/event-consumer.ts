@@ -13,6 +13,7 @@ import {
   type BatchExtent,
   type RecordedBatch,
 } from '../../storage/consumer-batches.store.ts';
+import { findStoredEvents } from '../../storage/events.store.ts';
 import { insertIsolatingRefusedRows } from '../../storage/isolate-refused-rows.ts';
 import type { StoreTracker } from '../../storage/store-tracker.ts';
 import { logDeadLetters } from '../../storage/dead-letters.store.ts';
@@ -21,6 +22,7 @@ import {
   decodeMessage,
   dedupeAgainstStored,
   dedupeWithinBatch,
+  recordKey,
   refusedByStorage,
   routeToCrewPartition,
   type MessageOutcome,
@@ -385,9 +387,14 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         : [],
     );
     const stored = await findStoredRecordSources(client, candidates);
+    // The content of the events found, to tell a resend from another event under a used id.
+    const contents = await findStoredEvents(
+      client,
+      candidates.filter((e) => e.type !== 'correction' && stored.has(recordKey(e))),
+    );
     const { outcomes, targets } = await checkCorrectionTargets(
       client,
-      dedupeAgainstStored(routed, stored, extent, extent.resendingOwnRows),
+      dedupeAgainstStored(routed, stored, extent, extent.resendingOwnRows, contents),
     );
     await heartbeat();
 
@@ -475,6 +482,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     metrics.outcomes('rerouted', rerouted);
     metrics.outcomes('duplicate', messages.length - storedCount - deadLetters - rerouted);
     metrics.outcomes('dead_letter', deadLetters);
+    if (!extent.alreadyStored) {
+      metrics.conflicts(outcomes.filter((o) => o.kind === 'dead-letter' && o.reason.code === 'conflict').length);
+    }
     metrics.lag(topic, partition, Math.max(0, Number(batch.highWatermark) - next));
     log.debug({ messages: messages.length, stored: storedCount, deadLetters, rerouted }, 'batch stored');
     // A batch an earlier attempt stored may not have refreshed the standings: refresh for all of
