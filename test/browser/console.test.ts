@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,7 @@ import { launchChromium } from '../support/browser.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+import { readBack, ROSTER_HEADER, workbookOf, type Row } from '../support/workbooks.ts';
 
 /**
  * The organisers' console (/console) in a real Chromium, from an empty database with access
@@ -167,16 +168,29 @@ vi.setConfig({ testTimeout: 120_000 });
 
 const at = (day: string, time = '10:00:00') => `2026-03-${day}T${time}+08:00`;
 
-/** The small registry of the fixtures as a roster sheet saved from Excel. */
-const rosterCsv = [
-  '分公司编号,分公司名称,单位编号,单位名称,单位类型,班组编号,班组名称,人数',
+/** The small registry of the fixtures as the roster a union office keeps in Excel: a title row, then the header. */
+const rosterRows = (): Row[] => [
+  ['浙江能源集团班组花名册（2026年3月）'],
+  ROSTER_HEADER,
   ...(smallOrg.crews ?? []).map((crew) => {
     const unit = smallOrg.units.find((u) => u.id === crew.unitId);
     const branch = smallOrg.branches.find((b) => b.id === unit?.branchId);
     const type = unit?.type === 'depot' ? '油库' : '加油站';
-    return [branch?.id, branch?.name, unit?.id, unit?.name, type, crew.id, crew.name, crew.headcount].join(',');
+    return [branch?.id, branch?.name, unit?.id, unit?.name, type, crew.id, crew.name, crew.headcount] as Row;
   }),
-].join('\r\n');
+];
+const rosterXlsx = (rows: Row[]) =>
+  workbookOf({ 花名册: rows }, (workbook) => workbook.getWorksheet('花名册')?.mergeCells('A1:H1'));
+
+/** The file a click makes the browser save, read back as a workbook. */
+async function downloaded(target: Page, click: () => Promise<void>): Promise<{ name: string; rows: unknown[][] }> {
+  const [file] = await Promise.all([target.waitForEvent('download'), click()]);
+  const workbook = await readBack(readFileSync(await file.path()));
+  const sheet = workbook.worksheets[0];
+  const rows: unknown[][] = [];
+  sheet?.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return { name: file.suggestedFilename(), rows };
+}
 
 // jsqr is CommonJS whose typings say `export default`: under NodeNext the default is the module itself.
 const jsQR = jsQRModule.default;
@@ -220,27 +234,28 @@ describe('the first run', () => {
     expect(leaderboard.catalog.org().branding).toEqual({ primaryColour: '#c62828', accentColour: '#ffc107' });
   });
 
-  it('imports the roster the union keeps in Excel: errors at their row and column first, then a dry run, then the save', async () => {
-    const upload = (name: string, text: string) =>
+  it('imports the roster the union keeps in Excel (.xlsx): errors at their sheet, cell and column first, then a dry run, then the save', async () => {
+    const upload = async (rows: Row[]) =>
       page.setInputFiles('.ant-upload input[type=file]', {
-        name,
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`\uFEFF${text}`, 'utf8'),
+        name: '花名册.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: await rosterXlsx(rows),
       });
-    // Row 3 has no headcount and row 4 a unit type nobody uses.
-    await upload(
-      '花名册.csv',
-      rosterCsv.replace(',西湖乙班,5', ',西湖乙班,').replace('半山油库,油库', '半山油库,仓库'),
+    // Row 4 (西湖乙班) has no headcount and row 5 a unit type nobody uses.
+    const wrong = rosterRows().map((row) =>
+      row[6] === '西湖乙班' ? row.slice(0, 7) : row[4] === '油库' && row[3] === '半山油库' ? row.with(4, '仓库') : row,
     );
+    await upload(wrong);
     await page.waitForSelector('[data-testid="import-errors"] .ant-table-row');
     const errors = await page.locator('[data-testid="import-errors"] .ant-table-row').allTextContents();
-    expect(errors).toEqual([expect.stringMatching(/^3人数/), expect.stringMatching(/^4单位类型/)]);
+    expect(errors).toEqual([expect.stringMatching(/^花名册H44人数/), expect.stringMatching(/^花名册E55单位类型/)]);
     await shoot(page, 'import-errors');
     expect(leaderboard.catalog.org().crews).toHaveLength(0);
 
     await page.click('text=重新选择文件');
-    await upload('花名册.csv', rosterCsv);
+    await upload(rosterRows());
     await page.waitForSelector('[data-testid="import-plan"]');
+    expect(await page.textContent('[data-testid="import-plan"]')).toContain('花名册（组织架构表，5 行）');
     expect(await page.textContent('[data-testid="import-plan"]')).toContain('新增 5，修改 0，不变 0');
     expect(leaderboard.catalog.org().crews).toHaveLength(0);
     await page.click('[data-testid="import-save"]');
@@ -294,6 +309,13 @@ describe('the first run', () => {
     await page.goto(`${base}/console/registry`);
     await page.waitForSelector('[data-testid="crews-table"] .ant-table-row');
     await shoot(page, 'registry');
+    // The registry comes back as a workbook the import reads, with Chinese headers.
+    const registry = await downloaded(page, () => page.click('[data-testid="download-registry"]'));
+    expect(registry.name).toMatch(/^浙江能源集团-组织架构-第\d+版\.xlsx$/);
+    const header = registry.rows.findIndex((row) => ROSTER_HEADER.every((heading) => row.includes(heading)));
+    expect(header).toBeGreaterThanOrEqual(0);
+    const crewColumn = registry.rows[header]?.indexOf('班组编号') ?? -1;
+    expect(registry.rows.slice(header + 1).map((row) => row[crewColumn])).toEqual(['C1', 'C2', 'C3', 'C4', 'C5']);
     await page.goto(`${base}/console/settings`);
     await page.waitForSelector('[data-testid="group-name-input"]');
     await shoot(page, 'settings');
@@ -548,6 +570,37 @@ describe('closing the period', () => {
     expect(await page.locator('[data-testid="final-table"] .ant-table-row').count()).toBe(5);
     expect(await page.textContent('[data-testid="late-table"]')).toContain('late1');
     await shoot(page, 'final-standings');
+
+    // The frozen standings as the .xlsx union offices file: the same crews, ranks and scores as the API's.
+    const final = (await api('GET', '/v1/competitions/ankang-2026-03/periods/2026-03/standings')) as {
+      rows: { rank: number | null; crewName: string; score: number }[];
+    };
+    const workbook = await downloaded(page, () => page.click('.ant-modal [data-testid="download-xlsx"]'));
+    expect(workbook.name).toMatch(/^安康杯竞赛.*结算排名\.xlsx$/);
+    for (const row of final.rows) {
+      const line = workbook.rows.find((cells) => cells[1] === row.crewName);
+      expect(line, row.crewName).toBeDefined();
+      if (row.rank !== null) expect(line?.[0]).toBe(row.rank);
+      expect(line).toContain(row.score);
+    }
+
+    // The A4 公示 page, fetched with the token and printed from a frame of the console.
+    await page.click('.ant-modal [data-testid="print-page"]');
+    await page.click('[data-testid="print-notice"]');
+    const sheet = page.frameLocator('[data-testid="print-frame"]');
+    await sheet.locator('tbody tr').first().waitFor();
+    expect(await sheet.locator('body').textContent()).toContain('浙江能源集团');
+    expect(await sheet.locator('tbody tr').count()).toBe(5);
+    await shoot(page, 'print');
+    // Its print button works inside the console's frame (its script is this server's, as the policy allows).
+    await page.$eval('[data-testid="print-frame"]', (frame) => {
+      const view = (frame as HTMLIFrameElement).contentWindow;
+      if (view) view.print = () => document.body.setAttribute('data-printed', 'yes');
+    });
+    await sheet.locator('#print-button').click();
+    await page.waitForSelector('body[data-printed="yes"]');
+    await page.keyboard.press('Escape');
+    await settled(page);
     await page.keyboard.press('Escape');
     await page.goto(`${base}/console/competitions`);
     await page.waitForSelector('.ant-table-row');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiMessage } from '../../services/console/web/model/api-message.ts';
+import { attachmentName } from '../../services/console/web/model/attachment-name.ts';
 import { firstRunStep } from '../../services/console/web/model/first-run.ts';
 import { points } from '../../services/console/web/model/format.ts';
 import { branchAllowed, permissionsOf } from '../../services/console/web/model/permissions.ts';
@@ -125,5 +126,16 @@ describe('small helpers', () => {
       '—',
       '-10.5',
     ]);
+  });
+
+  it('saves a download under the Chinese name the server gives, else its plain name, else its own', () => {
+    const chinese = encodeURIComponent('安康杯竞赛-2026年3月-结算排名.xlsx');
+    expect(attachmentName(`attachment; filename="final.xlsx"; filename*=UTF-8''${chinese}`, 'x.xlsx')).toBe(
+      '安康杯竞赛-2026年3月-结算排名.xlsx',
+    );
+    expect(attachmentName(`attachment; filename*=utf-8''%E5%90%8D.xlsx; filename="a.xlsx"`, 'x.xlsx')).toBe('名.xlsx');
+    expect(attachmentName(`attachment; filename="final.xlsx"; filename*=UTF-8''%E0%A4%A`, 'x.xlsx')).toBe('final.xlsx');
+    expect(attachmentName('attachment', 'x.xlsx')).toBe('x.xlsx');
+    expect(attachmentName(null, 'x.xlsx')).toBe('x.xlsx');
   });
 });

@@ -40,6 +40,8 @@ import type {
   VersionSaved,
   Deleted,
 } from '../../../schemas/versions.schema.ts';
+import { saveBlob } from './download.ts';
+import { attachmentName } from './model/attachment-name.ts';
 import { savedToken } from './session.ts';
 
 export type WhoAmIAnswer = z.infer<typeof WhoAmI>;
@@ -118,13 +120,17 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-async function request<T>(
+type Body = { json: unknown } | { raw: Blob | ArrayBuffer; type: string };
+
+/** Sends a request as the signed-in user; a refusal becomes an ApiError with the API's code and details. */
+async function send(
   method: string,
   path: string,
-  body?: { json: unknown } | { raw: Blob | ArrayBuffer; type: string },
-  token: string | null = savedToken(),
-): Promise<T> {
-  const headers = new Headers({ accept: 'application/json' });
+  accept: string,
+  body?: Body,
+  token = savedToken(),
+): Promise<Response> {
+  const headers = new Headers({ accept });
   if (token) headers.set('authorization', `Bearer ${token}`);
   let payload: BodyInit | undefined;
   if (body && 'json' in body) {
@@ -140,14 +146,8 @@ async function request<T>(
   } catch (err) {
     throw new ApiError(0, 'network', `无法连接服务器 / cannot reach the server: ${String(err)}`, undefined);
   }
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    // Not JSON (a proxy's error page): the status says enough.
-  }
   if (!response.ok) {
+    const parsed = parseJson(await response.text());
     const error = (parsed as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
     const apiError = new ApiError(
       response.status,
@@ -158,7 +158,34 @@ async function request<T>(
     if (response.status === 401 && token !== null) onUnauthorized?.();
     throw apiError;
   }
-  return parsed as T;
+  return response;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+    return undefined;
+  }
+}
+
+async function request<T>(method: string, path: string, body?: Body, token = savedToken()): Promise<T> {
+  const response = await send(method, path, 'application/json', body, token);
+  return parseJson(await response.text()) as T;
+}
+
+/** Fetches a file as the signed-in user (downloads need the token too) and hands it to the browser to save. */
+async function download(path: string, fallback: string): Promise<void> {
+  const response = await send('GET', path, `${XLSX_TYPE}, application/json`);
+  saveBlob(attachmentName(response.headers.get('content-disposition'), fallback), await response.blob());
+}
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A sheet's content type: the server reads a workbook by its bytes, but says so plainly. */
+function sheetType(file: File): string {
+  return /\.xlsx$/i.test(file.name) ? XLSX_TYPE : 'text/csv';
 }
 
 const enc = encodeURIComponent;
@@ -210,8 +237,18 @@ export const api = {
   replaceOrg: (org: OrgInput) => request<unknown>('PUT', '/v1/org', { json: org }),
   changeOrg: (changes: RegistryChanges, dryRun = false) =>
     request<ChangesResult>('PATCH', `/v1/org${query({ dryRun })}`, { json: changes }),
-  importCsv: (file: Blob, dryRun: boolean) =>
-    request<ImportResult>('POST', `/v1/org/import${query({ dryRun })}`, { raw: file, type: 'text/csv' }),
+  importSheet: (file: File, dryRun: boolean) =>
+    request<ImportResult>('POST', `/v1/org/import${query({ dryRun })}`, { raw: file, type: sheetType(file) }),
+  downloadRegistry: () => download('/v1/org/export.xlsx', 'registry.xlsx'),
+
+  // ---- results out ----
+  downloadStandings: (id: string, q: { group?: string; asOf?: string }) =>
+    download(`/v1/competitions/${enc(id)}/standings.xlsx${query(q)}`, `standings-${id}.xlsx`),
+  downloadFinal: (id: string, periodId: string, q: { group?: string }) =>
+    download(
+      `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/standings.xlsx${query(q)}`,
+      `final-standings-${id}-${periodId}.xlsx`,
+    ),
 
   // ---- corrections ----
   events: (q: EventSearch) => request<FoundEvents>('GET', `/v1/events${query({ ...q })}`),
@@ -240,3 +277,22 @@ export const api = {
     request<z.infer<typeof TokenCreated>>('POST', '/v1/tokens', { json: input }),
   revokeToken: (id: string) => request<TokenInfoAnswer>('DELETE', `/v1/tokens/${enc(id)}`),
 };
+
+/** A page of this server fetched as the signed-in user (a print page, which a new tab would open without the token). */
+export async function fetchPage(path: string): Promise<string> {
+  return (await send('GET', path, 'text/html')).text();
+}
+
+/**
+ * The printable 公示 / 表彰名单 page of standings (a closed period's frozen ones with periodId), which
+ * the browser prints on A4 or saves as PDF.
+ */
+export function printPageUrl(
+  id: string,
+  q: { periodId?: string; group?: string; asOf?: string; title: 'notice' | 'commendation' },
+): string {
+  const { periodId, asOf, ...rest } = q;
+  return periodId === undefined
+    ? `/print/competitions/${enc(id)}/standings${query({ asOf, ...rest })}`
+    : `/print/competitions/${enc(id)}/periods/${enc(periodId)}${query(rest)}`;
+}

@@ -53,7 +53,7 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
     setError(undefined);
     setRowErrors([]);
     try {
-      const result = await api.importCsv(chosen, dryRun);
+      const result = await api.importSheet(chosen, dryRun);
       setPlan(result);
       setStep(dryRun ? 'check' : 'done');
       if (!dryRun) {
@@ -66,6 +66,14 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
       else setError(err instanceof Error ? apiMessage(err.message, lang) : String(err));
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function template() {
+    try {
+      await api.downloadRegistry();
+    } catch (err) {
+      void message.error(err instanceof Error ? apiMessage(err.message, lang) : String(err));
     }
   }
 
@@ -102,7 +110,7 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
       {step === 'pick' ? (
         <>
           <Upload.Dragger
-            accept=".csv,.txt"
+            accept=".xlsx,.csv,.txt"
             maxCount={1}
             showUploadList={false}
             beforeUpload={(chosen) => {
@@ -119,12 +127,14 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
             <p className="ant-upload-hint">{t('import.hint')}</p>
           </Upload.Dragger>
           <Space className="form-alert">
+            <a onClick={() => void template()} data-testid="xlsx-template">
+              {t('import.xlsxTemplate')}
+            </a>
             <a onClick={() => downloadText('组织架构模板.csv', BOM + ROSTER_TEMPLATE)}>{t('import.rosterTemplate')}</a>
             <a onClick={() => downloadText('目标模板.csv', BOM + targetsTemplate('competition-id'))}>
               {t('import.targetsTemplate')}
             </a>
           </Space>
-          <Alert className="form-alert" type="info" showIcon title={t('import.saveAsCsv')} />
         </>
       ) : null}
       {step !== 'pick' && file ? (
@@ -144,11 +154,23 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
           />
           <Table<SheetRowError>
             size="small"
-            rowKey={(e) => `${e.row}/${e.column ?? ''}/${e.message}`}
+            rowKey={(e) => `${e.sheet ?? ''}/${e.row}/${e.column ?? ''}/${e.message}`}
             dataSource={rowErrors}
             pagination={{ pageSize: 8, hideOnSinglePage: true }}
             data-testid="import-errors"
             columns={[
+              ...(rowErrors.some((e) => e.sheet !== undefined)
+                ? [
+                    {
+                      title: t('import.worksheet'),
+                      render: (_: unknown, e: SheetRowError) => e.sheet ?? '—',
+                      width: 110,
+                    },
+                  ]
+                : []),
+              ...(rowErrors.some((e) => e.cell !== undefined)
+                ? [{ title: t('import.cell'), render: (_: unknown, e: SheetRowError) => e.cell ?? '—', width: 80 }]
+                : []),
               { title: t('import.row'), dataIndex: 'row', width: 70 },
               { title: t('import.column'), render: (_, e) => e.column ?? '—', width: 130 },
               { title: t('import.problem'), render: (_, e) => apiMessage(e.message, lang) },
@@ -164,7 +186,15 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
             <Alert type="success" showIcon className="form-alert" title={t('import.checked', { rows: plan.rows })} />
           )}
           <Descriptions size="small" column={1} bordered data-testid="import-plan">
-            <Descriptions.Item label={t('import.sheet')}>{t(`import.sheet.${plan.sheet}`)}</Descriptions.Item>
+            {plan.sheets ? (
+              <Descriptions.Item label={t('import.sheetsRead')}>
+                {plan.sheets
+                  .map((s) => t('import.sheetRows', { name: s.name, kind: t(`import.sheet.${s.kind}`), rows: s.rows }))
+                  .join('；')}
+              </Descriptions.Item>
+            ) : (
+              <Descriptions.Item label={t('import.sheet')}>{t(`import.sheet.${plan.sheet}`)}</Descriptions.Item>
+            )}
             {counts.map((c) => (
               <Descriptions.Item key={c.key} label={t(`registry.${c.key}`)}>
                 {t('import.counts', { created: c.created, updated: c.updated, unchanged: c.unchanged })}

@@ -8,6 +8,7 @@ import { apiMessage } from '../model/api-message.ts';
 import { dateTime, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
 import { useOrg } from '../org-context.tsx';
+import { ResultsActions } from './results-actions.tsx';
 
 const EVENT_TYPES = [
   'sales',
@@ -197,6 +198,9 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
               <Descriptions.Item label={t('periods.closedAt')}>{dateTime(showing.final.closedAt)}</Descriptions.Item>
               <Descriptions.Item label={t('competition.version')}>v{showing.final.definitionVersion}</Descriptions.Item>
             </Descriptions>
+            <Space className="section-card">
+              <ResultsActions competitionId={props.competitionId} periodId={showing.period.id} />
+            </Space>
             <Table
               rowKey="crewId"
               size="small"

@@ -9,6 +9,7 @@ import { apiMessage } from '../model/api-message.ts';
 import { groupsOf, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
 import { CrewDrawer } from './crew-drawer.tsx';
+import { ResultsActions } from './results-actions.tsx';
 import { RankChange } from './status-tag.tsx';
 import { useOrg } from '../org-context.tsx';
 
@@ -49,6 +50,7 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
         <Button icon={<ReloadOutlined />} onClick={() => void standings.reload()} data-testid="refresh-standings">
           {t('common.refresh')}
         </Button>
+        <ResultsActions competitionId={props.competitionId} group={group} {...(asOf ? { asOf } : {})} />
         {data ? (
           <Typography.Text type="secondary">
             {t('standings.meta', { asOf: data.asOf, version: data.definitionVersion, total: data.total })}

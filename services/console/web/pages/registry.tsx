@@ -1,4 +1,4 @@
-import { PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -83,6 +83,14 @@ export function RegistryPage(props: { tab: string | null }) {
       }
     } finally {
       setSaving(false);
+    }
+  }
+
+  async function downloadRegistry() {
+    try {
+      await api.downloadRegistry();
+    } catch (err) {
+      void message.error(err instanceof Error ? apiMessage(err.message, lang) : String(err));
     }
   }
 
@@ -180,6 +188,9 @@ export function RegistryPage(props: { tab: string | null }) {
                 {t('registry.import')}
               </Button>
             ) : null}
+            <Button icon={<DownloadOutlined />} onClick={() => void downloadRegistry()} data-testid="download-registry">
+              {t('registry.download')}
+            </Button>
           </>
         }
       />
