@@ -256,9 +256,11 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     for (const id of competitionIds) {
       const competition = catalog.competition(id);
       if (!competition) continue;
-      const { period } = competition.definition;
+      const { period, timeZone } = competition.definition;
       const from = fromDay === undefined || fromDay < period.start ? period.start : fromDay;
-      if (from > period.end) continue;
+      // Nothing to bring up to date before the first day (no standings exist yet; a pass would
+      // fail as a day in the future and be retried for ever), nor after the last.
+      if (from > period.end || period.start > dayInZone(now(), timeZone)) continue;
       // Sums kept for closed days do not include the events that just landed.
       if (cause === 'events') standings.eventsLanded(id, from);
       marks.mark(id, from);
