@@ -1,28 +1,46 @@
 /**
- * npm run bench:pipeline: HTTP -> Kafka -> ClickHouse on the local broker, with the ingest and the
- * scoring service as separate processes (npm run ingest, npm run scoring on embedded ClickHouse).
- * Prints the sustained rate with consumer lag over time, the raw kafkajs consume rate of the same
- * topic (the limit), end-to-end latency at a fixed rate, and each service's peak RSS.
- * Figures only; nothing here gates CI.
+ * npm run bench:pipeline: our scoring service against ClickHouse's own Kafka table engine on the
+ * same topic, on the local broker, each in a process of its own (issue 19):
+ *
+ * 1. The bench's events (10k crews) are written to the events topic, keyed and partitioned by crew
+ *    as the ingest service writes them.
+ * 2. ClickHouse's Kafka engine (chdb's librdkafka, a Kafka table and a materialized view into the
+ *    same events table with the same views attached: kafka-engine-consumer.ts) empties the topic.
+ * 3. Our scoring service (npm run scoring, embedded ClickHouse) empties the same topic: validation,
+ *    dedupe, dead letters, standings and all.
+ *    For both: the rate (events committed per second), CPU per event (the process's user + system
+ *    CPU time over the same window, every thread, divided by the events) and peak RSS.
+ * 4. The raw kafkajs read of the topic (the client's own limit).
+ * 5. Latency accepted → visible in standings at a fixed rate through the ingest service (HTTP).
+ *
+ * The machine is shared: compare figures of one run, and repeat runs. Figures only; nothing here
+ * gates CI. BENCH_EVENTS (1,000,000), BENCH_PARTITIONS (6), BENCH_RATE (5,000 events/s),
+ * BENCH_LATENCY_SECONDS (30), KAFKA_BROKERS (else infra/kafka/local.sh start),
+ * BENCH_SCORING_NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof: profile the scoring
+ * service while it empties the topic and serves the latency phase).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, Partitioners, logLevel } from 'kafkajs';
+import type { MetricEvent } from '../../schemas/event.schema.ts';
+import { inParts, toEventMessage } from '../../services/kafka/event-message.ts';
 import { addDays, dayInZone, daysFrom, startOfDay } from '../../services/shared/calendar.ts';
 import { BENCH_COMPETITION_ID, benchBatch, benchCompetition, benchOrg } from './bench-data.ts';
 
 const TOTAL = Number(process.env['BENCH_EVENTS'] ?? 1_000_000);
 const BATCH = 1_000;
-const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
 const FIXED_RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 30);
+const SCORING_NODE_OPTIONS = (process.env['BENCH_SCORING_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
 const SCORING_PORT = 3927;
 const INGEST_PORT = 3928;
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (getconf CLK_TCK; 100 on Linux). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 const id = randomUUID().slice(0, 8);
 const topic = `bench-${id}.events`;
 
@@ -41,14 +59,16 @@ const kafkaEnv = {
   // The load comes from one address without a token: the per-client rate limit would measure itself.
   RATE_LIMIT_PER_MINUTE: '100000000',
 };
+const engineGroup = `bench-${id}.clickhouse-kafka-engine`;
 const kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
 await admin.connect();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-pipeline-bench-'));
+const engineDir = mkdtempSync(join(tmpdir(), 'leaderboard-kafka-engine-bench-'));
 const children: ChildProcess[] = [];
-function service(entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+function service(entry: string, env: Record<string, string>, nodeOptions: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', entry], {
     env: { ...process.env, ...kafkaEnv, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -56,20 +76,40 @@ function service(entry: string, env: Record<string, string>): ChildProcess {
   return child;
 }
 
+async function stopGracefully(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** RSS now, user + system CPU seconds so far (every thread), of a process. */
+async function usage(child: ChildProcess): Promise<{ rssMb: number; cpuSeconds: number }> {
+  const pid = child.pid ?? 0;
+  const [status, stat] = await Promise.all([
+    readFile(`/proc/${pid}/status`, 'utf8'),
+    readFile(`/proc/${pid}/stat`, 'utf8'),
+  ]);
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+  };
+}
+
 const peakRss = new Map<ChildProcess, number>();
 const rssTimer = setInterval(() => {
   for (const child of children) {
-    void readFile(`/proc/${child.pid ?? 0}/status`, 'utf8')
-      .then((status) => {
-        const mb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-        peakRss.set(child, Math.max(peakRss.get(child) ?? 0, mb));
-      })
+    if (child.exitCode !== null) continue;
+    void usage(child)
+      .then(({ rssMb }) => peakRss.set(child, Math.max(peakRss.get(child) ?? 0, rssMb)))
       .catch(() => undefined);
   }
 }, 250);
 
 async function waitReady(port: number): Promise<void> {
-  for (let i = 0; i < 1200; i++) {
+  for (let i = 0; i < 3000; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return;
     } catch {
@@ -90,13 +130,60 @@ async function send(port: number, method: string, path: string, body?: string): 
   return res;
 }
 
-/** Messages in the topic, and how many of them a group has committed. */
-async function progress(groupId: string): Promise<{ end: number; committed: number }> {
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const end = ends.reduce((sum, p) => sum + Number(p.high), 0);
-  const committed = (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  return { end, committed };
+/** How many of the topic's messages a group has committed (0 while its coordinator is not known yet). */
+async function committed(groupId: string): Promise<number> {
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return (offsets?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } catch (err) {
+    // A new group's coordinator is elected on its first use (NOT_COORDINATOR_FOR_GROUP meanwhile).
+    if (err instanceof Error && 'retriable' in err && err.retriable === true) return 0;
+    throw err;
+  }
+}
+
+interface Emptying {
+  rate: number;
+  cpuMicrosPerEvent: number;
+  peakRssMb: number;
+  seconds: number;
+  load: string;
+}
+
+/**
+ * Follows a group emptying the topic: from the first commit to the last message, the events
+ * committed in between per second of wall time and per second of the process's CPU time. The
+ * start-up before the first commit (loading the engine, migrations, joining) is left out.
+ */
+async function measureEmptying(child: ChildProcess, groupId: string, label: string): Promise<Emptying> {
+  let first: { at: number; events: number; cpu: number } | undefined;
+  let peak = 0;
+  let lastReport = performance.now();
+  for (;;) {
+    const [done, use] = await Promise.all([committed(groupId), usage(child)]);
+    const at = performance.now();
+    peak = Math.max(peak, use.rssMb);
+    if (!first && done > 0) first = { at, events: done, cpu: use.cpuSeconds };
+    if (first && done >= TOTAL) {
+      const seconds = (at - first.at) / 1000;
+      const events = done - first.events;
+      return {
+        rate: events / seconds,
+        cpuMicrosPerEvent: ((use.cpuSeconds - first.cpu) * 1e6) / events,
+        peakRssMb: peak,
+        seconds,
+        load: loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' '),
+      };
+    }
+    if (child.exitCode !== null) throw new Error(`${label} exited (${child.exitCode}) before emptying the topic`);
+    if (at - lastReport > 5_000) {
+      lastReport = at;
+      console.log(`  ${label}: ${done.toLocaleString()} of ${TOTAL.toLocaleString()} committed`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Sales of the last minute, for crews in turn. */
@@ -118,12 +205,17 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
 try {
-  const scoring = service('services/scoring/main.ts', {
-    DATA_DIR: dataDir,
-    DEMO: 'off',
-    PORT: String(SCORING_PORT),
-  });
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }] });
+  const scoringEnv = { DATA_DIR: dataDir, DEMO: 'off', PORT: String(SCORING_PORT) };
+  // The registry and the competitions, put through a scoring service that is then stopped, so
+  // that the topic can be filled before anyone reads it.
+  const setup = service('services/scoring/main.ts', scoringEnv);
   await waitReady(SCORING_PORT);
   const today = dayInZone(new Date(), 'Asia/Shanghai');
   const start = addDays(today, -29);
@@ -152,52 +244,49 @@ try {
       ],
     }),
   );
-  const ingest = service('services/ingest/main.ts', {
-    PORT: String(INGEST_PORT),
-    REGISTRY_URL: `http://127.0.0.1:${SCORING_PORT}/v1/org`,
-  });
-  await waitReady(INGEST_PORT);
+  await stopGracefully(setup);
   const crewIds = org.crews.filter((c) => c.id !== 'PROBE').map((c) => c.id);
   const dayStarts = daysFrom(start, addDays(today, -1)).map((d) => startOfDay(d, 'Asia/Shanghai').getTime());
 
-  // 1. Sustained: as fast as the clients can send, until the scoring service has stored it all.
-  console.log(`sending ${TOTAL.toLocaleString()} events over HTTP (${CONCURRENCY} clients × ${BATCH} events)…`);
+  // 1. The topic, as the ingest service writes it (key = crew, murmur2 partition, JSON value).
+  console.log(`writing ${TOTAL.toLocaleString()} events to ${topic} (${PARTITIONS} partitions)…`);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
   const batches = Math.ceil(TOTAL / BATCH);
   let next = 0;
-  const started = performance.now();
-  const lagSeries: string[] = [];
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      await new Promise((r) => setTimeout(r, 2_000));
-      const p = await progress(kafkaEnv.KAFKA_CONSUMER_GROUP);
-      lagSeries.push(`${Math.round((performance.now() - started) / 1000)}s: ${(p.end - p.committed).toLocaleString()}`);
-    }
-  })();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: 4 }, async () => {
       while (next < batches) {
         const n = next++;
-        await send(
-          INGEST_PORT,
-          'POST',
-          '/v1/events',
+        const events = JSON.parse(
           benchBatch(n, Math.min(BATCH, TOTAL - n * BATCH), crewIds, dayStarts),
-        );
+        ) as MetricEvent[];
+        const receivedAt = Date.now();
+        for (const part of inParts(events.map((e) => toEventMessage(e, receivedAt)))) {
+          await producer.send({ topic, acks: -1, messages: part });
+        }
       }
     }),
   );
-  const httpSeconds = (performance.now() - started) / 1000;
-  for (;;) {
-    const p = await progress(kafkaEnv.KAFKA_CONSUMER_GROUP);
-    if (p.committed >= TOTAL) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const pipelineSeconds = (performance.now() - started) / 1000;
-  sampling = false;
-  await sampler;
+  await producer.disconnect();
 
-  // 2. The limit: kafkajs reading the same topic with the same fetch settings and no processing.
+  // 2. ClickHouse's Kafka engine empties it.
+  console.log(`load ${load()}: ClickHouse's Kafka table engine empties the topic…`);
+  const engineProcess = service('test/bench/kafka-engine-consumer.ts', {
+    DATA_DIR: engineDir,
+    KAFKA_CONSUMER_GROUP: engineGroup,
+  });
+  const engine = await measureEmptying(engineProcess, engineGroup, 'Kafka engine');
+  await stopGracefully(engineProcess);
+  rmSync(engineDir, { recursive: true, force: true });
+
+  // 3. Our scoring service empties it.
+  console.log(`load ${load()}: the scoring service empties the topic…`);
+  const scoring = service('services/scoring/main.ts', scoringEnv, SCORING_NODE_OPTIONS);
+  const ours = await measureEmptying(scoring, kafkaEnv.KAFKA_CONSUMER_GROUP, 'scoring service');
+  await waitReady(SCORING_PORT);
+
+  // 4. The limit: kafkajs reading the same topic with the same fetch settings and no processing.
   const raw = kafka.consumer({
     groupId: `bench-${id}.raw`,
     maxBytesPerPartition: 4 * 1024 * 1024,
@@ -221,9 +310,17 @@ try {
   await raw.disconnect();
   const rawSeconds = (rawEnded - rawStarted) / 1000;
 
-  // 3. Latency at a fixed rate of live events (they happen now, as on a working day), with a
-  //    probe event every 250 ms timed from its 200 to its standings.
-  console.log(`fixed rate: ${FIXED_RATE.toLocaleString()} events/s for ${LATENCY_SECONDS} s, with probes…`);
+  // 5. Latency at a fixed rate of live events (they happen now, as on a working day), through the
+  //    ingest service, with a probe event every 250 ms timed from its 200 to its standings.
+  const ingest = service('services/ingest/main.ts', {
+    PORT: String(INGEST_PORT),
+    REGISTRY_URL: `http://127.0.0.1:${SCORING_PORT}/v1/org`,
+  });
+  await waitReady(INGEST_PORT);
+  const latencyLoad = load();
+  console.log(
+    `load ${latencyLoad}: fixed rate ${FIXED_RATE.toLocaleString()} events/s for ${LATENCY_SECONDS} s, with probes…`,
+  );
   const perTick = Math.round(FIXED_RATE / 20);
   let tick = 0;
   let streaming = true;
@@ -260,27 +357,46 @@ try {
   streaming = false;
   await stream;
   latencies.sort((a, b) => a - b);
+  await stopGracefully(scoring);
 
-  const pipelineRate = TOTAL / pipelineSeconds;
   const rawRate = TOTAL / rawSeconds;
-  console.log('\nconsumer lag (messages) over time:');
-  console.log(`  ${lagSeries.join(' | ')}`);
+  const mb = (n: number) => `${Math.round(n)} MB`;
+  const row = (cells: string[]) => console.log(`| ${cells.join(' | ')} |`);
+  console.log(`\n${TOTAL.toLocaleString()} events, ${PARTITIONS} partitions, ${crewIds.length.toLocaleString()} crews`);
+  row(['emptying the same topic', 'rate', 'CPU per event', 'peak RSS', 'load (1/5/15 min) at the end']);
+  row(['---', '---', '---', '---', '---']);
+  for (const [name, e] of [
+    ["ClickHouse's Kafka table engine (chdb)", engine],
+    ['our scoring service', ours],
+  ] as const) {
+    row([
+      name,
+      `${Math.round(e.rate).toLocaleString()} events/s (${e.seconds.toFixed(1)} s)`,
+      `${e.cpuMicrosPerEvent.toFixed(1)} µs`,
+      mb(e.peakRssMb),
+      e.load,
+    ]);
+  }
   console.log('\n| | measured | target |');
   console.log('|---|---|---|');
-  console.log(`| HTTP accepted (ingest → Kafka) | ${Math.round(TOTAL / httpSeconds).toLocaleString()} events/s | |`);
-  console.log(
-    `| pipeline, HTTP → Kafka → ClickHouse (sustained, ${TOTAL.toLocaleString()} events) | ${Math.round(pipelineRate).toLocaleString()} events/s | ≥ 70 % of raw |`,
-  );
-  console.log(`| raw kafkajs consume of the same topic | ${Math.round(rawRate).toLocaleString()} messages/s | |`);
-  console.log(`| pipeline / raw | ${((100 * pipelineRate) / rawRate).toFixed(1)} % | ≥ 70 % |`);
-  console.log(
-    `| latency accepted → in standings at ${FIXED_RATE.toLocaleString()} events/s | p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms (${latencies.length} probes) | p99 ≤ 2 s |`,
-  );
-  console.log(`| scoring service peak RSS | ${Math.round(peakRss.get(scoring) ?? 0)} MB | ≤ 300 MB |`);
-  console.log(`| ingest service peak RSS | ${Math.round(peakRss.get(ingest) ?? 0)} MB | |`);
+  row(['scoring service / Kafka engine, rate', `${(ours.rate / engine.rate).toFixed(2)} ×`, '≥ 1.0 ×']);
+  row(['scoring service CPU per event', `${ours.cpuMicrosPerEvent.toFixed(1)} µs`, '≤ 20 µs']);
+  row(['raw kafkajs consume of the same topic', `${Math.round(rawRate).toLocaleString()} messages/s`, '']);
+  row([
+    `latency accepted → in standings at ${FIXED_RATE.toLocaleString()} events/s (load ${latencyLoad})`,
+    `p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms (${latencies.length} probes)`,
+    'p99 ≤ 1 s',
+  ]);
+  row([
+    'scoring service peak RSS (emptying / whole run)',
+    `${mb(ours.peakRssMb)} / ${mb(peakRss.get(scoring) ?? 0)}`,
+    '≤ 600 MB at 10M events',
+  ]);
+  row(['ingest service peak RSS', mb(peakRss.get(ingest) ?? 0), '']);
 } finally {
   clearInterval(rssTimer);
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await admin.disconnect();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(engineDir, { recursive: true, force: true });
 }
