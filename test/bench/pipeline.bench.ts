@@ -217,6 +217,65 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/**
+ * Latency at a fixed rate of live events (they happen now, as on a working day), through the
+ * ingest service, with a probe event every 250 ms timed from its 200 to its standings.
+ */
+async function measureLatency(firstBatchNo: number, crewIds: readonly string[]) {
+  const ingest = service('services/ingest/main.ts', {
+    PORT: String(INGEST_PORT),
+    REGISTRY_URL: `http://127.0.0.1:${SCORING_PORT}/v1/org`,
+  });
+  await waitReady(INGEST_PORT);
+  const latencyLoad = load();
+  console.log(
+    `load ${latencyLoad}: fixed rate ${FIXED_RATE.toLocaleString()} events/s for ${LATENCY_SECONDS} s, with probes…`,
+  );
+  const perTick = Math.round(FIXED_RATE / 20);
+  let tick = 0;
+  let shed = 0;
+  let streaming = true;
+  const stream = (async () => {
+    const t0 = performance.now();
+    while (streaming) {
+      const n = firstBatchNo + tick;
+      // Shed under load (503) counts as not sent: the rate is what the machine gives.
+      void post(INGEST_PORT, '/v1/events', liveBatch(n, perTick, crewIds))
+        .then((answer) => (answer === 'unavailable' ? shed++ : undefined))
+        .catch((err: unknown) => console.error(err));
+      tick++;
+      const due = t0 + tick * 50;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    }
+  })();
+  const latencies: number[] = [];
+  const occurredAt = new Date().toISOString();
+  for (let probe = 1; probe <= LATENCY_SECONDS * 4; probe++) {
+    const tickAt = performance.now();
+    const body = JSON.stringify([
+      { eventId: `probe-${probe}`, crewId: 'PROBE', type: 'metric', occurredAt, name: 'probe', value: 1 },
+    ]);
+    // A loaded broker may not acknowledge in time (503): the probe is resent, as a client would.
+    while ((await post(INGEST_PORT, '/v1/events', body)) === 'unavailable') {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const accepted = performance.now();
+    for (;;) {
+      const res = await send(SCORING_PORT, 'GET', '/v1/competitions/probe/standings');
+      const s = (await res.json()) as { rows: { score: number }[] };
+      if ((s.rows[0]?.score ?? 0) >= probe) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    latencies.push(performance.now() - accepted);
+    if (probe % 20 === 0) console.log(`  ${probe} probes, the last ${Math.round(latencies.at(-1) ?? 0)} ms`);
+    await new Promise((r) => setTimeout(r, Math.max(0, tickAt + 250 - performance.now())));
+  }
+  streaming = false;
+  await stream;
+  latencies.sort((a, b) => a - b);
+  return { latencies, latencyLoad, shed, ingest };
+}
+
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))
@@ -345,58 +404,9 @@ try {
     `scoring service / Kafka engine: ${(ours.rate / engine.rate).toFixed(2)} × the rate, ${(ours.cpuMicrosPerEvent / engine.cpuMicrosPerEvent).toFixed(2)} × the CPU per event\n`,
   );
 
-  // 5. Latency at a fixed rate of live events (they happen now, as on a working day), through the
-  //    ingest service, with a probe event every 250 ms timed from its 200 to its standings.
-  const ingest = service('services/ingest/main.ts', {
-    PORT: String(INGEST_PORT),
-    REGISTRY_URL: `http://127.0.0.1:${SCORING_PORT}/v1/org`,
-  });
-  await waitReady(INGEST_PORT);
-  const latencyLoad = load();
-  console.log(
-    `load ${latencyLoad}: fixed rate ${FIXED_RATE.toLocaleString()} events/s for ${LATENCY_SECONDS} s, with probes…`,
-  );
-  const perTick = Math.round(FIXED_RATE / 20);
-  let tick = 0;
-  let shed = 0;
-  let streaming = true;
-  const stream = (async () => {
-    const t0 = performance.now();
-    while (streaming) {
-      const n = batches + tick;
-      // Shed under load (503) counts as not sent: the rate is what the machine gives.
-      void post(INGEST_PORT, '/v1/events', liveBatch(n, perTick, crewIds))
-        .then((answer) => (answer === 'unavailable' ? shed++ : undefined))
-        .catch((err: unknown) => console.error(err));
-      tick++;
-      const due = t0 + tick * 50;
-      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-    }
-  })();
-  const latencies: number[] = [];
-  const occurredAt = new Date().toISOString();
-  for (let probe = 1; probe <= LATENCY_SECONDS * 4; probe++) {
-    const tickAt = performance.now();
-    const body = JSON.stringify([
-      { eventId: `probe-${probe}`, crewId: 'PROBE', type: 'metric', occurredAt, name: 'probe', value: 1 },
-    ]);
-    // A loaded broker may not acknowledge in time (503): the probe is resent, as a client would.
-    while ((await post(INGEST_PORT, '/v1/events', body)) === 'unavailable') {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const accepted = performance.now();
-    for (;;) {
-      const res = await send(SCORING_PORT, 'GET', '/v1/competitions/probe/standings');
-      const s = (await res.json()) as { rows: { score: number }[] };
-      if ((s.rows[0]?.score ?? 0) >= probe) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    latencies.push(performance.now() - accepted);
-    await new Promise((r) => setTimeout(r, Math.max(0, tickAt + 250 - performance.now())));
-  }
-  streaming = false;
-  await stream;
-  latencies.sort((a, b) => a - b);
+  // 5. Latency (BENCH_LATENCY_SECONDS=0 leaves it out, e.g. to profile the emptying alone).
+  const latency = LATENCY_SECONDS > 0 ? await measureLatency(batches, crewIds) : undefined;
+  const scoringPeakRss = peakRss.get(scoring) ?? 0;
   await stopGracefully(scoring);
 
   console.log('\n| | measured | target |');
@@ -404,18 +414,21 @@ try {
   row(['scoring service / Kafka engine, rate', `${(ours.rate / engine.rate).toFixed(2)} ×`, '≥ 1.0 ×']);
   row(['scoring service CPU per event', `${ours.cpuMicrosPerEvent.toFixed(1)} µs`, '≤ 20 µs']);
   row(['raw kafkajs consume of the same topic', `${Math.round(rawRate).toLocaleString()} messages/s`, '']);
-  row([
-    `latency accepted → in standings at ${FIXED_RATE.toLocaleString()} events/s (load ${latencyLoad})`,
-    `p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms (${latencies.length} probes)`,
-    'p99 ≤ 1 s',
-  ]);
-  if (shed > 0) row(['requests of the fixed-rate stream shed by the ingest service (503)', String(shed), '']);
+  if (latency) {
+    const { latencies, latencyLoad, shed } = latency;
+    row([
+      `latency accepted → in standings at ${FIXED_RATE.toLocaleString()} events/s (load ${latencyLoad})`,
+      `p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms (${latencies.length} probes)`,
+      'p99 ≤ 1 s',
+    ]);
+    if (shed > 0) row(['requests of the fixed-rate stream shed by the ingest service (503)', String(shed), '']);
+  }
   row([
     'scoring service peak RSS (emptying / whole run)',
-    `${mb(ours.peakRssMb)} / ${mb(peakRss.get(scoring) ?? 0)}`,
+    `${mb(ours.peakRssMb)} / ${mb(scoringPeakRss)}`,
     '≤ 600 MB at 10M events',
   ]);
-  row(['ingest service peak RSS', mb(peakRss.get(ingest) ?? 0), '']);
+  if (latency) row(['ingest service peak RSS', mb(peakRss.get(latency.ingest) ?? 0), '']);
 } finally {
   clearInterval(rssTimer);
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
