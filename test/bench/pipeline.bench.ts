@@ -16,12 +16,13 @@
  * The machine is shared: compare figures of one run, and repeat runs. Figures only; nothing here
  * gates CI. BENCH_EVENTS (1,000,000), BENCH_PARTITIONS (6), BENCH_RATE (5,000 events/s),
  * BENCH_LATENCY_SECONDS (30), KAFKA_BROKERS (else infra/kafka/local.sh start),
- * BENCH_SCORING_NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof: profile the scoring
+ * BENCH_BEFORE (another checkout, e.g. a git worktree of main with node_modules: its scoring
+ * service empties the topic too, just before this one's), BENCH_SCORING_NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof: profile the scoring
  * service while it empties the topic and serves the latency phase).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,7 @@ const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
 const FIXED_RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 30);
 const SCORING_NODE_OPTIONS = (process.env['BENCH_SCORING_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
+const BEFORE = process.env['BENCH_BEFORE'];
 const SCORING_PORT = 3927;
 const INGEST_PORT = 3928;
 /** Clock ticks per second of /proc/<pid>/stat's CPU times (getconf CLK_TCK; 100 on Linux). */
@@ -67,8 +69,14 @@ await admin.connect();
 const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-pipeline-bench-'));
 const engineDir = mkdtempSync(join(tmpdir(), 'leaderboard-kafka-engine-bench-'));
 const children: ChildProcess[] = [];
-function service(entry: string, env: Record<string, string>, nodeOptions: string[] = []): ChildProcess {
+function service(
+  entry: string,
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+  cwd = process.cwd(),
+): ChildProcess {
   const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', entry], {
+    cwd,
     env: { ...process.env, ...kafkaEnv, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -351,6 +359,25 @@ try {
   await stopGracefully(engineProcess);
   rmSync(engineDir, { recursive: true, force: true });
 
+  // 3a. BENCH_BEFORE=<another checkout>: that checkout's scoring service empties it first, into a
+  //     copy of the registry, so a change is measured back to back with what it changes.
+  let before: Emptying | undefined;
+  if (BEFORE) {
+    console.log(`load ${load()}: the scoring service of ${BEFORE} empties the topic…`);
+    const beforeDir = mkdtempSync(join(tmpdir(), 'leaderboard-pipeline-bench-before-'));
+    cpSync(dataDir, beforeDir, { recursive: true });
+    const group = `bench-${id}.scoring-before`;
+    const previous = service(
+      'services/scoring/main.ts',
+      { ...scoringEnv, DATA_DIR: beforeDir, KAFKA_CONSUMER_GROUP: group },
+      [],
+      BEFORE,
+    );
+    before = await measureEmptying(previous, group, 'scoring service (before)');
+    await stopGracefully(previous);
+    rmSync(beforeDir, { recursive: true, force: true });
+  }
+
   // 3. Our scoring service empties it.
   console.log(`load ${load()}: the scoring service empties the topic…`);
   const scoring = service('services/scoring/main.ts', scoringEnv, SCORING_NODE_OPTIONS);
@@ -389,6 +416,7 @@ try {
   row(['---', '---', '---', '---', '---']);
   for (const [name, e] of [
     ["ClickHouse's Kafka table engine (chdb)", engine],
+    ...(before ? ([[`scoring service of ${BEFORE}`, before]] as const) : []),
     ['our scoring service', ours],
   ] as const) {
     row([
