@@ -14,11 +14,15 @@
  * 5. Latency accepted → visible in standings at a fixed rate through the ingest service (HTTP).
  *
  * The machine is shared: compare figures of one run, and repeat runs. Figures only; nothing here
- * gates CI. BENCH_EVENTS (1,000,000), BENCH_PARTITIONS (6), BENCH_RATE (5,000 events/s),
- * BENCH_LATENCY_SECONDS (30), KAFKA_BROKERS (else infra/kafka/local.sh start),
- * BENCH_BEFORE (another checkout, e.g. a git worktree of main with node_modules: its scoring
- * service empties the topic too, just before this one's), BENCH_SCORING_NODE_OPTIONS (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof: profile the scoring
- * service while it empties the topic and serves the latency phase).
+ * gates CI. Environment:
+ * - BENCH_EVENTS (1,000,000), BENCH_PARTITIONS (6), BENCH_RATE (5,000 events/s),
+ *   BENCH_LATENCY_SECONDS (30; 0 leaves the latency phase out), KAFKA_BROKERS (else
+ *   infra/kafka/local.sh start);
+ * - BENCH_BEFORE: another checkout (e.g. a git worktree of main with node_modules): its scoring
+ *   service empties the topic too, just before this one's, so a change is measured back to back;
+ * - BENCH_SCORING_ENV: NAME=value pairs for this checkout's scoring service only;
+ * - BENCH_SCORING_NODE_OPTIONS: e.g. --cpu-prof --cpu-prof-dir=/tmp/prof (a profile of this
+ *   checkout's scoring service, written when it stops).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -38,6 +42,13 @@ const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 6);
 const FIXED_RATE = Number(process.env['BENCH_RATE'] ?? 5_000);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 30);
 const SCORING_NODE_OPTIONS = (process.env['BENCH_SCORING_NODE_OPTIONS'] ?? '').split(' ').filter(Boolean);
+/** NAME=value pairs for this checkout's scoring service only (e.g. to try a setting against BENCH_BEFORE). */
+const SCORING_ENV = Object.fromEntries(
+  (process.env['BENCH_SCORING_ENV'] ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 const BEFORE = process.env['BENCH_BEFORE'];
 const SCORING_PORT = 3927;
 const INGEST_PORT = 3928;
@@ -380,7 +391,7 @@ try {
 
   // 3. Our scoring service empties it.
   console.log(`load ${load()}: the scoring service empties the topic…`);
-  const scoring = service('services/scoring/main.ts', scoringEnv, SCORING_NODE_OPTIONS);
+  const scoring = service('services/scoring/main.ts', { ...scoringEnv, ...SCORING_ENV }, SCORING_NODE_OPTIONS);
   const ours = await measureEmptying(scoring, kafkaEnv.KAFKA_CONSUMER_GROUP, 'scoring service');
   await waitReady(SCORING_PORT);
 
