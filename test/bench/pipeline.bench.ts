@@ -430,10 +430,14 @@ try {
     ...(before ? ([[`scoring service of ${BEFORE}`, before]] as const) : []),
     ['our scoring service', ours],
   ] as const) {
+    // Too few events: everything was committed at the first look (the engine commits in large steps).
+    const timed = Number.isFinite(e.rate) && e.seconds > 0;
     row([
       name,
-      `${Math.round(e.rate).toLocaleString()} events/s (${e.seconds.toFixed(1)} s)`,
-      `${e.cpuMicrosPerEvent.toFixed(1)} µs`,
+      timed
+        ? `${Math.round(e.rate).toLocaleString()} events/s (${e.seconds.toFixed(1)} s)`
+        : 'committed at once: send more events',
+      timed ? `${e.cpuMicrosPerEvent.toFixed(1)} µs` : '–',
       mb(e.peakRssMb),
       e.load,
     ]);
