@@ -465,6 +465,7 @@ describe('other commands', () => {
           status: 'current',
           publishedAt: null,
           publishedBy: null,
+          publishedNote: null,
           definition,
         },
       },
