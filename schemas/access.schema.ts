@@ -62,3 +62,28 @@ export const WhoAmI = z.object({
   open: z.boolean().describe('the server runs without access control (embedded, loopback)'),
   token: TokenInfo.nullable(),
 });
+
+/**
+ * What the API publishes about each token version to the compacted access topic, so the ingest
+ * service verifies tokens without asking the API: the SHA-256 of the secret, never the secret.
+ */
+export const PublishedToken = z.object({
+  kind: z.literal('token'),
+  id: z.string().min(1),
+  version: z.number().int().positive(),
+  name: z.string(),
+  role: Role,
+  branchIds: z.array(z.string()),
+  unitIds: z.array(z.string()),
+  tokenHash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the secret, hex'),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  revokedAt: z.string().nullable(),
+});
+export type PublishedToken = z.infer<typeof PublishedToken>;
+
+/** Whether the API runs open (no token needed): an ingest service on loopback then runs open too. */
+export const PublishedAccessMode = z.object({ kind: z.literal('mode'), open: z.boolean() });
+
+export const AccessRecord = z.discriminatedUnion('kind', [PublishedToken, PublishedAccessMode]);
+export type AccessRecord = z.infer<typeof AccessRecord>;

@@ -22,7 +22,7 @@ export interface Principal {
 export type StandingsAccess = 'public' | 'viewer';
 
 export interface AccessDeps {
-  tokens: ApiTokens;
+  tokens: Pick<ApiTokens, 'find'>;
   /** No token needed for anything (embedded engine on loopback only; see config). */
   open: boolean;
   standingsAccess: StandingsAccess;
@@ -64,7 +64,8 @@ const ROLE_NAMES: Record<Role, string> = {
   viewer: '查看 viewer',
 };
 
-function bearer(request: FastifyRequest): string | undefined {
+/** The secret of a "Bearer <token>" Authorization header; undefined without one; 401 when malformed. */
+export function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header === undefined || header === '') return undefined;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -99,6 +100,31 @@ export function checkRole(p: Principal, roles: readonly Role[]): void {
   }
 }
 
+/** The principal of a token found by its secret: 401 when none was found, 403 when it is revoked. */
+export function tokenPrincipal(token: StoredToken | undefined): Principal {
+  if (!token) {
+    throw new UnauthorizedError(
+      'token_unknown',
+      '令牌无效 / the API token is not known (mistyped, or from another server?)',
+    );
+  }
+  if (token.revokedAt !== null) {
+    throw new ForbiddenError(
+      'token_revoked',
+      `令牌已撤销 / the API token "${token.name}" (${token.id}) was revoked at ${token.revokedAt}`,
+    );
+  }
+  return {
+    kind: 'token',
+    token,
+    tokenId: token.id,
+    name: token.name,
+    role: token.role,
+    branchIds: token.branchIds,
+    unitIds: token.unitIds,
+  };
+}
+
 export function createAccess(deps: AccessDeps): Access {
   // Asked up to three times per request (rate limit, the route's hook, its handler): the token
   // is hashed and looked up once.
@@ -115,28 +141,7 @@ export function createAccess(deps: AccessDeps): Access {
   function identify(request: FastifyRequest): Principal {
     const secret = bearer(request);
     if (secret === undefined) return deps.open ? OPEN : ANONYMOUS;
-    const token = deps.tokens.find(secret);
-    if (!token) {
-      throw new UnauthorizedError(
-        'token_unknown',
-        '令牌无效 / the API token is not known (mistyped, or from another server?)',
-      );
-    }
-    if (token.revokedAt !== null) {
-      throw new ForbiddenError(
-        'token_revoked',
-        `令牌已撤销 / the API token "${token.name}" (${token.id}) was revoked at ${token.revokedAt}`,
-      );
-    }
-    return {
-      kind: 'token',
-      token,
-      tokenId: token.id,
-      name: token.name,
-      role: token.role,
-      branchIds: token.branchIds,
-      unitIds: token.unitIds,
-    };
+    return tokenPrincipal(deps.tokens.find(secret));
   }
 
   return {

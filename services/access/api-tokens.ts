@@ -16,6 +16,8 @@ export interface ApiTokens {
   /** Revoking a revoked token is not an error. */
   revoke(id: string): Promise<TokenInfo>;
   list(): TokenInfo[];
+  /** Every token in its current version, hashes included (for the access topic). */
+  stored(): StoredToken[];
   /** The token a secret belongs to, revoked or not; undefined when the secret is not known. */
   find(secret: string): StoredToken | undefined;
   hasActiveAdmin(): boolean;
@@ -36,8 +38,17 @@ export function tokenInfo(t: StoredToken): TokenInfo {
   };
 }
 
-export async function createApiTokens(deps: { client: ClickHouseClient; now: () => Date }): Promise<ApiTokens> {
+export async function createApiTokens(deps: {
+  client: ClickHouseClient;
+  now: () => Date;
+  /**
+   * After a version is stored, before the answer: tells the ingest services (the access topic).
+   * A failure fails the request; a retried revocation publishes again.
+   */
+  onSaved?: (token: StoredToken) => Promise<void>;
+}): Promise<ApiTokens> {
   const { client, now } = deps;
+  const saved = async (token: StoredToken) => deps.onSaved?.(token);
   let byId = new Map<string, StoredToken>();
   let byHash = new Map<string, StoredToken>();
 
@@ -69,6 +80,7 @@ export async function createApiTokens(deps: { client: ClickHouseClient; now: () 
     };
     await saveToken(client, token);
     remember(token);
+    await saved(token);
     return token;
   }
 
@@ -86,17 +98,23 @@ export async function createApiTokens(deps: { client: ClickHouseClient; now: () 
     async revoke(id) {
       const token = byId.get(id);
       if (!token) throw new NotFoundError('token_not_found', `令牌不存在 / token "${id}" does not exist`);
-      if (token.revokedAt !== null) return tokenInfo(token);
+      if (token.revokedAt !== null) {
+        // Published again: the first try may have been stored but not published.
+        await saved(token);
+        return tokenInfo(token);
+      }
       const revoked = { ...token, version: token.version + 1, revokedAt: now().toISOString() };
       // Stored first: a revocation that did not reach storage would come back on restart.
       await saveToken(client, revoked);
       remember(revoked);
+      await saved(revoked);
       return tokenInfo(revoked);
     },
     list: () =>
       [...byId.values()]
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
         .map(tokenInfo),
+    stored: () => [...byId.values()],
     find: (secret) => byHash.get(hashToken(secret)),
     hasActiveAdmin: () => [...byId.values()].some((t) => t.role === 'admin' && t.revokedAt === null),
     reload,

@@ -55,6 +55,7 @@ import { createScreenHub, type ScreenHub } from '../screen/screen-hub.ts';
 import { startStandingsPoller } from '../screen/standings-poller.ts';
 import { createAccess, type Access } from '../access/access.ts';
 import { createApiTokens, type ApiTokens } from '../access/api-tokens.ts';
+import { createAccessPublisher, publishAccess, publishedToken } from '../access/access-publisher.ts';
 import { bootstrapAdmin } from '../access/bootstrap-admin.ts';
 import { refuseCrewsOutOfScope } from '../access/scope.ts';
 import { createCompetitionAdmin } from '../competition/competition-admin.ts';
@@ -346,9 +347,27 @@ export async function createLeaderboard(
           onChanged: (competitionId) => screenHub.competitionChanged(competitionId),
         })
       : undefined;
-  const tokens = await createApiTokens({ client, now });
+  const accessPublisher =
+    producer && config.kafka
+      ? createAccessPublisher({ producer, config: config.kafka, now: () => now().getTime() })
+      : undefined;
+  const tokens = await createApiTokens({
+    client,
+    now,
+    onSaved: accessPublisher && ((token) => publishAccess(accessPublisher, [publishedToken(token)])),
+  });
   const firstAdmin = await bootstrapAdmin(tokens, config.access);
   if (firstAdmin.adopted) logger.info('BOOTSTRAP_ADMIN_TOKEN registered as an admin token');
+  if (accessPublisher) {
+    // Every token, those made before the topic existed too, and the mode: republishing what the
+    // topic has is harmless (same keys; compaction keeps one of each).
+    const all = tokens.stored();
+    await publishAccess(accessPublisher, [{ kind: 'mode', open: config.access.open }, ...all.map(publishedToken)]);
+    logger.info(
+      { tokens: all.length, topic: config.kafka?.access.name },
+      'API tokens published for the ingest services',
+    );
+  }
   const access = createAccess({ tokens, open: config.access.open, standingsAccess: config.access.standings });
   const competitionAdmin = createCompetitionAdmin({ catalog, standings, now });
   const results = createResultsSource({ catalog, standings, periods, now });

@@ -24,7 +24,6 @@ export const IngestEnv = KafkaEnv.extend(serviceEnv(3100).shape)
     ),
     REGISTRY_REFRESH_MS: int(10_000, 100),
     REGISTRY_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
-    TOKEN_CACHE_MS: int(10_000, 0),
     RATE_LIMIT_PER_MINUTE: int(3000, 1),
   });
 
@@ -42,10 +41,6 @@ export interface IngestConfig extends EventLimits {
   registryRefreshMs: number;
   /** A viewer token for GET /v1/org when the API's reads need one. */
   registryToken: string | undefined;
-  /** The API that answers who a token is (GET /v1/whoami), beside the registry. */
-  whoamiUrl: string;
-  /** How long a token's answer is kept: a revocation reaches this service within it. */
-  tokenCacheMs: number;
   ratePerMinute: number;
 }
 
@@ -67,8 +62,6 @@ export function parseIngestConfig(env: Readonly<Record<string, string | undefine
     registryUrl: e.REGISTRY_URL,
     registryRefreshMs: e.REGISTRY_REFRESH_MS,
     registryToken: e.REGISTRY_TOKEN,
-    whoamiUrl: new URL('/v1/whoami', e.REGISTRY_URL).toString(),
-    tokenCacheMs: e.TOKEN_CACHE_MS,
     ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     ...eventLimitsFrom(e),
   };

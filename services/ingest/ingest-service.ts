@@ -15,6 +15,7 @@ import { isLoopback } from '../shared/env.ts';
 import { refuseCrewsOutOfScope } from '../access/scope.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import { createTokenCheck } from './token-check.ts';
+import { followAccess } from './access-follower.ts';
 
 export interface IngestService {
   app: FastifyInstance;
@@ -50,23 +51,24 @@ export async function createIngestService(
   });
   /** The principal of each authenticated request, for the crew check after the body is read. */
   const principals = new WeakMap<object, Principal>();
-  const tokens = createTokenCheck({
-    whoamiUrl: config.whoamiUrl,
-    ttlMs: config.tokenCacheMs,
-    allowOpen: isLoopback(config.host),
-    logger,
-  });
+  const access = await followAccess({ kafka, config: config.kafka, logger });
+  const tokens = createTokenCheck({ access, topic: config.kafka.access.name, allowOpen: isLoopback(config.host) });
   const app = await buildApp({
     logger,
     ratePerMinute: config.ratePerMinute,
     bodyLimit: config.maxBodyBytes,
     allowedHosts: config.allowedHosts,
     secrets: [config.registryToken],
-    // A checked token counts on its own; anything else (no token, one not yet or never checked)
-    // by address, so made-up tokens cannot each get a fresh allowance.
+    // A valid token counts on its own; anything else by address, so made-up tokens cannot each
+    // get a fresh allowance.
     rateKey: (request) => {
-      const tokenId = tokens.knownTokenId(request);
-      return tokenId ? `token:${tokenId}` : `ip:${request.ip}`;
+      try {
+        const tokenId = tokens.principal(request).tokenId;
+        if (tokenId) return `token:${tokenId}`;
+      } catch {
+        // Answered 401 / 403 / 503 by the route; counted by address like no token.
+      }
+      return `ip:${request.ip}`;
     },
     routes: [
       eventsRoute({
@@ -80,7 +82,7 @@ export async function createIngestService(
         maxEventsPerRequest: config.maxEventsPerRequest,
         maxBodyBytes: config.maxBodyBytes,
         authenticate: async (request) => {
-          const principal = await tokens.principal(request);
+          const principal = tokens.principal(request);
           checkRole(principal, ['ingest', 'organiser']);
           principals.set(request, principal);
         },
@@ -92,16 +94,15 @@ export async function createIngestService(
       }),
       healthRoute({
         metrics,
-        metricsAccess: async (request) => checkRole(await tokens.principal(request), ['viewer', 'ingest', 'organiser']),
+        metricsAccess: async (request) => checkRole(tokens.principal(request), ['viewer', 'ingest', 'organiser']),
         readiness: () => {
           const loaded = registry.crewIds() !== undefined;
-          const away = tokens.apiAwaySince();
-          // Still ready while the API is away: events keep going to Kafka on its last answers.
+          // Ready while the API is away: tokens and the registry are this service's own copies.
           return Promise.resolve({
-            ready: loaded,
+            ready: loaded && access.loaded(),
             checks: {
               registry: loaded ? 'ok' : 'not loaded',
-              api: away === undefined ? 'ok' : `not answering since ${away}; tokens judged by its last answers`,
+              tokens: access.loaded() ? 'ok' : `reading ${config.kafka.access.name}`,
             },
           });
         },
@@ -113,6 +114,7 @@ export async function createIngestService(
     async close() {
       registry.stop();
       await app.close();
+      await access.stop();
       await pipeline.drain();
       await producer.disconnect();
     },

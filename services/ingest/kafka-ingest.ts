@@ -33,7 +33,11 @@ export async function connectKafkaIngest(deps: {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const created = await ensureTopics(admin, [config.events, config.deadLetter], config.replicationFactor);
+    const created = await ensureTopics(
+      admin,
+      [config.events, config.deadLetter, config.access],
+      config.replicationFactor,
+    );
     if (created.length > 0) deps.logger.info({ topics: created }, 'Kafka topics created');
   } finally {
     await admin.disconnect();

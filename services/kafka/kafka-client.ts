@@ -47,7 +47,9 @@ export async function ensureTopics(
       numPartitions: t.partitions,
       replicationFactor,
       configEntries: [
-        { name: 'retention.ms', value: String(t.retentionMs) },
+        ...(t.compact
+          ? [{ name: 'cleanup.policy', value: 'compact' }]
+          : [{ name: 'retention.ms', value: String(t.retentionMs) }]),
         // With acks from all in-sync replicas, a write is durable on at least this many.
         { name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) },
       ],

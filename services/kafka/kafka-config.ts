@@ -23,6 +23,7 @@ export const KafkaEnv = z.object({
   KAFKA_EVENTS_RETENTION_HOURS: int(168, 1),
   KAFKA_DEAD_LETTER_TOPIC: topic('leaderboard.events.dead-letter'),
   KAFKA_DEAD_LETTER_RETENTION_HOURS: int(720, 1),
+  KAFKA_ACCESS_TOPIC: topic('leaderboard.access'),
   KAFKA_REPLICATION_FACTOR: int(1, 1, 16),
   KAFKA_CONSUMER_GROUP: z.preprocess(blankAsUnset, z.string().min(1).default('leaderboard-scoring')),
   KAFKA_PRODUCE_TIMEOUT_MS: int(5_000, 100),
@@ -37,6 +38,8 @@ export interface TopicSpec {
   name: string;
   partitions: number;
   retentionMs: number;
+  /** Compacted (the latest message of each key is kept for good) instead of deleted after retentionMs. */
+  compact?: boolean;
 }
 
 export interface KafkaConfig {
@@ -44,6 +47,8 @@ export interface KafkaConfig {
   clientId: string;
   events: TopicSpec;
   deadLetter: TopicSpec;
+  /** Compacted: every API token (its hash, role, scope, revocation) and the access mode, for the ingest service. */
+  access: TopicSpec;
   replicationFactor: number;
   consumerGroup: string;
   /** How long a publish may wait for the brokers' acknowledgement before the sender gets a 503. */
@@ -79,6 +84,7 @@ export function kafkaConfigFrom(env: z.infer<typeof KafkaEnv>): KafkaConfig | un
       partitions: 1,
       retentionMs: env.KAFKA_DEAD_LETTER_RETENTION_HOURS * hours,
     },
+    access: { name: env.KAFKA_ACCESS_TOPIC, partitions: 1, retentionMs: -1, compact: true },
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     consumerGroup: env.KAFKA_CONSUMER_GROUP,
     produceTimeoutMs: env.KAFKA_PRODUCE_TIMEOUT_MS,

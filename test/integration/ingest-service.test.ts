@@ -70,6 +70,10 @@ describe('the ingest service', () => {
       clock.now,
     );
     try {
+      // Ready once it has read the registry and the tokens (503 before: nothing judged half-informed).
+      await waitFor(async () =>
+        expect((await wide.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200),
+      );
       const res = await wide.app.inject({ method: 'POST', url: '/v1/events', payload: marchEvents.slice(0, 1) });
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('token_required');
@@ -151,9 +155,8 @@ describe('the ingest service with access control on', () => {
     await lb.app.listen({ host: '127.0.0.1', port });
     registryUrl = `http://127.0.0.1:${port}/v1/org`;
     registry = createRegistryFollower({ url: registryUrl, refreshMs: 100, logger });
-    // TOKEN_CACHE_MS=0: every request asks the API, so a revocation shows at once here.
     ingest = await createIngestService(
-      parseIngestConfig({ ...env, REGISTRY_URL: registryUrl, TOKEN_CACHE_MS: '0' }),
+      parseIngestConfig({ ...env, REGISTRY_URL: registryUrl }),
       logger,
       registry,
       clock.now,
@@ -177,7 +180,9 @@ describe('the ingest service with access control on', () => {
       payload: payload as object,
     });
 
-  it('asks the API who a token is: none is 401, another unit’s crew is 403, its own crews pass', async () => {
+  it('knows the API’s tokens: none is 401, another unit’s crew is 403, its own crews pass', async () => {
+    // Published by the API to the access topic a moment ago.
+    await waitFor(async () => expect((await post(ingestToken, [])).statusCode).not.toBe(401));
     const none = await post(undefined, marchEvents.slice(0, 1));
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('token_required');
@@ -214,11 +219,15 @@ describe('the ingest service with access control on', () => {
       url: `/v1/tokens/${ingestTokenId}`,
       headers: { authorization: `Bearer ${ADMIN}` },
     });
-    const res = await post(
-      ingestToken,
-      marchEvents.filter((e) => e.crewId === 'C1'),
-    );
-    expect(res.statusCode).toBe(403);
+    // The revocation arrives through Kafka, within a second or so.
+    const res = await waitFor(async () => {
+      const answer = await post(
+        ingestToken,
+        marchEvents.filter((e) => e.crewId === 'C1'),
+      );
+      expect(answer.statusCode).toBe(403);
+      return answer;
+    }, 5_000);
     expect(res.json().error.code).toBe('token_revoked');
   });
 });
