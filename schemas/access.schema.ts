@@ -85,5 +85,16 @@ export type PublishedToken = z.infer<typeof PublishedToken>;
 /** Whether the API runs open (no token needed): an ingest service on loopback then runs open too. */
 export const PublishedAccessMode = z.object({ kind: z.literal('mode'), open: z.boolean() });
 
-export const AccessRecord = z.discriminatedUnion('kind', [PublishedToken, PublishedAccessMode]);
+/**
+ * The crews and where they belong (for the crew check and token scopes), so an ingest service
+ * restarted while the API is away still knows them.
+ */
+export const PublishedRegistry = z.object({
+  kind: z.literal('registry'),
+  version: z.number().int().nonnegative(),
+  crews: z.array(z.object({ id: z.string(), unitId: z.string(), branchId: z.string() })),
+});
+export type PublishedRegistry = z.infer<typeof PublishedRegistry>;
+
+export const AccessRecord = z.discriminatedUnion('kind', [PublishedToken, PublishedAccessMode, PublishedRegistry]);
 export type AccessRecord = z.infer<typeof AccessRecord>;

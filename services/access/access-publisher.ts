@@ -1,5 +1,6 @@
-import type { Message, Producer } from 'kafkajs';
-import type { AccessRecord, PublishedToken } from '../../schemas/access.schema.ts';
+import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+import type { AccessRecord, PublishedRegistry, PublishedToken } from '../../schemas/access.schema.ts';
+import type { Org } from '../../schemas/org.schema.ts';
 import type { KafkaConfig } from '../kafka/kafka-config.ts';
 import { createKafkaPublisher } from '../ingest/kafka-publisher.ts';
 import type { StoredToken } from '../storage/api-tokens.store.ts';
@@ -33,8 +34,17 @@ export function publishedToken(t: StoredToken): PublishedToken {
  */
 export function accessMessage(record: AccessRecord): Message {
   return {
-    key: record.kind === 'token' ? `token:${record.id}:${record.version}` : 'mode',
+    key: record.kind === 'token' ? `token:${record.id}:${record.version}` : record.kind,
     value: JSON.stringify(record),
+  };
+}
+
+export function publishedRegistry(org: Org, version: number): PublishedRegistry {
+  const branchOfUnit = new Map(org.units.map((u) => [u.id, u.branchId]));
+  return {
+    kind: 'registry',
+    version,
+    crews: org.crews.map((c) => ({ id: c.id, unitId: c.unitId, branchId: branchOfUnit.get(c.unitId) ?? '' })),
   };
 }
 
@@ -51,6 +61,8 @@ export function createAccessPublisher(deps: {
     timeoutMs: deps.config.produceTimeoutMs,
     maxInFlightEvents: deps.config.maxInFlightEvents,
     now: deps.now,
+    // A registry of 100,000 crews is several MB of JSON: compressed it stays under the broker's limit.
+    compression: CompressionTypes.GZIP,
   });
   return { publish: (records) => publisher.publish(records) };
 }

@@ -55,7 +55,7 @@ import { createScreenHub, type ScreenHub } from '../screen/screen-hub.ts';
 import { startStandingsPoller } from '../screen/standings-poller.ts';
 import { createAccess, type Access } from '../access/access.ts';
 import { createApiTokens, type ApiTokens } from '../access/api-tokens.ts';
-import { createAccessPublisher, publishAccess, publishedToken } from '../access/access-publisher.ts';
+import { createAccessPublisher, publishAccess, publishedRegistry, publishedToken } from '../access/access-publisher.ts';
 import { bootstrapAdmin } from '../access/bootstrap-admin.ts';
 import { refuseCrewsOutOfScope } from '../access/scope.ts';
 import { createCompetitionAdmin } from '../competition/competition-admin.ts';
@@ -362,7 +362,20 @@ export async function createLeaderboard(
     // Every token, those made before the topic existed too, and the mode: republishing what the
     // topic has is harmless (same keys; compaction keeps one of each).
     const all = tokens.stored();
-    await publishAccess(accessPublisher, [{ kind: 'mode', open: config.access.open }, ...all.map(publishedToken)]);
+    const registry = catalog.orgVersion() > 0 ? [publishedRegistry(catalog.org(), catalog.orgVersion())] : [];
+    await publishAccess(accessPublisher, [
+      { kind: 'mode', open: config.access.open },
+      ...registry,
+      ...all.map(publishedToken),
+    ]);
+    // The ingest services read the registry from the API too (REGISTRY_URL): a failure here only
+    // leaves an ingest service restarted while the API is away with the previous one.
+    catalog.onChange((change) => {
+      if (change.kind !== 'registry') return;
+      publishAccess(accessPublisher, [publishedRegistry(catalog.org(), change.version)]).catch((err: unknown) =>
+        logger.warn({ err }, 'registry not published for the ingest services'),
+      );
+    });
     logger.info(
       { tokens: all.length, topic: config.kafka?.access.name },
       'API tokens published for the ingest services',

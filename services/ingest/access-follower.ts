@@ -12,7 +12,14 @@ export interface AccessFollower {
   find(secret: string): PublishedToken | undefined;
   /** Whether the API runs open; undefined until it said so. */
   apiOpen(): boolean | undefined;
+  /** The latest registry the API published; undefined when it published none. */
+  registry(): PublishedPlaces | undefined;
   stop(): Promise<void>;
+}
+
+export interface PublishedPlaces {
+  crewIds: ReadonlySet<string>;
+  crew(crewId: string): { branchId: string; unitId: string } | undefined;
 }
 
 /** Token versions and the access mode, as read from the topic: the highest version of each token wins. */
@@ -20,10 +27,17 @@ export function createAccessView() {
   const byId = new Map<string, PublishedToken>();
   const byHash = new Map<string, PublishedToken>();
   let open: boolean | undefined;
+  let registry: (PublishedPlaces & { version: number }) | undefined;
   return {
     apply(record: AccessRecord): void {
       if (record.kind === 'mode') {
         open = record.open;
+        return;
+      }
+      if (record.kind === 'registry') {
+        if (registry && registry.version > record.version) return;
+        const places = new Map(record.crews.map((c) => [c.id, { branchId: c.branchId, unitId: c.unitId }]));
+        registry = { version: record.version, crewIds: new Set(places.keys()), crew: (id) => places.get(id) };
         return;
       }
       const current = byId.get(record.id);
@@ -33,6 +47,7 @@ export function createAccessView() {
     },
     find: (secret: string) => byHash.get(hashToken(secret)),
     apiOpen: () => open,
+    registry: () => registry,
   };
 }
 
@@ -98,6 +113,7 @@ export async function followAccess(deps: {
     loaded: () => loaded,
     find: view.find,
     apiOpen: view.apiOpen,
+    registry: view.registry,
     stop: () => consumer.disconnect(),
   };
 }

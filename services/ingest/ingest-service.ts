@@ -35,8 +35,13 @@ export async function createIngestService(
   const kafka = createKafka(config.kafka, logger, 'ingest');
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  const access = await followAccess({ kafka, config: config.kafka, logger });
+  // The registry read from the API; until the API has answered once (a restart while it is away),
+  // the one it published to the access topic.
+  const crewIds = () => registry.crewIds() ?? access.registry()?.crewIds;
+  const crewOf = (crewId: string) => (registry.crewIds() ? registry.crew(crewId) : access.registry()?.crew(crewId));
   const validate = createValidateStep({
-    crewExists: (crewId) => registry.crewIds()?.has(crewId) ?? false,
+    crewExists: (crewId) => crewIds()?.has(crewId) ?? false,
     now,
     maxFutureMs: config.eventMaxFutureMs,
     maxAgeMs: config.eventMaxAgeMs,
@@ -51,7 +56,6 @@ export async function createIngestService(
   });
   /** The principal of each authenticated request, for the crew check after the body is read. */
   const principals = new WeakMap<object, Principal>();
-  const access = await followAccess({ kafka, config: config.kafka, logger });
   const tokens = createTokenCheck({ access, topic: config.kafka.access.name, allowOpen: isLoopback(config.host) });
   const app = await buildApp({
     logger,
@@ -74,7 +78,7 @@ export async function createIngestService(
       eventsRoute({
         ingest: async (items) => {
           // Without the registry every event would be refused as of an unknown crew.
-          if (!registry.crewIds()) {
+          if (!crewIds()) {
             throw new UnavailableError(`the crew registry has not been read yet from ${config.registryUrl}`, 2);
           }
           return pipeline.ingest(items);
@@ -89,19 +93,23 @@ export async function createIngestService(
         authorizeCrews: (request, items) => {
           const principal = principals.get(request);
           if (!principal) throw new ForbiddenError('token_required', 'the request was not authenticated');
-          refuseCrewsOutOfScope(principal, items, (crewId) => registry.crew(crewId));
+          refuseCrewsOutOfScope(principal, items, crewOf);
         },
       }),
       healthRoute({
         metrics,
         metricsAccess: async (request) => checkRole(tokens.principal(request), ['viewer', 'ingest', 'organiser']),
         readiness: () => {
-          const loaded = registry.crewIds() !== undefined;
+          const loaded = crewIds() !== undefined;
           // Ready while the API is away: tokens and the registry are this service's own copies.
           return Promise.resolve({
             ready: loaded && access.loaded(),
             checks: {
-              registry: loaded ? 'ok' : 'not loaded',
+              registry: registry.crewIds()
+                ? 'ok'
+                : loaded
+                  ? `from ${config.kafka.access.name} (the API has not answered yet)`
+                  : 'not loaded',
               tokens: access.loaded() ? 'ok' : `reading ${config.kafka.access.name}`,
             },
           });

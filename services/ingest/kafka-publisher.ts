@@ -1,4 +1,4 @@
-import type { Message, Producer } from 'kafkajs';
+import type { CompressionTypes, Message, Producer } from 'kafkajs';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { inParts } from '../kafka/event-message.ts';
 import { UnavailableError } from '../shared/errors.ts';
@@ -13,6 +13,7 @@ export interface PublisherDeps<T = MetricEvent> {
   /** Events sent and not yet acknowledged; a request that would pass it is refused at once. */
   maxInFlightEvents: number;
   now: () => number;
+  compression?: CompressionTypes;
   /** Seconds from send to acknowledgement, and refusals by reason. */
   onPublished?: (seconds: number) => void;
   onShed?: (reason: 'overload' | 'timeout' | 'broker_error') => void;
@@ -49,7 +50,7 @@ export function createKafkaPublisher<T = MetricEvent>(deps: PublisherDeps<T>): P
       const messages = events.map((e) => deps.toMessage(e, receivedAt));
       // A group of up to 50,000 events goes as several sends the broker accepts.
       const sends = inParts(messages).map((part) =>
-        deps.producer.send({ topic: deps.topic, acks: -1, messages: part }),
+        deps.producer.send({ topic: deps.topic, acks: -1, messages: part, compression: deps.compression }),
       );
       // Counted until every part settled, even when one failed early.
       const send = Promise.allSettled(sends).then((results) => {

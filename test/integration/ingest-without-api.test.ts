@@ -11,7 +11,8 @@ import { waitFor } from '../support/test-leaderboard.ts';
 
 // npm run ingest and the scoring service (the API) as real processes on the real broker. The
 // ingest service verifies tokens from what the API published to the compacted access topic, so
-// the API's outage, and an ingest restart during it, change nothing for the stations.
+// the API's outage, and an ingest restart during it, change nothing for the stations (the crew
+// registry comes the same way when the restarted ingest service cannot read it from the API).
 const ADMIN = `lbt_${'c'.repeat(43)}`;
 const env = kafkaEnv({ KAFKA_EVENTS_PARTITIONS: '2' });
 const topic = env['KAFKA_EVENTS_TOPIC'] ?? '';
@@ -131,7 +132,7 @@ describe('the ingest service verifies tokens without the API', () => {
     // Never used at the ingest service before the API goes away.
     const stranger = await station('半山油库 POS');
     const doomed = await station('将撤销 POS');
-    expect((await post(doomed.token, sales('doomed', 1))).status).toBe(200);
+    await waitFor(async () => expect((await post(doomed.token, sales('doomed', 1))).status).toBe(200), 5_000, 50);
 
     // Revoked: refused (403 token_revoked) within the bound.
     await api('DELETE', `/v1/tokens/${doomed.id}`);
@@ -175,6 +176,11 @@ describe('the ingest service verifies tokens without the API', () => {
     const revokedAfterRestart = await post(doomed.token, sales('doomed-restart', 1));
     expect(revokedAfterRestart.status).toBe(403);
     expect(codeOf(revokedAfterRestart)).toBe('token_revoked');
+    // It knows the crews too (the registry the API published): events are accepted, scope holds.
+    const restarted = await post(stranger.token, sales('restarted', 4));
+    expect(restarted.status, restarted.body).toBe(200);
+    expect((await post(stranger.token, [{ ...sales('scope-restart', 1)[0], crewId: 'C3' }])).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${ingestPort}/readyz`)).status).toBe(200);
 
     // Back: the scoring service stores what waited in Kafka, each event once.
     scoring = startScoring();
@@ -191,12 +197,12 @@ describe('the ingest service verifies tokens without the API', () => {
     try {
       const r = await client.query({
         query: `SELECT count() AS rows, uniqExact(event_id) AS events,
-                       countIf(startsWith(event_id, 'stranger-') OR startsWith(event_id, 'during-')) AS away
+                       countIf(startsWith(event_id, 'stranger-') OR startsWith(event_id, 'during-') OR startsWith(event_id, 'restarted-')) AS away
                 FROM events`,
         format: 'JSONEachRow',
       });
       const [counts] = await r.json<{ rows: number | string; events: number | string; away: number | string }>();
-      expect(Number(counts?.away)).toBe(8);
+      expect(Number(counts?.away)).toBe(12);
       expect(Number(counts?.rows)).toBe(Number(counts?.events));
     } finally {
       await client.close();

@@ -43,6 +43,15 @@ describe('the ingest service’s view of the access topic', () => {
     expect(view.find(`${SECRET}x`)).toBeUndefined();
   });
 
+  it('keeps the newest registry the API published, with each crew’s unit and branch', () => {
+    const view = createAccessView();
+    expect(view.registry()).toBeUndefined();
+    view.apply({ kind: 'registry', version: 3, crews: [{ id: 'C1', unitId: 'U1', branchId: 'B1' }] });
+    view.apply({ kind: 'registry', version: 2, crews: [] });
+    expect([...(view.registry()?.crewIds ?? [])]).toEqual(['C1']);
+    expect(view.registry()?.crew('C1')).toEqual({ unitId: 'U1', branchId: 'B1' });
+  });
+
   it('keys every version apart, so compaction keeps the revocation beside the first version', () => {
     expect(accessMessage(v1).key).toBe('token:tok_1:1');
     expect(accessMessage(v2).key).toBe('token:tok_1:2');
