@@ -190,6 +190,8 @@ export const DisplayLinkInfo = z.object({
 export const DisplayLinkCreated = DisplayLinkInfo.extend({
   token: z.string().describe('shown once; only its hash is stored'),
   url: z.string().describe('path of the screen page with the token'),
+  shortCode: z.string().describe('8 characters without 0/O/1/I/L; shown once, only its hash is stored'),
+  shortUrl: z.string().describe('path of the short address, /s/<code>: redirects to the screen'),
 });
 
 export const DisplayLinkList = z.object({ links: z.array(DisplayLinkInfo) });

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, UnavailableError, unknownKeyMessages } from '../shared/errors.ts';
+import { AppError, TooManyRequestsError, UnavailableError, unknownKeyMessages } from '../shared/errors.ts';
 
 interface ZodLikeIssue {
   instancePath?: string;
@@ -24,7 +24,8 @@ function fieldErrorsFromValidation(validation: readonly ZodLikeIssue[], context:
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
-      if (error instanceof UnavailableError) void reply.header('retry-after', String(error.retryAfterSeconds));
+      if (error instanceof UnavailableError || error instanceof TooManyRequestsError)
+        void reply.header('retry-after', String(error.retryAfterSeconds));
       if (error.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
       return reply.code(error.httpStatus).send({
         error: {

@@ -67,6 +67,8 @@ import { periodsRoute } from './routes/periods.route.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
 import { printPagesRoute } from './routes/print-pages.route.ts';
+import { shortLinksRoute } from './routes/short-links.route.ts';
+import { createMissLimiter } from '../shared/miss-limiter.ts';
 import { xlsxDownloadsRoute } from './routes/xlsx-downloads.route.ts';
 import { createResultsSource } from '../results/results-source.ts';
 
@@ -385,8 +387,11 @@ export async function createLeaderboard(
   const competitionAdmin = createCompetitionAdmin({ catalog, standings, now });
   const results = createResultsSource({ catalog, standings, periods, now });
   const consoleAssets = lazyConsoleAssets();
+  // Guessing short codes: 20 unknown codes (at /s/ or as a screen's token) a minute per address.
+  const displayLinkMisses = createMissLimiter({ max: 20, windowMs: 60_000, now: () => now().getTime() });
   const routes = [
     screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
+    shortLinksRoute({ links: displayLinks, misses: displayLinkMisses }),
     consolePagesRoute({ assets: consoleAssets }),
     tokensRoute({ tokens, access, catalog }),
     competitionVersionsRoute({ catalog, admin: competitionAdmin, access }),
@@ -400,6 +405,7 @@ export async function createLeaderboard(
       now,
       maxStreams: config.screens.maxStreams,
       access,
+      misses: displayLinkMisses,
     }),
     orgRoute({
       catalog,

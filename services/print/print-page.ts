@@ -1,4 +1,5 @@
 import type { ResultsRow, ResultsTable } from '../results/results-table.ts';
+import { escapeHtml } from '../shared/escape-html.ts';
 
 export type PrintTitle = 'notice' | 'commendation';
 
@@ -11,13 +12,6 @@ export interface PrintOptions {
 
 export const PRINT_CSS_PATH = '/print/assets/print.css';
 export const PRINT_SCRIPT_PATH = '/print/assets/print.js';
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Every text from data goes through this: names are typed by organisers and imported from sheets. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
 
 /** 2026-03-01 as 2026年3月1日. */
 export function chineseDate(day: string): string {

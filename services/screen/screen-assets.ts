@@ -31,7 +31,7 @@ export async function buildScreenAssets(): Promise<ScreenAssets> {
   for (const file of result.outputFiles) {
     assets.set(file.path.replace(/^\//, ''), asset(Buffer.from(file.contents), 'text/javascript; charset=utf-8'));
   }
-  for (const name of ['screen.css', 'landing.css']) {
+  for (const name of ['screen.css', 'landing.css', 'shortlink.css']) {
     assets.set(name, asset(await readFile(`${WEB_DIR}${name}`), 'text/css; charset=utf-8'));
   }
   for (const name of ['screen.html', 'landing.html']) {

@@ -52,6 +52,17 @@ export class ConflictError extends AppError {
   }
 }
 
+/** Too many failed tries from one client (e.g. unknown display-link codes): 429, and when to try again. */
+export class TooManyRequestsError extends AppError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, message, 429);
+  }
+}
+
 /** Storage or another dependency cannot take the request now; the client should retry. */
 export class UnavailableError extends AppError {
   constructor(

@@ -9,6 +9,8 @@ export interface StoredDisplayLink {
   label: string;
   /** sha256 of the token, hex. */
   tokenHash: string;
+  /** sha256 of the short code, hex; '' for a link made before short codes. */
+  shortCodeHash: string;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -19,6 +21,7 @@ interface LinkRow {
   screen_id: string;
   label: string;
   token_hash: string;
+  short_code_hash: string;
   created_at: string;
   revoked_at: string | null;
 }
@@ -26,7 +29,8 @@ interface LinkRow {
 /** Every display link in its current state (its highest version). */
 export async function loadDisplayLinks(client: ClickHouseClient): Promise<StoredDisplayLink[]> {
   const result = await client.query({
-    query: `SELECT link_id, version, screen_id, label, token_hash, created_at, revoked_at FROM display_links
+    query: `SELECT link_id, version, screen_id, label, token_hash, short_code_hash, created_at, revoked_at
+            FROM display_links
             ORDER BY link_id, version DESC LIMIT 1 BY link_id`,
     format: 'JSONEachRow',
   });
@@ -36,6 +40,7 @@ export async function loadDisplayLinks(client: ClickHouseClient): Promise<Stored
     screenId: row.screen_id,
     label: row.label,
     tokenHash: row.token_hash,
+    shortCodeHash: row.short_code_hash,
     createdAt: fromClickHouseTime(row.created_at),
     revokedAt: row.revoked_at === null ? null : fromClickHouseTime(row.revoked_at),
   }));
@@ -50,6 +55,7 @@ export async function saveDisplayLink(client: ClickHouseClient, link: StoredDisp
       screen_id: link.screenId,
       label: link.label,
       token_hash: link.tokenHash,
+      short_code_hash: link.shortCodeHash,
       created_at: link.createdAt,
       revoked_at: link.revokedAt,
     },

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import type { ScreenSetInput } from '../../schemas/screen.schema.ts';
 import { addDays } from '../../services/shared/calendar.ts';
-import { launchChromium } from '../support/browser.ts';
+import { launchChromium, screenSettled } from '../support/browser.ts';
 import { freePort, getJson, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
@@ -70,19 +70,7 @@ async function openScreen(path: string, viewport = { width: 1920, height: 1080 }
 const shoot = (page: Page, name: string) =>
   page.screenshot({ path: join(SHOTS, `${name}.jpg`), type: 'jpeg', quality: 85 });
 
-/** Until rows have glided into place and banners are gone: what a viewer sees after a moment. */
-const settled = (page: Page) =>
-  page.waitForFunction(
-    () =>
-      document.getAnimations().every((animation) => {
-        // The live dot pulses and the page timer runs all the time; rows and banners settle.
-        const target = animation.effect instanceof KeyframeEffect ? animation.effect.target : null;
-        return !target?.closest('[data-crew-id], #celebration');
-      }),
-    undefined,
-    // A queue of up to five 3.2 s celebrations may be showing.
-    { timeout: 25_000 },
-  );
+const settled = screenSettled;
 
 const crewOrder = (page: Page) =>
   page.$$eval('[data-crew-id]', (rows) => rows.map((r) => (r as HTMLElement).dataset['crewId'] ?? ''));

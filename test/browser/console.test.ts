@@ -303,6 +303,22 @@ describe('the first run', () => {
     expect(markers.filter((marker) => consoleScripts.includes(marker))).toEqual(markers);
     expect(markers.filter((marker) => tvScripts.includes(marker))).toEqual([]);
     await tv.close();
+
+    // Beside the QR code, the short address to type into a TV's browser, with its copy button.
+    const shortUrl = (await page.textContent('[data-testid="link-short-url"]')) ?? '';
+    expect(shortUrl).toMatch(new RegExp(`^${base}/s/[2-9A-HJKMNP-Z]{8}$`));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.click('[data-testid="copy-short-url"]');
+    await page.waitForSelector('text=已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shortUrl);
+    // A second TV, its address typed by hand: the same screen, live.
+    const typedTv = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await typedTv.goto(shortUrl);
+    await typedTv.waitForSelector('body[data-connection="live"] [data-crew-id]');
+    expect(await typedTv.locator('[data-crew-id]').count()).toBe(5);
+    const code = shortUrl.slice(-8);
+    expect(typedTv.url()).toBe(`${base}/screens/competition.ankang-2026-03?token=${code}`);
+    await typedTv.close();
     await page.click('[data-testid="first-run-finish"]');
     await page.waitForSelector('text=浙江能源集团 · 工作台');
     await shoot(page, 'dashboard');

@@ -79,6 +79,7 @@ describe('upgrading a database in place', () => {
         '0013_event_corrections.sql',
         '0014_deleted_drafts.sql',
         '0015_standings_runs_events_stored_before.sql',
+        '0022_display_link_short_codes.sql',
       ],
     });
     expect(

@@ -16,10 +16,19 @@ import type { Access } from '../../access/access.ts';
 import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { DisplayLinks } from '../../screen/display-links.ts';
+import { shortPath } from '../../screen/short-code.ts';
 import type { ScreenDataBuilder } from '../../screen/screen-data.ts';
 import { competitionsOf, type ResolvedScreen, type ScreenCatalog } from '../../screen/screen-catalog.ts';
 import type { ScreenHub } from '../../screen/screen-hub.ts';
-import { ConflictError, InvalidInputError, NotFoundError, UnavailableError } from '../../shared/errors.ts';
+import {
+  AppError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  TooManyRequestsError,
+  UnavailableError,
+} from '../../shared/errors.ts';
+import type { MissLimiter } from '../../shared/miss-limiter.ts';
 import { DeleteQuery, Deleted } from '../../../schemas/versions.schema.ts';
 import type { StoredDisplayLink } from '../../storage/display-links.store.ts';
 
@@ -33,10 +42,16 @@ export interface ScreensRouteDeps {
   access: Access;
   /** Open streams beyond this are refused with 503, so a misbehaving wall cannot exhaust the server. */
   maxStreams: number;
+  /** Unknown tokens per client address: a link's short code is a token here too, and short enough to guess at. */
+  misses: MissLimiter;
 }
 
 const ViewerQuery = Query({
-  token: z.string().max(200).optional().describe('the display token (or send Authorization: Bearer <token>)'),
+  token: z
+    .string()
+    .max(200)
+    .optional()
+    .describe('the display token or the link’s short code (or send Authorization: Bearer <token>)'),
   crew: Id.optional().describe('a crew’s own screen: adds the “around me” view'),
 });
 
@@ -89,10 +104,29 @@ export function screensRoute(deps: ScreensRouteDeps) {
       );
     }
 
-    /** The screen and the link that may open it; throws 404 / 401 / 403 with the reason. */
-    function viewer(params: { id: string }, query: z.infer<typeof ViewerQuery>, authorization?: string) {
+    /** The link a token opens a screen with; an address that tried too many unknown tokens waits (429). */
+    function authorize(request: FastifyRequest, token: string | undefined, screenId: string): StoredDisplayLink {
+      const key = `ip:${request.ip}`;
+      const wait = deps.misses.retryAfter(key);
+      if (wait > 0) {
+        throw new TooManyRequestsError(
+          'display_token_guessing',
+          `此地址尝试了太多无效的显示链接，请 ${wait} 秒后重试 / too many unknown display tokens from this address; retry in ${wait} s`,
+          wait,
+        );
+      }
+      try {
+        return deps.links.authorize(token, screenId);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'display_token_unknown') deps.misses.missed(key);
+        throw err;
+      }
+    }
+
+    /** The screen and the link that may open it; throws 404 / 401 / 403 / 429 with the reason. */
+    function viewer(request: FastifyRequest, params: { id: string }, query: z.infer<typeof ViewerQuery>) {
       const screen = screenOrThrow(params.id);
-      const link = deps.links.authorize(query.token ?? bearer(authorization), screen.id);
+      const link = authorize(request, query.token ?? bearer(request.headers.authorization), screen.id);
       return { screen, link, crewId: crewOrThrow(query.crew) };
     }
 
@@ -200,7 +234,7 @@ export function screensRoute(deps: ScreensRouteDeps) {
       schema: {
         summary: '创建显示链接 / Create a display link',
         description:
-          'A read-only link a TV opens this screen with, no login needed. The token is in the answer once; only its hash is stored. Revoke it with DELETE /v1/display-links/:linkId.',
+          'A read-only link a TV opens this screen with, no login needed: the long address with its token, and a short one (/s/<code>, 8 characters without 0/O/1/I/L) to type into a TV’s browser. Token and code are in the answer once; only their hashes are stored. Revoke both with DELETE /v1/display-links/:linkId.',
         tags: ['screens'],
         params: screenParams,
         body: DisplayLinkRequest,
@@ -209,12 +243,18 @@ export function screensRoute(deps: ScreensRouteDeps) {
       handler: async (request, reply) => {
         const screen = screenOrThrow(request.params.id);
         refuseScreenOutOfScope(request, screen.definition);
-        const { link, token } = await deps.links.create(screen.id, request.body.label);
-        // The token is in this answer only: no cache may keep it.
+        const { link, token, shortCode } = await deps.links.create(screen.id, request.body.label);
+        // The token and the code are in this answer only: no cache may keep them.
         return reply
           .code(201)
           .header('cache-control', 'no-store')
-          .send({ ...linkInfo(link), token, url: `${pagePath(screen.id)}?token=${encodeURIComponent(token)}` });
+          .send({
+            ...linkInfo(link),
+            token,
+            url: `${pagePath(screen.id)}?token=${encodeURIComponent(token)}`,
+            shortCode,
+            shortUrl: shortPath(shortCode),
+          });
       },
     });
 
@@ -238,7 +278,8 @@ export function screensRoute(deps: ScreensRouteDeps) {
       onRequest: deps.access.require('organiser'),
       schema: {
         summary: '撤销显示链接 / Revoke a display link',
-        description: 'Screens open with it are told at once and stop; the token is refused from now on.',
+        description:
+          'Screens open with it are told at once and stop; its token and short code are refused from now on (/s/<code> answers 410).',
         tags: ['screens'],
         params: z.object({ linkId: PathId() }),
         response: { 200: DisplayLinkList.shape.links.element, 404: ErrorResponse },
@@ -260,10 +301,17 @@ export function screensRoute(deps: ScreensRouteDeps) {
         tags: ['screens'],
         params: screenParams,
         querystring: ViewerQuery,
-        response: { 200: ScreenData, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+        response: {
+          200: ScreenData,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          429: ErrorResponse,
+        },
       },
       handler: async (request) => {
-        const { screen, crewId } = viewer(request.params, request.query, request.headers.authorization);
+        const { screen, crewId } = viewer(request, request.params, request.query);
         return deps.build(screen, crewId);
       },
     });
@@ -276,10 +324,16 @@ export function screensRoute(deps: ScreensRouteDeps) {
         tags: ['screens'],
         params: screenParams,
         querystring: ViewerQuery,
-        response: { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+        response: {
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          429: ErrorResponse,
+        },
       },
       handler: async (request, reply: FastifyReply) => {
-        const { screen, link, crewId } = viewer(request.params, request.query, request.headers.authorization);
+        const { screen, link, crewId } = viewer(request, request.params, request.query);
         if (deps.hub.streams() >= deps.maxStreams) {
           throw new UnavailableError(`this server serves at most ${deps.maxStreams} screens at once`, 30);
         }

@@ -6,39 +6,61 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import { isLoopbackOrigin, screenUrl } from '../model/screen-url.ts';
 
-/** What a new display link shows once: its QR code for a phone and its address for a TV, with a copy button. */
-export function NewLinkView(props: { link: NewDisplayLink }) {
+/** Copies a text, or says how to copy it where the browser does not allow it (plain http on a LAN address). */
+function CopyButton(props: { text: string; label: string; testId: string }) {
   const { t } = useI18n();
   const { message } = App.useApp();
+  return (
+    <Button
+      icon={<CopyOutlined />}
+      data-testid={props.testId}
+      onClick={() => {
+        void navigator.clipboard
+          .writeText(props.text)
+          .then(() => message.success(t('common.copied')))
+          .catch(() => message.info(t('links.copyByHand')));
+      }}
+    >
+      {props.label}
+    </Button>
+  );
+}
+
+/**
+ * What a new display link shows once: its QR code for a phone, its short address to type into a
+ * TV's browser (or paste into a 企业微信 group), and the full address, each with a copy button.
+ */
+export function NewLinkView(props: { link: NewDisplayLink }) {
+  const { t } = useI18n();
   const url = screenUrl(window.location.origin, props.link.url);
+  const shortUrl = screenUrl(window.location.origin, props.link.shortUrl);
   return (
     <Row gutter={24} align="middle" data-testid="new-link">
       <Col flex="none">
         <QRCode value={url} size={200} type="svg" bordered data-testid="link-qr" />
       </Col>
       <Col flex="auto">
-        <Typography.Paragraph strong>{t('links.scan')}</Typography.Paragraph>
-        <Typography.Paragraph copyable={false}>
-          <Typography.Text code className="link-url" data-testid="link-url">
-            {url}
+        <Typography.Paragraph strong>{t('links.typeShort')}</Typography.Paragraph>
+        <Typography.Paragraph>
+          <Typography.Text code className="link-short-url" data-testid="link-short-url">
+            {shortUrl}
           </Typography.Text>
         </Typography.Paragraph>
-        <Space>
-          <Button
-            icon={<CopyOutlined />}
-            onClick={() => {
-              void navigator.clipboard
-                .writeText(url)
-                .then(() => message.success(t('common.copied')))
-                .catch(() => message.info(t('links.copyByHand')));
-            }}
-          >
-            {t('links.copy')}
-          </Button>
+        <Space wrap>
+          <CopyButton text={shortUrl} label={t('links.copyShort')} testId="copy-short-url" />
           <Button icon={<ExportOutlined />} href={url} target="_blank" data-testid="open-link">
             {t('links.open')}
           </Button>
         </Space>
+        <Typography.Paragraph className="link-full-title" type="secondary">
+          {t('links.scan')}
+        </Typography.Paragraph>
+        <Typography.Paragraph>
+          <Typography.Text code className="link-url" data-testid="link-url">
+            {url}
+          </Typography.Text>
+        </Typography.Paragraph>
+        <CopyButton text={url} label={t('links.copy')} testId="copy-url" />
         <Alert className="form-alert" type="warning" showIcon title={t('links.onceOnly')} />
         {isLoopbackOrigin(window.location.origin) ? (
           <Alert className="form-alert" type="info" showIcon title={t('links.loopback')} />

@@ -469,12 +469,14 @@ export const en: Messages = {
   'links.labelHelp': 'To recognise and revoke it later, e.g. 西湖加油站营业厅.',
   'links.labelPlaceholder': 'e.g. West Lake station hall',
   'links.create': 'Make a display link',
-  'links.scan': 'Scan with a phone, or open this address in the TV’s browser:',
-  'links.copy': 'Copy address',
+  'links.scan': 'Or scan with a phone to open the full address:',
+  'links.copy': 'Copy full address',
+  'links.typeShort': 'Type the short address into the TV’s browser (or paste it into a WeChat Work group):',
+  'links.copyShort': 'Copy short address',
   'links.copyByHand': 'The browser does not allow copying: select the address and copy it',
   'links.open': 'Open here',
   'links.onceOnly':
-    'The token in the link is shown this once: open or keep it now; if lost, revoke it and make another.',
+    'The short address and the token in the link are shown this once: open or keep them now; if lost, revoke the link and make another.',
   'links.loopback':
     'This address only opens on this computer. A TV needs the LAN address: start with HOST=0.0.0.0 and open the console by this computer’s LAN IP before making the link.',
   'links.title': 'Display links',
