@@ -101,6 +101,7 @@ ${table.final ? '' : '<p class="provisional-mark">非最终结果</p>'}
 ${body}
 </tbody>
 </table>
+<div class="closing">
 <p class="notes">${escapeHtml(
     table.final
       ? `依据竞赛规则第 ${table.definitionVersion} 版，于${chineseDate(table.closedOn ?? table.period.end)}结算。`
@@ -112,6 +113,7 @@ ${body}
 <div class="sign seal">${escapeHtml(table.issuer)}（盖章）</div>
 <div class="sign date">日期：<span class="line"></span></div>
 </section>
+</div>
 </main>
 </body>
 </html>

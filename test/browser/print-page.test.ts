@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -27,7 +28,13 @@ const SCRIPT_NAME = '<script>alert(1)</script>西湖班';
 const IMG_NAME = '"><img src=x onerror=alert(2)>北仑班';
 const BRANCHES = ['杭州分公司', '宁波分公司', '温州分公司'];
 
-/** 3 branches, 9 stations, 45 crews: a results table longer than one A4 page. */
+/**
+ * 3 branches, 9 stations, 72 crews: a results table over three A4 pages, every fourth crew with a
+ * name that wraps onto several lines (a row that could be cut across a page break).
+ */
+const CREWS = 72;
+const longName = (i: number) =>
+  `第${i + 1}班组（华东片区城区第三综合服务班，含夜班与节假日值守人员、加油站便利店店员、油罐车押运员、设备维护人员及新入职见习员工）`;
 const org: OrgInput = {
   groupName: '浙江石油集团有限公司',
   branches: BRANCHES.map((name, i) => ({ id: `B${i + 1}`, name })),
@@ -37,10 +44,17 @@ const org: OrgInput = {
     name: `第${i + 1}加油站`,
     type: 'station' as const,
   })),
-  crews: Array.from({ length: 45 }, (_, i) => ({
+  crews: Array.from({ length: CREWS }, (_, i) => ({
     id: `C${String(i + 1).padStart(2, '0')}`,
     unitId: `U${(i % 9) + 1}`,
-    name: i === 0 ? SCRIPT_NAME : i === 1 ? IMG_NAME : `第${i + 1}班组（${['甲', '乙', '丙'][i % 3] ?? ''}班）`,
+    name:
+      i === 0
+        ? SCRIPT_NAME
+        : i === 1
+          ? IMG_NAME
+          : i % 4 === 3
+            ? longName(i)
+            : `第${i + 1}班组（${['甲', '乙', '丙'][i % 3] ?? ''}班）`,
     headcount: 4 + (i % 5),
   })),
   targets: [],
@@ -66,7 +80,7 @@ const events = [
     crewId: crew.id,
     type: 'sales',
     occurredAt: marchAt('03'),
-    volume: 1000 + ((i * 37) % 45) * 100,
+    volume: 1000 + ((i * 37) % CREWS) * 100,
     unit: 'litres',
   })),
   { eventId: 'x-C03', crewId: 'C03', type: 'incident', occurredAt: marchAt('04'), severity: 'serious_injury' },
@@ -102,6 +116,61 @@ function pdfPages(pdf: Buffer): { count: number; sizes: string[] } {
     (m) => `${Math.round(Number(m[1]))}x${Math.round(Number(m[2]))}`,
   );
   return { count, sizes };
+}
+
+/** Text without any whitespace: pdftotext breaks lines and pads cells where the PDF has none. */
+const squash = (text: string) => text.replace(/\s+/g, '');
+
+/**
+ * Each page's text in the order Chromium drew it (pdftotext -raw, from poppler-utils, which
+ * .ci/run installs), whitespace removed: a cell's lines come out one after the other.
+ */
+function pdfPageTexts(file: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const page = String(i + 1);
+    try {
+      return squash(execFileSync('pdftotext', ['-raw', '-f', page, '-l', page, file, '-'], { encoding: 'utf8' }));
+    } catch (err) {
+      throw new Error('pdftotext could not read the printed PDF (install poppler-utils)', { cause: err });
+    }
+  });
+}
+
+/** A fontconfig pattern's family, its special characters escaped. */
+const fcFamily = (family: string) => family.replace(/[-:,\\]/g, (c) => `\\${c}`);
+
+/** The first family of a CSS font-family list installed here; a generic family as fontconfig resolves it for Chinese. */
+function firstInstalled(stack: string): string {
+  for (const family of stack.split(',').map((f) => f.trim().replace(/^["']|["']$/g, ''))) {
+    if (['serif', 'sans-serif', 'monospace'].includes(family)) {
+      return execFileSync('fc-match', ['-f', '%{family[0]}', `${family}:lang=zh-cn`], { encoding: 'utf8' });
+    }
+    const found = execFileSync('fc-list', ['-f', '%{family[0]}\n', `:family=${fcFamily(family)}`], {
+      encoding: 'utf8',
+    });
+    if (found.trim() !== '') return found.split('\n')[0] ?? '';
+  }
+  return '';
+}
+
+/** Whether fontconfig knows a family as a Chinese font, and its name says serif (宋/仿宋/明 styles), not sans. */
+function cjkSerif(family: string): boolean {
+  const chinese = execFileSync('fc-list', ['-f', '%{family[0]}\n', `:family=${fcFamily(family)}:lang=zh-cn`], {
+    encoding: 'utf8',
+  });
+  return chinese.trim() !== '' && !/sans|hei|yahei|pingfang/i.test(family);
+}
+
+/** The fonts Chromium drew a node's text with (DevTools' "Rendered fonts"). */
+async function platformFonts(page: Page, selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument');
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+  const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+  await cdp.detach();
+  return fonts.map((font) => font.familyName);
 }
 
 beforeAll(async () => {
@@ -148,7 +217,7 @@ describe('the 公示 page of a closed period', () => {
     const rows = await page.$$eval('tbody tr', (trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
     );
-    expect(rows).toHaveLength(45);
+    expect(rows).toHaveLength(CREWS);
     expect(rows.map((r) => r.slice(0, 5))).toEqual(
       json.rows.map(
         (r: { rank: number | null; crewName: string; unitName: string; branchName: string; score: number }) => [
@@ -180,27 +249,69 @@ describe('the 公示 page of a closed period', () => {
     await page.close();
   });
 
-  it('prints to A4 portrait over several pages, the header on each, without the toolbar', async () => {
+  it('prints to A4 portrait over several pages, the header on each, no row cut across a page', async () => {
     const { page, problems } = await watchedPage();
     await page.goto(`${base}/print/competitions/safety-month/periods/w1`);
     await page.emulateMedia({ media: 'print' });
     expect(await page.$eval('.toolbar', (el) => getComputedStyle(el).display)).toBe('none');
     expect(await page.$eval('thead', (el) => getComputedStyle(el).display)).toBe('table-header-group');
+    expect(await page.$eval('tbody tr', (el) => getComputedStyle(el).breakInside)).toBe('avoid');
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    writeFileSync(join(PDFS, 'print-notice.pdf'), pdf);
+    const file = join(PDFS, 'print-notice.pdf');
+    writeFileSync(file, pdf);
     const { count, sizes } = pdfPages(pdf);
-    expect(count).toBeGreaterThanOrEqual(2);
+    expect(count).toBeGreaterThanOrEqual(3);
     expect(new Set(sizes)).toEqual(new Set(['595x842']));
+
+    const pages = pdfPageTexts(file, count);
+    expect(pages[0]).toContain('2026年“安全生产月”劳动竞赛第一周结果公示');
+    pages.forEach((text, i) => {
+      // The table's header at the top of every page the table runs onto, and the page number.
+      expect(text, `page ${i + 1}`).toContain('名次班组单位分公司得分备注');
+      expect(text, `page ${i + 1}`).toContain(`第${i + 1}页共${count}页`);
+    });
+    // Each crew's row whole on one page: a row cut at a page break leaves its name in two halves.
+    const cut = (org.crews ?? [])
+      .map((crew) => ({
+        name: crew.name,
+        on: pages.flatMap((text, i) => (text.includes(squash(crew.name)) ? [i + 1] : [])),
+      }))
+      .filter((crew) => crew.on.length !== 1);
+    expect(cut).toEqual([]);
+    // Long names did wrap, so the check above had rows to cut.
+    const heights = await page.$$eval('tbody tr', (trs) => trs.map((tr) => tr.getBoundingClientRect().height));
+    expect(Math.max(...heights)).toBeGreaterThan(1.5 * Math.min(...heights));
+    // The lines to sign and seal on the same page as the end of the list, never on a page of their own.
+    const lastRow = await page.$eval('tbody tr:last-child td:nth-child(2)', (td) => td.textContent);
+    expect(pages.at(-1)).toContain(squash(lastRow ?? 'no last row'));
+    expect(pages.at(-1)).toContain('制表人：');
     expect(problems).toEqual([]);
     await page.close();
   });
 
-  it('prints from its button (the page’s own script, allowed by the policy)', async () => {
+  it('prints in a Chinese serif this machine has, the first of the page’s font stack that fontconfig finds', async () => {
+    const { page, problems } = await watchedPage();
+    await page.goto(`${base}/print/competitions/safety-month/periods/w1`);
+    await page.emulateMedia({ media: 'print' });
+    for (const selector of ['h1', '.intro', 'tbody td:nth-child(2)', 'thead th']) {
+      const stack = await page.$eval(selector, (el) => getComputedStyle(el).fontFamily);
+      const expected = firstInstalled(stack);
+      const used = await platformFonts(page, selector);
+      // Every glyph of the text from one font: the stack's first installed family, a CJK serif.
+      expect(used, `${selector} (${stack})`).toEqual([expected]);
+      expect(cjkSerif(expected), expected).toBe(true);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('prints from its button: the page’s own script calls the browser’s print (beforeprint fires)', async () => {
     const { page, problems } = await watchedPage();
     await page.addInitScript(() => {
-      window.print = () => document.body.setAttribute('data-printed', 'yes');
+      window.addEventListener('beforeprint', () => document.body.setAttribute('data-printed', 'yes'));
     });
     await page.goto(`${base}/print/competitions/safety-month/periods/w1?title=commendation&top=3`);
+    expect(await page.getAttribute('body', 'data-printed')).toBeNull();
     await page.click('#print-button');
     await page.waitForSelector('body[data-printed="yes"]');
     expect(problems).toEqual([]);
