@@ -1,5 +1,5 @@
 import type { ResultsRow, ResultsTable } from '../results/results-table.ts';
-import { escapeHtml } from '../shared/escape-html.ts';
+import { escapeHtml, pageHead } from '../shared/html-page.ts';
 
 export type PrintTitle = 'notice' | 'commendation';
 
@@ -75,16 +75,7 @@ export function renderPrintPage(table: ResultsTable, options: PrintOptions): str
       ? `<tr><td class="empty" colspan="${headers.length}">暂无排名</td></tr>`
       : rows.map((row) => rowHtml(row, withRemarks)).join('\n');
   const title = heading(table, options);
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(`${table.groupName} ${title}`)}</title>
-<link rel="stylesheet" href="${PRINT_CSS_PATH}">
-<script src="${PRINT_SCRIPT_PATH}" defer></script>
-</head>
+  return `${pageHead({ title: `${table.groupName} ${title}`, stylesheet: PRINT_CSS_PATH, script: PRINT_SCRIPT_PATH })}
 <body class="${table.final ? 'final' : 'provisional'}">
 <div class="toolbar"><button type="button" id="print-button">打印 / 另存为 PDF</button><span>在打印对话框中选择 A4、纵向</span></div>
 <main class="sheet">

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../shared/escape-html.ts';
+import { escapeHtml, pageHead } from '../shared/html-page.ts';
 
 /** Why /s/<code> did not open a screen; each is a page a person reads on a TV, in Chinese then English. */
 export type ShortLinkRefusal =
@@ -48,15 +48,7 @@ function texts(refusal: ShortLinkRefusal): { zh: [string, string]; en: [string, 
 /** The page /s/<code> answers with when it cannot open a screen (404, 410 or 429). No script; style from this server. */
 export function renderShortLinkRefusal(refusal: ShortLinkRefusal): string {
   const { zh, en } = texts(refusal);
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(`${zh[0]} · ${en[0]}`)}</title>
-<link rel="stylesheet" href="${SHORT_LINK_CSS_PATH}">
-</head>
+  return `${pageHead({ title: `${zh[0]} · ${en[0]}`, stylesheet: SHORT_LINK_CSS_PATH })}
 <body>
 <main class="card" data-refusal="${refusal.kind}" role="alert">
 <div class="icon" aria-hidden="true">!</div>

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import type { ScreenSetInput } from '../../schemas/screen.schema.ts';
 import { addDays } from '../../services/shared/calendar.ts';
-import { launchChromium, screenSettled } from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
+import { screenSettled } from './screen-settled.ts';
 import { freePort, getJson, spawnService, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 

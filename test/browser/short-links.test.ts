@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { launchChromium, screenSettled as settled } from '../support/browser.ts';
+import { launchChromium } from '../support/browser.ts';
+import { screenSettled as settled } from './screen-settled.ts';
 import { labourCompetition, marchEvents, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 

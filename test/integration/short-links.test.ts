@@ -112,10 +112,10 @@ describe('a display link’s short address', () => {
         received += new TextDecoder().decode(chunk.value);
       }
     })();
-    await waitFor(() => received.includes('event: standings'));
+    await waitFor(async () => expect(received).toContain('event: standings'));
 
     expect((await lb.app.inject({ method: 'DELETE', url: `/v1/display-links/${link.id}` })).statusCode).toBe(200);
-    await waitFor(() => received.includes('event: revoked'));
+    await waitFor(async () => expect(received).toContain('event: revoked'));
     await reading;
 
     const res = await get(`/s/${link.shortCode}`, at);
@@ -187,9 +187,9 @@ describe('guessing codes', () => {
     // Other addresses are not held back.
     expect((await get(`/s/${link.shortCode}`, '10.0.4.2')).statusCode).toBe(302);
 
-    clock.set(new Date(clock.now().getTime() + 30_000));
+    clock.set(new Date(clock.now().getTime() + 30_000).toISOString());
     expect((await get(`/s/${link.shortCode}`, guesser)).headers['retry-after']).toBe('30');
-    clock.set(new Date(clock.now().getTime() + 30_000));
+    clock.set(new Date(clock.now().getTime() + 30_000).toISOString());
     expect((await get(`/s/${link.shortCode}`, guesser)).statusCode).toBe(302);
   });
 });

@@ -35,11 +35,11 @@ export function NewLinkView(props: { link: NewDisplayLink }) {
   const url = screenUrl(window.location.origin, props.link.url);
   const shortUrl = screenUrl(window.location.origin, props.link.shortUrl);
   return (
-    <Row gutter={24} align="middle" data-testid="new-link">
+    <Row gutter={24} align="middle" wrap={false} data-testid="new-link">
       <Col flex="none">
         <QRCode value={url} size={200} type="svg" bordered data-testid="link-qr" />
       </Col>
-      <Col flex="auto">
+      <Col flex="auto" className="new-link-text">
         <Typography.Paragraph strong>{t('links.typeShort')}</Typography.Paragraph>
         <Typography.Paragraph>
           <Typography.Text code className="link-short-url" data-testid="link-short-url">
