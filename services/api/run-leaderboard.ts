@@ -38,7 +38,7 @@ function accessBanner(config: ApiConfig, firstAdminToken: string | undefined): s
       `    ${firstAdminToken}`,
       '',
       '用它创建其他令牌 / Create the other tokens with it:',
-      `    LEADERBOARD_TOKEN=<token> npx leaderboard tokens create --name 杭州工会 --role organiser --branch B1`,
+      `    LEADERBOARD_TOKEN=<token> npx ghlb tokens create --name 杭州工会 --role organiser --branch B1`,
     ]),
   ];
 }
@@ -110,7 +110,7 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
       ? [`  事件流 / Event stream:        Kafka ${config.kafka.brokers.join(',')} → ${config.kafka.events.name}`]
       : []),
     ...(options.ingest ? ['  模拟实时数据 / Live events:   npm run simulate'] : []),
-    `  命令行工具 / CLI:             npx leaderboard help   (LEADERBOARD_URL=${base})`,
+    `  命令行工具 / CLI:             npx ghlb help   (LEADERBOARD_URL=${base})`,
     '',
     ...accessBanner(config, leaderboard.firstAdminToken),
   ];

@@ -4,6 +4,7 @@ import { renderChanges } from './change-render.ts';
 import { CommandFailed } from './cli-errors.ts';
 import { paint, type Output } from './cli-output.ts';
 import { readUserFile, type CommandDeps } from './command-deps.ts';
+import { CLI_NAME } from './cli-name.ts';
 import { formatProblem, readCompetitionYaml, type CompetitionFile } from './competition-file.ts';
 import { call, HttpError, seg } from './http-client.ts';
 import { MAX_COMPETITION_FILE_BYTES, tooLargeMessage } from './yaml-bounds.ts';
@@ -72,8 +73,8 @@ export async function runApply(
   }
   if (saved.outcome === 'created' && saved.status === 'draft') {
     out.out('');
-    out.out(`试算排名 / preview:   leaderboard preview ${saved.id} --version ${saved.version}`);
-    out.out(`发布 / publish:       leaderboard publish ${saved.id} --version ${saved.version}`);
+    out.out(`试算排名 / preview:   ${CLI_NAME} preview ${saved.id} --version ${saved.version}`);
+    out.out(`发布 / publish:       ${CLI_NAME} publish ${saved.id} --version ${saved.version}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Role } from '../../schemas/access.schema.ts';
 import { UsageError } from './cli-errors.ts';
+import { CLI_NAME } from './cli-name.ts';
 
 type OptionsSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -226,7 +227,7 @@ const isCommand = (name: string): name is (typeof COMMANDS)[number] => (COMMANDS
 export function parseCommandLine(argv: readonly string[]): CommandLine {
   const { command, rest } = splitCommand(argv);
   if (command === undefined) {
-    const { values } = parseFor('leaderboard', {}, rest);
+    const { values } = parseFor(CLI_NAME, {}, rest);
     return {
       invocation: { command: 'help', topic: undefined },
       server: str(values, 'server'),

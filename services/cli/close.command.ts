@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IsoDate } from '../../schemas/common.schema.ts';
 import { paint } from './cli-output.ts';
 import type { CommandDeps } from './command-deps.ts';
+import { CLI_NAME } from './cli-name.ts';
 import { call, seg } from './http-client.ts';
 import { formatTime, thousands } from './table.ts';
 
@@ -33,9 +34,9 @@ export async function runClose(
     `结算于 / at ${formatTime(closed.closedAt)}，操作人 / by ${closed.closedBy || '–'}；版本 / version v${closed.definitionVersion}；${thousands(closed.crews)} 个班组 / crews`,
   );
   out.out(
-    `最终排名已冻结 / final standings frozen: leaderboard standings ${closed.competitionId} --period ${closed.periodId}`,
+    `最终排名已冻结 / final standings frozen: ${CLI_NAME} standings ${closed.competitionId} --period ${closed.periodId}`,
   );
   out.out(
-    `此后收到的该阶段事件记为迟到事件 / later events for it are recorded as late: leaderboard late ${closed.competitionId} --period ${closed.periodId}`,
+    `此后收到的该阶段事件记为迟到事件 / later events for it are recorded as late: ${CLI_NAME} late ${closed.competitionId} --period ${closed.periodId}`,
   );
 }

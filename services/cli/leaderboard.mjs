@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The organisers' CLI: `npx leaderboard …`. The code is TypeScript like the rest of the project;
+// The organisers' CLI, installed as `ghlb` (package.json "bin"; `npx ghlb …` in this repository,
+// `ghlb …` anywhere after `npm install -g .`). The code is TypeScript like the rest of the project;
 // tsx's loader compiles it on the fly, so there is no build step.
 import { register } from 'tsx/esm/api';
 

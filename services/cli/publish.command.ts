@@ -2,6 +2,7 @@ import { Published } from '../../schemas/versions.schema.ts';
 import { renderChanges } from './change-render.ts';
 import { paint } from './cli-output.ts';
 import type { CommandDeps } from './command-deps.ts';
+import { CLI_NAME } from './cli-name.ts';
 import { call, seg } from './http-client.ts';
 import { formatTime } from './table.ts';
 
@@ -22,6 +23,6 @@ export async function runPublish(
   out.out('变更 / changes:');
   for (const line of renderChanges(published.changes, p)) out.out(line);
   out.out(
-    `排行榜已按 v${published.version} 计算 / the standings now use v${published.version}: leaderboard standings ${published.id}`,
+    `排行榜已按 v${published.version} 计算 / the standings now use v${published.version}: ${CLI_NAME} standings ${published.id}`,
   );
 }

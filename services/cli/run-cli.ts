@@ -2,6 +2,7 @@ import { runApply } from './apply.command.ts';
 import { parseCommandLine, type Invocation } from './cli-args.ts';
 import { loadCliConfig } from './cli-config.ts';
 import { CommandFailed, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, UsageError } from './cli-errors.ts';
+import { CLI_NAME } from './cli-name.ts';
 import { createOutput, type Output } from './cli-output.ts';
 import { runClose } from './close.command.ts';
 import { nodeFiles, type CommandDeps, type Files } from './command-deps.ts';
@@ -40,7 +41,7 @@ const TOKEN_HINT =
 export function reportError(out: Output, error: unknown): number {
   if (error instanceof UsageError) {
     out.err(`用法错误 / usage error: ${error.message}`);
-    out.err('运行 leaderboard help 查看用法 / run "leaderboard help" for usage');
+    out.err(`运行 ${CLI_NAME} help 查看用法 / run "${CLI_NAME} help" for usage`);
     return EXIT_USAGE;
   }
   if (error instanceof CommandFailed) return EXIT_REFUSED;

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { CompetitionSaved } from '../../schemas/api.schema.ts';
 import { VersionDetail } from '../../schemas/versions.schema.ts';
 import type { CommandDeps } from './command-deps.ts';
+import { CLI_NAME } from './cli-name.ts';
 import { call, seg } from './http-client.ts';
 import { formatTime } from './table.ts';
 
@@ -18,7 +19,7 @@ export async function runShow(deps: CommandDeps, options: { id: string; version:
     out.out(
       definitionYaml(current.id, current.definition, [
         `${current.id} 当前版本 / current version v${current.version}，保存于 / saved ${formatTime(current.savedAt)}`,
-        `修改后 / after editing: leaderboard apply -f <file>`,
+        `修改后 / after editing: ${CLI_NAME} apply -f <file>`,
       ]).trimEnd(),
     );
     return;
@@ -31,7 +32,7 @@ export async function runShow(deps: CommandDeps, options: { id: string; version:
     definitionYaml(detail.id, detail.definition, [
       `${detail.id} v${detail.version} (${detail.status})，保存于 / saved ${formatTime(detail.savedAt)}${detail.author ? `，${detail.author}` : ''}`,
       ...(detail.note ? [`说明 / note: ${detail.note.replace(/\s*\n\s*/g, ' ')}`] : []),
-      `修改后 / after editing: leaderboard apply -f <file>`,
+      `修改后 / after editing: ${CLI_NAME} apply -f <file>`,
     ]).trimEnd(),
   );
 }

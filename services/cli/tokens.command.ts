@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TokenCreated, TokenInfo, TokenList, WhoAmI, type Role } from '../../schemas/access.schema.ts';
 import { paint } from './cli-output.ts';
 import type { CommandDeps } from './command-deps.ts';
+import { CLI_NAME } from './cli-name.ts';
 import { call, seg } from './http-client.ts';
 import { formatTime, renderTable } from './table.ts';
 
@@ -36,7 +37,7 @@ export async function runTokensCreate(
   out.out(`    ${p.bold(created.token)}`);
   out.out('');
   out.out(p.yellow('只显示这一次，请立即保存 / shown once: store it now'));
-  out.out(`使用 / use: LEADERBOARD_TOKEN=<令牌 token> leaderboard whoami`);
+  out.out(`使用 / use: LEADERBOARD_TOKEN=<令牌 token> ${CLI_NAME} whoami`);
 }
 
 export async function runTokensList(deps: CommandDeps): Promise<void> {

@@ -308,7 +308,7 @@ describe('leaderboard CLI against a running server', () => {
     expect(applied.stdout).toMatch(/draft v2 saved/);
     expect(applied.stdout).toMatch(/^ {2}~ indicators\[0\]\.weight: 1 → 2$/m);
     expect(applied.stdout).toMatch(/^ {2}\+ indicators\[1\]: \{"id":"violations"/m);
-    expect(applied.stdout).toMatch(/leaderboard publish cup --version 2/);
+    expect(applied.stdout).toMatch(/ghlb publish cup --version 2/);
     // The draft is not live yet.
     expect((await api<StandingsBody>('/v1/competitions/cup/standings')).definitionVersion).toBe(1);
 

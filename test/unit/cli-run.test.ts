@@ -73,7 +73,7 @@ describe('exit codes and errors', () => {
   it('prints usage with exit code 0', async () => {
     const run = await cli([]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/用法 \/ usage: leaderboard/);
+    expect(run.stdout).toMatch(/用法 \/ usage: ghlb/);
     expect(run.calls).toEqual([]);
   });
 
@@ -82,7 +82,7 @@ describe('exit codes and errors', () => {
     async (argv) => {
       const run = await cli(argv);
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/usage error: .*\n.*leaderboard help/);
+      expect(run.stderr).toMatch(/usage error: .*\n.*ghlb help/);
     },
   );
 
@@ -174,8 +174,8 @@ describe('apply', () => {
       '  ~ indicators[0].weight: 1 → 1.2',
       '  - vetoes[0]: {"id":"serious"}',
       '',
-      '试算排名 / preview:   leaderboard preview m11 --version 3',
-      '发布 / publish:       leaderboard publish m11 --version 3',
+      '试算排名 / preview:   ghlb preview m11 --version 3',
+      '发布 / publish:       ghlb publish m11 --version 3',
       '',
     ]);
   });
