@@ -8,10 +8,10 @@ import { ZONE } from './variables.ts';
  * rules_types.go). Alerts are evaluated by Grafana's backend alone: the SQL goes straight to the
  * plugin's backend (its macros, no dashboard variables), and each query returns one numeric
  * column with string label columns, which Grafana turns into one alert instance per row.
- * The contact point and notification policy are the operator's (README, "告警").
+ * The contact point and notification policy are the operator's (docs/operations.md, "告警").
  */
 
-/** The numbers an operator tunes, in one place (README lists them). */
+/** The numbers an operator tunes, in one place (docs/operations.md lists them). */
 export const ALERT_SETTINGS = {
   /** Minutes the oldest stored event may wait for its competition's standings. */
   standingsBehindMinutes: 10,

@@ -4,7 +4,7 @@ import { DASHBOARD_UIDS } from './panels.ts';
  * The analysts' wall screen: HQ's dashboards in turn, in kiosk mode. Grafana has no file
  * provisioning for playlists; this is the resource its playlist API (Grafana 12:
  * /apis/playlist.grafana.app/v1) creates, with a fixed name so the wall's URL never changes
- * (README, "分析大屏"). The crews' TVs stay on the product's own big screens.
+ * (docs/operations.md, "分析大屏"). The crews' TVs stay on the product's own big screens.
  */
 export const ANALYSTS_PLAYLIST = {
   apiVersion: 'playlist.grafana.app/v1',

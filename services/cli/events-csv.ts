@@ -1,6 +1,6 @@
 import { numberFromCell } from '../registry/org-csv.ts';
 
-/** The fields of an event as CSV columns (schemas/event.schema.ts), in the order the README lists them. */
+/** The fields of an event as CSV columns (schemas/event.schema.ts), in the order docs/cli.md lists them. */
 export const EVENT_FIELDS = [
   'eventId',
   'crewId',

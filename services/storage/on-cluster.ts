@@ -244,7 +244,7 @@ export function migrationForCluster(migration: Migration, cluster: string): Migr
 
 /**
  * Why migrate must stop before touching a cluster of this shape, if it must: the cluster has to
- * exist on the server, and hold one shard (every table is one replicated copy, see README).
+ * exist on the server, and hold one shard (every table is one replicated copy, see docs/operations.md).
  */
 export function clusterShapeProblem(cluster: string, shape: { hosts: number; shards: number }): string | undefined {
   if (shape.hosts === 0) {
@@ -265,7 +265,7 @@ export function bookkeepingProblem(engine: string | undefined, cluster: string |
   if (engine === undefined) return undefined;
   const replicated = engine.startsWith('Replicated');
   if (cluster !== undefined && !replicated) {
-    return `this database was migrated without CLICKHOUSE_CLUSTER (schema_migrations is ${engine}, not replicated); convert its tables to Replicated first (see README) or unset CLICKHOUSE_CLUSTER`;
+    return `this database was migrated without CLICKHOUSE_CLUSTER (schema_migrations is ${engine}, not replicated); convert its tables to Replicated first (see docs/operations.md, ClickHouse cluster) or unset CLICKHOUSE_CLUSTER`;
   }
   if (cluster === undefined && replicated) {
     return `this database was migrated on a cluster (schema_migrations is ${engine}); set CLICKHOUSE_CLUSTER so new migrations reach every replica`;

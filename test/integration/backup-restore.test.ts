@@ -66,7 +66,10 @@ describe('backing up and restoring the data folder', () => {
       ]);
     // The late event's day is recomputed in the background: wait until the answer is current.
     await waitFor(async () => {
-      const s = await getJson<{ recomputing: boolean }>(first, '/v1/competitions/wbyc-2026q4/standings?asOf=2026-11-23');
+      const s = await getJson<{ recomputing: boolean }>(
+        first,
+        '/v1/competitions/wbyc-2026q4/standings?asOf=2026-11-23',
+      );
       expect(s.recomputing).toBe(false);
     }, 60_000);
     const before = await read(first);

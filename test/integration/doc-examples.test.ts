@@ -29,7 +29,13 @@ const CLOCK_START = '2026-11-24T10:00:00+08:00';
 const ADMIN = `lbt_${'d'.repeat(43)}`;
 const SHOWN_BASE = 'http://127.0.0.1:3000';
 
-const DOCS = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => `docs/${f}`),
+];
 const work = mkdtempSync(join(tmpdir(), 'leaderboard-docs-'));
 const cliPrefix = join(work, 'cli');
 let server: Service;
@@ -219,11 +225,39 @@ describe('the documents as a whole', () => {
         } catch (error) {
           ok = (error as NodeJS.ErrnoException).code === 'EISDIR' || isPlanned(file);
         }
-        if (ok && anchor && file.endsWith('.md') && !isPlanned(file)) ok = anchors(file).has(decodeURIComponent(anchor));
+        if (ok && anchor && file.endsWith('.md') && !isPlanned(file))
+          ok = anchors(file).has(decodeURIComponent(anchor));
         if (!ok) broken.push(`${doc}: ${target}`);
       }
     }
     expect(broken).toEqual([]);
+  });
+
+  it('every operation of the served OpenAPI has a curl example in the documents', async () => {
+    const openapi = (await (await fetch(`${base}/docs/json`)).json()) as { paths: Record<string, object> };
+    const curls = DOCS.flatMap((doc) =>
+      fencedBlocks(readFileSync(doc, 'utf8'))
+        .filter(isShell)
+        .flatMap((b) => shellCommands(b.body, b.line + 1))
+        .map((c) => c.text)
+        .filter((t) => /^curl\b/.test(t.trim())),
+    );
+    const calls = curls.map((text) => {
+      const explicit = /-X\s+([A-Z]+)/.exec(text)?.[1];
+      const method = explicit ?? (/\s(-d|--data-binary)\s/.test(text) ? 'POST' : 'GET');
+      const url = /https?:\/\/[^/\s'"]+(\/[^\s'"?]*)/.exec(text)?.[1] ?? '';
+      return { method, url };
+    });
+    const missing = Object.entries(openapi.paths).flatMap(([path, operations]) =>
+      Object.keys(operations)
+        .map((m) => m.toUpperCase())
+        .filter((method) => {
+          const pattern = new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+').replaceAll('.', '\\.')}$`);
+          return !calls.some((c) => c.method === method && pattern.test(c.url));
+        })
+        .map((method) => `${method} ${path}`),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('the CLI runs from any folder: installed with npm install -g, and with npx --prefix <checkout>', async () => {

@@ -9,7 +9,7 @@ import { migrate } from '../../services/storage/migrate.ts';
 import { testDataDir } from '../support/test-leaderboard.ts';
 
 /**
- * The daily rollup at the documented maxima (README, events): a crew that sends 1,000 events a
+ * The daily rollup at the documented maxima (docs/api.md, events): a crew that sends 1,000 events a
  * day (a busy POS, one a minute over 16 hours), every one just below the bound, for a whole
  * year. Fractions are chosen so that binary floating point cannot hold them: the sums must come
  * out to the last decimal anyway, before and after the background merges.

@@ -5,7 +5,7 @@ import { smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 /**
- * The README's scoring statements (竞赛与计分规则 · Competitions and scoring rules) that depend on
+ * The scoring statements of docs/scoring-rules.md (计分细则 · Scoring details) that depend on
  * what storage keeps, through the API on the real engine, one test per statement.
  */
 const clock = fixedClock('2026-03-10T12:00:00+08:00');
@@ -99,7 +99,7 @@ const innovation = (
   ...(awardLevel === undefined ? {} : { awardLevel }),
 });
 
-describe('README statements on stored events', () => {
+describe('docs/scoring-rules.md statements on stored events', () => {
   it('a later event supersedes: the one that happened later (occurredAt), whatever order they arrived in', async () => {
     // Sent first: the award. Received a minute later, but it happened earlier: the submission.
     const sent = [

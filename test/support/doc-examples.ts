@@ -187,8 +187,8 @@ export function parsePattern(text: string): Pattern {
     while (pos < text.length && /\s/.test(text[pos] ?? '')) pos++;
   };
   const ellipsis = () => {
-    if (text.startsWith('…', pos)) return (pos += 1), true;
-    if (text.startsWith('...', pos)) return (pos += 3), true;
+    if (text.startsWith('…', pos)) return ((pos += 1), true);
+    if (text.startsWith('...', pos)) return ((pos += 3), true);
     return false;
   };
   const string = (): string => {
@@ -206,7 +206,7 @@ export function parsePattern(text: string): Pattern {
       const entries: [string, Pattern][] = [];
       for (;;) {
         ws();
-        if (text[pos] === '}') return pos++, { kind: 'object', entries };
+        if (text[pos] === '}') return (pos++, { kind: 'object', entries });
         if (!ellipsis()) {
           const key = string();
           ws();
@@ -226,7 +226,7 @@ export function parsePattern(text: string): Pattern {
       const items: Pattern[] = [];
       for (;;) {
         ws();
-        if (text[pos] === ']') return pos++, { kind: 'array', items };
+        if (text[pos] === ']') return (pos++, { kind: 'array', items });
         items.push(value());
         ws();
         if (text[pos] === ',') pos++;

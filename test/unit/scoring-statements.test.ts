@@ -5,8 +5,8 @@ import { scoreCrew } from '../../services/scoring/engine/score-crew.ts';
 import { EMPTY_FACTS, type CrewFacts, type CrewProfile } from '../../services/scoring/engine/types.ts';
 
 /**
- * The README's scoring statements (竞赛与计分规则 · Competitions and scoring rules) that the
- * engine alone decides, one test per statement, named as the README names it.
+ * The scoring statements of docs/scoring-rules.md (计分细则 · Scoring details) that the
+ * engine alone decides, one test per statement, named as docs/scoring-rules.md names it.
  */
 const crew = (crewId: string): CrewProfile => ({
   crewId,
@@ -33,7 +33,7 @@ function competition(indicators: CompetitionInput['indicators'], extra: Partial<
 
 const score = (c: Competition, f: CrewFacts, asOf = '2026-03-10') => scoreCrew(c, crew('C1'), f, new Map(), asOf);
 
-describe('README: rounding', () => {
+describe('scoring rules: rounding', () => {
   const sum = (pointsPerUnit: number, weight: number) =>
     competition([
       { id: 'x', name: { zh: '量', en: 'X' }, weight, rule: { kind: 'sum', metric: 'metric.x', pointsPerUnit } },
@@ -58,7 +58,7 @@ describe('README: rounding', () => {
   });
 });
 
-describe('README: what value means', () => {
+describe('scoring rules: what value means', () => {
   const innovation = competition([
     {
       id: 'five',
@@ -100,7 +100,7 @@ describe('README: what value means', () => {
   });
 });
 
-describe('README: disqualified crews', () => {
+describe('scoring rules: disqualified crews', () => {
   it('keep their indicator points, score 0, and are listed last by crew id', () => {
     const c = competition(
       [{ id: 'x', name: { zh: '量', en: 'X' }, rule: { kind: 'sum', metric: 'metric.x', pointsPerUnit: 1 } }],
@@ -141,7 +141,7 @@ describe('README: disqualified crews', () => {
   });
 });
 
-describe('README: safe days', () => {
+describe('scoring rules: safe days', () => {
   const days = competition([
     { id: 'safe', name: { zh: '安全天数', en: 'Safe days' }, rule: { kind: 'safety_days', pointsPerDay: 1 } },
   ]);

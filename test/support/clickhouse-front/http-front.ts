@@ -13,7 +13,7 @@ import { checkOneStatement, contentTypeOf, outputFormat, returnsRows, statementK
  * A TEST DEVICE, not part of the product: ClickHouse's HTTP interface (docs: interfaces/http) in
  * front of one embedded chdb engine, so several processes of the product share one real engine
  * through the same @clickhouse/client code they use against a ClickHouse server. It implements
- * what that client sends and reads (see README, "Server mode, tested without a server"), and
+ * what that client sends and reads (see docs/development.md, "A ClickHouse server in the tests"), and
  * refuses, in ClickHouse's error shape, what it does not implement.
  */
 export interface FrontOptions {
