@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { apiCaller, freePort, getJson, spawnService, type Service } from '../support/spawn-service.ts';
+import { apiCaller, freePort, getJson, spawnApiWithAdmin, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 /**
@@ -20,18 +20,7 @@ const running: Service[] = [];
 async function start(dataDir: string): Promise<string> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  running.push(
-    spawnService('services/api/main.ts', {
-      CLOCK_START,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      DEMO: 'auto',
-      AUTH_MODE: 'tokens',
-      BOOTSTRAP_ADMIN_TOKEN: ADMIN,
-      KAFKA_BROKERS: '',
-      LOG_LEVEL: 'warn',
-    }),
-  );
+  running.push(spawnApiWithAdmin({ dataDir, port, adminToken: ADMIN, env: { CLOCK_START, DEMO: 'auto' } }));
   await waitFor(() => getJson(base, '/readyz'), 120_000);
   return base;
 }

@@ -12,7 +12,7 @@ import {
   type ExampleCommand,
   type FencedBlock,
 } from '../support/doc-examples.ts';
-import { freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { freePort, spawnApiWithAdmin, type Service } from '../support/spawn-service.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 /**
@@ -44,17 +44,11 @@ let base = '';
 beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawnService('services/api/main.ts', {
-    CLOCK_START,
-    DATA_DIR: join(work, 'data'),
-    PORT: String(port),
-    DEMO: 'auto',
-    AUTH_MODE: 'tokens',
-    BOOTSTRAP_ADMIN_TOKEN: ADMIN,
-    KAFKA_BROKERS: '',
-    LOG_LEVEL: 'warn',
-    STANDINGS_DEBOUNCE_MS: '50',
-    STANDINGS_HISTORY_DEBOUNCE_MS: '200',
+  server = spawnApiWithAdmin({
+    dataDir: join(work, 'data'),
+    port,
+    adminToken: ADMIN,
+    env: { CLOCK_START, DEMO: 'auto', STANDINGS_DEBOUNCE_MS: '50', STANDINGS_HISTORY_DEBOUNCE_MS: '200' },
   });
   // The CLI as a user installs it (docs/cli.md): `npm install -g` of this checkout, into a prefix of the test's own.
   await run('npm', ['install', '-g', '--prefix', cliPrefix, '--offline', '--no-audit', '--no-fund', ROOT]);

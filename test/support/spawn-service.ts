@@ -85,3 +85,25 @@ export function apiCaller(base: string, token?: string) {
     return (await res.json()) as T;
   };
 }
+
+/**
+ * `npm start`'s process as the documentation runs it: the embedded engine in `dataDir`, access
+ * control on with `adminToken` as the first admin, straight to ClickHouse whatever the run's
+ * environment says about Kafka; `env` adds or overrides variables (CLOCK_START, DEMO, …).
+ */
+export function spawnApiWithAdmin(options: {
+  dataDir: string;
+  port: number;
+  adminToken: string;
+  env?: Record<string, string>;
+}): Service {
+  return spawnService('services/api/main.ts', {
+    DATA_DIR: options.dataDir,
+    PORT: String(options.port),
+    AUTH_MODE: 'tokens',
+    BOOTSTRAP_ADMIN_TOKEN: options.adminToken,
+    KAFKA_BROKERS: '',
+    LOG_LEVEL: 'warn',
+    ...options.env,
+  });
+}
