@@ -191,6 +191,19 @@ describe('the documents as a whole', () => {
     expect(ci).toContain(command);
   });
 
+  it('the README shows the start banner npm start prints', () => {
+    const blocks = fencedBlocks(readFileSync('README.md', 'utf8'));
+    const start = blocks.findIndex((b) => isShell(b) && b.body.trim() === 'npm start');
+    const banner = blocks[start + 1];
+    expect(banner?.lang).toBe('text');
+    // The open-mode box (the lines starting with "!") is npm-start.test.ts's; this server runs with tokens.
+    const shown = (banner?.body ?? '')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && line.trim() !== '…' && !line.startsWith('!'));
+    const printed = server.output().replaceAll(base, SHOWN_BASE);
+    expect(shown.filter((line) => !printed.includes(line))).toEqual([]);
+  });
+
   it('every link between the documents and to the repository resolves, anchors included', () => {
     const slug = (heading: string) =>
       heading
