@@ -26,6 +26,13 @@ export const TargetRule = strictObject({
   pointsAtTarget: nonNegative,
   pointsPerPercentOver: nonNegative.default(0),
   bonusCap: nonNegative.optional().describe('maximum bonus points above pointsAtTarget'),
+  // Optional rather than defaulted, so definitions saved before it existed read back unchanged.
+  allowNegative: z
+    .boolean()
+    .optional()
+    .describe(
+      'completion below 0 (returns netted against sales) costs points when true; by default (absent or false) the points stop at 0',
+    ),
 });
 
 export const CountRule = strictObject({

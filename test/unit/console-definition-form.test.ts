@@ -44,6 +44,10 @@ const RULES: [string, RuleInput][] = [
     { kind: 'target', metric: 'sales.volume_tonnes', pointsAtTarget: 40, pointsPerPercentOver: 0.5, bonusCap: 20 },
   ],
   [
+    'target, returns cost points (allowNegative)',
+    { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40, allowNegative: true },
+  ],
+  [
     'count of violations by person',
     { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5, floor: -20 },
   ],

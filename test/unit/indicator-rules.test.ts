@@ -157,6 +157,23 @@ describe('target rule', () => {
       value: 66.67,
       points: 20,
     },
+    // Returns netted against sales: -200/1000 = -20 %. Completion is reported as it is, but
+    // points are floored at 0 by default (before the fix: 40 × -0.2 = -8 points).
+    {
+      name: 'completion below zero floored at 0',
+      rule: { kind: 'target', metric: litres, pointsAtTarget: 40, pointsPerPercentOver: 2 },
+      ctx: ctx({ metrics: { [litres]: -200 } }),
+      value: -20,
+      points: 0,
+    },
+    // The organiser may choose to let returns cost points: 40 × -0.2 = -8
+    {
+      name: 'completion below zero with allowNegative',
+      rule: { kind: 'target', metric: litres, pointsAtTarget: 40, allowNegative: true },
+      ctx: ctx({ metrics: { [litres]: -200 } }),
+      value: -20,
+      points: -8,
+    },
     // c1 has no target for tonnes -> cannot measure
     {
       name: 'missing target (metric)',

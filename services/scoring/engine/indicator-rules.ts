@@ -72,7 +72,10 @@ function targetRule(rule: Rule<'target'>, ctx: RuleContext): RuleOutcome {
   if (target === undefined || !(target > 0)) return { value: null, points: 0 };
   const ratio = metricValue(ctx.facts, rule.metric) / target;
   const bonus = Math.max(0, (ratio - 1) * 100) * rule.pointsPerPercentOver;
-  const points = rule.pointsAtTarget * Math.min(ratio, 1) + Math.min(rule.bonusCap ?? Infinity, bonus);
+  // Returns netted against sales can push completion below 0; the points stop at 0 unless the
+  // organiser chose to let returns cost points. The value keeps the true completion either way.
+  const base = rule.allowNegative === true ? Math.min(ratio, 1) : Math.min(Math.max(ratio, 0), 1);
+  const points = rule.pointsAtTarget * base + Math.min(rule.bonusCap ?? Infinity, bonus);
   return { value: round2(ratio * 100), points };
 }
 

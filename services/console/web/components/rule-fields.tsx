@@ -28,16 +28,17 @@ function NumberField(props: { name: (string | number)[]; field: string; required
   );
 }
 
-function PerCapitaField(props: { name: (string | number)[] }) {
+/** A yes/no field of a rule (perCapita, allowNegative), with its label and help from the catalogue. */
+function SwitchField(props: { name: (string | number)[]; field: 'perCapita' | 'allowNegative' }) {
   const { t } = useI18n();
   return (
     <Form.Item
-      name={[...props.name, 'perCapita']}
-      label={t('rule.field.perCapita')}
-      tooltip={t('rule.help.perCapita')}
+      name={[...props.name, props.field]}
+      label={t(`rule.field.${props.field}`)}
+      tooltip={t(`rule.help.${props.field}`)}
       valuePropName="checked"
     >
-      <Switch />
+      <Switch data-testid={`rule-${props.field}`} />
     </Form.Item>
   );
 }
@@ -124,20 +125,23 @@ export function RuleFields(props: { form: FormInstance<CompetitionForm>; index: 
                     <NumberField name={name} field="floor" />
                   </Col>
                   <Col span={6}>
-                    <PerCapitaField name={name} />
+                    <SwitchField name={name} field="perCapita" />
                   </Col>
                 </>
               ) : null}
               {kind === 'target' ? (
                 <>
-                  <Col span={8}>
+                  <Col span={6}>
                     <NumberField name={name} field="pointsAtTarget" required min={0} />
                   </Col>
-                  <Col span={8}>
+                  <Col span={6}>
                     <NumberField name={name} field="pointsPerPercentOver" min={0} />
                   </Col>
-                  <Col span={8}>
+                  <Col span={6}>
                     <NumberField name={name} field="bonusCap" min={0} />
+                  </Col>
+                  <Col span={6}>
+                    <SwitchField name={name} field="allowNegative" />
                   </Col>
                 </>
               ) : null}
@@ -203,7 +207,7 @@ export function RuleFields(props: { form: FormInstance<CompetitionForm>; index: 
                     <NumberField name={name} field="cap" />
                   </Col>
                   <Col span={6}>
-                    <PerCapitaField name={name} />
+                    <SwitchField name={name} field="perCapita" />
                   </Col>
                 </>
               ) : null}

@@ -166,7 +166,7 @@ export const en: Messages = {
   'rule.about.sum':
     'Adds up a metric (sales amount, a contest score) and multiplies by points per unit; optionally per head, with a cap and a floor.',
   'rule.about.target':
-    'Completion against each crew’s own target: base points at 100 %, a bonus per percent over, capped. Targets are set per crew under Registry › Targets.',
+    'Completion against each crew’s own target: base points at 100 %, a bonus per percent over, capped; completion below 0 (returns) scores 0 unless you choose otherwise. Targets are set per crew under Registry › Targets.',
   'rule.about.count':
     'Points per event (or per 三违 person-time): positive for hazards found, negative for penalties such as −5 per 三违 person-time, with a floor and a cap.',
   'rule.about.safety_days':
@@ -196,6 +196,9 @@ export const en: Messages = {
   'rule.help.pointsPerPercentOver': 'Points for each percent over 100 %.',
   'rule.field.bonusCap': 'Bonus cap',
   'rule.help.bonusCap': 'The most the bonus can add (e.g. half the base points).',
+  'rule.field.allowNegative': 'Negative completion costs points',
+  'rule.help.allowNegative':
+    'Returns netted against sales can bring completion below 0 (e.g. −20 %). Off by default: the indicator then scores 0, never less; on: it deducts in proportion (−20 % × 40 points = −8).',
   'rule.field.event': 'Event',
   'rule.field.severities': 'Severities',
   'rule.help.severities': 'Only accidents of these severities; none chosen: all.',

@@ -159,7 +159,7 @@ export const zhCN = {
   'rule.kind.rectification_rate': '隐患整改率',
   'rule.about.sum': '把某项数据（如销售额、技能比武成绩）累计起来，乘以每单位分值得分；可按人均计，可设上下限。',
   'rule.about.target':
-    '按每个班组自己的目标计算完成率：完成目标得基础分，每超 1% 加分，加分可封顶。目标在“组织架构 › 目标”中按班组填写。',
+    '按每个班组自己的目标计算完成率：完成目标得基础分，每超 1% 加分，加分可封顶；退货使完成率为负时默认得 0 分。目标在“组织架构 › 目标”中按班组填写。',
   'rule.about.count':
     '按事件次数（或“三违”人次）计分：每次加分（如发现隐患）或扣分（如“三违”每人次 −5），可设最低分和最高分。',
   'rule.about.safety_days': '统计期内没有发生所选级别事故的天数，每天得分，可封顶；发生事故当天起重新计数。',
@@ -187,6 +187,9 @@ export const zhCN = {
   'rule.help.pointsPerPercentOver': '完成率每超过 100% 一个百分点加多少分。',
   'rule.field.bonusCap': '加分上限',
   'rule.help.bonusCap': '超额加分最多加多少分（如基础分的一半）。',
+  'rule.field.allowNegative': '完成率为负时扣分',
+  'rule.help.allowNegative':
+    '退货冲减销量后完成率可能低于 0（如 −20%）。默认关闭：此时本指标得 0 分，不倒扣；打开后按比例扣分（−20% × 40 分 = −8 分）。',
   'rule.field.event': '统计的事件',
   'rule.field.severities': '事故级别',
   'rule.help.severities': '只统计这些级别的事故；不选则全部统计。',

@@ -72,6 +72,8 @@ export interface RuleForm {
   pointsAtTarget?: Num;
   pointsPerPercentOver?: Num;
   bonusCap?: Num;
+  /** target: completion below 0 (returns) costs points; off by default (points stop at 0). */
+  allowNegative?: boolean;
   event?: CountEvent;
   severities?: Severity[];
   violationKinds?: ViolationKind[];
@@ -182,6 +184,8 @@ export function ruleToDefinition(rule: RuleForm): RuleInput {
         pointsAtTarget: required(rule.pointsAtTarget),
         pointsPerPercentOver: isNumber(rule.pointsPerPercentOver) ? rule.pointsPerPercentOver : 0,
         ...optional('bonusCap', rule.bonusCap),
+        // Sent only when chosen: absent is the default (points stop at 0).
+        ...(rule.allowNegative === true ? { allowNegative: true } : {}),
       };
     case 'count': {
       const event = rule.event ?? 'violation';
@@ -250,6 +254,7 @@ export function ruleToForm(rule: RuleInput): RuleForm {
         pointsAtTarget: rule.pointsAtTarget,
         pointsPerPercentOver: rule.pointsPerPercentOver ?? 0,
         bonusCap: rule.bonusCap,
+        allowNegative: rule.allowNegative ?? false,
       };
     case 'count':
       return {
