@@ -37,7 +37,11 @@ export const TargetRule = strictObject({
 
 export const CountRule = strictObject({
   kind: z.literal('count'),
-  event: z.enum(['incident', 'violation', 'hazard_found', 'hazard_rectified']),
+  event: z
+    .enum(['incident', 'violation', 'hazard_found', 'hazard_rectified', 'hazard_overdue'])
+    .describe(
+      'hazard_overdue: a hazard not rectified within rectifyWithinDays, counted on the day after its deadline (超期未整改)',
+    ),
   severities: z
     .array(IncidentSeverity)
     .min(1)
@@ -48,10 +52,30 @@ export const CountRule = strictObject({
     .enum(['events', 'persons'])
     .default('events')
     .describe('violation only: persons counts person-times (人次)'),
+  rectifyWithinDays: boundedNumber(0, 366, { int: true })
+    .optional()
+    .describe(
+      'hazard_overdue only (required there): calendar days allowed after the day a hazard is found, e.g. 7; 0 means the same day',
+    ),
   pointsEach: points.describe('negative for penalties, e.g. -5 per 三违 person-time'),
   perCapita: z.boolean().default(false),
   floor: points.optional().describe('lowest points, e.g. -20'),
   cap: points.optional(),
+}).superRefine((rule, ctx) => {
+  if (rule.event === 'hazard_overdue' && rule.rectifyWithinDays === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rectifyWithinDays'],
+      message: '超期未整改需填写整改期限（天） / hazard_overdue needs rectifyWithinDays, the days allowed to rectify',
+    });
+  }
+  if (rule.event !== 'hazard_overdue' && rule.rectifyWithinDays !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rectifyWithinDays'],
+      message: 'rectifyWithinDays applies to event "hazard_overdue" only',
+    });
+  }
 });
 
 export const SafetyDaysRule = strictObject({

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import { NOT_WITHDRAWN } from '../storage/corrections.store.ts';
 import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
+import type { Competition } from '../../schemas/competition.schema.ts';
 import type { CrewFacts, InnovationTally } from './engine/types.ts';
 
 export interface FactsWindow {
@@ -12,6 +13,66 @@ export interface FactsWindow {
   /** The instants those days start and end at in the competition's time zone. */
   startInstant: Date;
   endInstant: Date;
+  /** The competition's hazard_overdue deadlines: overdue hazards are counted for each (see CrewFacts.overdueHazards). */
+  hazardDeadlines?: { timeZone: string; days: readonly number[] };
+}
+
+/** The days allowed to rectify a hazard, one per distinct deadline of a competition's hazard_overdue rules. */
+export function hazardDeadlineDays(competition: Competition): number[] {
+  const days = competition.indicators.flatMap((i) =>
+    i.rule.kind === 'count' && i.rule.event === 'hazard_overdue' && i.rule.rectifyWithinDays !== undefined
+      ? [i.rule.rectifyWithinDays]
+      : [],
+  );
+  return [...new Set(days)].sort((a, b) => a - b);
+}
+
+/**
+ * Per crew and deadline, the hazards that became overdue in [window.start, window.asOf]: found
+ * (at any time), with no rectification before the day after the deadline day (found day + days,
+ * calendar days in the competition's time zone) began. A hazard is counted on that day, so each
+ * overdue hazard falls in exactly one day and one stage, and today never counts a hazard whose
+ * deadline is today (it may still be rectified before midnight).
+ */
+export async function loadOverdueHazards(
+  client: ClickHouseClient,
+  window: FactsWindow,
+  deadlines: { timeZone: string; days: readonly number[] },
+): Promise<{ crew_id: string; days: number; overdue: number }[]> {
+  if (deadlines.days.length === 0) return [];
+  const result = await client.query({
+    query: `SELECT crew_id, days, count() AS overdue FROM (
+              SELECT crew_id, days, addDays(found_day, days + 1) AS overdue_day, rectifications, first_rectified
+              FROM (
+                SELECT crew_id, subject_id,
+                       toDate(minIf(occurred_at, type = 'hazard_found'), {tz:String}) AS found_day,
+                       minIf(occurred_at, type = 'hazard_rectified') AS first_rectified,
+                       countIf(type = 'hazard_rectified') AS rectifications
+                FROM lifecycle_events
+                WHERE type IN ('hazard_found', 'hazard_rectified') AND occurred_at < {end:DateTime64(3, 'UTC')}
+                  AND ${NOT_WITHDRAWN}
+                GROUP BY crew_id, subject_id
+                HAVING countIf(type = 'hazard_found') > 0
+              )
+              ARRAY JOIN {days:Array(UInt16)} AS days
+            )
+            WHERE overdue_day >= {from:Date} AND overdue_day <= {asOf:Date}
+              AND NOT (rectifications > 0 AND first_rectified < toDateTime(overdue_day, {tz:String}))
+            GROUP BY crew_id, days`,
+    query_params: {
+      tz: deadlines.timeZone,
+      end: toClickHouseTime(window.endInstant),
+      days: deadlines.days,
+      from: window.start,
+      asOf: window.asOf,
+    },
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ crew_id: string; days: number | string; overdue: number | string }>()).map((r) => ({
+    crew_id: r.crew_id,
+    days: Number(r.days),
+    overdue: Number(r.overdue),
+  }));
 }
 
 /** Per crew: metric sums and the latest day of each incident severity, over a range of days. */
@@ -91,7 +152,7 @@ export async function loadCrewFacts(
   sums: MetricSums | Promise<MetricSums> = loadMetricSums(client, window.start, window.asOf),
 ): Promise<Map<string, CrewFacts>> {
   const times = { start: toClickHouseTime(window.startInstant), end: toClickHouseTime(window.endInstant) };
-  const [metricSums, hazardRows, innovationRows] = await Promise.all([
+  const [metricSums, hazardRows, innovationRows, overdueRows] = await Promise.all([
     sums,
     client
       .query({
@@ -130,9 +191,17 @@ export async function loadCrewFacts(
       .then((r) =>
         r.json<{ crew_id: string; category: string; status: string; award_level: number; n: number | string }>(),
       ),
+    window.hazardDeadlines ? loadOverdueHazards(client, window, window.hazardDeadlines) : Promise.resolve([]),
   ]);
 
-  const facts = new Map<string, CrewFacts & { hazards: CrewFacts['hazards']; innovations: InnovationTally[] }>();
+  const facts = new Map<
+    string,
+    CrewFacts & {
+      hazards: CrewFacts['hazards'];
+      innovations: InnovationTally[];
+      overdueHazards?: Record<number, number>;
+    }
+  >();
   const of = (crewId: string) => {
     let f = facts.get(crewId);
     if (!f) {
@@ -150,6 +219,10 @@ export async function loadCrewFacts(
   for (const crewId of metricSums.keys()) of(crewId);
   for (const row of hazardRows) {
     of(row.crew_id).hazards = { found: Number(row.found), rectified: Number(row.rectified) };
+  }
+  for (const row of overdueRows) {
+    const f = of(row.crew_id);
+    f.overdueHazards = { ...f.overdueHazards, [row.days]: row.overdue };
   }
   for (const row of innovationRows) {
     of(row.crew_id).innovations.push({

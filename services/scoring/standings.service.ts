@@ -7,7 +7,7 @@ import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts'
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
 import { computeStandings, rankMovement } from './engine/compute-standings.ts';
 import type { StandingsRow } from './engine/types.ts';
-import { addMetricSums, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
+import { addMetricSums, hazardDeadlineDays, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
 import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
@@ -344,6 +344,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         asOf,
         startInstant: startOfDay(def.period.start, def.timeZone),
         endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
+        hazardDeadlines: { timeZone: def.timeZone, days: hazardDeadlineDays(def) },
       },
       sums,
     );

@@ -61,6 +61,10 @@ const RULES: [string, RuleInput][] = [
   ],
   ['count of hazards found', { kind: 'count', event: 'hazard_found', pointsEach: 1, cap: 15 }],
   ['count of hazards rectified', { kind: 'count', event: 'hazard_rectified', pointsEach: 1 }],
+  [
+    'count of hazards overdue',
+    { kind: 'count', event: 'hazard_overdue', rectifyWithinDays: 7, pointsEach: -3, floor: -15 },
+  ],
   ['safety days, bare', { kind: 'safety_days', pointsPerDay: 1 }],
   [
     'safety days with severities and cap',
@@ -203,7 +207,14 @@ describe('templates', () => {
   it('gives the Ankang Cup its safe days, hazards, rectification, 三违 deductions and the serious-injury veto', () => {
     const ankang = Competition.parse(TEMPLATES.find((t) => t.key === 'ankang')?.build(march));
     expect(ankang.kind).toBe('ankang');
-    expect(ankang.indicators.map((i) => i.rule.kind)).toEqual(['safety_days', 'count', 'rectification_rate', 'count']);
+    expect(ankang.indicators.map((i) => i.rule.kind)).toEqual([
+      'safety_days',
+      'count',
+      'count',
+      'rectification_rate',
+      'count',
+      'count',
+    ]);
     // 40 points for a whole month without an accident.
     const safe = ankang.indicators[0]?.rule;
     expect(

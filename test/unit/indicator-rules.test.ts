@@ -258,6 +258,31 @@ describe('count rule', () => {
       value: 1.5,
       points: 3,
     },
+    // Overdue hazards are read per deadline: this rule allows 7 days, so 2 overdue × -3 = -6
+    // (the 3-day count of another rule and the found/rectified sums do not count here).
+    {
+      name: 'hazard_overdue, its own deadline',
+      rule: { kind: 'count', event: 'hazard_overdue', rectifyWithinDays: 7, pointsEach: -3 },
+      ctx: ctx({ metrics: { 'hazard.found': 9, 'hazard.rectified': 1 }, overdueHazards: { 3: 5, 7: 2 } }),
+      value: 2,
+      points: -6,
+    },
+    // 6 overdue × -3 = -18, floored at -15
+    {
+      name: 'hazard_overdue, floor',
+      rule: { kind: 'count', event: 'hazard_overdue', rectifyWithinDays: 3, pointsEach: -3, floor: -15 },
+      ctx: ctx({ overdueHazards: { 3: 6 } }),
+      value: 6,
+      points: -15,
+    },
+    // A competition without overdue facts for this deadline: nothing overdue
+    {
+      name: 'hazard_overdue, none',
+      rule: { kind: 'count', event: 'hazard_overdue', rectifyWithinDays: 1, pointsEach: -3 },
+      ctx: ctx({ metrics: { 'hazard.found': 4 } }),
+      value: 0,
+      points: 0,
+    },
     {
       name: 'nothing happened',
       rule: { kind: 'count', event: 'incident', pointsEach: -10 },
@@ -414,4 +439,20 @@ describe('rectification_rate rule', () => {
       points: 10,
     },
   ])('$name', check);
+});
+
+describe('hazard_overdue needs its deadline', () => {
+  it.each([
+    [{ kind: 'count', event: 'hazard_overdue', pointsEach: -1 }, 'hazard_overdue needs rectifyWithinDays'],
+    [
+      { kind: 'count', event: 'hazard_found', rectifyWithinDays: 3, pointsEach: 1 },
+      'rectifyWithinDays applies to event "hazard_overdue" only',
+    ],
+    [{ kind: 'count', event: 'hazard_overdue', rectifyWithinDays: 1.5, pointsEach: -1 }, 'whole number'],
+  ])('%j is refused', (rule, message) => {
+    const result = IndicatorRule.safeParse(rule);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')).toContain(message);
+    expect(result.error?.issues[0]?.path).toEqual(['rectifyWithinDays']);
+  });
 });

@@ -89,11 +89,17 @@ function countMetricKeys(rule: Rule<'count'>): string[] {
       return ['hazard.found'];
     case 'hazard_rectified':
       return ['hazard.rectified'];
+    case 'hazard_overdue':
+      // Not a sum of the rollup: see countRule and CrewFacts.overdueHazards.
+      return [];
   }
 }
 
 function countRule(rule: Rule<'count'>, ctx: RuleContext): RuleOutcome {
-  const total = countMetricKeys(rule).reduce((acc, key) => acc + metricValue(ctx.facts, key), 0);
+  const total =
+    rule.event === 'hazard_overdue'
+      ? (ctx.facts.overdueHazards?.[rule.rectifyWithinDays ?? 0] ?? 0)
+      : countMetricKeys(rule).reduce((acc, key) => acc + metricValue(ctx.facts, key), 0);
   const value = perCapita(total, rule.perCapita, ctx.headcount);
   return { value, points: clamp(value * rule.pointsEach, rule.floor, rule.cap) };
 }

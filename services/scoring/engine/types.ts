@@ -36,6 +36,13 @@ export interface CrewFacts {
   hazards: { found: number; rectified: number };
   /** Innovations by their current status (the latest event as of asOf), when that event lies in the period. */
   innovations: readonly InnovationTally[];
+  /**
+   * Hazards that became overdue within [period.start, asOf], keyed by the days allowed to rectify
+   * them (the rectifyWithinDays of the competition's hazard_overdue rules). A hazard becomes
+   * overdue on the day after its deadline day (found day + days) when no rectification came
+   * before that day began. Absent when the competition has no such rule.
+   */
+  overdueHazards?: Readonly<Record<number, number>>;
 }
 
 export const EMPTY_FACTS: CrewFacts = {

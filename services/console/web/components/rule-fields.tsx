@@ -196,7 +196,13 @@ export function RuleFields(props: { form: FormInstance<CompetitionForm>; index: 
                       </Col>
                     </>
                   ) : null}
-                  {event !== 'incident' && event !== 'violation' ? <Col span={18} /> : null}
+                  {event === 'hazard_overdue' ? (
+                    <Col span={6}>
+                      <NumberField name={name} field="rectifyWithinDays" required min={0} />
+                    </Col>
+                  ) : null}
+                  {event === 'hazard_overdue' ? <Col span={12} /> : null}
+                  {event === 'hazard_found' || event === 'hazard_rectified' ? <Col span={18} /> : null}
                   <Col span={6}>
                     <NumberField name={name} field="pointsEach" required />
                   </Col>

@@ -168,13 +168,13 @@ export const en: Messages = {
   'rule.about.target':
     'Completion against each crew’s own target: base points at 100 %, a bonus per percent over, capped; completion below 0 (returns) scores 0 unless you choose otherwise. Targets are set per crew under Registry › Targets.',
   'rule.about.count':
-    'Points per event (or per 三违 person-time): positive for hazards found, negative for penalties such as −5 per 三违 person-time, with a floor and a cap.',
+    'Points per event (or per 三违 person-time): positive for hazards found or rectified, negative for penalties such as −5 per 三违 person-time or −3 per hazard overdue, with a floor and a cap.',
   'rule.about.safety_days':
     'Days without an accident of the chosen severities, points per day, capped; the count restarts on the day of an accident.',
   'rule.about.innovation':
     '五小 results by status: points when submitted, adopted, or awarded a first, second or third prize; the latest status of each counts.',
   'rule.about.rectification_rate':
-    'Hazards rectified out of hazards found; 100 % earns full points, less in proportion; full or zero points when none was found.',
+    'Hazards rectified out of hazards found; 100 % earns full points, less in proportion. Beware: if a crew that reports no hazard gets full points, it outranks crews that reported and fixed hazards, which rewards hiding them. Choose “Zero” and add points per hazard rectified and a deduction per hazard overdue (both “Points per event”).',
   'rule.field.metricSource': 'Data',
   'rule.metric.builtin': 'Common metric',
   'rule.metric.custom': 'Generic metric',
@@ -207,6 +207,9 @@ export const en: Messages = {
   'rule.field.measure': 'Count',
   'rule.measure.persons': 'Person-times',
   'rule.measure.events': 'Events',
+  'rule.field.rectifyWithinDays': 'Days to rectify',
+  'rule.help.rectifyWithinDays':
+    'Calendar days allowed after the day a hazard is found (that day is day 0). A hazard still not rectified when its last day ends counts once, on the next day; usually a deduction, e.g. −3 each.',
   'rule.field.pointsEach': 'Points each',
   'rule.help.pointsEach': 'Points per event (or person-time); negative for a deduction, e.g. −5.',
   'rule.field.breakingSeverities': 'Accidents that break safe days',
@@ -228,13 +231,15 @@ export const en: Messages = {
   'rule.field.pointsAtFullRate': 'Points at 100 %',
   'rule.help.pointsAtFullRate': 'Points when every hazard found was rectified; less in proportion.',
   'rule.field.whenNoHazards': 'When no hazard was found',
-  'rule.help.whenNoHazards': 'How a crew that reported no hazard in the period scores.',
+  'rule.help.whenNoHazards':
+    'How a crew that reported no hazard in the period scores. With “Full points” a crew that reports nothing scores above one that reported a hazard it has not yet fixed; “Zero” is advised.',
   'rule.noHazards.full': 'Full points',
   'rule.noHazards.zero': 'Zero',
   'event.incident': 'Accident',
   'event.violation': '三违 violation',
   'event.hazard_found': 'Hazard found',
   'event.hazard_rectified': 'Hazard rectified',
+  'event.hazard_overdue': 'Hazard overdue (not rectified in time)',
   'severity.near_miss': 'Near miss',
   'severity.minor_injury': 'Minor injury',
   'severity.serious_injury': 'Serious injury',

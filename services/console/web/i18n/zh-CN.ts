@@ -161,11 +161,11 @@ export const zhCN = {
   'rule.about.target':
     '按每个班组自己的目标计算完成率：完成目标得基础分，每超 1% 加分，加分可封顶；退货使完成率为负时默认得 0 分。目标在“组织架构 › 目标”中按班组填写。',
   'rule.about.count':
-    '按事件次数（或“三违”人次）计分：每次加分（如发现隐患）或扣分（如“三违”每人次 −5），可设最低分和最高分。',
+    '按事件次数（或“三违”人次）计分：每次加分（如发现隐患、整改隐患）或扣分（如“三违”每人次 −5、隐患超期未整改每条 −3），可设最低分和最高分。',
   'rule.about.safety_days': '统计期内没有发生所选级别事故的天数，每天得分，可封顶；发生事故当天起重新计数。',
   'rule.about.innovation': '“五小”成果按状态计分：提交、采纳、获一/二/三等奖各得多少分；同一成果以最新状态为准。',
   'rule.about.rectification_rate':
-    '已整改隐患占发现隐患的比例，100% 得满分，按比例折算；没有发现隐患时可得满分或零分。',
+    '已整改隐患占发现隐患的比例，100% 得满分，按比例折算。注意：没有上报隐患的班组若得满分，会排在上报并整改了隐患的班组前面，等于鼓励瞒报。建议选“得零分”，并另设“隐患整改”按次加分和“隐患超期未整改”按次扣分。',
   'rule.field.metricSource': '数据来源',
   'rule.metric.builtin': '常用指标',
   'rule.metric.custom': '自定义指标',
@@ -198,6 +198,9 @@ export const zhCN = {
   'rule.field.measure': '计数方式',
   'rule.measure.persons': '按人次',
   'rule.measure.events': '按起数',
+  'rule.field.rectifyWithinDays': '整改期限（天）',
+  'rule.help.rectifyWithinDays':
+    '发现隐患后几天内必须整改（按自然日，发现当天为第 0 天）。到期日结束仍未整改的隐患，在到期次日计一次（每条隐患只计一次），通常扣分，如每条 −3。',
   'rule.field.pointsEach': '每次分值',
   'rule.help.pointsEach': '每次（或每人次）加减的分数；扣分填负数，如 −5。',
   'rule.field.breakingSeverities': '中断安全天数的事故',
@@ -219,13 +222,15 @@ export const zhCN = {
   'rule.field.pointsAtFullRate': '整改率 100% 得分',
   'rule.help.pointsAtFullRate': '全部隐患整改完毕时的得分，整改率不足按比例折算。',
   'rule.field.whenNoHazards': '没有发现隐患时',
-  'rule.help.whenNoHazards': '统计期内班组没有上报隐患时如何计分。',
+  'rule.help.whenNoHazards':
+    '统计期内班组没有上报隐患时如何计分。选“得满分”时，一条隐患都不报的班组反而比报了一条还没整改完的班组分高，建议选“得零分”。',
   'rule.noHazards.full': '得满分',
   'rule.noHazards.zero': '得零分',
   'event.incident': '事故',
   'event.violation': '“三违”',
   'event.hazard_found': '发现隐患',
   'event.hazard_rectified': '隐患整改',
+  'event.hazard_overdue': '隐患超期未整改',
   'severity.near_miss': '未遂',
   'severity.minor_injury': '轻伤',
   'severity.serious_injury': '重伤',

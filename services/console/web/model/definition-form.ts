@@ -7,7 +7,7 @@
 import type { CompetitionInput } from '../../../../schemas/competition.schema.ts';
 
 export type RuleKind = 'sum' | 'target' | 'count' | 'safety_days' | 'innovation' | 'rectification_rate';
-export type CountEvent = 'incident' | 'violation' | 'hazard_found' | 'hazard_rectified';
+export type CountEvent = 'incident' | 'violation' | 'hazard_found' | 'hazard_rectified' | 'hazard_overdue';
 export type Severity = 'near_miss' | 'minor_injury' | 'serious_injury' | 'fatality';
 export type ViolationKind = 'command' | 'operation' | 'discipline';
 export type InnovationCategory = 'invention' | 'creation' | 'renovation' | 'design' | 'suggestion';
@@ -29,7 +29,13 @@ export const INNOVATION_CATEGORIES: readonly InnovationCategory[] = [
   'design',
   'suggestion',
 ];
-export const COUNT_EVENTS: readonly CountEvent[] = ['incident', 'violation', 'hazard_found', 'hazard_rectified'];
+export const COUNT_EVENTS: readonly CountEvent[] = [
+  'incident',
+  'violation',
+  'hazard_found',
+  'hazard_rectified',
+  'hazard_overdue',
+];
 
 /** Metric keys events add up to (schemas/metric-key.schema.ts), in the order a union office looks for them. */
 export const BUILTIN_METRICS = [
@@ -78,6 +84,8 @@ export interface RuleForm {
   severities?: Severity[];
   violationKinds?: ViolationKind[];
   measure?: 'events' | 'persons';
+  /** count of hazard_overdue: days allowed to rectify. */
+  rectifyWithinDays?: Num;
   pointsEach?: Num;
   breakingSeverities?: Severity[];
   pointsPerDay?: Num;
@@ -195,6 +203,7 @@ export function ruleToDefinition(rule: RuleForm): RuleInput {
         ...(event === 'incident' && nonEmpty(rule.severities) ? { severities: rule.severities } : {}),
         ...(event === 'violation' && nonEmpty(rule.violationKinds) ? { violationKinds: rule.violationKinds } : {}),
         measure: event === 'violation' ? (rule.measure ?? 'events') : 'events',
+        ...(event === 'hazard_overdue' ? { rectifyWithinDays: required(rule.rectifyWithinDays) } : {}),
         pointsEach: required(rule.pointsEach),
         perCapita: rule.perCapita ?? false,
         ...optional('floor', rule.floor),
@@ -263,6 +272,7 @@ export function ruleToForm(rule: RuleInput): RuleForm {
         severities: rule.severities ?? [],
         violationKinds: rule.violationKinds ?? [],
         measure: rule.measure ?? 'events',
+        rectifyWithinDays: rule.rectifyWithinDays,
         pointsEach: rule.pointsEach,
         perCapita: rule.perCapita ?? false,
         floor: rule.floor,
