@@ -105,18 +105,41 @@ function ankangCompetition(period: { start: string; end: string }): CompetitionI
           cap: 40,
         },
       },
+      // Hazards: finding and fixing them is what earns points. A crew that reports none gets no
+      // rate points (whenNoHazards 'zero'): with 'full' it outranked crews that reported one and
+      // were still fixing it (docs/计分说明.md). A hazard left past its deadline costs points.
       {
         id: 'rectification-rate',
         name: { zh: '隐患整改率', en: 'Hazard rectification rate' },
         weight: 1,
-        rule: { kind: 'rectification_rate', pointsAtFullRate: 25, whenNoHazards: 'full' },
+        rule: { kind: 'rectification_rate', pointsAtFullRate: 10, whenNoHazards: 'zero' },
       },
       {
-        // Rewarding hazards found (隐患排查) encourages reporting rather than hiding them.
         id: 'hazards-found',
         name: { zh: '隐患排查', en: 'Hazards found' },
         weight: 1,
-        rule: { kind: 'count', event: 'hazard_found', measure: 'events', pointsEach: 1, perCapita: false, cap: 15 },
+        rule: { kind: 'count', event: 'hazard_found', measure: 'events', pointsEach: 1, perCapita: false, cap: 10 },
+      },
+      {
+        id: 'hazards-rectified',
+        name: { zh: '隐患整改', en: 'Hazards rectified' },
+        weight: 1,
+        rule: { kind: 'count', event: 'hazard_rectified', measure: 'events', pointsEach: 2, perCapita: false, cap: 20 },
+      },
+      {
+        // 限期 7 天整改: each hazard still open after its seventh day costs 3 points.
+        id: 'hazards-overdue',
+        name: { zh: '隐患超期未整改', en: 'Hazards overdue' },
+        weight: 1,
+        rule: {
+          kind: 'count',
+          event: 'hazard_overdue',
+          rectifyWithinDays: 7,
+          measure: 'events',
+          pointsEach: -3,
+          perCapita: false,
+          floor: -15,
+        },
       },
       {
         id: 'near-miss-reports',

@@ -47,7 +47,10 @@ const ankang: Template = {
     kind: 'ankang',
     period,
     rankingGroups: ['overall', 'branch'],
-    // A 100-point sheet: safe days 40, hazards found 20, rectification 40; 三违 deducted from it.
+    // A 100-point sheet: safe days 40, hazards found 10, rectified 20, rectification rate 30;
+    // 三违 and hazards left past their deadline deducted from it. Hazards reward finding and
+    // fixing: a crew that reports none gets no rate points (with 'full' it would outrank crews
+    // that reported one and are still fixing it, which teaches hiding hazards).
     indicators: [
       {
         id: 'safe-days',
@@ -63,12 +66,23 @@ const ankang: Template = {
       {
         id: 'hazards-found',
         name: { zh: '隐患排查', en: 'Hazards found' },
-        rule: { kind: 'count', event: 'hazard_found', pointsEach: 2, cap: 20 },
+        rule: { kind: 'count', event: 'hazard_found', pointsEach: 1, cap: 10 },
+      },
+      {
+        id: 'hazards-rectified',
+        name: { zh: '隐患整改', en: 'Hazards rectified' },
+        rule: { kind: 'count', event: 'hazard_rectified', pointsEach: 2, cap: 20 },
       },
       {
         id: 'rectified',
         name: { zh: '隐患整改率', en: 'Rectification rate' },
-        rule: { kind: 'rectification_rate', pointsAtFullRate: 40, whenNoHazards: 'full' },
+        rule: { kind: 'rectification_rate', pointsAtFullRate: 30, whenNoHazards: 'zero' },
+      },
+      {
+        // 限期整改: 7 days after the day it is found; each hazard still open then costs 3.
+        id: 'hazards-overdue',
+        name: { zh: '隐患超期未整改', en: 'Hazards overdue' },
+        rule: { kind: 'count', event: 'hazard_overdue', rectifyWithinDays: 7, pointsEach: -3, floor: -15 },
       },
       VIOLATIONS,
     ],
