@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CorrectionView } from './correction.schema.ts';
 import { DigitsInt, IsoDate, LocalizedName, Query, QueryBoolean } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
+import { IndicatorEventsPage } from './explain.schema.ts';
 
 export const FieldErrorSchema = z.object({
   path: z.string().describe('where the problem is, e.g. volume or indicators[0].rule.metric'),
@@ -164,6 +165,11 @@ export const CrewBreakdownResponse = z.object({
     })
     .describe(
       'withdrawals and corrections of this crew’s events in the competition up to asOf, and corrections that brought an event to it: why, who, when',
+    ),
+  explained: z
+    .array(IndicatorEventsPage)
+    .describe(
+      'per indicator, its first events (newest first, ?events= of them): what each did to the points; more with GET …/crews/{crewId}/indicators/{indicatorId}/events',
     ),
 });
 

@@ -114,7 +114,7 @@ export const EventWithState = z.object({
     .describe('this event is the replacement of another one'),
 });
 
-const Cursor = z
+export const Cursor = z
   .string()
   .max(512)
   .regex(/^[A-Za-z0-9_-]+$/, 'a nextCursor from an earlier answer');

@@ -44,6 +44,7 @@ import { orgRoute } from './routes/org.route.ts';
 import { screenPagesRoute } from './routes/screen-pages.route.ts';
 import { screensRoute } from './routes/screens.route.ts';
 import { standingsRoute } from './routes/standings.route.ts';
+import { createExplainPoints } from '../scoring/explain-points.ts';
 import { createStandingsFeed } from '../scoring/standings-feed.ts';
 import { createDisplayLinks, type DisplayLinks } from '../screen/display-links.ts';
 import { loadInnovationMonth } from '../screen/innovations.query.ts';
@@ -427,7 +428,7 @@ export async function createLeaderboard(
       closedPeriodIds: (id) => periods.closedPeriodIds(id),
     }),
     eventCorrectionsRoute({ corrections, access }),
-    standingsRoute({ catalog, standings, access, corrections }),
+    standingsRoute({ catalog, standings, access, corrections, explain: createExplainPoints({ client, catalog, now }) }),
     // The registry has no time zone of its own: its export is dated in the product's default one.
     xlsxDownloadsRoute({ catalog, results, access, now, timeZone: 'Asia/Shanghai' }),
     printPagesRoute({ catalog, results, access }),

@@ -28,12 +28,43 @@ export function hazardDeadlineDays(competition: Competition): number[] {
 }
 
 /**
- * Per crew and deadline, the hazards that became overdue in [window.start, window.asOf]: found
- * (at any time), with no rectification before the day after the deadline day (found day + days,
- * calendar days in the competition's time zone) began. A hazard is counted on that day, so each
- * overdue hazard falls in exactly one day and one stage, and today never counts a hazard whose
- * deadline is today (it may still be rectified before midnight).
+ * The hazards (one row per crew, hazard and deadline) that became overdue in [window.start,
+ * window.asOf]: found (at any time), with no rectification before the day after the deadline day
+ * (found day + days, calendar days in the competition's time zone) began. A hazard is counted on
+ * that day, so each overdue hazard falls in exactly one day and one stage, and today never counts
+ * a hazard whose deadline is today (it may still be rectified before midnight).
  */
+function overdueHazardsSql(crewFilter: string): string {
+  return `SELECT crew_id, subject_id, days FROM (
+            SELECT crew_id, subject_id, days, addDays(found_day, days + 1) AS overdue_day, rectifications, first_rectified
+            FROM (
+              SELECT crew_id, subject_id,
+                     toDate(minIf(occurred_at, type = 'hazard_found'), {tz:String}) AS found_day,
+                     minIf(occurred_at, type = 'hazard_rectified') AS first_rectified,
+                     countIf(type = 'hazard_rectified') AS rectifications
+              FROM lifecycle_events
+              WHERE type IN ('hazard_found', 'hazard_rectified') AND occurred_at < {end:DateTime64(3, 'UTC')}
+                AND ${NOT_WITHDRAWN} ${crewFilter}
+              GROUP BY crew_id, subject_id
+              HAVING countIf(type = 'hazard_found') > 0
+            )
+            ARRAY JOIN {days:Array(UInt16)} AS days
+          )
+          WHERE overdue_day >= {from:Date} AND overdue_day <= {asOf:Date}
+            AND NOT (rectifications > 0 AND first_rectified < toDateTime(overdue_day, {tz:String}))`;
+}
+
+function overdueParams(window: FactsWindow, deadlines: { timeZone: string; days: readonly number[] }) {
+  return {
+    tz: deadlines.timeZone,
+    end: toClickHouseTime(window.endInstant),
+    days: deadlines.days,
+    from: window.start,
+    asOf: window.asOf,
+  };
+}
+
+/** Per crew and deadline, how many hazards became overdue in the window (see overdueHazardsSql). */
 export async function loadOverdueHazards(
   client: ClickHouseClient,
   window: FactsWindow,
@@ -41,31 +72,8 @@ export async function loadOverdueHazards(
 ): Promise<{ crew_id: string; days: number; overdue: number }[]> {
   if (deadlines.days.length === 0) return [];
   const result = await client.query({
-    query: `SELECT crew_id, days, count() AS overdue FROM (
-              SELECT crew_id, days, addDays(found_day, days + 1) AS overdue_day, rectifications, first_rectified
-              FROM (
-                SELECT crew_id, subject_id,
-                       toDate(minIf(occurred_at, type = 'hazard_found'), {tz:String}) AS found_day,
-                       minIf(occurred_at, type = 'hazard_rectified') AS first_rectified,
-                       countIf(type = 'hazard_rectified') AS rectifications
-                FROM lifecycle_events
-                WHERE type IN ('hazard_found', 'hazard_rectified') AND occurred_at < {end:DateTime64(3, 'UTC')}
-                  AND ${NOT_WITHDRAWN}
-                GROUP BY crew_id, subject_id
-                HAVING countIf(type = 'hazard_found') > 0
-              )
-              ARRAY JOIN {days:Array(UInt16)} AS days
-            )
-            WHERE overdue_day >= {from:Date} AND overdue_day <= {asOf:Date}
-              AND NOT (rectifications > 0 AND first_rectified < toDateTime(overdue_day, {tz:String}))
-            GROUP BY crew_id, days`,
-    query_params: {
-      tz: deadlines.timeZone,
-      end: toClickHouseTime(window.endInstant),
-      days: deadlines.days,
-      from: window.start,
-      asOf: window.asOf,
-    },
+    query: `SELECT crew_id, days, count() AS overdue FROM (${overdueHazardsSql('')}) GROUP BY crew_id, days`,
+    query_params: overdueParams(window, deadlines),
     format: 'JSONEachRow',
   });
   return (await result.json<{ crew_id: string; days: number | string; overdue: number | string }>()).map((r) => ({
@@ -73,6 +81,21 @@ export async function loadOverdueHazards(
     days: Number(r.days),
     overdue: Number(r.overdue),
   }));
+}
+
+/** The ids of one crew's hazards that became overdue in the window, for one deadline. */
+export async function overdueHazardIds(
+  client: ClickHouseClient,
+  crewId: string,
+  window: FactsWindow,
+  deadline: { timeZone: string; days: number },
+): Promise<string[]> {
+  const result = await client.query({
+    query: `SELECT subject_id FROM (${overdueHazardsSql('AND crew_id = {crewId:String}')}) ORDER BY subject_id`,
+    query_params: { ...overdueParams(window, { timeZone: deadline.timeZone, days: [deadline.days] }), crewId },
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ subject_id: string }>()).map((r) => r.subject_id);
 }
 
 /** Per crew: metric sums and the latest day of each incident severity, over a range of days. */

@@ -149,7 +149,7 @@ export interface EventCursor {
 /** One condition of an event filter: events of a type, optionally with a field among some values. */
 export interface EventClause {
   type: string;
-  column?: 'unit' | 'severity' | 'violation_kind' | 'metric_name' | 'category';
+  column?: 'unit' | 'severity' | 'violation_kind' | 'metric_name' | 'category' | 'hazard_id';
   values?: readonly string[];
 }
 

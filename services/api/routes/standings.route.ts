@@ -7,12 +7,18 @@ import {
   StandingsQuerystring,
   StandingsResponse,
 } from '../../../schemas/api.schema.ts';
-import { IsoDate, PathId, Query } from '../../../schemas/common.schema.ts';
+import { DigitsInt, IsoDate, PathId, Query } from '../../../schemas/common.schema.ts';
+import {
+  IndicatorEventsParams,
+  IndicatorEventsQuery,
+  IndicatorEventsResponse,
+} from '../../../schemas/explain.schema.ts';
 import type { Competition } from '../../../schemas/competition.schema.ts';
 import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Corrections } from '../../corrections/corrections.ts';
 import { addDays, startOfDay } from '../../shared/calendar.ts';
+import type { ExplainPoints } from '../../scoring/explain-points.ts';
 import type { StandingsService } from '../../scoring/standings.service.ts';
 import type { StoredRow } from '../../scoring/standings.store.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -22,7 +28,11 @@ export interface StandingsRouteDeps {
   standings: StandingsService;
   access: Access;
   corrections: Pick<Corrections, 'ofCrew'>;
+  explain: ExplainPoints;
 }
+
+/** The first events of each indicator a breakdown lists unless asked otherwise (?events=). */
+const BREAKDOWN_EVENTS = 5;
 
 export function toEntry(row: StoredRow, definition: Competition) {
   const names = new Map(definition.indicators.map((i) => [i.id, i.name]));
@@ -97,7 +107,12 @@ export function standingsRoute(deps: StandingsRouteDeps) {
           'Every indicator’s value and points, the vetoes that apply and why, the crew’s rank in each ranking group, and the withdrawals and corrections of its events (reason, author, time).',
         tags: ['standings'],
         params: competitionParams.extend({ crewId: PathId() }),
-        querystring: Query({ asOf: IsoDate.optional() }),
+        querystring: Query({
+          asOf: IsoDate.optional(),
+          events: DigitsInt(0, 50)
+            .default(BREAKDOWN_EVENTS)
+            .describe('how many of each indicator’s events to list (0: none); page on with …/indicators/{id}/events'),
+        }),
         response: { 200: CrewBreakdownResponse, 400: ErrorResponse, 404: ErrorResponse },
       },
       handler: async (request) => {
@@ -122,10 +137,20 @@ export function standingsRoute(deps: StandingsRouteDeps) {
             `crew "${crewId}" does not take part in competition "${id}"`,
           );
         }
-        const corrections = await deps.corrections.ofCrew(crewId, {
-          from: startOfDay(definition.period.start, definition.timeZone),
-          to: startOfDay(addDays(overall.asOf, 1), definition.timeZone),
-        });
+        const window = deps.explain.window(definition, { asOf: overall.asOf });
+        const [corrections, explained] = await Promise.all([
+          deps.corrections.ofCrew(crewId, {
+            from: startOfDay(definition.period.start, definition.timeZone),
+            to: startOfDay(addDays(overall.asOf, 1), definition.timeZone),
+          }),
+          request.query.events === 0
+            ? Promise.resolve([])
+            : Promise.all(
+                definition.indicators.map((indicator) =>
+                  deps.explain.indicatorEvents(definition, crewId, indicator, window, { limit: request.query.events }),
+                ),
+              ),
+        ]);
         return {
           competitionId: id,
           asOf: overall.asOf,
@@ -136,6 +161,48 @@ export function standingsRoute(deps: StandingsRouteDeps) {
           crew: toEntry(row, definition),
           groups: pages.map((p) => ({ group: p.group, rank: p.rows[0]?.rank ?? null, total: p.total })),
           corrections,
+          explained,
+        };
+      },
+    });
+
+    r.get('/v1/competitions/:id/crews/:crewId/indicators/:indicatorId/events', {
+      onRequest: deps.access.read,
+      schema: {
+        summary: '指标得分依据 / The events behind an indicator’s points',
+        description:
+          'The crew’s events that produced one indicator’s points, newest first and paged, in the window the standings judge (the whole competition, or a stage with ?period=, up to asOf, calendar days in the competition’s time zone), with the indicator’s filters applied (metric, severities, 三违 kinds, categories). Each event says whether it counts and its role (the accident that broke the safe days, an innovation’s current status, a hazard rectified or open, overdue), its part in the value and, where points are per event, in the points. Withdrawn and corrected events are listed as such, with the correction.',
+        tags: ['standings'],
+        params: competitionParams.extend({ crewId: PathId(), ...IndicatorEventsParams.shape }),
+        querystring: IndicatorEventsQuery,
+        response: { 200: IndicatorEventsResponse, 400: ErrorResponse, 404: ErrorResponse },
+      },
+      handler: async (request) => {
+        const { id, crewId, indicatorId } = request.params;
+        const definition = definitionOf(id);
+        if (!deps.catalog.crew(crewId)) {
+          throw new NotFoundError('crew_not_found', `crew "${crewId}" is not in the registry`);
+        }
+        const indicator = definition.indicators.find((i) => i.id === indicatorId);
+        if (!indicator) {
+          throw new NotFoundError(
+            'indicator_not_found',
+            `竞赛没有指标 "${indicatorId}" / competition "${id}" has no indicator "${indicatorId}"; its indicators are ${definition.indicators.map((i) => i.id).join(', ')}`,
+          );
+        }
+        const q = request.query;
+        const window = deps.explain.window(definition, { asOf: q.asOf, period: q.period });
+        const page = await deps.explain.indicatorEvents(definition, crewId, indicator, window, {
+          limit: q.limit,
+          ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+        });
+        return {
+          competitionId: id,
+          crewId,
+          asOf: window.asOf,
+          window: { periodId: window.periodId, start: window.start, end: window.asOf, timeZone: window.timeZone },
+          limit: q.limit,
+          ...page,
         };
       },
     });

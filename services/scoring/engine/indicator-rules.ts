@@ -147,7 +147,7 @@ function innovationRule(rule: Rule<'innovation'>, ctx: RuleContext): RuleOutcome
   return { value, points: clamp(points, undefined, rule.cap) };
 }
 
-function innovationPoints(
+export function innovationPoints(
   rule: Rule<'innovation'>,
   status: CrewFacts['innovations'][number]['status'],
   level: 0 | 1 | 2 | 3,
