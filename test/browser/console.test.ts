@@ -361,14 +361,25 @@ describe('an Ankang Cup from the template', () => {
       { eventId: 'v1', crewId: 'C2', type: 'violation', occurredAt: at('04'), kind: 'operation', personCount: 2 },
       { eventId: 'x1', crewId: 'C4', type: 'incident', occurredAt: at('05'), severity: 'serious_injury' },
     ]);
-    // C1: 10 safe days × 1.29 + one hazard found (2) + rectification 100 % (40).
-    await waitFor(async () => expect(await scoreOf(page, 'C1')).toBe('54.9'), SETTLE_MS);
-    expect(await scoreOf(page, 'C2')).toBe('42.9');
+    // C1: 10 safe days × 1.29 + one hazard found (1) and rectified (2) + rectification 100 % (30).
+    await waitFor(async () => expect(await scoreOf(page, 'C1')).toBe('45.9'), SETTLE_MS);
+    // C2: 12.9 safe days, no hazard reported (no rate points), 2 三违 person-times × −5.
+    expect(await scoreOf(page, 'C2')).toBe('2.9');
     expect(await page.textContent('[data-testid="standings-table"]')).toContain('一票否决');
     await page.click('[data-crew-id="C1"]');
     await page.waitForSelector('[data-testid="breakdown-score"]');
     expect(await page.textContent('[data-testid="breakdown-indicators"]')).toContain('隐患整改率');
     await shoot(page, 'standings');
+    // One click on an indicator shows the events its points came from.
+    await settled(page);
+    await page.click('[data-testid="breakdown-indicators"] tr[data-indicator-id="rectified"]');
+    await page.waitForSelector('[data-testid="explain-rectified"]');
+    const rate = await page.textContent('[data-testid="explain-rectified"]');
+    expect(rate).toContain('h1r');
+    expect(rate).toContain('整改本期隐患');
+    expect(rate).toContain('已整改');
+    expect(rate).toContain('已显示 2 / 共 2 条');
+    await shoot(page, 'breakdown-explain');
     await page.keyboard.press('Escape');
   });
 
@@ -397,7 +408,7 @@ describe('an Ankang Cup from the template', () => {
     expect(versions).toContain('first admin');
     await shoot(page, 'versions');
     await page.click('.ant-tabs-tab >> text=排行榜');
-    await waitFor(async () => expect(await scoreOf(page, 'C1')).toBe('67.8'), SETTLE_MS);
+    await waitFor(async () => expect(await scoreOf(page, 'C1')).toBe('58.8'), SETTLE_MS);
     await expectNoInlineStyles(page);
   });
 });
@@ -428,6 +439,14 @@ describe('corrections', () => {
     const breakdown = await page.textContent('[data-testid="breakdown-corrections"]');
     expect(breakdown).toContain('重复上报');
     expect(breakdown).toContain('first admin');
+    // The 三违 indicator shows the withdrawn event, which no longer costs points, and why.
+    await settled(page);
+    await page.click('[data-testid="breakdown-indicators"] tr[data-indicator-id="violations"]');
+    await page.waitForSelector('[data-testid="explain-violations"]');
+    const violations = await page.textContent('[data-testid="explain-violations"]');
+    expect(violations).toContain('v1');
+    expect(violations).toContain('不计入');
+    expect(violations).toContain('已撤回：重复上报');
     await shoot(page, 'breakdown-corrections');
     await page.keyboard.press('Escape');
   });

@@ -20,6 +20,7 @@ import type {
   EventList,
   EventsQuery,
 } from '../../../schemas/correction.schema.ts';
+import type { IndicatorEventsResponse } from '../../../schemas/explain.schema.ts';
 import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
 import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
 import type { OrgChanges, OrgChangesResult } from '../../../schemas/org-changes.schema.ts';
@@ -51,6 +52,7 @@ export type Standings = z.infer<typeof StandingsResponse>;
 export type StandingsRow = Standings['rows'][number];
 export type FinalStandings = z.infer<typeof FinalStandingsResponse>;
 export type CrewBreakdown = z.infer<typeof CrewBreakdownResponse>;
+export type IndicatorEvents = z.infer<typeof IndicatorEventsResponse>;
 export type Preview = z.infer<typeof PreviewResponse>;
 export type History = z.infer<typeof VersionHistory>;
 export type Version = z.infer<typeof VersionDetail>;
@@ -224,6 +226,11 @@ export const api = {
     request<Standings>('GET', `/v1/competitions/${enc(id)}/standings${query({ ...q })}`),
   crew: (id: string, crewId: string, asOf?: string) =>
     request<CrewBreakdown>('GET', `/v1/competitions/${enc(id)}/crews/${enc(crewId)}${query({ asOf })}`),
+  indicatorEvents: (id: string, crewId: string, indicatorId: string, q: { asOf?: string; cursor?: string }) =>
+    request<IndicatorEvents>(
+      'GET',
+      `/v1/competitions/${enc(id)}/crews/${enc(crewId)}/indicators/${enc(indicatorId)}/events${query({ ...q })}`,
+    ),
   periods: (id: string) => request<Periods>('GET', `/v1/competitions/${enc(id)}/periods`),
   closePeriod: (id: string, periodId: string, note: string) =>
     request<unknown>('POST', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/close`, { json: { note } }),

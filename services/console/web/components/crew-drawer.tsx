@@ -4,6 +4,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import { dateTime, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
+import { IndicatorEvents } from './indicator-events.tsx';
 
 type Indicator = CrewBreakdown['crew']['indicators'][number];
 
@@ -63,12 +64,31 @@ export function CrewDrawer(props: {
               title={crew.vetoes.map((v) => `${name(v.name)}：${name(v.reason)}`).join('；')}
             />
           ) : null}
+          <Typography.Paragraph type="secondary" className="explain-hint">
+            {t('explain.hint')}
+          </Typography.Paragraph>
           <Table<Indicator>
             rowKey="indicatorId"
             size="small"
             pagination={false}
             dataSource={crew.indicators}
             data-testid="breakdown-indicators"
+            onRow={(i) => ({ 'data-indicator-id': i.indicatorId }) as React.HTMLAttributes<HTMLElement>}
+            expandable={{
+              expandRowByClick: true,
+              rowExpandable: (i) => data.explained.some((e) => e.indicatorId === i.indicatorId),
+              expandedRowRender: (i) => {
+                const first = data.explained.find((e) => e.indicatorId === i.indicatorId);
+                return first ? (
+                  <IndicatorEvents
+                    competitionId={props.competitionId}
+                    crewId={crew.crewId}
+                    asOf={data.asOf}
+                    first={first}
+                  />
+                ) : null;
+              },
+            }}
             columns={[
               { title: t('breakdown.indicator'), render: (_, i) => name(i.name) || i.indicatorId },
               { title: t('breakdown.value'), render: (_, i) => points(i.value) },
