@@ -20,6 +20,10 @@ RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY schemas ./schemas
 COPY services ./services
+# The organiser's handbook is served at /handbook (also on a plant network without the internet),
+# with the pictures the browser tests take.
+COPY docs ./docs
+COPY test/browser/screenshots ./test/browser/screenshots
 
 # The services write nothing to disk against a ClickHouse server.
 USER node

@@ -39,6 +39,7 @@ import { createIngestMetrics, createInsertFailureCounter } from './ingest-metric
 import { competitionsRoute } from './routes/competitions.route.ts';
 import { eventCorrectionsRoute } from './routes/event-corrections.route.ts';
 import { eventsRoute } from './routes/events.route.ts';
+import { handbookRoute } from './routes/handbook.route.ts';
 import { healthRoute } from './routes/health.route.ts';
 import { orgRoute } from './routes/org.route.ts';
 import { screenPagesRoute } from './routes/screen-pages.route.ts';
@@ -51,6 +52,7 @@ import { loadInnovationMonth } from '../screen/innovations.query.ts';
 import { buildScreenAssets } from '../screen/screen-assets.ts';
 import { createScreenCatalog, type ScreenCatalog } from '../screen/screen-catalog.ts';
 import { createFinalStandings } from '../screen/final-standings.ts';
+import { anyEvent } from '../storage/event-reads.store.ts';
 import { createScreenDataBuilder } from '../screen/screen-data.ts';
 import { createScreenHub, type ScreenHub } from '../screen/screen-hub.ts';
 import { startStandingsPoller } from '../screen/standings-poller.ts';
@@ -317,6 +319,7 @@ export async function createLeaderboard(
     standings,
     finals: createFinalStandings(client, closablePeriods),
     loadInnovations: (window) => loadInnovationMonth(client, window),
+    anyReport: (window) => anyEvent(client, window),
     now,
     heartbeatSeconds: Math.ceil(config.screens.heartbeatMs / 1000),
   });
@@ -394,6 +397,10 @@ export async function createLeaderboard(
     screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
     shortLinksRoute({ links: displayLinks, misses: displayLinkMisses }),
     consolePagesRoute({ assets: consoleAssets }),
+    handbookRoute({
+      docs: new URL('../../docs/', import.meta.url),
+      screenshots: new URL('../../test/browser/screenshots/', import.meta.url),
+    }),
     tokensRoute({ tokens, access, catalog }),
     competitionVersionsRoute({ catalog, admin: competitionAdmin, access }),
     periodsRoute({ catalog, periods, access }),
