@@ -130,6 +130,9 @@ export const ScreenViewData = z.object({
     .describe('when the whole period was closed (已结算): the rows are then its frozen final standings'),
   asOf: IsoDate.describe('the day the standings judge'),
   computedAt: z.string().nullable().describe('when these standings were computed: the page’s 最后更新'),
+  reported: z
+    .boolean()
+    .describe('whether any event within the competition period has been stored; false: the screen says 尚无上报数据'),
   seconds: z.number().int(),
   columns: z.array(ScreenColumn),
   rows: z.array(ScreenRow),

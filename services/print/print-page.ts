@@ -61,6 +61,13 @@ function rowHtml(row: ResultsRow, withRemarks: boolean): string {
 }
 
 /**
+ * Above an empty sheet, and never printed: what to do next. A commendation lists ranked crews only,
+ * so vetoed crews alone leave it empty too.
+ */
+const EMPTY_HINT = `<p class="toolbar empty-hint" data-testid="empty-hint">这一页没有班组：竞赛还没有排名，或表彰名单只列有名次的班组。请到<a href="/console">工会工作台</a>检查花名册和竞赛是否已发布（见<a href="/handbook#print">组织者手册</a>）。<span lang="en">No crews on this page yet: check the roster and the published rules in the console.</span></p>
+`;
+
+/**
  * The 表彰名单 or 公示 page of standings, ready to print on A4 (to paper, or to PDF from the
  * browser): the group, the competition, the period, rank, crew, unit, branch and score, the
  * header repeated on every page, and lines to sign and seal. Live standings are marked 非最终结果
@@ -78,7 +85,7 @@ export function renderPrintPage(table: ResultsTable, options: PrintOptions): str
   return `${pageHead({ title: `${table.groupName} ${title}`, stylesheet: PRINT_CSS_PATH, script: PRINT_SCRIPT_PATH })}
 <body class="${table.final ? 'final' : 'provisional'}">
 <div class="toolbar"><button type="button" id="print-button">打印 / 另存为 PDF</button><span>在打印对话框中选择 A4、纵向</span></div>
-<main class="sheet">
+${rows.length === 0 ? EMPTY_HINT : ''}<main class="sheet">
 <header class="doc-head">
 <p class="group-name">${escapeHtml(table.groupName)}</p>
 <h1>${escapeHtml(title)}</h1>

@@ -22,6 +22,8 @@ export interface ScreenDataDeps {
   /** The whole period's closure (已结算) and its frozen standings. */
   finals: FinalStandings;
   loadInnovations: (window: { from: Date; to: Date }) => Promise<CrewInnovationMonth[]>;
+  /** Whether any event occurred within [from, to) has been stored. */
+  anyReport: (window: { from: Date; to: Date }) => Promise<boolean>;
   now: () => Date;
   heartbeatSeconds: number;
 }
@@ -186,9 +188,34 @@ interface RankingPage {
   rows: StoredRow[];
 }
 
+/** A view before it says whether its competition has had a report yet (asked once per build). */
+type ViewData = Omit<ScreenViewData, 'reported'>;
+
 /** Builds what one screen (optionally a crew's own) shows now, view by view. */
 export function createScreenDataBuilder(deps: ScreenDataDeps) {
   const { catalog, standings, finals, now } = deps;
+  /** Competition periods known to have a report: events are never deleted, so it stays true. */
+  const reportedPeriods = new Set<string>();
+
+  /** Whether any event of the competition's period has been stored, by any crew (never a false "no reports"). */
+  async function reported(competitionId: string, asked: Map<string, Promise<boolean>>): Promise<boolean> {
+    const competition = catalog.competition(competitionId);
+    if (!competition) return false;
+    const { period, timeZone } = competition.definition;
+    const key = `${competitionId}\u0000${period.start}\u0000${period.end}`;
+    if (reportedPeriods.has(key)) return true;
+    let answer = asked.get(key);
+    if (!answer) {
+      answer = deps
+        .anyReport({ from: startOfDay(period.start, timeZone), to: startOfDay(addDays(period.end, 1), timeZone) })
+        .then((found) => {
+          if (found) reportedPeriods.add(key);
+          return found;
+        });
+      asked.set(key, answer);
+    }
+    return answer;
+  }
 
   /** Per build: whether each competition's whole period is closed (asked once per competition). */
   type Closures = Map<string, Promise<string | undefined>>;
@@ -256,7 +283,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     view: ScreenView & { kind: 'ranking' | 'branch_tops' },
     group: string,
     title: (total: number) => ScreenViewData['title'],
-  ): Promise<ScreenViewData> {
+  ): Promise<ViewData> {
     const columns = indicatorColumns(competition.definition, view.indicators);
     const closed = await closedAt(competition, closures);
     const page = await readRanking(competition, closed, group, view.limit ?? EVERY_ENTRANT);
@@ -281,7 +308,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     key: string,
     view: ScreenView & { kind: 'around' },
     crewId: string,
-  ): Promise<ScreenViewData | null> {
+  ): Promise<ViewData | null> {
     const columns = indicatorColumns(competition.definition, view.indicators);
     const closed = await closedAt(competition, closures);
     // The whole ordered group: a crew's neighbours by position, ties and vetoed crews included.
@@ -311,7 +338,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     closures: Closures,
     key: string,
     view: ScreenView & { kind: 'innovations' },
-  ): Promise<ScreenViewData> {
+  ): Promise<ViewData> {
     const { timeZone } = competition.definition;
     const today = standings.defaultDay(competition);
     const month = view.month === 'current' ? today.slice(0, 7) : view.month;
@@ -367,7 +394,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     index: number,
     crewId: string | undefined,
     closures: Closures,
-  ): Promise<ScreenViewData[]> {
+  ): Promise<ViewData[]> {
     const competition = catalog.competition(view.competitionId);
     // A competition deleted or renamed after the screen was saved: the view has nothing to show.
     if (!competition) return [];
@@ -409,7 +436,14 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
   return async function build(screen: ResolvedScreen, crewId?: string): Promise<ScreenData> {
     const def = screen.definition;
     const closures: Closures = new Map();
-    const views = (await Promise.all(def.views.map((view, i) => viewData(view, i, crewId, closures)))).flat();
+    const built = (await Promise.all(def.views.map((view, i) => viewData(view, i, crewId, closures)))).flat();
+    const asked = new Map<string, Promise<boolean>>();
+    const views = await Promise.all(
+      built.map(async (view): Promise<ScreenViewData> => ({
+        ...view,
+        reported: await reported(view.competitionId, asked),
+      })),
+    );
     const groupName = catalog.org().groupName;
     const first = def.views.map((v) => catalog.competition(v.competitionId)).find((c) => c !== undefined);
     return {

@@ -195,6 +195,17 @@ function whereOf(filter: EventFilter): { sql: string; params: Record<string, unk
   return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
 }
 
+/** Whether any stored event matches a filter (a screen asks before its competition's first report). */
+export async function anyEvent(client: ClickHouseClient, filter: EventFilter): Promise<boolean> {
+  const where = whereOf(filter);
+  const result = await client.query({
+    query: `SELECT 1 AS found FROM events WHERE ${where.sql} LIMIT 1`,
+    query_params: where.params,
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ found: number }>()).length > 0;
+}
+
 /** A page of stored events matching a filter, newest first, and how many match in all. */
 export async function findEvents(
   client: ClickHouseClient,

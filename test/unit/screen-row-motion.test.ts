@@ -35,6 +35,7 @@ function view(key: string, rows: ScreenRow[], kind: ScreenViewData['kind'] = 'ra
     closedAt: null,
     asOf: '2026-11-03',
     computedAt: null,
+    reported: true,
     seconds: 20,
     columns: [],
     rows,

@@ -59,6 +59,21 @@ const WORDS = {
   topOfTotal: { zh: '前{limit}名 · 参赛班组 {total} 个', en: 'top {limit} of {total} crews' },
   innovationCrews: { zh: '本月有创新成果的班组 {total} 个', en: '{total} crews with innovations this month' },
   highlightMe: { zh: '本班组', en: 'Our crew' },
+  noReports: { zh: '尚无上报数据 · 等待第一条上报', en: 'No reports yet · waiting for the first one' },
+  noEntrants: {
+    zh: '尚无参赛班组 · 请在工会工作台导入花名册',
+    en: 'No crews entered yet · import the roster in the console',
+  },
+  landingNoCompetitions: {
+    zh: '还没有竞赛：打开工会工作台，导入花名册，再从模板创建第一个竞赛。',
+    en: 'No competitions yet: open the console, import the roster, then create the first competition from a template.',
+  },
+  landingNoScreens: {
+    zh: '还没有大屏：每个竞赛发布后自动生成默认大屏。',
+    en: 'No screens yet: each competition gets its default screen when it is published.',
+  },
+  openConsole: { zh: '打开工会工作台', en: 'Open the console' },
+  handbook: { zh: '组织者手册', en: 'Organiser’s handbook (Chinese)' },
 } as const satisfies Record<string, Localized>;
 
 export type WordKey = keyof typeof WORDS;

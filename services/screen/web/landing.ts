@@ -16,6 +16,7 @@ import {
   type ScreenItem,
   type StoredLink,
 } from './landing-model.ts';
+import { t, type WordKey } from './i18n.ts';
 
 const LABEL = '本机浏览器 / this browser';
 
@@ -38,6 +39,34 @@ function el<K extends keyof HTMLElementTagNameMap>(
 
 function bilingual(zh: string, en: string): HTMLSpanElement {
   return el('span', 'bi', zh, ' ', el('span', 'en', en));
+}
+
+function bilingualWord(key: WordKey): HTMLSpanElement {
+  return bilingual(t(key, 'zh'), t(key, 'en'));
+}
+
+function linkButton(href: string, key: WordKey, primary: boolean): HTMLAnchorElement {
+  const link = el('a', primary ? 'open' : 'open secondary', bilingualWord(key));
+  link.href = href;
+  return link;
+}
+
+/** What an empty list says: what to do next, and the console page and handbook section that do it. */
+function emptyStart(testId: string, sentence: WordKey, section: string): HTMLElement {
+  const box = el(
+    'div',
+    'empty-start',
+    el('p', '', bilingualWord(sentence)),
+    el(
+      'p',
+      'actions',
+      linkButton('/console', 'openConsole', true),
+      ' ',
+      linkButton(`/handbook#${section}`, 'handbook', false),
+    ),
+  );
+  box.dataset.testid = testId;
+  return box;
 }
 
 function showError(zh: string, en: string): void {
@@ -172,11 +201,13 @@ async function main(): Promise<void> {
     return;
   }
   competitionsBox.textContent = '';
-  if (competitions.length === 0) competitionsBox.append(el('p', 'muted', '暂无竞赛 · No competitions yet'));
+  if (competitions.length === 0) {
+    competitionsBox.append(emptyStart('no-competitions', 'landingNoCompetitions', 'first-run'));
+  }
   for (const c of competitions) competitionsBox.append(competitionCard(c, screens));
 
   screensBox.textContent = '';
-  if (screens.length === 0) screensBox.append(el('p', 'muted', '暂无大屏 · No screens yet'));
+  if (screens.length === 0) screensBox.append(emptyStart('no-screens', 'landingNoScreens', 'screens'));
   for (const s of screens) screensBox.append(screenButton(s));
 }
 

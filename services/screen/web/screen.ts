@@ -57,6 +57,7 @@ const ui = {
   livePill: byId('live-pill'),
   liveText: byId('live-text'),
   stale: byId('stale'),
+  notice: byId('notice'),
   board: byId('board'),
   boardHead: byId('board-head'),
   rowsBox: byId('rows-box'),
@@ -305,8 +306,12 @@ function render(animate: boolean): void {
   const template = gridTemplate(columns);
   if (ui.board.style.getPropertyValue('--grid') !== template) ui.board.style.setProperty('--grid', template);
   ui.board.dataset.kind = view.kind;
+  // The bar takes room from the rows: when it comes or goes, rows per page are measured again.
+  const waiting = showWaiting(view);
   // The columns change with the data too (closing freezes the standings: no movement column).
-  const headKey = [view.key, lang, template, ...view.columns.map((c) => pick(c.name, lang))].join('\u0000');
+  const headKey = [view.key, lang, template, String(waiting), ...view.columns.map((c) => pick(c.name, lang))].join(
+    '\u0000',
+  );
   if (!animate || headKey !== shownHead) {
     shownHead = headKey;
     renderHead(view, columns);
@@ -342,11 +347,24 @@ function render(animate: boolean): void {
   if (!animate) restartProgress(view.seconds);
 }
 
-/** What an empty table says: when the competition starts, before it has; else that nothing is ranked yet. */
+/**
+ * What an empty table says: when the competition starts, before it has; that no crew takes part
+ * when none does (the roster is imported in the console); else that nothing is ranked yet.
+ */
 function emptyText(view: ScreenViewData): string {
-  return phaseNow(view) === 'upcoming'
-    ? t('startsOnSentence', lang, { day: formatDay(view.period.start, lang) })
-    : t('noRows', lang);
+  if (phaseNow(view) === 'upcoming') return t('startsOnSentence', lang, { day: formatDay(view.period.start, lang) });
+  return view.total === 0 && view.kind !== 'innovations' ? t('noEntrants', lang) : t('noRows', lang);
+}
+
+/**
+ * While a running competition has had no report at all, the scores on screen come from its rules
+ * alone (safe days, a full rectification rate): the bar says so, and that the first report is awaited.
+ */
+function showWaiting(view: ScreenViewData): boolean {
+  const waiting = !view.reported && phaseNow(view) === 'live';
+  if (ui.notice.hidden === waiting) ui.notice.hidden = !waiting;
+  if (waiting) text(ui.notice, t('noReports', lang));
+  return waiting;
 }
 
 function emptyContext(): RowContext {
@@ -365,6 +383,7 @@ function emptyContext(): RowContext {
     closedAt: null,
     asOf: '',
     computedAt: null,
+    reported: true,
     seconds: 20,
     columns: [],
     rows: [],

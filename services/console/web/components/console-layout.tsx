@@ -5,6 +5,7 @@ import {
   EditOutlined,
   KeyOutlined,
   LogoutOutlined,
+  QuestionCircleOutlined,
   SettingOutlined,
   TrophyOutlined,
   UserOutlined,
@@ -16,6 +17,7 @@ import { useI18n, type Lang } from '../i18n/i18n.tsx';
 import { href, navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
 import { useOrg } from '../org-context.tsx';
+import { handbookHref } from './empty-hint.tsx';
 
 const { Sider, Header, Content } = Layout;
 
@@ -108,6 +110,12 @@ export function ConsoleLayout(props: { menu: MenuKey; children: ReactNode }) {
           </Typography.Text>
           <Space size="middle">
             {who.open && !who.token ? <Tag color="warning">{t('open.tag')}</Tag> : null}
+            <a href={handbookHref()} target="_blank" rel="noopener" data-testid="help-link">
+              <Space size={4}>
+                <QuestionCircleOutlined />
+                {t('help.link')}
+              </Space>
+            </a>
             <Segmented<Lang>
               size="small"
               value={lang}

@@ -8,6 +8,7 @@ import { apiMessage } from '../model/api-message.ts';
 import { dateTime, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
 import { useOrg } from '../org-context.tsx';
+import { EmptyHint, EmptyText } from './empty-hint.tsx';
 import { ResultsActions } from './results-actions.tsx';
 
 const EVENT_TYPES = [
@@ -73,6 +74,13 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
         dataSource={periods.data?.periods ?? []}
         pagination={false}
         data-testid="periods-table"
+        locale={{
+          emptyText: (
+            <EmptyText loading={periods.loading} failed={periods.error !== undefined}>
+              <EmptyHint text={t('periods.empty')} section="close-period" testId="periods-empty" />
+            </EmptyText>
+          ),
+        }}
         columns={[
           {
             title: t('periods.name'),

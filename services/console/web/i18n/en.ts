@@ -5,6 +5,13 @@ export const en: Messages = {
   'app.title': 'Union console',
   'app.subtitle': 'Labour competitions · Ankang Cup · leaderboards',
   'app.unreachable': 'Cannot reach the server',
+  'help.link': 'Handbook',
+  'help.section': 'How-to in the handbook (Chinese)',
+  'screens.empty':
+    'No screens yet: each competition gets a default screen when it is published, so create and publish a competition first.',
+  'screens.goCompetitions': 'Go to competitions',
+  'tokens.empty':
+    'No tokens yet: choose “New token” to make one for a branch union office, a reporting system or a viewer.',
   'menu.dashboard': 'Home',
   'menu.competitions': 'Competitions',
   'menu.registry': 'Registry',
@@ -59,7 +66,9 @@ export const en: Messages = {
   'rank.nth': 'No. {n}',
   'competitions.subtitle': 'Rules, preview and publishing, standings and closing periods.',
   'competitions.new': 'New competition',
-  'competitions.empty': 'No competitions yet: start one from a template with “New competition”',
+  'competitions.empty':
+    'No competitions yet: choose “New competition” and start from a template such as the Ankang Cup; every number stays editable.',
+  'competitions.noneInFilter': 'No competition is in this state.',
   'competitions.editRules': 'Edit rules',
   'competitions.readOnly': 'Read only',
   'competition.name': 'Name',
@@ -364,7 +373,10 @@ export const en: Messages = {
   'periods.closedOk': '“{name}” closed',
   'periods.finalTitle': 'Final standings of “{name}” (frozen)',
   'periods.lateTitle': 'Late events ({n}, not counted)',
-  'periods.noLate': 'No late events',
+  'periods.noLate':
+    'No late events: reports for this period that arrive after it was closed are listed here and do not change its frozen standings.',
+  'periods.empty':
+    'Nothing to close yet: once the rules are published, the stages and the whole period are listed here and can be closed when they end.',
   'periods.occurredAt': 'Happened',
   'periods.storedAt': 'Received',
   'events.type': 'Type',
@@ -601,8 +613,10 @@ export const en: Messages = {
   'corrections.day': 'Day',
   'corrections.find': 'Find',
   'corrections.found': '{n} found',
-  'corrections.none': 'No events match',
-  'corrections.askFirst': 'Choose what to look for, then Find',
+  'corrections.none': 'No events match: widen the search (for instance, no day) and find again.',
+  'corrections.noEvents':
+    'No events have been reported yet: once stations report, you find them here and can withdraw or correct a wrong one.',
+  'corrections.askFirst': 'Find events by crew, day, type or event ID, then withdraw or correct the wrong one.',
   'corrections.details': 'Details',
   'corrections.state.counted': 'Counted',
   'corrections.state.withdrawn': 'Withdrawn',

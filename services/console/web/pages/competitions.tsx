@@ -2,6 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Modal, Row, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { api, type CompetitionSummary } from '../api-client.ts';
+import { EmptyHint, EmptyText } from '../components/empty-hint.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { StatusTag } from '../components/status-tag.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -94,7 +95,21 @@ export function CompetitionsPage() {
           loading={list.loading}
           dataSource={rows}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          locale={{ emptyText: t('competitions.empty') }}
+          locale={{
+            emptyText:
+              count('all') === 0 ? (
+                <EmptyText loading={list.loading} failed={list.error !== undefined}>
+                  <EmptyHint
+                    text={t('competitions.empty')}
+                    section="first-competition"
+                    testId="competitions-empty"
+                    action={can.manage ? { label: t('competitions.new'), onClick: () => setPicking(true) } : undefined}
+                  />
+                </EmptyText>
+              ) : (
+                t('competitions.noneInFilter')
+              ),
+          }}
           columns={[
             {
               title: t('competition.name'),

@@ -21,6 +21,7 @@ import {
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api, ApiError, type EventChain, type EventSearch, type FoundEvent } from '../api-client.ts';
+import { EmptyHint, EmptyText } from '../components/empty-hint.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -227,7 +228,23 @@ export function CorrectionsPage() {
           loading={loading}
           dataSource={found?.events ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
-          locale={{ emptyText: found ? t('corrections.none') : t('corrections.askFirst') }}
+          locale={{
+            emptyText: (
+              <EmptyText loading={loading} failed={error !== undefined}>
+                <EmptyHint
+                  text={
+                    !found
+                      ? t('corrections.askFirst')
+                      : search && Object.keys(search).length === 0
+                        ? t('corrections.noEvents')
+                        : t('corrections.none')
+                  }
+                  section="corrections"
+                  testId="events-empty"
+                />
+              </EmptyText>
+            ),
+          }}
           data-testid="events-table"
           title={found ? () => t('corrections.found', { n: found.total }) : undefined}
           columns={[

@@ -1,6 +1,7 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { api, type ScreenSummary } from '../api-client.ts';
+import { EmptyHint, EmptyText } from '../components/empty-hint.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
@@ -39,6 +40,22 @@ export function ScreensPage() {
           dataSource={screens.data?.screens ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           data-testid="screens-table"
+          locale={{
+            emptyText: (
+              <EmptyText loading={screens.loading} failed={screens.error !== undefined}>
+                <EmptyHint
+                  text={t('screens.empty')}
+                  section="screens"
+                  testId="screens-empty"
+                  action={
+                    can.manage
+                      ? { label: t('screens.goCompetitions'), onClick: () => navigate('/competitions') }
+                      : undefined
+                  }
+                />
+              </EmptyText>
+            ),
+          }}
           columns={[
             {
               title: t('screens.name'),

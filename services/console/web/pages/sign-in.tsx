@@ -1,7 +1,8 @@
-import { KeyOutlined } from '@ant-design/icons';
+import { KeyOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
 import { useState } from 'react';
 import { ApiError } from '../api-client.ts';
+import { handbookHref } from '../components/empty-hint.tsx';
 import { useI18n, type Lang } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import { navigate } from '../router.ts';
@@ -56,6 +57,9 @@ export function SignInPage() {
         </Form>
         {session.who.open ? <Alert className="form-alert" type="warning" showIcon title={t('open.banner')} /> : null}
         <div className="sign-in-foot">
+          <a href={handbookHref('first-run')} target="_blank" rel="noopener" data-testid="help-link">
+            <QuestionCircleOutlined /> {t('help.link')}
+          </a>
           <Segmented<Lang>
             size="small"
             value={lang}

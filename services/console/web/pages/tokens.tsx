@@ -2,6 +2,7 @@ import { CopyOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Result, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, ApiError, type TokenInfoAnswer } from '../api-client.ts';
+import { EmptyHint, EmptyText } from '../components/empty-hint.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
@@ -97,6 +98,18 @@ export function TokensPage() {
           dataSource={tokens.data?.tokens ?? []}
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
           data-testid="tokens-table"
+          locale={{
+            emptyText: (
+              <EmptyText loading={tokens.loading} failed={tokens.error !== undefined}>
+                <EmptyHint
+                  text={t('tokens.empty')}
+                  section="tokens"
+                  testId="tokens-empty"
+                  action={{ label: t('tokens.new'), onClick: () => setCreating(true) }}
+                />
+              </EmptyText>
+            ),
+          }}
           columns={[
             { title: t('tokens.name'), dataIndex: 'name' },
             { title: t('tokens.role'), render: (_, x) => t(`role.${x.role}`), width: 110 },
