@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
-import { freePort } from '../support/spawn-service.ts';
+import { apiCaller, freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 /**
@@ -48,16 +48,9 @@ async function shoot(page: Page, name: string, moving = 'body'): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `empty-${name}.jpg`), type: 'jpeg', quality: 80 });
 }
 
-async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+/** The API as JSON; base is known once the server listens. */
+const call = (method: string, path: string, body?: unknown) =>
+  apiCaller(base)<Record<string, unknown>>(method, path, body);
 
 /** The hint's sentence, its action and its handbook link, as the page shows them. */
 async function hint(page: Page, testId: string) {
