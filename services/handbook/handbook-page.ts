@@ -1,5 +1,5 @@
 import { Marked, type Tokens } from 'marked';
-import { escapeHtml } from '../print/print-page.ts';
+import { pageHead } from '../shared/html-page.ts';
 
 /** The organiser's handbook and the guides it links, served rendered at /handbook/<file>. */
 export const HANDBOOK_FILE = '组织者手册.md';
@@ -43,15 +43,7 @@ const marked = new Marked({
 export function renderGuide(markdown: string): string {
   const title = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? '使用手册';
   const body = marked.parse(markdown, { async: false });
-  return `<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(title)}</title>
-<link rel="stylesheet" href="${HANDBOOK_CSS_PATH}">
-</head>
+  return `${pageHead({ title, stylesheet: HANDBOOK_CSS_PATH })}
 <body>
 <nav class="top"><a href="/console">工会工作台 · Console</a><a href="${HANDBOOK_PATH}">组织者手册</a><a href="/">首页 · Home</a></nav>
 <main class="guide">
