@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id, IsoDate, LIMITS, LocalizedName, boundedNumber, strictObject } from './common.schema.ts';
 import { IncidentSeverity, InnovationCategory, ViolationKind } from './event.schema.ts';
 import { MetricKey } from './metric-key.schema.ts';
+import { EntrantLevel, Gate, GradeRule, Sheet, sheetProblems } from './sheet.schema.ts';
 import { SUPPORTED_TIME_ZONES } from './time-zones.ts';
 
 /** Any points figure: a rate per unit, a cap, a floor; bounded so no product of them overflows. */
@@ -196,8 +197,14 @@ export const Competition = strictObject({
   participants: Participants.default({ scope: 'all' }),
   rankingGroups: z.array(RankingGroup).min(1).default(['overall']),
   tieMode: z.enum(['competition', 'dense']).default('competition').describe('competition: 1,1,3; dense: 1,1,2'),
-  indicators: z.array(Indicator).min(1).max(50),
+  entrants: EntrantLevel.default('crew').describe(
+    "参赛对象: crew 班组, unit 单位 and branch 分公司 (their crews' events summed), person 个人 (events with personId)",
+  ),
+  indicators: z.array(Indicator).max(50).describe('at least one, unless the competition has a sheet ([] then)'),
   vetoes: z.array(Veto).max(20).default([]),
+  sheet: Sheet.optional().describe('考核细则: categories of items, bonus section, veto items'),
+  gates: z.array(Gate).max(20).default([]).describe('评优条件: an entrant failing one gets no grade'),
+  grades: GradeRule.optional().describe('评定等级 of the entrants passing every gate'),
 }).superRefine(
   (c, ctx) => {
     // Runs even when other fields failed (see `when`), so every problem is reported at once;
@@ -218,6 +225,13 @@ export const Competition = strictObject({
           message: `indicator weights add up to ${+sum.toFixed(9)} (${weights.join(' + ')}); weightTotal says they must add up to ${c.weightTotal}`,
         });
       }
+    }
+    if (Array.isArray(c.indicators) && c.indicators.length === 0 && c.sheet === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['indicators'],
+        message: '至少需要一个指标或一份考核细则 / give at least one indicator, or a sheet',
+      });
     }
     if (Array.isArray(c.rankingGroups) && !c.rankingGroups.includes('overall')) {
       ctx.addIssue({ code: 'custom', path: ['rankingGroups'], message: 'rankingGroups must include "overall"' });
@@ -255,6 +269,8 @@ export const Competition = strictObject({
         });
       }
     });
+    const problems = sheetProblems(c.sheet, c.gates, c.grades, c.sheet === undefined ? new Set() : indicatorIds);
+    problems.forEach((issue) => ctx.addIssue({ code: 'custom', ...issue }));
   },
   { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
 );

@@ -10,8 +10,14 @@ const base = {
   note: SafeText(2000).optional().describe('备注, free text (line breaks allowed)'),
 };
 
+/** 到人头: events a person earns or answers for may name them (a person of the registry, in the event's crew). */
+const person = {
+  personId: Id.optional().describe('人员编号 from the registry (persons); the person belongs to crewId'),
+};
+
 export const SalesEvent = strictObject({
   ...base,
+  ...person,
   type: z.literal('sales'),
   volume: boundedNumber(0, LIMITS.volume).describe(`销量, 0 to ${LIMITS.volume} litres or tonnes per event`),
   unit: z.enum(['litres', 'tonnes']),
@@ -45,6 +51,7 @@ export type ViolationKind = z.infer<typeof ViolationKind>;
 
 export const ViolationEvent = strictObject({
   ...base,
+  ...person,
   type: z.literal('violation'),
   kind: ViolationKind.describe('三违: command 违章指挥, operation 违章作业, discipline 违反劳动纪律'),
   personCount: boundedNumber(1, LIMITS.persons, { int: true }).default(1).describe('人次'),
@@ -58,6 +65,7 @@ export const AwardLevel = z.union([z.literal(1), z.literal(2), z.literal(3)]);
 
 export const InnovationEvent = strictObject({
   ...base,
+  ...person,
   type: z.literal('innovation'),
   innovationId: Id,
   category: InnovationCategory.describe(
@@ -91,12 +99,54 @@ export const InnovationEvent = strictObject({
 
 export const NamedMetricEvent = strictObject({
   ...base,
+  ...person,
   type: z.literal('metric'),
   name: MetricName,
   value: boundedNumber(-LIMITS.metricValue, LIMITS.metricValue).describe(
     `−${LIMITS.metricValue} to ${LIMITS.metricValue} per event`,
   ),
 }).describe('A generic named metric for indicators organisers add (技能比武, 合理化建议, attendance)');
+
+/**
+ * 安全检查 / 考核: one inspection result for one item of a competition's 考核细则 sheet. The crew
+ * is the entrant inspected (a unit's or branch's competition sums its crews' results); the sheet
+ * item turns findings into points, or the inspector gives the points directly.
+ */
+export const AssessmentEvent = strictObject({
+  ...base,
+  ...person,
+  type: z.literal('assessment'),
+  itemId: Id.describe('考核项目 id: an item (or bonus item, or veto item) of the competition sheet'),
+  findings: boundedNumber(0, LIMITS.count, { int: true })
+    .optional()
+    .describe("发现问题数 (处/次): the item's deduction rule turns them into points"),
+  points: boundedNumber(0, LIMITS.points)
+    .optional()
+    .describe('直接评分: points deducted from the item, or for a bonus item (鼓励项) points awarded'),
+  inspector: SafeLine(64).describe('检查人'),
+  evidence: z
+    .array(SafeLine(200))
+    .max(20)
+    .default([])
+    .describe('证据: ids or references of photos and documents (no file content)'),
+})
+  .superRefine(
+    (event, ctx) => {
+      const hasFindings = event.findings !== undefined;
+      const hasPoints = event.points !== undefined;
+      if (hasFindings === hasPoints) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [hasFindings ? 'points' : 'findings'],
+          message: hasFindings
+            ? '只填发现问题数或直接评分之一 / give findings or points, not both'
+            : '缺少发现问题数或直接评分 / give findings (a count) or points',
+        });
+      }
+    },
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  )
+  .describe('安全检查/考核结果 for one item of the competition sheet');
 
 export const MetricEventSchema = z.discriminatedUnion('type', [
   SalesEvent,
@@ -106,6 +156,7 @@ export const MetricEventSchema = z.discriminatedUnion('type', [
   ViolationEvent,
   InnovationEvent,
   NamedMetricEvent,
+  AssessmentEvent,
 ]);
 export type MetricEvent = z.infer<typeof MetricEventSchema>;
 export type MetricEventInput = z.input<typeof MetricEventSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Competition } from './competition.schema.ts';
 import {
+  AssessmentEvent,
   HazardFoundEvent,
   HazardRectifiedEvent,
   IncidentEvent,
@@ -23,6 +24,7 @@ export const JSON_SCHEMAS: Record<string, z.ZodType> = {
   'event-violation.schema.json': ViolationEvent,
   'event-innovation.schema.json': InnovationEvent,
   'event-metric.schema.json': NamedMetricEvent,
+  'event-assessment.schema.json': AssessmentEvent,
   'org.schema.json': Org,
   'competition.schema.json': Competition,
   'screen-set.schema.json': ScreenSet,

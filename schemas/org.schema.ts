@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, LIMITS, SafeName, boundedNumber, strictObject } from './common.schema.ts';
+import { Id, LIMITS, SafeLine, SafeName, boundedNumber, strictObject } from './common.schema.ts';
 import { MetricKey } from './metric-key.schema.ts';
 
 export const UnitType = z.enum(['station', 'mine', 'workshop', 'district', 'depot', 'other']);
@@ -29,6 +29,18 @@ export const Crew = strictObject({
     .boolean()
     .optional()
     .describe('撤销: no longer competes from now on; its events, frozen standings and history are kept'),
+});
+
+/**
+ * 人员: only what ranking a person needs (a name and an employee number); no phone, ID card or
+ * other personal data. Per-person events name the person with personId.
+ */
+export const Person = strictObject({
+  id: Id.describe('人员编号, the personId events carry'),
+  crewId: Id.describe('所在班组'),
+  name: SafeName(64).describe('姓名'),
+  employeeNumber: SafeLine(64).optional().describe('工号'),
+  job: SafeLine(64).optional().describe('岗位'),
 });
 
 export const CrewTarget = strictObject({
@@ -64,12 +76,14 @@ export const Org = strictObject({
   branches: z.array(Branch).max(10_000),
   units: z.array(Unit).max(100_000),
   crews: z.array(Crew).max(200_000),
+  persons: z.array(Person).max(200_000).default([]),
   targets: z.array(CrewTarget).max(2_000_000).default([]),
 }).superRefine((org, ctx) => {
   for (const [key, list] of [
     ['branches', org.branches],
     ['units', org.units],
     ['crews', org.crews],
+    ['persons', org.persons],
   ] as const) {
     for (const [index, id] of duplicateIds(list)) {
       ctx.addIssue({ code: 'custom', path: [key, index, 'id'], message: `duplicate id "${id}"` });
@@ -92,6 +106,11 @@ export const Org = strictObject({
     }
   });
   const crewIds = new Set(org.crews.map((c) => c.id));
+  org.persons.forEach((person, index) => {
+    if (!crewIds.has(person.crewId)) {
+      ctx.addIssue({ code: 'custom', path: ['persons', index, 'crewId'], message: `unknown crew "${person.crewId}"` });
+    }
+  });
   const targetKeys = new Set<string>();
   org.targets.forEach((target, index) => {
     if (!crewIds.has(target.crewId)) {
@@ -127,3 +146,4 @@ export type Branch = z.infer<typeof Branch>;
 export type Unit = z.infer<typeof Unit>;
 export type Crew = z.infer<typeof Crew>;
 export type CrewTarget = z.infer<typeof CrewTarget>;
+export type Person = z.infer<typeof Person>;

@@ -20,7 +20,7 @@ import { createOneAtATime } from '../shared/one-at-a-time.ts';
 import { loadLatestOrg, saveOrg } from '../storage/org.store.ts';
 import type { CrewProfile } from '../scoring/engine/types.ts';
 
-const EMPTY_ORG: Org = { groupName: '集团公司', branches: [], units: [], crews: [], targets: [] };
+const EMPTY_ORG: Org = { groupName: '集团公司', branches: [], units: [], crews: [], persons: [], targets: [] };
 
 /**
  * What changed scores in the catalog: a new registry version (participants, headcounts, targets

@@ -22,11 +22,26 @@ export const EVENT_FIELDS = [
   'name',
   'value',
   'note',
+  'personId',
+  'itemId',
+  'findings',
+  'points',
+  'inspector',
+  'evidence',
 ] as const;
 export type EventField = (typeof EVENT_FIELDS)[number];
 
 /** Cells that are numbers in the event schema; every other cell stays text. */
-const NUMERIC = new Set<EventField>(['volume', 'amountCny', 'personCount', 'awardLevel', 'benefitCny', 'value']);
+const NUMERIC = new Set<EventField>([
+  'volume',
+  'amountCny',
+  'personCount',
+  'awardLevel',
+  'benefitCny',
+  'value',
+  'findings',
+  'points',
+]);
 
 /** Chinese headers station systems and spreadsheets use, for the same fields. */
 export const CHINESE_HEADERS: Readonly<Record<string, EventField>> = {
@@ -52,6 +67,14 @@ export const CHINESE_HEADERS: Readonly<Record<string, EventField>> = {
   指标名称: 'name',
   数值: 'value',
   备注: 'note',
+  人员编号: 'personId',
+  考核项目: 'itemId',
+  考核项目编号: 'itemId',
+  发现问题数: 'findings',
+  扣分: 'points',
+  评分: 'points',
+  检查人: 'inspector',
+  证据: 'evidence',
 };
 
 const isEventField = (name: string): name is EventField => (EVENT_FIELDS as readonly string[]).includes(name);
@@ -113,7 +136,13 @@ export function csvRowToEvent(
   fields.forEach((field, i) => {
     const cell = (cells[i] ?? '').trim();
     if (cell === '') return;
-    if (NUMERIC.has(field)) {
+    if (field === 'evidence') {
+      // One cell holds every reference, separated by ; or 、 (a spreadsheet has one 证据 column).
+      event[field] = cell
+        .split(/[;；、]/)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+    } else if (NUMERIC.has(field)) {
       // Read as registry sheets are: Excel writes "1,234" and full-width digits.
       event[field] = numberFromCell(cell) ?? cell;
     } else {

@@ -111,5 +111,5 @@ export function buildDemoOrg(): Org {
     }
   }
 
-  return { groupName: '华东能源集团', branches, units, crews, targets };
+  return { groupName: '华东能源集团', branches, units, crews, persons: [], targets };
 }

@@ -178,6 +178,8 @@ export function planOrgChanges(current: Org, request: OrgChanges, options: OrgCh
     branches: branches.items,
     units: units.items,
     crews: crews.items,
+    // Registry imports (CSV, .xlsx) do not carry persons yet: the registry's own persons are kept.
+    persons: current.persons,
     targets: targets.items,
   };
   if (errors.length === 0) {

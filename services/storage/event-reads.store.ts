@@ -34,11 +34,17 @@ export interface EventRow {
   metric_name: string;
   value: number;
   note: string;
+  person_id: string;
+  item_id: string;
+  findings: number;
+  points: number;
+  inspector: string;
+  evidence: string;
 }
 
 export const EVENT_ROW_COLUMNS = `event_id, crew_id, type, occurred_at, received_at, stored_at, volume, unit, product,
   amount_cny, severity, hazard_id, violation_kind, person_count, innovation_id, category, status, award_level,
-  benefit_cny, metric_name, value, note`;
+  benefit_cny, metric_name, value, note, person_id, item_id, findings, points, inspector, evidence`;
 
 /**
  * The event a row holds, as its sender wrote it (toEventValues in reverse): optional fields the
@@ -51,11 +57,13 @@ export function fromEventRow(row: EventRow): MetricEvent {
     occurredAt: fromClickHouseTime(row.occurred_at),
     ...(row.note === '' ? {} : { note: row.note }),
   };
+  const person = row.person_id === '' ? {} : { personId: row.person_id };
   switch (row.type) {
     case 'sales':
       return {
         ...base,
         type: 'sales',
+        ...person,
         volume: row.volume,
         unit: row.unit === 'tonnes' ? 'tonnes' : 'litres',
         ...(row.product === '' ? {} : { product: row.product }),
@@ -74,6 +82,7 @@ export function fromEventRow(row: EventRow): MetricEvent {
       return {
         ...base,
         type: 'violation',
+        ...person,
         kind: row.violation_kind as Extract<MetricEvent, { type: 'violation' }>['kind'],
         personCount: row.person_count,
       };
@@ -81,14 +90,36 @@ export function fromEventRow(row: EventRow): MetricEvent {
       return {
         ...base,
         type: 'innovation',
+        ...person,
         innovationId: row.innovation_id,
         category: row.category as Extract<MetricEvent, { type: 'innovation' }>['category'],
         status: row.status as Extract<MetricEvent, { type: 'innovation' }>['status'],
         ...(row.award_level === 0 ? {} : { awardLevel: row.award_level as 1 | 2 | 3 }),
         ...(row.benefit_cny === 0 ? {} : { benefitCny: row.benefit_cny }),
       };
+    case 'assessment':
+      return {
+        ...base,
+        type: 'assessment',
+        ...person,
+        itemId: row.item_id,
+        // Exactly one of findings and points was sent (AssessmentEvent); the other is stored as 0.
+        ...(row.points === 0 ? { findings: row.findings } : { points: row.points }),
+        inspector: row.inspector,
+        evidence: parseEvidence(row.evidence),
+      };
     default:
-      return { ...base, type: 'metric', name: row.metric_name, value: row.value };
+      return { ...base, type: 'metric', ...person, name: row.metric_name, value: row.value };
+  }
+}
+
+/** The stored JSON array of evidence references; a row written before migration 0016 has none. */
+function parseEvidence(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
   }
 }
 

@@ -23,6 +23,12 @@ export const EVENT_COLUMNS = [
   'metric_name',
   'value',
   'note',
+  'person_id',
+  'item_id',
+  'findings',
+  'points',
+  'inspector',
+  'evidence',
 ] as const;
 
 /** One events row as a positional array (JSONCompactEachRow parses far faster than keyed JSON). */
@@ -47,6 +53,12 @@ export type EventValues = [
   number,
   string,
   number,
+  string,
+  string,
+  string,
+  number,
+  number,
+  string,
   string,
 ];
 
@@ -81,6 +93,12 @@ export function toEventValues(event: MetricEvent, receivedAt: string): EventValu
     '',
     0,
     event.note ?? '',
+    'personId' in event ? (event.personId ?? '') : '',
+    '',
+    0,
+    0,
+    '',
+    '[]',
   ];
   switch (event.type) {
     case 'sales':
@@ -111,6 +129,13 @@ export function toEventValues(event: MetricEvent, receivedAt: string): EventValu
       row[18] = event.name;
       row[19] = event.value;
       break;
+    case 'assessment':
+      row[22] = event.itemId;
+      row[23] = event.findings ?? 0;
+      row[24] = event.points ?? 0;
+      row[25] = event.inspector;
+      row[26] = JSON.stringify(event.evidence);
+      break;
   }
   return row;
 }
@@ -140,6 +165,12 @@ export const EVENT_FIELD_OF_COLUMN: Readonly<Record<EventColumn, string>> = {
   metric_name: 'name',
   value: 'value',
   note: 'note',
+  person_id: 'personId',
+  item_id: 'itemId',
+  findings: 'findings',
+  points: 'points',
+  inspector: 'inspector',
+  evidence: 'evidence',
 };
 
 /**

@@ -2,7 +2,13 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricEvent } from '../../schemas/event.schema.ts';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
-import { findStoredEventKeys, insertEventRows, toEventValues } from '../../services/storage/events.store.ts';
+import {
+  EVENT_COLUMNS,
+  findStoredEventKeys,
+  insertEventRows,
+  toEventValues,
+} from '../../services/storage/events.store.ts';
+import { insertRows } from '../../services/storage/insert-rows.ts';
 import { loadMetricSums } from '../../services/scoring/facts.query.ts';
 import { readLatestPage } from '../../services/scoring/standings.store.ts';
 import { loadMigrations, migrate } from '../../services/storage/migrate.ts';
@@ -45,9 +51,13 @@ beforeAll(async () => {
     client,
     all.filter((m) => m.version <= 3),
   );
-  await insertEventRows(
+  // The columns of the release before 0016 (person and assessment columns came then).
+  const columns = EVENT_COLUMNS.slice(0, EVENT_COLUMNS.indexOf('person_id'));
+  await insertRows(
     client,
-    before.map((e) => toEventValues(e, '2026-03-05T00:00:00Z')),
+    'events',
+    before.map((e) => toEventValues(e, '2026-03-05T00:00:00Z').slice(0, columns.length)),
+    columns,
   );
   // A standings snapshot of the earlier release, which kept no facts.
   await client.command({
@@ -79,6 +89,7 @@ describe('upgrading a database in place', () => {
         '0013_event_corrections.sql',
         '0014_deleted_drafts.sql',
         '0015_standings_runs_events_stored_before.sql',
+        '0016_assessments_and_persons.sql',
         '0022_display_link_short_codes.sql',
       ],
     });
