@@ -23,7 +23,7 @@ function s(crewId: string, score: number, disqualified = false): CrewScore {
     violationEvents: 0,
     targets: [],
   };
-  return { crew, score, disqualified, vetoes: [], indicators: [], facts };
+  return { crew, score, disqualified, vetoes: [], indicators: [], facts, sheet: null };
 }
 
 type Row = [crewId: string, rank: number | null];

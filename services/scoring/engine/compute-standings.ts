@@ -3,6 +3,8 @@ import { summaryRules } from './fact-summary.ts';
 import { assignRanks } from './rank.ts';
 import { scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
+import { rollUpEntrants } from './entrants.ts';
+import { assignGrades } from './grades.ts';
 import type { CrewProfile, CrewScore, ScoringInput, StandingsRow } from './types.ts';
 
 /** The key a crew falls under for one ranking group; overall has a single group ''. */
@@ -22,11 +24,17 @@ function groupKeyOf(groupBy: RankingGroup, crew: CrewProfile): string {
  * grouped in competition.rankingGroups order, group keys ascending, display order within a group.
  */
 export function computeStandings(input: ScoringInput): StandingsRow[] {
-  const { competition, asOf, crews, facts, targets } = input;
+  const { competition, asOf } = input;
+  if (competition.entrants === 'person') {
+    // Per-person facts are not aggregated yet (events carry personId, the rollup is per crew).
+    throw new Error('个人参赛的竞赛尚不能计分 / person-level competitions cannot be scored yet');
+  }
+  const { crews, facts, targets } = rollUpEntrants(competition.entrants, input);
   const rules = summaryRules(competition);
   const scores = crews.map((crew) =>
     scoreCrew(competition, crew, facts.get(crew.crewId) ?? EMPTY_FACTS, targets, asOf, rules),
   );
+  gradeEntrants(competition, scores);
 
   const rows: StandingsRow[] = [];
   // A repeated group in the definition would otherwise emit every row twice.
@@ -49,6 +57,7 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
           vetoes: row.vetoes,
           indicators: row.indicators,
           facts: row.facts,
+          sheet: row.sheet,
           rank: row.rank,
           groupBy,
           groupKey,
@@ -57,6 +66,21 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
     }
   }
   return rows;
+}
+
+/** 评定等级 over every entrant (not per ranking group): a grade is the competition's verdict. */
+function gradeEntrants(competition: ScoringInput['competition'], scores: CrewScore[]): void {
+  const judged = scores.filter((s) => s.sheet !== null);
+  if (judged.length === 0) return;
+  const grades = assignGrades(
+    competition.grades,
+    judged.map((s) => ({ entrantId: s.crew.crewId, total: s.score, eligible: s.sheet?.eligible === true })),
+    competition.tieMode,
+  );
+  for (const s of judged) {
+    const outcome = grades.get(s.crew.crewId);
+    if (s.sheet && outcome) s.sheet = { ...s.sheet, ...outcome };
+  }
 }
 
 /** Places gained since the previous standings (positive = moved up); null when either side is unranked. */

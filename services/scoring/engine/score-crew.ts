@@ -1,9 +1,12 @@
 import type { Competition } from '../../../schemas/competition.schema.ts';
+import type { SheetOutcome } from '../../../schemas/sheet.schema.ts';
 import { summarizeFacts, summaryRules, type SummaryRules } from './fact-summary.ts';
 import { evaluateRule } from './indicator-rules.ts';
 import { round2 } from './round.ts';
 import type { CrewFacts, CrewProfile, CrewScore, IndicatorResult, ScoringInput } from './types.ts';
 import { evaluateVetoes } from './vetoes.ts';
+import { scoreSheet } from './score-sheet.ts';
+import { evaluateGates } from './sheet-gates.ts';
 
 /** Score one crew: rule points × weight per indicator, then vetoes (一票否决). */
 export function scoreCrew(
@@ -33,8 +36,38 @@ export function scoreCrew(
     return { indicatorId: indicator.id, value: outcome.value, points: round2(outcome.points * indicator.weight) };
   });
 
+  const sheetPoints =
+    competition.sheet === undefined
+      ? null
+      : scoreSheet(competition.sheet, facts, new Map(indicators.map((r) => [r.indicatorId, r.points])));
+  // 否决项: an inspection recorded against a veto item disqualifies like a veto.
+  for (const item of sheetPoints?.vetoItems ?? []) {
+    vetoes.push({
+      vetoId: item.itemId,
+      name: { ...item.name },
+      effect: 'disqualify',
+      reason: { zh: `否决项发现 ${item.findings} 处`, en: `${item.findings} finding(s) on a veto item` },
+    });
+  }
+
   const disqualified = vetoes.some((v) => v.effect === 'disqualify');
   // Indicator results are kept when disqualified so the breakdown still shows what was earned.
-  const score = disqualified ? 0 : round2(indicators.reduce((acc, r) => acc + r.points, 0));
-  return { crew, score, disqualified, vetoes, indicators, facts: summarizeFacts(rules, ctx) };
+  const earned = sheetPoints === null ? round2(indicators.reduce((acc, r) => acc + r.points, 0)) : sheetPoints.total;
+  const score = disqualified ? 0 : earned;
+  const judged = competition.sheet !== undefined || competition.gates.length > 0 || competition.grades !== undefined;
+  let sheet: SheetOutcome | null = null;
+  if (judged) {
+    const gates = evaluateGates(competition.gates, facts, sheetPoints, score);
+    sheet = {
+      total: score,
+      categories: sheetPoints?.categories ?? [],
+      bonus: sheetPoints?.bonus ?? null,
+      gates,
+      eligible: !disqualified && gates.every((g) => g.passed),
+      // Grades need every entrant: computeStandings assigns them.
+      grade: null,
+      gradeRank: null,
+    };
+  }
+  return { crew, score, disqualified, vetoes, indicators, facts: summarizeFacts(rules, ctx), sheet };
 }

@@ -2,6 +2,7 @@ import type { Competition } from '../../../schemas/competition.schema.ts';
 import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../../schemas/event.schema.ts';
 import type { UnitType } from '../../../schemas/org.schema.ts';
 import type { FactSummary } from './fact-summary.ts';
+import type { SheetOutcome } from '../../../schemas/sheet.schema.ts';
 
 /** A crew as the registry describes it, denormalised for scoring and for standings rows. */
 export interface CrewProfile {
@@ -91,6 +92,8 @@ export interface CrewScore {
   indicators: readonly IndicatorResult[];
   /** What the score stands on (safe days, hazards, 三违, targets), for screens beside it. */
   facts: FactSummary;
+  /** 考核细则, gates and grade; null for a competition with none of them. */
+  sheet: SheetOutcome | null;
 }
 
 export interface StandingsRow extends CrewScore {

@@ -1,0 +1,80 @@
+import type { Gate } from '../../../schemas/sheet.schema.ts';
+import type { IncidentSeverity } from '../../../schemas/event.schema.ts';
+import type { SheetPoints } from './score-sheet.ts';
+import type { CrewFacts } from './types.ts';
+
+export interface GateOutcome {
+  gateId: string;
+  name: { zh: string; en: string };
+  passed: boolean;
+  /** What the gate looked at, also when passed, so a reader sees why. */
+  reason: { zh: string; en: string };
+}
+
+const SEVERITY_ZH: Record<IncidentSeverity, string> = {
+  near_miss: '未遂事件',
+  minor_injury: '轻伤',
+  serious_injury: '重伤',
+  fatality: '死亡',
+};
+
+const VIOLATION_PERSON_KEYS = ['command', 'operation', 'discipline'].map((k) => `violation.${k}.persons`);
+
+/** 评优条件 of one entrant, in the competition's order. */
+export function evaluateGates(
+  gates: readonly Gate[],
+  facts: CrewFacts,
+  sheet: SheetPoints | null,
+  total: number,
+): GateOutcome[] {
+  return gates.map((gate) => {
+    const { passed, reason } = check(gate.rule, facts, sheet, total);
+    return { gateId: gate.id, name: { ...gate.name }, passed, reason };
+  });
+}
+
+function check(
+  rule: Gate['rule'],
+  facts: CrewFacts,
+  sheet: SheetPoints | null,
+  total: number,
+): Pick<GateOutcome, 'passed' | 'reason'> {
+  switch (rule.kind) {
+    case 'no_incident': {
+      const counts = rule.severities.map((s) => [s, facts.metrics[`incident.${s}`] ?? 0] as const);
+      const n = counts.reduce((acc, [, c]) => acc + c, 0);
+      return {
+        passed: n === 0,
+        reason: {
+          zh: counts.map(([s, c]) => `${SEVERITY_ZH[s]} ${c} 起`).join('、'),
+          en: counts.map(([s, c]) => `${c} × ${s.replace('_', ' ')}`).join(', '),
+        },
+      };
+    }
+    case 'min_total':
+      return {
+        passed: total >= rule.points,
+        reason: { zh: `总分 ${total}（需 ≥ ${rule.points}）`, en: `total ${total} (needs ≥ ${rule.points})` },
+      };
+    case 'min_category_rate': {
+      const below = (sheet?.categories ?? []).filter((c) => c.rate < rule.percent);
+      return {
+        passed: below.length === 0,
+        reason:
+          below.length === 0
+            ? { zh: `各类别得分率均 ≥ ${rule.percent}%`, en: `every category ≥ ${rule.percent}%` }
+            : {
+                zh: `得分率低于 ${rule.percent}%：${below.map((c) => `${c.categoryId} ${c.rate}%`).join('、')}`,
+                en: `below ${rule.percent}%: ${below.map((c) => `${c.categoryId} ${c.rate}%`).join(', ')}`,
+              },
+      };
+    }
+    case 'no_violations': {
+      const persons = VIOLATION_PERSON_KEYS.reduce((acc, key) => acc + (facts.metrics[key] ?? 0), 0);
+      return {
+        passed: persons === 0,
+        reason: { zh: `三违 ${persons} 人次`, en: `${persons} violation person-time${persons === 1 ? '' : 's'}` },
+      };
+    }
+  }
+}
