@@ -333,6 +333,7 @@ describe('other commands', () => {
       vetoes: [],
       indicators: [],
       facts: null,
+      sheet: null,
     });
     const run = await cli(['standings', 'm11', '--as-of', '2026-11-20', '--limit', '3'], {
       'GET /v1/competitions/m11/standings': {

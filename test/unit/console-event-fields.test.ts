@@ -107,3 +107,23 @@ describe('the correction form’s fields of each event type', () => {
     expect(beijingIso('not a time')).toBe('not a time');
   });
 });
+
+describe('an assessment’s evidence in the correction form', () => {
+  it('shows the references in one box and sends them back as a list', () => {
+    const stored: StoredEvent = {
+      eventId: 'chk-1',
+      crewId: 'C1',
+      type: 'assessment',
+      occurredAt: '2026-03-03T02:00:00.000Z',
+      itemId: 'ledger',
+      findings: 2,
+      inspector: '王检查',
+      evidence: ['photo-17', 'photo-18'],
+    };
+    const values = formValuesOf(stored);
+    expect(values['evidence']).toBe('photo-17; photo-18');
+    const replacement = replacementOf(stored, { ...values, evidence: 'photo-17；photo-19 ; ' });
+    expect(replacement).toMatchObject({ type: 'assessment', evidence: ['photo-17', 'photo-19'], findings: 2 });
+    expect(MetricEventSchema.safeParse({ ...replacement, eventId: 'fix-1' }).success).toBe(true);
+  });
+});

@@ -3,7 +3,8 @@
  * replacement is the event as it was sent with the organiser's changes, without its eventId
  * (the API assigns fix-…). Kept free of zod so the console's bundle ships none.
  */
-export type FieldKind = 'number' | 'int' | 'text' | 'choice';
+/** list: several references in one text box, separated by ; (evidence). */
+export type FieldKind = 'number' | 'int' | 'text' | 'choice' | 'list';
 
 export interface EventField {
   key: string;
@@ -27,8 +28,11 @@ const f = (
   ...(choices ? { choices, choicePrefix: choicePrefix ?? key } : {}),
 });
 
+const personId = f('personId', 'text', false);
+
 export const EVENT_FIELDS: Record<string, readonly EventField[]> = {
   sales: [
+    personId,
     f('volume', 'number', true),
     f('unit', 'choice', true, ['litres', 'tonnes'], 'salesUnit'),
     f('product', 'text', false),
@@ -40,6 +44,7 @@ export const EVENT_FIELDS: Record<string, readonly EventField[]> = {
   violation: [
     f('kind', 'choice', true, ['command', 'operation', 'discipline'], 'violation'),
     f('personCount', 'int', true),
+    personId,
   ],
   innovation: [
     f('innovationId', 'text', true),
@@ -53,9 +58,20 @@ export const EVENT_FIELDS: Record<string, readonly EventField[]> = {
     f('status', 'choice', true, ['submitted', 'adopted', 'awarded'], 'innovationStatus'),
     f('awardLevel', 'choice', false, [1, 2, 3], 'awardLevel'),
     f('benefitCny', 'number', false),
+    personId,
   ],
-  metric: [f('name', 'text', true), f('value', 'number', true)],
+  metric: [f('name', 'text', true), f('value', 'number', true), personId],
+  assessment: [
+    f('itemId', 'text', true),
+    f('findings', 'int', false),
+    f('points', 'number', false),
+    f('inspector', 'text', true),
+    f('evidence', 'list', false),
+    personId,
+  ],
 };
+
+const LIST_SEPARATOR = /[;；、]/;
 
 /** Fields every event has that the form edits too. */
 export const COMMON_FIELDS = ['crewId', 'occurredAt', 'note'] as const;
@@ -82,7 +98,10 @@ export function formValuesOf(event: StoredEvent): Record<string, unknown> {
     occurredAt: beijingIso(event.occurredAt),
     note: event.note ?? '',
   };
-  for (const field of EVENT_FIELDS[event.type] ?? []) values[field.key] = event[field.key];
+  for (const field of EVENT_FIELDS[event.type] ?? []) {
+    const value = event[field.key];
+    values[field.key] = field.kind === 'list' && Array.isArray(value) ? value.join('; ') : value;
+  }
   return values;
 }
 
@@ -102,7 +121,15 @@ export function replacementOf(event: StoredEvent, values: Record<string, unknown
       if (field.required) replacement[field.key] = value ?? null;
       continue;
     }
-    replacement[field.key] = typeof value === 'string' ? value.trim() : value;
+    replacement[field.key] =
+      field.kind === 'list' && typeof value === 'string'
+        ? value
+            .split(LIST_SEPARATOR)
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : typeof value === 'string'
+          ? value.trim()
+          : value;
   }
   return replacement;
 }

@@ -357,7 +357,7 @@ export function CorrectionsPage() {
                             }))}
                             data-testid={`fix-${field.key}`}
                           />
-                        ) : field.kind === 'text' ? (
+                        ) : field.kind === 'text' || field.kind === 'list' ? (
                           <Input data-testid={`fix-${field.key}`} />
                         ) : (
                           <InputNumber
