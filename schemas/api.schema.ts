@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SheetOutcome } from './sheet.schema.ts';
 import { CorrectionView } from './correction.schema.ts';
 import { DigitsInt, IsoDate, LocalizedName, Query, QueryBoolean } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
@@ -96,6 +97,9 @@ export const StandingsEntry = z.object({
   vetoes: z.array(VetoApplied),
   indicators: z.array(IndicatorPoints),
   facts: CrewFactSummary,
+  sheet: SheetOutcome.nullable().describe(
+    '考核细则: per-category points and rates, items, bonus, gates with reasons, grade; null when the competition has no sheet, gates or grades',
+  ),
 });
 
 /** Which rules and registry produced an answer, and whether a change to them is still being applied. */

@@ -150,6 +150,7 @@ export function pageOf(
         vetoes: [...c.vetoes],
         indicators: [...c.indicators],
         facts: c.facts,
+        sheet: c.sheet,
       };
     }),
   };
@@ -184,6 +185,7 @@ export function mergeGroups(current: readonly StandingsRow[], previous: Previous
         vetoes: row.vetoes,
         indicators: row.indicators,
         facts: row.facts,
+        sheet: row.sheet,
         ranks: {},
       };
       crews.set(row.crew.crewId, crew);

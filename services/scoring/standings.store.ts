@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { FactSummary } from './engine/fact-summary.ts';
+import type { SheetOutcome } from '../../schemas/sheet.schema.ts';
 import type { CrewProfile, IndicatorResult, VetoResult } from './engine/types.ts';
 import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import { insertRows } from '../storage/insert-rows.ts';
@@ -21,6 +22,8 @@ export interface SnapshotCrew {
   vetoes: readonly VetoResult[];
   indicators: readonly IndicatorResult[];
   facts: FactSummary;
+  /** 考核细则, gates and grade; null when the competition has none (migration 0017). */
+  sheet: SheetOutcome | null;
   ranks: Partial<Record<GroupBy, GroupRank>>;
 }
 
@@ -51,6 +54,7 @@ export interface StoredRow extends GroupRank {
   indicators: IndicatorResult[];
   /** Null for a snapshot stored before facts were (migration 0007). */
   facts: FactSummary | null;
+  sheet: SheetOutcome | null;
 }
 
 export interface SnapshotRun {
@@ -96,6 +100,7 @@ const SNAPSHOT_COLUMNS: [string, ...string[]] = [
   'indicator_zeroed_by',
   'vetoes',
   'facts',
+  'sheet',
 ];
 
 function rankValues(r: GroupRank | undefined): [number | null, number | null, number | null] {
@@ -138,6 +143,7 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
       zeroedBy,
       c.vetoes.length > 0 ? JSON.stringify(c.vetoes) : '',
       factsToMap(c.facts),
+      c.sheet === null ? '' : JSON.stringify(c.sheet),
     ];
   });
   await insertRows(client, 'standings', rows, SNAPSHOT_COLUMNS);
@@ -211,11 +217,12 @@ interface RowFromClickHouse {
   indicator_zeroed_by: Record<string, string>;
   vetoes: string;
   facts: Record<string, number>;
+  sheet: string;
 }
 
 const ROW_COLUMNS = `{rankCol:Identifier} AS rank, {prevCol:Identifier} AS prev_rank, {changeCol:Identifier} AS rank_change,
        crew_id, crew_name, unit_id, unit_name, unit_type, branch_id, branch_name, headcount, score, disqualified,
-       mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values, indicator_zeroed_by, vetoes, facts`;
+       mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values, indicator_zeroed_by, vetoes, facts, sheet`;
 
 function fromClickHouseRow(r: RowFromClickHouse): StoredRow {
   return {
@@ -243,6 +250,7 @@ function fromClickHouseRow(r: RowFromClickHouse): StoredRow {
       };
     }),
     facts: factsFromMap(r.facts),
+    sheet: r.sheet === '' ? null : (JSON.parse(r.sheet) as SheetOutcome),
   };
 }
 

@@ -90,6 +90,7 @@ describe('upgrading a database in place', () => {
         '0014_deleted_drafts.sql',
         '0015_standings_runs_events_stored_before.sql',
         '0016_assessments_and_persons.sql',
+        '0017_standings_sheet.sql',
         '0022_display_link_short_codes.sql',
       ],
     });

@@ -179,6 +179,7 @@ describe('comparePlacings', () => {
     vetoes: [],
     indicators: [],
     facts: {} as SnapshotCrew['facts'],
+    sheet: null,
     ranks: { overall: { rank, prevRank: null, rankChange: null } },
   });
 

@@ -14,6 +14,7 @@ import {
   IndicatorEventsResponse,
 } from '../../../schemas/explain.schema.ts';
 import type { Competition } from '../../../schemas/competition.schema.ts';
+import type { Org } from '../../../schemas/org.schema.ts';
 import type { Access } from '../../access/access.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Corrections } from '../../corrections/corrections.ts';
@@ -53,7 +54,46 @@ export function toEntry(row: StoredRow, definition: Competition) {
     vetoes: row.vetoes,
     indicators: row.indicators.map((i) => ({ ...i, name: names.get(i.indicatorId) })),
     facts: row.facts,
+    sheet: row.sheet,
   };
+}
+
+/** The entrant a breakdown asks for: a crew, or a unit or branch with the crews it sums. */
+function entrantOf(
+  org: Org,
+  level: Competition['entrants'],
+  id: string,
+): { branchId: string; unitType: string; crewIds: string[] } | undefined {
+  if (level === 'unit') {
+    const unit = org.units.find((u) => u.id === id);
+    if (!unit) return undefined;
+    return {
+      branchId: unit.branchId,
+      unitType: unit.type,
+      crewIds: org.crews.filter((c) => c.unitId === id).map((c) => c.id),
+    };
+  }
+  if (level === 'branch') {
+    if (!org.branches.some((b) => b.id === id)) return undefined;
+    const units = new Set(org.units.filter((u) => u.branchId === id).map((u) => u.id));
+    // rollUpEntrants files a branch under unit type "other".
+    return { branchId: id, unitType: 'other', crewIds: org.crews.filter((c) => units.has(c.unitId)).map((c) => c.id) };
+  }
+  const crew = org.crews.find((c) => c.id === id);
+  const unit = crew && org.units.find((u) => u.id === crew.unitId);
+  return crew && unit ? { branchId: unit.branchId, unitType: unit.type, crewIds: [id] } : undefined;
+}
+
+type CrewCorrections = Awaited<ReturnType<StandingsRouteDeps['corrections']['ofCrew']>>;
+
+/** The corrections of several crews as one list, newest first, at most 50 (as CrewBreakdownResponse says). */
+function mergeCorrections(lists: readonly CrewCorrections[]): CrewCorrections {
+  if (lists.length === 1 && lists[0]) return lists[0];
+  const items = lists
+    .flatMap((l) => l.items)
+    .sort((a, b) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0))
+    .slice(0, 50);
+  return { total: lists.reduce((acc, l) => acc + l.total, 0), items };
 }
 
 export function standingsRoute(deps: StandingsRouteDeps) {
@@ -118,7 +158,8 @@ export function standingsRoute(deps: StandingsRouteDeps) {
       handler: async (request) => {
         const { id, crewId } = request.params;
         const definition = definitionOf(id);
-        const crew = deps.catalog.crew(crewId);
+        // A unit's or branch's competition names its entrants by the unit or branch id.
+        const crew = entrantOf(deps.catalog.org(), definition.entrants, crewId);
         if (!crew) throw new NotFoundError('crew_not_found', `crew "${crewId}" is not in the registry`);
         const groups = definition.rankingGroups.map((g) =>
           g === 'overall' ? 'overall' : g === 'branch' ? `branch:${crew.branchId}` : `unit_type:${crew.unitType}`,
@@ -138,12 +179,15 @@ export function standingsRoute(deps: StandingsRouteDeps) {
           );
         }
         const window = deps.explain.window(definition, { asOf: overall.asOf });
+        const span = {
+          from: startOfDay(definition.period.start, definition.timeZone),
+          to: startOfDay(addDays(overall.asOf, 1), definition.timeZone),
+        };
+        // The events behind the points are listed per crew; a unit's or branch's breakdown lists
+        // the corrections of all its crews, and its events by crew from each crew's breakdown.
         const [corrections, explained] = await Promise.all([
-          deps.corrections.ofCrew(crewId, {
-            from: startOfDay(definition.period.start, definition.timeZone),
-            to: startOfDay(addDays(overall.asOf, 1), definition.timeZone),
-          }),
-          request.query.events === 0
+          Promise.all(crew.crewIds.map((c) => deps.corrections.ofCrew(c, span))).then(mergeCorrections),
+          request.query.events === 0 || definition.entrants !== 'crew'
             ? Promise.resolve([])
             : Promise.all(
                 definition.indicators.map((indicator) =>
