@@ -28,6 +28,9 @@ describe('the correction form’s fields of each event type', () => {
     const fromSchema = schemaFields();
     expect(Object.keys(EVENT_FIELDS).sort()).toEqual(Object.keys(fromSchema).sort());
     for (const [type, fields] of Object.entries(EVENT_FIELDS)) {
+      // The corrections page and the explain table name every type: a missing label crashed the page.
+      expect(zhCN).toHaveProperty([`eventType.${type}`]);
+      expect(en).toHaveProperty([`eventType.${type}`]);
       expect(fields.map((f) => f.key).sort(), type).toEqual([...(fromSchema[type] ?? [])].sort());
       for (const field of fields) {
         expect(zhCN).toHaveProperty([`eventField.${field.key}`]);

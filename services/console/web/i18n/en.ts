@@ -604,6 +604,7 @@ export const en: Messages = {
   'eventType.violation': '三违 violation',
   'eventType.innovation': '五小 innovation',
   'eventType.metric': 'Generic metric',
+  'eventType.assessment': 'Inspection',
   'tokens.yours': 'Signed in',
   'menu.corrections': 'Corrections',
   'corrections.subtitle':

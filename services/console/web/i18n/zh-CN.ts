@@ -580,6 +580,7 @@ export const zhCN = {
   'eventType.violation': '“三违”',
   'eventType.innovation': '“五小”创新',
   'eventType.metric': '通用指标',
+  'eventType.assessment': '考核检查',
   'tokens.yours': '当前登录',
   'menu.corrections': '数据更正',
   'corrections.subtitle':
