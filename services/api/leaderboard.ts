@@ -68,6 +68,7 @@ import { competitionVersionsRoute } from './routes/competition-versions.route.ts
 import { consolePagesRoute } from './routes/console-pages.route.ts';
 import { periodsRoute } from './routes/periods.route.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
+import { sheetImportRoute } from './routes/sheet-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
 import { printPagesRoute } from './routes/print-pages.route.ts';
 import { shortLinksRoute } from './routes/short-links.route.ts';
@@ -427,6 +428,7 @@ export async function createLeaderboard(
       now,
       maxBodyBytes: config.maxRegistryBytes,
     }),
+    sheetImportRoute({ access, maxBodyBytes: config.maxRegistryBytes }),
     competitionsRoute({
       catalog,
       admin: competitionAdmin,

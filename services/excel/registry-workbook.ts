@@ -30,20 +30,20 @@ const NAME_FIELDS: ReadonlySet<string> = new Set<RosterField>([
   'crewNameEn',
 ]);
 
-interface GridRow {
+export interface GridRow {
   readonly row: number;
   readonly cells: readonly string[];
 }
 
 /** A worksheet as text, row by row, with notes on the cells that need one (see CellNote). */
-interface Grid {
+export interface Grid {
   readonly name: string;
   readonly rows: readonly GridRow[];
   /** row -> column index (A = 0) -> note */
   readonly notes: ReadonlyMap<number, ReadonlyMap<number, CellNote>>;
 }
 
-function readGrid(worksheet: ExcelJS.Worksheet): Grid {
+export function readGrid(worksheet: ExcelJS.Worksheet): Grid {
   const rows: GridRow[] = [];
   const notes = new Map<number, Map<number, CellNote>>();
   worksheet.eachRow((row, rowNumber) => {

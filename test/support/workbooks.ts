@@ -75,3 +75,31 @@ export async function readBack(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   return workbook;
 }
+
+/** A 考核细则 as unions lay it out: a title row, 类别 merged down its items, one rule the reader cannot take. */
+export const ASSESSMENT_SHEET_ROWS: Row[] = [
+  ['2026 年安康杯竞赛考核细则'],
+  ['类别', '考核项目', '分值', '扣分标准'],
+  ['一、组织领导（12分）', '成立竞赛领导小组', 4, '未成立领导小组扣4分'],
+  [null, '制定竞赛实施方案', 4, '每缺一项扣1分'],
+  [null, '召开动员会', 4, '未召开扣2分，召开但未形成记录扣1分'],
+  ['二、安全管理（35分）', '安全检查台账', 10, '未建立台账扣3分'],
+  [null, '隐患整改', 10, '第一次扣1分，第二次扣3分（警告），第三次及以上扣5分（黄牌）'],
+  [null, '“三违”', 15, '每发现一人次扣5分'],
+  ['三、劳动保护与职业健康（25分）', '劳保用品发放', 25, '酌情扣分'],
+  ['鼓励项（最多加4分）', '创新做法', 2, '每项加1分'],
+  [null, '上级表彰', 2, '每次加2分'],
+  ['否决项', '未组织开展竞赛活动', null, '一票否决'],
+  [null, '重伤及以上事故', null, '一票否决'],
+];
+
+export function assessmentSheetWorkbook(): Promise<Buffer> {
+  return workbookOf({ 考核细则: ASSESSMENT_SHEET_ROWS }, (workbook) => {
+    const sheet = workbook.getWorksheet('考核细则');
+    sheet?.mergeCells('A1:D1');
+    sheet?.mergeCells('A3:A5');
+    sheet?.mergeCells('A6:A8');
+    sheet?.mergeCells('A10:A11');
+    sheet?.mergeCells('A12:A13');
+  });
+}
