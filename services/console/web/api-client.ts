@@ -10,6 +10,7 @@ import type {
   CompetitionSaved,
   CrewBreakdownResponse,
   FinalStandingsResponse,
+  IngestResponse,
   StandingsResponse,
 } from '../../../schemas/api.schema.ts';
 import type { CompetitionInput } from '../../../schemas/competition.schema.ts';
@@ -23,6 +24,8 @@ import type {
 import type { IndicatorEventsResponse } from '../../../schemas/explain.schema.ts';
 import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
 import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
+import type { SheetImportResult } from '../../../schemas/sheet-import.schema.ts';
+import type { MetricEventInput } from '../../../schemas/event.schema.ts';
 import type { OrgChanges, OrgChangesResult } from '../../../schemas/org-changes.schema.ts';
 import type {
   DisplayLinkCreated,
@@ -68,6 +71,8 @@ export type SheetRowError = RowError;
 export type ChangesResult = z.infer<typeof OrgChangesResult>;
 export type RegistryChanges = z.input<typeof OrgChanges>;
 export type FoundEvents = z.infer<typeof EventList>;
+export type SheetRead = SheetImportResult;
+export type Ingested = z.infer<typeof IngestResponse>;
 export type FoundEvent = FoundEvents['events'][number];
 export type EventSearch = Partial<Omit<z.input<typeof EventsQuery>, 'limit'>> & { limit?: number };
 export type Correction = z.infer<typeof CorrectionView>;
@@ -246,6 +251,9 @@ export const api = {
     request<ChangesResult>('PATCH', `/v1/org${query({ dryRun })}`, { json: changes }),
   importSheet: (file: File, dryRun: boolean) =>
     request<ImportResult>('POST', `/v1/org/import${query({ dryRun })}`, { raw: file, type: sheetType(file) }),
+  readSheet: (file: File) =>
+    request<SheetRead>('POST', '/v1/sheet-import', { raw: file, type: XLSX_TYPE }),
+  sendEvents: (events: MetricEventInput[]) => request<Ingested>('POST', '/v1/events', { json: events }),
   downloadRegistry: () => download('/v1/org/export.xlsx', 'registry.xlsx'),
 
   // ---- results out ----

@@ -5,6 +5,7 @@
  * definition is exactly what POST /v1/competitions/:id/versions takes. Pure: no React, no DOM.
  */
 import type { CompetitionInput } from '../../../../schemas/competition.schema.ts';
+import { sheetFormPathOf, sheetPartToDefinition, sheetPartToForm, type SheetPartForm } from './sheet-form.ts';
 
 export type RuleKind = 'sum' | 'target' | 'count' | 'safety_days' | 'innovation' | 'rectification_rate';
 export type CountEvent = 'incident' | 'violation' | 'hazard_found' | 'hazard_rectified' | 'hazard_overdue';
@@ -123,7 +124,7 @@ export interface StageForm {
   dates: { start: string; end: string };
 }
 
-export interface CompetitionForm {
+export interface CompetitionForm extends SheetPartForm {
   name: NameForm;
   kind: 'labour' | 'ankang';
   period: { start: string; end: string };
@@ -362,6 +363,7 @@ export function formToDefinition(form: CompetitionForm): CompetitionInput {
       rule: ruleToDefinition(i.rule),
     })),
     vetoes: form.vetoes.map(vetoToDefinition),
+    ...sheetPartToDefinition(form),
   };
 }
 
@@ -393,6 +395,7 @@ export function definitionToForm(definition: CompetitionInput): CompetitionForm 
       rule: ruleToForm(i.rule),
     })),
     vetoes: (definition.vetoes ?? []).map(vetoToForm),
+    ...sheetPartToForm(definition),
   };
 }
 
@@ -480,6 +483,6 @@ export function formPathOf(apiPath: string, form: CompetitionForm): (string | nu
       return ['vetoes', index, 'name', 'zh'];
     }
     default:
-      return null;
+      return sheetFormPathOf(parts);
   }
 }

@@ -2,6 +2,7 @@ import { DesktopOutlined, EditOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Descriptions, Empty, Skeleton, Tabs } from 'antd';
 import { api } from '../api-client.ts';
 import { DeleteDraftButton } from '../components/delete-draft-button.tsx';
+import { InspectionTab } from '../components/inspection-tab.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PeriodsTab } from '../components/periods-tab.tsx';
 import { StandingsTab } from '../components/standings-tab.tsx';
@@ -13,7 +14,7 @@ import { dateTime } from '../model/format.ts';
 import { navigate } from '../router.ts';
 import { useApi } from '../use-api.ts';
 
-const TABS = ['standings', 'versions', 'periods'] as const;
+const TABS = ['standings', 'inspections', 'versions', 'periods'] as const;
 type Tab = (typeof TABS)[number];
 
 export function CompetitionDetailPage(props: { id: string; tab: string | null }) {
@@ -110,6 +111,15 @@ export function CompetitionDetailPage(props: { id: string; tab: string | null })
                 definition ? <StandingsTab competitionId={props.id} definition={definition} /> : <Skeleton active />,
               ),
             },
+            ...(definition?.sheet
+              ? [
+                  {
+                    key: 'inspections',
+                    label: t('tabs.inspections'),
+                    children: <InspectionTab definition={definition} />,
+                  },
+                ]
+              : []),
             {
               key: 'versions',
               label: t('tabs.versions'),

@@ -25,6 +25,7 @@ import { PageHeader } from '../components/page-header.tsx';
 import { ParticipantsPicker } from '../components/participants-picker.tsx';
 import { PreviewModal } from '../components/preview-modal.tsx';
 import { RuleFields } from '../components/rule-fields.tsx';
+import { GatesCard, GradesCard, SheetCard } from '../components/sheet-fields.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import {
@@ -37,6 +38,7 @@ import {
   type IndicatorForm,
   type VetoForm,
 } from '../model/definition-form.ts';
+import { ENTRANT_LEVELS } from '../model/sheet-form.ts';
 import { ankangTemplate, calendarStages, monthOf, templateOf } from '../model/templates.ts';
 import { navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
@@ -370,6 +372,15 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
 
           <Card title={t('editor.whoAndHow')} className="section-card">
             <Row gutter={16}>
+              <Col span={24}>
+                <Form.Item name="entrants" label={t('editor.entrants')} tooltip={t('editor.entrantsHelp')}>
+                  <Radio.Group
+                    optionType="button"
+                    data-testid="entrants"
+                    options={ENTRANT_LEVELS.map((level) => ({ value: level, label: t(`entrants.${level}`) }))}
+                  />
+                </Form.Item>
+              </Col>
               <Col span={12}>
                 <Form.Item name="participants" label={t('editor.participants')}>
                   <ParticipantsPicker org={org.data} allowedBranchIds={can.branchIds} />
@@ -420,7 +431,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
                       className="indicator-card"
                       title={t('editor.indicatorN', { n: position + 1 })}
                       extra={
-                        fields.length > 1 ? (
+                        fields.length > 1 || form.getFieldValue('useSheet') ? (
                           <Button size="small" icon={<DeleteOutlined />} onClick={() => remove(field.name)}>
                             {t('common.remove')}
                           </Button>
@@ -480,6 +491,8 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
               )}
             </Form.List>
           </Card>
+
+          <SheetCard form={form} />
 
           <Card title={t('editor.vetoes')} className="section-card">
             <Typography.Paragraph type="secondary">{t('editor.vetoesHelp')}</Typography.Paragraph>
@@ -601,6 +614,9 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
               )}
             </Form.List>
           </Card>
+
+          <GatesCard form={form} />
+          <GradesCard form={form} />
 
           <div className="editor-footer">
             <Input
