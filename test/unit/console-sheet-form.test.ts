@@ -176,7 +176,13 @@ describe('the inspection entry form', () => {
   it('sends an assessment event the API takes, dated at noon of the day in the competition’s zone', () => {
     const event = inspectionEvent(
       { entrant: 'p1', itemId: 'sanwei', mode: 'findings', value: 2, inspector: '王检查', date: '2026-03-10', note: ' 现场 ' },
-      { person: true, crewOf: () => 'crew-1', eventId: 'inspection-1', timeZone: 'Asia/Shanghai' },
+      {
+        person: true,
+        crewOf: () => 'crew-1',
+        eventId: 'inspection-1',
+        timeZone: 'Asia/Shanghai',
+        now: new Date('2026-03-11T00:00:00Z'),
+      },
     );
     expect(event).toEqual({
       type: 'assessment',
@@ -190,6 +196,13 @@ describe('the inspection entry form', () => {
       note: '现场',
     });
     expect(MetricEventSchema.safeParse(event).success).toBe(true);
+    // Today before noon: now, not a time ahead the API would refuse.
+    const early = new Date('2026-03-10T02:00:00Z');
+    const today = inspectionEvent(
+      { entrant: 'c', itemId: 'i', mode: 'points', value: 1, inspector: 'x', date: '2026-03-10' },
+      { person: false, crewOf: () => undefined, eventId: 'e', timeZone: 'Asia/Shanghai', now: early },
+    );
+    expect(today).toMatchObject({ occurredAt: '2026-03-10T02:00:00.000Z', crewId: 'c', points: 1 });
     expect(offsetOn('2026-07-01', 'Europe/Berlin')).toBe('+02:00');
     expect(offsetOn('2026-01-01', 'Europe/Berlin')).toBe('+01:00');
   });

@@ -22,6 +22,8 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
   const [form] = Form.useForm<InspectionForm>();
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
+  /** Accepted by the API just now: shown at once (the stored list follows when the pipeline has written them). */
+  const [sent, setSent] = useState<FoundEvent[]>([]);
   const recent = useApi(() => api.events({ type: 'assessment', limit: 10 }), []);
   const person = props.definition.entrants === 'person';
   const choices = sheetItemChoices(props.definition.sheet);
@@ -39,6 +41,8 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
   async function submit() {
     setProblem(undefined);
     const values = form.getFieldsValue(true) as InspectionForm;
+    // The last attempt's problems go; this one's come back from the API.
+    form.setFields(FIELDS.map((field) => ({ name: field, errors: [] })));
     setBusy(true);
     try {
       const crewOfPerson = (id: string) => org.data?.persons.find((p) => p.id === id)?.crewId;
@@ -52,6 +56,21 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
       if (answer.accepted === 0 && answer.duplicates.length > 0) void message.info(t('inspection.duplicate'));
       else void message.success(t('inspection.saved', { item: itemNames.get(values.itemId ?? '') ?? '' }));
       form.setFieldsValue({ value: undefined, note: '' });
+      const crew = org.data?.crews.find((c) => c.id === event.crewId);
+      const now = new Date().toISOString();
+      setSent((list) => [
+        {
+          event: { ...event, occurredAt: new Date(event.occurredAt).toISOString() },
+          crewName: crew?.name ?? null,
+          branchId: null,
+          receivedAt: now,
+          storedAt: now,
+          state: 'counted',
+          correction: null,
+          replaces: null,
+        },
+        ...list,
+      ]);
       void recent.reload();
     } catch (err) {
       if (!(err instanceof ApiError)) {
@@ -66,7 +85,8 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
       for (const issue of rejected) {
         const field = inspectionFieldOf(issue.path);
         const text = apiMessage(issue.message, lang);
-        if (field) onFields.set(field, [...(onFields.get(field) ?? []), text]);
+        // The first problem of a field says what to do; "must not be blank" makes the format rule moot.
+        if (field) onFields.set(field, onFields.get(field) ?? [text]);
         else elsewhere.push(`${issue.path}: ${text}`);
       }
       form.setFields([...onFields].map(([field, errors]) => ({ name: field as keyof InspectionForm, errors })));
@@ -156,7 +176,10 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
         <Table<FoundEvent>
           size="small"
           rowKey={(e) => `${e.event.crewId}/${e.event.eventId}`}
-          dataSource={recent.data?.events ?? []}
+          dataSource={[
+            ...sent.filter((mine) => !recent.data?.events.some((e) => e.event.eventId === mine.event.eventId)),
+            ...(recent.data?.events ?? []),
+          ]}
           pagination={false}
           data-testid="inspection-recent"
           locale={{ emptyText: t('inspection.none') }}
@@ -188,6 +211,8 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
     </>
   );
 }
+
+const FIELDS: (keyof InspectionForm)[] = ['entrant', 'itemId', 'date', 'value', 'inspector', 'note'];
 
 const dateProps = {
   getValueProps: (value: string | undefined) => ({ value: value ? dayjs(value) : undefined }),

@@ -96,6 +96,7 @@ export function SheetImportModal(props: { open: boolean; onClose: () => void; on
     <Modal
       open={props.open}
       width={1000}
+      centered
       title={t('sheetImport.title')}
       onCancel={props.onClose}
       destroyOnHidden
@@ -181,7 +182,7 @@ export function SheetImportModal(props: { open: boolean; onClose: () => void; on
             rowKey="key"
             dataSource={rows}
             pagination={false}
-            scroll={{ y: 360 }}
+            scroll={{ y: 300 }}
             data-testid="sheet-import-preview"
             columns={[
               { title: t('import.row'), dataIndex: 'row', width: 60 },

@@ -58,12 +58,29 @@ export function offsetOn(date: string, timeZone: string): string {
 }
 
 /**
+ * Noon of the day in the competition's time zone (the day it counts for, whatever the browser's
+ * zone), or now when noon is still ahead.
+ */
+function occurredOn(date: string, timeZone: string, now: Date): string {
+  if (date === '') return '';
+  const noon = `${date}T12:00:00${offsetOn(date, timeZone)}`;
+  return Date.parse(noon) > now.getTime() ? now.toISOString() : noon;
+}
+
+/**
  * The assessment event of a filled-in form. Blank fields go out as they are (empty, or null for a
  * number) so the API names every missing one at once.
  */
 export function inspectionEvent(
   form: InspectionForm,
-  options: { person: boolean; crewOf: (personId: string) => string | undefined; eventId: string; timeZone?: string },
+  options: {
+    person: boolean;
+    crewOf: (personId: string) => string | undefined;
+    eventId: string;
+    timeZone?: string;
+    /** An inspection today is dated now (noon may be ahead, and the API refuses the future). */
+    now?: Date;
+  },
 ): MetricEventInput {
   const entrant = form.entrant ?? '';
   const crewId = options.person ? (options.crewOf(entrant) ?? '') : entrant;
@@ -75,8 +92,7 @@ export function inspectionEvent(
     eventId: options.eventId,
     crewId,
     ...(options.person ? { personId: entrant } : {}),
-    // Noon of the day in the competition's time zone: the day it counts for, whatever the browser's zone.
-    occurredAt: date === '' ? '' : `${date}T12:00:00${offsetOn(date, options.timeZone ?? 'Asia/Shanghai')}`,
+    occurredAt: occurredOn(date, options.timeZone ?? 'Asia/Shanghai', options.now ?? new Date()),
     itemId: form.itemId ?? '',
     ...(form.mode === 'points' ? { points: value } : { findings: value }),
     inspector: form.inspector?.trim() ?? '',

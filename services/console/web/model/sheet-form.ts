@@ -427,3 +427,11 @@ export function draftToForm(draft: SheetImportResult['sheet']): SheetForm {
     vetoItems: draft.vetoItems.map((v) => ({ id: v.id, name: nameIn(v.name) })),
   };
 }
+
+/**
+ * The editor's own words for a problem it knows better than the API's generic message: a
+ * deduction not chosen yet (a row of an imported sheet) is "choose one", not a zod discriminator.
+ */
+export function sheetMessageOf(apiPath: string, message: string): string {
+  return /deduction\.kind$/.test(apiPath) ? '请选择扣分方式 / choose how the item deducts points' : message;
+}

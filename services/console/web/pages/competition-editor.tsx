@@ -38,7 +38,7 @@ import {
   type IndicatorForm,
   type VetoForm,
 } from '../model/definition-form.ts';
-import { ENTRANT_LEVELS } from '../model/sheet-form.ts';
+import { ENTRANT_LEVELS, sheetMessageOf } from '../model/sheet-form.ts';
 import { ankangTemplate, calendarStages, monthOf, templateOf } from '../model/templates.ts';
 import { navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
@@ -131,7 +131,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
     const unplaced: Problem[] = [];
     for (const problem of listed) {
       const name = formPathOf(problem.path, values);
-      const text = apiMessage(problem.message, lang);
+      const text = apiMessage(sheetMessageOf(problem.path, problem.message), lang);
       if (!name) {
         unplaced.push({ path: problem.path, message: text });
         continue;
