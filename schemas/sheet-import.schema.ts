@@ -32,7 +32,13 @@ export const SheetDraft = z.object({
     .object({
       cap: z.number(),
       items: z.array(
-        z.object({ id: z.string(), name: LocalizedName, maxPoints: z.number().nullable(), pointsEach: z.number(), row: Row }),
+        z.object({
+          id: z.string(),
+          name: LocalizedName,
+          maxPoints: z.number().nullable(),
+          pointsEach: z.number(),
+          row: Row,
+        }),
       ),
     })
     .nullable(),

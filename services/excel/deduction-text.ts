@@ -101,7 +101,8 @@ export function parseStandard(standard: string, itemName = ''): ParsedStandard {
       : { kind: 'fixed', points };
     return { kind: 'deduction', deduction, ...withCounts };
   }
-  if (ORDINAL.test(text)) return { kind: 'deduction', deduction: { kind: 'escalating', steps: deducted }, ...withCounts };
+  if (ORDINAL.test(text))
+    return { kind: 'deduction', deduction: { kind: 'escalating', steps: deducted }, ...withCounts };
   return {
     kind: 'unclear',
     zh: `有 ${deducted.length} 个扣分值（${deducted.join('、')} 分）但不是逐次加重：请拆成几个考核项目，或选定一种扣分方式`,

@@ -41,7 +41,10 @@ async function shoot(name: string, selector?: string): Promise<void> {
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { authorization: `Bearer ${admin()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${admin()}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json()) as Record<string, unknown>;
@@ -61,9 +64,7 @@ async function choose(selector: string, option: string): Promise<void> {
 /** Once dropdowns and dialogs have finished moving (a spinner's endless turn does not count). */
 const settled = () =>
   page.waitForFunction(() =>
-    document
-      .getAnimations()
-      .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
   );
 
 /** The errors shown under the form field holding what the selector finds. */
@@ -199,13 +200,23 @@ describe('考核细则 in the console', () => {
     await page.click('[data-testid="save-publish"]');
     await page.waitForURL(/\/console\/competitions\/ankang-sheet$/, { timeout: 60_000 });
     const version = (await api('GET', '/v1/competitions/ankang-sheet')) as {
-      definition: { sheet: { categories: { maxPoints: number; items: { deduction: unknown }[] }[] }; gates: unknown[]; grades: unknown };
+      definition: {
+        sheet: { categories: { maxPoints: number; items: { deduction: unknown }[] }[] };
+        gates: unknown[];
+        grades: unknown;
+      };
     };
     const { sheet, gates, grades } = version.definition;
     expect(sheet.categories.map((c) => c.maxPoints)).toEqual([12, 35, 53]);
     expect(sheet.categories[1]?.items[1]?.deduction).toEqual({ kind: 'escalating', steps: [1, 3, 5] });
     expect(sheet.categories[0]?.items[2]?.deduction).toEqual({ kind: 'per_finding', points: 1 });
-    expect(gates).toEqual([{ id: 'gate-1', name: { zh: '总分不低于 80 分', en: '总分不低于 80 分' }, rule: { kind: 'min_total', points: 80 } }]);
+    expect(gates).toEqual([
+      {
+        id: 'gate-1',
+        name: { zh: '总分不低于 80 分', en: '总分不低于 80 分' },
+        rule: { kind: 'min_total', points: 80 },
+      },
+    ]);
     expect(grades).toMatchObject({
       kind: 'thresholds',
       levels: [
@@ -253,6 +264,18 @@ describe('考核细则 in the console', () => {
         occurredAt: '2026-03-10T02:00:00.000Z',
       }),
     ]);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows each category’s points and rate and the grade, or the gates failed with why, in the standings', async () => {
+    await page.goto(`${base}/console/competitions/ankang-sheet?tab=standings`);
+    await page.waitForSelector('[data-testid="standings-table"] .ant-table-row');
+    const header = (await page.textContent('[data-testid="standings-table"] thead')) ?? '';
+    expect(header).toContain('组织领导');
+    expect(header).toContain('等级 / 评优条件');
+    const body = (await page.textContent('[data-testid="standings-table"] tbody')) ?? '';
+    expect(body).toMatch(/%）/);
+    await shoot('sheet-standings');
     expect(problems).toEqual([]);
   });
 });

@@ -7,7 +7,12 @@ import {
   formToDefinition,
   type CompetitionForm,
 } from '../../services/console/web/model/definition-form.ts';
-import { inspectionEvent, inspectionFieldOf, offsetOn, sheetItemChoices } from '../../services/console/web/model/inspection-form.ts';
+import {
+  inspectionEvent,
+  inspectionFieldOf,
+  offsetOn,
+  sheetItemChoices,
+} from '../../services/console/web/model/inspection-form.ts';
 import { parseSteps, sheetTotals } from '../../services/console/web/model/sheet-form.ts';
 import { MetricEventSchema } from '../../schemas/event.schema.ts';
 
@@ -59,7 +64,11 @@ const ankang: CompetitionInput = {
     vetoItems: [{ id: 'no-activity', name: n('未开展竞赛活动') }],
   },
   gates: [
-    { id: 'safe', name: n('无重伤及以上事故'), rule: { kind: 'no_incident', severities: ['serious_injury', 'fatality'] } },
+    {
+      id: 'safe',
+      name: n('无重伤及以上事故'),
+      rule: { kind: 'no_incident', severities: ['serious_injury', 'fatality'] },
+    },
     { id: 'total', name: n('总分≥80'), rule: { kind: 'min_total', points: 80 } },
     { id: 'rate', name: n('各类别≥80%'), rule: { kind: 'min_category_rate', percent: 80 } },
     { id: 'clean', name: n('零三违'), rule: { kind: 'no_violations' } },
@@ -75,14 +84,25 @@ const ankang: CompetitionInput = {
 };
 
 const stored = (d: unknown) => Competition.parse(d);
+const at = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('not in the fixture');
+  return value;
+};
 
 describe('the sheet part of the competition editor', () => {
   it('gives back the definition it was given (sheet, bonus, veto items, gates, grades, entrants)', () => {
     expect(stored(formToDefinition(definitionToForm(ankang)))).toEqual(stored(ankang));
-    for (const grades of [
-      { kind: 'places', levels: [{ id: 'g1', name: n('一等奖'), count: 3 }, { id: 'g2', name: n('二等奖'), count: 5 }] },
+    const others: NonNullable<CompetitionInput['grades']>[] = [
+      {
+        kind: 'places',
+        levels: [
+          { id: 'g1', name: n('一等奖'), count: 3 },
+          { id: 'g2', name: n('二等奖'), count: 5 },
+        ],
+      },
       { kind: 'share', levels: [{ id: 's', name: n('前10%'), percent: 10 }] },
-    ] as const) {
+    ];
+    for (const grades of others) {
       const d = { ...ankang, grades };
       expect(stored(formToDefinition(definitionToForm(d)))).toEqual(stored(d));
     }
@@ -106,17 +126,17 @@ describe('the sheet part of the competition editor', () => {
     const safety = form.sheet.categories[1];
     if (!lead || !safety) throw new Error('fixture');
     lead.maxPoints = null;
-    lead.items[0] = { ...lead.items[0]!, maxPoints: -1 };
-    lead.items[1] = { ...lead.items[1]!, id: 'plan', deduction: { points: 2 } };
-    safety.items[0] = { ...safety.items[0]!, deduction: { kind: 'escalating', steps: '1, x' } };
-    safety.items[2] = { ...safety.items[2]!, severities: [] };
-    form.sheet.categories[2] = { ...form.sheet.categories[2]!, indicatorIds: ['nope'] };
+    lead.items[0] = { ...at(lead.items[0]), maxPoints: -1 };
+    lead.items[1] = { ...at(lead.items[1]), id: 'plan', deduction: { points: 2 } };
+    safety.items[0] = { ...at(safety.items[0]), deduction: { kind: 'escalating', steps: '1, x' } };
+    safety.items[2] = { ...at(safety.items[2]), severities: [] };
+    form.sheet.categories[2] = { ...at(form.sheet.categories[2]), indicatorIds: ['nope'] };
     form.sheet.bonusCap = null;
-    form.sheet.bonusItems[0] = { ...form.sheet.bonusItems[0]!, pointsEach: -1 };
+    form.sheet.bonusItems[0] = { ...at(form.sheet.bonusItems[0]), pointsEach: -1 };
     form.sheet.vetoItems[0] = { id: 'honour', name: { zh: '未开展' } };
-    form.gates[1] = { ...form.gates[1]!, points: null };
-    form.gates[2] = { ...form.gates[2]!, percent: 120 };
-    form.grades.levels[1] = { ...form.grades.levels[1]!, value: 99 };
+    form.gates[1] = { ...at(form.gates[1]), points: null };
+    form.gates[2] = { ...at(form.gates[2]), percent: 120 };
+    form.grades.levels[1] = { ...at(form.grades.levels[1]), value: 99 };
     const result = Competition.safeParse(formToDefinition(form));
     expect(result.success).toBe(false);
     const problems = zodIssuesToFieldErrors(result.error?.issues ?? []);
@@ -145,10 +165,10 @@ describe('the sheet part of the competition editor', () => {
 
   it('puts a blank name on its field', () => {
     const form: CompetitionForm = definitionToForm(ankang);
-    form.sheet.categories[0]!.items[0]!.name = { zh: '' };
+    at(at(form.sheet.categories[0]).items[0]).name = { zh: '' };
     form.sheet.vetoItems[0] = { id: 'v', name: { zh: ' ' } };
-    form.grades.levels[0]!.name = { zh: '' };
-    form.gates[0]!.name = { zh: '' };
+    at(form.grades.levels[0]).name = { zh: '' };
+    at(form.gates[0]).name = { zh: '' };
     const result = Competition.safeParse(formToDefinition(form));
     const fields = zodIssuesToFieldErrors(result.error?.issues ?? []).map((p) => formPathOf(p.path, form)?.join('.'));
     expect(new Set(fields)).toEqual(
@@ -175,7 +195,15 @@ describe('the inspection entry form', () => {
 
   it('sends an assessment event the API takes, dated at noon of the day in the competition’s zone', () => {
     const event = inspectionEvent(
-      { entrant: 'p1', itemId: 'sanwei', mode: 'findings', value: 2, inspector: '王检查', date: '2026-03-10', note: ' 现场 ' },
+      {
+        entrant: 'p1',
+        itemId: 'sanwei',
+        mode: 'findings',
+        value: 2,
+        inspector: '王检查',
+        date: '2026-03-10',
+        note: ' 现场 ',
+      },
       {
         person: true,
         crewOf: () => 'crew-1',

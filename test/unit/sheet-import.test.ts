@@ -124,7 +124,12 @@ describe('考核细则 from .xlsx', () => {
   });
 
   it('says which columns it needs when the header is not there', async () => {
-    const bytes = await workbookOf({ 表1: [['项目名称', '说明'], ['a', 'b']] });
+    const bytes = await workbookOf({
+      表1: [
+        ['项目名称', '说明'],
+        ['a', 'b'],
+      ],
+    });
     await expect(readAssessmentSheetWorkbook(bytes)).rejects.toMatchObject({
       code: 'sheet_columns_missing',
       message: expect.stringContaining('类别') as unknown,

@@ -251,8 +251,7 @@ export const api = {
     request<ChangesResult>('PATCH', `/v1/org${query({ dryRun })}`, { json: changes }),
   importSheet: (file: File, dryRun: boolean) =>
     request<ImportResult>('POST', `/v1/org/import${query({ dryRun })}`, { raw: file, type: sheetType(file) }),
-  readSheet: (file: File) =>
-    request<SheetRead>('POST', '/v1/sheet-import', { raw: file, type: XLSX_TYPE }),
+  readSheet: (file: File) => request<SheetRead>('POST', '/v1/sheet-import', { raw: file, type: XLSX_TYPE }),
   sendEvents: (events: MetricEventInput[]) => request<Ingested>('POST', '/v1/events', { json: events }),
   downloadRegistry: () => download('/v1/org/export.xlsx', 'registry.xlsx'),
 

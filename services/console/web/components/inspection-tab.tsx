@@ -1,4 +1,19 @@
-import { Alert, App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Radio, Row, Select, Table, Tag } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Select,
+  Table,
+  Tag,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import type { CompetitionInput } from '../../../../schemas/competition.schema.ts';
@@ -112,7 +127,11 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
                 label={t(person ? 'inspection.person' : 'inspection.crew')}
                 tooltip={t(`inspection.entrantHelp.${props.definition.entrants ?? 'crew'}`)}
               >
-                <Select showSearch={{ optionFilterProp: 'label' }} options={entrantOptions} data-testid="inspection-entrant" />
+                <Select
+                  showSearch={{ optionFilterProp: 'label' }}
+                  options={entrantOptions}
+                  data-testid="inspection-entrant"
+                />
               </Form.Item>
             </Col>
             <Col span={10}>
@@ -188,18 +207,18 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
             { title: t('inspection.crew'), width: 160, render: (_, e) => e.crewName ?? e.event.crewId },
             {
               title: t('inspection.item'),
-              render: (_, e) => itemNames.get(String(e.event['itemId'])) ?? String(e.event['itemId']),
+              render: (_, e) => itemNames.get(shown(e.event['itemId'])) ?? shown(e.event['itemId']),
             },
             {
               title: t('inspection.result'),
               width: 140,
               render: (_, e) =>
                 e.event['findings'] !== undefined
-                  ? t('inspection.findingsN', { n: String(e.event['findings']) })
-                  : t('inspection.pointsN', { n: String(e.event['points']) }),
+                  ? t('inspection.findingsN', { n: shown(e.event['findings']) })
+                  : t('inspection.pointsN', { n: shown(e.event['points']) }),
             },
-            { title: t('inspection.inspector'), width: 110, render: (_, e) => String(e.event['inspector'] ?? '') },
-            { title: t('inspection.note'), render: (_, e) => String(e.event.note ?? '') },
+            { title: t('inspection.inspector'), width: 110, render: (_, e) => shown(e.event['inspector']) },
+            { title: t('inspection.note'), render: (_, e) => shown(e.event.note) },
             {
               title: '',
               width: 80,
@@ -211,6 +230,9 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
     </>
   );
 }
+
+/** A value of an event as it was sent (a loose object): text or a number, else blank. */
+const shown = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
 const FIELDS: (keyof InspectionForm)[] = ['entrant', 'itemId', 'date', 'value', 'inspector', 'note'];
 

@@ -1,5 +1,20 @@
 import { DeleteOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Switch, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Switch,
+  Tag,
+  Typography,
+} from 'antd';
 import type { FormInstance } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -198,7 +213,11 @@ function CategoryCard(props: {
     >
       <Row gutter={8}>
         <Col span={10}>
-          <Form.Item name={[props.name, 'name', 'zh']} label={t('sheet.categoryName')} rules={required(t('form.required'))}>
+          <Form.Item
+            name={[props.name, 'name', 'zh']}
+            label={t('sheet.categoryName')}
+            rules={required(t('form.required'))}
+          >
             <Input data-testid="category-name" />
           </Form.Item>
         </Col>
@@ -292,7 +311,11 @@ function BonusCard(props: { form: FormInstance<CompetitionForm> }) {
             {fields.map((field) => (
               <Row gutter={8} key={field.key}>
                 <Col span={10}>
-                  <Form.Item name={[field.name, 'name', 'zh']} label={t('sheet.bonusItem')} rules={required(t('form.required'))}>
+                  <Form.Item
+                    name={[field.name, 'name', 'zh']}
+                    label={t('sheet.bonusItem')}
+                    rules={required(t('form.required'))}
+                  >
                     <Input />
                   </Form.Item>
                 </Col>
@@ -302,7 +325,11 @@ function BonusCard(props: { form: FormInstance<CompetitionForm> }) {
                   </Form.Item>
                 </Col>
                 <Col span={5}>
-                  <Form.Item name={[field.name, 'pointsEach']} label={t('sheet.bonusEach')} tooltip={t('sheet.bonusEachHelp')}>
+                  <Form.Item
+                    name={[field.name, 'pointsEach']}
+                    label={t('sheet.bonusEach')}
+                    tooltip={t('sheet.bonusEachHelp')}
+                  >
                     <InputNumber className="full-width" min={0} />
                   </Form.Item>
                 </Col>
@@ -347,7 +374,11 @@ function VetoItemsCard(props: { form: FormInstance<CompetitionForm> }) {
             {fields.map((field) => (
               <Row gutter={8} key={field.key}>
                 <Col span={16}>
-                  <Form.Item name={[field.name, 'name', 'zh']} label={t('sheet.vetoItem')} rules={required(t('form.required'))}>
+                  <Form.Item
+                    name={[field.name, 'name', 'zh']}
+                    label={t('sheet.vetoItem')}
+                    rules={required(t('form.required'))}
+                  >
                     <Input data-testid="veto-item-name" />
                   </Form.Item>
                 </Col>
@@ -487,7 +518,11 @@ export function GatesCard(props: { form: FormInstance<CompetitionForm> }) {
                   return (
                     <Row gutter={8} data-testid="gate">
                       <Col span={8}>
-                        <Form.Item name={[field.name, 'name', 'zh']} label={t('gates.name')} rules={required(t('form.required'))}>
+                        <Form.Item
+                          name={[field.name, 'name', 'zh']}
+                          label={t('gates.name')}
+                          rules={required(t('form.required'))}
+                        >
                           <Input />
                         </Form.Item>
                       </Col>
@@ -510,7 +545,7 @@ export function GatesCard(props: { form: FormInstance<CompetitionForm> }) {
                           </Form.Item>
                         ) : gate?.kind === 'min_category_rate' ? (
                           <Form.Item name={[field.name, 'percent']} label={t('gates.percent')}>
-                            <InputNumber className="full-width" addonAfter="%" data-testid="gate-percent" />
+                            <InputNumber className="full-width" suffix="%" data-testid="gate-percent" />
                           </Form.Item>
                         ) : null}
                       </Col>
@@ -589,7 +624,7 @@ export function GradesCard(props: { form: FormInstance<CompetitionForm> }) {
                             <InputNumber
                               className="full-width"
                               data-testid="grade-value"
-                              {...(kind === 'share' ? { addonAfter: '%' } : {})}
+                              {...(kind === 'share' ? { suffix: '%' } : {})}
                             />
                           </Form.Item>
                         </Col>
@@ -625,7 +660,11 @@ export function GradesCard(props: { form: FormInstance<CompetitionForm> }) {
               {kind === 'thresholds' ? (
                 <Row gutter={8} className="form-alert">
                   <Col span={8}>
-                    <Form.Item name={['grades', 'otherwise']} label={t('grades.otherwise')} tooltip={t('grades.otherwiseHelp')}>
+                    <Form.Item
+                      name={['grades', 'otherwise']}
+                      label={t('grades.otherwise')}
+                      tooltip={t('grades.otherwiseHelp')}
+                    >
                       <Input placeholder={t('grades.otherwisePlaceholder')} />
                     </Form.Item>
                   </Col>

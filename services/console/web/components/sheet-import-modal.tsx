@@ -123,7 +123,11 @@ export function SheetImportModal(props: { open: boolean; onClose: () => void; on
         size="small"
         className="section-card"
         current={read ? 1 : 0}
-        items={[{ title: t('import.stepPick') }, { title: t('import.stepCheck') }, { title: t('sheetImport.stepApply') }]}
+        items={[
+          { title: t('import.stepPick') },
+          { title: t('import.stepCheck') },
+          { title: t('sheetImport.stepApply') },
+        ]}
       />
       {!read ? (
         <>

@@ -91,6 +91,53 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
             render: (_: unknown, r: StandingsRow) =>
               points(r.indicators.find((i) => i.indicatorId === indicator.id)?.points),
           })),
+          // 考核细则: each category's points and rate, then the grade or the gates failed (as visible as a veto).
+          ...(props.definition.sheet?.categories ?? []).map((category) => ({
+            title: name(category.name),
+            render: (_: unknown, r: StandingsRow) => {
+              const c = r.sheet?.categories.find((x) => x.categoryId === category.id);
+              return c ? (
+                <span className="nowrap">
+                  {points(c.points)}
+                  <Typography.Text type="secondary">（{c.rate}%）</Typography.Text>
+                </span>
+              ) : (
+                '—'
+              );
+            },
+          })),
+          ...(data?.rows.some((r) => r.sheet !== null)
+            ? [
+                {
+                  title: t('standings.grade'),
+                  render: (_: unknown, r: StandingsRow) => {
+                    if (!r.sheet) return '—';
+                    const failed = r.sheet.gates.filter((g) => !g.passed);
+                    if (failed.length > 0) {
+                      return (
+                        <span data-testid={`gates-${r.crewId}`}>
+                          {failed.map((g) => (
+                            <Tag color="red" key={g.gateId}>
+                              {t('standings.gateFailed', {
+                                gate: name(g.name),
+                                reason: lang === 'en' ? g.reason.en : g.reason.zh,
+                              })}
+                            </Tag>
+                          ))}
+                        </span>
+                      );
+                    }
+                    return r.sheet.grade ? (
+                      <Tag color="gold" data-testid={`grade-${r.crewId}`}>
+                        {name(r.sheet.grade.name)}
+                      </Tag>
+                    ) : (
+                      '—'
+                    );
+                  },
+                },
+              ]
+            : []),
           {
             title: t('standings.score'),
             width: 90,

@@ -85,7 +85,8 @@ export function inspectionEvent(
   const entrant = form.entrant ?? '';
   const crewId = options.person ? (options.crewOf(entrant) ?? '') : entrant;
   const date = form.date ?? '';
-  const value = typeof form.value === 'number' && Number.isFinite(form.value) ? form.value : (null as unknown as number);
+  const value =
+    typeof form.value === 'number' && Number.isFinite(form.value) ? form.value : (null as unknown as number);
   const note = form.note?.trim() ?? '';
   return {
     type: 'assessment',

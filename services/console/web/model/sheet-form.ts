@@ -147,7 +147,8 @@ function deductionToForm(d: ItemInput['deduction']): DeductionForm {
 }
 
 function countsToForm(counts: ItemInput['counts']): Partial<SheetItemForm> {
-  if (counts?.event === 'violation') return { violationKinds: counts.violationKinds ?? [], measure: counts.measure ?? 'persons' };
+  if (counts?.event === 'violation')
+    return { violationKinds: counts.violationKinds ?? [], measure: counts.measure ?? 'persons' };
   if (counts?.event === 'incident') return { severities: counts.severities };
   return {};
 }
@@ -359,7 +360,7 @@ export function sheetFormPathOf(parts: (string | number)[]): (string | number)[]
     return named(['gates', g]);
   }
   if (head === 'grades') {
-    const [field, l, sub, subsub] = rest;
+    const [field, l, sub] = rest;
     if (field === 'otherwise') return ['grades', 'otherwise'];
     if (field !== 'levels' || typeof l !== 'number') return ['grades', 'kind'];
     if (sub === 'name') return named(['grades', 'levels', l]);
@@ -374,7 +375,7 @@ export function sheetFormPathOf(parts: (string | number)[]): (string | number)[]
   }
   if (section === 'bonus') {
     // sheet.bonus.cap, sheet.bonus.items[, i, field…]
-    const [i, field, sub] = more;
+    const [i, field] = more;
     if (index === 'items' && typeof i === 'number') {
       if (field === 'maxPoints' || field === 'pointsEach') return ['sheet', 'bonusItems', i, field];
       return named(['sheet', 'bonusItems', i]);
