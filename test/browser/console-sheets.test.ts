@@ -176,7 +176,7 @@ describe('考核细则 in the console', () => {
     await page.fill('[data-testid="category-2"] [data-testid="item-points"]', '5');
     // A multiple select stays open while its options are picked.
     await page.locator('[data-testid="category-2"] .ant-select-multiple').first().click();
-    for (const indicator of ['安全生产天数', '隐患排查', '隐患整改率', '“三违”扣分']) {
+    for (const indicator of ['安全生产天数', '隐患排查', '隐患整改', '隐患整改率', '隐患超期未整改', '“三违”扣分']) {
       await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${indicator}"]`).click();
     }
     await page.keyboard.press('Escape');
