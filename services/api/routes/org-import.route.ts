@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorResponse } from '../../../schemas/api.schema.ts';
 import { Query, QueryBoolean } from '../../../schemas/common.schema.ts';
 import { OrgImportResult, type ImportedSheet } from '../../../schemas/org-import.schema.ts';
 import type { Access } from '../../access/access.ts';
@@ -12,6 +11,7 @@ import { isWorkbookFile, XLSX_CONTENT_TYPE } from '../../excel/xlsx-package.ts';
 import { planOrgImport, type OrgImportOptions, type OrgImportPlan } from '../../registry/plan-org-import.ts';
 import { InvalidInputError } from '../../shared/errors.ts';
 import { bodyCheckedByHandler } from '../route-validation.ts';
+import { UPLOAD_ERROR_RESPONSES, WORKBOOK_CONTENT_TYPES, acceptUploadedBytes } from '../upload-body.ts';
 
 type WorkbookSheetSummary = z.infer<typeof ImportedSheet>;
 
@@ -28,13 +28,7 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
     // The sheet arrives as bytes: whether it is a workbook, and a CSV's encoding (UTF-8, GB18030
     // from Chinese Excel, UTF-16), are worked out from the bytes, not trusted from a header Excel
     // never sets. Browsers on Windows with Excel installed label .csv files application/vnd.ms-excel.
-    app.addContentTypeParser(
-      ['text/csv', 'text/plain', 'application/octet-stream', XLSX_CONTENT_TYPE, 'application/vnd.ms-excel'],
-      { parseAs: 'buffer' },
-      (_req, body, done) => {
-        done(null, body);
-      },
-    );
+    acceptUploadedBytes(app, ['text/csv', 'text/plain', ...WORKBOOK_CONTENT_TYPES]);
 
     app.withTypeProvider<ZodTypeProvider>().post('/v1/org/import', {
       bodyLimit: deps.maxBodyBytes,
@@ -51,12 +45,7 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
         body: z.string().describe('the .xlsx or CSV file as it is'),
         response: {
           200: OrgImportResult,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          413: ErrorResponse,
-          415: ErrorResponse,
-          422: ErrorResponse,
+          ...UPLOAD_ERROR_RESPONSES,
         },
       },
       // The planner reads the bytes.

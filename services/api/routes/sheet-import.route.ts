@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ErrorResponse } from '../../../schemas/api.schema.ts';
 import { Query } from '../../../schemas/common.schema.ts';
 import { SheetImportResult } from '../../../schemas/sheet-import.schema.ts';
 import type { Access } from '../../access/access.ts';
 import { readAssessmentSheetWorkbook } from '../../excel/assessment-sheet-workbook.ts';
 import { XLSX_CONTENT_TYPE } from '../../excel/xlsx-package.ts';
 import { bodyCheckedByHandler } from '../route-validation.ts';
+import { UPLOAD_ERROR_RESPONSES, WORKBOOK_CONTENT_TYPES, acceptUploadedBytes } from '../upload-body.ts';
 
 export interface SheetImportRouteDeps {
   access: Access;
@@ -18,13 +18,7 @@ export interface SheetImportRouteDeps {
 export function sheetImportRoute(deps: SheetImportRouteDeps) {
   return async function register(app: FastifyInstance): Promise<void> {
     // The workbook arrives as bytes (browsers label .xlsx variously; the bytes say what it is).
-    app.addContentTypeParser(
-      [XLSX_CONTENT_TYPE, 'application/octet-stream', 'application/vnd.ms-excel'],
-      { parseAs: 'buffer' },
-      (_req, body, done) => {
-        done(null, body);
-      },
-    );
+    acceptUploadedBytes(app, WORKBOOK_CONTENT_TYPES);
 
     app.withTypeProvider<ZodTypeProvider>().post('/v1/sheet-import', {
       bodyLimit: deps.maxBodyBytes,
@@ -39,12 +33,7 @@ export function sheetImportRoute(deps: SheetImportRouteDeps) {
         body: z.string().describe('the .xlsx file as it is'),
         response: {
           200: SheetImportResult,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          413: ErrorResponse,
-          415: ErrorResponse,
-          422: ErrorResponse,
+          ...UPLOAD_ERROR_RESPONSES,
         },
       },
       // The reader checks the bytes.
