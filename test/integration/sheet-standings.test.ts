@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SheetOutcome } from '../../schemas/sheet.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
@@ -115,6 +116,43 @@ describe('a unit-level 安康杯 sheet', () => {
       ],
     });
     expect(crew.sheet).toMatchObject({ eligible: true, gradeRank: 1, grade: { id: 'advanced' } });
+  });
+});
+
+/**
+ * The README's worked example and docs/考核细则.md's table state these units' totals, gate outcomes
+ * and grades; each table line naming a unit must carry what the engine computed for it.
+ */
+const doc = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const between = (text: string, start: string, end: string) => {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end, from + start.length);
+  expect(from, `${start} not found`).toBeGreaterThanOrEqual(0);
+  expect(to, `${end} not found after ${start}`).toBeGreaterThan(from);
+  return text.slice(from, to);
+};
+const workedExamples = [
+  ['README.md', between(doc('README.md'), '<!-- check: sheet-example -->', '<!-- /check -->')],
+  ['docs/考核细则.md', between(doc('docs/考核细则.md'), '## 六、算例', '更多手算例子')],
+] as const;
+
+describe.each(workedExamples)('the worked example in %s', (_path, block) => {
+  it("states every unit's total, gate outcome and grade as the engine computes them", async () => {
+    const rows = await standings('ankang-units');
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      const lines = block.split('\n').filter((l) => l.startsWith('|') && new RegExp(`\\b${row.crewId}\\b`).test(l));
+      expect(lines, `one table line for ${row.crewId}`).toHaveLength(1);
+      const cells = (lines[0] ?? '').split('|').map((c) => c.trim());
+      expect(cells).toContain(`**${String(row.score)}**`);
+      const failed = row.sheet?.gates.some((g) => !g.passed) ?? false;
+      expect(
+        cells.some((c) => c.includes(failed ? '未通过' : '全部通过')),
+        `${row.crewId} gate`,
+      ).toBe(true);
+      const grade = row.sheet?.grade?.name.zh;
+      expect(cells.at(-2)?.replaceAll('*', ''), `${row.crewId} grade`).toBe(grade ?? '无');
+    }
   });
 });
 
