@@ -1,4 +1,6 @@
 import { z } from 'zod';
+// Side effect: zod's own messages come out "中文 / English" wherever a schema is used.
+import './zod-messages.ts';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 

@@ -1,23 +1,11 @@
 /**
- * The API words its errors "中文 / English" (and zod's own messages in English only). The console
- * shows the part in its language, and puts zod's commonest messages into Chinese.
+ * The API words its errors "中文 / English" (zod's own ones too: schemas/zod-messages.ts). The console
+ * shows the part in its language, and puts English-only messages it knows into Chinese.
  */
-const ZOD_ZH: [RegExp, (m: RegExpExecArray) => string][] = [
-  [/^Too small: expected number to be >=(-?[\d.]+)$/, (m) => `不能小于 ${m[1]}`],
-  [/^Too small: expected number to be >(-?[\d.]+)$/, (m) => `必须大于 ${m[1]}`],
-  [/^Too big: expected number to be <=(-?[\d.]+)$/, (m) => `不能大于 ${m[1]}`],
-  [/^Too big: expected number to be <(-?[\d.]+)$/, (m) => `必须小于 ${m[1]}`],
-  [/^Too small: expected string to have >=1 characters$/, () => '不能为空'],
-  [/^Too small: expected string to have >=(\d+) characters$/, (m) => `至少 ${m[1]} 个字符`],
-  [/^Too big: expected string to have <=(\d+) characters$/, (m) => `最多 ${m[1]} 个字符`],
-  [/^Too small: expected array to have >=(\d+) items?$/, (m) => `至少需要 ${m[1]} 项`],
-  [/^Too big: expected array to have <=(\d+) items?$/, (m) => `最多 ${m[1]} 项`],
-  [/^Invalid input: expected number, received (\w+)$/, () => '请填写数字'],
-  [/^Invalid input: expected string, received undefined$/, () => '必填'],
-  [/^Invalid input: expected \w+, received undefined$/, () => '必填'],
-  [/^Invalid input: expected int, received number$/, () => '请填写整数'],
-  [/^Invalid ISO date$/, () => '日期格式应为 YYYY-MM-DD'],
-  [/^Invalid option: expected one of (.+)$/, (m) => `只能是 ${m[1]}`],
+import { ZOD_MESSAGES_ZH } from '../../../../schemas/zod-messages-zh.ts';
+
+/** The product's own English-only messages (older answers; schemas that word their own). */
+const OWN_ZH: [RegExp, (m: RegExpExecArray) => string][] = [
   [
     /^use letters, digits and \. _ : - \(start with a letter or digit\)$/,
     () => '只能用字母、数字和 . _ : -（以字母或数字开头）',
@@ -50,7 +38,7 @@ export function apiMessage(message: string, lang: 'zh' | 'en'): string {
     return lang === 'zh' ? message.slice(0, split) : message.slice(split + 3);
   }
   if (lang === 'zh') {
-    for (const [pattern, zh] of ZOD_ZH) {
+    for (const [pattern, zh] of [...ZOD_MESSAGES_ZH, ...OWN_ZH]) {
       const match = pattern.exec(message);
       if (match) return zh(match);
     }
