@@ -59,6 +59,21 @@ export async function tableProbe(client: ClickHouseClient, table: string): Promi
   return (rows, columns, settings = {}) => insertInto(client, target, rows, columns, settings);
 }
 
+/** Rows per piece of an insert's body: the body is produced as it is sent, not held whole. */
+const ROWS_PER_CHUNK = 2_000;
+
+/**
+ * The body in pieces of ROWS_PER_CHUNK rows, each one JSON.stringify of the piece's rows without
+ * the outer brackets: `[…],[…]` (or `{…},{…}`), which both JSON row formats read as rows
+ * separated by commas. One serialiser call per piece instead of one per row, and no joined copy.
+ */
+export function* rowChunks(rows: readonly Row[]): Generator<string> {
+  for (let from = 0; from < rows.length; from += ROWS_PER_CHUNK) {
+    const piece = JSON.stringify(rows.slice(from, from + ROWS_PER_CHUNK)).slice(1, -1);
+    yield from === 0 ? piece : `,${piece}`;
+  }
+}
+
 async function insertInto(
   client: ClickHouseClient,
   target: string,
@@ -75,7 +90,7 @@ async function insertInto(
     .join('');
   const result = await client.exec({
     query: `INSERT INTO ${target}${columnList} SETTINGS date_time_input_format = 'best_effort'${extra} FORMAT ${format}`,
-    values: Readable.from([rows.map((row) => JSON.stringify(row)).join('\n')]),
+    values: Readable.from(rowChunks(rows)),
   });
   // Drain the (empty) answer so the HTTP connection goes back to the pool.
   result.stream.resume();

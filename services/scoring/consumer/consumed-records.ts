@@ -39,10 +39,10 @@ export async function findStoredRecordSources(
 export async function checkCorrectionTargets(
   client: ClickHouseClient,
   outcomes: readonly MessageOutcome[],
-): Promise<{ outcomes: MessageOutcome[]; targets: Map<string, EventRow> }> {
+): Promise<{ outcomes: readonly MessageOutcome[]; targets: Map<string, EventRow> }> {
   const corrections = outcomes.flatMap((o) => (o.kind === 'ok' && o.event.type === 'correction' ? [o.event] : []));
   const targets = new Map<string, EventRow>();
-  if (corrections.length === 0) return { outcomes: [...outcomes], targets };
+  if (corrections.length === 0) return { outcomes, targets };
   for (const [key, stored] of await readStoredEvents(client, corrections)) targets.set(key, stored.row);
   const checked = outcomes.map((o): MessageOutcome => {
     if (o.kind !== 'ok' || o.event.type !== 'correction') return o;
@@ -84,10 +84,12 @@ export async function insertConsumedRecords(
   deduplicationToken: string,
   storedAt: string,
 ): Promise<void> {
+  const receivedAt = isoTimes();
   const events = rows.flatMap(({ record, receivedAtMs, source }) => {
-    const receivedAt = new Date(receivedAtMs).toISOString();
-    if (record.type !== 'correction') return [{ values: toEventValues(record, receivedAt), source }];
-    return record.replacement ? [{ values: toEventValues(record.replacement, receivedAt), source }] : [];
+    if (record.type !== 'correction') return [{ values: toEventValues(record, receivedAt(receivedAtMs)), source }];
+    return record.replacement
+      ? [{ values: toEventValues(record.replacement, receivedAt(receivedAtMs)), source }]
+      : [];
   });
   await insertConsumedEvents(client, events, deduplicationToken, storedAt);
   const corrections = rows.flatMap(({ record, source }) => {
@@ -96,6 +98,19 @@ export async function insertConsumedRecords(
     return target ? [toCorrectionValues(record, target, storedAt, source)] : [];
   });
   await insertCorrectionRows(client, corrections, `${deduplicationToken}:corrections`);
+}
+
+/** ISO 8601 of epoch milliseconds, remembering the last: a batch's messages share few timestamps. */
+function isoTimes(): (ms: number) => string {
+  let lastMs = Number.NaN;
+  let last = '';
+  return (ms) => {
+    if (ms !== lastMs) {
+      last = new Date(ms).toISOString();
+      lastMs = ms;
+    }
+    return last;
+  };
 }
 
 /** The event keys a batch stored: its events and the corrections' replacements. */

@@ -19,12 +19,10 @@ import type { StoreTracker } from '../../storage/store-tracker.ts';
 import { logDeadLetters } from '../../storage/dead-letters.store.ts';
 import type { ConsumerMetrics } from './consumer-metrics.ts';
 import {
-  decodeMessage,
+  decodeBatch,
   dedupeAgainstStored,
-  dedupeWithinBatch,
   recordKey,
   refusedByStorage,
-  routeToCrewPartition,
   type MessageOutcome,
 } from './consume-steps.ts';
 import {
@@ -327,12 +325,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   }
 
   /**
-   * parse -> validate, once more after re-reading the registry if a crew was unknown. A producer
-   * that keeps sending unknown crews must not make every batch read the registry: at most one
-   * read per REGISTRY_REREAD_MS.
+   * parse -> validate -> dedupe within the batch -> route (one pass), once more after re-reading
+   * the registry if a crew was unknown. A producer that keeps sending unknown crews must not make
+   * every batch read the registry: at most one read per REGISTRY_REREAD_MS.
    */
-  async function decodeAll(messages: readonly Batch['messages'][number][]): Promise<MessageOutcome[]> {
-    const decode = () => messages.map((m) => decodeMessage(m, deps.validate, deps.validateCorrection));
+  async function decodeAll(messages: readonly Batch['messages'][number][], partition: number): Promise<MessageOutcome[]> {
+    const decode = () =>
+      decodeBatch(messages, {
+        validate: deps.validate,
+        validateCorrection: deps.validateCorrection,
+        partition,
+        crewPartition: (crewId) => crewPartitionOf(crewId, generation.partitionCount()),
+      });
     const outcomes = decode();
     const unknownCrew = outcomes.some(
       (o) => o.kind === 'dead-letter' && o.reason.errors?.some((e) => e.path === 'crewId'),
@@ -375,17 +379,16 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     const messages = batch.messages.filter((m) => Number(m.offset) <= extent.lastOffset);
     metrics.batch(messages.length);
 
-    const routed = routeToCrewPartition(dedupeWithinBatch(await decodeAll(messages)), partition, (crewId) =>
-      crewPartitionOf(crewId, generation.partitionCount()),
-    );
+    const routed = await decodeAll(messages, partition);
     const filter = deps.keyFilter;
     // The filter knows events' keys only: corrections are always looked up (they are few).
-    const candidates = routed.flatMap((o) =>
-      o.kind === 'ok' &&
-      (!filter || o.event.type === 'correction' || filter.mightContain(o.event.crewId, o.event.eventId))
-        ? [o.event]
-        : [],
-    );
+    const candidates: IngestRecord[] = [];
+    for (const o of routed) {
+      if (o.kind !== 'ok') continue;
+      if (!filter || o.event.type === 'correction' || filter.mightContain(o.event.crewId, o.event.eventId)) {
+        candidates.push(o.event);
+      }
+    }
     const stored = await findStoredRecordSources(client, candidates);
     // The content of the events found, to tell a resend from another event under a used id.
     const contents = await findStoredEvents(
@@ -474,24 +477,30 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     backoff.delete(partition);
     partitionProgressed(partition);
 
-    const count = (kind: MessageOutcome['kind']) => outcomes.filter((o) => o.kind === kind).length;
+    const counts = { ok: 0, 'dead-letter': 0, duplicate: 0, reroute: 0, conflict: 0 };
+    for (const o of outcomes) {
+      counts[o.kind]++;
+      if (o.kind === 'dead-letter' && o.reason.code === 'conflict') counts.conflict++;
+    }
     const storedCount = extent.alreadyStored ? 0 : fresh.length - refused.length;
-    const deadLetters = extent.alreadyStored ? 0 : count('dead-letter') + refused.length;
-    const rerouted = extent.alreadyStored ? 0 : count('reroute');
+    const deadLetters = extent.alreadyStored ? 0 : counts['dead-letter'] + refused.length;
+    const rerouted = extent.alreadyStored ? 0 : counts.reroute;
     metrics.outcomes('stored', storedCount);
     metrics.outcomes('rerouted', rerouted);
     metrics.outcomes('duplicate', messages.length - storedCount - deadLetters - rerouted);
     metrics.outcomes('dead_letter', deadLetters);
     if (!extent.alreadyStored) {
-      metrics.conflicts(outcomes.filter((o) => o.kind === 'dead-letter' && o.reason.code === 'conflict').length);
+      metrics.conflicts(counts.conflict);
     }
     metrics.lag(topic, partition, Math.max(0, Number(batch.highWatermark) - next));
     log.debug({ messages: messages.length, stored: storedCount, deadLetters, rerouted }, 'batch stored');
     // A batch an earlier attempt stored may not have refreshed the standings: refresh for all of
     // it (a repeated refresh is harmless).
     const notStored = new Set(refused.map((o) => o.message));
-    const refresh = (extent.alreadyStored ? routed : fresh).filter((o) => !notStored.has(o.message));
-    const events = refresh.flatMap((o) => (o.kind === 'ok' ? [o.event] : []));
+    const events: IngestRecord[] = [];
+    for (const o of extent.alreadyStored ? routed : fresh) {
+      if (o.kind === 'ok' && !notStored.has(o.message)) events.push(o.event);
+    }
     if (events.length > 0) deps.onStored(events);
   }
 
