@@ -87,9 +87,7 @@ export async function insertConsumedRecords(
   const receivedAt = isoTimes();
   const events = rows.flatMap(({ record, receivedAtMs, source }) => {
     if (record.type !== 'correction') return [{ values: toEventValues(record, receivedAt(receivedAtMs)), source }];
-    return record.replacement
-      ? [{ values: toEventValues(record.replacement, receivedAt(receivedAtMs)), source }]
-      : [];
+    return record.replacement ? [{ values: toEventValues(record.replacement, receivedAt(receivedAtMs)), source }] : [];
   });
   await insertConsumedEvents(client, events, deduplicationToken, storedAt);
   const corrections = rows.flatMap(({ record, source }) => {

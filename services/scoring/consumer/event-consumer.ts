@@ -1,5 +1,14 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Admin, Batch, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  ConsumerRunConfig,
+  EachBatchPayload,
+  Kafka,
+  KafkaMessage,
+  Message,
+  Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import type { IngestRecord, ValidateCorrection } from '../../corrections/correction-steps.ts';
 import { createCrewPartitioner } from '../../kafka/crew-partition.ts';
@@ -18,13 +27,7 @@ import { insertIsolatingRefusedRows } from '../../storage/isolate-refused-rows.t
 import type { StoreTracker } from '../../storage/store-tracker.ts';
 import { logDeadLetters } from '../../storage/dead-letters.store.ts';
 import type { ConsumerMetrics } from './consumer-metrics.ts';
-import {
-  decodeBatch,
-  dedupeAgainstStored,
-  recordKey,
-  refusedByStorage,
-  type MessageOutcome,
-} from './consume-steps.ts';
+import { decodeBatch, dedupeAgainstStored, recordKey, refusedByStorage, type MessageOutcome } from './consume-steps.ts';
 import {
   checkCorrectionTargets,
   findStoredRecordSources,
@@ -161,6 +164,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const backoff = new Map<number, number>();
   /** Partition -> the extent whose dead letters were sent (not again while its insert is retried). */
   const deadLettersSent = new Map<number, string>();
+  /** Partition -> messages of a recorded batch fetched so far, when one fetch did not hold all of it. */
+  const gathered = new Map<number, readonly KafkaMessage[]>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   /** Partitions waiting for the registry. */
   const waiting = new Set<number>();
@@ -190,6 +195,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     // Another member may have worked on any partition meanwhile: ask storage again.
     pending.clear();
     committedNext.clear();
+    gathered.clear();
     for (const p of progress.failing()) if (!assigned.includes(p.partition)) forgetPartition(p.partition);
     logger.info({ topic, partitions: assigned, memberId: payload.memberId }, 'partitions assigned');
     generation.joinedGroup();
@@ -215,33 +221,34 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
 
   /**
    * The batch to process: the one an earlier attempt recorded at this offset, or the fetched one;
-   * 'wait' when fewer messages were fetched than the recorded batch holds.
+   * 'gather' when fewer messages were fetched than the recorded batch holds.
    */
-  async function extentOf(batch: Batch): Promise<Extent | 'wait' | undefined> {
-    const first = batch.messages[0];
-    const last = batch.messages.at(-1);
+  async function extentOf(partition: number, fetched: readonly KafkaMessage[]): Promise<Extent | 'gather' | undefined> {
+    const first = fetched[0];
+    const last = fetched.at(-1);
     if (!first || !last) return undefined;
     const at = {
       topic,
-      partition: batch.partition,
+      partition,
       firstOffset: Number(first.offset),
       firstTimestamp: Number(first.timestamp),
     };
-    const mine = pending.get(batch.partition);
+    const mine = pending.get(partition);
     const recorded =
       mine?.firstOffset === at.firstOffset && mine.firstTimestamp === at.firstTimestamp
         ? mine
-        : committedNext.get(batch.partition) === at.firstOffset
+        : committedNext.get(partition) === at.firstOffset
           ? undefined
           : await findRecordedBatch(client, at);
     if (!recorded) {
       return { ...at, lastOffset: Number(last.offset), resendingOwnRows: false, alreadyStored: false };
     }
     if (recorded.lastOffset > Number(last.offset) && !recorded.stored) {
-      // Fewer messages fetched than the recorded batch holds: fetch again rather than form another
-      // batch. (A stored one needs no messages: it is committed as recorded.)
-      logger.warn({ ...recorded, fetchedTo: last.offset }, 'waiting for the whole recorded batch');
-      return 'wait';
+      // Fewer messages fetched than the recorded batch holds (an attempt with larger fetches
+      // recorded it, or the broker sent less this time): gather the rest before forming it.
+      // (A stored one needs no messages: it is committed as recorded.)
+      logger.info({ ...recorded, fetchedTo: last.offset }, 'gathering the whole recorded batch over several fetches');
+      return 'gather';
     }
     logger.info(
       { ...recorded, fetchedTo: last.offset },
@@ -250,6 +257,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         : 'batch recorded by an attempt that did not finish: sending it again unchanged',
     );
     return { ...recorded, resendingOwnRows: !recorded.stored, alreadyStored: recorded.stored };
+  }
+
+  /**
+   * The fetched messages after those gathered for a recorded batch in earlier fetches of this
+   * partition (none when this fetch starts before them again, e.g. after a failure).
+   */
+  function withGathered(partition: number, fetched: readonly KafkaMessage[]): readonly KafkaMessage[] {
+    const earlier = gathered.get(partition);
+    gathered.delete(partition);
+    const from = Number(fetched[0]?.offset);
+    if (!earlier || !(from >= Number(earlier[0]?.offset))) return fetched;
+    return [...earlier.filter((m) => Number(m.offset) < from), ...fetched];
   }
 
   /** Names one batch in ClickHouse's insert deduplication: a resend of it carries the same token. */
@@ -329,7 +348,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
    * the registry if a crew was unknown. A producer that keeps sending unknown crews must not make
    * every batch read the registry: at most one read per REGISTRY_REREAD_MS.
    */
-  async function decodeAll(messages: readonly Batch['messages'][number][], partition: number): Promise<MessageOutcome[]> {
+  async function decodeAll(messages: readonly KafkaMessage[], partition: number): Promise<MessageOutcome[]> {
     const decode = () =>
       decodeBatch(messages, {
         validate: deps.validate,
@@ -368,15 +387,20 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     if (!isRunning() || isStale()) return;
     await awaitRegistry(batch.partition);
     waiting.delete(batch.partition);
-    const extent = await extentOf(batch);
-    if (extent === 'wait') {
-      pauseFor(payload, 'waiting for the whole recorded batch');
+    const { partition } = batch;
+    const fetched = withGathered(partition, batch.messages);
+    const extent = await extentOf(partition, fetched);
+    if (extent === 'gather') {
+      // Resolved, not committed: the next fetch goes on after these messages, and a restart or a
+      // rebalance fetches the recorded batch from its start again.
+      gathered.set(partition, fetched);
+      const last = fetched.at(-1);
+      if (last) payload.resolveOffset(last.offset);
       return;
     }
     if (!extent || !isRunning() || isStale()) return;
-    const { partition } = batch;
     const log = logger.child({ topic, partition, firstOffset: extent.firstOffset, lastOffset: extent.lastOffset });
-    const messages = batch.messages.filter((m) => Number(m.offset) <= extent.lastOffset);
+    const messages = fetched.filter((m) => Number(m.offset) <= extent.lastOffset);
     metrics.batch(messages.length);
 
     const routed = await decodeAll(messages, partition);

@@ -1,0 +1,110 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
+import { smallOrg } from '../support/fixtures.ts';
+import { committedOffsets, kafkaEnv, testKafka } from '../support/kafka.ts';
+import { apiCaller, freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { waitFor } from '../support/test-leaderboard.ts';
+
+// A batch recorded by a process with large fetches, which died before marking it stored, must be
+// completed by a process whose fetches are smaller than that batch (KAFKA_FETCH_MAX_BYTES lowered,
+// or an upgrade whose default is smaller): it gathers the recorded batch over several fetches and
+// sends it again unchanged, instead of waiting for one fetch that will never hold it.
+const TOTAL = 8_000;
+const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
+const env = kafkaEnv({
+  CLOCK_START: '2026-11-24T10:00:00+08:00',
+  KAFKA_EVENTS_PARTITIONS: '1',
+  KAFKA_SESSION_TIMEOUT_MS: '6000',
+});
+const topic = env.KAFKA_EVENTS_TOPIC ?? '';
+const group = env.KAFKA_CONSUMER_GROUP ?? '';
+const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-fetch-shrink-'));
+const kafka = testKafka();
+let admin: Admin;
+let port: number;
+let scoring: Service | undefined;
+let api: ReturnType<typeof apiCaller>;
+const committed = () => committedOffsets(admin, group, topic);
+
+function startScoring(fetchMaxBytes: number, extra: Record<string, string> = {}): Service {
+  return spawnService('services/scoring/main.ts', {
+    ...extra,
+    ...env,
+    DATA_DIR: dataDir,
+    DEMO: 'off',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    KAFKA_FETCH_MAX_BYTES: String(fetchMaxBytes),
+  });
+}
+
+beforeAll(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+  port = await freePort();
+  api = apiCaller(`http://127.0.0.1:${port}`);
+});
+
+afterAll(async () => {
+  await scoring?.stop('SIGKILL');
+  await admin.disconnect();
+});
+
+describe('a recorded batch larger than the fetches of the process that completes it', () => {
+  it('is gathered over several fetches and stored exactly once', async () => {
+    scoring = startScoring(1024 * 1024);
+    await waitFor(() => api('GET', '/readyz'), 90_000, 200);
+    await api('PUT', '/v1/org', smallOrg);
+    await scoring.stop('SIGTERM');
+    const producer = kafka.producer();
+    await producer.connect();
+    // Small record batches (100 messages each), so a fetch's size bounds what it brings.
+    for (let from = 0; from < TOTAL; from += 100) {
+      const messages = Array.from({ length: 100 }, (_, k) => {
+        const i = from + k;
+        const crewId = crews[i % crews.length] ?? 'C1';
+        const event = {
+          eventId: `e-${i}`,
+          crewId,
+          type: 'metric',
+          occurredAt: '2026-11-24T09:00:00+08:00',
+          name: 'shrink_units',
+          value: 1,
+          note: 'x'.repeat(100),
+        };
+        return { key: crewId, value: JSON.stringify(event) };
+      });
+      await producer.send({ topic, acks: -1, messages });
+    }
+    await producer.disconnect();
+
+    // 1. Fetches of 1 MiB: the first batch holds several thousand events; the process kills
+    //    itself right after ClickHouse acknowledged it, before it is marked stored and committed.
+    scoring = startScoring(1024 * 1024, { FAULT_KILL_AFTER_INSERTS: '1' });
+    expect(await scoring.exited).toBeNull();
+    expect(await committed()).toBe(0);
+
+    // 2. Fetches of 64 KiB (the smallest allowed), a fraction of the recorded batch.
+    scoring = startScoring(64 * 1024);
+    await waitFor(async () => expect(await committed()).toBe(TOTAL), 90_000, 200);
+    const log = scoring.output();
+    expect(log).toContain('gathering the whole recorded batch over several fetches');
+    expect(log).toContain('batch recorded by an attempt that did not finish: sending it again unchanged');
+    await scoring.stop('SIGTERM');
+    scoring = undefined;
+    const client = createClickHouse({ mode: 'embedded', dataDir });
+    try {
+      const r = await client.query({
+        query: `SELECT count() AS rows, uniqExact(event_id) AS events FROM events`,
+        format: 'JSONEachRow',
+      });
+      expect(await r.json()).toEqual([{ rows: TOTAL, events: TOTAL }]);
+    } finally {
+      await client.close();
+    }
+  }, 240_000);
+});
