@@ -4,6 +4,7 @@ import { createCorrectionValidateStep } from '../../services/corrections/correct
 import { toCorrectionMessage, type ConsumedMessage } from '../../services/kafka/event-message.ts';
 import { createValidateStep } from '../../services/pipeline/validate-step.ts';
 import {
+  decodeBatch,
   decodeMessage,
   dedupeAgainstStored,
   dedupeWithinBatch,
@@ -277,6 +278,36 @@ describe('routeToCrewPartition', () => {
     expect(kinds(routeToCrewPartition([outcome], 0, () => 0))).toEqual(['ok']);
     const routed = routeToCrewPartition([outcome], 0, () => 2);
     expect(routed[0]?.kind === 'reroute' && routed[0].toPartition).toBe(2);
+  });
+});
+
+describe('decodeBatch', () => {
+  it('decodes, dedupes within the batch and routes in one pass, as the three steps in turn do', () => {
+    const home: Record<string, number> = { C1: 0, C2: 3 };
+    const crewPartition = (crewId: string) => home[crewId] ?? -1;
+    const messages = [
+      message(0, 'C1', event('a')),
+      message(1, 'C2', event('b', 'C2')),
+      message(2, 'C1', event('a')),
+      message(3, 'C1', event('a', 'C1', { value: 2 })),
+      message(4, 'C1', 'junk'),
+      message(5, 'C2', event('b', 'C2')),
+    ];
+    const oneByOne = routeToCrewPartition(
+      dedupeWithinBatch(messages.map((m) => decodeMessage(m, validate, validateCorrection))),
+      0,
+      crewPartition,
+    );
+    const together = decodeBatch(messages, { validate, validateCorrection, partition: 0, crewPartition });
+    expect(together).toEqual(oneByOne);
+    expect(kinds(together)).toEqual([
+      'ok',
+      'reroute',
+      'duplicate',
+      'dead-letter:conflict',
+      'dead-letter:malformed_json',
+      'duplicate',
+    ]);
   });
 });
 
