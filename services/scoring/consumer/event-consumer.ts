@@ -434,13 +434,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         // Another reader of this partition (one this instance's lost membership made way for)
         // may have recorded a different batch at this offset: the ledger keeps only the first
         // record that reached it (its deduplication token names the offset), so follow that one.
-        // No record at all means ours was the first and has since expired: ours stands.
-        const first = await findRecordedBatch(client, {
-          topic,
-          partition,
-          firstOffset: extent.firstOffset,
-          firstTimestamp: extent.firstTimestamp,
-        });
+        // No record at all means ours was the first and has since expired: ours stands. On the
+        // embedded engine this process is the ledger's only writer (a second instance is
+        // refused), so the read (a ClickHouse query per batch, ~7 ms of CPU) is left out.
+        const first =
+          deps.member.storage === 'embedded'
+            ? undefined
+            : await findRecordedBatch(client, {
+                topic,
+                partition,
+                firstOffset: extent.firstOffset,
+                firstTimestamp: extent.firstTimestamp,
+              });
         if (first && first.lastOffset !== extent.lastOffset) {
           log.info(
             { recordedLastOffset: first?.lastOffset },
