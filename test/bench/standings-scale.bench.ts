@@ -1,0 +1,149 @@
+/**
+ * Standings recomputation against the number of crews (issue 19: linear, ≤ 1 s at 50,000 crews),
+ * and many competitions over the same crews. In-process on a fresh embedded engine per size:
+ * the bench's org and competition, 30 closed days and today of events written straight into
+ * ClickHouse with SQL (the rollups fill as they do for ingested events), then:
+ *
+ * - cold: today's standings with nothing kept (the closed days' sums and yesterday's ranks read
+ *   and computed), as after a start or a rule change;
+ * - refresh: today's standings again after a new event, as the refresher does after every burst;
+ * - past day: a closed day recomputed (a late event's pass).
+ *
+ * BENCH_CREWS (default 1000,10000,50000), BENCH_EVENTS_PER_CREW (default 40), BENCH_RUNS (5),
+ * BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews
+ * at the largest size below 50,000 and times one refresh of all of them. Figures only.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parseConfig } from '../../services/api/config.ts';
+import { createLeaderboard, type Leaderboard } from '../../services/api/leaderboard.ts';
+import { addDays, dayInZone, startOfDay } from '../../services/shared/calendar.ts';
+import { BENCH_COMPETITION_ID, benchCompetition, benchOrg } from './bench-data.ts';
+
+const SIZES = (process.env['BENCH_CREWS'] ?? '1000,10000,50000').split(',').map(Number);
+const EVENTS_PER_CREW = Number(process.env['BENCH_EVENTS_PER_CREW'] ?? 40);
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const COMPETITIONS = Number(process.env['BENCH_COMPETITIONS'] ?? 0);
+const ZONE = 'Asia/Shanghai';
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function send(lb: Leaderboard, method: 'PUT' | 'POST', url: string, payload: unknown): Promise<void> {
+  const res = await lb.app.inject({ method, url, payload: payload as object });
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 500)}`);
+}
+
+/** Events over [start, today] for crews numbered 0..crews-1 of benchOrg(10, crews / 100, 10). */
+async function seedEvents(lb: Leaderboard, crews: number, start: string, today: string): Promise<number> {
+  const unitsPerBranch = crews / 100;
+  const events = crews * EVENTS_PER_CREW;
+  const startMs = startOfDay(start, ZONE).getTime();
+  const spanMs = startOfDay(addDays(today, 1), ZONE).getTime() - startMs - 1;
+  // crew n: branch n % 10, unit (n / 10) % unitsPerBranch, crew n / (10 × unitsPerBranch).
+  const crewExpr = `concat('C', toString(c % 10), '-', toString(intDiv(c, 10) % ${unitsPerBranch}), '-', toString(intDiv(c, ${10 * unitsPerBranch})))`;
+  await lb.client.command({
+    query: `INSERT INTO events (event_id, crew_id, type, occurred_at, received_at, volume, unit, product, amount_cny,
+                                 hazard_id, innovation_id, category, status, violation_kind, person_count, severity)
+            SELECT concat('s', toString(number)) AS event_id, ${crewExpr} AS crew_id,
+                   multiIf(r < 97, 'sales', r < 98, 'hazard_found', r < 99, 'innovation', r < 100, 'violation', 'incident') AS type,
+                   fromUnixTimestamp64Milli(toInt64(${startMs} + (cityHash64(number, 2) % ${spanMs}))) AS occurred_at,
+                   occurred_at AS received_at,
+                   20 + cityHash64(number, 3) % 80 AS volume, 'litres', '92#', volume * 8,
+                   concat('h', toString(number)), concat('i', toString(number)), 'suggestion', 'submitted',
+                   'operation', 1, 'near_miss'
+            FROM (SELECT number, number % ${crews} AS c, cityHash64(number, 1) % 101 AS r FROM numbers(${events}))`,
+  });
+  return events;
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<number> {
+  const t = performance.now();
+  await f();
+  return performance.now() - t;
+}
+
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+const results: string[] = [];
+for (const crews of SIZES) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-standings-bench-'));
+  const lb = await createLeaderboard(
+    parseConfig({
+      DATA_DIR: dataDir,
+      DEMO: 'off',
+      LOG_LEVEL: 'warn',
+      // The bench drives the recomputations itself.
+      STANDINGS_DEBOUNCE_MS: '600000',
+      STANDINGS_HISTORY_DEBOUNCE_MS: '600000',
+    }),
+    pino({ level: 'warn' }),
+  );
+  try {
+    const today = dayInZone(new Date(), ZONE);
+    const start = addDays(today, -30);
+    await send(lb, 'PUT', '/v1/org', benchOrg(10, crews / 100, 10));
+    await send(lb, 'PUT', `/v1/competitions/${BENCH_COMPETITION_ID}`, benchCompetition(start, addDays(today, 30)));
+    const seedStarted = performance.now();
+    const events = await seedEvents(lb, crews, start, today);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const cold = await timed(() => lb.standings.recompute(BENCH_COMPETITION_ID));
+    await lb.standings.flush();
+    const refresh: number[] = [];
+    for (let i = 0; i < RUNS; i++) refresh.push(await timed(() => lb.standings.recompute(BENCH_COMPETITION_ID)));
+    const past: number[] = [];
+    for (let i = 0; i < Math.max(1, Math.floor(RUNS / 2)); i++)
+      past.push(await timed(() => lb.standings.recompute(BENCH_COMPETITION_ID, addDays(today, -5))));
+    const line =
+      `${crews.toLocaleString().padStart(7)} crews, ${events.toLocaleString()} events (seeded in ${seedSeconds.toFixed(1)} s): ` +
+      `cold ${cold.toFixed(0)} ms, today's refresh median ${median(refresh).toFixed(0)} ms (max ${Math.max(...refresh).toFixed(0)}), ` +
+      `past day median ${median(past).toFixed(0)} ms; load ${load()}`;
+    console.log(line);
+    results.push(line);
+
+    if (COMPETITIONS > 0 && crews === Math.max(...SIZES.filter((s) => s < 50_000))) {
+      for (let i = 1; i < COMPETITIONS; i++)
+        await send(lb, 'PUT', `/v1/competitions/${BENCH_COMPETITION_ID}-${i}`, benchCompetition(start, addDays(today, 30)));
+      const ids = [BENCH_COMPETITION_ID, ...Array.from({ length: COMPETITIONS - 1 }, (_, i) => `${BENCH_COMPETITION_ID}-${i + 1}`)];
+      // First computation of each (cold), then refreshes of all after one event each time, as the
+      // refresher runs them: what a crew waits for until every screen shows its event.
+      const coldAll = await timed(async () => {
+        for (const id of ids) await lb.standings.recompute(id);
+      });
+      const cycles: number[] = [];
+      const perCompetition: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const t0 = performance.now();
+        for (const id of ids) perCompetition.push(await timed(() => lb.standings.recompute(id)));
+        cycles.push(performance.now() - t0);
+      }
+      const pastAll = await timed(async () => {
+        for (const id of ids) await lb.standings.recompute(id, addDays(today, -5));
+      });
+      const many =
+        `${COMPETITIONS} competitions over ${crews.toLocaleString()} crews: first computation of all ${(coldAll / 1000).toFixed(1)} s, ` +
+        `today's refresh of all median ${(median(cycles) / 1000).toFixed(1)} s (max ${(Math.max(...cycles) / 1000).toFixed(1)} s; ` +
+        `one competition p50 ${percentile(perCompetition, 50).toFixed(0)} ms, p99 ${percentile(perCompetition, 99).toFixed(0)} ms), ` +
+        `a past day of all ${(pastAll / 1000).toFixed(1)} s; load ${load()}`;
+      console.log(many);
+      results.push(many);
+    }
+  } finally {
+    await lb.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+console.log('');
+for (const line of results) console.log(line);
