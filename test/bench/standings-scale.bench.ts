@@ -115,8 +115,16 @@ for (const crews of SIZES) {
 
     if (COMPETITIONS > 0 && crews === Math.max(...SIZES.filter((s) => s < 50_000))) {
       for (let i = 1; i < COMPETITIONS; i++)
-        await send(lb, 'PUT', `/v1/competitions/${BENCH_COMPETITION_ID}-${i}`, benchCompetition(start, addDays(today, 30)));
-      const ids = [BENCH_COMPETITION_ID, ...Array.from({ length: COMPETITIONS - 1 }, (_, i) => `${BENCH_COMPETITION_ID}-${i + 1}`)];
+        await send(
+          lb,
+          'PUT',
+          `/v1/competitions/${BENCH_COMPETITION_ID}-${i}`,
+          benchCompetition(start, addDays(today, 30)),
+        );
+      const ids = [
+        BENCH_COMPETITION_ID,
+        ...Array.from({ length: COMPETITIONS - 1 }, (_, i) => `${BENCH_COMPETITION_ID}-${i + 1}`),
+      ];
       // First computation of each (cold), then refreshes of all after one event each time, as the
       // refresher runs them: what a crew waits for until every screen shows its event.
       const coldAll = await timed(async () => {

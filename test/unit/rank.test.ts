@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignRanks } from '../../services/scoring/engine/rank.ts';
+import { assignRanks, displayOrder } from '../../services/scoring/engine/rank.ts';
 import type { CrewScore } from '../../services/scoring/engine/types.ts';
 
 /** Minimal CrewScore: ranking only looks at crewId, score and disqualified. */
@@ -137,5 +137,29 @@ describe('assignRanks', () => {
     const scores = [s('b', 1), s('a', 2)];
     assignRanks(scores, 'competition');
     expect(scores.map((x) => x.crew.crewId)).toEqual(['b', 'a']);
+  });
+});
+
+describe('displayOrder (the packed numeric sort behind the ranks)', () => {
+  const byComparator = (keys: number[]) =>
+    keys.map((_, i) => i).sort((a, b) => (keys[b] ?? 0) - (keys[a] ?? 0) || a - b);
+
+  it('orders by key descending, ties by index, negative and fractional keys included', () => {
+    const keys = [1.5, -2.25, 1.5, 0, 99.99, -2.25, 0.01, 0];
+    expect(displayOrder(Float64Array.from(keys))).toEqual(byComparator(keys));
+  });
+
+  it('keys too large to pack with their index still come out in order', () => {
+    const keys = [1e15, 3, 1e15, -1e14, 7.5];
+    expect(displayOrder(Float64Array.from(keys))).toEqual([0, 2, 4, 1, 3]);
+  });
+
+  it('matches the comparator on many random keys with ties', () => {
+    let seed = 7;
+    const keys = Array.from({ length: 5000 }, () => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return Math.round((seed / 4294967296) * 400 - 200) / 4;
+    });
+    expect(displayOrder(Float64Array.from(keys))).toEqual(byComparator(keys));
   });
 });

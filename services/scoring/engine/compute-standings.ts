@@ -1,6 +1,6 @@
 import type { RankingGroup } from '../../../schemas/competition.schema.ts';
 import { summaryRules } from './fact-summary.ts';
-import { assignRanks } from './rank.ts';
+import { byCrewId, inCrewIdOrder, rankPositions } from './rank.ts';
 import { scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
 import { rollUpEntrants } from './entrants.ts';
@@ -34,6 +34,8 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
   const scores = crews.map((crew) =>
     scoreCrew(competition, crew, facts.get(crew.crewId) ?? EMPTY_FACTS, targets, asOf, rules),
   );
+  // In crewId order once, so ranking each group needs no string comparisons (rankPositions).
+  if (!inCrewIdOrder(scores)) scores.sort(byCrewId);
   gradeEntrants(competition, scores);
 
   const rows: StandingsRow[] = [];
@@ -48,7 +50,7 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
     }
     const keys = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const groupKey of keys) {
-      for (const row of assignRanks(groups.get(groupKey) ?? [], competition.tieMode)) {
+      for (const { row, rank } of rankPositions(groups.get(groupKey) ?? [], competition.tieMode)) {
         // Explicit fields rather than a spread: this runs for every crew in every group.
         rows.push({
           crew: row.crew,
@@ -58,7 +60,7 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
           indicators: row.indicators,
           facts: row.facts,
           sheet: row.sheet,
-          rank: row.rank,
+          rank,
           groupBy,
           groupKey,
         });
