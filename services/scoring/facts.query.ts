@@ -1,9 +1,12 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import { NOT_WITHDRAWN } from '../storage/corrections.store.ts';
-import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
+import type { InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
 import type { Competition } from '../../schemas/competition.schema.ts';
 import type { CrewFacts, InnovationTally } from './engine/types.ts';
+import { loadMetricSums, type MetricSums } from './metric-sums.query.ts';
+
+export { addMetricSums, loadMetricSums, type MetricSums } from './metric-sums.query.ts';
 
 export interface FactsWindow {
   /** First day of the period, YYYY-MM-DD. */
@@ -96,76 +99,6 @@ export async function overdueHazardIds(
     format: 'JSONEachRow',
   });
   return (await result.json<{ subject_id: string }>()).map((r) => r.subject_id);
-}
-
-/** Per crew: metric sums and the latest day of each incident severity, over a range of days. */
-export type MetricSums = Map<
-  string,
-  { metrics: Record<string, number>; lastIncidentDay: Partial<Record<IncidentSeverity, string>> }
->;
-
-/** Sums of the daily rollup over [from, to] (calendar days), one entry per crew with data. */
-export async function loadMetricSums(client: ClickHouseClient, from: string, to: string): Promise<MetricSums> {
-  const result = await client.query({
-    // One row per crew (arrays of its metrics) keeps the answer small for 10,000 crews.
-    // value_exact is the Decimal sum (migration 0012); the Float64 value drifts on fractions.
-    // An incident's last day is the last day whose own sum is not zero: a withdrawn incident
-    // leaves rows on its day that add up to nothing (migration 0013). Only incidents are summed
-    // per day; other metrics keep one group per crew (their last day is not read).
-    query: `SELECT crew_id, groupArray(metric) AS metrics, groupArray(value) AS values,
-                   groupArray(last_day) AS last_days
-            FROM (
-              SELECT crew_id, metric, sum(part_value) AS value, maxIf(part_day, part_value != 0) AS last_day
-              FROM (
-                SELECT crew_id, metric, if(metric LIKE 'incident.%', day, toDate(0)) AS part_day,
-                       sum(value_exact) AS part_value
-                FROM crew_daily
-                WHERE day >= {from:Date} AND day <= {to:Date}
-                GROUP BY crew_id, metric, part_day
-              )
-              GROUP BY crew_id, metric
-            )
-            GROUP BY crew_id`,
-    query_params: { from, to },
-    format: 'JSONEachRow',
-  });
-  const rows = await result.json<{ crew_id: string; metrics: string[]; values: number[]; last_days: string[] }>();
-  const sums: MetricSums = new Map();
-  for (const row of rows) {
-    const entry = {
-      metrics: {} as Record<string, number>,
-      lastIncidentDay: {} as Partial<Record<IncidentSeverity, string>>,
-    };
-    row.metrics.forEach((metric, i) => {
-      const value = row.values[i] ?? 0;
-      entry.metrics[metric] = value;
-      const lastDay = row.last_days[i];
-      if (metric.startsWith('incident.') && value > 0 && lastDay !== undefined) {
-        entry.lastIncidentDay[metric.slice('incident.'.length) as IncidentSeverity] = lastDay;
-      }
-    });
-    sums.set(row.crew_id, entry);
-  }
-  return sums;
-}
-
-/** Adds two sums over adjacent day ranges; `later` covers the later days. */
-export function addMetricSums(earlier: MetricSums, later: MetricSums): MetricSums {
-  const out: MetricSums = new Map();
-  for (const [crewId, e] of earlier)
-    out.set(crewId, { metrics: { ...e.metrics }, lastIncidentDay: { ...e.lastIncidentDay } });
-  for (const [crewId, l] of later) {
-    const entry = out.get(crewId);
-    if (!entry) {
-      out.set(crewId, l);
-      continue;
-    }
-    for (const [metric, value] of Object.entries(l.metrics))
-      entry.metrics[metric] = (entry.metrics[metric] ?? 0) + value;
-    // Later days hold later incidents.
-    Object.assign(entry.lastIncidentDay, l.lastIncidentDay);
-  }
-  return out;
 }
 
 /** Per-crew facts: the given metric sums, plus hazards and innovations read for the window. */

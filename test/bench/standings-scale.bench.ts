@@ -10,7 +10,7 @@
  * - past day: a closed day recomputed (a late event's pass).
  *
  * BENCH_CREWS (default 1000,10000,50000), BENCH_EVENTS_PER_CREW (default 40), BENCH_RUNS (5),
- * BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews
+ * BENCH_KEEP_DATA=1 keeps each size's data directory, BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews
  * at the largest size below 50,000 and times one refresh of all of them. Figures only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -150,7 +150,8 @@ for (const crews of SIZES) {
     }
   } finally {
     await lb.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (process.env['BENCH_KEEP_DATA']) console.log(`data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 console.log('');

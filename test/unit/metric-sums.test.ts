@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addMetricSums, type MetricSums } from '../../services/scoring/facts.query.ts';
+import { tabSeparatedRows } from '../../services/scoring/metric-sums.query.ts';
 
 const sums = (entries: [string, Record<string, number>, Record<string, string>?][]): MetricSums =>
   new Map(entries.map(([crew, metrics, last = {}]) => [crew, { metrics, lastIncidentDay: last }]));
@@ -32,5 +33,28 @@ describe('addMetricSums (closed days + today)', () => {
     expect(addMetricSums(earlier, later)).toEqual(expected);
     // The kept sums of closed days must not change under it.
     expect(earlier).toEqual(before);
+  });
+});
+
+describe('tabSeparatedRows (how the sums come back from ClickHouse)', () => {
+  it('splits rows and fields and undoes ClickHouse escaping', () => {
+    expect(tabSeparatedRows('C1\tsales.amount_cny\t12.500000\nC\\\\2\tmetric.a\\tb\t-3\n')).toEqual([
+      ['C1', 'sales.amount_cny', '12.500000'],
+      ['C\\2', 'metric.a\tb', '-3'],
+    ]);
+  });
+
+  it('reads an empty answer as no rows', () => {
+    expect(tabSeparatedRows('')).toEqual([]);
+  });
+});
+
+describe('addMetricSums shares what it does not add', () => {
+  it('a crew on one side only is the same entry, not a copy', () => {
+    const earlier = sums([['C1', { 'sales.amount_cny': 8 }]]);
+    const later = sums([['C2', { 'sales.amount_cny': 1 }]]);
+    const out = addMetricSums(earlier, later);
+    expect(out.get('C1')).toBe(earlier.get('C1'));
+    expect(out.get('C2')).toBe(later.get('C2'));
   });
 });
