@@ -139,6 +139,12 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     const ids = [...dueToday];
     dueToday.clear();
     const started = performance.now();
+    // One cycle: competitions judging the same window share one read of the facts.
+    await standings.shareReads(() => refreshEach(ids));
+    lastTodayMs = performance.now() - started;
+  }
+
+  async function refreshEach(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       const ending = awaitingToday.get(id);
       try {
@@ -159,7 +165,6 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         passDone(ending);
       }
     }
-    lastTodayMs = performance.now() - started;
   }
 
   function passDone(done: Pass): void {

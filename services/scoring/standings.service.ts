@@ -10,6 +10,8 @@ import type { StandingsRow } from './engine/types.ts';
 import { addMetricSums, hazardDeadlineDays, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
 import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
+import { createSharedReads } from './shared-reads.ts';
+import type { CrewFacts } from './engine/types.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
@@ -67,6 +69,11 @@ export interface StandingsService {
    * from stored events, with ranks in every group and no movement. Nothing is written or kept.
    */
   evaluate(competitionId: string, definition: Competition, asOf: string): Promise<SnapshotCrew[]>;
+  /**
+   * Runs a refresh cycle: the computations in it that judge the same window share one read of
+   * the facts (shared-reads.ts). The refresher runs each refresh of today's standings in one.
+   */
+  shareReads<R>(run: () => Promise<R>): Promise<R>;
 }
 
 export interface StandingsDeps {
@@ -260,7 +267,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const inFlight = new Map<string, Promise<Snapshot>>();
   /** Previous-day ranks computed without a snapshot, kept until an event lands on or before that day. */
   const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();
-  /** Metric sums of the closed days before today, per competition (see closedSums). */
+  /** Metric sums of the closed days before today, per period start: competitions share them (see closedSums). */
   const closedDays = new Map<string, { start: string; through: string; sums: Promise<MetricSums> }>();
   /** Today's latest snapshot per competition while it waits to be written (see persist). */
   const unsaved = new Map<string, Unsaved>();
@@ -271,6 +278,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const latestToday = new Map<string, { snapshot: Snapshot; marksSeen: number }>();
   /** A computation of today readers wait for while today is marked (see current). */
   const catchingUp = new Map<string, { marksSeen: number; snapshot: Promise<Snapshot> }>();
+  /** Facts read in the current refresh cycle, per window (shared-reads.ts). */
+  const sharedFacts = createSharedReads<Map<string, CrewFacts>>();
+  const storedBefore = () => deps.eventsStoredBefore?.() ?? now();
 
   function competitionOrThrow(id: string): StoredCompetition {
     const competition = catalog.competition(id);
@@ -293,7 +303,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   function closedSums(competition: StoredCompetition, through: string): Promise<MetricSums> {
     const start = competition.definition.period.start;
     if (deps.soleWriter === false) return loadMetricSums(client, start, through);
-    const kept = closedDays.get(competition.id);
+    const kept = closedDays.get(start);
     if (kept?.start === start && kept.through === through) return kept.sums;
     const base = kept?.start === start && kept.through < through ? kept : undefined;
     const sums = base
@@ -302,10 +312,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         )
       : loadMetricSums(client, start, through);
     const entry = { start, through, sums };
-    closedDays.set(competition.id, entry);
+    closedDays.set(start, entry);
     // A failed read is not kept; the caller sees the error.
     sums.catch(() => {
-      if (closedDays.get(competition.id) === entry) closedDays.delete(competition.id);
+      if (closedDays.get(start) === entry) closedDays.delete(start);
     });
     return sums;
   }
@@ -332,34 +342,40 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     return loadMetricSums(client, start, asOf);
   }
 
+  /** Standings of a day, and the instant before which every stored event was in the read. */
   async function standingsAsOf(
     competition: StoredCompetition,
     asOf: string,
     // Definitions other than the current one (drafts, closed periods) do not share its kept sums.
-    sums: Promise<MetricSums> = metricSumsFor(competition, asOf),
-  ): Promise<StandingsRow[]> {
+    sums?: Promise<MetricSums>,
+  ): Promise<{ rows: StandingsRow[]; storedBefore: Date }> {
     const def = competition.definition;
-    const facts = await loadCrewFacts(
-      client,
-      {
-        start: def.period.start,
-        asOf,
-        startInstant: startOfDay(def.period.start, def.timeZone),
-        endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
-        hazardDeadlines: { timeZone: def.timeZone, days: hazardDeadlineDays(def) },
-      },
-      sums,
-    );
+    const window = {
+      start: def.period.start,
+      asOf,
+      startInstant: startOfDay(def.period.start, def.timeZone),
+      endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
+      hazardDeadlines: { timeZone: def.timeZone, days: hazardDeadlineDays(def) },
+    };
+    const load = () => loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
+    // Only the current definition's reads are shared, and only where this process stores every
+    // event (standings-ownership.ts).
+    const read =
+      sums === undefined && deps.soleWriter !== false
+        ? sharedFacts.get(JSON.stringify(window), load, storedBefore)
+        : { value: load(), storedBefore: storedBefore() };
+    const facts = await read.value;
     // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
     // (a screen polling the standings) run first.
     await yieldToEventLoop();
-    return computeStandings({
+    const rows = computeStandings({
       competition: def,
       asOf,
       crews: catalog.participants(def),
       facts,
       targets: catalog.targets(competition.id),
     });
+    return { rows, storedBefore: read.storedBefore };
   }
 
   /**
@@ -376,7 +392,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const cached = computedPrevious.get(competition.id);
     if (cached?.key === key && deps.soleWriter !== false) return cached.ranks;
     const generation = generations.get(competition.id) ?? 0;
-    const ranks = ranksOf(await standingsAsOf(competition, day));
+    const ranks = ranksOf((await standingsAsOf(competition, day)).rows);
     // Keep them only if no event landed on a closed day while they were computed.
     if ((generations.get(competition.id) ?? 0) === generation)
       computedPrevious.set(competition.id, { key, day, ranks });
@@ -436,12 +452,14 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // Stamped before reading: the run with the latest computed_at is the one that started last,
     // so it saw every event stored before it, whichever instance computed what.
     const computedAt = new Date((lastComputedAt = Math.max(now().getTime(), lastComputedAt + 1))).toISOString();
-    const eventsStoredBefore = (deps.eventsStoredBefore?.() ?? now()).toISOString();
+    const ownStamp = storedBefore();
     const marksSeen = marks.generation(competitionId);
     const [current, previous] = await Promise.all([
       standingsAsOf(competition, asOf),
       previousRanks(competition, addDays(asOf, -1)),
     ]);
+    // A read shared from earlier in the cycle holds only the events stored before it began.
+    const eventsStoredBefore = new Date(Math.min(ownStamp.getTime(), current.storedBefore.getTime())).toISOString();
     const snapshot: Snapshot = {
       competitionId,
       asOf,
@@ -449,7 +467,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       definitionVersion: competition.version,
       orgVersion: catalog.orgVersion(),
       eventsStoredBefore,
-      crews: mergeGroups(current, previous),
+      crews: mergeGroups(current.rows, previous),
     };
     await yieldToEventLoop();
     const isToday = asOf === defaultDay(competition);
@@ -611,7 +629,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         deleted: false,
         definition,
       };
-      const rows = await standingsAsOf(competition, asOf, loadMetricSums(client, definition.period.start, asOf));
+      const { rows } = await standingsAsOf(competition, asOf, loadMetricSums(client, definition.period.start, asOf));
       return mergeGroups(rows, new Map());
     },
     defaultDay,
@@ -620,12 +638,15 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       const running = [...inFlight].filter(([key]) => key.startsWith(`${competitionId}\u0000`));
       await Promise.allSettled(running.map(([, computation]) => computation));
     },
+    shareReads: (run) => sharedFacts.cycle(run),
     eventsLanded(competitionId, day) {
+      // Facts read in this cycle include the closed days the events landed on.
+      sharedFacts.dropAll();
       generations.set(competitionId, (generations.get(competitionId) ?? 0) + 1);
       const cached = computedPrevious.get(competitionId);
       if (cached && cached.day >= day) computedPrevious.delete(competitionId);
-      const kept = closedDays.get(competitionId);
-      if (kept && kept.through >= day) closedDays.delete(competitionId);
+      // Kept sums are shared by every competition with the same period start: drop any that hold the day.
+      for (const [start, kept] of closedDays) if (kept.through >= day && start <= day) closedDays.delete(start);
     },
   };
 }

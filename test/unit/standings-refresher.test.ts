@@ -47,6 +47,7 @@ function fakeStandings(
     },
     eventsLanded: () => undefined,
     settled: () => Promise.resolve(),
+    shareReads: (run: () => Promise<unknown>) => run(),
   } as unknown as StandingsService;
   return { service, recomputed, pendingSeen };
 }

@@ -1,0 +1,117 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { createStandingsService } from '../../services/scoring/standings.service.ts';
+import { labourCompetition, marchAt, marchEvents, smallOrg } from '../support/fixtures.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+
+// Competitions over the same crews share one read of their facts per refresh cycle (issue 19).
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+const ids = ['labour-a', 'labour-b', 'labour-c'];
+let lb: Leaderboard;
+
+/** The client, with every query's text recorded. */
+function recording(client: ClickHouseClient): { client: ClickHouseClient; queries: string[] } {
+  const queries: string[] = [];
+  const proxy = new Proxy(client, {
+    get(target, property) {
+      if (property === 'query')
+        return (params: Parameters<ClickHouseClient['query']>[0]) => {
+          queries.push(params.query);
+          return target.query(params);
+        };
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { client: proxy, queries };
+}
+
+const factReads = (queries: readonly string[]) =>
+  queries.filter((q) => q.includes('FROM crew_daily') || q.includes('FROM lifecycle_events')).length;
+
+beforeAll(async () => {
+  lb = await startTestLeaderboard(clock, { STANDINGS_PERSIST_MS: '60000' });
+  expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: smallOrg })).statusCode).toBe(200);
+  for (const id of ids) {
+    const res = await lb.app.inject({ method: 'PUT', url: `/v1/competitions/${id}`, payload: labourCompetition });
+    expect(res.statusCode, res.body).toBe(200);
+  }
+  expect((await lb.app.inject({ method: 'POST', url: '/v1/events', payload: marchEvents })).statusCode).toBe(200);
+  await lb.refresher.idle();
+});
+
+afterAll(async () => {
+  await lb.close();
+});
+
+describe('reads shared by competitions over the same crews', () => {
+  it('one refresh cycle reads the facts of a window once, and every snapshot says when that read began', async () => {
+    const { client, queries } = recording(lb.client);
+    let stamp = Date.parse('2026-03-10T04:00:00Z');
+    const service = createStandingsService({
+      client,
+      catalog: lb.catalog,
+      now: clock.now,
+      logger: pino({ level: 'silent' }),
+      persistMs: 60_000,
+      eventsStoredBefore: () => new Date((stamp += 1000)),
+    });
+    const snapshots = await service.shareReads(() =>
+      ids.reduce(
+        async (done, id) => [...(await done), await service.recompute(id)],
+        Promise.resolve([] as Awaited<ReturnType<typeof service.recompute>>[]),
+      ),
+    );
+    const inCycle = factReads(queries);
+    // The first competition reads today and yesterday (for rank movement); the others read nothing.
+    expect(inCycle).toBeGreaterThan(0);
+    const [first, second] = snapshots;
+    for (const snapshot of snapshots) {
+      expect(snapshot.crews.map((c) => [c.crew.crewId, c.score])).toEqual(
+        first?.crews.map((c) => [c.crew.crewId, c.score]),
+      );
+    }
+    // The first stamped itself before the shared read began; the others hold the read's instant,
+    // not their own later one (each call of eventsStoredBefore above is a second later).
+    expect(snapshots[2]?.eventsStoredBefore).toBe(second?.eventsStoredBefore);
+    expect(Date.parse(second?.eventsStoredBefore ?? '')).toBeGreaterThan(Date.parse(first?.eventsStoredBefore ?? ''));
+    const alone = await lb.standings.read('labour-a', {});
+    expect(first?.crews.find((c) => c.crew.crewId === 'C1')?.score).toBe(
+      alone.rows.find((r) => r.crewId === 'C1')?.score,
+    );
+    const oneCompetition = inCycle;
+
+    // Outside a cycle, and in the next one, nothing read before is reused.
+    await service.recompute('labour-b');
+    expect(factReads(queries)).toBeGreaterThan(oneCompetition);
+    const before = factReads(queries);
+    await service.shareReads(async () => {
+      await service.recompute('labour-a');
+      await service.recompute('labour-b');
+    });
+    const next = factReads(queries) - before;
+    expect(next).toBeGreaterThan(0);
+    expect(next).toBeLessThan(2 * oneCompetition);
+  });
+
+  it('an event stored during a cycle reaches every competition in the next one', async () => {
+    const more = [
+      {
+        eventId: 'c2-shared',
+        crewId: 'C2',
+        type: 'violation',
+        occurredAt: marchAt('10', '11:30:00'),
+        kind: 'operation',
+        personCount: 2,
+      },
+    ];
+    const values = async (id: string) =>
+      (await lb.standings.read(id, { crewId: 'C2' })).rows[0]?.indicators.map((i) => i.value);
+    const before = await values('labour-c');
+    expect((await lb.app.inject({ method: 'POST', url: '/v1/events', payload: more })).statusCode).toBe(200);
+    await lb.refresher.flush();
+    for (const id of ids) expect(await values(id)).not.toEqual(before);
+  });
+});
