@@ -54,7 +54,13 @@ describe('shared reads of one refresh cycle', () => {
         () => new Date(0),
       );
       await expect(failed.value).rejects.toThrow('away');
-      expect(await shared.get('k', () => Promise.resolve(7), () => new Date(1)).value).toBe(7);
+      expect(
+        await shared.get(
+          'k',
+          () => Promise.resolve(7),
+          () => new Date(1),
+        ).value,
+      ).toBe(7);
     });
   });
 });
