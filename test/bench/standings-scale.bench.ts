@@ -137,7 +137,7 @@ for (const crews of SIZES) {
       );
       const cycles: number[] = [];
       const perCompetition: number[] = [];
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < Number(process.env['BENCH_CYCLES'] ?? 2); i++) {
         const t0 = performance.now();
         await cycle(async () => {
           for (const id of ids) perCompetition.push(await timed(() => lb.standings.recompute(id)));
