@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id, IsoDate, LocalizedName, SafeName, strictObject } from './common.schema.ts';
+import { EntrantLevel } from './sheet.schema.ts';
 
 /**
  * Big-screen standings (大屏): a screen set is the list of views a TV rotates through. Each
@@ -109,6 +110,17 @@ export const ScreenRow = z.object({
   vetoes: z.array(z.object({ name: LocalizedName, reason: LocalizedName })),
   cells: z.array(z.number().nullable()).describe('one value per column, in column order'),
   targetReached: z.boolean().nullable().describe('every target of the crew met; null when it has none'),
+  award: z
+    .object({
+      grade: LocalizedName.nullable().describe(
+        '评定等级 (先进单位, 一等奖 …); null when not eligible or no grade rule',
+      ),
+      failedGates: z
+        .array(z.object({ name: LocalizedName, reason: LocalizedName }))
+        .describe('评优条件 not met, with what the gate saw (重伤 1 起): the entrant keeps its rank, never a grade'),
+    })
+    .nullable()
+    .describe('考核细则 grade and failed gates; null when the competition has no sheet, gates or grades'),
 });
 export type ScreenRow = z.infer<typeof ScreenRow>;
 
@@ -122,6 +134,7 @@ export const ScreenViewData = z.object({
   competitionId: z.string(),
   competitionName: LocalizedName,
   competitionKind: z.enum(['labour', 'ankang']),
+  entrantLevel: EntrantLevel.describe('who the rows are: crews, units, branches or persons'),
   timeZone: z.string().describe('the competition’s time zone: every time and date on the page is shown in it'),
   period: z.object({ start: IsoDate, end: IsoDate }).describe('the competition period'),
   closedAt: z

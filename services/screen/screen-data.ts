@@ -13,6 +13,7 @@ import type { StoredRow } from '../scoring/standings.store.ts';
 import { addDays, dayInZone, startOfDay } from '../shared/calendar.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import { leadingIndicators } from './default-screen.ts';
+import { screenAward } from './screen-award.ts';
 import type { CrewInnovationMonth } from './innovations.query.ts';
 import type { ResolvedScreen } from './screen-catalog.ts';
 
@@ -101,6 +102,7 @@ export function toScreenRow(row: StoredRow, columns: readonly Column[]): ScreenR
       return c.format === 'points' ? result.points : result.value;
     }),
     targetReached: targets.length === 0 ? null : targets.every((t) => t.actual >= t.target),
+    award: screenAward(row.sheet),
   };
 }
 
@@ -266,6 +268,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
       competitionId: competition.id,
       competitionName: def.name,
       competitionKind: def.kind,
+      entrantLevel: def.entrants,
       timeZone: def.timeZone,
       period: { start: def.period.start, end: def.period.end },
       closedAt: closed ?? null,
@@ -364,6 +367,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
         vetoes: [],
         cells,
         targetReached: null,
+        award: null,
       };
     });
     const [year, mm] = month.split('-');

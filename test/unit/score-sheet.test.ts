@@ -148,7 +148,7 @@ describe('安康杯单位考核细则 (100 points, five categories, gates, grade
       indicators: [],
     });
     expect(ub?.categories[1]?.rate).toBe(91.43); // 32 / 35
-    expect(ub?.gates.find((g) => g.gateId === 'category-80')?.reason.zh).toBe('得分率低于 80%：leadership 75%');
+    expect(ub?.gates.find((g) => g.gateId === 'category-80')?.reason.zh).toBe('得分率低于 80%：组织领导 75%');
     expect(ub?.eligible).toBe(false);
     const uv = rows.find((r) => r.crew.crewId === 'UV');
     expect(uv?.disqualified).toBe(true);

@@ -143,7 +143,7 @@ describe('what an indicator column shows', () => {
       { id: 'hazards', name: { zh: '隐患排查', en: 'h' }, format: 'count' as const },
       { id: 'missing', name: { zh: '无', en: 'm' }, format: 'count' as const },
     ];
-    expect(toScreenRow({ ...stored, vetoes: [] }, columns).cells).toEqual([-2.5, 4, null]);
+    expect(toScreenRow({ ...stored, vetoes: [], sheet: null }, columns).cells).toEqual([-2.5, 4, null]);
   });
 });
 

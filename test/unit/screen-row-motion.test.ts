@@ -16,6 +16,7 @@ function row(crewId: string, rank: number | null, targetReached: boolean | null 
     vetoes: [],
     cells: [],
     targetReached,
+    award: null,
   };
 }
 
@@ -30,6 +31,7 @@ function view(key: string, rows: ScreenRow[], kind: ScreenViewData['kind'] = 'ra
     competitionId: 'wbyc',
     competitionName: { zh: 'c', en: 'c' },
     competitionKind: 'labour',
+    entrantLevel: 'crew',
     timeZone: 'Asia/Shanghai',
     period: { start: '2026-11-01', end: '2026-11-30' },
     closedAt: null,
@@ -69,6 +71,24 @@ describe('celebrations on the view shown', () => {
       ['target', 'b', 3, 0],
     ]);
     expect(found[0]?.ranking.zh).toBe('杭州分公司排名');
+  });
+
+  it('never celebrates an entrant that failed a gate (评优条件), climbing or reaching its target', () => {
+    const failed = (r: ScreenRow): ScreenRow => ({
+      ...r,
+      award: {
+        grade: null,
+        failedGates: [{ name: { zh: '零三违', en: 'No violations' }, reason: { zh: '三违 1 人次', en: '1' } }],
+      },
+    });
+    const graded = (r: ScreenRow): ScreenRow => ({
+      ...r,
+      award: { grade: { zh: '优胜班组', en: 'Winner' }, failedGates: [] },
+    });
+    const after = view('0', [failed(row('c', 1)), graded(row('a', 2)), failed(row('b', 3, true)), row('d', 4)]);
+    expect(celebrations(before, after)).toEqual([]);
+    const passed = view('0', [graded(row('c', 1)), row('a', 2), row('b', 3, true)]);
+    expect(celebrations(before, passed).map((c) => c.crewId)).toEqual(['c', 'b']);
   });
 
   it('does not celebrate climbs below the podium: rarer than the changes', () => {

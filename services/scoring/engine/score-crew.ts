@@ -57,7 +57,8 @@ export function scoreCrew(
   const judged = competition.sheet !== undefined || competition.gates.length > 0 || competition.grades !== undefined;
   let sheet: SheetOutcome | null = null;
   if (judged) {
-    const gates = evaluateGates(competition.gates, facts, sheetPoints, score);
+    const names = new Map(competition.sheet?.categories.map((c) => [c.id, c.name]));
+    const gates = evaluateGates(competition.gates, facts, sheetPoints, score, names);
     sheet = {
       total: score,
       categories: sheetPoints?.categories ?? [],

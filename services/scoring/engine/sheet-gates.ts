@@ -20,15 +20,19 @@ const SEVERITY_ZH: Record<IncidentSeverity, string> = {
 
 const VIOLATION_PERSON_KEYS = ['command', 'operation', 'discipline'].map((k) => `violation.${k}.persons`);
 
+/** Category names by id, so a reason names 组织领导 rather than its id (screens show reasons). */
+export type CategoryNames = ReadonlyMap<string, { zh: string; en: string }>;
+
 /** 评优条件 of one entrant, in the competition's order. */
 export function evaluateGates(
   gates: readonly Gate[],
   facts: CrewFacts,
   sheet: SheetPoints | null,
   total: number,
+  names: CategoryNames = new Map(),
 ): GateOutcome[] {
   return gates.map((gate) => {
-    const { passed, reason } = check(gate.rule, facts, sheet, total);
+    const { passed, reason } = check(gate.rule, facts, sheet, total, names);
     return { gateId: gate.id, name: { ...gate.name }, passed, reason };
   });
 }
@@ -38,6 +42,7 @@ function check(
   facts: CrewFacts,
   sheet: SheetPoints | null,
   total: number,
+  names: CategoryNames,
 ): Pick<GateOutcome, 'passed' | 'reason'> {
   switch (rule.kind) {
     case 'no_incident': {
@@ -58,14 +63,16 @@ function check(
       };
     case 'min_category_rate': {
       const below = (sheet?.categories ?? []).filter((c) => c.rate < rule.percent);
+      const named = (lang: 'zh' | 'en') =>
+        below.map((c) => `${names.get(c.categoryId)?.[lang] || c.categoryId} ${c.rate}%`);
       return {
         passed: below.length === 0,
         reason:
           below.length === 0
             ? { zh: `各类别得分率均 ≥ ${rule.percent}%`, en: `every category ≥ ${rule.percent}%` }
             : {
-                zh: `得分率低于 ${rule.percent}%：${below.map((c) => `${c.categoryId} ${c.rate}%`).join('、')}`,
-                en: `below ${rule.percent}%: ${below.map((c) => `${c.categoryId} ${c.rate}%`).join(', ')}`,
+                zh: `得分率低于 ${rule.percent}%：${named('zh').join('、')}`,
+                en: `below ${rule.percent}%: ${named('en').join(', ')}`,
               },
       };
     }

@@ -21,7 +21,6 @@ export function pick(name: Localized, lang: Lang): string {
 const WORDS = {
   rank: { zh: '名次', en: 'Rank' },
   movement: { zh: '升降', en: '±' },
-  crew: { zh: '班组', en: 'Crew' },
   branch: { zh: '分公司', en: 'Branch' },
   score: { zh: '得分', en: 'Score' },
   asOf: { zh: '统计日', en: 'As of' },
@@ -41,6 +40,7 @@ const WORDS = {
   startsOnSentence: { zh: '竞赛将于 {day} 开始', en: 'The competition starts on {day}' },
   veto: { zh: '一票否决', en: 'Veto' },
   vetoed: { zh: '一票否决 · 不参与排名', en: 'Vetoed · not ranked' },
+  notEligible: { zh: '无评优资格', en: 'Not eligible' },
   page: { zh: '页', en: 'Page' },
   labour: { zh: '劳动竞赛', en: 'Labour competition' },
   ankang: { zh: '安康杯', en: 'Ankang Cup' },
@@ -54,9 +54,6 @@ const WORDS = {
   sinceYesterday: { zh: '较昨日', en: 'vs yesterday' },
   liveLegend: { zh: '刚刚上升', en: 'just moved up' },
   pageOf: { zh: '第 {page}/{pages} 页', en: 'Page {page}/{pages}' },
-  crewsTotal: { zh: '参赛班组 {total} 个', en: '{total} crews' },
-  crewTotal: { zh: '参赛班组 {total} 个', en: '1 crew' },
-  topOfTotal: { zh: '前{limit}名 · 参赛班组 {total} 个', en: 'top {limit} of {total} crews' },
   innovationCrews: { zh: '本月有创新成果的班组 {total} 个', en: '{total} crews with innovations this month' },
   highlightMe: { zh: '本班组', en: 'Our crew' },
   noReports: { zh: '尚无上报数据 · 等待第一条上报', en: 'No reports yet · waiting for the first one' },
@@ -89,4 +86,12 @@ export function t(key: WordKey, lang: Lang, vars: Record<string, string | number
 export function vetoReasons(row: { vetoes: readonly { name: Localized; reason: Localized }[] }, lang: Lang): string {
   const [colon, semicolon] = lang === 'zh' ? ['：', '；'] : [': ', '; '];
   return row.vetoes.map((v) => `${pick(v.name, lang)}${colon}${pick(v.reason, lang)}`).join(semicolon);
+}
+
+/** What failed 评优条件 saw, short enough for a row: 重伤 1 起、死亡 0 起；总分 78（需 ≥ 80）. */
+export function gateReasons(
+  row: { award: { failedGates: readonly { reason: Localized }[] } | null },
+  lang: Lang,
+): string {
+  return (row.award?.failedGates ?? []).map((g) => pick(g.reason, lang)).join(lang === 'zh' ? '；' : '; ');
 }

@@ -6,7 +6,8 @@
 import type { ScreenRow, ScreenViewData } from '../../../schemas/screen.schema.ts';
 import type { BoardColumns } from './board-layout.ts';
 import { vetoSpan } from './board-layout.ts';
-import { t, vetoReasons, type Lang } from './i18n.ts';
+import { entrantSubline } from './entrant-words.ts';
+import { gateReasons, pick, t, vetoReasons, type Lang } from './i18n.ts';
 import { formatCell, formatScore, movement } from './number-format.ts';
 import { reflow } from './reflow.ts';
 
@@ -31,6 +32,7 @@ interface RowParts {
   name: HTMLSpanElement;
   me: HTMLSpanElement;
   chip: HTMLSpanElement;
+  award: HTMLSpanElement;
   sub: HTMLDivElement;
   branch: HTMLDivElement;
   cells: HTMLDivElement[];
@@ -71,7 +73,8 @@ function buildRow(crewId: string, columns: BoardColumns): RowParts {
   const name = el('span', 'crew-name');
   const me = el('span', 'me-tag');
   const chip = el('span', 'live-chip');
-  line.append(name, me, chip);
+  const award = el('span', 'award-tag');
+  line.append(name, award, me, chip);
   const sub = el('div', 'crew-sub');
   crew.append(line, sub);
   const branch = el('div', 'c c-branch');
@@ -86,18 +89,24 @@ function buildRow(crewId: string, columns: BoardColumns): RowParts {
   li.append(...cells);
   if (columns.score) li.append(score);
   li.append(veto);
-  return { li, shape: shapeOf(columns), medal, move, name, me, chip, sub, branch, cells, score, veto };
+  return { li, shape: shapeOf(columns), medal, move, name, me, chip, award, sub, branch, cells, score, veto };
 }
 
 function fillRow(parts: RowParts, row: ScreenRow, ctx: RowContext): void {
   const { lang, view, columns } = ctx;
   const vetoed = row.rank === null || row.disqualified;
+  // A failed 评优条件 keeps the rank but rules out any award: no medal, a stamp as plain as a veto's.
+  const gateFailed = !vetoed && (row.award?.failedGates.length ?? 0) > 0;
+  const grade = vetoed || gateFailed ? null : (row.award?.grade ?? null);
   const { li } = parts;
   setAttr(li, 'data-rank', row.rank === null ? '' : String(row.rank));
   const move = movement(view.kind === 'innovations' ? null : row.rankChange);
   setAttr(li, 'data-movement', move.kind);
   setAttr(li, 'data-vetoed', vetoed ? 'true' : null);
-  setAttr(li, 'data-medal', !vetoed && row.rank !== null && row.rank <= 3 ? String(row.rank) : null);
+  setAttr(li, 'data-medal', !vetoed && !gateFailed && row.rank !== null && row.rank <= 3 ? String(row.rank) : null);
+  setAttr(li, 'data-gate-failed', gateFailed ? 'true' : null);
+  setAttr(li, 'data-grade', grade === null ? null : pick(grade, 'zh'));
+  setText(parts.award, gateFailed ? t('notEligible', lang) : grade === null ? '' : pick(grade, lang));
   setAttr(li, 'data-me', view.highlightCrewId === row.crewId ? 'true' : null);
   const live = ctx.liveMoves.get(row.crewId);
   setAttr(li, 'data-live-move', live === undefined ? null : 'up');
@@ -107,15 +116,15 @@ function fillRow(parts: RowParts, row: ScreenRow, ctx: RowContext): void {
   setText(parts.name, row.crewName);
   setText(parts.me, view.highlightCrewId === row.crewId ? t('highlightMe', lang) : '');
   setText(parts.chip, live === undefined ? '' : `↑${live}`);
-  // A veto that zeroes one indicator leaves the crew ranked; its reason takes the line under the
-  // name, since it is what the crew will ask about (the Ankang Cup's safe days, say).
+  // A veto that zeroes one indicator leaves the crew ranked; its reason, and what a failed gate
+  // saw, take the line under the name, since they are what the crew will ask about.
   const reasons = vetoReasons(row, lang);
   const partial = !vetoed && row.vetoes.length > 0;
-  setAttr(li, 'data-veto-note', partial ? 'true' : null);
-  // Without a branch column (portrait) the branch joins the unit under the crew's name.
+  const notes = [partial ? reasons : '', gateFailed ? gateReasons(row, lang) : ''].filter((n) => n !== '');
+  setAttr(li, 'data-veto-note', notes.length > 0 ? 'true' : null);
   setText(
     parts.sub,
-    partial ? `⚠ ${reasons}` : columns.branchUnderName ? `${row.branchName} · ${row.unitName}` : row.unitName,
+    notes.length > 0 ? `⚠ ${notes.join(lang === 'zh' ? '；' : '; ')}` : entrantSubline(row, view.entrantLevel, columns),
   );
   setText(parts.branch, row.branchName);
 

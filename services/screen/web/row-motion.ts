@@ -50,6 +50,8 @@ export function celebrations(previous: ScreenViewData | undefined, next: ScreenV
   const oldTarget = new Map(previous.rows.map((r) => [r.crewId, r.targetReached]));
   const out: Celebration[] = [];
   for (const row of next.rows) {
+    // An entrant that failed a 评优条件 keeps its place but earns no award: no confetti for it.
+    if (failedGate(row)) continue;
     const places = gained.get(row.crewId);
     const podium = places !== undefined && row.rank !== null && row.rank <= CELEBRATED_PLACES;
     const reached = row.targetReached === true && oldTarget.get(row.crewId) === false;
@@ -65,6 +67,11 @@ export function celebrations(previous: ScreenViewData | undefined, next: ScreenV
     });
   }
   return out.sort(byNews);
+}
+
+/** Whether the row's entrant failed a 评优条件 (gate) of its competition's 考核细则. */
+export function failedGate(row: Pick<ScreenRow, 'award'>): boolean {
+  return (row.award?.failedGates.length ?? 0) > 0;
 }
 
 /** The bigger news first: a higher place, then a bigger climb; a target after any overtake. */

@@ -20,7 +20,8 @@ import {
 import { parseLang, pick, t, type Lang } from './i18n.ts';
 import { clockDate, clockTime, dayAndTime, formatDay, zonedDay } from './number-format.ts';
 import { createRowList, type RowContext, type RowItem } from './row-list.ts';
-import { celebrations, celebrationText, climbs, type Celebration } from './row-motion.ts';
+import { entrantHeader, entrantTotal } from './entrant-words.ts';
+import { celebrations, celebrationText, climbs, failedGate, type Celebration } from './row-motion.ts';
 import { reflow } from './reflow.ts';
 import { safeColour } from './screen-data-guard.ts';
 import { openStream } from './screen-stream.ts';
@@ -195,7 +196,7 @@ function renderHead(view: ScreenViewData, columns: BoardColumns): void {
   };
   cell(t('rank', lang), 'c-rank');
   if (columns.movement) cell(t('movement', lang), 'c-move');
-  cell(t('crew', lang), 'c-crew');
+  cell(entrantHeader(view.entrantLevel, lang), 'c-crew');
   if (columns.branch) cell(t('branch', lang), 'c-branch');
   for (const column of view.columns.slice(0, columns.indicators)) cell(pick(column.name, lang), 'c-ind num');
   if (columns.score) cell(t('score', lang), 'c-score num');
@@ -218,7 +219,7 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
       ? lang === 'en' && view.total === 1
         ? '1 crew with innovations this month'
         : t('innovationCrews', lang, vars)
-      : t(view.limit !== null ? 'topOfTotal' : view.total === 1 ? 'crewTotal' : 'crewsTotal', lang, vars);
+      : entrantTotal(view.entrantLevel, view.total, view.limit, lang);
   const mine =
     me && me.rank !== null
       ? lang === 'zh'
@@ -378,6 +379,7 @@ function emptyContext(): RowContext {
     competitionId: '',
     competitionName: { zh: '', en: '' },
     competitionKind: 'labour',
+    entrantLevel: 'crew',
     timeZone: 'Asia/Shanghai',
     period: { start: '', end: '' },
     closedAt: null,
@@ -436,7 +438,8 @@ function onData(next: ScreenData): void {
 /** Whether the crew still holds what the banner would congratulate it on. */
 function stillTrue(news: Celebration): boolean {
   const row = currentView()?.rows.find((r) => r.crewId === news.crewId);
-  if (!row) return false;
+  // A gate failed since the news came (an inspection landed): it is no longer news to celebrate.
+  if (!row || failedGate(row)) return false;
   return news.kind === 'target' ? row.targetReached === true : row.rank === news.rank;
 }
 

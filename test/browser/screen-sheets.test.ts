@@ -1,0 +1,191 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { launchChromium } from '../support/browser.ts';
+import { smallOrg } from '../support/fixtures.ts';
+import { freePort } from '../support/spawn-service.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+import { templateDefinition } from '../support/templates.ts';
+import { screenSettled } from './screen-settled.ts';
+
+/**
+ * 考核细则 where crews and organisers look: the 安康杯单位考核细则 template run for units (entrants:
+ * unit) over March 2026 on a fixed clock, shown on its big screen at 1920×1080 in a real Chromium
+ * (grades, failed gates as plain as a veto, no celebration for an entrant that failed a gate) and
+ * in the console's standings. The numbers are those test/integration/sheet-standings.test.ts
+ * works out by hand: U1 98 先进单位, U2 97 with a serious injury, U3 96 with 组织领导 at 75 %.
+ */
+
+const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
+const clock = fixedClock('2026-03-10T10:00:00+08:00');
+vi.setConfig({ testTimeout: 120_000 });
+
+const march = { start: '2026-03-01', end: '2026-03-31' };
+const unitSheet = templateDefinition('ankang-unit-sheet.yaml', march).definition;
+
+const at = (day: string) => `2026-03-${day}T09:00:00+08:00`;
+const inspect = (eventId: string, crewId: string, day: string, itemId: string, result: object) => ({
+  eventId,
+  crewId,
+  type: 'assessment',
+  occurredAt: at(day),
+  itemId,
+  inspector: '市总工会检查组',
+  ...result,
+});
+const events = [
+  inspect('a1', 'C1', '02', 'org-structure', { findings: 2 }),
+  inspect('a2', 'C2', '03', 'safety-other', { findings: 1 }),
+  inspect('a3', 'C2', '03', 'bonus-practice', { findings: 1 }),
+  inspect('a5', 'C3', '04', 'safety-other', { points: 3 }),
+  { eventId: 'i1', crewId: 'C3', type: 'incident', occurredAt: at('05'), severity: 'serious_injury' },
+  inspect('a6', 'C4', '04', 'org-plan', { findings: 3 }),
+  inspect('a7', 'C5', '06', 'protection-other', { findings: 1 }),
+];
+
+let leaderboard: Leaderboard;
+let base: string;
+let browser: Browser;
+let screen: Page;
+const problems: string[] = [];
+const admin = () => leaderboard.firstAdminToken ?? '';
+
+async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${admin()}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function newPage(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (err) => problems.push(err.message));
+  // The page's clock on the server's fixed day: the competition is running (实时), not over.
+  await page.clock.setFixedTime(new Date(clock.now()));
+  return page;
+}
+
+const order = (page: Page) =>
+  page.$$eval('[data-crew-id]', (rows) => rows.map((r) => (r as HTMLElement).dataset['crewId'] ?? ''));
+const row = (id: string) => `[data-crew-id="${id}"]`;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  leaderboard = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens' });
+  const port = await freePort();
+  await leaderboard.app.listen({ host: '127.0.0.1', port });
+  base = `http://127.0.0.1:${port}`;
+  await api('PUT', '/v1/org', { ...smallOrg, targets: [] });
+  await api('PUT', '/v1/competitions/ankang-units', unitSheet);
+  await api('POST', '/v1/events', events);
+  await waitFor(async () => {
+    const standings = (await api('GET', '/v1/competitions/ankang-units/standings')) as { rows: unknown[] };
+    if (standings.rows.length !== 3) throw new Error('not scored yet');
+  }, 30_000);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await leaderboard.close();
+});
+
+describe('the big screen of a unit-level 安康杯 sheet at 1920×1080', () => {
+  it('names units, shows each grade, and a failed gate as plainly as a veto with what the gate saw', async () => {
+    const link = (await api('POST', '/v1/screens/competition.ankang-units/links', { label: '会议室' })) as {
+      url: string;
+    };
+    screen = await newPage({ width: 1920, height: 1080 });
+    await screen.goto(`${base}${link.url}`);
+    await screen.waitForSelector('body[data-connection="live"] [data-crew-id]');
+    await screenSettled(screen);
+    expect(await order(screen)).toEqual(['U1', 'U2', 'U3']);
+    expect(await screen.textContent('.board-head .c-crew')).toBe('单位');
+    expect(await screen.textContent('#view-sub')).toBe('参赛单位 3 个');
+
+    // U1: 先进单位, with its medal.
+    expect(await screen.getAttribute(row('U1'), 'data-grade')).toBe('先进单位');
+    expect(await screen.textContent(`${row('U1')} .award-tag`)).toBe('先进单位');
+    expect(await screen.getAttribute(row('U1'), 'data-medal')).toBe('1');
+    expect(await screen.textContent(`${row('U1')} .crew-name`)).toBe('西湖加油站');
+
+    // U2 and U3 keep their ranks and scores, but no medal and no grade: a red stamp and the reason.
+    for (const [id, reason] of [
+      ['U2', '重伤 1 起、死亡 0 起'],
+      ['U3', '得分率低于 80%：组织领导 75%'],
+    ] as const) {
+      expect(await screen.getAttribute(row(id), 'data-gate-failed')).toBe('true');
+      expect(await screen.getAttribute(row(id), 'data-medal')).toBeNull();
+      expect(await screen.getAttribute(row(id), 'data-grade')).toBeNull();
+      expect(await screen.textContent(`${row(id)} .award-tag`)).toBe('无评优资格');
+      expect(await screen.textContent(`${row(id)} .crew-sub`)).toBe(`⚠ ${reason}`);
+      expect(await screen.textContent(`${row(id)} .medal`)).toBe(id === 'U2' ? '2' : '3');
+    }
+    expect(await screen.textContent(`${row('U2')} .c-score`)).toContain('97');
+
+    // Readable from across a room: names ≥ 28 px, the stamp and the reason ≥ 22 px, nothing cut
+    // off, the stamp in red like a veto's, inside the row and the screen.
+    const look = await screen.evaluate(() => {
+      const px = (selector: string) => {
+        const node = document.querySelector(selector);
+        return node ? parseFloat(getComputedStyle(node).fontSize) : 0;
+      };
+      const stamp = document.querySelector('[data-crew-id="U2"] .award-tag');
+      const box = stamp?.getBoundingClientRect();
+      const rowBox = document.querySelector('[data-crew-id="U2"]')?.getBoundingClientRect();
+      const clipped = [...document.querySelectorAll('[data-crew-id] .crew-name, [data-crew-id] .crew-sub')]
+        .filter((n) => n.scrollWidth > n.clientWidth)
+        .map((n) => n.textContent);
+      return {
+        name: px('[data-crew-id="U2"] .crew-name'),
+        stamp: px('[data-crew-id="U2"] .award-tag'),
+        grade: px('[data-crew-id="U1"] .award-tag'),
+        reason: px('[data-crew-id="U2"] .crew-sub'),
+        stampColour: stamp ? getComputedStyle(stamp).backgroundColor : '',
+        stampInRow: !!box && !!rowBox && box.top >= rowBox.top && box.bottom <= rowBox.bottom && box.right < 1920,
+        clipped,
+        overflow: document.documentElement.scrollHeight > window.innerHeight,
+      };
+    });
+    await screen.screenshot({ path: join(SHOTS, 'screen-sheet-grades.png') });
+    expect(look).toMatchObject({ stampColour: 'rgb(198, 40, 40)', stampInRow: true, clipped: [], overflow: false });
+    expect(look.name).toBeGreaterThanOrEqual(28);
+    expect(Math.min(look.stamp, look.grade, look.reason)).toBeGreaterThanOrEqual(22);
+
+    // In English: English words and punctuation.
+    await screen.keyboard.press('l');
+    expect(await screen.textContent(`${row('U2')} .award-tag`)).toBe('Not eligible');
+    expect(await screen.textContent(`${row('U1')} .award-tag`)).toBe('Advanced unit');
+    expect(await screen.textContent(`${row('U3')} .crew-sub`)).toBe('⚠ below 80%: Organisation and leadership 75%');
+    expect(await screen.textContent('#view-sub')).toBe('3 units');
+    await screen.keyboard.press('l');
+    expect(problems).toEqual([]);
+  });
+
+  it('never celebrates a unit that failed a gate, even when it climbs to first; a unit that passed, yes', async () => {
+    // U3 earns the whole bonus (2 honours × 2 = 4): 96 + 4 = 100, first, its 组织领导 still at 75 %.
+    await api('POST', '/v1/events', [inspect('b1', 'C4', '07', 'bonus-honour', { findings: 2 })]);
+    await screen.waitForFunction(() => document.querySelector('[data-crew-id]')?.getAttribute('data-crew-id') === 'U3');
+    expect(await screen.getAttribute(row('U3'), 'data-rank')).toBe('1');
+    expect(await screen.getAttribute(row('U3'), 'data-medal')).toBeNull();
+    expect(await screen.isHidden('#celebration')).toBe(true);
+
+    // U1 does as well: 97 + 4 (capped) = 101, first again: congratulated.
+    await api('POST', '/v1/events', [inspect('b2', 'C1', '08', 'bonus-honour', { findings: 2 })]);
+    await screen.waitForFunction(() => document.querySelector('[data-crew-id]')?.getAttribute('data-crew-id') === 'U1');
+    await screen.waitForSelector('#celebration:not([hidden])');
+    expect(await screen.textContent('#celebration')).toContain('恭喜 西湖加油站');
+    expect(problems).toEqual([]);
+  });
+});
