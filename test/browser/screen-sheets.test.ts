@@ -45,6 +45,42 @@ const events = [
   inspect('a7', 'C5', '06', 'protection-other', { findings: 1 }),
 ];
 
+/**
+ * A wide sheet: the unit sheet with eight indicators in a sixth category, so the console's
+ * standings have more columns than a 1280 px window holds.
+ */
+const indicatorNames = [
+  '安全生产天数',
+  '隐患排查发现数量',
+  '隐患整改完成数量',
+  '隐患整改率（限期整改）',
+  '隐患超期未整改扣分',
+  '“三违”人次扣分',
+  '安全培训学时',
+  '群监员检查次数',
+];
+const categories = (unitSheet['sheet'] as { categories: unknown[] }).categories;
+const wideSheet = {
+  ...unitSheet,
+  indicators: indicatorNames.map((zh, i) => ({
+    id: `ind-${i}`,
+    name: { zh, en: `Indicator ${i}` },
+    rule: { kind: 'count', event: 'hazard_found', pointsEach: 1, cap: 5 },
+  })),
+  sheet: {
+    ...(unitSheet['sheet'] as object),
+    categories: [
+      ...categories,
+      {
+        id: 'performance',
+        name: { zh: '安全绩效指标', en: 'Safety performance' },
+        maxPoints: 40,
+        indicatorIds: indicatorNames.map((_, i) => `ind-${i}`),
+      },
+    ],
+  },
+};
+
 let leaderboard: Leaderboard;
 let base: string;
 let browser: Browser;
@@ -88,6 +124,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   await api('PUT', '/v1/org', { ...smallOrg, targets: [] });
   await api('PUT', '/v1/competitions/ankang-units', unitSheet);
+  await api('PUT', '/v1/competitions/ankang-wide', wideSheet);
   await api('POST', '/v1/events', events);
   await waitFor(async () => {
     const standings = (await api('GET', '/v1/competitions/ankang-units/standings')) as { rows: unknown[] };
@@ -99,6 +136,97 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser.close();
   await leaderboard.close();
+});
+
+describe('the console', () => {
+  let console: Page;
+
+  beforeAll(async () => {
+    console = await newPage({ width: 1280, height: 800 });
+    await console.goto(`${base}/console`);
+    await console.fill('[data-testid="token-input"]', admin());
+    await console.click('[data-testid="sign-in"]');
+    await console.waitForSelector('.console-shell');
+  });
+
+  it('lists units in a unit-level competition’s standings, with their grade or the gates they failed', async () => {
+    await console.goto(`${base}/console/competitions/ankang-units?tab=standings`);
+    await console.waitForSelector('[data-testid="standings-table"] .ant-table-row');
+    const names = await console.locator('[data-testid="standings-table"] [data-crew-id]').allTextContents();
+    expect(names).toEqual(['西湖加油站', '半山油库', '北仑加油站']);
+    const header = (await console.textContent('[data-testid="standings-table"] thead')) ?? '';
+    // The entrant column says 单位, and no second 单位 column repeats it.
+    expect(header.match(/单位/g)).toHaveLength(1);
+    expect(header).not.toContain('班组');
+    expect(await console.textContent('[data-testid="grade-U1"]')).toBe('先进单位');
+    expect(await console.textContent('[data-testid="gates-U2"]')).toContain('重伤 1 起');
+  });
+
+  it('keeps every header on one line with many indicators and categories: fixed first columns, sideways scroll', async () => {
+    await console.goto(`${base}/console/competitions/ankang-wide?tab=standings`);
+    await console.waitForSelector('[data-testid="standings-table"] .ant-table-row');
+    const layout = await console.evaluate(() => {
+      const table = document.querySelector('[data-testid="standings-table"]');
+      const heads = [...(table?.querySelectorAll('thead th') ?? [])] as HTMLElement[];
+      const scroller = table?.querySelector('.ant-table-content, .ant-table-body') as HTMLElement | null;
+      return {
+        // Header rows (a name above its group's columns makes two); cells spanning both don't count.
+        tallest: Math.max(...heads.filter((h) => h.rowSpan === 1).map((h) => h.getBoundingClientRect().height)),
+        headerRows: table?.querySelectorAll('thead tr').length,
+        narrowest: Math.min(...heads.filter((h) => h.textContent).map((h) => h.getBoundingClientRect().width)),
+        scrolls: !!scroller && scroller.scrollWidth > scroller.clientWidth,
+        fixedLeft: [
+          ...(table?.querySelectorAll('thead th.ant-table-cell-fix-left, thead th.ant-table-cell-fix-start') ?? []),
+        ].map((h) => h.textContent),
+        groups: heads.filter((h) => h.colSpan > 1).map((h) => h.textContent),
+      };
+    });
+    await console.screenshot({ path: join(SHOTS, 'console-sheet-standings-wide.png') });
+    // One line of text per header row (a header one character a line was hundreds of pixels high).
+    expect(layout.tallest).toBeLessThan(60);
+    expect(layout.headerRows).toBe(2);
+    expect(layout.narrowest).toBeGreaterThanOrEqual(60);
+    expect(layout.scrolls).toBe(true);
+    expect(layout.fixedLeft).toEqual(['名次', '升降', '单位']);
+    expect(layout.groups).toEqual(['指标得分', '考核细则：类别得分（得分率）']);
+    // A long header ends in "…"; hovering shows it whole.
+    await console.locator('[data-testid="standings-table"] thead .cell-clip', { hasText: '隐患整改率' }).hover();
+    await console.waitForSelector('.ant-tooltip:visible >> text=隐患整改率（限期整改）');
+    await console.screenshot({ path: join(SHOTS, 'console-sheet-standings-wide.png') });
+  });
+
+  it('shows an entrant’s grade, gates with reasons, category points and items, bonus and veto items in its drawer', async () => {
+    await console.goto(`${base}/console/competitions/ankang-units?tab=standings`);
+    await console.click('[data-testid="standings-table"] [data-crew-id="U3"]');
+    await console.waitForSelector('[data-testid="sheet-breakdown"]');
+    expect(await console.textContent('[data-testid="sheet-grade"]')).toBe('无评优资格');
+    const gates = await console.locator('[data-testid="sheet-gates"] .ant-table-row').allTextContents();
+    expect(gates).toEqual([
+      '年度内未发生重伤及以上安全事故通过重伤 0 起、死亡 0 起',
+      '自评得分达80分以上通过总分 96（需 ≥ 80）',
+      '单项考核项目得分率不低于80%未通过得分率低于 80%：组织领导 75%',
+    ]);
+    const leadership = console.locator('[data-testid="sheet-categories"] [data-category-id="leadership"]');
+    expect(await leadership.textContent()).toBe('组织领导9 / 1275%');
+    await leadership.click();
+    const items = await console.locator('[data-testid="sheet-items-leadership"] .ant-table-row').allTextContents();
+    expect(items).toEqual([
+      '主要领导任组委会主任、工会主席为主要成员、机构健全00',
+      '竞赛活动有方案、部署、组织、投入、检查、评比、奖惩3−3',
+      '组织领导其他考核内容00',
+    ]);
+    expect(await console.textContent('[data-testid="sheet-veto-items"]')).toBe('否决项：未组织开展竞赛活动未发现');
+    await console.screenshot({ path: join(SHOTS, 'console-sheet-drawer.png') });
+    await console.keyboard.press('Escape');
+
+    // U1: its grade with its place in it, and the bonus.
+    await console.click('[data-testid="standings-table"] [data-crew-id="U1"]');
+    await console.waitForFunction(
+      () => document.querySelector('[data-testid="sheet-grade"]')?.textContent === '先进单位 · 等级内第 1 名',
+    );
+    expect(await console.textContent('[data-testid="sheet-bonus"]')).toContain('+1（最多 4；合计 1）');
+    expect(problems).toEqual([]);
+  });
 });
 
 describe('the big screen of a unit-level 安康杯 sheet at 1920×1080', () => {

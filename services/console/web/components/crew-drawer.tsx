@@ -5,12 +5,16 @@ import { apiMessage } from '../model/api-message.ts';
 import { dateTime, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
 import { IndicatorEvents } from './indicator-events.tsx';
+import { SheetBreakdown } from './sheet-breakdown.tsx';
+import type { Competition } from '../../../../schemas/competition.schema.ts';
 
 type Indicator = CrewBreakdown['crew']['indicators'][number];
 
 /** 得分明细: where a crew's points came from, the vetoes that hit it and its rank in each group. */
 export function CrewDrawer(props: {
   competitionId: string;
+  /** The competition's rules: the names of its sheet's categories and items. */
+  definition: Competition;
   crewId: string | undefined;
   asOf?: string;
   onClose: () => void;
@@ -64,6 +68,7 @@ export function CrewDrawer(props: {
               title={crew.vetoes.map((v) => `${name(v.name)}：${name(v.reason)}`).join('；')}
             />
           ) : null}
+          {crew.sheet ? <SheetBreakdown definition={props.definition} sheet={crew.sheet} vetoes={crew.vetoes} /> : null}
           <Typography.Paragraph type="secondary" className="explain-hint">
             {t('explain.hint')}
           </Typography.Paragraph>
