@@ -1,8 +1,9 @@
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { yamlModule } from '../../schemas/examples/yaml-module.ts';
 
 const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
 const require = createRequire(import.meta.url);
@@ -36,6 +37,17 @@ export function antdCssVarKey(css: Buffer): string {
   return key;
 }
 
+/** The templates of schemas/examples/templates reach the console as data, parsed when bundled. */
+const yamlPlugin: Plugin = {
+  name: 'yaml',
+  setup(b) {
+    b.onLoad({ filter: /\.yaml$/ }, async (args) => ({
+      contents: yamlModule(await readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
 /**
  * Bundles the organisers' console (React + Ant Design) from its TypeScript, in memory, like the
  * screen pages: `npm start` serves what is in the tree with nothing fetched from a CDN. It is its
@@ -58,6 +70,7 @@ export async function buildConsoleAssets(): Promise<ConsoleAssets> {
     logLevel: 'silent',
     legalComments: 'none',
     charset: 'utf8',
+    plugins: [yamlPlugin],
   });
   const assets = new Map<string, ConsoleAsset>();
   for (const file of result.outputFiles) {

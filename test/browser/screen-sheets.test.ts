@@ -149,6 +149,25 @@ describe('the console', () => {
     await console.waitForSelector('.console-shell');
   });
 
+  it('offers the 安康杯 班组 and 单位 考核细则 templates when creating a competition, with their sheets, gates and grades', async () => {
+    await console.goto(`${base}/console/competitions`);
+    await console.click('[data-testid="new-competition"]');
+    const titles = await console.locator('.ant-modal .template-card .ant-card-meta-title').allTextContents();
+    expect(titles).toEqual(expect.arrayContaining(['安康杯班组考核细则', '安康杯单位考核细则']));
+    await console.click('[data-testid="template-ankang-unit"]');
+    await console.waitForURL(/template=ankang-unit/);
+    await console.waitForSelector('[data-testid="sheet-card"] [data-testid="category-4"]');
+    expect(await console.textContent('[data-testid="sheet-total"]')).toBe('合计 100 分 · 鼓励项最多加 4 分');
+    const gates = await console
+      .locator('[data-testid="gates-card"] input')
+      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(gates).toEqual(expect.arrayContaining(['年度内未发生重伤及以上安全事故', '单项考核项目得分率不低于80%']));
+    await console.goto(`${base}/console/competitions/new?template=ankang-crew`);
+    await console.waitForSelector('[data-testid="sheet-card"] [data-testid="category-3"]');
+    expect(await console.textContent('[data-testid="sheet-total"]')).toBe('合计 50 分');
+    expect(problems).toEqual([]);
+  });
+
   it('lists units in a unit-level competition’s standings, with their grade or the gates they failed', async () => {
     await console.goto(`${base}/console/competitions/ankang-units?tab=standings`);
     await console.waitForSelector('[data-testid="standings-table"] .ant-table-row');
@@ -167,7 +186,7 @@ describe('the console', () => {
     await console.waitForSelector('[data-testid="standings-table"] .ant-table-row');
     const layout = await console.evaluate(() => {
       const table = document.querySelector('[data-testid="standings-table"]');
-      const heads = [...(table?.querySelectorAll('thead th') ?? [])] as HTMLElement[];
+      const heads = [...(table?.querySelectorAll('thead th') ?? [])] as HTMLTableCellElement[];
       const scroller = table?.querySelector('.ant-table-content, .ant-table-body') as HTMLElement | null;
       return {
         // Header rows (a name above its group's columns makes two); cells spanning both don't count.

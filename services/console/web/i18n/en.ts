@@ -851,4 +851,10 @@ export const en: Messages = {
   'sheetView.findingsN': '{n} found',
   'sheetView.vetoItem': 'Veto item',
   'sheetView.vetoClear': 'none found',
+  'templates.ankang-crew.title': 'Ankang Cup crew sheet',
+  'templates.ankang-crew.body':
+    'Crew safety sheet of 50 points: accidents (violations and minor injuries per person-time), standardisation, hazard checks (repeat notices cost more), training; a serious injury disqualifies, a prize needs zero violations; 1 first and 2 second prizes.',
+  'templates.ankang-unit.title': 'Ankang Cup unit sheet',
+  'templates.ankang-unit.body':
+    '100 points in five categories (leadership 12, safety 35, protection 25, grassroots 15, supervision 13), bonus up to 4, veto items; ≥98 advanced unit, ≥95 winning unit.',
 };

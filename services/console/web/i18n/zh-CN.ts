@@ -817,6 +817,12 @@ export const zhCN = {
   'sheetView.findingsN': '{n} 项',
   'sheetView.vetoItem': '否决项',
   'sheetView.vetoClear': '未发现',
+  'templates.ankang-crew.title': '安康杯班组考核细则',
+  'templates.ankang-crew.body':
+    '班组安全管理 50 分：安全事故管理（三违、轻伤按人次扣分）、安全质量标准化、隐患排查（重复通报逐次加重）、安全培训；重伤取消评定资格，零三违方可评优；一等奖 1 名、二等奖 2 名。',
+  'templates.ankang-unit.title': '安康杯单位考核细则',
+  'templates.ankang-unit.body':
+    '100 分五大类（组织领导 12、安全管理 35、劳动保护与职业健康 25、基层组织 15、群众监督 13），鼓励项最多加 4 分，否决项；≥98 先进单位、≥95 优胜单位。',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

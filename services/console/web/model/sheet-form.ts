@@ -91,6 +91,9 @@ export interface GradesForm {
   levels: GradeLevelForm[];
   /** thresholds: the grade below every threshold (e.g. 未达标); blank for none. */
   otherwise?: string;
+  /** Kept from the definition (no field shows them): a saved grade keeps its id and English name. */
+  otherwiseId?: string;
+  otherwiseEn?: string;
 }
 
 export interface SheetPartForm {
@@ -266,7 +269,14 @@ function gradesToDefinition(grades: GradesForm): GradesInput | undefined {
       return {
         kind: 'thresholds',
         levels: grades.levels.map((l) => ({ ...level(l), minTotal: required(l.value) })),
-        ...(otherwise === '' ? {} : { otherwise: { id: 'otherwise', name: { zh: otherwise, en: otherwise } } }),
+        ...(otherwise === ''
+          ? {}
+          : {
+              otherwise: {
+                id: grades.otherwiseId || 'otherwise',
+                name: nameOut({ zh: otherwise, en: grades.otherwiseEn ?? '' }),
+              },
+            }),
       };
     }
     case 'places':
@@ -286,6 +296,9 @@ function gradesToForm(grades: GradesInput | undefined): GradesForm {
         kind: 'thresholds',
         levels: grades.levels.map((l) => ({ id: l.id, name: nameIn(l.name), value: l.minTotal })),
         otherwise: grades.otherwise?.name.zh ?? '',
+        ...(grades.otherwise
+          ? { otherwiseId: grades.otherwise.id, otherwiseEn: nameIn(grades.otherwise.name).en ?? '' }
+          : {}),
       };
     case 'places':
       return { kind: 'places', levels: grades.levels.map((l) => ({ id: l.id, name: nameIn(l.name), value: l.count })) };

@@ -3,8 +3,10 @@
  * rules). Each builds a definition for the period the organiser picks; every number stays editable.
  */
 import type { CompetitionInput } from '../../../../schemas/competition.schema.ts';
+import ankangCrewSheet from '../../../../schemas/examples/templates/ankang-crew-sheet.yaml';
+import ankangUnitSheet from '../../../../schemas/examples/templates/ankang-unit-sheet.yaml';
 
-export type TemplateKey = 'ankang' | 'sales' | 'innovation' | 'skills';
+export type TemplateKey = 'ankang' | 'ankang-crew' | 'ankang-unit' | 'sales' | 'innovation' | 'skills';
 
 export interface Template {
   key: TemplateKey;
@@ -183,7 +185,23 @@ const skills: Template = {
   }),
 };
 
-export const TEMPLATES: readonly Template[] = [ankang, sales, innovation, skills];
+/**
+ * A template of schemas/examples/templates (validated there by test/unit/examples.test.ts): the
+ * YAML is its one source; the console gives it the period the organiser picks.
+ */
+function exampleTemplate(key: TemplateKey, idPrefix: string, example: unknown): Template {
+  // The file's id names the competition the tests run; the console gives each its own.
+  const definition = Object.fromEntries(
+    Object.entries(example as Record<string, unknown>).filter(([key]) => key !== 'id'),
+  ) as CompetitionInput;
+  return { key, idPrefix, build: (period) => ({ ...structuredClone(definition), period }) };
+}
+
+/** 安康杯班组考核细则 and 安康杯单位考核细则: 100-point sheets with gates and grades (docs/考核细则.md). */
+const ankangCrew = exampleTemplate('ankang-crew', 'ankang-crew', ankangCrewSheet);
+const ankangUnit = exampleTemplate('ankang-unit', 'ankang-unit', ankangUnitSheet);
+
+export const TEMPLATES: readonly Template[] = [ankang, ankangCrew, ankangUnit, sales, innovation, skills];
 
 /** The template a new competition starts from when none is named. */
 export const ankangTemplate: Template = ankang;
