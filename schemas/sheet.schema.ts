@@ -50,10 +50,12 @@ export const SheetItem = strictObject({
 export type SheetItem = z.infer<typeof SheetItem>;
 
 /**
- * 考核类别 (e.g. 安全管理 35 分). With items it starts at maxPoints and loses each item's deduction
- * (an item loses at most its own maxPoints; items may share the category's points, like "安全事故管理
- * 25 分" with a rule each for 三违, 轻伤 and 非伤事故); its indicators' points add. Without items
- * it is the sum of its indicators. Either way it stays within [0, maxPoints].
+ * 考核类别 (e.g. 安全管理 35 分). Items alone start at maxPoints and lose their deductions (an item
+ * loses at most its own maxPoints; items may share the category's points, like "安全事故管理 25 分"
+ * with a rule each for 三违, 轻伤 and 非伤事故). Items beside indicators start at the sum of their
+ * own maxima (which must leave the indicators some of the category), lose their deductions down
+ * to 0, and the indicators' points add. Without items it is the sum of its indicators. Either way
+ * it stays within [0, maxPoints].
  */
 export const SheetCategory = strictObject({
   id: Id,
@@ -176,6 +178,22 @@ export function sheetProblems(
       (Array.isArray(category?.items) ? category.items : []).forEach((item, i) =>
         claim(item?.id, ['sheet', 'categories', c, 'items', i, 'id']),
       );
+      const items = Array.isArray(category?.items) ? category.items : [];
+      const itemsMax = items.reduce((acc, item) => acc + (typeof item?.maxPoints === 'number' ? item.maxPoints : 0), 0);
+      if (
+        items.length > 0 &&
+        Array.isArray(category?.indicatorIds) &&
+        category.indicatorIds.length > 0 &&
+        typeof category.maxPoints === 'number' &&
+        itemsMax >= category.maxPoints
+      ) {
+        problems.push({
+          path: ['sheet', 'categories', c, 'items'],
+          message:
+            `类别满分 ${category.maxPoints}，考核项目分值合计 ${itemsMax}，没有给指标留下分数：指标得分要计入这个类别，考核项目分值合计须小于类别满分（减去指标的分值）` +
+            ` / the items' maxima add up to ${itemsMax} of the category's ${category.maxPoints}, leaving nothing for its indicators: make them add up to less (the category's points less the indicators')`,
+        });
+      }
       (Array.isArray(category?.indicatorIds) ? category.indicatorIds : []).forEach((id, i) => {
         const path = ['sheet', 'categories', c, 'indicatorIds', i];
         if (!indicatorIds.has(id)) problems.push({ path, message: `未知的指标 / unknown indicator "${id}"` });

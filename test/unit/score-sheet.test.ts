@@ -5,7 +5,8 @@ import { Competition } from '../../schemas/competition.schema.ts';
 import type { IncidentSeverity } from '../../schemas/event.schema.ts';
 import type { SheetDeduction } from '../../schemas/sheet.schema.ts';
 import { computeStandings } from '../../services/scoring/engine/compute-standings.ts';
-import { deductionFor } from '../../services/scoring/engine/score-sheet.ts';
+import { Sheet, sheetProblems } from '../../schemas/sheet.schema.ts';
+import { deductionFor, scoreSheet } from '../../services/scoring/engine/score-sheet.ts';
 import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
 
 /**
@@ -215,5 +216,107 @@ describe('安康杯班组考核细则 (counted events, floors, escalation, zero-
       { itemId: 'non-injury-accident', findings: 1, deducted: 10, points: 15 },
     ]);
     expect(k1?.points).toBe(0);
+  });
+});
+
+/**
+ * A category with items and indicators, worked by hand. 安全管理 35: 安全制度 up to 10 (1 per
+ * finding), 安全台账 up to 5 (3 once), and two indicators (their points after weight: 隐患整改率,
+ * 安全天数). The items are worth their own maxima, 15; the indicators add; the category stays
+ * within [0, 35]. Before, the items started at 35, so the category showed 35/35 whatever the
+ * indicators gave.
+ */
+describe('a category with items and indicators', () => {
+  const sheet = Sheet.parse({
+    categories: [
+      {
+        id: 'safety',
+        name: { zh: '安全管理', en: 'Safety' },
+        maxPoints: 35,
+        items: [
+          {
+            id: 'rules',
+            name: { zh: '安全制度', en: 'Rules' },
+            maxPoints: 10,
+            deduction: { kind: 'per_finding', points: 1 },
+          },
+          {
+            id: 'ledger',
+            name: { zh: '安全台账', en: 'Ledger' },
+            maxPoints: 5,
+            deduction: { kind: 'fixed', points: 3 },
+          },
+        ],
+        indicatorIds: ['rate', 'days'],
+      },
+      {
+        id: 'accidents',
+        name: { zh: '安全事故管理', en: 'Accidents' },
+        maxPoints: 25,
+        items: [
+          { id: 'v', name: { zh: '三违', en: 'V' }, maxPoints: 25, deduction: { kind: 'per_finding', points: 5 } },
+          { id: 'm', name: { zh: '轻伤', en: 'M' }, maxPoints: 25, deduction: { kind: 'per_finding', points: 10 } },
+        ],
+      },
+    ],
+  });
+  it.each<[string, Record<string, number>, [number, number], [number, number, number, number]]>([
+    // 15 − 0 + 8.9 + 4 = 27.9 (79.71 %)
+    ['nothing found', {}, [8.9, 4], [27.9, 79.71, 25, 100]],
+    // 15 − 2 − 3 = 10; + 12.9 = 22.9 (65.43 %); 三违 ×1: 25 − 5 = 20
+    ['two rule findings and the ledger', { rules: 2, ledger: 1, v: 1 }, [8.9, 4], [22.9, 65.43, 20, 80]],
+    // 15 − 0 + 25 = 40 → 35 (the category's maximum); 三违 ×2 and 轻伤 ×1 share 25: 25 − 10 − 10 = 5
+    ['indicators past the rest of the category', { v: 2, m: 1 }, [20, 5], [35, 100, 5, 20]],
+    // rules lose at most 10, the ledger 3: 15 − 13 = 2; + 0.5 = 2.5; 轻伤 ×3: 30 > 25 → 0
+    ['items losing all they can', { rules: 20, ledger: 4, m: 3 }, [0.5, 0], [2.5, 7.14, 0, 0]],
+  ])('%s', (_name, findings, [rate, days], [safety, safetyRate, accidents, accidentsRate]) => {
+    const result = scoreSheet(
+      sheet,
+      facts({ findings }),
+      new Map([
+        ['rate', rate],
+        ['days', days],
+      ]),
+    );
+    expect(result.categories.map((c) => [c.points, c.rate])).toEqual([
+      [safety, safetyRate],
+      [accidents, accidentsRate],
+    ]);
+  });
+
+  it('refuses items whose maxima leave its indicators nothing, at the category’s items, in Chinese and English', () => {
+    const full = {
+      categories: [
+        {
+          id: 'safety',
+          name: { zh: '安全管理', en: 'Safety' },
+          maxPoints: 35,
+          items: [
+            {
+              id: 'all',
+              name: { zh: '安全管理考核内容', en: 'x' },
+              maxPoints: 35,
+              deduction: { kind: 'per_finding', points: 1 },
+            },
+          ],
+          indicatorIds: ['rate'],
+        },
+      ],
+    };
+    const problems = sheetProblems(full, [], undefined, new Set(['rate']));
+    expect(problems).toEqual([
+      {
+        path: ['sheet', 'categories', 0, 'items'],
+        message: expect.stringMatching(
+          /^类别满分 35，考核项目分值合计 35，没有给指标留下分数.* \/ the items' maxima add up to 35/,
+        ),
+      },
+    ]);
+    // Items alone may share the category (安全事故管理); items worth less than it leave room.
+    expect(
+      sheetProblems({ categories: [{ ...full.categories[0], indicatorIds: [] }] }, [], undefined, new Set()),
+    ).toEqual([]);
+    const room = { ...full.categories[0], items: [{ ...full.categories[0]?.items[0], maxPoints: 20 }] };
+    expect(sheetProblems({ categories: [room] }, [], undefined, new Set(['rate']))).toEqual([]);
   });
 });

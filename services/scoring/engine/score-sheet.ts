@@ -55,9 +55,25 @@ export type SheetPoints = Pick<SheetOutcome, 'total' | 'categories' | 'bonus'> &
 };
 
 /**
- * Categories: with items, maxPoints less the items' deductions, plus its indicators' points; without
- * items, its indicators' points; within [0, maxPoints]. Bonus: each item up to its maximum, all up
- * to the cap. `indicatorPoints` are the competition's indicators after weight and vetoes.
+ * What a category's items are worth before their deductions. Items alone share the whole category
+ * (安全事故管理 25 分 with a rule each for 三违, 轻伤 and 非伤事故, each up to 25); beside indicators
+ * they are worth their own maxima, the rest of the category being the indicators' (validation
+ * refuses items whose maxima leave the indicators nothing, sheet.schema.ts).
+ */
+export function itemsPool(category: Pick<Sheet['categories'][number], 'maxPoints' | 'items' | 'indicatorIds'>): number {
+  if (category.items.length === 0) return 0;
+  if (category.indicatorIds.length === 0) return category.maxPoints;
+  return Math.min(
+    category.maxPoints,
+    category.items.reduce((acc, i) => acc + i.maxPoints, 0),
+  );
+}
+
+/**
+ * Categories: the items' pool (itemsPool) less their deductions, never below 0, plus the
+ * indicators' points, within [0, maxPoints]: 安全管理 35 with items worth 15 and indicators that
+ * earned 12.9 shows 15 − deductions + 12.9, not 35. Bonus: each item up to its maximum, all up to
+ * the cap. `indicatorPoints` are the competition's indicators after weight and vetoes.
  */
 export function scoreSheet(sheet: Sheet, facts: CrewFacts, indicatorPoints: ReadonlyMap<string, number>): SheetPoints {
   const categories = sheet.categories.map((category) => {
@@ -66,8 +82,8 @@ export function scoreSheet(sheet: Sheet, facts: CrewFacts, indicatorPoints: Read
       indicatorId,
       points: indicatorPoints.get(indicatorId) ?? 0,
     }));
-    const start = items.length > 0 ? category.maxPoints - items.reduce((acc, i) => acc + i.deducted, 0) : 0;
-    const raw = start + indicators.reduce((acc, i) => acc + i.points, 0);
+    const itemPart = Math.max(0, itemsPool(category) - items.reduce((acc, i) => acc + i.deducted, 0));
+    const raw = itemPart + indicators.reduce((acc, i) => acc + i.points, 0);
     const points = round2(Math.min(category.maxPoints, Math.max(0, raw)));
     return {
       categoryId: category.id,

@@ -711,7 +711,7 @@ export const en: Messages = {
     "The most this category scores; its items' deductions come off it, down to zero. Items may share the category's points, so their points may add up to more.",
   'sheet.categoryIndicators': 'Indicators counted here',
   'sheet.categoryIndicatorsHelp':
-    "These indicators' points count in this category (capped by it). With a sheet, every indicator belongs to one category.",
+    "These indicators' points count in this category (capped by it). Beside indicators, the items are worth their own points (which must add up to less than the category's), the rest is the indicators'. With a sheet, every indicator belongs to one category.",
   'sheet.addItem': 'Add item',
   'sheet.itemName': 'Item',
   'sheet.itemMax': 'Points',
