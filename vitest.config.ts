@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import { yamlModule } from './schemas/examples/yaml-module.ts';
 
+// Under scripts/faketime-test.sh (the system date moved by libfaketime) the workers run without
+// libfaketime and move their Date themselves: test/support/moved-date.ts says why.
+const preload = process.env['LD_PRELOAD'] ?? '';
+const movedDate = preload.includes('libfaketime')
+  ? { env: { LD_PRELOAD: '', FAKETIME_CHILD_PRELOAD: preload }, setupFiles: ['test/support/moved-date-setup.ts'] }
+  : {};
+
 export default defineConfig({
   // The console's templates import their YAML (schemas/examples/templates) as data, as esbuild does.
   plugins: [{ name: 'yaml', transform: (code, id) => (id.endsWith('.yaml') ? yamlModule(code) : undefined) }],
@@ -12,5 +19,6 @@ export default defineConfig({
     globalSetup: ['test/support/kafka-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    ...movedDate,
   },
 });
