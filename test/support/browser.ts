@@ -1,5 +1,5 @@
 import { chromium, type Browser } from 'playwright-core';
-import { movedDateOffsetMs } from './moved-date.ts';
+import { movedDate, movedDateOffsetMs } from './moved-date.ts';
 
 /**
  * Debian's Chromium, driven by playwright-core: `npx playwright install` cannot download browsers
@@ -7,9 +7,12 @@ import { movedDateOffsetMs } from './moved-date.ts';
  * A missing browser fails the test run; it is never skipped.
  *
  * In a run with the system date moved (scripts/faketime-test.sh), Chromium starts without
- * libfaketime (under it, one page took 112 s instead of 2.5 s) and every new context's clock is
- * set to the moved date with playwright's clock (Date, Intl and timers of the page), so a page
- * sees the date the machine shows. A test can still fix the clock of its own pages.
+ * libfaketime (under it, one page took 112 s instead of 2.5 s) and every new context's pages get
+ * the same moved Date as the test's worker (moved-date.ts), so a page sees the date the machine
+ * shows. Not playwright's `clock.setSystemTime`: it stamps its steps with the test process's
+ * (moved) Date and replays them against the page's real one, so a page opened later in a context
+ * ran behind by the context's age (6.7 s after 6 s, measured). A test can still set its pages'
+ * clock with `page.clock` on top of this.
  */
 export async function launchChromium(): Promise<Browser> {
   const env = { ...process.env };
@@ -19,12 +22,14 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     env,
   });
-  if (movedDateOffsetMs() === undefined) return browser;
+  const offsetMs = movedDateOffsetMs();
+  if (offsetMs === undefined) return browser;
+  const script = `globalThis.Date = (${movedDate.toString()})(Date, ${String(offsetMs)});`;
   const newContext = browser.newContext.bind(browser);
   // Browser.newPage creates its context through newContext, so both are covered.
   browser.newContext = async (options) => {
     const context = await newContext(options);
-    await context.clock.setSystemTime(Date.now());
+    await context.addInitScript({ content: script });
     return context;
   };
   return browser;

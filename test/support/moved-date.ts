@@ -18,13 +18,23 @@ export function movedDateOffsetMs(env: NodeJS.ProcessEnv = process.env): number 
   return Number(match[1]) * 1000;
 }
 
-/** A Date whose "now" is the real one moved by offsetMs; everything else is the real Date. */
+/**
+ * A Date whose "now" is the real one moved by offsetMs; everything else is the real Date. `now`
+ * can be replaced (a test stepping a TV box's clock does `Date.now = …`). Self-contained: the
+ * browser gets its source as an init script (browser.ts).
+ */
 export function movedDate(RealDate: DateConstructor, offsetMs: number): DateConstructor {
-  const now = (): number => RealDate.now() + offsetMs;
+  const moved = (): number => RealDate.now() + offsetMs;
+  let now: () => number = moved;
   return new Proxy(RealDate, {
     construct: (target, args: unknown[], newTarget: () => unknown) =>
-      Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget) as object,
-    apply: () => new RealDate(now()).toString(),
+      Reflect.construct(target, args.length === 0 ? [moved()] : args, newTarget) as object,
+    apply: () => new RealDate(moved()).toString(),
     get: (target, property, receiver) => (property === 'now' ? now : Reflect.get(target, property, receiver)),
+    set: (target, property, value, receiver) => {
+      if (property !== 'now') return Reflect.set(target, property, value, receiver);
+      now = value as () => number;
+      return true;
+    },
   });
 }

@@ -27,6 +27,14 @@ describe('the system date moved inside test workers (scripts/faketime-test.sh)',
     expect(Moved.UTC(2028, 1, 29)).toBe(Date.UTC(2028, 1, 29));
     expect(new Date((Moved as unknown as () => string)()).getTime() - now).toBeLessThan(5_000);
   });
+
+  it('lets a test replace now, as on a real Date, without touching the real one', () => {
+    const Moved = movedDate(Date, 60_000);
+    const base = Moved.now.bind(Moved);
+    Moved.now = () => base() - 3_600_000;
+    expect(Date.now() - Moved.now()).toBeGreaterThan(3_500_000);
+    expect(Math.abs(Date.now() - new Moved().getTime() + 60_000)).toBeLessThan(5_000);
+  });
 });
 
 describe('in this run', () => {
