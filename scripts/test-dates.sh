@@ -18,7 +18,7 @@ for entry in "${dates[@]}"; do
   scripts/faketime-test.sh "$start" "$tz" "$label" "$@"
   code=$?
   [ "$code" -eq 0 ] || failed=1
-  counts=$(grep -aE '^ *(Test Files|Tests) ' ".tmp/faketime/$label.log" | sed 's/\x1b\[[0-9;]*m//g; s/  */ /g' | tr '\n' ';')
+  counts=$(sed 's/\x1b\[[0-9;]*m//g' ".tmp/faketime/$label.log" | grep -aE '^ *(Test Files|Tests) ' | sed 's/  */ /g' | tr '\n' ';')
   summary+=("$label ($start $tz): exit $code in $(($(date +%s) - began)) s;$counts")
 done
 printf '%s\n' "${summary[@]}"
