@@ -80,12 +80,30 @@ export const CrewFactSummary = z
   .nullable()
   .describe('what the score stands on, measured by the same rules; null for snapshots stored before it was kept');
 
+/** 个人赛: the person a row ranks and the crew they belong to. */
+export const EntrantPerson = z
+  .object({
+    id: z.string().describe('人员编号 (the row’s crewId)'),
+    name: z.string().describe('姓名 (the row’s crewName)'),
+    job: z.string().nullable().describe('岗位, null when the registry has none'),
+    crewId: z.string().describe('the crew the person belongs to'),
+    crewName: z.string(),
+  })
+  .nullable()
+  .describe(
+    'person-level competitions (entrants: person) only: the person and their crew; null for crews, units and branches',
+  );
+
 export const StandingsEntry = z.object({
   rank: z.number().int().nullable().describe('null when disqualified (一票否决)'),
   previousRank: z.number().int().nullable().describe('rank at the end of the previous day'),
   rankChange: z.number().int().nullable().describe('positive: moved up'),
-  crewId: z.string(),
-  crewName: z.string(),
+  crewId: z
+    .string()
+    .describe(
+      'the entrant: a crew, or the unit, branch or person when the competition’s entrants are units, branches or persons',
+    ),
+  crewName: z.string().describe('the entrant’s name'),
   unitId: z.string(),
   unitName: z.string(),
   unitType: z.string(),
@@ -100,6 +118,7 @@ export const StandingsEntry = z.object({
   sheet: SheetOutcome.nullable().describe(
     '考核细则: per-category points and rates, items, bonus, gates with reasons, grade; null when the competition has no sheet, gates or grades',
   ),
+  person: EntrantPerson,
 });
 
 /** Which rules and registry produced an answer, and whether a change to them is still being applied. */

@@ -32,22 +32,6 @@ function unknownParticipants(raw: unknown, org: Org): FieldError[] {
 }
 
 /**
- * 个人赛: the contract takes entrants: person (events carry personId, the registry lists persons),
- * but the scoring rollup is per crew; refuse it here rather than store a competition that cannot
- * be scored.
- */
-function unscorableEntrants(raw: unknown): FieldError[] {
-  if ((raw as { entrants?: unknown } | null)?.entrants !== 'person') return [];
-  return [
-    {
-      path: 'entrants',
-      message:
-        '个人参赛的竞赛尚不能计分（可用 crew、unit、branch）/ person-level competitions cannot be scored yet (use crew, unit or branch)',
-    },
-  ];
-}
-
-/**
  * A competition definition checked against the schema and the registry, every problem at once
  * with its path; throws InvalidInputError (422, code invalid_competition) listing them.
  */
@@ -56,7 +40,6 @@ export function validateDefinition(raw: unknown, org: Org): Competition {
   const problems = [
     ...(parsed.success ? [] : zodIssuesToFieldErrors(parsed.error.issues)),
     ...unknownParticipants(raw, org),
-    ...unscorableEntrants(raw),
   ];
   if (!parsed.success || problems.length > 0) {
     throw new InvalidInputError(

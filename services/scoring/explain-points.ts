@@ -39,6 +39,8 @@ export interface ExplainPoints {
     indicator: Indicator,
     window: ExplainWindow,
     page: { limit: number; cursor?: string },
+    /** 个人赛: the events naming this person (the entrant id), whichever crew reported them. */
+    personId?: string,
   ): Promise<Page>;
 }
 
@@ -140,11 +142,13 @@ export function createExplainPoints(deps: ExplainDeps): ExplainPoints {
       };
     },
 
-    async indicatorEvents(competition, crewId, indicator, window, page) {
+    async indicatorEvents(competition, crewId, indicator, window, page, personId) {
       const rule = indicator.rule;
-      const headcount = catalog.crew(crewId)?.headcount ?? 1;
+      // A person counts as a crew of one (person-entrants.ts).
+      const headcount = personId === undefined ? (catalog.crew(crewId)?.headcount ?? 1) : 1;
       const share = (perCapita: boolean) => indicator.weight / (perCapita && headcount > 0 ? headcount : 1);
-      const inWindow: EventFilter = { crewIds: [crewId], from: window.startInstant, to: window.endInstant };
+      const whose: EventFilter = personId === undefined ? { crewIds: [crewId] } : { personId };
+      const inWindow: EventFilter = { ...whose, from: window.startInstant, to: window.endInstant };
 
       let filter: EventFilter;
       let effects: (events: readonly StoredEvent[], views: readonly EventView[]) => Promise<Effect[]>;
@@ -165,13 +169,17 @@ export function createExplainPoints(deps: ExplainDeps): ExplainPoints {
         }
         case 'count': {
           if (rule.event === 'hazard_overdue') {
-            const ids = await overdueHazardIds(client, crewId, window, {
-              timeZone: window.timeZone,
-              days: rule.rectifyWithinDays ?? 0,
-            });
+            // Hazards name no person: nothing is overdue for one.
+            const ids =
+              personId !== undefined
+                ? []
+                : await overdueHazardIds(client, crewId, window, {
+                    timeZone: window.timeZone,
+                    days: rule.rectifyWithinDays ?? 0,
+                  });
             // An overdue hazard may have been found before the window: its finding is listed.
             filter = {
-              crewIds: [crewId],
+              ...whose,
               to: window.endInstant,
               clauses: [{ type: 'hazard_found', column: 'hazard_id', values: ids }],
             };
@@ -214,7 +222,7 @@ export function createExplainPoints(deps: ExplainDeps): ExplainPoints {
           };
           effects = async (events, views) => {
             const ids = events.flatMap((s) => (s.event.type === 'innovation' ? [s.event.innovationId] : []));
-            const current = await currentInnovationEvents(client, crewId, ids, window.endInstant);
+            const current = await currentInnovationEvents(client, crewId, ids, window.endInstant, personId);
             const startedAt = window.startInstant.getTime();
             return events.map((s, i) => {
               const e = s.event;

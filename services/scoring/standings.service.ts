@@ -9,6 +9,7 @@ import { computeStandings, rankMovement } from './engine/compute-standings.ts';
 import type { StandingsRow } from './engine/types.ts';
 import { addMetricSums, hazardDeadlineDays, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
+import { loadPersonFacts } from './person-facts.query.ts';
 import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
 import { createSharedReads } from './shared-reads.ts';
 import type { CrewFacts } from './engine/types.ts';
@@ -18,6 +19,7 @@ import {
   latestRun,
   readLatestPage,
   readRanks,
+  rowPerson,
   snapshotDays,
   writeSnapshot,
   type GroupBy,
@@ -158,6 +160,7 @@ export function pageOf(
         indicators: [...c.indicators],
         facts: c.facts,
         sheet: c.sheet,
+        person: rowPerson(c.crew),
       };
     }),
   };
@@ -357,12 +360,18 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
       hazardDeadlines: { timeZone: def.timeZone, days: hazardDeadlineDays(def) },
     };
-    const load = () => loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
+    // 个人赛: facts per person (migration 0023), not the kept per-crew sums; shared reads are
+    // keyed by the entrant level too, so a person competition never takes a crew one's facts.
+    const persons = def.entrants === 'person';
+    const load = (): Promise<Map<string, CrewFacts>> =>
+      persons
+        ? loadPersonFacts(client, window)
+        : loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
     // Only the current definition's reads are shared, and only where this process stores every
     // event (standings-ownership.ts).
     const read =
       sums === undefined && deps.soleWriter !== false
-        ? sharedFacts.get(JSON.stringify(window), load, storedBefore)
+        ? sharedFacts.get(`${persons ? 'person' : 'crew'}:${JSON.stringify(window)}`, load, storedBefore)
         : { value: load(), storedBefore: storedBefore() };
     const facts = await read.value;
     // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
@@ -374,6 +383,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       crews: catalog.participants(def),
       facts,
       targets: catalog.targets(competition.id),
+      persons: catalog.org().persons,
     });
     return { rows, storedBefore: read.storedBefore };
   }
@@ -629,7 +639,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         deleted: false,
         definition,
       };
-      const { rows } = await standingsAsOf(competition, asOf, loadMetricSums(client, definition.period.start, asOf));
+      // A person-level draft reads no crew sums (its facts are per person).
+      const sums = definition.entrants === 'person' ? undefined : loadMetricSums(client, definition.period.start, asOf);
+      const { rows } = await standingsAsOf(competition, asOf, sums);
       return mergeGroups(rows, new Map());
     },
     defaultDay,

@@ -55,6 +55,25 @@ export interface StoredRow extends GroupRank {
   /** Null for a snapshot stored before facts were (migration 0007). */
   facts: FactSummary | null;
   sheet: SheetOutcome | null;
+  /** 个人赛: the person (the row's crewId and crewName) and their crew; null for other entrants (migration 0024). */
+  person: RowPerson | null;
+}
+
+/** A person entrant of a row: crewId and crewName name the crew the person belongs to. */
+export interface RowPerson {
+  id: string;
+  name: string;
+  job: string | null;
+  crewId: string;
+  crewName: string;
+}
+
+/** The person of a row from its entrant profile. */
+export function rowPerson(crew: CrewProfile): RowPerson | null {
+  const p = crew.person;
+  return p === undefined
+    ? null
+    : { id: crew.crewId, name: crew.crewName, job: p.job, crewId: p.crewId, crewName: p.crewName };
 }
 
 export interface SnapshotRun {
@@ -101,6 +120,9 @@ const SNAPSHOT_COLUMNS: [string, ...string[]] = [
   'vetoes',
   'facts',
   'sheet',
+  'person_crew_id',
+  'person_crew_name',
+  'person_job',
 ];
 
 function rankValues(r: GroupRank | undefined): [number | null, number | null, number | null] {
@@ -144,6 +166,9 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
       c.vetoes.length > 0 ? JSON.stringify(c.vetoes) : '',
       factsToMap(c.facts),
       c.sheet === null ? '' : JSON.stringify(c.sheet),
+      c.crew.person?.crewId ?? '',
+      c.crew.person?.crewName ?? '',
+      c.crew.person?.job ?? '',
     ];
   });
   await insertRows(client, 'standings', rows, SNAPSHOT_COLUMNS);
@@ -218,11 +243,15 @@ interface RowFromClickHouse {
   vetoes: string;
   facts: Record<string, number>;
   sheet: string;
+  person_crew_id: string;
+  person_crew_name: string;
+  person_job: string;
 }
 
 const ROW_COLUMNS = `{rankCol:Identifier} AS rank, {prevCol:Identifier} AS prev_rank, {changeCol:Identifier} AS rank_change,
        crew_id, crew_name, unit_id, unit_name, unit_type, branch_id, branch_name, headcount, score, disqualified,
-       mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values, indicator_zeroed_by, vetoes, facts, sheet`;
+       mapKeys(indicator_points) AS indicator_ids, indicator_points, indicator_values, indicator_zeroed_by, vetoes, facts, sheet,
+       person_crew_id, person_crew_name, person_job`;
 
 function fromClickHouseRow(r: RowFromClickHouse): StoredRow {
   return {
@@ -251,6 +280,16 @@ function fromClickHouseRow(r: RowFromClickHouse): StoredRow {
     }),
     facts: factsFromMap(r.facts),
     sheet: r.sheet === '' ? null : (JSON.parse(r.sheet) as SheetOutcome),
+    person:
+      r.person_crew_id === ''
+        ? null
+        : {
+            id: r.crew_id,
+            name: r.crew_name,
+            job: r.person_job === '' ? null : r.person_job,
+            crewId: r.person_crew_id,
+            crewName: r.person_crew_name,
+          },
   };
 }
 

@@ -187,6 +187,8 @@ export interface EventClause {
 export interface EventFilter {
   /** Undefined: any crew. */
   crewIds?: readonly string[];
+  /** Events naming this person (personId), whichever crew reported them. */
+  personId?: string;
   eventId?: string;
   /** Instants [from, to). */
   from?: Date;
@@ -201,6 +203,10 @@ function whereOf(filter: EventFilter): { sql: string; params: Record<string, unk
   if (filter.crewIds !== undefined) {
     parts.push('crew_id IN {crewIds:Array(String)}');
     params['crewIds'] = filter.crewIds;
+  }
+  if (filter.personId !== undefined) {
+    parts.push('person_id = {personId:String}');
+    params['personId'] = filter.personId;
   }
   if (filter.eventId !== undefined) {
     parts.push('event_id = {eventId:String}');

@@ -78,16 +78,26 @@ export async function currentInnovationEvents(
   crewId: string,
   innovationIds: readonly string[],
   before: Date,
+  /** 个人赛: the innovations' events naming this person (person_innovations, migration 0023), as person-facts.query.ts reads them. */
+  personId?: string,
 ): Promise<Map<string, { eventId: string; at: string }>> {
   if (innovationIds.length === 0) return new Map();
   // Ordered as facts.query.ts orders an innovation's events, so the same event is its status.
+  const source =
+    personId === undefined
+      ? `lifecycle_events WHERE type = 'innovation' AND crew_id = {crewId:String}`
+      : `person_innovations WHERE person_id = {personId:String}`;
   const result = await client.query({
     query: `SELECT subject_id, argMax(event_id, (occurred_at, received_at, event_id)) AS current, max(occurred_at) AS at
-            FROM lifecycle_events
-            WHERE type = 'innovation' AND crew_id = {crewId:String} AND subject_id IN {ids:Array(String)}
+            FROM ${source} AND subject_id IN {ids:Array(String)}
               AND occurred_at < {before:DateTime64(3, 'UTC')} AND ${NOT_WITHDRAWN}
             GROUP BY subject_id`,
-    query_params: { crewId, ids: [...new Set(innovationIds)], before: toClickHouseTime(before) },
+    query_params: {
+      crewId,
+      personId: personId ?? '',
+      ids: [...new Set(innovationIds)],
+      before: toClickHouseTime(before),
+    },
     format: 'JSONEachRow',
   });
   const rows = await result.json<{ subject_id: string; current: string; at: string }>();

@@ -92,6 +92,8 @@ describe('upgrading a database in place', () => {
         '0016_assessments_and_persons.sql',
         '0017_standings_sheet.sql',
         '0022_display_link_short_codes.sql',
+        '0023_person_daily.sql',
+        '0024_standings_person.sql',
       ],
     });
     expect(

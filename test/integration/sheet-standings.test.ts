@@ -165,15 +165,3 @@ describe('a branch-level sheet', () => {
     ]);
   });
 });
-
-describe('a person-level competition', () => {
-  it('is refused until per-person facts are scored, at entrants', async () => {
-    const res = await lb.app.inject({
-      method: 'PUT',
-      url: '/v1/competitions/ankang-persons',
-      payload: { ...unitSheet, entrants: 'person' },
-    });
-    expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ error: { details: [{ path: 'entrants' }] } });
-  });
-});

@@ -55,6 +55,7 @@ export function toEntry(row: StoredRow, definition: Competition) {
     indicators: row.indicators.map((i) => ({ ...i, name: names.get(i.indicatorId) })),
     facts: row.facts,
     sheet: row.sheet,
+    person: row.person,
   };
 }
 
@@ -63,7 +64,13 @@ function entrantOf(
   org: Org,
   level: Competition['entrants'],
   id: string,
-): { branchId: string; unitType: string; crewIds: string[] } | undefined {
+): { branchId: string; unitType: string; crewIds: string[]; personId?: string } | undefined {
+  if (level === 'person') {
+    // 个人赛: the entrant id is the person's; the corrections listed are their crew's.
+    const person = org.persons.find((p) => p.id === id);
+    const entrant = person && entrantOf(org, 'crew', person.crewId);
+    return person && entrant ? { ...entrant, personId: person.id } : undefined;
+  }
   if (level === 'unit') {
     const unit = org.units.find((u) => u.id === id);
     if (!unit) return undefined;
@@ -187,11 +194,18 @@ export function standingsRoute(deps: StandingsRouteDeps) {
         // the corrections of all its crews, and its events by crew from each crew's breakdown.
         const [corrections, explained] = await Promise.all([
           Promise.all(crew.crewIds.map((c) => deps.corrections.ofCrew(c, span))).then(mergeCorrections),
-          request.query.events === 0 || definition.entrants !== 'crew'
+          request.query.events === 0 || (definition.entrants !== 'crew' && crew.personId === undefined)
             ? Promise.resolve([])
             : Promise.all(
                 definition.indicators.map((indicator) =>
-                  deps.explain.indicatorEvents(definition, crewId, indicator, window, { limit: request.query.events }),
+                  deps.explain.indicatorEvents(
+                    definition,
+                    crewId,
+                    indicator,
+                    window,
+                    { limit: request.query.events },
+                    crew.personId,
+                  ),
                 ),
               ),
         ]);
@@ -224,8 +238,17 @@ export function standingsRoute(deps: StandingsRouteDeps) {
       handler: async (request) => {
         const { id, crewId, indicatorId } = request.params;
         const definition = definitionOf(id);
-        if (!deps.catalog.crew(crewId)) {
-          throw new NotFoundError('crew_not_found', `crew "${crewId}" is not in the registry`);
+        // 个人赛: the entrant is a person and the events are those naming them.
+        const personId = definition.entrants === 'person' ? crewId : undefined;
+        if (
+          personId !== undefined
+            ? !deps.catalog.org().persons.some((p) => p.id === personId)
+            : !deps.catalog.crew(crewId)
+        ) {
+          throw new NotFoundError(
+            personId !== undefined ? 'person_not_found' : 'crew_not_found',
+            `${personId !== undefined ? 'person' : 'crew'} "${crewId}" is not in the registry`,
+          );
         }
         const indicator = definition.indicators.find((i) => i.id === indicatorId);
         if (!indicator) {
@@ -236,10 +259,14 @@ export function standingsRoute(deps: StandingsRouteDeps) {
         }
         const q = request.query;
         const window = deps.explain.window(definition, { asOf: q.asOf, period: q.period });
-        const page = await deps.explain.indicatorEvents(definition, crewId, indicator, window, {
-          limit: q.limit,
-          ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
-        });
+        const page = await deps.explain.indicatorEvents(
+          definition,
+          crewId,
+          indicator,
+          window,
+          { limit: q.limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) },
+          personId,
+        );
         return {
           competitionId: id,
           crewId,

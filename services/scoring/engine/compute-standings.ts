@@ -4,6 +4,7 @@ import { byCrewId, inCrewIdOrder, rankPositions } from './rank.ts';
 import { scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
 import { rollUpEntrants } from './entrants.ts';
+import { personEntrants } from './person-entrants.ts';
 import { assignGrades } from './grades.ts';
 import type { CrewProfile, CrewScore, ScoringInput, StandingsRow } from './types.ts';
 
@@ -25,11 +26,8 @@ function groupKeyOf(groupBy: RankingGroup, crew: CrewProfile): string {
  */
 export function computeStandings(input: ScoringInput): StandingsRow[] {
   const { competition, asOf } = input;
-  if (competition.entrants === 'person') {
-    // Per-person facts are not aggregated yet (events carry personId, the rollup is per crew).
-    throw new Error('个人参赛的竞赛尚不能计分 / person-level competitions cannot be scored yet');
-  }
-  const { crews, facts, targets } = rollUpEntrants(competition.entrants, input);
+  const { crews, facts, targets } =
+    competition.entrants === 'person' ? personEntrants(input) : rollUpEntrants(competition.entrants, input);
   const rules = summaryRules(competition);
   const scores = crews.map((crew) =>
     scoreCrew(competition, crew, facts.get(crew.crewId) ?? EMPTY_FACTS, targets, asOf, rules),

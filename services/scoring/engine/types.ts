@@ -1,6 +1,6 @@
 import type { Competition } from '../../../schemas/competition.schema.ts';
 import type { IncidentSeverity, InnovationCategory, InnovationStatus } from '../../../schemas/event.schema.ts';
-import type { UnitType } from '../../../schemas/org.schema.ts';
+import type { Person, UnitType } from '../../../schemas/org.schema.ts';
 import type { FactSummary } from './fact-summary.ts';
 import type { SheetOutcome } from '../../../schemas/sheet.schema.ts';
 
@@ -14,6 +14,19 @@ export interface CrewProfile {
   branchId: string;
   branchName: string;
   headcount: number;
+  /**
+   * 个人赛: the entrant is a person of the registry. crewId and crewName are then the person's id
+   * and name (as a unit's competition puts the unit's there), unit and branch those of the
+   * person's crew, headcount 1, and this names the crew and the job.
+   */
+  person?: EntrantPerson;
+}
+
+/** The crew a person entrant belongs to, and the person's job (岗位) if the registry has one. */
+export interface EntrantPerson {
+  crewId: string;
+  crewName: string;
+  job: string | null;
 }
 
 export interface InnovationTally {
@@ -59,10 +72,15 @@ export interface ScoringInput {
   asOf: string;
   /** Participating crews, already resolved from the competition's participants and the registry. */
   crews: readonly CrewProfile[];
-  /** Facts per crew id; a crew without an entry has EMPTY_FACTS. */
+  /**
+   * Facts per crew id (per person id when the competition's entrants are persons); an entrant
+   * without an entry has EMPTY_FACTS.
+   */
   facts: ReadonlyMap<string, CrewFacts>;
   /** Per-crew targets of this competition: crewId -> metric key -> target value. */
   targets: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** The registry's persons; a person-level competition's entrants are those of the participating crews. */
+  persons?: readonly Pick<Person, 'id' | 'name' | 'crewId' | 'job'>[];
 }
 
 export interface IndicatorResult {

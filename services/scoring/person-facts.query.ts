@@ -1,0 +1,71 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
+import { toClickHouseTime } from '../storage/clickhouse-time.ts';
+import { NOT_WITHDRAWN } from '../storage/corrections.store.ts';
+import type { CrewFacts, InnovationTally } from './engine/types.ts';
+import type { FactsWindow } from './facts.query.ts';
+
+/**
+ * 个人赛: the facts of every person some event names, over a window (migration 0023). A person's
+ * facts are their events' whichever crew reported them. Incidents and hazards name no person, so
+ * a person has no incident days, hazards or overdue hazards.
+ */
+export async function loadPersonFacts(client: ClickHouseClient, window: FactsWindow): Promise<Map<string, CrewFacts>> {
+  const times = { start: toClickHouseTime(window.startInstant), end: toClickHouseTime(window.endInstant) };
+  const [sums, innovations] = await Promise.all([
+    client
+      .query({
+        // One row per person (arrays of its metrics), summed over their crews; value_exact as crew_daily's.
+        query: `SELECT person_id, groupArray(metric) AS metrics, groupArray(value) AS values FROM (
+                  SELECT person_id, metric, sum(value_exact) AS value FROM person_daily
+                  WHERE day >= {from:Date} AND day <= {to:Date}
+                  GROUP BY person_id, metric
+                ) GROUP BY person_id`,
+        query_params: { from: window.start, to: window.asOf },
+        format: 'JSONEachRow',
+      })
+      .then((r) => r.json<{ person_id: string; metrics: string[]; values: (number | string)[] }>()),
+    client
+      .query({
+        // As loadCrewFacts judges an innovation: its latest event as of the judged day is its
+        // status, counted in the period that status was reached in.
+        query: `SELECT person_id, cur.1 AS category, cur.2 AS status, cur.3 AS award_level, count() AS n FROM (
+                  SELECT person_id, subject_id,
+                         argMax((category, status, award_level), (occurred_at, received_at, event_id)) AS cur,
+                         max(occurred_at) AS at
+                  FROM person_innovations
+                  WHERE occurred_at < {end:DateTime64(3, 'UTC')} AND ${NOT_WITHDRAWN}
+                  GROUP BY person_id, subject_id
+                  HAVING at >= {start:DateTime64(3, 'UTC')}
+                ) GROUP BY person_id, category, status, award_level`,
+        query_params: times,
+        format: 'JSONEachRow',
+      })
+      .then((r) =>
+        r.json<{ person_id: string; category: string; status: string; award_level: number; n: number | string }>(),
+      ),
+  ]);
+  const facts = new Map<string, CrewFacts & { innovations: InnovationTally[] }>();
+  const of = (personId: string) => {
+    let f = facts.get(personId);
+    if (!f) {
+      f = { metrics: {}, lastIncidentDay: {}, hazards: { found: 0, rectified: 0 }, innovations: [] };
+      facts.set(personId, f);
+    }
+    return f;
+  };
+  for (const row of sums) {
+    const metrics: Record<string, number> = {};
+    row.metrics.forEach((metric, i) => (metrics[metric] = Number(row.values[i] ?? 0)));
+    of(row.person_id).metrics = metrics;
+  }
+  for (const row of innovations) {
+    of(row.person_id).innovations.push({
+      category: row.category as InnovationCategory,
+      status: row.status as InnovationStatus,
+      awardLevel: row.award_level as InnovationTally['awardLevel'],
+      count: Number(row.n),
+    });
+  }
+  return facts;
+}
