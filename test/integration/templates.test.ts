@@ -97,7 +97,14 @@ beforeAll(async () => {
     return [id, definition] as const;
   });
   expect(competitions.map(([id]) => id)).toEqual(['wubi-yichuang', 'wuxiao', 'skills']);
-  lb = await startWithCompetitions(clock, org, competitions, events);
+  // 技术状元 per person: the same template with entrants: person.
+  const skills = templateDefinition('skills-contest.yaml', march).definition;
+  lb = await startWithCompetitions(
+    clock,
+    org,
+    [...competitions, ['skills-persons', { ...skills, entrants: 'person' }]],
+    events,
+  );
 });
 afterAll(async () => {
   await lb.close();
@@ -137,6 +144,15 @@ describe('templates from events', () => {
       ['C2', 3, 95, '技术能手'],
       ['C4', 4, 88, null],
       ['C5', 5, 0, null],
+    ]);
+  });
+
+  it('技能比武 per person: each person’s own scores; scores naming nobody count for no person', async () => {
+    // P2 90, P1 85 (C1's two scores); C2–C4's scores name nobody. Shares of 2 entrants: 20 % and
+    // 40 % round down to no place.
+    expect(await standings('skills-persons')).toEqual([
+      ['P2', 1, 90, null],
+      ['P1', 2, 85, null],
     ]);
   });
 });
