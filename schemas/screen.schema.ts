@@ -100,7 +100,11 @@ export const ScreenColumn = z.object({
 
 export const ScreenRow = z.object({
   crewId: z.string(),
-  crewName: z.string(),
+  crewName: z.string().describe('the entrant’s name: a crew’s, or a unit’s, branch’s or person’s'),
+  personCrewName: z
+    .string()
+    .optional()
+    .describe('个人赛: the crew the person (crewName) belongs to, shown beside the name; absent for other entrants'),
   unitName: z.string(),
   branchName: z.string(),
   rank: z.number().int().nullable().describe('null when vetoed (一票否决)'),

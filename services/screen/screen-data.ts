@@ -89,6 +89,7 @@ export function toScreenRow(row: StoredRow, columns: readonly Column[]): ScreenR
   return {
     crewId: row.crewId,
     crewName: row.crewName,
+    ...(row.person === null ? {} : { personCrewName: row.person.crewName }),
     unitName: row.unitName,
     branchName: row.branchName,
     rank: row.rank,
@@ -237,10 +238,13 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
   /** How many crews enter the group: what a screen counts before the first standings exist. */
   function entrants(competition: StoredCompetition, group: string): number {
     const [groupBy, key] = group.split(/:(.*)/s);
-    return catalog
+    const crews = catalog
       .participants(competition.definition)
-      .filter((c) => (groupBy === 'branch' ? c.branchId === key : groupBy === 'unit_type' ? c.unitType === key : true))
-      .length;
+      .filter((c) => (groupBy === 'branch' ? c.branchId === key : groupBy === 'unit_type' ? c.unitType === key : true));
+    if (competition.definition.entrants !== 'person') return crews.length;
+    // 个人赛: the persons of those crews.
+    const ids = new Set(crews.map((c) => c.crewId));
+    return catalog.org().persons.filter((p) => ids.has(p.crewId)).length;
   }
 
   async function readRanking(

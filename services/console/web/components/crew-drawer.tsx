@@ -40,9 +40,19 @@ export function CrewDrawer(props: {
       ) : (
         <>
           <Descriptions column={2} size="small" bordered className="section-card">
+            {crew.person ? (
+              <>
+                <Descriptions.Item label={t('standings.personCrew')}>
+                  <span data-testid="breakdown-person-crew">{crew.person.crewName}</span>
+                </Descriptions.Item>
+                <Descriptions.Item label={t('standings.job')}>{crew.person.job ?? '—'}</Descriptions.Item>
+              </>
+            ) : null}
             <Descriptions.Item label={t('standings.unit')}>{crew.unitName}</Descriptions.Item>
             <Descriptions.Item label={t('standings.branch')}>{crew.branchName}</Descriptions.Item>
-            <Descriptions.Item label={t('standings.headcount')}>{crew.headcount}</Descriptions.Item>
+            {crew.person ? null : (
+              <Descriptions.Item label={t('standings.headcount')}>{crew.headcount}</Descriptions.Item>
+            )}
             <Descriptions.Item label={t('standings.score')}>
               <strong data-testid="breakdown-score">{points(crew.score)}</strong>
             </Descriptions.Item>

@@ -81,7 +81,15 @@ export function standingsColumns(
     },
     {
       key: 'entrant',
-      title: t(level === 'unit' ? 'standings.unit' : level === 'branch' ? 'standings.branch' : 'standings.crew'),
+      title: t(
+        level === 'unit'
+          ? 'standings.unit'
+          : level === 'branch'
+            ? 'standings.branch'
+            : level === 'person'
+              ? 'standings.person'
+              : 'standings.crew',
+      ),
       width: NAME_WIDTH,
       fixed: 'left',
       ellipsis: { showTitle: false },
@@ -93,6 +101,22 @@ export function standingsColumns(
         </Tooltip>
       ),
     },
+    // 个人赛: the crew each person belongs to.
+    ...(level === 'person'
+      ? [
+          {
+            key: 'personCrew',
+            title: <Clipped text={t('standings.personCrew')} />,
+            width: 140,
+            ellipsis: { showTitle: false },
+            render: (_: unknown, r: StandingsRow) => (
+              <span data-testid={`person-crew-${r.crewId}`}>
+                <Clipped text={r.person?.crewName ?? ''} />
+              </span>
+            ),
+          },
+        ]
+      : []),
     // A unit's own row is its unit; a branch's, its branch: no column repeats the entrant.
     ...(level === 'crew' || level === 'person'
       ? [{ key: 'unit', ...clipped(t('standings.unit'), 140, (r) => r.unitName) }]

@@ -26,6 +26,8 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
   );
   const groups = groupsOf(props.definition.rankingGroups, org.data);
   const data = standings.data;
+  // 个人赛: each row is a person; their crew gets a column of its own.
+  const persons = props.definition.entrants === 'person';
   return (
     <>
       <Space className="section-card" wrap>
@@ -53,7 +55,11 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
         <ResultsActions competitionId={props.competitionId} group={group} {...(asOf ? { asOf } : {})} />
         {data ? (
           <Typography.Text type="secondary">
-            {t('standings.meta', { asOf: data.asOf, version: data.definitionVersion, total: data.total })}
+            {t(persons ? 'standings.metaPersons' : 'standings.meta', {
+              asOf: data.asOf,
+              version: data.definitionVersion,
+              total: data.total,
+            })}
           </Typography.Text>
         ) : null}
       </Space>

@@ -1,0 +1,164 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { launchChromium } from '../support/browser.ts';
+import { smallOrg } from '../support/fixtures.ts';
+import { freePort } from '../support/spawn-service.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+import { screenSettled } from './screen-settled.ts';
+
+/**
+ * 个人赛 in a real Chromium on a fixed clock: a person-level competition (岗位明星) whose console
+ * standings and breakdown name each person with their crew, and a big screen listing persons with
+ * their crew under the name.
+ */
+
+const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
+const clock = fixedClock('2026-03-10T10:00:00+08:00');
+vi.setConfig({ testTimeout: 120_000 });
+
+let leaderboard: Leaderboard;
+let base: string;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+const admin = () => leaderboard.firstAdminToken ?? '';
+
+async function api(method: string, path: string, body?: unknown) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${admin()}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const persons = [
+  { id: 'P1', crewId: 'C1', name: '张三', job: '加油员' },
+  { id: 'P2', crewId: 'C1', name: '李四' },
+  { id: 'P3', crewId: 'C3', name: '王五' },
+  { id: 'P4', crewId: 'C4', name: '赵六' },
+];
+const at = (day: string) => `2026-03-${day}T09:00:00+08:00`;
+const sale = (eventId: string, crewId: string, personId: string, volume: number) => ({
+  eventId,
+  crewId,
+  personId,
+  type: 'sales',
+  occurredAt: at('05'),
+  volume,
+  unit: 'litres',
+});
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  leaderboard = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens' });
+  const port = await freePort();
+  await leaderboard.app.listen({ host: '127.0.0.1', port });
+  base = `http://127.0.0.1:${port}`;
+  await api('PUT', '/v1/org', { ...smallOrg, targets: [], persons });
+  await api('PUT', '/v1/competitions/post-stars', {
+    name: { zh: '岗位明星', en: 'Post stars' },
+    kind: 'labour',
+    period: { start: '2026-03-01', end: '2026-03-31' },
+    entrants: 'person',
+    indicators: [
+      {
+        id: 'volume',
+        name: { zh: '个人销量', en: 'Own sales' },
+        rule: { kind: 'sum', metric: 'sales.volume_litres', pointsPerUnit: 0.01 },
+      },
+    ],
+    grades: { kind: 'places', levels: [{ id: 'star', name: { zh: '岗位明星', en: 'Post star' }, count: 1 }] },
+  });
+  await api('POST', '/v1/events', [
+    sale('s1', 'C1', 'P1', 3000),
+    sale('s2', 'C1', 'P2', 4500),
+    sale('s3', 'C3', 'P3', 1200),
+    // Names nobody: C1's, no person's.
+    { eventId: 's4', crewId: 'C1', type: 'sales', occurredAt: at('05'), volume: 9000, unit: 'litres' },
+  ]);
+  await leaderboard.refresher.flush();
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('console', (m) => {
+    // As in console.test.ts: failed loads, and the policy refusing Ant Design's <style> probes.
+    const expected =
+      m.text().startsWith('Failed to load resource') || m.text().startsWith('Applying inline style violates');
+    if (m.type() === 'error' && !expected) problems.push(m.text());
+  });
+  await page.clock.setFixedTime(new Date(clock.now()));
+  await page.goto(`${base}/console`);
+  await page.fill('[data-testid="token-input"]', admin());
+  await page.click('[data-testid="sign-in"]');
+  await page.waitForSelector('.console-shell');
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await leaderboard.close();
+});
+
+const rowTexts = (p: Page, selector: string) => p.locator(selector).allTextContents();
+
+describe('a person-level competition in the console', () => {
+  it('lists persons with their crew, and opens a person’s breakdown with their crew and job', async () => {
+    await page.goto(`${base}/console/competitions/post-stars?tab=standings`);
+    await page.waitForSelector('[data-testid="standings-table"] .ant-table-row');
+    const header = (await page.textContent('[data-testid="standings-table"] thead')) ?? '';
+    expect(header).toContain('姓名');
+    expect(header).toContain('所在班组');
+    const rows = await rowTexts(page, '[data-testid="standings-table"] tbody .ant-table-row');
+    // 李四 45, 张三 30, 王五 12, 赵六 0 (no events); the 9,000 L naming nobody counts for no one.
+    expect(rows.map((r) => /李四|张三|王五|赵六/.exec(r)?.[0])).toEqual(['李四', '张三', '王五', '赵六']);
+    expect(await page.textContent('[data-testid="person-crew-P1"]')).toBe('西湖甲班');
+    expect(await page.textContent('[data-testid="person-crew-P4"]')).toBe('北仑甲班');
+    expect(await page.textContent('[data-testid="score-P2"]')).toBe('45');
+    expect(await page.textContent('[data-testid="grade-P2"]')).toBe('岗位明星');
+    expect(await page.textContent('body')).toContain('共 4 人；点击姓名查看得分明细');
+    await page.click('[data-crew-id="P1"]');
+    await page.waitForSelector('[data-testid="breakdown-score"]');
+    expect(await page.textContent('[data-testid="breakdown-person-crew"]')).toBe('西湖甲班');
+    const drawer = (await page.textContent('[data-testid="crew-drawer"]')) ?? '';
+    expect(drawer).toContain('张三 · 得分明细');
+    expect(drawer).toContain('加油员');
+    await page.waitForFunction(() =>
+      document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+    );
+    await page.screenshot({ path: join(SHOTS, 'console-person-standings.png') });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('a person-level competition on the big screen', () => {
+  it('shows each person’s name with their crew and unit under it', async () => {
+    await api('PUT', '/v1/screens/post-stars-tv', {
+      name: { zh: '岗位明星', en: 'Post stars' },
+      views: [{ kind: 'ranking', competitionId: 'post-stars' }],
+    });
+    const { token } = (await api('POST', '/v1/screens/post-stars-tv/links', { label: 'e2e' })) as { token: string };
+    const tv = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await tv.goto(`${base}/screens/post-stars-tv?token=${token}`);
+    await tv.waitForSelector('body[data-connection="live"] [data-crew-id]');
+    await screenSettled(tv);
+    const order = await tv.$$eval('[data-crew-id]', (rows) => rows.map((r) => (r as HTMLElement).dataset['crewId']));
+    expect(order).toEqual(['P2', 'P1', 'P3', 'P4']);
+    await waitFor(async () => expect(await tv.textContent('[data-crew-id="P1"] .crew-name')).toBe('张三'));
+    expect(await tv.textContent('[data-crew-id="P1"] .crew-sub')).toBe('西湖甲班 · 西湖加油站');
+    expect(await tv.textContent('[data-crew-id="P3"] .crew-sub')).toBe('半山甲班 · 半山油库');
+    expect(await tv.textContent('#board-head .c-crew')).toBe('姓名');
+    expect(await tv.textContent('#view-sub')).toBe('参赛人员 4 人');
+    await tv.screenshot({ path: join(SHOTS, 'screen-persons.png') });
+    await tv.close();
+  });
+});
