@@ -89,7 +89,7 @@ export function toScreenRow(row: StoredRow, columns: readonly Column[]): ScreenR
   return {
     crewId: row.crewId,
     crewName: row.crewName,
-    ...(row.person === null ? {} : { personCrewName: row.person.crewName }),
+    ...(row.person ? { personCrewName: row.person.crewName } : {}),
     unitName: row.unitName,
     branchName: row.branchName,
     rank: row.rank,
