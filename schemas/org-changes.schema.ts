@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SafeName, strictObject } from './common.schema.ts';
 import { RegistryOutcome } from './org-import.schema.ts';
-import { Branch, Crew, CrewTarget, GroupBranding, Unit } from './org.schema.ts';
+import { Branch, Crew, CrewTarget, GroupBranding, Person, Unit } from './org.schema.ts';
 
 /**
  * PATCH /v1/org: rows of the registry changed one at a time, as the console's tables edit them.
@@ -15,11 +15,16 @@ export const OrgChanges = strictObject({
   units: z.array(Unit).max(100_000).default([]),
   crews: z.array(Crew).max(200_000).default([]),
   targets: z.array(CrewTarget).max(2_000_000).default([]),
+  persons: z
+    .array(Person)
+    .max(200_000)
+    .default([])
+    .describe('人员 (个人赛), by id; moving a person to another crew moves their ranking with them'),
 });
 export type OrgChanges = z.infer<typeof OrgChanges>;
 
 export const OrgChange = z.object({
-  entity: z.enum(['group', 'branch', 'unit', 'crew', 'target']),
+  entity: z.enum(['group', 'branch', 'unit', 'crew', 'target', 'person']),
   id: z.string().describe('the item’s id; a target’s is competitionId/crewId/metric'),
   op: z.enum(['created', 'updated']),
   fields: z.array(z.string()).describe('the fields an update changes'),

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { OrgChange, OrgChanges } from '../../schemas/org-changes.schema.ts';
 import type { ImportCounts } from '../../schemas/org-import.schema.ts';
-import { Org, type Branch, type Crew, type CrewTarget, type Unit } from '../../schemas/org.schema.ts';
+import { Org, type Branch, type Crew, type CrewTarget, type Person, type Unit } from '../../schemas/org.schema.ts';
 import { formatPath, type FieldError } from '../shared/errors.ts';
 import { ZERO, upsert } from './upsert.ts';
 
@@ -171,6 +171,25 @@ export function planOrgChanges(current: Org, request: OrgChanges, options: OrgCh
       }),
   );
 
+  const personsNow = new Map(current.persons.map((p) => [p.id, p]));
+  request.persons.forEach((person, index) => {
+    const branchId = branchOfCrew.get(person.crewId);
+    if (!branchOfCrew.has(person.crewId)) {
+      errors.push({
+        path: formatPath(['persons', index, 'crewId']),
+        message: `没有班组 "${person.crewId}" / unknown crew "${person.crewId}"`,
+      });
+    } else if (allowed && (branchId === undefined || !allowed.has(branchId))) {
+      outOfScope(['persons', index, 'crewId'], `班组 ${person.crewId} 属于 ${branchId ?? '?'}`);
+    }
+    const before = allowed ? personsNow.get(person.id) : undefined;
+    const branchBefore = before ? branchOfCrew.get(before.crewId) : undefined;
+    if (allowed && branchBefore !== undefined && !allowed.has(branchBefore)) {
+      outOfScope(['persons', index, 'id'], `人员 ${person.id} 属于 ${branchBefore}`);
+    }
+  });
+  const persons = upsert<Person>(current.persons, request.persons, (p) => p.id, differs, record('person'));
+
   const counts = { branches: branches.counts, units: units.counts, crews: crews.counts, targets: targets.counts };
   const merged: Org = {
     groupName,
@@ -178,8 +197,8 @@ export function planOrgChanges(current: Org, request: OrgChanges, options: OrgCh
     branches: branches.items,
     units: units.items,
     crews: crews.items,
-    // Registry imports (CSV, .xlsx) do not carry persons yet: the registry's own persons are kept.
-    persons: current.persons,
+    // Registry imports (CSV, .xlsx) do not carry persons: the registry's own persons are kept.
+    persons: persons.items,
     targets: targets.items,
   };
   if (errors.length === 0) {

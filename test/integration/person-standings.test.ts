@@ -215,8 +215,15 @@ describe('a person-level competition (个人赛)', () => {
     expect((await page('post-stars', '?asOf=2026-03-09')).rows.find((r) => r.crewId === 'P2')?.person?.crewId).toBe(
       'C1',
     );
-    const moved = { ...org, persons: persons.map((p) => (p.id === 'P2' ? { ...p, crewId: 'C5' } : p)) };
-    expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: moved })).statusCode).toBe(200);
+    const patch = (person: object) =>
+      lb.app.inject({ method: 'PATCH', url: '/v1/org', payload: { persons: [person] } });
+    const nowhere = await patch({ id: 'P2', crewId: 'C9', name: '李四' });
+    expect(nowhere.statusCode).toBe(422);
+    expect(nowhere.json()).toMatchObject({ error: { details: [{ path: 'persons[0].crewId' }] } });
+    const moved = await patch({ id: 'P2', crewId: 'C5', name: '李四' });
+    expect(moved.json()).toMatchObject({
+      changes: [{ entity: 'person', id: 'P2', op: 'updated', fields: ['crewId'] }],
+    });
     await lb.refresher.flush();
     const before = await page('post-stars', '?asOf=2026-03-09');
     expect(before.recomputing).toBe(false);
