@@ -11,9 +11,18 @@ import { pino } from 'pino';
 import { parseConfig } from '../../services/api/config.ts';
 import { createLeaderboard } from '../../services/api/leaderboard.ts';
 import { addDays, dayInZone, daysFrom, startOfDay } from '../../services/shared/calendar.ts';
-import { BENCH_COMPETITION_ID, benchBatch, benchCompetition, benchOrg } from './bench-data.ts';
+import {
+  BENCH_COMPETITION_ID,
+  BENCH_PERSONS_COMPETITION_ID,
+  benchBatch,
+  benchCompetition,
+  benchOrg,
+  benchPersonsCompetition,
+} from './bench-data.ts';
 
 const TOTAL = Number(process.env['BENCH_EVENTS'] ?? 10_000_000);
+/** Persons per crew for the 个人赛 scenario (10 × 10,000 crews = 100,000 persons); 0 leaves it out. */
+const PERSONS_PER_CREW = Number(process.env['BENCH_PERSONS_PER_CREW'] ?? 10);
 const BATCH = 1_000;
 // Many stations post at once; concurrent batches share one insert (group commit).
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
@@ -80,13 +89,20 @@ try {
   await waitReady();
   const today = dayInZone(new Date(), 'Asia/Shanghai');
   const start = addDays(today, -29);
-  const org = benchOrg();
+  const org = benchOrg(10, 100, 10, PERSONS_PER_CREW);
   await send('PUT', '/v1/org', JSON.stringify(org));
   await send(
     'PUT',
     `/v1/competitions/${BENCH_COMPETITION_ID}`,
     JSON.stringify(benchCompetition(start, addDays(today, 30))),
   );
+  if (PERSONS_PER_CREW > 0) {
+    await send(
+      'PUT',
+      `/v1/competitions/${BENCH_PERSONS_COMPETITION_ID}`,
+      JSON.stringify(benchPersonsCompetition(start, addDays(today, 30))),
+    );
+  }
   const crewIds = org.crews.map((c) => c.id);
   const dayStarts = daysFrom(start, addDays(today, -1)).map((d) => startOfDay(d, 'Asia/Shanghai').getTime());
 
@@ -105,7 +121,7 @@ try {
     while (next < batches) {
       const n = next++;
       const size = Math.min(BATCH, TOTAL - n * BATCH);
-      const res = await send('POST', '/v1/events', benchBatch(n, size, crewIds, dayStarts));
+      const res = await send('POST', '/v1/events', benchBatch(n, size, crewIds, dayStarts, PERSONS_PER_CREW));
       const body = (await res.json()) as { accepted: number };
       done += body.accepted;
       const now = performance.now();
@@ -158,6 +174,14 @@ try {
     if (i > 0) latencies.push(performance.now() - t); // the first may compute the snapshot
   }
   latencies.sort((a, b) => a - b);
+  const personLatencies: number[] = [];
+  for (let i = 0; PERSONS_PER_CREW > 0 && i < 500; i++) {
+    const t = performance.now();
+    const res = await fetch(`${base}/v1/competitions/${BENCH_PERSONS_COMPETITION_ID}/standings?limit=100`);
+    await res.arrayBuffer();
+    if (i > 0) personLatencies.push(performance.now() - t);
+  }
+  personLatencies.sort((a, b) => a - b);
   const serverPeakRss = peakRssMb;
   // How the group commit behaved: inserts and their mean size and time, from the server's metrics.
   const metricsText = await (await fetch(`${base}/metrics`)).text();
@@ -187,6 +211,14 @@ try {
   }
   recomputes.sort((a, b) => a - b);
   withWrite.sort((a, b) => a - b);
+  const personRecomputes: number[] = [];
+  for (let i = 0; PERSONS_PER_CREW > 0 && i < 4; i++) {
+    const t = performance.now();
+    await lb.standings.recompute(BENCH_PERSONS_COMPETITION_ID);
+    await lb.standings.flush();
+    if (i > 0) personRecomputes.push(performance.now() - t);
+  }
+  personRecomputes.sort((a, b) => a - b);
   await lb.close();
 
   console.log('');
@@ -213,6 +245,17 @@ try {
   console.log(
     `  … while ingesting (20)   p50 ${percentile(duringIngest, 50).toFixed(1)} ms, p99 ${percentile(duringIngest, 99).toFixed(1)} ms (${duringIngest.length} screen polls)`,
   );
+  if (PERSONS_PER_CREW > 0) {
+    console.log(
+      `个人赛: ${(org.persons ?? []).length.toLocaleString()} persons (sales, 三违 and 五小 name one; hazards and incidents none)`,
+    );
+    console.log(
+      `  recompute and write      median ${percentile(personRecomputes, 50).toFixed(0)} ms, max ${Math.max(...personRecomputes).toFixed(0)} ms`,
+    );
+    console.log(
+      `  standings request (100)  p50 ${percentile(personLatencies, 50).toFixed(1)} ms, p99 ${percentile(personLatencies, 99).toFixed(1)} ms`,
+    );
+  }
   console.log(`server peak RSS            ${serverPeakRss.toFixed(0)} MB`);
 } finally {
   clearInterval(rssTimer);
