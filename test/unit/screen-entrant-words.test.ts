@@ -12,7 +12,7 @@ describe('the words naming a board’s entrants', () => {
     ['unit', 'zh', 30, 10, '单位', '前10名 · 参赛单位 30 个'],
     ['unit', 'en', 3, null, 'Unit', '3 units'],
     ['branch', 'en', 2, null, 'Branch', '2 branches'],
-    ['person', 'zh', 40, null, '个人', '参赛个人 40 个'],
+    ['person', 'zh', 40, null, '姓名', '参赛人员 40 人'],
   ] as const)('%s in %s: %s of %s', (level, lang, total, limit, header, line) => {
     expect(entrantHeader(level, lang)).toBe(header);
     expect(entrantTotal(level, total, limit, lang)).toBe(line);
@@ -26,6 +26,10 @@ describe('the words naming a board’s entrants', () => {
     expect(entrantSubline(row, 'crew', portrait)).toBe('杭州分公司 · 西湖加油站');
     expect(entrantSubline(row, 'unit', landscape)).toBe('');
     expect(entrantSubline(row, 'unit', portrait)).toBe('杭州分公司');
+    // 个人赛: the person's crew first.
+    const person = { ...row, personCrewName: '西湖甲班' };
+    expect(entrantSubline(person, 'person', landscape)).toBe('西湖甲班 · 西湖加油站');
+    expect(entrantSubline(person, 'person', portrait)).toBe('杭州分公司 · 西湖甲班 · 西湖加油站');
     expect(entrantSubline(row, 'branch', portrait)).toBe('');
   });
 });
