@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createCatalog, type Catalog } from '../catalog/catalog.ts';
+import { personLookup } from '../catalog/person-lookup.ts';
 import type { Producer } from 'kafkajs';
 import { connectKafkaIngest } from '../ingest/kafka-ingest.ts';
 import { createKafka } from '../kafka/kafka-client.ts';
@@ -204,6 +205,7 @@ export async function createLeaderboard(
   );
   const validate = createValidateStep({
     crewExists: (crewId) => catalog.crew(crewId) !== undefined,
+    personExists: personLookup(catalog),
     now,
     maxFutureMs: config.eventMaxFutureMs,
     maxAgeMs: config.eventMaxAgeMs,

@@ -4,6 +4,11 @@ import { ok, reject, type StepResult } from './step-result.ts';
 
 export interface ValidateOptions {
   crewExists: (crewId: string) => boolean;
+  /**
+   * Whether the registry lists the person an event names (personId). Left out where the registry's
+   * persons are not known (the ingest service): the scoring service checks them then.
+   */
+  personExists?: (personId: string) => boolean;
   now: () => Date;
   /** How far in the future an event may be (clock skew between a station and us). */
   maxFutureMs: number;
@@ -14,7 +19,7 @@ export interface ValidateOptions {
 export type ValidateStep = (raw: unknown, receivedAtMs?: number) => StepResult<MetricEvent>;
 
 /**
- * Schema, then the facts only we know: does the crew exist, is the time plausible. The time is
+ * Schema, then the facts only we know: do the crew and the person exist, is the time plausible. The time is
  * judged against when the event was received (now for a request; the message's timestamp for an
  * event read from Kafka), so replaying a topic later decides exactly as the first reading did.
  */
@@ -26,6 +31,14 @@ export function createValidateStep(options: ValidateOptions): ValidateStep {
     const errors: FieldError[] = [];
     if (!options.crewExists(event.crewId)) {
       errors.push({ path: 'crewId', message: `unknown crew "${event.crewId}": register it with PUT /v1/org first` });
+    }
+    // An unknown person would count for no one: a 个人赛 would silently miss the points.
+    const personId = 'personId' in event ? event.personId : undefined;
+    if (personId !== undefined && options.personExists && !options.personExists(personId)) {
+      errors.push({
+        path: 'personId',
+        message: `组织架构中没有人员 "${personId}"，请先在工作台“组织架构”或用 PATCH /v1/org 登记 / unknown person "${personId}": register it in the console or with PATCH /v1/org first`,
+      });
     }
     const at = Date.parse(event.occurredAt);
     const now = receivedAtMs ?? options.now().getTime();

@@ -45,7 +45,8 @@ async function itemSums(): Promise<Record<string, number>> {
 
 beforeAll(async () => {
   lb = await startTestLeaderboard(clock);
-  expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: smallOrg })).statusCode).toBe(200);
+  const org = { ...smallOrg, persons: [{ id: 'P1', crewId: 'C1', name: '张三' }] };
+  expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: org })).statusCode).toBe(200);
 });
 afterAll(async () => {
   await lb.close();
@@ -76,6 +77,23 @@ describe('assessment events', () => {
     expect(res.statusCode).toBe(422);
     expect(res.body).toContain('缺少发现问题数或直接评分');
     expect(res.body).toContain('"findings"');
+  });
+
+  it('refuses an event naming a person the registry does not list, at personId', async () => {
+    const res = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: [{ ...inspection, eventId: 'chk-4', personId: 'P404' }],
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json<{ rejected: unknown[] }>().rejected).toEqual([
+      {
+        index: 0,
+        eventId: 'chk-4',
+        errors: [{ path: 'personId', message: expect.stringContaining('unknown person "P404"') }],
+      },
+    ]);
+    expect(res.body).toContain('组织架构中没有人员');
   });
 
   it('a withdrawal subtracts exactly what the inspection added', async () => {
