@@ -1,3 +1,4 @@
+import { BarGaugeDisplayMode, TableCellDisplayMode } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { FACT_KEYS } from '../../services/scoring/snapshot-facts.ts';
 import { leaderboardAnnotations } from './annotations.ts';
@@ -8,10 +9,11 @@ import {
   DASHBOARD_UIDS,
   leaderboardDashboard,
   PERCENT,
+  percentColours,
   tablePanel,
   timeSeriesPanel,
 } from './panels.ts';
-import { chosenRun, dailyRuns, inChosenRun, runIndicators } from './standings-sql.ts';
+import { chosenRun, dailyRuns, inChosenRun, runIndicators, runSheetCategories } from './standings-sql.ts';
 import { ZONE, branchFilter, branchVariable, competitionVariable, dayFilter, periodVariable, v } from './variables.ts';
 
 /** The metric of a definition's first target indicator (销量目标), '' when it has none. */
@@ -113,6 +115,29 @@ export const branchesSql = {
     WHERE ${inChosenRun} AND ${branchFilter()}
     GROUP BY branch_id
     ORDER BY branch_id`,
+  /**
+   * 考核细则: each category's average rate (points ÷ maxPoints, %) over the entrants of each branch,
+   * in the sheet's order, as one JSON object. No rows when the run's rules have no sheet.
+   */
+  categoryRates: sql`
+    WITH
+      ${chosenRun},
+      ${runSheetCategories},
+      JSONExtract(sheet, 'categories', 'Array(Tuple(categoryId String, points Float64, maxPoints Float64))') AS outcome
+    SELECT
+      branch_id,
+      any(branch_name) AS branch_name,
+      count() AS entrants,
+      toJSONString(mapFromArrays(
+        arrayMap(c -> c.name.zh, categories),
+        arrayMap(x -> round(x, 2), avgForEach(arrayMap(
+          c -> 100 * arrayFirst(o -> o.categoryId = c.id, outcome).points
+            / nullIf(arrayFirst(o -> o.categoryId = c.id, outcome).maxPoints, 0),
+          categories))))) AS category_rates
+    FROM standings
+    WHERE ${inChosenRun} AND notEmpty(categories) AND sheet != '' AND ${branchFilter()}
+    GROUP BY branch_id
+    ORDER BY branch_id`,
   /** Branches of different sizes compared per person. */
   perHead: sql`
     WITH
@@ -179,6 +204,11 @@ export const branchesSql = {
     GROUP BY branch_id
     ORDER BY branch_id`,
 };
+
+export const CATEGORY_RATES_TITLE = '各类别得分率（按分公司）';
+/** What the category rates panel says instead of Grafana's "No data". */
+export const NO_SHEET =
+  '本竞赛没有考核细则，或所选统计日还没有排名 / This competition has no 考核细则, or no standings on the chosen day';
 
 const UNIT_TYPE_ZH = [
   {
@@ -263,6 +293,34 @@ export function branchesDashboard(): Dashboard {
       branch_name: { zh: '分公司' },
       crews: { zh: '班组数' },
       indicator_points: { zh: '各项平均分 (JSON)', hidden: true },
+    },
+  );
+  const categoryRates = columns(
+    tablePanel({
+      title: CATEGORY_RATES_TITLE,
+      description:
+        'Category rates by branch: for a competition with a 考核细则, each category’s average rate (points ÷ the category’s maximum, %) over the branch’s entrants (crews, units or the branch itself) in the chosen day’s standings, one column per category in the sheet’s order. Empty for a competition without a sheet.',
+      query: branchesSql.categoryRates,
+      height: 8,
+      span: 24,
+    })
+      .withTransformation({
+        id: 'extractFields',
+        options: { source: 'category_rates', format: 'json', replace: false, keepTime: false },
+      })
+      // Every extracted category column is a rate; the fixed columns below say otherwise.
+      .unit(PERCENT.unit ?? 'percent')
+      .min(0)
+      .max(100)
+      .decimals(1)
+      .thresholds(percentColours())
+      .cellOptions({ type: TableCellDisplayMode.Gauge, mode: BarGaugeDisplayMode.Basic })
+      .noValue(NO_SHEET),
+    {
+      branch_id: { zh: '分公司编号', hidden: true },
+      branch_name: { zh: '分公司', cell: { type: 'auto' } },
+      entrants: { zh: '参评数', unit: 'none', decimals: 0, cell: { type: 'auto' } },
+      category_rates: { zh: '各类别得分率 (JSON)', hidden: true },
     },
   );
   const perHead = columns(
@@ -358,6 +416,7 @@ export function branchesDashboard(): Dashboard {
     .withPanel(trend)
     .withPanel(completionTrend)
     .withPanel(indicators)
+    .withPanel(categoryRates)
     .withPanel(perHead)
     .withPanel(safety)
     .withPanel(units)

@@ -20,12 +20,24 @@ export const chosenRun = runUpTo(`ifNull(toDateOrNull(${v.period}), toDate($__to
 /** The newest run up to the end of the time range, for dashboards without a 统计日. */
 export const latestRun = runUpTo(`toDate($__toTime, '${ZONE}')`);
 
+const runDefinitionVersion = sql`
+  (SELECT any(definition_version) FROM standings_runs
+    WHERE competition_id = competition AND as_of = day AND computed_at = run) AS definition_version`;
+
+/** A list of (id, bilingual name) at `path` of the definition version the chosen run was computed with. */
+const ofRunDefinition = (path: string, alias: string): string => sql`
+  (SELECT JSONExtract(any(definition), ${path}, 'Array(Tuple(id String, name Tuple(zh String, en String)))')
+    FROM competitions WHERE competition_id = competition AND version = definition_version) AS ${alias}`;
+
 /** The chosen run's indicators (id and bilingual name), in the order of its definition version. */
 export const runIndicators = sql`
-  (SELECT any(definition_version) FROM standings_runs
-    WHERE competition_id = competition AND as_of = day AND computed_at = run) AS definition_version,
-  (SELECT JSONExtract(any(definition), 'indicators', 'Array(Tuple(id String, name Tuple(zh String, en String)))')
-    FROM competitions WHERE competition_id = competition AND version = definition_version) AS indicators`;
+  ${runDefinitionVersion},
+  ${ofRunDefinition("'indicators'", 'indicators')}`;
+
+/** The chosen run's 考核细则 categories (id and bilingual name) in the sheet's order; empty without a sheet. */
+export const runSheetCategories = sql`
+  ${runDefinitionVersion},
+  ${ofRunDefinition("'sheet', 'categories'", 'categories')}`;
 
 /** The rows of the chosen run. */
 export const inChosenRun = 'competition_id = competition AND as_of = day AND computed_at = run';
