@@ -71,6 +71,12 @@ const dailyRunsWithTarget = sql`
   ) AS defs ON defs.version = runs.definition_version
   WHERE defs.target_metric != ''`;
 
+/**
+ * A category's column: its Chinese name, with its id when another category has the same name
+ * (two equal keys in the JSON would leave Grafana one column).
+ */
+const COLUMN_OF_CATEGORY = `if(countEqual(arrayMap(x -> x.name.zh, categories), c.name.zh) > 1, concat(c.name.zh, ' · ', c.id), c.name.zh)`;
+
 export const branchesSql = {
   table: branchTable,
   bars: sql`
@@ -129,7 +135,7 @@ export const branchesSql = {
       any(branch_name) AS branch_name,
       count() AS entrants,
       toJSONString(mapFromArrays(
-        arrayMap(c -> c.name.zh, categories),
+        arrayMap(c -> ${COLUMN_OF_CATEGORY}, categories),
         arrayMap(x -> round(x, 2), avgForEach(arrayMap(
           c -> 100 * arrayFirst(o -> o.categoryId = c.id, outcome).points
             / nullIf(arrayFirst(o -> o.categoryId = c.id, outcome).maxPoints, 0),

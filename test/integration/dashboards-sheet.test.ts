@@ -22,6 +22,17 @@ const ctx = { range, intervalMs: 3_600_000 };
 const UNITS = 'ankang-unit';
 const CREWS = 'ankang-crew';
 const LABOUR = 'march-labour';
+const RENAMED = 'ankang-unit-renamed';
+
+const unitSheet = templateDefinition('ankang-unit-sheet.yaml', march).definition;
+/** The unit sheet with two categories under one name, as an organiser might call both "其他". */
+function withTwoCategoriesNamed(zh: string): Record<string, unknown> {
+  const sheet = unitSheet['sheet'] as { categories: { id: string; name: { zh: string; en: string } }[] };
+  const categories = sheet.categories.map((c) =>
+    c.id === 'protection' || c.id === 'grassroots' ? { ...c, name: { ...c.name, zh } } : c,
+  );
+  return { ...unitSheet, name: { zh: '改名的单位考核', en: 'Renamed' }, sheet: { ...sheet, categories } };
+}
 
 const inspect = (eventId: string, crewId: string, day: string, itemId: string, result: object) => ({
   eventId,
@@ -60,7 +71,8 @@ beforeAll(async () => {
     clock,
     smallOrg,
     [
-      [UNITS, templateDefinition('ankang-unit-sheet.yaml', march).definition],
+      [UNITS, unitSheet],
+      [RENAMED, withTwoCategoriesNamed('其他考核')],
       [CREWS, templateDefinition('ankang-crew-sheet.yaml', march).definition],
       [LABOUR, labourCompetition],
     ],
@@ -136,6 +148,17 @@ describe('分公司对比 › 各类别得分率（按分公司）', () => {
     ]);
     const b2 = await rates({ competition: CREWS, branch: ['B2'] });
     expect(b2.rows).toEqual([all.rows[1]]);
+  });
+
+  it('keeps two categories of the same name apart, by their ids', async () => {
+    const { rows } = await rates({ competition: RENAMED, branch: ['B2'] });
+    expect(rows).toEqual([
+      [
+        '宁波分公司',
+        1,
+        { 组织领导: 75, 安全管理: 100, '其他考核 · protection': 96, '其他考核 · grassroots': 100, 群众监督参与: 100 },
+      ],
+    ]);
   });
 
   it('shows its no-sheet text, not a row of nothing, for a competition without a 考核细则', async () => {
