@@ -7,7 +7,7 @@ import { launchChromium } from '../support/browser.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
-import { templateDefinition } from '../support/templates.ts';
+import { marchInspection as inspect, templateDefinition } from '../support/templates.ts';
 import { screenSettled } from './screen-settled.ts';
 
 /**
@@ -26,15 +26,6 @@ const march = { start: '2026-03-01', end: '2026-03-31' };
 const unitSheet = templateDefinition('ankang-unit-sheet.yaml', march).definition;
 
 const at = (day: string) => `2026-03-${day}T09:00:00+08:00`;
-const inspect = (eventId: string, crewId: string, day: string, itemId: string, result: object) => ({
-  eventId,
-  crewId,
-  type: 'assessment',
-  occurredAt: at(day),
-  itemId,
-  inspector: '市总工会检查组',
-  ...result,
-});
 const events = [
   inspect('a1', 'C1', '02', 'org-structure', { findings: 2 }),
   inspect('a2', 'C2', '03', 'safety-other', { findings: 1 }),

@@ -4,7 +4,7 @@ import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { dashboard, harness, panel, targetOf, type DashboardData } from '../support/dashboard-harness.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
 import { fixedClock } from '../support/test-leaderboard.ts';
-import { startWithCompetitions, templateDefinition } from '../support/templates.ts';
+import { marchInspection as inspect, startWithCompetitions, templateDefinition } from '../support/templates.ts';
 
 /**
  * 分公司对比 › 各类别得分率（按分公司）on competitions with a 考核细则 (the demo has none): the
@@ -34,15 +34,6 @@ function withTwoCategoriesNamed(zh: string): Record<string, unknown> {
   return { ...unitSheet, name: { zh: '改名的单位考核', en: 'Renamed' }, sheet: { ...sheet, categories } };
 }
 
-const inspect = (eventId: string, crewId: string, day: string, itemId: string, result: object) => ({
-  eventId,
-  crewId,
-  type: 'assessment',
-  occurredAt: `2026-03-${day}T09:00:00+08:00`,
-  itemId,
-  inspector: '市总工会检查组',
-  ...result,
-});
 const events = [
   // Unit sheet (组织领导 12, 安全管理 35, 劳动保护与职业健康 25, 基层组织安全生产建设 15, 群众监督参与 13):
   // U1: 组织领导 12 − 2 = 10 (83.33 %), 安全管理 35 − 1 = 34 (97.14 %).

@@ -4,7 +4,7 @@ import type { SheetOutcome } from '../../schemas/sheet.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { fixedClock } from '../support/test-leaderboard.ts';
-import { startWithCompetitions, templateDefinition } from '../support/templates.ts';
+import { marchInspection as inspect, startWithCompetitions, templateDefinition } from '../support/templates.ts';
 
 /**
  * 考核细则 end to end on the embedded engines (HTTP -> pipeline -> chdb -> scoring -> API): the
@@ -19,15 +19,6 @@ const march = { start: '2026-03-01', end: '2026-03-31' };
 const unitSheet = templateDefinition('ankang-unit-sheet.yaml', march).definition;
 
 const at = (day: string) => `2026-03-${day}T09:00:00+08:00`;
-const inspect = (eventId: string, crewId: string, day: string, itemId: string, result: object) => ({
-  eventId,
-  crewId,
-  type: 'assessment',
-  occurredAt: at(day),
-  itemId,
-  inspector: '市总工会检查组',
-  ...result,
-});
 const events = [
   // U1 (C1 + C2): 组织领导 12 − 2 = 10 (83.33 %), 安全管理 35 − 1 = 34, bonus 1 → 98: 先进单位.
   inspect('a1', 'C1', '02', 'org-structure', { findings: 2 }),

@@ -16,6 +16,17 @@ export function templateDefinition(
   return { id: String(id), definition: period === undefined ? definition : { ...definition, period } };
 }
 
+/** An inspection of a sheet's item (an assessment event) on a day of March 2026, 09:00 Beijing time. */
+export const marchInspection = (eventId: string, crewId: string, day: string, itemId: string, result: object) => ({
+  eventId,
+  crewId,
+  type: 'assessment',
+  occurredAt: `2026-03-${day}T09:00:00+08:00`,
+  itemId,
+  inspector: '市总工会检查组',
+  ...result,
+});
+
 /** An embedded leaderboard with this registry and these competitions, the events posted and scored. */
 export async function startWithCompetitions(
   clock: TestClock,
