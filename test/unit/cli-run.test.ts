@@ -334,6 +334,7 @@ describe('other commands', () => {
       indicators: [],
       facts: null,
       sheet: null,
+      person: null,
     });
     const run = await cli(['standings', 'm11', '--as-of', '2026-11-20', '--limit', '3'], {
       'GET /v1/competitions/m11/standings': {
