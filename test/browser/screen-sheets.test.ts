@@ -168,6 +168,9 @@ describe('the console', () => {
     // The entrant column says 单位, and no second 单位 column repeats it.
     expect(header.match(/单位/g)).toHaveLength(1);
     expect(header).not.toContain('班组');
+    // The line above the table counts units, not crews.
+    await console.getByText('共 3 个单位；点击单位查看得分明细', { exact: false }).waitFor();
+    expect(await console.getByText('个班组', { exact: false }).count()).toBe(0);
     expect(await console.textContent('[data-testid="grade-U1"]')).toBe('先进单位');
     expect(await console.textContent('[data-testid="gates-U2"]')).toContain('重伤 1 起');
   });

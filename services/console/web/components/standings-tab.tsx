@@ -14,6 +14,14 @@ import { standingsColumns } from './standings-columns.tsx';
 import { useOrg } from '../org-context.tsx';
 
 /** The live standings of a competition, by ranking group and day, with each crew's breakdown. */
+/** The line above the table counts and names the competition's entrants. */
+const META_KEY = {
+  crew: 'standings.meta',
+  unit: 'standings.metaUnits',
+  branch: 'standings.metaBranches',
+  person: 'standings.metaPersons',
+} as const;
+
 export function StandingsTab(props: { competitionId: string; definition: Competition }) {
   const { t, name, lang } = useI18n();
   const [group, setGroup] = useState('overall');
@@ -26,8 +34,6 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
   );
   const groups = groupsOf(props.definition.rankingGroups, org.data);
   const data = standings.data;
-  // 个人赛: each row is a person; their crew gets a column of its own.
-  const persons = props.definition.entrants === 'person';
   return (
     <>
       <Space className="section-card" wrap>
@@ -55,7 +61,7 @@ export function StandingsTab(props: { competitionId: string; definition: Competi
         <ResultsActions competitionId={props.competitionId} group={group} {...(asOf ? { asOf } : {})} />
         {data ? (
           <Typography.Text type="secondary">
-            {t(persons ? 'standings.metaPersons' : 'standings.meta', {
+            {t(META_KEY[props.definition.entrants], {
               asOf: data.asOf,
               version: data.definitionVersion,
               total: data.total,

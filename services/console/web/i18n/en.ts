@@ -311,6 +311,8 @@ export const en: Messages = {
   'standings.today': 'Today',
   'standings.meta': 'As of {asOf} · rules v{version} · {total} crews; click a crew for its breakdown',
   'standings.metaPersons': 'As of {asOf} · rules v{version} · {total} persons; click a name for the breakdown',
+  'standings.metaUnits': 'As of {asOf} · rules v{version} · {total} units; click a unit for its breakdown',
+  'standings.metaBranches': 'As of {asOf} · rules v{version} · {total} branches; click a branch for its breakdown',
   'breakdown.title': 'Breakdown',
   'breakdown.indicator': 'Indicator',
   'breakdown.value': 'Value',

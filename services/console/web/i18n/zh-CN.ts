@@ -299,6 +299,8 @@ export const zhCN = {
   'standings.today': '今天',
   'standings.meta': '统计日 {asOf} · 规则 v{version} · 共 {total} 个班组；点击班组查看得分明细',
   'standings.metaPersons': '统计日 {asOf} · 规则 v{version} · 共 {total} 人；点击姓名查看得分明细',
+  'standings.metaUnits': '统计日 {asOf} · 规则 v{version} · 共 {total} 个单位；点击单位查看得分明细',
+  'standings.metaBranches': '统计日 {asOf} · 规则 v{version} · 共 {total} 个分公司；点击分公司查看得分明细',
   'breakdown.title': '得分明细',
   'breakdown.indicator': '指标',
   'breakdown.value': '数据',
