@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SheetOutcome } from './sheet.schema.ts';
+import { EntrantLevel, SheetOutcome } from './sheet.schema.ts';
 import { CorrectionView } from './correction.schema.ts';
 import { DigitsInt, IsoDate, LocalizedName, Query, QueryBoolean } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
@@ -138,6 +138,8 @@ const StandingsProvenance = {
 export const StandingsResponse = z.object({
   competitionId: z.string(),
   name: LocalizedName,
+  entrants: EntrantLevel.describe('who the rows are: crews, units, branches or persons (参赛对象)'),
+  timeZone: z.string().describe('the competition’s time zone: its days, and the zone people read its times in'),
   asOf: IsoDate,
   computedAt: z.string(),
   ...StandingsProvenance,

@@ -18,7 +18,7 @@ export async function runShow(deps: CommandDeps, options: { id: string; version:
     const current = await call(http, CompetitionSaved, { method: 'GET', path: `/v1/competitions/${seg(options.id)}` });
     out.out(
       definitionYaml(current.id, current.definition, [
-        `${current.id} 当前版本 / current version v${current.version}，保存于 / saved ${formatTime(current.savedAt)}`,
+        `${current.id} 当前版本 / current version v${current.version}，保存于 / saved ${formatTime(current.savedAt, current.definition.timeZone)}`,
         `修改后 / after editing: ${CLI_NAME} apply -f <file>`,
       ]).trimEnd(),
     );
@@ -30,7 +30,7 @@ export async function runShow(deps: CommandDeps, options: { id: string; version:
   });
   out.out(
     definitionYaml(detail.id, detail.definition, [
-      `${detail.id} v${detail.version} (${detail.status})，保存于 / saved ${formatTime(detail.savedAt)}${detail.author ? `，${detail.author}` : ''}`,
+      `${detail.id} v${detail.version} (${detail.status})，保存于 / saved ${formatTime(detail.savedAt, detail.definition.timeZone)}${detail.author ? `，${detail.author}` : ''}`,
       ...(detail.note ? [`说明 / note: ${detail.note.replace(/\s*\n\s*/g, ' ')}`] : []),
       `修改后 / after editing: ${CLI_NAME} apply -f <file>`,
     ]).trimEnd(),

@@ -45,7 +45,7 @@ export function renderStandings(standings: Standings, color: boolean): string[] 
     `截至 / as of ${standings.asOf}`,
     `版本 / version v${standings.definitionVersion}`,
     `名册 / registry v${standings.registryVersion}`,
-    `计算于 / computed ${formatTime(standings.computedAt)}`,
+    `计算于 / computed ${formatTime(standings.computedAt, standings.timeZone)}`,
   ].join('  ');
   const lines = [p.bold(title)];
   if (standings.recomputing === true) {
@@ -57,17 +57,16 @@ export function renderStandings(standings: Standings, color: boolean): string[] 
   }
   if (standings.periodId !== undefined) {
     lines.push(
-      `阶段 ${standings.periodId} 最终排名，结算于 ${formatTime(standings.closedAt)} / final standings of period ${standings.periodId}, closed ${formatTime(standings.closedAt)}`,
+      `阶段 ${standings.periodId} 最终排名，结算于 ${formatTime(standings.closedAt, standings.timeZone)} / final standings of period ${standings.periodId}, closed ${formatTime(standings.closedAt, standings.timeZone)}`,
     );
   }
-  lines.push(`分组 / group ${standings.group}：${thousands(standings.total)} 个班组 / crews`);
+  const noun = ENTRANT_NOUN[standings.entrants];
+  lines.push(`分组 / group ${standings.group}：${thousands(standings.total)} ${noun.zh} / ${noun.en}`);
   const table = renderTable(
     [
       { header: '名次 Rank', align: 'right' },
       { header: '变化', align: 'right' },
-      { header: '班组 Crew' },
-      { header: '单位 Unit' },
-      { header: '分公司 Branch' },
+      ...entrantColumns(standings.entrants).map((c) => ({ header: c.header })),
       { header: '得分 Score', align: 'right' },
       { header: '否决' },
     ],
@@ -78,9 +77,7 @@ export function renderStandings(standings: Standings, color: boolean): string[] 
       return [
         row.rank === null ? '–' : String(row.rank),
         change,
-        row.crewName,
-        row.unitName,
-        row.branchName,
+        ...entrantColumns(standings.entrants).map((c) => c.cell(row)),
         score2(row.score),
         row.disqualified ? p.red('一票否决') : '',
       ];
@@ -89,6 +86,42 @@ export function renderStandings(standings: Standings, color: boolean): string[] 
   lines.push(...table);
   const shownTo = standings.offset + standings.rows.length;
   const more = standings.total - shownTo;
-  if (more > 0) lines.push(`… 还有 ${thousands(more)} 个班组 / ${thousands(more)} more crews (--limit)`);
+  if (more > 0) lines.push(`… 还有 ${thousands(more)} ${noun.zh} / ${thousands(more)} more ${noun.en} (--limit)`);
   return lines;
+}
+
+type Entrants = Standings['entrants'];
+type Row = Standings['rows'][number];
+
+/** The count's words: 共 3 个单位, not 3 个班组, when the entrants are units. */
+const ENTRANT_NOUN: Record<Entrants, { zh: string; en: string }> = {
+  crew: { zh: '个班组', en: 'crews' },
+  unit: { zh: '个单位', en: 'units' },
+  branch: { zh: '个分公司', en: 'branches' },
+  person: { zh: '人', en: 'persons' },
+};
+
+/**
+ * Who a row is, by the competition's entrants: a person with their crew, a crew with its unit and
+ * branch, a unit with its branch, a branch alone. (Unit and branch rows carry their own name in
+ * crewName, and a unit's row names the unit in unitName too: showing both would say it twice.)
+ */
+function entrantColumns(entrants: Entrants): { header: string; cell: (row: Row) => string }[] {
+  const unit = { header: '单位 Unit', cell: (row: Row) => row.unitName };
+  const branch = { header: '分公司 Branch', cell: (row: Row) => row.branchName };
+  switch (entrants) {
+    case 'person':
+      return [
+        { header: '姓名 Name', cell: (row) => row.person?.name ?? row.crewName },
+        { header: '班组 Crew', cell: (row) => row.person?.crewName ?? '' },
+        unit,
+        branch,
+      ];
+    case 'crew':
+      return [{ header: '班组 Crew', cell: (row) => row.crewName }, unit, branch];
+    case 'unit':
+      return [{ header: '单位 Unit', cell: (row) => row.crewName }, branch];
+    case 'branch':
+      return [{ header: '分公司 Branch', cell: (row) => row.crewName }];
+  }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../../schemas/competition.schema.ts';
 import stringWidth from 'string-width';
 
 export interface Column {
@@ -50,12 +51,31 @@ export function signed2(n: number): string {
   return n > 0 ? `+${text}` : text === '-0.00' ? '0.00' : text;
 }
 
-const two = (n: number) => String(n).padStart(2, '0');
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** An instant from the API in this machine's time zone, to the second: 2026-11-24 12:05:35. */
-export function formatTime(iso: string | null | undefined): string {
+/**
+ * An instant from the API as people at the competition read it, to the second: 2026-11-24 20:05:35.
+ * The competition's time zone, not the machine's: a server's clock in UTC would print 8 hours off,
+ * and the console, screens and print pages show the competition's local time.
+ */
+export function formatTime(iso: string | null | undefined, timeZone: string = DEFAULT_TIME_ZONE): string {
   if (iso === null || iso === undefined || iso === '') return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    timeFormats.set(timeZone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
+  return `${part['year']}-${part['month']}-${part['day']} ${part['hour']}:${part['minute']}:${part['second']}`;
 }

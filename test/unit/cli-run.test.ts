@@ -342,6 +342,8 @@ describe('other commands', () => {
         body: {
           competitionId: 'm11',
           name: { zh: '十一月劳动竞赛', en: 'November' },
+          entrants: 'crew',
+          timeZone: 'Asia/Shanghai',
           asOf: '2026-11-20',
           computedAt: '2026-11-20T04:05:35.492Z',
           definitionVersion: 2,
@@ -363,7 +365,7 @@ describe('other commands', () => {
     expect(run.calls[0]?.url).toBe('/v1/competitions/m11/standings?asOf=2026-11-20&limit=3');
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(
-      /^十一月劳动竞赛 \/ November {2}截至 \/ as of 2026-11-20 {2}版本 \/ version v2 {2}名册 \/ registry v7 {2}计算于 \/ computed 2026-11-20 \d\d:05:35$/,
+      /^十一月劳动竞赛 \/ November {2}截至 \/ as of 2026-11-20 {2}版本 \/ version v2 {2}名册 \/ registry v7 {2}计算于 \/ computed 2026-11-20 12:05:35$/,
     );
     expect(lines[1]).toMatch(/^重算中：.*\/ recomputing: /);
     expect(lines.slice(3)).toEqual([
@@ -376,6 +378,81 @@ describe('other commands', () => {
       '',
     ]);
   });
+
+  it.each([
+    {
+      entrants: 'person',
+      person: { id: 'P7', name: '王芳', job: '加油员', crewId: 'C1', crewName: '西湖甲班' },
+      crewName: '王芳',
+      header: '名次 Rank  变化  姓名 Name  班组 Crew  单位 Unit   分公司 Branch  得分 Score',
+      line: '        1    ↑2  王芳       西湖甲班   西湖加油站  杭州分公司          51.67',
+      count: '分组 / group overall：9 人 / persons',
+    },
+    {
+      entrants: 'unit',
+      person: null,
+      crewName: '西湖加油站',
+      header: '名次 Rank  变化  单位 Unit   分公司 Branch  得分 Score',
+      line: '        1    ↑2  西湖加油站  杭州分公司          51.67',
+      count: '分组 / group overall：9 个单位 / units',
+    },
+  ] as const)(
+    'standings of a $entrants-level competition: its entrants in their own columns, times in its time zone',
+    async ({ entrants, person, crewName, header, line, count }) => {
+      const run = await cli(['standings', 'm11'], {
+        'GET /v1/competitions/m11/standings': {
+          status: 200,
+          body: {
+            competitionId: 'm11',
+            name: { zh: '技能比武', en: 'Skills' },
+            entrants,
+            // 04:05:35 UTC is 05:05:35 in Berlin in November (CET), whatever the machine's zone.
+            timeZone: 'Europe/Berlin',
+            asOf: '2026-11-20',
+            computedAt: '2026-11-20T04:05:35.492Z',
+            definitionVersion: 2,
+            registryVersion: 7,
+            recomputing: false,
+            group: 'overall',
+            total: 9,
+            limit: 1,
+            offset: 0,
+            rows: [
+              {
+                rank: 1,
+                previousRank: 3,
+                rankChange: 2,
+                crewId: person?.id ?? 'U1',
+                crewName,
+                unitId: 'U1',
+                unitName: '西湖加油站',
+                unitType: 'station',
+                branchId: 'B1',
+                branchName: '杭州分公司',
+                headcount: 5,
+                score: 51.666,
+                disqualified: false,
+                vetoes: [],
+                indicators: [],
+                facts: null,
+                sheet: null,
+                person,
+              },
+            ],
+          },
+        },
+      });
+      expect(run.code).toBe(0);
+      const lines = run.stdout.split('\n');
+      expect(lines[0]).toMatch(/计算于 \/ computed 2026-11-20 05:05:35$/);
+      expect(lines[1]).toBe(count);
+      expect(lines[2]?.trimEnd()).toBe(`${header}  否决`);
+      expect(lines[4]?.trimEnd()).toBe(line);
+      expect(lines[5]).toBe(
+        `… 还有 8 ${entrants === 'person' ? '人 / 8 more persons' : '个单位 / 8 more units'} (--limit)`,
+      );
+    },
+  );
 
   it('import of a registry CSV: every bad row with its number, exit 1', async () => {
     const path = join(dir, '组织架构.csv');

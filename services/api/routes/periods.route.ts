@@ -105,6 +105,8 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         return {
           competitionId: id,
           name: rules.name,
+          entrants: rules.entrants,
+          timeZone: rules.timeZone,
           asOf: page.closure.end,
           computedAt: page.closure.closedAt,
           definitionVersion: page.closure.definitionVersion,

@@ -132,6 +132,8 @@ export function standingsRoute(deps: StandingsRouteDeps) {
         return {
           competitionId: page.competitionId,
           name: definition.name,
+          entrants: definition.entrants,
+          timeZone: definition.timeZone,
           asOf: page.asOf,
           computedAt: page.computedAt,
           definitionVersion: page.definitionVersion,
