@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate, LocalizedName, Query, SafeText, strictObject } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
+import { EntrantLevel } from './sheet.schema.ts';
 
 /** One difference between two definitions, by path (indicators[0].weight). */
 export const DefinitionChange = z.object({
@@ -128,6 +129,18 @@ export const PeriodInfo = z.object({
 export const PeriodList = z.object({ competitionId: z.string(), periods: z.array(PeriodInfo) });
 
 export const CloseRequest = strictObject({ note: SafeText(2000).default('') });
+
+export const PeriodClosed = z.object({
+  competitionId: z.string(),
+  periodId: z.string(),
+  start: IsoDate,
+  end: IsoDate,
+  closedAt: z.string(),
+  closedBy: z.string(),
+  definitionVersion: z.number().int(),
+  entrants: EntrantLevel.describe('who the frozen rows are: crews, units, branches or persons'),
+  crews: z.number().int().describe('entrants frozen (crews, or units, branches or persons by `entrants`)'),
+});
 
 export const LateEvent = z.object({
   eventId: z.string(),

@@ -1,21 +1,10 @@
-import { z } from 'zod';
-import { IsoDate } from '../../schemas/common.schema.ts';
+import { PeriodClosed } from '../../schemas/versions.schema.ts';
 import { paint } from './cli-output.ts';
 import type { CommandDeps } from './command-deps.ts';
 import { CLI_NAME } from './cli-name.ts';
 import { call, seg } from './http-client.ts';
+import { ENTRANT_NOUN } from './standings.command.ts';
 import { formatTime, thousands } from './table.ts';
-
-export const PeriodClosed = z.object({
-  competitionId: z.string(),
-  periodId: z.string(),
-  start: IsoDate,
-  end: IsoDate,
-  closedAt: z.string(),
-  closedBy: z.string(),
-  definitionVersion: z.number().int(),
-  crews: z.number().int(),
-});
 
 /** 409 period_already_closed / period_not_over come back as HttpError and are printed by main. */
 export async function runClose(
@@ -31,7 +20,7 @@ export async function runClose(
   });
   out.out(p.bold(`已结算 / closed ${closed.competitionId} ${closed.periodId} (${closed.start} – ${closed.end})`));
   out.out(
-    `结算于 / at ${formatTime(closed.closedAt)}，操作人 / by ${closed.closedBy || '–'}；版本 / version v${closed.definitionVersion}；${thousands(closed.crews)} 个班组 / crews`,
+    `结算于 / at ${formatTime(closed.closedAt)}，操作人 / by ${closed.closedBy || '–'}；版本 / version v${closed.definitionVersion}；${thousands(closed.crews)} ${ENTRANT_NOUN[closed.entrants].zh} / ${ENTRANT_NOUN[closed.entrants].en}`,
   );
   out.out(
     `最终排名已冻结 / final standings frozen: ${CLI_NAME} standings ${closed.competitionId} --period ${closed.periodId}`,

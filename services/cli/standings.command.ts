@@ -94,7 +94,7 @@ type Entrants = Standings['entrants'];
 type Row = Standings['rows'][number];
 
 /** The count's words: 共 3 个单位, not 3 个班组, when the entrants are units. */
-const ENTRANT_NOUN: Record<Entrants, { zh: string; en: string }> = {
+export const ENTRANT_NOUN: Record<Entrants, { zh: string; en: string }> = {
   crew: { zh: '个班组', en: 'crews' },
   unit: { zh: '个单位', en: 'units' },
   branch: { zh: '个分公司', en: 'branches' },

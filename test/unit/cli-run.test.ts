@@ -118,6 +118,29 @@ describe('exit codes and errors', () => {
     expect(run.stderr).not.toMatch(/LEADERBOARD_TOKEN/);
   });
 
+  it('close of a person-level period counts persons, at the competition clock', async () => {
+    const run = await cli(['close', 'skills', '-m', '月度结算'], {
+      'POST /v1/competitions/skills/periods/final/close': {
+        status: 200,
+        body: {
+          competitionId: 'skills',
+          periodId: 'final',
+          start: '2026-11-01',
+          end: '2026-11-30',
+          closedAt: '2026-12-01T01:00:12.000Z',
+          closedBy: '杭州分公司工会',
+          definitionVersion: 2,
+          entrants: 'person',
+          crews: 60,
+        },
+      },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[1]).toBe(
+      '结算于 / at 2026-12-01 09:00:12，操作人 / by 杭州分公司工会；版本 / version v2；60 人 / persons',
+    );
+  });
+
   it('sends the token as a bearer token, --token over LEADERBOARD_TOKEN, and none when there is none', async () => {
     const whoami = { 'GET /v1/whoami': { status: 200, body: { authenticated: false, open: true, token: null } } };
     const withEnv = await cli(['whoami'], whoami, { env: { LEADERBOARD_TOKEN: 'lbt_env' } });

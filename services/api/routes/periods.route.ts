@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse, FinalStandingsResponse, StandingsPageQuery } from '../../../schemas/api.schema.ts';
 import { DigitsInt, PathId, Query } from '../../../schemas/common.schema.ts';
-import { CloseRequest, LateEventList, PeriodList } from '../../../schemas/versions.schema.ts';
+import { CloseRequest, LateEventList, PeriodClosed, PeriodList } from '../../../schemas/versions.schema.ts';
 import type { Access } from '../../access/access.ts';
 import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
@@ -49,16 +49,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         params,
         body: CloseRequest,
         response: {
-          200: z.object({
-            competitionId: z.string(),
-            periodId: z.string(),
-            start: z.string(),
-            end: z.string(),
-            closedAt: z.string(),
-            closedBy: z.string(),
-            definitionVersion: z.number().int(),
-            crews: z.number().int(),
-          }),
+          200: PeriodClosed,
           ...errors,
           409: ErrorResponse,
         },
@@ -78,6 +69,8 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
           closedAt: c.closedAt,
           closedBy: c.closedBy,
           definitionVersion: c.definitionVersion,
+          // The period closes under the current rules.
+          entrants: current.definition.entrants,
           crews: c.crews,
         };
       },
