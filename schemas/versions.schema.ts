@@ -91,6 +91,9 @@ export const PreviewResponse = z.object({
   asOf: IsoDate,
   currentVersion: z.number().int().nullable(),
   draftVersion: z.number().int().nullable().describe('null when previewing an unsaved definition'),
+  entrants: EntrantLevel.describe(
+    'who the draft ranks: crews, units, branches or persons (the rows’ crewId and crewName)',
+  ),
   changes: z.array(DefinitionChange),
   summary: z.object({
     crews: z.number().int(),

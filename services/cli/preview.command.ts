@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PreviewResponse } from '../../schemas/versions.schema.ts';
+import { ENTRANT_HEADER, ENTRANT_NOUN } from './standings.command.ts';
 import { renderChanges } from './change-render.ts';
 import { CommandFailed } from './cli-errors.ts';
 import { paint, type Paint } from './cli-output.ts';
@@ -76,16 +77,18 @@ export function renderPreview(preview: Preview, limit: number, color: boolean): 
     '',
   ];
   const s = preview.summary;
+  const noun = ENTRANT_NOUN[preview.entrants];
   lines.push(
-    `${thousands(s.crews)} 个班组 / crews:  升 up ${s.up} · 降 down ${s.down} · 不变 same ${s.same} · 新进 entered ${s.entered} · 退出 left ${s.left}`,
+    `${thousands(s.crews)} ${noun.zh} / ${noun.en}:  升 up ${s.up} · 降 down ${s.down} · 不变 same ${s.same} · 新进 entered ${s.entered} · 退出 left ${s.left}`,
   );
   const shown = preview.rows.slice(0, limit);
   const table = renderTable(
     [
       { header: '排名 Rank' },
       { header: '变化 Δ', align: 'right' },
-      { header: '班组 Crew' },
-      { header: '分公司 Branch' },
+      { header: ENTRANT_HEADER[preview.entrants] },
+      // A branch's row is its branch.
+      ...(preview.entrants === 'branch' ? [] : [{ header: '分公司 Branch' }]),
       { header: '得分 Score', align: 'right' },
       { header: '分差 ΔScore', align: 'right' },
     ],
@@ -93,13 +96,13 @@ export function renderPreview(preview: Preview, limit: number, color: boolean): 
       `${placingRank(row.current)} → ${placingRank(row.draft)}`,
       changeCell(row, p),
       row.crewName,
-      row.branchName,
+      ...(preview.entrants === 'branch' ? [] : [row.branchName]),
       `${row.current === null ? '–' : score2(row.current.score)} → ${row.draft === null ? '–' : score2(row.draft.score)}`,
       row.scoreChange === null ? '–' : signed2(row.scoreChange),
     ]),
   );
   lines.push(...table);
   const more = preview.rows.length - shown.length;
-  if (more > 0) lines.push(`… 还有 ${thousands(more)} 个班组 / ${thousands(more)} more crews (--limit)`);
+  if (more > 0) lines.push(`… 还有 ${thousands(more)} ${noun.zh} / ${thousands(more)} more ${noun.en} (--limit)`);
   return lines;
 }

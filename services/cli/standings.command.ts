@@ -101,6 +101,14 @@ export const ENTRANT_NOUN: Record<Entrants, { zh: string; en: string }> = {
   person: { zh: '人', en: 'persons' },
 };
 
+/** The column of the entrant's own name. */
+export const ENTRANT_HEADER: Record<Entrants, string> = {
+  crew: '班组 Crew',
+  unit: '单位 Unit',
+  branch: '分公司 Branch',
+  person: '姓名 Name',
+};
+
 /**
  * Who a row is, by the competition's entrants: a person with their crew, a crew with its unit and
  * branch, a unit with its branch, a branch alone. (Unit and branch rows carry their own name in
@@ -112,16 +120,16 @@ function entrantColumns(entrants: Entrants): { header: string; cell: (row: Row) 
   switch (entrants) {
     case 'person':
       return [
-        { header: '姓名 Name', cell: (row) => row.person?.name ?? row.crewName },
+        { header: ENTRANT_HEADER.person, cell: (row) => row.person?.name ?? row.crewName },
         { header: '班组 Crew', cell: (row) => row.person?.crewName ?? '' },
         unit,
         branch,
       ];
     case 'crew':
-      return [{ header: '班组 Crew', cell: (row) => row.crewName }, unit, branch];
+      return [{ header: ENTRANT_HEADER.crew, cell: (row) => row.crewName }, unit, branch];
     case 'unit':
-      return [{ header: '单位 Unit', cell: (row) => row.crewName }, branch];
+      return [{ header: ENTRANT_HEADER.unit, cell: (row) => row.crewName }, branch];
     case 'branch':
-      return [{ header: '分公司 Branch', cell: (row) => row.crewName }];
+      return [{ header: ENTRANT_HEADER.branch, cell: (row) => row.crewName }];
   }
 }

@@ -167,6 +167,7 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
         asOf,
         currentVersion: current?.version ?? null,
         draftVersion,
+        entrants: draft.entrants,
         changes: current ? diffDefinitions(current.definition, draft) : [],
         ...comparePlacings(currentCrews, draftCrews),
       };

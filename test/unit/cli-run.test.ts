@@ -254,6 +254,40 @@ describe('apply', () => {
 });
 
 describe('other commands', () => {
+  it('preview of a unit-level draft counts and heads units', async () => {
+    const run = await cli(['preview', 'ankang', '--version', '2'], {
+      'POST /v1/competitions/ankang/preview': {
+        status: 200,
+        body: {
+          competitionId: 'ankang',
+          asOf: '2026-11-24',
+          currentVersion: 1,
+          draftVersion: 2,
+          entrants: 'unit',
+          changes: [],
+          summary: { crews: 1, up: 0, down: 0, same: 1, entered: 0, left: 0 },
+          rows: [
+            {
+              crewId: 'U1',
+              crewName: '西湖加油站',
+              unitName: '西湖加油站',
+              branchId: 'B1',
+              branchName: '杭州分公司',
+              current: { rank: 1, score: 97, disqualified: false },
+              draft: { rank: 1, score: 98, disqualified: false },
+              rankChange: 0,
+              scoreChange: 1,
+            },
+          ],
+        },
+      },
+    });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines).toContain('1 个单位 / units:  升 up 0 · 降 down 0 · 不变 same 1 · 新进 entered 0 · 退出 left 0');
+    expect(lines.find((l) => l.startsWith('排名 Rank'))).toMatch(/^排名 Rank {2}变化 Δ {2}单位 Unit {3}分公司 Branch/);
+  });
+
   it('preview: changes, summary and a table in draft order, cut at --limit', async () => {
     const placing = (rank: number | null, score: number, disqualified = false) => ({ rank, score, disqualified });
     const run = await cli(['preview', 'm11', '--version', '3', '--limit', '3'], {
@@ -264,6 +298,7 @@ describe('other commands', () => {
           asOf: '2026-11-24',
           currentVersion: 2,
           draftVersion: 3,
+          entrants: 'crew',
           changes: [{ path: 'indicators[0].weight', op: 'changed', before: 1, after: 1.2 }],
           summary: { crews: 4, up: 1, down: 1, same: 0, entered: 1, left: 1 },
           rows: [
