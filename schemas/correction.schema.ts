@@ -76,6 +76,11 @@ export const LateNotice = z
     periodId: z.string(),
     closedAt: z.string(),
     crewId: z.string(),
+    entrantId: z
+      .string()
+      .describe(
+        'the frozen row it falls on: the crew, its unit or branch, or the person, by the period’s entrant level',
+      ),
     day: IsoDate,
   })
   .describe(

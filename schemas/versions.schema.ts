@@ -148,6 +148,12 @@ export const PeriodClosed = z.object({
 export const LateEvent = z.object({
   eventId: z.string(),
   crewId: z.string(),
+  personId: z.string().nullable().describe('the person the event names, if any'),
+  entrant: z
+    .object({ id: z.string(), name: z.string() })
+    .describe(
+      'the frozen row it falls on: the crew, its unit or branch, or the person named, by the period’s entrant level',
+    ),
   type: z.string(),
   occurredAt: z.string(),
   receivedAt: z.string(),

@@ -47,8 +47,17 @@ export async function runLate(deps: CommandDeps, options: { id: string; period: 
       { header: '类型 Type' },
       { header: '发生时间 Occurred' },
       { header: '接收时间 Received' },
+      // The frozen row it falls on: the crew itself, its unit or branch, or the person it names.
+      { header: '参赛对象 Entrant' },
     ],
-    list.events.map((e) => [e.eventId, e.crewId, e.type, formatTime(e.occurredAt), formatTime(e.receivedAt)]),
+    list.events.map((e) => [
+      e.eventId,
+      e.crewId,
+      e.type,
+      formatTime(e.occurredAt),
+      formatTime(e.receivedAt),
+      `${e.entrant.name} ${e.entrant.id}`,
+    ]),
   );
   for (const line of table) out.out(line);
   const more = list.total - list.events.length;

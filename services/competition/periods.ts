@@ -15,6 +15,7 @@ import {
   readFinalCrews,
   readLateEvents,
   writeClosure,
+  type FrozenMember,
   type PeriodWindow,
   type StoredClosure,
 } from '../storage/closures.store.ts';
@@ -103,6 +104,20 @@ export function createPeriods(deps: PeriodsDeps): Periods {
     );
   }
 
+  /**
+   * The crews a unit- or branch-level period sums, each with its entrant, as the registry stands
+   * while it closes: an event of one of them stored after the closing is late for that entrant.
+   */
+  function membersOf(definition: Competition, entrants: readonly SnapshotCrew[]): FrozenMember[] {
+    const level = definition.entrants;
+    if (level !== 'unit' && level !== 'branch') return [];
+    const frozenIds = new Set(entrants.map((e) => e.crew.crewId));
+    return catalog
+      .participants(definition)
+      .map((c) => ({ crewId: c.crewId, entrantId: level === 'unit' ? c.unitId : c.branchId }))
+      .filter((m) => frozenIds.has(m.entrantId));
+  }
+
   function frozenCrews(closure: StoredClosure): Promise<SnapshotCrew[]> {
     const key = `${closure.competitionId}\u0000${closure.periodId}\u0000${closure.closedAt}`;
     let crews = frozen.get(key);
@@ -128,7 +143,13 @@ export function createPeriods(deps: PeriodsDeps): Periods {
         [...defined, ...removed].map(async (period) => {
           const closure = closures.find((c) => c.periodId === period.id);
           if (!closure) return { ...period, closed: null };
-          const late = await countLateEvents(client, closure, windowOf(closure, rulesOf(closure).definition.timeZone));
+          const { definition } = rulesOf(closure);
+          const late = await countLateEvents(
+            client,
+            closure,
+            windowOf(closure, definition.timeZone),
+            definition.entrants,
+          );
           const { closedAt, closedBy, note, definitionVersion, orgVersion, crews } = closure;
           return {
             ...period,
@@ -194,7 +215,7 @@ export function createPeriods(deps: PeriodsDeps): Periods {
           orgVersion: catalog.orgVersion(),
           crews: crews.length,
         };
-        await writeClosure(client, closure, crews);
+        await writeClosure(client, closure, crews, membersOf(definition, crews));
         return closure;
       }),
 
@@ -204,7 +225,12 @@ export function createPeriods(deps: PeriodsDeps): Periods {
       const competition = rulesOf(closure);
       const [crews, lateEvents] = await Promise.all([
         frozenCrews(closure),
-        countLateEvents(client, closure, windowOf(closure, competition.definition.timeZone)),
+        countLateEvents(
+          client,
+          closure,
+          windowOf(closure, competition.definition.timeZone),
+          competition.definition.entrants,
+        ),
       ]);
       // A branch removed from the registry since the closing still has its frozen rows.
       const inRegistry = branchInRegistry(catalog);
@@ -238,9 +264,10 @@ export function createPeriods(deps: PeriodsDeps): Periods {
       const closure = await closureOrThrow(competitionId, periodId);
       const competition = rulesOf(closure);
       const window = windowOf(closure, competition.definition.timeZone);
+      const level = competition.definition.entrants;
       const [total, events] = await Promise.all([
-        countLateEvents(client, closure, window),
-        readLateEvents(client, closure, window, limit),
+        countLateEvents(client, closure, window, level),
+        readLateEvents(client, closure, window, level, limit),
       ]);
       return { competitionId, periodId, closedAt: closure.closedAt, total, events };
     },

@@ -38,7 +38,7 @@ import {
   type CorrectionViewT,
   type EventView,
 } from './event-views.ts';
-import { lateNotices, lateSentence } from './late-notices.ts';
+import { lateNotices, lateSentence, scoreChangeOf } from './late-notices.ts';
 
 /** Days of the find API are calendar days in Beijing time, the daily rollup's days. */
 const DAY_ZONE = 'Asia/Shanghai';
@@ -303,8 +303,8 @@ export function createCorrections(deps: CorrectionsDeps): Corrections {
     if (!stored) {
       const late = await lateNotices(client, catalog, [
         [
-          { crewId, occurredAt: found.event.occurredAt, storedAt: requestedAt.toISOString() },
-          ...(replacement ? [{ ...replacement, storedAt: requestedAt.toISOString() }] : []),
+          { ...scoreChangeOf(found.event), storedAt: requestedAt.toISOString() },
+          ...(replacement ? [{ ...scoreChangeOf(replacement), storedAt: requestedAt.toISOString() }] : []),
         ],
       ]);
       const correction = {

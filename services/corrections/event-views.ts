@@ -5,7 +5,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { findCorrectionsOf, findCorrectionsReplacedBy, type StoredCorrection } from '../storage/corrections.store.ts';
 import { readStoredEvents, type StoredEvent } from '../storage/event-reads.store.ts';
 import { eventKey } from '../storage/events.store.ts';
-import { lateNotices, type ScoreChange } from './late-notices.ts';
+import { lateNotices, scoreChangeOf, type ScoreChange } from './late-notices.ts';
 
 export type EventView = z.infer<typeof EventWithState>;
 export type CorrectionViewT = z.infer<typeof CorrectionView>;
@@ -19,8 +19,8 @@ export interface EventViewsDeps {
 function changesOf(c: StoredCorrection, replacement: StoredEvent | undefined): ScoreChange[] {
   const storedAt = c.storedAt;
   return [
-    { crewId: c.crewId, occurredAt: c.occurredAt, storedAt },
-    ...(replacement ? [{ crewId: replacement.event.crewId, occurredAt: replacement.event.occurredAt, storedAt }] : []),
+    { crewId: c.crewId, personId: c.personId, occurredAt: c.occurredAt, storedAt },
+    ...(replacement ? [{ ...scoreChangeOf(replacement.event), storedAt }] : []),
   ];
 }
 

@@ -25,6 +25,8 @@ export interface StoredCorrection {
   replacement: { crewId: string; eventId: string } | null;
   /** When the corrected event happened (its day is the one the rollup changes). */
   occurredAt: string;
+  /** The person the corrected event names, if any (a person-level competition's entrant). */
+  personId?: string | undefined;
   source: EventSource;
 }
 
@@ -40,13 +42,14 @@ interface CorrectionRow {
   replacement_crew_id: string;
   replacement_event_id: string;
   occurred_at: string;
+  person_id: string;
   source_topic: string;
   source_partition: number;
   source_offset: string | number;
 }
 
 const COLUMNS = `crew_id, event_id, correction_id, action, reason, author, requested_at, stored_at,
-  replacement_crew_id, replacement_event_id, occurred_at, source_topic, source_partition, source_offset`;
+  replacement_crew_id, replacement_event_id, occurred_at, person_id, source_topic, source_partition, source_offset`;
 
 function fromRow(row: CorrectionRow): StoredCorrection {
   return {
@@ -61,6 +64,7 @@ function fromRow(row: CorrectionRow): StoredCorrection {
     replacement:
       row.replacement_event_id === '' ? null : { crewId: row.replacement_crew_id, eventId: row.replacement_event_id },
     occurredAt: fromClickHouseTime(row.occurred_at),
+    ...(row.person_id === '' ? {} : { personId: row.person_id }),
     source: { topic: row.source_topic, partition: row.source_partition, offset: Number(row.source_offset) },
   };
 }

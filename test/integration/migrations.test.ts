@@ -94,6 +94,7 @@ describe('upgrading a database in place', () => {
         '0022_display_link_short_codes.sql',
         '0023_person_daily.sql',
         '0024_standings_person.sql',
+        '0029_final_standing_crews.sql',
       ],
     });
     expect(
