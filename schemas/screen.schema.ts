@@ -156,6 +156,11 @@ export const ScreenViewData = z.object({
   total: z.number().int().describe('crews in the ranking group'),
   limit: z.number().int().nullable().describe('the organiser’s top N; null: every entrant is listed'),
   highlightCrewId: z.string().nullable().describe('around me: the crew whose screen this is'),
+  highlightIds: z
+    .array(z.string())
+    .describe(
+      'around me: the rows that are the crew’s own (row crewId): the crew, its unit or branch, or its persons, by the entrant level',
+    ),
   gapsBefore: z.array(z.number().int()).describe('row indexes preceded by a gap (…) in an around-me view'),
 });
 export type ScreenViewData = z.infer<typeof ScreenViewData>;

@@ -5,10 +5,12 @@ import {
   type Indicator,
 } from '../../schemas/competition.schema.ts';
 import type { UnitType } from '../../schemas/org.schema.ts';
+import type { EntrantLevel } from '../../schemas/sheet.schema.ts';
 import type { ColumnFormat, ScreenData, ScreenRow, ScreenView, ScreenViewData } from '../../schemas/screen.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Periods } from '../competition/periods.ts';
 import type { StandingsService } from '../scoring/standings.service.ts';
+import type { CrewProfile } from '../scoring/engine/types.ts';
 import type { StoredRow } from '../scoring/standings.store.ts';
 import { addDays, dayInZone, startOfDay } from '../shared/calendar.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
@@ -108,20 +110,22 @@ export function toScreenRow(row: StoredRow, columns: readonly Column[]): ScreenR
 }
 
 /**
- * Rows for a crew's own screen: the leaders, then the crew with its neighbours; `gapsBefore`
- * marks where rows were left out between the two.
+ * Rows for a crew's own screen: the leaders, then each of the crew's own rows with its
+ * neighbours; `gapsBefore` marks where rows were left out between them.
  */
 export function aroundRows<T extends { crewId: string }>(
   ordered: readonly T[],
-  crewId: string,
+  ownIds: ReadonlySet<string>,
   top: number,
   around: number,
 ): { rows: T[]; gapsBefore: number[] } | null {
-  const at = ordered.findIndex((r) => r.crewId === crewId);
-  if (at < 0) return null;
+  const own = ordered.flatMap((r, i) => (ownIds.has(r.crewId) ? [i] : []));
+  if (own.length === 0) return null;
   const keep = new Set<number>();
   for (let i = 0; i < Math.min(top, ordered.length); i++) keep.add(i);
-  for (let i = Math.max(0, at - around); i <= Math.min(ordered.length - 1, at + around); i++) keep.add(i);
+  for (const at of own) {
+    for (let i = Math.max(0, at - around); i <= Math.min(ordered.length - 1, at + around); i++) keep.add(i);
+  }
   const indexes = [...keep].sort((a, b) => a - b);
   const gapsBefore: number[] = [];
   indexes.forEach((index, i) => {
@@ -129,6 +133,31 @@ export function aroundRows<T extends { crewId: string }>(
     if (previous !== undefined && index !== previous + 1) gapsBefore.push(i);
   });
   return { rows: indexes.map((i) => ordered[i] as T), gapsBefore };
+}
+
+/**
+ * Which rows of a ranking are a crew's own, by the competition's entrants: the crew's row, its
+ * unit's or branch's, or (个人赛) the rows of its persons. A person-level view shows no neighbours:
+ * a crew looks for its own people, and a long crew's persons with theirs would fill many pages.
+ */
+export function ownRows(
+  rows: readonly Pick<StoredRow, 'crewId' | 'person'>[],
+  level: EntrantLevel,
+  crew: Pick<CrewProfile, 'crewId' | 'unitId' | 'branchId'>,
+): { ids: Set<string>; neighbours: boolean } {
+  switch (level) {
+    case 'crew':
+      return { ids: new Set([crew.crewId]), neighbours: true };
+    case 'unit':
+      return { ids: new Set([crew.unitId]), neighbours: true };
+    case 'branch':
+      return { ids: new Set([crew.branchId]), neighbours: true };
+    case 'person':
+      return {
+        ids: new Set(rows.filter((r) => r.person?.crewId === crew.crewId).map((r) => r.crewId)),
+        neighbours: false,
+      };
+  }
 }
 
 /**
@@ -278,6 +307,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
       closedAt: closed ?? null,
       seconds: view.seconds,
       highlightCrewId: null,
+      highlightIds: [],
       gapsBefore: [],
     };
   }
@@ -320,13 +350,15 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     const closed = await closedAt(competition, closures);
     // The whole ordered group: a crew's neighbours by position, ties and vetoed crews included.
     const page = await readRanking(competition, closed, 'overall', EVERY_ENTRANT);
-    const picked = aroundRows(page.rows, crewId, view.top, view.around);
-    if (!picked) return null;
     const crew = catalog.crew(crewId);
+    if (!crew) return null;
+    const own = ownRows(page.rows, competition.definition.entrants, crew);
+    const picked = aroundRows(page.rows, own.ids, view.top, own.neighbours ? view.around : 0);
+    if (!picked) return null;
     return {
       ...base(competition, key, key, view, closed),
       kind: 'around',
-      title: { zh: `${crew?.crewName ?? crewId} · 我的位置`, en: `${crew?.crewName ?? crewId} · around me` },
+      title: { zh: `${crew.crewName} · 我的位置`, en: `${crew.crewName} · around me` },
       ranking: groupTitle(catalog.org(), 'overall'),
       group: 'overall',
       asOf: page.asOf,
@@ -336,6 +368,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
       total: page.total,
       limit: null,
       highlightCrewId: crewId,
+      highlightIds: [...own.ids],
       gapsBefore: picked.gapsBefore,
     };
   }

@@ -240,6 +240,7 @@ describe('screen data', () => {
     const { body } = await screenData(LABOUR, `token=${token}&crew=C5`);
     const around = (body as unknown as ScreenData).views.find((v) => v.kind === 'around');
     expect(around?.highlightCrewId).toBe('C5');
+    expect(around?.highlightIds).toEqual(['C5']);
     expect(around?.rows.map((r) => r.crewId)).toEqual(['C1', 'C2', 'C3', 'C5', 'C4']);
     expect(await screenData(LABOUR, `token=${token}&crew=C99`)).toMatchObject({
       status: 400,

@@ -8,6 +8,7 @@ import {
   columnFormat,
   columnName,
   groupTitle,
+  ownRows,
   rankInnovations,
   toScreenRow,
 } from '../../services/screen/screen-data.ts';
@@ -27,13 +28,44 @@ describe('aroundRows', () => {
     ['I', 0, 1, 'HIJ', []],
     ['D', 3, 0, 'ABCD', []],
   ])('crew %s, top %i, around %i: %s', (crew, top, around, rows, gaps) => {
-    const picked = aroundRows(ordered, crew, top, around);
+    const picked = aroundRows(ordered, new Set([crew]), top, around);
     expect(picked?.rows.map((r) => r.crewId).join('')).toBe(rows);
     expect(picked?.gapsBefore).toEqual(gaps);
   });
 
   it('is null for a crew not in the ranking', () => {
-    expect(aroundRows(ordered, 'Z', 3, 3)).toBeNull();
+    expect(aroundRows(ordered, new Set(['Z']), 3, 3)).toBeNull();
+  });
+
+  it.each([
+    // own rows, top, around -> rows, gaps
+    ['EH', 2, 0, 'ABEH', [2, 3]],
+    ['CDI', 2, 0, 'ABCDI', [4]],
+    ['EH', 2, 1, 'ABDEFGHI', [2]],
+    ['AB', 3, 0, 'ABC', []],
+  ])('several own rows %s, top %i, around %i: %s', (own, top, around, rows, gaps) => {
+    const picked = aroundRows(ordered, new Set(own.split('')), top, around);
+    expect(picked?.rows.map((r) => r.crewId).join('')).toBe(rows);
+    expect(picked?.gapsBefore).toEqual(gaps);
+  });
+});
+
+describe('ownRows', () => {
+  const crew = { crewId: 'C1', unitId: 'U1', branchId: 'B1' };
+  const person = (id: string, crewId: string) => ({
+    crewId: id,
+    person: { id, name: id, job: null, crewId, crewName: crewId },
+  });
+  it.each([
+    ['crew', [{ crewId: 'C1', person: null }], ['C1'], true],
+    ['unit', [{ crewId: 'U1', person: null }], ['U1'], true],
+    ['branch', [{ crewId: 'B1', person: null }], ['B1'], true],
+    // 个人赛: the crew's persons, wherever they rank; no neighbours.
+    ['person', [person('P3', 'C2'), person('P1', 'C1'), person('P2', 'C1')], ['P1', 'P2'], false],
+  ] as const)('%s level', (level, rows, ids, neighbours) => {
+    const own = ownRows(rows, level, crew);
+    expect([...own.ids]).toEqual(ids);
+    expect(own.neighbours).toBe(neighbours);
   });
 });
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { screenAward } from '../../services/screen/screen-award.ts';
-import { entrantHeader, entrantSubline, entrantTotal } from '../../services/screen/web/entrant-words.ts';
+import {
+  entrantHeader,
+  entrantSubline,
+  entrantTotal,
+  ownSummary,
+  ownTag,
+} from '../../services/screen/web/entrant-words.ts';
 import { gateReasons } from '../../services/screen/web/i18n.ts';
 
 describe('the words naming a board’s entrants', () => {
@@ -71,5 +77,29 @@ describe('a screen row’s award', () => {
     });
     expect(graded).toEqual({ grade: { zh: '先进单位', en: 'Advanced unit' }, failedGates: [] });
     expect(screenAward(null)).toBeNull();
+  });
+});
+
+describe('a crew’s own rows (around me)', () => {
+  it.each([
+    ['crew', 'zh', '本班组'],
+    ['unit', 'zh', '本单位'],
+    ['branch', 'en', 'Our branch'],
+    ['person', 'zh', '本班组'],
+  ] as const)('tags a %s row as ours (%s): %s', (level, lang, tag) => {
+    expect(ownTag(level, lang)).toBe(tag);
+  });
+
+  const row = (crewName: string, rank: number | null) => ({ crewName, rank });
+  it.each([
+    ['unit', 'zh', [row('西湖加油站', 2)], '西湖加油站 第2名 · '],
+    ['crew', 'en', [row('West Lake A', 5)], 'West Lake A: #5 · '],
+    ['unit', 'zh', [row('西湖加油站', null)], ''],
+    ['person', 'zh', [row('张三', 4), row('李四', 2), row('王五', null)], '本班组 3 人 · 最好第2名 · '],
+    ['person', 'en', [row('张三', 1)], 'Our crew: 1 person, best #1 · '],
+    ['person', 'zh', [row('王五', null)], '本班组 1 人 · '],
+    ['person', 'zh', [], ''],
+  ] as const)('says where a %s board’s own rows stand (%s)', (level, lang, own, text) => {
+    expect(ownSummary(own, level, lang)).toBe(text);
   });
 });

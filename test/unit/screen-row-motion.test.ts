@@ -44,6 +44,7 @@ function view(key: string, rows: ScreenRow[], kind: ScreenViewData['kind'] = 'ra
     total: rows.length,
     limit: null,
     highlightCrewId: null,
+    highlightIds: [],
     gapsBefore: [],
   };
 }

@@ -50,3 +50,38 @@ export function entrantSubline(
     }
   }
 }
+
+const OWN: Record<EntrantLevel, { zh: string; en: string }> = {
+  crew: { zh: '本班组', en: 'Our crew' },
+  unit: { zh: '本单位', en: 'Our unit' },
+  branch: { zh: '本分公司', en: 'Our branch' },
+  // 个人赛: the crew's own persons.
+  person: { zh: '本班组', en: 'Our crew' },
+};
+
+/** The tag on a crew's own rows (around me): its own row, its unit's or branch's, or its persons'. */
+export function ownTag(level: EntrantLevel, lang: Lang): string {
+  return OWN[level][lang];
+}
+
+/**
+ * Where a crew stands, before the count under the title of its own screen: 西湖加油站 第2名 · for
+ * its row (its own, its unit's or branch's); for a person-level board its persons and the best
+ * place among them, 本班组 3 人 · 最好第2名 · . Empty when nothing of it is ranked.
+ */
+export function ownSummary(
+  own: readonly Pick<ScreenRow, 'crewName' | 'rank'>[],
+  level: EntrantLevel,
+  lang: Lang,
+): string {
+  const ranks = own.flatMap((r) => (r.rank === null ? [] : [r.rank]));
+  if (level === 'person') {
+    if (own.length === 0) return '';
+    const best = ranks.length > 0 ? Math.min(...ranks) : null;
+    if (lang === 'zh') return `本班组 ${own.length} 人${best === null ? '' : ` · 最好第${best}名`} · `;
+    return `Our crew: ${own.length} ${own.length === 1 ? 'person' : 'persons'}${best === null ? '' : `, best #${best}`} · `;
+  }
+  const [me] = own;
+  if (me === undefined || me.rank === null) return '';
+  return lang === 'zh' ? `${me.crewName} 第${me.rank}名 · ` : `${me.crewName}: #${me.rank} · `;
+}

@@ -55,7 +55,6 @@ const WORDS = {
   liveLegend: { zh: '刚刚上升', en: 'just moved up' },
   pageOf: { zh: '第 {page}/{pages} 页', en: 'Page {page}/{pages}' },
   innovationCrews: { zh: '本月有创新成果的班组 {total} 个', en: '{total} crews with innovations this month' },
-  highlightMe: { zh: '本班组', en: 'Our crew' },
   noReports: { zh: '尚无上报数据 · 等待第一条上报', en: 'No reports yet · waiting for the first one' },
   noEntrants: {
     zh: '尚无参赛班组 · 请在工会工作台导入花名册',

@@ -6,7 +6,7 @@
 import type { ScreenRow, ScreenViewData } from '../../../schemas/screen.schema.ts';
 import type { BoardColumns } from './board-layout.ts';
 import { vetoSpan } from './board-layout.ts';
-import { entrantSubline } from './entrant-words.ts';
+import { entrantSubline, ownTag } from './entrant-words.ts';
 import { gateReasons, pick, t, vetoReasons, type Lang } from './i18n.ts';
 import { formatCell, formatScore, movement } from './number-format.ts';
 import { reflow } from './reflow.ts';
@@ -107,14 +107,16 @@ function fillRow(parts: RowParts, row: ScreenRow, ctx: RowContext): void {
   setAttr(li, 'data-gate-failed', gateFailed ? 'true' : null);
   setAttr(li, 'data-grade', grade === null ? null : pick(grade, 'zh'));
   setText(parts.award, gateFailed ? t('notEligible', lang) : grade === null ? '' : pick(grade, lang));
-  setAttr(li, 'data-me', view.highlightCrewId === row.crewId ? 'true' : null);
+  // Around me: the crew's own row, its unit's or branch's, or each of its persons'.
+  const own = view.highlightIds.includes(row.crewId);
+  setAttr(li, 'data-me', own ? 'true' : null);
   const live = ctx.liveMoves.get(row.crewId);
   setAttr(li, 'data-live-move', live === undefined ? null : 'up');
 
   setText(parts.medal, vetoed ? t('veto', lang) : String(row.rank));
   setText(parts.move, move.text);
   setText(parts.name, row.crewName);
-  setText(parts.me, view.highlightCrewId === row.crewId ? t('highlightMe', lang) : '');
+  setText(parts.me, own ? ownTag(view.entrantLevel, lang) : '');
   setText(parts.chip, live === undefined ? '' : `↑${live}`);
   // A veto that zeroes one indicator leaves the crew ranked; its reason, and what a failed gate
   // saw, take the line under the name, since they are what the crew will ask about.

@@ -20,7 +20,7 @@ import {
 import { parseLang, pick, t, type Lang } from './i18n.ts';
 import { clockDate, clockTime, dayAndTime, formatDay, zonedDay } from './number-format.ts';
 import { createRowList, type RowContext, type RowItem } from './row-list.ts';
-import { entrantHeader, entrantTotal } from './entrant-words.ts';
+import { entrantHeader, entrantTotal, ownSummary } from './entrant-words.ts';
 import { celebrations, celebrationText, climbs, failedGate, type Celebration } from './row-motion.ts';
 import { reflow } from './reflow.ts';
 import { safeColour } from './screen-data-guard.ts';
@@ -211,7 +211,6 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
   ui.kindTag.dataset.kind = view.competitionKind;
   text(ui.competitionName, pick(view.competitionName, lang));
   text(ui.viewTitle, pick(view.title, lang));
-  const me = view.highlightCrewId ? view.rows.find((r) => r.crewId === view.highlightCrewId) : undefined;
   const vars = { total: view.total, limit: view.limit ?? view.total };
   // How many there are, and "top N" when the organiser lists only those.
   const total =
@@ -220,12 +219,8 @@ function renderChrome(view: ScreenViewData, page: number, pageCount: number): vo
         ? '1 crew with innovations this month'
         : t('innovationCrews', lang, vars)
       : entrantTotal(view.entrantLevel, view.total, view.limit, lang);
-  const mine =
-    me && me.rank !== null
-      ? lang === 'zh'
-        ? `${me.crewName} 第${me.rank}名 · `
-        : `${me.crewName}: #${me.rank} · `
-      : '';
+  const own = view.rows.filter((r) => view.highlightIds.includes(r.crewId));
+  const mine = ownSummary(own, view.entrantLevel, lang);
   text(ui.viewSub, `${mine}${total}`);
   text(ui.footLeft, footLine(view));
 
@@ -392,6 +387,7 @@ function emptyContext(): RowContext {
     total: 0,
     limit: null,
     highlightCrewId: null,
+    highlightIds: [],
     gapsBefore: [],
   };
   return { lang, view, columns: boardColumns('ranking', 0, false), liveMoves: new Map() };
