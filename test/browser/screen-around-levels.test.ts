@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
 import { smallOrg } from '../support/fixtures.ts';
-import { freePort } from '../support/spawn-service.ts';
+import { apiCaller, freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 import { screenSettled } from './screen-settled.ts';
 
@@ -83,19 +83,9 @@ let browser: Browser;
 const problems: string[] = [];
 const admin = () => leaderboard.firstAdminToken ?? '';
 
-async function api(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${admin()}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
+/** The API as the organiser (a non-2xx answer throws with its body). */
+const api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) =>
+  apiCaller(base, admin())<T>(method, path, body);
 
 /** The around-me screen of a competition for crew C1, opened at 1920×1080. */
 async function crewScreen(competitionId: string, seconds = 600): Promise<Page> {
@@ -104,7 +94,7 @@ async function crewScreen(competitionId: string, seconds = 600): Promise<Page> {
     name: { zh: id, en: id },
     views: [{ kind: 'around', competitionId, top: 3, around: 2, seconds }],
   });
-  const link = (await api('POST', `/v1/screens/${id}/links`, { label: '西湖甲班休息室' })) as { url: string };
+  const link = await api<{ url: string }>('POST', `/v1/screens/${id}/links`, { label: '西湖甲班休息室' });
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -159,9 +149,7 @@ beforeAll(async () => {
   await api('PUT', '/v1/competitions/branches', competition('branch', '分公司劳动竞赛', 'Branch competition'));
   await api('POST', '/v1/events', events);
   await waitFor(async () => {
-    const standings = (await api('GET', '/v1/competitions/stars/standings?limit=5')) as {
-      rows: { crewId: string }[];
-    };
+    const standings = await api<{ rows: { crewId: string }[] }>('GET', '/v1/competitions/stars/standings?limit=5');
     if (standings.rows[0]?.crewId !== 'P201') throw new Error('not scored yet');
   }, 30_000);
   browser = await launchChromium();
