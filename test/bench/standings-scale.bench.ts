@@ -10,7 +10,10 @@
  * - past day: a closed day recomputed (a late event's pass).
  *
  * BENCH_CREWS (default 1000,10000,50000), BENCH_EVENTS_PER_CREW (default 40), BENCH_RUNS (5),
- * BENCH_KEEP_DATA=1 keeps each size's data directory, BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews
+ * BENCH_KEEP_DATA=1 keeps each size's data directory, BENCH_PERSONS_PER_CREW (default 0; e.g. 10) adds a
+ * person-level competition (个人赛) over that many persons per crew, whose sales, 三违 and 五小
+ * events name one of them, and times it as the crews' one (with a 100-row standings request),
+ * BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews
  * at the largest size below 50,000 and times one refresh of all of them. Figures only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,12 +23,19 @@ import { pino } from 'pino';
 import { parseConfig } from '../../services/api/config.ts';
 import { createLeaderboard, type Leaderboard } from '../../services/api/leaderboard.ts';
 import { addDays, dayInZone, startOfDay } from '../../services/shared/calendar.ts';
-import { BENCH_COMPETITION_ID, benchCompetition, benchOrg } from './bench-data.ts';
+import {
+  BENCH_COMPETITION_ID,
+  BENCH_PERSONS_COMPETITION_ID,
+  benchCompetition,
+  benchOrg,
+  benchPersonsCompetition,
+} from './bench-data.ts';
 
 const SIZES = (process.env['BENCH_CREWS'] ?? '1000,10000,50000').split(',').map(Number);
 const EVENTS_PER_CREW = Number(process.env['BENCH_EVENTS_PER_CREW'] ?? 40);
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const COMPETITIONS = Number(process.env['BENCH_COMPETITIONS'] ?? 0);
+const PERSONS_PER_CREW = Number(process.env['BENCH_PERSONS_PER_CREW'] ?? 0);
 const ZONE = 'Asia/Shanghai';
 
 function median(values: number[]): number {
@@ -50,17 +60,23 @@ async function seedEvents(lb: Leaderboard, crews: number, start: string, today: 
   const startMs = startOfDay(start, ZONE).getTime();
   const spanMs = startOfDay(addDays(today, 1), ZONE).getTime() - startMs - 1;
   // crew n: branch n % 10, unit (n / 10) % unitsPerBranch, crew n / (10 × unitsPerBranch).
-  const crewExpr = `concat('C', toString(c % 10), '-', toString(intDiv(c, 10) % ${unitsPerBranch}), '-', toString(intDiv(c, ${10 * unitsPerBranch})))`;
+  const crewNo = `toString(c % 10), '-', toString(intDiv(c, 10) % ${unitsPerBranch}), '-', toString(intDiv(c, ${10 * unitsPerBranch}))`;
+  const crewExpr = `concat('C', ${crewNo})`;
+  // personOf(crewId, k) of bench-data.ts; sales, 三违 and 五小 name a person, as benchBatch's do.
+  const personExpr =
+    PERSONS_PER_CREW > 0
+      ? `if(type IN ('sales', 'innovation', 'violation'), concat('P', ${crewNo}, '-', toString(cityHash64(number, 4) % ${PERSONS_PER_CREW})), '')`
+      : `''`;
   await lb.client.command({
     query: `INSERT INTO events (event_id, crew_id, type, occurred_at, received_at, volume, unit, product, amount_cny,
-                                 hazard_id, innovation_id, category, status, violation_kind, person_count, severity)
+                                 hazard_id, innovation_id, category, status, violation_kind, person_count, severity, person_id)
             SELECT concat('s', toString(number)) AS event_id, ${crewExpr} AS crew_id,
                    multiIf(r < 97, 'sales', r < 98, 'hazard_found', r < 99, 'innovation', r < 100, 'violation', 'incident') AS type,
                    fromUnixTimestamp64Milli(toInt64(${startMs} + (cityHash64(number, 2) % ${spanMs}))) AS occurred_at,
                    occurred_at AS received_at,
                    20 + cityHash64(number, 3) % 80 AS volume, 'litres', '92#', volume * 8,
                    concat('h', toString(number)), concat('i', toString(number)), 'suggestion', 'submitted',
-                   'operation', 1, 'near_miss'
+                   'operation', 1, 'near_miss', ${personExpr}
             FROM (SELECT number, number % ${crews} AS c, cityHash64(number, 1) % 101 AS r FROM numbers(${events}))`,
   });
   return events;
@@ -94,8 +110,15 @@ for (const crews of SIZES) {
   try {
     const today = dayInZone(new Date(), ZONE);
     const start = addDays(today, -30);
-    await send(lb, 'PUT', '/v1/org', benchOrg(10, crews / 100, 10));
+    await send(lb, 'PUT', '/v1/org', benchOrg(10, crews / 100, 10, PERSONS_PER_CREW));
     await send(lb, 'PUT', `/v1/competitions/${BENCH_COMPETITION_ID}`, benchCompetition(start, addDays(today, 30)));
+    if (PERSONS_PER_CREW > 0)
+      await send(
+        lb,
+        'PUT',
+        `/v1/competitions/${BENCH_PERSONS_COMPETITION_ID}`,
+        benchPersonsCompetition(start, addDays(today, 30)),
+      );
     const seedStarted = performance.now();
     const events = await seedEvents(lb, crews, start, today);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -112,6 +135,35 @@ for (const crews of SIZES) {
       `past day median ${median(past).toFixed(0)} ms; load ${load()}`;
     console.log(line);
     results.push(line);
+    if (PERSONS_PER_CREW > 0) {
+      const id = BENCH_PERSONS_COMPETITION_ID;
+      const personCold = await timed(() => lb.standings.recompute(id));
+      const personWrite = await timed(() => lb.standings.flush());
+      const personRefresh: number[] = [];
+      for (let i = 0; i < RUNS; i++) personRefresh.push(await timed(() => lb.standings.recompute(id)));
+      const personPast: number[] = [];
+      for (let i = 0; i < Math.max(1, Math.floor(RUNS / 2)); i++)
+        personPast.push(await timed(() => lb.standings.recompute(id, addDays(today, -5))));
+      // A screen's request of 100 rows: held in memory (today's snapshot not yet written) and stored.
+      const requests = async (): Promise<number[]> => {
+        const out: number[] = [];
+        for (let i = 0; i < 50; i++)
+          out.push(
+            await timed(() => lb.app.inject({ method: 'GET', url: `/v1/competitions/${id}/standings?limit=100` })),
+          );
+        return out;
+      };
+      const held = await requests();
+      await lb.standings.flush();
+      const stored = await requests();
+      const personLine =
+        `${(crews * PERSONS_PER_CREW).toLocaleString().padStart(7)} persons: cold ${personCold.toFixed(0)} ms (its write ${personWrite.toFixed(0)} ms), ` +
+        `today's refresh median ${median(personRefresh).toFixed(0)} ms (max ${Math.max(...personRefresh).toFixed(0)}), ` +
+        `past day median ${median(personPast).toFixed(0)} ms; request (100 rows) held p50 ${percentile(held, 50).toFixed(1)} ms ` +
+        `p99 ${percentile(held, 99).toFixed(1)} ms, stored p50 ${percentile(stored, 50).toFixed(1)} ms p99 ${percentile(stored, 99).toFixed(1)} ms; load ${load()}`;
+      console.log(personLine);
+      results.push(personLine);
+    }
 
     if (COMPETITIONS > 0 && crews === Math.max(...SIZES.filter((s) => s < 50_000))) {
       for (let i = 1; i < COMPETITIONS; i++)
