@@ -4,27 +4,47 @@ import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import { NOT_WITHDRAWN } from '../storage/corrections.store.ts';
 import type { CrewFacts, InnovationTally } from './engine/types.ts';
 import type { FactsWindow } from './facts.query.ts';
+import { tabSeparatedRows, type MetricSums } from './metric-sums.query.ts';
 
 /**
- * 个人赛: the facts of every person some event names, over a window (migration 0023). A person's
- * facts are their events' whichever crew reported them. Incidents and hazards name no person, so
- * a person has no incident days, hazards or overdue hazards.
+ * 个人赛: per person, the sums of their metrics over [from, to] (calendar days), summed over the
+ * crews that reported them (migration 0023). Flat TabSeparated rows as loadMetricSums reads
+ * crew_daily: the standings keep the closed days' sums and read only today's again. A person has
+ * no incident days (incidents name no person).
  */
-export async function loadPersonFacts(client: ClickHouseClient, window: FactsWindow): Promise<Map<string, CrewFacts>> {
+export async function loadPersonSums(client: ClickHouseClient, from: string, to: string): Promise<MetricSums> {
+  const text = await client
+    .query({
+      query: `SELECT person_id, metric, sum(value_exact) AS value FROM person_daily
+              WHERE day >= {from:Date} AND day <= {to:Date}
+              GROUP BY person_id, metric`,
+      query_params: { from, to },
+      format: 'TabSeparated',
+    })
+    .then((r) => r.text());
+  const sums: MetricSums = new Map();
+  for (const [personId = '', metric = '', value = '0'] of tabSeparatedRows(text)) {
+    let entry = sums.get(personId);
+    if (!entry) sums.set(personId, (entry = { metrics: {}, lastIncidentDay: {} }));
+    entry.metrics[metric] = Number(value);
+  }
+  return sums;
+}
+
+/**
+ * 个人赛: the facts of every person some event names, over a window (migration 0023): the given
+ * metric sums over [window.start, window.asOf] (loadPersonSums), and innovations read for the
+ * window. A person's facts are their events' whichever crew reported them. Incidents and hazards
+ * name no person, so a person has no incident days, hazards or overdue hazards.
+ */
+export async function loadPersonFacts(
+  client: ClickHouseClient,
+  window: FactsWindow,
+  sums: MetricSums | Promise<MetricSums> = loadPersonSums(client, window.start, window.asOf),
+): Promise<Map<string, CrewFacts>> {
   const times = { start: toClickHouseTime(window.startInstant), end: toClickHouseTime(window.endInstant) };
-  const [sums, innovations] = await Promise.all([
-    client
-      .query({
-        // One row per person (arrays of its metrics), summed over their crews; value_exact as crew_daily's.
-        query: `SELECT person_id, groupArray(metric) AS metrics, groupArray(value) AS values FROM (
-                  SELECT person_id, metric, sum(value_exact) AS value FROM person_daily
-                  WHERE day >= {from:Date} AND day <= {to:Date}
-                  GROUP BY person_id, metric
-                ) GROUP BY person_id`,
-        query_params: { from: window.start, to: window.asOf },
-        format: 'JSONEachRow',
-      })
-      .then((r) => r.json<{ person_id: string; metrics: string[]; values: (number | string)[] }>()),
+  const [metricSums, innovations] = await Promise.all([
+    sums,
     client
       .query({
         // As loadCrewFacts judges an innovation: its latest event as of the judged day is its
@@ -54,11 +74,8 @@ export async function loadPersonFacts(client: ClickHouseClient, window: FactsWin
     }
     return f;
   };
-  for (const row of sums) {
-    const metrics: Record<string, number> = {};
-    row.metrics.forEach((metric, i) => (metrics[metric] = Number(row.values[i] ?? 0)));
-    of(row.person_id).metrics = metrics;
-  }
+  // The kept sums' metric records are shared, not copied: nothing below changes them.
+  for (const [personId, entry] of metricSums) of(personId).metrics = entry.metrics;
   for (const row of innovations) {
     of(row.person_id).innovations.push({
       category: row.category as InnovationCategory,

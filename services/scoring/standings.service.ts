@@ -6,10 +6,11 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts';
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
 import { computeStandings, rankMovement } from './engine/compute-standings.ts';
+import { createScoreMemo, type ScoreMemo } from './engine/score-memo.ts';
 import type { StandingsRow } from './engine/types.ts';
 import { addMetricSums, hazardDeadlineDays, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
-import { loadPersonFacts } from './person-facts.query.ts';
+import { loadPersonFacts, loadPersonSums } from './person-facts.query.ts';
 import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
 import { createSharedReads } from './shared-reads.ts';
 import type { CrewFacts } from './engine/types.ts';
@@ -119,6 +120,39 @@ const groupKeyOf = {
   unit_type: (c: SnapshotCrew) => c.crew.unitType,
 } as const;
 
+/**
+ * Each snapshot's groups in display order, per `groupBy\0groupKey`: found once per snapshot (by
+ * mergeGroups from the engine's rows, or sorted on the first page asked), so a page of 100,000
+ * persons' standings is a slice, not a filter and a sort of every entrant per request.
+ */
+const displayOrders = new WeakMap<readonly SnapshotCrew[], Map<string, readonly SnapshotCrew[]>>();
+
+function ordersOf(crews: readonly SnapshotCrew[]): Map<string, readonly SnapshotCrew[]> {
+  let orders = displayOrders.get(crews);
+  if (!orders) displayOrders.set(crews, (orders = new Map<string, readonly SnapshotCrew[]>()));
+  return orders;
+}
+
+/** The members of one group in display order: rank ascending (unranked last), then entrant id. */
+function groupMembers(crews: readonly SnapshotCrew[], groupBy: GroupBy, groupKey: string): readonly SnapshotCrew[] {
+  const orders = ordersOf(crews);
+  const key = `${groupBy}\u0000${groupKey}`;
+  const kept = orders.get(key);
+  if (kept) return kept;
+  const keyOf = groupKeyOf[groupBy];
+  const rankOf = (c: SnapshotCrew) => c.ranks[groupBy]?.rank ?? null;
+  const members = crews
+    .filter((c) => keyOf(c) === groupKey)
+    .sort((a, b) => {
+      const ra = rankOf(a);
+      const rb = rankOf(b);
+      if (ra !== rb) return ra === null ? 1 : rb === null ? -1 : ra - rb;
+      return a.crew.crewId < b.crew.crewId ? -1 : a.crew.crewId > b.crew.crewId ? 1 : 0;
+    });
+  orders.set(key, members);
+  return members;
+}
+
 /** A page of one group of an in-memory snapshot, ordered as the ClickHouse read orders it. */
 export function pageOf(
   snapshot: Pick<Snapshot, 'crews'>,
@@ -127,16 +161,7 @@ export function pageOf(
   limit: number,
   offset: number,
 ): { total: number; rows: StoredRow[] } {
-  const keyOf = groupKeyOf[group.groupBy];
-  const rankOf = (c: SnapshotCrew) => c.ranks[group.groupBy]?.rank ?? null;
-  const members = snapshot.crews
-    .filter((c) => keyOf(c) === group.groupKey)
-    .sort((a, b) => {
-      const ra = rankOf(a);
-      const rb = rankOf(b);
-      if (ra !== rb) return ra === null ? 1 : rb === null ? -1 : ra - rb;
-      return a.crew.crewId < b.crew.crewId ? -1 : a.crew.crewId > b.crew.crewId ? 1 : 0;
-    });
+  const members = groupMembers(snapshot.crews, group.groupBy, group.groupKey);
   const chosen = crewId === undefined ? members : members.filter((c) => c.crew.crewId === crewId);
   return {
     total: members.length,
@@ -182,11 +207,22 @@ function ranksOf(rows: readonly StandingsRow[]): PreviousRanks {
   return out;
 }
 
-/** Folds the per-group rows of the engine into one record per crew, with movement per group. */
+/**
+ * Folds the per-group rows of the engine into one record per crew, with movement per group. The
+ * engine's rows come in display order within each group (rank, ties by entrant id, unranked
+ * last: computeStandings), which is kept as the snapshot's display order (pageOf).
+ */
 export function mergeGroups(current: readonly StandingsRow[], previous: PreviousRanks): SnapshotCrew[] {
-  const crews = new Map<string, SnapshotCrew>();
+  // Keyed by the entrant's profile, which every group's row of one computation shares: an object
+  // key hashes at once, 100,000 id strings did not (a third of the merge).
+  const crews = new Map<StandingsRow['crew'], SnapshotCrew>();
+  const orders = new Map<string, SnapshotCrew[]>();
+  let members: SnapshotCrew[] = [];
+  let groupBy: GroupBy | undefined;
+  let groupKey: string | undefined;
   for (const row of current) {
-    let crew = crews.get(row.crew.crewId);
+    let crew = crews.get(row.crew);
+    const before = previous.size === 0 ? undefined : previous.get(row.crew.crewId);
     if (!crew) {
       crew = {
         crew: row.crew,
@@ -198,12 +234,26 @@ export function mergeGroups(current: readonly StandingsRow[], previous: Previous
         sheet: row.sheet,
         ranks: {},
       };
-      crews.set(row.crew.crewId, crew);
+      crews.set(row.crew, crew);
     }
-    const prevRank = previous.get(row.crew.crewId)?.[row.groupBy] ?? null;
-    crew.ranks[row.groupBy] = { rank: row.rank, prevRank, rankChange: rankMovement(row.rank, prevRank) };
+    const prevRank = before?.[row.groupBy] ?? null;
+    const rank = { rank: row.rank, prevRank, rankChange: rankMovement(row.rank, prevRank) };
+    // Named stores: a computed key per row was a slow keyed store.
+    if (row.groupBy === 'overall') crew.ranks.overall = rank;
+    else if (row.groupBy === 'branch') crew.ranks.branch = rank;
+    else crew.ranks.unit_type = rank;
+    if (row.groupBy !== groupBy || row.groupKey !== groupKey) {
+      groupBy = row.groupBy;
+      groupKey = row.groupKey;
+      const key = `${groupBy}\u0000${groupKey}`;
+      members = orders.get(key) ?? [];
+      orders.set(key, members);
+    }
+    members.push(crew);
   }
-  return [...crews.values()];
+  const merged = [...crews.values()];
+  displayOrders.set(merged, orders);
+  return merged;
 }
 
 /**
@@ -270,17 +320,31 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const inFlight = new Map<string, Promise<Snapshot>>();
   /** Previous-day ranks computed without a snapshot, kept until an event lands on or before that day. */
   const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();
-  /** Metric sums of the closed days before today, per period start: competitions share them (see closedSums). */
+  /**
+   * Metric sums of the closed days before today, per rollup (crews', persons') and period start:
+   * competitions share them (see closedSums).
+   */
   const closedDays = new Map<string, { start: string; through: string; sums: Promise<MetricSums> }>();
   /** Today's latest snapshot per competition while it waits to be written (see persist). */
   const unsaved = new Map<string, Unsaved>();
   const lastSavedAt = new Map<string, number>();
+  /** How long the last write of today's snapshot took, per competition (see persistEvery). */
+  const lastWriteMs = new Map<string, number>();
+  /**
+   * Today's snapshot last written, per competition: served from memory as it is stored, so a
+   * screen's request does not read and sort 100,000 stored rows (persons) every time.
+   */
+  const written = new Map<string, Snapshot>();
+  /** Ranks read from a stored run of the day before, per competition (readRanks), by the run's computed_at. */
+  const storedPrevious = new Map<string, { day: string; computedAt: string; ranks: PreviousRanks }>();
   /** Bumped whenever events land on a day before today, so sums read meanwhile are not kept. */
   const generations = new Map<string, number>();
   /** Today's latest snapshot per competition, with the count of marks it had seen (see current). */
   const latestToday = new Map<string, { snapshot: Snapshot; marksSeen: number }>();
   /** A computation of today readers wait for while today is marked (see current). */
   const catchingUp = new Map<string, { marksSeen: number; snapshot: Promise<Snapshot> }>();
+  /** Today's scores per competition: a refresh re-scores only the entrants whose facts changed. */
+  const scoreMemos = new Map<string, ScoreMemo>();
   /** Facts read in the current refresh cycle, per window (shared-reads.ts). */
   const sharedFacts = createSharedReads<Map<string, CrewFacts>>();
   const storedBefore = () => deps.eventsStoredBefore?.() ?? now();
@@ -296,53 +360,61 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     return clampDay(dayInZone(now(), timeZone), period.start, period.end);
   }
 
+  /** The daily rollup a competition's entrants are summed from: crews' (crew_daily) or persons' (person_daily). */
+  type Rollup = 'crew' | 'person';
+  const sumsOf: Record<Rollup, (client: ClickHouseClient, from: string, to: string) => Promise<MetricSums>> = {
+    crew: loadMetricSums,
+    person: loadPersonSums,
+  };
+  const rollupOf = (competition: StoredCompetition): Rollup =>
+    competition.definition.entrants === 'person' ? 'person' : 'crew';
+
   /**
-   * Sums of the closed days [period start, through], kept per competition (the promise, so that
-   * today's and yesterday's standings, computed side by side, share one read). Events landing on
-   * a closed day drop them (eventsLanded); when the day turns, the next day is read and added.
-   * This relies on this process storing every event, which holds while the embedded engine
-   * serves one process.
+   * Sums of the closed days [period start, through], kept per rollup and period start (the
+   * promise, so that today's and yesterday's standings, computed side by side, share one read).
+   * Events landing on a closed day drop them (eventsLanded); when the day turns, the next day is
+   * read and added. This relies on this process storing every event, which holds while the
+   * embedded engine serves one process.
    */
   function closedSums(competition: StoredCompetition, through: string): Promise<MetricSums> {
     const start = competition.definition.period.start;
-    if (deps.soleWriter === false) return loadMetricSums(client, start, through);
-    const kept = closedDays.get(start);
-    if (kept?.start === start && kept.through === through) return kept.sums;
-    const base = kept?.start === start && kept.through < through ? kept : undefined;
+    const rollup = rollupOf(competition);
+    const load = sumsOf[rollup];
+    if (deps.soleWriter === false) return load(client, start, through);
+    const key = `${rollup}\u0000${start}`;
+    const kept = closedDays.get(key);
+    if (kept?.through === through) return kept.sums;
+    const base = kept !== undefined && kept.through < through ? kept : undefined;
     const sums = base
-      ? base.sums.then(async (earlier) =>
-          addMetricSums(earlier, await loadMetricSums(client, addDays(base.through, 1), through)),
-        )
-      : loadMetricSums(client, start, through);
+      ? base.sums.then(async (earlier) => addMetricSums(earlier, await load(client, addDays(base.through, 1), through)))
+      : load(client, start, through);
     const entry = { start, through, sums };
-    closedDays.set(start, entry);
+    closedDays.set(key, entry);
     // A failed read is not kept; the caller sees the error.
     sums.catch(() => {
-      if (closedDays.get(start) === entry) closedDays.delete(start);
+      if (closedDays.get(key) === entry) closedDays.delete(key);
     });
     return sums;
   }
 
   /**
-   * Metric sums over [period start, asOf]. Today's standings are recomputed after every burst of
-   * events, with the day before for rank movement: both come from the kept closed-day sums, and
-   * only today is read again.
+   * Metric sums over [period start, asOf] of the competition's rollup. Today's standings are
+   * recomputed after every burst of events, with the day before for rank movement: both come from
+   * the kept closed-day sums, and only today is read again.
    */
   async function metricSumsFor(competition: StoredCompetition, asOf: string): Promise<MetricSums> {
     const start = competition.definition.period.start;
+    const load = sumsOf[rollupOf(competition)];
     const today = defaultDay(competition);
     const yesterday = addDays(today, -1);
     if (yesterday >= start) {
       if (asOf === yesterday) return closedSums(competition, yesterday);
       if (asOf === today) {
-        const [closed, todays] = await Promise.all([
-          closedSums(competition, yesterday),
-          loadMetricSums(client, today, today),
-        ]);
+        const [closed, todays] = await Promise.all([closedSums(competition, yesterday), load(client, today, today)]);
         return addMetricSums(closed, todays);
       }
     }
-    return loadMetricSums(client, start, asOf);
+    return load(client, start, asOf);
   }
 
   /** Standings of a day, and the instant before which every stored event was in the read. */
@@ -360,12 +432,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       endInstant: startOfDay(addDays(asOf, 1), def.timeZone),
       hazardDeadlines: { timeZone: def.timeZone, days: hazardDeadlineDays(def) },
     };
-    // 个人赛: facts per person (migration 0023), not the kept per-crew sums; shared reads are
+    // 个人赛: facts per person (migration 0023), from the persons' kept sums; shared reads are
     // keyed by the entrant level too, so a person competition never takes a crew one's facts.
     const persons = def.entrants === 'person';
     const load = (): Promise<Map<string, CrewFacts>> =>
       persons
-        ? loadPersonFacts(client, window)
+        ? loadPersonFacts(client, window, sums ?? metricSumsFor(competition, asOf))
         : loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
     // Only the current definition's reads are shared, and only where this process stores every
     // event (standings-ownership.ts).
@@ -377,14 +449,23 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
     // (a screen polling the standings) run first.
     await yieldToEventLoop();
-    const rows = computeStandings({
-      competition: def,
-      asOf,
-      crews: catalog.participants(def),
-      facts,
-      targets: catalog.targets(competition.id),
-      persons: catalog.org().persons,
-    });
+    // Only the current definition's today keeps scores: past days are computed once per pass.
+    let memo: ScoreMemo | undefined;
+    if (sums === undefined && asOf === defaultDay(competition)) {
+      memo = scoreMemos.get(competition.id);
+      if (!memo) scoreMemos.set(competition.id, (memo = createScoreMemo()));
+    }
+    const rows = computeStandings(
+      {
+        competition: def,
+        asOf,
+        crews: catalog.participants(def),
+        facts,
+        targets: catalog.targets(competition.id),
+        persons: catalog.org().persons,
+      },
+      memo,
+    );
     return { rows, storedBefore: read.storedBefore };
   }
 
@@ -396,7 +477,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     if (day < competition.definition.period.start) return new Map();
     const run = marks.pending(competition.id, day) ? null : await latestRun(client, competition.id, day);
     if (run && run.definitionVersion === competition.version && run.orgVersion === catalog.orgVersion()) {
-      return readRanks(client, competition.id, day, run.computedAt);
+      // A run is never changed once stored: its ranks are read once, not after every burst of events.
+      const kept = storedPrevious.get(competition.id);
+      if (kept?.day === day && kept.computedAt === run.computedAt) return kept.ranks;
+      const ranks = await readRanks(client, competition.id, day, run.computedAt);
+      storedPrevious.set(competition.id, { day, computedAt: run.computedAt, ranks });
+      return ranks;
     }
     const key = `${competition.id}\u0000${day}\u0000${competition.version}\u0000${catalog.orgVersion()}`;
     const cached = computedPrevious.get(competition.id);
@@ -495,10 +581,15 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    * Today's standings are recomputed after every burst of events; writing each 10,000-row
    * snapshot (and merging it) would cost ClickHouse as much as the events. The latest one is
    * served from memory and written at most every persistMs, and on close; other days at once.
+   * A snapshot whose write takes long (100,000 persons' rows: seconds on a busy machine) is
+   * written less often: at most a tenth of the time goes to writing it (persistEvery).
    */
   async function persist(snapshot: Snapshot, isToday: boolean): Promise<void> {
     if (!isToday || deps.persistMs === 0) {
       await writeSnapshot(client, snapshot);
+      // A pass that rewrites the day held in memory (yesterday's, just after midnight) replaces it there too.
+      if (isToday || written.get(snapshot.competitionId)?.asOf === snapshot.asOf)
+        written.set(snapshot.competitionId, snapshot);
       return;
     }
     const id = snapshot.competitionId;
@@ -508,12 +599,17 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const entry: Unsaved = { snapshot, timer: previous?.timer };
     unsaved.set(id, entry);
     const since = Date.now() - (lastSavedAt.get(id) ?? 0);
-    if (since >= deps.persistMs) await saveNow(id);
+    if (since >= persistEvery(id)) await saveNow(id);
     else
       entry.timer ??= setTimeout(
         () => void saveNow(id).catch((err: unknown) => logger.error({ err }, 'standings write failed')),
-        deps.persistMs - since,
+        persistEvery(id) - since,
       );
+  }
+
+  /** How often today's snapshot of a competition is written: persistMs, or ten times its last write's time. */
+  function persistEvery(id: string): number {
+    return Math.max(deps.persistMs, 10 * (lastWriteMs.get(id) ?? 0));
   }
 
   async function saveNow(id: string): Promise<void> {
@@ -522,7 +618,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     clearTimeout(entry.timer);
     entry.timer = undefined;
     lastSavedAt.set(id, Date.now());
+    const started = performance.now();
     await writeSnapshot(client, entry.snapshot);
+    lastWriteMs.set(id, performance.now() - started);
+    written.set(id, entry.snapshot);
     // A newer snapshot may have arrived during the write; it stays for the next one.
     if (unsaved.get(id) === entry) unsaved.delete(id);
     else {
@@ -530,7 +629,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       if (newer && !newer.timer)
         newer.timer = setTimeout(
           () => void saveNow(id).catch((err: unknown) => logger.error({ err }, 'standings write failed')),
-          deps.persistMs,
+          persistEvery(id),
         );
     }
   }
@@ -587,7 +686,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         logger.error({ err, competitionId }, 'standings could not be computed; answering the previous ones');
       }
     }
-    const inMemory = deps.soleWriter === false ? undefined : unsaved.get(competitionId)?.snapshot;
+    const inMemory =
+      deps.soleWriter === false ? undefined : (unsaved.get(competitionId)?.snapshot ?? written.get(competitionId));
     if (inMemory?.asOf === asOf) return fromSnapshot(inMemory);
     const page = await readLatestPage(client, { competitionId, asOf, ...group, crewId: query.crewId, limit, offset });
     if (page) {
@@ -639,8 +739,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         deleted: false,
         definition,
       };
-      // A person-level draft reads no crew sums (its facts are per person).
-      const sums = definition.entrants === 'person' ? undefined : loadMetricSums(client, definition.period.start, asOf);
+      // A draft reads its own sums: the kept ones are the current definition's.
+      const sums = (definition.entrants === 'person' ? loadPersonSums : loadMetricSums)(
+        client,
+        definition.period.start,
+        asOf,
+      );
       const { rows } = await standingsAsOf(competition, asOf, sums);
       return mergeGroups(rows, new Map());
     },
@@ -658,7 +762,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       const cached = computedPrevious.get(competitionId);
       if (cached && cached.day >= day) computedPrevious.delete(competitionId);
       // Kept sums are shared by every competition with the same period start: drop any that hold the day.
-      for (const [start, kept] of closedDays) if (kept.through >= day && start <= day) closedDays.delete(start);
+      for (const [key, kept] of closedDays) if (kept.through >= day && kept.start <= day) closedDays.delete(key);
     },
   };
 }

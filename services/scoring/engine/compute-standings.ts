@@ -1,11 +1,12 @@
 import type { RankingGroup } from '../../../schemas/competition.schema.ts';
 import { summaryRules } from './fact-summary.ts';
-import { byCrewId, inCrewIdOrder, rankPositions } from './rank.ts';
+import { rankPositions } from './rank.ts';
 import { scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
 import { rollUpEntrants } from './entrants.ts';
 import { personEntrants } from './person-entrants.ts';
 import { assignGrades } from './grades.ts';
+import { entrantsInIdOrder, scoreWithMemo, type ScoreMemo } from './score-memo.ts';
 import type { CrewProfile, CrewScore, ScoringInput, StandingsRow } from './types.ts';
 
 /** The key a crew falls under for one ranking group; overall has a single group ''. */
@@ -24,16 +25,20 @@ function groupKeyOf(groupBy: RankingGroup, crew: CrewProfile): string {
  * Score every participating crew once, then rank within each ranking group. Rows come out
  * grouped in competition.rankingGroups order, group keys ascending, display order within a group.
  */
-export function computeStandings(input: ScoringInput): StandingsRow[] {
+export function computeStandings(input: ScoringInput, memo?: ScoreMemo): StandingsRow[] {
   const { competition, asOf } = input;
   const { crews, facts, targets } =
     competition.entrants === 'person' ? personEntrants(input) : rollUpEntrants(competition.entrants, input);
   const rules = summaryRules(competition);
-  const scores = crews.map((crew) =>
-    scoreCrew(competition, crew, facts.get(crew.crewId) ?? EMPTY_FACTS, targets, asOf, rules),
-  );
+  // With a memo (the service keeps one per competition), entrants whose facts did not change keep their score.
   // In crewId order once, so ranking each group needs no string comparisons (rankPositions).
-  if (!inCrewIdOrder(scores)) scores.sort(byCrewId);
+  const scores = scoreWithMemo(
+    memo,
+    { competition, asOf, targets },
+    entrantsInIdOrder(memo, crews),
+    (id) => facts.get(id) ?? EMPTY_FACTS,
+    (crew, f) => scoreCrew(competition, crew, f, targets, asOf, rules),
+  );
   gradeEntrants(competition, scores);
 
   const rows: StandingsRow[] = [];
@@ -48,7 +53,7 @@ export function computeStandings(input: ScoringInput): StandingsRow[] {
     }
     const keys = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const groupKey of keys) {
-      for (const { row, rank } of rankPositions(groups.get(groupKey) ?? [], competition.tieMode)) {
+      for (const { row, rank } of rankPositions(groups.get(groupKey) ?? [], competition.tieMode, true)) {
         // Explicit fields rather than a spread: this runs for every crew in every group.
         rows.push({
           crew: row.crew,
@@ -77,9 +82,11 @@ function gradeEntrants(competition: ScoringInput['competition'], scores: CrewSco
     judged.map((s) => ({ entrantId: s.crew.crewId, total: s.score, eligible: s.sheet?.eligible === true })),
     competition.tieMode,
   );
-  for (const s of judged) {
-    const outcome = grades.get(s.crew.crewId);
-    if (s.sheet && outcome) s.sheet = { ...s.sheet, ...outcome };
+  // New score records: a kept score (score-memo.ts) is shared with the previous computation.
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i] as CrewScore;
+    const outcome = s.sheet === null ? undefined : grades.get(s.crew.crewId);
+    if (s.sheet && outcome) scores[i] = { ...s, sheet: { ...s.sheet, ...outcome } };
   }
 }
 

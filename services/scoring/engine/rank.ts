@@ -37,8 +37,10 @@ export function assignRanks<T extends CrewScore>(scores: readonly T[], tieMode: 
 export function rankPositions<T extends CrewScore>(
   scores: readonly T[],
   tieMode: TieMode,
+  /** The caller knows the scores are in crewId order (computeStandings sorts them once for every group). */
+  inIdOrder = inCrewIdOrder(scores),
 ): { row: T; rank: number | null }[] {
-  const ordered = inCrewIdOrder(scores) ? scores : [...scores].sort(byCrewId);
+  const ordered = inIdOrder ? scores : [...scores].sort(byCrewId);
   const eligible = ordered.filter((s) => !s.disqualified);
   const keys = new Float64Array(eligible.length);
   for (let i = 0; i < eligible.length; i++) keys[i] = round2((eligible[i] as T).score);

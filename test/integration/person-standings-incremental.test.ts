@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { smallOrg } from '../support/fixtures.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+
+/**
+ * 个人赛 standings kept up to date cheaply (issue 16 at 100,000 persons): the closed days' sums
+ * are kept and only today is read again, entrants whose facts did not change keep their score,
+ * and today's snapshot is served from memory. After every batch of a random stream (today's
+ * events, late events on closed days, withdrawals, a person moving crew) the standings served as
+ * current must equal a computation from scratch over the stored events, on the real engine.
+ */
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+const today = '2026-03-10';
+let lb: Leaderboard;
+
+const persons = smallOrg.crews.flatMap((crew, c) =>
+  [0, 1, 2].map((k) => ({ id: `P${c + 1}${k}`, crewId: crew.id, name: `员工${c + 1}-${k + 1}` })),
+);
+const competition = {
+  name: { zh: '岗位明星', en: 'Post stars' },
+  kind: 'labour',
+  period: { start: '2026-03-01', end: '2026-03-31' },
+  entrants: 'person',
+  rankingGroups: ['overall', 'branch'],
+  indicators: [
+    {
+      id: 'volume',
+      name: { zh: '销量', en: 'Volume' },
+      rule: { kind: 'sum', metric: 'sales.volume_litres', pointsPerUnit: 0.01 },
+    },
+    {
+      id: 'skill',
+      name: { zh: '技能', en: 'Skill' },
+      rule: { kind: 'sum', metric: 'metric.skill_score', pointsPerUnit: 1 },
+    },
+    {
+      id: 'violations',
+      name: { zh: '三违', en: 'Violations' },
+      rule: { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5 },
+    },
+    {
+      id: 'innovation',
+      name: { zh: '五小', en: 'Innovation' },
+      rule: { kind: 'innovation', points: { submitted: 1, adopted: 3, awarded: { 1: 20, 2: 10, 3: 5 } } },
+    },
+  ],
+  gates: [{ id: 'zero-violations', name: { zh: '零三违', en: 'No violations' }, rule: { kind: 'no_violations' } }],
+  grades: {
+    kind: 'places',
+    levels: [
+      { id: 'star', name: { zh: '岗位明星', en: 'Post star' }, count: 2 },
+      { id: 'excellent', name: { zh: '优秀员工', en: 'Excellent' }, count: 3 },
+    ],
+  },
+};
+
+/** A small deterministic generator (mulberry32): the same stream on every run. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Row {
+  crewId: string;
+  branchId: string;
+  rank: number | null;
+  score: number;
+  indicators: { indicatorId: string; points: number }[];
+  sheet: { eligible: boolean; grade: { id: string } | null } | null;
+  person: { crewId: string } | null;
+}
+interface Page {
+  recomputing: boolean;
+  total: number;
+  rows: Row[];
+}
+
+async function page(query = ''): Promise<Page> {
+  const res = await lb.app.inject({ method: 'GET', url: `/v1/competitions/post-stars/standings?limit=100${query}` });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<Page>();
+}
+
+const shape = (r: {
+  crewId: string;
+  branchId: string;
+  rank: number | null;
+  score: number;
+  indicators: readonly { indicatorId: string; points: number }[];
+  sheet: { eligible: boolean; grade: { id: string } | null } | null;
+  personCrew: string | null;
+}) => [
+  r.crewId,
+  r.personCrew,
+  r.branchId,
+  r.rank,
+  r.score,
+  r.indicators.map((i) => `${i.indicatorId}=${i.points}`).join(' '),
+  r.sheet?.eligible ?? null,
+  r.sheet?.grade?.id ?? null,
+];
+
+/** Today's standings of one group as served, against a computation from scratch over what is stored. */
+async function expectServedEqualsFromScratch(group: 'overall' | 'branch:B1' | 'branch:B2'): Promise<void> {
+  const stored = lb.catalog.competition('post-stars');
+  if (!stored) throw new Error('post-stars is not stored');
+  const served = await page(group === 'overall' ? '' : `&group=${group}`);
+  expect(served.recomputing).toBe(false);
+  const fresh = await lb.standings.evaluate('post-stars', stored.definition, today);
+  const groupBy = group === 'overall' ? 'overall' : 'branch';
+  const expected = fresh
+    .filter((c) => group === 'overall' || `branch:${c.crew.branchId}` === group)
+    .map((c) => ({
+      crewId: c.crew.crewId,
+      branchId: c.crew.branchId,
+      rank: c.ranks[groupBy]?.rank ?? null,
+      score: c.score,
+      indicators: c.indicators,
+      sheet: c.sheet,
+      personCrew: c.crew.person?.crewId ?? null,
+    }))
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.crewId < b.crewId ? -1 : 1));
+  expect(served.rows.map((r) => shape({ ...r, personCrew: r.person?.crewId ?? null }))).toEqual(expected.map(shape));
+  expect(served.total).toBe(expected.length);
+}
+
+beforeAll(async () => {
+  // Today's snapshot held in memory between writes, as in production (not written after every refresh).
+  lb = await startTestLeaderboard(clock, { STANDINGS_PERSIST_MS: '60000' });
+  expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: { ...smallOrg, persons } })).statusCode).toBe(
+    200,
+  );
+  const res = await lb.app.inject({ method: 'PUT', url: '/v1/competitions/post-stars', payload: competition });
+  expect(res.statusCode, res.body).toBe(200);
+});
+afterAll(async () => {
+  await lb.close();
+});
+
+describe('per-person standings kept incrementally', () => {
+  it('equal a computation from scratch after every batch of a random stream', async () => {
+    const next = random(16);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+    const posted: { eventId: string; crewId: string }[] = [];
+    let crewOf = new Map(persons.map((p) => [p.id, p.crewId]));
+    let n = 0;
+    for (let round = 0; round < 10; round++) {
+      const batch: Record<string, unknown>[] = [];
+      for (let i = 0; i < 12; i++) {
+        const personId = pick(persons).id;
+        const crewId = crewOf.get(personId) ?? '';
+        // Most events are today's; some land on closed days (their kept sums must be dropped).
+        const day = next() < 0.7 ? today : `2026-03-0${1 + Math.floor(next() * 9)}`;
+        const at = `${day}T${String(8 + Math.floor(next() * 4)).padStart(2, '0')}:00:00+08:00`;
+        const eventId = `r${round}-${n++}`;
+        const named = next() < 0.9 ? { personId } : {};
+        const kind = next();
+        if (kind < 0.6)
+          batch.push({
+            eventId,
+            crewId,
+            ...named,
+            type: 'sales',
+            occurredAt: at,
+            volume: 100 + Math.floor(next() * 3000),
+            unit: 'litres',
+          });
+        else if (kind < 0.75)
+          batch.push({
+            eventId,
+            crewId,
+            ...named,
+            type: 'metric',
+            occurredAt: at,
+            name: 'skill_score',
+            value: Math.floor(next() * 30),
+          });
+        else if (kind < 0.85)
+          batch.push({ eventId, crewId, ...named, type: 'violation', occurredAt: at, kind: 'operation' });
+        else
+          batch.push({
+            eventId,
+            crewId,
+            ...named,
+            type: 'innovation',
+            occurredAt: at,
+            innovationId: `I${round}-${i}`,
+            category: 'suggestion',
+            status: next() < 0.5 ? 'submitted' : 'adopted',
+          });
+        posted.push({ eventId, crewId });
+      }
+      const res = await lb.app.inject({ method: 'POST', url: '/v1/events', payload: batch });
+      expect(res.json(), res.body).toMatchObject({ accepted: batch.length });
+      if (round % 3 === 2) {
+        // A withdrawal (a correction) takes an event back, whichever day it was on.
+        const victim = pick(posted);
+        const withdrawn = await lb.app.inject({
+          method: 'POST',
+          url: `/v1/events/${victim.eventId}/withdraw`,
+          payload: { crewId: victim.crewId, reason: '重复上报' },
+        });
+        expect(withdrawn.statusCode, withdrawn.body).toBe(201);
+      }
+      if (round === 5) {
+        // A person moves to a crew of the other branch: every stored day follows the registry.
+        const moved = await lb.app.inject({
+          method: 'PATCH',
+          url: '/v1/org',
+          payload: { persons: [{ id: 'P10', crewId: 'C5', name: '员工1-1' }] },
+        });
+        expect(moved.statusCode, moved.body).toBe(200);
+        crewOf = new Map([...crewOf, ['P10', 'C5']]);
+      }
+      await lb.refresher.flush();
+      await expectServedEqualsFromScratch('overall');
+      await expectServedEqualsFromScratch(round % 2 === 0 ? 'branch:B1' : 'branch:B2');
+    }
+    // The stream did score: not a comparison of empty standings.
+    const top = (await page()).rows[0];
+    expect(top?.score).toBeGreaterThan(0);
+    expect((await page('&group=branch:B2')).rows.find((r) => r.crewId === 'P10')?.person?.crewId).toBe('C5');
+  });
+});

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { Competition } from '../../schemas/competition.schema.ts';
+import { computeStandings } from '../../services/scoring/engine/compute-standings.ts';
+import { createScoreMemo, sameFacts } from '../../services/scoring/engine/score-memo.ts';
+import { EMPTY_FACTS } from '../../services/scoring/engine/types.ts';
+import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
+import { mergeGroups, pageOf } from '../../services/scoring/standings.service.ts';
+
+/**
+ * A refresh of 100,000 persons' standings re-scores only the entrants whose facts changed
+ * (score-memo.ts) and pages from the engine's display order (pageOf): both must give exactly what
+ * a computation from scratch and a sort of every entrant give.
+ */
+const crew = (crewId: string, branchId: string): CrewProfile => ({
+  crewId,
+  crewName: `${crewId} 班`,
+  unitId: `U-${branchId}`,
+  unitName: `${branchId} 站`,
+  unitType: 'station',
+  branchId,
+  branchName: `${branchId} 分公司`,
+  headcount: 5,
+});
+const crews = [crew('C1', 'B1'), crew('C2', 'B1'), crew('C3', 'B2'), crew('C4', 'B2')];
+// Registry order is not id order (P10 sorts before P2), as with real registries.
+const persons = Array.from({ length: 40 }, (_, i) => ({
+  id: `P${(i * 7) % 40}`,
+  name: `员工${i}`,
+  crewId: `C${(i % 4) + 1}`,
+}));
+
+const competition = Competition.parse({
+  name: { zh: '岗位明星', en: 'Post stars' },
+  kind: 'labour',
+  period: { start: '2026-11-01', end: '2026-11-30' },
+  entrants: 'person',
+  rankingGroups: ['overall', 'branch'],
+  indicators: [
+    {
+      id: 'sales',
+      name: { zh: '销量', en: 'Sales' },
+      rule: { kind: 'sum', metric: 'sales.volume_litres', pointsPerUnit: 0.01 },
+    },
+    {
+      id: 'violations',
+      name: { zh: '三违', en: 'Violations' },
+      rule: { kind: 'count', event: 'violation', measure: 'persons', pointsEach: -5 },
+    },
+    { id: 'safety', name: { zh: '安全天数', en: 'Safe days' }, rule: { kind: 'safety_days', pointsPerDay: 0.5 } },
+  ],
+  vetoes: [
+    {
+      id: 'serious',
+      name: { zh: '重大事故否决', en: 'Serious accident' },
+      when: { kind: 'incident', severities: ['serious_injury'] },
+      effect: { kind: 'disqualify' },
+    },
+  ],
+  gates: [{ id: 'zero-violations', name: { zh: '零三违', en: 'No violations' }, rule: { kind: 'no_violations' } }],
+  grades: { kind: 'places', levels: [{ id: 'star', name: { zh: '岗位明星', en: 'Star' }, count: 3 }] },
+});
+
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('sameFacts', () => {
+  const base: CrewFacts = { ...EMPTY_FACTS, metrics: { a: 1, b: 2 } };
+  it.each([
+    ['equal records', { ...base, metrics: { b: 2, a: 1 } }, true],
+    ['another value', { ...base, metrics: { a: 1, b: 3 } }, false],
+    ['a metric more', { ...base, metrics: { a: 1, b: 2, c: 0 } }, false],
+    ['a metric less', { ...base, metrics: { a: 1 } }, false],
+    ['an incident day', { ...base, lastIncidentDay: { near_miss: '2026-11-03' } }, false],
+    ['hazards', { ...base, hazards: { found: 1, rectified: 0 } }, false],
+    [
+      'an innovation',
+      { ...base, innovations: [{ category: 'suggestion', status: 'submitted', awardLevel: 0, count: 1 }] },
+      false,
+    ],
+    ['overdue hazards', { ...base, overdueHazards: { 3: 1 } }, false],
+  ] as [string, CrewFacts, boolean][])('%s', (_, other, same) => {
+    expect(sameFacts(base, other)).toBe(same);
+    expect(sameFacts(other, base)).toBe(same);
+  });
+});
+
+describe('standings with kept scores', () => {
+  it('equal standings computed from scratch over a random stream of changed facts and days', () => {
+    const next = random(7);
+    const memo = createScoreMemo();
+    let facts = new Map<string, CrewFacts>();
+    let asOf = '2026-11-10';
+    for (let step = 0; step < 40; step++) {
+      // A few persons' facts change per step; the others keep theirs (the same objects, as kept sums share them).
+      facts = new Map(facts);
+      for (let k = 0; k < 3; k++) {
+        const id = persons[Math.floor(next() * persons.length)]?.id ?? '';
+        const old = facts.get(id) ?? EMPTY_FACTS;
+        facts.set(id, {
+          ...old,
+          metrics: {
+            ...old.metrics,
+            'sales.volume_litres': (old.metrics['sales.volume_litres'] ?? 0) + Math.floor(next() * 3) * 500,
+            ...(next() < 0.2 ? { 'violation.operation.persons': 1 } : {}),
+          },
+          ...(next() < 0.05
+            ? { metrics: { ...old.metrics, 'incident.serious_injury': 1 }, lastIncidentDay: { serious_injury: asOf } }
+            : {}),
+        });
+      }
+      // Equal values in new objects must be recognised too (facts read afresh).
+      if (step % 5 === 0) facts = new Map([...facts].map(([id, f]) => [id, { ...f, metrics: { ...f.metrics } }]));
+      if (step === 20) asOf = '2026-11-11';
+      const input = { competition, asOf, crews, facts, targets: new Map(), persons };
+      expect(computeStandings(input, memo)).toEqual(computeStandings(input));
+    }
+  });
+});
+
+describe('pageOf', () => {
+  it('pages the engine’s display order as a sort by rank and id would', () => {
+    // Ties (equal scores) and disqualified entrants, whose order is by id.
+    const facts = new Map<string, CrewFacts>(
+      persons.map((p, i) => [
+        p.id,
+        {
+          ...EMPTY_FACTS,
+          metrics: { 'sales.volume_litres': (i % 5) * 1000, ...(i % 9 === 0 ? { 'incident.serious_injury': 1 } : {}) },
+          lastIncidentDay: i % 9 === 0 ? { serious_injury: '2026-11-02' } : {},
+        },
+      ]),
+    );
+    const rows = computeStandings({ competition, asOf: '2026-11-10', crews, facts, targets: new Map(), persons });
+    const merged = { crews: mergeGroups(rows, new Map()) };
+    // A copy of the array has no kept order: pageOf sorts it.
+    const sorted = { crews: [...merged.crews] };
+    for (const group of [
+      { groupBy: 'overall', groupKey: '' },
+      { groupBy: 'branch', groupKey: 'B1' },
+      { groupBy: 'branch', groupKey: 'B2' },
+    ] as const) {
+      for (const [limit, offset] of [
+        [100, 0],
+        [7, 3],
+        [5, 15],
+      ] as const) {
+        const fromEngine = pageOf(merged, group, undefined, limit, offset);
+        expect(fromEngine).toEqual(pageOf(sorted, group, undefined, limit, offset));
+        expect(fromEngine.rows.length).toBeGreaterThan(0);
+      }
+      expect(pageOf(merged, group, 'P14', 10, 0)).toEqual(pageOf(sorted, group, 'P14', 10, 0));
+    }
+    expect(pageOf(merged, { groupBy: 'overall', groupKey: '' }, undefined, 100, 0).rows.at(-1)?.rank).toBeNull();
+  });
+});
