@@ -53,7 +53,8 @@ export interface RefresherDeps {
    */
   historyDebounceMs: number;
   /**
-   * The share of time today's recomputation may take under a steady stream (default a third).
+   * The share of time today's recomputation, and a pass for late events, may take under a steady
+   * stream (default a third).
    * The scoring service behind Kafka takes a half: standings are its job, and HTTP ingest runs
    * elsewhere.
    */
@@ -82,6 +83,8 @@ interface Pass {
 export function createStandingsRefresher(deps: RefresherDeps): StandingsRefresher {
   const { catalog, standings, marks, logger, now } = deps;
   const dueToday = new Set<string>();
+  /** How long each competition's last pass took (ms): late events wait in proportion (scoresChanged). */
+  const lastPassMs = new Map<string, number>();
   /** competitionId -> when (Date.now()) its marked days may start a pass. */
   const passDue = new Map<string, number>();
   const passCause = new Map<string, ScoreChangeCause>();
@@ -169,6 +172,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
 
   function passDone(done: Pass): void {
     const { competitionId, cause, days } = done;
+    lastPassMs.set(competitionId, performance.now() - done.started);
     // Late events start a pass every history debounce during a back-fill: not worth a line each.
     logger[cause === 'events' ? 'debug' : 'info'](
       {
@@ -257,8 +261,16 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   function scoresChanged(competitionIds: Iterable<string>, cause: ScoreChangeCause, fromDay?: string): void {
     // Late events come in bursts (a back-fill); an organiser may import several sheets in a row;
     // at a start there is nothing to wait for.
-    const delay = cause === 'events' ? deps.historyDebounceMs : cause === 'restart' ? 0 : deps.debounceMs;
+    const share = deps.busyShare ?? 1 / 3;
     for (const id of competitionIds) {
+      // A pass over many stored days of 100,000 persons takes minutes: during a back-fill, late
+      // events wait until the last pass has had busyShare of the time, so the ingest is not starved.
+      const delay =
+        cause === 'events'
+          ? Math.max(deps.historyDebounceMs, (lastPassMs.get(id) ?? 0) * (1 / share - 1))
+          : cause === 'restart'
+            ? 0
+            : deps.debounceMs;
       const competition = catalog.competition(id);
       if (!competition) continue;
       const { period, timeZone } = competition.definition;

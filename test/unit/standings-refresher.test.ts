@@ -141,4 +141,28 @@ describe('standings refresher', () => {
     expect(marks.pending('c1', '2026-03-01')).toBe(false);
     await refresher.close();
   });
+
+  it('lets late events wait in proportion to the last pass, so a back-fill does not recompute without pause', async () => {
+    const marks = createRecomputeMarks();
+    const started: { day: string | undefined; at: number }[] = [];
+    const standings = fakeStandings(marks, {
+      recomputeMs: 40,
+      onRecompute: (day) => started.push({ day, at: performance.now() }),
+    });
+    const refresher = refresherFor(standings.service, marks);
+    const late = () =>
+      refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-08T10:00:00+08:00') }]);
+    late();
+    await refresher.idle();
+    const first = started.find((s) => s.day === '2026-03-08')?.at ?? NaN;
+    const passMs = performance.now() - first;
+    const again = performance.now();
+    late();
+    await refresher.idle();
+    // The second pass starts no sooner than twice the first one's time (busyShare a third) after the events.
+    const second = started.filter((s) => s.day === '2026-03-08')[1]?.at ?? NaN;
+    expect(second - again).toBeGreaterThanOrEqual(2 * passMs - 5);
+    expect(standings.recomputed.filter((r) => r === 'c1 2026-03-08')).toHaveLength(2);
+    await refresher.close();
+  });
 });
