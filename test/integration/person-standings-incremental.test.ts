@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { mulberry32 } from '../../services/demo/prng.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
@@ -54,17 +55,6 @@ const competition = {
     ],
   },
 };
-
-/** A small deterministic generator (mulberry32): the same stream on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Row {
   crewId: string;
@@ -145,7 +135,7 @@ afterAll(async () => {
 
 describe('per-person standings kept incrementally', () => {
   it('equal a computation from scratch after every batch of a random stream', async () => {
-    const next = random(16);
+    const next = mulberry32(16);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
     const posted: { eventId: string; crewId: string }[] = [];
     let crewOf = new Map(persons.map((p) => [p.id, p.crewId]));

@@ -5,6 +5,7 @@ import { createScoreMemo, sameFacts } from '../../services/scoring/engine/score-
 import { EMPTY_FACTS } from '../../services/scoring/engine/types.ts';
 import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
 import { mergeGroups, pageOf } from '../../services/scoring/standings.service.ts';
+import { mulberry32 } from '../../services/demo/prng.ts';
 
 /**
  * A refresh of 100,000 persons' standings re-scores only the entrants whose facts changed
@@ -60,16 +61,6 @@ const competition = Competition.parse({
   grades: { kind: 'places', levels: [{ id: 'star', name: { zh: '岗位明星', en: 'Star' }, count: 3 }] },
 });
 
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('sameFacts', () => {
   const base: CrewFacts = { ...EMPTY_FACTS, metrics: { a: 1, b: 2 } };
   it.each([
@@ -93,7 +84,7 @@ describe('sameFacts', () => {
 
 describe('standings with kept scores', () => {
   it('equal standings computed from scratch over a random stream of changed facts and days', () => {
-    const next = random(7);
+    const next = mulberry32(7);
     const memo = createScoreMemo();
     let facts = new Map<string, CrewFacts>();
     let asOf = '2026-11-10';
