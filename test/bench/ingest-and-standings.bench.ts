@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { parseConfig } from '../../services/api/config.ts';
@@ -211,14 +211,22 @@ try {
   }
   recomputes.sort((a, b) => a - b);
   withWrite.sort((a, b) => a - b);
+  // As for crews: the recompute alone (today's snapshot held in memory, as the refresher leaves
+  // it), and with the write of its 100,000 rows.
   const personRecomputes: number[] = [];
-  for (let i = 0; PERSONS_PER_CREW > 0 && i < 4; i++) {
+  const personWithWrite: number[] = [];
+  for (let i = 0; PERSONS_PER_CREW > 0 && i < 6; i++) {
     const t = performance.now();
     await lb.standings.recompute(BENCH_PERSONS_COMPETITION_ID);
+    const computed = performance.now();
     await lb.standings.flush();
-    if (i > 0) personRecomputes.push(performance.now() - t);
+    if (i > 0) {
+      personRecomputes.push(computed - t);
+      personWithWrite.push(performance.now() - t);
+    }
   }
   personRecomputes.sort((a, b) => a - b);
+  personWithWrite.sort((a, b) => a - b);
   await lb.close();
 
   console.log('');
@@ -250,13 +258,21 @@ try {
       `个人赛: ${(org.persons ?? []).length.toLocaleString()} persons (sales, 三违 and 五小 name one; hazards and incidents none)`,
     );
     console.log(
-      `  recompute and write      median ${percentile(personRecomputes, 50).toFixed(0)} ms, max ${Math.max(...personRecomputes).toFixed(0)} ms`,
+      `  recompute                median ${percentile(personRecomputes, 50).toFixed(0)} ms, max ${Math.max(...personRecomputes).toFixed(0)} ms   (target <= 500 ms)`,
     );
     console.log(
-      `  standings request (100)  p50 ${percentile(personLatencies, 50).toFixed(1)} ms, p99 ${percentile(personLatencies, 99).toFixed(1)} ms`,
+      `  … and write the snapshot median ${percentile(personWithWrite, 50).toFixed(0)} ms, max ${Math.max(...personWithWrite).toFixed(0)} ms`,
+    );
+    console.log(
+      `  standings request (100)  p50 ${percentile(personLatencies, 50).toFixed(1)} ms, p99 ${percentile(personLatencies, 99).toFixed(1)} ms   (target p99 <= 50 ms)`,
     );
   }
   console.log(`server peak RSS            ${serverPeakRss.toFixed(0)} MB`);
+  console.log(
+    `load average (1, 5, 15)    ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
 } finally {
   clearInterval(rssTimer);
   server.kill('SIGKILL');
