@@ -6,9 +6,12 @@ export const ImportCounts = z.object({
   unchanged: z.number().int(),
 });
 
+/** roster: 组织架构 (one row per crew); persons: 人员名单 (one row per person); targets: 目标. */
+export const RegistrySheetKind = z.enum(['roster', 'persons', 'targets']);
+
 export const ImportedSheet = z.object({
   name: z.string().describe('the worksheet as its tab names it'),
-  kind: z.enum(['roster', 'targets']),
+  kind: RegistrySheetKind,
   rows: z.number().int().describe('data rows read'),
 });
 
@@ -23,20 +26,21 @@ export const RegistryOutcome = z.object({
   branches: ImportCounts,
   units: ImportCounts,
   crews: ImportCounts,
+  persons: ImportCounts.describe('人员 (个人赛)'),
   targets: ImportCounts,
 });
 
 export const OrgImportResult = RegistryOutcome.extend({
-  sheet: z
-    .enum(['roster', 'targets'])
-    .describe(
-      'roster: one row per crew with its unit and branch (组织架构); targets: one row per crew target (目标). A workbook with both: roster',
-    ),
+  sheet: RegistrySheetKind.describe(
+    'roster: one row per crew with its unit and branch (组织架构); persons: one row per person with their crew (人员名单); targets: one row per crew target (目标). A workbook with several: the first read (roster, then persons, then targets)',
+  ),
   rows: z.number().int().describe('data rows read (of every sheet read)'),
   sheets: z
     .array(ImportedSheet)
     .optional()
-    .describe('a .xlsx workbook: each worksheet read (a roster and a targets sheet may come in one workbook)'),
+    .describe(
+      'a .xlsx workbook: each worksheet read (a roster, a persons and a targets sheet may come in one workbook)',
+    ),
 });
 export type OrgImportResult = z.infer<typeof OrgImportResult>;
 

@@ -8,7 +8,7 @@ import { isWorkbookFile, XLSX_CONTENT_TYPE } from '../excel/xlsx-package.ts';
 import { call, HttpError, type HttpClient } from './http-client.ts';
 import { renderTable, thousands } from './table.ts';
 
-const SHEET = { roster: '组织架构 roster', targets: '目标 targets' } as const;
+const SHEET = { roster: '组织架构 roster', persons: '人员 persons', targets: '目标 targets' } as const;
 
 /** `工作表“花名册” 第 3 行 / row 3 [人数] H3: …`: the sheet, row and cell as Excel shows them, so the organiser finds it. */
 export function formatRowError(error: z.infer<typeof RowError>): string {
@@ -20,7 +20,7 @@ export function formatRowError(error: z.infer<typeof RowError>): string {
 
 export function renderOrgImport(result: OrgImportResult, color: boolean): string[] {
   const p = paint(color);
-  // A workbook may hold a roster and a targets sheet: each named as its tab is.
+  // A workbook may hold a roster, a persons and a targets sheet: each named as its tab is.
   const read = result.sheets
     ? result.sheets.map((s) => `“${s.name}” ${SHEET[s.kind]} ${thousands(s.rows)} 行 rows`).join(', ')
     : `${SHEET[result.sheet]}, ${thousands(result.rows)} 行 rows`;
@@ -33,6 +33,7 @@ export function renderOrgImport(result: OrgImportResult, color: boolean): string
     ['分公司 branches', result.branches],
     ['单位 units', result.units],
     ['班组 crews', result.crews],
+    ['人员 persons', result.persons],
     ['目标 targets', result.targets],
   ] as const;
   return [

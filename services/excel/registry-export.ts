@@ -27,8 +27,11 @@ const ROSTER_HEADERS = [
   '人数',
 ] as const;
 const TARGET_HEADERS = ['竞赛编号', '班组编号', '指标', '目标值'] as const;
+/** The persons sheet's columns (人员名单): every one a text, 工号 "00123" keeping its zeros. */
+const PERSON_HEADERS = ['人员编号', '姓名', '所在班组编号', '岗位', '工号'] as const;
 
 export const ROSTER_SHEET = '组织架构';
+export const PERSONS_SHEET = '人员';
 export const TARGETS_SHEET = '目标';
 
 type Cell = string | number;
@@ -66,9 +69,10 @@ function table(
 
 /**
  * The registry as a workbook the import reads back as it is: a roster sheet, one row per crew with
- * its unit and branch, and a targets sheet; a title row above each header (the importer finds the
- * header below it). Units and branches without a crew have no row: importing never deletes, so a
- * round trip keeps them.
+ * its unit and branch, a persons sheet (one row per person), and a targets sheet; a title row above
+ * each header (the importer finds the header below it). Every sheet is written even when empty, so
+ * the download is also the template to fill in. Units and branches without a crew have no row:
+ * importing never deletes, so a round trip keeps them.
  */
 export async function registryWorkbook(org: Org, meta: { version: number; exportedOn: string }): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -100,6 +104,13 @@ export async function registryWorkbook(org: Org, meta: { version: number; export
     ROSTER_HEADERS,
     roster,
     new Map([[ROSTER_HEADERS.indexOf('人数'), WHOLE_FORMAT]]),
+  );
+  table(
+    workbook.addWorksheet(PERSONS_SHEET),
+    `${org.groupName} 人员名单（第 ${meta.version} 版，${meta.exportedOn} 导出）`,
+    PERSON_HEADERS,
+    org.persons.map((p) => [p.id, p.name, p.crewId, p.job ?? '', p.employeeNumber ?? '']),
+    new Map(),
   );
   table(
     workbook.addWorksheet(TARGETS_SHEET),

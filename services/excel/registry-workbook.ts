@@ -6,6 +6,7 @@ import {
   isRegistryHeader,
   readRegistryTable,
   registrySheetKind,
+  type PersonField,
   type RegistrySheet,
   type RosterField,
   type SheetKind,
@@ -20,14 +21,16 @@ const MAX_COLUMNS = 256;
 /** Rows searched for the header: title rows, notes and a blank row or two may come first. */
 const HEADER_SCAN_ROWS = 30;
 
-/** Roster columns where any text is a fine value, a date too; every other column holds a code or a number. */
-const NAME_FIELDS: ReadonlySet<string> = new Set<RosterField>([
+/** Columns where any text is a fine value, a date too; every other column holds a code or a number. */
+const NAME_FIELDS: ReadonlySet<string> = new Set<RosterField | PersonField>([
   'branchName',
   'branchNameEn',
   'unitName',
   'unitNameEn',
   'crewName',
   'crewNameEn',
+  'personName',
+  'job',
 ]);
 
 export interface GridRow {
@@ -175,14 +178,19 @@ function tooManyRows(name: string, limits: XlsxLimits): InvalidInputError {
   );
 }
 
-function kindName(kind: SheetKind): [zh: string, en: string] {
-  return kind === 'roster' ? ['组织架构表', 'roster sheet'] : ['目标表', 'targets sheet'];
-}
+const KIND_NAMES: Readonly<Record<SheetKind, [zh: string, en: string]>> = {
+  roster: ['组织架构表', 'roster sheet'],
+  persons: ['人员名单', 'persons sheet'],
+  targets: ['目标表', 'targets sheet'],
+};
+
+/** The order sheets are planned in: persons and targets name crews the roster may add. */
+const KIND_ORDER = ['roster', 'persons', 'targets'] as const satisfies readonly SheetKind[];
 
 /**
- * The registry sheets of an .xlsx workbook: its first visible roster sheet and its first visible
- * targets sheet (roster first, so targets may name crews it adds), each found by its header below
- * any title rows. A workbook with neither gets the errors of the sheet nearest to one.
+ * The registry sheets of an .xlsx workbook: its visible roster, persons (人员名单) and targets
+ * sheets, one of each at most (roster first, so persons and targets may name crews it adds), each
+ * found by its header below any title rows. A workbook with neither gets the errors of the sheet nearest to one.
  * Throws for a file that is no readable workbook, or is too large.
  */
 export async function readRegistryWorkbook(
@@ -220,7 +228,7 @@ export async function readRegistryWorkbook(
     }
     const earlier = found.get(header.kind);
     if (earlier) {
-      const [zh, en] = kindName(header.kind);
+      const [zh, en] = KIND_NAMES[header.kind];
       throw new InvalidInputError(
         'workbook_ambiguous',
         `工作簿中有两张${zh}：“${earlier.name}”和“${worksheet.name}”。请合并为一张，或删去不用的一张 / the workbook has two ${en}s: "${earlier.name}" and "${worksheet.name}"; merge them or delete the one not meant`,
@@ -228,7 +236,7 @@ export async function readRegistryWorkbook(
     }
     found.set(header.kind, { name: worksheet.name, sheet: readSheet(grid, header) });
   }
-  const sheets = (['roster', 'targets'] as const).flatMap((kind) => found.get(kind) ?? []);
+  const sheets = KIND_ORDER.flatMap((kind) => found.get(kind) ?? []);
   if (sheets.length > 0) {
     // A targets sheet with a misspelt column would otherwise be left out without a word.
     return [...sheets, ...partial.map(({ grid, header }) => partialSheet(grid, header))];
@@ -237,7 +245,7 @@ export async function readRegistryWorkbook(
     const names = hidden.map((n) => `“${n}”`).join('、');
     throw new InvalidInputError(
       'workbook_hidden_sheet',
-      `组织架构或目标只在隐藏的工作表 ${names} 中：请在 Excel 中取消隐藏后再上传 / the registry rows are only on hidden sheets (${hidden.join(', ')}): unhide the sheet in Excel and upload again`,
+      `组织架构、人员或目标只在隐藏的工作表 ${names} 中：请在 Excel 中取消隐藏后再上传 / the registry rows are only on hidden sheets (${hidden.join(', ')}): unhide the sheet in Excel and upload again`,
     );
   }
   if (nearest) return [{ name: nearest.grid.name, sheet: readSheet(nearest.grid, nearest.header) }];
@@ -290,6 +298,7 @@ export function planWorkbookImport(
       branches: roster?.branches ?? zero,
       units: roster?.units ?? zero,
       crews: roster?.crews ?? zero,
+      persons: of('persons')?.persons ?? zero,
       targets: of('targets')?.targets ?? zero,
     },
     changed: plans.some((p) => p.changed),

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ID_PATTERN } from '../../schemas/common.schema.ts';
 import type { MetricKey } from '../../schemas/metric-key.schema.ts';
 import type { RowError } from '../../schemas/org-import.schema.ts';
-import { Branch, Crew, CrewTarget, Unit, type UnitType } from '../../schemas/org.schema.ts';
+import { Branch, Crew, CrewTarget, Person, Unit, type UnitType } from '../../schemas/org.schema.ts';
 
 /**
  * Registry sheets as organisers keep them in Excel and export them as CSV: reading the text into
@@ -11,7 +11,7 @@ import { Branch, Crew, CrewTarget, Unit, type UnitType } from '../../schemas/org
  * finds the columns, normalises what spreadsheets do to cells, and words zod's issues for people.
  */
 
-export type SheetKind = 'roster' | 'targets';
+export type SheetKind = 'roster' | 'persons' | 'targets';
 
 interface ColumnSpec<F extends string = string> {
   readonly field: F;
@@ -62,11 +62,40 @@ const TARGET_COLUMNS = [
   { field: 'value', zh: '目标值', en: 'target', aliases: ['目标', 'value'], required: true },
 ] as const satisfies readonly ColumnSpec[];
 
+/**
+ * Persons (人员名单): one row per person. Union rosters head the person's code 人员编号, 员工编号 or
+ * 工号: a sheet with a 人员编号 (or 员工编号) column and a 工号 column keeps both (the id events
+ * carry, and the number HR knows); a sheet with only 工号 uses it as the id. The crew column says
+ * 所在班组编号 or just 班组编号; "岗位" is also headed 工种.
+ */
+const PERSON_COLUMNS = [
+  {
+    field: 'personId',
+    zh: '人员编号',
+    en: 'person_id',
+    aliases: ['人员编码', '员工编号', '员工编码'],
+    required: true,
+  },
+  // Not the bare English "name": too many sheets have one to call them persons sheets.
+  { field: 'personName', zh: '姓名', en: 'person_name', aliases: ['人员姓名', '员工姓名'], required: true },
+  {
+    field: 'crewId',
+    zh: '所在班组编号',
+    en: 'crew_id',
+    aliases: ['班组编号', '班组编码', '所在班组编码'],
+    required: true,
+  },
+  { field: 'job', zh: '岗位', en: 'job', aliases: ['工种', '岗位名称'], required: false },
+  { field: 'employeeNumber', zh: '工号', en: 'employee_number', aliases: [], required: false },
+] as const satisfies readonly ColumnSpec[];
+
 export type RosterField = (typeof ROSTER_COLUMNS)[number]['field'];
 export type TargetField = (typeof TARGET_COLUMNS)[number]['field'];
+export type PersonField = (typeof PERSON_COLUMNS)[number]['field'];
 
 const SHEET_NAMES = {
   roster: { zh: '组织架构表', en: 'a roster' },
+  persons: { zh: '人员名单', en: 'a persons sheet' },
   targets: { zh: '目标表', en: 'a targets sheet' },
 } as const;
 
@@ -121,6 +150,11 @@ export interface TargetRow {
   readonly target: CrewTarget | null;
 }
 
+export interface PersonRow {
+  readonly row: number;
+  readonly person: Person | null;
+}
+
 interface SheetOf<K extends SheetKind, F extends string, R> {
   readonly kind: K;
   /** The columns found: field -> the header as written in the file. */
@@ -132,7 +166,10 @@ interface SheetOf<K extends SheetKind, F extends string, R> {
   readonly letters: ReadonlyMap<string, string>;
 }
 
-export type RegistrySheet = SheetOf<'roster', RosterField, RosterRow> | SheetOf<'targets', TargetField, TargetRow>;
+export type RegistrySheet =
+  | SheetOf<'roster', RosterField, RosterRow>
+  | SheetOf<'persons', PersonField, PersonRow>
+  | SheetOf<'targets', TargetField, TargetRow>;
 
 interface Column {
   readonly index: number;
@@ -287,6 +324,7 @@ function headerErrors(kind: SheetKind, missing: readonly ColumnSpec[], row: numb
 
 function unrecognisedHeader(headers: readonly string[], row: number): RowError {
   const roster = requiredList(ROSTER_COLUMNS);
+  const persons = requiredList(PERSON_COLUMNS);
   const targets = requiredList(TARGET_COLUMNS);
   const read = headers
     .map((h) => h.trim())
@@ -297,8 +335,8 @@ function unrecognisedHeader(headers: readonly string[], row: number): RowError {
     row,
     column: null,
     message:
-      `无法识别表头（读到：${read}）。组织架构表需要列 ${roster.zh}；目标表需要列 ${targets.zh}。表头若是乱码，请在 Excel 中另存为“CSV UTF-8” / ` +
-      `header not recognised (read: ${read}): a roster needs ${roster.en}; a targets sheet needs ${targets.en}. If it looks garbled, save the file as "CSV UTF-8" in Excel`,
+      `无法识别表头（读到：${read}）。组织架构表需要列 ${roster.zh}；人员名单需要列 ${persons.zh}；目标表需要列 ${targets.zh}。表头若是乱码，请在 Excel 中另存为“CSV UTF-8” / ` +
+      `header not recognised (read: ${read}): a roster needs ${roster.en}; a persons sheet needs ${persons.en}; a targets sheet needs ${targets.en}. If it looks garbled, save the file as "CSV UTF-8" in Excel`,
   };
 }
 
@@ -433,6 +471,25 @@ function targetRow(reader: ReturnType<typeof rowReader<TargetField>>, row: numbe
   return { row, target };
 }
 
+function personRow(reader: ReturnType<typeof rowReader<PersonField>>, row: number): PersonRow {
+  const optional = (key: 'job' | 'employeeNumber', text: string | undefined) =>
+    text === undefined ? {} : { [key]: text };
+  const employeeNumber = reader.optional('employeeNumber');
+  const person = reader.validate(
+    Person,
+    {
+      id: reader.code('personId'),
+      crewId: reader.code('crewId'),
+      name: reader.text('personName'),
+      ...optional('job', reader.optional('job')),
+      // A number typed with a Chinese IME comes out full-width, as codes do.
+      ...optional('employeeNumber', employeeNumber === undefined ? undefined : codeFromCell(employeeNumber)),
+    },
+    { id: 'personId', crewId: 'crewId', name: 'personName', job: 'job', employeeNumber: 'employeeNumber' },
+  );
+  return { row, person };
+}
+
 /**
  * A sheet's rows as a spreadsheet numbers them, with its header found: the CSV reader takes the
  * first non-blank record; the workbook reader (services/excel) skips title rows and joins two
@@ -474,7 +531,9 @@ function lettersOf(columns: ReadonlyMap<string, Column>): Map<string, string> {
 }
 
 const KNOWN_HEADERS = new Set(
-  [...ROSTER_COLUMNS, ...TARGET_COLUMNS].flatMap((spec) => [spec.zh, spec.en, ...spec.aliases].map(headerKey)),
+  [...ROSTER_COLUMNS, ...PERSON_COLUMNS, ...TARGET_COLUMNS].flatMap((spec) =>
+    [spec.zh, spec.en, ...spec.aliases].map(headerKey),
+  ),
 );
 
 /** Whether a header cell names a registry column (in any of its spellings). */
@@ -485,8 +544,20 @@ export function isRegistryHeader(cell: string): boolean {
 /** The kind of sheet a header row makes, when it has every column that kind needs. */
 export function registrySheetKind(header: readonly string[]): SheetKind | undefined {
   if (matchColumns(header, ROSTER_COLUMNS, 0).missing.length === 0) return 'roster';
+  if (matchPersonColumns(header, 0).missing.length === 0) return 'persons';
   if (matchColumns(header, TARGET_COLUMNS, 0).missing.length === 0) return 'targets';
   return undefined;
+}
+
+/** A persons sheet's columns: a sheet that keys its persons by 工号 alone has it as the id. */
+function matchPersonColumns(headers: readonly string[], row: number): ReturnType<typeof matchColumns<PersonField>> {
+  const match = matchColumns(headers, PERSON_COLUMNS, row);
+  const number = match.columns.get('employeeNumber');
+  if (match.columns.has('personId') || number === undefined) return match;
+  const columns = new Map(match.columns);
+  columns.delete('employeeNumber');
+  columns.set('personId', number);
+  return { ...match, columns, missing: match.missing.filter((spec) => spec.field !== 'personId') };
 }
 
 /**
@@ -497,6 +568,7 @@ export function registrySheetKind(header: readonly string[]): SheetKind | undefi
 export function readRegistryTable(table: SheetTable): RegistrySheet {
   const { header, headerRow } = table;
   const roster = matchColumns(header, ROSTER_COLUMNS, headerRow);
+  const persons = matchPersonColumns(header, headerRow);
   const targets = matchColumns(header, TARGET_COLUMNS, headerRow);
 
   if (roster.missing.length === 0) {
@@ -509,6 +581,16 @@ export function readRegistryTable(table: SheetTable): RegistrySheet {
       letters: lettersOf(roster.columns),
     };
   }
+  if (persons.missing.length === 0) {
+    const read = readRows(table, persons.columns, PERSON_COLUMNS, personRow);
+    return {
+      kind: 'persons',
+      columns: headersOf(persons.columns),
+      rows: read.rows,
+      errors: [...persons.errors, ...read.errors],
+      letters: lettersOf(persons.columns),
+    };
+  }
   if (targets.missing.length === 0) {
     const read = readRows(table, targets.columns, TARGET_COLUMNS, targetRow);
     return {
@@ -519,10 +601,18 @@ export function readRegistryTable(table: SheetTable): RegistrySheet {
       letters: lettersOf(targets.columns),
     };
   }
-  // Neither: the rows cannot be read, so the header is the one thing to fix.
-  const rosterShare = share(roster.missing, ROSTER_COLUMNS);
-  const targetsShare = share(targets.missing, TARGET_COLUMNS);
-  if (rosterShare === 0 && targetsShare === 0) {
+  // None: the rows cannot be read, so the header is the one thing to fix.
+  const kinds = [
+    { kind: 'roster' as const, match: roster, share: share(roster.missing, ROSTER_COLUMNS) },
+    { kind: 'persons' as const, match: persons, share: share(persons.missing, PERSON_COLUMNS) },
+    { kind: 'targets' as const, match: targets, share: share(targets.missing, TARGET_COLUMNS) },
+  ];
+  // The nearest kind: the most columns found (班组编号 and 班组名称 make a roster, though 班组编号 is
+  // a third of a persons sheet), then the larger share of what it needs.
+  const nearer = (a: (typeof kinds)[number], b: (typeof kinds)[number]) =>
+    b.match.columns.size > a.match.columns.size || (b.match.columns.size === a.match.columns.size && b.share > a.share);
+  const nearest = kinds.reduce((best, k) => (nearer(best, k) ? k : best));
+  if (nearest.share === 0) {
     return {
       kind: 'roster',
       columns: new Map(),
@@ -531,13 +621,11 @@ export function readRegistryTable(table: SheetTable): RegistrySheet {
       letters: new Map(),
     };
   }
-  const nearer = targetsShare > rosterShare ? ('targets' as const) : ('roster' as const);
-  const match = nearer === 'roster' ? roster : targets;
   return {
-    kind: nearer,
+    kind: nearest.kind,
     columns: new Map(),
     rows: [],
-    errors: [...match.errors, headerErrors(nearer, match.missing, headerRow)],
+    errors: [...nearest.match.errors, headerErrors(nearest.kind, nearest.match.missing, headerRow)],
     letters: new Map(),
   };
 }

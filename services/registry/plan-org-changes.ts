@@ -22,7 +22,7 @@ export interface OrgChangesPlan {
   errors: FieldError[];
   /** The merged registry; null when there are errors. */
   org: Org | null;
-  counts: { branches: Counts; units: Counts; crews: Counts; targets: Counts };
+  counts: { branches: Counts; units: Counts; crews: Counts; persons: Counts; targets: Counts };
   changes: Change[];
   changed: boolean;
 }
@@ -190,14 +190,19 @@ export function planOrgChanges(current: Org, request: OrgChanges, options: OrgCh
   });
   const persons = upsert<Person>(current.persons, request.persons, (p) => p.id, differs, record('person'));
 
-  const counts = { branches: branches.counts, units: units.counts, crews: crews.counts, targets: targets.counts };
+  const counts = {
+    branches: branches.counts,
+    units: units.counts,
+    crews: crews.counts,
+    persons: persons.counts,
+    targets: targets.counts,
+  };
   const merged: Org = {
     groupName,
     ...(branding ? { branding } : {}),
     branches: branches.items,
     units: units.items,
     crews: crews.items,
-    // Registry imports (CSV, .xlsx) do not carry persons: the registry's own persons are kept.
     persons: persons.items,
     targets: targets.items,
   };
@@ -213,7 +218,13 @@ export function planOrgChanges(current: Org, request: OrgChanges, options: OrgCh
       }
     }
   }
-  const zero = { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, targets: { ...ZERO } };
+  const zero = {
+    branches: { ...ZERO },
+    units: { ...ZERO },
+    crews: { ...ZERO },
+    persons: { ...ZERO },
+    targets: { ...ZERO },
+  };
   return {
     errors,
     org: errors.length === 0 ? merged : null,

@@ -1,8 +1,14 @@
 import type { z } from 'zod';
 import type { ImportCounts, RowError } from '../../schemas/org-import.schema.ts';
-import { Org, type Branch, type Crew, type CrewTarget, type Unit } from '../../schemas/org.schema.ts';
+import { Org, type Branch, type Crew, type CrewTarget, type Person, type Unit } from '../../schemas/org.schema.ts';
 import { decodeText } from './decode-text.ts';
-import { readRegistrySheet, type RegistrySheet, type RosterField, type SheetKind } from './org-csv.ts';
+import {
+  readRegistrySheet,
+  type PersonField,
+  type RegistrySheet,
+  type RosterField,
+  type SheetKind,
+} from './org-csv.ts';
 import { ZERO, upsert } from './upsert.ts';
 
 type Counts = z.infer<typeof ImportCounts>;
@@ -28,7 +34,7 @@ export interface OrgImportPlan {
   /** The merged registry; null when there are errors. */
   org: Org | null;
   /** Distinct items the file names, counted over the rows (and items) that passed their checks. */
-  counts: { branches: Counts; units: Counts; crews: Counts; targets: Counts };
+  counts: { branches: Counts; units: Counts; crews: Counts; persons: Counts; targets: Counts };
   /** False when every row is unchanged. */
   changed: boolean;
 }
@@ -194,6 +200,7 @@ function planRoster(
       branches: mergedBranches.counts,
       units: mergedUnits.counts,
       crews: mergedCrews.counts,
+      persons: { ...ZERO },
       targets: { ...ZERO },
     },
     errors,
@@ -272,9 +279,106 @@ function planTargets(
   );
   return {
     org: { ...current, targets: merged.items },
-    counts: { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, targets: merged.counts },
+    counts: { ...zeroCounts(), targets: merged.counts },
     errors,
   };
+}
+
+/** The fields a persons sheet sets, and the column each comes from. */
+const PERSON_FIELDS = {
+  crewId: 'crewId',
+  name: 'personName',
+  job: 'job',
+  employeeNumber: 'employeeNumber',
+} as const satisfies Record<Exclude<keyof Person, 'id'>, PersonField>;
+
+/**
+ * 人员名单: persons upserted by id, as crews are. A person the sheet leaves out is kept (their
+ * events and standings name them; uploading the whole list again changes only what changed).
+ * One row per person: an id on two rows is refused naming both, even when they agree, because
+ * a pasted-twice row and a reused number look alike. Each person's crew must be in the registry
+ * (or in the roster sheet of the same workbook, which is planned first).
+ */
+function planPersons(
+  current: Org,
+  sheet: Extract<RegistrySheet, { kind: 'persons' }>,
+  options: OrgImportOptions,
+): Merged {
+  const errors: RowError[] = [];
+  const header = (field: PersonField): string | null => sheet.columns.get(field) ?? null;
+  const branchOfUnit = new Map(current.units.map((u) => [u.id, u.branchId]));
+  const branchOfCrew = new Map(current.crews.map((c) => [c.id, branchOfUnit.get(c.unitId)]));
+  const personsNow = new Map(current.persons.map((p) => [p.id, p]));
+  const allowed = options.allowedBranchIds;
+  /** The first row of each id, and the persons of the rows that passed. */
+  const firstRow = new Map<string, number>();
+  const accepted: Person[] = [];
+
+  // An optional column the sheet lacks keeps what the registry has; a blank cell under it clears it.
+  const personOf = (p: Person): Person => {
+    const before = personsNow.get(p.id);
+    const kept: Partial<Person> = {};
+    if (!sheet.columns.has('job') && before?.job !== undefined) kept.job = before.job;
+    if (!sheet.columns.has('employeeNumber') && before?.employeeNumber !== undefined) {
+      kept.employeeNumber = before.employeeNumber;
+    }
+    return { ...p, ...kept };
+  };
+
+  for (const { row, person } of sheet.rows) {
+    if (!person) continue;
+    let ok = true;
+    const earlier = firstRow.get(person.id);
+    if (earlier === undefined) firstRow.set(person.id, row);
+    else {
+      ok = false;
+      errors.push({
+        row,
+        column: header('personId'),
+        message: `人员编号 ${person.id} 在第 ${earlier} 行和第 ${row} 行重复，每人只能有一行 / person id ${person.id} is on rows ${earlier} and ${row}: one row per person`,
+      });
+    }
+    if (!branchOfCrew.has(person.crewId)) {
+      ok = false;
+      errors.push({
+        row,
+        column: header('crewId'),
+        message: `组织架构中没有班组 ${person.crewId}，请先导入组织架构（或把组织架构表放在同一工作簿中）/ unknown crew ${person.crewId}: import it with the roster first (or in the same workbook)`,
+      });
+    } else if (allowed) {
+      const branchId = branchOfCrew.get(person.crewId);
+      const before = personsNow.get(person.id);
+      const branchBefore = before ? branchOfCrew.get(before.crewId) : undefined;
+      if (branchId === undefined || !allowed.has(branchId)) {
+        ok = false;
+        errors.push({
+          row,
+          column: header('crewId'),
+          message: `班组 ${person.crewId} 属于分公司 ${branchId ?? '?'}；${scopeMessage(allowed)} / crew ${person.crewId} belongs to branch ${branchId ?? '?'}`,
+        });
+      } else if (branchBefore !== undefined && !allowed.has(branchBefore)) {
+        ok = false;
+        errors.push({
+          row,
+          column: header('personId'),
+          message: `人员 ${person.id} 目前属于分公司 ${branchBefore}；${scopeMessage(allowed)} / person ${person.id} belongs to branch ${branchBefore} now`,
+        });
+      }
+    }
+    if (ok) accepted.push(personOf(person));
+  }
+
+  const merged = upsert(
+    current.persons,
+    accepted,
+    (p) => p.id,
+    (a, b) => Boolean(firstDifference(a, b, keysOf(PERSON_FIELDS))),
+  );
+  return { org: { ...current, persons: merged.items }, counts: { ...zeroCounts(), persons: merged.counts }, errors };
+}
+
+function zeroCounts(): OrgImportPlan['counts'] {
+  return { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, persons: { ...ZERO }, targets: { ...ZERO } };
 }
 
 /** Bytes that are a spreadsheet workbook rather than text: the commonest wrong file to upload. */
@@ -310,7 +414,12 @@ export interface SheetImportPlan extends OrgImportPlan {
  * every rule an import follows is here and in the sheet reader, whatever the file was.
  */
 export function planSheetImport(current: Org, sheet: RegistrySheet, options: OrgImportOptions = {}): SheetImportPlan {
-  const merged = sheet.kind === 'roster' ? planRoster(current, sheet, options) : planTargets(current, sheet, options);
+  const merged =
+    sheet.kind === 'roster'
+      ? planRoster(current, sheet, options)
+      : sheet.kind === 'persons'
+        ? planPersons(current, sheet, options)
+        : planTargets(current, sheet, options);
   const errors = withCells([...sheet.errors, ...merged.errors], sheet.letters).sort((a, b) => a.row - b.row);
 
   // A safety net: the rows' checks should leave nothing for the registry's own schema to find.
@@ -345,9 +454,8 @@ export function planSheetImport(current: Org, sheet: RegistrySheet, options: Org
  * Pure: the caller saves `org` (when `changed`) or answers with the errors.
  */
 export function planOrgImport(current: Org, input: Uint8Array | string, options: OrgImportOptions = {}): OrgImportPlan {
-  const zeroCounts = { branches: { ...ZERO }, units: { ...ZERO }, crews: { ...ZERO }, targets: { ...ZERO } };
   const notText = typeof input === 'string' ? null : workbookError(input);
-  if (notText) return { sheet: 'roster', rows: 0, errors: [notText], org: null, counts: zeroCounts, changed: false };
+  if (notText) return { sheet: 'roster', rows: 0, errors: [notText], org: null, counts: zeroCounts(), changed: false };
 
   const sheet = readRegistrySheet(typeof input === 'string' ? input : decodeText(input));
   return planSheetImport(current, sheet, options);

@@ -160,7 +160,7 @@ describe('planOrgImport: upserts', () => {
   ])('counts $name', ({ text, b, u, c }) => {
     const plan = planOrgImport(current, text);
     expect(plan.errors).toEqual([]);
-    expect(plan.counts).toEqual({ branches: b, units: u, crews: c, targets: none });
+    expect(plan.counts).toEqual({ branches: b, units: u, crews: c, persons: none, targets: none });
     expect(plan.changed).toBe([b, u, c].some((n) => n.created + n.updated > 0));
     expect(plan.org).not.toBeNull();
   });
@@ -232,7 +232,7 @@ describe('planOrgImport: upserts', () => {
   ])('counts targets: $name', ({ rows, t }) => {
     const plan = planOrgImport(current, targets(...rows));
     expect(plan.errors).toEqual([]);
-    expect(plan.counts).toEqual({ branches: none, units: none, crews: none, targets: t });
+    expect(plan.counts).toEqual({ branches: none, units: none, crews: none, persons: none, targets: t });
   });
 
   it('updates a target in place and appends new ones in file order', () => {

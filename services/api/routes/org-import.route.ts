@@ -34,9 +34,10 @@ export function orgImportRoute(deps: OrgImportRouteDeps) {
       bodyLimit: deps.maxBodyBytes,
       onRequest: access.require('organiser'),
       schema: {
-        summary: '从 Excel（.xlsx）或 CSV 导入组织架构或目标 / Import registry rows or targets from .xlsx or CSV',
+        summary:
+          '从 Excel（.xlsx）或 CSV 导入组织架构、人员或目标 / Import registry rows, persons or targets from .xlsx or CSV',
         description:
-          'A roster sheet (分公司编号, 分公司名称, 单位编号, 单位名称, 单位类型, 班组编号, 班组名称, 人数) or a targets sheet (竞赛编号, 班组编号, 指标, 目标值): an .xlsx workbook as the raw body (content-type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; its first visible roster sheet and first visible targets sheet are read, the header found below any title rows), or CSV as Excel saves it (UTF-8 with or without BOM, GB18030, UTF-16LE; content-type text/csv). Rows are upserted by id; nothing is deleted. Every row error is reported at once with its row, column header, cell (D7) and, in a workbook, sheet (422 invalid_rows), and then nothing is saved. A file that is no readable workbook is refused with what it is (422 not_a_workbook, workbook_xls, workbook_encrypted, workbook_corrupt …; 413 workbook_too_large past 50 MB unpacked or 100,000 rows). dryRun=true checks and counts without saving.',
+          'A roster sheet (分公司编号, 分公司名称, 单位编号, 单位名称, 单位类型, 班组编号, 班组名称, 人数), a persons sheet (人员名单: 人员编号, 姓名, 所在班组编号, optional 岗位 and 工号; one row per person, a person id on two rows is refused) or a targets sheet (竞赛编号, 班组编号, 指标, 目标值): an .xlsx workbook as the raw body (content-type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; its visible roster, persons and targets sheets are read, one of each, roster first so the others may name its new crews, all saved as one registry version; the header found below any title rows), or CSV as Excel saves it (UTF-8 with or without BOM, GB18030, UTF-16LE; content-type text/csv). Rows are upserted by id; nothing is deleted (a person the sheet leaves out is kept). Every row error is reported at once with its row, column header, cell (D7) and, in a workbook, sheet (422 invalid_rows), and then nothing is saved. A file that is no readable workbook is refused with what it is (422 not_a_workbook, workbook_xls, workbook_encrypted, workbook_corrupt …; 413 workbook_too_large past 50 MB unpacked or 100,000 rows). dryRun=true checks and counts without saving.',
         tags: ['registry'],
         querystring: Query({
           dryRun: QueryBoolean.default(false).describe('true: check and count, save nothing'),

@@ -59,7 +59,7 @@ export function xlsxDownloadsRoute(deps: XlsxDownloadsDeps) {
       schema: {
         summary: '下载组织架构（.xlsx）/ The registry as an .xlsx workbook',
         description:
-          'A roster sheet (组织架构: 分公司编号 … 人数, one row per crew) and a targets sheet (目标: 竞赛编号, 班组编号, 指标, 目标值) with Chinese headers, in the layout POST /v1/org/import reads back: edit it and upload it as it is.',
+          'A roster sheet (组织架构: 分公司编号 … 人数, one row per crew), a persons sheet (人员: 人员编号, 姓名, 所在班组编号, 岗位, 工号, one row per person) and a targets sheet (目标: 竞赛编号, 班组编号, 指标, 目标值) with Chinese headers, in the layout POST /v1/org/import reads back: edit it and upload it as it is. Every sheet is there even when empty, so the download is also the template.',
         tags: ['registry'],
         response: xlsx('the registry workbook'),
       },
