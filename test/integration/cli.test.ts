@@ -197,6 +197,26 @@ describe('leaderboard CLI against a running server', () => {
     expect(checked.stdout).toMatch(/班组 crews\s+1\s+0\s+1/);
   });
 
+  it('reads a workbook with a roster and a persons sheet, naming the cell of a person whose crew is unknown (dry runs)', async () => {
+    const roster = [ROSTER_HEADER, ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C8', '西湖加油站己班', 3]];
+    const persons = (crewId: string) => [
+      ['人员编号', '姓名', '所在班组编号', '岗位'],
+      ['P1', '张三', 'C8', '加油员'],
+      ['P2', '李四', crewId, null],
+    ];
+    writeFileSync(join(work, 'bad-人员.xlsx'), await workbookOf({ 花名册: roster, 人员: persons('C404') }));
+    const refused = await cli(['import', 'bad-人员.xlsx', '--dry-run']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('工作表“人员” 第 3 行 / row 3 [所在班组编号] C3: 组织架构中没有班组 C404');
+
+    writeFileSync(join(work, '人员.xlsx'), await workbookOf({ 花名册: roster, 人员: persons('C1') }));
+    const checked = await cli(['import', '人员.xlsx', '--dry-run']);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain('“花名册” 组织架构 roster 1 行 rows, “人员” 人员 persons 2 行 rows');
+    expect(checked.stdout).toMatch(/^人员 persons\s+2\s+0\s+0$/m);
+  });
+
   it('dry-runs the example roster when it is there', async () => {
     // (The example targets name a competition and crews of their own, so they are not tried here.)
     const example = 'schemas/examples/org-roster.csv';

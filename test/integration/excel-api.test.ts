@@ -106,6 +106,7 @@ describe('POST /v1/org/import with an .xlsx workbook', () => {
       branches: { created: 0, updated: 0, unchanged: 1 },
       units: { created: 0, updated: 0, unchanged: 1 },
       crews: { created: 1, updated: 1, unchanged: 1 },
+      persons: { created: 0, updated: 0, unchanged: 0 },
       targets: { created: 0, updated: 0, unchanged: 0 },
     });
     expect(lb.catalog.orgVersion()).toBe(before);
@@ -192,7 +193,7 @@ describe('GET /v1/org/export.xlsx', () => {
       `attachment; filename="registry-v${version}.xlsx"; filename*=UTF-8''${encodeURIComponent(`测试集团-组织架构-第${version}版.xlsx`)}`,
     );
     const workbook = await readBack(res.rawPayload);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['组织架构', '目标']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['组织架构', '人员', '目标']);
     const roster = workbook.getWorksheet('组织架构');
     expect(roster?.getCell('A1').text).toContain('测试集团 组织架构');
     expect(roster?.getRow(2).values).toEqual([
@@ -218,6 +219,7 @@ describe('GET /v1/org/export.xlsx', () => {
       version: null,
       sheets: [
         { name: '组织架构', kind: 'roster', rows: crews.length },
+        { name: '人员', kind: 'persons', rows: 0 },
         { name: '目标', kind: 'targets', rows: lb.catalog.org().targets.length },
       ],
       crews: { created: 0, updated: 0, unchanged: crews.length },

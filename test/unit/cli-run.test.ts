@@ -555,6 +555,7 @@ describe('other commands', () => {
           branches: counts(2),
           units: counts(2),
           crews: counts(4),
+          persons: counts(3),
           targets: counts(0),
         },
       },
@@ -562,6 +563,7 @@ describe('other commands', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/registry version 17/);
     expect(run.stdout).toMatch(/^班组 crews\s+4\s+0\s+1$/m);
+    expect(run.stdout).toMatch(/^人员 persons\s+3\s+0\s+1$/m);
   });
 
   it('tokens create: the token, shown once', async () => {
