@@ -6,13 +6,14 @@ import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
+import { ROSTER_HEADER, workbookOf } from '../support/workbooks.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 import { screenSettled } from './screen-settled.ts';
 
 /**
  * 个人赛 in a real Chromium on a fixed clock: a person-level competition (岗位明星) whose console
- * standings and breakdown name each person with their crew, and a big screen listing persons with
- * their crew under the name.
+ * standings and breakdown name each person with their crew, a big screen listing persons with
+ * their crew under the name, and persons uploaded with the roster in the console's registry.
  */
 
 const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
@@ -160,5 +161,71 @@ describe('a person-level competition on the big screen', () => {
     expect(await tv.textContent('#view-sub')).toBe('参赛人员 4 人');
     await tv.screenshot({ path: join(SHOTS, 'screen-persons.png') });
     await tv.close();
+  });
+});
+
+describe('persons uploaded in the console', () => {
+  /** A workbook as the union keeps it: the roster with a new crew, and a 人员名单 under a title row. */
+  const workbook = (crewOfNewPerson: string) =>
+    workbookOf(
+      {
+        花名册: [ROSTER_HEADER, ['B1', '杭州分公司', 'U1', '西湖加油站', '加油站', 'C6', '西湖丙班', 3]],
+        人员名单: [
+          ['2026年岗位明星参赛人员'],
+          ['人员编号', '姓名', '所在班组编号', '岗位'],
+          ['P1', '张三', 'C1', '站长'],
+          ['P5', '孙七', crewOfNewPerson, '加油员'],
+        ],
+      },
+      (wb) => wb.getWorksheet('人员名单')?.mergeCells('A1:D1'),
+    );
+  const upload = async (bytes: Buffer) =>
+    page.setInputFiles('.ant-upload input[type=file]', {
+      name: '花名册.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: bytes,
+    });
+
+  it('shows an unknown crew at its sheet and cell, then imports the roster and persons at once and lists them', async () => {
+    await page.goto(`${base}/console/registry?tab=persons`);
+    await page.waitForSelector('[data-testid="persons-table"] .ant-table-row');
+    expect(await rowTexts(page, '[data-testid="persons-table"] tbody .ant-table-row')).toHaveLength(4);
+    expect(await page.textContent('[data-testid="person-crew-P1"]')).toBe('西湖甲班（C1） · 西湖加油站');
+
+    await page.click('[data-testid="import"]');
+    await upload(await workbook('C404'));
+    await page.waitForSelector('[data-testid="import-errors"] .ant-table-row');
+    const errors = await rowTexts(page, '[data-testid="import-errors"] .ant-table-row');
+    expect(errors).toEqual([expect.stringMatching(/^人员名单C44所在班组编号组织架构中没有班组 C404/)]);
+    const version = leaderboard.catalog.orgVersion();
+
+    await page.click('text=重新选择文件');
+    await upload(await workbook('C6'));
+    await page.waitForSelector('[data-testid="import-plan"]');
+    const plan = (await page.textContent('[data-testid="import-plan"]')) ?? '';
+    expect(plan).toContain('花名册（组织架构表，1 行）；人员名单（人员名单，2 行）');
+    expect(plan).toContain('人员新增 1，修改 1，不变 0');
+    expect(leaderboard.catalog.orgVersion()).toBe(version);
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    await page.screenshot({ path: join(SHOTS, 'console-import-persons.png') });
+    await page.click('[data-testid="import-save"]');
+    await page.waitForSelector('text=已保存（组织架构版本');
+    expect(leaderboard.catalog.orgVersion()).toBe(version + 1);
+    await page.click('.ant-modal-footer button, .import-footer button');
+    await page.waitForSelector('[data-testid="person-crew-P5"]');
+    expect(await page.textContent('[data-testid="person-crew-P5"]')).toBe('西湖丙班（C6） · 西湖加油站');
+    const rows = await rowTexts(page, '[data-testid="persons-table"] tbody .ant-table-row');
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toContain('站长');
+    expect(await page.textContent('body')).toContain('5 名人员');
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    await page.screenshot({ path: join(SHOTS, 'console-registry-persons.png') });
+    expect(leaderboard.catalog.org().persons.find((p) => p.id === 'P5')).toEqual({
+      id: 'P5',
+      crewId: 'C6',
+      name: '孙七',
+      job: '加油员',
+    });
+    expect(problems).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { registryWorkbook } from '../../services/excel/registry-export.ts';
 import { planWorkbookImport, readRegistryWorkbook } from '../../services/excel/registry-workbook.ts';
 import { readRegistrySheet, type PersonRow, type RegistrySheet } from '../../services/registry/org-csv.ts';
 import { planOrgImport } from '../../services/registry/plan-org-import.ts';
+import { PERSONS_TEMPLATE } from '../../services/console/web/model/csv-templates.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { ROSTER_HEADER, TARGETS_HEADER, workbookOf, xlsxBytes } from '../support/workbooks.ts';
 
@@ -64,6 +65,11 @@ describe('readRegistrySheet: a persons sheet', () => {
     expect(sheet.errors).toEqual([
       { row: 1, column: null, message: '人员名单缺少列：姓名 / a persons sheet needs the columns person_name (姓名)' },
     ]);
+  });
+
+  it('reads the console’s persons template (CSV) as a persons sheet that imports into a registry with C1', () => {
+    expect(persons(readRegistrySheet(PERSONS_TEMPLATE))).toHaveLength(1);
+    expect(planOrgImport(current, PERSONS_TEMPLATE).errors).toEqual([]);
   });
 
   it('lists the persons sheet among the kinds when the header is none of them', () => {

@@ -5,12 +5,12 @@ import { api, ApiError, type ImportResult, type SheetRowError } from '../api-cli
 import { useI18n } from '../i18n/i18n.tsx';
 import { downloadText } from '../download.ts';
 import { apiMessage } from '../model/api-message.ts';
-import { BOM, ROSTER_TEMPLATE, targetsTemplate } from '../model/csv-templates.ts';
+import { BOM, PERSONS_TEMPLATE, ROSTER_TEMPLATE, targetsTemplate } from '../model/csv-templates.ts';
 
 type Step = 'pick' | 'check' | 'done';
 
 /**
- * 导入组织架构或目标: the organiser's own sheet is checked first (a dry run: what it would create and
+ * 导入组织架构、人员或目标: the organiser's own sheet is checked first (a dry run: what it would create and
  * update, or each error at its row and column), and saved only when they say so.
  */
 export function ImportModal(props: { open: boolean; onClose: () => void; onImported: () => void }) {
@@ -77,7 +77,9 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
     }
   }
 
-  const counts = plan ? (['branches', 'units', 'crews', 'targets'] as const).map((key) => ({ key, ...plan[key] })) : [];
+  const counts = plan
+    ? (['branches', 'units', 'crews', 'persons', 'targets'] as const).map((key) => ({ key, ...plan[key] }))
+    : [];
   const footer =
     step === 'check' && plan && rowErrors.length === 0 && !error ? (
       <Space>
@@ -131,6 +133,9 @@ export function ImportPanel(props: { onImported: () => void; onDone?: () => void
               {t('import.xlsxTemplate')}
             </a>
             <a onClick={() => downloadText('组织架构模板.csv', BOM + ROSTER_TEMPLATE)}>{t('import.rosterTemplate')}</a>
+            <a onClick={() => downloadText('人员名单模板.csv', BOM + PERSONS_TEMPLATE)}>
+              {t('import.personsTemplate')}
+            </a>
             <a onClick={() => downloadText('目标模板.csv', BOM + targetsTemplate('competition-id'))}>
               {t('import.targetsTemplate')}
             </a>

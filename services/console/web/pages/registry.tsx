@@ -17,7 +17,7 @@ import {
   Tooltip,
 } from 'antd';
 import { useMemo, useState } from 'react';
-import type { Branch, Crew, Org, Unit } from '../../../../schemas/org.schema.ts';
+import type { Branch, Crew, Org, Person, Unit } from '../../../../schemas/org.schema.ts';
 import { api, ApiError, type RegistryChanges } from '../api-client.ts';
 import { ImportModal } from '../components/import-modal.tsx';
 import { PageHeader } from '../components/page-header.tsx';
@@ -55,6 +55,7 @@ export function RegistryPage(props: { tab: string | null }) {
 
   const branchName = useMemo(() => new Map(data?.branches.map((b) => [b.id, b.name])), [data]);
   const unitOf = useMemo(() => new Map(data?.units.map((u) => [u.id, u])), [data]);
+  const crewOf = useMemo(() => new Map(data?.crews.map((c) => [c.id, c])), [data]);
   const crewCount = (unitId: string) => data?.crews.filter((c) => c.unitId === unitId && !c.retired).length ?? 0;
   const mayChange = (branchId: string | undefined) => branchId !== undefined && branchAllowed(can, branchId);
 
@@ -115,6 +116,9 @@ export function RegistryPage(props: { tab: string | null }) {
   });
   const units = (data?.units ?? []).filter((u) => matches(query, u.id, u.name, branchName.get(u.branchId)));
   const branches = (data?.branches ?? []).filter((b) => matches(query, b.id, b.name, b.nameEn));
+  const persons = (data?.persons ?? []).filter((p) =>
+    matches(query, p.id, p.name, p.job, p.employeeNumber, crewOf.get(p.crewId)?.name),
+  );
   const allowedUnits = (data?.units ?? []).filter((u) => mayChange(u.branchId));
 
   const actions = (allowed: boolean, edit: () => void, extra?: React.ReactNode) =>
@@ -180,6 +184,7 @@ export function RegistryPage(props: { tab: string | null }) {
           branches: data?.branches.length ?? 0,
           units: data?.units.length ?? 0,
           crews: data?.crews.filter((c) => !c.retired).length ?? 0,
+          persons: data?.persons.length ?? 0,
         })}
         extra={
           <>
@@ -320,6 +325,40 @@ export function RegistryPage(props: { tab: string | null }) {
                       width: 120,
                       render: (_, b) => actions(mayChange(b.id), () => open({ kind: 'branch', isNew: false, item: b })),
                     },
+                  ]}
+                />
+              ),
+            },
+            {
+              key: 'persons',
+              label: t('registry.persons'),
+              children: (
+                // Persons come from the roster upload (人员名单); PATCH /v1/org edits one by one.
+                <Table<Person>
+                  rowKey="id"
+                  loading={org.loading}
+                  dataSource={persons}
+                  pagination={{ pageSize: 15, hideOnSinglePage: true }}
+                  {...(query === '' ? { locale: { emptyText: t('registry.personsEmpty') } } : {})}
+                  data-testid="persons-table"
+                  columns={[
+                    { title: t('registry.personId'), dataIndex: 'id', width: 140 },
+                    { title: t('registry.personName'), dataIndex: 'name' },
+                    {
+                      title: t('registry.personCrew'),
+                      render: (_, p) => {
+                        const crew = crewOf.get(p.crewId);
+                        const unit = crew ? unitOf.get(crew.unitId) : undefined;
+                        return (
+                          <span data-testid={`person-crew-${p.id}`}>
+                            {crew ? `${crew.name}（${p.crewId}）` : p.crewId}
+                            {unit ? <span className="muted"> · {unit.name}</span> : null}
+                          </span>
+                        );
+                      },
+                    },
+                    { title: t('registry.job'), render: (_, p) => p.job ?? '—' },
+                    { title: t('registry.employeeNumber'), render: (_, p) => p.employeeNumber ?? '—', width: 120 },
                   ]}
                 />
               ),
