@@ -165,6 +165,17 @@ describe('a person-level competition on the big screen', () => {
 });
 
 describe('persons uploaded in the console', () => {
+  /** The handbook's pictures are JPEG, written with UPDATE_SCREENSHOTS=1; the ones in .tmp are PNG. */
+  async function shoot(name: string): Promise<void> {
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    await page.evaluate(() => document.querySelectorAll('.ant-message-notice').forEach((n) => n.remove()));
+    const readme = SHOTS.startsWith('test/');
+    await page.screenshot({
+      path: join(SHOTS, `${name}.${readme ? 'jpg' : 'png'}`),
+      ...(readme ? { type: 'jpeg' as const, quality: 80 } : {}),
+    });
+  }
+
   /** A workbook as the union keeps it: the roster with a new crew, and a 人员名单 under a title row. */
   const workbook = (crewOfNewPerson: string) =>
     workbookOf(
@@ -206,8 +217,7 @@ describe('persons uploaded in the console', () => {
     expect(plan).toContain('花名册（组织架构表，1 行）；人员名单（人员名单，2 行）');
     expect(plan).toContain('人员新增 1，修改 1，不变 0');
     expect(leaderboard.catalog.orgVersion()).toBe(version);
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-    await page.screenshot({ path: join(SHOTS, 'console-import-persons.png') });
+    await shoot('console-import-persons');
     await page.click('[data-testid="import-save"]');
     await page.waitForSelector('text=已保存（组织架构版本');
     expect(leaderboard.catalog.orgVersion()).toBe(version + 1);
@@ -218,8 +228,7 @@ describe('persons uploaded in the console', () => {
     expect(rows).toHaveLength(5);
     expect(rows[0]).toContain('站长');
     expect(await page.textContent('body')).toContain('5 名人员');
-    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
-    await page.screenshot({ path: join(SHOTS, 'console-registry-persons.png') });
+    await shoot('console-registry-persons');
     expect(leaderboard.catalog.org().persons.find((p) => p.id === 'P5')).toEqual({
       id: 'P5',
       crewId: 'C6',
