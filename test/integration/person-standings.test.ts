@@ -222,6 +222,7 @@ describe('a person-level competition (个人赛)', () => {
     expect(nowhere.json()).toMatchObject({ error: { details: [{ path: 'persons[0].crewId' }] } });
     const moved = await patch({ id: 'P2', crewId: 'C5', name: '李四' });
     expect(moved.json()).toMatchObject({
+      persons: { created: 0, updated: 1, unchanged: 0 },
       changes: [{ entity: 'person', id: 'P2', op: 'updated', fields: ['crewId'] }],
     });
     await lb.refresher.flush();
