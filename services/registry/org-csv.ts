@@ -560,6 +560,24 @@ function matchPersonColumns(headers: readonly string[], row: number): ReturnType
   return { ...match, columns, missing: match.missing.filter((spec) => spec.field !== 'personId') };
 }
 
+/** A sheet of a kind whose columns are all there: its rows read and checked. */
+function sheetOf<K extends SheetKind, F extends string, R>(
+  kind: K,
+  table: SheetTable,
+  match: ReturnType<typeof matchColumns<F>>,
+  specs: readonly ColumnSpec<F>[],
+  toRow: (reader: ReturnType<typeof rowReader<F>>, row: number) => R,
+): SheetOf<K, F, R> {
+  const read = readRows(table, match.columns, specs, toRow);
+  return {
+    kind,
+    columns: headersOf(match.columns),
+    rows: read.rows,
+    errors: [...match.errors, ...read.errors],
+    letters: lettersOf(match.columns),
+  };
+}
+
 /**
  * Reads a registry sheet whose header is known: which kind it is (by the header), and each data
  * row's items validated with the API's schemas. Errors are all of them, each with its row and
@@ -571,36 +589,9 @@ export function readRegistryTable(table: SheetTable): RegistrySheet {
   const persons = matchPersonColumns(header, headerRow);
   const targets = matchColumns(header, TARGET_COLUMNS, headerRow);
 
-  if (roster.missing.length === 0) {
-    const read = readRows(table, roster.columns, ROSTER_COLUMNS, rosterRow);
-    return {
-      kind: 'roster',
-      columns: headersOf(roster.columns),
-      rows: read.rows,
-      errors: [...roster.errors, ...read.errors],
-      letters: lettersOf(roster.columns),
-    };
-  }
-  if (persons.missing.length === 0) {
-    const read = readRows(table, persons.columns, PERSON_COLUMNS, personRow);
-    return {
-      kind: 'persons',
-      columns: headersOf(persons.columns),
-      rows: read.rows,
-      errors: [...persons.errors, ...read.errors],
-      letters: lettersOf(persons.columns),
-    };
-  }
-  if (targets.missing.length === 0) {
-    const read = readRows(table, targets.columns, TARGET_COLUMNS, targetRow);
-    return {
-      kind: 'targets',
-      columns: headersOf(targets.columns),
-      rows: read.rows,
-      errors: [...targets.errors, ...read.errors],
-      letters: lettersOf(targets.columns),
-    };
-  }
+  if (roster.missing.length === 0) return sheetOf('roster', table, roster, ROSTER_COLUMNS, rosterRow);
+  if (persons.missing.length === 0) return sheetOf('persons', table, persons, PERSON_COLUMNS, personRow);
+  if (targets.missing.length === 0) return sheetOf('targets', table, targets, TARGET_COLUMNS, targetRow);
   // None: the rows cannot be read, so the header is the one thing to fix.
   const kinds = [
     { kind: 'roster' as const, match: roster, share: share(roster.missing, ROSTER_COLUMNS) },

@@ -207,6 +207,12 @@ function planRoster(
   };
 }
 
+/** Each crew's branch: targets and persons are in the branch of their crew. */
+function crewBranches(org: Org): Map<string, string | undefined> {
+  const branchOfUnit = new Map(org.units.map((u) => [u.id, u.branchId]));
+  return new Map(org.crews.map((c) => [c.id, branchOfUnit.get(c.unitId)]));
+}
+
 const targetKey = (t: Pick<CrewTarget, 'competitionId' | 'crewId' | 'metric'>) =>
   `${t.competitionId}\u0000${t.crewId}\u0000${t.metric}`;
 
@@ -217,8 +223,7 @@ function planTargets(
 ): Merged {
   const errors: RowError[] = [];
   const header = (field: 'competitionId' | 'crewId' | 'value') => sheet.columns.get(field) ?? null;
-  const branchOfUnit = new Map(current.units.map((u) => [u.id, u.branchId]));
-  const branchOfCrew = new Map(current.crews.map((c) => [c.id, branchOfUnit.get(c.unitId)]));
+  const branchOfCrew = crewBranches(current);
   const { competitionIds, allowedBranchIds: allowed } = options;
   const targets = new Map<string, Seen<CrewTarget>>();
 
@@ -306,8 +311,7 @@ function planPersons(
 ): Merged {
   const errors: RowError[] = [];
   const header = (field: PersonField): string | null => sheet.columns.get(field) ?? null;
-  const branchOfUnit = new Map(current.units.map((u) => [u.id, u.branchId]));
-  const branchOfCrew = new Map(current.crews.map((c) => [c.id, branchOfUnit.get(c.unitId)]));
+  const branchOfCrew = crewBranches(current);
   const personsNow = new Map(current.persons.map((p) => [p.id, p]));
   const allowed = options.allowedBranchIds;
   /** The first row of each id, and the persons of the rows that passed. */
