@@ -142,26 +142,30 @@ const SOURCED_EVENT_COLUMNS = [
   'source_offset',
 ] as const;
 
+/** An events row with where it was consumed from, as insertConsumedEvents sends it (`values` extended in place). */
+export function sourcedEventValues(values: EventValues, storedAt: string, source: EventSource): unknown[] {
+  const row: unknown[] = values;
+  row.push(storedAt, source.topic, source.partition, source.offset);
+  return row;
+}
+
 /**
  * Inserts one consumed batch as one INSERT. The token names the batch (topic, partition, offsets):
  * a retry of the same batch sends the same rows with the same token, and ClickHouse drops what
  * the events table and each view already hold from the first attempt, and adds what they miss.
+ * `rows` (sourcedEventValues; a retry carries a later stored_at, and the token makes ClickHouse
+ * keep the first attempt's rows) is read as the body is sent: a generator's rows need not all
+ * exist at once.
  */
 export async function insertConsumedEvents(
   client: ClickHouseClient,
-  rows: readonly { values: EventValues; source: EventSource }[],
+  rows: Iterable<readonly unknown[]>,
   deduplicationToken: string,
-  storedAt: string,
 ): Promise<void> {
-  if (rows.length === 0) return;
-  await insertRows(
-    client,
-    'events',
-    // A retry carries a later stored_at; the token makes ClickHouse keep the first attempt's rows.
-    rows.map(({ values, source }) => [...values, storedAt, source.topic, source.partition, source.offset]),
-    SOURCED_EVENT_COLUMNS,
-    { insert_deduplication_token: deduplicationToken, deduplicate_blocks_in_dependent_materialized_views: 1 },
-  );
+  await insertRows(client, 'events', rows, SOURCED_EVENT_COLUMNS, {
+    insert_deduplication_token: deduplicationToken,
+    deduplicate_blocks_in_dependent_materialized_views: 1,
+  });
 }
 
 /** The stored copies of these (crew, event id) pairs, with where each came from. */

@@ -27,7 +27,7 @@ function quoted(value: string): string {
 export async function insertRows(
   client: ClickHouseClient,
   table: string,
-  rows: readonly Row[],
+  rows: Iterable<Row>,
   columns?: readonly string[],
   settings: Readonly<Record<string, string | number>> = {},
 ): Promise<void> {
@@ -36,7 +36,7 @@ export async function insertRows(
 
 /** Inserts rows as insertRows would, into a table that keeps nothing (see tableProbe). */
 export type Probe = (
-  rows: readonly Row[],
+  rows: Iterable<Row>,
   columns?: readonly string[],
   settings?: Readonly<Record<string, string | number>>,
 ) => Promise<void>;
@@ -66,23 +66,38 @@ const ROWS_PER_CHUNK = 2_000;
  * The body in pieces of ROWS_PER_CHUNK rows, each one JSON.stringify of the piece's rows without
  * the outer brackets: `[…],[…]` (or `{…},{…}`), which both JSON row formats read as rows
  * separated by commas. One serialiser call per piece instead of one per row, and no joined copy.
+ * Rows are taken from `rows` as the body is read: rows a generator builds live only while their
+ * piece is serialised (young garbage, cheap to collect), not for the whole insert.
  */
-export function* rowChunks(rows: readonly Row[]): Generator<string> {
-  for (let from = 0; from < rows.length; from += ROWS_PER_CHUNK) {
-    const piece = JSON.stringify(rows.slice(from, from + ROWS_PER_CHUNK)).slice(1, -1);
-    yield from === 0 ? piece : `,${piece}`;
+export function* rowChunks(rows: Iterable<Row>): Generator<string> {
+  let piece: Row[] = [];
+  let first = true;
+  for (const row of rows) {
+    piece.push(row);
+    if (piece.length < ROWS_PER_CHUNK) continue;
+    yield joined(piece, first);
+    first = false;
+    piece = [];
   }
+  if (piece.length > 0) yield joined(piece, first);
+}
+
+function joined(piece: readonly Row[], first: boolean): string {
+  const rows = JSON.stringify(piece).slice(1, -1);
+  return first ? rows : `,${rows}`;
 }
 
 async function insertInto(
   client: ClickHouseClient,
   target: string,
-  rows: readonly Row[],
+  all: Iterable<Row>,
   columns: readonly string[] | undefined,
   settings: Readonly<Record<string, string | number>>,
 ): Promise<void> {
-  const first = rows[0];
-  if (first === undefined) return;
+  const rows = all[Symbol.iterator]();
+  const head = rows.next();
+  if (head.done === true) return;
+  const first = head.value;
   const format = Array.isArray(first) ? 'JSONCompactEachRow' : 'JSONEachRow';
   const columnList = columns ? ` (${columns.map(identifier).join(', ')})` : '';
   const extra = Object.entries(settings)
@@ -90,9 +105,14 @@ async function insertInto(
     .join('');
   const result = await client.exec({
     query: `INSERT INTO ${target}${columnList} SETTINGS date_time_input_format = 'best_effort'${extra} FORMAT ${format}`,
-    values: Readable.from(rowChunks(rows)),
+    values: Readable.from(rowChunks(withFirst(first, rows))),
   });
   // Drain the (empty) answer so the HTTP connection goes back to the pool.
   result.stream.resume();
   await once(result.stream, 'end');
+}
+
+function* withFirst(first: Row, rest: Iterator<Row>): Generator<Row> {
+  yield first;
+  for (let next = rest.next(); next.done !== true; next = rest.next()) yield next.value;
 }

@@ -13,6 +13,23 @@ describe('rowChunks: the body of a JSON rows insert, in pieces', () => {
     }
   });
 
+  it('takes rows from a generator as the body is read: one piece of rows at a time, not the whole insert', () => {
+    let made = 0;
+    function* rows() {
+      for (let i = 0; i < 4_500; i++) {
+        made++;
+        yield [`e-${i}`, i];
+      }
+    }
+    const pieces = rowChunks(rows());
+    const first = pieces.next();
+    expect(first.done).toBe(false);
+    expect(made).toBe(2_000);
+    const rest = [...pieces];
+    expect(made).toBe(4_500);
+    expect(JSON.parse(`[${[first.value as string, ...rest].join('')}]`)).toHaveLength(4_500);
+  });
+
   it('serialises objects the same way (JSONEachRow)', () => {
     const rows = [
       { a: 'x', b: 1 },

@@ -7,6 +7,7 @@ import {
   eventKey,
   findStoredEventSources,
   insertConsumedEvents,
+  sourcedEventValues,
   toEventValues,
   type EventSource,
 } from '../../storage/events.store.ts';
@@ -64,36 +65,43 @@ export async function checkCorrectionTargets(
   return { outcomes: checked, targets };
 }
 
+/** A fresh record of a consumed batch, as decodeBatch found it. */
 export interface ConsumedRow {
   message: ConsumedMessage;
-  record: IngestRecord;
+  event: IngestRecord;
   receivedAtMs: number;
-  source: EventSource;
 }
 
 /**
  * Stores a batch's fresh records: events and the corrections' replacements in one events insert
  * (the batch's token), then the corrections (the token suffixed). A retry of the batch sends both
  * again unchanged and ClickHouse completes what the first attempt missed; the corrections go last,
- * so a withdrawal is never stored without its replacement.
+ * so a withdrawal is never stored without its replacement. Each events row is built as the body
+ * is sent and dropped once serialised.
  */
 export async function insertConsumedRecords(
   client: ClickHouseClient,
   rows: readonly ConsumedRow[],
+  from: { topic: string; partition: number },
   targets: ReadonlyMap<string, EventRow>,
   deduplicationToken: string,
   storedAt: string,
 ): Promise<void> {
+  const { topic, partition } = from;
   const receivedAt = isoTimes();
-  const events = rows.flatMap(({ record, receivedAtMs, source }) => {
-    if (record.type !== 'correction') return [{ values: toEventValues(record, receivedAt(receivedAtMs)), source }];
-    return record.replacement ? [{ values: toEventValues(record.replacement, receivedAt(receivedAtMs)), source }] : [];
-  });
-  await insertConsumedEvents(client, events, deduplicationToken, storedAt);
-  const corrections = rows.flatMap(({ record, source }) => {
-    if (record.type !== 'correction') return [];
-    const target = targets.get(eventKey(record.crewId, record.eventId));
-    return target ? [toCorrectionValues(record, target, storedAt, source)] : [];
+  const sourceOf = (message: ConsumedMessage): EventSource => ({ topic, partition, offset: Number(message.offset) });
+  function* eventRows(): Generator<unknown[]> {
+    for (const { event, receivedAtMs, message } of rows) {
+      const record = event.type === 'correction' ? event.replacement : event;
+      if (record === undefined) continue;
+      yield sourcedEventValues(toEventValues(record, receivedAt(receivedAtMs)), storedAt, sourceOf(message));
+    }
+  }
+  await insertConsumedEvents(client, eventRows(), deduplicationToken);
+  const corrections = rows.flatMap(({ event, message }) => {
+    if (event.type !== 'correction') return [];
+    const target = targets.get(eventKey(event.crewId, event.eventId));
+    return target ? [toCorrectionValues(event, target, storedAt, sourceOf(message))] : [];
   });
   await insertCorrectionRows(client, corrections, `${deduplicationToken}:corrections`);
 }

@@ -471,12 +471,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
           (rows, label) =>
             insertConsumedRecords(
               client,
-              rows.map((o) => ({
-                message: o.message,
-                record: o.event,
-                receivedAtMs: o.receivedAtMs,
-                source: { topic, partition, offset: Number(o.message.offset) },
-              })),
+              rows,
+              { topic, partition },
               targets,
               label === '' ? token : `${token}:${label}`,
               storedAt,
