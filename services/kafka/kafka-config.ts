@@ -28,11 +28,16 @@ export const KafkaEnv = z.object({
   KAFKA_CONSUMER_GROUP: z.preprocess(blankAsUnset, z.string().min(1).default('leaderboard-scoring')),
   KAFKA_PRODUCE_TIMEOUT_MS: int(5_000, 100),
   KAFKA_MAX_IN_FLIGHT_EVENTS: int(100_000, 1),
-  // A fetch bounds a batch, and a batch is one insert: each insert costs ClickHouse 50-90 ms of
-  // CPU before its rows, so 1 MiB fetches (about 4,000 events) took the CPU per event from 37 to
-  // 48 µs while the peak RSS fell from 1.2 to 0.8 GB (docs/performance.md). Lowering it is safe:
-  // a batch recorded with larger fetches is gathered over several.
+  // Bytes per partition per fetch. A batch (one insert) gathers several fetches while its
+  // partition is behind (KAFKA_BATCH_MAX_BYTES), so smaller fetches no longer mean more inserts.
+  // Lowering it is safe: a batch recorded with larger fetches is gathered over several.
   KAFKA_FETCH_MAX_BYTES: int(4 * 1024 * 1024, 64 * 1024),
+  // A partition that is behind gathers several fetches into one batch (one insert) up to this
+  // many bytes of messages, for at most KAFKA_BATCH_MAX_WAIT_MS: fewer inserts, less of their
+  // fixed cost per event (docs/performance.md). A fetch that reaches the partition's end is
+  // stored at once, so live events are not held back.
+  KAFKA_BATCH_MAX_BYTES: int(16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+  KAFKA_BATCH_MAX_WAIT_MS: int(500, 0, 60_000),
   KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: int(2, 1, 64),
   KAFKA_SESSION_TIMEOUT_MS: int(10_000, 6_000),
   KAFKA_STALL_AFTER_MS: int(30_000, 1_000),
@@ -59,8 +64,15 @@ export interface KafkaConfig {
   produceTimeoutMs: number;
   /** Events published but not yet acknowledged, across requests; beyond it requests are shed. */
   maxInFlightEvents: number;
-  /** Bytes fetched per partition per batch: bounds a batch (and one ClickHouse insert). */
+  /** Bytes fetched per partition per fetch. */
   fetchMaxBytes: number;
+  /**
+   * A partition behind its end gathers fetches into one batch (one ClickHouse insert) until the
+   * batch holds this many bytes of messages (or the partition's end is reached)…
+   */
+  batchMaxBytes: number;
+  /** …or its first fetch is this old. */
+  batchMaxWaitMs: number;
   partitionsConsumedConcurrently: number;
   /**
    * A scoring instance that stops heartbeating loses its partitions after this long; a restarted
@@ -94,6 +106,8 @@ export function kafkaConfigFrom(env: z.infer<typeof KafkaEnv>): KafkaConfig | un
     produceTimeoutMs: env.KAFKA_PRODUCE_TIMEOUT_MS,
     maxInFlightEvents: env.KAFKA_MAX_IN_FLIGHT_EVENTS,
     fetchMaxBytes: env.KAFKA_FETCH_MAX_BYTES,
+    batchMaxBytes: env.KAFKA_BATCH_MAX_BYTES,
+    batchMaxWaitMs: env.KAFKA_BATCH_MAX_WAIT_MS,
     partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     stallAfterMs: env.KAFKA_STALL_AFTER_MS,

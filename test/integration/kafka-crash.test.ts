@@ -42,8 +42,9 @@ function startScoring(extra: Record<string, string> = {}): Service {
     DEMO: 'off',
     PORT: String(port),
     LOG_LEVEL: 'info',
-    // Small fetches: many batches, so the kill lands inside one.
+    // Small fetches, each its own batch: many batches, so the kill lands inside one.
     KAFKA_FETCH_MAX_BYTES: '65536',
+    KAFKA_BATCH_MAX_BYTES: '65536',
     STANDINGS_DEBOUNCE_MS: '50',
   });
 }

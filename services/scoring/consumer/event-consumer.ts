@@ -107,6 +107,15 @@ export interface EventConsumer {
 
 type Extent = BatchExtent & { resendingOwnRows: boolean; alreadyStored: boolean };
 
+/** Messages fetched for a partition's next batch, over one or more fetches. */
+interface Gathered {
+  messages: readonly KafkaMessage[];
+  /** When the first of these fetches arrived (Date.now()). */
+  since: number;
+  /** A new batch: no earlier attempt recorded one at its first offset (the ledger was asked). */
+  fresh: boolean;
+}
+
 /** A call of the consumer group itself failed (a rebalance, a lost membership): kafkajs rejoins. */
 class GroupError extends Error {}
 
@@ -127,8 +136,8 @@ const extentKey = (e: BatchExtent) => `${e.firstOffset}-${e.lastOffset}:${e.firs
 class WaitSignal extends Error {}
 
 /**
- * The scoring service's consumer: one ClickHouse insert per fetched batch, offsets committed only
- * after ClickHouse acknowledged it. A batch's extent is recorded before its insert, so if this
+ * The scoring service's consumer: one ClickHouse insert per batch (one fetch, or several gathered
+ * while the partition is behind its end), offsets committed only after ClickHouse acknowledged it. A batch's extent is recorded before its insert, so if this
  * process dies in between, the next reader of the partition re-forms the same batch and the
  * insert deduplication token (topic, partition, offsets) makes the retry complete the first
  * attempt instead of doubling it. A crew's events are stored only by the reader of the crew's
@@ -164,8 +173,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const backoff = new Map<number, number>();
   /** Partition -> the extent whose dead letters were sent (not again while its insert is retried). */
   const deadLettersSent = new Map<number, string>();
-  /** Partition -> messages of a recorded batch fetched so far, when one fetch did not hold all of it. */
-  const gathered = new Map<number, readonly KafkaMessage[]>();
+  /**
+   * Partition -> messages fetched so far for its next batch: a recorded batch one fetch did not
+   * hold, or a new batch gathering several fetches (a partition behind its end).
+   */
+  const gathered = new Map<number, Gathered>();
   const resumeTimers = new Set<NodeJS.Timeout>();
   /** Partitions waiting for the registry. */
   const waiting = new Set<number>();
@@ -223,7 +235,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
    * The batch to process: the one an earlier attempt recorded at this offset, or the fetched one;
    * 'gather' when fewer messages were fetched than the recorded batch holds.
    */
-  async function extentOf(partition: number, fetched: readonly KafkaMessage[]): Promise<Extent | 'gather' | undefined> {
+  async function extentOf(
+    partition: number,
+    fetched: readonly KafkaMessage[],
+    fresh: boolean,
+  ): Promise<Extent | 'gather' | undefined> {
     const first = fetched[0];
     const last = fetched.at(-1);
     if (!first || !last) return undefined;
@@ -237,7 +253,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     const recorded =
       mine?.firstOffset === at.firstOffset && mine.firstTimestamp === at.firstTimestamp
         ? mine
-        : committedNext.get(partition) === at.firstOffset
+        : fresh || committedNext.get(partition) === at.firstOffset
           ? undefined
           : await findRecordedBatch(client, at);
     if (!recorded) {
@@ -260,15 +276,30 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   }
 
   /**
-   * The fetched messages after those gathered for a recorded batch in earlier fetches of this
-   * partition (none when this fetch starts before them again, e.g. after a failure).
+   * The fetched messages after those gathered in earlier fetches of this partition (none when
+   * this fetch starts before them again, e.g. after a failure).
    */
-  function withGathered(partition: number, fetched: readonly KafkaMessage[]): readonly KafkaMessage[] {
+  function withGathered(partition: number, fetched: readonly KafkaMessage[]): Gathered {
     const earlier = gathered.get(partition);
     gathered.delete(partition);
     const from = Number(fetched[0]?.offset);
-    if (!earlier || !(from >= Number(earlier[0]?.offset))) return fetched;
-    return [...earlier.filter((m) => Number(m.offset) < from), ...fetched];
+    if (!earlier || !(from >= Number(earlier.messages[0]?.offset))) {
+      return { messages: fetched, since: Date.now(), fresh: false };
+    }
+    return { ...earlier, messages: [...earlier.messages.filter((m) => Number(m.offset) < from), ...fetched] };
+  }
+
+  /**
+   * A new batch of a partition behind its end waits for further fetches, up to the batch's byte
+   * and time bounds: each insert costs ClickHouse tens of ms before its rows.
+   */
+  function gathersMore(got: Gathered, extent: Extent, highWatermark: string): boolean {
+    if (extent.resendingOwnRows || extent.alreadyStored) return false;
+    if (Number(highWatermark) <= extent.lastOffset + 1) return false;
+    if (Date.now() - got.since >= config.batchMaxWaitMs) return false;
+    let bytes = 0;
+    for (const m of got.messages) bytes += m.value?.length ?? 0;
+    return bytes < config.batchMaxBytes;
   }
 
   /** Names one batch in ClickHouse's insert deduplication: a resend of it carries the same token. */
@@ -388,17 +419,19 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     await awaitRegistry(batch.partition);
     waiting.delete(batch.partition);
     const { partition } = batch;
-    const fetched = withGathered(partition, batch.messages);
-    const extent = await extentOf(partition, fetched);
-    if (extent === 'gather') {
+    const got = withGathered(partition, batch.messages);
+    const fetched = got.messages;
+    const extent = await extentOf(partition, fetched, got.fresh);
+    if (!extent || !isRunning() || isStale()) return;
+    if (extent === 'gather' || gathersMore(got, extent, batch.highWatermark)) {
       // Resolved, not committed: the next fetch goes on after these messages, and a restart or a
-      // rebalance fetches the recorded batch from its start again.
-      gathered.set(partition, fetched);
+      // rebalance fetches the batch from its start again. A new batch is known to be fresh: the
+      // ledger is not asked again at each fetch.
+      gathered.set(partition, { ...got, fresh: extent !== 'gather' });
       const last = fetched.at(-1);
       if (last) payload.resolveOffset(last.offset);
       return;
     }
-    if (!extent || !isRunning() || isStale()) return;
     const log = logger.child({ topic, partition, firstOffset: extent.firstOffset, lastOffset: extent.lastOffset });
     const messages = fetched.filter((m) => Number(m.offset) <= extent.lastOffset);
     metrics.batch(messages.length);
