@@ -117,6 +117,31 @@ async function usage(child: ChildProcess): Promise<{ rssMb: number; cpuSeconds: 
   };
 }
 
+/**
+ * Resident MB of the embedded engine's library (libchdb.so: its code and static data, mapped from
+ * the file), a part of every service's RSS that no setting of ours changes.
+ */
+async function libraryRssMb(child: ChildProcess): Promise<number> {
+  let kb = 0;
+  let inLibrary = false;
+  for (const line of (await readFile(`/proc/${child.pid ?? 0}/smaps`, 'utf8')).split('\n')) {
+    if (/^[0-9a-f]+-[0-9a-f]+ /.test(line)) inLibrary = line.endsWith('libchdb.so');
+    else if (inLibrary && line.startsWith('Rss:')) kb += Number(line.split(/\s+/)[1]);
+  }
+  return kb / 1024;
+}
+
+/** The Node heap of a service now (its /metrics: V8's heap plus external buffers), 0 if unanswered. */
+async function nodeHeapMb(port: number): Promise<number> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const bytes = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return (bytes('nodejs_heap_size_total_bytes') + bytes('nodejs_external_memory_bytes')) / 1_048_576;
+  } catch {
+    return 0;
+  }
+}
+
 const peakRss = new Map<ChildProcess, number>();
 const rssTimer = setInterval(() => {
   for (const child of children) {
@@ -165,6 +190,10 @@ interface Emptying {
   rate: number;
   cpuMicrosPerEvent: number;
   peakRssMb: number;
+  /** Of the peak RSS: the engine's library mapped from libchdb.so. */
+  libraryMb: number;
+  /** The largest Node heap (V8's heap and the buffers outside it) seen meanwhile; 0 for the engine. */
+  heapMb: number;
   seconds: number;
   load: string;
 }
@@ -174,14 +203,32 @@ interface Emptying {
  * committed in between per second of wall time and per second of the process's CPU time. The
  * start-up before the first commit (loading the engine, migrations, joining) is left out.
  */
-async function measureEmptying(child: ChildProcess, groupId: string, label: string): Promise<Emptying> {
+async function measureEmptying(
+  child: ChildProcess,
+  groupId: string,
+  label: string,
+  metricsPort?: number,
+): Promise<Emptying> {
   let first: { at: number; events: number; cpu: number } | undefined;
   let peak = 0;
+  let libraryMb = 0;
+  let heapMb = 0;
+  let heapAt = 0;
   let lastReport = performance.now();
   for (;;) {
-    const [done, use] = await Promise.all([committed(groupId), usage(child)]);
+    const [done, use, heap] = await Promise.all([
+      committed(groupId),
+      usage(child),
+      // Once a second: the answer costs the service a little CPU.
+      metricsPort === undefined || performance.now() - heapAt < 1_000 ? 0 : nodeHeapMb(metricsPort),
+    ]);
+    if (heap > 0) heapAt = performance.now();
+    heapMb = Math.max(heapMb, heap);
     const at = performance.now();
-    peak = Math.max(peak, use.rssMb);
+    if (use.rssMb > peak) {
+      peak = use.rssMb;
+      libraryMb = await libraryRssMb(child).catch(() => libraryMb);
+    }
     if (!first && done > 0) first = { at, events: done, cpu: use.cpuSeconds };
     if (first && done >= TOTAL) {
       const seconds = (at - first.at) / 1000;
@@ -190,6 +237,8 @@ async function measureEmptying(child: ChildProcess, groupId: string, label: stri
         rate: events / seconds,
         cpuMicrosPerEvent: ((use.cpuSeconds - first.cpu) * 1e6) / events,
         peakRssMb: peak,
+        libraryMb,
+        heapMb,
         seconds,
         load: loadavg()
           .map((l) => l.toFixed(1))
@@ -384,7 +433,7 @@ try {
       [],
       BEFORE,
     );
-    before = await measureEmptying(previous, group, 'scoring service (before)');
+    before = await measureEmptying(previous, group, 'scoring service (before)', SCORING_PORT);
     await stopGracefully(previous);
     rmSync(beforeDir, { recursive: true, force: true });
   }
@@ -392,7 +441,7 @@ try {
   // 3. Our scoring service empties it.
   console.log(`load ${load()}: the scoring service empties the topic…`);
   const scoring = service('services/scoring/main.ts', { ...scoringEnv, ...SCORING_ENV }, SCORING_NODE_OPTIONS);
-  const ours = await measureEmptying(scoring, kafkaEnv.KAFKA_CONSUMER_GROUP, 'scoring service');
+  const ours = await measureEmptying(scoring, kafkaEnv.KAFKA_CONSUMER_GROUP, 'scoring service', SCORING_PORT);
   await waitReady(SCORING_PORT);
 
   // 4. The limit: kafkajs reading the same topic with the same fetch settings and no processing.
@@ -423,8 +472,15 @@ try {
   const mb = (n: number) => `${Math.round(n)} MB`;
   const row = (cells: string[]) => console.log(`| ${cells.join(' | ')} |`);
   console.log(`\n${TOTAL.toLocaleString()} events, ${PARTITIONS} partitions, ${crewIds.length.toLocaleString()} crews`);
-  row(['emptying the same topic', 'rate', 'CPU per event', 'peak RSS', 'load (1/5/15 min) at the end']);
-  row(['---', '---', '---', '---', '---']);
+  row([
+    'emptying the same topic',
+    'rate',
+    'CPU per event',
+    'peak RSS (of it libchdb.so)',
+    'largest Node heap',
+    'load (1/5/15 min) at the end',
+  ]);
+  row(['---', '---', '---', '---', '---', '---']);
   for (const [name, e] of [
     ["ClickHouse's Kafka table engine (chdb)", engine],
     ...(before ? ([[`scoring service of ${BEFORE}`, before]] as const) : []),
@@ -438,7 +494,8 @@ try {
         ? `${Math.round(e.rate).toLocaleString()} events/s (${e.seconds.toFixed(1)} s)`
         : 'committed at once: send more events',
       timed ? `${e.cpuMicrosPerEvent.toFixed(1)} µs` : '–',
-      mb(e.peakRssMb),
+      `${mb(e.peakRssMb)} (${mb(e.libraryMb)})`,
+      e.heapMb > 0 ? mb(e.heapMb) : '–',
       e.load,
     ]);
   }
