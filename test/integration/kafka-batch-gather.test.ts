@@ -1,12 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { smallOrg } from '../support/fixtures.ts';
-import { committedOffsets, kafkaEnv, testKafka } from '../support/kafka.ts';
-import { apiCaller, freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { kafkaEnv } from '../support/kafka.ts';
+import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // A partition behind its end gathers several fetches into one batch (one insert: each costs
@@ -27,26 +23,9 @@ const env = kafkaEnv({
   // No time bound in the way on a loaded machine: the byte bound and the partition's end decide.
   KAFKA_BATCH_MAX_WAIT_MS: '60000',
 });
-const topic = env.KAFKA_EVENTS_TOPIC ?? '';
-const group = env.KAFKA_CONSUMER_GROUP ?? '';
-const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-batch-gather-'));
-const kafka = testKafka();
-let admin: Admin;
-let port: number;
-let scoring: Service | undefined;
-let api: ReturnType<typeof apiCaller>;
-const committed = () => committedOffsets(admin, group, topic);
-
-function startScoring(extra: Record<string, string> = {}): Service {
-  return spawnService('services/scoring/main.ts', {
-    ...extra,
-    ...env,
-    DATA_DIR: dataDir,
-    DEMO: 'off',
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-  });
-}
+const scoring = useScoringProcess(env, 'leaderboard-batch-gather-');
+const { topic, dataDir, kafka } = scoring;
+const api = (method: string, path: string, body?: unknown) => scoring.api(method, path, body);
 
 function event(i: number) {
   const crewId = crews[i % crews.length] ?? 'C1';
@@ -62,38 +41,24 @@ function event(i: number) {
   return { key: crewId, value: JSON.stringify(value) };
 }
 
+/** The events stored, and the batches the ledger recorded. */
 async function stored(): Promise<unknown> {
   const client = createClickHouse({ mode: 'embedded', dataDir });
   try {
-    const events = await client.query({
-      query: `SELECT count() AS rows, uniqExact(event_id) AS events FROM events`,
-      format: 'JSONEachRow',
-    });
     const batches = await client.query({
       query: `SELECT count(DISTINCT first_offset) AS batches, max(last_offset) AS last FROM consumer_batches`,
       format: 'JSONEachRow',
     });
-    return { ...(await events.json<object>())[0], ...(await batches.json<object>())[0] };
+    const [ledger] = await batches.json<object>();
+    return { ...(await scoring.storedEvents()), ...ledger };
   } finally {
     await client.close();
   }
 }
 
-beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  port = await freePort();
-  api = apiCaller(`http://127.0.0.1:${port}`);
-});
-
-afterAll(async () => {
-  await scoring?.stop('SIGKILL');
-  await admin.disconnect();
-});
-
 describe('a partition behind its end', () => {
   it('stores many fetches as one batch, exactly once across a SIGKILL after its insert', async () => {
-    scoring = startScoring();
+    scoring.start();
     await waitFor(() => api('GET', '/readyz'), 90_000, 200);
     await api('PUT', '/v1/org', smallOrg);
     await scoring.stop('SIGTERM');
@@ -106,27 +71,27 @@ describe('a partition behind its end', () => {
 
     // 1. The first insert holds the whole backlog; the process dies right after ClickHouse
     //    acknowledged it, before the batch is marked stored and committed.
-    scoring = startScoring({ FAULT_KILL_AFTER_INSERTS: '1' });
-    expect(await scoring.exited).toBeNull();
-    expect(await committed()).toBe(0);
+    scoring.start({ FAULT_KILL_AFTER_INSERTS: '1' });
+    expect(await scoring.current?.exited).toBeNull();
+    expect(await scoring.committed()).toBe(0);
 
     // 2. The next process gathers the recorded batch again and completes it: once, as one batch.
-    scoring = startScoring();
-    await waitFor(async () => expect(await committed()).toBe(TOTAL), 90_000, 200);
-    expect(scoring.output()).toContain('batch recorded by an attempt that did not finish: sending it again unchanged');
+    scoring.start();
+    await waitFor(async () => expect(await scoring.committed()).toBe(TOTAL), 90_000, 200);
+    expect(scoring.current?.output()).toContain(
+      'batch recorded by an attempt that did not finish: sending it again unchanged',
+    );
     await scoring.stop('SIGTERM');
-    scoring = undefined;
     expect(await stored()).toEqual({ rows: TOTAL, events: TOTAL, batches: 1, last: TOTAL - 1 });
 
     // 3. At the partition's end nothing is gathered: a live event is stored without waiting for
     //    the batch's byte or time bound (60 s here).
-    scoring = startScoring();
+    scoring.start();
     await waitFor(() => api('GET', '/readyz'), 90_000, 200);
     await producer.send({ topic, acks: -1, messages: [event(TOTAL)] });
     await producer.disconnect();
-    await waitFor(async () => expect(await committed()).toBe(TOTAL + 1), 20_000, 100);
+    await waitFor(async () => expect(await scoring.committed()).toBe(TOTAL + 1), 20_000, 100);
     await scoring.stop('SIGTERM');
-    scoring = undefined;
     expect(await stored()).toEqual({ rows: TOTAL + 1, events: TOTAL + 1, batches: 2, last: TOTAL });
   }, 240_000);
 });

@@ -1,12 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
+import { describe, expect, it } from 'vitest';
 import { smallOrg } from '../support/fixtures.ts';
-import { committedOffsets, kafkaEnv, testKafka } from '../support/kafka.ts';
-import { apiCaller, freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { kafkaEnv } from '../support/kafka.ts';
+import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // The scoring process (npm run scoring) is killed with SIGKILL while it works through a backlog,
@@ -24,52 +19,27 @@ const env = kafkaEnv({
   KAFKA_EVENTS_PARTITIONS: '3',
   KAFKA_SESSION_TIMEOUT_MS: '6000',
 });
-const topic = env.KAFKA_EVENTS_TOPIC ?? '';
-const group = env.KAFKA_CONSUMER_GROUP ?? '';
-const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-crash-'));
-const kafka = testKafka();
-let admin: Admin;
-let port: number;
-let scoring: Service | undefined;
-let api: ReturnType<typeof apiCaller>;
-const committed = () => committedOffsets(admin, group, topic);
-
-function startScoring(extra: Record<string, string> = {}): Service {
-  return spawnService('services/scoring/main.ts', {
+const scoring = useScoringProcess(env, 'leaderboard-crash-');
+const { topic, kafka } = scoring;
+const committed = () => scoring.committed();
+const startScoring = (extra: Record<string, string> = {}) =>
+  scoring.start({
     ...extra,
-    ...env,
-    DATA_DIR: dataDir,
-    DEMO: 'off',
-    PORT: String(port),
-    LOG_LEVEL: 'info',
     // Small fetches, each its own batch: many batches, so the kill lands inside one.
     KAFKA_FETCH_MAX_BYTES: '65536',
     KAFKA_BATCH_MAX_BYTES: '65536',
     STANDINGS_DEBOUNCE_MS: '50',
   });
-}
-
-beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  port = await freePort();
-  api = apiCaller(`http://127.0.0.1:${port}`);
-});
-
-afterAll(async () => {
-  await scoring?.stop('SIGKILL');
-  await admin.disconnect();
-});
 
 describe('the scoring process killed in the middle of a batch', () => {
   it('restarts and ends with exactly the expected standings', async () => {
     // 1. It kills itself right after ClickHouse acknowledged its third batch, before the batch is
     //    marked stored and its offsets committed.
-    scoring = startScoring({ FAULT_KILL_AFTER_INSERTS: '3' });
-    await waitFor(() => api('GET', '/readyz'), 90_000, 200);
+    startScoring({ FAULT_KILL_AFTER_INSERTS: '3' });
+    await waitFor(() => scoring.api('GET', '/readyz'), 90_000, 200);
     const month = TODAY.slice(0, 7);
-    await api('PUT', '/v1/org', smallOrg);
-    await api('PUT', '/v1/competitions/crash', {
+    await scoring.api('PUT', '/v1/org', smallOrg);
+    await scoring.api('PUT', '/v1/competitions/crash', {
       name: { zh: '崩溃恢复测试', en: 'Crash recovery' },
       kind: 'labour',
       period: { start: `${month}-01`, end: `${month}-28` },
@@ -99,40 +69,33 @@ describe('the scoring process killed in the middle of a batch', () => {
     }
     await producer.disconnect();
 
-    expect(await scoring.exited).toBeNull();
+    expect(await scoring.current?.exited).toBeNull();
     expect(await committed()).toBeLessThan(TOTAL);
 
     // 2. Killed from outside while it works through the backlog.
-    scoring = startScoring();
+    startScoring();
     await waitFor(async () => expect(await committed()).toBeGreaterThanOrEqual(6_000), 60_000, 10);
-    let recoveryLog = scoring.output();
+    let recoveryLog = scoring.current?.output() ?? '';
     await scoring.stop('SIGKILL');
     expect(await committed()).toBeLessThan(TOTAL);
 
-    scoring = startScoring();
-    await waitFor(() => api('GET', '/readyz'), 90_000, 200);
+    startScoring();
+    await waitFor(() => scoring.api('GET', '/readyz'), 90_000, 200);
     await waitFor(async () => expect(await committed()).toBe(TOTAL), 120_000, 200);
     // The resend may come from the second process or, if it was killed first, the third.
-    recoveryLog += scoring.output();
+    recoveryLog += scoring.current?.output() ?? '';
     // The batch stored before the first kill was sent again unchanged, and ClickHouse took it once.
     expect(recoveryLog).toContain('batch recorded by an attempt that did not finish: sending it again unchanged');
     const want = crews.map((c) => [c, expected.get(c)]).sort((a, b) => Number(b[1]) - Number(a[1]));
     await waitFor(async () => {
-      const s = await api<{ rows: { crewId: string; score: number }[] }>('GET', '/v1/competitions/crash/standings');
+      const s = await scoring.api<{ rows: { crewId: string; score: number }[] }>(
+        'GET',
+        '/v1/competitions/crash/standings',
+      );
       expect(s.rows.map((r) => [r.crewId, r.score])).toEqual(want);
     }, 30_000);
     await scoring.stop('SIGTERM');
-    scoring = undefined;
-    const client = createClickHouse({ mode: 'embedded', dataDir });
-    try {
-      const r = await client.query({
-        query: `SELECT count() AS rows, uniqExact(event_id) AS events FROM events`,
-        format: 'JSONEachRow',
-      });
-      expect(await r.json()).toEqual([{ rows: TOTAL, events: TOTAL }]);
-    } finally {
-      await client.close();
-    }
+    expect(await scoring.storedEvents()).toEqual({ rows: TOTAL, events: TOTAL });
     // Three starts of the service and a 24,000-event backlog: on a shared, loaded machine this
     // takes longer than the run's 60 s default (its own waits allow 90 s for a start).
   }, 300_000);

@@ -1,12 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
+import { describe, expect, it } from 'vitest';
 import { smallOrg } from '../support/fixtures.ts';
-import { committedOffsets, kafkaEnv, testKafka } from '../support/kafka.ts';
-import { apiCaller, freePort, spawnService, type Service } from '../support/spawn-service.ts';
+import { kafkaEnv } from '../support/kafka.ts';
+import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
 
 // A batch recorded by a process with large fetches, which died before marking it stored, must be
@@ -24,43 +19,16 @@ const env = kafkaEnv({
   KAFKA_EVENTS_PARTITIONS: '1',
   KAFKA_SESSION_TIMEOUT_MS: '6000',
 });
-const topic = env.KAFKA_EVENTS_TOPIC ?? '';
-const group = env.KAFKA_CONSUMER_GROUP ?? '';
-const dataDir = mkdtempSync(join(tmpdir(), 'leaderboard-fetch-shrink-'));
-const kafka = testKafka();
-let admin: Admin;
-let port: number;
-let scoring: Service | undefined;
-let api: ReturnType<typeof apiCaller>;
-const committed = () => committedOffsets(admin, group, topic);
-
-function startScoring(fetchMaxBytes: number, extra: Record<string, string> = {}): Service {
-  return spawnService('services/scoring/main.ts', {
-    ...extra,
-    ...env,
-    DATA_DIR: dataDir,
-    DEMO: 'off',
-    PORT: String(port),
-    LOG_LEVEL: 'info',
-    KAFKA_FETCH_MAX_BYTES: String(fetchMaxBytes),
-  });
-}
-
-beforeAll(async () => {
-  admin = kafka.admin();
-  await admin.connect();
-  port = await freePort();
-  api = apiCaller(`http://127.0.0.1:${port}`);
-});
-
-afterAll(async () => {
-  await scoring?.stop('SIGKILL');
-  await admin.disconnect();
-});
+const scoring = useScoringProcess(env, 'leaderboard-fetch-shrink-');
+const { topic, kafka } = scoring;
+const api = (method: string, path: string, body?: unknown) => scoring.api(method, path, body);
+const committed = () => scoring.committed();
+const startScoring = (fetchMaxBytes: number, extra: Record<string, string> = {}) =>
+  scoring.start({ ...extra, KAFKA_FETCH_MAX_BYTES: String(fetchMaxBytes) });
 
 describe('a recorded batch larger than the fetches of the process that completes it', () => {
   it('is gathered over several fetches and stored exactly once', async () => {
-    scoring = startScoring(1024 * 1024);
+    startScoring(1024 * 1024);
     await waitFor(() => api('GET', '/readyz'), 90_000, 200);
     await api('PUT', '/v1/org', smallOrg);
     await scoring.stop('SIGTERM');
@@ -88,27 +56,17 @@ describe('a recorded batch larger than the fetches of the process that completes
 
     // 1. Fetches of 1 MiB: the first batch holds several thousand events; the process kills
     //    itself right after ClickHouse acknowledged it, before it is marked stored and committed.
-    scoring = startScoring(1024 * 1024, { FAULT_KILL_AFTER_INSERTS: '1' });
-    expect(await scoring.exited).toBeNull();
+    startScoring(1024 * 1024, { FAULT_KILL_AFTER_INSERTS: '1' });
+    expect(await scoring.current?.exited).toBeNull();
     expect(await committed()).toBe(0);
 
     // 2. Fetches of 64 KiB (the smallest allowed), a fraction of the recorded batch.
-    scoring = startScoring(64 * 1024);
+    startScoring(64 * 1024);
     await waitFor(async () => expect(await committed()).toBe(TOTAL), 90_000, 200);
-    const log = scoring.output();
+    const log = scoring.current?.output();
     expect(log).toContain('gathering the whole recorded batch over several fetches');
     expect(log).toContain('batch recorded by an attempt that did not finish: sending it again unchanged');
     await scoring.stop('SIGTERM');
-    scoring = undefined;
-    const client = createClickHouse({ mode: 'embedded', dataDir });
-    try {
-      const r = await client.query({
-        query: `SELECT count() AS rows, uniqExact(event_id) AS events FROM events`,
-        format: 'JSONEachRow',
-      });
-      expect(await r.json()).toEqual([{ rows: TOTAL, events: TOTAL }]);
-    } finally {
-      await client.close();
-    }
+    expect(await scoring.storedEvents()).toEqual({ rows: TOTAL, events: TOTAL });
   }, 240_000);
 });
