@@ -40,7 +40,10 @@ const CLOSURES = sql`
     c.closed_by AS closed_by,
     c.note AS note,
     c.definition_version AS definition_version,
-    c.crews AS crews
+    c.crews AS crews,
+    -- 参赛对象 of the rules it closed under (crew when a definition predates the field).
+    if(JSONExtractString(d.definition, 'entrants') IN ('unit', 'branch', 'person'),
+      JSONExtractString(d.definition, 'entrants'), 'crew') AS entrant_level
   FROM (
     SELECT period_id, period_start, period_end, closed_at, closed_by, note, definition_version, crews
     FROM period_closures
@@ -83,14 +86,75 @@ const chosenClosure = sql`
 /** The frozen rows of the chosen closure, of the selected branches and units. */
 const FINAL_ROWS = `competition_id = competition AND period_id = period AND closed_at = closed AND ${branchFilter()} AND ${unitFilter()}`;
 
+/** The frozen rows' ids of the chosen closure, of the selected branches and units. */
+const FINAL_IDS = `SELECT crew_id FROM final_standings WHERE ${FINAL_ROWS}`;
+
+/** Changes stored no earlier than the competition's first closing: no later one can be late. */
+const SINCE_FIRST_CLOSING =
+  'stored_at >= (SELECT min(closed_at) FROM period_closures WHERE competition_id = competition)';
+
 /**
- * Late: an event of the period's days and crews stored from the closing on (services/storage/
- * closures.store.ts): recorded, never applied to the frozen standings.
+ * The late changes of these closures (columns of CLOSURES), exactly as the API counts and lists
+ * them (services/storage/closures.store.ts): events for a period's days stored from its closing on,
+ * and corrections of its events made since (a correction carries the corrected event's day, crew
+ * and person), each on the frozen row it would have changed by the period's entrant level: a crew
+ * level's by crew id; a unit or branch level's through the crews it summed at the closing
+ * (final_standing_crews, migration 0029); a person level's by the event's person (an event naming
+ * nobody is late for no person). Each change is matched by a "crew:" and a "person:" key, each
+ * period's members by the one its level uses.
  */
+const lateChanges = (closures: string) => sql`
+  SELECT
+    k.period_id AS period_id,
+    k.entrant_id AS entrant_id,
+    c.event_id AS event_id,
+    c.crew_id AS crew_id,
+    c.person_id AS person_id,
+    c.type AS type,
+    c.occurred_at AS occurred_at,
+    c.received_at AS received_at,
+    c.stored_at AS stored_at,
+    c.correction_id AS correction_id,
+    c.action AS action,
+    c.reason AS reason
+  FROM (
+    SELECT *, arrayJoin([concat('crew:', crew_id), concat('person:', person_id)]) AS member
+    FROM (
+      SELECT event_id, crew_id, person_id, type, occurred_at, received_at, stored_at,
+             '' AS correction_id, '' AS action, '' AS reason
+      FROM events WHERE ${SINCE_FIRST_CLOSING}
+      UNION ALL
+      SELECT event_id, crew_id, person_id, type, occurred_at, requested_at, stored_at, correction_id, action, reason
+      FROM event_corrections WHERE ${SINCE_FIRST_CLOSING}
+    )
+  ) AS c
+  INNER JOIN (
+    SELECT p.period_id AS period_id, p.period_start AS period_start, p.period_end AS period_end,
+           p.closed_at AS closed_at, m.entrant_id AS entrant_id,
+           concat(if(p.entrant_level = 'person', 'person:', 'crew:'), m.member) AS member
+    FROM (
+      ${closures}
+    ) AS p
+    INNER JOIN (
+      SELECT period_id, closed_at, crew_id AS member, crew_id AS entrant_id, 1 AS frozen_row
+      FROM final_standings WHERE competition_id = competition
+      UNION ALL
+      SELECT period_id, closed_at, crew_id, entrant_id, 0
+      FROM final_standing_crews WHERE competition_id = competition
+    ) AS m ON m.period_id = p.period_id AND m.closed_at = p.closed_at
+    WHERE m.frozen_row = (p.entrant_level IN ('crew', 'person'))
+  ) AS k ON k.member = c.member
+  WHERE c.occurred_at >= toDateTime(k.period_start, '${ZONE}') AND c.occurred_at < toDateTime(k.period_end + 1, '${ZONE}')
+    AND c.stored_at >= k.closed_at`;
+
+/** The late changes of the chosen closure on its frozen rows of the selected branches and units. */
 const LATE_OF_CLOSURE = sql`
-  occurred_at >= toDateTime(period_start, '${ZONE}') AND occurred_at < toDateTime(period_end + 1, '${ZONE}')
-    AND stored_at >= closed
-    AND crew_id IN (SELECT crew_id FROM final_standings WHERE ${FINAL_ROWS})`;
+  SELECT * FROM (
+    ${lateChanges(sql`
+      SELECT * FROM (
+        ${CLOSURES}
+      ) WHERE period_id = period`)}
+  ) WHERE entrant_id IN (${FINAL_IDS})`;
 
 export const resultsSql = {
   closures: CLOSURES,
@@ -101,7 +165,9 @@ export const resultsSql = {
       (SELECT count() FROM final_standings WHERE ${FINAL_ROWS}) AS crews,
       formatDateTime(closed, '%Y-%m-%d %H:%i', '${ZONE}') AS closed_at,
       definition_version,
-      (SELECT count() FROM events WHERE ${LATE_OF_CLOSURE}) AS late_events
+      (SELECT count() FROM (
+        ${LATE_OF_CLOSURE}
+      )) AS late_events
     WHERE closed IS NOT NULL`,
   table: sql`
     WITH
@@ -131,8 +197,12 @@ export const resultsSql = {
       WHERE ${FINAL_ROWS}
     ) AS f
     LEFT JOIN (
-      SELECT crew_id, count() AS late_events FROM events WHERE ${LATE_OF_CLOSURE} GROUP BY crew_id
-    ) AS l ON l.crew_id = f.crew_id
+      SELECT entrant_id, count() AS late_events
+      FROM (
+        ${LATE_OF_CLOSURE}
+      )
+      GROUP BY entrant_id
+    ) AS l ON l.entrant_id = f.crew_id
     ORDER BY ${STANDINGS_ORDER}`,
   list: sql`
     WITH ${v.competition} AS competition
@@ -151,29 +221,33 @@ export const resultsSql = {
       ${CLOSURES}
     ) AS c
     LEFT JOIN (
-      SELECT k.period_id AS period_id, count() AS late_events
-      FROM events AS e
-      INNER JOIN (
-        SELECT f.period_id AS period_id, f.crew_id AS crew_id, p.period_start AS period_start,
-               p.period_end AS period_end, p.closed_at AS closed_at
-        FROM final_standings AS f
-        INNER JOIN (
-          ${CLOSURES}
-        ) AS p ON p.period_id = f.period_id AND p.closed_at = f.closed_at
-        WHERE f.competition_id = competition
-      ) AS k ON k.crew_id = e.crew_id
-      WHERE e.occurred_at >= toDateTime(k.period_start, '${ZONE}') AND e.occurred_at < toDateTime(k.period_end + 1, '${ZONE}')
-        AND e.stored_at >= k.closed_at
-      GROUP BY k.period_id
+      SELECT period_id, count() AS late_events
+      FROM (
+        ${lateChanges(CLOSURES)}
+      )
+      GROUP BY period_id
     ) AS l ON l.period_id = c.period_id
     ORDER BY c.period_end DESC, c.period_id`,
   late: sql`
     WITH
       ${chosenClosure}
-    SELECT stored_at, occurred_at, received_at, crew_id, type, event_id
-    FROM events
-    WHERE ${LATE_OF_CLOSURE}
-    ORDER BY stored_at, crew_id, event_id
+    SELECT
+      l.stored_at AS stored_at,
+      l.occurred_at AS occurred_at,
+      l.received_at AS received_at,
+      f.crew_name AS entrant_name,
+      l.entrant_id AS entrant_id,
+      l.crew_id AS crew_id,
+      l.person_id AS person_id,
+      l.type AS type,
+      multiIf(l.action = 'withdraw', '撤回', l.action = 'correct', '更正', '') AS correction,
+      l.reason AS correction_reason,
+      l.event_id AS event_id
+    FROM (
+      ${LATE_OF_CLOSURE}
+    ) AS l
+    INNER JOIN (SELECT crew_id, crew_name FROM final_standings WHERE ${FINAL_ROWS}) AS f ON f.crew_id = l.entrant_id
+    ORDER BY l.stored_at, l.crew_id, l.event_id, l.correction_id
     LIMIT 1000`,
 };
 
@@ -185,7 +259,7 @@ export function resultsDashboard(): Dashboard {
     tablePanel({
       title: '正式排名',
       description:
-        'The frozen final standings of the chosen closed period, exactly as they were when it closed (rules and registry of that moment): awards are decided on these, never on live standings. Late events (stored after the closing) are counted per crew; they are not in the standings. Grades, 公示 and confirmation are not kept by the product yet.',
+        'The frozen final standings of the chosen closed period, exactly as they were when it closed (rules and registry of that moment): awards are decided on these, never on live standings. Late changes (events for its days stored after the closing, and corrections of its events made since) are counted on the entrant they would have changed (crew, unit, branch or person, as the API counts them); they are not in the standings. Grades, 公示 and confirmation are not kept by the product yet.',
       query: resultsSql.table,
       height: 18,
       span: 24,
@@ -216,7 +290,7 @@ export function resultsDashboard(): Dashboard {
     tablePanel({
       title: '结算记录',
       description:
-        'Every closed period of the competition: its days, when and by whom it closed, under which rules version, how many crews, and the late events stored since.',
+        'Every closed period of the competition: its days, when and by whom it closed, under which rules version, how many entrants, and the late changes stored since (as the API’s lateEvents).',
       query: resultsSql.list,
       height: 8,
       span: 24,
@@ -238,7 +312,7 @@ export function resultsDashboard(): Dashboard {
     tablePanel({
       title: '迟到事件',
       description:
-        'Events for the chosen period’s days and crews stored after it closed: recorded, not applied to its final standings (the first 1,000, in the order they were stored).',
+        'Events for the chosen period’s days stored after it closed, and corrections of its events made since, each with the entrant (参赛对象: crew, unit, branch or person) whose frozen row it would have changed: recorded, not applied to its final standings (the first 1,000, in the order they were stored).',
       query: resultsSql.late,
       height: 8,
       span: 24,
@@ -247,8 +321,13 @@ export function resultsDashboard(): Dashboard {
       stored_at: { zh: '入库时间', unit: 'dateTimeAsIso' },
       occurred_at: { zh: '发生时间', unit: 'dateTimeAsIso' },
       received_at: { zh: '接收时间', unit: 'dateTimeAsIso' },
+      entrant_name: { zh: '参赛对象' },
+      entrant_id: { zh: '参赛对象编号' },
       crew_id: { zh: '班组编号' },
+      person_id: { zh: '人员编号' },
       type: { zh: '类型' },
+      correction: { zh: '更正' },
+      correction_reason: { zh: '更正原因' },
       event_id: { zh: '事件编号' },
     },
   );
@@ -268,7 +347,8 @@ export function resultsDashboard(): Dashboard {
     .withPanel(
       statPanel({
         title: '迟到事件',
-        description: 'Events stored after the closing for this period’s days and crews: not applied (orange when any)',
+        description:
+          'Late changes: events for this period’s days stored after the closing and corrections of its events made since, on its frozen entrants (as the API’s lateEvents): not applied (orange when any)',
         query: resultsSql.summary,
         field: 'late_events',
         span: 6,
