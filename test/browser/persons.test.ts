@@ -238,3 +238,55 @@ describe('persons uploaded in the console', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('a person-level competition closed, with late changes', () => {
+  const lateEvents = async () => {
+    const { periods } = (await api('GET', '/v1/competitions/post-stars/periods')) as {
+      periods: { id: string; closed: { lateEvents: number } | null }[];
+    };
+    return periods.find((p) => p.id === 'final')?.closed?.lateEvents;
+  };
+
+  it('lists each late change with the person it would have changed and the crew that reported it', async () => {
+    clock.set('2026-04-02T09:00:00+08:00');
+    await page.clock.setFixedTime(new Date(clock.now()));
+    await api('POST', '/v1/competitions/post-stars/periods/final/close', { note: '三月岗位明星' });
+    // After the closing: 王五's March sale (late for 王五), and one naming nobody (late for no person).
+    await api('POST', '/v1/events', [
+      sale('late-p3', 'C3', 'P3', 800),
+      { eventId: 'late-c1', crewId: 'C1', type: 'sales', occurredAt: at('06'), volume: 100, unit: 'litres' },
+    ]);
+    await waitFor(async () => expect(await lateEvents()).toBe(1), 20_000);
+    // Withdrawn again: the withdrawal is a late change of its own, for 王五 too.
+    await api('POST', '/v1/events/late-p3/withdraw', { crewId: 'C3', reason: '重复上报' });
+    await waitFor(async () => expect(await lateEvents()).toBe(2), 20_000);
+
+    await page.goto(`${base}/console/competitions/post-stars?tab=periods`);
+    await page.waitForSelector('[data-testid="periods-table"] >> text=迟到数据 2 条');
+    await page.click('[data-testid="final-final"]');
+    await page.waitForSelector('[data-testid="late-table"] .ant-table-row');
+    // The frozen rows are persons, each with their crew.
+    const finalHeader = (await page.textContent('[data-testid="final-table"] thead')) ?? '';
+    expect(finalHeader).toContain('姓名');
+    expect(finalHeader).toContain('所在班组');
+    expect(await rowTexts(page, '[data-testid="final-table"] tbody .ant-table-row')).toContain(
+      '3王五半山甲班半山油库杭州分公司12',
+    );
+    const header = (await page.textContent('[data-testid="late-table"] thead')) ?? '';
+    expect(header).toContain('参赛对象');
+    expect(header).toContain('上报班组');
+    const rows = await rowTexts(page, '[data-testid="late-table"] tbody .ant-table-row');
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row).toContain('late-p3');
+      expect(row).toContain('王五');
+      expect(row).toContain('半山甲班');
+    }
+    expect(rows[1]).toContain('已撤回');
+    expect(await page.locator('[data-testid="late-entrant-late-p3"]').first().textContent()).toBe('王五');
+    expect(await page.locator('[data-testid="late-crew-late-p3"]').first().textContent()).toBe('半山甲班');
+    await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+    await page.screenshot({ path: join(SHOTS, 'console-late-persons.png') });
+    expect(problems).toEqual([]);
+  });
+});

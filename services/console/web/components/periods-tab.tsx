@@ -10,6 +10,7 @@ import { useApi } from '../use-api.ts';
 import { useOrg } from '../org-context.tsx';
 import { EmptyHint, EmptyText } from './empty-hint.tsx';
 import { ResultsActions } from './results-actions.tsx';
+import { entrantTitleKey } from './standings-columns.tsx';
 
 const EVENT_TYPES = [
   'sales',
@@ -21,6 +22,8 @@ const EVENT_TYPES = [
   'metric',
 ] as const;
 type EventTypeKey = (typeof EVENT_TYPES)[number];
+type LateEvent = LateEvents['events'][number];
+type FinalRow = FinalStandings['rows'][number];
 
 /**
  * 阶段结算: the stages and the whole period; closing one freezes its final standings (with a
@@ -220,15 +223,28 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
                   title: t('standings.rank'),
                   render: (_, r) => (r.rank === null ? <Tag color="red">{t('standings.vetoed')}</Tag> : r.rank),
                 },
-                { title: t('standings.crew'), dataIndex: 'crewName' },
-                { title: t('standings.unit'), dataIndex: 'unitName' },
-                { title: t('standings.branch'), dataIndex: 'branchName' },
+                // The frozen rows are the period's entrants: crews, units, branches or persons.
+                { title: t(entrantTitleKey(showing.final.entrants)), dataIndex: 'crewName' },
+                ...(showing.final.entrants === 'person'
+                  ? [
+                      {
+                        title: t('standings.personCrew'),
+                        render: (_: unknown, r: FinalRow) => r.person?.crewName ?? '',
+                      },
+                    ]
+                  : []),
+                ...(showing.final.entrants === 'crew' || showing.final.entrants === 'person'
+                  ? [{ title: t('standings.unit'), dataIndex: 'unitName' }]
+                  : []),
+                ...(showing.final.entrants !== 'branch'
+                  ? [{ title: t('standings.branch'), dataIndex: 'branchName' }]
+                  : []),
                 { title: t('standings.score'), render: (_, r) => points(r.score) },
               ]}
             />
             <Typography.Title level={5}>{t('periods.lateTitle', { n: showing.late?.total ?? 0 })}</Typography.Title>
             <Table
-              rowKey={(e) => `${e.crewId}/${e.eventId}`}
+              rowKey={(e) => `${e.crewId}/${e.eventId}/${e.correction?.correctionId ?? ''}`}
               size="small"
               dataSource={showing.late?.events ?? []}
               pagination={{ pageSize: 5, hideOnSinglePage: true }}
@@ -237,9 +253,23 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
               columns={[
                 { title: t('events.eventId'), dataIndex: 'eventId' },
                 {
-                  title: t('standings.crew'),
-                  render: (_, e) => org.data?.crews.find((c) => c.id === e.crewId)?.name ?? e.crewId,
+                  title: <Tooltip title={t('periods.lateEntrantHelp')}>{t('periods.lateEntrant')}</Tooltip>,
+                  render: (_, e) => <span data-testid={`late-entrant-${e.eventId}`}>{e.entrant.name}</span>,
                 },
+                // The crew that reported it, where the entrant is not the crew itself (a unit,
+                // branch or person level competition).
+                ...((showing.late?.events ?? []).some((e) => e.entrant.id !== e.crewId)
+                  ? [
+                      {
+                        title: t('periods.lateCrew'),
+                        render: (_: unknown, e: LateEvent) => (
+                          <span data-testid={`late-crew-${e.eventId}`}>
+                            {org.data?.crews.find((c) => c.id === e.crewId)?.name ?? e.crewId}
+                          </span>
+                        ),
+                      },
+                    ]
+                  : []),
                 {
                   title: t('events.type'),
                   render: (_, e) => (

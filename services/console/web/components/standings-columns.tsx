@@ -25,6 +25,17 @@ function Clipped(props: { text: string }) {
 const NAME_WIDTH = 160;
 const VALUE_WIDTH = 120;
 
+/** The entrant column's header by the competition's entrants (参赛对象). */
+export function entrantTitleKey(level: Competition['entrants']) {
+  return level === 'unit'
+    ? 'standings.unit'
+    : level === 'branch'
+      ? 'standings.branch'
+      : level === 'person'
+        ? 'standings.person'
+        : 'standings.crew';
+}
+
 export function standingsColumns(
   definition: Competition,
   rows: readonly StandingsRow[],
@@ -81,15 +92,7 @@ export function standingsColumns(
     },
     {
       key: 'entrant',
-      title: t(
-        level === 'unit'
-          ? 'standings.unit'
-          : level === 'branch'
-            ? 'standings.branch'
-            : level === 'person'
-              ? 'standings.person'
-              : 'standings.crew',
-      ),
+      title: t(entrantTitleKey(level)),
       width: NAME_WIDTH,
       fixed: 'left',
       ellipsis: { showTitle: false },

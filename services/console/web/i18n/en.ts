@@ -385,6 +385,10 @@ export const en: Messages = {
     'Nothing to close yet: once the rules are published, the stages and the whole period are listed here and can be closed when they end.',
   'periods.occurredAt': 'Happened',
   'periods.storedAt': 'Received',
+  'periods.lateEntrant': 'Entrant',
+  'periods.lateEntrantHelp':
+    'The frozen row this late change would have changed: the crew, unit, branch or person (by the competition’s entrants)',
+  'periods.lateCrew': 'Reporting crew',
   'events.type': 'Type',
   'results.downloadStandings': 'Download standings (Excel)',
   'results.downloadFinal': 'Download final standings (Excel)',
