@@ -5,9 +5,9 @@ import { UnitType } from '../../schemas/org.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts';
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
-import { computeStandings, rankMovement } from './engine/compute-standings.ts';
+import { rankMovement, rankStandings, type RankedStandings } from './engine/compute-standings.ts';
 import { createScoreMemo, type ScoreMemo } from './engine/score-memo.ts';
-import type { StandingsRow } from './engine/types.ts';
+import type { CrewScore } from './engine/types.ts';
 import { addMetricSums, hazardDeadlineDays, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
 import { loadPersonFacts, loadPersonSums } from './person-facts.query.ts';
@@ -122,7 +122,7 @@ const groupKeyOf = {
 
 /**
  * Each snapshot's groups in display order, per `groupBy\0groupKey`: found once per snapshot (by
- * mergeGroups from the engine's rows, or sorted on the first page asked), so a page of 100,000
+ * snapshotCrews from the engine's ranking, or sorted on the first page asked), so a page of 100,000
  * persons' standings is a slice, not a filter and a sort of every entrant per request.
  */
 const displayOrders = new WeakMap<readonly SnapshotCrew[], Map<string, readonly SnapshotCrew[]>>();
@@ -197,63 +197,90 @@ function yieldToEventLoop(): Promise<void> {
 
 type PreviousRanks = Map<string, Partial<Record<GroupBy, number | null>>>;
 
-function ranksOf(rows: readonly StandingsRow[]): PreviousRanks {
+function ranksOf({ scores, groups }: RankedStandings): PreviousRanks {
   const out: PreviousRanks = new Map();
-  for (const row of rows) {
-    let ranks = out.get(row.crew.crewId);
-    if (!ranks) out.set(row.crew.crewId, (ranks = {}));
-    ranks[row.groupBy] = row.rank;
+  for (const { groupBy, order, ranks } of groups) {
+    for (let k = 0; k < order.length; k++) {
+      const crewId = (scores[order[k] as number] as CrewScore).crew.crewId;
+      let entry = out.get(crewId);
+      if (!entry) out.set(crewId, (entry = {}));
+      entry[groupBy] = ranks[k] || null;
+    }
   }
   return out;
 }
 
+/** What one computation's snapshot records leave for the next (snapshotCrews). */
+export interface KeptRecords {
+  entrants: RankedStandings['entrants'];
+  previous: PreviousRanks;
+  scores: readonly CrewScore[];
+  records: readonly SnapshotCrew[];
+}
+
 /**
- * Folds the per-group rows of the engine into one record per crew, with movement per group. The
- * engine's rows come in display order within each group (rank, ties by entrant id, unranked
- * last: computeStandings), which is kept as the snapshot's display order (pageOf).
+ * One record per entrant with its rank and movement in every group, and each group's display
+ * order (pageOf), from the engine's ranked standings. With what the previous computation of the
+ * same day kept, an entrant whose score record is the same (score-memo.ts: facts unchanged), whose
+ * rank in every group is the same and whose previous-day ranks are the same map keeps its record:
+ * after a burst touching a few hundred of 100,000 persons, most records are not built again. An
+ * entrant whose rank moved because others passed it gets a new record.
  */
-export function mergeGroups(current: readonly StandingsRow[], previous: PreviousRanks): SnapshotCrew[] {
-  // Keyed by the entrant's profile, which every group's row of one computation shares: an object
-  // key hashes at once, 100,000 id strings did not (a third of the merge).
-  const crews = new Map<StandingsRow['crew'], SnapshotCrew>();
-  const orders = new Map<string, SnapshotCrew[]>();
-  let members: SnapshotCrew[] = [];
-  let groupBy: GroupBy | undefined;
-  let groupKey: string | undefined;
-  for (const row of current) {
-    let crew = crews.get(row.crew);
-    const before = previous.size === 0 ? undefined : previous.get(row.crew.crewId);
-    if (!crew) {
-      crew = {
-        crew: row.crew,
-        score: row.score,
-        disqualified: row.disqualified,
-        vetoes: row.vetoes,
-        indicators: row.indicators,
-        facts: row.facts,
-        sheet: row.sheet,
-        ranks: {},
-      };
-      crews.set(row.crew, crew);
-    }
-    const prevRank = before?.[row.groupBy] ?? null;
-    const rank = { rank: row.rank, prevRank, rankChange: rankMovement(row.rank, prevRank) };
-    // Named stores: a computed key per row was a slow keyed store.
-    if (row.groupBy === 'overall') crew.ranks.overall = rank;
-    else if (row.groupBy === 'branch') crew.ranks.branch = rank;
-    else crew.ranks.unit_type = rank;
-    if (row.groupBy !== groupBy || row.groupKey !== groupKey) {
-      groupBy = row.groupBy;
-      groupKey = row.groupKey;
-      const key = `${groupBy}\u0000${groupKey}`;
-      members = orders.get(key) ?? [];
-      orders.set(key, members);
-    }
-    members.push(crew);
+export function snapshotCrews(
+  { entrants, scores, groups }: RankedStandings,
+  previous: PreviousRanks,
+  kept?: KeptRecords,
+): { crews: SnapshotCrew[]; kept: KeptRecords } {
+  const n = scores.length;
+  const groupBys = [...new Set(groups.map((g) => g.groupBy))];
+  // Each entrant's rank per group (0: unranked); every entrant is in one group of each groupBy.
+  const rankIn = groupBys.map(() => new Int32Array(n));
+  for (const { groupBy, order, ranks } of groups) {
+    const into = rankIn[groupBys.indexOf(groupBy)] as Int32Array;
+    for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
   }
-  const merged = [...crews.values()];
-  displayOrders.set(merged, orders);
-  return merged;
+  const reusable = kept !== undefined && kept.entrants === entrants && kept.previous === previous ? kept : undefined;
+  const records = new Array<SnapshotCrew>(n);
+  for (let i = 0; i < n; i++) {
+    const s = scores[i] as CrewScore;
+    const old = reusable?.scores[i] === s ? reusable.records[i] : undefined;
+    if (old !== undefined && groupBys.every((g, j) => (old.ranks[g]?.rank ?? 0) === (rankIn[j] as Int32Array)[i])) {
+      records[i] = old;
+      continue;
+    }
+    const before = previous.size === 0 ? undefined : previous.get(s.crew.crewId);
+    const ranks: SnapshotCrew['ranks'] = {};
+    for (let j = 0; j < groupBys.length; j++) {
+      const groupBy = groupBys[j] as GroupBy;
+      const rank = (rankIn[j] as Int32Array)[i] || null;
+      const prevRank = before?.[groupBy] ?? null;
+      const entry = { rank, prevRank, rankChange: rankMovement(rank, prevRank) };
+      // Named stores: a computed key per record was a slow keyed store.
+      if (groupBy === 'overall') ranks.overall = entry;
+      else if (groupBy === 'branch') ranks.branch = entry;
+      else ranks.unit_type = entry;
+    }
+    records[i] = {
+      crew: s.crew,
+      score: s.score,
+      disqualified: s.disqualified,
+      vetoes: s.vetoes,
+      indicators: s.indicators,
+      facts: s.facts,
+      sheet: s.sheet,
+      ranks,
+    };
+  }
+  // Records in the first group's display order (every entrant is in one of its groups).
+  const crews: SnapshotCrew[] = [];
+  const orders = new Map<string, SnapshotCrew[]>();
+  for (const { groupBy, groupKey, order } of groups) {
+    const members = Array.from(order, (i) => records[i] as SnapshotCrew);
+    orders.set(`${groupBy}\u0000${groupKey}`, members);
+    if (groupBy === groupBys[0]) for (const m of members) crews.push(m);
+  }
+  displayOrders.set(crews, orders);
+  return { crews, kept: { entrants, previous, scores, records } };
 }
 
 /**
@@ -345,6 +372,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const catchingUp = new Map<string, { marksSeen: number; snapshot: Promise<Snapshot> }>();
   /** Today's scores per competition: a refresh re-scores only the entrants whose facts changed. */
   const scoreMemos = new Map<string, ScoreMemo>();
+  /** Today's snapshot records per competition, for the next computation of the same day (snapshotCrews). */
+  const keptRecords = new Map<string, { asOf: string; records: KeptRecords }>();
   /** Facts read in the current refresh cycle, per window (shared-reads.ts). */
   const sharedFacts = createSharedReads<Map<string, CrewFacts>>();
   const storedBefore = () => deps.eventsStoredBefore?.() ?? now();
@@ -423,7 +452,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     asOf: string,
     // Definitions other than the current one (drafts, closed periods) do not share its kept sums.
     sums?: Promise<MetricSums>,
-  ): Promise<{ rows: StandingsRow[]; storedBefore: Date }> {
+  ): Promise<{ ranked: RankedStandings; storedBefore: Date }> {
     const def = competition.definition;
     const window = {
       start: def.period.start,
@@ -455,7 +484,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       memo = scoreMemos.get(competition.id);
       if (!memo) scoreMemos.set(competition.id, (memo = createScoreMemo()));
     }
-    const rows = computeStandings(
+    const ranked = rankStandings(
       {
         competition: def,
         asOf,
@@ -466,7 +495,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       },
       memo,
     );
-    return { rows, storedBefore: read.storedBefore };
+    return { ranked, storedBefore: read.storedBefore };
   }
 
   /**
@@ -488,7 +517,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const cached = computedPrevious.get(competition.id);
     if (cached?.key === key && deps.soleWriter !== false) return cached.ranks;
     const generation = generations.get(competition.id) ?? 0;
-    const ranks = ranksOf((await standingsAsOf(competition, day)).rows);
+    const ranks = ranksOf((await standingsAsOf(competition, day)).ranked);
     // Keep them only if no event landed on a closed day while they were computed.
     if ((generations.get(competition.id) ?? 0) === generation)
       computedPrevious.set(competition.id, { key, day, ranks });
@@ -556,6 +585,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     ]);
     // A read shared from earlier in the cycle holds only the events stored before it began.
     const eventsStoredBefore = new Date(Math.min(ownStamp.getTime(), current.storedBefore.getTime())).toISOString();
+    // Today's records of entrants whose score and ranks did not change are kept (snapshotCrews).
+    const isToday = asOf === defaultDay(competition);
+    const kept = isToday ? keptRecords.get(competitionId) : undefined;
+    const built = snapshotCrews(current.ranked, previous, kept?.asOf === asOf ? kept.records : undefined);
     const snapshot: Snapshot = {
       competitionId,
       asOf,
@@ -563,10 +596,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       definitionVersion: competition.version,
       orgVersion: catalog.orgVersion(),
       eventsStoredBefore,
-      crews: mergeGroups(current.rows, previous),
+      crews: built.crews,
     };
+    if (isToday) keptRecords.set(competitionId, { asOf, records: built.kept });
     await yieldToEventLoop();
-    const isToday = asOf === defaultDay(competition);
     if (isToday) latestToday.set(competitionId, { snapshot, marksSeen });
     await persist(snapshot, isToday);
     if (isToday) deps.onTodayComputed?.(competitionId, asOf);
@@ -745,8 +778,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         definition.period.start,
         asOf,
       );
-      const { rows } = await standingsAsOf(competition, asOf, sums);
-      return mergeGroups(rows, new Map());
+      const { ranked } = await standingsAsOf(competition, asOf, sums);
+      return snapshotCrews(ranked, new Map()).crews;
     },
     defaultDay,
     snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),

@@ -71,8 +71,12 @@ interface Page {
   rows: Row[];
 }
 
-async function page(query = ''): Promise<Page> {
-  const res = await lb.app.inject({ method: 'GET', url: `/v1/competitions/post-stars/standings?limit=100${query}` });
+// Without gates and grades, today's snapshot records of entrants whose score and ranks did not
+// change are kept from one refresh to the next (snapshotCrews): served ranks must still follow others' moves.
+const plain = { ...competition, gates: [], grades: undefined };
+
+async function page(query = '', id = 'post-stars'): Promise<Page> {
+  const res = await lb.app.inject({ method: 'GET', url: `/v1/competitions/${id}/standings?limit=100${query}` });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Page>();
 }
@@ -97,12 +101,15 @@ const shape = (r: {
 ];
 
 /** Today's standings of one group as served, against a computation from scratch over what is stored. */
-async function expectServedEqualsFromScratch(group: 'overall' | 'branch:B1' | 'branch:B2'): Promise<void> {
-  const stored = lb.catalog.competition('post-stars');
-  if (!stored) throw new Error('post-stars is not stored');
-  const served = await page(group === 'overall' ? '' : `&group=${group}`);
+async function expectServedEqualsFromScratch(
+  group: 'overall' | 'branch:B1' | 'branch:B2',
+  id = 'post-stars',
+): Promise<void> {
+  const stored = lb.catalog.competition(id);
+  if (!stored) throw new Error(`${id} is not stored`);
+  const served = await page(group === 'overall' ? '' : `&group=${group}`, id);
   expect(served.recomputing).toBe(false);
-  const fresh = await lb.standings.evaluate('post-stars', stored.definition, today);
+  const fresh = await lb.standings.evaluate(id, stored.definition, today);
   const groupBy = group === 'overall' ? 'overall' : 'branch';
   const expected = fresh
     .filter((c) => group === 'overall' || `branch:${c.crew.branchId}` === group)
@@ -128,6 +135,8 @@ beforeAll(async () => {
   );
   const res = await lb.app.inject({ method: 'PUT', url: '/v1/competitions/post-stars', payload: competition });
   expect(res.statusCode, res.body).toBe(200);
+  const other = await lb.app.inject({ method: 'PUT', url: '/v1/competitions/post-stars-plain', payload: plain });
+  expect(other.statusCode, other.body).toBe(200);
 });
 afterAll(async () => {
   await lb.close();
@@ -211,7 +220,32 @@ describe('per-person standings kept incrementally', () => {
       await lb.refresher.flush();
       await expectServedEqualsFromScratch('overall');
       await expectServedEqualsFromScratch(round % 2 === 0 ? 'branch:B1' : 'branch:B2');
+      await expectServedEqualsFromScratch('overall', 'post-stars-plain');
+      await expectServedEqualsFromScratch(round % 2 === 0 ? 'branch:B2' : 'branch:B1', 'post-stars-plain');
     }
+    // Only today's events now: the day before's ranks stay and the others keep their scores (and
+    // records). The last ranked person jumps over all of them: every one it passed must move down.
+    const last = (await page('', 'post-stars-plain')).rows.filter((r) => r.rank !== null).at(-1);
+    const jump = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      payload: [
+        {
+          eventId: 'jump',
+          crewId: last?.person?.crewId,
+          personId: last?.crewId,
+          type: 'sales',
+          occurredAt: `${today}T11:00:00+08:00`,
+          volume: 1_000_000,
+          unit: 'litres',
+        },
+      ],
+    });
+    expect(jump.json(), jump.body).toMatchObject({ accepted: 1 });
+    await lb.refresher.flush();
+    expect((await page('', 'post-stars-plain')).rows[0]?.crewId).toBe(last?.crewId);
+    for (const group of ['overall', 'branch:B1', 'branch:B2'] as const)
+      await expectServedEqualsFromScratch(group, 'post-stars-plain');
     // The stream did score: not a comparison of empty standings.
     const top = (await page()).rows[0];
     expect(top?.score).toBeGreaterThan(0);

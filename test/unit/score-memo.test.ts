@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
-import { computeStandings } from '../../services/scoring/engine/compute-standings.ts';
+import { computeStandings, rankStandings } from '../../services/scoring/engine/compute-standings.ts';
 import { createScoreMemo, sameFacts } from '../../services/scoring/engine/score-memo.ts';
 import { EMPTY_FACTS } from '../../services/scoring/engine/types.ts';
 import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
-import { mergeGroups, pageOf } from '../../services/scoring/standings.service.ts';
+import { pageOf, snapshotCrews, type KeptRecords } from '../../services/scoring/standings.service.ts';
 import { mulberry32 } from '../../services/demo/prng.ts';
 
 /**
@@ -115,6 +115,82 @@ describe('standings with kept scores', () => {
   });
 });
 
+describe('snapshot records kept from the previous computation (snapshotCrews)', () => {
+  // Without gates and grades a kept score is the same record, so snapshot records can be kept too.
+  const plain = Competition.parse({ ...competition, gates: [], grades: undefined });
+  const sales = (litres: number): CrewFacts => ({ ...EMPTY_FACTS, metrics: { 'sales.volume_litres': litres } });
+  const pages = (crews: ReturnType<typeof snapshotCrews>['crews']) =>
+    (
+      [
+        { groupBy: 'overall', groupKey: '' },
+        { groupBy: 'branch', groupKey: 'B1' },
+        { groupBy: 'branch', groupKey: 'B2' },
+      ] as const
+    ).map((group) => pageOf({ crews }, group, undefined, 100, 0));
+
+  it('equal records built from scratch over a random stream, with the previous day’s ranks changing', () => {
+    const next = mulberry32(11);
+    const memo = createScoreMemo();
+    let kept: KeptRecords | undefined;
+    let facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales((i % 6) * 500)]));
+    let previous = new Map<string, { overall?: number | null; branch?: number | null }>();
+    for (let step = 0; step < 40; step++) {
+      facts = new Map(facts);
+      for (let k = 0; k < 2; k++) {
+        const id = persons[Math.floor(next() * persons.length)]?.id ?? '';
+        const old = facts.get(id) ?? EMPTY_FACTS;
+        const litres = (old.metrics['sales.volume_litres'] ?? 0) + Math.floor(next() * 4) * 500;
+        facts.set(id, next() < 0.1 ? { ...sales(litres), metrics: { 'incident.serious_injury': 1 } } : sales(litres));
+      }
+      // The day before's ranks change now and then (a stored run replaced): movement must follow.
+      if (step % 7 === 3)
+        previous = new Map(persons.map((p) => [p.id, { overall: Math.floor(next() * 40) + 1, branch: null }]));
+      const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
+      const built = snapshotCrews(rankStandings(input, memo), previous, kept);
+      const fresh = snapshotCrews(rankStandings(input), previous);
+      expect(built.crews).toEqual(fresh.crews);
+      expect(pages(built.crews)).toEqual(pages(fresh.crews));
+      kept = built.kept;
+    }
+  });
+
+  it('gives an entrant whose facts did not change a new rank and movement when others pass it', () => {
+    const memo = createScoreMemo();
+    const facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales(100 * (i + 1))]));
+    const previous = new Map(persons.map((p) => [p.id, { overall: 20, branch: 10 }]));
+    const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
+    const first = snapshotCrews(rankStandings(input, memo), previous);
+    const byId = (crews: typeof first.crews, id: string) => crews.find((c) => c.crew.crewId === id);
+    const leader = first.crews[0];
+    const second = first.crews[1];
+    const eleventh = first.crews[10];
+    expect(leader?.ranks.overall?.rank).toBe(1);
+    expect(second?.ranks.overall).toEqual({ rank: 2, prevRank: 20, rankChange: 18 });
+    // The eleventh entrant jumps to the top; the leader and the second keep their facts.
+    const jumper = eleventh?.crew.crewId ?? '';
+    const after = snapshotCrews(
+      rankStandings({ ...input, facts: new Map(facts).set(jumper, sales(1_000_000)) }, memo),
+      previous,
+      first.kept,
+    );
+    expect(byId(after.crews, jumper)?.ranks.overall?.rank).toBe(1);
+    const leaderAfter = byId(after.crews, leader?.crew.crewId ?? '');
+    expect(leaderAfter?.ranks.overall).toEqual({ rank: 2, prevRank: 20, rankChange: 18 });
+    expect(byId(after.crews, second?.crew.crewId ?? '')?.ranks.overall).toEqual({
+      rank: 3,
+      prevRank: 20,
+      rankChange: 17,
+    });
+    expect(pageOf(after, { groupBy: 'overall', groupKey: '' }, undefined, 3, 0).rows.map((r) => r.rank)).toEqual([
+      1, 2, 3,
+    ]);
+    // The 29 entrants the jumper did not pass keep their record (nothing about them changed); the
+    // ten it passed and the jumper get new ones.
+    const unmoved = after.crews.filter((c) => first.crews.includes(c));
+    expect(unmoved).toEqual(first.crews.slice(11));
+  });
+});
+
 describe('pageOf', () => {
   it('pages the engine’s display order as a sort by rank and id would', () => {
     // Ties (equal scores) and disqualified entrants, whose order is by id.
@@ -128,8 +204,8 @@ describe('pageOf', () => {
         },
       ]),
     );
-    const rows = computeStandings({ competition, asOf: '2026-11-10', crews, facts, targets: new Map(), persons });
-    const merged = { crews: mergeGroups(rows, new Map()) };
+    const input = { competition, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
+    const merged = { crews: snapshotCrews(rankStandings(input), new Map()).crews };
     // A copy of the array has no kept order: pageOf sorts it.
     const sorted = { crews: [...merged.crews] };
     for (const group of [

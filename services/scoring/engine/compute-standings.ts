@@ -1,6 +1,6 @@
 import type { RankingGroup } from '../../../schemas/competition.schema.ts';
 import { summaryRules } from './fact-summary.ts';
-import { rankPositions } from './rank.ts';
+import { rankIndices } from './rank.ts';
 import { scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
 import { rollUpEntrants } from './entrants.ts';
@@ -21,53 +21,88 @@ function groupKeyOf(groupBy: RankingGroup, crew: CrewProfile): string {
   }
 }
 
+/** One ranking group of a computation: positions into RankedStandings.scores (rankIndices). */
+export interface RankedGroup {
+  groupBy: RankingGroup;
+  groupKey: string;
+  /** Indices into `scores` in display order. */
+  order: Int32Array;
+  /** The rank at each position of `order`; 0 for unranked. */
+  ranks: Int32Array;
+}
+
+export interface RankedStandings {
+  /** The entrants in crewId order; the same array while the same entrants come (score-memo.ts). */
+  entrants: readonly CrewProfile[];
+  /** Each entrant's score, aligned with `entrants`. */
+  scores: CrewScore[];
+  /** In competition.rankingGroups order, group keys ascending. */
+  groups: RankedGroup[];
+}
+
 /**
- * Score every participating crew once, then rank within each ranking group. Rows come out
- * grouped in competition.rankingGroups order, group keys ascending, display order within a group.
+ * Score every participating crew once, then rank within each ranking group, as index arrays
+ * (no object per entrant and group: 100,000 persons are ranked after every burst of events).
  */
-export function computeStandings(input: ScoringInput, memo?: ScoreMemo): StandingsRow[] {
+export function rankStandings(input: ScoringInput, memo?: ScoreMemo): RankedStandings {
   const { competition, asOf } = input;
   const { crews, facts, targets } =
     competition.entrants === 'person' ? personEntrants(input) : rollUpEntrants(competition.entrants, input);
   const rules = summaryRules(competition);
   // With a memo (the service keeps one per competition), entrants whose facts did not change keep their score.
-  // In crewId order once, so ranking each group needs no string comparisons (rankPositions).
+  // In crewId order once, so ranking each group needs no string comparisons (rankIndices).
+  const entrants = entrantsInIdOrder(memo, crews);
   const scores = scoreWithMemo(
     memo,
     { competition, asOf, targets },
-    entrantsInIdOrder(memo, crews),
+    entrants,
     (id) => facts.get(id) ?? EMPTY_FACTS,
     (crew, f) => scoreCrew(competition, crew, f, targets, asOf, rules),
   );
   gradeEntrants(competition, scores);
 
-  const rows: StandingsRow[] = [];
+  const groups: RankedGroup[] = [];
   // A repeated group in the definition would otherwise emit every row twice.
   for (const groupBy of new Set(competition.rankingGroups)) {
-    const groups = new Map<string, CrewScore[]>();
-    for (const score of scores) {
-      const key = groupKeyOf(groupBy, score.crew);
-      const members = groups.get(key);
-      if (members === undefined) groups.set(key, [score]);
-      else members.push(score);
+    const members = new Map<string, number[]>();
+    for (let i = 0; i < scores.length; i++) {
+      const key = groupKeyOf(groupBy, (scores[i] as CrewScore).crew);
+      const list = members.get(key);
+      if (list === undefined) members.set(key, [i]);
+      else list.push(i);
     }
-    const keys = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = [...members.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const groupKey of keys) {
-      for (const { row, rank } of rankPositions(groups.get(groupKey) ?? [], competition.tieMode, true)) {
-        // Explicit fields rather than a spread: this runs for every crew in every group.
-        rows.push({
-          crew: row.crew,
-          score: row.score,
-          disqualified: row.disqualified,
-          vetoes: row.vetoes,
-          indicators: row.indicators,
-          facts: row.facts,
-          sheet: row.sheet,
-          rank,
-          groupBy,
-          groupKey,
-        });
-      }
+      const { order, ranks } = rankIndices(scores, competition.tieMode, members.get(groupKey));
+      groups.push({ groupBy, groupKey, order, ranks });
+    }
+  }
+  return { entrants, scores, groups };
+}
+
+/**
+ * Every crew's row in every ranking group: rows come out grouped in competition.rankingGroups
+ * order, group keys ascending, display order within a group.
+ */
+export function computeStandings(input: ScoringInput, memo?: ScoreMemo): StandingsRow[] {
+  const { scores, groups } = rankStandings(input, memo);
+  const rows: StandingsRow[] = [];
+  for (const { groupBy, groupKey, order, ranks } of groups) {
+    for (let k = 0; k < order.length; k++) {
+      const row = scores[order[k] as number] as CrewScore;
+      // Explicit fields rather than a spread: this runs for every crew in every group.
+      rows.push({
+        crew: row.crew,
+        score: row.score,
+        disqualified: row.disqualified,
+        vetoes: row.vetoes,
+        indicators: row.indicators,
+        facts: row.facts,
+        sheet: row.sheet,
+        rank: (ranks[k] as number) || null,
+        groupBy,
+        groupKey,
+      });
     }
   }
   return rows;

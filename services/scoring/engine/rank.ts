@@ -41,27 +41,54 @@ export function rankPositions<T extends CrewScore>(
   inIdOrder = inCrewIdOrder(scores),
 ): { row: T; rank: number | null }[] {
   const ordered = inIdOrder ? scores : [...scores].sort(byCrewId);
-  const eligible = ordered.filter((s) => !s.disqualified);
-  const keys = new Float64Array(eligible.length);
-  for (let i = 0; i < eligible.length; i++) keys[i] = round2((eligible[i] as T).score);
-  const order = displayOrder(keys);
+  const { order, ranks } = rankIndices(ordered, tieMode);
+  return Array.from(order, (i, k) => ({ row: ordered[i] as T, rank: (ranks[k] as number) || null }));
+}
 
-  const rows: { row: T; rank: number | null }[] = [];
+/**
+ * rankPositions as two typed arrays and no object per row (100,000 persons' standings ranked
+ * after every burst): `order` holds indices into `scores` (in crewId order) in display order,
+ * `ranks` the rank at each position, 0 for unranked (disqualified; ranks start at 1).
+ */
+export function rankIndices(
+  scores: readonly CrewScore[],
+  tieMode: TieMode,
+  /** Which of `scores` to rank (ascending indices, so crewId order); all by default. */
+  members?: ArrayLike<number>,
+): { order: Int32Array; ranks: Int32Array } {
+  const n = members === undefined ? scores.length : members.length;
+  const at = (k: number): number => (members === undefined ? k : (members[k] as number));
+  let eligibleCount = 0;
+  for (let k = 0; k < n; k++) if (!(scores[at(k)] as CrewScore).disqualified) eligibleCount += 1;
+  const eligible = new Int32Array(eligibleCount);
+  const keys = new Float64Array(eligibleCount);
+  for (let k = 0, e = 0; k < n; k++) {
+    const s = scores[at(k)] as CrewScore;
+    if (s.disqualified) continue;
+    eligible[e] = at(k);
+    keys[e] = round2(s.score);
+    e += 1;
+  }
+  const positions = displayOrder(keys);
+  const order = new Int32Array(n);
+  const ranks = new Int32Array(n);
   let rank = 0;
   let distinct = 0;
   let previous: number | undefined;
-  for (let index = 0; index < order.length; index++) {
-    const i = order[index] as number;
-    const key = keys[i] as number;
+  for (let index = 0; index < positions.length; index++) {
+    const e = positions[index] as number;
+    const key = keys[e] as number;
     if (key !== previous) {
       distinct += 1;
       rank = tieMode === 'dense' ? distinct : index + 1;
       previous = key;
     }
-    rows.push({ row: eligible[i] as T, rank });
+    order[index] = eligible[e] as number;
+    ranks[index] = rank;
   }
-  for (const row of ordered) if (row.disqualified) rows.push({ row, rank: null });
-  return rows;
+  let index = eligibleCount;
+  for (let k = 0; k < n; k++) if ((scores[at(k)] as CrewScore).disqualified) order[index++] = at(k);
+  return { order, ranks };
 }
 
 /**
