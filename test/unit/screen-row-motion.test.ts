@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ScreenRow, ScreenViewData } from '../../schemas/screen.schema.ts';
 import { MAX_WAIT_MS, MIN_GAP_MS, offer, openGate, take } from '../../services/screen/web/celebration-gate.ts';
-import { celebrationText, celebrations, climbs, type Celebration } from '../../services/screen/web/row-motion.ts';
+import {
+  celebrationText,
+  celebrations,
+  climbs,
+  stillTrue,
+  type Celebration,
+} from '../../services/screen/web/row-motion.ts';
 
 function row(crewId: string, rank: number | null, targetReached: boolean | null = null): ScreenRow {
   return {
@@ -90,6 +96,22 @@ describe('celebrations on the view shown', () => {
     expect(celebrations(before, after)).toEqual([]);
     const passed = view('0', [graded(row('c', 1)), row('a', 2), row('b', 3, true)]);
     expect(celebrations(before, passed).map((c) => c.crewId)).toEqual(['c', 'b']);
+  });
+
+  it('never celebrates a vetoed entrant (一票否决) reaching its targets, nor after a veto lands', () => {
+    const vetoed = (r: ScreenRow): ScreenRow => ({ ...r, rank: null, score: null, disqualified: true });
+    // b's veto lets c climb to 2nd: that is c's news; b's targets are no news at all.
+    const after = view('0', [row('a', 1), row('c', 2), vetoed(row('b', null, true))]);
+    expect(celebrations(before, after).map((c) => [c.kind, c.crewId])).toEqual([['overtake', 'c']]);
+    const news = celebrations(before, view('0', [row('a', 1), row('c', 2), row('b', 3, true)]));
+    expect(news.map((c) => [c.kind, c.crewId])).toEqual([
+      ['overtake', 'c'],
+      ['target', 'b'],
+    ]);
+    const target = news.find((c) => c.kind === 'target');
+    if (!target) throw new Error('no news');
+    const offered = offer(openGate, [target], 0);
+    expect(take(offered, 0, '0', (c) => stillTrue(after.rows, c)).show).toBeNull();
   });
 
   it('does not celebrate climbs below the podium: rarer than the changes', () => {

@@ -50,8 +50,9 @@ export function celebrations(previous: ScreenViewData | undefined, next: ScreenV
   const oldTarget = new Map(previous.rows.map((r) => [r.crewId, r.targetReached]));
   const out: Celebration[] = [];
   for (const row of next.rows) {
-    // An entrant that failed a 评优条件 keeps its place but earns no award: no confetti for it.
-    if (failedGate(row)) continue;
+    // An entrant that failed a 评优条件 keeps its place but earns no award, and a vetoed one
+    // (一票否决) earns nothing this period: no confetti for either, not even for its targets.
+    if (failedGate(row) || row.disqualified) continue;
     const places = gained.get(row.crewId);
     const podium = places !== undefined && row.rank !== null && row.rank <= CELEBRATED_PLACES;
     const reached = row.targetReached === true && oldTarget.get(row.crewId) === false;
@@ -67,6 +68,14 @@ export function celebrations(previous: ScreenViewData | undefined, next: ScreenV
     });
   }
   return out.sort(byNews);
+}
+
+/** Whether the crew still holds what the banner would congratulate it on, in the rows on screen now. */
+export function stillTrue(rows: readonly ScreenRow[], news: Celebration): boolean {
+  const row = rows.find((r) => r.crewId === news.crewId);
+  // A gate failed or a veto landed since the news came: it is no longer news to celebrate.
+  if (!row || failedGate(row) || row.disqualified) return false;
+  return news.kind === 'target' ? row.targetReached === true : row.rank === news.rank;
 }
 
 /** Whether the row's entrant failed a 评优条件 (gate) of its competition's 考核细则. */

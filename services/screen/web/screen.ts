@@ -21,7 +21,7 @@ import { parseLang, pick, t, type Lang } from './i18n.ts';
 import { clockDate, clockTime, dayAndTime, formatDay, zonedDay } from './number-format.ts';
 import { createRowList, type RowContext, type RowItem } from './row-list.ts';
 import { entrantHeader, entrantTotal, ownSummary } from './entrant-words.ts';
-import { celebrations, celebrationText, climbs, failedGate, type Celebration } from './row-motion.ts';
+import { celebrations, celebrationText, climbs, stillTrue } from './row-motion.ts';
 import { reflow } from './reflow.ts';
 import { safeColour } from './screen-data-guard.ts';
 import { openStream } from './screen-stream.ts';
@@ -431,16 +431,8 @@ function onData(next: ScreenData): void {
   }
 }
 
-/** Whether the crew still holds what the banner would congratulate it on. */
-function stillTrue(news: Celebration): boolean {
-  const row = currentView()?.rows.find((r) => r.crewId === news.crewId);
-  // A gate failed since the news came (an inspection landed): it is no longer news to celebrate.
-  if (!row || failedGate(row)) return false;
-  return news.kind === 'target' ? row.targetReached === true : row.rank === news.rank;
-}
-
 function celebrate(now: number): void {
-  const taken = take(gate, now, position?.key ?? null, stillTrue);
+  const taken = take(gate, now, position?.key ?? null, (news) => stillTrue(currentView()?.rows ?? [], news));
   gate = taken.state;
   if (taken.show) celebrator.show(celebrationText(taken.show, lang));
 }
