@@ -129,7 +129,13 @@ export const PeriodInfo = z.object({
   closed: PeriodClosure.nullable(),
 });
 
-export const PeriodList = z.object({ competitionId: z.string(), periods: z.array(PeriodInfo) });
+export const PeriodList = z.object({
+  competitionId: z.string(),
+  timeZone: z
+    .string()
+    .describe('the competition’s time zone (of its current rules), the zone people read these times in'),
+  periods: z.array(PeriodInfo),
+});
 
 export const CloseRequest = strictObject({ note: SafeText(2000).default('') });
 
@@ -143,6 +149,9 @@ export const PeriodClosed = z.object({
   definitionVersion: z.number().int(),
   entrants: EntrantLevel.describe('who the frozen rows are: crews, units, branches or persons'),
   crews: z.number().int().describe('entrants frozen (crews, or units, branches or persons by `entrants`)'),
+  timeZone: z
+    .string()
+    .describe('the time zone of the rules it closed under: its days, and the zone people read closedAt in'),
 });
 
 export const LateEvent = z.object({
@@ -175,6 +184,9 @@ export const LateEventList = z.object({
   competitionId: z.string(),
   periodId: z.string(),
   closedAt: z.string(),
+  timeZone: z
+    .string()
+    .describe('the time zone of the rules it closed under: its days, and the zone people read these times in'),
   total: z.number().int(),
   events: z.array(LateEvent),
 });

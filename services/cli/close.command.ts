@@ -20,7 +20,7 @@ export async function runClose(
   });
   out.out(p.bold(`已结算 / closed ${closed.competitionId} ${closed.periodId} (${closed.start} – ${closed.end})`));
   out.out(
-    `结算于 / at ${formatTime(closed.closedAt)}，操作人 / by ${closed.closedBy || '–'}；版本 / version v${closed.definitionVersion}；${thousands(closed.crews)} ${ENTRANT_NOUN[closed.entrants].zh} / ${ENTRANT_NOUN[closed.entrants].en}`,
+    `结算于 / at ${formatTime(closed.closedAt, closed.timeZone)}，操作人 / by ${closed.closedBy || '–'}；版本 / version v${closed.definitionVersion}；${thousands(closed.crews)} ${ENTRANT_NOUN[closed.entrants].zh} / ${ENTRANT_NOUN[closed.entrants].en}`,
   );
   out.out(
     `最终排名已冻结 / final standings frozen: ${CLI_NAME} standings ${closed.competitionId} --period ${closed.periodId}`,

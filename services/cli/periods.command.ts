@@ -13,7 +13,7 @@ export async function runPeriods(deps: CommandDeps, options: { id: string }): Pr
     `${period.start} – ${period.end}`,
     period.closed === null
       ? '进行中 / open'
-      : `已结算 / closed ${formatTime(period.closed.closedAt)} (v${period.closed.definitionVersion}, ${period.closed.closedBy || '–'})`,
+      : `已结算 / closed ${formatTime(period.closed.closedAt, list.timeZone)} (v${period.closed.definitionVersion}, ${period.closed.closedBy || '–'})`,
     period.closed === null ? '–' : thousands(period.closed.lateEvents),
   ]);
   const table = renderTable(
@@ -36,7 +36,7 @@ export async function runLate(deps: CommandDeps, options: { id: string; period: 
   });
   out.out(
     paint(out.color).bold(
-      `${list.competitionId} ${list.periodId} 结算于 / closed ${formatTime(list.closedAt)}：迟到事件 ${thousands(list.total)} 条 / ${thousands(list.total)} late events`,
+      `${list.competitionId} ${list.periodId} 结算于 / closed ${formatTime(list.closedAt, list.timeZone)}：迟到事件 ${thousands(list.total)} 条 / ${thousands(list.total)} late events`,
     ),
   );
   if (list.events.length === 0) return;
@@ -54,8 +54,8 @@ export async function runLate(deps: CommandDeps, options: { id: string; period: 
       e.eventId,
       e.crewId,
       e.type,
-      formatTime(e.occurredAt),
-      formatTime(e.receivedAt),
+      formatTime(e.occurredAt, list.timeZone),
+      formatTime(e.receivedAt, list.timeZone),
       `${e.entrant.name} ${e.entrant.id}`,
     ]),
   );

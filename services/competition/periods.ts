@@ -160,7 +160,7 @@ export function createPeriods(deps: PeriodsDeps): Periods {
           };
         }),
       );
-      return { competitionId, periods };
+      return { competitionId, timeZone: competition.definition.timeZone, periods };
     },
 
     close: (competitionId, periodId, by, note) =>
@@ -269,7 +269,14 @@ export function createPeriods(deps: PeriodsDeps): Periods {
         countLateEvents(client, closure, window, level),
         readLateEvents(client, closure, window, level, limit),
       ]);
-      return { competitionId, periodId, closedAt: closure.closedAt, total, events };
+      return {
+        competitionId,
+        periodId,
+        closedAt: closure.closedAt,
+        timeZone: competition.definition.timeZone,
+        total,
+        events,
+      };
     },
   };
 }

@@ -64,6 +64,7 @@ export interface FrozenRow {
   score: number;
 }
 export interface LateList {
+  timeZone: string;
   total: number;
   events: { eventId: string; crewId: string; personId: string | null; entrant: { id: string; name: string } }[];
 }
@@ -120,6 +121,8 @@ export async function closeLateLevelWeek(lb: Leaderboard, clock: TestClock): Pro
       payload: {},
     });
     expect(closed.statusCode, closed.body).toBe(200);
+    // The zone the CLI prints closedAt in (ghlb close): the competition's, not the machine's.
+    expect(closed.json()).toMatchObject({ timeZone: 'Asia/Shanghai' });
     const page = await frozenPage(lb, id);
     expect(page.lateEvents).toBe(0);
     before.set(id, page.rows);
@@ -224,7 +227,10 @@ export function describeLateChangesByLevel(path: string, env: Record<string, str
       expect((await frozen('units')).lateEvents).toBe(2);
       expect((await frozen('branches')).lateEvents).toBe(2);
       expect(named(await lateList(lb, 'stars'))).toEqual([['late-p3', 'P3', '王五']]);
-      expect((await lateList(lb, 'stars')).events[0]).toMatchObject({ crewId: 'C2', personId: 'P3' });
+      expect(await lateList(lb, 'stars')).toMatchObject({
+        timeZone: 'Asia/Shanghai',
+        events: [{ crewId: 'C2', personId: 'P3' }],
+      });
       expect(named(await lateList(lb, 'units')).sort()).toEqual([
         ['late-c3', 'U2', '半山油库'],
         ['late-p3', 'U1', '西湖加油站'],
@@ -233,11 +239,12 @@ export function describeLateChangesByLevel(path: string, env: Record<string, str
         ['late-c3', 'B1', '杭州分公司'],
         ['late-p3', 'B1', '杭州分公司'],
       ]);
-      const periods = await getJson<{ periods: { id: string; closed: { lateEvents: number } | null }[] }>(
-        lb,
-        '/v1/competitions/units/periods',
-      );
+      const periods = await getJson<{
+        timeZone: string;
+        periods: { id: string; closed: { lateEvents: number } | null }[];
+      }>(lb, '/v1/competitions/units/periods');
       expect(periods.periods.find((p) => p.id === 'w1')?.closed?.lateEvents).toBe(2);
+      expect(periods.timeZone).toBe('Asia/Shanghai');
     });
 
     it('names the entrants a late correction falls on, and counts it once per period', async () => {

@@ -132,6 +132,7 @@ describe('exit codes and errors', () => {
           definitionVersion: 2,
           entrants: 'person',
           crews: 60,
+          timeZone: 'Asia/Shanghai',
         },
       },
     });
@@ -139,6 +140,85 @@ describe('exit codes and errors', () => {
     expect(run.stdout.split('\n')[1]).toBe(
       '结算于 / at 2026-12-01 09:00:12，操作人 / by 杭州分公司工会；版本 / version v2；60 人 / persons',
     );
+  });
+
+  it('close, periods and late print times at the competition clock, not Beijing time by default', async () => {
+    const closedAt = '2026-12-01T01:00:12.000Z';
+    const run = await cli(['close', 'berlin'], {
+      'POST /v1/competitions/berlin/periods/final/close': {
+        status: 200,
+        body: {
+          competitionId: 'berlin',
+          periodId: 'final',
+          start: '2026-11-01',
+          end: '2026-11-30',
+          closedAt,
+          closedBy: 'Betriebsrat',
+          definitionVersion: 1,
+          entrants: 'crew',
+          crews: 3,
+          timeZone: 'Europe/Berlin',
+        },
+      },
+    });
+    expect(run.stdout.split('\n')[1]).toMatch(/^结算于 \/ at 2026-12-01 02:00:12，/);
+    const periods = await cli(['periods', 'berlin'], {
+      'GET /v1/competitions/berlin/periods': {
+        status: 200,
+        body: {
+          competitionId: 'berlin',
+          timeZone: 'Europe/Berlin',
+          periods: [
+            {
+              id: 'final',
+              name: { zh: '全程', en: 'Whole period' },
+              start: '2026-11-01',
+              end: '2026-11-30',
+              closed: {
+                closedAt,
+                closedBy: 'Betriebsrat',
+                note: '',
+                definitionVersion: 1,
+                orgVersion: 1,
+                crews: 3,
+                lateEvents: 1,
+              },
+            },
+          ],
+        },
+      },
+    });
+    expect(periods.stderr).toBe('');
+    expect(periods.stdout).toMatch('已结算 / closed 2026-12-01 02:00:12 (v1, Betriebsrat)');
+    const late = await cli(['late', 'berlin', '--period', 'final'], {
+      'GET /v1/competitions/berlin/periods/final/late-events': {
+        status: 200,
+        body: {
+          competitionId: 'berlin',
+          periodId: 'final',
+          closedAt,
+          timeZone: 'Europe/Berlin',
+          total: 1,
+          events: [
+            {
+              eventId: 'e1',
+              crewId: 'C1',
+              personId: null,
+              entrant: { id: 'C1', name: 'Schicht A' },
+              type: 'sale',
+              occurredAt: '2026-11-30T22:30:00.000Z',
+              receivedAt: '2026-12-01T08:00:00.000Z',
+              storedAt: '2026-12-01T08:00:01.000Z',
+              correction: null,
+            },
+          ],
+        },
+      },
+    });
+    expect(late.stderr).toBe('');
+    expect(late.stdout).toMatch('结算于 / closed 2026-12-01 02:00:12');
+    // The event of the last evening of November, Berlin time: on the period's last day.
+    expect(late.stdout).toMatch(/e1\s+C1\s+sale\s+2026-11-30 23:30:00\s+2026-12-01 09:00:00\s+Schicht A C1/);
   });
 
   it('sends the token as a bearer token, --token over LEADERBOARD_TOKEN, and none when there is none', async () => {

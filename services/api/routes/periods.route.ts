@@ -72,6 +72,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
           // The period closes under the current rules.
           entrants: current.definition.entrants,
           crews: c.crews,
+          timeZone: current.definition.timeZone,
         };
       },
     });
