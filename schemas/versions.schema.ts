@@ -29,8 +29,12 @@ export const VersionInfo = z.object({
   publishedNote: z.string().nullable().describe('the note it was last published with (发布说明)'),
 });
 
+/** The zone people read a competition's times in (its rules' timeZone), so a client need not fetch the rules. */
+const CompetitionTimeZone = z.string().describe('the time zone of the competition (its latest version’s rules)');
+
 export const VersionHistory = z.object({
   id: z.string(),
+  timeZone: CompetitionTimeZone,
   currentVersion: z.number().int().nullable().describe('null until a version is published'),
   versions: z.array(VersionInfo).describe('newest first'),
 });
@@ -63,6 +67,7 @@ export const Published = z.object({
   previousVersion: z.number().int().nullable(),
   publishedAt: z.string(),
   publishedBy: z.string(),
+  timeZone: z.string().describe('the time zone of the published version’s rules'),
   changes: z.array(DefinitionChange),
 });
 

@@ -27,10 +27,12 @@ export async function runHistory(deps: CommandDeps, options: { id: string }): Pr
     history.versions.map((v) => [
       `v${v.version}`,
       v.status === 'current' ? p.green(STATUS.current) : STATUS[v.status],
-      formatTime(v.savedAt),
+      formatTime(v.savedAt, history.timeZone),
       v.author || '–',
       oneLine(v.note) || '–',
-      v.publishedAt === null ? '–' : `${formatTime(v.publishedAt)}${v.publishedBy ? ` ${v.publishedBy}` : ''}`,
+      v.publishedAt === null
+        ? '–'
+        : `${formatTime(v.publishedAt, history.timeZone)}${v.publishedBy ? ` ${v.publishedBy}` : ''}`,
     ]),
   );
   for (const line of table) out.out(line);

@@ -19,7 +19,9 @@ export async function runPublish(
   });
   const previous = published.previousVersion === null ? '–' : `v${published.previousVersion}`;
   out.out(p.bold(`已发布 / published competition/${published.id}: ${previous} → v${published.version}`));
-  out.out(`发布于 / at ${formatTime(published.publishedAt)}，发布人 / by ${published.publishedBy || '–'}`);
+  out.out(
+    `发布于 / at ${formatTime(published.publishedAt, published.timeZone)}，发布人 / by ${published.publishedBy || '–'}`,
+  );
   out.out('变更 / changes:');
   for (const line of renderChanges(published.changes, p)) out.out(line);
   out.out(

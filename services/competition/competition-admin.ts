@@ -115,6 +115,7 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
         previousVersion: previous?.version ?? null,
         publishedAt: publication.publishedAt,
         publishedBy: publication.publishedBy,
+        timeZone: target.definition.timeZone,
         changes: previous ? diffDefinitions(previous.definition, target.definition) : [],
       };
     },

@@ -221,6 +221,52 @@ describe('exit codes and errors', () => {
     expect(late.stdout).toMatch(/e1\s+C1\s+sale\s+2026-11-30 23:30:00\s+2026-12-01 09:00:00\s+Schicht A C1/);
   });
 
+  it('publish and history print times at the competition clock too', async () => {
+    const at = '2026-11-20T04:05:35.000Z';
+    const published = await cli(['publish', 'berlin', '-m', 'Beschluss'], {
+      'POST /v1/competitions/berlin/publish': {
+        status: 200,
+        body: {
+          id: 'berlin',
+          version: 2,
+          previousVersion: 1,
+          publishedAt: at,
+          publishedBy: 'Betriebsrat',
+          timeZone: 'Europe/Berlin',
+          changes: [],
+        },
+      },
+    });
+    expect(published.stderr).toBe('');
+    expect(published.stdout).toMatch('发布于 / at 2026-11-20 05:05:35，发布人 / by Betriebsrat');
+    const history = await cli(['history', 'berlin'], {
+      'GET /v1/competitions/berlin/versions': {
+        status: 200,
+        body: {
+          id: 'berlin',
+          timeZone: 'Europe/Berlin',
+          currentVersion: 2,
+          versions: [
+            {
+              version: 2,
+              savedAt: at,
+              author: 'Betriebsrat',
+              note: 'zweite',
+              status: 'current',
+              publishedAt: at,
+              publishedBy: 'Betriebsrat',
+              publishedNote: 'Beschluss',
+            },
+          ],
+        },
+      },
+    });
+    expect(history.stderr).toBe('');
+    expect(history.stdout).toMatch(
+      /v2\s+当前 current\s+2026-11-20 05:05:35\s+Betriebsrat\s+zweite\s+2026-11-20 05:05:35 Betriebsrat/,
+    );
+  });
+
   it('sends the token as a bearer token, --token over LEADERBOARD_TOKEN, and none when there is none', async () => {
     const whoami = { 'GET /v1/whoami': { status: 200, body: { authenticated: false, open: true, token: null } } };
     const withEnv = await cli(['whoami'], whoami, { env: { LEADERBOARD_TOKEN: 'lbt_env' } });

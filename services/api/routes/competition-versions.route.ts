@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
 import { DigitsInt, PathId } from '../../../schemas/common.schema.ts';
+import { DEFAULT_TIME_ZONE } from '../../../schemas/competition.schema.ts';
 import {
   PreviewRequest,
   PreviewResponse,
@@ -64,7 +65,14 @@ export function competitionVersionsRoute(deps: CompetitionVersionsRouteDeps) {
       },
       handler: async (request) => {
         const history = historyOrThrow(request.params.id);
-        return { id: request.params.id, currentVersion: history.currentVersion ?? null, versions: history.versions };
+        const newest = history.versions[0];
+        const rules = newest ? catalog.version(request.params.id, newest.version)?.definition : undefined;
+        return {
+          id: request.params.id,
+          timeZone: rules?.timeZone ?? DEFAULT_TIME_ZONE,
+          currentVersion: history.currentVersion ?? null,
+          versions: history.versions,
+        };
       },
     });
 
