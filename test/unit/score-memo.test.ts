@@ -109,7 +109,14 @@ describe('standings with kept scores', () => {
       // Equal values in new objects must be recognised too (facts read afresh).
       if (step % 5 === 0) facts = new Map([...facts].map(([id, f]) => [id, { ...f, metrics: { ...f.metrics } }]));
       if (step === 20) asOf = '2026-11-11';
-      const input = { competition, asOf, crews, facts, targets: new Map(), persons };
+      // A registry change: other entrants, the unchanged ones' kept scores found by their profile.
+      const people =
+        step >= 10 && step < 15
+          ? persons.filter((_, i) => i % 9 !== 3)
+          : step >= 25
+            ? [{ id: 'P40', name: '新员工', crewId: 'C2' }, ...persons]
+            : persons;
+      const input = { competition, asOf, crews, facts, targets: new Map(), persons: people };
       expect(computeStandings(input, memo)).toEqual(computeStandings(input));
     }
   });

@@ -13,14 +13,20 @@ export interface ScoreMemo {
   competition?: Competition;
   asOf?: string;
   targets?: ScoringInput['targets'];
-  /** Keyed by the entrant's profile object (the registry keeps them while it does not change). */
-  entries: Map<CrewProfile, { facts: CrewFacts; score: CrewScore }>;
+  /**
+   * The previous computation's entrants with their facts and scores at the same index. Arrays,
+   * not a map keyed by profile: a refresh usually scores the very same entrant array (kept by
+   * entrantsInIdOrder), and a new 100,000-entry map per refresh was most of the scoring time.
+   */
+  entrants: readonly CrewProfile[];
+  facts: CrewFacts[];
+  scores: CrewScore[];
   /** The entrants as given last time, and in crewId order (see entrantsInIdOrder). */
   order?: { given: readonly CrewProfile[]; byId: readonly CrewProfile[] };
 }
 
 export function createScoreMemo(): ScoreMemo {
-  return { entries: new Map() };
+  return { entrants: [], facts: [], scores: [] };
 }
 
 function sameRecord(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>): boolean {
@@ -93,18 +99,26 @@ export function scoreWithMemo(
 ): CrewScore[] {
   if (memo === undefined) return entrants.map((crew) => score(crew, factsOf(crew.crewId)));
   const same = memo.competition === input.competition && memo.asOf === input.asOf && memo.targets === input.targets;
-  const previous = same ? memo.entries : new Map<CrewProfile, never>();
-  const next: ScoreMemo['entries'] = new Map();
-  const scores = entrants.map((crew) => {
-    const facts = factsOf(crew.crewId);
-    const kept = previous.get(crew);
-    const s = kept !== undefined && sameFacts(kept.facts, facts) ? kept.score : score(crew, facts);
-    next.set(crew, { facts, score: s });
-    return s;
-  });
+  // Where the entrants changed (a registry version), each kept score is found by its profile.
+  const indexOf =
+    same && memo.entrants !== entrants ? new Map(memo.entrants.map((crew, i) => [crew, i] as const)) : undefined;
+  const facts = new Array<CrewFacts>(entrants.length);
+  const scores = new Array<CrewScore>(entrants.length);
+  for (let i = 0; i < entrants.length; i++) {
+    const crew = entrants[i] as CrewProfile;
+    const f = factsOf(crew.crewId);
+    const k = !same ? undefined : indexOf === undefined ? i : indexOf.get(crew);
+    const keptFacts = k === undefined ? undefined : memo.facts[k];
+    facts[i] = f;
+    scores[i] =
+      keptFacts !== undefined && sameFacts(keptFacts, f) ? (memo.scores[k as number] as CrewScore) : score(crew, f);
+  }
   memo.competition = input.competition;
   memo.asOf = input.asOf;
   memo.targets = input.targets;
-  memo.entries = next;
+  memo.entrants = entrants;
+  memo.facts = facts;
+  // A copy: the caller's array is graded in place (compute-standings.ts), the kept scores are ungraded.
+  memo.scores = scores.slice();
   return scores;
 }
