@@ -31,6 +31,25 @@ export async function loadPersonSums(client: ClickHouseClient, from: string, to:
   return sums;
 }
 
+function factsOf(metrics: Record<string, number>, innovations: InnovationTally[]): CrewFacts {
+  return { metrics, lastIncidentDay: {}, hazards: { found: 0, rectified: 0 }, innovations };
+}
+
+/**
+ * The facts record of a person with metric sums and no innovations, per metric record: the
+ * closed days' sums are kept across refreshes (standings.service.ts) and a person with no event
+ * today keeps their record, so the same facts record comes back and score-memo.ts knows it
+ * unchanged by identity; 100,000 new records per refresh were a large part of its time. A metric
+ * record is never changed once read (addMetricSums makes a new one), so its facts never go stale.
+ */
+const plainFacts = new WeakMap<Record<string, number>, CrewFacts>();
+
+function plainFactsOf(metrics: Record<string, number>): CrewFacts {
+  let f = plainFacts.get(metrics);
+  if (f === undefined) plainFacts.set(metrics, (f = factsOf(metrics, [])));
+  return f;
+}
+
 /**
  * 个人赛: the facts of every person some event names, over a window (migration 0023): the given
  * metric sums over [window.start, window.asOf] (loadPersonSums), and innovations read for the
@@ -65,24 +84,23 @@ export async function loadPersonFacts(
         r.json<{ person_id: string; category: string; status: string; award_level: number; n: number | string }>(),
       ),
   ]);
-  const facts = new Map<string, CrewFacts & { innovations: InnovationTally[] }>();
-  const of = (personId: string) => {
-    let f = facts.get(personId);
-    if (!f) {
-      f = { metrics: {}, lastIncidentDay: {}, hazards: { found: 0, rectified: 0 }, innovations: [] };
-      facts.set(personId, f);
-    }
-    return f;
-  };
-  // The kept sums' metric records are shared, not copied: nothing below changes them.
-  for (const [personId, entry] of metricSums) of(personId).metrics = entry.metrics;
+  const tallies = new Map<string, InnovationTally[]>();
   for (const row of innovations) {
-    of(row.person_id).innovations.push({
+    let list = tallies.get(row.person_id);
+    if (!list) tallies.set(row.person_id, (list = []));
+    list.push({
       category: row.category as InnovationCategory,
       status: row.status as InnovationStatus,
       awardLevel: row.award_level as InnovationTally['awardLevel'],
       count: Number(row.n),
     });
   }
+  const facts = new Map<string, CrewFacts>();
+  // The kept sums' metric records are shared, not copied: nothing below changes them.
+  for (const [personId, entry] of metricSums) {
+    const own = tallies.get(personId);
+    facts.set(personId, own ? factsOf(entry.metrics, own) : plainFactsOf(entry.metrics));
+  }
+  for (const [personId, own] of tallies) if (!facts.has(personId)) facts.set(personId, factsOf({}, own));
   return facts;
 }

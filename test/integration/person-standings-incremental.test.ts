@@ -251,4 +251,76 @@ describe('per-person standings kept incrementally', () => {
     expect(top?.score).toBeGreaterThan(0);
     expect((await page('&group=branch:B2')).rows.find((r) => r.crewId === 'P10')?.person?.crewId).toBe('C5');
   });
+
+  it('never serve a kept facts record that is stale: closed days changed by late events, events only today', async () => {
+    // A newcomer with no events yet, then only closed days' events: their facts record is kept
+    // across refreshes while their closed sums do not change (person-facts.query.ts).
+    const moved = await lb.app.inject({
+      method: 'PATCH',
+      url: '/v1/org',
+      payload: {
+        persons: [
+          { id: 'P99', crewId: 'C1', name: '新员工甲' },
+          { id: 'P98', crewId: 'C2', name: '新员工乙' },
+        ],
+      },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const scoreOf = async (personId: string): Promise<number | undefined> =>
+      (await page('', 'post-stars-plain')).rows.find((r) => r.crewId === personId)?.score;
+    const post = async (events: Record<string, unknown>[]): Promise<void> => {
+      const res = await lb.app.inject({ method: 'POST', url: '/v1/events', payload: events });
+      expect(res.json(), res.body).toMatchObject({ accepted: events.length });
+      await lb.refresher.flush();
+      for (const group of ['overall', 'branch:B1', 'branch:B2'] as const)
+        await expectServedEqualsFromScratch(group, 'post-stars-plain');
+    };
+    const sale = (eventId: string, personId: string, crewId: string, day: string, volume: number) => ({
+      eventId,
+      crewId,
+      personId,
+      type: 'sales',
+      occurredAt: `${day}T09:00:00+08:00`,
+      volume,
+      unit: 'litres',
+    });
+    await lb.refresher.flush();
+    expect(await scoreOf('P99')).toBe(0);
+    // A late event: P99's closed days now hold sales, nothing today.
+    await post([sale('late-1', 'P99', 'C1', '2026-03-02', 5000)]);
+    expect(await scoreOf('P99')).toBe(50);
+    // Someone else's event today: P99's kept record is served again.
+    await post([sale('today-1', 'P11', 'C1', today, 100)]);
+    expect(await scoreOf('P99')).toBe(50);
+    // Another late event changes P99's closed sums again: a kept record would still say 50.
+    await post([sale('late-2', 'P99', 'C1', '2026-03-03', 2000)]);
+    expect(await scoreOf('P99')).toBe(70);
+    // An innovation for a person with closed sums only, then its withdrawal.
+    await post([
+      {
+        eventId: 'idea-1',
+        crewId: 'C1',
+        personId: 'P99',
+        type: 'innovation',
+        occurredAt: `${today}T10:00:00+08:00`,
+        innovationId: 'I-P99',
+        category: 'suggestion',
+        status: 'adopted',
+      },
+    ]);
+    expect(await scoreOf('P99')).toBe(73);
+    const withdrawn = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/events/late-2/withdraw',
+      payload: { crewId: 'C1', reason: '重复上报' },
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(201);
+    await post([sale('today-2', 'P11', 'C1', today, 100)]);
+    expect(await scoreOf('P99')).toBe(53);
+    // P98's events are only today's: no closed sums at all.
+    await post([sale('today-3', 'P98', 'C2', today, 1000)]);
+    expect(await scoreOf('P98')).toBe(10);
+    await post([sale('today-4', 'P98', 'C2', today, 1000)]);
+    expect(await scoreOf('P98')).toBe(20);
+  });
 });
