@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
+import { signedInConsolePage } from '../support/console-page.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { ROSTER_HEADER, workbookOf } from '../support/workbooks.ts';
@@ -88,21 +89,7 @@ beforeAll(async () => {
   ]);
   await leaderboard.refresher.flush();
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('console', (m) => {
-    // As in console.test.ts: failed loads, and the policy refusing Ant Design's <style> probes.
-    const expected =
-      m.text().startsWith('Failed to load resource') || m.text().startsWith('Applying inline style violates');
-    if (m.type() === 'error' && !expected) problems.push(m.text());
-  });
-  await page.clock.setFixedTime(new Date(clock.now()));
-  await page.goto(`${base}/console`);
-  await page.fill('[data-testid="token-input"]', admin());
-  await page.click('[data-testid="sign-in"]');
-  await page.waitForSelector('.console-shell');
+  page = await signedInConsolePage(browser, { base, token: admin(), now: clock.now(), problems });
 }, 120_000);
 
 afterAll(async () => {
