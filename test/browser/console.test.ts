@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import jsQRModule from 'jsqr';
 import { launchChromium } from '../support/browser.ts';
+import { settled } from '../support/console-page.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -61,10 +62,6 @@ async function openConsole(path = '/console', within: BrowserContext = context):
   await next.goto(`${base}${path}`);
   return next;
 }
-
-/** Once drawers and dialogs have finished opening (clicks during their motion can miss). */
-const settled = (target: Page) =>
-  target.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
 
 /** Until no dialog is on screen any more (closing one fades it out first). */
 const dialogsClosed = (target: Page) =>

@@ -26,3 +26,7 @@ export async function signedInConsolePage(
   await page.waitForSelector('.console-shell');
   return page;
 }
+
+/** Once drawers and dialogs have finished opening (clicks during their motion can miss). */
+export const settled = (target: Page): Promise<unknown> =>
+  target.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
