@@ -27,6 +27,9 @@ export async function signedInConsolePage(
   return page;
 }
 
-/** Once drawers and dialogs have finished opening (clicks during their motion can miss). */
+/**
+ * Once drawers and dialogs have finished opening (clicks during their motion can miss). As a
+ * string: test/support is compiled without the DOM's types.
+ */
 export const settled = (target: Page): Promise<unknown> =>
-  target.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  target.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running')");
