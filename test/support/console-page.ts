@@ -27,9 +27,13 @@ export async function signedInConsolePage(
   return page;
 }
 
-/**
- * Once drawers and dialogs have finished opening (clicks during their motion can miss). As a
- * string: test/support is compiled without the DOM's types.
- */
+/** What settled() reads in the page: test/support compiles without the DOM's types. */
+interface PageWithAnimations {
+  document: { getAnimations(): { playState: string }[] };
+}
+
+/** Once drawers and dialogs have finished opening (clicks during their motion can miss). */
 export const settled = (target: Page): Promise<unknown> =>
-  target.waitForFunction("document.getAnimations().every((a) => a.playState !== 'running')");
+  target.waitForFunction(() =>
+    (globalThis as unknown as PageWithAnimations).document.getAnimations().every((a) => a.playState !== 'running'),
+  );
