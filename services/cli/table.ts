@@ -1,4 +1,5 @@
 import { DEFAULT_TIME_ZONE } from '../../schemas/competition.schema.ts';
+import { zoneOffsetMinutes } from '../shared/calendar.ts';
 import stringWidth from 'string-width';
 
 export interface Column {
@@ -51,8 +52,6 @@ export function signed2(n: number): string {
   return n > 0 ? `+${text}` : text === '-0.00' ? '0.00' : text;
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-
 /**
  * An instant from the API as people at the competition read it, to the second: 2026-11-24 20:05:35.
  * The competition's time zone, not the machine's: a server's clock in UTC would print 8 hours off,
@@ -62,20 +61,6 @@ export function formatTime(iso: string | null | undefined, timeZone: string = DE
   if (iso === null || iso === undefined || iso === '') return '–';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  let format = timeFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    timeFormats.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
-  return `${part['year']}-${part['month']}-${part['day']} ${part['hour']}:${part['minute']}:${part['second']}`;
+  const local = new Date(Math.floor(d.getTime() / 1000) * 1000 + zoneOffsetMinutes(d, timeZone) * 60_000);
+  return local.toISOString().slice(0, 19).replace('T', ' ');
 }
