@@ -10,7 +10,9 @@
 #
 # Environment: KAFKA_LOCAL_DIR (state folder, default <repo>/.kafka-local), KAFKA_LIBS_DIR (the
 # broker's jars, default <repo>/.kafka-local/libs), KAFKA_PORT (9092),
-# KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), KAFKA_READY_TIMEOUT (seconds, 90).
+# KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP (512m), KAFKA_READY_TIMEOUT (seconds, 90),
+# KAFKA_RETENTION_MS (how long records are kept, by their timestamp; Kafka's 7 days; -1 keeps
+# them for good) and KAFKA_RETENTION_CHECK_MS (how often the broker deletes expired ones; 5 min).
 # Every command is idempotent: starting a running broker or stopping a stopped one is fine.
 set -euo pipefail
 
@@ -21,6 +23,8 @@ port="${KAFKA_PORT:-9092}"
 controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
 heap="${KAFKA_HEAP:-512m}"
 ready_timeout="${KAFKA_READY_TIMEOUT:-90}"
+retention_ms="${KAFKA_RETENTION_MS:-604800000}"
+retention_check_ms="${KAFKA_RETENTION_CHECK_MS:-300000}"
 # The jars are shared by every state folder (tests start brokers with folders of their own).
 libs="${KAFKA_LIBS_DIR:-$repo/.kafka-local/libs}"
 pid_file="$state/broker.pid"
@@ -82,6 +86,11 @@ min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 delete.topic.enable=true
+# Retention goes by the records' timestamps, not by when they arrived: a record stamped more than
+# log.retention.ms ago is deleted at the next check, even from the active segment.
+log.retention.ms=$retention_ms
+log.retention.check.interval.ms=$retention_check_ms
+log.initial.task.delay.ms=$((retention_check_ms < 30000 ? retention_check_ms : 30000))
 PROPS
   if [[ ! -f "$state/data/meta.properties" ]]; then
     local cluster_id

@@ -45,6 +45,12 @@ export async function setup(project: TestProject): Promise<void> {
       KAFKA_LOCAL_DIR: mkdtempSync(join(tmpdir(), 'leaderboard-test-kafka-')),
       KAFKA_PORT: String(await freePort()),
       KAFKA_CONTROLLER_PORT: String(await freePort()),
+      // Tests stamp records with fixed clocks, months or years before the real date: with Kafka's
+      // 7-day retention the broker deleted them at its next check (every 5 minutes), under the
+      // consumers' feet. Kept for good; checked every 2 s so that a regression shows at once
+      // (test/integration/kafka-retention.test.ts).
+      KAFKA_RETENTION_MS: '-1',
+      KAFKA_RETENTION_CHECK_MS: '2000',
     };
     const started = run('start', broker);
     if (!started.ok) {

@@ -22,6 +22,11 @@ export function kafkaEnv(overrides: Record<string, string> = {}): Record<string,
     KAFKA_ACCESS_TOPIC: `${id}.access`,
     KAFKA_CONSUMER_GROUP: `${id}.scoring`,
     KAFKA_EVENTS_PARTITIONS: '4',
+    // A century: Kafka deletes records by their timestamp, and tests publish through fixed clocks
+    // months before the real date; with the product's 7 days the broker emptied the topics under
+    // the consumers' feet (test/integration/kafka-retention.test.ts).
+    KAFKA_EVENTS_RETENTION_HOURS: '876000',
+    KAFKA_DEAD_LETTER_RETENTION_HOURS: '876000',
     ...overrides,
   };
 }
