@@ -20,7 +20,7 @@ export function testConsumer(
   kafka: Kafka,
   clock: TestClock,
   env: Record<string, string>,
-  extra: { topologyCheckMs?: number } = {},
+  { registry = new Registry(), ...extra }: { topologyCheckMs?: number; registry?: Registry } = {},
 ): EventConsumer {
   const config = parseConfig(env).kafka;
   if (!config) throw new Error('no Kafka config');
@@ -43,7 +43,7 @@ export function testConsumer(
       lb.refresher.eventsStored(
         scoreChanges(records).map((e) => ({ crewId: e.crewId, occurredAtMs: Date.parse(e.occurredAt) })),
       ),
-    metrics: createConsumerMetrics(new Registry()),
+    metrics: createConsumerMetrics(registry),
     logger: pino({ level: process.env['TEST_LOG_LEVEL'] ?? 'silent' }),
     now: clock.now,
     registryLoaded: () => lb.catalog.orgVersion() > 0,

@@ -411,18 +411,36 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
 
   async function processBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const isRunning = () => payload.isRunning();
-    const isStale = () => payload.isStale();
-    const heartbeat = () => groupCall(() => payload.heartbeat());
     await generation.ready();
-    if (!isRunning() || isStale()) return;
+    if (!payload.isRunning() || payload.isStale()) return;
     await awaitRegistry(batch.partition);
     waiting.delete(batch.partition);
     const { partition } = batch;
     const got = withGathered(partition, batch.messages);
+    let accounted = false;
+    try {
+      accounted = await storeGathered(payload, got);
+    } finally {
+      // The next fetch starts after the last offset resolved, which may be past earlier fetches
+      // of this batch: keep them (the ledger asked again), or a batch refused by ClickHouse would
+      // be formed again from the last fetch alone, and the earlier ones committed unstored.
+      if (!accounted && !gathered.has(partition)) gathered.set(partition, { ...got, fresh: false });
+    }
+  }
+
+  /**
+   * Forms the batch from the messages gathered so far and stores and commits it, or keeps
+   * gathering. False when its messages must be kept for the next attempt (nothing committed).
+   */
+  async function storeGathered(payload: EachBatchPayload, got: Gathered): Promise<boolean> {
+    const { batch } = payload;
+    const { partition } = batch;
+    const isRunning = () => payload.isRunning();
+    const isStale = () => payload.isStale();
+    const heartbeat = () => groupCall(() => payload.heartbeat());
     const fetched = got.messages;
     const extent = await extentOf(partition, fetched, got.fresh);
-    if (!extent || !isRunning() || isStale()) return;
+    if (!extent || !isRunning() || isStale()) return false;
     if (extent === 'gather' || gathersMore(got, extent, batch.highWatermark)) {
       // Resolved, not committed: the next fetch goes on after these messages, and a restart or a
       // rebalance fetches the batch from its start again. A new batch is known to be fresh: the
@@ -430,7 +448,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       gathered.set(partition, { ...got, fresh: extent !== 'gather' });
       const last = fetched.at(-1);
       if (last) payload.resolveOffset(last.offset);
-      return;
+      return true;
     }
     const log = logger.child({ topic, partition, firstOffset: extent.firstOffset, lastOffset: extent.lastOffset });
     const messages = fetched.filter((m) => Number(m.offset) <= extent.lastOffset);
@@ -460,7 +478,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
 
     const fresh = outcomes.flatMap((o) => (o.kind === 'ok' ? [o] : []));
     let refused: MessageOutcome[] = [];
-    if (!isRunning() || isStale()) return;
+    if (!isRunning() || isStale()) return false;
     if (!extent.alreadyStored) {
       if (!extent.resendingOwnRows) {
         await recordBatch(client, extent, false, deps.now());
@@ -484,9 +502,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
             { recordedLastOffset: first?.lastOffset },
             'another reader recorded a batch at this offset first; following it',
           );
-          // Fetched again from the same offset; this time the recorded batch is looked up.
+          // Formed again at the next fetch; this time the recorded batch is looked up.
           committedNext.delete(partition);
-          return;
+          return false;
         }
         pending.set(partition, { ...extent, stored: false });
       }
@@ -560,12 +578,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       if (o.kind === 'ok' && !notStored.has(o.message)) events.push(o.event);
     }
     if (events.length > 0) deps.onStored(events);
+    return true;
   }
 
   function partitionProgressed(partition: number): void {
     if (reportedStalled.delete(partition)) logger.info({ topic, partition }, 'partition progresses again');
     progress.progressed(partition);
     metrics.stalled(topic, partition, 0);
+  }
+
+  /** The first offset of the batch being formed: the first gathered fetch's, or this fetch's. */
+  function batchStart(payload: EachBatchPayload): string | null {
+    return gathered.get(payload.batch.partition)?.messages[0]?.offset ?? payload.batch.firstOffset();
   }
 
   /**
@@ -581,7 +605,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     const { partition } = payload.batch;
     const wait = Math.min(maxMs, (backoff.get(partition) ?? (deps.backoffMs ?? 500) / 2) * 2);
     backoff.set(partition, wait);
-    const fields = { err, topic, partition, firstOffset: payload.batch.firstOffset(), retryInMs: wait };
+    const fields = { err, topic, partition, firstOffset: batchStart(payload), retryInMs: wait };
     if (err === undefined) logger.warn(fields, reason);
     else logger.error(fields, reason);
     const resume = payload.pause();
@@ -623,7 +647,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       }
       // ClickHouse (or the dead-letter topic) did not take the batch: nothing is committed.
       const { batch } = payload;
-      const behind = Math.max(0, Number(batch.highWatermark) - Number(batch.firstOffset() ?? batch.highWatermark));
+      const behind = Math.max(0, Number(batch.highWatermark) - Number(batchStart(payload) ?? batch.highWatermark));
       metrics.insertFailed();
       metrics.lag(topic, batch.partition, behind);
       progress.failed(batch.partition, Date.now(), behind, err instanceof Error ? err.message : String(err));

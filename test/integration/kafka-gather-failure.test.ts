@@ -1,0 +1,110 @@
+import type { Admin } from 'kafkajs';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { smallOrg } from '../support/fixtures.ts';
+import { caughtUp, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { testConsumer } from '../support/test-consumer.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+
+// A partition behind its end gathers several fetches into one batch; each fetch is resolved (the
+// next one goes on after it) but nothing is committed until the batch is stored. When ClickHouse
+// refuses that batch, the partition is paused and fetched again from the resolved offset: the
+// batch must be formed again from its first gathered message, not from the last fetch alone
+// (which stored and committed the tail and lost every earlier fetch of the batch).
+const TOTAL = 4_000;
+const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+const env = kafkaEnv();
+const kafka = testKafka();
+let admin: Admin;
+let lb: Leaderboard;
+
+beforeAll(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+  lb = await startTestLeaderboard(clock, env);
+  expect((await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: smallOrg })).statusCode).toBe(200);
+});
+
+afterAll(async () => {
+  await lb.close();
+  await admin.disconnect();
+});
+
+async function count(query: string, params: Record<string, unknown>): Promise<number> {
+  const r = await lb.client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return Number((await r.json<{ n: string | number }>())[0]?.n ?? 0);
+}
+
+describe('a gathered batch ClickHouse refuses', () => {
+  it('is formed again from its first fetch after the pause, and stored whole exactly once', async () => {
+    const topic = uniqueName('gather-fail');
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+    const producer = kafka.producer();
+    await producer.connect();
+    // Small record batches, so that a fetch of 64 KiB brings a few hundred of them.
+    for (let from = 0; from < TOTAL; from += 100) {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: Array.from({ length: 100 }, (_, k) => {
+          const i = from + k;
+          const crewId = crews[i % crews.length] ?? 'C1';
+          const value = {
+            eventId: `gf-${i}`,
+            crewId,
+            type: 'metric',
+            occurredAt: '2026-03-10T09:00:00+08:00',
+            name: 'gather_fail',
+            value: 1,
+            note: 'x'.repeat(100),
+          };
+          return { key: crewId, value: JSON.stringify(value), timestamp: String(clock.now().getTime()) };
+        }),
+      });
+    }
+    await producer.disconnect();
+
+    const group = uniqueName('gather-fail-group');
+    const registry = new Registry();
+    const failures = async () =>
+      Number(/^leaderboard_consumer_batch_failures_total (\d+)/m.exec(await registry.metrics())?.[1] ?? 0);
+    const consumer = testConsumer(
+      lb,
+      kafka,
+      clock,
+      {
+        ...env,
+        KAFKA_EVENTS_TOPIC: topic,
+        KAFKA_CONSUMER_GROUP: group,
+        KAFKA_FETCH_MAX_BYTES: String(64 * 1024),
+        KAFKA_BATCH_MAX_BYTES: String(4 * 1024 * 1024),
+        KAFKA_BATCH_MAX_WAIT_MS: '60000',
+      },
+      { registry },
+    );
+    // Every insert fails, as in an outage, until the table is back.
+    await lb.client.command({ query: 'RENAME TABLE events TO events_away' });
+    let renamed = true;
+    try {
+      await consumer.start();
+      // The gathered batch was refused twice: the second attempt came after a pause.
+      await waitFor(async () => expect(await failures()).toBeGreaterThanOrEqual(2), 30_000);
+      await expect(caughtUp(admin, group, topic)).rejects.toThrow(/committed/);
+      await lb.client.command({ query: 'RENAME TABLE events_away TO events' });
+      renamed = false;
+      await waitFor(() => caughtUp(admin, group, topic), 60_000);
+    } finally {
+      if (renamed) await lb.client.command({ query: 'RENAME TABLE events_away TO events' });
+      await consumer.stop();
+    }
+    expect(
+      await count("SELECT count() AS n FROM events WHERE startsWith(event_id, 'gf-')", {}),
+      'every event of the topic stored once',
+    ).toBe(TOTAL);
+    expect(await count("SELECT uniqExact(event_id) AS n FROM events WHERE startsWith(event_id, 'gf-')", {})).toBe(
+      TOTAL,
+    );
+  }, 120_000);
+});
