@@ -312,6 +312,7 @@ function planPersons(
   const errors: RowError[] = [];
   const header = (field: PersonField): string | null => sheet.columns.get(field) ?? null;
   const branchOfCrew = crewBranches(current);
+  const retiredCrews = new Set(current.crews.filter((c) => c.retired === true).map((c) => c.id));
   const personsNow = new Map(current.persons.map((p) => [p.id, p]));
   const allowed = options.allowedBranchIds;
   /** The first row of each id, and the persons of the rows that passed. */
@@ -349,6 +350,15 @@ function planPersons(
         column: header('crewId'),
         message: `组织架构中没有班组 ${person.crewId}，请先导入组织架构（或把组织架构表放在同一工作簿中）/ unknown crew ${person.crewId}: import it with the roster first (or in the same workbook)`,
       });
+    } else if (retiredCrews.has(person.crewId) && personsNow.get(person.id)?.crewId !== person.crewId) {
+      // A person already there is kept (the registry's own export imports back unchanged); one
+      // added or moved there would never compete, and nobody would be told.
+      ok = false;
+      errors.push({
+        row,
+        column: header('crewId'),
+        message: `班组 ${person.crewId} 已撤销，不能再加入人员；请填写其现在所在的班组 / crew ${person.crewId} is retired: a person cannot join it; give their current crew`,
+      });
     } else if (allowed) {
       const branchId = branchOfCrew.get(person.crewId);
       const before = personsNow.get(person.id);
@@ -378,7 +388,48 @@ function planPersons(
     (p) => p.id,
     (a, b) => Boolean(firstDifference(a, b, keysOf(PERSON_FIELDS))),
   );
+  errors.push(...sharedEmployeeNumbers(merged.items, firstRow, header('employeeNumber') ?? header('personId')));
   return { org: { ...current, persons: merged.items }, counts: { ...zeroCounts(), persons: merged.counts }, errors };
+}
+
+/**
+ * 工号 is one person's: two persons with one number (a row pasted under another id, or a number
+ * reused while its holder is still listed) are refused at the sheet's row, naming the other.
+ */
+function sharedEmployeeNumbers(
+  persons: readonly Person[],
+  rowOf: ReadonlyMap<string, number>,
+  column: string | null,
+): RowError[] {
+  const holders = new Map<string, Person[]>();
+  for (const p of persons) {
+    if (p.employeeNumber === undefined) continue;
+    const list = holders.get(p.employeeNumber);
+    if (list) list.push(p);
+    else holders.set(p.employeeNumber, [p]);
+  }
+  const errors: RowError[] = [];
+  for (const [number, list] of holders) {
+    if (list.length < 2) continue;
+    for (const p of list) {
+      const row = rowOf.get(p.id);
+      if (row === undefined) continue;
+      const others = list.filter((o) => o !== p);
+      const named = others.map((o) => {
+        const at = rowOf.get(o.id);
+        return {
+          zh: at === undefined ? `${o.id}（名单中已有）` : `${o.id}（第 ${at} 行）`,
+          en: at === undefined ? `${o.id} (in the registry)` : `${o.id} (row ${at})`,
+        };
+      });
+      errors.push({
+        row,
+        column,
+        message: `工号 ${number} 同时属于人员 ${p.id} 和 ${named.map((n) => n.zh).join('、')}，每个工号只能属于一人 / employee number ${number} is both ${p.id}'s and ${named.map((n) => n.en).join(', ')}: one person per number`,
+      });
+    }
+  }
+  return errors.sort((a, b) => a.row - b.row);
 }
 
 function zeroCounts(): OrgImportPlan['counts'] {

@@ -165,6 +165,71 @@ describe('planOrgImport: persons', () => {
   });
 });
 
+describe('planOrgImport: persons of retired crews and shared 工号', () => {
+  // C4 is retired (撤销); P9 was in it before it was.
+  const retiredC4 = Org.parse({
+    ...smallOrg,
+    crews: smallOrg.crews.map((c) => (c.id === 'C4' ? { ...c, retired: true } : c)),
+    persons: [
+      { id: 'P1', crewId: 'C1', name: '张三', employeeNumber: '0001' },
+      { id: 'P9', crewId: 'C4', name: '钱九', employeeNumber: '0009' },
+    ],
+  });
+  const HEADER = '人员编号,姓名,所在班组编号,工号';
+
+  it('refuses a person added to or moved into a retired crew, naming the cell; one already there stays', () => {
+    const plan = planOrgImport(retiredC4, csv(HEADER, 'P9,钱九,C4,0009', 'P2,李四,C4,0002', 'P1,张三,C4,0001'));
+    const message = (id: string) =>
+      `班组 ${id} 已撤销，不能再加入人员；请填写其现在所在的班组 / crew ${id} is retired: a person cannot join it; give their current crew`;
+    expect(plan.errors).toEqual([
+      { row: 3, column: '所在班组编号', cell: 'C3', message: message('C4') },
+      { row: 4, column: '所在班组编号', cell: 'C4', message: message('C4') },
+    ]);
+    expect(plan.org).toBeNull();
+    // The registry's own list, uploaded again, passes: P9 stays in the retired crew.
+    const again = planOrgImport(retiredC4, csv(HEADER, 'P1,张三,C1,0001', 'P9,钱九,C4,0009'));
+    expect(again.errors).toEqual([]);
+    expect(again.changed).toBe(false);
+  });
+
+  it('refuses one 工号 on two persons, in the sheet or against the registry, and saves nothing', () => {
+    const inSheet = planOrgImport(retiredC4, csv(HEADER, 'P2,李四,C1,0002', 'P3,王五,C2,0002'));
+    expect(inSheet.errors).toEqual([
+      {
+        row: 2,
+        column: '工号',
+        cell: 'D2',
+        message:
+          "工号 0002 同时属于人员 P2 和 P3（第 3 行），每个工号只能属于一人 / employee number 0002 is both P2's and P3 (row 3): one person per number",
+      },
+      {
+        row: 3,
+        column: '工号',
+        cell: 'D3',
+        message:
+          "工号 0002 同时属于人员 P3 和 P2（第 2 行），每个工号只能属于一人 / employee number 0002 is both P3's and P2 (row 2): one person per number",
+      },
+    ]);
+    expect(inSheet.org).toBeNull();
+    const againstRegistry = planOrgImport(retiredC4, csv(HEADER, 'P2,李四,C1,0001'));
+    expect(againstRegistry.errors).toEqual([
+      expect.objectContaining({
+        row: 2,
+        message: expect.stringContaining('工号 0001 同时属于人员 P2 和 P1（名单中已有）'),
+      }),
+    ]);
+  });
+
+  it('takes two persons swapping their 工号 in one upload', () => {
+    const plan = planOrgImport(retiredC4, csv(HEADER, 'P1,张三,C1,0009', 'P9,钱九,C4,0001'));
+    expect(plan.errors).toEqual([]);
+    expect(plan.org?.persons.map((p) => [p.id, p.employeeNumber])).toEqual([
+      ['P1', '0009'],
+      ['P9', '0001'],
+    ]);
+  });
+});
+
 describe('persons in .xlsx workbooks', () => {
   it('reads a merged header and a numeric id stored as a number, as the same rows in CSV', async () => {
     const workbook = new ExcelJS.Workbook();
