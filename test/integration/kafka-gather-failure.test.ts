@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { smallOrg } from '../support/fixtures.ts';
-import { caughtUp, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { caughtUp, createTestTopic, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
 import { testConsumer } from '../support/test-consumer.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
@@ -40,7 +40,7 @@ async function count(query: string, params: Record<string, unknown>): Promise<nu
 describe('a gathered batch ClickHouse refuses', () => {
   it('is formed again from its first fetch after the pause, and stored whole exactly once', async () => {
     const topic = uniqueName('gather-fail');
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }] });
+    await createTestTopic(admin, topic, 1);
     const producer = kafka.producer();
     await producer.connect();
     // Small record batches, so that a fetch of 64 KiB brings a few hundred of them.

@@ -27,6 +27,8 @@ beforeAll(async () => {
     KAFKA_PORT: String(await freePort()),
     KAFKA_CONTROLLER_PORT: String(await freePort()),
     KAFKA_HEAP: '256m',
+    // As the shared test broker (kafka-global-setup.ts): records stamped by the fixed clock are kept.
+    KAFKA_RETENTION_MS: '-1',
   };
   await broker('start');
 });

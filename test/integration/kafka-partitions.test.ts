@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import type { EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
 import { librdkafkaPartitioner } from '../support/crc32-partitioner.ts';
-import { caughtUp, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { caughtUp, createTestTopic, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
 import { testConsumer } from '../support/test-consumer.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
@@ -86,7 +86,7 @@ describe('a crew whose events arrive on several partitions', () => {
   it('is counted once with murmur2 and CRC32 producers, and after the topic gains partitions', async () => {
     const topic = uniqueName('parts');
     const group = uniqueName('parts-group');
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
+    await createTestTopic(admin, topic, 4);
     // The two partitioners disagree for most crews: each event lands on two partitions.
     const first = range(0, 3_000);
     await produce(topic, Partitioners.DefaultPartitioner, first);

@@ -4,7 +4,7 @@ import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import type { EventConsumer } from '../../services/scoring/consumer/event-consumer.ts';
 import { DEAD_LETTER_HEADERS, DeadLetterReason } from '../../schemas/kafka-message.schema.ts';
 import { labourCompetition, marchEvents, marchLabourStandings, smallOrg } from '../support/fixtures.ts';
-import { caughtUp, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { caughtUp, createTestTopic, kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
 import { testConsumer } from '../support/test-consumer.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
@@ -212,7 +212,7 @@ describe('messages produced straight to the topic', () => {
 describe('two scoring instances in one group', () => {
   it('share the partitions and store every event once, resends included', async () => {
     const topic = uniqueName('two');
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4 }] });
+    await createTestTopic(admin, topic, 4);
     const group = uniqueName('two-group');
     const instances = [extraConsumer(group, topic), extraConsumer(group, topic)];
     await Promise.all(instances.map((i) => i.start()));

@@ -31,6 +31,18 @@ export function kafkaEnv(overrides: Record<string, string> = {}): Record<string,
   };
 }
 
+/**
+ * A topic of a test's own, keeping its records for good whatever the broker's default (a broker
+ * given through KAFKA_BROKERS may keep 7 days): Kafka deletes records by their timestamp, and
+ * tests stamp theirs with fixed clocks months in the past.
+ */
+export async function createTestTopic(admin: Admin, topic: string, numPartitions: number): Promise<void> {
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions, configEntries: [{ name: 'retention.ms', value: '-1' }] }],
+  });
+}
+
 /** A plain kafkajs client for what a test does beside the services (produce, read the dead letters). */
 export function testKafka(brokers = kafkaBrokers()): Kafka {
   return new Kafka({ clientId: uniqueName('test'), brokers: brokers.split(','), logLevel: logLevel.NOTHING });
