@@ -225,7 +225,7 @@ export async function createLeaderboard(
   let pipeline: IngestPipeline;
   let correctionPipeline: IngestPipeline;
   if (config.kafka) {
-    const kafka = createKafka(config.kafka, logger, 'api');
+    const kafka = createKafka(config.kafka, logger, 'api', metrics);
     ({ producer, pipeline } = await connectKafkaIngest({
       kafka,
       config: config.kafka,

@@ -32,9 +32,9 @@ export async function createIngestService(
   registry: RegistryFollower,
   now: () => Date = () => new Date(),
 ): Promise<IngestService> {
-  const kafka = createKafka(config.kafka, logger, 'ingest');
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
+  const kafka = createKafka(config.kafka, logger, 'ingest', metrics);
   const access = await followAccess({ kafka, config: config.kafka, logger });
   // The registry read from the API; until the API has answered once (a restart while it is away),
   // the one it published to the access topic.
