@@ -1,8 +1,8 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { Partitioners, type Admin, type Kafka, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createIngestMetrics, createPublishMetrics } from '../api/ingest-metrics.ts';
-import { ensureTopics } from '../kafka/kafka-client.ts';
+import { ensureTopics, topicRetentionMs } from '../kafka/kafka-client.ts';
 import type { KafkaConfig } from '../kafka/kafka-config.ts';
 import { dedupeWithinRequest } from '../pipeline/dedupe-step.ts';
 import { contentOf } from '../storage/event-row.ts';
@@ -14,6 +14,32 @@ import { createKafkaPublisher } from './kafka-publisher.ts';
 export interface KafkaIngest {
   producer: Producer;
   pipeline: IngestPipeline;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Events are stamped with the product's clock, and Kafka deletes records by their timestamp: with a
+ * CLOCK_START far enough in the past, every event is deleted within a day of arriving (at the
+ * broker's next retention check, even unread), and a scoring outage loses events. Said at start.
+ */
+async function checkClockAgainstRetention(
+  admin: Admin,
+  topic: string,
+  deps: { logger: Logger; now: () => Date },
+): Promise<void> {
+  const behindMs = Date.now() - deps.now().getTime();
+  if (behindMs <= 0) return;
+  const retentionMs = await topicRetentionMs(admin, topic);
+  if (retentionMs < 0 || retentionMs - behindMs >= DAY_MS) return;
+  deps.logger.error(
+    {
+      topic,
+      clockBehindDays: Math.round(behindMs / DAY_MS),
+      retentionHours: Math.round(retentionMs / 3_600_000),
+    },
+    `the clock (CLOCK_START) is ${Math.round(behindMs / DAY_MS)} days behind this machine's and events are stamped with it, but the events topic keeps records only ${Math.round(retentionMs / 3_600_000)} hours by their timestamp: each event is deleted by Kafka less than a day after it arrives, scored or not, and events waiting for the scoring service are lost; give the topic a longer retention (KAFKA_EVENTS_RETENTION_HOURS when it is created, or retention.ms=-1 on it)`,
+  );
 }
 
 /**
@@ -39,6 +65,7 @@ export async function connectKafkaIngest(deps: {
       config.replicationFactor,
     );
     if (created.length > 0) deps.logger.info({ topics: created }, 'Kafka topics created');
+    await checkClockAgainstRetention(admin, config.events.name, deps);
   } finally {
     await admin.disconnect();
   }

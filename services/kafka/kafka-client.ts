@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
@@ -85,4 +86,18 @@ export async function ensureTopics(
     })),
   });
   return missing.map((t) => t.name);
+}
+
+// Required, not imported: Node's ES module loader does not see kafkajs's CommonJS exports after
+// its `...errors` spread (a named import fails at start, though vitest's loader accepts it).
+const { ConfigResourceTypes } = createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs');
+
+/** A topic's retention.ms as the broker applies it (-1: kept for good). */
+export async function topicRetentionMs(admin: Admin, topic: string): Promise<number> {
+  const { resources } = await admin.describeConfigs({
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['retention.ms'] }],
+    includeSynonyms: false,
+  });
+  const value = resources[0]?.configEntries.find((e) => e.configName === 'retention.ms')?.configValue;
+  return value === undefined ? -1 : Number(value);
 }

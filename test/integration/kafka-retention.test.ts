@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Admin } from 'kafkajs';
+import { pino } from 'pino';
 import { parseConfig } from '../../services/api/config.ts';
 import { ensureTopics } from '../../services/kafka/kafka-client.ts';
 import { kafkaEnv, testKafka, uniqueName } from '../support/kafka.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 // The Kafka tests publish through fixed clocks (March 2026 and earlier), so their records carry
 // timestamps months or years before the real date. Kafka deletes records by their timestamp: with
@@ -55,5 +57,33 @@ describe("the tests' Kafka topics", () => {
       ).toEqual([]);
       expect(offsets.reduce((n, o) => n + Number(o.high), 0)).toBe(1);
     }
+  });
+});
+
+describe('a clock (CLOCK_START) further behind the real one than the events topic keeps records', () => {
+  // Events are stamped with the product's clock: with 24 hours of retention and a clock years
+  // back, Kafka deletes each event at its next check, whether the scoring service read it or not.
+  const longAgo = fixedClock('2020-01-06T09:00:00+08:00');
+
+  async function startupErrors(env: Record<string, string>): Promise<{ msg: string; topic?: string }[]> {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const lb = await startTestLeaderboard(longAgo, env, logger);
+    await lb.close();
+    return lines
+      .map((l) => JSON.parse(l) as { level: number; msg: string; topic?: string })
+      .filter((l) => l.level >= 50 && /CLOCK_START/.test(l.msg));
+  }
+
+  it('is an error at start naming the topic and the fix', async () => {
+    const env = kafkaEnv({ KAFKA_EVENTS_RETENTION_HOURS: '24' });
+    const errors = await startupErrors(env);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.topic).toBe(env['KAFKA_EVENTS_TOPIC']);
+    expect(errors[0]?.msg).toMatch(/deleted by Kafka.*KAFKA_EVENTS_RETENTION_HOURS/);
+  });
+
+  it('says nothing when the topic keeps records long enough', async () => {
+    expect(await startupErrors(kafkaEnv())).toEqual([]);
   });
 });
