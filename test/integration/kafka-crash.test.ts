@@ -13,8 +13,9 @@ const TODAY = '2026-11-24';
 const env = kafkaEnv({
   CLOCK_START: `${TODAY}T10:00:00+08:00`,
   // The consumer judges an event's age by its message's timestamp, this machine's time: from 400
-  // days after TODAY on (the default) every event would be dead-lettered as too old. Stamping the
-  // messages with TODAY instead is no cure: the broker deletes them after the topic's 7 days.
+  // days after TODAY on (the default) every event would be dead-lettered as too old. (Stamping the
+  // messages with TODAY instead would put them past a production topic's 7 days of retention; the
+  // tests' topics keep records for a century, see kafka-retention.test.ts.)
   EVENT_MAX_AGE_DAYS: '36500',
   KAFKA_EVENTS_PARTITIONS: '3',
   KAFKA_SESSION_TIMEOUT_MS: '6000',
