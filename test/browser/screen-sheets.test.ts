@@ -218,7 +218,7 @@ describe('the console', () => {
     expect(await console.textContent('[data-testid="sheet-grade"]')).toBe('无评优资格');
     const gates = await console.locator('[data-testid="sheet-gates"] .ant-table-row').allTextContents();
     expect(gates).toEqual([
-      '年度内未发生重伤及以上安全事故通过重伤 0 起、死亡 0 起',
+      '年度内未发生重伤及以上安全事故通过无重伤、死亡',
       '自评得分达80分以上通过总分 96（需 ≥ 80）',
       '单项考核项目得分率不低于80%未通过得分率低于 80%：组织领导 75%',
     ]);
@@ -266,7 +266,7 @@ describe('the big screen of a unit-level 安康杯 sheet at 1920×1080', () => {
 
     // U2 and U3 keep their ranks and scores, but no medal and no grade: a red stamp and the reason.
     for (const [id, reason] of [
-      ['U2', '重伤 1 起、死亡 0 起'],
+      ['U2', '重伤 1 起'],
       ['U3', '得分率低于 80%：组织领导 75%'],
     ] as const) {
       expect(await screen.getAttribute(row(id), 'data-gate-failed')).toBe('true');

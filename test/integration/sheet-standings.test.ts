@@ -75,7 +75,7 @@ describe('a unit-level 安康杯 sheet', () => {
   it('ranks units by total with per-category points, gate failures with reasons, and grades', async () => {
     expect(summary(await standings('ankang-units'))).toEqual([
       ['U1', 1, 98, [10, 34, 25, 15, 13], [], '先进单位'],
-      ['U2', 2, 97, [12, 32, 25, 15, 13], ['重伤 1 起、死亡 0 起'], null],
+      ['U2', 2, 97, [12, 32, 25, 15, 13], ['重伤 1 起'], null],
       ['U3', 3, 96, [9, 35, 24, 15, 13], ['得分率低于 80%：组织领导 75%'], null],
     ]);
   });
@@ -152,7 +152,7 @@ describe('a branch-level sheet', () => {
     // B1 = U1 + U2: 组织领导 10; 安全管理 35 − 1 − 3 = 31; bonus 1 → 95; the serious injury fails the gate.
     expect(summary(await standings('ankang-branches'))).toEqual([
       ['B2', 1, 96, [9, 35, 24, 15, 13], ['得分率低于 80%：组织领导 75%'], null],
-      ['B1', 2, 95, [10, 31, 25, 15, 13], ['重伤 1 起、死亡 0 起'], null],
+      ['B1', 2, 95, [10, 31, 25, 15, 13], ['重伤 1 起'], null],
     ]);
   });
 });

@@ -149,7 +149,7 @@ describe('computeStandings with branch and unit_type groups', () => {
     // 5000 × 0.01 = 50 is shown even though the crew is disqualified
     const c6 = rows.find((r) => r.crew.crewId === 'c6');
     expect(c6?.indicators).toEqual([{ indicatorId: 'sales', value: 5000, points: 50 }]);
-    expect(c6?.vetoes.map((v) => v.reason.en)).toEqual(['1 serious injury, 0 fatalities']);
+    expect(c6?.vetoes.map((v) => v.reason.en)).toEqual(['1 serious injury']);
   });
 
   it('defaults to the overall group only', () => {

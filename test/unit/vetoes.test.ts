@@ -61,7 +61,7 @@ describe('evaluateVetoes', () => {
         {
           vetoId: 'v-serious',
           effect: 'disqualify',
-          reason: { zh: '重伤 1 起、死亡 0 起', en: '1 serious injury, 0 fatalities' },
+          reason: { zh: '重伤 1 起', en: '1 serious injury' },
         },
       ],
     },
@@ -72,7 +72,7 @@ describe('evaluateVetoes', () => {
         {
           vetoId: 'v-serious',
           effect: 'disqualify',
-          reason: { zh: '重伤 0 起、死亡 2 起', en: '0 serious injuries, 2 fatalities' },
+          reason: { zh: '死亡 2 起', en: '2 fatalities' },
         },
       ],
     },

@@ -1,5 +1,5 @@
 import type { Gate } from '../../../schemas/sheet.schema.ts';
-import type { IncidentSeverity } from '../../../schemas/event.schema.ts';
+import { incidentReason } from './incident-words.ts';
 import type { SheetPoints } from './score-sheet.ts';
 import type { CrewFacts } from './types.ts';
 
@@ -10,13 +10,6 @@ export interface GateOutcome {
   /** What the gate looked at, also when passed, so a reader sees why. */
   reason: { zh: string; en: string };
 }
-
-const SEVERITY_ZH: Record<IncidentSeverity, string> = {
-  near_miss: '未遂事件',
-  minor_injury: '轻伤',
-  serious_injury: '重伤',
-  fatality: '死亡',
-};
 
 const VIOLATION_PERSON_KEYS = ['command', 'operation', 'discipline'].map((k) => `violation.${k}.persons`);
 
@@ -50,10 +43,7 @@ function check(
       const n = counts.reduce((acc, [, c]) => acc + c, 0);
       return {
         passed: n === 0,
-        reason: {
-          zh: counts.map(([s, c]) => `${SEVERITY_ZH[s]} ${c} 起`).join('、'),
-          en: counts.map(([s, c]) => `${c} × ${s.replace('_', ' ')}`).join(', '),
-        },
+        reason: incidentReason(counts),
       };
     }
     case 'min_total':

@@ -1,22 +1,7 @@
 import type { Competition, Veto } from '../../../schemas/competition.schema.ts';
-import type { IncidentSeverity } from '../../../schemas/event.schema.ts';
+import { incidentReason } from './incident-words.ts';
 import { metricValue } from './indicator-rules.ts';
 import type { CrewFacts, VetoResult } from './types.ts';
-
-const SEVERITY_ZH: Record<IncidentSeverity, string> = {
-  near_miss: '未遂事件',
-  minor_injury: '轻伤',
-  serious_injury: '重伤',
-  fatality: '死亡',
-};
-
-/** English [singular, plural] so reasons read "1 serious injury, 0 fatalities". */
-const SEVERITY_EN: Record<IncidentSeverity, readonly [string, string]> = {
-  near_miss: ['near miss', 'near misses'],
-  minor_injury: ['minor injury', 'minor injuries'],
-  serious_injury: ['serious injury', 'serious injuries'],
-  fatality: ['fatality', 'fatalities'],
-};
 
 const VIOLATION_PERSON_KEYS = ['command', 'operation', 'discipline'].map((k) => `violation.${k}.persons`);
 
@@ -38,11 +23,7 @@ function triggeredReason(when: Veto['when'], facts: CrewFacts): Reason | null {
     const counts = when.severities.map((s) => [s, metricValue(facts, `incident.${s}`)] as const);
     const total = counts.reduce((acc, [, n]) => acc + n, 0);
     if (total < when.minCount) return null;
-    // Name every counted severity, zeros included, so the reader sees what the rule looked at.
-    return {
-      zh: counts.map(([s, n]) => `${SEVERITY_ZH[s]} ${n} 起`).join('、'),
-      en: counts.map(([s, n]) => `${n} ${SEVERITY_EN[s][n === 1 ? 0 : 1]}`).join(', '),
-    };
+    return incidentReason(counts);
   }
   const persons = VIOLATION_PERSON_KEYS.reduce((acc, key) => acc + metricValue(facts, key), 0);
   if (persons < when.minPersons) return null;

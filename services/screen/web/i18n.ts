@@ -87,7 +87,7 @@ export function vetoReasons(row: { vetoes: readonly { name: Localized; reason: L
   return row.vetoes.map((v) => `${pick(v.name, lang)}${colon}${pick(v.reason, lang)}`).join(semicolon);
 }
 
-/** What failed 评优条件 saw, short enough for a row: 重伤 1 起、死亡 0 起；总分 78（需 ≥ 80）. */
+/** What failed 评优条件 saw, short enough for a row: 重伤 1 起；总分 78（需 ≥ 80）. */
 export function gateReasons(
   row: { award: { failedGates: readonly { reason: Localized }[] } | null },
   lang: Lang,
