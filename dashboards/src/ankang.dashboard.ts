@@ -4,7 +4,9 @@ import { sql } from './clickhouse-query.ts';
 import {
   barsPanel,
   columns,
+  crewDetailUrl,
   DASHBOARD_UIDS,
+  ENTRANT,
   leaderboardDashboard,
   PERCENT,
   STANDINGS_LOOKS,
@@ -17,6 +19,7 @@ import {
   branchFilter,
   branchVariable,
   competitionVariable,
+  currentEntrantsVariable,
   periodVariable,
   unitFilter,
   unitVariable,
@@ -64,7 +67,8 @@ export const ankangSql = {
       ${fact(FACT_KEYS.violationPersons)} AS violation_persons,
       multiIf(disqualified = 1, '一票否决', vetoed = 1, '单项否决', '') AS veto_state,
       arrayStringConcat(veto_reasons, '；') AS veto_reasons,
-      crew_id
+      crew_id,
+      ${crewDetailUrl({ withPeriod: true })} AS crew_detail
     FROM standings
     WHERE ${inScope}
     ORDER BY ${STANDINGS_ORDER}`,
@@ -126,7 +130,8 @@ export function ankangDashboard(): Dashboard {
     .withVariable(branchVariable())
     .withVariable(unitVariable())
     .withVariable(periodVariable())
-    .withPanel(stat('参赛班组', 'Crews in the standings (selected branches)', 'crews'))
+    .withVariable(currentEntrantsVariable())
+    .withPanel(stat(`参赛${ENTRANT}`, 'Entrants in the standings (selected branches)', 'crews'))
     .withPanel(stat('一票否决', 'Crews with a veto applied (disqualified or an indicator zeroed)', 'vetoed'))
     .withPanel(stat('发现隐患', 'Hazards found in the period', 'hazards_found'))
     .withPanel(stat('已整改', 'Of those, rectified', 'hazards_rectified'))

@@ -5,8 +5,10 @@ import { sql } from './clickhouse-query.ts';
 import {
   barsPanel,
   columns,
-  crewDetailLink,
+  CREW_DETAIL_LINK,
+  crewDetailUrl,
   DASHBOARD_UIDS,
+  ENTRANT,
   leaderboardDashboard,
   legend,
   tablePanel,
@@ -17,6 +19,7 @@ import {
   branchFilter,
   branchVariable,
   competitionVariable,
+  currentEntrantsVariable,
   dayFilter,
   unitFilter,
   unitVariable,
@@ -47,6 +50,7 @@ const movers = (span: 'range' | 'week') => sql`
   SELECT
     b.crew_id AS crew_id,
     b.crew_name AS crew_name,
+    ${crewDetailUrl({ withPeriod: false }, 'b.crew_id')} AS crew_detail,
     b.unit_name AS unit_name,
     b.branch_name AS branch_name,
     a.rank AS rank_from,
@@ -145,7 +149,7 @@ const GAIN = {
 export function improvingDashboard(): Dashboard {
   const crews = columns(
     tablePanel({
-      title: '班组进步榜',
+      title: `${ENTRANT}进步榜`,
       description:
         'Every crew ranked on both the first and the last day with standings in the time range: its overall rank and score then and now, places gained (positive: moved up) and score gained; most improved first.',
       query: improvingSql.crews,
@@ -153,8 +157,9 @@ export function improvingDashboard(): Dashboard {
       span: 14,
     }),
     {
-      crew_id: { zh: '班组编号', hidden: true },
-      crew_name: { zh: '班组', links: [crewDetailLink({ withPeriod: false })] },
+      crew_id: { zh: '编号', hidden: true },
+      crew_name: { zh: ENTRANT, links: [CREW_DETAIL_LINK] },
+      crew_detail: { zh: '班组详情', hidden: true },
       unit_name: { zh: '单位' },
       branch_name: { zh: '分公司' },
       rank_from: { zh: '期初名次' },
@@ -231,6 +236,7 @@ export function improvingDashboard(): Dashboard {
     .withVariable(competitionVariable())
     .withVariable(branchVariable())
     .withVariable(unitVariable())
+    .withVariable(currentEntrantsVariable())
     .annotations(leaderboardAnnotations('competition'))
     .withPanel(crews)
     .withPanel(top)

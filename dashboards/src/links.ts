@@ -15,6 +15,12 @@ export interface LinkScope {
 const OF_THE_COMPETITION = new Set(['period', 'closure']);
 
 /**
+ * Never carried: a crew is chosen in a table's row link; the entrant level and time zone follow
+ * from the competition (hidden, not synced with the URL).
+ */
+const NOT_CARRIED = new Set(['crew', 'entrants', 'zone']);
+
+/**
  * The variables a link from `source` may carry to `target`: those both dashboards have and whose
  * value is an option there. Grafana keeps a value from the URL even when it is no option of the
  * target's variable, so a labour competition carried to the Ankang dashboard would empty every
@@ -30,8 +36,7 @@ export function carriedVariables(source: LinkScope, target: LinkScope): string[]
     if (!source.variables.includes(name)) return false;
     if (name === 'competition') return competition;
     if (OF_THE_COMPETITION.has(name)) return competition;
-    // A crew is chosen in a table's row link, never carried between dashboards.
-    return name !== 'crew';
+    return !NOT_CARRIED.has(name);
   });
 }
 

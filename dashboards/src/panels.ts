@@ -21,6 +21,7 @@ import { PanelBuilder as StatPanel } from '@grafana/grafana-foundation-sdk/stat'
 import { PanelBuilder as TablePanel } from '@grafana/grafana-foundation-sdk/table';
 import { PanelBuilder as TimeSeriesPanel } from '@grafana/grafana-foundation-sdk/timeseries';
 import { CLICKHOUSE_DATASOURCE, tableQuery, timeSeriesQuery } from './clickhouse-query.ts';
+import { v } from './variables.ts';
 
 /** Tag every dashboard of ours carries: the dashboards' link bar lists them by it. */
 export const TAG = 'leaderboard';
@@ -114,14 +115,24 @@ export const MOVEMENT_LOOK: ColumnLook = {
   ],
 };
 
+/** The entrant column's heading: the chosen competition's level (班组, 人员, 单位, 分公司; variables.ts). */
+export const ENTRANT = '${entrants:text}';
+
 /**
- * Standings row → crew detail, keeping competition, day and time range (the crew dashboard lists
- * every kind of competition, so the competition is always one of its options).
+ * Row → 班组详情, for a crew-level competition's rows only. The whole URL comes from the row's
+ * `crew_detail` (crewDetailUrl in its SQL): Grafana's table keeps only data links that come out
+ * with an href (TableNG getCellLinks), so rows of persons, units and branches get no link, never
+ * one that hands their id to the crew dashboard. `:raw`, as data links URI-encode by default.
  */
-export const crewDetailLink = (o: { withPeriod: boolean }) => ({
-  title: '班组详情 · crew detail',
-  url: `/d/${DASHBOARD_UIDS.crew}?\${competition:queryparam}${o.withPeriod ? '&${period:queryparam}' : ''}&var-crew=\${__data.fields.crew_id:percentencode}&\${__url_time_range}`,
-});
+export const CREW_DETAIL_LINK = { title: '班组详情 · crew detail', url: '${__data.fields.crew_detail:raw}' };
+
+/**
+ * SQL of a row's 班组详情 URL: the crew dashboard with the competition, the day (`withPeriod`),
+ * the crew and the time range; '' unless the competition's entrants are crews. The crew
+ * dashboard lists every kind of competition, so the competition is always one of its options.
+ */
+export const crewDetailUrl = (o: { withPeriod: boolean }, crewId = 'crew_id'): string =>
+  `if(${v.entrants} = 'crew', concat('/d/${DASHBOARD_UIDS.crew}?\${competition:queryparam}${o.withPeriod ? '&${period:queryparam}' : ''}&var-crew=', encodeURLComponent(${crewId}), '&\${__url_time_range}'), '')`;
 
 /**
  * A value that signals a problem from `from` on: green below, then orange and red steps.
@@ -253,9 +264,10 @@ export function timeSeriesPanel(o: {
 export const STANDINGS_LOOKS: Record<string, ColumnLook> = {
   rank: { zh: '名次', width: 60 },
   movement: MOVEMENT_LOOK,
-  crew_name: { zh: '班组', links: [crewDetailLink({ withPeriod: true })] },
+  crew_name: { zh: ENTRANT, links: [CREW_DETAIL_LINK] },
   unit_name: { zh: '单位' },
   branch_name: { zh: '分公司' },
   score: { zh: '得分', decimals: 2 },
-  crew_id: { zh: '班组编号', hidden: true },
+  crew_id: { zh: '编号', hidden: true },
+  crew_detail: { zh: '班组详情', hidden: true },
 };

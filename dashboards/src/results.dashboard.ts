@@ -4,8 +4,10 @@ import { sql } from './clickhouse-query.ts';
 import {
   alarm,
   columns,
-  crewDetailLink,
+  CREW_DETAIL_LINK,
+  crewDetailUrl,
   DASHBOARD_UIDS,
+  ENTRANT,
   leaderboardDashboard,
   STANDINGS_LOOKS,
   statPanel,
@@ -16,11 +18,13 @@ import {
   branchFilter,
   branchVariable,
   competitionVariable,
+  entrantLevelOf,
+  entrantsVariable,
   sqlVariable,
   unitFilter,
   unitVariable,
   v,
-  ZONE,
+  zoneVariable,
 } from './variables.ts';
 
 /**
@@ -41,9 +45,9 @@ const CLOSURES = sql`
     c.note AS note,
     c.definition_version AS definition_version,
     c.crews AS crews,
-    -- 参赛对象 of the rules it closed under (crew when a definition predates the field).
-    if(JSONExtractString(d.definition, 'entrants') IN ('unit', 'branch', 'person'),
-      JSONExtractString(d.definition, 'entrants'), 'crew') AS entrant_level
+    -- 参赛对象 and time zone of the rules it closed under (crew when a definition predates the field).
+    ${entrantLevelOf('d.definition')} AS entrant_level,
+    JSONExtractString(d.definition, 'timeZone') AS time_zone
   FROM (
     SELECT period_id, period_start, period_end, closed_at, closed_by, note, definition_version, crews
     FROM period_closures
@@ -70,6 +74,12 @@ function closureVariable(): QueryVariableBuilder {
     query,
   );
 }
+
+/** The chosen closure (one row, or none), for the variables that follow from it. */
+const chosenClosureRow = (column: string) => sql`
+  SELECT ${column} FROM (
+    ${CLOSURES}
+  ) WHERE period_id = ${v.closure}`;
 
 /** WITH items naming the chosen closure: its period, instant, dates and rules version. */
 const chosenClosure = sql`
@@ -144,7 +154,7 @@ const lateChanges = (closures: string) => sql`
     ) AS m ON m.period_id = p.period_id AND m.closed_at = p.closed_at
     WHERE m.frozen_row = (p.entrant_level IN ('crew', 'person'))
   ) AS k ON k.member = c.member
-  WHERE c.occurred_at >= toDateTime(k.period_start, '${ZONE}') AND c.occurred_at < toDateTime(k.period_end + 1, '${ZONE}')
+  WHERE c.occurred_at >= toDateTime(k.period_start, ${v.zone}) AND c.occurred_at < toDateTime(k.period_end + 1, ${v.zone})
     AND c.stored_at >= k.closed_at`;
 
 /** The late changes of the chosen closure on its frozen rows of the selected branches and units. */
@@ -156,6 +166,12 @@ const LATE_OF_CLOSURE = sql`
       ) WHERE period_id = period`)}
   ) WHERE entrant_id IN (${FINAL_IDS})`;
 
+/**
+ * An instant as the competition's wall-clock time: text, as Grafana would show a time column in
+ * the dashboard's zone (Asia/Shanghai), not in a competition's own.
+ */
+const inZone = (column: string) => `formatDateTime(${column}, '%Y-%m-%d %H:%i:%S', ${v.zone})`;
+
 export const resultsSql = {
   closures: CLOSURES,
   summary: sql`
@@ -163,7 +179,7 @@ export const resultsSql = {
       ${chosenClosure}
     SELECT
       (SELECT count() FROM final_standings WHERE ${FINAL_ROWS}) AS crews,
-      formatDateTime(closed, '%Y-%m-%d %H:%i', '${ZONE}') AS closed_at,
+      formatDateTime(closed, '%Y-%m-%d %H:%i', ${v.zone}) AS closed_at,
       definition_version,
       (SELECT count() FROM (
         ${LATE_OF_CLOSURE}
@@ -187,7 +203,8 @@ export const resultsSql = {
       multiIf(f.disqualified = 1, '一票否决', length(f.vetoes) > 0, '单项否决', '') AS veto_state,
       arrayStringConcat(arrayMap(x -> concat(x.name.zh, '：', x.reason.zh), f.vetoes), '；') AS veto_reasons,
       l.late_events AS late_events,
-      f.crew_id AS crew_id
+      f.crew_id AS crew_id,
+      ${crewDetailUrl({ withPeriod: false }, 'f.crew_id')} AS crew_detail
     FROM (
       SELECT
         rank, crew_id, crew_name, unit_name, branch_name, branch_rank, score, disqualified,
@@ -211,7 +228,7 @@ export const resultsSql = {
       c.period_name AS period_name,
       toString(c.period_start) AS period_start,
       toString(c.period_end) AS period_end,
-      c.closed_at AS closed_at,
+      ${inZone('c.closed_at')} AS closed_at,
       c.closed_by AS closed_by,
       c.note AS note,
       c.definition_version AS definition_version,
@@ -232,9 +249,9 @@ export const resultsSql = {
     WITH
       ${chosenClosure}
     SELECT
-      l.stored_at AS stored_at,
-      l.occurred_at AS occurred_at,
-      l.received_at AS received_at,
+      ${inZone('l.stored_at')} AS stored_at,
+      ${inZone('l.occurred_at')} AS occurred_at,
+      ${inZone('l.received_at')} AS received_at,
       f.crew_name AS entrant_name,
       l.entrant_id AS entrant_id,
       l.crew_id AS crew_id,
@@ -250,6 +267,9 @@ export const resultsSql = {
     ORDER BY l.stored_at, l.crew_id, l.event_id, l.correction_id
     LIMIT 1000`,
 };
+
+/** The chosen closure's time zone, as headings and titles name it. */
+const ZONE_TEXT = '${zone}';
 
 const stat = (title: string, description: string, field: string, unit?: string) =>
   statPanel({ title, description, query: resultsSql.summary, field, span: 6, ...(unit ? { unit } : {}) });
@@ -270,8 +290,8 @@ export function resultsDashboard(): Dashboard {
     {
       // Frozen standings keep no rank movement.
       ...Object.fromEntries(Object.entries(STANDINGS_LOOKS).filter(([name]) => name !== 'movement')),
-      // The crew's detail in the same competition (its live standings; the frozen ones are here).
-      crew_name: { zh: '班组', links: [crewDetailLink({ withPeriod: false })] },
+      // A crew's detail in the same competition (its live standings; the frozen ones are here).
+      crew_name: { zh: ENTRANT, links: [CREW_DETAIL_LINK] },
       branch_rank: { zh: '分公司内名次', width: 100 },
       indicator_points: { zh: '各项得分 (JSON)', hidden: true },
       veto_state: { zh: '否决' },
@@ -300,11 +320,11 @@ export function resultsDashboard(): Dashboard {
       period_name: { zh: '阶段' },
       period_start: { zh: '开始' },
       period_end: { zh: '结束' },
-      closed_at: { zh: '结算时间', unit: 'dateTimeAsIso' },
+      closed_at: { zh: `结算时间（${ZONE_TEXT}）` },
       closed_by: { zh: '结算人' },
       note: { zh: '说明' },
       definition_version: { zh: '规则版本' },
-      crews: { zh: '班组数' },
+      crews: { zh: `${ENTRANT}数` },
       late_events: { zh: '迟到事件' },
     },
   );
@@ -318,11 +338,11 @@ export function resultsDashboard(): Dashboard {
       span: 24,
     }),
     {
-      stored_at: { zh: '入库时间', unit: 'dateTimeAsIso' },
-      occurred_at: { zh: '发生时间', unit: 'dateTimeAsIso' },
-      received_at: { zh: '接收时间', unit: 'dateTimeAsIso' },
-      entrant_name: { zh: '参赛对象' },
-      entrant_id: { zh: '参赛对象编号' },
+      stored_at: { zh: `入库时间（${ZONE_TEXT}）` },
+      occurred_at: { zh: `发生时间（${ZONE_TEXT}）` },
+      received_at: { zh: `接收时间（${ZONE_TEXT}）` },
+      entrant_name: { zh: ENTRANT },
+      entrant_id: { zh: `${ENTRANT}编号` },
       crew_id: { zh: '班组编号' },
       person_id: { zh: '人员编号' },
       type: { zh: '类型' },
@@ -339,10 +359,18 @@ export function resultsDashboard(): Dashboard {
   )
     .withVariable(competitionVariable({ first: 'closed' }))
     .withVariable(closureVariable())
+    .withVariable(entrantsVariable(chosenClosureRow('entrant_level AS level')))
+    .withVariable(zoneVariable(chosenClosureRow('time_zone AS zone')))
     .withVariable(branchVariable())
     .withVariable(unitVariable())
-    .withPanel(stat('参赛班组', 'Crews in the final standings (selected branches and units)', 'crews'))
-    .withPanel(stat('结算时间', 'When the period was closed (Beijing time)', 'closed_at'))
+    .withPanel(stat(`参赛${ENTRANT}`, 'Entrants in the final standings (selected branches and units)', 'crews'))
+    .withPanel(
+      stat(
+        `结算时间（${ZONE_TEXT}）`,
+        'When the period was closed, in the time zone of the rules it closed under',
+        'closed_at',
+      ),
+    )
     .withPanel(stat('规则版本', 'The rules version the period closed under', 'definition_version'))
     .withPanel(
       statPanel({

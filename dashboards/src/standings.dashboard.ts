@@ -3,7 +3,9 @@ import { sql } from './clickhouse-query.ts';
 import {
   barsPanel,
   columns,
+  crewDetailUrl,
   DASHBOARD_UIDS,
+  ENTRANT,
   leaderboardDashboard,
   STANDINGS_LOOKS,
   statPanel,
@@ -14,6 +16,8 @@ import {
   branchFilter,
   branchVariable,
   competitionVariable,
+  currentEntrantsVariable,
+  eventsOfEntrants,
   periodVariable,
   unitFilter,
   unitVariable,
@@ -35,7 +39,7 @@ export const standingsSql = {
     SELECT count() AS events
     FROM events
     WHERE occurred_at >= toDateTime(day, '${ZONE}') AND occurred_at < toDateTime(day + 1, '${ZONE}')
-      AND crew_id IN (SELECT crew_id FROM standings WHERE ${inScope})`,
+      AND ${eventsOfEntrants(`SELECT crew_id FROM standings WHERE ${inScope}`)}`,
   leader: sql`
     WITH
       ${chosenRun}
@@ -68,6 +72,7 @@ export const standingsSql = {
         arrayMap(i -> indicator_points[i.id], indicators))) AS indicator_points,
       if(disqualified = 1, arrayStringConcat(veto_reasons, '；'), '') AS veto,
       crew_id,
+      ${crewDetailUrl({ withPeriod: true })} AS crew_detail,
       rank_change
     FROM standings
     WHERE ${inScope}
@@ -83,7 +88,7 @@ export function standingsDashboard(): Dashboard {
     tablePanel({
       title: '排行榜',
       description:
-        'Standings of the chosen day from the latest snapshot the scoring service wrote: rank (overall; branch rank beside it), movement since the previous day, score and every indicator’s points. Ordered by rank, then crew id, so rows stay put on refresh. Click a crew for its detail.',
+        'Standings of the chosen day from the latest snapshot the scoring service wrote: rank (overall; branch rank beside it), movement since the previous day, score and every indicator’s points, per entrant (crew, person, unit or branch, as the competition’s entrants; the column is headed so). Ordered by rank, then id, so rows stay put on refresh. In a crew competition, click a crew for its detail.',
       query: standingsSql.table,
       height: 20,
       span: 16,
@@ -103,7 +108,7 @@ export function standingsDashboard(): Dashboard {
   );
   const topN = barsPanel({
     title: '前十名',
-    description: 'Top 10 crews by rank (sorted in SQL, so the bars keep the standings order).',
+    description: 'Top 10 entrants by rank (sorted in SQL, so the bars keep the standings order).',
     query: standingsSql.topN,
     value: 'score',
     span: 8,
@@ -119,19 +124,22 @@ export function standingsDashboard(): Dashboard {
     .withVariable(branchVariable())
     .withVariable(unitVariable())
     .withVariable(periodVariable())
-    .withPanel(stat('参赛班组', 'Crews in the standings (selected branches and units)', standingsSql.crews, 'crews'))
+    .withVariable(currentEntrantsVariable())
+    .withPanel(
+      stat(`参赛${ENTRANT}`, 'Entrants in the standings (selected branches and units)', standingsSql.crews, 'crews'),
+    )
     .withPanel(
       stat(
         '当日事件',
-        'Events that occurred on the standings day, for these crews',
+        'Events that occurred on the standings day, for these entrants’ crews',
         standingsSql.eventsOfDay,
         'events',
       ),
     )
     .withPanel(
       stat(
-        '领先班组',
-        'The leading crew, or the crews sharing first place (selected branches and units)',
+        `领先${ENTRANT}`,
+        'The leading entrant, or those sharing first place (selected branches and units)',
         standingsSql.leader,
         'leader',
       ),

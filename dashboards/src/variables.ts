@@ -1,7 +1,9 @@
 import {
   QueryVariableBuilder,
+  VariableHide,
   VariableRefresh,
   VariableSort,
+  type VariableModel,
   type VariableOption,
 } from '@grafana/grafana-foundation-sdk/dashboard';
 import { CLICKHOUSE_DATASOURCE, sql } from './clickhouse-query.ts';
@@ -19,6 +21,8 @@ export const v = {
   crew: '${crew:singlequote}',
   unit: '${unit:singlequote}',
   closure: '${closure:singlequote}',
+  entrants: '${entrants:singlequote}',
+  zone: '${zone:singlequote}',
 } as const;
 
 /** Calendar days of standings are days in the competitions' zone (all UTC+08:00, see schemas). */
@@ -90,7 +94,7 @@ export function competitionVariable(choice: CompetitionChoice = {}): QueryVariab
 }
 
 /** The current registry's crews. */
-const CURRENT_CREWS = 'org_crews WHERE version = (SELECT max(version) FROM org_versions)';
+export const CURRENT_CREWS = 'org_crews WHERE version = (SELECT max(version) FROM org_versions)';
 
 /** 分公司: multi-select with All, from the current registry version. */
 export function branchVariable(): QueryVariableBuilder {
@@ -148,3 +152,77 @@ export function crewVariable(): QueryVariableBuilder {
     ORDER BY branch_id, unit_id, crew_id`;
   return sqlVariable('crew', '班组', 'Crew', query);
 }
+
+/** 参赛对象 of a stored definition (JSON): crew when the definition predates the field. */
+export const entrantLevelOf = (definition: string): string =>
+  `if(JSONExtractString(${definition}, 'entrants') IN ('unit', 'branch', 'person'), JSONExtractString(${definition}, 'entrants'), 'crew')`;
+
+/** The heading of each entrant level's column (the big screen and console say the same). */
+export const ENTRANT_HEADINGS = { crew: '班组', person: '人员', unit: '单位', branch: '分公司' } as const;
+
+/** A variable Grafana neither shows nor takes from the URL: a stale var-entrants in a shared link would be kept. */
+function derived(variable: QueryVariableBuilder): { build(): VariableModel } {
+  return { build: () => ({ ...variable.hide(VariableHide.HideVariable).build(), skipUrlSync: true }) };
+}
+
+/**
+ * 参赛对象 (hidden): the entrant level of the chosen competition, value crew/person/unit/branch,
+ * text its heading. Panels head the entrant column and their titles with `${entrants:text}`
+ * (Grafana expands variables in display names and titles) and link rows to 班组详情 only when it
+ * is crew. `levelQuery` answers a column `level` (no row: crew, as a definition before the field).
+ */
+export function entrantsVariable(levelQuery: string): { build(): VariableModel } {
+  const levels = Object.keys(ENTRANT_HEADINGS);
+  const query = sql`
+    SELECT level, transform(level, ['${levels.join("', '")}'], ['${Object.values(ENTRANT_HEADINGS).join("', '")}'], '${ENTRANT_HEADINGS.crew}') AS heading
+    FROM (
+      SELECT level, 0 AS fallback FROM (
+        ${levelQuery}
+      )
+      UNION ALL
+      SELECT 'crew', 1
+    )
+    ORDER BY fallback
+    LIMIT 1`;
+  return derived(sqlVariable('entrants', '参赛对象', 'Entrant level of the chosen competition (hidden)', query));
+}
+
+/** 参赛对象 of the chosen competition's published version. */
+export function currentEntrantsVariable(): { build(): VariableModel } {
+  return entrantsVariable(sql`
+    SELECT ${entrantLevelOf('definition')} AS level
+    FROM (
+      ${CURRENT_COMPETITIONS}
+    )
+    WHERE competition_id = ${v.competition}`);
+}
+
+/**
+ * 时区 (hidden): the time zone of `zoneQuery`'s one row (column `zone`), Asia/Shanghai for a
+ * definition without one, so days and times are the competition's own.
+ */
+export function zoneVariable(zoneQuery: string): { build(): VariableModel } {
+  const query = sql`
+    SELECT zone FROM (
+      SELECT zone, 0 AS fallback FROM (
+        ${zoneQuery}
+      ) WHERE zone != ''
+      UNION ALL
+      SELECT '${ZONE}', 1
+    )
+    ORDER BY fallback
+    LIMIT 1`;
+  return derived(sqlVariable('zone', '时区', 'Time zone of the chosen competition (hidden)', query));
+}
+
+/**
+ * Events of the entrants whose ids `ids` (a subquery) lists, by the chosen competition's level: a
+ * crew's by crew, a person's by the person it names, a unit's or branch's by its crews in the
+ * current registry.
+ */
+export const eventsOfEntrants = (ids: string): string => sql`
+  multiIf(
+    ${v.entrants} = 'person', person_id IN (${ids}),
+    ${v.entrants} = 'unit', crew_id IN (SELECT crew_id FROM ${CURRENT_CREWS} AND unit_id IN (${ids})),
+    ${v.entrants} = 'branch', crew_id IN (SELECT crew_id FROM ${CURRENT_CREWS} AND branch_id IN (${ids})),
+    crew_id IN (${ids}))`;

@@ -19,6 +19,7 @@ import {
   type DashboardData,
 } from '../support/dashboard-harness.ts';
 import { runRendered, type Frame, type QueryResult } from '../support/grafana-clickhouse.ts';
+import { wallClockToEpoch } from '../support/grafana-frames.ts';
 import { expandBackendMacros } from '../support/grafana-macros.ts';
 
 // HQ's dashboards (official results, who is improving, branches in depth, safety), their
@@ -70,8 +71,10 @@ const byKey = <T>(rows: T[], key: (row: T) => string): Map<string, T[]> => {
   for (const row of rows) out.set(key(row), [...(out.get(key(row)) ?? []), row]);
   return out;
 };
-const timeOf = (result: QueryResult, field: string): number[] =>
-  (result.frames[0]?.fields.find((f) => f.name === field)?.values ?? []) as number[];
+/** 正式结果 shows times as the competition's wall clock (Asia/Shanghai here), to the second. */
+const wallClockOf = (result: QueryResult, field: string): number[] =>
+  result.rows.map((r) => wallClockToEpoch(String(r[field]), 'Asia/Shanghai'));
+const toSecond = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
 
 describe('正式结果: awards are decided on the frozen final standings, with late events noted', () => {
   interface Periods {
@@ -129,7 +132,7 @@ describe('正式结果: awards are decided on the frozen final standings, with l
         p.closed?.lateEvents,
       ]),
     );
-    expect(timeOf(list, 'closed_at')).toEqual(closed.map((p) => Date.parse(p.closed?.closedAt ?? '')));
+    expect(wallClockOf(list, 'closed_at')).toEqual(closed.map((p) => toSecond(p.closed?.closedAt ?? '')));
     expect(list.rows.map((r) => r['late_events'])).toEqual([0, 1]);
   });
 
@@ -163,7 +166,7 @@ describe('正式结果: awards are decided on the frozen final standings, with l
     expect(lateRows.rows.map((r) => [r['event_id'], r['crew_id']])).toEqual(
       late.events.map((e) => [e.eventId, e.crewId]),
     );
-    expect(timeOf(lateRows, 'stored_at')).toEqual(late.events.map((e) => Date.parse(e.storedAt)));
+    expect(wallClockOf(lateRows, 'stored_at')).toEqual(late.events.map((e) => toSecond(e.storedAt)));
   });
 });
 

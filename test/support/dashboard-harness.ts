@@ -18,6 +18,7 @@ import {
   type VariableModel,
   type VariableState,
 } from './grafana-clickhouse.ts';
+import { interpolate } from './grafana-interpolate.ts';
 import { kafkaEnv, testKafka } from './kafka.ts';
 import { fixedClock, startTestLeaderboard, waitFor, type TestClock } from './test-leaderboard.ts';
 
@@ -197,6 +198,33 @@ export function targetOf(p: PanelJson): Target {
   const t = p.targets?.[0];
   if (!t) throw new Error(`panel ${p.title ?? ''} has no target`);
   return { rawSql: t.rawSql, format: t.format };
+}
+
+/**
+ * Text as Grafana shows it in a title or a field's display name: with the dashboard's variables
+ * expanded (the displayName option has expandTemplateVars; titles are interpolated), values raw.
+ */
+export function shown(text: string, variables: ReadonlyMap<string, VariableState>): string {
+  const now = new Date(END);
+  return interpolate(text, { variables, from: now, to: now, timeZone: 'Asia/Shanghai' }, (value) =>
+    Array.isArray(value) ? value.join(',') : String(value),
+  );
+}
+
+/** A table panel's column headings by field name (its byName displayName overrides), as shown. */
+export function headings(p: PanelJson, variables: ReadonlyMap<string, VariableState>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of p.fieldConfig?.overrides ?? []) {
+    const name = o.properties.find((x) => x.id === 'displayName')?.value;
+    if (o.matcher.id === 'byName' && typeof name === 'string') out[o.matcher.options] = shown(name, variables);
+  }
+  return out;
+}
+
+/** A field's data links (byName override), as configured. */
+export function linksOf(p: PanelJson, field: string): { url: string; title: string }[] {
+  const o = p.fieldConfig?.overrides?.find((x) => x.matcher.id === 'byName' && x.matcher.options === field);
+  return (o?.properties.find((x) => x.id === 'links')?.value ?? []) as { url: string; title: string }[];
 }
 
 export function harness(data: () => DashboardData) {

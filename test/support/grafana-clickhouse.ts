@@ -116,6 +116,8 @@ export interface VariableModel {
   multi?: boolean;
   sort?: number;
   refresh?: number;
+  /** Not synced with the URL: a value in the URL is ignored. */
+  skipUrlSync?: boolean;
   current?: { value?: unknown; text?: unknown };
 }
 
@@ -245,7 +247,7 @@ export async function resolveVariables(
     const sql = renderQuery(variable.query, ctx, { fromPanel: false });
     const { frames } = await runRendered(client, sql, undefined, timeZone);
     const options = variableOptions(metricFindValues(frames), variable.sort ?? 0);
-    const fromUrl = Object.hasOwn(chosen, variable.name);
+    const fromUrl = variable.skipUrlSync !== true && Object.hasOwn(chosen, variable.name);
     const current = validate(variable, options, fromUrl ? chosen[variable.name] : variable.current?.value, fromUrl);
     const values = current === ALL ? options.map((o) => o.value) : Array.isArray(current) ? current : [current];
     variables.set(variable.name, {

@@ -152,6 +152,9 @@ function macroValue(name: string, ctx: FrontendContext, match: string): Value | 
       return ctx.to.getTime();
     case '__timezone':
       return ctx.timeZone;
+    // UrlTimeRangeMacro: the time range's URL state, unformatted (absolute here: the tests' ranges are).
+    case '__url_time_range':
+      return `from=${ctx.from.getTime()}&to=${ctx.to.getTime()}&timezone=${encodeURIComponent(ctx.timeZone)}`;
     // IntervalMacro: the request's interval, or the text as written when the request has none.
     case '__interval':
       return ctx.intervalMs === undefined ? match : formatInterval(ctx.intervalMs);

@@ -75,6 +75,25 @@ export function followDashboardLinks(
   });
 }
 
+/** A data link's URL for a table row: ${__data.fields.x} from the row, then the variables. */
+function followDataLinkUrl(
+  url: string,
+  row: Record<string, unknown>,
+  variables: ReadonlyMap<string, VariableState>,
+  range: TimeRange,
+): string {
+  const withRow = url
+    .replace(/\$\{__url_time_range\}/g, timeParams(range))
+    .replace(/\$\{__data\.fields\.(\w+)(?::(\w+))?\}/g, (_m, field: string, fmt?: string) => {
+      const cell = row[field];
+      const value = typeof cell === 'string' || typeof cell === 'number' ? String(cell) : '';
+      if (fmt === undefined || fmt === 'raw') return value;
+      if (fmt === 'percentencode') return encodeURIComponent(value);
+      throw new Error(`data link format ${fmt} is not modelled`);
+    });
+  return interpolate(withRow, { variables, from: range.from, to: range.to, timeZone: 'Asia/Shanghai' }, raw);
+}
+
 /** A data link of a table row: ${__data.fields.x} from the row, then the variables. */
 export function followDataLink(
   url: string,
@@ -82,16 +101,7 @@ export function followDataLink(
   variables: ReadonlyMap<string, VariableState>,
   range: TimeRange,
 ): Followed {
-  const withRow = url
-    .replace(/\$\{__url_time_range\}/g, timeParams(range))
-    .replace(/\$\{__data\.fields\.(\w+)(?::(\w+))?\}/g, (_m, field: string, fmt?: string) => {
-      const cell = row[field];
-      const value = typeof cell === 'string' || typeof cell === 'number' ? String(cell) : '';
-      if (fmt === undefined) return value;
-      if (fmt === 'percentencode') return encodeURIComponent(value);
-      throw new Error(`data link format ${fmt} is not modelled`);
-    });
-  return parse(interpolate(withRow, { variables, from: range.from, to: range.to, timeZone: 'Asia/Shanghai' }, raw));
+  return parse(followDataLinkUrl(url, row, variables, range));
 }
 
 /** The carried values that are no option of the target's variable (Grafana keeps them anyway). */
@@ -108,4 +118,20 @@ export function invalidCarried(
     }
   }
   return invalid;
+}
+
+/**
+ * The links a table cell offers: each data link followed with the row, minus those whose URL
+ * comes out empty (TableNG's getCellLinks keeps only links with an href), so a row whose link
+ * URL comes from an empty field has none.
+ */
+export function cellLinks(
+  links: readonly { url: string }[],
+  row: Record<string, unknown>,
+  variables: ReadonlyMap<string, VariableState>,
+  range: TimeRange,
+): Followed[] {
+  return links
+    .filter((link) => followDataLinkUrl(link.url, row, variables, range) !== '')
+    .map((link) => followDataLink(link.url, row, variables, range));
 }
