@@ -6,6 +6,7 @@ import { sql } from './clickhouse-query.ts';
 import {
   barsPanel,
   columns,
+  ENTRANT,
   DASHBOARD_UIDS,
   leaderboardDashboard,
   PERCENT,
@@ -14,7 +15,16 @@ import {
   timeSeriesPanel,
 } from './panels.ts';
 import { chosenRun, dailyRuns, inChosenRun, runIndicators, runSheetCategories } from './standings-sql.ts';
-import { ZONE, branchFilter, branchVariable, competitionVariable, dayFilter, periodVariable, v } from './variables.ts';
+import {
+  ZONE,
+  branchFilter,
+  branchVariable,
+  competitionVariable,
+  currentEntrantsVariable,
+  dayFilter,
+  periodVariable,
+  v,
+} from './variables.ts';
 
 /** The metric of a definition's first target indicator (销量目标), '' when it has none. */
 const TARGET_METRIC_OF_DEFINITION = `JSONExtractString(
@@ -243,10 +253,10 @@ export function branchesDashboard(): Dashboard {
     {
       branch_id: { zh: '分公司编号', hidden: true },
       branch_name: { zh: '分公司' },
-      crews: { zh: '班组数' },
+      crews: { zh: `${ENTRANT}数` },
       avg_score: { zh: '平均分', decimals: 2 },
       median_score: { zh: '中位数', decimals: 2 },
-      top10_crews: { zh: '前10%班组' },
+      top10_crews: { zh: `前10%${ENTRANT}` },
       top10_share: { zh: '前10%占比', unit: 'percent', decimals: 1 },
       target_completion: { ...PERCENT, zh: '目标完成率', decimals: 1 },
       disqualified: { zh: '一票否决' },
@@ -297,7 +307,7 @@ export function branchesDashboard(): Dashboard {
     {
       branch_id: { zh: '分公司编号', hidden: true },
       branch_name: { zh: '分公司' },
-      crews: { zh: '班组数' },
+      crews: { zh: `${ENTRANT}数` },
       indicator_points: { zh: '各项平均分 (JSON)', hidden: true },
     },
   );
@@ -341,7 +351,7 @@ export function branchesDashboard(): Dashboard {
     {
       branch_id: { zh: '分公司编号', hidden: true },
       branch_name: { zh: '分公司' },
-      crews: { zh: '班组数' },
+      crews: { zh: `${ENTRANT}数` },
       people: { zh: '人数' },
       score_per_head: { zh: '人均得分', decimals: 3 },
       target_actual_per_head: { zh: '人均销量', decimals: 1 },
@@ -361,13 +371,13 @@ export function branchesDashboard(): Dashboard {
     {
       branch_id: { zh: '分公司编号', hidden: true },
       branch_name: { zh: '分公司' },
-      crews: { zh: '班组数' },
+      crews: { zh: `${ENTRANT}数` },
       avg_safety_days: { zh: '平均安全天数', decimals: 1 },
       hazards_found: { zh: '发现隐患', decimals: 0 },
       hazards_rectified: { zh: '已整改', decimals: 0 },
       rectification_rate: { ...PERCENT, zh: '整改率', decimals: 1 },
       violation_persons: { zh: '三违人次', decimals: 0 },
-      vetoed: { zh: '否决班组' },
+      vetoed: { zh: `否决${ENTRANT}` },
     },
   );
   const units = columns(
@@ -384,7 +394,7 @@ export function branchesDashboard(): Dashboard {
       unit_name: { zh: '单位' },
       unit_type: { zh: '类型', mappings: UNIT_TYPE_ZH },
       branch_name: { zh: '分公司' },
-      crews: { zh: '班组数' },
+      crews: { zh: `${ENTRANT}数` },
       avg_score: { zh: '平均分', decimals: 2 },
       best_rank: { zh: '最好名次' },
       disqualified: { zh: '一票否决' },
@@ -401,7 +411,7 @@ export function branchesDashboard(): Dashboard {
     }),
     {
       unit_type: { zh: '单位类型', mappings: UNIT_TYPE_ZH },
-      crews: { zh: '班组数' },
+      crews: { zh: `${ENTRANT}数` },
       avg_score: { zh: '平均分', decimals: 2 },
       leaders: { zh: '类型第一' },
       leader_score: { zh: '第一得分', decimals: 2 },
@@ -416,6 +426,7 @@ export function branchesDashboard(): Dashboard {
     .withVariable(competitionVariable())
     .withVariable(branchVariable())
     .withVariable(periodVariable())
+    .withVariable(currentEntrantsVariable())
     .annotations(leaderboardAnnotations('competition'))
     .withPanel(table)
     .withPanel(bars)

@@ -117,6 +117,13 @@ describe('Grafana at every entrant level: headings name the level, 班组详情 
     );
     const [count] = (await run(targetOf(panel(d, '参赛${entrants:text}')), variables, ctx)).rows;
     expect(count?.['crews']).toBe(ids.length);
+    // 分公司对比 counts entrants per branch: units in a unit-level competition, not crews.
+    const branches = dashboard('ll-branches');
+    const perBranch = await variablesOf(branches, { competition: id }, ctx);
+    const compared = panel(branches, '分公司对比');
+    expect(headings(compared, perBranch)).toMatchObject({ crews: `${heading}数`, top10_crews: `前10%${heading}` });
+    const b1 = (await run(targetOf(compared), perBranch, ctx)).rows.find((r) => r['branch_id'] === 'B1');
+    expect(b1?.['crews']).toBe(ids.length);
     // 当日事件: the entrants' events of the standings day (the 10th), never 0 by looking for a
     // unit's id among crews': 李四's sale and C3's naming nobody, which is no person's.
     const [events] = (await run(targetOf(panel(d, '当日事件')), variables, ctx)).rows;
