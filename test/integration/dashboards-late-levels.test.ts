@@ -7,6 +7,8 @@ import {
   frozenPage,
   getJson,
   LATE_LEVEL_PERIOD,
+  LATE_LEVEL_START,
+  lateLevelDashboardRange,
   lateLevelIds,
   lateList,
   postLateSales,
@@ -22,11 +24,8 @@ import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts
  * embedded chdb. Every panel's SQL is run as Grafana and the ClickHouse plugin send it, and its
  * late counts and rows must equal what the API answers (`lateEvents`, the late list).
  */
-const clock = fixedClock('2026-03-10T12:00:00+08:00');
-const ctx = {
-  range: { from: new Date('2026-03-01T00:00:00+08:00'), to: new Date('2026-03-10T13:00:00+08:00') },
-  intervalMs: 3_600_000,
-};
+const clock = fixedClock(LATE_LEVEL_START);
+const ctx = lateLevelDashboardRange;
 
 let lb: Leaderboard;
 const { variablesOf, run } = harness(() => ({ leaderboard: lb }) as DashboardData);

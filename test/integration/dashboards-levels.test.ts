@@ -18,6 +18,8 @@ import {
   closeLateLevelWeek,
   getJson,
   LATE_LEVEL_PERIOD,
+  LATE_LEVEL_START,
+  lateLevelDashboardRange,
   lateLevelCompetitions,
   type FrozenRow,
 } from '../support/late-changes-by-level.ts';
@@ -30,11 +32,8 @@ import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leade
  * as Grafana and the ClickHouse plugin send it (test/support/grafana-*.ts); headings and titles
  * are shown with the dashboard's variables expanded, as Grafana expands them.
  */
-const clock = fixedClock('2026-03-10T12:00:00+08:00');
-const ctx = {
-  range: { from: new Date('2026-03-01T00:00:00+08:00'), to: new Date('2026-03-10T13:00:00+08:00') },
-  intervalMs: 3_600_000,
-};
+const clock = fixedClock(LATE_LEVEL_START);
+const ctx = lateLevelDashboardRange;
 
 let lb: Leaderboard;
 const { variablesOf, run } = harness(() => ({ leaderboard: lb }) as DashboardData);

@@ -46,6 +46,12 @@ export type LateLevelId = keyof typeof lateLevelCompetitions;
 export const lateLevelIds = Object.keys(lateLevelCompetitions) as LateLevelId[];
 /** The closed period of each competition. */
 export const LATE_LEVEL_PERIOD = 'w1';
+/** The scenario's clock before the closing, and the Grafana time range its dashboard tests use. */
+export const LATE_LEVEL_START = '2026-03-10T12:00:00+08:00';
+export const lateLevelDashboardRange = {
+  range: { from: new Date('2026-03-01T00:00:00+08:00'), to: new Date('2026-03-10T13:00:00+08:00') },
+  intervalMs: 3_600_000,
+};
 
 const sale = (eventId: string, crewId: string, day: string, volume: number, personId?: string) => ({
   eventId,
@@ -187,7 +193,7 @@ export async function withdrawLateSales(lb: Leaderboard, clock: TestClock): Prom
 }
 
 export function describeLateChangesByLevel(path: string, env: Record<string, string>): void {
-  const clock = fixedClock('2026-03-10T12:00:00+08:00');
+  const clock = fixedClock(LATE_LEVEL_START);
   let lb: Leaderboard;
   let before = new Map<LateLevelId, FrozenRow[]>();
   const frozen = (id: LateLevelId) => frozenPage(lb, id);
