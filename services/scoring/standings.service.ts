@@ -109,6 +109,13 @@ export interface StandingsDeps {
   onTodayComputed?: (competitionId: string, asOf: string) => void;
 }
 
+/** Metric sums over [start, through] kept for the next computation (see closedSums). */
+interface KeptSums {
+  start: string;
+  through: string;
+  sums: Promise<MetricSums>;
+}
+
 interface Unsaved {
   snapshot: Snapshot;
   timer: NodeJS.Timeout | undefined;
@@ -351,7 +358,13 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    * Metric sums of the closed days before today, per rollup (crews', persons') and period start:
    * competitions share them (see closedSums).
    */
-  const closedDays = new Map<string, { start: string; through: string; sums: Promise<MetricSums> }>();
+  const closedDays = new Map<string, KeptSums>();
+  /**
+   * The same for the day a pass over closed days reached: its steps go in day order, so each step
+   * reads one more day instead of the whole period up to its day (a read of every stored person
+   * day per step, which held the events' inserts back in the embedded engine during a back-fill).
+   */
+  const passDays = new Map<string, KeptSums>();
   /** Today's latest snapshot per competition while it waits to be written (see persist). */
   const unsaved = new Map<string, Unsaved>();
   const lastSavedAt = new Map<string, number>();
@@ -405,23 +418,27 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    * read and added. This relies on this process storing every event, which holds while the
    * embedded engine serves one process.
    */
-  function closedSums(competition: StoredCompetition, through: string): Promise<MetricSums> {
+  function closedSums(
+    competition: StoredCompetition,
+    through: string,
+    keptIn: Map<string, KeptSums> = closedDays,
+  ): Promise<MetricSums> {
     const start = competition.definition.period.start;
     const rollup = rollupOf(competition);
     const load = sumsOf[rollup];
     if (deps.soleWriter === false) return load(client, start, through);
     const key = `${rollup}\u0000${start}`;
-    const kept = closedDays.get(key);
+    const kept = keptIn.get(key);
     if (kept?.through === through) return kept.sums;
     const base = kept !== undefined && kept.through < through ? kept : undefined;
     const sums = base
       ? base.sums.then(async (earlier) => addMetricSums(earlier, await load(client, addDays(base.through, 1), through)))
       : load(client, start, through);
     const entry = { start, through, sums };
-    closedDays.set(key, entry);
+    keptIn.set(key, entry);
     // A failed read is not kept; the caller sees the error.
     sums.catch(() => {
-      if (closedDays.get(key) === entry) closedDays.delete(key);
+      if (keptIn.get(key) === entry) keptIn.delete(key);
     });
     return sums;
   }
@@ -442,6 +459,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         const [closed, todays] = await Promise.all([closedSums(competition, yesterday), load(client, today, today)]);
         return addMetricSums(closed, todays);
       }
+      if (asOf < yesterday) return closedSums(competition, asOf, passDays);
     }
     return load(client, start, asOf);
   }
@@ -508,7 +526,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     if (run && run.definitionVersion === competition.version && run.orgVersion === catalog.orgVersion()) {
       // A run is never changed once stored: its ranks are read once, not after every burst of events.
       const kept = storedPrevious.get(competition.id);
-      if (kept?.day === day && kept.computedAt === run.computedAt) return kept.ranks;
+      // Stored runs read back as ClickHouse's time text; a step just written keeps its ISO stamp.
+      if (kept?.day === day && fromClickHouseTime(kept.computedAt) === fromClickHouseTime(run.computedAt))
+        return kept.ranks;
       const ranks = await readRanks(client, competition.id, day, run.computedAt);
       storedPrevious.set(competition.id, { day, computedAt: run.computedAt, ranks });
       return ranks;
@@ -603,6 +623,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     if (isToday) latestToday.set(competitionId, { snapshot, marksSeen });
     await persist(snapshot, isToday);
     if (isToday) deps.onTodayComputed?.(competitionId, asOf);
+    // A closed day is written at once: its ranks are the stored run's, so the next step of a pass
+    // (or today's refresh) takes them from here instead of reading 100,000 stored rows back.
+    else storedPrevious.set(competitionId, { day: asOf, computedAt, ranks: ranksOf(current.ranked) });
     logger.debug(
       { competitionId, asOf, crews: snapshot.crews.length, ms: Math.round(performance.now() - started) },
       'standings recomputed',
@@ -795,7 +818,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       const cached = computedPrevious.get(competitionId);
       if (cached && cached.day >= day) computedPrevious.delete(competitionId);
       // Kept sums are shared by every competition with the same period start: drop any that hold the day.
-      for (const [key, kept] of closedDays) if (kept.through >= day && kept.start <= day) closedDays.delete(key);
+      for (const kept of [closedDays, passDays])
+        for (const [key, sums] of kept) if (sums.through >= day && sums.start <= day) kept.delete(key);
     },
   };
 }
