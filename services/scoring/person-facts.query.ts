@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { InnovationCategory, InnovationStatus } from '../../schemas/event.schema.ts';
 import { toClickHouseTime } from '../storage/clickhouse-time.ts';
 import { NOT_WITHDRAWN } from '../storage/corrections.store.ts';
-import type { CrewFacts, InnovationTally } from './engine/types.ts';
+import type { CrewFacts, FactsSource, InnovationTally } from './engine/types.ts';
 import type { FactsWindow } from './facts.query.ts';
 import { tabSeparatedRows, type MetricSums } from './metric-sums.query.ts';
 
@@ -50,20 +50,37 @@ function plainFactsOf(metrics: Record<string, number>): CrewFacts {
   return f;
 }
 
+/** A person's closed days' metrics with today's added: a new record, the kept one is not changed. */
+function addMetrics(closed: Record<string, number>, today: Record<string, number>): Record<string, number> {
+  const metrics = { ...closed };
+  for (const metric in today) metrics[metric] = (metrics[metric] ?? 0) + (today[metric] ?? 0);
+  return metrics;
+}
+
 /**
  * 个人赛: the facts of every person some event names, over a window (migration 0023): the given
- * metric sums over [window.start, window.asOf] (loadPersonSums), and innovations read for the
- * window. A person's facts are their events' whichever crew reported them. Incidents and hazards
- * name no person, so a person has no incident days, hazards or overdue hazards.
+ * metric sums over [window.start, window.asOf] (loadPersonSums), or the closed days' sums with
+ * today's laid over them, and innovations read for the window. A person's facts are their
+ * events' whichever crew reported them. Incidents and hazards name no person, so a person has no
+ * incident days, hazards or overdue hazards.
+ *
+ * Only the persons with today's sums or with innovations get a facts record here; every other
+ * person's is their kept metric record's (plainFactsOf), looked up when asked for. The answer
+ * lists those persons (`changes`), so score-memo.ts compares only them with the previous refresh
+ * over the same closed sums: copying the 100,000 kept sums into a map with today's added, a facts
+ * map of 100,000 and a comparison of every person's facts were most of a refresh.
  */
 export async function loadPersonFacts(
   client: ClickHouseClient,
   window: FactsWindow,
   sums: MetricSums | Promise<MetricSums> = loadPersonSums(client, window.start, window.asOf),
-): Promise<Map<string, CrewFacts>> {
+  /** Today's sums, when `sums` are the closed days' before it. */
+  todays?: Promise<MetricSums>,
+): Promise<FactsSource> {
   const times = { start: toClickHouseTime(window.startInstant), end: toClickHouseTime(window.endInstant) };
-  const [metricSums, innovations] = await Promise.all([
+  const [closed, today, innovations] = await Promise.all([
     sums,
+    todays,
     client
       .query({
         // As loadCrewFacts judges an innovation: its latest event as of the judged day is its
@@ -95,12 +112,23 @@ export async function loadPersonFacts(
       count: Number(row.n),
     });
   }
-  const facts = new Map<string, CrewFacts>();
   // The kept sums' metric records are shared, not copied: nothing below changes them.
-  for (const [personId, entry] of metricSums) {
-    const own = tallies.get(personId);
-    facts.set(personId, own ? factsOf(entry.metrics, own) : plainFactsOf(entry.metrics));
-  }
-  for (const [personId, own] of tallies) if (!facts.has(personId)) facts.set(personId, factsOf({}, own));
-  return facts;
+  const touched = new Map<string, CrewFacts>();
+  if (today !== undefined)
+    for (const [personId, later] of today) {
+      const earlier = closed.get(personId);
+      const metrics = earlier === undefined ? later.metrics : addMetrics(earlier.metrics, later.metrics);
+      touched.set(personId, factsOf(metrics, tallies.get(personId) ?? []));
+    }
+  for (const [personId, own] of tallies)
+    if (!touched.has(personId)) touched.set(personId, factsOf(closed.get(personId)?.metrics ?? {}, own));
+  return {
+    get(personId) {
+      const facts = touched.get(personId);
+      if (facts !== undefined) return facts;
+      const entry = closed.get(personId);
+      return entry === undefined ? undefined : plainFactsOf(entry.metrics);
+    },
+    changes: { base: closed, ids: [...touched.keys()] },
+  };
 }

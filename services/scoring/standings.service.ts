@@ -13,7 +13,7 @@ import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
 import { loadPersonFacts, loadPersonSums } from './person-facts.query.ts';
 import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
 import { createSharedReads } from './shared-reads.ts';
-import type { CrewFacts } from './engine/types.ts';
+import type { FactsSource } from './engine/types.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
   countSnapshotRows,
@@ -388,7 +388,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   /** Today's snapshot records per competition, for the next computation of the same day (snapshotCrews). */
   const keptRecords = new Map<string, { asOf: string; records: KeptRecords }>();
   /** Facts read in the current refresh cycle, per window (shared-reads.ts). */
-  const sharedFacts = createSharedReads<Map<string, CrewFacts>>();
+  const sharedFacts = createSharedReads<FactsSource>();
   const storedBefore = () => deps.eventsStoredBefore?.() ?? now();
 
   function competitionOrThrow(id: string): StoredCompetition {
@@ -464,6 +464,21 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     return load(client, start, asOf);
   }
 
+  /**
+   * 个人赛: today's sums are laid over the kept closed days' sums by loadPersonFacts, not added
+   * into a copy of them (100,000 persons per refresh); other days' sums as metricSumsFor gives them.
+   */
+  function overlaidSums(
+    competition: StoredCompetition,
+    asOf: string,
+  ): { closed: Promise<MetricSums>; today?: Promise<MetricSums> } {
+    const today = defaultDay(competition);
+    const yesterday = addDays(today, -1);
+    if (asOf !== today || yesterday < competition.definition.period.start)
+      return { closed: metricSumsFor(competition, asOf) };
+    return { closed: closedSums(competition, yesterday), today: sumsOf.person(client, today, today) };
+  }
+
   /** Standings of a day, and the instant before which every stored event was in the read. */
   async function standingsAsOf(
     competition: StoredCompetition,
@@ -482,10 +497,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // 个人赛: facts per person (migration 0023), from the persons' kept sums; shared reads are
     // keyed by the entrant level too, so a person competition never takes a crew one's facts.
     const persons = def.entrants === 'person';
-    const load = (): Promise<Map<string, CrewFacts>> =>
-      persons
-        ? loadPersonFacts(client, window, sums ?? metricSumsFor(competition, asOf))
-        : loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
+    const load = (): Promise<FactsSource> => {
+      if (!persons) return loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
+      if (sums !== undefined) return loadPersonFacts(client, window, sums);
+      const { closed, today } = overlaidSums(competition, asOf);
+      return loadPersonFacts(client, window, closed, today);
+    };
     // Only the current definition's reads are shared, and only where this process stores every
     // event (standings-ownership.ts).
     const read =

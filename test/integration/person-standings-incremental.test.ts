@@ -381,5 +381,15 @@ describe('per-person standings kept incrementally', () => {
     expect(await scoreOf('P98')).toBe(10);
     await post([sale('today-4', 'P98', 'C2', today, 1000)]);
     expect(await scoreOf('P98')).toBe(20);
+    // P99's innovation withdrawn: P99 is then in neither today's sums nor the innovations (the
+    // persons a refresh looks at over the same closed sums), and must still be scored again.
+    const idea = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/events/idea-1/withdraw',
+      payload: { crewId: 'C1', reason: '重复上报' },
+    });
+    expect(idea.statusCode, idea.body).toBe(201);
+    await post([sale('today-5', 'P11', 'C1', today, 100)]);
+    expect(await scoreOf('P99')).toBe(50);
   });
 });

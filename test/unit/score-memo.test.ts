@@ -122,6 +122,43 @@ describe('standings with kept scores', () => {
   });
 });
 
+describe('standings with kept scores and facts that list what changed', () => {
+  it('equal standings computed from scratch when only the listed entrants (this time and last) are looked at', () => {
+    // As loadPersonFacts answers: a base (the kept closed sums) whose entrants get the same facts
+    // object every time, and listed entrants laid over it (today's sums, innovations), a list
+    // that grows and shrinks (a withdrawn innovation leaves it).
+    const next = mulberry32(11);
+    const memo = createScoreMemo();
+    const sales = (litres: number): CrewFacts => ({ ...EMPTY_FACTS, metrics: { 'sales.volume_litres': litres } });
+    let base = new Map(persons.map((p, i) => [p.id, sales(i * 100)] as const));
+    let over = new Map<string, CrewFacts>();
+    for (let step = 0; step < 60; step++) {
+      over = new Map(over);
+      for (let k = 0; k < 3; k++) {
+        const id = persons[Math.floor(next() * persons.length)]?.id ?? '';
+        const r = next();
+        if (r < 0.3) over.delete(id);
+        else {
+          const old = over.get(id) ?? base.get(id) ?? EMPTY_FACTS;
+          over.set(id, sales((old.metrics['sales.volume_litres'] ?? 0) + Math.floor(next() * 4) * 300));
+        }
+      }
+      // Listed entrants whose facts did not change, in new objects (read afresh each refresh).
+      over = new Map([...over].map(([id, f]) => [id, { ...f, metrics: { ...f.metrics } }]));
+      // A late event: new closed sums, every entrant looked at again.
+      if (step % 17 === 16) base = new Map([...base].map(([id, f]) => [id, next() < 0.2 ? sales(next() * 5000) : f]));
+      const overlay = over;
+      const kept = base;
+      const facts = {
+        get: (id: string) => overlay.get(id) ?? kept.get(id),
+        changes: { base: kept, ids: [...overlay.keys()] },
+      };
+      const input = { competition, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
+      expect(computeStandings(input, memo)).toEqual(computeStandings(input));
+    }
+  });
+});
+
 describe('snapshot records kept from the previous computation (snapshotCrews)', () => {
   // Without gates and grades a kept score is the same record, so snapshot records can be kept too.
   const plain = Competition.parse({ ...competition, gates: [], grades: undefined });

@@ -58,6 +58,7 @@ export function rankStandings(input: ScoringInput, memo?: ScoreMemo): RankedStan
     entrants,
     (id) => facts.get(id) ?? EMPTY_FACTS,
     (crew, f) => scoreCrew(competition, crew, f, targets, asOf, rules),
+    facts.changes,
   );
   gradeEntrants(competition, scores);
 

@@ -1,5 +1,5 @@
 import type { Competition } from '../../../schemas/competition.schema.ts';
-import type { CrewFacts, CrewProfile, CrewScore, InnovationTally, ScoringInput } from './types.ts';
+import type { CrewFacts, CrewProfile, CrewScore, FactsChanges, InnovationTally, ScoringInput } from './types.ts';
 
 /**
  * Scores of the previous computation of one competition, so the next one re-scores only the
@@ -21,6 +21,8 @@ export interface ScoreMemo {
   entrants: readonly CrewProfile[];
   facts: CrewFacts[];
   scores: CrewScore[];
+  /** What the previous facts said could differ from their base (types.ts FactsSource). */
+  changes?: FactsChanges;
   /** The entrants as given last time, and in crewId order (see entrantsInIdOrder). */
   order?: { given: readonly CrewProfile[]; byId: readonly CrewProfile[] };
 }
@@ -86,9 +88,20 @@ export function entrantsInIdOrder(memo: ScoreMemo | undefined, given: readonly C
   return byId;
 }
 
+/** Each entrant's index by id, per entrant array (kept while the registry does not change). */
+const idIndexes = new WeakMap<readonly CrewProfile[], Map<string, number>>();
+
+function idIndex(entrants: readonly CrewProfile[]): Map<string, number> {
+  let index = idIndexes.get(entrants);
+  if (index === undefined) idIndexes.set(entrants, (index = new Map(entrants.map((c, i) => [c.crewId, i] as const))));
+  return index;
+}
+
 /**
  * Scores every entrant, reusing the memo's scores where nothing they depend on changed, and
- * leaves this computation's scores in the memo for the next one.
+ * leaves this computation's scores in the memo for the next one. When the facts say which
+ * entrants can differ from a base the previous facts shared (`changes`), only those entrants and
+ * the previous ones' are looked at: every other entrant has the very same facts as before.
  */
 export function scoreWithMemo(
   memo: ScoreMemo | undefined,
@@ -96,9 +109,30 @@ export function scoreWithMemo(
   entrants: readonly CrewProfile[],
   factsOf: (crewId: string) => CrewFacts,
   score: (crew: CrewProfile, facts: CrewFacts) => CrewScore,
+  changes?: FactsChanges,
 ): CrewScore[] {
   if (memo === undefined) return entrants.map((crew) => score(crew, factsOf(crew.crewId)));
   const same = memo.competition === input.competition && memo.asOf === input.asOf && memo.targets === input.targets;
+  const before = memo.changes;
+  memo.changes = changes;
+  if (same && memo.entrants === entrants && changes !== undefined && before?.base === changes.base) {
+    const index = idIndex(entrants);
+    const facts = memo.facts.slice();
+    const scores = memo.scores.slice();
+    const look = (id: string): void => {
+      const i = index.get(id);
+      if (i === undefined) return;
+      const f = factsOf(id);
+      const kept = memo.facts[i] as CrewFacts;
+      facts[i] = f;
+      scores[i] = sameFacts(kept, f) ? (memo.scores[i] as CrewScore) : score(entrants[i] as CrewProfile, f);
+    };
+    for (const id of before.ids) look(id);
+    for (const id of changes.ids) look(id);
+    memo.facts = facts;
+    memo.scores = scores.slice();
+    return scores;
+  }
   // Where the entrants changed (a registry version), each kept score is found by its profile.
   const indexOf =
     same && memo.entrants !== entrants ? new Map(memo.entrants.map((crew, i) => [crew, i] as const)) : undefined;

@@ -66,6 +66,23 @@ export const EMPTY_FACTS: CrewFacts = {
   innovations: [],
 };
 
+/**
+ * Facts per entrant id, as a map answers them. A source may also say which entrants' facts can
+ * differ from those of an earlier source with the same `base` (score-memo.ts then looks only at
+ * those): every other entrant gets the very same facts object from both.
+ */
+export interface FactsSource {
+  get(entrantId: string): CrewFacts | undefined;
+  changes?: FactsChanges;
+}
+
+export interface FactsChanges {
+  /** What the unlisted entrants' facts come from (the kept closed days' sums). */
+  base: object;
+  /** The entrants whose facts may differ from what `base` alone gives them. */
+  ids: readonly string[];
+}
+
 export interface ScoringInput {
   competition: Competition;
   /** The day being judged, YYYY-MM-DD, within the competition period. */
@@ -76,7 +93,7 @@ export interface ScoringInput {
    * Facts per crew id (per person id when the competition's entrants are persons); an entrant
    * without an entry has EMPTY_FACTS.
    */
-  facts: ReadonlyMap<string, CrewFacts>;
+  facts: FactsSource;
   /** Per-crew targets of this competition: crewId -> metric key -> target value. */
   targets: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The registry's persons; a person-level competition's entrants are those of the participating crews. */
