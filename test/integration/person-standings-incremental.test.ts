@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { mulberry32 } from '../../services/demo/prng.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { personSale, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 /**
@@ -334,15 +334,7 @@ describe('per-person standings kept incrementally', () => {
       for (const group of ['overall', 'branch:B1', 'branch:B2'] as const)
         await expectServedEqualsFromScratch(group, 'post-stars-plain');
     };
-    const sale = (eventId: string, personId: string, crewId: string, day: string, volume: number) => ({
-      eventId,
-      crewId,
-      personId,
-      type: 'sales',
-      occurredAt: `${day}T09:00:00+08:00`,
-      volume,
-      unit: 'litres',
-    });
+    const sale = personSale;
     await lb.refresher.flush();
     expect(await scoreOf('P99')).toBe(0);
     // A late event: P99's closed days now hold sales, nothing today.

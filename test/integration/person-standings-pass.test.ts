@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { personSale, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 /**
@@ -30,15 +30,7 @@ const competition = {
   ],
 };
 
-const sale = (eventId: string, personId: string, crewId: string, day: string, volume: number) => ({
-  eventId,
-  crewId,
-  personId,
-  type: 'sales',
-  occurredAt: `${day}T09:00:00+08:00`,
-  volume,
-  unit: 'litres',
-});
+const sale = personSale;
 
 beforeAll(async () => {
   // The refresher's passes wait 10 minutes: the steps below are the test's own.

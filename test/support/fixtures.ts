@@ -192,3 +192,14 @@ export const marchLabourStandings = [
   ['C5', 4, 1],
   ['C4', null, 0],
 ];
+
+/** A sale of `volume` litres one person made on a day (09:00 in Shanghai), for person-level competitions. */
+export const personSale = (eventId: string, personId: string, crewId: string, day: string, volume: number) => ({
+  eventId,
+  crewId,
+  personId,
+  type: 'sales',
+  occurredAt: `${day}T09:00:00+08:00`,
+  volume,
+  unit: 'litres',
+});
