@@ -324,6 +324,8 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
       for (;;) {
         const current = running;
         await current;
+        // Today's snapshots a cycle left to write are written once it ends (standings.service.ts).
+        await standings.writesSettled();
         if (current === running && !busy()) return;
         await new Promise((resolve) => setTimeout(resolve, Math.min(deps.debounceMs, 50)));
       }
@@ -343,6 +345,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         }
         const current = running;
         await current;
+        await standings.writesSettled();
         if (current === running && !busy()) return;
       }
     },

@@ -3,6 +3,8 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { createStandingsService } from '../../services/scoring/standings.service.ts';
+import { latestRun } from '../../services/scoring/standings.store.ts';
+import { fromClickHouseTime } from '../../services/storage/clickhouse-time.ts';
 import { labourCompetition, marchAt, marchEvents, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
@@ -113,5 +115,38 @@ describe('reads shared by competitions over the same crews', () => {
     expect((await lb.app.inject({ method: 'POST', url: '/v1/events', payload: more })).statusCode).toBe(200);
     await lb.refresher.flush();
     for (const id of ids) expect(await values(id)).not.toEqual(before);
+  });
+});
+
+describe('snapshot writes of a refresh cycle', () => {
+  it('wait until the cycle ends: each competition is served from memory at once and stored after', async () => {
+    const service = createStandingsService({
+      client: lb.client,
+      catalog: lb.catalog,
+      now: clock.now,
+      logger: pino({ level: 'silent' }),
+      persistMs: 60_000,
+      // Runs after every one the leaderboard's own service stored on the fixed clock.
+      lastComputedAt: Date.parse('2026-03-10T05:00:00Z'),
+    });
+    const storedRun = async (id: string) => {
+      const run = await latestRun(lb.client, id, '2026-03-10');
+      return run && fromClickHouseTime(run.computedAt);
+    };
+    const computed = new Map<string, string>();
+    await service.shareReads(async () => {
+      for (const id of ids) {
+        const snapshot = await service.recompute(id);
+        computed.set(id, snapshot.computedAt);
+        // Served as soon as computed, while the write waits for the cycle's end.
+        expect((await service.read(id, {})).computedAt).toBe(snapshot.computedAt);
+        expect(await storedRun(id)).not.toBe(snapshot.computedAt);
+      }
+    });
+    await service.writesSettled();
+    for (const id of ids) expect(await storedRun(id)).toBe(computed.get(id));
+    // Nothing is left to write twice.
+    await service.flush();
+    for (const id of ids) expect(await storedRun(id)).toBe(computed.get(id));
   });
 });

@@ -48,6 +48,7 @@ function fakeStandings(
     eventsLanded: () => undefined,
     settled: () => Promise.resolve(),
     shareReads: (run: () => Promise<unknown>) => run(),
+    writesSettled: () => Promise.resolve(),
   } as unknown as StandingsService;
   return { service, recomputed, pendingSeen };
 }
