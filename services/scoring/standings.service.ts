@@ -7,6 +7,7 @@ import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts'
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
 import { rankMovement, rankStandings, type RankedStandings } from './engine/compute-standings.ts';
 import { createScoreMemo, type ScoreMemo } from './engine/score-memo.ts';
+import { createKeptFacts } from './kept-facts.ts';
 import type { CrewScore } from './engine/types.ts';
 import { addMetricSums, hazardDeadlineDays, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
@@ -391,6 +392,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const keptRecords = new Map<string, { asOf: string; records: KeptRecords }>();
   /** Facts read in the current refresh cycle, per window (shared-reads.ts). */
   const sharedFacts = createSharedReads<FactsSource>();
+  /** Today's crews' facts of the last read (kept-facts.ts). */
+  const todaysFacts = createKeptFacts();
   /** Refresh cycles running now (shareReads): today's snapshot writes wait until none is. */
   let cyclesOpen = 0;
   /** Competitions whose held snapshot of today is due to be written once no cycle runs. */
@@ -505,8 +508,12 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // 个人赛: facts per person (migration 0023), from the persons' kept sums; shared reads are
     // keyed by the entrant level too, so a person competition never takes a crew one's facts.
     const persons = def.entrants === 'person';
+    const keptToday = sums === undefined && asOf === defaultDay(competition);
     const load = (): Promise<FactsSource> => {
-      if (!persons) return loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
+      if (!persons)
+        return loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf)).then((read) =>
+          keptToday ? todaysFacts.keep(window, read) : read,
+        );
       if (sums !== undefined) return loadPersonFacts(client, window, sums);
       const { closed, today } = overlaidSums(competition, asOf);
       return loadPersonFacts(client, window, closed, today);
