@@ -698,7 +698,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    * snapshot is served from memory meanwhile (sole ownership), so only the stored copy waits.
    */
   async function saveWhenFree(id: string): Promise<void> {
-    if (cyclesOpen > 0) {
+    // Shared ownership serves the stored run: there the write is what makes a snapshot visible.
+    if (cyclesOpen > 0 && deps.soleWriter !== false) {
       writesDue.add(id);
       return;
     }
