@@ -20,6 +20,8 @@ import { createOneAtATime } from '../shared/one-at-a-time.ts';
 import { loadLatestOrg, saveOrg } from '../storage/org.store.ts';
 import type { CrewProfile } from '../scoring/engine/types.ts';
 
+const NO_TARGETS: ReadonlyMap<string, ReadonlyMap<string, number>> = new Map();
+
 const EMPTY_ORG: Org = { groupName: '集团公司', branches: [], units: [], crews: [], persons: [], targets: [] };
 
 /**
@@ -217,7 +219,8 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
       const crewIds = new Set(p.crewIds);
       return all.filter((c) => branchIds.has(c.branchId) || unitIds.has(c.unitId) || crewIds.has(c.crewId));
     },
-    targets: (competitionId) => targets.get(competitionId) ?? new Map(),
+    // The same empty map each time: the score memo keeps scores only while the targets are the same object.
+    targets: (competitionId) => targets.get(competitionId) ?? NO_TARGETS,
     replaceOrg: (next, now) =>
       oneAtATime(async () => {
         const stored = await saveOrg(client, next, orgVersion, now);

@@ -150,3 +150,23 @@ describe('snapshot writes of a refresh cycle', () => {
     for (const id of ids) expect(await storedRun(id)).toBe(computed.get(id));
   });
 });
+
+describe("today's scores of a competition without targets", () => {
+  it('are kept for crews whose facts did not change (the score memo needs the same targets object)', async () => {
+    expect(lb.catalog.targets('labour-a').size).toBe(0);
+    expect(lb.catalog.targets('labour-a')).toBe(lb.catalog.targets('labour-b'));
+    const service = createStandingsService({
+      client: lb.client,
+      catalog: lb.catalog,
+      now: clock.now,
+      logger: pino({ level: 'silent' }),
+      persistMs: 60_000,
+      lastComputedAt: Date.parse('2026-03-10T06:00:00Z'),
+    });
+    const record = (snapshot: Awaited<ReturnType<typeof service.recompute>>, crewId: string) =>
+      snapshot.crews.find((c) => c.crew.crewId === crewId);
+    const first = await service.recompute('labour-a');
+    const second = await service.recompute('labour-a');
+    for (const crewId of ['C1', 'C2', 'C3']) expect(record(second, crewId)).toBe(record(first, crewId));
+  });
+});
