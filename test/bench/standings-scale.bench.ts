@@ -14,7 +14,9 @@
  * person-level competition (个人赛) over that many persons per crew, whose sales, 三违 and 五小
  * events name one of them, and times it as the crews' one (with a 100-row standings request),
  * BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews
- * at the largest size below 50,000 and times one refresh of all of them. Figures only.
+ * at the largest size below 50,000 and times BENCH_CYCLES (2) refresh cycles of all of them, each after one
+ * new event of today: per competition, when its standings show the event, and the snapshot writes
+ * the service leaves for after the cycle. Figures only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
