@@ -118,17 +118,21 @@ describe('reads shared by competitions over the same crews', () => {
   });
 });
 
+/** A standings service beside the leaderboard's, whose runs come after every one stored before `after`. */
+function serviceOfItsOwn(after: string) {
+  return createStandingsService({
+    client: lb.client,
+    catalog: lb.catalog,
+    now: clock.now,
+    logger: pino({ level: 'silent' }),
+    persistMs: 60_000,
+    lastComputedAt: Date.parse(after),
+  });
+}
+
 describe('snapshot writes of a refresh cycle', () => {
   it('wait until the cycle ends: each competition is served from memory at once and stored after', async () => {
-    const service = createStandingsService({
-      client: lb.client,
-      catalog: lb.catalog,
-      now: clock.now,
-      logger: pino({ level: 'silent' }),
-      persistMs: 60_000,
-      // Runs after every one the leaderboard's own service stored on the fixed clock.
-      lastComputedAt: Date.parse('2026-03-10T05:00:00Z'),
-    });
+    const service = serviceOfItsOwn('2026-03-10T05:00:00Z');
     const storedRun = async (id: string) => {
       const run = await latestRun(lb.client, id, '2026-03-10');
       return run && fromClickHouseTime(run.computedAt);
@@ -155,14 +159,7 @@ describe("today's scores of a competition without targets", () => {
   it('are kept for crews whose facts did not change (the score memo needs the same targets object)', async () => {
     expect(lb.catalog.targets('labour-a').size).toBe(0);
     expect(lb.catalog.targets('labour-a')).toBe(lb.catalog.targets('labour-b'));
-    const service = createStandingsService({
-      client: lb.client,
-      catalog: lb.catalog,
-      now: clock.now,
-      logger: pino({ level: 'silent' }),
-      persistMs: 60_000,
-      lastComputedAt: Date.parse('2026-03-10T06:00:00Z'),
-    });
+    const service = serviceOfItsOwn('2026-03-10T06:00:00Z');
     const record = (snapshot: Awaited<ReturnType<typeof service.recompute>>, crewId: string) =>
       snapshot.crews.find((c) => c.crew.crewId === crewId);
     const first = await service.recompute('labour-a');
