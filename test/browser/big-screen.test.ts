@@ -155,12 +155,12 @@ describe('the demo screens at 1920x1080', () => {
       expect(await attribute(page, vetoed, 'data-veto-note')).toBe('true');
       expect(await page.textContent(`[data-crew-id="${vetoed}"]`)).toContain('重伤 1 起');
       // Only what happened: no "死亡 0 起" beside it.
-      expect(await page.textContent(`[data-crew-id="${vetoed}"]`)).not.toContain('0 起');
+      expect(await page.textContent(`[data-crew-id="${vetoed}"]`)).not.toMatch(/(^|[^0-9])0 起/);
       // In English, English punctuation: "…: 1 serious injury", no full-width colon.
       await page.keyboard.press('l');
       const reason = (await page.textContent(`[data-crew-id="${vetoed}"] .crew-sub`)) ?? '';
       expect(reason).toContain(': 1 serious injury');
-      expect(reason).not.toContain('0 fatalities');
+      expect(reason).not.toMatch(/(^|[^0-9])0 fatalit/);
       expect(reason).not.toMatch(/[：；]/);
       await page.keyboard.press('l');
     }
