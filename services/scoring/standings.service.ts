@@ -482,12 +482,15 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   function overlaidSums(
     competition: StoredCompetition,
     asOf: string,
-  ): { closed: Promise<MetricSums>; today?: Promise<MetricSums> } {
+  ): { closed: Promise<MetricSums>; today?: { sums: Promise<MetricSums>; from: Date } } {
     const today = defaultDay(competition);
     const yesterday = addDays(today, -1);
     if (asOf !== today || yesterday < competition.definition.period.start)
       return { closed: metricSumsFor(competition, asOf) };
-    return { closed: closedSums(competition, yesterday), today: sumsOf.person(client, today, today) };
+    return {
+      closed: closedSums(competition, yesterday),
+      today: { sums: sumsOf.person(client, today, today), from: startOfDay(today, competition.definition.timeZone) },
+    };
   }
 
   /** Standings of a day, and the instant before which every stored event was in the read. */

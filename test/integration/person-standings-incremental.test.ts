@@ -247,9 +247,11 @@ describe('per-person standings kept incrementally', () => {
             ...named,
             type: 'innovation',
             occurredAt: at,
-            innovationId: `I${round}-${i}`,
+            // Two innovations per person, so a later event (today's, or a late one) changes the
+            // status an earlier day's event gave: today's tallies move a count from the closed one.
+            innovationId: `I-${personId}-${Math.floor(next() * 2)}`,
             category: 'suggestion',
-            status: next() < 0.5 ? 'submitted' : 'adopted',
+            ...pick([{ status: 'submitted' }, { status: 'adopted' }, { status: 'awarded', awardLevel: 2 }]),
           });
         posted.push({ eventId, crewId });
       }
