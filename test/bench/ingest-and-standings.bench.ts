@@ -277,4 +277,5 @@ try {
   clearInterval(rssTimer);
   server.kill('SIGKILL');
   if (!process.env['BENCH_KEEP_DATA']) rmSync(dataDir, { recursive: true, force: true });
+  else console.log(`data kept in ${dataDir} (BENCH_DATA_DIR=${dataDir} npm run bench:recompute)`);
 }
