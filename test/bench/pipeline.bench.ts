@@ -103,7 +103,7 @@ async function stopGracefully(child: ChildProcess): Promise<void> {
 }
 
 /** RSS now, user + system CPU seconds so far (every thread), of a process. */
-async function usage(child: ChildProcess): Promise<{ rssMb: number; cpuSeconds: number }> {
+async function usage(child: ChildProcess): Promise<{ rssMb: number; anonMb: number; cpuSeconds: number }> {
   const pid = child.pid ?? 0;
   const [status, stat] = await Promise.all([
     readFile(`/proc/${pid}/status`, 'utf8'),
@@ -113,6 +113,8 @@ async function usage(child: ChildProcess): Promise<{ rssMb: number; cpuSeconds: 
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return {
     rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
+    // Memory the process allocated (not mapped from files such as libchdb.so).
+    anonMb: Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
     cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
   };
 }
@@ -131,14 +133,18 @@ async function libraryRssMb(child: ChildProcess): Promise<number> {
   return kb / 1024;
 }
 
-/** The Node heap of a service now (its /metrics: V8's heap plus external buffers), 0 if unanswered. */
-async function nodeHeapMb(port: number): Promise<number> {
+/** The Node heap of a service now (its /metrics: V8's heap and the buffers outside it), 0 if unanswered. */
+async function nodeHeapMb(port: number): Promise<{ v8Mb: number; usedMb: number; externalMb: number }> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const bytes = (name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-    return (bytes('nodejs_heap_size_total_bytes') + bytes('nodejs_external_memory_bytes')) / 1_048_576;
+    return {
+      v8Mb: bytes('nodejs_heap_size_total_bytes') / 1_048_576,
+      usedMb: bytes('nodejs_heap_size_used_bytes') / 1_048_576,
+      externalMb: bytes('nodejs_external_memory_bytes') / 1_048_576,
+    };
   } catch {
-    return 0;
+    return { v8Mb: 0, usedMb: 0, externalMb: 0 };
   }
 }
 
@@ -192,8 +198,15 @@ interface Emptying {
   peakRssMb: number;
   /** Of the peak RSS: the engine's library mapped from libchdb.so. */
   libraryMb: number;
+  /** Of the peak RSS: the memory the process allocated (ClickHouse's, Node's, the allocators' slack). */
+  anonMb: number;
   /** The largest Node heap (V8's heap and the buffers outside it) seen meanwhile; 0 for the engine. */
   heapMb: number;
+  /** The largest of each part of it. */
+  v8Mb: number;
+  /** The largest part of V8's heap in use (the rest is room V8 took for the next objects). */
+  usedMb: number;
+  externalMb: number;
   seconds: number;
   load: string;
 }
@@ -212,7 +225,11 @@ async function measureEmptying(
   let first: { at: number; events: number; cpu: number } | undefined;
   let peak = 0;
   let libraryMb = 0;
+  let anonMb = 0;
   let heapMb = 0;
+  let v8Mb = 0;
+  let usedMb = 0;
+  let externalMb = 0;
   let heapAt = 0;
   let lastReport = performance.now();
   for (;;) {
@@ -220,13 +237,19 @@ async function measureEmptying(
       committed(groupId),
       usage(child),
       // Once a second: the answer costs the service a little CPU.
-      metricsPort === undefined || performance.now() - heapAt < 1_000 ? 0 : nodeHeapMb(metricsPort),
+      metricsPort === undefined || performance.now() - heapAt < 1_000 ? undefined : nodeHeapMb(metricsPort),
     ]);
-    if (heap > 0) heapAt = performance.now();
-    heapMb = Math.max(heapMb, heap);
+    if (heap && heap.v8Mb > 0) {
+      heapAt = performance.now();
+      heapMb = Math.max(heapMb, heap.v8Mb + heap.externalMb);
+      v8Mb = Math.max(v8Mb, heap.v8Mb);
+      usedMb = Math.max(usedMb, heap.usedMb);
+      externalMb = Math.max(externalMb, heap.externalMb);
+    }
     const at = performance.now();
     if (use.rssMb > peak) {
       peak = use.rssMb;
+      anonMb = use.anonMb;
       libraryMb = await libraryRssMb(child).catch(() => libraryMb);
     }
     if (!first && done > 0) first = { at, events: done, cpu: use.cpuSeconds };
@@ -238,7 +261,11 @@ async function measureEmptying(
         cpuMicrosPerEvent: ((use.cpuSeconds - first.cpu) * 1e6) / events,
         peakRssMb: peak,
         libraryMb,
+        anonMb,
         heapMb,
+        v8Mb,
+        usedMb,
+        externalMb,
         seconds,
         load: loadavg()
           .map((l) => l.toFixed(1))
@@ -476,8 +503,8 @@ try {
     'emptying the same topic',
     'rate',
     'CPU per event',
-    'peak RSS (of it libchdb.so)',
-    'largest Node heap',
+    'peak RSS (of it libchdb.so; allocated)',
+    'largest Node heap (V8, of it used; external)',
     'load (1/5/15 min) at the end',
   ]);
   row(['---', '---', '---', '---', '---', '---']);
@@ -494,8 +521,8 @@ try {
         ? `${Math.round(e.rate).toLocaleString()} events/s (${e.seconds.toFixed(1)} s)`
         : 'committed at once: send more events',
       timed ? `${e.cpuMicrosPerEvent.toFixed(1)} µs` : '–',
-      `${mb(e.peakRssMb)} (${mb(e.libraryMb)})`,
-      e.heapMb > 0 ? mb(e.heapMb) : '–',
+      `${mb(e.peakRssMb)} (${mb(e.libraryMb)}; ${mb(e.anonMb)})`,
+      e.heapMb > 0 ? `${mb(e.heapMb)} (${mb(e.v8Mb)}, ${mb(e.usedMb)}; ${mb(e.externalMb)})` : '–',
       e.load,
     ]);
   }
