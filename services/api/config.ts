@@ -49,6 +49,7 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     ),
     RATE_LIMIT_PER_MINUTE: int(3000, 1),
     MAX_JSON_BYTES: int(1024 * 1024, 1024),
+    HEAP_GROWTH_PERCENT: int(50, 0, 1_000),
   })
   .superRefine((e, ctx) => {
     // Open mode is for a first try on one's own machine: nobody else can reach a loopback port,
@@ -111,6 +112,8 @@ export interface ApiConfig extends EventLimits {
   };
   /** Body limit of JSON requests other than events and the registry, which have their own. */
   maxJsonBytes: number;
+  /** How far the Node heap may grow past its live objects before a full collection, in %; 0: V8's own (heap-growth.ts). */
+  heapGrowthPercent: number;
 }
 
 export class ConfigError extends Error {}
@@ -155,5 +158,6 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
       ratePerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
     maxJsonBytes: e.MAX_JSON_BYTES,
+    heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
   };
 }

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { seedDemoIfEmpty } from '../demo/seed-demo.ts';
 import { clockFrom } from '../shared/clock.ts';
+import { limitHeapGrowth } from '../shared/heap-growth.ts';
 import { exitOnSignals } from '../shared/shutdown.ts';
 import { describeTarget } from '../storage/clickhouse-client.ts';
 import { parseConfig, type ApiConfig } from './config.ts';
@@ -59,6 +60,7 @@ export async function runLeaderboard(options: RunOptions): Promise<void> {
   if (options.requireKafka && !config.kafka) {
     fail('invalid environment: KAFKA_BROKERS: required by the scoring service, e.g. KAFKA_BROKERS=127.0.0.1:9092');
   }
+  limitHeapGrowth(config.heapGrowthPercent);
   const logger = pino({ level: config.logLevel });
   const transport = config.kafka
     ? `Kafka ${config.kafka.brokers.join(',')} topic ${config.kafka.events.name}`

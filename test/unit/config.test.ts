@@ -29,6 +29,21 @@ describe('API configuration from the environment', () => {
   });
 });
 
+describe('HEAP_GROWTH_PERCENT', () => {
+  it.each([
+    { env: {}, percent: 50 },
+    { env: { HEAP_GROWTH_PERCENT: '' }, percent: 50 },
+    { env: { HEAP_GROWTH_PERCENT: '0' }, percent: 0 },
+    { env: { HEAP_GROWTH_PERCENT: '25' }, percent: 25 },
+  ])('$env → $percent', ({ env, percent }) => {
+    expect(parseConfig(env).heapGrowthPercent).toBe(percent);
+  });
+
+  it.each(['-1', '1001', '2.5', 'lots'])('stops on %s, naming the variable', (value) => {
+    expect(() => parseConfig({ HEAP_GROWTH_PERCENT: value })).toThrow(/invalid environment: .*HEAP_GROWTH_PERCENT/);
+  });
+});
+
 describe('Kafka configuration', () => {
   it.each([
     { name: 'no KAFKA_BROKERS: no Kafka', env: {}, kafka: undefined },
