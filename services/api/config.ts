@@ -49,7 +49,7 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     ),
     RATE_LIMIT_PER_MINUTE: int(3000, 1),
     MAX_JSON_BYTES: int(1024 * 1024, 1024),
-    HEAP_GROWTH_PERCENT: int(50, 0, 1_000),
+    HEAP_GROWTH_PERCENT: int(0, 0, 1_000),
   })
   .superRefine((e, ctx) => {
     // Open mode is for a first try on one's own machine: nobody else can reach a loopback port,

@@ -31,8 +31,9 @@ describe('API configuration from the environment', () => {
 
 describe('HEAP_GROWTH_PERCENT', () => {
   it.each([
-    { env: {}, percent: 50 },
-    { env: { HEAP_GROWTH_PERCENT: '' }, percent: 50 },
+    { env: {}, percent: 0 },
+    { env: { HEAP_GROWTH_PERCENT: '' }, percent: 0 },
+    { env: { HEAP_GROWTH_PERCENT: '50' }, percent: 50 },
     { env: { HEAP_GROWTH_PERCENT: '0' }, percent: 0 },
     { env: { HEAP_GROWTH_PERCENT: '25' }, percent: 25 },
   ])('$env → $percent', ({ env, percent }) => {
