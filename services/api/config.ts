@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EvidenceEnv, checkEvidenceEnv, evidenceConfigFrom, type EvidenceConfig } from '../evidence/evidence-config.ts';
 import { KafkaEnv, kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.ts';
 import {
   EventLimitsEnv,
@@ -18,6 +19,7 @@ import { CLUSTER_NAME } from '../storage/on-cluster.ts';
 /** Every variable npm start and npm run scoring read; test/unit/infra-stack.test.ts checks docker compose against it. */
 export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
   .extend(EventLimitsEnv.shape)
+  .extend(EvidenceEnv.shape)
   .extend({
     DATA_DIR: z.string().min(1).default('./data'),
     CLICKHOUSE_URL: z.url().optional(),
@@ -52,6 +54,7 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     HEAP_GROWTH_PERCENT: int(0, 0, 1_000),
   })
   .superRefine((e, ctx) => {
+    checkEvidenceEnv(e, ctx);
     // Open mode is for a first try on one's own machine: nobody else can reach a loopback port,
     // and the embedded engine means no other service shares the data.
     if (e.AUTH_MODE === 'open' && !(e.CLICKHOUSE_URL === undefined && isLoopback(e.HOST))) {
@@ -114,6 +117,8 @@ export interface ApiConfig extends EventLimits {
   maxJsonBytes: number;
   /** How far the Node heap may grow past its live objects before a full collection, in %; 0: V8's own (heap-growth.ts). */
   heapGrowthPercent: number;
+  /** Where photos and files of reports are kept, and their limits. */
+  evidence: EvidenceConfig;
 }
 
 export class ConfigError extends Error {}
@@ -159,5 +164,6 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     },
     maxJsonBytes: e.MAX_JSON_BYTES,
     heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
+    evidence: evidenceConfigFrom(e, e.DATA_DIR),
   };
 }

@@ -69,6 +69,9 @@ import { competitionVersionsRoute } from './routes/competition-versions.route.ts
 import { consolePagesRoute } from './routes/console-pages.route.ts';
 import { periodsRoute } from './routes/periods.route.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
+import { evidenceRoute } from './routes/evidence.route.ts';
+import { EVIDENCE_ROLES, createEvidence } from '../evidence/evidence-service.ts';
+import { openEvidenceStore } from '../evidence/open-evidence-store.ts';
 import { sheetImportRoute } from './routes/sheet-import.route.ts';
 import { tokensRoute } from './routes/tokens.route.ts';
 import { printPagesRoute } from './routes/print-pages.route.ts';
@@ -470,6 +473,19 @@ export async function createLeaderboard(
       },
     }),
   ];
+  // Uploads are writes beside the events': served where events are taken (npm start).
+  const evidenceStore = options.ingest ? await openEvidenceStore(config.evidence) : undefined;
+  if (evidenceStore) {
+    logger.info({ store: config.evidence.store, where: evidenceStore.where }, 'evidence store');
+    routes.push(
+      evidenceRoute({
+        evidence: createEvidence({ store: evidenceStore, client, catalog, now, maxPixels: config.evidence.maxPixels }),
+        access,
+        maxBytes: config.evidence.maxBytes,
+        roles: EVIDENCE_ROLES,
+      }),
+    );
+  }
   if (options.ingest) {
     routes.unshift(
       eventsRoute({
@@ -547,6 +563,7 @@ export async function createLeaderboard(
       await producer?.disconnect();
       await refresher.close();
       await standings.flush();
+      await evidenceStore?.close();
       await client.close();
     },
   };
