@@ -8,7 +8,10 @@ import { evidenceHex, evidenceIdOf, type EvidenceStore } from './evidence-store.
  * The embedded default: a folder beside the data (DATA_DIR/evidence), one file per content hash
  * under a two-digit fan-out folder (ab/abcdef…), so no folder grows past a few thousand entries.
  */
-export function createLocalEvidenceStore(dir: string): EvidenceStore {
+export function createLocalEvidenceStore(
+  dir: string,
+  fs: { writeFile: typeof writeFile } = { writeFile },
+): EvidenceStore {
   const pathOf = (id: EvidenceId) => {
     const hex = evidenceHex(id);
     return join(dir, hex.slice(0, 2), hex);
@@ -25,7 +28,7 @@ export function createLocalEvidenceStore(dir: string): EvidenceStore {
       // or a full disk mid-write leaves a stray .tmp, never a half file under the id.
       const temp = `${path}.${randomUUID()}.tmp`;
       try {
-        await writeFile(temp, bytes, { flag: 'wx' });
+        await fs.writeFile(temp, bytes, { flag: 'wx' });
         await rename(temp, path);
       } catch (err) {
         await rm(temp, { force: true });

@@ -1,0 +1,129 @@
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evidenceIdOf, type EvidenceStore } from '../../services/evidence/evidence-store.ts';
+import { createLocalEvidenceStore } from '../../services/evidence/local-evidence-store.ts';
+import { createS3EvidenceStore } from '../../services/evidence/s3-evidence-store.ts';
+import { startMinio, type MinioServer } from '../support/minio.ts';
+
+/**
+ * The two evidence stores against what they really write to: a folder on disk, and a real MinIO
+ * server started here (infra/minio/local.sh install, or MINIO_BIN; without one this fails, saying so).
+ */
+const photo = new Uint8Array(Buffer.from('pretend these are the bytes of a photo of a hazard'));
+const other = new Uint8Array(Buffer.from('and these of its rectification'));
+
+/** What both stores must do. */
+function storeContract(open: () => EvidenceStore) {
+  it('stores bytes under their SHA-256 and gives them back; unknown ids give nothing', async () => {
+    const store = open();
+    const id = evidenceIdOf(photo);
+    await store.put(id, photo, 'image/jpeg');
+    expect(await store.get(id)).toEqual(photo);
+    expect(await store.get(evidenceIdOf(other))).toBeUndefined();
+  });
+
+  it('refuses bytes under an id that is not their hash', async () => {
+    const store = open();
+    await expect(store.put(evidenceIdOf(other), photo, 'image/jpeg')).rejects.toThrow(/do not hash to/);
+    expect(await store.get(evidenceIdOf(other))).toBeUndefined();
+  });
+
+  it('takes the same bytes again, at once too, and keeps them unchanged', async () => {
+    const store = open();
+    const id = evidenceIdOf(other);
+    await Promise.all([store.put(id, other, 'image/png'), store.put(id, other, 'image/png')]);
+    await store.put(id, other, 'image/png');
+    expect(await store.get(id)).toEqual(other);
+  });
+}
+
+describe('the local folder store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'evidence-local-'));
+  storeContract(() => createLocalEvidenceStore(dir));
+
+  it('keeps one file per content (fan-out folder of its first two hex digits) and no temporary files', () => {
+    const hex = evidenceIdOf(photo).slice('sha256:'.length);
+    expect(readdirSync(join(dir, hex.slice(0, 2)))).toEqual([hex]);
+  });
+
+  it('never leaves a half file under the id when a write is cut off', async () => {
+    const cutDir = mkdtempSync(join(tmpdir(), 'evidence-cut-'));
+    // A disk that fills up halfway through: half the bytes reach the file, then the write fails.
+    const failingWrite: typeof writeFile = async (path, data, options) => {
+      await writeFile(path, (data as Uint8Array).subarray(0, 10), options);
+      throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    };
+    const store = createLocalEvidenceStore(cutDir, { writeFile: failingWrite });
+    const id = evidenceIdOf(photo);
+    await expect(store.put(id, photo, 'image/jpeg')).rejects.toThrow(/ENOSPC/);
+    expect(await store.get(id)).toBeUndefined();
+    const hex = id.slice('sha256:'.length);
+    const fanOut = join(cutDir, hex.slice(0, 2));
+    expect(existsSync(fanOut) ? readdirSync(fanOut) : []).toEqual([]);
+    // The same store, the disk freed: the upload goes through and is whole.
+    const healthy = createLocalEvidenceStore(cutDir);
+    await healthy.put(id, photo, 'image/jpeg');
+    expect(await healthy.get(id)).toEqual(photo);
+  });
+});
+
+describe('the S3 store against a real MinIO server', () => {
+  let minio: MinioServer | undefined;
+  let store: EvidenceStore | undefined;
+  beforeAll(async () => {
+    minio = await startMinio();
+    // The bucket does not exist yet: the store makes it.
+    store = await createS3EvidenceStore({
+      endpoint: minio.endpoint,
+      region: 'us-east-1',
+      bucket: 'evidence-test',
+      accessKeyId: minio.accessKey,
+      secretAccessKey: minio.secretKey,
+      prefix: 'evidence/',
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await store?.close();
+    await minio?.stop();
+  });
+  storeContract(() => {
+    if (!store) throw new Error('the S3 store did not start');
+    return store;
+  });
+
+  it('stores each content once, under the prefix, with its content type', async () => {
+    if (!minio) throw new Error('MinIO did not start');
+    const { S3Client, ListObjectsV2Command, HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const client = new S3Client({
+      endpoint: minio.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
+    });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: 'evidence-test' }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key).sort();
+    expect(keys).toEqual([photo, other].map((b) => `evidence/${evidenceIdOf(b).slice('sha256:'.length)}`).sort());
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: 'evidence-test', Key: `evidence/${evidenceIdOf(photo).slice(7)}` }),
+    );
+    expect(head.ContentType).toBe('image/jpeg');
+    client.destroy();
+  });
+
+  it('refuses wrong credentials at start, with S3’s reason', async () => {
+    if (!minio) throw new Error('MinIO did not start');
+    await expect(
+      createS3EvidenceStore({
+        endpoint: minio.endpoint,
+        region: 'us-east-1',
+        bucket: 'evidence-test',
+        accessKeyId: minio.accessKey,
+        secretAccessKey: 'not-the-secret',
+        prefix: '',
+      }),
+    ).rejects.toThrow(/signature|403|Forbidden|InvalidAccessKeyId|SignatureDoesNotMatch/i);
+  });
+});
