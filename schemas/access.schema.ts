@@ -4,22 +4,40 @@ import { Id, SafeName, strictObject } from './common.schema.ts';
 /**
  * admin: everything, including tokens. organiser: competitions, registry, screens (optionally only
  * for some branches). ingest: events for the crews of some branches or units. viewer: reads.
+ * reporter: a person (safety officer, inspector, worker) who reports (上报) hazards, violations,
+ * incidents and innovations with evidence for the crews of some branches, units or crews; those
+ * reports count only once reviewed. Reads like a viewer, and its own reports.
  */
-export const Role = z.enum(['admin', 'organiser', 'ingest', 'viewer']);
+export const Role = z.enum(['admin', 'organiser', 'ingest', 'viewer', 'reporter']);
 export type Role = z.infer<typeof Role>;
 
 export const TokenCreate = strictObject({
   name: SafeName().describe('who or what holds it, e.g. 杭州分公司工会 or station HZ-01 POS'),
   role: Role,
   branchIds: z.array(Id).max(1000).default([]).describe('organiser or ingest: only these branches'),
-  unitIds: z.array(Id).max(10_000).default([]).describe('ingest: only these units'),
+  unitIds: z.array(Id).max(10_000).default([]).describe('ingest or reporter: only these units'),
+  crewIds: z.array(Id).max(10_000).default([]).describe('reporter: only these crews'),
 }).superRefine((t, ctx) => {
-  const scoped = t.branchIds.length > 0 || t.unitIds.length > 0;
+  const scoped = t.branchIds.length > 0 || t.unitIds.length > 0 || t.crewIds.length > 0;
   if (t.role === 'ingest' && !scoped) {
     ctx.addIssue({
       code: 'custom',
       path: ['branchIds'],
       message: 'an ingest token is limited to branches or units: give branchIds or unitIds',
+    });
+  }
+  if (t.role === 'reporter' && !scoped) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['branchIds'],
+      message: 'a reporter token is limited to branches, units or crews: give branchIds, unitIds or crewIds',
+    });
+  }
+  if (t.role !== 'reporter' && t.crewIds.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['crewIds'],
+      message: `only a reporter token is limited to crews; a ${t.role} token cannot be`,
     });
   }
   if ((t.role === 'admin' || t.role === 'viewer') && scoped) {
@@ -45,6 +63,7 @@ export const TokenInfo = z.object({
   role: Role,
   branchIds: z.array(z.string()),
   unitIds: z.array(z.string()),
+  crewIds: z.array(z.string()),
   createdAt: z.string(),
   createdBy: z.string(),
   revokedAt: z.string().nullable(),
@@ -75,6 +94,8 @@ export const PublishedToken = z.object({
   role: Role,
   branchIds: z.array(z.string()),
   unitIds: z.array(z.string()),
+  /** Absent in what API versions before the reporter role published. */
+  crewIds: z.array(z.string()).default([]),
   tokenHash: z.string().regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the secret, hex'),
   createdAt: z.string(),
   createdBy: z.string(),

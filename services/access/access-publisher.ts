@@ -20,6 +20,7 @@ export function publishedToken(t: StoredToken): PublishedToken {
     role: t.role,
     branchIds: t.branchIds,
     unitIds: t.unitIds,
+    crewIds: t.crewIds,
     tokenHash: t.tokenHash,
     createdAt: t.createdAt,
     createdBy: t.createdBy,

@@ -17,6 +17,7 @@ export interface Principal {
   /** Empty: not limited. */
   branchIds: readonly string[];
   unitIds: readonly string[];
+  crewIds: readonly string[];
 }
 
 export type StandingsAccess = 'public' | 'viewer';
@@ -46,6 +47,7 @@ export const OPEN: Principal = {
   role: 'admin',
   branchIds: [],
   unitIds: [],
+  crewIds: [],
 };
 export const ANONYMOUS: Principal = {
   kind: 'anonymous',
@@ -55,6 +57,7 @@ export const ANONYMOUS: Principal = {
   role: undefined,
   branchIds: [],
   unitIds: [],
+  crewIds: [],
 };
 
 const ROLE_NAMES: Record<Role, string> = {
@@ -62,6 +65,7 @@ const ROLE_NAMES: Record<Role, string> = {
   organiser: '组织者 organiser',
   ingest: '数据上报 ingest',
   viewer: '查看 viewer',
+  reporter: '上报人 reporter',
 };
 
 /** The secret of a "Bearer <token>" Authorization header; undefined without one; 401 when malformed. */
@@ -122,6 +126,7 @@ export function tokenPrincipal(token: StoredToken | undefined): Principal {
     role: token.role,
     branchIds: token.branchIds,
     unitIds: token.unitIds,
+    crewIds: token.crewIds,
   };
 }
 

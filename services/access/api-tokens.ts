@@ -32,6 +32,7 @@ export function tokenInfo(t: StoredToken): TokenInfo {
     role: t.role,
     branchIds: t.branchIds,
     unitIds: t.unitIds,
+    crewIds: t.crewIds,
     createdAt: t.createdAt,
     createdBy: t.createdBy,
     revokedAt: t.revokedAt,
@@ -73,6 +74,7 @@ export async function createApiTokens(deps: {
       role: request.role,
       branchIds: request.branchIds,
       unitIds: request.unitIds,
+      crewIds: request.crewIds,
       tokenHash: hashToken(secret),
       createdAt: now().toISOString(),
       createdBy,
@@ -92,7 +94,7 @@ export async function createApiTokens(deps: {
     async adopt(secret, name) {
       if (byHash.has(hashToken(secret))) return undefined;
       return tokenInfo(
-        await store({ name, role: 'admin', branchIds: [], unitIds: [] }, secret, 'BOOTSTRAP_ADMIN_TOKEN'),
+        await store({ name, role: 'admin', branchIds: [], unitIds: [], crewIds: [] }, secret, 'BOOTSTRAP_ADMIN_TOKEN'),
       );
     },
     async revoke(id) {

@@ -14,6 +14,9 @@ export async function bootstrapAdmin(
     return { adopted: adopted !== undefined, generated: undefined };
   }
   if (options.open || tokens.hasActiveAdmin()) return { adopted: false, generated: undefined };
-  const { token } = await tokens.create({ name: 'first admin', role: 'admin', branchIds: [], unitIds: [] }, 'start');
+  const { token } = await tokens.create(
+    { name: 'first admin', role: 'admin', branchIds: [], unitIds: [], crewIds: [] },
+    'start',
+  );
   return { adopted: false, generated: token };
 }

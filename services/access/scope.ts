@@ -4,9 +4,9 @@ import type { CrewProfile } from '../scoring/engine/types.ts';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { Principal } from './access.ts';
 
-/** Limited to some branches or units (an admin never is). */
-function isLimited(p: Principal): boolean {
-  return p.role !== 'admin' && (p.branchIds.length > 0 || p.unitIds.length > 0);
+/** Limited to some branches, units or crews (an admin never is). */
+export function isLimited(p: Principal): boolean {
+  return p.role !== 'admin' && (p.branchIds.length > 0 || p.unitIds.length > 0 || p.crewIds.length > 0);
 }
 
 /** The branches a principal is limited to; undefined when it is not limited. */
@@ -15,15 +15,16 @@ export function branchScope(p: Principal): ReadonlySet<string> | undefined {
   return new Set(p.branchIds);
 }
 
-export function crewInScope(p: Principal, crew: Pick<CrewProfile, 'branchId' | 'unitId'>): boolean {
+export function crewInScope(p: Principal, crew: Pick<CrewProfile, 'branchId' | 'unitId' | 'crewId'>): boolean {
   if (!isLimited(p)) return true;
-  return p.branchIds.includes(crew.branchId) || p.unitIds.includes(crew.unitId);
+  return p.branchIds.includes(crew.branchId) || p.unitIds.includes(crew.unitId) || p.crewIds.includes(crew.crewId);
 }
 
 function scopeText(p: Principal): string {
   return [
     ...(p.branchIds.length > 0 ? [`branches ${p.branchIds.join(', ')}`] : []),
     ...(p.unitIds.length > 0 ? [`units ${p.unitIds.join(', ')}`] : []),
+    ...(p.crewIds.length > 0 ? [`crews ${p.crewIds.join(', ')}`] : []),
   ].join('; ');
 }
 
@@ -43,7 +44,7 @@ export function refuseCrewsOutOfScope(
     const crewId = (item as { crewId?: unknown } | null)?.crewId;
     if (typeof crewId !== 'string') return;
     const crew = crewOf(crewId);
-    if (crew && !crewInScope(p, crew)) refused.push({ index, crewId });
+    if (crew && !crewInScope(p, { ...crew, crewId })) refused.push({ index, crewId });
   });
   if (refused.length === 0) return;
   const crews = [...new Set(refused.map((r) => r.crewId))];

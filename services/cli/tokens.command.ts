@@ -6,15 +6,19 @@ import { CLI_NAME } from './cli-name.ts';
 import { call, seg } from './http-client.ts';
 import { formatTime, renderTable } from './table.ts';
 
-const ROLE = { admin: '管理员', organiser: '组织者', ingest: '数据上报', viewer: '只读' } as const satisfies Record<
-  Role,
-  string
->;
+const ROLE = {
+  admin: '管理员',
+  organiser: '组织者',
+  ingest: '数据上报',
+  viewer: '只读',
+  reporter: '上报人',
+} as const satisfies Record<Role, string>;
 
 function scope(token: z.infer<typeof TokenInfo>): string {
   const parts = [
     ...(token.branchIds.length > 0 ? [`分公司 branches ${token.branchIds.join(',')}`] : []),
     ...(token.unitIds.length > 0 ? [`单位 units ${token.unitIds.join(',')}`] : []),
+    ...(token.crewIds.length > 0 ? [`班组 crews ${token.crewIds.join(',')}`] : []),
   ];
   return parts.length > 0 ? parts.join('; ') : '全部 all';
 }

@@ -10,6 +10,8 @@ export interface StoredToken {
   role: Role;
   branchIds: string[];
   unitIds: string[];
+  /** reporter tokens only (migration 0032); empty for every other token. */
+  crewIds: string[];
   /** sha256 of the token, hex. */
   tokenHash: string;
   createdAt: string;
@@ -24,6 +26,7 @@ interface TokenRow {
   role: Role;
   branch_ids: string[];
   unit_ids: string[];
+  crew_ids: string[];
   token_hash: string;
   created_at: string;
   created_by: string;
@@ -33,7 +36,7 @@ interface TokenRow {
 /** Every token in its current state (its highest version). */
 export async function loadTokens(client: ClickHouseClient): Promise<StoredToken[]> {
   const result = await client.query({
-    query: `SELECT token_id, version, name, role, branch_ids, unit_ids, token_hash, created_at, created_by, revoked_at
+    query: `SELECT token_id, version, name, role, branch_ids, unit_ids, crew_ids, token_hash, created_at, created_by, revoked_at
             FROM api_tokens ORDER BY token_id, version DESC LIMIT 1 BY token_id`,
     format: 'JSONEachRow',
   });
@@ -44,6 +47,7 @@ export async function loadTokens(client: ClickHouseClient): Promise<StoredToken[
     role: row.role,
     branchIds: row.branch_ids,
     unitIds: row.unit_ids,
+    crewIds: row.crew_ids,
     tokenHash: row.token_hash,
     createdAt: fromClickHouseTime(row.created_at),
     createdBy: row.created_by,
@@ -61,6 +65,7 @@ export async function saveToken(client: ClickHouseClient, token: StoredToken): P
       role: token.role,
       branch_ids: token.branchIds,
       unit_ids: token.unitIds,
+      crew_ids: token.crewIds,
       token_hash: token.tokenHash,
       created_at: token.createdAt,
       created_by: token.createdBy,

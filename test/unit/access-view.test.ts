@@ -16,6 +16,7 @@ const v1: PublishedToken = {
   role: 'ingest',
   branchIds: [],
   unitIds: ['U1'],
+  crewIds: [],
   tokenHash: hashToken(SECRET),
   createdAt: '2026-03-01T00:00:00.000Z',
   createdBy: 'admin',

@@ -27,7 +27,7 @@ export function tokensRoute(deps: TokensRouteDeps) {
       schema: {
         summary: '创建 API 令牌 / Create an API token',
         description:
-          'Roles: admin; organiser (optionally limited to branches); ingest (limited to branches or units: events for other crews are refused); viewer. The token is in this answer only; the server keeps a hash.',
+          'Roles: admin; organiser (optionally limited to branches); ingest (limited to branches or units: events for other crews are refused); viewer; reporter (limited to branches, units or crews: reports for those crews, reviewed before they count; reads like a viewer). The token is in this answer only; the server keeps a hash.',
         tags: ['access'],
         body: TokenCreate,
         response: { 201: TokenCreated, ...errors, 422: ErrorResponse },
@@ -38,8 +38,9 @@ export function tokensRoute(deps: TokensRouteDeps) {
         const known = {
           branchIds: new Set(org.branches.map((b) => b.id)),
           unitIds: new Set(org.units.map((u) => u.id)),
+          crewIds: new Set(org.crews.map((c) => c.id)),
         };
-        const problems: FieldError[] = (['branchIds', 'unitIds'] as const).flatMap((key) =>
+        const problems: FieldError[] = (['branchIds', 'unitIds', 'crewIds'] as const).flatMap((key) =>
           request.body[key].flatMap((id, index) =>
             known[key].has(id)
               ? []

@@ -24,6 +24,7 @@ export const en: Messages = {
   'role.organiser': 'Organiser',
   'role.ingest': 'Data sender',
   'role.viewer': 'Viewer',
+  'role.reporter': 'Reporter',
   'role.open': 'Open mode (no token)',
   'role.branches': 'only {list}',
   'open.tag': 'Open mode',

@@ -20,6 +20,7 @@ export const zhCN = {
   'role.organiser': '组织者',
   'role.ingest': '数据上报',
   'role.viewer': '查看者',
+  'role.reporter': '上报人',
   'role.open': '开放模式（无令牌）',
   'role.branches': '限 {list}',
   'open.tag': '开放模式',

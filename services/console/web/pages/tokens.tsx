@@ -116,11 +116,12 @@ export function TokensPage() {
             {
               title: t('tokens.scope'),
               render: (_, x) =>
-                x.branchIds.length + x.unitIds.length === 0
+                x.branchIds.length + x.unitIds.length + x.crewIds.length === 0
                   ? t('tokens.everything')
                   : [
                       ...x.branchIds.map((id) => branchName.get(id) ?? id),
                       ...x.unitIds.map((id) => unitName.get(id) ?? id),
+                      ...x.crewIds,
                     ].join('、'),
             },
             { title: t('tokens.created'), render: (_, x) => `${dateTime(x.createdAt)} · ${x.createdBy}`, width: 240 },
