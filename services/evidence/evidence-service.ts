@@ -33,7 +33,7 @@ export interface Evidence {
 }
 
 /** Besides admin: who may send events or reports for a crew may upload its evidence and see it. */
-export const EVIDENCE_ROLES: readonly Role[] = ['organiser', 'ingest'];
+export const EVIDENCE_ROLES: readonly Role[] = ['reporter', 'organiser', 'ingest'];
 
 /** Only organisers (and admins) may keep a photo's location: a reporter's phone must not decide it. */
 function mayKeepLocation(p: Principal): boolean {

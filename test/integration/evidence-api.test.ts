@@ -49,6 +49,7 @@ beforeAll(async () => {
     hz: { name: '杭州工会', role: 'organiser', branchIds: ['B1'] },
     nbStation: { name: '北仑加油站上报', role: 'ingest', unitIds: ['U3'] },
     viewer: { name: '查看', role: 'viewer' },
+    reporter: { name: '西湖乙班安全员', role: 'reporter', crewIds: ['C2'] },
   })) {
     const res = await lb.app.inject({
       method: 'POST',
@@ -191,6 +192,30 @@ describe('POST /v1/evidence', () => {
       payload: photo,
     });
     expect(anonymous.statusCode).toBe(401);
+  });
+});
+
+describe('a reporter (limited to crew C2)', () => {
+  it('uploads for its crew and sees it; not for another crew, not what others uploaded elsewhere', async () => {
+    const photo = await jpegWithLocation({ r: 33, g: 44, b: 55 });
+    const own = await upload('C2', photo, 'image/jpeg', tokens['reporter']);
+    expect(own.statusCode).toBe(201);
+    const { id } = own.json<{ id: string }>();
+    const served = await download(id, tokens['reporter']);
+    expect(served.statusCode).toBe(200);
+    expect(served.rawPayload.includes(GPS_MARK)).toBe(false);
+    // The unit's organiser (branch B1) sees the reporter's photo too: it reviews the report.
+    expect((await download(id, tokens['hz'])).statusCode).toBe(200);
+
+    expect((await upload('C1', photo, 'image/jpeg', tokens['reporter'])).statusCode).toBe(403);
+    const elsewhere = await upload('C1', await jpegWithLocation({ r: 5, g: 4, b: 3 }), 'image/jpeg', tokens['hz']);
+    expect((await download(elsewhere.json<{ id: string }>().id, tokens['reporter'])).statusCode).toBe(404);
+  });
+
+  it('may not keep a photo’s location', async () => {
+    const res = await upload('C2', await jpegWithLocation(), 'image/jpeg', tokens['reporter'], '&keepLocation=true');
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: { code: 'keep_location_forbidden' } });
   });
 });
 
