@@ -226,6 +226,7 @@ describe('infra/docker-compose.yml', () => {
       'grafana',
       'ingest',
       'kafka',
+      'minio',
       'scoring',
     ]);
   });
@@ -279,7 +280,8 @@ describe('infra/docker-compose.yml', () => {
 
   it('pins every image it pulls to a version', () => {
     for (const [name, s] of services.filter(([, s]) => !s.build)) {
-      expect(s.image, name).toMatch(/^[\w./-]+:\d+(\.\d+)+$/);
+      // MinIO names its releases by date and time (RELEASE.2025-09-07T16-13-09Z).
+      expect(s.image, name).toMatch(/^[\w./-]+:(\d+(\.\d+)+|RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ)$/);
     }
   });
 
@@ -333,6 +335,17 @@ describe('the leaderboard services', () => {
     expect(service(name).environment.CLICKHOUSE_PASSWORD).toBe(service('clickhouse').environment[passwordVar]);
     expect(config.kafka?.brokers.map((b) => b.split(':')[0])).toEqual(['kafka']);
     expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('api keeps evidence in the MinIO of the stack, as its root user', () => {
+    const config = parseConfig(serviceEnv('api'));
+    if (config.evidence.store !== 's3') throw new Error(`evidence store ${config.evidence.store}`);
+    expect(new URL(config.evidence.s3.endpoint).hostname).toBe('minio');
+    const minio = serviceEnv('minio');
+    expect([config.evidence.s3.accessKeyId, config.evidence.s3.secretAccessKey]).toEqual([
+      minio.MINIO_ROOT_USER,
+      minio.MINIO_ROOT_PASSWORD,
+    ]);
   });
 
   it('ingest accepts its environment and reads the registry from the api', () => {
