@@ -2,11 +2,12 @@ import sharp from 'sharp';
 import type { EvidenceContentType } from '../../schemas/evidence.schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 
-const TYPE_NAMES: Record<EvidenceContentType, string> = {
-  'image/jpeg': 'JPEG 照片 / a JPEG photo',
-  'image/png': 'PNG 图片 / a PNG image',
-  'image/webp': 'WebP 图片 / a WebP image',
-  'application/pdf': 'PDF 文件 / a PDF document',
+/** What a type is called, in Chinese and in English. */
+const TYPE_NAMES: Record<EvidenceContentType, readonly [string, string]> = {
+  'image/jpeg': ['JPEG 照片', 'a JPEG photo'],
+  'image/png': ['PNG 图片', 'a PNG image'],
+  'image/webp': ['WebP 图片', 'a WebP image'],
+  'application/pdf': ['PDF 文件', 'a PDF document'],
 };
 
 /** Whether the bytes at `at` are these (ASCII/Latin-1) characters. */
@@ -57,7 +58,7 @@ export async function prepareEvidence(bytes: Uint8Array, options: PrepareOptions
   if (actual !== options.declared) {
     throw new InvalidInputError(
       'evidence_type_mismatch',
-      `Content-Type 是 ${options.declared}，但文件内容是${TYPE_NAMES[actual]} / the Content-Type header says ${options.declared} but the body is ${TYPE_NAMES[actual].split(' / ')[1]}: send Content-Type: ${actual}`,
+      `Content-Type 是 ${options.declared}，但文件内容是${TYPE_NAMES[actual][0]} / the Content-Type header says ${options.declared} but the body is ${TYPE_NAMES[actual][1]}: send Content-Type: ${actual}`,
       undefined,
       415,
     );
