@@ -25,6 +25,18 @@ function notFound(err: unknown): boolean {
   return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NoSuchKey');
 }
 
+/** Why the store cannot start, with the variables to look at (a HEAD answer has no body to say it). */
+function startError(config: S3EvidenceConfig, err: unknown): Error {
+  const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined;
+  const why =
+    status === 403
+      ? 'access denied (403): check EVIDENCE_S3_ACCESS_KEY and EVIDENCE_S3_SECRET_KEY, and that this key may use the bucket'
+      : status === undefined
+        ? `not reachable (${err instanceof Error ? err.message : String(err)}): check EVIDENCE_S3_ENDPOINT`
+        : `HTTP ${status} (${err instanceof Error ? err.name : 'error'})`;
+  return new Error(`evidence store: bucket "${config.bucket}" at ${config.endpoint}: ${why}`, { cause: err });
+}
+
 /**
  * Evidence in S3-compatible object storage, one object per content hash. The bucket is made at
  * start when it is missing, so a fresh MinIO needs no manual step.
@@ -43,8 +55,10 @@ export async function createS3EvidenceStore(config: S3EvidenceConfig): Promise<E
   try {
     await client.send(new HeadBucketCommand({ Bucket }));
   } catch (err) {
-    if (!notFound(err)) throw err;
-    await client.send(new CreateBucketCommand({ Bucket }));
+    if (!notFound(err)) throw startError(config, err);
+    await client.send(new CreateBucketCommand({ Bucket })).catch((e: unknown) => {
+      throw startError(config, e);
+    });
   }
   return {
     where: `${config.endpoint}/${Bucket}/${config.prefix}`,

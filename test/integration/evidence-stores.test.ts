@@ -7,6 +7,7 @@ import { evidenceIdOf, type EvidenceStore } from '../../services/evidence/eviden
 import { createLocalEvidenceStore } from '../../services/evidence/local-evidence-store.ts';
 import { createS3EvidenceStore } from '../../services/evidence/s3-evidence-store.ts';
 import { startMinio, type MinioServer } from '../support/minio.ts';
+import { freePort } from '../support/spawn-service.ts';
 
 /**
  * The two evidence stores against what they really write to: a folder on disk, and a real MinIO
@@ -113,7 +114,7 @@ describe('the S3 store against a real MinIO server', () => {
     client.destroy();
   });
 
-  it('refuses wrong credentials at start, with S3’s reason', async () => {
+  it('refuses wrong credentials at start, naming the variables to check', async () => {
     if (!minio) throw new Error('MinIO did not start');
     await expect(
       createS3EvidenceStore({
@@ -124,6 +125,22 @@ describe('the S3 store against a real MinIO server', () => {
         secretAccessKey: 'not-the-secret',
         prefix: '',
       }),
-    ).rejects.toThrow(/signature|403|Forbidden|InvalidAccessKeyId|SignatureDoesNotMatch/i);
+    ).rejects.toThrow(
+      `evidence store: bucket "evidence-test" at ${minio.endpoint}: access denied (403): check EVIDENCE_S3_ACCESS_KEY and EVIDENCE_S3_SECRET_KEY`,
+    );
+  });
+
+  it('says which endpoint it cannot reach', async () => {
+    const closed = await freePort();
+    await expect(
+      createS3EvidenceStore({
+        endpoint: `http://127.0.0.1:${closed}`,
+        region: 'us-east-1',
+        bucket: 'evidence-test',
+        accessKeyId: 'x',
+        secretAccessKey: 'y',
+        prefix: '',
+      }),
+    ).rejects.toThrow(`evidence store: bucket "evidence-test" at http://127.0.0.1:${closed}: not reachable (`);
   });
 });
