@@ -1,3 +1,5 @@
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,7 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceIdOf, type EvidenceStore } from '../../services/evidence/evidence-store.ts';
 import { createLocalEvidenceStore } from '../../services/evidence/local-evidence-store.ts';
 import { createS3EvidenceStore } from '../../services/evidence/s3-evidence-store.ts';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { GPS_MARK, jpegWithLocation } from '../support/evidence-files.ts';
+import { smallOrg } from '../support/fixtures.ts';
 import { startMinio, type MinioServer } from '../support/minio.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 import { freePort } from '../support/spawn-service.ts';
 
 /**
@@ -97,7 +103,6 @@ describe('the S3 store against a real MinIO server', () => {
 
   it('stores each content once, under the prefix, with its content type', async () => {
     if (!minio) throw new Error('MinIO did not start');
-    const { S3Client, ListObjectsV2Command, HeadObjectCommand } = await import('@aws-sdk/client-s3');
     const client = new S3Client({
       endpoint: minio.endpoint,
       region: 'us-east-1',
@@ -142,5 +147,56 @@ describe('the S3 store against a real MinIO server', () => {
         prefix: '',
       }),
     ).rejects.toThrow(`evidence store: bucket "evidence-test" at http://127.0.0.1:${closed}: not reachable (`);
+  });
+});
+
+describe('the API with EVIDENCE_STORE=s3 against a real MinIO server', () => {
+  const clock = fixedClock('2026-03-10T12:00:00+08:00');
+  let minio: MinioServer | undefined;
+  let lb: Leaderboard | undefined;
+  beforeAll(async () => {
+    minio = await startMinio();
+    lb = await startTestLeaderboard(clock, {
+      EVIDENCE_STORE: 's3',
+      EVIDENCE_S3_ENDPOINT: minio.endpoint,
+      EVIDENCE_S3_BUCKET: 'leaderboard-evidence',
+      EVIDENCE_S3_ACCESS_KEY: minio.accessKey,
+      EVIDENCE_S3_SECRET_KEY: minio.secretKey,
+    });
+    const put = await lb.app.inject({ method: 'PUT', url: '/v1/org', payload: smallOrg });
+    expect(put.statusCode).toBe(200);
+  }, 120_000);
+  afterAll(async () => {
+    await lb?.close();
+    await minio?.stop();
+  });
+
+  it('keeps the re-encoded photo, without its GPS location, in the bucket and serves it from there', async () => {
+    if (!lb || !minio) throw new Error('did not start');
+    const photo = await jpegWithLocation();
+    const res = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/evidence?crewId=C1',
+      headers: { 'content-type': 'image/jpeg' },
+      payload: photo,
+    });
+    expect(res.statusCode).toBe(201);
+    const { id } = res.json<{ id: string }>();
+    const client = new S3Client({
+      endpoint: minio.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
+    });
+    const object = await client.send(
+      new GetObjectCommand({ Bucket: 'leaderboard-evidence', Key: id.slice('sha256:'.length) }),
+    );
+    const stored = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+    client.destroy();
+    expect(`sha256:${createHash('sha256').update(stored).digest('hex')}`).toBe(id);
+    expect(stored.includes(GPS_MARK)).toBe(false);
+    const served = await lb.app.inject({ method: 'GET', url: `/v1/evidence/${id}` });
+    expect(served.statusCode).toBe(200);
+    expect(served.rawPayload.equals(stored)).toBe(true);
   });
 });
