@@ -158,6 +158,19 @@ describe('POST /v1/evidence', () => {
     }
   });
 
+  it('refuses a body without a Content-Type, saying which types it takes', async () => {
+    const res = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/evidence?crewId=C1',
+      headers: { authorization: `Bearer ${ADMIN}` },
+      payload: await pngImage(),
+    });
+    expect(res.statusCode).toBe(415);
+    expect(res.json<{ error: { message: string } }>().error.message).toContain(
+      'image/jpeg, image/png, image/webp, application/pdf',
+    );
+  });
+
   it('refuses a file over EVIDENCE_MAX_BYTES with the limit in zh and en (413)', async () => {
     const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(MAX)]);
     const res = await upload('C1', big, 'application/pdf');
