@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { EvidenceContentType } from '../../schemas/evidence.schema.ts';
+import type { EvidenceContentType } from '../../schemas/evidence-upload.schema.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 
 /** What a type is called, in Chinese and in English. */

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Role } from '../../schemas/access.schema.ts';
-import type { EvidenceContentType, EvidenceId, EvidenceStored } from '../../schemas/evidence.schema.ts';
+import type { EvidenceContentType, EvidenceStored } from '../../schemas/evidence-upload.schema.ts';
+import type { EvidenceId } from '../../schemas/evidence.schema.ts';
 import type { Principal } from '../access/access.ts';
 import { crewInScope } from '../access/scope.ts';
 import type { Catalog } from '../catalog/catalog.ts';

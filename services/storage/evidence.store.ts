@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { EvidenceContentType, EvidenceId } from '../../schemas/evidence.schema.ts';
+import type { EvidenceContentType } from '../../schemas/evidence-upload.schema.ts';
+import type { EvidenceId } from '../../schemas/evidence.schema.ts';
 import { fromClickHouseTime } from './clickhouse-time.ts';
 import { insertRows } from './insert-rows.ts';
 
