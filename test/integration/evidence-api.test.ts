@@ -122,6 +122,20 @@ describe('POST /v1/evidence', () => {
     ]);
   });
 
+  it('turns a photo upright from its EXIF orientation before dropping the EXIF', async () => {
+    // Taken with the phone on its side: 64 × 48 pixels, orientation 6 (turn 90° clockwise to view).
+    const sideways = await sharp(await jpegWithLocation({ r: 90, g: 90, b: 90 }))
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
+    expect((await sharp(sideways).metadata()).orientation).toBe(6);
+    const res = await upload('C1', sideways, 'image/jpeg');
+    expect(res.json()).toMatchObject({ width: 48, height: 64 });
+    const served = await download(res.json<{ id: string }>().id);
+    const meta = await sharp(served.rawPayload).metadata();
+    expect([meta.width, meta.height, meta.orientation]).toEqual([48, 64, undefined]);
+  });
+
   it('takes PNG and PDF; a PDF is stored as sent', async () => {
     const png = await upload('C1', await pngImage(), 'image/png');
     expect(png.statusCode).toBe(201);
