@@ -4,6 +4,7 @@ import { CorrectionView } from './correction.schema.ts';
 import { DigitsInt, IsoDate, LocalizedName, Query, QueryBoolean } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
 import { IndicatorEventsPage } from './explain.schema.ts';
+import { ResultStatus } from './notice.schema.ts';
 
 export const FieldErrorSchema = z.object({
   path: z.string().describe('where the problem is, e.g. volume or indicators[0].rule.metric'),
@@ -173,6 +174,11 @@ export const FinalStandingsResponse = StandingsResponse.omit({ recomputing: true
       .number()
       .int()
       .describe('events for this period stored after it closed, and corrections of its events made since: not applied'),
+    status: ResultStatus.describe('in_notice 公示中, notice_ended 待确认, final 正式结果; closed: no 公示 record'),
+    notice: z
+      .object({ startsOn: IsoDate, endsOn: IsoDate, confirmedAt: z.string().nullable() })
+      .nullable()
+      .describe('the 公示’s dates (GET …/notice for objections and history)'),
   })
   .describe('the frozen final standings of a closed period');
 

@@ -194,6 +194,13 @@ export const Competition = strictObject({
     .optional()
     .describe('when set, the indicator weights must add up to this (e.g. 100)'),
   timeZone: z.enum(SUPPORTED_TIME_ZONES).default(DEFAULT_TIME_ZONE),
+  noticeWorkingDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(5)
+    .describe('公示: working days a closed period’s results are posted for objections (holidays and 调休 counted)'),
   participants: Participants.default({ scope: 'all' }),
   rankingGroups: z.array(RankingGroup).min(1).default(['overall']),
   tieMode: z.enum(['competition', 'dense']).default('competition').describe('competition: 1,1,3; dense: 1,1,2'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate, LocalizedName, Query, SafeText, strictObject } from './common.schema.ts';
 import { Competition } from './competition.schema.ts';
+import { ResultStatus } from './notice.schema.ts';
 import { EntrantLevel } from './sheet.schema.ts';
 
 /** One difference between two definitions, by path (indicators[0].weight). */
@@ -126,13 +127,16 @@ export const PeriodClosure = z.object({
     ),
 });
 
-export const PeriodInfo = z.object({
+/** A period and its closure, as periods.ts reads them; the API adds the result status. */
+export const PeriodState = z.object({
   id: z.string().describe('a stage id, or "final" for the whole competition period'),
   name: LocalizedName,
   start: IsoDate,
   end: IsoDate,
   closed: PeriodClosure.nullable(),
 });
+
+export const PeriodInfo = PeriodState.extend({ status: ResultStatus });
 
 export const PeriodList = z.object({
   competitionId: z.string(),
@@ -142,7 +146,12 @@ export const PeriodList = z.object({
   periods: z.array(PeriodInfo),
 });
 
-export const CloseRequest = strictObject({ note: SafeText(2000).default('') });
+export const CloseRequest = strictObject({
+  note: SafeText(2000).default(''),
+  noticeEndsOn: IsoDate.optional().describe(
+    '公示的最后一天，仅在工作日历缺少该年份时填写 / the 公示’s last day, for a year the working-day calendar does not have yet',
+  ),
+});
 
 export const PeriodClosed = z.object({
   competitionId: z.string(),

@@ -132,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'standings', description: '排行榜 Standings' },
         { name: 'screens', description: '大屏 Big screens and display links' },
         { name: 'corrections', description: '更正 Finding, withdrawing and correcting stored events' },
+        { name: 'notice', description: '公示 · 异议 · 复核 Public notice, objections, re-check, confirmation' },
       ],
     },
     transform: jsonSchemaTransform,

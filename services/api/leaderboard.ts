@@ -68,6 +68,9 @@ import { lazyConsoleAssets, type ConsoleAssets } from '../console/console-assets
 import { competitionVersionsRoute } from './routes/competition-versions.route.ts';
 import { consolePagesRoute } from './routes/console-pages.route.ts';
 import { periodsRoute } from './routes/periods.route.ts';
+import { noticesRoute } from './routes/notices.route.ts';
+import { createNotices } from '../notice/notices.ts';
+import { createWorkingDayCalendar } from '../notice/working-days.ts';
 import { orgImportRoute } from './routes/org-import.route.ts';
 import { evidenceRoute } from './routes/evidence.route.ts';
 import { EVIDENCE_ROLES, createEvidence } from '../evidence/evidence-service.ts';
@@ -345,7 +348,22 @@ export async function createLeaderboard(
       screenHub.competitionChanged(competitionId);
       return closure;
     },
+    async recheck(competitionId, ...rest) {
+      const rechecked = await closablePeriods.recheck(competitionId, ...rest);
+      screenHub.competitionChanged(competitionId);
+      return rechecked;
+    },
   };
+  const notices = createNotices({
+    client,
+    catalog,
+    periods,
+    corrections,
+    calendar: createWorkingDayCalendar(),
+    now,
+    // A 公示 opened, an objection decided or the results confirmed: the screens say so at once.
+    changed: (competitionId) => screenHub.competitionChanged(competitionId),
+  });
   // Revoked by another instance (seen on reload): its screens here stop too.
   displayLinks.onRevoked((link) => screenHub.linkRevoked(link.id));
   // On a server the scoring service may be another process: look for the standings it writes.
@@ -395,7 +413,18 @@ export async function createLeaderboard(
   }
   const access = createAccess({ tokens, open: config.access.open, standingsAccess: config.access.standings });
   const competitionAdmin = createCompetitionAdmin({ catalog, standings, now });
-  const results = createResultsSource({ catalog, standings, periods, now });
+  const results = createResultsSource({
+    catalog,
+    standings,
+    periods,
+    now,
+    noticeOf: async (competitionId, periodId) => {
+      const notice = await notices.view(competitionId, periodId);
+      return notice && notice.status !== 'closed' && notice.status !== 'open'
+        ? { status: notice.status, endsOn: notice.endsOn }
+        : null;
+    },
+  });
   const consoleAssets = lazyConsoleAssets();
   // Guessing short codes: 20 unknown codes (at /s/ or as a screen's token) a minute per address.
   const displayLinkMisses = createMissLimiter({ max: 20, windowMs: 60_000, now: () => now().getTime() });
@@ -409,7 +438,8 @@ export async function createLeaderboard(
     }),
     tokensRoute({ tokens, access, catalog }),
     competitionVersionsRoute({ catalog, admin: competitionAdmin, access }),
-    periodsRoute({ catalog, periods, access }),
+    periodsRoute({ catalog, periods, notices, access }),
+    noticesRoute({ catalog, notices, access }),
     screensRoute({
       catalog,
       screens,

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { z } from 'zod';
 import { WHOLE_PERIOD_ID, type Competition } from '../../schemas/competition.schema.ts';
 import type { LocalizedName } from '../../schemas/common.schema.ts';
-import type { LateEventList, PeriodList } from '../../schemas/versions.schema.ts';
+import type { LateEventList, PeriodState } from '../../schemas/versions.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { branchInRegistry, pageOf, parseGroup, type StandingsService } from '../scoring/standings.service.ts';
 import type { SnapshotCrew, StoredRow } from '../scoring/standings.store.ts';
@@ -37,7 +37,9 @@ export interface FinalStandingsPage {
 }
 
 export interface Periods {
-  list(competitionId: string): Promise<z.infer<typeof PeriodList>>;
+  list(
+    competitionId: string,
+  ): Promise<{ competitionId: string; timeZone: string; periods: z.infer<typeof PeriodState>[] }>;
   /** Freezes a period's final standings from the current rules and the events stored so far. */
   close(competitionId: string, periodId: string, by: string, note: string): Promise<StoredClosure>;
   finalStandings(
@@ -46,6 +48,17 @@ export interface Periods {
     query: { group?: string; crewId?: string; limit: number; offset: number },
   ): Promise<FinalStandingsPage>;
   lateEvents(competitionId: string, periodId: string, limit: number): Promise<z.infer<typeof LateEventList>>;
+  /**
+   * 复核: freezes a closed period again, by the rules it closed under, from the events and
+   * corrections stored so far (after an upheld objection's corrections); the earlier frozen rows
+   * are kept and superseded. Returns both, for the list of changes.
+   */
+  recheck(
+    competitionId: string,
+    periodId: string,
+    by: string,
+    note: string,
+  ): Promise<{ closure: StoredClosure; before: SnapshotCrew[]; after: SnapshotCrew[] }>;
   /** The ids of a competition's closed periods (stages and "final"). */
   closedPeriodIds(competitionId: string): Promise<string[]>;
 }
@@ -130,6 +143,42 @@ export function createPeriods(deps: PeriodsDeps): Periods {
     return crews;
   }
 
+  async function freeze(
+    competitionId: string,
+    definitionVersion: number,
+    definition: Competition,
+    periodId: string,
+    period: { start: string; end: string },
+    by: string,
+    note: string,
+  ): Promise<StoredClosure> {
+    // Stamped before the events are read, and inserts stamped earlier are waited for: an
+    // event is then either in the frozen standings or stored from the closing on (late).
+    // One stored during the read may be both; it is reported rather than silently lost.
+    const closing = now();
+    await deps.settle(closing);
+    const closedAt = closing.toISOString();
+    const crews = await standings.evaluate(
+      competitionId,
+      { ...definition, period: { start: period.start, end: period.end } },
+      period.end,
+    );
+    const closure: StoredClosure = {
+      competitionId,
+      periodId,
+      start: period.start,
+      end: period.end,
+      closedAt,
+      closedBy: by,
+      note,
+      definitionVersion,
+      orgVersion: catalog.orgVersion(),
+      crews: crews.length,
+    };
+    await writeClosure(client, closure, crews, membersOf(definition, crews));
+    return closure;
+  }
+
   return {
     async list(competitionId) {
       const competition = competitionOrThrow(competitionId);
@@ -192,31 +241,24 @@ export function createPeriods(deps: PeriodsDeps): Periods {
             `阶段 "${periodId}" 到 ${period.end} 才结束，不能提前结算 / period "${periodId}" runs until ${period.end} (today is ${today} in ${definition.timeZone}); close it from ${addDays(period.end, 1)}`,
           );
         }
-        // Stamped before the events are read, and inserts stamped earlier are waited for: an
-        // event is then either in the frozen standings or stored from the closing on (late).
-        // One stored during the read may be both; it is reported rather than silently lost.
-        const closing = now();
-        await deps.settle(closing);
-        const closedAt = closing.toISOString();
-        const crews = await standings.evaluate(
+        return freeze(competitionId, competition.version, definition, periodId, period, by, note);
+      }),
+
+    recheck: (competitionId, periodId, by, note) =>
+      oneAtATime(async () => {
+        const earlier = await closureOrThrow(competitionId, periodId);
+        const rules = rulesOf(earlier);
+        const before = await frozenCrews(earlier);
+        const closure = await freeze(
           competitionId,
-          { ...definition, period: { start: period.start, end: period.end } },
-          period.end,
-        );
-        const closure: StoredClosure = {
-          competitionId,
+          earlier.definitionVersion,
+          rules.definition,
           periodId,
-          start: period.start,
-          end: period.end,
-          closedAt,
-          closedBy: by,
+          { start: earlier.start, end: earlier.end },
+          by,
           note,
-          definitionVersion: competition.version,
-          orgVersion: catalog.orgVersion(),
-          crews: crews.length,
-        };
-        await writeClosure(client, closure, crews, membersOf(definition, crews));
-        return closure;
+        );
+        return { closure, before, after: await frozenCrews(closure) };
       }),
 
     async finalStandings(competitionId, periodId, query) {

@@ -47,7 +47,7 @@ export function createWorkingDayCalendar(notices: readonly HolidayNotice[] = HOL
     isWorkingDay,
     addWorkingDays(day, n) {
       let current = day;
-      for (let counted = 0; counted < n; ) {
+      for (let counted = 0; counted < n;) {
         current = addDays(current, 1);
         if (isWorkingDay(current)) counted += 1;
       }

@@ -46,13 +46,17 @@ interface ClosureRow {
   crews: number | string;
 }
 
-/** The closures of one competition; a period closes once, so there is at most one per period. */
+/**
+ * The closures of one competition, the latest of each period: a period closes once, and a 复核
+ * after an upheld objection during its 公示 freezes it again (services/notice/), superseding the
+ * earlier frozen rows; late changes then count from the re-check.
+ */
 export async function loadClosures(client: ClickHouseClient, competitionId: string): Promise<StoredClosure[]> {
   const result = await client.query({
     query: `SELECT competition_id, period_id, period_start, period_end, closed_at, closed_by, note,
                    definition_version, org_version, crews
             FROM period_closures WHERE competition_id = {competitionId:String}
-            ORDER BY period_id, closed_at LIMIT 1 BY period_id`,
+            ORDER BY period_id, closed_at DESC LIMIT 1 BY period_id`,
     query_params: { competitionId },
     format: 'JSONEachRow',
   });
@@ -297,7 +301,7 @@ export async function loadAllClosures(client: ClickHouseClient): Promise<StoredC
   const result = await client.query({
     query: `SELECT competition_id, period_id, period_start, period_end, closed_at, closed_by, note,
                    definition_version, org_version, crews
-            FROM period_closures ORDER BY competition_id, period_id, closed_at LIMIT 1 BY competition_id, period_id`,
+            FROM period_closures ORDER BY competition_id, period_id, closed_at DESC LIMIT 1 BY competition_id, period_id`,
     format: 'JSONEachRow',
   });
   return (await result.json<ClosureRow>()).map(closureFromRow);

@@ -8,19 +8,21 @@ import type { Access } from '../../access/access.ts';
 import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Periods } from '../../competition/periods.ts';
+import type { Notices } from '../../notice/notices.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { toEntry } from './standings.route.ts';
 
 export interface PeriodsRouteDeps {
   catalog: Catalog;
   periods: Periods;
+  notices: Pick<Notices, 'close' | 'view' | 'statuses'>;
   access: Access;
 }
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
 export function periodsRoute(deps: PeriodsRouteDeps) {
-  const { catalog, periods, access } = deps;
+  const { catalog, periods, notices, access } = deps;
   const competitionParams = z.object({ id: PathId((id) => catalog.versions(id) !== undefined) });
   const params = competitionParams.extend({ periodId: PathId() });
   return async function register(app: FastifyInstance): Promise<void> {
@@ -36,7 +38,19 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         params: competitionParams,
         response: { 200: PeriodList, ...errors },
       },
-      handler: async (request) => periods.list(request.params.id),
+      handler: async (request) => {
+        const [list, statuses] = await Promise.all([
+          periods.list(request.params.id),
+          notices.statuses(request.params.id),
+        ]);
+        return {
+          ...list,
+          periods: list.periods.map((p) => ({
+            ...p,
+            status: statuses.get(p.id) ?? (p.closed ? ('closed' as const) : ('open' as const)),
+          })),
+        };
+      },
     });
 
     r.post('/v1/competitions/:id/periods/:periodId/close', {
@@ -60,7 +74,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
         const current = catalog.competition(id);
         if (!current) throw new NotFoundError('competition_not_found', `competition "${id}" does not exist`);
         refuseCompetitionOutOfScope(principal, competitionDefinitions(catalog, id), catalog);
-        const c = await periods.close(id, periodId, principal.name, request.body.note);
+        const c = await notices.close(principal, id, periodId, request.body);
         return {
           competitionId: c.competitionId,
           periodId: c.periodId,
@@ -90,7 +104,7 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
       handler: async (request) => {
         const { id, periodId } = request.params;
         const q = request.query;
-        const page = await periods.finalStandings(id, periodId, q);
+        const [page, notice] = await Promise.all([periods.finalStandings(id, periodId, q), notices.view(id, periodId)]);
         // Names as they were in the rules the period closed under.
         const definition = catalog.version(id, page.closure.definitionVersion)?.definition;
         const current = catalog.competition(id)?.definition;
@@ -113,6 +127,8 @@ export function periodsRoute(deps: PeriodsRouteDeps) {
           periodId,
           closedAt: page.closure.closedAt,
           lateEvents: page.lateEvents,
+          status: notice?.status ?? 'closed',
+          notice: notice && { startsOn: notice.startsOn, endsOn: notice.endsOn, confirmedAt: notice.confirmedAt },
         };
       },
     });
