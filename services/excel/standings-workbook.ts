@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { ResultsTable } from '../results/results-table.ts';
+import { noticeWords, type ResultsTable } from '../results/results-table.ts';
 import {
   BORDER,
   FONT,
@@ -19,8 +19,9 @@ export const NO_RANK = '—';
 
 export function subtitle(table: ResultsTable): string {
   const { period, group } = table;
+  const notice = table.notice ? ` · ${noticeWords(table.notice)}` : '';
   return table.final
-    ? `${period.name}结算排名（${period.start} 至 ${period.end}）· ${group.label}`
+    ? `${period.name}结算排名（${period.start} 至 ${period.end}）· ${group.label}${notice}`
     : `排名（统计期间 ${period.start} 至 ${period.end}，统计日 ${table.asOf}）· ${group.label} · 非最终结果`;
 }
 

@@ -1,4 +1,4 @@
-import type { ResultsRow, ResultsTable } from '../results/results-table.ts';
+import { noticeWords, type ResultsRow, type ResultsTable } from '../results/results-table.ts';
 import { escapeHtml, pageHead } from '../shared/html-page.ts';
 
 export type PrintTitle = 'notice' | 'commendation';
@@ -36,15 +36,16 @@ function heading(table: ResultsTable, options: PrintOptions): string {
 function periodLine(table: ResultsTable): string {
   const days = `${chineseDate(table.period.start)}至${chineseDate(table.period.end)}`;
   const group = table.group.id === 'overall' ? '' : `\u3000${table.group.label}`;
+  const notice = table.notice ? `\u3000${noticeWords(table.notice)}` : '';
   return table.final
-    ? `（${table.period.name}：${days}${group}）`
+    ? `（${table.period.name}：${days}${group}${notice}）`
     : `（统计期间：${days}，统计日 ${chineseDate(table.asOf)}${group}）`;
 }
 
 function intro(table: ResultsTable, options: PrintOptions): string {
   const what = `${table.competitionName}${table.final ? table.period.name : ''}`;
   return options.title === 'notice'
-    ? `经考核评比，现将${what}排名结果予以公示。公示期间如有异议，请以实名方式向${table.issuer}反映。`
+    ? `经考核评比，现将${what}排名结果予以公示${table.notice ? `，公示期至 ${chineseDate(table.notice.endsOn)}` : ''}。公示期间如有异议，请以实名方式向${table.issuer}反映。`
     : `经考核评比，下列班组在${what}中成绩突出，予以表彰。`;
 }
 

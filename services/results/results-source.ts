@@ -5,13 +5,15 @@ import type { StandingsService } from '../scoring/standings.service.ts';
 import type { StoredRow } from '../scoring/standings.store.ts';
 import { dayInZone } from '../shared/calendar.ts';
 import { NotFoundError } from '../shared/errors.ts';
-import { groupLabel, resultsTable, type ResultsTable } from './results-table.ts';
+import { groupLabel, resultsTable, type ResultsNotice, type ResultsTable } from './results-table.ts';
 
 export interface ResultsSourceDeps {
   catalog: Catalog;
   standings: StandingsService;
   periods: Periods;
   now: () => Date;
+  /** A closed period's 公示 (services/notice/); null when it has none. */
+  noticeOf?: (competitionId: string, periodId: string) => Promise<ResultsNotice | null>;
 }
 
 export interface ResultsSource {
@@ -104,6 +106,7 @@ export function createResultsSource(deps: ResultsSourceDeps): ResultsSource {
         closedOn: dayInZone(new Date(closure.closedAt), definition.timeZone),
         definitionVersion: closure.definitionVersion,
         issuedOn: dayInZone(deps.now(), definition.timeZone),
+        notice: (await deps.noticeOf?.(competitionId, periodId)) ?? null,
       });
     },
   };

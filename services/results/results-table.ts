@@ -43,6 +43,26 @@ export interface ResultsTable {
   readonly issuedOn: string;
   /** 制表单位 */
   readonly issuer: string;
+  /** A closed period's 公示 and whether its results are confirmed final; null: live, or no 公示. */
+  readonly notice: ResultsNotice | null;
+}
+
+export interface ResultsNotice {
+  readonly status: 'in_notice' | 'notice_ended' | 'final';
+  readonly endsOn: string;
+}
+
+/** What the 公示 says of a closed period's results, in the words of a posted table. */
+export function noticeWords(notice: ResultsNotice | null): string {
+  if (!notice) return '';
+  switch (notice.status) {
+    case 'in_notice':
+      return `公示中（至 ${notice.endsOn}），非最终结果`;
+    case 'notice_ended':
+      return `公示期满（${notice.endsOn}），待确认`;
+    case 'final':
+      return '正式结果';
+  }
 }
 
 export interface ResultsRow {
@@ -102,6 +122,7 @@ export interface ResultsInput {
   closedOn: string | null;
   definitionVersion: number;
   issuedOn: string;
+  notice?: ResultsNotice | null;
 }
 
 export function resultsTable(input: ResultsInput): ResultsTable {
@@ -137,5 +158,6 @@ export function resultsTable(input: ResultsInput): ResultsTable {
     definitionVersion: input.definitionVersion,
     issuedOn: input.issuedOn,
     issuer: issuerOf(input.groupName),
+    notice: input.notice ?? null,
   };
 }

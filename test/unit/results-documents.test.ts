@@ -35,6 +35,7 @@ const table: ResultsTable = {
   competitionId: 'labour-m3',
   competitionName: '三月劳动竞赛',
   final: true,
+  notice: null,
   period: { id: 'w1', name: '第一周', start: '2026-03-01', end: '2026-03-07' },
   asOf: '2026-03-07',
   group: { id: 'overall', label: '总排名' },
