@@ -145,6 +145,12 @@ export const ScreenViewData = z.object({
     .string()
     .nullable()
     .describe('when the whole period was closed (已结算): the rows are then its frozen final standings'),
+  notice: z
+    .object({ status: z.enum(['in_notice', 'notice_ended', 'final']), endsOn: IsoDate })
+    .nullable()
+    .describe(
+      'the closed whole period’s 公示: in_notice until endsOn, notice_ended, final (正式结果); null without one',
+    ),
   asOf: IsoDate.describe('the day the standings judge'),
   computedAt: z.string().nullable().describe('when these standings were computed: the page’s 最后更新'),
   reported: z

@@ -326,7 +326,8 @@ export async function createLeaderboard(
   const buildScreen = createScreenDataBuilder({
     catalog,
     standings,
-    finals: createFinalStandings(client, closablePeriods),
+    // Notices are created with the screen hub below; a screen is built only once serving.
+    finals: createFinalStandings(client, closablePeriods, { view: (id, periodId) => notices.view(id, periodId) }),
     loadInnovations: (window) => loadInnovationMonth(client, window),
     anyReport: (window) => anyEvent(client, window),
     now,

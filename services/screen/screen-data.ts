@@ -34,6 +34,8 @@ export interface ScreenDataDeps {
 export interface FinalStandings {
   /** When the competition's whole period was closed, or undefined while it is open. */
   closedAt(competitionId: string): Promise<string | undefined>;
+  /** The whole period's 公示 (services/notice/): its status and last day; null without one. */
+  notice(competitionId: string): Promise<ScreenViewData['notice']>;
   read: Periods['finalStandings'];
 }
 
@@ -326,6 +328,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     const page = await readRanking(competition, closed, group, view.limit ?? EVERY_ENTRANT);
     return {
       ...base(competition, key, series, view, closed),
+      notice: closed === undefined ? null : await finals.notice(competition.id),
       kind: 'ranking',
       title: title(page.total),
       ranking: groupTitle(catalog.org(), group),
@@ -357,6 +360,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     if (!picked) return null;
     return {
       ...base(competition, key, key, view, closed),
+      notice: closed === undefined ? null : await finals.notice(competition.id),
       kind: 'around',
       title: { zh: `${crew.crewName} · 我的位置`, en: `${crew.crewName} · around me` },
       ranking: groupTitle(catalog.org(), 'overall'),
@@ -411,6 +415,7 @@ export function createScreenDataBuilder(deps: ScreenDataDeps) {
     const title = { zh: `${year}年${Number(mm)}月 五小创新`, en: `五小 innovations, ${month}` };
     return {
       ...base(competition, key, key, view, closed),
+      notice: closed === undefined ? null : await finals.notice(competition.id),
       kind: 'innovations',
       title,
       ranking: title,

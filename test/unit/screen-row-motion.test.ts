@@ -41,6 +41,7 @@ function view(key: string, rows: ScreenRow[], kind: ScreenViewData['kind'] = 'ra
     timeZone: 'Asia/Shanghai',
     period: { start: '2026-11-01', end: '2026-11-30' },
     closedAt: null,
+    notice: null,
     asOf: '2026-11-03',
     computedAt: null,
     reported: true,

@@ -55,6 +55,12 @@ const WORDS = {
   liveLegend: { zh: '刚刚上升', en: 'just moved up' },
   pageOf: { zh: '第 {page}/{pages} 页', en: 'Page {page}/{pages}' },
   innovationCrews: { zh: '本月有创新成果的班组 {total} 个', en: '{total} crews with innovations this month' },
+  in_notice: {
+    zh: '结果公示中 · 公示至 {day} · 如有异议请实名向工会反映',
+    en: 'Results on public notice until {day} · objections to the union, under your name',
+  },
+  notice_ended: { zh: '公示期已满（{day}）· 待确认为正式结果', en: 'Notice ended ({day}) · awaiting confirmation' },
+  final: { zh: '正式结果 · 已确认', en: 'Official results · confirmed' },
   noReports: { zh: '尚无上报数据 · 等待第一条上报', en: 'No reports yet · waiting for the first one' },
   noEntrants: {
     zh: '尚无参赛班组 · 请在工会工作台导入花名册',

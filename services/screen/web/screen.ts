@@ -358,8 +358,13 @@ function emptyText(view: ScreenViewData): string {
  */
 function showWaiting(view: ScreenViewData): boolean {
   const waiting = !view.reported && phaseNow(view) === 'live';
-  if (ui.notice.hidden === waiting) ui.notice.hidden = !waiting;
+  // Once closed, the same bar carries the 公示: until when, awaiting confirmation, or final.
+  const notice = view.notice;
+  const shown = waiting || notice !== null;
+  if (ui.notice.hidden === shown) ui.notice.hidden = !shown;
+  ui.notice.dataset['status'] = waiting ? 'waiting' : (notice?.status ?? '');
   if (waiting) text(ui.notice, t('noReports', lang));
+  else if (notice) text(ui.notice, t(notice.status, lang, { day: formatDay(notice.endsOn, lang) }));
   return waiting;
 }
 
@@ -378,6 +383,7 @@ function emptyContext(): RowContext {
     timeZone: 'Asia/Shanghai',
     period: { start: '', end: '' },
     closedAt: null,
+    notice: null,
     asOf: '',
     computedAt: null,
     reported: true,
