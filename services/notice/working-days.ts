@@ -34,7 +34,7 @@ export function createWorkingDayCalendar(notices: readonly HolidayNotice[] = HOL
     if (!years.has(year)) {
       throw new ConflictError(
         'calendar_year_missing',
-        `缺少 ${year} 年的节假日安排，无法计算工作日（已有 ${known.join('、')} 年）：请升级到包含国务院办公厅 ${year} 年节假日安排通知的版本，或将通知加入 services/notice/holiday-notices.ts / the working-day calendar has no holiday notice for ${year} (it knows ${known.join(', ')}): working days are not guessed from weekdays; upgrade to a release with the State Council's ${year} holiday notice or add it to services/notice/holiday-notices.ts`,
+        `缺少 ${year} 年的节假日安排，无法计算工作日（已有 ${known.join('、')} 年）：请升级到包含国务院办公厅 ${year} 年节假日安排通知的版本，或在结算时用 noticeEndsOn 自行填写公示截止日 / the working-day calendar has no holiday notice for ${year} (it knows ${known.join(', ')}): working days are not guessed from weekdays; upgrade to a release with the State Council's ${year} holiday notice (services/notice/holiday-notices.ts), or give the 公示's last day as noticeEndsOn when closing`,
       );
     }
     if (off.has(day)) return false;

@@ -372,7 +372,10 @@ describe('standings downloads', () => {
     const sheet = workbook.worksheets[0];
     if (!sheet) throw new Error('no sheet');
     expect(sheet.name).toBe('结算排名');
-    expect(sheet.getCell('A2').value).toBe('第一周结算排名（2026-03-01 至 2026-03-07）· 总排名');
+    // Closed on 03-10: in its 公示 for 5 working days (03-11 … 03-17).
+    expect(sheet.getCell('A2').value).toBe(
+      '第一周结算排名（2026-03-01 至 2026-03-07）· 总排名 · 公示中（至 2026-03-17），非最终结果',
+    );
     expect(sheetRows(sheet, json.total, 3)).toEqual(jsonRows(json.rows));
   });
 

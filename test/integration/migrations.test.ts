@@ -95,6 +95,7 @@ describe('upgrading a database in place', () => {
         '0023_person_daily.sql',
         '0024_standings_person.sql',
         '0029_final_standing_crews.sql',
+        '0034_period_notices.sql',
       ],
     });
     expect(
