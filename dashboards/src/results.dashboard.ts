@@ -28,8 +28,9 @@ import {
 } from './variables.ts';
 
 /**
- * Each closed period of the chosen competition: a period closes once, so its first closure
- * counts (as the API reads closures), with the stage name of the rules it closed under.
+ * Each closed period of the chosen competition: its latest closure counts (as the API reads
+ * closures: a 复核 after an upheld objection freezes the period again), with the stage name of the
+ * rules it closed under.
  */
 const CLOSURES = sql`
   SELECT
@@ -52,7 +53,7 @@ const CLOSURES = sql`
     SELECT period_id, period_start, period_end, closed_at, closed_by, note, definition_version, crews
     FROM period_closures
     WHERE competition_id = ${v.competition}
-    ORDER BY period_id, closed_at
+    ORDER BY period_id, closed_at DESC
     LIMIT 1 BY period_id
   ) AS c
   LEFT JOIN (
@@ -85,7 +86,7 @@ const chosenClosureRow = (column: string) => sql`
 const chosenClosure = sql`
   ${v.competition} AS competition,
   ${v.closure} AS period,
-  (SELECT minOrNull(closed_at) FROM period_closures WHERE competition_id = competition AND period_id = period) AS closed,
+  (SELECT maxOrNull(closed_at) FROM period_closures WHERE competition_id = competition AND period_id = period) AS closed,
   (SELECT any(period_start) FROM period_closures
     WHERE competition_id = competition AND period_id = period AND closed_at = closed) AS period_start,
   (SELECT any(period_end) FROM period_closures
@@ -233,10 +234,24 @@ export const resultsSql = {
       c.note AS note,
       c.definition_version AS definition_version,
       c.crews AS crews,
+      -- 公示 (migration 0034): until when, and whether the organiser confirmed the results final.
+      multiIf(
+        n.confirmed_at IS NOT NULL, concat('正式结果（', ${inZone('n.confirmed_at')}, ' 确认）'),
+        n.ends_on != '', concat('公示至 ', n.ends_on, '，未确认'),
+        '已结算（无公示）') AS notice_status,
       l.late_events AS late_events
     FROM (
       ${CLOSURES}
     ) AS c
+    LEFT JOIN (
+      SELECT
+        period_id,
+        anyIf(JSONExtractString(detail, 'endsOn'), action = 'opened') AS ends_on,
+        minIf(at, action = 'confirmed') AS first_confirmed,
+        if(countIf(action = 'confirmed') > 0, first_confirmed, NULL) AS confirmed_at
+      FROM (SELECT * FROM period_notice_actions FINAL WHERE competition_id = competition)
+      GROUP BY period_id
+    ) AS n ON n.period_id = c.period_id
     LEFT JOIN (
       SELECT period_id, count() AS late_events
       FROM (
@@ -279,7 +294,7 @@ export function resultsDashboard(): Dashboard {
     tablePanel({
       title: '正式排名',
       description:
-        'The frozen final standings of the chosen closed period, exactly as they were when it closed (rules and registry of that moment): awards are decided on these, never on live standings. Late changes (events for its days stored after the closing, and corrections of its events made since) are counted on the entrant they would have changed (crew, unit, branch or person, as the API counts them); they are not in the standings. Grades, 公示 and confirmation are not kept by the product yet.',
+        'The frozen final standings of the chosen closed period, exactly as they were when it closed (rules and registry of that moment): awards are decided on these, never on live standings. Late changes (events for its days stored after the closing, and corrections of its events made since) are counted on the entrant they would have changed (crew, unit, branch or person, as the API counts them); they are not in the standings. Whether the results are confirmed final (公示) is in 结算记录.',
       query: resultsSql.table,
       height: 18,
       span: 24,
@@ -310,7 +325,7 @@ export function resultsDashboard(): Dashboard {
     tablePanel({
       title: '结算记录',
       description:
-        'Every closed period of the competition: its days, when and by whom it closed, under which rules version, how many entrants, and the late changes stored since (as the API’s lateEvents).',
+        'Every closed period of the competition: its days, when and by whom it closed (or was last re-checked after an upheld objection), under which rules version, how many entrants, its 公示 (until when; 正式结果 once the organiser confirmed), and the late changes stored since (as the API’s lateEvents).',
       query: resultsSql.list,
       height: 8,
       span: 24,
@@ -325,6 +340,7 @@ export function resultsDashboard(): Dashboard {
       note: { zh: '说明' },
       definition_version: { zh: '规则版本' },
       crews: { zh: `${ENTRANT}数` },
+      notice_status: { zh: '公示/确认' },
       late_events: { zh: '迟到事件' },
     },
   );

@@ -134,6 +134,14 @@ describe('正式结果: awards are decided on the frozen final standings, with l
     );
     expect(wallClockOf(list, 'closed_at')).toEqual(closed.map((p) => toSecond(p.closed?.closedAt ?? '')));
     expect(list.rows.map((r) => r['late_events'])).toEqual([0, 1]);
+    // 公示: each closing opened one, until the day the API names; none is confirmed yet.
+    const notices = await Promise.all(
+      closed.map((p) =>
+        api<{ endsOn: string; status: string }>(`/v1/competitions/${RESULTS_ID}/periods/${p.id}/notice`),
+      ),
+    );
+    expect(notices.map((n) => n.status)).toEqual(['in_notice', 'in_notice']);
+    expect(list.rows.map((r) => r['notice_status'])).toEqual(notices.map((n) => `公示至 ${n.endsOn}，未确认`));
   });
 
   it('shows a closed period’s final standings exactly as frozen, and the event that came late', async () => {
