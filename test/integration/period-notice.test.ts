@@ -101,6 +101,12 @@ describe('公示 · 异议 · 复核', () => {
       status: 'in_notice',
       notice: { startsOn: '2026-09-30', endsOn: '2026-10-13', confirmedAt: null },
     });
+    // The public result page (no sign-in, standings public by default): results, dates, how to object.
+    const page = await call('GET', '/print/competitions/labour-m3/periods/sep?title=notice', null);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('公示期至 2026年10月13日');
+    expect(page.body).toContain('公示中（至 2026-10-13），非最终结果');
+    expect(page.body).toContain('请以实名方式');
     const list = (await call('GET', '/v1/competitions/labour-m3/periods', token('viewer'))).json();
     expect(list.periods.map((p: { id: string; status: string }) => [p.id, p.status])).toEqual([
       ['sep', 'in_notice'],
@@ -225,6 +231,9 @@ describe('公示 · 异议 · 复核', () => {
     expect(await frozen()).toMatchObject({ status: 'final', notice: { confirmedAt: '2026-10-14T01:00:00.000Z' } });
     expect((await call('POST', `${SEP}/confirm`, token('hq'), {})).json().error.code).toBe('results_final');
 
+    const page = await call('GET', '/print/competitions/labour-m3/periods/sep?title=notice', null);
+    expect(page.body).toContain('正式结果');
+    expect(page.body).not.toContain('非最终结果');
     const xlsx = await call('GET', `${SEP}/standings.xlsx`, token('viewer'));
     expect(xlsx.statusCode).toBe(200);
     const sheet = (await readBack(xlsx.rawPayload)).worksheets[0];
