@@ -151,11 +151,13 @@ export function createPeriods(deps: PeriodsDeps): Periods {
     period: { start: string; end: string },
     by: string,
     note: string,
+    after?: string,
   ): Promise<StoredClosure> {
     // Stamped before the events are read, and inserts stamped earlier are waited for: an
     // event is then either in the frozen standings or stored from the closing on (late).
     // One stored during the read may be both; it is reported rather than silently lost.
-    const closing = now();
+    // A re-check is stamped after the closure it supersedes: its rows are told apart by the stamp.
+    const closing = new Date(Math.max(now().getTime(), after === undefined ? 0 : Date.parse(after) + 1));
     await deps.settle(closing);
     const closedAt = closing.toISOString();
     const crews = await standings.evaluate(
@@ -257,6 +259,7 @@ export function createPeriods(deps: PeriodsDeps): Periods {
           { start: earlier.start, end: earlier.end },
           by,
           note,
+          earlier.closedAt,
         );
         return { closure, before, after: await frozenCrews(closure) };
       }),

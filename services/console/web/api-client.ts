@@ -22,6 +22,7 @@ import type {
   EventsQuery,
 } from '../../../schemas/correction.schema.ts';
 import type { IndicatorEventsResponse } from '../../../schemas/explain.schema.ts';
+import type { Objection, PeriodNotice } from '../../../schemas/notice.schema.ts';
 import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
 import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
 import type { SheetImportResult } from '../../../schemas/sheet-import.schema.ts';
@@ -62,6 +63,8 @@ export type Version = z.infer<typeof VersionDetail>;
 export type Periods = z.infer<typeof PeriodList>;
 export type Period = Periods['periods'][number];
 export type LateEvents = z.infer<typeof LateEventList>;
+export type Notice = z.infer<typeof PeriodNotice>;
+export type NoticeObjection = z.infer<typeof Objection>;
 export type ScreenSummary = z.infer<typeof ScreenList>['screens'][number];
 export type Screen = z.infer<typeof ScreenSaved>;
 export type DisplayLink = z.infer<typeof DisplayLinkList>['links'][number];
@@ -243,6 +246,22 @@ export const api = {
     request<FinalStandings>('GET', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/standings${query({ ...q })}`),
   lateEvents: (id: string, periodId: string) =>
     request<LateEvents>('GET', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/late-events`),
+  notice: (id: string, periodId: string) =>
+    request<Notice>('GET', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/notice`),
+  rejectObjection: (id: string, periodId: string, objectionId: string, reason: string) =>
+    request<NoticeObjection>(
+      'POST',
+      `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/objections/${enc(objectionId)}/reject`,
+      { json: { reason } },
+    ),
+  upholdObjection: (id: string, periodId: string, objectionId: string, reason: string, eventIds: string[]) =>
+    request<NoticeObjection>(
+      'POST',
+      `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/objections/${enc(objectionId)}/uphold`,
+      { json: { reason, corrections: eventIds.map((eventId) => ({ action: 'withdraw', eventId })) } },
+    ),
+  confirmResults: (id: string, periodId: string, note: string) =>
+    request<Notice>('POST', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/confirm`, { json: { note } }),
 
   // ---- registry ----
   org: () => request<Org>('GET', '/v1/org'),

@@ -9,6 +9,7 @@ import { dateTime, points } from '../model/format.ts';
 import { useApi } from '../use-api.ts';
 import { useOrg } from '../org-context.tsx';
 import { EmptyHint, EmptyText } from './empty-hint.tsx';
+import { NoticePanel, NoticeStatusTag } from './notice-panel.tsx';
 import { ResultsActions } from './results-actions.tsx';
 import { entrantTitleKey } from './standings-columns.tsx';
 
@@ -99,9 +100,13 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
             title: t('competition.status'),
             render: (_, p) =>
               p.closed ? (
-                <Tag color="purple" icon={<LockOutlined />}>
-                  {t('periods.closed')}
-                </Tag>
+                p.status === 'closed' ? (
+                  <Tag color="purple" icon={<LockOutlined />}>
+                    {t('periods.closed')}
+                  </Tag>
+                ) : (
+                  <NoticeStatusTag status={p.status} />
+                )
               ) : p.end < today ? (
                 <Tag color="orange">{t('periods.awaiting')}</Tag>
               ) : p.start > today ? (
@@ -212,6 +217,16 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
             <Space className="section-card">
               <ResultsActions competitionId={props.competitionId} periodId={showing.period.id} />
             </Space>
+            <NoticePanel
+              competitionId={props.competitionId}
+              periodId={showing.period.id}
+              periodName={name(showing.period.name)}
+              manageable={props.manageable}
+              onChanged={() => {
+                void periods.reload();
+                void show(showing.period);
+              }}
+            />
             <Table
               rowKey="crewId"
               size="small"
