@@ -204,7 +204,10 @@ describe('the 公示 page of a closed period', () => {
     expect(csp).not.toContain('unsafe-inline');
     await expect.poll(() => page.title()).toContain('浙江石油集团有限公司');
     expect(await page.textContent('h1')).toBe('2026年“安全生产月”劳动竞赛 第一周结果公示');
-    expect(await page.textContent('.period')).toBe('（第一周：2026年3月1日至2026年3月7日）');
+    // Closed on 03-10: on public notice for 5 working days (03-11 … 03-17), not final yet.
+    expect(await page.textContent('.period')).toBe(
+      '（第一周：2026年3月1日至2026年3月7日\u3000公示中（至 2026-03-17），非最终结果）',
+    );
     expect(await page.$$eval('thead th', (ths) => ths.map((th) => th.textContent))).toEqual([
       '名次',
       '班组',
