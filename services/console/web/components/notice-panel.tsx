@@ -118,7 +118,7 @@ export function NoticePanel(props: {
               o.decision === null ? (
                 <Tag>{t('notice.open')}</Tag>
               ) : (
-                <Space direction="vertical" size={0}>
+                <Space orientation="vertical" size={0}>
                   <Typography.Text>
                     {t(o.status === 'upheld' ? 'notice.upheld' : 'notice.rejected', { reason: o.decision.reason })}
                   </Typography.Text>
