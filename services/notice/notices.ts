@@ -78,8 +78,8 @@ export interface Notices {
 function howToObject(competitionId: string, periodId: string, endsOn: string) {
   const path = `/v1/competitions/${competitionId}/periods/${periodId}/objections`;
   return {
-    zh: `公示期至 ${endsOn}（含）。对结果有异议的，请在公示期内实名提出：在控制台或上报页面选择参赛对象，写明异议内容并附证据；也可向竞赛组织者书面反映。接口：POST ${path}`,
-    en: `The notice runs until ${endsOn} (inclusive). Objections are made under your real name before then: name the entrant, say what is wrong and attach evidence, in the console or the reporter page, or in writing to the organiser. API: POST ${path}`,
+    zh: `公示期至 ${endsOn}（含）。对结果有异议的，请在公示期内实名提出：写明参赛对象、异议内容，附上证据，交竞赛组织者（工会）；持查看令牌的也可以通过接口提交：POST ${path}`,
+    en: `The notice runs until ${endsOn} (inclusive). Objections are made under your real name before then: name the entrant, say what is wrong and attach evidence, to the organiser (the union); holders of a viewer token may also send it to POST ${path}`,
   };
 }
 
