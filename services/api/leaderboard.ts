@@ -67,6 +67,8 @@ import { createPeriods, type Periods } from '../competition/periods.ts';
 import { lazyConsoleAssets, type ConsoleAssets } from '../console/console-assets.ts';
 import { competitionVersionsRoute } from './routes/competition-versions.route.ts';
 import { consolePagesRoute } from './routes/console-pages.route.ts';
+import { reporterPagesRoute } from './routes/reporter-pages.route.ts';
+import { lazyReporterAssets } from '../reporter/reporter-assets.ts';
 import { periodsRoute } from './routes/periods.route.ts';
 import { noticesRoute } from './routes/notices.route.ts';
 import { createNotices } from '../notice/notices.ts';
@@ -433,6 +435,7 @@ export async function createLeaderboard(
     screenPagesRoute({ assets, screenExists: (id) => screens.screen(id) !== undefined }),
     shortLinksRoute({ links: displayLinks, misses: displayLinkMisses }),
     consolePagesRoute({ assets: consoleAssets }),
+    reporterPagesRoute({ assets: lazyReporterAssets() }),
     handbookRoute({
       docs: new URL('../../docs/', import.meta.url),
       screenshots: new URL('../../test/browser/screenshots/', import.meta.url),

@@ -1,0 +1,60 @@
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
+
+export interface ReporterAsset {
+  body: Buffer;
+  contentType: string;
+  etag: string;
+}
+
+/** name -> asset: index.html, reporter.js, reporter.css, served under /reporter. */
+export type ReporterAssets = ReadonlyMap<string, ReporterAsset>;
+
+function asset(body: Buffer, contentType: string): ReporterAsset {
+  return { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+}
+
+/**
+ * Bundles the reporters' phone page from its TypeScript, in memory, like the console. Plain DOM,
+ * no component library: the page is opened on cheap Android phones over a weak mobile signal
+ * inside 企业微信 / 钉钉 / 微信, where each 100 kB is seconds (docs/组织者手册.md gives the sizes).
+ */
+export async function buildReporterAssets(): Promise<ReporterAssets> {
+  const result = await build({
+    entryPoints: { reporter: `${WEB_DIR}main.ts` },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    // The X5 / XWeb engines of 微信 and 企业微信 and 钉钉's are Chromium based, some years behind
+    // (the iPhone's WKWebView runs it too: no syntax past ES2019 is used).
+    target: 'chrome80',
+    write: false,
+    outdir: '/',
+    logLevel: 'silent',
+    legalComments: 'none',
+    charset: 'utf8',
+  });
+  const assets = new Map<string, ReporterAsset>();
+  for (const file of result.outputFiles) {
+    const name = file.path.replace(/^\//, '');
+    const type = name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
+    assets.set(name, asset(Buffer.from(file.contents), type));
+  }
+  assets.set('reporter.css', asset(await readFile(`${WEB_DIR}reporter.css`), 'text/css; charset=utf-8'));
+  assets.set('index.html', asset(await readFile(`${WEB_DIR}index.html`), 'text/html; charset=utf-8'));
+  return assets;
+}
+
+/** Built once, on first use; a failed build is tried again on the next request. */
+export function lazyReporterAssets(): () => Promise<ReporterAssets> {
+  let built: Promise<ReporterAssets> | undefined;
+  return () => {
+    built ??= buildReporterAssets();
+    built.catch(() => (built = undefined));
+    return built;
+  };
+}
