@@ -1,0 +1,240 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { launchChromium } from '../support/browser.ts';
+import { smallOrg } from '../support/fixtures.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+
+/**
+ * A reporter on a cheap phone (360×640) in real Chromium: signs in with the personal link,
+ * reports a hazard with a photo over a connection lost mid-submit, and is refused once the link
+ * is revoked. Until evidence17 (POST /v1/evidence) and review17 (POST /v1/reports) land in this
+ * branch, those two routes are answered by a local receiver in the page's network (page.route)
+ * that keeps what the contract says (ISSUE17-CONTRACT.md): the evidence id is the SHA-256 of the
+ * bytes, a resend of a reportId with the same body is stored once.
+ */
+const SHOTS = '.tmp/screenshots';
+const ADMIN = `lbt_${'r'.repeat(43)}`;
+const clock = fixedClock('2026-03-10T12:00:00+08:00');
+const PHONE = {
+  viewport: { width: 360, height: 640 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-CN',
+};
+let lb: Leaderboard;
+let base: string;
+let browser: Browser;
+
+async function api(method: string, url: string, payload?: unknown) {
+  return lb.app.inject({
+    method: method as 'GET',
+    url,
+    headers: { authorization: `Bearer ${ADMIN}` },
+    payload: payload as object,
+  });
+}
+
+async function reporterToken(name: string): Promise<{ id: string; token: string }> {
+  const res = await api('POST', '/v1/tokens', { name, role: 'ingest', unitIds: ['U1'] });
+  expect(res.statusCode).toBe(201);
+  return res.json();
+}
+
+/** The width and height in a JPEG's start-of-frame marker. */
+function jpegSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.readUInt16BE(0)).toBe(0xffd8);
+  let at = 2;
+  while (at < bytes.length) {
+    const marker = bytes.readUInt16BE(at);
+    const length = bytes.readUInt16BE(at + 2);
+    if (marker >= 0xffc0 && marker <= 0xffc2)
+      return { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7) };
+    at += 2 + length;
+  }
+  throw new Error('no SOF marker');
+}
+
+interface Receiver {
+  evidence: Map<string, Buffer>;
+  reports: Map<string, string>;
+  reportPosts: number;
+  /** Unreachable, like the server behind a lost connection (routed requests bypass setOffline). */
+  offline: boolean;
+  /** Called with each report POST before it is answered. */
+  onReport?: (route: Route) => Promise<'answered' | 'continue'>;
+}
+
+/** The contract's two routes, answered in the page's network (see the file's comment). */
+async function receive(context: BrowserContext): Promise<Receiver> {
+  const { createHash } = await import('node:crypto');
+  const receiver: Receiver = { evidence: new Map(), reports: new Map(), reportPosts: 0, offline: false };
+  await context.route('**/v1/evidence?*', async (route) => {
+    if (receiver.offline) return route.abort('internetdisconnected');
+    const body = route.request().postDataBuffer() ?? Buffer.alloc(0);
+    const id = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    receiver.evidence.set(id, body);
+    await route.fulfill({
+      status: 201,
+      json: { id, contentType: route.request().headers()['content-type'], bytes: body.length },
+    });
+  });
+  await context.route('**/v1/reports', async (route) => {
+    if (receiver.offline) return route.abort('internetdisconnected');
+    receiver.reportPosts++;
+    const body = route.request().postData() ?? '';
+    const { reportId } = JSON.parse(body) as { reportId: string };
+    const before = receiver.reports.get(reportId);
+    if (before !== undefined && before !== body)
+      return route.fulfill({ status: 409, json: { error: { code: 'report_conflict', message: 'different body' } } });
+    receiver.reports.set(reportId, body);
+    if ((await receiver.onReport?.(route)) === 'answered') return;
+    await route.fulfill({ status: 201, json: { report: { reportId, status: 'pending' } } });
+  });
+  return receiver;
+}
+
+async function phone(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(err.message));
+  return { context, page, problems };
+}
+
+/** A 4000×3000 photo as a phone camera makes it (made by the browser's own JPEG encoder). */
+async function cameraPhoto(): Promise<Buffer> {
+  const page = await browser.newPage();
+  const dataUrl = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 4000;
+    canvas.height = 3000;
+    const c = canvas.getContext('2d');
+    if (!c) throw new Error('no 2d');
+    const g = c.createLinearGradient(0, 0, 4000, 3000);
+    g.addColorStop(0, '#c62828');
+    g.addColorStop(1, '#1565c0');
+    c.fillStyle = g;
+    c.fillRect(0, 0, 4000, 3000);
+    for (let i = 0; i < 400; i++) {
+      c.fillStyle = `hsl(${i * 7}, 70%, 50%)`;
+      c.fillRect((i * 97) % 4000, (i * 61) % 3000, 80, 80);
+    }
+    return canvas.toDataURL('image/jpeg', 0.95);
+  });
+  await page.close();
+  return Buffer.from(dataUrl.split(',')[1] ?? '', 'base64');
+}
+
+beforeAll(async () => {
+  lb = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
+  expect((await api('PUT', '/v1/org', smallOrg)).statusCode).toBe(200);
+  base = await lb.app.listen({ host: '127.0.0.1', port: 0 });
+  browser = await launchChromium();
+  mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser.close();
+  await lb.close();
+});
+
+describe('the reporter phone page', () => {
+  it('signs in with the personal link and takes the secret off the address', async () => {
+    const { token } = await reporterToken('王安全员');
+    const { context, page, problems } = await phone();
+    await page.goto(`${base}/reporter#t=${token}`);
+    await page.waitForSelector('body[data-sign-in="signed-in"]');
+    expect(await page.textContent('[data-testid="reporter-name"]')).toBe('上报人：王安全员');
+    expect(page.url()).toBe(`${base}/reporter`);
+    // Only the crews of the token's unit (U1) are offered.
+    expect(await page.$$eval('select[name=crewId] option', (o) => o.map((x) => x.textContent))).toEqual([
+      '西湖甲班',
+      '西湖乙班',
+    ]);
+    await page.screenshot({ path: join(SHOTS, 'reporter-hazard-form.png') });
+    // Reopened later from the phone's home screen, without the link: still signed in.
+    await page.goto(`${base}/reporter`);
+    await page.waitForSelector('body[data-sign-in="signed-in"]');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses a revoked link, and signs out a phone that was signed in with it', async () => {
+    const { id, token } = await reporterToken('李班长');
+    const { context, page } = await phone();
+    await page.goto(`${base}/reporter#t=${token}`);
+    await page.waitForSelector('body[data-sign-in="signed-in"]');
+    expect((await api('DELETE', `/v1/tokens/${id}`)).statusCode).toBe(200);
+    await page.reload();
+    await page.waitForSelector('body[data-sign-in="revoked"]');
+    expect(await page.textContent('[data-testid="sign-in-message"]')).toContain('此上报链接已被组织者撤销');
+    await page.screenshot({ path: join(SHOTS, 'reporter-revoked.png') });
+    // The link itself opened again on another phone.
+    const other = await phone();
+    await other.page.goto(`${base}/reporter#t=${token}`);
+    await other.page.waitForSelector('body[data-sign-in="revoked"]');
+    await other.context.close();
+    await context.close();
+  });
+
+  it('sends a hazard with a resized photo once, across a connection lost mid-submit', async () => {
+    const { token } = await reporterToken('张安全员');
+    const { context, page, problems } = await phone();
+    const receiver = await receive(context);
+    // The first report POST reaches the server, then the connection drops before the answer.
+    let dropped = false;
+    receiver.onReport = async (route) => {
+      if (dropped) return 'continue';
+      dropped = true;
+      receiver.offline = true;
+      await context.setOffline(true);
+      await route.abort('internetdisconnected');
+      return 'answered';
+    };
+    await page.goto(`${base}/reporter#t=${token}`);
+    await page.waitForSelector('form[data-kind="hazard_found"]');
+    await page.fill('input[name=location]', '3号加油机旁');
+    await page.fill('textarea[name=description]', '消防沙池缺沙');
+    const photo = await cameraPhoto();
+    await page.setInputFiles('[data-testid="photo-input"]', {
+      name: 'IMG_0001.jpg',
+      mimeType: 'image/jpeg',
+      buffer: photo,
+    });
+    await page.waitForSelector('[data-testid="thumbs"] img');
+    await page.click('[data-testid="submit"]');
+
+    await page.waitForSelector('[data-testid="outbox"] li[data-state="waiting"]');
+    expect(await page.textContent('[data-testid="outbox"]')).toContain('网络已断开');
+    await page.screenshot({ path: join(SHOTS, 'reporter-waiting.png') });
+    // Retries while offline do not get through.
+    await page.waitForFunction(() => document.querySelector('[data-testid="outbox"] li[data-state="waiting"]'));
+    expect(receiver.reports.size).toBe(1);
+    receiver.offline = false;
+    await context.setOffline(false);
+    await page.waitForSelector('[data-testid="outbox"] li[data-state="sent"]', { timeout: 15_000 });
+    await page.screenshot({ path: join(SHOTS, 'reporter-sent.png') });
+
+    // Sent twice (the lost answer), stored once, with the photo uploaded once and resized.
+    expect(receiver.reportPosts).toBe(2);
+    expect(receiver.reports.size).toBe(1);
+    const [sent] = [...receiver.reports.values()].map(
+      (b) => JSON.parse(b) as { event: Record<string, unknown>; evidence: string[]; location: string },
+    );
+    expect(sent).toMatchObject({
+      event: { type: 'hazard_found', crewId: 'C1' },
+      location: '3号加油机旁',
+      description: '消防沙池缺沙',
+    });
+    expect(sent?.evidence).toHaveLength(1);
+    const uploaded = receiver.evidence.get(sent?.evidence[0] ?? '');
+    expect(uploaded).toBeDefined();
+    expect(jpegSize(uploaded ?? Buffer.alloc(0))).toEqual({ width: 1600, height: 1200 });
+    expect(uploaded?.length).toBeLessThan(photo.length / 2);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
