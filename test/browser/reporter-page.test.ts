@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { renderSVG } from 'uqr';
 import { launchChromium } from '../support/browser.ts';
+import { settled, signedInConsolePage } from '../support/console-page.ts';
 import { smallOrg } from '../support/fixtures.ts';
-import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 /**
  * A reporter on a cheap phone (360×640) in real Chromium: signs in with the personal link,
@@ -39,7 +41,7 @@ async function api(method: string, url: string, payload?: unknown) {
 }
 
 async function reporterToken(name: string): Promise<{ id: string; token: string }> {
-  const res = await api('POST', '/v1/tokens', { name, role: 'ingest', unitIds: ['U1'] });
+  const res = await api('POST', '/v1/tokens', { name, role: 'reporter', unitIds: ['U1'] });
   expect(res.statusCode).toBe(201);
   return res.json();
 }
@@ -142,6 +144,38 @@ afterAll(async () => {
 });
 
 describe('the reporter phone page', () => {
+  it('is handed out from the console as a personal link and QR code that sign the phone in', async () => {
+    const problems: string[] = [];
+    const organiser = await signedInConsolePage(browser, { base, token: ADMIN, now: clock.now(), problems });
+    await organiser.goto(`${base}/console/tokens`);
+    await organiser.click('[data-testid="new-token"]');
+    await organiser.fill('[data-testid="token-name"]', '赵安全员');
+    await settled(organiser);
+    await organiser.click('[data-testid="token-role"]');
+    await organiser.click('.ant-select-item-option[title="上报人"]');
+    await organiser.click('[data-testid="token-units"]');
+    await organiser.click('.ant-select-item-option[title="西湖加油站"]');
+    await organiser.keyboard.press('Escape');
+    await organiser.click('[data-testid="create-token"]');
+    await organiser.waitForSelector('[data-testid="reporter-qr"]');
+    const link = (await organiser.textContent('[data-testid="reporter-link-url"]')) ?? '';
+    const secret = (await organiser.textContent('[data-testid="new-token-secret"]')) ?? '';
+    expect(link).toBe(`${base}/reporter#t=${secret}`);
+    // The QR code encodes exactly that link.
+    const qr = await organiser.getAttribute('[data-testid="reporter-qr"]', 'src');
+    expect(qr).toBe(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(link, { border: 2 }))}`);
+    await settled(organiser);
+    await organiser.screenshot({ path: join(SHOTS, 'reporter-link-console.png') });
+    expect(problems).toEqual([]);
+    await organiser.context().close();
+
+    const { context, page } = await phone();
+    await page.goto(link);
+    await page.waitForSelector('body[data-sign-in="signed-in"]');
+    expect(await page.textContent('[data-testid="reporter-name"]')).toBe('上报人：赵安全员');
+    await context.close();
+  });
+
   it('signs in with the personal link and takes the secret off the address', async () => {
     const { token } = await reporterToken('王安全员');
     const { context, page, problems } = await phone();

@@ -620,6 +620,12 @@ export const zhCN = {
   'tokens.revokeConfirm': '撤销“{name}”的令牌？',
   'tokens.revokeHelp': '撤销后立即失效，不能恢复；需要时重新创建一个。',
   'tokens.revoked': '已撤销“{name}”',
+  'tokens.roleHelp.reporter':
+    '上报人：用手机上报所选分公司、单位或班组的隐患、三违、事件和五小创新，经审核后才计分。创建后把个人上报链接或二维码发给本人。',
+  'tokens.crews': '限定班组',
+  'tokens.reporterLinkHelp':
+    '个人上报链接：请私下发给本人（企业微信、钉钉或微信单聊），或让本人用手机扫描二维码。链接等同于令牌，只显示这一次；撤销此令牌后链接立即失效。',
+  'tokens.reporterQr': '个人上报链接二维码',
   'tokens.createdOnce': '令牌已创建。它只显示这一次，请现在复制并交给持有人。',
   'screens.id': '大屏编号',
   'screens.idHelp': '用于大屏链接的编号，只能用字母、数字和 . _ : -；保存后不能修改。',

@@ -2,7 +2,7 @@
  * What the signed-in token may do, worked out from GET /v1/whoami the way the API decides it
  * (services/access): the console hides what a role may not do; the API refuses it anyway.
  */
-export type Role = 'admin' | 'organiser' | 'ingest' | 'viewer';
+export type Role = 'admin' | 'organiser' | 'ingest' | 'viewer' | 'reporter';
 
 export interface Who {
   authenticated: boolean;

@@ -3,6 +3,7 @@ import { Alert, App, Button, Card, Form, Input, Modal, Popconfirm, Result, Selec
 import { useState } from 'react';
 import { api, ApiError, type TokenInfoAnswer } from '../api-client.ts';
 import { EmptyHint, EmptyText } from '../components/empty-hint.tsx';
+import { ReporterLink } from '../components/reporter-link.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
@@ -17,9 +18,10 @@ interface NewToken {
   role: Role;
   branchIds?: string[];
   unitIds?: string[];
+  crewIds?: string[];
 }
 
-const ROLES: Role[] = ['organiser', 'ingest', 'viewer', 'admin'];
+const ROLES: Role[] = ['organiser', 'ingest', 'reporter', 'viewer', 'admin'];
 
 /** 访问令牌: who may do what; a new token is shown once, with a copy button. */
 export function TokensPage() {
@@ -29,12 +31,13 @@ export function TokensPage() {
   const { who } = useSession();
   const tokens = useApi(() => api.tokens(), []);
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<string>();
+  const [created, setCreated] = useState<{ token: string; role: Role }>();
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<NewToken>();
   const role = Form.useWatch('role', form);
   const branchName = new Map(org.data?.branches.map((b) => [b.id, b.name]));
   const unitName = new Map(org.data?.units.map((u) => [u.id, u.name]));
+  const crewName = new Map(org.data?.crews.map((c) => [c.id, c.name]));
 
   async function create(values: NewToken) {
     setSaving(true);
@@ -44,8 +47,9 @@ export function TokensPage() {
         role: values.role,
         branchIds: values.branchIds ?? [],
         unitIds: values.unitIds ?? [],
+        crewIds: values.crewIds ?? [],
       });
-      setCreated(answer.token);
+      setCreated({ token: answer.token, role: answer.role });
       await tokens.reload();
     } catch (err) {
       if (err instanceof ApiError && err.fieldProblems().length > 0) {
@@ -121,7 +125,7 @@ export function TokensPage() {
                   : [
                       ...x.branchIds.map((id) => branchName.get(id) ?? id),
                       ...x.unitIds.map((id) => unitName.get(id) ?? id),
-                      ...x.crewIds,
+                      ...x.crewIds.map((id) => crewName.get(id) ?? id),
                     ].join('、'),
             },
             { title: t('tokens.created'), render: (_, x) => `${dateTime(x.createdAt)} · ${x.createdBy}`, width: 240 },
@@ -171,14 +175,16 @@ export function TokensPage() {
             title={t('tokens.createdOnce')}
             subTitle={
               <Typography.Paragraph
-                copyable={{ text: created, icon: [<CopyOutlined key="copy" />, <CopyOutlined key="done" />] }}
+                copyable={{ text: created.token, icon: [<CopyOutlined key="copy" />, <CopyOutlined key="done" />] }}
               >
                 <Typography.Text code data-testid="new-token-secret">
-                  {created}
+                  {created.token}
                 </Typography.Text>
               </Typography.Paragraph>
             }
-          />
+          >
+            {created.role === 'reporter' ? <ReporterLink token={created.token} /> : null}
+          </Result>
         ) : (
           <Form<NewToken>
             form={form}
@@ -197,7 +203,7 @@ export function TokensPage() {
             <Form.Item name="role" label={t('tokens.role')} extra={role ? t(`tokens.roleHelp.${role}`) : null}>
               <Select data-testid="token-role" options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
             </Form.Item>
-            {role === 'organiser' || role === 'ingest' ? (
+            {role === 'organiser' || role === 'ingest' || role === 'reporter' ? (
               <Form.Item name="branchIds" label={t('tokens.branches')} tooltip={t('tokens.branchesHelp')}>
                 <Select
                   mode="multiple"
@@ -207,11 +213,22 @@ export function TokensPage() {
                 />
               </Form.Item>
             ) : null}
-            {role === 'ingest' ? (
+            {role === 'ingest' || role === 'reporter' ? (
               <Form.Item name="unitIds" label={t('tokens.units')}>
                 <Select
                   mode="multiple"
+                  data-testid="token-units"
                   options={(org.data?.units ?? []).map((u) => ({ value: u.id, label: u.name }))}
+                />
+              </Form.Item>
+            ) : null}
+            {role === 'reporter' ? (
+              <Form.Item name="crewIds" label={t('tokens.crews')}>
+                <Select
+                  mode="multiple"
+                  data-testid="token-crews"
+                  showSearch={{ optionFilterProp: 'label' }}
+                  options={(org.data?.crews ?? []).map((c) => ({ value: c.id, label: c.name }))}
                 />
               </Form.Item>
             ) : null}

@@ -1,0 +1,31 @@
+import { CopyOutlined } from '@ant-design/icons';
+import { Typography } from 'antd';
+import { renderSVG } from 'uqr';
+import { useI18n } from '../i18n/i18n.tsx';
+
+/**
+ * A reporter's personal link: the phone page with the token in the #fragment (it never reaches a
+ * server's or a proxy's log, and the page takes it off the address), and its QR code to scan with
+ * 微信 / 企业微信 / 钉钉. Made here from the secret shown once; the secret is never sent back.
+ */
+export function reporterLink(origin: string, token: string): string {
+  return `${origin}/reporter#t=${encodeURIComponent(token)}`;
+}
+
+export function ReporterLink({ token }: { token: string }) {
+  const { t } = useI18n();
+  const link = reporterLink(window.location.origin, token);
+  // An <img> of an SVG data: URL: the console's policy allows data: images, not inline markup.
+  const qr = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(link, { border: 2 }))}`;
+  return (
+    <div className="reporter-link" data-testid="reporter-link">
+      <Typography.Paragraph>{t('tokens.reporterLinkHelp')}</Typography.Paragraph>
+      <img src={qr} alt={t('tokens.reporterQr')} width={200} height={200} data-testid="reporter-qr" />
+      <Typography.Paragraph copyable={{ text: link, icon: [<CopyOutlined key="copy" />, <CopyOutlined key="done" />] }}>
+        <Typography.Text code data-testid="reporter-link-url">
+          {link}
+        </Typography.Text>
+      </Typography.Paragraph>
+    </div>
+  );
+}
