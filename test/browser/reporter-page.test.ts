@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { renderSVG } from 'uqr';
+import { ReportList } from '../../schemas/report.schema.ts';
 import { launchChromium } from '../support/browser.ts';
 import { settled, signedInConsolePage } from '../support/console-page.ts';
 import { smallOrg } from '../support/fixtures.ts';
@@ -102,6 +103,8 @@ async function receive(context: BrowserContext): Promise<Receiver> {
 async function phone(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
+  // The form's default time is the phone's clock: fixed, so screenshots do not change by the day.
+  await page.clock.setFixedTime(clock.now());
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(err.message));
   return { context, page, problems };
@@ -268,6 +271,58 @@ describe('the reporter phone page', () => {
     expect(uploaded).toBeDefined();
     expect(jpegSize(uploaded ?? Buffer.alloc(0))).toEqual({ width: 1600, height: 1200 });
     expect(uploaded?.length).toBeLessThan(photo.length / 2);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('lists 我的上报 with 待审核 (levels so far), 已通过 and 已退回 with the reason', async () => {
+    const { token } = await reporterToken('钱安全员');
+    const { context, page, problems } = await phone();
+    const report = (reportId: string, status: 'pending' | 'approved' | 'rejected', location: string) => ({
+      reportId,
+      status,
+      event: {
+        type: 'hazard_found',
+        crewId: 'C1',
+        occurredAt: '2026-03-10T09:30:00+08:00',
+        hazardId: `hz-${reportId}`,
+      },
+      location,
+      description: null,
+      evidence: [],
+      branchId: 'B1',
+      unitId: 'U1',
+      reportedBy: '钱安全员',
+      reporterTokenId: null,
+      reportedAt: '2026-03-10T09:31:00+08:00',
+      levels: ['单位安全员', '分公司工会'],
+      approvedLevels: status === 'approved' ? 2 : status === 'pending' ? 1 : 0,
+      steps: [],
+      rejection:
+        status === 'rejected'
+          ? { reason: '照片看不清隐患位置，请重拍', by: '西湖站长', at: '2026-03-10T10:00:00+08:00' }
+          : null,
+      eventId: status === 'approved' ? `report-${reportId}` : null,
+    });
+    // As review17's GET /v1/reports?mine=true answers (checked against its schema).
+    const mine = ReportList.parse({
+      reports: [
+        report('r-3', 'rejected', '油罐区东侧'),
+        report('r-2', 'approved', '3号加油机'),
+        report('r-1', 'pending', '配电房'),
+      ],
+    });
+    await context.route('**/v1/reports?mine=true', (route) => route.fulfill({ json: mine }));
+    await page.goto(`${base}/reporter#t=${token}`);
+    await page.click('[data-tab="mine"]');
+    await page.waitForSelector('[data-testid="my-reports"] li[data-report-id="r-3"]');
+    const rows = await page.$$eval('[data-testid="my-reports"] li', (li) => li.map((x) => x.textContent));
+    expect(rows).toEqual([
+      expect.stringMatching(/^发现隐患已退回.*油罐区东侧退回原因：照片看不清隐患位置，请重拍$/),
+      expect.stringMatching(/^发现隐患已通过.*3号加油机$/),
+      expect.stringMatching(/^发现隐患待审核 1\/2.*配电房$/),
+    ]);
+    await page.screenshot({ path: join(SHOTS, 'reporter-mine.png') });
     expect(problems).toEqual([]);
     await context.close();
   });

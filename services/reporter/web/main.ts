@@ -1,3 +1,5 @@
+import type { OpenHazardList, ReportList } from '../../../schemas/report.schema.ts';
+import type { z } from 'zod';
 import { ApiRefusal, createReporterApi } from './api.ts';
 import { h, show } from './dom.ts';
 import { openDraftStore } from './draft-store.ts';
@@ -28,22 +30,8 @@ interface Org {
   crews: Crew[];
   persons: { id: string; crewId: string; name: string }[];
 }
-interface OpenHazard {
-  id: string;
-  location?: string;
-  description?: string;
-  foundAt?: string;
-}
-interface MyReport {
-  reportId: string;
-  status: string;
-  event: { type: string; crewId: string; occurredAt: string };
-  description?: string;
-  location?: string;
-  rejection?: { reason?: string } | null;
-  reason?: string;
-  submittedAt?: string;
-}
+// Types only (erased): the contract's zod schemas stay out of the phone's bundle.
+type OpenHazard = z.infer<typeof OpenHazardList>['hazards'][number];
 
 const ORG_KEY = 'reporter-org';
 const { t } = translator(location.search);
@@ -129,7 +117,11 @@ function fieldControl(field: Field, crewId: () => string, org: Org, hazards: Ope
             { name: field.name, required: true },
             h('option', { value: '' }, t('form.pick')),
             hazards.map((x) =>
-              h('option', { value: x.id }, [x.location, x.description].filter(Boolean).join(' · ') || x.id),
+              h(
+                'option',
+                { value: x.hazardId },
+                [x.foundAt.slice(0, 10), x.location, x.description].filter(Boolean).join(' · '),
+              ),
             ),
           );
     case 'persons':
@@ -195,7 +187,7 @@ async function reportForm(kind: ReportKind, crews: Crew[], org: Org, outbox: Out
   if (kind === 'hazard_rectified') {
     try {
       hazards = (
-        await api.get<{ hazards: OpenHazard[] }>(
+        await api.get<z.infer<typeof OpenHazardList>>(
           `/v1/reports/open-hazards?crewId=${encodeURIComponent(crewSelect.value)}`,
         )
       ).hazards;
@@ -338,25 +330,33 @@ async function myReports(host: HTMLElement): Promise<void> {
     list,
   );
   try {
-    const answer = await api.get<{ reports: MyReport[] }>('/v1/reports?mine=true');
+    const answer = await api.get<z.infer<typeof ReportList>>('/v1/reports?mine=true');
     if (answer.reports.length === 0) show(list, h('li', { class: 'hint' }, t('mine.empty')));
     else
       show(
         list,
         ...answer.reports.map((r) => {
-          const reason = r.rejection?.reason ?? r.reason;
-          const status = (['pending', 'approved', 'rejected'].includes(r.status) ? r.status : 'pending') as
-            'pending' | 'approved' | 'rejected';
+          const reason = r.rejection?.reason;
+          const status = r.status;
+          // Two review levels: 待审核 1/2 once the unit has approved.
+          const progress =
+            status === 'pending' && r.levels.length > 1
+              ? ` ${String(r.approvedLevels)}/${String(r.levels.length)}`
+              : '';
           return h(
             'li',
             { 'data-report-id': r.reportId, 'data-status': r.status },
             h(
               'div',
               { class: 'row' },
-              h('b', {}, t(`kind.${r.event.type as ReportKind}`)),
-              h('span', { class: `status ${status}` }, t(`status.${status}`)),
+              h('b', {}, t(`kind.${r.event.type}`)),
+              h('span', { class: `status ${status}` }, t(`status.${status}`) + progress),
             ),
-            h('small', {}, `${r.event.occurredAt.slice(0, 16).replace('T', ' ')} ${r.location ?? r.description ?? ''}`),
+            h(
+              'small',
+              {},
+              `${r.event.occurredAt.slice(0, 16).replace('T', ' ')} ${r.location ?? r.description ?? (r.event.type === 'innovation' ? (r.event.note ?? '') : '')}`,
+            ),
             status === 'rejected' && reason ? h('p', { class: 'reason' }, t('mine.reason', { reason })) : null,
           );
         }),
