@@ -18,7 +18,7 @@ import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts
  * that keeps what the contract says (ISSUE17-CONTRACT.md): the evidence id is the SHA-256 of the
  * bytes, a resend of a reportId with the same body is stored once.
  */
-const SHOTS = '.tmp/screenshots';
+const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
 const ADMIN = `lbt_${'r'.repeat(43)}`;
 const clock = fixedClock('2026-03-10T12:00:00+08:00');
 const PHONE = {
@@ -31,6 +31,15 @@ const PHONE = {
 let lb: Leaderboard;
 let base: string;
 let browser: Browser;
+
+/** The handbook's pictures are JPEG (UPDATE_SCREENSHOTS=1 writes them); the ones in .tmp are PNG to look at. */
+async function shoot(target: Page, name: string): Promise<void> {
+  const handbook = SHOTS.startsWith('test/');
+  await target.screenshot({
+    path: join(SHOTS, `${name}.${handbook ? 'jpg' : 'png'}`),
+    ...(handbook ? { type: 'jpeg', quality: 80 } : {}),
+  });
+}
 
 async function api(method: string, url: string, payload?: unknown) {
   return lb.app.inject({
@@ -168,7 +177,7 @@ describe('the reporter phone page', () => {
     const qr = await organiser.getAttribute('[data-testid="reporter-qr"]', 'src');
     expect(qr).toBe(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(renderSVG(link, { border: 2 }))}`);
     await settled(organiser);
-    await organiser.screenshot({ path: join(SHOTS, 'reporter-link-console.png') });
+    await shoot(organiser, 'reporter-link-console');
     expect(problems).toEqual([]);
     await organiser.context().close();
 
@@ -191,7 +200,7 @@ describe('the reporter phone page', () => {
       '西湖甲班',
       '西湖乙班',
     ]);
-    await page.screenshot({ path: join(SHOTS, 'reporter-hazard-form.png') });
+    await shoot(page, 'reporter-hazard-form');
     // Reopened later from the phone's home screen, without the link: still signed in.
     await page.goto(`${base}/reporter`);
     await page.waitForSelector('body[data-sign-in="signed-in"]');
@@ -208,7 +217,7 @@ describe('the reporter phone page', () => {
     await page.reload();
     await page.waitForSelector('body[data-sign-in="revoked"]');
     expect(await page.textContent('[data-testid="sign-in-message"]')).toContain('此上报链接已被组织者撤销');
-    await page.screenshot({ path: join(SHOTS, 'reporter-revoked.png') });
+    await shoot(page, 'reporter-revoked');
     // The link itself opened again on another phone.
     const other = await phone();
     await other.page.goto(`${base}/reporter#t=${token}`);
@@ -246,14 +255,14 @@ describe('the reporter phone page', () => {
 
     await page.waitForSelector('[data-testid="outbox"] li[data-state="waiting"]');
     expect(await page.textContent('[data-testid="outbox"]')).toContain('网络已断开');
-    await page.screenshot({ path: join(SHOTS, 'reporter-waiting.png') });
+    await shoot(page, 'reporter-waiting');
     // Retries while offline do not get through.
     await page.waitForFunction(() => document.querySelector('[data-testid="outbox"] li[data-state="waiting"]'));
     expect(receiver.reports.size).toBe(1);
     receiver.offline = false;
     await context.setOffline(false);
     await page.waitForSelector('[data-testid="outbox"] li[data-state="sent"]', { timeout: 15_000 });
-    await page.screenshot({ path: join(SHOTS, 'reporter-sent.png') });
+    await shoot(page, 'reporter-sent');
 
     // Sent twice (the lost answer), stored once, with the photo uploaded once and resized.
     expect(receiver.reportPosts).toBe(2);
@@ -322,7 +331,7 @@ describe('the reporter phone page', () => {
       expect.stringMatching(/^发现隐患已通过.*3号加油机$/),
       expect.stringMatching(/^发现隐患待审核 1\/2.*配电房$/),
     ]);
-    await page.screenshot({ path: join(SHOTS, 'reporter-mine.png') });
+    await shoot(page, 'reporter-mine');
     expect(problems).toEqual([]);
     await context.close();
   });
