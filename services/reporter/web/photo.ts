@@ -1,3 +1,5 @@
+import { fitLongEdge } from './photo-size.ts';
+
 /** Long edge and JPEG quality of what leaves the phone: a 12 MP photo of 4 MB becomes ~300 kB. */
 export const PHOTO_LONG_EDGE = 1600;
 export const PHOTO_QUALITY = 0.8;
@@ -9,12 +11,6 @@ export interface ResizedPhoto {
   height: number;
   /** A small data: URL to show in the form (the page's policy allows data: images, not blob:). */
   thumb: string;
-}
-
-/** The size a photo is drawn at: the long edge at most `longEdge`, never enlarged. */
-export function fitLongEdge(width: number, height: number, longEdge: number): { width: number; height: number } {
-  const scale = Math.min(1, longEdge / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
 function canvasOf(width: number, height: number, image: CanvasImageSource): HTMLCanvasElement {
