@@ -650,7 +650,6 @@ export const en: Messages = {
   'tokens.crews': 'Only these crews',
   'tokens.reporterLinkHelp':
     'Personal reporting link: send it to the holder alone (a one-to-one chat), or let them scan the QR code with their phone. The link is the token and is shown this once; revoking the token stops the link at once.',
-  'tokens.reporterQr': 'QR code of the personal reporting link',
   'tokens.createdOnce': 'Token made. It is shown this once: copy it now and give it to its holder.',
   'screens.id': 'Screen id',
   'screens.idHelp': 'Used in the screen’s links: letters, digits and . _ : -; it cannot change after saving.',
