@@ -1,22 +1,12 @@
 import { build } from 'esbuild';
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { staticAsset as asset, type Asset } from '../shared/static-asset.ts';
 
 const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url));
 
-export interface ReporterAsset {
-  body: Buffer;
-  contentType: string;
-  etag: string;
-}
-
 /** name -> asset: index.html, reporter.js, reporter.css, served under /reporter. */
-export type ReporterAssets = ReadonlyMap<string, ReporterAsset>;
-
-function asset(body: Buffer, contentType: string): ReporterAsset {
-  return { body, contentType, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-}
+export type ReporterAssets = ReadonlyMap<string, Asset>;
 
 /**
  * Bundles the reporters' phone page from its TypeScript, in memory, like the console. Plain DOM,
@@ -38,7 +28,7 @@ export async function buildReporterAssets(): Promise<ReporterAssets> {
     legalComments: 'none',
     charset: 'utf8',
   });
-  const assets = new Map<string, ReporterAsset>();
+  const assets = new Map<string, Asset>();
   for (const file of result.outputFiles) {
     const name = file.path.replace(/^\//, '');
     const type = name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';

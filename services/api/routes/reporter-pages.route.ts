@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Query } from '../../../schemas/common.schema.ts';
 import type { ReporterAssets } from '../../reporter/reporter-assets.ts';
 import { NotFoundError } from '../../shared/errors.ts';
+import { sendStaticAsset } from '../../shared/static-asset.ts';
 
 /** What the page's address may carry; the personal link's token is in the #fragment, never here. */
 const ReporterPageQuery = Query({
@@ -25,14 +26,9 @@ export function reporterPagesRoute(deps: ReporterPagesDeps) {
     async function send(request: FastifyRequest, reply: FastifyReply, name: string): Promise<FastifyReply> {
       const asset = (await deps.assets()).get(name);
       if (!asset) throw new NotFoundError('asset_not_found', `no asset "${name}"`);
-      void reply
-        .header('content-type', asset.contentType)
-        .header('etag', asset.etag)
-        .header('cache-control', 'no-cache')
-        .header('referrer-policy', 'no-referrer')
-        .header('x-content-type-options', 'nosniff');
-      if (request.headers['if-none-match'] === asset.etag) return reply.code(304).send();
-      return reply.send(asset.body);
+      // The page carries its secret in the #fragment only; no referrer leaves it anyway.
+      void reply.header('referrer-policy', 'no-referrer').header('x-content-type-options', 'nosniff');
+      return sendStaticAsset(request, reply, asset);
     }
 
     const hide = { hide: true } as const;
