@@ -381,6 +381,8 @@ async function start(): Promise<void> {
     store: await openDraftStore(reporter.id),
     later: (run, ms) => setTimeout(run, ms),
   });
+  // What was sent in an earlier visit is in 我的上报 with its review status; the list here is what is still on the phone.
+  await outbox.clearSent();
   const outboxHost = h('div', {});
   const body = h('div', { class: 'body' });
   let kind: ReportKind = 'hazard_found';
