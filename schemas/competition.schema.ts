@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { Id, IsoDate, LIMITS, LocalizedName, boundedNumber, strictObject } from './common.schema.ts';
+import { Id, IsoDate, LIMITS, LocalizedName, SafeName, boundedNumber, strictObject } from './common.schema.ts';
 import { IncidentSeverity, InnovationCategory, ViolationKind } from './event.schema.ts';
 import { MetricKey } from './metric-key.schema.ts';
+import { ReportableType } from './report.schema.ts';
 import { EntrantLevel, Gate, GradeRule, Sheet, sheetProblems } from './sheet.schema.ts';
 import { SUPPORTED_TIME_ZONES } from './time-zones.ts';
 
@@ -179,6 +180,16 @@ export const Stage = strictObject({
 });
 export type Stage = z.infer<typeof Stage>;
 
+/**
+ * 审核: reports (上报) of this type for this competition's crews count only once approved at each
+ * of these levels in order, e.g. 单位安全员 then 分公司工会. Events from systems count at once.
+ */
+export const ReviewRule = strictObject({
+  type: ReportableType,
+  levels: z.array(SafeName(40)).min(1).max(5).describe('审核级别 in order, e.g. ["单位安全员", "分公司工会"]'),
+});
+export type ReviewRule = z.infer<typeof ReviewRule>;
+
 export const Competition = strictObject({
   name: LocalizedName,
   kind: z.enum(['labour', 'ankang']).describe('labour 劳动竞赛 or ankang 安康杯'),
@@ -212,6 +223,15 @@ export const Competition = strictObject({
   sheet: Sheet.optional().describe('考核细则: categories of items, bonus section, veto items'),
   gates: z.array(Gate).max(20).default([]).describe('评优条件: an entrant failing one gets no grade'),
   grades: GradeRule.optional().describe('评定等级 of the entrants passing every gate'),
+  review: z
+    .array(ReviewRule)
+    .max(5)
+    .refine(
+      (rules) => new Set(rules.map((r) => r.type)).size === rules.length,
+      '每种类型只能设置一次 / a type is listed twice',
+    )
+    .optional()
+    .describe('审核: which reported event types need review, at which levels; none when absent'),
 }).superRefine(
   (c, ctx) => {
     // Runs even when other fields failed (see `when`), so every problem is reported at once;

@@ -62,6 +62,8 @@ import { createApiTokens, type ApiTokens } from '../access/api-tokens.ts';
 import { createAccessPublisher, publishAccess, publishedRegistry, publishedToken } from '../access/access-publisher.ts';
 import { bootstrapAdmin } from '../access/bootstrap-admin.ts';
 import { refuseCrewsOutOfScope } from '../access/scope.ts';
+import { createReports } from '../review/reports.ts';
+import { reportsRoute } from './routes/reports.route.ts';
 import { createCompetitionAdmin } from '../competition/competition-admin.ts';
 import { createPeriods, type Periods } from '../competition/periods.ts';
 import { lazyConsoleAssets, type ConsoleAssets } from '../console/console-assets.ts';
@@ -476,6 +478,7 @@ export async function createLeaderboard(
       closedPeriodIds: (id) => periods.closedPeriodIds(id),
     }),
     eventCorrectionsRoute({ corrections, access }),
+    reportsRoute({ reports: createReports({ client, catalog, ingest: pipeline.ingest, now }), access }),
     standingsRoute({ catalog, standings, access, corrections, explain: createExplainPoints({ client, catalog, now }) }),
     // The registry has no time zone of its own: its export is dated in the product's default one.
     xlsxDownloadsRoute({ catalog, results, access, now, timeZone: 'Asia/Shanghai' }),
