@@ -23,6 +23,7 @@ import type {
 } from '../../../schemas/correction.schema.ts';
 import type { IndicatorEventsResponse } from '../../../schemas/explain.schema.ts';
 import type { Objection, PeriodNotice } from '../../../schemas/notice.schema.ts';
+import type { Report, ReportList, ReviewAnswer, ReviewRequest } from '../../../schemas/report.schema.ts';
 import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
 import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
 import type { SheetImportResult } from '../../../schemas/sheet-import.schema.ts';
@@ -81,6 +82,14 @@ export type EventSearch = Partial<Omit<z.input<typeof EventsQuery>, 'limit'>> & 
 export type Correction = z.infer<typeof CorrectionView>;
 export type CorrectionOutcome = z.infer<typeof CorrectionResult>;
 export type EventChain = z.infer<typeof EventHistory>;
+export type ReportView = Report;
+export type ReviewOutcomes = z.infer<typeof ReviewAnswer>['results'];
+export interface ReportQuery {
+  status?: 'pending' | 'approved' | 'rejected';
+  branchId?: string;
+  type?: string;
+  olderThanHours?: number;
+}
 
 export interface FieldProblem {
   path: string;
@@ -262,6 +271,14 @@ export const api = {
     ),
   confirmResults: (id: string, periodId: string, note: string) =>
     request<Notice>('POST', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/confirm`, { json: { note } }),
+
+  // ---- reports and review (审核) ----
+  reports: (q: ReportQuery) => request<z.infer<typeof ReportList>>('GET', `/v1/reports${query({ ...q })}`),
+  review: (input: ReviewRequest) =>
+    request<z.infer<typeof ReviewAnswer>>('POST', '/v1/reports/review', { json: input }),
+  /** A photo or file as an object URL for an <img> (the request needs the token, an <img> cannot send it). */
+  evidenceUrl: async (id: string) =>
+    URL.createObjectURL(await (await send('GET', `/v1/evidence/${enc(id)}`, 'image/*, application/pdf')).blob()),
 
   // ---- registry ----
   org: () => request<Org>('GET', '/v1/org'),

@@ -9,6 +9,7 @@ import { CompetitionsPage } from './pages/competitions.tsx';
 import { CorrectionsPage } from './pages/corrections.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { RegistryPage } from './pages/registry.tsx';
+import { ReviewPage } from './pages/review.tsx';
 import { ScreenDetailPage } from './pages/screen-detail.tsx';
 import { ScreensPage } from './pages/screens.tsx';
 import { SettingsPage } from './pages/settings.tsx';
@@ -18,7 +19,8 @@ import { navigate, useLocation, type Location } from './router.ts';
 import { OrgProvider } from './org-context.tsx';
 import { SessionProvider } from './session-context.tsx';
 
-export type MenuKey = 'dashboard' | 'competitions' | 'corrections' | 'registry' | 'screens' | 'tokens' | 'settings';
+export type MenuKey =
+  'dashboard' | 'competitions' | 'review' | 'corrections' | 'registry' | 'screens' | 'tokens' | 'settings';
 
 interface RouteDef {
   pattern: string;
@@ -35,6 +37,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/competitions', menu: 'competitions', render: () => <CompetitionsPage /> },
   { pattern: '/registry', menu: 'registry', render: (_, location) => <RegistryPage tab={location.query.get('tab')} /> },
   { pattern: '/corrections', menu: 'corrections', render: () => <CorrectionsPage /> },
+  { pattern: '/review', menu: 'review', render: () => <ReviewPage /> },
   { pattern: '/settings', menu: 'settings', render: () => <SettingsPage /> },
   { pattern: '/tokens', menu: 'tokens', render: () => <TokensPage /> },
   { pattern: '/screens', menu: 'screens', render: () => <ScreensPage /> },

@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   DashboardOutlined,
   DesktopOutlined,
+  AuditOutlined,
   EditOutlined,
   KeyOutlined,
   LogoutOutlined,
@@ -24,6 +25,7 @@ const { Sider, Header, Content } = Layout;
 const PATHS: Record<MenuKey, string> = {
   dashboard: '/',
   competitions: '/competitions',
+  review: '/review',
   corrections: '/corrections',
   registry: '/registry',
   screens: '/screens',
@@ -49,6 +51,7 @@ export function ConsoleLayout(props: { menu: MenuKey; children: ReactNode }) {
   const items = [
     { key: 'dashboard', icon: <DashboardOutlined />, label: t('menu.dashboard') },
     { key: 'competitions', icon: <TrophyOutlined />, label: t('menu.competitions') },
+    ...(can.manage ? [{ key: 'review', icon: <AuditOutlined />, label: t('menu.review') }] : []),
     ...(can.manage ? [{ key: 'corrections', icon: <EditOutlined />, label: t('menu.corrections') }] : []),
     { key: 'registry', icon: <ApartmentOutlined />, label: t('menu.registry') },
     { key: 'screens', icon: <DesktopOutlined />, label: t('menu.screens') },
