@@ -954,4 +954,14 @@ export const en: Messages = {
   'review.reasonPlaceholder': 'Reason (required: the reporter sees it)',
   'review.reasonNeeded': 'A rejection needs a reason',
   'review.done': '{count} done',
+  'editor.review': 'Review',
+  'editor.reviewHelp':
+    'Which reported types need review, and at which levels in order (e.g. unit safety officer, then branch union). A report counts once approved at the last level; without a setting it counts at once. Data from systems (sales etc.) is not affected.',
+  'editor.reviewType': 'Reported type',
+  'editor.reviewLevels': 'Levels (in order)',
+  'editor.reviewLevelsPlaceholder': 'Type a level name and press Enter',
+  'editor.reviewLevelsNeeded': 'Give at least one level',
+  'editor.reviewLevel1': '单位安全员',
+  'editor.reviewLevel2': '分公司工会',
+  'editor.addReview': 'Add a reviewed type',
 };

@@ -917,6 +917,16 @@ export const zhCN = {
   'review.reasonPlaceholder': '驳回原因（必填，上报人会看到）',
   'review.reasonNeeded': '驳回必须填写原因',
   'review.done': '已处理 {count} 条',
+  'editor.review': '审核设置',
+  'editor.reviewHelp':
+    '人员上报的哪些类型需要审核、按什么顺序审核几级（如 单位安全员 → 分公司工会）。审核通过最后一级后才计分；不设置则上报后立即计分。系统发来的数据（销量等）不受影响。',
+  'editor.reviewType': '上报类型',
+  'editor.reviewLevels': '审核级别（按顺序）',
+  'editor.reviewLevelsPlaceholder': '输入级别名称后回车，如 单位安全员',
+  'editor.reviewLevelsNeeded': '至少填一级',
+  'editor.reviewLevel1': '单位安全员',
+  'editor.reviewLevel2': '分公司工会',
+  'editor.addReview': '添加需审核的类型',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -5,6 +5,7 @@
  * definition is exactly what POST /v1/competitions/:id/versions takes. Pure: no React, no DOM.
  */
 import type { CompetitionInput } from '../../../../schemas/competition.schema.ts';
+import type { ReportableType } from '../../../../schemas/report.schema.ts';
 import { sheetFormPathOf, sheetPartToDefinition, sheetPartToForm, type SheetPartForm } from './sheet-form.ts';
 
 export type RuleKind = 'sum' | 'target' | 'count' | 'safety_days' | 'innovation' | 'rectification_rate';
@@ -137,6 +138,21 @@ export interface CompetitionForm extends SheetPartForm {
   tieMode: 'competition' | 'dense';
   indicators: IndicatorForm[];
   vetoes: VetoForm[];
+  /** 审核: reported types that count only once approved at these levels; absent: none. */
+  review?: ReviewForm[];
+}
+
+export interface ReviewForm {
+  type: ReportableType;
+  levels: string[];
+}
+
+/** Rows without a level are left out: a type needs at least one level to be reviewed. */
+function reviewOut(rows: ReviewForm[] | undefined): Pick<CompetitionInput, 'review'> {
+  const review = (rows ?? [])
+    .map((r) => ({ type: r.type, levels: r.levels.map((l) => l.trim()).filter((l) => l !== '') }))
+    .filter((r) => r.levels.length > 0);
+  return review.length > 0 ? { review } : {};
 }
 
 const isNumber = (value: Num): value is number => typeof value === 'number' && Number.isFinite(value);
@@ -363,6 +379,7 @@ export function formToDefinition(form: CompetitionForm): CompetitionInput {
       rule: ruleToDefinition(i.rule),
     })),
     vetoes: form.vetoes.map(vetoToDefinition),
+    ...reviewOut(form.review),
     ...sheetPartToDefinition(form),
   };
 }
@@ -395,6 +412,7 @@ export function definitionToForm(definition: CompetitionInput): CompetitionForm 
       rule: ruleToForm(i.rule),
     })),
     vetoes: (definition.vetoes ?? []).map(vetoToForm),
+    review: (definition.review ?? []).map((r) => ({ type: r.type, levels: [...r.levels] })),
     ...sheetPartToForm(definition),
   };
 }
