@@ -14,7 +14,14 @@ import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leade
  * scope with their photos (a placeholder where the photo cannot be shown), approved in bulk with a
  * note, one rejected with the reason the reporter then reads.
  */
-const SHOTS = '.tmp/screenshots';
+const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
+const shot = (name: string) => {
+  const readme = SHOTS.startsWith('test/');
+  return {
+    path: join(SHOTS, `console-${name}.${readme ? 'jpg' : 'png'}`),
+    ...(readme ? { type: 'jpeg' as const, quality: 80 } : {}),
+  };
+};
 const clock = fixedClock('2026-03-10T10:00:00+08:00');
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -115,7 +122,7 @@ describe('the review queue', () => {
       expect(await page.locator('[data-testid="evidence-placeholder"]:has-text("照片暂不可看")').count()).toBe(6),
     );
     await settled(page);
-    await page.screenshot({ path: join(SHOTS, 'console-review-queue.png') });
+    await page.screenshot(shot('review-queue'));
   });
 
   it('approves two reports at once with a note', async () => {
@@ -124,7 +131,7 @@ describe('the review queue', () => {
     await page.click('[data-testid="review-approve"]');
     await settled(page);
     await page.fill('[data-testid="review-note"]', '现场核实属实');
-    await page.screenshot({ path: join(SHOTS, 'console-review-approve.png') });
+    await page.screenshot(shot('review-approve'));
     await page.click('[data-testid="review-confirm"]');
     await waitFor(async () => {
       const byId = new Map((await mine()).map((r) => [r.reportId, r]));
@@ -157,7 +164,7 @@ describe('the review queue', () => {
       () => document.querySelectorAll('[data-testid="review-table"] .ant-table-row').length === 2,
     );
     await settled(page);
-    await page.screenshot({ path: join(SHOTS, 'console-review-after.png') });
+    await page.screenshot(shot('review-after'));
     expect(problems).toEqual([]);
   });
 });
