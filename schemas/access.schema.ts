@@ -63,7 +63,8 @@ export const TokenInfo = z.object({
   role: Role,
   branchIds: z.array(z.string()),
   unitIds: z.array(z.string()),
-  crewIds: z.array(z.string()),
+  /** Absent in the answers of servers before the reporter role (the CLI talks to those too). */
+  crewIds: z.array(z.string()).default([]),
   createdAt: z.string(),
   createdBy: z.string(),
   revokedAt: z.string().nullable(),
