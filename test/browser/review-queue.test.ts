@@ -99,6 +99,24 @@ beforeAll(async () => {
       reporter,
     );
   }
+  // No competition reviews innovations here: approved at once, for the committee to adopt.
+  await api(
+    'POST',
+    '/v1/reports',
+    {
+      reportId: 'r-i',
+      event: {
+        type: 'innovation',
+        crewId: 'C2',
+        occurredAt: marchAt('05'),
+        innovationId: 'I-tray',
+        category: 'renovation',
+        status: 'submitted',
+      },
+      description: '加油机防滴漏托盘',
+    },
+    reporter,
+  );
   browser = await launchChromium();
   page = await signedInConsolePage(browser, { base, token: admin(), now: clock.now(), problems });
 }, 120_000);
@@ -165,6 +183,23 @@ describe('the review queue', () => {
     );
     await settled(page);
     await page.screenshot(shot('review-after'));
+    expect(problems).toEqual([]);
+  });
+
+  it('lets the committee adopt an approved innovation: a new event of the same innovation', async () => {
+    await page.locator('.ant-select:has(.ant-select-selection-item[title="待审核"])').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="已通过"]').last().click();
+    const row = page.locator('[data-testid="review-table"] .ant-table-row:has-text("防滴漏托盘")');
+    await row.waitFor();
+    await row.locator('[data-testid="innovation-actions"] button:has-text("采纳")').click();
+    await page.waitForSelector('.ant-message-notice:has-text("已记为采纳")');
+    const stored = await (
+      await leaderboard.client.query({
+        query: "SELECT status FROM events WHERE event_id = 'report-r-i-adopted' AND innovation_id = 'I-tray'",
+        format: 'JSONEachRow',
+      })
+    ).json<{ status: string }>();
+    expect(stored).toEqual([{ status: 'adopted' }]);
     expect(problems).toEqual([]);
   });
 });

@@ -964,4 +964,8 @@ export const en: Messages = {
   'editor.reviewLevel1': '单位安全员',
   'editor.reviewLevel2': '分公司工会',
   'editor.addReview': 'Add a reviewed type',
+  'review.adopt': 'Adopt',
+  'review.award': 'Award {level}',
+  'review.adoptedDone': 'Recorded as adopted',
+  'review.awardedDone': 'Recorded as award level {level}',
 };

@@ -927,6 +927,10 @@ export const zhCN = {
   'editor.reviewLevel1': '单位安全员',
   'editor.reviewLevel2': '分公司工会',
   'editor.addReview': '添加需审核的类型',
+  'review.adopt': '采纳',
+  'review.award': '{level}等奖',
+  'review.adoptedDone': '已记为采纳',
+  'review.awardedDone': '已记为{level}等奖',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { apiMessage } from '../model/api-message.ts';
 import { dateTime } from '../model/format.ts';
+import { innovationStepEvent, type InnovationStep } from '../model/innovation-step.ts';
 import { useOrg } from '../org-context.tsx';
 import { useApi } from '../use-api.ts';
 
@@ -82,6 +83,37 @@ export function ReviewPage() {
       setSaving(false);
     }
   }
+
+  async function innovationStep(report: ReportView, step: InnovationStep) {
+    const event = innovationStepEvent(report, step, new Date());
+    if (!event) return;
+    try {
+      await api.sendEvents([event]);
+      void message.success(
+        step.status === 'adopted' ? t('review.adoptedDone') : t('review.awardedDone', { level: step.awardLevel }),
+      );
+    } catch (err) {
+      void message.error(err instanceof Error ? apiMessage(err.message, lang) : String(err));
+    }
+  }
+
+  const innovationActions = (r: ReportView) =>
+    r.status === 'approved' && r.event.type === 'innovation' ? (
+      <Space size={4} wrap data-testid="innovation-actions">
+        <Button size="small" onClick={() => void innovationStep(r, { status: 'adopted' })}>
+          {t('review.adopt')}
+        </Button>
+        {([1, 2, 3] as const).map((level) => (
+          <Button
+            key={level}
+            size="small"
+            onClick={() => void innovationStep(r, { status: 'awarded', awardLevel: level })}
+          >
+            {t('review.award', { level })}
+          </Button>
+        ))}
+      </Space>
+    ) : null;
 
   const nextLevel = (r: ReportView) =>
     r.status === 'pending'
@@ -222,7 +254,16 @@ export function ReviewPage() {
                   </Image.PreviewGroup>
                 ),
             },
-            { title: t('review.levelColumn'), width: 210, render: (_, r) => nextLevel(r) },
+            {
+              title: t('review.levelColumn'),
+              width: 210,
+              render: (_, r) => (
+                <>
+                  <div>{nextLevel(r)}</div>
+                  {innovationActions(r)}
+                </>
+              ),
+            },
           ]}
         />
       </Card>
