@@ -187,11 +187,12 @@ describe('the review queue', () => {
   });
 
   it('lets the committee adopt an approved innovation: a new event of the same innovation', async () => {
-    await page.locator('.ant-select:has(.ant-select-selection-item[title="待审核"])').click();
+    await settled(page);
+    await page.locator('[data-testid="review-status"]').first().click();
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="已通过"]').last().click();
     const row = page.locator('[data-testid="review-table"] .ant-table-row:has-text("防滴漏托盘")');
     await row.waitFor();
-    await row.locator('[data-testid="innovation-actions"] button:has-text("采纳")').click();
+    await row.locator('[data-testid="innovation-adopt"]').click();
     await page.waitForSelector('.ant-message-notice:has-text("已记为采纳")');
     const stored = await (
       await leaderboard.client.query({

@@ -100,7 +100,11 @@ export function ReviewPage() {
   const innovationActions = (r: ReportView) =>
     r.status === 'approved' && r.event.type === 'innovation' ? (
       <Space size={4} wrap data-testid="innovation-actions">
-        <Button size="small" onClick={() => void innovationStep(r, { status: 'adopted' })}>
+        <Button
+          size="small"
+          data-testid="innovation-adopt"
+          onClick={() => void innovationStep(r, { status: 'adopted' })}
+        >
           {t('review.adopt')}
         </Button>
         {([1, 2, 3] as const).map((level) => (
@@ -157,6 +161,7 @@ export function ReviewPage() {
           <Form.Item label={t('review.statusFilter')}>
             <Select
               style={{ minWidth: 120 }}
+              data-testid="review-status"
               value={filters.status}
               options={(['pending', 'approved', 'rejected'] as const).map((s) => ({
                 value: s,
