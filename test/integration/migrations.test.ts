@@ -95,6 +95,7 @@ describe('upgrading a database in place', () => {
         '0023_person_daily.sql',
         '0024_standings_person.sql',
         '0029_final_standing_crews.sql',
+        '0030_reports.sql',
         '0032_api_tokens_crew_ids.sql',
         '0033_evidence_uploads.sql',
         '0034_period_notices.sql',

@@ -174,6 +174,7 @@ describe('exit codes and errors', () => {
               name: { zh: '全程', en: 'Whole period' },
               start: '2026-11-01',
               end: '2026-11-30',
+              status: 'closed',
               closed: {
                 closedAt,
                 closedBy: 'Betriebsrat',
