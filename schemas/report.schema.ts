@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, SafeLine, SafeText, strictObject } from './common.schema.ts';
+import { Id, Query, SafeLine, SafeText, strictObject } from './common.schema.ts';
 import { EvidenceId } from './evidence.schema.ts';
 import {
   HazardFoundEvent,
@@ -115,7 +115,7 @@ export const ReportCreated = z.object({ report: Report });
 
 export const ReportList = z.object({ reports: z.array(Report) });
 
-export const ReportListQuery = strictObject({
+export const ReportListQuery = Query({
   mine: z.enum(['true', 'false']).optional().describe('true: only the caller’s own reports'),
   status: ReportStatus.optional(),
   branchId: Id.optional(),

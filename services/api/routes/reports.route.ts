@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ErrorResponse } from '../../../schemas/api.schema.ts';
-import { Id, strictObject } from '../../../schemas/common.schema.ts';
+import { Id, Query } from '../../../schemas/common.schema.ts';
 import {
   OpenHazardList,
   ReportCreate,
@@ -83,7 +83,7 @@ export function reportsRoute(deps: ReportsRouteDeps) {
         description:
           'Approved hazard reports of the crew without an approved rectification, oldest first, with the deadline of the strictest hazard_overdue rule in force: what the rectification form offers.',
         tags: ['reports'],
-        querystring: strictObject({ crewId: Id }),
+        querystring: Query({ crewId: Id }),
         response: { 200: OpenHazardList, ...errors },
       },
       handler: async (request) => ({
