@@ -249,8 +249,10 @@ export const api = {
       `/v1/competitions/${enc(id)}/crews/${enc(crewId)}/indicators/${enc(indicatorId)}/events${query({ ...q })}`,
     ),
   periods: (id: string) => request<Periods>('GET', `/v1/competitions/${enc(id)}/periods`),
-  closePeriod: (id: string, periodId: string, note: string) =>
-    request<unknown>('POST', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/close`, { json: { note } }),
+  closePeriod: (id: string, periodId: string, note: string, noticeEndsOn?: string) =>
+    request<unknown>('POST', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/close`, {
+      json: { note, ...(noticeEndsOn ? { noticeEndsOn } : {}) },
+    }),
   finalStandings: (id: string, periodId: string, q: Omit<StandingsQuery, 'asOf'> = {}) =>
     request<FinalStandings>('GET', `/v1/competitions/${enc(id)}/periods/${enc(periodId)}/standings${query({ ...q })}`),
   lateEvents: (id: string, periodId: string) =>

@@ -1,8 +1,21 @@
 import { LockOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Descriptions, Input, Modal, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  DatePicker,
+  Descriptions,
+  Input,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { api, type FinalStandings, type LateEvents, type Period } from '../api-client.ts';
+import { api, ApiError, type FinalStandings, type LateEvents, type Period } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import { dateTime, points } from '../model/format.ts';
@@ -40,6 +53,9 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
   const [closing, setClosing] = useState<Period>();
   const [note, setNote] = useState('');
   const [error, setError] = useState<string>();
+  // The working-day calendar has no notice for the year yet: the organiser gives the 公示's last day.
+  const [needsEndDate, setNeedsEndDate] = useState(false);
+  const [noticeEndsOn, setNoticeEndsOn] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [showing, setShowing] = useState<{ period: Period; final?: FinalStandings; late?: LateEvents }>();
   const today = dayjs().format('YYYY-MM-DD');
@@ -49,11 +65,14 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
     setBusy(true);
     setError(undefined);
     try {
-      await api.closePeriod(props.competitionId, closing.id, note);
+      await api.closePeriod(props.competitionId, closing.id, note, needsEndDate ? noticeEndsOn : undefined);
       void message.success(t('periods.closedOk', { name: name(closing.name) }));
       setClosing(undefined);
+      setNeedsEndDate(false);
+      setNoticeEndsOn(undefined);
       await periods.reload();
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'calendar_year_missing') setNeedsEndDate(true);
       setError(err instanceof Error ? apiMessage(err.message, lang) : String(err));
     } finally {
       setBusy(false);
@@ -168,7 +187,11 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
       />
       <Modal
         open={closing !== undefined}
-        onCancel={() => setClosing(undefined)}
+        onCancel={() => {
+          setClosing(undefined);
+          setNeedsEndDate(false);
+          setNoticeEndsOn(undefined);
+        }}
         title={closing ? t('periods.confirmTitle', { name: name(closing.name) }) : ''}
         okText={t('periods.confirmClose')}
         okButtonProps={{ danger: true, loading: busy, 'data-testid': 'confirm-close' }}
@@ -195,6 +218,16 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
               onChange={(event) => setNote(event.target.value)}
             />
             {error ? <Alert type="error" showIcon className="form-alert" title={error} /> : null}
+            {needsEndDate ? (
+              <Space orientation="vertical" className="form-alert">
+                <Typography.Text>{t('periods.noticeEndsOn')}</Typography.Text>
+                <DatePicker
+                  data-testid="notice-ends-on"
+                  value={noticeEndsOn ? dayjs(noticeEndsOn) : null}
+                  onChange={(day) => setNoticeEndsOn(day ? day.format('YYYY-MM-DD') : undefined)}
+                />
+              </Space>
+            ) : null}
           </>
         ) : null}
       </Modal>

@@ -408,6 +408,8 @@ export const en: Messages = {
   'periods.lateExplained':
     'Data for this period that arrives after closing is recorded and listed as late, not counted in the frozen standings.',
   'periods.notePlaceholder': 'Note (e.g. approved at the March union meeting)',
+  'periods.noticeEndsOn':
+    'The working-day calendar has no holiday notice for that year yet: pick the last day of the 公示 by the official notice, then close again:',
   'periods.closedOk': '“{name}” closed',
   'periods.finalTitle': 'Final standings of “{name}” (frozen)',
   'periods.lateTitle': 'Late events ({n}, not counted)',

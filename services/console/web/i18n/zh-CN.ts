@@ -395,6 +395,7 @@ export const zhCN = {
     '结算后，“{name}”（{start} 至 {end}）的最终排名将按当前规则 v{version} 和截至此刻已收到的数据冻结，以后修改规则、补报数据都不会再改变它。',
   'periods.lateExplained': '结算后才收到的该阶段数据会作为“迟到数据”记录并列出，但不计入冻结的排名。',
   'periods.notePlaceholder': '结算说明（如：经三月工会例会审定）',
+  'periods.noticeEndsOn': '工作日历还没有这一年的国务院放假安排，请按当地通知选定公示的最后一天，再点“确认结算”：',
   'periods.closedOk': '“{name}”已结算',
   'periods.finalTitle': '“{name}”结算排名（已冻结）',
   'periods.lateTitle': '迟到数据（{n} 条，未计入）',
