@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { ReportList } from '../../schemas/report.schema.ts';
+import { ReportList, type Report } from '../../schemas/report.schema.ts';
 import { launchChromium } from '../support/browser.ts';
 import { settled, signedInConsolePage } from '../support/console-page.ts';
 import { scanQr } from './scan-qr.ts';
@@ -11,12 +11,10 @@ import { smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 /**
- * A reporter on a cheap phone (360×640) in real Chromium: signs in with the personal link,
- * reports a hazard with a photo over a connection lost mid-submit, and is refused once the link
- * is revoked. Until evidence17 (POST /v1/evidence) and review17 (POST /v1/reports) land in this
- * branch, those two routes are answered by a local receiver in the page's network (page.route)
- * that keeps what the contract says (ISSUE17-CONTRACT.md): the evidence id is the SHA-256 of the
- * bytes, a resend of a reportId with the same body is stored once.
+ * A reporter on a cheap phone (360×640) in real Chromium against the real routes and storage
+ * (POST /v1/evidence into the local evidence folder, POST /v1/reports into the reports table):
+ * signs in with the personal link, reports a hazard with a photo over a connection lost
+ * mid-submit, reads 我的上报 as reviewed, and is refused once the link is revoked.
  */
 const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
 const ADMIN = `lbt_${'r'.repeat(43)}`;
@@ -50,6 +48,30 @@ async function api(method: string, url: string, payload?: unknown) {
   });
 }
 
+/** The reports the server stored at a location, as the API answers them. */
+async function storedReports(location: string): Promise<Report[]> {
+  const res = await api('GET', '/v1/reports');
+  expect(res.statusCode).toBe(200);
+  return ReportList.parse(res.json()).reports.filter((r) => r.location === location);
+}
+
+async function organiserToken(name: string): Promise<string> {
+  const res = await api('POST', '/v1/tokens', { name, role: 'organiser', branchIds: ['B1'] });
+  expect(res.statusCode).toBe(201);
+  return res.json<{ token: string }>().token;
+}
+
+async function review(token: string, reportIds: string[], decision: 'approved' | 'rejected', note?: string) {
+  const res = await lb.app.inject({
+    method: 'POST',
+    url: '/v1/reports/review',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { reportIds, decision, ...(note === undefined ? {} : { note }) },
+  });
+  expect(res.statusCode).toBe(200);
+  expect(res.json<{ results: { ok: boolean }[] }>().results.every((r) => r.ok)).toBe(true);
+}
+
 async function reporterToken(name: string): Promise<{ id: string; token: string }> {
   const res = await api('POST', '/v1/tokens', { name, role: 'reporter', unitIds: ['U1'] });
   expect(res.statusCode).toBe(201);
@@ -68,45 +90,6 @@ function jpegSize(bytes: Buffer): { width: number; height: number } {
     at += 2 + length;
   }
   throw new Error('no SOF marker');
-}
-
-interface Receiver {
-  evidence: Map<string, Buffer>;
-  reports: Map<string, string>;
-  reportPosts: number;
-  /** Unreachable, like the server behind a lost connection (routed requests bypass setOffline). */
-  offline: boolean;
-  /** Called with each report POST before it is answered. */
-  onReport?: (route: Route) => Promise<'answered' | 'continue'>;
-}
-
-/** The contract's two routes, answered in the page's network (see the file's comment). */
-async function receive(context: BrowserContext): Promise<Receiver> {
-  const { createHash } = await import('node:crypto');
-  const receiver: Receiver = { evidence: new Map(), reports: new Map(), reportPosts: 0, offline: false };
-  await context.route('**/v1/evidence?*', async (route) => {
-    if (receiver.offline) return route.abort('internetdisconnected');
-    const body = route.request().postDataBuffer() ?? Buffer.alloc(0);
-    const id = `sha256:${createHash('sha256').update(body).digest('hex')}`;
-    receiver.evidence.set(id, body);
-    await route.fulfill({
-      status: 201,
-      json: { id, contentType: route.request().headers()['content-type'], bytes: body.length },
-    });
-  });
-  await context.route('**/v1/reports', async (route) => {
-    if (receiver.offline) return route.abort('internetdisconnected');
-    receiver.reportPosts++;
-    const body = route.request().postData() ?? '';
-    const { reportId } = JSON.parse(body) as { reportId: string };
-    const before = receiver.reports.get(reportId);
-    if (before !== undefined && before !== body)
-      return route.fulfill({ status: 409, json: { error: { code: 'report_conflict', message: 'different body' } } });
-    receiver.reports.set(reportId, body);
-    if ((await receiver.onReport?.(route)) === 'answered') return;
-    await route.fulfill({ status: 201, json: { report: { reportId, status: 'pending' } } });
-  });
-  return receiver;
 }
 
 async function phone(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -146,6 +129,21 @@ async function cameraPhoto(): Promise<Buffer> {
 beforeAll(async () => {
   lb = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
   expect((await api('PUT', '/v1/org', smallOrg)).statusCode).toBe(200);
+  // Hazards are reviewed at two levels: a report stays 待审核 until both approve.
+  const competition = await api('PUT', '/v1/competitions/ankang-m3', {
+    name: { zh: '安康杯隐患排查', en: 'Hazard hunt' },
+    kind: 'ankang',
+    period: { start: '2026-03-01', end: '2026-03-31' },
+    indicators: [
+      {
+        id: 'found',
+        name: { zh: '发现隐患', en: 'Found' },
+        rule: { kind: 'count', event: 'hazard_found', pointsEach: 2 },
+      },
+    ],
+    review: [{ type: 'hazard_found', levels: ['单位安全员', '分公司工会'] }],
+  });
+  expect(competition.statusCode).toBeLessThan(300);
   base = await lb.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
   mkdirSync(SHOTS, { recursive: true });
@@ -228,17 +226,23 @@ describe('the reporter phone page', () => {
   it('sends a hazard with a resized photo once, across a connection lost mid-submit', async () => {
     const { token } = await reporterToken('张安全员');
     const { context, page, problems } = await phone();
-    const receiver = await receive(context);
-    // The first report POST reaches the server, then the connection drops before the answer.
-    let dropped = false;
-    receiver.onReport = async (route) => {
-      if (dropped) return 'continue';
-      dropped = true;
-      receiver.offline = true;
-      await context.setOffline(true);
-      await route.abort('internetdisconnected');
-      return 'answered';
-    };
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/v1/evidence')) uploads.push(r.url());
+    });
+    // The first report POST reaches the server and is stored; its answer is lost with the
+    // connection. Routed only once: from then on the page's requests meet setOffline.
+    let firstSent: { reportId: string } | undefined;
+    await context.route(
+      '**/v1/reports',
+      async (route) => {
+        firstSent = route.request().postDataJSON() as { reportId: string };
+        expect((await route.fetch()).status()).toBe(201);
+        await context.setOffline(true);
+        await route.abort('internetdisconnected');
+      },
+      { times: 1 },
+    );
     await page.goto(`${base}/reporter#t=${token}`);
     await page.waitForSelector('form[data-kind="hazard_found"]');
     await page.fill('input[name=location]', '3号加油机旁');
@@ -255,72 +259,69 @@ describe('the reporter phone page', () => {
     await page.waitForSelector('[data-testid="outbox"] li[data-state="waiting"]');
     expect(await page.textContent('[data-testid="outbox"]')).toContain('网络已断开');
     await shoot(page, 'reporter-waiting');
-    // Retries while offline do not get through.
-    await page.waitForFunction(() => document.querySelector('[data-testid="outbox"] li[data-state="waiting"]'));
-    expect(receiver.reports.size).toBe(1);
-    receiver.offline = false;
+    // The server has it, the phone does not know: it keeps the draft and retries.
+    expect(firstSent).toBeDefined();
+    expect((await storedReports('3号加油机旁')).map((r) => r.reportId)).toEqual([firstSent?.reportId]);
     await context.setOffline(false);
     await page.waitForSelector('[data-testid="outbox"] li[data-state="sent"]', { timeout: 15_000 });
     await shoot(page, 'reporter-sent');
 
     // Sent twice (the lost answer), stored once, with the photo uploaded once and resized.
-    expect(receiver.reportPosts).toBe(2);
-    expect(receiver.reports.size).toBe(1);
-    const [sent] = [...receiver.reports.values()].map(
-      (b) => JSON.parse(b) as { event: Record<string, unknown>; evidence: string[]; location: string },
-    );
-    expect(sent).toMatchObject({
+    const stored = await storedReports('3号加油机旁');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      reportId: firstSent?.reportId,
       event: { type: 'hazard_found', crewId: 'C1' },
       location: '3号加油机旁',
       description: '消防沙池缺沙',
+      reportedBy: '张安全员',
     });
-    expect(sent?.evidence).toHaveLength(1);
-    const uploaded = receiver.evidence.get(sent?.evidence[0] ?? '');
-    expect(uploaded).toBeDefined();
-    expect(jpegSize(uploaded ?? Buffer.alloc(0))).toEqual({ width: 1600, height: 1200 });
-    expect(uploaded?.length).toBeLessThan(photo.length / 2);
+    expect(uploads).toHaveLength(1);
+    expect(stored[0]?.evidence).toHaveLength(1);
+    const served = await api('GET', `/v1/evidence/${stored[0]?.evidence[0] ?? ''}`);
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toBe('image/jpeg');
+    expect(jpegSize(served.rawPayload)).toEqual({ width: 1600, height: 1200 });
+    expect(served.rawPayload.length).toBeLessThan(photo.length / 2);
     expect(problems).toEqual([]);
     await context.close();
   });
 
   it('lists 我的上报 with 待审核 (levels so far), 已通过 and 已退回 with the reason', async () => {
     const { token } = await reporterToken('钱安全员');
+    const unitReviewer = await organiserToken('西湖站长');
+    const branchReviewer = await organiserToken('杭州分公司工会');
+    const reports: [string, string][] = [
+      ['r-1', '配电房'],
+      ['r-2', '3号加油机'],
+      ['r-3', '油罐区东侧'],
+    ];
+    for (const [i, [reportId, location]] of reports.entries()) {
+      // Reported a minute apart: the list is newest first.
+      clock.set(`2026-03-10T12:0${i + 1}:00+08:00`);
+      const res = await lb.app.inject({
+        method: 'POST',
+        url: '/v1/reports',
+        headers: { authorization: `Bearer ${token}` },
+        payload: {
+          reportId,
+          event: {
+            type: 'hazard_found',
+            crewId: 'C1',
+            occurredAt: '2026-03-10T09:30:00+08:00',
+            hazardId: `hz-${reportId}`,
+          },
+          location,
+          evidence: [],
+        },
+      });
+      expect(res.statusCode).toBe(201);
+    }
+    await review(unitReviewer, ['r-1', 'r-2'], 'approved');
+    await review(branchReviewer, ['r-2'], 'approved');
+    await review(unitReviewer, ['r-3'], 'rejected', '照片看不清隐患位置，请重拍');
+
     const { context, page, problems } = await phone();
-    const report = (reportId: string, status: 'pending' | 'approved' | 'rejected', location: string) => ({
-      reportId,
-      status,
-      event: {
-        type: 'hazard_found',
-        crewId: 'C1',
-        occurredAt: '2026-03-10T09:30:00+08:00',
-        hazardId: `hz-${reportId}`,
-      },
-      location,
-      description: null,
-      evidence: [],
-      branchId: 'B1',
-      unitId: 'U1',
-      reportedBy: '钱安全员',
-      reporterTokenId: null,
-      reportedAt: '2026-03-10T09:31:00+08:00',
-      levels: ['单位安全员', '分公司工会'],
-      approvedLevels: status === 'approved' ? 2 : status === 'pending' ? 1 : 0,
-      steps: [],
-      rejection:
-        status === 'rejected'
-          ? { reason: '照片看不清隐患位置，请重拍', by: '西湖站长', at: '2026-03-10T10:00:00+08:00' }
-          : null,
-      eventId: status === 'approved' ? `report-${reportId}` : null,
-    });
-    // As review17's GET /v1/reports?mine=true answers (checked against its schema).
-    const mine = ReportList.parse({
-      reports: [
-        report('r-3', 'rejected', '油罐区东侧'),
-        report('r-2', 'approved', '3号加油机'),
-        report('r-1', 'pending', '配电房'),
-      ],
-    });
-    await context.route('**/v1/reports?mine=true', (route) => route.fulfill({ json: mine }));
     await page.goto(`${base}/reporter#t=${token}`);
     await page.click('[data-tab="mine"]');
     await page.waitForSelector('[data-testid="my-reports"] li[data-report-id="r-3"]');
