@@ -83,7 +83,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         formAction: ["'self'"],
         // Only this server's own pages may frame its pages (no clickjacking of "open screen").
         frameAncestors: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: the console's 审核 page shows evidence photos it fetched with the token (an <img>
+        // cannot send the Authorization header); blob URLs belong to the page that made them.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         objectSrc: ["'none'"],
         scriptSrc: ["'self'"],
         scriptSrcAttr: ["'none'"],

@@ -22,7 +22,7 @@ const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screensh
 const START = '2026-03-10T10:00:00+08:00';
 const clock = fixedClock(START);
 // The strictest policy the console promises to work under: nothing inline, nothing from elsewhere.
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'";
 
 let leaderboard: Leaderboard;
 let base: string;
