@@ -175,13 +175,21 @@ function outboxList(outbox: Outbox): HTMLElement | null {
   );
 }
 
-async function reportForm(kind: ReportKind, crews: Crew[], org: Org, outbox: Outbox, host: HTMLElement): Promise<void> {
+/** The form of a kind; `crewId` is the crew chosen before it was redrawn (the first crew if none). */
+async function reportForm(
+  kind: ReportKind,
+  crews: Crew[],
+  org: Org,
+  outbox: Outbox,
+  host: HTMLElement,
+  crewId?: string,
+): Promise<void> {
   const spec = FORM_FIELDS[kind];
   const photos: (DraftPhoto & { busy?: boolean })[] = [];
   const crewSelect = h(
     'select',
     { name: 'crewId', required: true },
-    crews.map((c) => h('option', { value: c.id }, c.name)),
+    crews.map((c) => h('option', { value: c.id, selected: c.id === crewId }, c.name)),
   );
   let hazards: OpenHazard[] = [];
   if (kind === 'hazard_rectified') {
@@ -259,7 +267,8 @@ async function reportForm(kind: ReportKind, crews: Crew[], org: Org, outbox: Out
       ),
     ),
   );
-  crewSelect.addEventListener('change', () => void reportForm(kind, crews, org, outbox, host));
+  // Redrawn for the crew's open hazards and persons, on that crew.
+  crewSelect.addEventListener('change', () => void reportForm(kind, crews, org, outbox, host, crewSelect.value));
   const form = h(
     'form',
     { class: 'report', 'data-kind': kind, novalidate: true },
