@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { ReportList, type Report } from '../../schemas/report.schema.ts';
 import { launchChromium } from '../support/browser.ts';
+import { cameraPhoto } from './camera-photo.ts';
 import { settled, signedInConsolePage } from '../support/console-page.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { hazardHuntCompetition, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
 /**
@@ -75,25 +76,6 @@ async function reportAt(location: string): Promise<Report> {
   return found;
 }
 
-/** A 2000×1500 phone photo, made by the browser's own JPEG encoder. */
-async function phonePhoto(): Promise<Buffer> {
-  const page = await browser.newPage();
-  const dataUrl = await page.evaluate(() => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 2000;
-    canvas.height = 1500;
-    const c = canvas.getContext('2d');
-    if (!c) throw new Error('no 2d');
-    c.fillStyle = '#8d6e63';
-    c.fillRect(0, 0, 2000, 1500);
-    c.fillStyle = '#fdd835';
-    c.fillRect(600, 500, 800, 500);
-    return canvas.toDataURL('image/jpeg', 0.9);
-  });
-  await page.close();
-  return Buffer.from(dataUrl.split(',')[1] ?? '', 'base64');
-}
-
 async function reportHazard(page: Page, crewId: string, location: string, description: string, photo: Buffer) {
   await page.waitForSelector('form[data-kind="hazard_found"]');
   await page.selectOption('select[name=crewId]', crewId);
@@ -133,19 +115,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   lb = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
   await api('PUT', '/v1/org', { ...smallOrg, targets: [] });
-  await api('PUT', `/v1/competitions/${COMPETITION}`, {
-    name: { zh: '安康杯隐患排查', en: 'Hazard hunt' },
-    kind: 'ankang',
-    period: { start: '2026-03-01', end: '2026-03-31' },
-    indicators: [
-      {
-        id: 'found',
-        name: { zh: '发现隐患', en: 'Found' },
-        rule: { kind: 'count', event: 'hazard_found', pointsEach: 2 },
-      },
-    ],
-    review: [{ type: 'hazard_found', levels: ['单位安全员', '分公司工会'] }],
-  });
+  await api('PUT', `/v1/competitions/${COMPETITION}`, hazardHuntCompetition);
   await api('PUT', '/v1/screens/hazards', {
     name: { zh: '隐患排查', en: 'Hazards' },
     views: [{ kind: 'ranking', competitionId: COMPETITION }],
@@ -189,7 +159,7 @@ describe('a hazard from a phone photo to the standings through two levels of rev
     await page.clock.setFixedTime(clock.now());
     page.on('pageerror', (err) => problems.push(err.message));
     await page.goto(`${base}/reporter#t=${reporter}`);
-    const photo = await phonePhoto();
+    const photo = await cameraPhoto(browser, 2000, 1500);
     await reportHazard(page, 'C1', '3号加油机旁', '消防沙池缺沙', photo);
     await page.screenshot({ path: join(SHOTS, 'e2e-phone-sent.png') });
     await reportHazard(page, 'C2', '油罐区东侧', '灭火器压力不足', photo);

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { ReportList, type Report } from '../../schemas/report.schema.ts';
 import { launchChromium } from '../support/browser.ts';
+import { cameraPhoto } from './camera-photo.ts';
 import { settled, signedInConsolePage } from '../support/console-page.ts';
 import { scanQr } from './scan-qr.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { hazardHuntCompetition, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 /**
@@ -102,47 +103,11 @@ async function phone(): Promise<{ context: BrowserContext; page: Page; problems:
   return { context, page, problems };
 }
 
-/** A 4000×3000 photo as a phone camera makes it (made by the browser's own JPEG encoder). */
-async function cameraPhoto(): Promise<Buffer> {
-  const page = await browser.newPage();
-  const dataUrl = await page.evaluate(() => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 4000;
-    canvas.height = 3000;
-    const c = canvas.getContext('2d');
-    if (!c) throw new Error('no 2d');
-    const g = c.createLinearGradient(0, 0, 4000, 3000);
-    g.addColorStop(0, '#c62828');
-    g.addColorStop(1, '#1565c0');
-    c.fillStyle = g;
-    c.fillRect(0, 0, 4000, 3000);
-    for (let i = 0; i < 400; i++) {
-      c.fillStyle = `hsl(${i * 7}, 70%, 50%)`;
-      c.fillRect((i * 97) % 4000, (i * 61) % 3000, 80, 80);
-    }
-    return canvas.toDataURL('image/jpeg', 0.95);
-  });
-  await page.close();
-  return Buffer.from(dataUrl.split(',')[1] ?? '', 'base64');
-}
-
 beforeAll(async () => {
   lb = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
   expect((await api('PUT', '/v1/org', smallOrg)).statusCode).toBe(200);
   // Hazards are reviewed at two levels: a report stays 待审核 until both approve.
-  const competition = await api('PUT', '/v1/competitions/ankang-m3', {
-    name: { zh: '安康杯隐患排查', en: 'Hazard hunt' },
-    kind: 'ankang',
-    period: { start: '2026-03-01', end: '2026-03-31' },
-    indicators: [
-      {
-        id: 'found',
-        name: { zh: '发现隐患', en: 'Found' },
-        rule: { kind: 'count', event: 'hazard_found', pointsEach: 2 },
-      },
-    ],
-    review: [{ type: 'hazard_found', levels: ['单位安全员', '分公司工会'] }],
-  });
+  const competition = await api('PUT', '/v1/competitions/ankang-m3', hazardHuntCompetition);
   expect(competition.statusCode).toBeLessThan(300);
   base = await lb.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launchChromium();
@@ -247,7 +212,7 @@ describe('the reporter phone page', () => {
     await page.waitForSelector('form[data-kind="hazard_found"]');
     await page.fill('input[name=location]', '3号加油机旁');
     await page.fill('textarea[name=description]', '消防沙池缺沙');
-    const photo = await cameraPhoto();
+    const photo = await cameraPhoto(browser);
     await page.setInputFiles('[data-testid="photo-input"]', {
       name: 'IMG_0001.jpg',
       mimeType: 'image/jpeg',

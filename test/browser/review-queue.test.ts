@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
 import { settled, signedInConsolePage } from '../support/console-page.ts';
-import { marchAt, smallOrg } from '../support/fixtures.ts';
+import { hazardHuntCompetition, marchAt, smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 
@@ -64,19 +64,7 @@ beforeAll(async () => {
   await leaderboard.app.listen({ host: '127.0.0.1', port });
   base = `http://127.0.0.1:${port}`;
   await api('PUT', '/v1/org', { ...smallOrg, targets: [] });
-  await api('PUT', '/v1/competitions/ankang-m3', {
-    name: { zh: '安康杯隐患排查', en: 'Hazard hunt' },
-    kind: 'ankang',
-    period: { start: '2026-03-01', end: '2026-03-31' },
-    indicators: [
-      {
-        id: 'found',
-        name: { zh: '发现隐患', en: 'Found' },
-        rule: { kind: 'count', event: 'hazard_found', pointsEach: 2 },
-      },
-    ],
-    review: [{ type: 'hazard_found', levels: ['单位安全员', '分公司工会'] }],
-  });
+  await api('PUT', '/v1/competitions/ankang-m3', hazardHuntCompetition);
   reporter = String(
     (await api('POST', '/v1/tokens', { name: '西湖站 安全员', role: 'reporter', unitIds: ['U1'] })).token,
   );

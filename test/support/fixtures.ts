@@ -105,6 +105,21 @@ export const ankangCompetition: CompetitionInput = {
   ],
 };
 
+/** March 2026's hazard hunt: 2 points a hazard found, counted once a unit and then a branch approve it. */
+export const hazardHuntCompetition: CompetitionInput = {
+  name: { zh: '安康杯隐患排查', en: 'Hazard hunt' },
+  kind: 'ankang',
+  period: { start: '2026-03-01', end: '2026-03-31' },
+  indicators: [
+    {
+      id: 'found',
+      name: { zh: '发现隐患', en: 'Found' },
+      rule: { kind: 'count', event: 'hazard_found', pointsEach: 2 },
+    },
+  ],
+  review: [{ type: 'hazard_found', levels: ['单位安全员', '分公司工会'] }],
+};
+
 export const marchAt = (day: string, time = '10:00:00') => `2026-03-${day}T${time}+08:00`;
 /** Events of March 2026 for smallOrg; test/integration/standings-end-to-end.test.ts works out their standings. */
 export const marchEvents = [
