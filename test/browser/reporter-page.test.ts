@@ -26,6 +26,8 @@ const PHONE = {
   isMobile: true,
   hasTouch: true,
   locale: 'zh-CN',
+  // The reporters' phones are on Beijing time: the form's default time reads as theirs.
+  timezoneId: 'Asia/Shanghai',
 };
 let lb: Leaderboard;
 let base: string;
