@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { settled, signedInConsolePage } from '../support/console-page.ts';
+import { signedInConsolePage } from '../support/console-page.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { apiCaller, freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
@@ -68,7 +68,11 @@ describe('closing a period whose 公示 falls in a year the calendar does not ha
     await page.click('[data-testid="notice-ends-on"]');
     await page.keyboard.type('2027-02-10');
     await page.keyboard.press('Enter');
-    await settled(page);
+    // Wait for the picker's panel to close (settled() once timed out here on a loaded machine).
+    await page.waitForSelector('.ant-picker-dropdown', { state: 'hidden' });
+    expect(await page.inputValue('input[data-testid="notice-ends-on"], [data-testid="notice-ends-on"] input')).toBe(
+      '2027-02-10',
+    );
     await page.screenshot({ path: join(SHOTS, 'console-close-missing-year.png') });
     await page.click('[data-testid="confirm-close"]');
     await page.waitForSelector('[data-testid="periods-table"] >> text=公示中');
