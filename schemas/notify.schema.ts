@@ -61,6 +61,12 @@ export const ChannelRequest = strictObject({
 });
 export type ChannelRequest = z.infer<typeof ChannelRequest>;
 
+/** PUT of a channel: the console cannot show the stored address (only its hint), so omitted keeps it. */
+export const ChannelUpdate = ChannelRequest.extend({
+  webhookUrl: ChannelRequest.shape.webhookUrl.optional().describe('omitted: keep the stored webhook address'),
+});
+export type ChannelUpdate = z.infer<typeof ChannelUpdate>;
+
 /** A channel as the API shows it: the webhook's key and the secret are never sent back. */
 export const NotifyChannel = z.object({
   channelId: z.string(),

@@ -16,6 +16,12 @@ export interface NotifyFact {
   key: string;
   competitionId: string;
   kind: NotifyFactKind;
+  /**
+   * Only these channels (each still filtered by its subscription asking for the kind): the scheduler
+   * posts a daily or weekly fact once per group of subscriptions sharing a time and a length, so one
+   * channel's 18:00 post is not another's 20:00 post. Absent: every subscribed channel.
+   */
+  channelIds?: readonly string[];
   /** hazard_overdue only: the unit whose groups hear about it (channels whose unitIds hold it). */
   unitId?: string;
   /** One line, e.g. "安康杯 · 12月5日亮晒". 钉钉 shows it in the chat list, 飞书 in the card header. */
