@@ -135,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         { name: 'screens', description: '大屏 Big screens and display links' },
         { name: 'corrections', description: '更正 Finding, withdrawing and correcting stored events' },
         { name: 'notice', description: '公示 · 异议 · 复核 Public notice, objections, re-check, confirmation' },
+        { name: 'notify', description: '群消息 Messages to the work groups: 企业微信, 钉钉 and 飞书 group robots' },
       ],
     },
     transform: jsonSchemaTransform,

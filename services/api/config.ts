@@ -52,6 +52,11 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     RATE_LIMIT_PER_MINUTE: int(3000, 1),
     MAX_JSON_BYTES: int(1024 * 1024, 1024),
     HEAP_GROWTH_PERCENT: int(0, 0, 1_000),
+    // Messages to the work groups: on in exactly one instance per ClickHouse server (docs/operations.md).
+    NOTIFY: z.enum(['on', 'off']).default('on'),
+    PUBLIC_URL: z.preprocess(blankAsUnset, z.url({ protocol: /^https?$/u }).optional()),
+    NOTIFY_MAX_ATTEMPTS: int(8, 1, 100),
+    NOTIFY_RETRY_BASE_MS: int(5_000, 100),
   })
   .superRefine((e, ctx) => {
     checkEvidenceEnv(e, ctx);
@@ -119,6 +124,17 @@ export interface ApiConfig extends EventLimits {
   heapGrowthPercent: number;
   /** Where photos and files of reports are kept, and their limits. */
   evidence: EvidenceConfig;
+  /** The address crews and organisers open (links in messages to the work groups), without a trailing slash. */
+  publicUrl: string;
+  /** Messages to the work groups (企业微信, 钉钉, 飞书 group robots). */
+  notify: {
+    /** This instance runs the delivery worker and the fact sources (NOTIFY=on). */
+    enabled: boolean;
+    /** Attempts before a message is given up as failed. */
+    maxAttempts: number;
+    /** The wait after a first failed attempt, doubled after each further one. */
+    retryBaseMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -165,5 +181,11 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
     maxJsonBytes: e.MAX_JSON_BYTES,
     heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     evidence: evidenceConfigFrom(e, e.DATA_DIR),
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/u, ''),
+    notify: {
+      enabled: e.NOTIFY === 'on',
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
+    },
   };
 }

@@ -86,6 +86,8 @@ import { shortLinksRoute } from './routes/short-links.route.ts';
 import { createMissLimiter } from '../shared/miss-limiter.ts';
 import { xlsxDownloadsRoute } from './routes/xlsx-downloads.route.ts';
 import { createResultsSource } from '../results/results-source.ts';
+import { createNotify, type Notify } from '../notify/notify.ts';
+import { notifyRoute } from './routes/notify.route.ts';
 
 /**
  * The embedded engine serves one process (a second one cannot open the data directory), so this
@@ -131,6 +133,14 @@ export interface Leaderboard {
   firstAdminToken: string | undefined;
   /** The organisers' console, bundled on first use (npm start warms it after listening). */
   consoleAssets: () => Promise<ConsoleAssets>;
+  /**
+   * Messages to the work groups: notify.notifier is what fact sources post to; its delivery worker
+   * runs only where notifyEnabled (NOTIFY=on, npm start).
+   */
+  notify: Notify;
+  notifyEnabled: boolean;
+  /** PUBLIC_URL: the address links in messages point to. */
+  publicUrl: string;
   /** Stops taking requests, drains in-flight batches and recomputations, closes storage. */
   close(): Promise<void>;
 }
@@ -369,6 +379,21 @@ export async function createLeaderboard(
     // A 公示 opened, an objection decided or the results confirmed: the screens say so at once.
     changed: (competitionId) => screenHub.competitionChanged(competitionId),
   });
+  // Messages to the work groups. Only one process per ClickHouse server sends them (NOTIFY=on):
+  // npm start, not the scoring service, which shares the configuration.
+  const notifyEnabled = config.notify.enabled && options.ingest;
+  const notify = createNotify({
+    client,
+    now,
+    logger,
+    metrics,
+    publicUrl: config.publicUrl,
+    maxAttempts: config.notify.maxAttempts,
+    retryBaseMs: config.notify.retryBaseMs,
+  });
+  // Fact sources (services/notify/facts/, helper notifyfacts) are created here when notifyEnabled,
+  // with notify.notifier, config.publicUrl, catalog, standings, feed, notices and now; they start
+  // with the worker below and stop in close() before it.
   // Revoked by another instance (seen on reload): its screens here stop too.
   displayLinks.onRevoked((link) => screenHub.linkRevoked(link.id));
   // On a server the scoring service may be another process: look for the standings it writes.
@@ -478,6 +503,7 @@ export async function createLeaderboard(
       closedPeriodIds: (id) => periods.closedPeriodIds(id),
     }),
     eventCorrectionsRoute({ corrections, access }),
+    notifyRoute({ catalog, notify, access }),
     reportsRoute({ reports: createReports({ client, catalog, ingest: pipeline.ingest, now }), access }),
     standingsRoute({ catalog, standings, access, corrections, explain: createExplainPoints({ client, catalog, now }) }),
     // The registry has no time zone of its own: its export is dated in the product's default one.
@@ -557,6 +583,10 @@ export async function createLeaderboard(
   // Returns before the group join completes: the service answers (and /readyz says 'joining')
   // while a restarted instance waits for its predecessor's session to time out.
   await consumer?.start();
+  if (notifyEnabled) {
+    await notify.worker.start();
+    logger.info({ publicUrl: config.publicUrl }, 'messages to the work groups: delivery worker started');
+  }
   // Another instance on the same ClickHouse server may change the registry or a competition: the
   // catalog announces what a reload finds changed, like its own changes.
   const screenVersions = () => new Map(screens.list().map((s) => [s.id, s.version]));
@@ -589,10 +619,14 @@ export async function createLeaderboard(
     periods,
     firstAdminToken: firstAdmin.generated,
     consoleAssets,
+    notify,
+    notifyEnabled,
+    publicUrl: config.publicUrl,
     async close() {
       clearInterval(reloadTimer);
       poller?.stop();
       await app.close();
+      await notify.worker.stop();
       await pipeline.drain();
       await correctionPipeline.drain();
       await consumer?.stop();

@@ -99,6 +99,9 @@ describe('upgrading a database in place', () => {
         '0032_api_tokens_crew_ids.sql',
         '0033_evidence_uploads.sql',
         '0034_period_notices.sql',
+        '0035_notify_channels.sql',
+        '0036_notify_subscriptions.sql',
+        '0037_notify_deliveries.sql',
       ],
     });
     expect(

@@ -71,6 +71,8 @@ export interface WebhookReceiver {
   waitForMessages(count: number, robotId?: string, timeoutMs?: number): Promise<AcceptedMessage[]>;
   /** Throws, listing them, when anything was refused. */
   expectNoRefusals(): void;
+  /** Forgets the refusals so far: after a test that provoked them on purpose and checked them. */
+  clearRefusals(): void;
   close(): Promise<void>;
 }
 
@@ -397,6 +399,9 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
       throw new Error(
         `the webhook receiver refused ${refusals.length} request(s):\n${refusals.map((r) => `  ${r.platform ?? '?'} ${r.robotId ?? '?'} ${r.path}: ${r.reason}`).join('\n')}`,
       );
+    },
+    clearRefusals() {
+      refusals.length = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
