@@ -18,7 +18,7 @@ export type Invocation =
       limit: number;
     }
   | { command: 'publish'; id: string; version: number | undefined; note: string }
-  | { command: 'close'; id: string; period: string; note: string }
+  | { command: 'close'; id: string; period: string; note: string; noticeEndsOn: string | undefined }
   | { command: 'periods'; id: string }
   | { command: 'late'; id: string; period: string }
   | { command: 'history'; id: string }
@@ -93,7 +93,11 @@ const OPTIONS = {
     limit: { type: 'string' },
   },
   publish: { version: { type: 'string' }, message: { type: 'string', short: 'm' } },
-  close: { period: { type: 'string' }, message: { type: 'string', short: 'm' } },
+  close: {
+    period: { type: 'string' },
+    message: { type: 'string', short: 'm' },
+    'notice-ends-on': { type: 'string' },
+  },
   periods: {},
   late: { period: { type: 'string' } },
   history: {},
@@ -285,7 +289,13 @@ function invocationOf(command: (typeof COMMANDS)[number], values: Values, positi
     }
     case 'close': {
       const [id = ''] = takePositionals(command, positionals, ['id']);
-      return { command, id, period: str(values, 'period') ?? WHOLE_PERIOD, note };
+      return {
+        command,
+        id,
+        period: str(values, 'period') ?? WHOLE_PERIOD,
+        note,
+        noticeEndsOn: date(values, 'notice-ends-on'),
+      };
     }
     case 'periods':
     case 'history': {

@@ -12,11 +12,12 @@ const SECTIONS: Record<string, string> = {
   publish: `  publish <id> [--version N] [-m 说明]
       发布草稿（默认最新草稿）/ publish a draft (default: the latest)
       例 e.g.  ${CLI_NAME} publish wbyc-2026q4 --version 3 -m "经工会审定"`,
-  close: `  close <id> [--period <阶段>] [-m 说明]
-      结算一个阶段（默认 final 全程）并冻结其排名 / close a period (default final, the whole competition) and freeze its standings
+  close: `  close <id> [--period <阶段>] [-m 说明] [--notice-ends-on YYYY-MM-DD]
+      结算一个阶段（默认 final 全程）并冻结其排名，开始公示 / close a period (default final, the whole competition), freeze its standings and open its 公示
+      公示截止日按工作日历计算；日历尚无该年份时用 --notice-ends-on 指定 / the 公示's last day comes from the working-day calendar; give it for a year the calendar lacks
       例 e.g.  ${CLI_NAME} close wbyc-2026q4 --period m11`,
   periods: `  periods <id>
-      列出阶段及结算状态 / list periods and whether they are closed
+      列出阶段、结算与公示状态 / list periods, their closing and their 公示 (in notice, awaiting confirmation, final)
       例 e.g.  ${CLI_NAME} periods wbyc-2026q4`,
   late: `  late <id> --period <阶段>
       结算后才收到的迟到事件 / events that arrived after the period closed

@@ -1,26 +1,41 @@
+import { PeriodNotice } from '../../schemas/notice.schema.ts';
 import { LateEventList, PeriodList } from '../../schemas/versions.schema.ts';
 import { paint } from './cli-output.ts';
 import type { CommandDeps } from './command-deps.ts';
 import { call, seg } from './http-client.ts';
+import { resultStatusShort } from './result-status.ts';
 import { formatTime, renderTable, thousands } from './table.ts';
 
 export async function runPeriods(deps: CommandDeps, options: { id: string }): Promise<void> {
   const { out, http } = deps;
   const list = await call(http, PeriodList, { method: 'GET', path: `/v1/competitions/${seg(options.id)}/periods` });
   out.out(paint(out.color).bold(`${list.competitionId} 阶段 / periods`));
-  const rows = list.periods.map((period) => [
+  // The 公示 dates live on each notice; only periods with a notice have one to fetch.
+  const notices = await Promise.all(
+    list.periods.map((period) =>
+      period.status === 'open' || period.status === 'closed'
+        ? Promise.resolve(undefined)
+        : call(http, PeriodNotice, {
+            method: 'GET',
+            path: `/v1/competitions/${seg(options.id)}/periods/${seg(period.id)}/notice`,
+          }),
+    ),
+  );
+  const rows = list.periods.map((period, i) => [
     `${period.id} ${period.name.zh}`,
     `${period.start} – ${period.end}`,
     period.closed === null
-      ? '进行中 / open'
-      : `已结算 / closed ${formatTime(period.closed.closedAt, list.timeZone)} (v${period.closed.definitionVersion}, ${period.closed.closedBy || '–'})`,
+      ? '–'
+      : `${formatTime(period.closed.closedAt, list.timeZone)} (v${period.closed.definitionVersion}, ${period.closed.closedBy || '–'})`,
+    resultStatusShort(period.status, notices[i]),
     period.closed === null ? '–' : thousands(period.closed.lateEvents),
   ]);
   const table = renderTable(
     [
       { header: '阶段 Period' },
       { header: '起止 Dates' },
-      { header: '状态 Status' },
+      { header: '结算 Closed' },
+      { header: '结果 Results' },
       { header: '迟到事件 Late', align: 'right' },
     ],
     rows,

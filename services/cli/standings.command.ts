@@ -4,6 +4,8 @@ import { paint } from './cli-output.ts';
 import type { Invocation } from './cli-args.ts';
 import type { CommandDeps } from './command-deps.ts';
 import { call, callRaw, seg } from './http-client.ts';
+import type { ResultStatus } from '../../schemas/notice.schema.ts';
+import { resultStatusWords, type NoticeDates } from './result-status.ts';
 import { formatTime, rankArrow, renderTable, score2, thousands } from './table.ts';
 
 /** Live standings, or a closed period's frozen ones (the live shape plus when it was closed). */
@@ -11,6 +13,8 @@ type Standings = Omit<z.infer<typeof StandingsResponse>, 'recomputing'> & {
   recomputing?: boolean;
   periodId?: string;
   closedAt?: string;
+  status?: ResultStatus;
+  notice?: NoticeDates | null | undefined;
 };
 
 export async function runStandings(
@@ -59,6 +63,10 @@ export function renderStandings(standings: Standings, color: boolean): string[] 
     lines.push(
       `阶段 ${standings.periodId} 最终排名，结算于 ${formatTime(standings.closedAt, standings.timeZone)} / final standings of period ${standings.periodId}, closed ${formatTime(standings.closedAt, standings.timeZone)}`,
     );
+    if (standings.status !== undefined) {
+      const words = resultStatusWords(standings.status, standings.notice ?? undefined);
+      lines.push(standings.status === 'final' ? p.bold(words) : words);
+    }
   }
   const noun = ENTRANT_NOUN[standings.entrants];
   lines.push(`分组 / group ${standings.group}：${thousands(standings.total)} ${noun.zh} / ${noun.en}`);

@@ -242,11 +242,17 @@ describe('the first run', () => {
     // The period defaults to this month (the browser's clock is the server's: March 2026).
     expect(await page.inputValue('[data-testid="competition-id"]')).toBe('ankang-2026-03');
     await page.click('text=按月生成');
+    // The union posts results for 7 working days instead of the usual 5.
+    await page.fill('#noticeWorkingDays', '7');
+    await page.locator('[data-testid="notice-card"]').scrollIntoViewIfNeeded();
+    await shoot(page, 'editor-notice');
+    await page.locator('[data-testid="competition-id"]').scrollIntoViewIfNeeded();
     await shoot(page, 'editor');
     await page.fill('[data-testid="version-note"]', '首次发布');
     await page.click('[data-testid="save-publish"]');
     await page.waitForSelector('[data-testid="first-run-4"]');
     expect(leaderboard.catalog.competition('ankang-2026-03')?.version).toBe(1);
+    expect(leaderboard.catalog.competition('ankang-2026-03')?.definition.noticeWorkingDays).toBe(7);
   });
 
   it('opens the competition’s screen on a TV from the QR code a phone scans', async () => {
@@ -566,6 +572,9 @@ describe('closing the period', () => {
     await page.click('[data-testid="close-final"]');
     await page.click('[data-testid="confirm-close"]');
     await page.waitForSelector('text=“全程”已结算');
+    // Closed on Thursday 2 April: 7 working days are 3 April, then (清明 4–6 April off) 7–10 and 13–14 April.
+    const notice = (await api('GET', '/v1/competitions/ankang-2026-03/periods/2026-03/notice')) as { endsOn: string };
+    expect(notice.endsOn).toBe('2026-04-14');
 
     // A report about March that arrives now is late: recorded, not counted.
     await api('POST', '/v1/events', [

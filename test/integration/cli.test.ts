@@ -471,15 +471,23 @@ describe('leaderboard CLI against a running server', () => {
     expect(closed.stderr).toBe('');
     expect(closed.code).toBe(0);
     expect(closed.stdout).toMatch(new RegExp(`closed cup final \\(${LAST_MONTH.start} – ${LAST_MONTH.end}\\)`));
+    // Closed on Tuesday 24 November 2026: 5 working days are 25–27 November, 30 November and 1 December.
+    expect(closed.stdout).toContain('公示中，2026-11-24 至 2026-12-01，可实名提出异议');
+    expect(closed.stdout).toContain('（5 个工作日 / working days）');
     const twice = await cli(['close', 'cup']);
     expect(twice.code).toBe(1);
     expect(twice.stderr).toMatch(/HTTP 409 period_already_closed: /);
 
     const periods = await cli(['periods', 'cup']);
-    expect(periods.stdout).toMatch(/^final .*已结算 \/ closed/m);
+    expect(periods.stdout).toMatch(
+      /^final .*2026-11-24 10:\d\d:\d\d .*公示中，至 2026-12-01 \/ in 公示 until 2026-12-01/m,
+    );
     const final = await cli(['standings', 'cup', '--period', 'final']);
     expect(final.code).toBe(0);
     expect(final.stdout).toMatch(/final standings of period final/);
+    expect(final.stdout).toMatch(
+      /^公示中，2026-11-24 至 2026-12-01，可实名提出异议 \/ in 公示 2026-11-24 – 2026-12-01, objections open$/m,
+    );
     expect(final.stdout).toMatch(/^\s+1\s+\S+\s+北仑油库二班\s+北仑油库\s+宁波分公司\s+40600\.00$/m);
 
     // An event for the closed month arriving now is recorded as late, not applied.

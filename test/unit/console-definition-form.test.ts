@@ -148,6 +148,7 @@ describe('the rest of a definition: form ↔ definition', () => {
     stages: calendarStages({ start: '2026-01-01', end: '2026-06-30' }, 'quarter'),
     weightTotal: 3,
     timeZone: 'Asia/Hong_Kong',
+    noticeWorkingDays: 7,
     participants: { scope: 'selected', branchIds: ['B1'], unitIds: ['U3'], crewIds: ['C9'] },
     rankingGroups: ['overall', 'unit_type'],
     tieMode: 'dense',
@@ -173,6 +174,15 @@ describe('the rest of a definition: form ↔ definition', () => {
 
   it('keeps names, period, stages, participants, groups, tie mode, weights and vetoes', () => {
     expect(parsed(formToDefinition(definitionToForm(full)))).toEqual(parsed(full));
+  });
+
+  it('keeps the 公示 length, shows the default 5 working days when a definition leaves it out, and puts its API error on its field', () => {
+    expect(definitionToForm(full).noticeWorkingDays).toBe(7);
+    const withoutNotice: CompetitionInput = { ...full };
+    delete withoutNotice.noticeWorkingDays;
+    expect(definitionToForm(withoutNotice).noticeWorkingDays).toBe(5);
+    expect(formToDefinition(definitionToForm(withoutNotice)).noticeWorkingDays).toBe(5);
+    expect(formPathOf('noticeWorkingDays', definitionToForm(full))).toEqual(['noticeWorkingDays']);
   });
 
   it('leaves the English name blank in the form when it repeats the Chinese one, and fills it back in', () => {

@@ -956,6 +956,12 @@ export const en: Messages = {
   'review.reasonPlaceholder': 'Reason (required: the reporter sees it)',
   'review.reasonNeeded': 'A rejection needs a reason',
   'review.done': '{count} done',
+  'editor.notice': 'Public notice (公示)',
+  'editor.noticeHelp':
+    'How long each closed period’s results stay posted for objections under real names, in working days: weekends and public holidays do not count, 调休 working weekends do (per the State Council’s holiday notice). Unions usually post for 5 working days.',
+  'editor.noticeWorkingDays': 'Notice period (working days)',
+  'editor.noticeWorkingDaysUnit': 'working days',
+  'editor.noticeWorkingDaysRange': 'A whole number from 1 to 30',
   'editor.review': 'Review',
   'editor.reviewHelp':
     'Which reported types need review, and at which levels in order (e.g. unit safety officer, then branch union). A report counts once approved at the last level; without a setting it counts at once. Data from systems (sales etc.) is not affected.',

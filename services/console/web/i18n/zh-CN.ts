@@ -918,6 +918,12 @@ export const zhCN = {
   'review.reasonPlaceholder': '驳回原因（必填，上报人会看到）',
   'review.reasonNeeded': '驳回必须填写原因',
   'review.done': '已处理 {count} 条',
+  'editor.notice': '公示',
+  'editor.noticeHelp':
+    '每个阶段结算后，结果对外公示、接受实名异议的天数。按工作日计：周末和法定节假日不算，调休上班的周末算（依国务院放假通知）。工会常用 5 个工作日。',
+  'editor.noticeWorkingDays': '公示期（工作日）',
+  'editor.noticeWorkingDaysUnit': '个工作日',
+  'editor.noticeWorkingDaysRange': '请填 1 到 30 之间的整数',
   'editor.review': '审核设置',
   'editor.reviewHelp':
     '人员上报的哪些类型需要审核、按什么顺序审核几级（如 单位安全员 → 分公司工会）。审核通过最后一级后才计分；不设置则上报后立即计分。系统发来的数据（销量等）不受影响。',

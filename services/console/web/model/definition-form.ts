@@ -130,6 +130,8 @@ export interface CompetitionForm extends SheetPartForm {
   kind: 'labour' | 'ankang';
   period: { start: string; end: string };
   timeZone: string;
+  /** 公示: working days a closed period's results stay posted for objections. */
+  noticeWorkingDays: number;
   stages: StageForm[];
   weightTotal?: Num;
   participants: { scope: 'all' | 'selected'; branchIds: string[]; unitIds: string[]; crewIds: string[] };
@@ -366,6 +368,7 @@ export function formToDefinition(form: CompetitionForm): CompetitionInput {
     stages: form.stages.map((s) => ({ id: s.id, name: nameOut(s.name), start: s.dates.start, end: s.dates.end })),
     ...optional('weightTotal', form.weightTotal),
     timeZone: form.timeZone as CompetitionInput['timeZone'],
+    noticeWorkingDays: form.noticeWorkingDays,
     participants:
       p.scope === 'all'
         ? { scope: 'all' }
@@ -391,6 +394,7 @@ export function definitionToForm(definition: CompetitionInput): CompetitionForm 
     kind: definition.kind,
     period: { ...definition.period },
     timeZone: definition.timeZone ?? 'Asia/Shanghai',
+    noticeWorkingDays: definition.noticeWorkingDays ?? 5,
     stages: (definition.stages ?? []).map((s) => ({
       id: s.id,
       name: nameIn(s.name),
@@ -459,6 +463,7 @@ export function formPathOf(apiPath: string, form: CompetitionForm): (string | nu
     case 'kind':
     case 'tieMode':
     case 'timeZone':
+    case 'noticeWorkingDays':
     case 'weightTotal':
       return [head];
     case 'period':

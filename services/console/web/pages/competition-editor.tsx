@@ -26,6 +26,7 @@ import { ParticipantsPicker } from '../components/participants-picker.tsx';
 import { PreviewModal } from '../components/preview-modal.tsx';
 import { RuleFields } from '../components/rule-fields.tsx';
 import { ReviewCard } from '../components/review-fields.tsx';
+import { NoticeCard } from '../components/notice-fields.tsx';
 import { GatesCard, GradesCard, SheetCard } from '../components/sheet-fields.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
@@ -619,6 +620,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
           <GatesCard form={form} />
           <GradesCard form={form} />
           <ReviewCard form={form} />
+          <NoticeCard />
 
           <div className="editor-footer">
             <Input
