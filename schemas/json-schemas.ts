@@ -11,6 +11,7 @@ import {
   SalesEvent,
   ViolationEvent,
 } from './event.schema.ts';
+import { ChannelRequest, SubscriptionsRequest } from './notify.schema.ts';
 import { Org } from './org.schema.ts';
 import { ScreenData, ScreenSet } from './screen.schema.ts';
 
@@ -29,6 +30,8 @@ export const JSON_SCHEMAS: Record<string, z.ZodType> = {
   'competition.schema.json': Competition,
   'screen-set.schema.json': ScreenSet,
   'screen-data.schema.json': ScreenData,
+  'notify-channel.schema.json': ChannelRequest,
+  'notify-subscriptions.schema.json': SubscriptionsRequest,
 };
 
 /** The JSON Schema text of one contract, as it is committed (stable, 2-space indented). */

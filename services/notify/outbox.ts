@@ -16,6 +16,8 @@ import { wantsFact, type Subscriptions } from './subscriptions.ts';
 export interface DeliveryFilter {
   competitionId?: string | undefined;
   status?: Delivery['status'] | undefined;
+  /** Only competitions the caller may see (an organiser limited to branches). */
+  visible?: ((competitionId: string) => boolean) | undefined;
   limit: number;
 }
 
@@ -92,6 +94,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       ]);
       return states
         .filter((s) => filter.status === undefined || s.status === filter.status)
+        .filter((s) => filter.visible === undefined || filter.visible(s.competitionId))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.deliveryId.localeCompare(b.deliveryId))
         .slice(0, filter.limit)
         .map((s) => deliveryView(s, names.get(s.channelId)));

@@ -70,6 +70,7 @@ beforeAll(async () => {
   for (const [key, body] of [
     ['hq', { name: 'HQ 工会', role: 'organiser' }],
     ['viewer', { name: '班组长 李四', role: 'viewer' }],
+    ['ningbo', { name: '宁波分公司工会', role: 'organiser', branchIds: ['B2'] }],
   ] as const) {
     const res = await call('POST', '/v1/tokens', ADMIN, body);
     expect(res.statusCode, res.body).toBe(201);
@@ -429,6 +430,26 @@ describe('delivering facts', () => {
     expect(all.map((d) => d['createdAt'])).toEqual([...all.map((d) => d['createdAt'])].sort().reverse());
     expect((await call('GET', '/v1/notify/deliveries?limit=501')).statusCode).toBe(400);
     expect((await call('GET', '/v1/notify/deliveries?lmit=5')).statusCode).toBe(400);
+  });
+
+  it('an organiser limited to a branch neither sees nor changes a group-wide competition’s messages', async () => {
+    const ningbo = tokens['ningbo'] ?? '';
+    expect((await call('GET', '/v1/competitions/labour-m3/notify', ningbo)).statusCode).toBe(403);
+    expect((await call('PUT', '/v1/competitions/labour-m3/notify', ningbo, { subscriptions: [] })).statusCode).toBe(
+      403,
+    );
+    expect((await call('GET', '/v1/notify/deliveries?competitionId=labour-m3', ningbo)).statusCode).toBe(403);
+    const own = await call('GET', '/v1/notify/deliveries', ningbo);
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toEqual({ deliveries: [] });
+    expect((await deliveries()).length).toBeGreaterThan(0);
+    const [failedOne] = await deliveries('?status=delivered');
+    const retry = await call(
+      'POST',
+      `/v1/notify/deliveries/${encodeURIComponent(String(failedOne?.['deliveryId']))}/retry`,
+      ningbo,
+    );
+    expect(retry.statusCode).toBe(403);
   });
 
   it('the metrics count outcomes by platform and show the outbox', async () => {

@@ -14,7 +14,12 @@ import {
   TestMessageResult,
 } from '../../../schemas/notify.schema.ts';
 import type { Access } from '../../access/access.ts';
-import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
+import {
+  competitionDefinitions,
+  competitionInScope,
+  isLimited,
+  refuseCompetitionOutOfScope,
+} from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { channelView } from '../../notify/channels.ts';
 import type { Notify } from '../../notify/notify.ts';
@@ -182,7 +187,7 @@ export function notifyRoute(deps: NotifyRouteDeps) {
       schema: {
         summary: '群消息发送记录 / Delivery log of group messages',
         description:
-          'Messages to the work groups, newest first: each fact once per channel (deliveryId = channelId:factKey), its status (pending, delivered, retrying, failed, uncertain), attempts and the platform’s last answer. Filters: competitionId, status; limit 1–500 (100).',
+          'Messages to the work groups, newest first: each fact once per channel (deliveryId = channelId:factKey), its status (pending, delivered, retrying, failed, uncertain), attempts and the platform’s last answer. Filters: competitionId, status; limit 1–500 (100). An organiser limited to branches sees the competitions it may manage.',
         tags: ['notify'],
         querystring: DeliveriesQuery,
         response: { 200: Deliveries, ...errors },
@@ -190,7 +195,12 @@ export function notifyRoute(deps: NotifyRouteDeps) {
       handler: async (request) => {
         const { competitionId, status, limit } = request.query;
         if (competitionId !== undefined) organiserOf(request, competitionId);
-        return { deliveries: await notify.outbox.list({ competitionId, status, limit }) };
+        const principal = access.principal(request);
+        // An organiser limited to branches sees the messages of the competitions it may manage.
+        const visible = isLimited(principal)
+          ? (id: string) => competitionInScope(principal, competitionDefinitions(catalog, id), catalog)
+          : undefined;
+        return { deliveries: await notify.outbox.list({ competitionId, status, limit, visible }) };
       },
     });
 
