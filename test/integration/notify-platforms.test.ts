@@ -129,6 +129,16 @@ describe('injected failures', () => {
     expect(receiver.failures.filter((f) => f.robotId === robot.id)).toHaveLength(2);
   });
 
+  it('no answer within the timeout is a failed attempt that says so', async () => {
+    const robot = receiver.robot('dingtalk', { secret: 'k' });
+    receiver.failNext(1, 'hang', robot.id);
+    const request = webhookRequest({ platform: 'dingtalk', webhookUrl: robot.webhookUrl, secret: 'k' }, message, NOW);
+    const answer = await sendWebhook('dingtalk', request, { timeoutMs: 300 });
+    expect(answer).toEqual({ ok: false, answer: '超时 / no answer within 300 ms' });
+    expect(receiver.messages(robot.id)).toEqual([]);
+    expect(receiver.failures.at(-1)).toEqual({ robotId: robot.id, kind: 'hang' });
+  });
+
   it('a closed port is a network error, not a throw', async () => {
     const answer = await send({
       platform: 'wecom',

@@ -47,7 +47,8 @@ export interface Refusal {
   reason: string;
 }
 
-export type FailureKind = 'http500' | 'errcode';
+/** http500: HTTP 500; errcode: the platform's rate-limit answer; hang: no answer at all (the sender's timeout). */
+export type FailureKind = 'http500' | 'errcode' | 'hang';
 
 export interface WebhookReceiver {
   /** http://127.0.0.1:<port> */
@@ -64,7 +65,8 @@ export interface WebhookReceiver {
   requestCount(robotId?: string): number;
   /**
    * The next n well-formed requests (to this robot, or any) are answered with a failure: HTTP 500,
-   * or the platform's rate-limit answer (企业微信 errcode 45009, 钉钉 130101, 飞书 code 11232).
+   * the platform's rate-limit answer (企业微信 errcode 45009, 钉钉 130101, 飞书 code 11232), or
+   * none at all until the receiver closes ("hang": the message is not accepted).
    */
   failNext(n: number, kind: FailureKind, robotId?: string): void;
   /** Resolves once at least `count` messages were accepted (for the robot, or all); rejects after timeoutMs. */
@@ -266,6 +268,8 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
   interface Reply {
     status: number;
     body: unknown;
+    /** Leave the request unanswered. */
+    hang?: true;
   }
 
   /** What the platform would answer this request; refusals and injected failures are recorded. */
@@ -315,6 +319,7 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
     const failure = takeFailure(robot.id);
     if (failure) {
       failures.push({ robotId: robot.id, kind: failure });
+      if (failure === 'hang') return { status: 0, body: null, hang: true };
       return failure === 'http500'
         ? { status: 500, body: { error: 'internal error' } }
         : { status: 200, body: answers.rateLimited };
@@ -328,7 +333,7 @@ export async function startWebhookReceiver(options: ReceiverOptions = {}): Promi
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const reply = decide(req, Buffer.concat(chunks));
-    answer(res, reply.status, reply.body);
+    if (!reply.hang) answer(res, reply.status, reply.body);
   }
 
   const server = createServer((req, res) => {
