@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { randomBytes } from 'node:crypto';
-import type { ChannelRequest, NotifyChannel } from '../../schemas/notify.schema.ts';
+import type { ChannelRequest, ChannelUpdate, NotifyChannel } from '../../schemas/notify.schema.ts';
 import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { createOneAtATime } from '../shared/one-at-a-time.ts';
 import { loadChannels, writeChannel, type StoredChannel } from '../storage/notify-channels.store.ts';
@@ -13,7 +13,8 @@ export interface Channels {
   byId(): Promise<Map<string, StoredChannel>>;
   get(channelId: string): Promise<StoredChannel>;
   create(by: string, request: ChannelRequest): Promise<StoredChannel>;
-  update(by: string, channelId: string, request: ChannelRequest): Promise<StoredChannel>;
+  /** webhookUrl and secret omitted keep the stored ones (the API never shows them to be sent back). */
+  update(by: string, channelId: string, request: ChannelUpdate): Promise<StoredChannel>;
   /** usedBy: the competitions whose subscriptions name the channel (it is not deleted then). */
   remove(by: string, channelId: string, usedBy: (channelId: string) => Promise<string[]>): Promise<void>;
 }
@@ -94,7 +95,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
           revision: before.revision + 1,
           name: request.name,
           platform: request.platform,
-          webhookUrl: request.webhookUrl,
+          webhookUrl: request.webhookUrl ?? before.webhookUrl,
           // Omitted keeps the stored secret (the console never has it to send back); "" removes it.
           secret: request.secret ?? before.secret,
           unitIds: request.unitIds,

@@ -22,7 +22,10 @@ export interface DeliveryFilter {
 }
 
 export interface Outbox {
-  /** One delivery per subscribed channel that asks for the fact, unless its id is there already. Returns the ids written. */
+  /**
+   * One delivery per subscribed channel that asks for the fact (of fact.channelIds only, when
+   * given), unless its id is there already. Returns the ids written.
+   */
   post(fact: NotifyFact): Promise<string[]>;
   list(filter: DeliveryFilter): Promise<Delivery[]>;
   get(deliveryId: string): Promise<Delivery | undefined>;
@@ -56,9 +59,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           deps.subscriptions.of(fact.competitionId),
           deps.channels(),
         ]);
+        const only = fact.channelIds === undefined ? undefined : new Set(fact.channelIds);
         const targets = subscriptions.flatMap((s) => {
           const channel = channels.get(s.channelId);
-          return channel && wantsFact(s, channel, fact) ? [channel] : [];
+          if (!channel || (only !== undefined && !only.has(s.channelId))) return [];
+          return wantsFact(s, channel, fact) ? [channel] : [];
         });
         const ids = targets.map((c) => deliveryIdOf(c.channelId, fact.key));
         const existing = await existingDeliveryIds(client, ids);

@@ -155,17 +155,19 @@ describe('channels', () => {
     }
   });
 
-  it('keeps the secret when an update omits it, removes it with ""', async () => {
+  it('keeps the address and the secret when an update omits them; "" removes the secret', async () => {
     const id = channelIds['dingtalk'] ?? '';
+    // Neither the address nor the secret is sent: the console never has them.
     const kept = await call('PUT', `/v1/notify/channels/${id}`, tokens['hq'], {
       name: '杭州分公司钉钉群（新）',
       platform: 'dingtalk',
-      webhookUrl: robots.dingtalk.webhookUrl,
     });
     expect(kept.statusCode, kept.body).toBe(200);
     expect(kept.json()).toMatchObject({ name: '杭州分公司钉钉群（新）', hasSecret: true });
-    // Still signed with the stored secret: the receiver accepts it.
+    // Still the same robot, signed with the stored secret: the receiver accepts it.
+    const before = rx.messages(robots.dingtalk.id).length;
     expect((await call('POST', `/v1/notify/channels/${id}/test`)).json()).toMatchObject({ ok: true });
+    expect(rx.messages(robots.dingtalk.id)).toHaveLength(before + 1);
     const scratch = await call('POST', '/v1/notify/channels', tokens['hq'], {
       name: '临时群',
       platform: 'dingtalk',
@@ -282,6 +284,20 @@ describe('delivering facts', () => {
         ),
       ),
     );
+  });
+
+  it('a fact for some channels only (fact.channelIds) reaches only those that also subscribe its kind', async () => {
+    snapshot();
+    const only = [channelIds['dingtalk'] ?? '', channelIds['unit'] ?? ''];
+    await lb.notify.notifier.post(fact('daily:labour-m3:2026-03-04', 'daily_standings', { channelIds: only }));
+    await lb.notify.worker.pass();
+    expect([added('wecom'), added('dingtalk'), added('feishu'), added('unit')]).toEqual([0, 1, 0, 0]);
+    // The others' own post of the same key is theirs: one delivery per channel and key.
+    await lb.notify.notifier.post(
+      fact('daily:labour-m3:2026-03-04', 'daily_standings', { channelIds: [channelIds['wecom'] ?? ''] }),
+    );
+    await lb.notify.worker.pass();
+    expect([added('wecom'), added('dingtalk'), added('feishu')]).toEqual([1, 1, 0]);
   });
 
   it('only the subscribed kinds; an overdue hazard only to its unit’s group', async () => {

@@ -5,6 +5,7 @@ import { ErrorResponse } from '../../../schemas/api.schema.ts';
 import { Id, PathId, Query } from '../../../schemas/common.schema.ts';
 import {
   ChannelRequest,
+  ChannelUpdate,
   Deliveries,
   Delivery,
   DeliveryStatus,
@@ -105,10 +106,10 @@ export function notifyRoute(deps: NotifyRouteDeps) {
       schema: {
         summary: '修改工作群机器人 / Change a group robot',
         description:
-          'Replaces the channel’s name, platform, webhook and units. The secret: omitted keeps the stored one (it is never sent back to be re-sent), "" removes it.',
+          'Replaces the channel’s name, platform and units, and the webhook address when given (omitted keeps the stored one: it is never sent back to be re-sent). The secret: omitted keeps the stored one, "" removes it.',
         tags: ['notify'],
         params: channelParams,
-        body: ChannelRequest,
+        body: ChannelUpdate,
         response: { 200: NotifyChannel, ...errors },
       },
       handler: async (request) =>
