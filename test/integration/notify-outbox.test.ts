@@ -440,6 +440,51 @@ describe('delivering facts', () => {
     expect(added('dingtalk')).toBe(1);
   });
 
+  it('the worker wakes on a post and sets its timer to the next attempt (injected clock and timers)', async () => {
+    snapshot();
+    const timers: { run: () => void; ms: number }[] = [];
+    const notify = createNotify({
+      client: lb.client,
+      now: clock.now,
+      logger: pino({ level: 'silent' }),
+      metrics: new Registry(),
+      publicUrl: 'https://lb.example.cn',
+      maxAttempts: 3,
+      retryBaseMs: BASE_MS,
+      pollMs: 10 * BASE_MS,
+      timers: {
+        setTimeout: (run, ms) => {
+          const timer = { run, ms };
+          timers.push(timer);
+          return timer;
+        },
+        clearTimeout: (handle) => {
+          const at = timers.indexOf(handle as (typeof timers)[number]);
+          if (at >= 0) timers.splice(at, 1);
+        },
+      },
+    });
+    await lb.notify.worker.stop();
+    await notify.worker.start();
+    await notify.worker.pass();
+    // Nothing waiting: the next look is the poll.
+    expect(timers.map((t) => t.ms)).toEqual([10 * BASE_MS]);
+    rx.failNext(1, 'errcode', robots.wecom.id);
+    await notify.notifier.post(fact('veto:labour-m3:2026-03-05:C2:serious-accident', 'veto'));
+    await notify.worker.pass();
+    expect(rx.failures.at(-1)).toEqual({ robotId: robots.wecom.id, kind: 'errcode' });
+    // One timer, due when the retry is (sooner than the poll).
+    expect(timers.map((t) => t.ms)).toEqual([BASE_MS]);
+    advance(BASE_MS);
+    timers.shift()?.run();
+    await notify.worker.pass();
+    expect(added('wecom')).toBe(1);
+    expect(timers.map((t) => t.ms)).toEqual([10 * BASE_MS]);
+    await notify.worker.stop();
+    expect(timers).toEqual([]);
+    await lb.notify.worker.start();
+  });
+
   it('the delivery log filters and limits', async () => {
     expect(await deliveries('?limit=2')).toHaveLength(2);
     const all = await deliveries('?limit=500');
