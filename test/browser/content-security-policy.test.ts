@@ -2,13 +2,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
+import { cameraPhoto } from './camera-photo.ts';
 import { labourCompetition, marchEvents, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
 /**
  * The pages under the Content-Security-Policy the server sends, in a real Chromium: the landing
- * page, a big screen opened from it (its display link made by a same-origin POST) and Swagger UI
- * at /docs work, and the browser reports no violation.
+ * page, a big screen opened from it (its display link made by a same-origin POST), Swagger UI
+ * at /docs and the reporters' phone page (React + antd-mobile, a photo's thumbnail) work, and the
+ * browser reports no violation.
  */
 const clock = fixedClock('2026-03-10T12:00:00+08:00');
 let lb: Leaderboard;
@@ -55,6 +57,31 @@ describe('pages under the Content-Security-Policy', () => {
     await page.waitForSelector('body[data-connection="live"] [data-crew-id]');
     // The celebration and row motion set styles from script, which the policy allows.
     expect(await page.$$eval('[data-crew-id]', (rows) => rows.length)).toBe(5);
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the reporters’ phone page (antd-mobile) with a photo thumbnail and 我的上报', async () => {
+    const { page, violations } = await watchedPage();
+    const created = await lb.app.inject({
+      method: 'POST',
+      url: '/v1/tokens',
+      payload: { name: '周安全员', role: 'reporter', unitIds: ['U1'] },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    await page.setViewportSize({ width: 360, height: 640 });
+    await page.goto(`${base}/reporter#t=${created.json<{ token: string }>().token}`);
+    await page.waitForSelector('body[data-sign-in="signed-in"] [data-kind="hazard_found"] form');
+    await page.setInputFiles('[data-testid="photo-input"]', {
+      name: 'IMG.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await cameraPhoto(browser),
+    });
+    await page.waitForSelector('[data-testid="thumbs"] img');
+    await page.getByRole('option', { name: '五小创新' }).click();
+    await page.waitForSelector('[data-kind="innovation"] form');
+    await page.getByRole('tab', { name: '我的上报' }).click();
+    await page.waitForSelector('[data-testid="my-reports"]');
     expect(violations).toEqual([]);
     await page.close();
   });

@@ -76,16 +76,17 @@ async function reportAt(location: string): Promise<Report> {
   return found;
 }
 
-async function reportHazard(page: Page, crewId: string, location: string, description: string, photo: Buffer) {
-  await page.waitForSelector('form[data-kind="hazard_found"]');
-  await page.selectOption('select[name=crewId]', crewId);
+async function reportHazard(page: Page, crew: string, location: string, description: string, photo: Buffer) {
+  await page.waitForSelector('[data-kind="hazard_found"] form');
+  const option = page.getByRole('listbox', { name: '班组' }).getByRole('option', { name: crew });
+  await option.click();
   await page.fill('input[name=location]', location);
   await page.fill('textarea[name=description]', description);
   await page.setInputFiles('[data-testid="photo-input"]', { name: 'IMG.jpg', mimeType: 'image/jpeg', buffer: photo });
   await page.waitForSelector('[data-testid="thumbs"] img');
-  expect(await page.inputValue('select[name=crewId]')).toBe(crewId);
+  expect(await option.getAttribute('aria-selected')).toBe('true');
   await page.click('[data-testid="submit"]');
-  await page.waitForSelector(`[data-testid="outbox"] li[data-state="sent"]:has-text("${location}")`);
+  await page.waitForSelector(`[data-testid="outbox"] [data-state="sent"]:has-text("${location}")`);
   // Once sent, the page draws a fresh form: the next report goes into that one.
   await page.waitForFunction(() => document.querySelector<HTMLInputElement>('input[name=location]')?.value === '');
 }
@@ -160,9 +161,9 @@ describe('a hazard from a phone photo to the standings through two levels of rev
     page.on('pageerror', (err) => problems.push(err.message));
     await page.goto(`${base}/reporter#t=${reporter}`);
     const photo = await cameraPhoto(browser, 2000, 1500);
-    await reportHazard(page, 'C1', '3号加油机旁', '消防沙池缺沙', photo);
+    await reportHazard(page, '西湖甲班', '3号加油机旁', '消防沙池缺沙', photo);
     await page.screenshot({ path: join(SHOTS, 'e2e-phone-sent.png') });
-    await reportHazard(page, 'C2', '油罐区东侧', '灭火器压力不足', photo);
+    await reportHazard(page, '西湖乙班', '油罐区东侧', '灭火器压力不足', photo);
 
     const found = await reportAt('3号加油机旁');
     const rejectedLater = await reportAt('油罐区东侧');
@@ -248,8 +249,8 @@ describe('a hazard from a phone photo to the standings through two levels of rev
     expect(await storedEvents('C2')).toEqual([]);
 
     // The reporter reads both outcomes on the phone.
-    await page.click('[data-tab="mine"]');
-    await page.waitForSelector(`[data-testid="my-reports"] li[data-report-id="${rejectedLater.reportId}"]`);
+    await page.getByRole('tab', { name: '我的上报' }).click();
+    await page.waitForSelector(`[data-testid="my-reports"] [data-report-id="${rejectedLater.reportId}"]`);
     const mine = await page.textContent('[data-testid="my-reports"]');
     expect(mine).toContain('已通过');
     expect(mine).toContain('退回原因：照片与地点不符');

@@ -160,7 +160,7 @@ describe('the reporter phone page', () => {
     expect(await page.textContent('[data-testid="reporter-name"]')).toBe('上报人：王安全员');
     expect(page.url()).toBe(`${base}/reporter`);
     // Only the crews of the token's unit (U1) are offered.
-    expect(await page.$$eval('select[name=crewId] option', (o) => o.map((x) => x.textContent))).toEqual([
+    expect(await page.getByRole('listbox', { name: '班组' }).getByRole('option').allTextContents()).toEqual([
       '西湖甲班',
       '西湖乙班',
     ]);
@@ -211,7 +211,7 @@ describe('the reporter phone page', () => {
       { times: 1 },
     );
     await page.goto(`${base}/reporter#t=${token}`);
-    await page.waitForSelector('form[data-kind="hazard_found"]');
+    await page.waitForSelector('[data-kind="hazard_found"] form');
     await page.fill('input[name=location]', '3号加油机旁');
     await page.fill('textarea[name=description]', '消防沙池缺沙');
     const photo = await cameraPhoto(browser);
@@ -223,7 +223,7 @@ describe('the reporter phone page', () => {
     await page.waitForSelector('[data-testid="thumbs"] img');
     await page.click('[data-testid="submit"]');
 
-    await page.waitForSelector('[data-testid="outbox"] li[data-state="waiting"]');
+    await page.waitForSelector('[data-testid="outbox"] [data-state="waiting"]');
     // The outbox says why it waits once a send has failed; on a slow machine the draft may show
     // 正在发送 first, so wait for the notice rather than read the text at once.
     await page.waitForSelector('[data-testid="outbox"] [role="status"]:has-text("网络已断开")');
@@ -232,7 +232,7 @@ describe('the reporter phone page', () => {
     expect(firstSent).toBeDefined();
     expect((await storedReports('3号加油机旁')).map((r) => r.reportId)).toEqual([firstSent?.reportId]);
     await context.setOffline(false);
-    await page.waitForSelector('[data-testid="outbox"] li[data-state="sent"]', { timeout: 15_000 });
+    await page.waitForSelector('[data-testid="outbox"] [data-state="sent"]', { timeout: 15_000 });
     await shoot(page, 'reporter-sent');
 
     // Sent twice (the lost answer), stored once, with the photo uploaded once and resized.
@@ -252,6 +252,49 @@ describe('the reporter phone page', () => {
     expect(served.headers['content-type']).toBe('image/jpeg');
     expect(jpegSize(served.rawPayload)).toEqual({ width: 1600, height: 1200 });
     expect(served.rawPayload.length).toBeLessThan(photo.length / 2);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps what is typed into the next report while a slow upload of the last one finishes', async () => {
+    const { token } = await reporterToken('孙安全员');
+    const { context, page, problems } = await phone();
+    // The photo of the first report uploads slowly: held until the next report is being typed.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route(
+      '**/v1/evidence?**',
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    await page.goto(`${base}/reporter#t=${token}`);
+    await page.waitForSelector('[data-kind="hazard_found"] form');
+    const where = page.getByLabel('地点');
+    const what = page.getByLabel('情况说明');
+    await where.fill('配电房门口');
+    await what.fill('灭火器过期');
+    await page.setInputFiles('[data-testid="photo-input"]', {
+      name: 'IMG_0002.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await cameraPhoto(browser),
+    });
+    await page.waitForSelector('[data-testid="thumbs"] img');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.waitForSelector('[data-testid="outbox"] [data-state="sending"]');
+    // The form is fresh at once; the next report is typed while the first one's photo uploads.
+    expect(await where.inputValue()).toBe('');
+    await where.fill('油罐区西侧');
+    await what.fill('接地线松动');
+    release();
+    await page.waitForSelector('[data-testid="outbox"] [data-state="sent"]:has-text("配电房门口")');
+    // The upload's end redrew nothing typed.
+    expect(await where.inputValue()).toBe('油罐区西侧');
+    expect(await what.inputValue()).toBe('接地线松动');
+    expect((await storedReports('配电房门口')).map((r) => r.description)).toEqual(['灭火器过期']);
+    expect(await storedReports('油罐区西侧')).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -292,9 +335,9 @@ describe('the reporter phone page', () => {
 
     const { context, page, problems } = await phone();
     await page.goto(`${base}/reporter#t=${token}`);
-    await page.click('[data-tab="mine"]');
-    await page.waitForSelector('[data-testid="my-reports"] li[data-report-id="r-3"]');
-    const rows = await page.$$eval('[data-testid="my-reports"] li', (li) => li.map((x) => x.textContent));
+    await page.getByRole('tab', { name: '我的上报' }).click();
+    await page.waitForSelector('[data-testid="my-reports"] [data-report-id="r-3"]');
+    const rows = await page.$$eval('[data-testid="my-reports"] [data-report-id]', (li) => li.map((x) => x.textContent));
     expect(rows).toEqual([
       expect.stringMatching(/^发现隐患已退回.*油罐区东侧退回原因：照片看不清隐患位置，请重拍$/),
       expect.stringMatching(/^发现隐患已通过.*3号加油机$/),

@@ -33,10 +33,12 @@ export interface Draft {
 export interface Outbox {
   /** Keeps the draft on the phone first, then sends it. */
   add(draft: Omit<Draft, 'state'>): Promise<void>;
-  drafts(): readonly Draft[];
+  /** Property, not method: React's useSyncExternalStore takes it as it is. */
+  drafts: () => readonly Draft[];
   /** Sends what waits; called at start, when the browser is back online and on a timer. */
   flush(): Promise<void>;
-  onChange(listener: () => void): void;
+  /** Calls `listener` after each change; the answer stops that. */
+  onChange: (listener: () => void) => () => void;
   /** Forgets the sent ones (their status is in 我的上报 from then on). */
   clearSent(): Promise<void>;
 }
@@ -127,7 +129,10 @@ export async function createOutbox(deps: OutboxDeps): Promise<Outbox> {
     },
     drafts: () => drafts,
     flush,
-    onChange: (listener) => void listeners.add(listener),
+    onChange: (listener) => {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
     async clearSent() {
       for (const d of drafts.filter((x) => x.state === 'sent')) await store.remove(d.reportId);
       drafts = drafts.filter((d) => d.state !== 'sent');

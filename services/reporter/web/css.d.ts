@@ -1,0 +1,2 @@
+// esbuild bundles the stylesheets main.tsx and the antd-mobile components import into reporter.css.
+declare module '*.css';

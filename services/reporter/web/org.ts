@@ -1,0 +1,44 @@
+import type { ReporterApi } from './api.ts';
+import type { Reporter } from './session.ts';
+
+export interface Crew {
+  id: string;
+  unitId: string;
+  name: string;
+  retired?: boolean;
+}
+export interface Org {
+  branches: { id: string; name: string }[];
+  units: { id: string; branchId: string; name: string }[];
+  crews: Crew[];
+  persons: { id: string; crewId: string; name: string }[];
+}
+
+const ORG_KEY = 'reporter-org';
+
+/** The registry; offline, the one read on the last visit (the reporter can still fill in drafts). */
+export async function loadOrg(api: ReporterApi, storage: Storage): Promise<Org> {
+  try {
+    const org = await api.get<Org>('/v1/org');
+    storage.setItem(ORG_KEY, JSON.stringify(org));
+    return org;
+  } catch (err) {
+    const kept = storage.getItem(ORG_KEY);
+    if (kept) return JSON.parse(kept) as Org;
+    throw err;
+  }
+}
+
+/** The crews a reporter may report for: their scope, read from the registry. */
+export function crewsInScope(org: Org, reporter: Omit<Reporter, 'id' | 'name' | 'role'>): Crew[] {
+  const unitBranch = new Map(org.units.map((u) => [u.id, u.branchId]));
+  const unscoped = reporter.branchIds.length + reporter.unitIds.length + reporter.crewIds.length === 0;
+  return org.crews.filter(
+    (c) =>
+      !c.retired &&
+      (unscoped ||
+        reporter.crewIds.includes(c.id) ||
+        reporter.unitIds.includes(c.unitId) ||
+        reporter.branchIds.includes(unitBranch.get(c.unitId) ?? '')),
+  );
+}
