@@ -38,9 +38,9 @@ export async function buildReporterAssets(): Promise<ReporterAssets> {
   for (const file of result.outputFiles) {
     const name = file.path.replace(/^\//, '');
     const type = name.endsWith('.css') ? 'text/css; charset=utf-8' : 'text/javascript; charset=utf-8';
-    assets.set(name, asset(Buffer.from(file.contents), type));
+    assets.set(name, asset(Buffer.from(file.contents), type, { gzip: true }));
   }
-  assets.set('index.html', asset(await readFile(`${WEB_DIR}index.html`), 'text/html; charset=utf-8'));
+  assets.set('index.html', asset(await readFile(`${WEB_DIR}index.html`), 'text/html; charset=utf-8', { gzip: true }));
   return assets;
 }
 
