@@ -102,3 +102,33 @@ export function refuseCompetitionOutOfScope(p: Principal, definitions: readonly 
     }
   }
 }
+
+/**
+ * Whether any crew in the principal's scope takes part in the competition: a reporter limited to
+ * a unit may object to a 公示 its crews were ranked in (any entrant of it, since a neighbour's
+ * score decides their rank too), not to one of another branch. Unlimited principals always may.
+ */
+export function competitionReachesScope(p: Principal, definition: Competition, catalog: Catalog): boolean {
+  if (!isLimited(p)) return true;
+  const participants = definition.participants;
+  const org = catalog.org();
+  const unitBranch = new Map(org.units.map((u) => [u.id, u.branchId]));
+  return org.crews.some((crew) => {
+    const branchId = unitBranch.get(crew.unitId) ?? '';
+    const takesPart =
+      participants.scope === 'all' ||
+      participants.crewIds.includes(crew.id) ||
+      participants.unitIds.includes(crew.unitId) ||
+      participants.branchIds.includes(branchId);
+    return takesPart && crewInScope(p, { branchId, unitId: crew.unitId, crewId: crew.id });
+  });
+}
+
+/** 403 for a reporter whose crews take no part in the competition (see competitionReachesScope). */
+export function refuseReporterOutsideCompetition(p: Principal, definition: Competition, catalog: Catalog): void {
+  if (p.role !== 'reporter' || competitionReachesScope(p, definition, catalog)) return;
+  throw new ForbiddenError(
+    'competition_out_of_scope',
+    `令牌 "${p.name}" 的班组（${scopeText(p)}）没有参加竞赛 "${definition.name.zh}"，不能对它提出异议 / token "${p.name}" (${scopeText(p)}) has no crew taking part in competition "${definition.name.en}", so it may not object to its results`,
+  );
+}

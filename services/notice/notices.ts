@@ -78,8 +78,8 @@ export interface Notices {
 function howToObject(competitionId: string, periodId: string, endsOn: string) {
   const path = `/v1/competitions/${competitionId}/periods/${periodId}/objections`;
   return {
-    zh: `公示期至 ${endsOn}（含）。对结果有异议的，请在公示期内实名提出：写明参赛对象、异议内容，附上证据，交竞赛组织者（工会）；持查看令牌的也可以通过接口提交：POST ${path}`,
-    en: `The notice runs until ${endsOn} (inclusive). Objections are made under your real name before then: name the entrant, say what is wrong and attach evidence, to the organiser (the union); holders of a viewer token may also send it to POST ${path}`,
+    zh: `公示期至 ${endsOn}（含）。对结果有异议的，请在公示期内实名提出：写明参赛对象、异议内容，附上证据，交竞赛组织者（工会）；上报人可以在手机上报页的“公示 / 异议”里提交，持查看令牌的也可以通过接口提交：POST ${path}`,
+    en: `The notice runs until ${endsOn} (inclusive). Objections are made under your real name before then: name the entrant, say what is wrong and attach evidence, to the organiser (the union); reporters may send it from the phone page’s 公示 / 异议 tab, holders of a viewer token to POST ${path}`,
   };
 }
 

@@ -12,7 +12,11 @@ import {
   UpholdRequest,
 } from '../../../schemas/notice.schema.ts';
 import type { Access } from '../../access/access.ts';
-import { competitionDefinitions, refuseCompetitionOutOfScope } from '../../access/scope.ts';
+import {
+  competitionDefinitions,
+  refuseCompetitionOutOfScope,
+  refuseReporterOutsideCompetition,
+} from '../../access/scope.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Notices } from '../../notice/notices.ts';
 import { NotFoundError } from '../../shared/errors.ts';
@@ -70,11 +74,11 @@ export function noticesRoute(deps: NoticesRouteDeps) {
     });
 
     r.post('/v1/competitions/:id/periods/:periodId/objections', {
-      onRequest: access.require('viewer', 'organiser'),
+      onRequest: access.require('viewer', 'organiser', 'reporter'),
       schema: {
         summary: '提出异议 / Object to a result during 公示',
         description:
-          'Under a real name, during the 公示 only: the entrant (a frozen row of the period), what is wrong, and evidence ids. Stored with who sent it and when; the organiser rejects it with a reason or upholds it.',
+          'Under a real name, during the 公示 only: the entrant (a frozen row of the period), what is wrong, and evidence ids (uploaded with POST /v1/evidence). Viewers, organisers and reporters may object; a reporter only to a competition one of its crews takes part in (403 competition_out_of_scope), as from the phone page’s 公示 / 异议 tab. Stored with who sent it and when; the organiser rejects it with a reason or upholds it.',
         tags: ['notice'],
         params,
         body: ObjectionRequest,
@@ -82,7 +86,10 @@ export function noticesRoute(deps: NoticesRouteDeps) {
       },
       handler: async (request, reply) => {
         const { id, periodId } = request.params;
-        const objection = await notices.object(access.principal(request), id, periodId, request.body);
+        const principal = access.principal(request);
+        const current = catalog.competition(id);
+        if (current) refuseReporterOutsideCompetition(principal, current.definition, catalog);
+        const objection = await notices.object(principal, id, periodId, request.body);
         return reply.code(201).send(objection);
       },
     });
