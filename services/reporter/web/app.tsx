@@ -6,6 +6,7 @@ import { useEffect, useState } from 'react';
 import type { ReporterApi } from './api.ts';
 import { openDraftStore } from './draft-store.ts';
 import { MyReports } from './my-reports.tsx';
+import { NoticeView } from './notice-view.tsx';
 import { crewsInScope, loadOrg, type Crew, type Org } from './org.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { OutboxList } from './outbox-list.tsx';
@@ -21,7 +22,7 @@ type Phase =
   | { state: 'failed'; message: string }
   | { state: 'signed-in'; reporter: Reporter; org: Org; crews: Crew[]; outbox: Outbox };
 
-type Tab = 'new' | 'mine';
+type Tab = 'new' | 'mine' | 'notice';
 
 /** Signs in from the kept token, then reads the registry and opens the outbox of this reporter's drafts. */
 async function signIn(api: ReporterApi): Promise<Phase> {
@@ -71,6 +72,7 @@ function SignedIn({
       <Tabs activeKey={tab} onChange={(key) => setTab(key as Tab)} stretch>
         <Tabs.Tab key="new" title={t('tab.new')} data-tab="new" />
         <Tabs.Tab key="mine" title={t('tab.mine')} data-tab="mine" />
+        <Tabs.Tab key="notice" title={t('tab.notice')} data-tab="notice" />
       </Tabs>
       {tab === 'new' ? (
         <Selector
@@ -87,15 +89,17 @@ function SignedIn({
         {tab === 'new' ? (
           // A new form per kind; within a kind the form keeps what is typed.
           <ReportForm key={kind} kind={kind} crews={crews} org={org} outbox={outbox} api={api} />
-        ) : (
+        ) : tab === 'mine' ? (
           <MyReports api={api} />
+        ) : (
+          <NoticeView api={api} reporter={reporter} crews={crews} org={org} />
         )}
       </div>
     </>
   );
 }
 
-/** The reporters' phone page: the personal link's sign-in, then the report forms, the outbox and 我的上报. */
+/** The reporters' phone page: the personal link's sign-in, then the report forms, the outbox, 我的上报 and 公示 / 异议. */
 export function App({ api }: { api: ReporterApi }) {
   const [phase, setPhase] = useState<Phase>({ state: 'loading' });
 

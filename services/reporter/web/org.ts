@@ -42,3 +42,22 @@ export function crewsInScope(org: Org, reporter: Omit<Reporter, 'id' | 'name' | 
         reporter.branchIds.includes(unitBranch.get(c.unitId) ?? '')),
   );
 }
+
+/** Who takes part in a competition (its definition's participants). */
+export type Participants =
+  { scope: 'all' } | { scope: 'selected'; branchIds: string[]; unitIds: string[]; crewIds: string[] };
+
+/**
+ * Whether one of these crews (the reporter's, crewsInScope) takes part: the 公示 the reporter may
+ * object to, as the server decides it (services/access/scope.ts competitionReachesScope).
+ */
+export function takesPart(participants: Participants, crews: readonly Crew[], org: Org): boolean {
+  if (participants.scope === 'all') return crews.length > 0;
+  const unitBranch = new Map(org.units.map((u) => [u.id, u.branchId]));
+  return crews.some(
+    (c) =>
+      participants.crewIds.includes(c.id) ||
+      participants.unitIds.includes(c.unitId) ||
+      participants.branchIds.includes(unitBranch.get(c.unitId) ?? ''),
+  );
+}

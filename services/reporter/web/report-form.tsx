@@ -141,8 +141,9 @@ export function ReportForm({ kind, crews, org, outbox, api }: ReportFormProps) {
       .catch((err: unknown) => setProblem(err instanceof Error ? err.message : String(err)));
   }
 
-  const required = (label: MessageKey) => [
-    { required: true, whitespace: true, message: t('form.required', { field: t(label) }) },
+  // A text is not filled in with spaces only; a Selector's choice is a list (one item).
+  const required = (label: MessageKey, type: 'string' | 'array' = 'string') => [
+    { required: true, type, whitespace: type === 'string', message: t('form.required', { field: t(label) }) },
   ];
 
   return (
@@ -198,7 +199,7 @@ export function ReportForm({ kind, crews, org, outbox, api }: ReportFormProps) {
               key={f.name}
               name={f.kind === 'persons' ? 'personIds' : f.name}
               label={t(f.label)}
-              rules={f.required ? required(f.label) : []}
+              rules={f.required ? required(f.label, f.kind === 'choice' ? 'array' : 'string') : []}
             >
               {control(f, org, crewId, hazards ?? [])}
             </Form.Item>

@@ -1,0 +1,232 @@
+import Button from 'antd-mobile/es/components/button';
+import Card from 'antd-mobile/es/components/card';
+import Form from 'antd-mobile/es/components/form';
+import Input from 'antd-mobile/es/components/input';
+import List from 'antd-mobile/es/components/list';
+import Selector from 'antd-mobile/es/components/selector';
+import Tag from 'antd-mobile/es/components/tag';
+import TextArea from 'antd-mobile/es/components/text-area';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiRefusal, type ReporterApi } from './api.ts';
+import type { MessageKey } from './i18n/i18n.ts';
+import { openNotices, type NoticeObjection, type OpenNotice } from './notices.ts';
+import type { Crew, Org } from './org.ts';
+import type { DraftPhoto } from './outbox.ts';
+import { PhotoPicker } from './photo-picker.tsx';
+import type { Reporter } from './session.ts';
+import { lang, t } from './words.ts';
+
+interface ObjectionState {
+  entrantId?: string[];
+  realName?: string;
+  what?: string;
+}
+
+const STATUS_COLOR: Record<NoticeObjection['status'], 'warning' | 'success' | 'danger'> = {
+  open: 'warning',
+  upheld: 'success',
+  rejected: 'danger',
+};
+
+const refusal = (err: unknown) => (err instanceof ApiRefusal ? err.message : t('error.network'));
+/** A text is not filled in with spaces only; a Selector's choice is a list (one item). */
+const required = (label: MessageKey, type: 'string' | 'array' = 'string') => [
+  { required: true, type, whitespace: type === 'string', message: t('form.required', { field: t(label) }) },
+];
+
+interface ObjectionFormProps {
+  api: ReporterApi;
+  notice: OpenNotice;
+  crews: readonly Crew[];
+  /** Told after an objection was taken, to read the notice again. */
+  onSent: () => void;
+}
+
+/**
+ * 异议 under a real name: which entrant, what, photos as evidence. The photos go up first through
+ * the reporters' evidence upload (for the entrant's crew where it is the reporter's own, else for
+ * the reporter's first crew: a reporter may only upload for crews in scope), then the objection.
+ * Not kept in the outbox: the answer (taken, or why not) is shown at once.
+ */
+function ObjectionForm({ api, notice, crews, onSent }: ObjectionFormProps) {
+  const [form] = Form.useForm<ObjectionState>();
+  const [photos, setPhotos] = useState<DraftPhoto[]>([]);
+  const [resizing, setResizing] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [answer, setAnswer] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  const nameOf = (id: string) => notice.rows.find((r) => r.crewId === id)?.crewName ?? id;
+
+  async function send(state: ObjectionState): Promise<void> {
+    const entrantId = state.entrantId?.[0] ?? '';
+    const crewId = crews.some((c) => c.id === entrantId) ? entrantId : (crews[0]?.id ?? '');
+    setSending(true);
+    setAnswer(undefined);
+    try {
+      const evidence: string[] = [];
+      for (const p of photos) {
+        const stored = await api.send<{ id: string }>(
+          'POST',
+          `/v1/evidence?crewId=${encodeURIComponent(crewId)}`,
+          p.jpeg,
+          'image/jpeg',
+        );
+        evidence.push(stored.id);
+      }
+      const body = { entrantId, realName: state.realName?.trim(), what: state.what?.trim(), evidence };
+      await api.send(
+        'POST',
+        `/v1/competitions/${encodeURIComponent(notice.competitionId)}/periods/${encodeURIComponent(notice.periodId)}/objections`,
+        JSON.stringify(body),
+        'application/json',
+      );
+      setAnswer({ ok: true, text: t('objection.sent', { entrant: nameOf(entrantId) }) });
+      form.resetFields();
+      setPhotos([]);
+      onSent();
+    } catch (err) {
+      // What was typed stays: the reporter can send it again once connected.
+      setAnswer({ ok: false, text: refusal(err) });
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <Form
+      form={form}
+      name={`objection-${notice.competitionId}-${notice.periodId}`}
+      layout="vertical"
+      mode="card"
+      onFinish={(state: ObjectionState) => void send(state)}
+      footer={
+        <>
+          {answer ? (
+            <p className={answer.ok ? 'answer' : 'problem'} role={answer.ok ? 'status' : 'alert'}>
+              {answer.text}
+            </p>
+          ) : null}
+          <Button
+            block
+            type="submit"
+            color="primary"
+            size="large"
+            loading={sending}
+            disabled={resizing || sending}
+            data-testid="send-objection"
+          >
+            {t('objection.submit')}
+          </Button>
+        </>
+      }
+    >
+      <Form.Header>{t('objection.title')}</Form.Header>
+      <Form.Item name="entrantId" label={t('objection.entrant')} rules={required('objection.entrant', 'array')}>
+        <Selector
+          aria-label={t('objection.entrant')}
+          columns={2}
+          options={notice.rows.map((r) => ({ value: r.crewId, label: r.crewName }))}
+        />
+      </Form.Item>
+      <Form.Item name="realName" label={t('objection.realName')} rules={required('objection.realName')}>
+        <Input maxLength={64} autoComplete="name" name="realName" clearable />
+      </Form.Item>
+      <Form.Item name="what" label={t('objection.what')} rules={required('objection.what')}>
+        <TextArea maxLength={2000} name="what" autoSize={{ minRows: 3, maxRows: 8 }} />
+      </Form.Item>
+      <Form.Item>
+        <PhotoPicker photos={photos} setPhotos={setPhotos} onBusy={setResizing} label={t('objection.photos')} />
+      </Form.Item>
+    </Form>
+  );
+}
+
+function Results({ notice }: { notice: OpenNotice }) {
+  return (
+    <List header={t('notice.results')} data-testid="notice-results">
+      {notice.rows.map((r) => (
+        <List.Item
+          key={r.crewId}
+          data-entrant-id={r.crewId}
+          prefix={<b className="rank">{r.rank === null ? '—' : String(r.rank)}</b>}
+          extra={t('notice.score', { score: r.score })}
+          description={r.rank === null ? t('notice.vetoed') : undefined}
+        >
+          {r.crewName}
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+function MyObjections({ notice, reporter }: { notice: OpenNotice; reporter: Reporter }) {
+  const mine = notice.objections.filter((o) => o.by === reporter.name);
+  if (mine.length === 0) return null;
+  const nameOf = (id: string) => notice.rows.find((r) => r.crewId === id)?.crewName ?? id;
+  return (
+    <List header={t('objection.mine')} data-testid="my-objections">
+      {mine.map((o) => (
+        <List.Item
+          key={o.objectionId}
+          data-objection-id={o.objectionId}
+          data-status={o.status}
+          extra={<Tag color={STATUS_COLOR[o.status]}>{t(`objection.${o.status}`)}</Tag>}
+          description={
+            <>
+              <span>{o.what}</span>
+              {o.decision ? (
+                <span className="reason">{t('objection.reason', { reason: o.decision.reason })}</span>
+              ) : null}
+            </>
+          }
+        >
+          {nameOf(o.entrantId)}
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+export interface NoticeViewProps {
+  api: ReporterApi;
+  reporter: Reporter;
+  crews: readonly Crew[];
+  org: Org;
+}
+
+/** 公示 / 异议: the periods of the reporter's competitions in 公示, their frozen results, and objecting to them. */
+export function NoticeView({ api, reporter, crews, org }: NoticeViewProps) {
+  const [notices, setNotices] = useState<OpenNotice[] | undefined>(undefined);
+  const [problem, setProblem] = useState<string | undefined>(undefined);
+  const load = useCallback(() => {
+    setProblem(undefined);
+    openNotices(api, crews, org).then(setNotices, (err: unknown) => setProblem(refusal(err)));
+  }, [api, crews, org]);
+  useEffect(load, [load]);
+  const name = (n: { zh: string; en: string }) => (lang === 'en' ? n.en : n.zh);
+
+  return (
+    <section className="notices" data-testid="notices">
+      <Button fill="none" color="primary" size="small" onClick={load}>
+        {t('mine.refresh')}
+      </Button>
+      {problem ? (
+        <p className="problem" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      {notices?.length === 0 ? <p className="hint">{t('notice.none')}</p> : null}
+      {(notices ?? []).map((n) => (
+        <Card
+          key={`${n.competitionId}/${n.periodId}`}
+          title={<h2>{`${name(n.competitionName)} · ${name(n.periodName)}`}</h2>}
+          data-notice={`${n.competitionId}/${n.periodId}`}
+        >
+          <p className="until">{t('notice.until', { endsOn: n.endsOn })}</p>
+          <Results notice={n} />
+          <MyObjections notice={n} reporter={reporter} />
+          <ObjectionForm api={api} notice={n} crews={crews} onSent={load} />
+        </Card>
+      ))}
+    </section>
+  );
+}
