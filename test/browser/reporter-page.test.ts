@@ -299,6 +299,42 @@ describe('the reporter phone page', () => {
     await context.close();
   });
 
+  it('sends a 三违 with its kind chosen and two persons ticked (the persons of the chosen crew)', async () => {
+    const persons = [
+      { id: 'P1', crewId: 'C1', name: '张三' },
+      { id: 'P2', crewId: 'C1', name: '李四' },
+      { id: 'P3', crewId: 'C2', name: '王五' },
+    ];
+    expect((await api('PUT', '/v1/org', { ...smallOrg, persons })).statusCode).toBe(200);
+    const { token } = await reporterToken('吴安全员');
+    const { context, page, problems } = await phone();
+    await page.goto(`${base}/reporter#t=${token}`);
+    await page.getByRole('option', { name: '三违' }).click();
+    await page.waitForSelector('[data-kind="violation"] form');
+    // Sent without a kind: the form says what is missing.
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('请填写三违类别').waitFor();
+    // Only the chosen crew's persons are offered.
+    await page.getByRole('listbox', { name: '班组' }).getByRole('option', { name: '西湖乙班' }).click();
+    expect(await page.getByRole('checkbox').count()).toBe(1);
+    await page.getByRole('listbox', { name: '班组' }).getByRole('option', { name: '西湖甲班' }).click();
+    await page.getByRole('listbox', { name: '三违类别' }).getByRole('option', { name: '违章作业' }).click();
+    await page.getByRole('checkbox', { name: '张三' }).check();
+    await page.getByRole('checkbox', { name: '李四' }).check();
+    await page.getByLabel('情况说明').fill('未按规定佩戴安全帽');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.waitForSelector('[data-testid="outbox"] [data-state="sent"]:has-text("三违")');
+    const res = await api('GET', '/v1/reports');
+    const stored = ReportList.parse(res.json()).reports.filter((r) => r.reportedBy === '吴安全员');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      event: { type: 'violation', crewId: 'C1', kind: 'operation', personCount: 2 },
+      description: '涉及人员：张三、李四\n未按规定佩戴安全帽',
+    });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('lists 我的上报 with 待审核 (levels so far), 已通过 and 已退回 with the reason', async () => {
     const { token } = await reporterToken('钱安全员');
     const unitReviewer = await organiserToken('西湖站长');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReportCreate } from '../../schemas/report.schema.ts';
+import { takesPart, type Org } from '../../services/reporter/web/org.ts';
 import { fitLongEdge } from '../../services/reporter/web/photo-size.ts';
 import { reportBody, withOffset, type FormValues } from '../../services/reporter/web/report-forms.ts';
 
@@ -95,5 +96,44 @@ describe('photo and time helpers', () => {
     const shown = withOffset(new Date('2026-03-10T01:30:00Z'));
     expect(new Date(shown).toISOString()).toBe('2026-03-10T01:30:00.000Z');
     expect(shown).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00[+-]\d\d:\d\d$/);
+  });
+});
+
+describe('the 公示 a reporter may object to', () => {
+  const org: Org = {
+    branches: [
+      { id: 'B1', name: '杭州' },
+      { id: 'B2', name: '宁波' },
+    ],
+    units: [
+      { id: 'U1', branchId: 'B1', name: '西湖加油站' },
+      { id: 'U3', branchId: 'B2', name: '北仑加油站' },
+    ],
+    crews: [
+      { id: 'C1', unitId: 'U1', name: '西湖甲班' },
+      { id: 'C4', unitId: 'U3', name: '北仑甲班' },
+    ],
+    persons: [],
+  };
+  const west = org.crews.filter((c) => c.id === 'C1');
+  const selected = (ids: { branchIds?: string[]; unitIds?: string[]; crewIds?: string[] }) => ({
+    scope: 'selected' as const,
+    branchIds: [],
+    unitIds: [],
+    crewIds: [],
+    ...ids,
+  });
+
+  it('is one a crew of theirs takes part in, by branch, unit or crew', () => {
+    expect(takesPart({ scope: 'all' }, west, org)).toBe(true);
+    expect(takesPart(selected({ branchIds: ['B1'] }), west, org)).toBe(true);
+    expect(takesPart(selected({ unitIds: ['U1'] }), west, org)).toBe(true);
+    expect(takesPart(selected({ crewIds: ['C1'] }), west, org)).toBe(true);
+  });
+
+  it('is not one of another branch, nor any for a reporter without crews', () => {
+    expect(takesPart(selected({ branchIds: ['B2'] }), west, org)).toBe(false);
+    expect(takesPart(selected({ crewIds: ['C4'] }), west, org)).toBe(false);
+    expect(takesPart({ scope: 'all' }, [], org)).toBe(false);
   });
 });

@@ -1,12 +1,13 @@
-// antd-mobile's theme variables and base styles first, then the page's own (both end up in reporter.css).
+// antd-mobile's theme variables and base styles first, its components' with them, then the page's
+// own last so they win over both (all end up in reporter.css, in this order).
 import 'antd-mobile/es/global';
-import './reporter.css';
 import ConfigProvider from 'antd-mobile/es/components/config-provider';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { createRoot } from 'react-dom/client';
 import { createReporterApi } from './api.ts';
 import { App } from './app.tsx';
+import './reporter.css';
 import { takeTokenFromLink } from './session.ts';
 import { lang } from './words.ts';
 
