@@ -383,4 +383,24 @@ describe('the reporter phone page', () => {
     expect(problems).toEqual([]);
     await context.close();
   });
+
+  it('sends the rectification of an open hazard picked from the crew’s list', async () => {
+    // 3号加油机 (r-2) was approved at both levels in the test before: it waits for its rectification.
+    const { token } = await reporterToken('郑安全员');
+    const { context, page, problems } = await phone();
+    await page.goto(`${base}/reporter#t=${token}`);
+    await page.getByRole('option', { name: '隐患整改' }).click();
+    const open = page.getByRole('radio', { name: /3号加油机/ });
+    await open.check();
+    await page.getByLabel('整改措施').fill('已更换加油枪密封圈');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.waitForSelector('[data-testid="outbox"] [data-state="sent"]:has-text("隐患整改")');
+    const res = await api('GET', '/v1/reports');
+    const stored = ReportList.parse(res.json()).reports.filter((r) => r.reportedBy === '郑安全员');
+    expect(stored).toMatchObject([
+      { event: { type: 'hazard_rectified', crewId: 'C1', hazardId: 'hz-r-2' }, description: '已更换加油枪密封圈' },
+    ]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
