@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReportCreate } from '../../schemas/report.schema.ts';
-import { takesPart, type Org } from '../../services/reporter/web/org.ts';
+import { takesPart, type Org } from '../../services/reporter/web/org-scope.ts';
 import { fitLongEdge } from '../../services/reporter/web/photo-size.ts';
 import { reportBody, withOffset, type FormValues } from '../../services/reporter/web/report-forms.ts';
 

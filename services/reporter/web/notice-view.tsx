@@ -10,7 +10,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiRefusal, type ReporterApi } from './api.ts';
 import type { MessageKey } from './i18n/i18n.ts';
 import { openNotices, type NoticeObjection, type OpenNotice } from './notices.ts';
-import type { Crew, Org } from './org.ts';
+import type { Crew, Org } from './org-scope.ts';
 import type { DraftPhoto } from './outbox.ts';
 import { PhotoPicker } from './photo-picker.tsx';
 import type { Reporter } from './session.ts';

@@ -3,7 +3,7 @@ import type { CompetitionList, CompetitionSaved, FinalStandingsResponse } from '
 import type { PeriodNotice } from '../../../schemas/notice.schema.ts';
 import type { PeriodList } from '../../../schemas/versions.schema.ts';
 import type { ReporterApi } from './api.ts';
-import { takesPart, type Crew, type Org } from './org.ts';
+import { takesPart, type Crew, type Org } from './org-scope.ts';
 
 // Types only (erased): the contract's zod schemas stay out of the phone's bundle.
 export type FrozenRow = z.infer<typeof FinalStandingsResponse>['rows'][number];

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { OpenHazardList } from '../../../schemas/report.schema.ts';
 import type { ReporterApi } from './api.ts';
 import type { MessageKey } from './i18n/i18n.ts';
-import type { Crew, Org } from './org.ts';
+import type { Crew, Org } from './org-scope.ts';
 import type { DraftPhoto, Outbox } from './outbox.ts';
 import { PhotoPicker } from './photo-picker.tsx';
 import { FORM_FIELDS, newId, reportBody, withOffset, type Field, type ReportKind } from './report-forms.ts';
