@@ -110,6 +110,9 @@ describe('公示 / 异议 on the reporter phone page', () => {
     await card.getByText('请填写真实姓名').waitFor();
     await card.getByRole('option', { name: '半山甲班' }).click();
     await card.getByLabel('真实姓名').fill('王明');
+    // Filled in, a field is no longer named as missing.
+    expect(await card.getByText('请填写真实姓名').count()).toBe(0);
+    expect(await card.getByText('请填写异议内容').count()).toBe(1);
     await card.getByLabel('异议内容').fill('半山甲班 9 月 4 日的销量是两天的合计，重复计入');
     await page.setInputFiles('[data-notice="labour-m3/sep"] [data-testid="photo-input"]', {
       name: 'IMG_0100.jpg',

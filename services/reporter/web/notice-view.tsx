@@ -1,26 +1,27 @@
 import Button from 'antd-mobile/es/components/button';
 import Card from 'antd-mobile/es/components/card';
-import Form from 'antd-mobile/es/components/form';
 import Input from 'antd-mobile/es/components/input';
 import List from 'antd-mobile/es/components/list';
 import Selector from 'antd-mobile/es/components/selector';
 import Tag from 'antd-mobile/es/components/tag';
 import TextArea from 'antd-mobile/es/components/text-area';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
 import { ApiRefusal, type ReporterApi } from './api.ts';
 import type { MessageKey } from './i18n/i18n.ts';
 import { openNotices, type NoticeObjection, type OpenNotice } from './notices.ts';
 import type { Crew, Org } from './org-scope.ts';
 import type { DraftPhoto } from './outbox.ts';
+import { FormRow } from './form-row.tsx';
 import { PhotoPicker } from './photo-picker.tsx';
 import type { Reporter } from './session.ts';
 import { lang, t } from './words.ts';
 
 interface ObjectionState {
-  entrantId?: string[];
-  realName?: string;
-  what?: string;
+  entrantId: string;
+  realName: string;
+  what: string;
 }
+const EMPTY: ObjectionState = { entrantId: '', realName: '', what: '' };
 
 const STATUS_COLOR: Record<NoticeObjection['status'], 'warning' | 'success' | 'danger'> = {
   open: 'warning',
@@ -29,10 +30,6 @@ const STATUS_COLOR: Record<NoticeObjection['status'], 'warning' | 'success' | 'd
 };
 
 const refusal = (err: unknown) => (err instanceof ApiRefusal ? err.message : t('error.network'));
-/** A text is not filled in with spaces only; a Selector's choice is a list (one item). */
-const required = (label: MessageKey, type: 'string' | 'array' = 'string') => [
-  { required: true, type, whitespace: type === 'string', message: t('form.required', { field: t(label) }) },
-];
 
 interface ObjectionFormProps {
   api: ReporterApi;
@@ -49,16 +46,29 @@ interface ObjectionFormProps {
  * Not kept in the outbox: the answer (taken, or why not) is shown at once.
  */
 function ObjectionForm({ api, notice, crews, onSent }: ObjectionFormProps) {
-  const [form] = Form.useForm<ObjectionState>();
+  const [state, setState] = useState<ObjectionState>(EMPTY);
+  const [missing, setMissing] = useState<ReadonlySet<keyof ObjectionState>>(new Set());
   const [photos, setPhotos] = useState<DraftPhoto[]>([]);
   const [resizing, setResizing] = useState(false);
   const [sending, setSending] = useState(false);
   const [answer, setAnswer] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const nameOf = (id: string) => notice.rows.find((r) => r.crewId === id)?.crewName ?? id;
+  const id = (name: string) => `objection-${notice.competitionId}-${notice.periodId}-${name}`;
+  const set = (name: keyof ObjectionState) => (value: string) => {
+    // A field filled in is no longer named as missing (the rest stay until the next try).
+    setMissing((m) => (m.has(name) ? new Set([...m].filter((x) => x !== name)) : m));
+    setState((s) => ({ ...s, [name]: value }));
+  };
+  const error = (name: keyof ObjectionState, label: MessageKey) =>
+    missing.has(name) ? t('form.required', { field: t(label) }) : undefined;
 
-  async function send(state: ObjectionState): Promise<void> {
-    const entrantId = state.entrantId?.[0] ?? '';
-    const crewId = crews.some((c) => c.id === entrantId) ? entrantId : (crews[0]?.id ?? '');
+  async function send(event: SyntheticEvent): Promise<void> {
+    event.preventDefault();
+    const filled = { entrantId: state.entrantId, realName: state.realName.trim(), what: state.what.trim() };
+    const empty = new Set((Object.keys(filled) as (keyof ObjectionState)[]).filter((k) => !filled[k]));
+    setMissing(empty);
+    if (empty.size > 0) return;
+    const crewId = crews.some((c) => c.id === filled.entrantId) ? filled.entrantId : (crews[0]?.id ?? '');
     setSending(true);
     setAnswer(undefined);
     try {
@@ -72,15 +82,14 @@ function ObjectionForm({ api, notice, crews, onSent }: ObjectionFormProps) {
         );
         evidence.push(stored.id);
       }
-      const body = { entrantId, realName: state.realName?.trim(), what: state.what?.trim(), evidence };
       await api.send(
         'POST',
         `/v1/competitions/${encodeURIComponent(notice.competitionId)}/periods/${encodeURIComponent(notice.periodId)}/objections`,
-        JSON.stringify(body),
+        JSON.stringify({ ...filled, evidence }),
         'application/json',
       );
-      setAnswer({ ok: true, text: t('objection.sent', { entrant: nameOf(entrantId) }) });
-      form.resetFields();
+      setAnswer({ ok: true, text: t('objection.sent', { entrant: nameOf(filled.entrantId) }) });
+      setState(EMPTY);
       setPhotos([]);
       onSent();
     } catch (err) {
@@ -92,51 +101,66 @@ function ObjectionForm({ api, notice, crews, onSent }: ObjectionFormProps) {
   }
 
   return (
-    <Form
-      form={form}
-      name={`objection-${notice.competitionId}-${notice.periodId}`}
-      layout="vertical"
-      mode="card"
-      onFinish={(state: ObjectionState) => void send(state)}
-      footer={
-        <>
-          {answer ? (
-            <p className={answer.ok ? 'answer' : 'problem'} role={answer.ok ? 'status' : 'alert'}>
-              {answer.text}
-            </p>
-          ) : null}
-          <Button
-            block
-            type="submit"
-            color="primary"
-            size="large"
-            loading={sending}
-            disabled={resizing || sending}
-            data-testid="send-objection"
-          >
-            {t('objection.submit')}
-          </Button>
-        </>
-      }
-    >
-      <Form.Header>{t('objection.title')}</Form.Header>
-      <Form.Item name="entrantId" label={t('objection.entrant')} rules={required('objection.entrant', 'array')}>
-        <Selector
-          aria-label={t('objection.entrant')}
-          columns={2}
-          options={notice.rows.map((r) => ({ value: r.crewId, label: r.crewName }))}
-        />
-      </Form.Item>
-      <Form.Item name="realName" label={t('objection.realName')} rules={required('objection.realName')}>
-        <Input maxLength={64} autoComplete="name" name="realName" clearable />
-      </Form.Item>
-      <Form.Item name="what" label={t('objection.what')} rules={required('objection.what')}>
-        <TextArea maxLength={2000} name="what" autoSize={{ minRows: 3, maxRows: 8 }} />
-      </Form.Item>
-      <Form.Item>
-        <PhotoPicker photos={photos} setPhotos={setPhotos} onBusy={setResizing} label={t('objection.photos')} />
-      </Form.Item>
-    </Form>
+    <form className="adm-form adm-form-vertical" noValidate onSubmit={(event) => void send(event)}>
+      <List header={t('objection.title')}>
+        <FormRow label={t('objection.entrant')} required error={error('entrantId', 'objection.entrant')}>
+          <Selector
+            aria-label={t('objection.entrant')}
+            columns={2}
+            value={state.entrantId ? [state.entrantId] : []}
+            onChange={(chosen) => set('entrantId')(chosen[0] ?? '')}
+            options={notice.rows.map((r) => ({ value: r.crewId, label: r.crewName }))}
+          />
+        </FormRow>
+        <FormRow
+          htmlFor={id('realName')}
+          label={t('objection.realName')}
+          required
+          error={error('realName', 'objection.realName')}
+        >
+          <Input
+            id={id('realName')}
+            name="realName"
+            maxLength={64}
+            autoComplete="name"
+            clearable
+            value={state.realName}
+            onChange={set('realName')}
+          />
+        </FormRow>
+        <FormRow htmlFor={id('what')} label={t('objection.what')} required error={error('what', 'objection.what')}>
+          <TextArea
+            id={id('what')}
+            name="what"
+            maxLength={2000}
+            autoSize={{ minRows: 3, maxRows: 8 }}
+            value={state.what}
+            onChange={set('what')}
+          />
+        </FormRow>
+        <FormRow>
+          <PhotoPicker photos={photos} setPhotos={setPhotos} onBusy={setResizing} label={t('objection.photos')} />
+        </FormRow>
+      </List>
+      <div className="adm-form-footer">
+        {answer ? (
+          <p className={answer.ok ? 'answer' : 'problem'} role={answer.ok ? 'status' : 'alert'}>
+            {answer.text}
+          </p>
+        ) : null}
+        <Button
+          block
+          type="submit"
+          color="primary"
+          size="large"
+          loading={sending}
+          disabled={resizing || sending}
+          data-testid="send-objection"
+        >
+          {t('objection.submit')}
+        </Button>
+      </div>
+    </form>
   );
 }
 
