@@ -242,7 +242,7 @@ export function hazardOverdueMessage(
   const title = `隐患逾期未整改：${crew}`;
   const lines = [
     `## ${title}`,
-    `**${plain(input.unitName)} · ${crew}** ${chineseDay(input.foundOn)}上报的隐患，整改期限${chineseDay(input.deadline)}已过，仍未整改。`,
+    `**${plain(input.unitName)} · ${crew}** ${chineseDay(input.foundOn)}发现的隐患，整改期限${chineseDay(input.deadline)}已过，仍未整改。`,
     ...(input.location ? [`- 地点：${plain(input.location)}`] : []),
     ...(input.description ? [`- 情况：${plain(input.description)}`] : []),
     `> 逾期未整改按「${plain(input.competitionName)}」考核细则扣分，请尽快整改并上报整改情况。`,
