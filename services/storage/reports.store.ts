@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Report, type ReportStatus, type ReportableType } from '../../schemas/report.schema.ts';
+import { toClickHouseTime } from './clickhouse-time.ts';
+import { NOT_WITHDRAWN } from './corrections.store.ts';
 import { insertRows } from './insert-rows.ts';
 
 /** A report in one of its versions, with the hash of the body it was submitted with. */
@@ -107,6 +109,28 @@ export async function approvedHazardReports(client: ClickHouseClient, crewId: st
               ORDER BY report_id, version DESC LIMIT 1 BY report_id)
             WHERE status = 'approved'`,
     query_params: { crewId },
+    format: 'JSONEachRow',
+  });
+  return (await result.json<Row>()).map((row) => toStored(row).report);
+}
+
+/**
+ * Approved hazard_found reports made since an instant whose hazard has no rectification among the
+ * stored events (withdrawn ones not counted), whatever brought it: an approved rectification
+ * report or an event from a system. The work groups hear of those still open past their deadline.
+ */
+export async function unrectifiedHazardReports(client: ClickHouseClient, reportedSince: Date): Promise<Report[]> {
+  const result = await client.query({
+    query: `SELECT version, body_hash, report FROM (
+              SELECT report_id, version, status, crew_id, body_hash, report
+              FROM reports WHERE type = 'hazard_found' AND reported_at >= {since:DateTime64(3, 'UTC')}
+              ORDER BY report_id, version DESC LIMIT 1 BY report_id)
+            WHERE status = 'approved'
+              AND (crew_id, JSONExtractString(report, 'event', 'hazardId')) NOT IN (
+                SELECT crew_id, subject_id FROM lifecycle_events
+                WHERE type = 'hazard_rectified' AND ${NOT_WITHDRAWN})
+            ORDER BY report_id`,
+    query_params: { since: toClickHouseTime(reportedSince) },
     format: 'JSONEachRow',
   });
   return (await result.json<Row>()).map((row) => toStored(row).report);

@@ -82,11 +82,14 @@ function movement(change: number | null): string {
   return change > 0 ? ` ↑${String(change)}` : ` ↓${String(-change)}`;
 }
 
+/** An ideographic space between a name and its points: the columns line up better in a chat. */
+const GAP = '\u3000';
+
 function rankedLines(rows: readonly RankedLine[]): string[] {
   return rows.map((r) =>
     r.disqualified || r.rank === null
-      ? `- ${plain(r.name)}　一票否决`
-      : `- **第${String(r.rank)}名** ${plain(r.name)}　${points(r.score)}分${movement(r.rankChange)}`,
+      ? `- ${plain(r.name)}${GAP}一票否决`
+      : `- **第${String(r.rank)}名** ${plain(r.name)}${GAP}${points(r.score)}分${movement(r.rankChange)}`,
   );
 }
 

@@ -66,9 +66,9 @@ export function vetoesIn(rows: readonly WatchedRow[]): Set<string> {
   return new Set(rows.flatMap((r) => r.vetoes.map((v) => vetoId(r.crewId, v.vetoId))));
 }
 
-export interface NewVeto {
+export interface NewVeto<R extends WatchedRow = WatchedRow> {
   key: string;
-  row: WatchedRow;
+  row: R;
   veto: VetoResult;
 }
 
@@ -78,12 +78,12 @@ export interface NewVeto {
  * day is never announced again, and one that appears today is announced with today's key (the
  * same key after a restart the same day: kept once).
  */
-export function newVetoes(
+export function newVetoes<R extends WatchedRow>(
   competitionId: string,
   day: string,
   seen: ReadonlySet<string>,
-  rows: readonly WatchedRow[],
-): NewVeto[] {
+  rows: readonly R[],
+): NewVeto<R>[] {
   return rows.flatMap((row) =>
     row.vetoes
       .filter((v) => !seen.has(vetoId(row.crewId, v.vetoId)))
