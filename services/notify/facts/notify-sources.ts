@@ -5,9 +5,9 @@ import type { StandingsFeed } from '../../scoring/standings-feed.ts';
 import type { StandingsService } from '../../scoring/standings.service.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { createOneAtATime } from '../../shared/one-at-a-time.ts';
-import type { Notifier } from '../notify-fact.ts';
+import type { Notifier, NotifyFact } from '../notify-fact.ts';
 import { publicLinks } from './fact-messages.ts';
-import type { ChannelFact, Subscribed } from './fact-post.ts';
+import type { Subscribed } from './fact-post.ts';
 import { createNoticeFacts } from './notice-facts.ts';
 import { createOverdueFacts, type ReportedHazard } from './overdue-facts.ts';
 import { createStandingsFacts } from './standings-facts.ts';
@@ -50,7 +50,7 @@ export function createNotifySources(deps: NotifySourcesDeps): NotifySources {
   const { notifier, now, catalog, logger } = deps;
   const links = publicLinks(deps.publicUrl);
   const posted = new Set<string>();
-  async function post(fact: ChannelFact): Promise<void> {
+  async function post(fact: NotifyFact): Promise<void> {
     const id = `${fact.key}\u0000${fact.channelIds?.join(',') ?? '*'}`;
     if (posted.has(id)) return;
     await notifier.post(fact);
