@@ -36,8 +36,10 @@ export interface NotifySources {
   start(): void;
   /** Stops the timer and waits for a sweep under way. */
   stop(): Promise<void>;
-  /** One sweep now: due messages, standings, 公示, overdue hazards (tests, and a 公示 action). */
+  /** One sweep now: due messages, standings, 公示, overdue hazards. Resolves when it is done. */
   sweep(): Promise<void>;
+  /** A 公示 was opened or confirmed (or anything else worth a look): sweep now, not at the next tick. */
+  poke(): void;
 }
 
 /**
@@ -124,5 +126,8 @@ export function createNotifySources(deps: NotifySourcesDeps): NotifySources {
       await last;
     },
     sweep,
+    poke() {
+      track(sweep());
+    },
   };
 }
