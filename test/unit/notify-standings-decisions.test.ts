@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { VetoResult } from '../../services/scoring/engine/types.ts';
 import {
   decideLeader,
+  lastAnnounced,
   leaderOf,
+  leaderStateOf,
   newVetoes,
   vetoesIn,
   type Leader,
-  type LeaderState,
   type WatchedRow,
 } from '../../services/notify/facts/standings-decisions.ts';
 
@@ -42,38 +43,79 @@ describe('leaderOf', () => {
 
 describe('decideLeader', () => {
   const day = '2026-12-05';
-  it.each<{ name: string; last: Leader | undefined; current: Leader | undefined; key: string | undefined }>([
+  it.each<{
+    name: string;
+    last: Leader | undefined;
+    seq: number;
+    current: Leader | undefined;
+    key: string | undefined;
+  }>([
     // Yesterday's leader still leads: nothing to say.
-    { name: 'the same leader', last: A, current: { ...A, score: 99 }, key: undefined },
-    { name: 'another leader', last: A, current: B, key: 'leader:c1:2026-12-05:b' },
+    { name: 'the same leader', last: A, seq: 0, current: { ...A, score: 99 }, key: undefined },
+    { name: 'another leader', last: A, seq: 0, current: B, key: 'leader:c1:2026-12-05:1:b' },
     // The first day: nobody led yesterday.
-    { name: 'a first leader', last: undefined, current: A, key: 'leader:c1:2026-12-05:a' },
+    { name: 'a first leader', last: undefined, seq: 0, current: A, key: 'leader:c1:2026-12-05:1:a' },
     // A tie at the top is no change, and the last leader is kept for when the tie breaks.
-    { name: 'a tie at the top', last: A, current: undefined, key: undefined },
-  ])('$name', ({ last, current, key }) => {
-    const decision = decideLeader('c1', { day, last }, current);
+    { name: 'a tie at the top', last: A, seq: 2, current: undefined, key: undefined },
+    // The third change of the day.
+    { name: 'A taking the lead back', last: B, seq: 2, current: A, key: 'leader:c1:2026-12-05:3:a' },
+  ])('$name', ({ last, seq, current, key }) => {
+    const decision = decideLeader('c1', { day, last, seq }, current);
     expect(decision.change?.key).toBe(key);
     expect(decision.state.last?.id).toBe(current?.id ?? last?.id);
+    expect(decision.state.seq).toBe(key === undefined ? seq : seq + 1);
     if (decision.change) expect(decision.change.previous).toEqual(last);
   });
 
-  it('a day of changes, and a restart in the middle of it, post each new leader once', () => {
-    const keys: string[] = [];
-    const run = (state: LeaderState, leaders: (Leader | undefined)[]): LeaderState => {
+  it.each([
+    { name: 'none yet', keys: [], announced: undefined },
+    {
+      name: 'the highest number of the day, whatever the order',
+      keys: ['leader:c1:2026-12-05:2:a', 'leader:c1:2026-12-05:10:b:x', 'leader:c1:2026-12-05:9:a'],
+      announced: { seq: 10, crewId: 'b:x' },
+    },
+    // Another day, another competition whose id starts the same, another kind: not this one's.
+    {
+      name: 'other days and competitions',
+      keys: ['leader:c1:2026-12-04:5:a', 'leader:c1:x:2026-12-05:1:a', 'veto:c1:2026-12-05:a:v'],
+      announced: undefined,
+    },
+  ])('lastAnnounced: $name', ({ keys, announced }) => {
+    expect(lastAnnounced('c1', '2026-12-05', keys)).toEqual(announced);
+  });
+
+  it('a day of changes, and restarts in the middle of it, announce each change once and every change', () => {
+    const outbox = new Set<string>();
+    let announcedTexts = 0;
+    /** One process: its state starts from the outbox and yesterday's leader (A), then sees the leaders. */
+    const run = (leaders: (Leader | undefined)[]) => {
+      let state = leaderStateOf(day, A, lastAnnounced('c1', day, [...outbox]));
       for (const current of leaders) {
         const decision = decideLeader('c1', state, current);
-        if (decision.change) keys.push(decision.change.key);
+        if (decision.change && !outbox.has(decision.change.key)) {
+          outbox.add(decision.change.key);
+          announcedTexts += 1;
+        }
         state = decision.state;
       }
-      return state;
     };
     // Yesterday ended with A first; today B overtakes, a tie, B again.
-    run({ day, last: A }, [A, B, undefined, B]);
-    // Restart: the state starts again from yesterday's leader; B leads: the same key (kept once by the outbox).
-    run({ day, last: A }, [B, A]);
-    expect(keys).toEqual(['leader:c1:2026-12-05:b', 'leader:c1:2026-12-05:b', 'leader:c1:2026-12-05:a']);
-    // Posted keys: b (once, after the outbox), then A taking the lead back.
-    expect([...new Set(keys)]).toEqual(['leader:c1:2026-12-05:b', 'leader:c1:2026-12-05:a']);
+    run([A, B, undefined, B]);
+    // Restart: B still leads (nothing), then A takes the lead back (a new change).
+    run([B, A]);
+    // Restart again: A leads (nothing), B again (the third change).
+    run([A, B]);
+    expect([...outbox]).toEqual(['leader:c1:2026-12-05:1:b', 'leader:c1:2026-12-05:2:a', 'leader:c1:2026-12-05:3:b']);
+    expect(announcedTexts).toBe(3);
+  });
+
+  it('without the outbox, a day starts from yesterday’s leader', () => {
+    expect(leaderStateOf(day, A, undefined)).toEqual({ day, last: A, seq: 0 });
+    expect(leaderStateOf(day, A, { seq: 2, crewId: 'b' })).toEqual({
+      day,
+      last: { id: 'b', name: 'b', score: 0 },
+      seq: 2,
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { NotifyFactKind } from '../../../schemas/notify.schema.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Notices } from '../../notice/notices.ts';
 import type { StandingsFeed } from '../../scoring/standings-feed.ts';
@@ -25,6 +26,11 @@ export interface NotifySourcesDeps {
   notices: Pick<Notices, 'statuses' | 'view'>;
   /** Approved hazard reports without a rectification (overdue-facts.ts unrectifiedHazards). */
   hazards: (since: Date) => Promise<ReportedHazard[]>;
+  /**
+   * The keys of a competition's facts of a kind already in the outbox: a restart goes on from the
+   * last leader change announced. Without it a day starts from yesterday's leader.
+   */
+  postedKeys?: (competitionId: string, kind: NotifyFactKind) => Promise<readonly string[]>;
   /** PUBLIC_URL: the address crews and organisers open. */
   publicUrl: string;
   logger: Logger;
@@ -59,7 +65,7 @@ export function createNotifySources(deps: NotifySourcesDeps): NotifySources {
     posted.add(id);
     logger.info({ key: fact.key, kind: fact.kind, channels: fact.channelIds }, 'work-group message posted');
   }
-  const standingsFacts = createStandingsFacts({ standings: deps.standings, links, post });
+  const standingsFacts = createStandingsFacts({ standings: deps.standings, links, post, postedKeys: deps.postedKeys });
   const noticeFacts = createNoticeFacts({ notices: deps.notices, links, post });
   const overdueFacts = createOverdueFacts({ catalog, hazards: deps.hazards, links, post });
   // One sweep or update at a time: the leader and veto state is read and written by both.

@@ -30,8 +30,10 @@ export function leaderOf(rows: readonly WatchedRow[]): Leader | undefined {
 /** What this process knows of a competition's leader on a day. */
 export interface LeaderState {
   day: string;
-  /** The leader last announced (or, at the start of a day or a process, yesterday's final leader). */
+  /** The leader last announced that day, or, before any, yesterday's final leader. */
   last: Leader | undefined;
+  /** How many leader changes were announced that day (the next one is seq + 1). */
+  seq: number;
 }
 
 export interface LeaderDecision {
@@ -40,20 +42,58 @@ export interface LeaderDecision {
   change?: { key: string; leader: Leader; previous: Leader | undefined };
 }
 
+/** The n-th leader change of a day: the number keeps a crew taking the lead back a new fact. */
+export function leaderKey(competitionId: string, day: string, seq: number, crewId: string): string {
+  return `leader:${competitionId}:${day}:${String(seq)}:${crewId}`;
+}
+
 /**
- * Whether the first place changed. The state starts each day (and each process start) from
- * yesterday's final leader, which every instance and every restart reads the same; the key names
- * the day and the new leader, so a restart that finds the leader it announced before the restart
- * posts the same key again and the outbox keeps it once, while a real change always has a key not
- * used that day. (A crew that takes the lead twice in one day is announced once.)
+ * The last leader change announced on a day, from the keys already in the outbox (ids may hold
+ * ":", so the key is read after its known prefix): a restart goes on from it, never repeating it.
+ */
+export function lastAnnounced(
+  competitionId: string,
+  day: string,
+  keys: readonly string[],
+): { seq: number; crewId: string } | undefined {
+  const prefix = `leader:${competitionId}:${day}:`;
+  let last: { seq: number; crewId: string } | undefined;
+  for (const key of keys) {
+    if (!key.startsWith(prefix)) continue;
+    const match = /^(\d+):(.+)$/u.exec(key.slice(prefix.length));
+    if (!match?.[1] || !match[2]) continue;
+    const seq = Number(match[1]);
+    if (!last || seq > last.seq) last = { seq, crewId: match[2] };
+  }
+  return last;
+}
+
+/**
+ * The state a day starts from: the last change announced that day (read back from the outbox
+ * after a restart), or yesterday's final leader, which every instance and restart reads the same.
+ */
+export function leaderStateOf(
+  day: string,
+  yesterday: Leader | undefined,
+  announced: { seq: number; crewId: string } | undefined,
+): LeaderState {
+  if (!announced) return { day, last: yesterday, seq: 0 };
+  return { day, last: { id: announced.crewId, name: announced.crewId, score: 0 }, seq: announced.seq };
+}
+
+/**
+ * Whether the first place changed since the leader last announced. Each change gets the next
+ * number of the day in its key, so a restart (which reads the numbers back) never repeats one and
+ * every real change, a crew taking the lead back included, is a key not used before.
  */
 export function decideLeader(competitionId: string, state: LeaderState, current: Leader | undefined): LeaderDecision {
   if (!current || current.id === state.last?.id) {
     return { state: current ? { ...state, last: current } : state };
   }
+  const seq = state.seq + 1;
   return {
-    state: { day: state.day, last: current },
-    change: { key: `leader:${competitionId}:${state.day}:${current.id}`, leader: current, previous: state.last },
+    state: { day: state.day, last: current, seq },
+    change: { key: leaderKey(competitionId, state.day, seq, current.id), leader: current, previous: state.last },
   };
 }
 

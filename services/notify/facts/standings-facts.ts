@@ -1,3 +1,4 @@
+import type { NotifyFactKind } from '../../../schemas/notify.schema.ts';
 import type { EntrantLevel } from '../../../schemas/sheet.schema.ts';
 import type { StandingsService } from '../../scoring/standings.service.ts';
 import type { StoredRow } from '../../scoring/standings.store.ts';
@@ -12,7 +13,15 @@ import {
 } from './fact-messages.ts';
 import type { PostFact, Subscribed } from './fact-post.ts';
 import { duePosts, localTime, type DuePost } from './schedule.ts';
-import { decideLeader, leaderOf, newVetoes, vetoesIn, type LeaderState } from './standings-decisions.ts';
+import {
+  decideLeader,
+  lastAnnounced,
+  leaderOf,
+  leaderStateOf,
+  newVetoes,
+  vetoesIn,
+  type LeaderState,
+} from './standings-decisions.ts';
 
 /** Vetoes are looked for in this many rows of the overall standings (disqualified rows come last). */
 export const VETO_ROWS = 10_000;
@@ -21,6 +30,8 @@ export interface StandingsFactsDeps {
   standings: Pick<StandingsService, 'read' | 'evaluate'>;
   links: PublicLinks;
   post: PostFact;
+  /** The keys of a competition's facts of a kind already in the outbox (the leader changes announced). */
+  postedKeys?: ((competitionId: string, kind: NotifyFactKind) => Promise<readonly string[]>) | undefined;
 }
 
 /** Who a row is, with what tells it apart: a crew's unit, a person's crew. */
@@ -144,8 +155,11 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
       const yesterday = addDays(day, -1);
       const before =
         yesterday < def.period.start ? [] : (await standings.read(competition.id, { asOf: yesterday, limit })).rows;
+      const announced = wantsLeader
+        ? lastAnnounced(competition.id, day, (await deps.postedKeys?.(competition.id, 'leader_changed')) ?? [])
+        : undefined;
       state = {
-        leader: { day, last: leaderOf(before) },
+        leader: leaderStateOf(day, leaderOf(before), announced),
         vetoes: state?.vetoes ?? vetoesIn(before),
         computedAt: '',
       };
