@@ -14,7 +14,7 @@ import { createOverdueFacts, type ReportedHazard } from './overdue-facts.ts';
 import { createStandingsFacts } from './standings-facts.ts';
 
 /** How often the sources look at the clock and the stored facts (a daily time is met within it). */
-export const NOTIFY_TICK_MS = 30_000;
+export const NOTIFY_TICK_MS = 60_000;
 
 export interface NotifySourcesDeps {
   notifier: Notifier;
@@ -106,18 +106,26 @@ export function createNotifySources(deps: NotifySourcesDeps): NotifySources {
       await guarded('overdue', undefined, () => overdueFacts(list, at));
     });
 
-  const updated = (competitionId: string) =>
-    oneAtATime(async () => {
+  // A burst of standings updates of one competition waiting behind a sweep is looked at once.
+  const waiting = new Set<string>();
+  const updated = async (competitionId: string) => {
+    if (waiting.has(competitionId)) return;
+    waiting.add(competitionId);
+    await oneAtATime(async () => {
+      waiting.delete(competitionId);
       const at = now();
       const s = (await subscribed()).find((x) => x.competition.id === competitionId);
       if (s) await guarded('standings', competitionId, () => standingsFacts.updated(s, at));
     });
+  };
 
   let timer: NodeJS.Timeout | undefined;
   let unsubscribe: (() => void) | undefined;
   let last: Promise<void> = Promise.resolve();
+  // stop() waits for everything started: a coalesced update resolves before the one it joined.
   const track = (work: Promise<void>) => {
-    last = work.catch((err: unknown) => logger.warn({ err }, 'work-group facts sweep failed'));
+    const done = work.catch((err: unknown) => logger.warn({ err }, 'work-group facts sweep failed'));
+    last = Promise.all([last, done]).then(() => undefined);
   };
   return {
     start() {
