@@ -87,6 +87,8 @@ import { createMissLimiter } from '../shared/miss-limiter.ts';
 import { xlsxDownloadsRoute } from './routes/xlsx-downloads.route.ts';
 import { createResultsSource } from '../results/results-source.ts';
 import { createNotify, type Notify } from '../notify/notify.ts';
+import { createNotifySources, type NotifySources } from '../notify/facts/notify-sources.ts';
+import { unrectifiedHazards } from '../notify/facts/overdue-facts.ts';
 import { notifyRoute } from './routes/notify.route.ts';
 
 /**
@@ -139,6 +141,8 @@ export interface Leaderboard {
    */
   notify: Notify;
   notifyEnabled: boolean;
+  /** Where notifyEnabled: the fact sources posting to notify.notifier (tests sweep them after moving the clock). */
+  notifySources: NotifySources | undefined;
   /** PUBLIC_URL: the address links in messages point to. */
   publicUrl: string;
   /** Stops taking requests, drains in-flight batches and recomputations, closes storage. */
@@ -377,7 +381,11 @@ export async function createLeaderboard(
     calendar: createWorkingDayCalendar(),
     now,
     // A 公示 opened, an objection decided or the results confirmed: the screens say so at once.
-    changed: (competitionId) => screenHub.competitionChanged(competitionId),
+    changed: (competitionId) => {
+      screenHub.competitionChanged(competitionId);
+      // A 公示 opened or confirmed: the work groups hear it now, not at the next tick.
+      notifySources?.poke();
+    },
   });
   // Messages to the work groups. Only one process per ClickHouse server sends them (NOTIFY=on):
   // npm start, not the scoring service, which shares the configuration.
@@ -391,9 +399,25 @@ export async function createLeaderboard(
     maxAttempts: config.notify.maxAttempts,
     retryBaseMs: config.notify.retryBaseMs,
   });
-  // Fact sources (services/notify/facts/, helper notifyfacts) are created here when notifyEnabled,
-  // with notify.notifier, config.publicUrl, catalog, standings, feed, notices and now; they start
-  // with the worker below and stop in close() before it.
+  // What the groups hear about (services/notify/facts/): started with the worker below, stopped before it.
+  const notifySources = notifyEnabled
+    ? createNotifySources({
+        notifier: notify.notifier,
+        now,
+        catalog,
+        standings,
+        feed,
+        notices,
+        hazards: unrectifiedHazards(client),
+        // The leader changes already announced: a restart goes on from the last one.
+        postedKeys: async (competitionId, kind) =>
+          (await notify.outbox.list({ competitionId, limit: Number.MAX_SAFE_INTEGER }))
+            .filter((d) => d.kind === kind)
+            .map((d) => d.factKey),
+        publicUrl: config.publicUrl,
+        logger,
+      })
+    : undefined;
   // Revoked by another instance (seen on reload): its screens here stop too.
   displayLinks.onRevoked((link) => screenHub.linkRevoked(link.id));
   // On a server the scoring service may be another process: look for the standings it writes.
@@ -585,6 +609,7 @@ export async function createLeaderboard(
   await consumer?.start();
   if (notifyEnabled) {
     await notify.worker.start();
+    notifySources?.start();
     logger.info({ publicUrl: config.publicUrl }, 'messages to the work groups: delivery worker started');
   }
   // Another instance on the same ClickHouse server may change the registry or a competition: the
@@ -621,11 +646,13 @@ export async function createLeaderboard(
     consoleAssets,
     notify,
     notifyEnabled,
+    notifySources,
     publicUrl: config.publicUrl,
     async close() {
       clearInterval(reloadTimer);
       poller?.stop();
       await app.close();
+      await notifySources?.stop();
       await notify.worker.stop();
       await pipeline.drain();
       await correctionPipeline.drain();
