@@ -13,15 +13,19 @@ export interface NoticeFactsDeps {
 /** 公示 opened and results confirmed, from the notice actions (services/notice/notices.ts). */
 export function createNoticeFacts(deps: NoticeFactsDeps) {
   const { notices, links, post } = deps;
+  // Periods whose news is over (confirmed long enough ago): not read again by this process.
+  const settled = new Set<string>();
   return async function noticeFacts({ competition, subscriptions }: Subscribed, now: Date): Promise<void> {
     if (!subscriptions.some((s) => s.notice)) return;
     const def = competition.definition;
     const statuses = await notices.statuses(competition.id);
     for (const [periodId, status] of statuses) {
-      if (status !== 'in_notice' && status !== 'final') continue;
+      const id = `${competition.id}\u0000${periodId}`;
+      if ((status !== 'in_notice' && status !== 'final') || settled.has(id)) continue;
       const notice = await notices.view(competition.id, periodId);
       if (!notice) continue;
       const news = noticeNews(notice, now);
+      if (status === 'final' && !news.confirmed) settled.add(id);
       const period = {
         competitionName: def.name.zh,
         competitionId: competition.id,

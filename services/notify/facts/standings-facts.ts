@@ -78,7 +78,10 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
       subscriptions,
       now,
     })) {
-      const message = due.kind === 'daily_standings' ? await daily(competition, due) : await weekly(competition, due);
+      const message =
+        due.kind === 'daily_standings'
+          ? await daily(competition, due, localTime(now, def.timeZone).time)
+          : await weekly(competition, due);
       await post({
         key: due.key,
         competitionId: competition.id,
@@ -90,7 +93,8 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
     }
   }
 
-  async function daily(competition: Subscribed['competition'], due: DuePost) {
+  /** The day's standings as of now (`time`: later than the subscription's when posted late). */
+  async function daily(competition: Subscribed['competition'], due: DuePost, time: string) {
     const def = competition.definition;
     const page = await standings.read(competition.id, { asOf: due.day, limit: due.top });
     return dailyStandingsMessage(links, {
@@ -99,7 +103,7 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
       entrants: def.entrants,
       total: page.total,
       day: due.day,
-      at: due.at,
+      at: time,
       rows: page.rows.map((row) => lineOf(def.entrants, row)),
     });
   }
