@@ -10,6 +10,7 @@ import {
   publicLinks,
   vetoMessage,
 } from '../../services/notify/facts/fact-messages.ts';
+import { entrantName } from '../../services/notify/facts/standings-facts.ts';
 
 const links = publicLinks('https://lb.example.cn/');
 
@@ -149,5 +150,21 @@ describe('messages', () => {
         '[查看班组排名](https://lb.example.cn/screens/competition.ankang-2026?crew=crew-1)',
       ].join('\n'),
     );
+  });
+});
+
+describe('entrantName', () => {
+  it.each([
+    { entrants: 'crew' as const, row: { crewName: '西湖甲班', unitName: '西湖加油站' }, out: '西湖甲班（西湖加油站）' },
+    {
+      entrants: 'person' as const,
+      row: { crewName: '张三', unitName: '西湖加油站', personCrewName: '西湖甲班' },
+      out: '张三（西湖甲班）',
+    },
+    // A unit's row names the unit in both: once is enough.
+    { entrants: 'unit' as const, row: { crewName: '西湖加油站', unitName: '西湖加油站' }, out: '西湖加油站' },
+    { entrants: 'branch' as const, row: { crewName: '杭州分公司', unitName: '' }, out: '杭州分公司' },
+  ])('$entrants → $out', ({ entrants, row, out }) => {
+    expect(entrantName(entrants, row)).toBe(out);
   });
 });
