@@ -124,15 +124,16 @@ beforeAll(async () => {
       unitIds: units[platform],
     });
     expect(res.statusCode, res.body).toBe(201);
+    // 钉钉's group has the day's standings later, and longer.
+    const daily = platform === 'dingtalk' ? { daily: { at: '20:00' }, top: 5 } : { daily: { at: '18:00' }, top: 3 };
     subscriptions.push({
       channelId: res.json().channelId as string,
-      daily: { at: '18:00' },
       weekly: { weekday: 1, at: '18:00' },
       leaderChanged: true,
       veto: true,
       notice: true,
       hazardOverdue: true,
-      top: 3,
+      ...daily,
     });
   }
   const subscribed = await call('PUT', `/v1/competitions/${ID}/notify`, organiser, { subscriptions });
@@ -208,16 +209,18 @@ describe('messages to the work groups, end to end', () => {
     expect(veto?.text).toContain('取消评比资格');
   });
 
-  it('at 18:00 the day’s standings and, on Monday, the week’s ranking', async () => {
+  it('at 18:00 the day’s standings (to the groups asking at 18:00 only) and, on Monday, the week’s ranking', async () => {
     clock.set('2026-09-28T17:59:00+08:00');
     await tick();
     expect(titles(robots.wecom)).not.toContain(expected.daily);
     clock.set('2026-09-28T18:00:00+08:00');
     await tick();
     await waitFor(async () => {
-      for (const robot of Object.values(robots))
+      for (const robot of [robots.wecom, robots.feishu])
         expect(titles(robot)).toEqual(expect.arrayContaining([expected.daily, expected.weekly]));
+      expect(titles(robots.dingtalk)).toContain(expected.weekly);
     });
+    expect(titles(robots.dingtalk)).not.toContain(expected.daily);
     const daily = rx.messages(robots.wecom.id).find((m) => m.title === expected.daily)?.text ?? '';
     // 6, 4, then 0 for 北仑乙班 (北仑甲班: 2 − 10 = −8; 半山甲班 disqualified).
     expect(daily).toContain('截至9月28日 18:00，共 5 个班组参赛，前 3 名：');
@@ -245,6 +248,27 @@ describe('messages to the work groups, end to end', () => {
       }
     });
     const back = rx.messages(robots.wecom.id).filter((m) => m.title === LEADER_C1)[2];
+    // 20:00: 钉钉's group gets the day's standings now, as they are now, its 5 first.
+    clock.set('2026-09-28T20:00:00+08:00');
+    await tick();
+    const daily = await waitFor(async () => {
+      const found = rx.messages(robots.dingtalk.id).find((m) => m.title === expected.daily);
+      expect(found).toBeDefined();
+      return found?.text ?? '';
+    });
+    expect(daily).toContain('截至9月28日 20:00，共 5 个班组参赛，前 5 名：');
+    // Against yesterday's evening, when all but 北仑甲班 (−8, 5th) shared the first place at 0.
+    const lines = daily.split('\n').filter((l) => l.startsWith('- '));
+    expect(lines).toEqual([
+      '- **第1名** 西湖甲班（西湖加油站）\u30008分',
+      '- **第2名** 西湖乙班（西湖加油站）\u30006分 ↓1',
+      '- **第3名** 北仑乙班（北仑加油站）\u30000分 ↓2',
+      '- **第4名** 北仑甲班（北仑加油站）\u3000-8分 ↑1',
+      '- 半山甲班（半山油库）\u3000一票否决',
+    ]);
+    for (const robot of [robots.wecom, robots.feishu]) {
+      expect(titles(robot).filter((t) => t === expected.daily)).toHaveLength(1);
+    }
     expect(back?.text).toContain(
       '9月28日，**西湖甲班（西湖加油站）** 以 8 分超过 西湖乙班（西湖加油站），升至第一名。',
     );
