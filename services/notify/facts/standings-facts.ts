@@ -58,6 +58,8 @@ interface Watched {
   leader: LeaderState;
   /** Vetoes seen since this process started (from yesterday's standings on). */
   vetoes: Set<string>;
+  /** Whether vetoes were looked for (every row read), or only the first two rows. */
+  withVetoes: boolean;
   computedAt: string;
 }
 
@@ -154,8 +156,9 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
     const limit = wantsVeto ? VETO_ROWS : 2;
     const page = await standings.read(competition.id, { asOf: day, limit });
     let state = watched.get(competition.id);
-    if (state?.leader.day === day && state.computedAt === page.computedAt) return;
-    if (state?.leader.day !== day) {
+    if (state?.leader.day === day && state.computedAt === page.computedAt && state.withVetoes === wantsVeto) return;
+    // A new day (or process), or vetoes asked for since: start again from yesterday's standings.
+    if (state?.leader.day !== day || state.withVetoes !== wantsVeto) {
       const yesterday = addDays(day, -1);
       const before =
         yesterday < def.period.start ? [] : (await standings.read(competition.id, { asOf: yesterday, limit })).rows;
@@ -163,22 +166,22 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
         ? lastAnnounced(competition.id, day, (await deps.postedKeys?.(competition.id, 'leader_changed')) ?? [])
         : undefined;
       state = {
-        leader: leaderStateOf(day, leaderOf(before), announced),
-        vetoes: state?.vetoes ?? vetoesIn(before),
+        leader: state?.leader.day === day ? state.leader : leaderStateOf(day, leaderOf(before), announced),
+        vetoes: state?.withVetoes === wantsVeto ? state.vetoes : vetoesIn(before),
+        withVetoes: wantsVeto,
         computedAt: '',
       };
     }
     const decision = decideLeader(competition.id, state.leader, leaderOf(page.rows));
     const fresh = newVetoes(competition.id, day, state.vetoes, page.rows);
-    watched.set(competition.id, {
-      leader: decision.state,
-      vetoes: new Set([...state.vetoes, ...vetoesIn(page.rows)]),
-      computedAt: page.computedAt,
-    });
     if (wantsLeader && decision.change) {
       const { leader, previous } = decision.change;
-      const name = (id: string) => {
-        const row = page.rows.find((r) => r.crewId === id);
+      // The one overtaken may be below the rows read (or known by its id only, after a restart).
+      const rowOf = async (id: string) =>
+        page.rows.find((r) => r.crewId === id) ??
+        (await standings.read(competition.id, { asOf: day, crewId: id, limit: 1 })).rows[0];
+      const name = async (id: string) => {
+        const row = await rowOf(id);
         return row ? entrantName(def.entrants, { ...row, personCrewName: row.person?.crewName }) : undefined;
       };
       await post({
@@ -189,8 +192,8 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
           competitionName: def.name.zh,
           competitionId: competition.id,
           day,
-          leader: { name: name(leader.id) ?? leader.name, score: leader.score },
-          previous: previous && { name: name(previous.id) ?? previous.name },
+          leader: { name: (await name(leader.id)) ?? leader.name, score: leader.score },
+          previous: previous && { name: (await name(previous.id)) ?? previous.name },
         }),
         occurredAt: page.computedAt,
       });
@@ -215,6 +218,13 @@ export function createStandingsFacts(deps: StandingsFactsDeps) {
         });
       }
     }
+    // Only once posted: a post that failed is decided again (and posted) at the next look.
+    watched.set(competition.id, {
+      leader: decision.state,
+      vetoes: new Set([...state.vetoes, ...vetoesIn(page.rows)]),
+      withVetoes: wantsVeto,
+      computedAt: page.computedAt,
+    });
   }
 
   return { scheduled, updated };
