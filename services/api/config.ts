@@ -1,3 +1,4 @@
+import { PLATFORM_WEBHOOK_HOSTS } from '../notify/webhook-hosts.ts';
 import { z } from 'zod';
 import { EvidenceEnv, checkEvidenceEnv, evidenceConfigFrom, type EvidenceConfig } from '../evidence/evidence-config.ts';
 import { KafkaEnv, kafkaConfigFrom, type KafkaConfig } from '../kafka/kafka-config.ts';
@@ -57,6 +58,14 @@ export const Env = KafkaEnv.extend(serviceEnv(3000).shape)
     PUBLIC_URL: z.preprocess(blankAsUnset, z.url({ protocol: /^https?$/u }).optional()),
     NOTIFY_MAX_ATTEMPTS: int(8, 1, 100),
     NOTIFY_RETRY_BASE_MS: int(5_000, 100),
+    // Hosts robot webhooks may point at besides the platforms' own (services/notify/webhook-hosts.ts).
+    NOTIFY_WEBHOOK_HOSTS: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.:[\]-]+(,[A-Za-z0-9.:[\]-]+)*$/u, 'comma-separated host or host:port names')
+        .optional(),
+    ),
   })
   .superRefine((e, ctx) => {
     checkEvidenceEnv(e, ctx);
@@ -134,6 +143,8 @@ export interface ApiConfig extends EventLimits {
     maxAttempts: number;
     /** The wait after a first failed attempt, doubled after each further one. */
     retryBaseMs: number;
+    /** Hosts (or host:port) a robot webhook may point at: the platforms' and NOTIFY_WEBHOOK_HOSTS. */
+    webhookHosts: string[];
   };
 }
 
@@ -186,6 +197,13 @@ export function parseConfig(env: Record<string, string | undefined>): ApiConfig 
       enabled: e.NOTIFY === 'on',
       maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
       retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
+      webhookHosts: [
+        ...PLATFORM_WEBHOOK_HOSTS,
+        ...(e.NOTIFY_WEBHOOK_HOSTS ?? '')
+          .split(',')
+          .filter((h) => h !== '')
+          .map((h) => h.toLowerCase()),
+      ],
     },
   };
 }

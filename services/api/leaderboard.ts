@@ -398,6 +398,7 @@ export async function createLeaderboard(
     publicUrl: config.publicUrl,
     maxAttempts: config.notify.maxAttempts,
     retryBaseMs: config.notify.retryBaseMs,
+    webhookHosts: config.notify.webhookHosts,
   });
   // What the groups hear about (services/notify/facts/): started with the worker below, stopped before it.
   const notifySources = notifyEnabled

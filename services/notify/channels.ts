@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../shared/errors.ts';
 import { createOneAtATime } from '../shared/one-at-a-time.ts';
 import { loadChannels, writeChannel, type StoredChannel } from '../storage/notify-channels.store.ts';
 import { webhookHint } from './webhook-hint.ts';
+import { refuseWebhookHost } from './webhook-hosts.ts';
 
 export interface Channels {
   /** The channels not deleted, by name. */
@@ -23,6 +24,8 @@ export interface ChannelsDeps {
   client: ClickHouseClient;
   now: () => Date;
   newId?: () => string;
+  /** Hosts a webhook may point at: a channel naming another is refused (422 webhook_host_not_allowed). */
+  webhookHosts: readonly string[];
 }
 
 /** A channel as the API shows it: never the webhook's key nor the secret. */
@@ -69,6 +72,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
     get: current,
     create: (by, request) =>
       oneAtATime(async () => {
+        refuseWebhookHost(request.webhookUrl, deps.webhookHosts);
         const at = now().toISOString();
         const channel: StoredChannel = {
           channelId: newId(),
@@ -89,6 +93,7 @@ export function createChannels(deps: ChannelsDeps): Channels {
       }),
     update: (by, channelId, request) =>
       oneAtATime(async () => {
+        if (request.webhookUrl !== undefined) refuseWebhookHost(request.webhookUrl, deps.webhookHosts);
         const before = await current(channelId);
         const channel: StoredChannel = {
           ...before,

@@ -8,6 +8,7 @@ import { createNotifyMetrics } from './notify-metrics.ts';
 import { createOutbox, type Outbox } from './outbox.ts';
 import { createSubscriptions, type Subscriptions } from './subscriptions.ts';
 import { webhookRequest, type WebhookAnswer, type WebhookMessage, type WebhookTarget } from './webhook-request.ts';
+import { webhookHostAllowed } from './webhook-hosts.ts';
 import { sendWebhook, type FetchLike } from './webhook-send.ts';
 
 /** Messages to the work groups: channels, subscriptions, the outbox and its delivery worker. */
@@ -32,6 +33,8 @@ export interface NotifyDeps {
   publicUrl: string;
   maxAttempts: number;
   retryBaseMs: number;
+  /** Hosts a webhook may point at (services/notify/webhook-hosts.ts). */
+  webhookHosts: readonly string[];
   timers?: Timers;
   fetch?: FetchLike;
   /** How long one POST may take before it counts as a failed attempt. */
@@ -44,13 +47,16 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 export function createNotify(deps: NotifyDeps): Notify {
   const { client, now } = deps;
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const channels = createChannels({ client, now });
+  const channels = createChannels({ client, now, webhookHosts: deps.webhookHosts });
   const subscriptions = createSubscriptions({ client, now, channels: () => channels.byId() });
-  const send = (target: WebhookTarget, message: WebhookMessage, nowMs: number): Promise<WebhookAnswer> =>
-    sendWebhook(target.platform, webhookRequest(target, message, nowMs), {
-      timeoutMs,
-      ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    });
+  const send = async (target: WebhookTarget, message: WebhookMessage, nowMs: number): Promise<WebhookAnswer> =>
+    // Checked again at sending: a host taken off the list since the channel was saved gets nothing.
+    !webhookHostAllowed(target.webhookUrl, deps.webhookHosts)
+      ? { ok: false, answer: `主机不在允许列表 / host not allowed (NOTIFY_WEBHOOK_HOSTS)` }
+      : sendWebhook(target.platform, webhookRequest(target, message, nowMs), {
+          timeoutMs,
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        });
   const worker = createDeliveryWorker({
     client,
     now,

@@ -17,7 +17,8 @@ import { startWebhookReceiver, type Robot, type WebhookReceiver } from '../suppo
 const clock = fixedClock('2026-09-28T12:00:00+08:00');
 const ADMIN = `lbt_${'a'.repeat(43)}`;
 const PUBLIC_URL = 'https://lb.example.cn';
-const ENV = { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN, PUBLIC_URL };
+// The local receiver stands in for the platforms' hosts.
+const ENV = { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN, PUBLIC_URL, NOTIFY_WEBHOOK_HOSTS: '127.0.0.1' };
 const ID = 'safety-q3';
 let lb: Leaderboard;
 let rx: WebhookReceiver;

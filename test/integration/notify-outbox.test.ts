@@ -64,6 +64,8 @@ beforeAll(async () => {
     PUBLIC_URL: 'https://lb.example.cn/',
     NOTIFY_MAX_ATTEMPTS: '3',
     NOTIFY_RETRY_BASE_MS: String(BASE_MS),
+    // The local receiver stands in for the platforms' hosts.
+    NOTIFY_WEBHOOK_HOSTS: '127.0.0.1',
   });
   expect((await call('PUT', '/v1/org', ADMIN, smallOrg)).statusCode).toBe(200);
   expect((await call('PUT', '/v1/competitions/labour-m3', ADMIN, labourCompetition)).statusCode).toBe(200);
@@ -123,6 +125,36 @@ describe('channels', () => {
       if (robot.secret) expect(list.body).not.toContain(robot.secret);
     }
     expect(list.body).not.toMatch(/"secret"|"webhookUrl"/u);
+  });
+
+  it('refuse a webhook on a host neither a platform’s nor NOTIFY_WEBHOOK_HOSTS’s, on create and on change, storing nothing', async () => {
+    // The server posts wherever a channel says: an internal service's address must never be one.
+    for (const webhookUrl of [
+      'http://10.0.0.5:8123/?query=SELECT%201',
+      'http://localhost:8123/?query=SELECT%201',
+      'https://oapi.dingtalk.com.evil.example/robot/send?access_token=x',
+    ]) {
+      const res = await call('POST', '/v1/notify/channels', tokens['hq'], {
+        name: '内网',
+        platform: 'wecom',
+        webhookUrl,
+      });
+      expect(res.statusCode, webhookUrl).toBe(422);
+      expect(res.json()).toMatchObject({
+        error: { code: 'webhook_host_not_allowed', details: [{ path: 'body.webhookUrl' }] },
+      });
+      expect(res.json<{ error: { message: string } }>().error.message).toContain('NOTIFY_WEBHOOK_HOSTS');
+    }
+    const changed = await call('PUT', `/v1/notify/channels/${channelIds['wecom'] ?? ''}`, tokens['hq'], {
+      name: '西湖站企业微信群',
+      platform: 'wecom',
+      webhookUrl: 'http://169.254.169.254/latest/meta-data',
+      unitIds: [],
+    });
+    expect(changed.statusCode).toBe(422);
+    const list = await call('GET', '/v1/notify/channels');
+    expect(list.json<{ channels: unknown[] }>().channels).toHaveLength(4);
+    expect(list.body).not.toContain('169.254');
   });
 
   it('refuse viewers and callers without a token on every route', async () => {
@@ -319,6 +351,7 @@ describe('delivering facts', () => {
       logger: pino({ level: 'silent' }),
       metrics: new Registry(),
       publicUrl: 'https://lb.example.cn',
+      webhookHosts: ['127.0.0.1'],
       maxAttempts: 3,
       retryBaseMs: BASE_MS,
     });
@@ -449,6 +482,7 @@ describe('delivering facts', () => {
       logger: pino({ level: 'silent' }),
       metrics: new Registry(),
       publicUrl: 'https://lb.example.cn',
+      webhookHosts: ['127.0.0.1'],
       maxAttempts: 3,
       retryBaseMs: BASE_MS,
       pollMs: 10 * BASE_MS,
