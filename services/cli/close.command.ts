@@ -25,11 +25,12 @@ export async function runClose(
   out.out(
     `结算于 / at ${formatTime(closed.closedAt, closed.timeZone)}，操作人 / by ${closed.closedBy || '–'}；版本 / version v${closed.definitionVersion}；${thousands(closed.crews)} ${ENTRANT_NOUN[closed.entrants].zh} / ${ENTRANT_NOUN[closed.entrants].en}`,
   );
+  // The close is done whatever follows: a server without 公示 (older) answers 404 here, and says nothing.
   const notice = await call(http, PeriodNotice, {
     method: 'GET',
     path: `/v1/competitions/${seg(options.id)}/periods/${seg(options.period)}/notice`,
-  });
-  out.out(`${resultStatusWords(notice.status, notice)}（${notice.workingDays} 个工作日 / working days）`);
+  }).catch(() => undefined);
+  if (notice) out.out(`${resultStatusWords(notice.status, notice)}（${notice.workingDays} 个工作日 / working days）`);
   out.out(
     `最终排名已冻结 / final standings frozen: ${CLI_NAME} standings ${closed.competitionId} --period ${closed.periodId}`,
   );

@@ -135,10 +135,33 @@ describe('exit codes and errors', () => {
           timeZone: 'Asia/Shanghai',
         },
       },
+      'GET /v1/competitions/skills/periods/final/notice': {
+        status: 200,
+        body: {
+          competitionId: 'skills',
+          periodId: 'final',
+          status: 'in_notice',
+          timeZone: 'Asia/Shanghai',
+          workingDays: 5,
+          openedAt: '2026-12-01T01:00:12.000Z',
+          openedBy: '杭州分公司工会',
+          startsOn: '2026-12-01',
+          endsOn: '2026-12-08',
+          confirmedAt: null,
+          confirmedBy: null,
+          howToObject: { zh: '…', en: '…' },
+          objections: [],
+          history: [],
+        },
+      },
     });
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[1]).toBe(
       '结算于 / at 2026-12-01 09:00:12，操作人 / by 杭州分公司工会；版本 / version v2；60 人 / persons',
+    );
+    // Closed on Tuesday 1 December: 5 working days are 2–4 and 7–8 December.
+    expect(run.stdout.split('\n')[2]).toBe(
+      '公示中，2026-12-01 至 2026-12-08，可实名提出异议 / in 公示 2026-12-01 – 2026-12-08, objections open（5 个工作日 / working days）',
     );
   });
 
@@ -162,6 +185,9 @@ describe('exit codes and errors', () => {
       },
     });
     expect(run.stdout.split('\n')[1]).toMatch(/^结算于 \/ at 2026-12-01 02:00:12，/);
+    // A server without 公示 answers 404 for the notice: the close still succeeded, and says so.
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain('公示');
     const periods = await cli(['periods', 'berlin'], {
       'GET /v1/competitions/berlin/periods': {
         status: 200,
@@ -190,7 +216,7 @@ describe('exit codes and errors', () => {
       },
     });
     expect(periods.stderr).toBe('');
-    expect(periods.stdout).toMatch('已结算 / closed 2026-12-01 02:00:12 (v1, Betriebsrat)');
+    expect(periods.stdout).toMatch(/2026-12-01 02:00:12 \(v1, Betriebsrat\)\s+已结算 \/ closed /);
     const late = await cli(['late', 'berlin', '--period', 'final'], {
       'GET /v1/competitions/berlin/periods/final/late-events': {
         status: 200,
