@@ -114,6 +114,8 @@ export function readAnswer(platform: NotifyPlatform, status: number, text: strin
   if (body === undefined) return { ok: false, answer: `HTTP ${status}: ${short}` };
   const code = platform === 'feishu' ? numberField(body, 'code', 'StatusCode') : numberField(body, 'errcode');
   const message = platform === 'feishu' ? stringField(body, 'msg', 'StatusMessage') : stringField(body, 'errmsg');
+  // JSON without the platform's fields (a proxy's or gateway's error page): the body says more.
+  if (code === undefined && message === '') return { ok: false, answer: `HTTP ${status}: ${short}` };
   const label = platform === 'feishu' ? 'code' : 'errcode';
   const answer = `${status === 200 ? '' : `HTTP ${status} `}${label} ${code ?? '?'}: ${message}`;
   return { ok: status >= 200 && status < 300 && code === 0, answer };

@@ -148,5 +148,7 @@ describe('reading the answer', () => {
       'errcode 45009: api freq out of limit',
     );
     expect(readAnswer('feishu', 200, '{"code":0,"msg":"success"}').answer).toBe('code 0: success');
+    // A gateway's JSON error without the platform's fields: its body, not "errcode ?".
+    expect(readAnswer('dingtalk', 500, '{"error":"internal"}').answer).toBe('HTTP 500: {"error":"internal"}');
   });
 });
