@@ -23,6 +23,14 @@ import type {
 } from '../../../schemas/correction.schema.ts';
 import type { IndicatorEventsResponse } from '../../../schemas/explain.schema.ts';
 import type { Objection, PeriodNotice } from '../../../schemas/notice.schema.ts';
+import type {
+  ChannelRequest,
+  Deliveries,
+  NotifyChannel,
+  Subscriptions,
+  SubscriptionsRequest,
+  TestMessageResult,
+} from '../../../schemas/notify.schema.ts';
 import type { Report, ReportList, ReviewAnswer, ReviewRequest } from '../../../schemas/report.schema.ts';
 import type { OrgImportResult, RowError } from '../../../schemas/org-import.schema.ts';
 import type { Org, OrgInput } from '../../../schemas/org.schema.ts';
@@ -83,6 +91,13 @@ export type Correction = z.infer<typeof CorrectionView>;
 export type CorrectionOutcome = z.infer<typeof CorrectionResult>;
 export type EventChain = z.infer<typeof EventHistory>;
 export type ReportView = Report;
+export type Channel = NotifyChannel;
+export type ChannelInput = z.input<typeof ChannelRequest>;
+export type CompetitionSubscriptions = z.infer<typeof Subscriptions>;
+export type SubscriptionsInput = z.input<typeof SubscriptionsRequest>;
+export type DeliveryRow = z.infer<typeof Deliveries>['deliveries'][number];
+export type DeliveryState = DeliveryRow['status'];
+export type TestAnswer = z.infer<typeof TestMessageResult>;
 export type ReviewOutcomes = z.infer<typeof ReviewAnswer>['results'];
 export interface ReportQuery {
   status?: 'pending' | 'approved' | 'rejected';
@@ -322,6 +337,20 @@ export const api = {
   removeScreen: (id: string, note: string) =>
     request<z.infer<typeof Deleted>>('DELETE', `/v1/screens/${enc(id)}${query({ note })}`),
   revokeLink: (linkId: string) => request<DisplayLink>('DELETE', `/v1/display-links/${enc(linkId)}`),
+
+  // ---- messages to the work groups (工作群机器人) ----
+  channels: () => request<{ channels: Channel[] }>('GET', '/v1/notify/channels'),
+  createChannel: (input: ChannelInput) => request<Channel>('POST', '/v1/notify/channels', { json: input }),
+  updateChannel: (channelId: string, input: Omit<ChannelInput, 'webhookUrl'> & { webhookUrl?: string }) =>
+    request<Channel>('PUT', `/v1/notify/channels/${enc(channelId)}`, { json: input }),
+  removeChannel: (channelId: string) => request<unknown>('DELETE', `/v1/notify/channels/${enc(channelId)}`),
+  testChannel: (channelId: string) => request<TestAnswer>('POST', `/v1/notify/channels/${enc(channelId)}/test`),
+  subscriptions: (id: string) => request<CompetitionSubscriptions>('GET', `/v1/competitions/${enc(id)}/notify`),
+  saveSubscriptions: (id: string, input: SubscriptionsInput) =>
+    request<CompetitionSubscriptions>('PUT', `/v1/competitions/${enc(id)}/notify`, { json: input }),
+  deliveries: (q: { competitionId?: string; status?: DeliveryState; limit?: number }) =>
+    request<z.infer<typeof Deliveries>>('GET', `/v1/notify/deliveries${query({ ...q })}`),
+  retryDelivery: (deliveryId: string) => request<DeliveryRow>('POST', `/v1/notify/deliveries/${enc(deliveryId)}/retry`),
 
   // ---- tokens ----
   tokens: () => request<z.infer<typeof TokenList>>('GET', '/v1/tokens'),

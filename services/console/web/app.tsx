@@ -7,6 +7,7 @@ import { CompetitionDetailPage } from './pages/competition-detail.tsx';
 import { CompetitionEditorPage } from './pages/competition-editor.tsx';
 import { CompetitionsPage } from './pages/competitions.tsx';
 import { CorrectionsPage } from './pages/corrections.tsx';
+import { NotifyChannelsPage } from './pages/notify-channels.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { RegistryPage } from './pages/registry.tsx';
 import { ReviewPage } from './pages/review.tsx';
@@ -20,7 +21,7 @@ import { OrgProvider } from './org-context.tsx';
 import { SessionProvider } from './session-context.tsx';
 
 export type MenuKey =
-  'dashboard' | 'competitions' | 'review' | 'corrections' | 'registry' | 'screens' | 'tokens' | 'settings';
+  'dashboard' | 'competitions' | 'review' | 'corrections' | 'registry' | 'screens' | 'notify' | 'tokens' | 'settings';
 
 interface RouteDef {
   pattern: string;
@@ -38,6 +39,7 @@ const ROUTES: RouteDef[] = [
   { pattern: '/registry', menu: 'registry', render: (_, location) => <RegistryPage tab={location.query.get('tab')} /> },
   { pattern: '/corrections', menu: 'corrections', render: () => <CorrectionsPage /> },
   { pattern: '/review', menu: 'review', render: () => <ReviewPage /> },
+  { pattern: '/notify', menu: 'notify', render: () => <NotifyChannelsPage /> },
   { pattern: '/settings', menu: 'settings', render: () => <SettingsPage /> },
   { pattern: '/tokens', menu: 'tokens', render: () => <TokensPage /> },
   { pattern: '/screens', menu: 'screens', render: () => <ScreensPage /> },

@@ -7,6 +7,7 @@ import {
   KeyOutlined,
   LogoutOutlined,
   QuestionCircleOutlined,
+  RobotOutlined,
   SettingOutlined,
   TrophyOutlined,
   UserOutlined,
@@ -29,6 +30,7 @@ const PATHS: Record<MenuKey, string> = {
   corrections: '/corrections',
   registry: '/registry',
   screens: '/screens',
+  notify: '/notify',
   tokens: '/tokens',
   settings: '/settings',
 };
@@ -55,6 +57,7 @@ export function ConsoleLayout(props: { menu: MenuKey; children: ReactNode }) {
     ...(can.manage ? [{ key: 'corrections', icon: <EditOutlined />, label: t('menu.corrections') }] : []),
     { key: 'registry', icon: <ApartmentOutlined />, label: t('menu.registry') },
     { key: 'screens', icon: <DesktopOutlined />, label: t('menu.screens') },
+    ...(can.manage ? [{ key: 'notify', icon: <RobotOutlined />, label: t('menu.notify') }] : []),
     ...(can.tokens ? [{ key: 'tokens', icon: <KeyOutlined />, label: t('menu.tokens') }] : []),
     ...(can.manageGroup ? [{ key: 'settings', icon: <SettingOutlined />, label: t('menu.settings') }] : []),
   ].map((item) => ({

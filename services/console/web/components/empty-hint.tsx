@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 
 /** Sections of the organiser's handbook (docs/组织者手册.md) the console sends people to. */
 export type HandbookSection =
-  'first-run' | 'roster' | 'first-competition' | 'screens' | 'corrections' | 'close-period' | 'tokens';
+  'first-run' | 'roster' | 'first-competition' | 'screens' | 'corrections' | 'close-period' | 'tokens' | 'notify';
 
 /** The handbook as this server serves it, opened at a section. */
 export const handbookHref = (section?: HandbookSection) => `/handbook${section ? `#${section}` : ''}`;

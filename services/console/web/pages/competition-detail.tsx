@@ -3,6 +3,7 @@ import { Alert, Button, Card, Descriptions, Empty, Skeleton, Tabs } from 'antd';
 import { api } from '../api-client.ts';
 import { DeleteDraftButton } from '../components/delete-draft-button.tsx';
 import { InspectionTab } from '../components/inspection-tab.tsx';
+import { NotifyTab } from '../components/notify-tab.tsx';
 import { PageHeader } from '../components/page-header.tsx';
 import { PeriodsTab } from '../components/periods-tab.tsx';
 import { StandingsTab } from '../components/standings-tab.tsx';
@@ -12,13 +13,15 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import { dateTime } from '../model/format.ts';
 import { navigate } from '../router.ts';
+import { useSession } from '../session-context.tsx';
 import { useApi } from '../use-api.ts';
 
-const TABS = ['standings', 'inspections', 'versions', 'periods'] as const;
+const TABS = ['standings', 'inspections', 'versions', 'periods', 'notify'] as const;
 type Tab = (typeof TABS)[number];
 
 export function CompetitionDetailPage(props: { id: string; tab: string | null }) {
   const { t, name, lang } = useI18n();
+  const { can } = useSession();
   const list = useApi(() => api.competitions(), [props.id]);
   const summary = list.data?.competitions.find((c) => c.id === props.id);
   const published = summary?.currentVersion !== null && summary !== undefined;
@@ -142,6 +145,9 @@ export function CompetitionDetailPage(props: { id: string; tab: string | null })
                 />,
               ),
             },
+            ...(summary.manageable && can.manage
+              ? [{ key: 'notify', label: t('tabs.notify'), children: <NotifyTab competitionId={props.id} /> }]
+              : []),
           ]}
         />
       </Card>
