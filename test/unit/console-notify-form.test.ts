@@ -189,6 +189,10 @@ describe('what to do about a platform’s refusal', () => {
     ['{"code":19022,"msg":"Ip Not Allowed"}', 'ip'],
     ['{"code":11232,"msg":"frequency limited"}', 'rateLimit'],
     ['{"errcode":45009,"errmsg":"api freq out of limit"}', 'rateLimit'],
+    ['{"errcode":130101,"errmsg":"send too fast, exceed 20 times per minute"}', 'rateLimit'],
+    ['{"errcode":93000,"errmsg":"invalid webhook url"}', 'address'],
+    ['{"errcode":300001,"errmsg":"token is not exist"}', 'address'],
+    ['{"code":19001,"msg":"param invalid: incoming webhook access token invalid"}', 'address'],
     ['connect ECONNREFUSED 127.0.0.1:4100', undefined],
     ['{"errcode":1310000}', undefined],
   ] as const)('%s → %s', (answer, hint) => {

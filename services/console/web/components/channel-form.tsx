@@ -131,7 +131,16 @@ export function ChannelFormModal(props: {
           type="info"
           className="form-alert notify-steps"
           title={t('notify.howTo')}
-          description={t(`notify.steps.${platform}`)}
+          description={
+            // The catalogue writes the steps as one line "a → b → c"; a numbered list is easier to follow.
+            <ol className="notify-steps-list">
+              {t(`notify.steps.${platform}`)
+                .split(/\s*→\s*/u)
+                .map((step) => (
+                  <li key={step}>{step}</li>
+                ))}
+            </ol>
+          }
           data-testid="channel-steps"
         />
         <Form.Item

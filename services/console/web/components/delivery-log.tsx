@@ -87,7 +87,7 @@ export function DeliveryLog(props: { competitionId: string; refreshKey?: number 
         <Space wrap>
           {moving ? (
             <Typography.Text type="secondary" data-testid="auto-refresh">
-              <SyncOutlined spin /> {t('notify.log.autoRefresh')}
+              <SyncOutlined /> {t('notify.log.autoRefresh')}
             </Typography.Text>
           ) : null}
           <Select<DeliveryState | 'all'>
@@ -116,10 +116,10 @@ export function DeliveryLog(props: { competitionId: string; refreshKey?: number 
         locale={{ emptyText: log.loading && !log.data ? t('common.loading') : t('notify.log.empty') }}
         data-testid="deliveries-table"
         columns={[
-          { title: t('notify.log.at'), width: 140, render: (_, d) => dateTime(d.createdAt) },
+          { title: t('notify.log.at'), width: 130, render: (_, d) => dateTime(d.createdAt) },
           {
             title: t('notify.log.channel'),
-            width: 200,
+            width: 170,
             render: (_, d) => (
               <Space size={4} wrap>
                 <span>{d.channelName}</span>
@@ -138,13 +138,13 @@ export function DeliveryLog(props: { competitionId: string; refreshKey?: number 
           },
           {
             title: t('notify.log.status'),
-            width: 90,
+            width: 80,
             render: (_, d) => <DeliveryStatusTag status={d.status} />,
           },
           { title: t('notify.log.attempts'), width: 80, align: 'right', dataIndex: 'attempts' },
           {
             title: t('notify.log.detail'),
-            width: 280,
+            width: 240,
             render: (_, d) => (
               <Space orientation="vertical" size={0}>
                 {d.deliveredAt ? (
@@ -167,7 +167,7 @@ export function DeliveryLog(props: { competitionId: string; refreshKey?: number 
           },
           {
             title: t('common.actions'),
-            width: 100,
+            width: 90,
             render: (_, d) =>
               !RETRYABLE.includes(d.status) ? null : d.status === 'uncertain' ? (
                 <Popconfirm title={t('notify.log.retryUncertain')} onConfirm={() => void retry(d)}>

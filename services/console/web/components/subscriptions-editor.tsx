@@ -32,14 +32,21 @@ type Flag = 'leaderChanged' | 'veto' | 'notice' | 'hazardOverdue';
 const FLAGS: readonly Flag[] = ['leaderChanged', 'veto', 'notice', 'hazardOverdue'];
 
 /** One line of a card: the switch and its name, what it does, and its settings. */
-function Line(props: { label: string; help: string; control: ReactNode; extra?: ReactNode; testId: string }) {
+function Line(props: {
+  label: string;
+  help: string;
+  control: ReactNode;
+  extra?: ReactNode;
+  testId: string;
+  warn?: boolean;
+}) {
   return (
     <div className="notify-line" data-testid={props.testId}>
       <label className="notify-line-label">
         {props.control}
         <span>{props.label}</span>
       </label>
-      <Typography.Text type="secondary" className="notify-line-help">
+      <Typography.Text type={props.warn ? 'warning' : 'secondary'} className="notify-line-help">
         {props.help}
       </Typography.Text>
       {props.extra ? <span className="notify-line-extra">{props.extra}</span> : null}
@@ -160,6 +167,7 @@ export function SubscriptionsEditor(props: {
                   }
                 />
                 {FLAGS.map((flag) => {
+                  // A group without units never hears of an overdue hazard: say so rather than offer it.
                   const blocked = flag === 'hazardOverdue' && noUnits && !f.hazardOverdue;
                   const control = (
                     <Switch
@@ -175,7 +183,8 @@ export function SubscriptionsEditor(props: {
                       key={flag}
                       testId={`sub-${flag}`}
                       label={t(`notify.${flag}`)}
-                      help={t(`notify.${flag}Help` as MessageKey)}
+                      help={blocked ? t('notify.hazardOverdueNoUnitsShort') : t(`notify.${flag}Help` as MessageKey)}
+                      warn={blocked}
                       control={
                         blocked ? <Tooltip title={t('notify.hazardOverdueNoUnits')}>{control}</Tooltip> : control
                       }

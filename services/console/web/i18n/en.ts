@@ -1029,6 +1029,8 @@ export const en: Messages = {
     'The robot only accepts certain IP addresses, not this server’s. Switch it to signing, or add the server’s address.',
   'notify.hint.rateLimit':
     'Rate limited: too many messages at once. Try again in a minute or two; real messages are retried automatically.',
+  'notify.hint.address':
+    'The platform does not know this robot address: the robot may have been removed from the group, or the address was copied in part. Copy the webhook address again in the group, click “Edit”, paste and save.',
   'notify.removeConfirm': 'Delete the group robot “{name}”?',
   'notify.removeHelp':
     'Nothing will be posted to this group any more. The robot stays in the group until removed in the group settings.',
@@ -1065,6 +1067,7 @@ export const en: Messages = {
   'notify.hazardOverdueHelp': 'When a hazard of this group’s units is past its deadline',
   'notify.hazardOverdueNoUnits':
     'This group has no units, so it gets no overdue hazards: edit it under “Group robots” and choose its units.',
+  'notify.hazardOverdueNoUnitsShort': 'This group has no units (edit it under “Group robots”)',
   'notify.top': 'List the top',
   'notify.topUnit': '',
   'notify.weekday.1': 'Monday',

@@ -980,12 +980,14 @@ export const zhCN = {
   'notify.testFailed': '{platform}没有接受测试消息',
   'notify.testAnswer': '平台的回答',
   'notify.hint.sign':
-    '签名不对：加签密钥填错了，或机器人的安全设置不是“加签 / 签名校验”。请在机器人设置里重新复制密钥，点“修改”粘贴后保存。',
+    '签名不对：加签密钥填错了，或机器人的安全设置不是“加签 / 签名校验”。请在机器人设置里重新复制密钥，点“编辑”粘贴后保存。',
   'notify.hint.keywords':
     '机器人的安全设置用了“自定义关键词”，消息里没有这个词。请把安全设置改成“加签 / 签名校验”，再把密钥填到这里。',
   'notify.hint.ip':
     '机器人的安全设置限制了 IP 地址，不包括本系统服务器的地址。请在机器人设置里改用“签名校验”或加上服务器的地址。',
   'notify.hint.rateLimit': '平台限流：短时间内发得太多。稍等一两分钟再试；正式消息会自动重试。',
+  'notify.hint.address':
+    '平台不认识这个机器人地址：机器人可能已从群里移除，或地址没复制完整。请到群里重新复制 Webhook 地址，点“编辑”粘贴后保存。',
   'notify.removeConfirm': '删除群机器人“{name}”？',
   'notify.removeHelp': '删除后不再向这个群发消息。群里的机器人本身还在，可在群设置里移除。',
   'notify.removed': '已删除“{name}”',
@@ -1006,9 +1008,9 @@ export const zhCN = {
   'notify.tab.subscribed': '会收到消息',
   'notify.tab.notSubscribed': '未订阅',
   'notify.daily': '每日亮晒',
-  'notify.dailyHelp': '每天这个时间发当天的排名',
+  'notify.dailyHelp': '每天这个时间发当天排名',
   'notify.weekly': '每周排名',
-  'notify.weeklyHelp': '每周这一天发过去一周的排名',
+  'notify.weeklyHelp': '每周这天发一周排名',
   'notify.leaderChanged': '领先者变化',
   'notify.leaderChangedHelp': '第一名换人时发一条',
   'notify.veto': '一票否决',
@@ -1018,6 +1020,7 @@ export const zhCN = {
   'notify.hazardOverdue': '隐患逾期',
   'notify.hazardOverdueHelp': '本群所属单位的隐患过了整改期限还没整改时发',
   'notify.hazardOverdueNoUnits': '这个群没有设所属单位，收不到隐患逾期：到“工作群机器人”修改这个群，选上单位。',
+  'notify.hazardOverdueNoUnitsShort': '此群未设所属单位，收不到（在“工作群机器人”里修改）',
   'notify.top': '排名列出',
   'notify.topUnit': '名',
   'notify.weekday.1': '周一',

@@ -185,11 +185,13 @@ export const RETRYABLE: readonly DeliveryState[] = ['failed', 'uncertain'];
 /**
  * The platform's answer codes an organiser can act on (each platform's robot documentation):
  * a wrong 加签 / 签名校验 secret, a keyword or IP security setting the messages do not satisfy,
- * and rate limits. The page says what to do next; other answers are shown as they are.
+ * a robot address the platform does not know (removed from the group, or copied in part), and rate limits. The page says what to do next; other answers are shown as they are.
  */
-export type AnswerHint = 'sign' | 'keywords' | 'ip' | 'rateLimit';
+export type AnswerHint = 'sign' | 'keywords' | 'ip' | 'rateLimit' | 'address';
 
 export function answerHint(answer: string): AnswerHint | undefined {
+  // 企业微信 93000 invalid webhook url, 钉钉 300001 token is not exist, 飞书 19001 access token invalid.
+  if (/\b(93000|300001|19001)\b/u.test(answer)) return 'address';
   if (/\b310000\b/u.test(answer)) return /keyword/iu.test(answer) ? 'keywords' : 'sign';
   if (/\b19021\b/u.test(answer)) return 'sign';
   if (/\b19024\b/u.test(answer)) return 'keywords';

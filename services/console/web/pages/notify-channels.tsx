@@ -98,7 +98,7 @@ export function NotifyChannelsPage() {
             ),
           }}
           columns={[
-            { title: t('notify.name'), dataIndex: 'name', width: 200 },
+            { title: t('notify.name'), dataIndex: 'name', width: 180 },
             { title: t('notify.platform'), width: 100, render: (_, c) => <PlatformTag platform={c.platform} /> },
             {
               title: t('notify.webhook'),
@@ -122,7 +122,7 @@ export function NotifyChannelsPage() {
             },
             {
               title: t('notify.units'),
-              width: 220,
+              width: 180,
               render: (_, c) =>
                 c.unitIds.length === 0 ? (
                   <Typography.Text type="secondary">{t('notify.unitsNone')}</Typography.Text>
@@ -132,9 +132,9 @@ export function NotifyChannelsPage() {
             },
             {
               title: t('common.actions'),
-              width: 260,
+              width: 330,
               render: (_, c) => (
-                <Space size={4} wrap>
+                <Space size={4}>
                   <Button
                     size="small"
                     icon={<SendOutlined />}
@@ -199,10 +199,11 @@ function TestResultModal(props: { tested: Tested | undefined; onClose: () => voi
     <Modal
       open={tested !== undefined}
       onCancel={props.onClose}
-      onOk={props.onClose}
-      cancelButtonProps={{ hidden: true }}
-      okText={t('common.close')}
-      okButtonProps={{ 'data-testid': 'close-test-result' }}
+      footer={
+        <Button type="primary" onClick={props.onClose} data-testid="close-test-result">
+          {t('common.close')}
+        </Button>
+      }
       width={560}
     >
       {tested ? (
