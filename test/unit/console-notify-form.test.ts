@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ChannelRequest, SubscriptionsRequest, type NotifyChannel } from '../../schemas/notify.schema.ts';
+import {
+  ChannelRequest,
+  ChannelUpdate,
+  SubscriptionsRequest,
+  type NotifyChannel,
+} from '../../schemas/notify.schema.ts';
 import {
   answerHint,
   blocksSaving,
@@ -85,6 +90,7 @@ describe('a channel through the form', () => {
     expect(form).toMatchObject({ name: '运营一部安全群', platform: 'dingtalk', webhookUrl: '', secret: '' });
     const request = formToChannelRequest({ ...form, unitIds: ['U1', 'U2'] }, true);
     expect(request).toEqual({ name: '运营一部安全群', platform: 'dingtalk', unitIds: ['U1', 'U2'] });
+    expect(ChannelUpdate.safeParse(request).success).toBe(true);
   });
 
   it('an edit replaces the secret when one is typed, and removes it when asked (empty string)', () => {

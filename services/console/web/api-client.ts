@@ -25,6 +25,7 @@ import type { IndicatorEventsResponse } from '../../../schemas/explain.schema.ts
 import type { Objection, PeriodNotice } from '../../../schemas/notice.schema.ts';
 import type {
   ChannelRequest,
+  ChannelUpdate,
   Deliveries,
   NotifyChannel,
   Subscriptions,
@@ -93,6 +94,7 @@ export type EventChain = z.infer<typeof EventHistory>;
 export type ReportView = Report;
 export type Channel = NotifyChannel;
 export type ChannelInput = z.input<typeof ChannelRequest>;
+export type ChannelChange = z.input<typeof ChannelUpdate>;
 export type CompetitionSubscriptions = z.infer<typeof Subscriptions>;
 export type SubscriptionsInput = z.input<typeof SubscriptionsRequest>;
 export type DeliveryRow = z.infer<typeof Deliveries>['deliveries'][number];
@@ -341,7 +343,7 @@ export const api = {
   // ---- messages to the work groups (工作群机器人) ----
   channels: () => request<{ channels: Channel[] }>('GET', '/v1/notify/channels'),
   createChannel: (input: ChannelInput) => request<Channel>('POST', '/v1/notify/channels', { json: input }),
-  updateChannel: (channelId: string, input: Omit<ChannelInput, 'webhookUrl'> & { webhookUrl?: string }) =>
+  updateChannel: (channelId: string, input: ChannelChange) =>
     request<Channel>('PUT', `/v1/notify/channels/${enc(channelId)}`, { json: input }),
   removeChannel: (channelId: string) => request<unknown>('DELETE', `/v1/notify/channels/${enc(channelId)}`),
   testChannel: (channelId: string) => request<TestAnswer>('POST', `/v1/notify/channels/${enc(channelId)}/test`),

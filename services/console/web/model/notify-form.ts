@@ -4,7 +4,7 @@
  */
 import type {
   Channel,
-  ChannelInput,
+  ChannelChange,
   CompetitionSubscriptions,
   DeliveryState,
   SubscriptionsInput,
@@ -89,14 +89,11 @@ export function channelToForm(channel: Channel): ChannelForm {
   };
 }
 
-/** A channel as the console sends it: on an edit the address may be left out (kept). */
-export type ChannelWrite = Omit<ChannelInput, 'webhookUrl'> & { webhookUrl?: string };
-
 /** The request for POST (editing: false) or PUT (editing: true). */
-export function formToChannelRequest(form: ChannelForm, editing: boolean): ChannelWrite {
+export function formToChannelRequest(form: ChannelForm, editing: boolean): ChannelChange {
   const secret = form.secret.trim();
   const webhookUrl = form.webhookUrl.trim();
-  const request: ChannelWrite = {
+  const request: ChannelChange = {
     name: form.name.trim(),
     platform: form.platform,
     ...(webhookUrl !== '' || !editing ? { webhookUrl } : {}),
