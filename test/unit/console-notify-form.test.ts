@@ -9,6 +9,7 @@ import {
   answerHint,
   blocksSaving,
   channelToForm,
+  competitionsNamedIn,
   formToChannelRequest,
   formToSubscriptions,
   newChannelForm,
@@ -203,5 +204,14 @@ describe('what to do about a platform’s refusal', () => {
     ['{"errcode":1310000}', undefined],
   ] as const)('%s → %s', (answer, hint) => {
     expect(answerHint(answer)).toBe(hint);
+  });
+});
+
+describe('a channel still in use', () => {
+  it('finds the competitions the refusal names, whole ids only', () => {
+    const competitions = [{ id: 'sep' }, { id: 'labour-m3' }, { id: 'labour' }, { id: 'ankang-2026' }];
+    const message =
+      '工作群机器人 "运营一部安全群" 仍被竞赛 labour-m3、ankang-2026 订阅，请先取消订阅 / channel "ch-1" is still subscribed by competition(s) labour-m3, ankang-2026: remove those subscriptions first';
+    expect(competitionsNamedIn(message, competitions)).toEqual([{ id: 'labour-m3' }, { id: 'ankang-2026' }]);
   });
 });

@@ -196,3 +196,12 @@ export function answerHint(answer: string): AnswerHint | undefined {
   if (/\b(45009|9499|11232|130101)\b/u.test(answer)) return 'rateLimit';
   return undefined;
 }
+
+/**
+ * The competitions a 409 channel_in_use names (by id, in its message), in the list's order: the
+ * page links each to its 群消息 tab, where the organiser switches the group off.
+ */
+export function competitionsNamedIn<C extends { id: string }>(message: string, competitions: readonly C[]): C[] {
+  const words = new Set(message.split(/[\s、,，"“”「」（）()]+/u));
+  return competitions.filter((c) => words.has(c.id));
+}

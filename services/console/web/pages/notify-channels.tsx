@@ -8,8 +8,9 @@ import { PageHeader } from '../components/page-header.tsx';
 import { PlatformTag } from '../components/platform-tag.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
-import { answerHint } from '../model/notify-form.ts';
+import { answerHint, competitionsNamedIn } from '../model/notify-form.ts';
 import { useOrg } from '../org-context.tsx';
+import { href, navigate } from '../router.ts';
 import { useApi } from '../use-api.ts';
 
 interface Tested {
@@ -22,7 +23,7 @@ interface Tested {
  * tried at once with a test message that shows what the platform answered.
  */
 export function NotifyChannelsPage() {
-  const { t, lang } = useI18n();
+  const { t, lang, name } = useI18n();
   const { message, modal } = App.useApp();
   const org = useOrg();
   const channels = useApi(() => api.channels(), []);
@@ -49,12 +50,34 @@ export function NotifyChannelsPage() {
       await channels.reload();
     } catch (err) {
       if (err instanceof ApiError && err.code === 'channel_in_use') {
-        // Which competitions still subscribe, in the API's words, and what to do about it.
-        modal.error({
+        // Which competitions still subscribe (the API names their ids), each a link to its 群消息 tab.
+        const using = await api
+          .competitions()
+          .then((list) => competitionsNamedIn(err.message, list.competitions))
+          .catch(() => []);
+        const dialog = modal.error({
           title: t('notify.inUseTitle'),
           content: (
             <div data-testid="channel-in-use">
               <Typography.Paragraph>{apiMessage(err.message, lang)}</Typography.Paragraph>
+              {using.length > 0 ? (
+                <ul className="notify-in-use">
+                  {using.map((c) => (
+                    <li key={c.id}>
+                      <a
+                        href={href(`/competitions/${encodeURIComponent(c.id)}?tab=notify`)}
+                        onClick={(event) => {
+                          event.preventDefault();
+                          dialog.destroy();
+                          navigate(`/competitions/${encodeURIComponent(c.id)}?tab=notify`);
+                        }}
+                      >
+                        {name(c.name)}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
               <Typography.Paragraph type="secondary">{t('notify.inUseHelp')}</Typography.Paragraph>
             </div>
           ),
