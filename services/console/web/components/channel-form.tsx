@@ -1,4 +1,4 @@
-import { Alert, App, Checkbox, Form, Input, Modal, Radio, Select, Typography, type FormRule } from 'antd';
+import { Alert, App, Checkbox, Col, Form, Input, Modal, Radio, Row, Select, Typography, type FormRule } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, ApiError, type Channel } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -104,7 +104,7 @@ export function ChannelFormModal(props: {
     <Modal
       open={props.open}
       title={editing ? t('notify.edit') : t('notify.add')}
-      width={680}
+      width={960}
       onCancel={props.onClose}
       onOk={() => form.submit()}
       okText={t('common.save')}
@@ -127,76 +127,84 @@ export function ChannelFormModal(props: {
             options={PLATFORMS.map((p) => ({ value: p, label: platformName(p) }))}
           />
         </Form.Item>
-        <Alert
-          type="info"
-          className="form-alert notify-steps"
-          title={t('notify.howTo')}
-          description={
-            // The catalogue writes the steps as one line "a → b → c"; a numbered list is easier to follow.
-            <ol className="notify-steps-list">
-              {t(`notify.steps.${platform}`)
-                .split(/\s*→\s*/u)
-                .map((step) => (
-                  <li key={step}>{step}</li>
-                ))}
-            </ol>
-          }
-          data-testid="channel-steps"
-        />
-        <Form.Item
-          name="name"
-          label={t('notify.name')}
-          tooltip={t('notify.nameHelp')}
-          rules={[{ required: true, whitespace: true, message: t('form.required') }]}
-        >
-          <Input placeholder={t('notify.namePlaceholder')} maxLength={100} data-testid="channel-name" />
-        </Form.Item>
-        <Form.Item
-          name="webhookUrl"
-          label={t('notify.webhook')}
-          rules={webhookRules}
-          dependencies={['platform']}
-          extra={t('notify.webhookShape', { example: webhookExample(platform) })}
-        >
-          <Input
-            placeholder={
-              props.channel ? t('notify.webhookKeep', { hint: props.channel.webhookHint }) : webhookExample(platform)
-            }
-            autoComplete="off"
-            data-testid="channel-webhook"
-          />
-        </Form.Item>
-        {platform === 'wecom' ? (
-          <Typography.Paragraph type="secondary" data-testid="channel-no-secret">
-            {t('notify.secretNone')}
-          </Typography.Paragraph>
-        ) : (
-          <>
-            <Form.Item name="secret" label={t('notify.secret')} extra={t(`notify.secretHelp.${platform}`)}>
-              <Input.Password
-                autoComplete="new-password"
-                disabled={removeSecret}
-                placeholder={props.channel?.hasSecret ? t('notify.secretKeep') : 'SEC…'}
-                data-testid="channel-secret"
+        <Row gutter={24}>
+          <Col xs={24} md={14}>
+            <Form.Item
+              name="name"
+              label={t('notify.name')}
+              tooltip={t('notify.nameHelp')}
+              rules={[{ required: true, whitespace: true, message: t('form.required') }]}
+            >
+              <Input placeholder={t('notify.namePlaceholder')} maxLength={100} data-testid="channel-name" />
+            </Form.Item>
+            <Form.Item
+              name="webhookUrl"
+              label={t('notify.webhook')}
+              rules={webhookRules}
+              dependencies={['platform']}
+              extra={t('notify.webhookShape', { example: webhookExample(platform) })}
+            >
+              <Input
+                placeholder={
+                  props.channel
+                    ? t('notify.webhookKeep', { hint: props.channel.webhookHint })
+                    : webhookExample(platform)
+                }
+                autoComplete="off"
+                data-testid="channel-webhook"
               />
             </Form.Item>
-            {props.channel?.hasSecret ? (
-              <Form.Item name="removeSecret" valuePropName="checked" className="notify-remove-secret">
-                <Checkbox data-testid="channel-remove-secret">{t('notify.secretRemove')}</Checkbox>
-              </Form.Item>
-            ) : null}
-          </>
-        )}
-        <Form.Item name="unitIds" label={t('notify.units')} extra={t('notify.unitsHelp')}>
-          <Select
-            mode="multiple"
-            allowClear
-            showSearch={{ optionFilterProp: 'label' }}
-            placeholder={t('notify.unitsNone')}
-            data-testid="channel-units"
-            options={(org.data?.units ?? []).map((u) => ({ value: u.id, label: u.name }))}
-          />
-        </Form.Item>
+            {platform === 'wecom' ? (
+              <Typography.Paragraph type="secondary" data-testid="channel-no-secret">
+                {t('notify.secretNone')}
+              </Typography.Paragraph>
+            ) : (
+              <>
+                <Form.Item name="secret" label={t('notify.secret')} extra={t(`notify.secretHelp.${platform}`)}>
+                  <Input.Password
+                    autoComplete="new-password"
+                    disabled={removeSecret}
+                    placeholder={props.channel?.hasSecret ? t('notify.secretKeep') : 'SEC…'}
+                    data-testid="channel-secret"
+                  />
+                </Form.Item>
+                {props.channel?.hasSecret ? (
+                  <Form.Item name="removeSecret" valuePropName="checked" className="notify-remove-secret">
+                    <Checkbox data-testid="channel-remove-secret">{t('notify.secretRemove')}</Checkbox>
+                  </Form.Item>
+                ) : null}
+              </>
+            )}
+            <Form.Item name="unitIds" label={t('notify.units')} extra={t('notify.unitsHelp')}>
+              <Select
+                mode="multiple"
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                placeholder={t('notify.unitsNone')}
+                data-testid="channel-units"
+                options={(org.data?.units ?? []).map((u) => ({ value: u.id, label: u.name }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={10}>
+            <Alert
+              type="info"
+              className="notify-steps"
+              title={t('notify.howTo')}
+              description={
+                // The catalogue writes the steps as one line "a → b → c"; a numbered list is easier to follow.
+                <ol className="notify-steps-list">
+                  {t(`notify.steps.${platform}`)
+                    .split(/\s*→\s*/u)
+                    .map((step) => (
+                      <li key={step}>{step}</li>
+                    ))}
+                </ol>
+              }
+              data-testid="channel-steps"
+            />
+          </Col>
+        </Row>
         {error ? (
           <Alert type="error" showIcon className="form-alert" title={error} data-testid="channel-error" />
         ) : null}

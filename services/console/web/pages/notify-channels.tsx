@@ -228,6 +228,7 @@ function TestResultModal(props: { tested: Tested | undefined; onClose: () => voi
         </Button>
       }
       width={560}
+      destroyOnHidden
     >
       {tested ? (
         <Result
