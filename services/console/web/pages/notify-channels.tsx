@@ -121,10 +121,11 @@ export function NotifyChannelsPage() {
             ),
           }}
           columns={[
-            { title: t('notify.name'), dataIndex: 'name', width: 180 },
+            { title: t('notify.name'), dataIndex: 'name', width: 160 },
             { title: t('notify.platform'), width: 100, render: (_, c) => <PlatformTag platform={c.platform} /> },
             {
               title: t('notify.webhook'),
+              width: 320,
               render: (_, c) => (
                 <Typography.Text code className="notify-webhook-hint" title={c.webhookHint}>
                   {c.webhookHint}
@@ -145,7 +146,7 @@ export function NotifyChannelsPage() {
             },
             {
               title: t('notify.units'),
-              width: 180,
+              width: 160,
               render: (_, c) =>
                 c.unitIds.length === 0 ? (
                   <Typography.Text type="secondary">{t('notify.unitsNone')}</Typography.Text>
@@ -155,7 +156,8 @@ export function NotifyChannelsPage() {
             },
             {
               title: t('common.actions'),
-              width: 330,
+              // As wide as its buttons in either language; the address column takes what is left.
+              className: 'notify-actions',
               render: (_, c) => (
                 <Space size={4}>
                   <Button
