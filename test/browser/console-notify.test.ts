@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import type { NotifyFact } from '../../services/notify/notify-fact.ts';
+import { writeDeliverySteps } from '../../services/storage/notify-deliveries.store.ts';
 import { launchChromium } from '../support/browser.ts';
 import { settled, signedInConsolePage } from '../support/console-page.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
@@ -18,7 +19,8 @@ import { startWebhookReceiver, type Robot, type WebhookReceiver } from '../suppo
  * form says when an address belongs to another platform), sends a test message the robot accepts,
  * sees 钉钉's refusal and what to do when the secret is wrong, fixes it without pasting the address
  * again, subscribes a competition to 每日亮晒 and 领先者变化, and follows the delivery log: a message
- * retried after a refusal turns 已送达 by itself, a failed one is sent again with 重发. Deleting the
+ * retried after a refusal turns 已送达 by itself, a failed one is sent again with 重发, an uncertain one
+ * (the server stopped while sending) only after the organiser confirms. Deleting the
  * group while the competition uses it is refused, naming the competition.
  */
 const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
@@ -285,6 +287,48 @@ describe('工作群机器人 in the console', () => {
     // Each message reached the group once.
     expect(rx.messages(robot.id).filter((m) => m.title === title)).toHaveLength(1);
     await page.waitForSelector('[data-testid="auto-refresh"]', { state: 'detached' });
+  });
+
+  it('an uncertain message (the server stopped while sending) is sent again only after the organiser confirms', async () => {
+    const title = '三月劳动竞赛 · 3月结果公示';
+    const key = 'notice-opened:labour-m3:m3';
+    const { channels } = await api<{ channels: { channelId: string }[] }>('GET', '/v1/notify/channels');
+    const channelId = channels[0]?.channelId ?? '';
+    await api('PUT', '/v1/competitions/labour-m3/notify', {
+      subscriptions: [{ channelId, daily: { at: '17:30' }, leaderChanged: true, notice: true, top: 5 }],
+    });
+    // What a process stopped during the POST leaves behind: the attempt begun, no outcome.
+    await leaderboard.notify.worker.stop();
+    await leaderboard.notify.notifier.post(fact(key, 'notice_opened', title));
+    await writeDeliverySteps(leaderboard.client, [
+      {
+        deliveryId: `${channelId}:${key}`,
+        seq: 1,
+        step: 'sending',
+        at: clock.now().toISOString(),
+        competitionId: 'labour-m3',
+        channelId,
+        detail: { attempt: 1 },
+      },
+    ]);
+    await leaderboard.notify.worker.start();
+    await leaderboard.notify.worker.pass();
+    await page.click('[data-testid="refresh-deliveries"]');
+    await page.waitForSelector(`${logRow(title)} >> text=不确定`);
+    expect(await page.textContent(`${logRow(title)} [data-testid="delivery-error"]`)).toContain(
+      '无法确定是否已送达群里',
+    );
+    expect(rx.messages(robot.id)).toHaveLength(4);
+
+    await page.click(`${logRow(title)} [data-testid="retry-delivery"]`);
+    // It may already be in the group: the organiser is asked first.
+    await page.waitForSelector('.ant-popconfirm >> text=重发可能让群里看到两次');
+    await page.click('.ant-popconfirm .ant-btn-primary');
+    await page.waitForSelector('.ant-message >> text=已放回待发送');
+    await leaderboard.notify.worker.pass();
+    await page.waitForSelector(`${logRow(title)} >> text=已送达`, { timeout: 15_000 });
+    expect(rx.messages(robot.id).at(-1)?.title).toBe(title);
+    expect(rx.messages(robot.id)).toHaveLength(5);
   });
 
   it('refuses to delete the group while the competition posts to it, naming the competition', async () => {

@@ -154,7 +154,7 @@ export function DeliveryLog(props: { competitionId: string; refreshKey?: number 
                 ) : null}
                 {d.lastError && d.status !== 'delivered' ? (
                   <Typography.Text type="danger" className="notify-last-error" data-testid="delivery-error">
-                    {d.lastError}
+                    {apiMessage(d.lastError, lang)}
                   </Typography.Text>
                 ) : null}
                 {d.nextAttemptAt && d.status === 'retrying' ? (
