@@ -2,13 +2,21 @@
  * The 工作群机器人 forms as organisers fill them, and the API requests they become. Pure: the
  * channels page, the competition's 群消息 tab and the unit tests share it.
  */
+import type { z } from 'zod';
 import type {
-  Channel,
-  ChannelChange,
-  CompetitionSubscriptions,
-  DeliveryState,
-  SubscriptionsInput,
-} from '../api-client.ts';
+  ChannelUpdate,
+  DeliveryStatus,
+  NotifyChannel,
+  Subscriptions,
+  SubscriptionsRequest,
+} from '../../../../schemas/notify.schema.ts';
+
+// Types only, from the API's own schemas (this module also runs in the unit tests, outside the browser).
+type Channel = NotifyChannel;
+type ChannelChange = z.input<typeof ChannelUpdate>;
+type DeliveryState = z.infer<typeof DeliveryStatus>;
+type CompetitionSubscriptions = z.infer<typeof Subscriptions>;
+type SubscriptionsInput = z.input<typeof SubscriptionsRequest>;
 
 export type Platform = Channel['platform'];
 export const PLATFORMS: readonly Platform[] = ['wecom', 'dingtalk', 'feishu'];
