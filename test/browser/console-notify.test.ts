@@ -94,6 +94,8 @@ beforeAll(async () => {
     PUBLIC_URL: 'https://lb.example.cn/',
     NOTIFY_MAX_ATTEMPTS: '2',
     NOTIFY_RETRY_BASE_MS: String(RETRY_BASE_MS),
+    // The local receiver stands in for oapi.dingtalk.com: allowed as a private deployment's host would be.
+    NOTIFY_WEBHOOK_HOSTS: '127.0.0.1',
   });
   const port = await freePort();
   await leaderboard.app.listen({ host: '127.0.0.1', port });
@@ -129,16 +131,29 @@ describe('工作群机器人 in the console', () => {
     // A 飞书 robot's address with 钉钉 chosen: said at once, and not saved.
     await page.fill('[data-testid="channel-webhook"]', 'https://open.feishu.cn/open-apis/bot/v2/hook/0a1b2c');
     await page.waitForSelector('[data-testid="channel-form"] >> text=这是飞书机器人的地址');
-    await page.fill('[data-testid="channel-webhook"]', robot.webhookUrl);
-    // The local receiver is not oapi.dingtalk.com: a warning, not a refusal.
-    await page.waitForSelector('[data-testid="channel-form"] >> text=这不是钉钉机器人的常用地址');
     await page.fill('[data-testid="channel-secret"]', robot.secret);
+    // A host of no platform is only warned about in the form; the server refuses it unless its operator allowed it.
+    await page.fill('[data-testid="channel-webhook"]', 'http://10.0.0.1/robot/send?access_token=t');
+    await page.waitForSelector('[data-testid="channel-form"] >> text=这不是钉钉机器人的地址');
+    await page.click('[data-testid="save-channel"]');
+    await page.waitForSelector('[data-testid="channel-form"] >> text=不在允许的列表中');
+    // The handbook's picture: the form as an organiser fills it with a real 钉钉 address (no warning).
+    await page.fill('[data-testid="channel-webhook"]', 'https://oapi.dingtalk.com/robot/send?access_token=8f3a…');
+    await page.waitForSelector('[data-testid="channel-form"] >> text=不在允许的列表中', { state: 'detached' });
+    await page.waitForSelector('[data-testid="channel-form"] >> text=这不是钉钉机器人的地址', { state: 'detached' });
+    // Finite animations over (a focused field's caret blink or an icon's spin never ends).
+    await page.waitForFunction(() =>
+      document
+        .getAnimations()
+        .every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+    );
+    await page.screenshot(shot('notify-channel'));
+    // The local receiver stands in: an allowed host (NOTIFY_WEBHOOK_HOSTS).
+    await page.fill('[data-testid="channel-webhook"]', robot.webhookUrl);
     await page.click('[data-testid="channel-units"]');
     await page.keyboard.type('西湖');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
-    await settled(page);
-    await page.screenshot(shot('notify-channel'));
     await page.click('[data-testid="save-channel"]');
     await page.waitForSelector('[data-testid="channel-form"]', { state: 'detached' });
     await page.waitForSelector(`[data-testid="channels-table"] .ant-table-row:has-text("${GROUP}")`);

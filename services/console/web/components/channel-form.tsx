@@ -85,7 +85,10 @@ export function ChannelFormModal(props: {
       void message.success(t('notify.saved', { name: saved.name }));
       props.onSaved(saved);
     } catch (err) {
-      if (err instanceof ApiError && err.fieldProblems().length > 0) {
+      if (err instanceof ApiError && err.code === 'webhook_host_not_allowed') {
+        // The server posts only to the platforms' hosts (and those its operator allows): say so at the address.
+        form.setFields([{ name: 'webhookUrl', errors: [apiMessage(err.message, lang)] }]);
+      } else if (err instanceof ApiError && err.fieldProblems().length > 0) {
         form.setFields(
           err.fieldProblems().map((p) => ({
             name: (p.path.replace(/^body\./, '').split(/[.[]/)[0] ?? 'name') as keyof ChannelForm,

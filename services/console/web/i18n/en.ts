@@ -998,7 +998,7 @@ export const en: Messages = {
   'notify.webhookOtherPlatform': 'This is a {platform} robot’s address: set “Platform” above to {platform}',
   'notify.webhookIncomplete': 'The address is incomplete (partly copied?): it looks like {example}',
   'notify.webhookOtherHost':
-    'Not the usual {platform} robot address (it starts with {example}). Fine for a private deployment or a test receiver; otherwise check what you pasted.',
+    'Not a {platform} robot address (it starts with {example}): check what you pasted. It can only be saved when the server’s operator has allowed this host (a private deployment).',
   'notify.secret': 'Signing secret',
   'notify.secretHelp.dingtalk':
     'Shown under “Security settings” when “Additional signature” (加签) is ticked; starts with SEC.',

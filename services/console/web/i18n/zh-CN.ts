@@ -959,7 +959,7 @@ export const zhCN = {
   'notify.webhookOtherPlatform': '这是{platform}机器人的地址：请把上面的“平台”改成{platform}',
   'notify.webhookIncomplete': '地址不完整，像是只复制了一部分：应形如 {example}',
   'notify.webhookOtherHost':
-    '这不是{platform}机器人的常用地址（应以 {example} 开头）。私有部署或测试用的接收地址可以这样填；否则请检查是否贴错。',
+    '这不是{platform}机器人的地址（应以 {example} 开头），请检查是否贴错。只有系统管理员在服务器设置里允许了这个地址（私有部署），才能保存。',
   'notify.secret': '加签密钥',
   'notify.secretHelp.dingtalk': '机器人“安全设置”里勾选“加签”后显示的、以 SEC 开头的一串字符。',
   'notify.secretHelp.feishu': '机器人“安全设置”里打开“签名校验”后显示的密钥。',
