@@ -166,6 +166,34 @@ describe('公示 / 异议 on the reporter phone page', () => {
     await context.close();
   });
 
+  it('lets a viewer object from a personal link: the 公示 / 异议 tab only, in words (no photos)', async () => {
+    const res = await api('POST', '/v1/tokens', { name: '李红 西湖加油站职工', role: 'viewer' });
+    expect(res.statusCode, res.body).toBe(201);
+    const { context, page, problems } = await phone();
+    await page.goto(`${base}/reporter#t=${res.json<{ token: string }>().token}`);
+    const card = page.locator('[data-notice="labour-m3/sep"]');
+    await card.waitFor();
+    // Nothing to report from here: the only tab is 公示 / 异议, and the form takes no photos.
+    expect(await page.getByRole('tab').allTextContents()).toEqual(['公示 / 异议']);
+    expect(await page.getByTestId('reporter-name').textContent()).toBe('查看人：李红 西湖加油站职工');
+    expect(await card.locator('[data-testid="photo-input"]').count()).toBe(0);
+    await card.getByRole('option', { name: '西湖甲班' }).click();
+    await card.getByLabel('真实姓名').fill('李红');
+    await card.getByLabel('异议内容').fill('西湖甲班 9 月 2 日的销量少记了 2000 升');
+    await card.getByRole('button', { name: '提交异议' }).click();
+    await card.getByRole('status').filter({ hasText: '异议已提交（西湖甲班）' }).waitFor();
+    await page.screenshot({ path: join('.tmp/screenshots', 'reporter-objection-viewer.png'), fullPage: true });
+    const notice = (await api('GET', `${SEP}/notice`)).json<PeriodNotice>();
+    expect(notice.objections.find((o) => o.by === '李红 西湖加油站职工')).toMatchObject({
+      entrantId: 'C1',
+      realName: '李红',
+      evidence: [],
+      status: 'open',
+    });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('offers nothing to a reporter whose crews take no part', async () => {
     const token = await reporterToken('陈刚 北仑加油站安全员', ['U3']);
     const { context, page, problems } = await phone();

@@ -51,7 +51,9 @@ function SignedIn({
   onSignOut: () => void;
 }) {
   const { reporter, org, crews, outbox } = phase;
-  const [tab, setTab] = useState<Tab>('new');
+  // A viewer reports nothing and may only object during 公示 (the server refuses the rest anyway).
+  const viewer = reporter.role === 'viewer';
+  const [tab, setTab] = useState<Tab>(viewer ? 'notice' : 'new');
   const [kind, setKind] = useState<ReportKind>('hazard_found');
 
   useEffect(() => {
@@ -65,14 +67,16 @@ function SignedIn({
     <>
       <header className="bar">
         <h1>{t('app.title')}</h1>
-        <span data-testid="reporter-name">{t('app.signedInAs', { name: reporter.name })}</span>
+        <span data-testid="reporter-name">
+          {t(viewer ? 'app.viewerAs' : 'app.signedInAs', { name: reporter.name })}
+        </span>
         <Button fill="none" size="mini" className="sign-out" onClick={onSignOut}>
           {t('app.signOut')}
         </Button>
       </header>
       <Tabs activeKey={tab} onChange={(key) => setTab(key as Tab)} stretch>
-        <Tabs.Tab key="new" title={t('tab.new')} data-tab="new" />
-        <Tabs.Tab key="mine" title={t('tab.mine')} data-tab="mine" />
+        {viewer ? null : <Tabs.Tab key="new" title={t('tab.new')} data-tab="new" />}
+        {viewer ? null : <Tabs.Tab key="mine" title={t('tab.mine')} data-tab="mine" />}
         <Tabs.Tab key="notice" title={t('tab.notice')} data-tab="notice" />
       </Tabs>
       {tab === 'new' ? (
@@ -93,7 +97,7 @@ function SignedIn({
         ) : tab === 'mine' ? (
           <MyReports api={api} />
         ) : (
-          <NoticeView api={api} reporter={reporter} crews={crews} org={org} />
+          <NoticeView api={api} reporter={reporter} crews={crews} org={org} photos={!viewer} />
         )}
       </div>
     </>

@@ -35,6 +35,8 @@ interface ObjectionFormProps {
   api: ReporterApi;
   notice: OpenNotice;
   crews: readonly Crew[];
+  /** Photos as evidence: reporters upload them; a viewer may not upload, and objects in words. */
+  photos: boolean;
   /** Told after an objection was taken, to read the notice again. */
   onSent: () => void;
 }
@@ -45,7 +47,7 @@ interface ObjectionFormProps {
  * the reporter's first crew: a reporter may only upload for crews in scope), then the objection.
  * Not kept in the outbox: the answer (taken, or why not) is shown at once.
  */
-function ObjectionForm({ api, notice, crews, onSent }: ObjectionFormProps) {
+function ObjectionForm({ api, notice, crews, photos: withPhotos, onSent }: ObjectionFormProps) {
   const [state, setState] = useState<ObjectionState>(EMPTY);
   const [missing, setMissing] = useState<ReadonlySet<keyof ObjectionState>>(new Set());
   const [photos, setPhotos] = useState<DraftPhoto[]>([]);
@@ -138,9 +140,11 @@ function ObjectionForm({ api, notice, crews, onSent }: ObjectionFormProps) {
             onChange={set('what')}
           />
         </FormRow>
-        <FormRow>
-          <PhotoPicker photos={photos} setPhotos={setPhotos} onBusy={setResizing} label={t('objection.photos')} />
-        </FormRow>
+        {withPhotos ? (
+          <FormRow>
+            <PhotoPicker photos={photos} setPhotos={setPhotos} onBusy={setResizing} label={t('objection.photos')} />
+          </FormRow>
+        ) : null}
       </List>
       <div className="adm-form-footer">
         {answer ? (
@@ -215,10 +219,12 @@ export interface NoticeViewProps {
   reporter: Reporter;
   crews: readonly Crew[];
   org: Org;
+  /** Whether objections may carry photos (reporters; not viewers, who may not upload). */
+  photos: boolean;
 }
 
 /** 公示 / 异议: the periods of the reporter's competitions in 公示, their frozen results, and objecting to them. */
-export function NoticeView({ api, reporter, crews, org }: NoticeViewProps) {
+export function NoticeView({ api, reporter, crews, org, photos }: NoticeViewProps) {
   const [notices, setNotices] = useState<OpenNotice[] | undefined>(undefined);
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const load = useCallback(() => {
@@ -248,7 +254,7 @@ export function NoticeView({ api, reporter, crews, org }: NoticeViewProps) {
           <p className="until">{t('notice.until', { endsOn: n.endsOn })}</p>
           <Results notice={n} />
           <MyObjections notice={n} reporter={reporter} />
-          <ObjectionForm api={api} notice={n} crews={crews} onSent={load} />
+          <ObjectionForm api={api} notice={n} crews={crews} photos={photos} onSent={load} />
         </Card>
       ))}
     </section>

@@ -14,7 +14,7 @@ export interface Reporter {
 
 export type SignIn =
   | { state: 'signed-in'; reporter: Reporter; offline: boolean }
-  | { state: 'signed-out'; reason: 'none' | 'revoked' | 'unknown' | 'not-reporter' };
+  | { state: 'signed-out'; reason: 'none' | 'revoked' | 'unknown' };
 
 /**
  * The personal link is /reporter#t=<token>: the fragment never reaches a server's or a proxy's
@@ -45,7 +45,7 @@ export async function whoAmI(api: ReporterApi, storage: Storage): Promise<SignIn
   try {
     const who = await api.get<WhoAmI>('/v1/whoami');
     if (!who.token) return { state: 'signed-out', reason: 'unknown' };
-    if (who.token.role === 'viewer') return { state: 'signed-out', reason: 'not-reporter' };
+    // A viewer may object during 公示 (issue 17) and report nothing: the page shows it that tab only.
     const { id, name, role, branchIds, unitIds, crewIds = [] } = who.token;
     const reporter: Reporter = { id, name, role, branchIds, unitIds, crewIds };
     storage.setItem(WHO_KEY, JSON.stringify(reporter));

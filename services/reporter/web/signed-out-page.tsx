@@ -9,7 +9,6 @@ const WORDS: Record<SignedOutReason, MessageKey> = {
   none: 'signIn.body',
   revoked: 'signIn.revoked',
   unknown: 'signIn.unknown',
-  'not-reporter': 'signIn.notReporter',
 };
 
 /** No personal link yet, or one that was revoked, mistyped or is not a reporter's. */

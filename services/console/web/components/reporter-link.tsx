@@ -11,12 +11,12 @@ export function reporterLink(origin: string, token: string): string {
   return `${origin}/reporter#t=${encodeURIComponent(token)}`;
 }
 
-export function ReporterLink({ token }: { token: string }) {
+export function ReporterLink({ token, viewer = false }: { token: string; viewer?: boolean }) {
   const { t } = useI18n();
   const link = reporterLink(window.location.origin, token);
   return (
     <div className="reporter-link" data-testid="reporter-link">
-      <Typography.Paragraph>{t('tokens.reporterLinkHelp')}</Typography.Paragraph>
+      <Typography.Paragraph>{t(viewer ? 'tokens.viewerLinkHelp' : 'tokens.reporterLinkHelp')}</Typography.Paragraph>
       {/* As SVG, like the display links' (display-link-panel.tsx): no inline style under the console's policy. */}
       <QRCode value={link} size={200} type="svg" bordered data-testid="reporter-qr" />
       <Typography.Paragraph copyable={{ text: link, icon: [<CopyOutlined key="copy" />, <CopyOutlined key="done" />] }}>

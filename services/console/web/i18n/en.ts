@@ -635,7 +635,8 @@ export const en: Messages = {
   'tokens.roleHelp.admin': 'Admin: everything, including making and revoking tokens.',
   'tokens.roleHelp.organiser': 'Organiser: competitions, registry and screens; limited to chosen branches if any.',
   'tokens.roleHelp.ingest': 'Data sender: events for the crews of the chosen branches or units only.',
-  'tokens.roleHelp.viewer': 'Viewer: reads standings and competitions.',
+  'tokens.roleHelp.viewer':
+    'Viewer: reads standings and competitions; during 公示 may object under a real name from a personal phone link.',
   'tokens.branches': 'Only these branches',
   'tokens.branchesHelp': 'None chosen: every branch (the group union office).',
   'tokens.allBranches': 'Every branch',
@@ -650,6 +651,8 @@ export const en: Messages = {
   'tokens.roleHelp.reporter':
     'Reporter: reports hazards, violations, incidents and innovations from a phone for the chosen branches, units or crews; they count once reviewed. Give the holder the personal link or QR code shown after creating.',
   'tokens.crews': 'Only these crews',
+  'tokens.viewerLinkHelp':
+    'Send this personal link or QR code to the viewer: on a phone it opens the 公示 / 异议 tab only, to object under a real name during 公示 (no reports, no photos). Revoking the token ends it.',
   'tokens.reporterLinkHelp':
     'Personal reporting link: send it to the holder alone (a one-to-one chat), or let them scan the QR code with their phone. The link is the token and is shown this once; revoking the token stops the link at once.',
   'tokens.createdOnce': 'Token made. It is shown this once: copy it now and give it to its holder.',

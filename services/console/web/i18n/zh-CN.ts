@@ -609,7 +609,7 @@ export const zhCN = {
   'tokens.roleHelp.admin': '管理员：可以做一切，包括创建和撤销令牌。',
   'tokens.roleHelp.organiser': '组织者：管理竞赛、组织架构和大屏；可限定分公司，只能管理这些分公司。',
   'tokens.roleHelp.ingest': '数据上报：只能上报所选分公司或单位班组的数据。',
-  'tokens.roleHelp.viewer': '查看者：只能查看排名和竞赛。',
+  'tokens.roleHelp.viewer': '查看者：只能查看排名和竞赛；公示期内可以用手机个人链接实名提出异议。',
   'tokens.branches': '限定分公司',
   'tokens.branchesHelp': '不选则不限分公司（集团工会）。',
   'tokens.allBranches': '全部分公司',
@@ -624,6 +624,8 @@ export const zhCN = {
   'tokens.roleHelp.reporter':
     '上报人：用手机上报所选分公司、单位或班组的隐患、三违、事件和五小创新，经审核后才计分。创建后把个人上报链接或二维码发给本人。',
   'tokens.crews': '限定班组',
+  'tokens.viewerLinkHelp':
+    '把这个个人链接或二维码发给查看者本人：手机打开后只有“公示 / 异议”页，公示期内可以实名提出异议（不能上报、不能上传照片）。撤销令牌即失效。',
   'tokens.reporterLinkHelp':
     '个人上报链接：请私下发给本人（企业微信、钉钉或微信单聊），或让本人用手机扫描二维码。链接等同于令牌，只显示这一次；撤销此令牌后链接立即失效。',
   'tokens.createdOnce': '令牌已创建。它只显示这一次，请现在复制并交给持有人。',

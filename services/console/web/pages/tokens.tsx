@@ -183,7 +183,9 @@ export function TokensPage() {
               </Typography.Paragraph>
             }
           >
-            {created.role === 'reporter' ? <ReporterLink token={created.token} /> : null}
+            {created.role === 'reporter' || created.role === 'viewer' ? (
+              <ReporterLink token={created.token} viewer={created.role === 'viewer'} />
+            ) : null}
           </Result>
         ) : (
           <Form<NewToken>

@@ -3,6 +3,7 @@ import type { MessageKey } from './zh-CN.ts';
 export const en: Record<MessageKey, string> = {
   'app.title': 'Safety reports',
   'app.signedInAs': 'Reporter: {name}',
+  'app.viewerAs': 'Viewer: {name}',
   'app.signOut': 'Sign out',
   'tab.new': 'Report',
   'tab.mine': 'My reports',
@@ -11,7 +12,6 @@ export const en: Record<MessageKey, string> = {
     'Open the personal link your organiser sent you, or scan its QR code. It is for you alone: do not forward it.',
   'signIn.revoked': 'The organiser revoked this reporting link. Ask them for a new one.',
   'signIn.unknown': 'This reporting link is not valid (copied only in part?). Open the link from your organiser again.',
-  'signIn.notReporter': 'This is not a reporting link.',
   'signIn.offline': 'No connection to the server: the sign-in is kept and continues when online.',
   'kind.hazard_found': 'Hazard found',
   'kind.hazard_rectified': 'Hazard fixed',

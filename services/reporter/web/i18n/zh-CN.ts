@@ -2,6 +2,7 @@
 export const zhCN = {
   'app.title': '安全上报',
   'app.signedInAs': '上报人：{name}',
+  'app.viewerAs': '查看人：{name}',
   'app.signOut': '退出',
   'tab.new': '我要上报',
   'tab.mine': '我的上报',
@@ -9,7 +10,6 @@ export const zhCN = {
   'signIn.body': '请打开组织者发给您的个人上报链接，或用手机扫描二维码。链接只给您本人使用，请勿转发。',
   'signIn.revoked': '此上报链接已被组织者撤销，不能再使用。请联系组织者重新获取链接。',
   'signIn.unknown': '此上报链接无效（可能复制不完整）。请重新打开组织者发给您的链接。',
-  'signIn.notReporter': '此链接不是上报链接。',
   'signIn.offline': '暂时连不上服务器，已保存登录，联网后自动继续。',
   'kind.hazard_found': '发现隐患',
   'kind.hazard_rectified': '隐患整改',
