@@ -3,6 +3,16 @@ function mask(value: string): string {
   return value.length <= 6 ? '…' : `${value.slice(0, 2)}…${value.slice(-2)}`;
 }
 
+/** A path segment as the platform reads it; as written when it is not valid percent-encoding. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    // A stray "%" (the URL parser keeps it): throwing here would fail every channel list.
+    return segment;
+  }
+}
+
 /**
  * A webhook address as the API shows it: every query value (企业微信 key, 钉钉 access_token) and
  * every long path segment (飞书's hook token) masked, the host and path kept so organisers can
@@ -17,7 +27,7 @@ export function webhookHint(webhookUrl: string): string {
   }
   const path = url.pathname
     .split('/')
-    .map((segment) => (segment.length >= 16 ? mask(decodeURIComponent(segment)) : segment))
+    .map((segment) => (segment.length >= 16 ? mask(decoded(segment)) : segment))
     .join('/');
   const query = [...url.searchParams].map(([name, value]) => `${name}=${mask(value)}`).join('&');
   return `${url.protocol}//${url.host}${path}${query === '' ? '' : `?${query}`}`;

@@ -121,6 +121,11 @@ describe('webhook hints show the robot, not its key', () => {
       'https://open.feishu.cn/open-apis/bot/v2/hook/5e…fd',
     ],
     ['http://127.0.0.1:8080/hook?k=abc', 'http://127.0.0.1:8080/hook?k=…'],
+    // A stray "%" the URL parser keeps: the hint (and so every channel list) must not throw on it.
+    [
+      'https://open.feishu.cn/open-apis/bot/v2/hook/5e3d587e-d78e-4a07%',
+      'https://open.feishu.cn/open-apis/bot/v2/hook/5e…7%',
+    ],
   ])('%s → %s', (url, hint) => {
     expect(webhookHint(url)).toBe(hint);
   });
