@@ -545,6 +545,20 @@ describe('delivering facts', () => {
       ningbo,
     );
     expect(retry.statusCode).toBe(403);
+    // Nor through the channel the competition posts to: pointing it at another group, posting a
+    // test into it or deleting it would change where (and what) HQ's groups hear.
+    const hqChannel = `/v1/notify/channels/${channelIds['wecom'] ?? ''}`;
+    const redirected = await call('PUT', hqChannel, ningbo, {
+      name: '宁波的群',
+      platform: 'wecom',
+      webhookUrl: robots.unit.webhookUrl,
+      unitIds: [],
+    });
+    expect(redirected.statusCode, redirected.body).toBe(403);
+    expect((await call('POST', `${hqChannel}/test`, ningbo)).statusCode).toBe(403);
+    expect((await call('DELETE', hqChannel, ningbo)).statusCode).toBe(403);
+    const kept = (await call('GET', '/v1/notify/channels')).json<{ channels: { channelId: string; name: string }[] }>();
+    expect(kept.channels.find((c) => c.channelId === channelIds['wecom'])?.name).not.toBe('宁波的群');
   });
 
   it('the metrics count outcomes by platform and show the outbox', async () => {

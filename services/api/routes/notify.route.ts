@@ -73,6 +73,19 @@ export function notifyRoute(deps: NotifyRouteDeps) {
       return principal;
     }
 
+    /**
+     * A channel a competition outside the caller's branches posts to is not the caller's to change,
+     * test or delete: pointed at another group, HQ's messages would go there.
+     */
+    async function refuseChannelOutOfScope(request: Parameters<Access['principal']>[0], channelId: string) {
+      const principal = access.principal(request);
+      if (!isLimited(principal)) return;
+      for (const competitionId of await notify.subscriptions.competitionsUsing(channelId)) {
+        if (catalog.versions(competitionId) === undefined) continue;
+        refuseCompetitionOutOfScope(principal, competitionDefinitions(catalog, competitionId), catalog);
+      }
+    }
+
     r.get('/v1/notify/channels', {
       onRequest: organiser,
       schema: {
@@ -106,16 +119,18 @@ export function notifyRoute(deps: NotifyRouteDeps) {
       schema: {
         summary: '修改工作群机器人 / Change a group robot',
         description:
-          'Replaces the channel’s name, platform and units, and the webhook address when given (omitted keeps the stored one: it is never sent back to be re-sent). The secret: omitted keeps the stored one, "" removes it.',
+          'Replaces the channel’s name, platform and units, and the webhook address when given (omitted keeps the stored one: it is never sent back to be re-sent). The secret: omitted keeps the stored one, "" removes it. An organiser limited to branches may not change, test or delete a channel a competition outside them uses (403 competition_out_of_scope).',
         tags: ['notify'],
         params: channelParams,
         body: ChannelUpdate,
         response: { 200: NotifyChannel, ...errors },
       },
-      handler: async (request) =>
-        channelView(
+      handler: async (request) => {
+        await refuseChannelOutOfScope(request, request.params.channelId);
+        return channelView(
           await notify.channels.update(access.principal(request).name, request.params.channelId, request.body),
-        ),
+        );
+      },
     });
 
     r.delete('/v1/notify/channels/:channelId', {
@@ -129,6 +144,7 @@ export function notifyRoute(deps: NotifyRouteDeps) {
         response: { 204: z.null().describe('deleted'), ...errors },
       },
       handler: async (request, reply) => {
+        await refuseChannelOutOfScope(request, request.params.channelId);
         await notify.channels.remove(access.principal(request).name, request.params.channelId, (id) =>
           notify.subscriptions.competitionsUsing(id),
         );
@@ -146,7 +162,10 @@ export function notifyRoute(deps: NotifyRouteDeps) {
         params: channelParams,
         response: { 200: TestMessageResult, ...errors },
       },
-      handler: async (request) => notify.test(request.params.channelId),
+      handler: async (request) => {
+        await refuseChannelOutOfScope(request, request.params.channelId);
+        return notify.test(request.params.channelId);
+      },
     });
 
     r.get('/v1/competitions/:id/notify', {
