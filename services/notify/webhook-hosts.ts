@@ -22,11 +22,20 @@ export function webhookHostAllowed(webhookUrl: string, allowed: readonly string[
     return false;
   }
   const host = url.hostname.toLowerCase();
+  // The platforms answer on https; over http the robot's key would cross the network in clear.
+  if (PLATFORM_WEBHOOK_HOSTS.includes(host) && url.protocol !== 'https:') return false;
   return allowed.some((entry) => entry === host || entry === url.host.toLowerCase());
 }
 
 export function refuseWebhookHost(webhookUrl: string, allowed: readonly string[]): void {
   if (webhookHostAllowed(webhookUrl, allowed)) return;
+  if (URL.canParse(webhookUrl) && PLATFORM_WEBHOOK_HOSTS.includes(new URL(webhookUrl).hostname.toLowerCase())) {
+    throw new InvalidInputError(
+      'webhook_not_https',
+      '机器人地址要以 https:// 开头（请复制群机器人设置里显示的完整地址）/ the webhook address must start with https:// (paste the whole address the robot’s settings show)',
+      [{ path: 'body.webhookUrl', message: 'https only' }],
+    );
+  }
   const host = URL.canParse(webhookUrl) ? new URL(webhookUrl).host : webhookUrl;
   throw new InvalidInputError(
     'webhook_host_not_allowed',

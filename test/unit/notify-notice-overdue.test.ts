@@ -84,6 +84,15 @@ describe('overdueHazards', () => {
   it.each([
     { name: 'on its last day', now: '2026-12-05T15:59:59Z', hazards: [hazard], rules: [rule()], keys: [] },
     { name: 'the next day', now: '2026-12-05T16:00:00Z', hazards: [hazard], rules: [rule()], keys: ['overdue:r1@c1'] },
+    // Overdue since 12-06 (Beijing): news for 7 days, through 12-12, then no more.
+    {
+      name: 'overdue 7 days',
+      now: '2026-12-12T15:59:59Z',
+      hazards: [hazard],
+      rules: [rule()],
+      keys: ['overdue:r1@c1'],
+    },
+    { name: 'overdue 8 days', now: '2026-12-12T16:00:00Z', hazards: [hazard], rules: [rule()], keys: [] },
     {
       name: 'a crew the competition does not rank',
       now: '2026-12-10T00:00:00Z',

@@ -30,7 +30,14 @@ export interface OverdueHazard {
 }
 
 /**
- * The hazards overdue now, once per competition that counts them: found on a day inside the
+ * How long an overdue hazard stays news: a unit group subscribed late, or a process down for a
+ * while, would otherwise get every hazard overdue since the competition began, one message each,
+ * and trip the platforms' 20-a-minute limits. Older ones are on the screen and in the standings.
+ */
+export const OVERDUE_NEWS_DAYS = 7;
+
+/**
+ * The hazards overdue now (and overdue for at most OVERDUE_NEWS_DAYS days), once per competition that counts them: found on a day inside the
  * competition (its time zone), that day plus the days allowed is the last day to rectify, and it
  * is overdue from the next day on, as the standings count it (facts.query.ts), so a hazard whose
  * deadline is today may still be rectified before midnight. The key is the report's: a group
@@ -47,7 +54,8 @@ export function overdueHazards(
       const foundOn = dayInZone(new Date(hazard.foundAt), rule.timeZone);
       if (foundOn < rule.period.start || foundOn > rule.period.end) return [];
       const deadline = addDays(foundOn, rule.rectifyWithinDays);
-      if (dayInZone(now, rule.timeZone) <= deadline) return [];
+      const today = dayInZone(now, rule.timeZone);
+      if (today <= deadline || deadline < addDays(today, -OVERDUE_NEWS_DAYS)) return [];
       return [{ key: `overdue:${hazard.reportId}`, hazard, competitionId: rule.competitionId, foundOn, deadline }];
     }),
   );

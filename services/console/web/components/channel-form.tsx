@@ -85,7 +85,7 @@ export function ChannelFormModal(props: {
       void message.success(t('notify.saved', { name: saved.name }));
       props.onSaved(saved);
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'webhook_host_not_allowed') {
+      if (err instanceof ApiError && (err.code === 'webhook_host_not_allowed' || err.code === 'webhook_not_https')) {
         // The server posts only to the platforms' hosts (and those its operator allows): say so at the address.
         form.setFields([{ name: 'webhookUrl', errors: [apiMessage(err.message, lang)] }]);
       } else if (err instanceof ApiError && err.fieldProblems().length > 0) {
