@@ -184,7 +184,17 @@ describe('考核细则 in the console', () => {
     await shoot('sheet-editor', '[data-testid="sheet-card"]');
     await shoot('sheet-gates', '[data-testid="gates-card"]');
     await page.click('[data-testid="save-publish"]');
-    await page.waitForURL(/\/console\/competitions\/ankang-sheet$/, { timeout: 60_000 });
+    // This step timed out twice in loaded full runs and never alone: if it does again, say what the
+    // page showed instead of navigating (a field's error, a message), with a picture of it.
+    await page.waitForURL(/\/console\/competitions\/ankang-sheet$/, { timeout: 60_000 }).catch(async (err: unknown) => {
+      await page.screenshot({ path: '.tmp/screenshots/console-sheets-publish-failed.png', fullPage: true });
+      const shown = await page
+        .locator('.ant-form-item-explain-error, .ant-message-notice, .ant-alert')
+        .allTextContents();
+      throw new Error(`publishing did not open the competition; the page showed: ${JSON.stringify(shown)}`, {
+        cause: err,
+      });
+    });
     const version = (await api('GET', '/v1/competitions/ankang-sheet')) as {
       definition: {
         sheet: { categories: { maxPoints: number; items: { deduction: unknown }[] }[] };
