@@ -68,6 +68,34 @@ async function advance(ms: number): Promise<void> {
 
 /** The delivery log's row of a message, found by its title. */
 const logRow = (title: string) => `[data-testid="deliveries-table"] .ant-table-row:has-text("${title}")`;
+/**
+ * The row's status tag reading exactly this status. Not `text=已送达` on the row: an uncertain
+ * message's error ("无法确定是否已送达群里") stays on its row while it is pending again, and matched.
+ */
+const statusIs = (title: string, status: string) =>
+  `${logRow(title)} [data-testid="delivery-status"]:text-is("${status}")`;
+
+/**
+ * 重发 on a message's row (confirmed when asked), resolved once the console said 已放回待发送, i.e.
+ * the server stored the retry. A new toast is waited for: the page's clock is fixed, so antd's
+ * toasts (timed with Date.now) never close, and an earlier 重发's toast would match at once.
+ */
+async function retryInLog(title: string, confirm?: string): Promise<void> {
+  const toasts = () =>
+    page.$$eval(
+      '.ant-message-notice',
+      (notices) => notices.filter((n) => n.textContent.includes('已放回待发送')).length,
+    );
+  const before = await toasts();
+  await page.click(`${logRow(title)} [data-testid="retry-delivery"]`);
+  if (confirm !== undefined) {
+    await page.waitForSelector(`.ant-popconfirm >> text=${confirm}`);
+    await page.click('.ant-popconfirm .ant-btn-primary');
+  }
+  await waitFor(async () => {
+    if ((await toasts()) <= before) throw new Error(`重发 of "${title}": no new 已放回待发送 toast`);
+  }, 30_000);
+}
 
 async function testMessage(): Promise<{ result: string; answer: string; hint: string | null }> {
   await page.click(`[data-testid="test-channel-${GROUP}"]`);
@@ -258,7 +286,7 @@ describe('工作群机器人 in the console', () => {
     await leaderboard.notify.notifier.post(fact('daily:labour-m3:2026-03-10', 'daily_standings', title));
     await leaderboard.notify.worker.pass();
     await page.click('[data-testid="refresh-deliveries"]');
-    await page.waitForSelector(`${logRow(title)} >> text=重试中`);
+    await page.waitForSelector(statusIs(title, '重试中'));
     expect(await page.textContent(`${logRow(title)} [data-testid="delivery-error"]`)).toContain('130101');
     await page.waitForSelector('[data-testid="auto-refresh"]');
     expect(await page.$(`${logRow(title)} [data-testid="retry-delivery"]`)).toBeNull();
@@ -266,7 +294,7 @@ describe('工作群机器人 in the console', () => {
     await advance(RETRY_BASE_MS * 2);
     await leaderboard.notify.worker.pass();
     // The log looks again by itself while something is on its way.
-    await page.waitForSelector(`${logRow(title)} >> text=已送达`, { timeout: 15_000 });
+    await page.waitForSelector(statusIs(title, '已送达'), { timeout: 15_000 });
     await page.waitForSelector('[data-testid="auto-refresh"]', { state: 'detached' });
     const delivered = rx.messages(robot.id).at(-1);
     expect(delivered?.title).toBe(title);
@@ -283,7 +311,7 @@ describe('工作群机器人 in the console', () => {
     await advance(RETRY_BASE_MS * 2);
     await leaderboard.notify.worker.pass();
     await page.click('[data-testid="refresh-deliveries"]');
-    await page.waitForSelector(`${logRow(title)} >> text=失败`);
+    await page.waitForSelector(statusIs(title, '失败'));
     expect(await page.textContent(`${logRow(title)} [data-testid="delivery-error"]`)).toBe(
       'errcode 130101: send too fast, exceed 20 times per minute',
     );
@@ -291,10 +319,9 @@ describe('工作群机器人 in the console', () => {
     await settled(page);
     await page.locator('[data-testid="delivery-log"]').screenshot(shot('notify-log'));
 
-    await page.click(`${logRow(title)} [data-testid="retry-delivery"]`);
-    await page.waitForSelector('.ant-message >> text=已放回待发送');
+    await retryInLog(title);
     await leaderboard.notify.worker.pass();
-    await page.waitForSelector(`${logRow(title)} >> text=已送达`, { timeout: 15_000 });
+    await page.waitForSelector(statusIs(title, '已送达'), { timeout: 15_000 });
     await waitFor(async () => {
       if (rx.messages(robot.id).length !== 4) throw new Error('not sent again yet');
     });
@@ -329,21 +356,19 @@ describe('工作群机器人 in the console', () => {
     await leaderboard.notify.worker.start();
     await leaderboard.notify.worker.pass();
     await page.click('[data-testid="refresh-deliveries"]');
-    await page.waitForSelector(`${logRow(title)} >> text=不确定`);
+    await page.waitForSelector(statusIs(title, '不确定'));
     expect(await page.textContent(`${logRow(title)} [data-testid="delivery-error"]`)).toContain(
       '无法确定是否已送达群里',
     );
     expect(rx.messages(robot.id)).toHaveLength(4);
 
-    await page.click(`${logRow(title)} [data-testid="retry-delivery"]`);
     // It may already be in the group: the organiser is asked first.
-    await page.waitForSelector('.ant-popconfirm >> text=重发可能让群里看到两次');
-    await page.click('.ant-popconfirm .ant-btn-primary');
-    await page.waitForSelector('.ant-message >> text=已放回待发送');
+    await retryInLog(title, '重发可能让群里看到两次');
     await leaderboard.notify.worker.pass();
-    await page.waitForSelector(`${logRow(title)} >> text=已送达`, { timeout: 15_000 });
+    await page.waitForSelector(statusIs(title, '已送达'), { timeout: 15_000 });
     expect(rx.messages(robot.id).at(-1)?.title).toBe(title);
     expect(rx.messages(robot.id)).toHaveLength(5);
+    expect(rx.messages(robot.id).filter((m) => m.title === title)).toHaveLength(1);
   });
 
   it('refuses to delete the group while the competition posts to it, naming the competition', async () => {
@@ -358,6 +383,14 @@ describe('工作群机器人 in the console', () => {
     expect(page.url()).toBe(`${base}/console/competitions/labour-m3?tab=notify`);
     expect((await api<{ channels: unknown[] }>('GET', '/v1/notify/channels')).channels).toHaveLength(1);
     expect(rx.refusals).toHaveLength(1);
+    // No message reached the group a second time, late: 2 test messages and 3 from the outbox.
+    expect(rx.messages(robot.id).map((m) => m.title)).toEqual([
+      `测试消息 · ${GROUP}`,
+      `测试消息 · ${GROUP}`,
+      '三月劳动竞赛 · 3月10日亮晒',
+      '三月劳动竞赛 · 领先者变化',
+      '三月劳动竞赛 · 3月结果公示',
+    ]);
     expect(problems).toEqual([]);
   });
 });
