@@ -22,7 +22,7 @@ export const realTimers: Timers = {
 };
 
 export interface DeliveryWorker {
-  /** Marks deliveries left "sending" by a previous process uncertain, then starts sending. */
+  /** Marks deliveries left "sending" by a previous process uncertain, then starts sending (after a pass still running). */
   start(): Promise<void>;
   /** Something was enqueued or retried: look now rather than at the next poll. */
   wake(): void;
@@ -213,6 +213,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
 
   return {
     async start() {
+      // A pass of this process still sending (a stop not awaited) writes its own outcome: its
+      // "sending" is not a stopped process's, and an "uncertain" beside that outcome (the same
+      // seq) could lead an organiser to send again what the group already has.
+      await running;
       started = true;
       stopped = false;
       // Left "sending" by a process that stopped mid-POST: the group may have the message.

@@ -6,7 +6,7 @@ import { createNotify } from '../../services/notify/notify.ts';
 import type { NotifyFact } from '../../services/notify/notify-fact.ts';
 import { writeDeliverySteps } from '../../services/storage/notify-deliveries.store.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
-import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
 import { startWebhookReceiver, type Robot, type WebhookReceiver } from '../support/webhook-receiver.ts';
 
 /**
@@ -517,6 +517,55 @@ describe('delivering facts', () => {
     await notify.worker.stop();
     expect(timers).toEqual([]);
     await lb.notify.worker.start();
+  });
+
+  it('a start while a send is under way waits for its outcome instead of calling it uncertain', async () => {
+    snapshot();
+    const notify = createNotify({
+      client: lb.client,
+      now: clock.now,
+      logger: pino({ level: 'silent' }),
+      metrics: new Registry(),
+      publicUrl: 'https://lb.example.cn',
+      webhookHosts: ['127.0.0.1'],
+      maxAttempts: 3,
+      retryBaseMs: BASE_MS,
+      timeoutMs: 300,
+      timers: { setTimeout: () => undefined, clearTimeout: () => undefined },
+    });
+    await lb.notify.worker.stop();
+    await notify.worker.start();
+    rx.failNext(1, 'hang', robots.wecom.id);
+    const hangsBefore = rx.failures.length;
+    await notify.notifier.post(fact('veto:labour-m3:2026-03-05:C3:restart-race', 'veto'));
+    const passing = notify.worker.pass();
+    // The 企业微信 robot holds the POST: a stop and a start come while it is under way.
+    await waitFor(async () => {
+      if (rx.failures.length === hangsBefore) throw new Error('the POST has not reached the robot yet');
+    });
+    void notify.worker.stop();
+    await notify.worker.start();
+    await passing;
+    await notify.worker.pass();
+    const id = `${channelIds['wecom'] ?? ''}:veto:labour-m3:2026-03-05:C3:restart-race`;
+    // Its outcome (no answer: retried later) is the one step after "sending"; nothing called it
+    // uncertain. Every stored row is read: two steps with one seq would be read back as one.
+    const rows = await lb.client.query({
+      query: 'SELECT seq, step FROM notify_delivery_steps WHERE delivery_id = {id:String} ORDER BY seq, step',
+      query_params: { id },
+      format: 'JSONEachRow',
+    });
+    expect(await rows.json()).toEqual([
+      { seq: 0, step: 'enqueued' },
+      { seq: 1, step: 'sending' },
+      { seq: 2, step: 'attempt_failed' },
+    ]);
+    await notify.worker.stop();
+    await lb.notify.worker.start();
+    // Tried again when due, it reaches the group once.
+    advance(BASE_MS);
+    await lb.notify.worker.pass();
+    expect(added('wecom')).toBe(1);
   });
 
   it('the delivery log filters and limits', async () => {
