@@ -21,6 +21,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { pino } from 'pino';
 import { parseConfig } from '../../services/api/config.ts';
 import { createLeaderboard, type Leaderboard } from '../../services/api/leaderboard.ts';
@@ -101,6 +102,16 @@ async function timed<T>(f: () => Promise<T>): Promise<number> {
   const t = performance.now();
   await f();
   return performance.now() - t;
+}
+
+/** The heap in MB after a full collection (run with NODE_OPTIONS=--expose-gc), or as it stands without it. */
+function heapMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed / 1e6;
 }
 
 const load = (): string =>
@@ -185,6 +196,8 @@ for (const crews of SIZES) {
     }
 
     if (COMPETITIONS > 0 && crews === Math.max(...SIZES.filter((s) => s < 50_000))) {
+      // What one competition's standings hold, measured as the heap the other competitions add.
+      const heapBefore = heapMb();
       for (let i = 1; i < COMPETITIONS; i++)
         await send(
           lb,
@@ -237,6 +250,9 @@ for (const crews of SIZES) {
       }
       // What the cycles left to write (a next cycle would have paused it), timed once: 300 snapshots take minutes.
       writes.push(await timed(settle));
+      const heapAfter = heapMb();
+      // BENCH_HEAP_SNAPSHOT=file: what the competitions hold, for a heap profiler.
+      if (process.env['BENCH_HEAP_SNAPSHOT']) writeHeapSnapshot(process.env['BENCH_HEAP_SNAPSHOT']);
       // Past days are recomputed by each competition's own pass, outside a cycle: timed for the
       // first 20 competitions (each reads its own sums), and the per-competition time given.
       const pastIds = ids.slice(0, 20);
@@ -249,7 +265,10 @@ for (const crews of SIZES) {
         `one competition p50 ${percentile(perCompetition, 50).toFixed(0)} ms, p99 ${percentile(perCompetition, 99).toFixed(0)} ms; ` +
         `the new event visible p50 ${(percentile(visible, 50) / 1000).toFixed(1)} s, p99 ${(percentile(visible, 99) / 1000).toFixed(1)} s), ` +
         `snapshots left for after the cycles stored in ${(median(writes) / 1000).toFixed(1)} s, ` +
-        `a past day of ${pastIds.length} of them ${(pastAll / 1000).toFixed(1)} s (${(pastAll / pastIds.length).toFixed(0)} ms each); load ${load()}`;
+        `a past day of ${pastIds.length} of them ${(pastAll / 1000).toFixed(1)} s (${(pastAll / pastIds.length).toFixed(0)} ms each); ` +
+        `heap ${heapBefore.toFixed(0)} MB with one competition, ${heapAfter.toFixed(0)} MB with all ` +
+        `(${((heapAfter - heapBefore) / (COMPETITIONS - 1)).toFixed(1)} MB each${'gc' in globalThis ? '' : ', without NODE_OPTIONS=--expose-gc: not collected first'}), ` +
+        `RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB; load ${load()}`;
       console.log(many);
       results.push(many);
     }
