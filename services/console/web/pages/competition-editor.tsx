@@ -29,6 +29,7 @@ import { ReviewCard } from '../components/review-fields.tsx';
 import { NoticeCard } from '../components/notice-fields.tsx';
 import { GatesCard, GradesCard, SheetCard } from '../components/sheet-fields.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
+import { correctedFields, type ApiFieldError, type FieldName } from '../model/api-field-errors.ts';
 import { apiMessage } from '../model/api-message.ts';
 import {
   SEVERITIES,
@@ -91,6 +92,8 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
   const [id, setId] = useState<string>('');
   const [note, setNote] = useState('');
   const [problems, setProblems] = useState<Problem[]>([]);
+  /** The fields the API's last answer marked, with the values it answered about. */
+  const [marked, setMarked] = useState<ApiFieldError[]>([]);
   const [busy, setBusy] = useState<'save' | 'publish' | 'preview' | null>(null);
   const [preview, setPreview] = useState<Preview>();
 
@@ -145,10 +148,22 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
     }
     // Paths come from the API at run time; the form's typed paths cannot know them.
     form.setFields([...byField.values()] as Parameters<typeof form.setFields>[0]);
-    setProblems([
-      ...(byField.size > 0 ? [{ path: '', message: t('editor.problemsOnFields', { n: byField.size }) }] : []),
-      ...unplaced,
-    ]);
+    setMarked([...byField.values()].map(({ name }) => ({ name, value: form.getFieldValue(name as never) as unknown })));
+    setProblems(unplaced);
+  }
+
+  /** Takes the API's errors off these fields (antd re-checks only fields with rules of their own). */
+  function unmark(names: FieldName[]) {
+    if (names.length === 0) return;
+    const cleared = names.map((name) => ({ name, errors: [] as string[] }));
+    form.setFields(cleared as Parameters<typeof form.setFields>[0]);
+    setMarked((now) => now.filter((m) => !names.includes(m.name)));
+  }
+
+  /** A new answer replaces the last one's errors (a problem it no longer finds must not stay). */
+  function startCheck() {
+    unmark(marked.map((m) => m.name));
+    setProblems([]);
   }
 
   function definition() {
@@ -157,7 +172,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
 
   async function save(publish: boolean) {
     setBusy(publish ? 'publish' : 'save');
-    setProblems([]);
+    startCheck();
     try {
       if (!/^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(competitionId)) {
         setProblems([{ path: 'id', message: t('editor.badId') }]);
@@ -183,7 +198,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
 
   async function runPreview() {
     setBusy('preview');
-    setProblems([]);
+    startCheck();
     try {
       setPreview(await api.preview(competitionId || 'new', { definition: definition() }));
     } catch (err) {
@@ -214,8 +229,15 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
       {!initial ? (
         <Skeleton active />
       ) : (
-        <Form<CompetitionForm> form={form} layout="vertical" initialValues={initial} scrollToFirstError>
-          {problems.length > 0 ? (
+        <Form<CompetitionForm>
+          form={form}
+          layout="vertical"
+          initialValues={initial}
+          scrollToFirstError
+          // The API's word on a value the organiser has since changed is no longer true.
+          onValuesChange={() => unmark(correctedFields(marked, (name) => form.getFieldValue(name as never) as unknown))}
+        >
+          {problems.length > 0 || marked.length > 0 ? (
             <Alert
               type="error"
               showIcon
@@ -224,6 +246,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
               title={t('editor.problems')}
               description={
                 <ul className="problems-list">
+                  {marked.length > 0 ? <li>{t('editor.problemsOnFields', { n: marked.length })}</li> : null}
                   {problems.map((p, index) => (
                     <li key={index}>
                       {p.path ? <Typography.Text code>{p.path}</Typography.Text> : null} {p.message}

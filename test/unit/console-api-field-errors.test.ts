@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { correctedFields, type FieldName } from '../../services/console/web/model/api-field-errors.ts';
+
+/** Values as the editor's form holds them, read by field name. */
+function reader(values: Record<string, unknown>) {
+  return (name: FieldName) => values[name.join('.')];
+}
+
+describe('the API’s errors under the editor’s fields', () => {
+  const marked = [
+    { name: ['sheet', 'categories', 0, 'maxPoints'], value: null },
+    { name: ['sheet', 'categories', 1, 'items', 1, 'deduction', 'steps'], value: '1, 3, x' },
+    { name: ['participants'], value: { scope: 'selected', branchIds: ['B1'] } },
+  ];
+
+  it('leaves a field whose value is still the one the API answered about', () => {
+    const now = reader({
+      'sheet.categories.0.maxPoints': null,
+      'sheet.categories.1.items.1.deduction.steps': '1, 3, x',
+      participants: { scope: 'selected', branchIds: ['B1'] },
+    });
+    expect(correctedFields(marked, now)).toEqual([]);
+  });
+
+  it('names each field the organiser has changed since, a number typed where none was and a list too', () => {
+    const now = reader({
+      'sheet.categories.0.maxPoints': 12,
+      'sheet.categories.1.items.1.deduction.steps': '1, 3, 5',
+      participants: { scope: 'selected', branchIds: ['B1', 'B2'] },
+    });
+    expect(correctedFields(marked, now)).toEqual(marked.map((m) => m.name));
+  });
+
+  it('takes a value cleared to nothing for a change', () => {
+    const field = { name: ['grades', 'otherwise'], value: '未达标' };
+    expect(correctedFields([field], () => undefined)).toEqual([field.name]);
+  });
+});
