@@ -53,12 +53,24 @@ async function api(method: string, path: string, body?: unknown) {
   return json;
 }
 
-/** Picks an option of an Ant Design select by its text. */
+/**
+ * Picks an option of an Ant Design select by its text, in the dropdown this select opened (an
+ * earlier one may still be fading out), once that dropdown has appeared: rc-motion first holds it
+ * transparent with its animation paused (which settled() cannot see), then grows it in, and an
+ * option pressed before that moves from under the pointer before the release, so the click
+ * selects nothing (a 扣分方式 left blank made publishing fail under load).
+ */
 async function choose(selector: string, option: string): Promise<void> {
   await settled();
-  await page.locator(selector).first().click();
-  // The newest dropdown is the last one (an earlier one may still be fading out).
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).last().click();
+  const select = page
+    .locator(selector)
+    .first()
+    .locator('xpath=ancestor-or-self::div[contains(concat(" ", @class, " "), " ant-select ")][1]');
+  await select.click();
+  const id = await select.locator('input').first().getAttribute('id');
+  const dropdown = page.locator(`.ant-select-dropdown:not([class*="-appear"]):has([id="${id}_list"])`);
+  await dropdown.locator(`.ant-select-item-option[title="${option}"]`).click();
+  await select.filter({ hasText: option }).waitFor();
   await settled();
 }
 
