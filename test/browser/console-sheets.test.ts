@@ -62,6 +62,14 @@ async function api(method: string, path: string, body?: unknown) {
  */
 async function choose(selector: string, option: string): Promise<void> {
   await settled();
+  const { select, dropdown } = await open(selector);
+  await dropdown.locator(`.ant-select-item-option[title="${option}"]`).click();
+  await select.filter({ hasText: option }).waitFor();
+  await settled();
+}
+
+/** Opens the select holding what the selector finds: the select, and its dropdown once it has appeared. */
+async function open(selector: string) {
   const select = page
     .locator(selector)
     .first()
@@ -69,9 +77,8 @@ async function choose(selector: string, option: string): Promise<void> {
   await select.click();
   const id = await select.locator('input').first().getAttribute('id');
   const dropdown = page.locator(`.ant-select-dropdown:not([class*="-appear"]):has([id="${id}_list"])`);
-  await dropdown.locator(`.ant-select-item-option[title="${option}"]`).click();
-  await select.filter({ hasText: option }).waitFor();
-  await settled();
+  await dropdown.waitFor();
+  return { select, dropdown };
 }
 
 /** Once dropdowns and dialogs have finished moving (a spinner's endless turn does not count). */
@@ -176,9 +183,11 @@ describe('考核细则 in the console', () => {
     await choose('[data-testid="category-2"] [data-testid="item-deduction"]', '一次性扣分');
     await page.fill('[data-testid="category-2"] [data-testid="item-points"]', '5');
     // A multiple select stays open while its options are picked.
-    await page.locator('[data-testid="category-2"] .ant-select-multiple').first().click();
+    // (Each pick waited for, as choose() does: a press on a dropdown still growing in picks nothing.)
+    const { dropdown } = await open('[data-testid="category-2"] .ant-select-multiple');
     for (const indicator of ['安全生产天数', '隐患排查', '隐患整改', '隐患整改率', '隐患超期未整改', '“三违”扣分']) {
-      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${indicator}"]`).click();
+      await dropdown.locator(`.ant-select-item-option[title="${indicator}"]`).click();
+      await dropdown.locator(`.ant-select-item-option-selected[title="${indicator}"]`).waitFor();
     }
     await page.keyboard.press('Escape');
   });
@@ -212,7 +221,7 @@ describe('考核细则 in the console', () => {
     });
     const version = (await api('GET', '/v1/competitions/ankang-sheet')) as {
       definition: {
-        sheet: { categories: { maxPoints: number; items: { deduction: unknown }[] }[] };
+        sheet: { categories: { maxPoints: number; indicatorIds: string[]; items: { deduction: unknown }[] }[] };
         gates: unknown[];
         grades: unknown;
       };
@@ -221,6 +230,7 @@ describe('考核细则 in the console', () => {
     expect(sheet.categories.map((c) => c.maxPoints)).toEqual([12, 35, 53]);
     expect(sheet.categories[1]?.items[1]?.deduction).toEqual({ kind: 'escalating', steps: [1, 3, 5] });
     expect(sheet.categories[0]?.items[2]?.deduction).toEqual({ kind: 'per_finding', points: 1 });
+    expect(sheet.categories[2]?.indicatorIds).toHaveLength(6);
     expect(gates).toEqual([
       {
         id: 'gate-1',
