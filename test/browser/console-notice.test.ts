@@ -88,6 +88,15 @@ afterAll(async () => {
   await leaderboard.close();
 });
 
+/** Clicks the decision dialog's OK and waits for the API's answer to the decision it sends. */
+async function decide(kind: 'reject' | 'uphold'): Promise<void> {
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/${kind}`)),
+    page.click('[data-testid="decide-ok"]'),
+  ]);
+  expect(answer.status()).toBe(200);
+}
+
 async function openFinal(): Promise<void> {
   await page.goto(`${base}/console/competitions/sep?tab=periods`);
   await page.waitForSelector('[data-testid="periods-table"] .ant-table-row');
@@ -107,7 +116,9 @@ describe('公示 · 异议 · 复核 in the console', () => {
 
     await page.click('[data-testid="reject-C1"]');
     await page.fill('[data-testid="decide-reason"]', '经核对 POS 记录，销量无误');
-    await page.click('[data-testid="decide-ok"]');
+    // As for the uphold below: a click while the dialog still zooms in can miss its button.
+    await settled(page);
+    await decide('reject');
     await page.waitForSelector('[data-testid="objections-table"] >> text=已驳回：经核对 POS 记录，销量无误');
 
     await page.click('[data-testid="uphold-C3"]');
@@ -115,7 +126,7 @@ describe('公示 · 异议 · 复核 in the console', () => {
     await page.fill('[data-testid="decide-events"]', 'v3');
     await settled(page);
     await page.screenshot({ path: join(SHOTS, 'console-notice-uphold.png') });
-    await page.click('[data-testid="decide-ok"]');
+    await decide('uphold');
     await page.waitForSelector('[data-testid="objection-changes"]');
     // 80 − 30 = 50 (third) becomes 80 (second); 西湖乙班 70 moves to third.
     expect(await page.textContent('[data-testid="objection-changes"]')).toBe(
@@ -140,6 +151,11 @@ describe('公示 · 异议 · 复核 in the console', () => {
   it('confirms after the 公示: the period says 正式结果', async () => {
     clock.set('2026-10-14T09:00:00+08:00');
     await page.clock.setFixedTime(new Date(clock.now()));
+    // Its own starting point, whatever the test before got to: every objection decided.
+    const notice = await api<{ objections: { objectionId: string; status: string }[] }>('GET', `${PERIOD}/notice`);
+    for (const o of notice.objections.filter((each) => each.status === 'open')) {
+      await api('POST', `${PERIOD}/objections/${o.objectionId}/reject`, { reason: '复核：证据不足' });
+    }
     await openFinal();
     expect(await page.textContent('[data-testid="notice-panel"]')).toContain('公示期满待确认');
     await page.click('[data-testid="notice-confirm"]');
