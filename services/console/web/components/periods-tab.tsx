@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api, ApiError, type FinalStandings, type LateEvents, type Period } from '../api-client.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
@@ -58,6 +58,7 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
   const [noticeEndsOn, setNoticeEndsOn] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [showing, setShowing] = useState<{ period: Period; final?: FinalStandings; late?: LateEvents }>();
+  const shownCall = useRef(0);
   const today = dayjs().format('YYYY-MM-DD');
 
   async function close() {
@@ -79,13 +80,20 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
     }
   }
 
-  async function show(period: Period) {
-    setShowing({ period });
+  /**
+   * Opens a period's frozen standings, or refreshes the open dialog after a 公示 action (keeping
+   * what it shows meanwhile, so the panel the organiser acted in stays). Only the latest call
+   * lands, and never into a dialog closed meanwhile: a late answer reopened it.
+   */
+  async function show(period: Period, refresh = false) {
+    const call = ++shownCall.current;
+    if (!refresh) setShowing({ period });
     const [final, late] = await Promise.all([
       api.finalStandings(props.competitionId, period.id, { limit: 1000 }),
       api.lateEvents(props.competitionId, period.id),
     ]);
-    setShowing({ period, final, late });
+    if (call !== shownCall.current) return;
+    setShowing((current) => (current?.period.id === period.id ? { period, final, late } : current));
   }
 
   return (
@@ -233,7 +241,10 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
       </Modal>
       <Modal
         open={showing !== undefined}
-        onCancel={() => setShowing(undefined)}
+        onCancel={() => {
+          shownCall.current += 1;
+          setShowing(undefined);
+        }}
         footer={null}
         width={1000}
         title={showing ? t('periods.finalTitle', { name: name(showing.period.name) }) : ''}
@@ -257,7 +268,7 @@ export function PeriodsTab(props: { competitionId: string; currentVersion: numbe
               manageable={props.manageable}
               onChanged={() => {
                 void periods.reload();
-                void show(showing.period);
+                void show(showing.period, true);
               }}
             />
             <Table
