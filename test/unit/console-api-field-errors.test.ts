@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { correctedFields, type FieldName } from '../../services/console/web/model/api-field-errors.ts';
+import { byField, correctedFields, type FieldName } from '../../services/console/web/model/api-field-errors.ts';
 
 /** Values as the editor's form holds them, read by field name. */
 function reader(values: Record<string, unknown>) {
@@ -34,5 +34,29 @@ describe('the API’s errors under the editor’s fields', () => {
   it('takes a value cleared to nothing for a change', () => {
     const field = { name: ['grades', 'otherwise'], value: '未达标' };
     expect(correctedFields([field], () => undefined)).toEqual([field.name]);
+  });
+});
+
+describe('the API’s errors gathered by field', () => {
+  it('keeps one entry per field with all its errors in the answer’s order, names equal by value', () => {
+    expect(
+      byField([
+        { name: ['views', 0, 'limit'], errors: ['必须是整数'] },
+        { name: ['name'], errors: ['不能为空'] },
+        { name: ['views', 0, 'limit'], errors: ['不能大于 100'] },
+      ]),
+    ).toEqual([
+      { name: ['views', 0, 'limit'], errors: ['必须是整数', '不能大于 100'] },
+      { name: ['name'], errors: ['不能为空'] },
+    ]);
+  });
+
+  it('tells apart a field and a list item of the same name', () => {
+    expect(
+      byField([
+        { name: ['unitIds'], errors: ['a'] },
+        { name: ['unitIds', 0], errors: ['b'] },
+      ]),
+    ).toHaveLength(2);
   });
 });

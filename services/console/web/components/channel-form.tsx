@@ -14,6 +14,7 @@ import {
   type Platform,
 } from '../model/notify-form.ts';
 import { useOrg } from '../org-context.tsx';
+import { useApiFieldErrors } from '../use-api-field-errors.ts';
 
 /**
  * Adding or changing a group robot: the platform first (its steps say where the address and the
@@ -31,6 +32,8 @@ export function ChannelFormModal(props: {
   const { message } = App.useApp();
   const org = useOrg();
   const [form] = Form.useForm<ChannelForm>();
+  // The secret and the units have no rules: antd alone would keep the API's word on a corrected value.
+  const { show: showFieldErrors, clear: clearFieldErrors, onValuesChange } = useApiFieldErrors(form);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
   const platform = Form.useWatch('platform', form) ?? props.channel?.platform ?? 'dingtalk';
@@ -40,9 +43,10 @@ export function ChannelFormModal(props: {
   useEffect(() => {
     if (!props.open) return;
     setError(undefined);
+    clearFieldErrors();
     form.resetFields();
     form.setFieldsValue(props.channel ? channelToForm(props.channel) : newChannelForm());
-  }, [props.open, props.channel, form]);
+  }, [props.open, props.channel, form, clearFieldErrors]);
 
   const platformName = (p: Platform) => t(`notify.platform.${p}`);
   const webhookRules: FormRule[] = [
@@ -77,6 +81,7 @@ export function ChannelFormModal(props: {
   async function save(values: ChannelForm) {
     setSaving(true);
     setError(undefined);
+    clearFieldErrors();
     try {
       const request = formToChannelRequest({ ...newChannelForm(), ...values }, editing);
       const saved = props.channel
@@ -87,11 +92,11 @@ export function ChannelFormModal(props: {
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'webhook_host_not_allowed' || err.code === 'webhook_not_https')) {
         // The server posts only to the platforms' hosts (and those its operator allows): say so at the address.
-        form.setFields([{ name: 'webhookUrl', errors: [apiMessage(err.message, lang)] }]);
+        showFieldErrors([{ name: ['webhookUrl'], errors: [apiMessage(err.message, lang)] }]);
       } else if (err instanceof ApiError && err.fieldProblems().length > 0) {
-        form.setFields(
+        showFieldErrors(
           err.fieldProblems().map((p) => ({
-            name: (p.path.replace(/^body\./, '').split(/[.[]/)[0] ?? 'name') as keyof ChannelForm,
+            name: [p.path.replace(/^body\./, '').split(/[.[]/)[0] ?? 'name'],
             errors: [apiMessage(p.message, lang)],
           })),
         );
@@ -118,6 +123,7 @@ export function ChannelFormModal(props: {
         form={form}
         layout="vertical"
         onFinish={(values) => void save(values)}
+        onValuesChange={onValuesChange}
         initialValues={newChannelForm()}
         data-testid="channel-form"
       >

@@ -24,6 +24,7 @@ import { dateTime } from '../model/format.ts';
 import { inspectionEvent, inspectionFieldOf, sheetItemChoices, type InspectionForm } from '../model/inspection-form.ts';
 import { useOrg } from '../org-context.tsx';
 import { useApi } from '../use-api.ts';
+import { useApiFieldErrors } from '../use-api-field-errors.ts';
 
 /**
  * 安全检查/考核录入: one inspection result for one item of the competition's sheet, sent as an
@@ -35,6 +36,8 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
   const { message } = App.useApp();
   const org = useOrg();
   const [form] = Form.useForm<InspectionForm>();
+  // The API checks these fields (they have no rules): its errors go as their values change.
+  const fieldErrors = useApiFieldErrors(form);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string>();
   /** Accepted by the API just now: shown at once (the stored list follows when the pipeline has written them). */
@@ -57,7 +60,7 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
     setProblem(undefined);
     const values = form.getFieldsValue(true) as InspectionForm;
     // The last attempt's problems go; this one's come back from the API.
-    form.setFields(FIELDS.map((field) => ({ name: field, errors: [] })));
+    fieldErrors.clear();
     setBusy(true);
     try {
       const crewOfPerson = (id: string) => org.data?.persons.find((p) => p.id === id)?.crewId;
@@ -104,7 +107,7 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
         if (field) onFields.set(field, onFields.get(field) ?? [text]);
         else elsewhere.push(`${issue.path}: ${text}`);
       }
-      form.setFields([...onFields].map(([field, errors]) => ({ name: field as keyof InspectionForm, errors })));
+      fieldErrors.show([...onFields].map(([field, errors]) => ({ name: [field], errors })));
       if (elsewhere.length > 0 || onFields.size === 0) {
         setProblem([apiMessage(err.message, lang), ...elsewhere].join('；'));
       }
@@ -118,7 +121,12 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
   return (
     <>
       <Card size="small" title={t('inspection.title')} className="section-card" data-testid="inspection-form">
-        <Form<InspectionForm> form={form} layout="vertical" initialValues={initial}>
+        <Form<InspectionForm>
+          form={form}
+          layout="vertical"
+          initialValues={initial}
+          onValuesChange={fieldErrors.onValuesChange}
+        >
           {problem ? <Alert type="error" showIcon className="form-alert" title={problem} /> : null}
           <Row gutter={12}>
             <Col span={8}>
@@ -233,8 +241,6 @@ export function InspectionTab(props: { definition: CompetitionInput }) {
 
 /** A value of an event as it was sent (a loose object): text or a number, else blank. */
 const shown = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
-
-const FIELDS: (keyof InspectionForm)[] = ['entrant', 'itemId', 'date', 'value', 'inspector', 'note'];
 
 const dateProps = {
   getValueProps: (value: string | undefined) => ({ value: value ? dayjs(value) : undefined }),

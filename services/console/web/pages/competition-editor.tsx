@@ -29,7 +29,6 @@ import { ReviewCard } from '../components/review-fields.tsx';
 import { NoticeCard } from '../components/notice-fields.tsx';
 import { GatesCard, GradesCard, SheetCard } from '../components/sheet-fields.tsx';
 import { useI18n } from '../i18n/i18n.tsx';
-import { correctedFields, type ApiFieldError, type FieldName } from '../model/api-field-errors.ts';
 import { apiMessage } from '../model/api-message.ts';
 import {
   SEVERITIES,
@@ -46,6 +45,7 @@ import { ankangTemplate, calendarStages, monthOf, templateOf } from '../model/te
 import { navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
 import { useApi } from '../use-api.ts';
+import { useApiFieldErrors } from '../use-api-field-errors.ts';
 import { useOrg } from '../org-context.tsx';
 
 const DAY = 'YYYY-MM-DD';
@@ -92,8 +92,8 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
   const [id, setId] = useState<string>('');
   const [note, setNote] = useState('');
   const [problems, setProblems] = useState<Problem[]>([]);
-  /** The fields the API's last answer marked, with the values it answered about. */
-  const [marked, setMarked] = useState<ApiFieldError[]>([]);
+  /** The API's last answer's errors on fields: each goes when its field's value changes. */
+  const fieldErrors = useApiFieldErrors(form);
   const [busy, setBusy] = useState<'save' | 'publish' | 'preview' | null>(null);
   const [preview, setPreview] = useState<Preview>();
 
@@ -132,7 +132,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
       return;
     }
     const values = form.getFieldsValue(true) as CompetitionForm;
-    const byField = new Map<string, { name: (string | number)[]; errors: string[] }>();
+    const placed: { name: (string | number)[]; errors: string[] }[] = [];
     const unplaced: Problem[] = [];
     for (const problem of listed) {
       const name = formPathOf(problem.path, values);
@@ -141,28 +141,15 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
         unplaced.push({ path: problem.path, message: text });
         continue;
       }
-      const key = JSON.stringify(name);
-      const entry = byField.get(key) ?? { name, errors: [] };
-      entry.errors.push(text);
-      byField.set(key, entry);
+      placed.push({ name, errors: [text] });
     }
-    // Paths come from the API at run time; the form's typed paths cannot know them.
-    form.setFields([...byField.values()] as Parameters<typeof form.setFields>[0]);
-    setMarked([...byField.values()].map(({ name }) => ({ name, value: form.getFieldValue(name as never) as unknown })));
+    fieldErrors.show(placed);
     setProblems(unplaced);
-  }
-
-  /** Takes the API's errors off these fields (antd re-checks only fields with rules of their own). */
-  function unmark(names: FieldName[]) {
-    if (names.length === 0) return;
-    const cleared = names.map((name) => ({ name, errors: [] as string[] }));
-    form.setFields(cleared as Parameters<typeof form.setFields>[0]);
-    setMarked((now) => now.filter((m) => !names.includes(m.name)));
   }
 
   /** A new answer replaces the last one's errors (a problem it no longer finds must not stay). */
   function startCheck() {
-    unmark(marked.map((m) => m.name));
+    fieldErrors.clear();
     setProblems([]);
   }
 
@@ -234,10 +221,9 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
           layout="vertical"
           initialValues={initial}
           scrollToFirstError
-          // The API's word on a value the organiser has since changed is no longer true.
-          onValuesChange={() => unmark(correctedFields(marked, (name) => form.getFieldValue(name as never) as unknown))}
+          onValuesChange={fieldErrors.onValuesChange}
         >
-          {problems.length > 0 || marked.length > 0 ? (
+          {problems.length > 0 || fieldErrors.count > 0 ? (
             <Alert
               type="error"
               showIcon
@@ -246,7 +232,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
               title={t('editor.problems')}
               description={
                 <ul className="problems-list">
-                  {marked.length > 0 ? <li>{t('editor.problemsOnFields', { n: marked.length })}</li> : null}
+                  {fieldErrors.count > 0 ? <li>{t('editor.problemsOnFields', { n: fieldErrors.count })}</li> : null}
                   {problems.map((p, index) => (
                     <li key={index}>
                       {p.path ? <Typography.Text code>{p.path}</Typography.Text> : null} {p.message}

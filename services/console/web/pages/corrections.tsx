@@ -37,6 +37,7 @@ import {
 import { dateTime } from '../model/format.ts';
 import { useOrg } from '../org-context.tsx';
 import { useSession } from '../session-context.tsx';
+import { useApiFieldErrors } from '../use-api-field-errors.ts';
 
 const EVENT_TYPES = Object.keys(EVENT_FIELDS);
 const STATE_COLOURS = { counted: 'green', withdrawn: 'default', corrected: 'orange' } as const;
@@ -63,6 +64,8 @@ export function CorrectionsPage() {
   const { can } = useSession();
   const [filters] = Form.useForm<Filters>();
   const [changeForm] = Form.useForm<Record<string, unknown>>();
+  // An event's optional fields and its note have no rules: the API's word on them goes as they change.
+  const changeErrors = useApiFieldErrors(changeForm);
   const [search, setSearch] = useState<EventSearch>();
   const [found, setFound] = useState<{ events: FoundEvent[]; total: number }>();
   const [loading, setLoading] = useState(false);
@@ -103,6 +106,7 @@ export function CorrectionsPage() {
   }
 
   function startChange(next: Changing) {
+    changeErrors.clear();
     changeForm.resetFields();
     changeForm.setFieldsValue({ reason: '', ...formValuesOf(next.found.event) });
     setChangeError(undefined);
@@ -116,6 +120,7 @@ export function CorrectionsPage() {
     const reason = typeof values['reason'] === 'string' ? values['reason'] : '';
     setSaving(true);
     setChangeError(undefined);
+    changeErrors.clear();
     try {
       const result =
         changing.action === 'withdraw'
@@ -131,9 +136,9 @@ export function CorrectionsPage() {
     } catch (err) {
       const problems = err instanceof ApiError ? err.fieldProblems() : [];
       if (problems.length > 0) {
-        changeForm.setFields(
+        changeErrors.show(
           problems.map((p) => ({
-            name: p.path.replace(/^body\./, '').replace(/^event\./, ''),
+            name: [p.path.replace(/^body\./, '').replace(/^event\./, '')],
             errors: [apiMessage(p.message, lang)],
           })),
         );
@@ -321,7 +326,7 @@ export function CorrectionsPage() {
             <Typography.Paragraph type="secondary">
               {t(changing.action === 'withdraw' ? 'corrections.withdrawHelp' : 'corrections.correctHelp')}
             </Typography.Paragraph>
-            <Form form={changeForm} layout="vertical">
+            <Form form={changeForm} layout="vertical" onValuesChange={changeErrors.onValuesChange}>
               {changing.action === 'correct' ? (
                 <>
                   <Space wrap className="full-width">

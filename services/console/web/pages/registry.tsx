@@ -29,6 +29,7 @@ import { branchAllowed } from '../model/permissions.ts';
 import { navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
 import { useOrg } from '../org-context.tsx';
+import { useApiFieldErrors } from '../use-api-field-errors.ts';
 
 const UNIT_TYPES = ['station', 'mine', 'workshop', 'district', 'depot', 'other'] as const;
 
@@ -50,6 +51,8 @@ export function RegistryPage(props: { tab: string | null }) {
   const [importing, setImporting] = useState(false);
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm();
+  // Fields without rules of their own keep an error set on them until told: the API's go as values change.
+  const fieldErrors = useApiFieldErrors(form);
   const tab = props.tab ?? 'crews';
   const data: Org | undefined = org.data;
 
@@ -61,6 +64,7 @@ export function RegistryPage(props: { tab: string | null }) {
 
   async function apply(changes: RegistryChanges, done: string) {
     setSaving(true);
+    fieldErrors.clear();
     try {
       await api.changeOrg(changes);
       void message.success(done);
@@ -69,7 +73,7 @@ export function RegistryPage(props: { tab: string | null }) {
     } catch (err) {
       if (err instanceof ApiError && err.fieldProblems().length > 0) {
         // Problems of the one row being edited: shown on its fields.
-        form.setFields(
+        fieldErrors.show(
           err.fieldProblems().map((p) => ({
             name: p.path
               .replace(/^body\./, '')
@@ -96,6 +100,7 @@ export function RegistryPage(props: { tab: string | null }) {
   }
 
   function open(next: Editing) {
+    fieldErrors.clear();
     form.resetFields();
     form.setFieldsValue(next.item);
     setEditing(next);
@@ -379,7 +384,7 @@ export function RegistryPage(props: { tab: string | null }) {
         okText={t('common.save')}
         okButtonProps={{ loading: saving, 'data-testid': 'save-row' }}
       >
-        <Form form={form} layout="vertical" requiredMark>
+        <Form form={form} layout="vertical" requiredMark onValuesChange={fieldErrors.onValuesChange}>
           <Form.Item
             name="id"
             label={t('registry.code')}

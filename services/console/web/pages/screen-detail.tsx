@@ -37,6 +37,7 @@ import { useOrg } from '../org-context.tsx';
 import { navigate } from '../router.ts';
 import { useSession } from '../session-context.tsx';
 import { useApi } from '../use-api.ts';
+import { useApiFieldErrors } from '../use-api-field-errors.ts';
 
 const hex = (value: unknown): string =>
   typeof value === 'string' ? value : ((value as { toHexString?: () => string } | null)?.toHexString?.() ?? '');
@@ -48,6 +49,8 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
   const { can } = useSession();
   const org = useOrg();
   const [form] = Form.useForm<ScreenForm>();
+  // Most of a view's fields have no rules: the API's word on them goes as their values change.
+  const fieldErrors = useApiFieldErrors(form);
   const isNew = props.id === undefined;
   const source = props.id ?? props.from ?? undefined;
   const screen = useApi(() => (source ? api.screen(source) : Promise.resolve(undefined)), [source]);
@@ -91,6 +94,7 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
   async function save() {
     setSaving(true);
     setProblems([]);
+    fieldErrors.clear();
     const target = props.id ?? id;
     try {
       const saved = await api.saveScreen(target, formToScreen(form.getFieldsValue(true) as ScreenForm));
@@ -102,15 +106,8 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
         const placed = err
           .fieldProblems()
           .map((p) => ({ name: screenFormPathOf(p.path), message: apiMessage(p.message, lang), path: p.path }));
-        form.setFields(
-          placed.filter((p) => p.name !== null).map((p) => ({ name: p.name as never, errors: [p.message] })),
-        );
+        fieldErrors.show(placed.flatMap((p) => (p.name === null ? [] : [{ name: p.name, errors: [p.message] }])));
         setProblems(placed.filter((p) => p.name === null).map((p) => `${p.path}: ${p.message}`));
-        if (placed.every((p) => p.name === null)) return;
-        setProblems((before) => [
-          t('editor.problemsOnFields', { n: placed.filter((p) => p.name !== null).length }),
-          ...before,
-        ]);
       } else {
         setProblems([err instanceof Error ? apiMessage(err.message, lang) : String(err)]);
       }
@@ -163,14 +160,23 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
           </Descriptions>
         </Card>
       ) : (
-        <Form<ScreenForm> form={form} layout="vertical" disabled={!manageable}>
-          {problems.length > 0 ? (
+        <Form<ScreenForm>
+          form={form}
+          layout="vertical"
+          disabled={!manageable}
+          onValuesChange={fieldErrors.onValuesChange}
+        >
+          {problems.length > 0 || fieldErrors.count > 0 ? (
             <Alert
               type="error"
               showIcon
               className="form-alert"
               title={t('screens.problems')}
-              description={problems.join('；')}
+              // The fields still marked are counted as they are corrected.
+              description={[
+                ...(fieldErrors.count > 0 ? [t('editor.problemsOnFields', { n: fieldErrors.count })] : []),
+                ...problems,
+              ].join('；')}
             />
           ) : null}
           <Card title={t('screens.settings')} className="section-card">

@@ -12,6 +12,7 @@ import type { Role } from '../model/permissions.ts';
 import { useOrg } from '../org-context.tsx';
 import { useSession } from '../session-context.tsx';
 import { useApi } from '../use-api.ts';
+import { useApiFieldErrors } from '../use-api-field-errors.ts';
 
 interface NewToken {
   name: string;
@@ -34,6 +35,8 @@ export function TokensPage() {
   const [created, setCreated] = useState<{ token: string; role: Role }>();
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm<NewToken>();
+  // The role and the scope have no rules: the API's word on them goes as their values change.
+  const fieldErrors = useApiFieldErrors(form);
   const role = Form.useWatch('role', form);
   const branchName = new Map(org.data?.branches.map((b) => [b.id, b.name]));
   const unitName = new Map(org.data?.units.map((u) => [u.id, u.name]));
@@ -41,6 +44,7 @@ export function TokensPage() {
 
   async function create(values: NewToken) {
     setSaving(true);
+    fieldErrors.clear();
     try {
       const answer = await api.createToken({
         name: values.name.trim(),
@@ -53,9 +57,9 @@ export function TokensPage() {
       await tokens.reload();
     } catch (err) {
       if (err instanceof ApiError && err.fieldProblems().length > 0) {
-        form.setFields(
+        fieldErrors.show(
           err.fieldProblems().map((p) => ({
-            name: (p.path.replace(/^body\./, '').split(/[.[]/)[0] ?? 'name') as keyof NewToken,
+            name: [p.path.replace(/^body\./, '').split(/[.[]/)[0] ?? 'name'],
             errors: [apiMessage(p.message, lang)],
           })),
         );
@@ -80,6 +84,7 @@ export function TokensPage() {
   const close = () => {
     setCreating(false);
     setCreated(undefined);
+    fieldErrors.clear();
     form.resetFields();
   };
 
@@ -192,6 +197,7 @@ export function TokensPage() {
             form={form}
             layout="vertical"
             onFinish={(values) => void create(values)}
+            onValuesChange={fieldErrors.onValuesChange}
             initialValues={{ role: 'organiser' }}
           >
             <Form.Item
