@@ -6,7 +6,7 @@ import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import type { NotifyFact } from '../../services/notify/notify-fact.ts';
 import { writeDeliverySteps } from '../../services/storage/notify-deliveries.store.ts';
 import { launchChromium } from '../support/browser.ts';
-import { settled, signedInConsolePage } from '../support/console-page.ts';
+import { confirmPopconfirm, openedDialog, settled, signedInConsolePage } from '../support/console-page.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
 import { apiCaller, freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -90,7 +90,7 @@ async function retryInLog(title: string, confirm?: string): Promise<void> {
   await page.click(`${logRow(title)} [data-testid="retry-delivery"]`);
   if (confirm !== undefined) {
     await page.waitForSelector(`.ant-popconfirm >> text=${confirm}`);
-    await page.click('.ant-popconfirm .ant-btn-primary');
+    await confirmPopconfirm(page);
   }
   await waitFor(async () => {
     if ((await toasts()) <= before) throw new Error(`重发 of "${title}": no new 已放回待发送 toast`);
@@ -150,7 +150,7 @@ describe('工作群机器人 in the console', () => {
     await page.waitForSelector('[data-testid="channels-empty"]');
     await page.click('[data-testid="add-channel"]');
     await page.waitForSelector('[data-testid="channel-form"]');
-    await settled(page);
+    await openedDialog(page);
     await page.click('[data-testid="channel-platform"] >> text=钉钉');
     const steps = (await page.textContent('[data-testid="channel-steps"]')) ?? '';
     expect(steps).toContain('“安全设置”勾选“加签”');
@@ -217,7 +217,7 @@ describe('工作群机器人 in the console', () => {
   it('a wrong secret: 钉钉 refuses the test message and the console says what to do; fixed without the address', async () => {
     await page.click(`[data-testid="edit-channel-${GROUP}"]`);
     await page.waitForSelector('[data-testid="channel-form"]');
-    await settled(page);
+    await openedDialog(page);
     // The address is never shown again: empty keeps it.
     expect(await page.inputValue('[data-testid="channel-webhook"]')).toBe('');
     expect(await page.getAttribute('[data-testid="channel-webhook"]', 'placeholder')).toContain('留空则不改');
@@ -235,7 +235,7 @@ describe('工作群机器人 in the console', () => {
 
     await page.click(`[data-testid="edit-channel-${GROUP}"]`);
     await page.waitForSelector('[data-testid="channel-form"]');
-    await settled(page);
+    await openedDialog(page);
     await page.fill('[data-testid="channel-secret"]', robot.secret);
     await page.click('[data-testid="save-channel"]');
     await page.waitForSelector('[data-testid="channel-form"]', { state: 'detached' });
@@ -375,7 +375,7 @@ describe('工作群机器人 in the console', () => {
     await page.click('.console-sider >> text=工作群机器人');
     await page.waitForSelector(`[data-testid="channels-table"] .ant-table-row:has-text("${GROUP}")`);
     await page.click(`[data-testid="remove-channel-${GROUP}"]`);
-    await page.click('[data-testid="remove-channel-ok"]');
+    await confirmPopconfirm(page, '[data-testid="remove-channel-ok"]');
     await page.waitForSelector('[data-testid="channel-in-use"]');
     expect(await page.textContent('[data-testid="channel-in-use"]')).toContain('三月劳动竞赛');
     await page.click('[data-testid="channel-in-use"] >> text=三月劳动竞赛');

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { settled } from '../support/console-page.ts';
+import { chooseOption, confirmPopconfirm, openedDialog, settled } from '../support/console-page.ts';
 import { scanQr } from './scan-qr.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { smallOrg } from '../support/fixtures.ts';
@@ -405,10 +405,10 @@ describe('corrections', () => {
     await page.fill('[data-testid="filter-event-id"]', 'v1');
     await page.click('[data-testid="find-events"]');
     await page.click('[data-testid="withdraw-v1"]');
-    await settled(page);
+    const dialog = await openedDialog(page);
     await page.fill('[data-testid="correction-reason"]', '重复上报，同一起违章已由班组长报过');
     await shoot(page, 'withdraw');
-    await page.click('.ant-modal-footer .ant-btn-primary');
+    await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.waitForSelector('[data-testid="events-table"] >> text=已撤回');
     await page.goto(`${base}/console/competitions/ankang-2026-03`);
     // Two persons' 三违 at −5 each no longer count.
@@ -433,17 +433,14 @@ describe('corrections', () => {
   it('corrects an event found by crew and type: a serious injury reported by mistake for a near miss', async () => {
     expect(await standingsText()).toContain('一票否决');
     await page.goto(`${base}/console/corrections`);
-    await page.click('[data-testid="filter-crew"]');
-    await page.click('.ant-select-item-option[title="北仑甲班（C4）"]');
-    await page.click('[data-testid="filter-type"]');
-    await page.click('.ant-select-item-option[title="安全事件"]');
+    await chooseOption(page, '[data-testid="filter-crew"]', '北仑甲班（C4）');
+    await chooseOption(page, '[data-testid="filter-type"]', '安全事件');
     await page.click('[data-testid="find-events"]');
     await page.click('[data-testid="correct-x1"]');
-    await settled(page);
-    await page.click('[data-testid="fix-severity"]');
-    await page.click('.ant-select-item-option[title="未遂"]');
+    const dialog = await openedDialog(page);
+    await chooseOption(page, '[data-testid="fix-severity"]', '未遂');
     await page.fill('[data-testid="correction-reason"]', '现场核实为未遂事件');
-    await page.click('.ant-modal-footer .ant-btn-primary');
+    await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.waitForSelector('[data-testid="events-table"] >> text=已更正');
     await shoot(page, 'corrections');
     await page.click('[data-testid="history-x1"]');
@@ -459,7 +456,7 @@ describe('corrections', () => {
     await api('POST', '/v1/competitions/trial-2026-03/versions', { definition, note: '试填' });
     await page.goto(`${base}/console/competitions/trial-2026-03`);
     await page.click('[data-testid="delete-draft"]');
-    await page.click('.ant-popconfirm .ant-btn-dangerous');
+    await confirmPopconfirm(page, '.ant-btn-dangerous');
     await page.waitForSelector('[data-testid="new-competition"]');
     const list = (await api('GET', '/v1/competitions?drafts=true')) as { competitions: { id: string }[] };
     expect(list.competitions.map((c) => c.id)).toEqual(['ankang-2026-03']);
@@ -475,7 +472,7 @@ describe('screens and tokens', () => {
     await page.waitForSelector('[data-testid="links-table"] .ant-table-row');
     expect(await page.textContent('[data-testid="links-table"]')).toContain('西湖加油站营业厅');
     await page.click('[data-testid="revoke-西湖加油站营业厅"]');
-    await page.click('.ant-popconfirm .ant-btn-primary');
+    await confirmPopconfirm(page);
     await page.waitForSelector('[data-testid="links-table"] >> text=已于');
     expect(leaderboard.displayLinks.list().every((link) => link.revokedAt !== null)).toBe(true);
     await shoot(page, 'screen-links');
@@ -493,9 +490,8 @@ describe('screens and tokens', () => {
     await page.goto(`${base}/console/tokens`);
     await page.click('[data-testid="new-token"]');
     await page.fill('[data-testid="token-name"]', '杭州分公司工会');
-    await settled(page);
-    await page.click('[data-testid="token-branches"]');
-    await page.click('.ant-select-item-option[title="杭州分公司"]');
+    await openedDialog(page);
+    await chooseOption(page, '[data-testid="token-branches"]', '杭州分公司');
     await page.keyboard.press('Escape');
     await page.click('[data-testid="create-token"]');
     await page.waitForSelector('[data-testid="new-token-secret"]');
@@ -541,10 +537,11 @@ describe('a branch union office', () => {
     expect(await row('C1').textContent()).toContain('编辑');
     await shoot(branch, 'registry-branch');
     await row('C1').locator('text=编辑').click();
-    await settled(branch);
+    const dialog = await openedDialog(branch);
     await branch.fill('[data-testid="row-headcount"]', '6');
-    await branch.click('[data-testid="save-row"]');
-    await branch.waitForSelector('text=已保存');
+    await dialog.locator('[data-testid="save-row"]').click();
+    // The page was just opened: the only 已保存 toast it can show is this save's.
+    await branch.locator('.ant-message-notice', { hasText: '已保存' }).waitFor();
     expect(leaderboard.catalog.crew('C1')?.headcount).toBe(6);
     const refused = await fetch(`${base}/v1/org`, {
       method: 'PATCH',

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { settled, signedInConsolePage } from '../support/console-page.ts';
+import { chooseOption, settled, signedInConsolePage } from '../support/console-page.ts';
 import { hazardHuntCompetition, marchAt, smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -175,9 +175,7 @@ describe('the review queue', () => {
   });
 
   it('lets the committee adopt an approved innovation: a new event of the same innovation', async () => {
-    await settled(page);
-    await page.locator('[data-testid="review-status"]').first().click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="已通过"]').last().click();
+    await chooseOption(page, '[data-testid="review-status"]', '已通过');
     const row = page.locator('[data-testid="review-table"] .ant-table-row:has-text("防滴漏托盘")');
     await row.waitFor();
     await row.locator('[data-testid="innovation-adopt"]').click();
