@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { signedInConsolePage } from '../support/console-page.ts';
+import { openedDialog, signedInConsolePage } from '../support/console-page.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { apiCaller, freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
@@ -59,7 +59,9 @@ describe('closing a period whose 公示 falls in a year the calendar does not ha
   it('asks for the 公示’s last day and closes with it', async () => {
     await page.goto(`${base}/console/competitions/jan?tab=periods`);
     await page.click('[data-testid="close-final"]');
-    await page.click('[data-testid="confirm-close"]');
+    // Pressed once the dialog has finished zooming in (a press before may miss the button).
+    const dialog = await openedDialog(page);
+    await dialog.locator('[data-testid="confirm-close"]').click();
     await page.waitForSelector('.ant-modal .ant-alert-error >> text=缺少 2027 年的节假日安排');
     // Nothing was frozen by the refused attempt.
     const before = await api<{ periods: { id: string; status: string }[] }>('GET', '/v1/competitions/jan/periods');
@@ -74,7 +76,7 @@ describe('closing a period whose 公示 falls in a year the calendar does not ha
       '2027-02-10',
     );
     await page.screenshot({ path: join(SHOTS, 'console-close-missing-year.png') });
-    await page.click('[data-testid="confirm-close"]');
+    await dialog.locator('[data-testid="confirm-close"]').click();
     await page.waitForSelector('[data-testid="periods-table"] >> text=公示中');
     const notice = await api<{ startsOn: string; endsOn: string }>('GET', '/v1/competitions/jan/periods/final/notice');
     expect(notice.endsOn).toBe('2027-02-10');

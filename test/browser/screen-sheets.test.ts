@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { settled } from '../support/console-page.ts';
+import { openedDialog } from '../support/console-page.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -146,9 +146,9 @@ describe('the console', () => {
     await console.click('[data-testid="new-competition"]');
     const titles = await console.locator('.ant-modal .template-card .ant-card-meta-title').allTextContents();
     expect(titles).toEqual(expect.arrayContaining(['安康杯班组考核细则', '安康杯单位考核细则']));
-    // A click while the dialog still zooms in can miss its card (seen once in a full run).
-    await settled(console);
-    await console.click('[data-testid="template-ankang-unit"]');
+    // A click while the dialog still zooms in can miss its card (seen once in a full run); settled()
+    // alone cannot see the dialog held still before its zoom starts.
+    await (await openedDialog(console)).locator('[data-testid="template-ankang-unit"]').click();
     await console.waitForURL(/template=ankang-unit/);
     await console.waitForSelector('[data-testid="sheet-card"] [data-testid="category-4"]');
     expect(await console.textContent('[data-testid="sheet-total"]')).toBe('合计 100 分 · 鼓励项最多加 4 分');
