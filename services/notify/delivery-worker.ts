@@ -46,6 +46,8 @@ export interface DeliveryWorkerDeps {
   /** The wait after the first failed attempt; doubled after each further one, up to maxRetryMs. */
   retryBaseMs: number;
   maxRetryMs?: number;
+  /** How long until this robot may take another message (robot-pacing.ts); none: never held back. */
+  paceMs?: (target: WebhookTarget, nowMs: number) => number;
   /** How often the outbox is read even without a wake (deliveries enqueued or retried by another instance). */
   pollMs?: number;
 }
@@ -182,7 +184,14 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
         nextDue = Math.min(nextDue, due);
         continue;
       }
-      const retryAt = await deliver(state, channels.get(state.channelId));
+      const channel = channels.get(state.channelId);
+      // Held back, not tried: a robot over its platform's limit refuses (钉钉 then for 10 minutes).
+      const paced = channel && deps.paceMs ? deps.paceMs(channel, now().getTime()) : 0;
+      if (paced > 0) {
+        nextDue = Math.min(nextDue, now().getTime() + paced);
+        continue;
+      }
+      const retryAt = await deliver(state, channel);
       if (retryAt === undefined) left -= 1;
       else nextDue = Math.min(nextDue, retryAt);
     }

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createChannels, type Channels } from './channels.ts';
+import { createRobotPacer } from './robot-pacing.ts';
 import { createDeliveryWorker, type DeliveryWorker, type Timers } from './delivery-worker.ts';
 import type { Notifier } from './notify-fact.ts';
 import { createNotifyMetrics } from './notify-metrics.ts';
@@ -49,14 +50,18 @@ export function createNotify(deps: NotifyDeps): Notify {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const channels = createChannels({ client, now, webhookHosts: deps.webhookHosts });
   const subscriptions = createSubscriptions({ client, now, channels: () => channels.byId() });
-  const send = async (target: WebhookTarget, message: WebhookMessage, nowMs: number): Promise<WebhookAnswer> =>
+  const pacer = createRobotPacer();
+  const send = async (target: WebhookTarget, message: WebhookMessage, nowMs: number): Promise<WebhookAnswer> => {
     // Checked again at sending: a host taken off the list since the channel was saved gets nothing.
-    !webhookHostAllowed(target.webhookUrl, deps.webhookHosts)
-      ? { ok: false, answer: `主机不在允许列表 / host not allowed (NOTIFY_WEBHOOK_HOSTS)` }
-      : sendWebhook(target.platform, webhookRequest(target, message, nowMs), {
-          timeoutMs,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        });
+    if (!webhookHostAllowed(target.webhookUrl, deps.webhookHosts))
+      return { ok: false, answer: `主机不在允许列表 / host not allowed (NOTIFY_WEBHOOK_HOSTS)` };
+    // Test messages count too: the platform counts every post to the robot.
+    pacer.posted(target, nowMs);
+    return sendWebhook(target.platform, webhookRequest(target, message, nowMs), {
+      timeoutMs,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+  };
   const worker = createDeliveryWorker({
     client,
     now,
@@ -66,6 +71,7 @@ export function createNotify(deps: NotifyDeps): Notify {
     metrics: createNotifyMetrics(deps.metrics),
     channels: () => channels.byId(),
     send,
+    paceMs: (target, nowMs) => pacer.waitMs(target, nowMs),
     maxAttempts: deps.maxAttempts,
     retryBaseMs: deps.retryBaseMs,
   });

@@ -568,6 +568,37 @@ describe('delivering facts', () => {
     expect(added('wecom')).toBe(1);
   });
 
+  it('a burst to one robot is held to its platform’s 20 a minute, the rest sent when the minute allows, each once', async () => {
+    // A minute after everything before: the robot's earlier messages are out of its window.
+    advance(60_000);
+    snapshot();
+    const failures = rx.failures.length;
+    const only = [channelIds['dingtalk'] ?? ''];
+    for (let day = 1; day <= 22; day++)
+      await lb.notify.notifier.post(
+        fact(`daily:labour-m3:burst-${String(day)}`, 'daily_standings', { channelIds: only }),
+      );
+    await lb.notify.worker.pass();
+    // 钉钉 would refuse the 21st and then the robot for 10 minutes: it waits, pending, not failed.
+    expect(added('dingtalk')).toBe(20);
+    expect(rx.failures).toHaveLength(failures);
+    const waiting = (await deliveries('?status=pending')).filter((d) =>
+      String(d['deliveryId']).includes(':daily:labour-m3:burst-'),
+    );
+    expect(waiting.map((d) => d['attempts'])).toEqual([0, 0]);
+    advance(59_000);
+    await lb.notify.worker.pass();
+    expect(added('dingtalk')).toBe(20);
+    advance(1_000);
+    await lb.notify.worker.pass();
+    expect(added('dingtalk')).toBe(22);
+    const titles = rx
+      .messages(robots.dingtalk.id)
+      .slice(-22)
+      .map((m) => m.title);
+    expect(new Set(titles).size).toBe(22);
+  });
+
   it('the delivery log filters and limits', async () => {
     expect(await deliveries('?limit=2')).toHaveLength(2);
     const all = await deliveries('?limit=500');
