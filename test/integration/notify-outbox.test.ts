@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { createNotify } from '../../services/notify/notify.ts';
+import { createNotify, type NotifyDeps } from '../../services/notify/notify.ts';
 import type { NotifyFact } from '../../services/notify/notify-fact.ts';
 import { writeDeliverySteps } from '../../services/storage/notify-deliveries.store.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
@@ -49,6 +49,20 @@ function fact(key: string, kind: NotifyFact['kind'] = 'daily_standings', extra: 
     ...extra,
   };
 }
+
+/** A second notifier and worker on the test's storage and clock (the test drives them itself). */
+const ownNotify = (options: Pick<NotifyDeps, 'pollMs' | 'timers' | 'timeoutMs'>) =>
+  createNotify({
+    client: lb.client,
+    now: clock.now,
+    logger: pino({ level: 'silent' }),
+    metrics: new Registry(),
+    publicUrl: 'https://lb.example.cn',
+    webhookHosts: ['127.0.0.1'],
+    maxAttempts: 3,
+    retryBaseMs: BASE_MS,
+    ...options,
+  });
 
 async function deliveries(query = '') {
   const res = await call('GET', `/v1/notify/deliveries${query}`);
@@ -345,16 +359,7 @@ describe('delivering facts', () => {
 
   it('after a restart (a new notifier on the same storage) a fact posted again is not sent again', async () => {
     snapshot();
-    const restarted = createNotify({
-      client: lb.client,
-      now: clock.now,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      publicUrl: 'https://lb.example.cn',
-      webhookHosts: ['127.0.0.1'],
-      maxAttempts: 3,
-      retryBaseMs: BASE_MS,
-    });
+    const restarted = ownNotify({});
     await lb.notify.worker.stop();
     await restarted.worker.start();
     await restarted.notifier.post(fact('daily:labour-m3:2026-03-05'));
@@ -476,15 +481,7 @@ describe('delivering facts', () => {
   it('the worker wakes on a post and sets its timer to the next attempt (injected clock and timers)', async () => {
     snapshot();
     const timers: { run: () => void; ms: number }[] = [];
-    const notify = createNotify({
-      client: lb.client,
-      now: clock.now,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      publicUrl: 'https://lb.example.cn',
-      webhookHosts: ['127.0.0.1'],
-      maxAttempts: 3,
-      retryBaseMs: BASE_MS,
+    const notify = ownNotify({
       pollMs: 10 * BASE_MS,
       timers: {
         setTimeout: (run, ms) => {
@@ -521,15 +518,7 @@ describe('delivering facts', () => {
 
   it('a start while a send is under way waits for its outcome instead of calling it uncertain', async () => {
     snapshot();
-    const notify = createNotify({
-      client: lb.client,
-      now: clock.now,
-      logger: pino({ level: 'silent' }),
-      metrics: new Registry(),
-      publicUrl: 'https://lb.example.cn',
-      webhookHosts: ['127.0.0.1'],
-      maxAttempts: 3,
-      retryBaseMs: BASE_MS,
+    const notify = ownNotify({
       timeoutMs: 300,
       timers: { setTimeout: () => undefined, clearTimeout: () => undefined },
     });
