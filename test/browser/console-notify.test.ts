@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import type { NotifyFact } from '../../services/notify/notify-fact.ts';
 import { writeDeliverySteps } from '../../services/storage/notify-deliveries.store.ts';
 import { launchChromium } from '../support/browser.ts';
-import { confirmPopconfirm, openedDialog, settled, signedInConsolePage } from '../support/console-page.ts';
+import { confirmPopconfirm, consoleShot, openedDialog, settled, signedInConsolePage } from '../support/console-page.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
 import { apiCaller, freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -23,14 +21,7 @@ import { startWebhookReceiver, type Robot, type WebhookReceiver } from '../suppo
  * (the server stopped while sending) only after the organiser confirms. Deleting the
  * group while the competition uses it is refused, naming the competition.
  */
-const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
-const shot = (name: string) => {
-  const readme = SHOTS.startsWith('test/');
-  return {
-    path: join(SHOTS, `console-${name}.${readme ? 'jpg' : 'png'}`),
-    ...(readme ? { type: 'jpeg' as const, quality: 80 } : {}),
-  };
-};
+const shot = consoleShot;
 const clock = fixedClock('2026-03-10T10:00:00+08:00');
 const RETRY_BASE_MS = 60_000;
 vi.setConfig({ testTimeout: 120_000 });
@@ -115,7 +106,6 @@ async function closeTestResult(): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   rx = await startWebhookReceiver({ now: () => clock.now().getTime() });
   leaderboard = await startTestLeaderboard(clock, {
     AUTH_MODE: 'tokens',

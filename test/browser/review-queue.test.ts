@@ -1,10 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { chooseOption, settled, signedInConsolePage } from '../support/console-page.ts';
+import { chooseOption, consoleShot, settled, signedInConsolePage } from '../support/console-page.ts';
 import { hazardHuntCompetition, marchAt, smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -14,14 +12,7 @@ import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leade
  * scope with their photos (a placeholder where the photo cannot be shown), approved in bulk with a
  * note, one rejected with the reason the reporter then reads.
  */
-const SHOTS = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'test/browser/screenshots' : '.tmp/screenshots';
-const shot = (name: string) => {
-  const readme = SHOTS.startsWith('test/');
-  return {
-    path: join(SHOTS, `console-${name}.${readme ? 'jpg' : 'png'}`),
-    ...(readme ? { type: 'jpeg' as const, quality: 80 } : {}),
-  };
-};
+const shot = consoleShot;
 const clock = fixedClock('2026-03-10T10:00:00+08:00');
 vi.setConfig({ testTimeout: 120_000 });
 
@@ -58,7 +49,6 @@ const mine = async () =>
   ((await api('GET', '/v1/reports?mine=true', undefined, reporter)) as { reports: Report[] }).reports;
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   leaderboard = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens' });
   const port = await freePort();
   await leaderboard.app.listen({ host: '127.0.0.1', port });

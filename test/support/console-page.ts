@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 
 /**
@@ -88,4 +90,18 @@ export async function openedDialog(page: Page): Promise<Locator> {
   const dialog = page.locator(`.ant-modal${APPEARED}:visible`).first();
   await dialog.waitFor();
   return dialog;
+}
+
+/**
+ * Where a console page's picture goes: the README's JPEG under test/browser/screenshots when
+ * UPDATE_SCREENSHOTS=1, else a PNG under .tmp/screenshots to look at (the folder is made).
+ */
+export function consoleShot(name: string): { path: string; type?: 'jpeg'; quality?: number } {
+  const readme = process.env['UPDATE_SCREENSHOTS'] === '1';
+  const dir = readme ? 'test/browser/screenshots' : '.tmp/screenshots';
+  mkdirSync(dir, { recursive: true });
+  return {
+    path: join(dir, `console-${name}.${readme ? 'jpg' : 'png'}`),
+    ...(readme ? { type: 'jpeg' as const, quality: 80 } : {}),
+  };
 }
