@@ -32,6 +32,22 @@ type Flag = 'leaderChanged' | 'veto' | 'notice' | 'hazardOverdue';
 const FLAGS: readonly Flag[] = ['leaderChanged', 'veto', 'notice', 'hazardOverdue'];
 
 /** One line of a card: the switch and its name, what it does, and its settings. */
+/** A time of day as the subscriptions keep it ("HH:mm"). */
+function HourMinute(props: { at: string; disabled: boolean; onChange: (at: string) => void; testId: string }) {
+  return (
+    <TimePicker
+      size="small"
+      format="HH:mm"
+      needConfirm={false}
+      allowClear={false}
+      disabled={props.disabled}
+      value={asTime(props.at)}
+      onChange={(v) => v && props.onChange(v.format('HH:mm'))}
+      data-testid={props.testId}
+    />
+  );
+}
+
 function Line(props: {
   label: string;
   help: string;
@@ -125,15 +141,11 @@ export function SubscriptionsEditor(props: {
                   help={t('notify.dailyHelp')}
                   control={<Switch size="small" checked={f.dailyOn} onChange={(on) => change(id, { dailyOn: on })} />}
                   extra={
-                    <TimePicker
-                      size="small"
-                      format="HH:mm"
-                      needConfirm={false}
-                      allowClear={false}
+                    <HourMinute
                       disabled={!f.dailyOn}
-                      value={asTime(f.dailyAt)}
-                      onChange={(v) => v && change(id, { dailyAt: v.format('HH:mm') })}
-                      data-testid="sub-daily-at"
+                      at={f.dailyAt}
+                      onChange={(dailyAt) => change(id, { dailyAt })}
+                      testId="sub-daily-at"
                     />
                   }
                 />
@@ -153,15 +165,11 @@ export function SubscriptionsEditor(props: {
                         options={WEEKDAYS.map((d) => ({ value: d, label: t(`notify.weekday.${d}`) }))}
                         data-testid="sub-weekday"
                       />
-                      <TimePicker
-                        size="small"
-                        format="HH:mm"
-                        needConfirm={false}
-                        allowClear={false}
+                      <HourMinute
                         disabled={!f.weeklyOn}
-                        value={asTime(f.weeklyAt)}
-                        onChange={(v) => v && change(id, { weeklyAt: v.format('HH:mm') })}
-                        data-testid="sub-weekly-at"
+                        at={f.weeklyAt}
+                        onChange={(weeklyAt) => change(id, { weeklyAt })}
+                        testId="sub-weekly-at"
                       />
                     </Space>
                   }
