@@ -197,6 +197,8 @@ export async function createLeaderboard(
     soleWriter: standingsOwnership(config) === 'sole',
     onTodayComputed: (competitionId, asOf) => feed.publish(competitionId, asOf),
   });
+  // Today's standings read again only the crews whose inserts ended since their last read.
+  stores.onEnded((crewIds) => standings.crewsStored(crewIds));
   const refresher = createStandingsRefresher({
     catalog,
     standings,

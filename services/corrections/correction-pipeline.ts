@@ -9,7 +9,7 @@ import { findCorrectionsOf, insertCorrectionRows, toCorrectionValues } from '../
 import { readStoredEvents } from '../storage/event-reads.store.ts';
 import { eventKey, findStoredEventKeys, insertEventRows, toEventValues } from '../storage/events.store.ts';
 import type { StoreTracker } from '../storage/store-tracker.ts';
-import type { ValidateCorrection } from './correction-steps.ts';
+import { changedCrews, type ValidateCorrection } from './correction-steps.ts';
 
 export function createCorrectionMetrics(registry: Registry): IngestMetrics {
   const corrections = new Counter({
@@ -92,7 +92,8 @@ export function createStoredCorrectionPipeline(deps: {
     dedupe: createDedupeStep<CorrectionRecord>(
       async (records) => new Set((await findCorrectionsOf(client, records)).keys()),
     ),
-    store: (records) => deps.stores.run((storedAt) => storeCorrections(client, records, storedAt, deps.keyFilter)),
+    store: (records) =>
+      deps.stores.run((storedAt) => storeCorrections(client, records, storedAt, deps.keyFilter), changedCrews(records)),
     onStored: deps.onStored,
     metrics: deps.metrics,
   });

@@ -43,6 +43,16 @@ export function createCorrectionValidateStep(validateEvent: ValidateStep): Valid
   };
 }
 
+/** The crews whose scores the records change: scoreChanges' crews, without an object per record. */
+export function changedCrews(records: readonly IngestRecord[]): string[] {
+  const crews: string[] = [];
+  for (const r of records) {
+    crews.push(r.crewId);
+    if (r.type === 'correction' && r.replacement !== undefined) crews.push(r.replacement.crewId);
+  }
+  return crews;
+}
+
 /** The instants and crews a stored record changes scores at: a correction changes two. */
 export function scoreChanges(records: readonly IngestRecord[]): { crewId: string; occurredAt: string }[] {
   return records.flatMap((r) =>

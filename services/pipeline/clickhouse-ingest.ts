@@ -28,12 +28,14 @@ export function createClickHouseIngest(deps: {
     validate: deps.validate,
     dedupe: createDedupeStep((batch) => findStoredEvents(client, batch), deps.keyFilter, contentOf),
     store: (events) =>
-      deps.stores.run((storedAt) =>
-        insertEventRows(
-          client,
-          events.map((e) => toEventValues(e, storedAt)),
-          storedAt,
-        ),
+      deps.stores.run(
+        (storedAt) =>
+          insertEventRows(
+            client,
+            events.map((e) => toEventValues(e, storedAt)),
+            storedAt,
+          ),
+        events.map((e) => e.crewId),
       ),
     isolateRefused: (units, insert) => insertIsolatingRefusedRows(units, insert),
     describeRefusal: describeInsertError,

@@ -72,11 +72,13 @@ export async function loadOverdueHazards(
   client: ClickHouseClient,
   window: FactsWindow,
   deadlines: { timeZone: string; days: readonly number[] },
+  /** Only these crews (see loadCrewFacts). */
+  crewIds?: readonly string[],
 ): Promise<{ crew_id: string; days: number; overdue: number }[]> {
   if (deadlines.days.length === 0) return [];
   const result = await client.query({
-    query: `SELECT crew_id, days, count() AS overdue FROM (${overdueHazardsSql('')}) GROUP BY crew_id, days`,
-    query_params: overdueParams(window, deadlines),
+    query: `SELECT crew_id, days, count() AS overdue FROM (${overdueHazardsSql(crewIds === undefined ? '' : ONLY_CREWS)}) GROUP BY crew_id, days`,
+    query_params: { ...overdueParams(window, deadlines), crews: crewIds ?? [] },
     format: 'JSONEachRow',
   });
   return (await result.json<{ crew_id: string; days: number | string; overdue: number | string }>()).map((r) => ({
@@ -101,13 +103,24 @@ export async function overdueHazardIds(
   return (await result.json<{ subject_id: string }>()).map((r) => r.subject_id);
 }
 
-/** Per-crew facts: the given metric sums, plus hazards and innovations read for the window. */
+const ONLY_CREWS = 'AND crew_id IN {crews:Array(String)}';
+
+/**
+ * Per-crew facts: the given metric sums, plus hazards and innovations read for the window; with
+ * `crewIds`, of those crews only (the sums given should be theirs too).
+ */
 export async function loadCrewFacts(
   client: ClickHouseClient,
   window: FactsWindow,
   sums: MetricSums | Promise<MetricSums> = loadMetricSums(client, window.start, window.asOf),
+  crewIds?: readonly string[],
 ): Promise<Map<string, CrewFacts>> {
-  const times = { start: toClickHouseTime(window.startInstant), end: toClickHouseTime(window.endInstant) };
+  const ofCrews = crewIds === undefined ? '' : ONLY_CREWS;
+  const times = {
+    start: toClickHouseTime(window.startInstant),
+    end: toClickHouseTime(window.endInstant),
+    crews: crewIds ?? [],
+  };
   const [metricSums, hazardRows, innovationRows, overdueRows] = await Promise.all([
     sums,
     client
@@ -120,7 +133,7 @@ export async function loadCrewFacts(
                          countIf(type = 'hazard_rectified') > 0 AS rectified
                   FROM lifecycle_events
                   WHERE type IN ('hazard_found', 'hazard_rectified') AND occurred_at < {end:DateTime64(3, 'UTC')}
-                    AND ${NOT_WITHDRAWN}
+                    AND ${NOT_WITHDRAWN} ${ofCrews}
                   GROUP BY crew_id, subject_id
                   HAVING countIf(type = 'hazard_found') > 0 AND found_at >= {start:DateTime64(3, 'UTC')}
                 ) GROUP BY crew_id`,
@@ -137,7 +150,7 @@ export async function loadCrewFacts(
                          argMax((category, status, award_level), (occurred_at, received_at, event_id)) AS cur,
                          max(occurred_at) AS at
                   FROM lifecycle_events
-                  WHERE type = 'innovation' AND occurred_at < {end:DateTime64(3, 'UTC')} AND ${NOT_WITHDRAWN}
+                  WHERE type = 'innovation' AND occurred_at < {end:DateTime64(3, 'UTC')} AND ${NOT_WITHDRAWN} ${ofCrews}
                   GROUP BY crew_id, subject_id
                   HAVING at >= {start:DateTime64(3, 'UTC')}
                 ) GROUP BY crew_id, category, status, award_level`,
@@ -147,7 +160,7 @@ export async function loadCrewFacts(
       .then((r) =>
         r.json<{ crew_id: string; category: string; status: string; award_level: number; n: number | string }>(),
       ),
-    window.hazardDeadlines ? loadOverdueHazards(client, window, window.hazardDeadlines) : Promise.resolve([]),
+    window.hazardDeadlines ? loadOverdueHazards(client, window, window.hazardDeadlines, crewIds) : Promise.resolve([]),
   ]);
 
   const facts = new Map<

@@ -37,14 +37,21 @@ export function tabSeparatedRows(text: string): string[][] {
  * longer than ClickHouse's aggregation. value_exact is the Decimal sum (migration 0012); its text
  * reads into the same double JSON would give.
  */
-export async function loadMetricSums(client: ClickHouseClient, from: string, to: string): Promise<MetricSums> {
-  const params = { from, to };
+export async function loadMetricSums(
+  client: ClickHouseClient,
+  from: string,
+  to: string,
+  /** Only these crews (today's read of the crews stored since the last one, todays-crew-facts.ts). */
+  crewIds?: readonly string[],
+): Promise<MetricSums> {
+  const params = { from, to, crews: crewIds ?? [] };
+  const ofCrews = crewIds === undefined ? '' : 'AND crew_id IN {crews:Array(String)}';
   const [sumsText, incidentText] = await Promise.all([
     client
       .query({
         query: `SELECT crew_id, metric, sum(value_exact) AS value
                 FROM crew_daily
-                WHERE day >= {from:Date} AND day <= {to:Date}
+                WHERE day >= {from:Date} AND day <= {to:Date} ${ofCrews}
                 GROUP BY crew_id, metric`,
         query_params: params,
         format: 'TabSeparated',
@@ -55,7 +62,7 @@ export async function loadMetricSums(client: ClickHouseClient, from: string, to:
         query: `SELECT crew_id, metric, max(day) AS last_day FROM (
                   SELECT crew_id, metric, day, sum(value_exact) AS value
                   FROM crew_daily
-                  WHERE day >= {from:Date} AND day <= {to:Date} AND startsWith(metric, 'incident.')
+                  WHERE day >= {from:Date} AND day <= {to:Date} AND startsWith(metric, 'incident.') ${ofCrews}
                   GROUP BY crew_id, metric, day
                   HAVING value != 0
                 ) GROUP BY crew_id, metric`,
@@ -86,16 +93,17 @@ export async function loadMetricSums(client: ClickHouseClient, from: string, to:
  */
 export function addMetricSums(earlier: MetricSums, later: MetricSums): MetricSums {
   const out: MetricSums = new Map(earlier);
-  for (const [crewId, l] of later) {
-    const e = earlier.get(crewId);
-    if (!e) {
-      out.set(crewId, l);
-      continue;
-    }
-    const metrics = { ...e.metrics };
-    for (const metric in l.metrics) metrics[metric] = (metrics[metric] ?? 0) + (l.metrics[metric] ?? 0);
-    // Later days hold later incidents.
-    out.set(crewId, { metrics, lastIncidentDay: { ...e.lastIncidentDay, ...l.lastIncidentDay } });
-  }
+  for (const [crewId, l] of later) out.set(crewId, addCrewSums(earlier.get(crewId), l));
   return out;
+}
+
+type CrewSums = MetricSums extends Map<string, infer V> ? V : never;
+
+/** One crew's sums over adjacent day ranges (`later` covers the later days); neither is changed. */
+export function addCrewSums(earlier: CrewSums | undefined, later: CrewSums): CrewSums {
+  if (earlier === undefined) return later;
+  const metrics = { ...earlier.metrics };
+  for (const metric in later.metrics) metrics[metric] = (metrics[metric] ?? 0) + (later.metrics[metric] ?? 0);
+  // Later days hold later incidents.
+  return { metrics, lastIncidentDay: { ...earlier.lastIncidentDay, ...later.lastIncidentDay } };
 }

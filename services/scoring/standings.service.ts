@@ -7,13 +7,21 @@ import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts'
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
 import { rankMovement, rankStandings, type RankedStandings } from './engine/compute-standings.ts';
 import { createScoreMemo, type ScoreMemo } from './engine/score-memo.ts';
-import { createKeptFacts } from './kept-facts.ts';
-import type { CrewScore } from './engine/types.ts';
-import { addMetricSums, hazardDeadlineDays, loadCrewFacts, loadMetricSums, type MetricSums } from './facts.query.ts';
+import type { CrewFacts, CrewScore } from './engine/types.ts';
+import {
+  addMetricSums,
+  hazardDeadlineDays,
+  loadCrewFacts,
+  loadMetricSums,
+  type FactsWindow,
+  type MetricSums,
+} from './facts.query.ts';
+import { addCrewSums } from './metric-sums.query.ts';
 import { fromClickHouseTime } from '../storage/clickhouse-time.ts';
 import { loadPersonFacts, loadPersonSums } from './person-facts.query.ts';
 import { createRecomputeMarks, type RecomputeMarks } from './recompute-marks.ts';
 import { createSharedReads } from './shared-reads.ts';
+import { createTodaysCrewFacts } from './todays-crew-facts.ts';
 import type { FactsSource } from './engine/types.ts';
 import type { StoredCompetition } from '../storage/competitions.store.ts';
 import {
@@ -80,6 +88,12 @@ export interface StandingsService {
   shareReads<R>(run: () => Promise<R>): Promise<R>;
   /** Resolves when the snapshot writes a refresh cycle left for after it (see persist) are done. */
   writesSettled(): Promise<void>;
+  /**
+   * An insert naming these crews ended (store-tracker.ts onEnded): today's facts of only these
+   * crews are read again at the next refresh (todays-crew-facts.ts). Every insert of events or
+   * corrections must be told, or today's standings miss it until the day turns.
+   */
+  crewsStored(crewIds: Iterable<string>): void;
 }
 
 export interface StandingsDeps {
@@ -111,6 +125,9 @@ export interface StandingsDeps {
   /** Told after each computation of today's standings (screens push them to TVs). */
   onTodayComputed?: (competitionId: string, asOf: string) => void;
 }
+
+/** No closed days yet (a period starting today): the same object every time (todays-crew-facts.ts). */
+const NO_SUMS: Promise<MetricSums> = Promise.resolve<MetricSums>(new Map());
 
 /** Metric sums over [start, through] kept for the next computation (see closedSums). */
 interface KeptSums {
@@ -392,8 +409,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const keptRecords = new Map<string, { asOf: string; records: KeptRecords }>();
   /** Facts read in the current refresh cycle, per window (shared-reads.ts). */
   const sharedFacts = createSharedReads<FactsSource>();
-  /** Today's crews' facts of the last read (kept-facts.ts). */
-  const todaysFacts = createKeptFacts();
+  /** Today's crews' facts, read again for the crews stored since (todays-crew-facts.ts). */
+  const todaysCrews = createTodaysCrewFacts();
   /** Refresh cycles running now (shareReads): today's snapshot writes wait until none is. */
   let cyclesOpen = 0;
   /** Competitions whose held snapshot of today is due to be written once no cycle runs. */
@@ -493,6 +510,44 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     };
   }
 
+  /**
+   * Today's facts of every crew: the kept closed days' sums with today's added, read again only
+   * for the crews stored since the last read (todays-crew-facts.ts). Called synchronously with
+   * storedBefore() (shared-reads.ts takes both in one step).
+   */
+  function todaysCrewFacts(competition: StoredCompetition, window: FactsWindow): Promise<Map<string, CrewFacts>> {
+    const today = window.asOf;
+    const yesterday = addDays(today, -1);
+    const closed = yesterday >= window.start ? closedSums(competition, yesterday) : NO_SUMS;
+    return todaysCrews.read(
+      JSON.stringify(window),
+      today,
+      closed,
+      () =>
+        loadCrewFacts(
+          client,
+          window,
+          Promise.all([closed, loadMetricSums(client, today, today)]).then(([c, t]) => addMetricSums(c, t)),
+        ),
+      (ids) =>
+        loadCrewFacts(
+          client,
+          window,
+          Promise.all([closed, loadMetricSums(client, today, today, ids)]).then(([c, t]) => {
+            const sums: MetricSums = new Map();
+            for (const id of ids) {
+              const earlier = c.get(id);
+              const later = t.get(id);
+              if (later !== undefined) sums.set(id, addCrewSums(earlier, later));
+              else if (earlier !== undefined) sums.set(id, earlier);
+            }
+            return sums;
+          }),
+          ids,
+        ),
+    );
+  }
+
   /** Standings of a day, and the instant before which every stored event was in the read. */
   async function standingsAsOf(
     competition: StoredCompetition,
@@ -514,9 +569,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const keptToday = sums === undefined && asOf === defaultDay(competition);
     const load = (): Promise<FactsSource> => {
       if (!persons)
-        return loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf)).then((read) =>
-          keptToday ? todaysFacts.keep(window, read) : read,
-        );
+        return keptToday && deps.soleWriter !== false
+          ? todaysCrewFacts(competition, window)
+          : loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
       if (sums !== undefined) return loadPersonFacts(client, window, sums);
       const { closed, today } = overlaidSums(competition, asOf);
       return loadPersonFacts(client, window, closed, today);
@@ -884,6 +939,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     async settled(competitionId) {
       const running = [...inFlight].filter(([key]) => key.startsWith(`${competitionId}\u0000`));
       await Promise.allSettled(running.map(([, computation]) => computation));
+    },
+    crewsStored(crewIds) {
+      todaysCrews.touched(crewIds);
     },
     async shareReads(run) {
       cyclesOpen += 1;

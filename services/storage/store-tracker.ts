@@ -7,8 +7,19 @@ import type { InsertHealth } from './insert-health.ts';
  * (late), never neither.
  */
 export interface StoreTracker {
-  /** Runs an insert, handing it its stored_at (ISO 8601). */
-  run<T>(insert: (storedAt: string) => Promise<T>): Promise<T>;
+  /**
+   * Runs an insert, handing it its stored_at (ISO 8601). `crewIds` are the crews whose facts its
+   * rows may change (a correction's crew and its replacement's): they are told to the listeners
+   * when it ends (see onEnded).
+   */
+  run<T>(insert: (storedAt: string) => Promise<T>, crewIds: Iterable<string>): Promise<T>;
+  /**
+   * Called with an insert's crews when it ends, stored or failed, before storedBefore() can pass
+   * its stamp: whoever takes storedBefore() and the crews told so far in one synchronous step
+   * knows that every event stored before that instant is of a crew told (today's standings read
+   * only those crews again, todays-crew-facts.ts).
+   */
+  onEnded(listener: (crewIds: ReadonlySet<string>) => void): void;
   /** Resolves once every insert stamped before `instant` has finished, stored or failed. */
   settled(instant: Date): Promise<void>;
   /**
@@ -21,8 +32,11 @@ export interface StoreTracker {
 /** With `health`, every insert's outcome is reported to it (for /readyz). */
 export function createStoreTracker(now: () => Date, health?: InsertHealth): StoreTracker {
   const inFlight = new Set<{ stamp: number; done: Promise<unknown> }>();
+  const listeners: ((crewIds: ReadonlySet<string>) => void)[] = [];
   return {
-    async run(insert) {
+    async run(insert, crewIds) {
+      // Taken before the insert: a caller may reuse what it handed in.
+      const crews = new Set(crewIds);
       const stamp = now();
       const done = insert(stamp.toISOString());
       const entry = { stamp: stamp.getTime(), done };
@@ -35,8 +49,16 @@ export function createStoreTracker(now: () => Date, health?: InsertHealth): Stor
         health?.failed(err);
         throw err;
       } finally {
-        inFlight.delete(entry);
+        // Told first: once the entry is gone, storedBefore() may pass its stamp.
+        try {
+          for (const listener of listeners) listener(crews);
+        } finally {
+          inFlight.delete(entry);
+        }
       }
+    },
+    onEnded(listener) {
+      listeners.push(listener);
     },
     storedBefore() {
       let oldest = now().getTime();

@@ -6,7 +6,8 @@
  *
  * - cold: today's standings with nothing kept (the closed days' sums and yesterday's ranks read
  *   and computed), as after a start or a rule change;
- * - refresh: today's standings again after a new event, as the refresher does after every burst;
+ * - refresh: today's standings again after a burst of 1,000 of today's sales through POST /v1/events,
+ *   as the refresher recomputes them after every burst;
  * - past day: a closed day recomputed (a late event's pass).
  *
  * BENCH_CREWS (default 1000,10000,50000), BENCH_EVENTS_PER_CREW (default 40), BENCH_RUNS (5),
@@ -30,6 +31,7 @@ import {
   BENCH_COMPETITION_ID,
   BENCH_PERSONS_COMPETITION_ID,
   benchCompetition,
+  personOf,
   benchOrg,
   benchPersonsCompetition,
 } from './bench-data.ts';
@@ -85,17 +87,38 @@ async function seedEvents(lb: Leaderboard, crews: number, start: string, today: 
   return events;
 }
 
-/** A burst of 1,000 of today's sales, each naming a person: what a refresh follows (seed: a fresh burst each time). */
-async function todaysBurst(lb: Leaderboard, crews: number, today: string, seed: number): Promise<void> {
+/**
+ * A burst of `size` of today's sales through POST /v1/events (the path that tells today's
+ * standings which crews to read again), each for a crew drawn at random and, with persons,
+ * naming one of its persons: what a refresh follows (seed: a fresh burst each time).
+ */
+async function todaysBurst(lb: Leaderboard, crews: number, today: string, seed: number, size = 1000): Promise<void> {
   const unitsPerBranch = crews / 100;
-  const crewNo = `toString(c % 10), '-', toString(intDiv(c, 10) % ${unitsPerBranch}), '-', toString(intDiv(c, ${10 * unitsPerBranch}))`;
-  await lb.client.command({
-    query: `INSERT INTO events (event_id, crew_id, type, occurred_at, received_at, volume, unit, product, amount_cny, person_id)
-            SELECT concat('t${seed}-', toString(number)), concat('C', ${crewNo}), 'sales',
-                   fromUnixTimestamp64Milli(toInt64(${startOfDay(today, ZONE).getTime()} + cityHash64(number, ${seed}) % 3600000)) AS at,
-                   at, 50, 'litres', '92#', 400, concat('P', ${crewNo}, '-', toString(cityHash64(number, ${seed + 1}) % ${PERSONS_PER_CREW}))
-            FROM (SELECT number, cityHash64(number, ${seed + 2}) % ${crews} AS c FROM numbers(1000))`,
+  let state = (seed * 2654435761) >>> 0;
+  const rand = (): number => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 4294967296;
+  };
+  const dayStart = startOfDay(today, ZONE).getTime();
+  // Within the part of today that has passed: an event may not lie in the future.
+  const span = Math.max(1, Math.min(3_600_000, Date.now() - dayStart));
+  const events = Array.from({ length: size }, (_, i) => {
+    const c = Math.floor(rand() * crews);
+    // crew n: branch n % 10, unit (n / 10) % unitsPerBranch, crew n / (10 × unitsPerBranch), as seedEvents.
+    const crewId = `C${c % 10}-${Math.floor(c / 10) % unitsPerBranch}-${Math.floor(c / (10 * unitsPerBranch))}`;
+    return {
+      eventId: `t${seed}-${i}`,
+      crewId,
+      ...(PERSONS_PER_CREW > 0 ? { personId: personOf(crewId, Math.floor(rand() * PERSONS_PER_CREW)) } : {}),
+      type: 'sales',
+      occurredAt: new Date(dayStart + Math.floor(rand() * span)).toISOString(),
+      volume: 50,
+      unit: 'litres',
+      product: '92#',
+      amountCny: 400,
+    };
   });
+  await send(lb, 'POST', '/v1/events', events);
 }
 
 async function timed<T>(f: () => Promise<T>): Promise<number> {
@@ -151,13 +174,17 @@ for (const crews of SIZES) {
     const cold = await timed(() => lb.standings.recompute(BENCH_COMPETITION_ID));
     await lb.standings.flush();
     const refresh: number[] = [];
-    for (let i = 0; i < RUNS; i++) refresh.push(await timed(() => lb.standings.recompute(BENCH_COMPETITION_ID)));
+    for (let i = 0; i < RUNS; i++) {
+      // Each refresh follows a burst of 1,000 of today's sales, as the refresher's do.
+      await todaysBurst(lb, crews, today, 1000 + i);
+      refresh.push(await timed(() => lb.standings.recompute(BENCH_COMPETITION_ID)));
+    }
     const past: number[] = [];
     for (let i = 0; i < Math.max(1, Math.floor(RUNS / 2)); i++)
       past.push(await timed(() => lb.standings.recompute(BENCH_COMPETITION_ID, addDays(today, -5))));
     const line =
       `${crews.toLocaleString().padStart(7)} crews, ${events.toLocaleString()} events (seeded in ${seedSeconds.toFixed(1)} s): ` +
-      `cold ${cold.toFixed(0)} ms, today's refresh median ${median(refresh).toFixed(0)} ms (max ${Math.max(...refresh).toFixed(0)}), ` +
+      `cold ${cold.toFixed(0)} ms, today's refresh (after 1,000 events) median ${median(refresh).toFixed(0)} ms (max ${Math.max(...refresh).toFixed(0)}), ` +
       `past day median ${median(past).toFixed(0)} ms; load ${load()}`;
     console.log(line);
     results.push(line);
@@ -228,16 +255,7 @@ for (const crews of SIZES) {
       const writes: number[] = [];
       for (let i = 0; i < Number(process.env['BENCH_CYCLES'] ?? 2); i++) {
         // One new sale of today for one crew: what every competition's standings must show.
-        await lb.client.command({
-          query: `INSERT INTO events (event_id, crew_id, type, occurred_at, received_at, volume, unit, product, amount_cny)
-                  VALUES ('cycle-${i}', 'C0-0-0', 'sales', {at:DateTime64(3, 'UTC')}, {at:DateTime64(3, 'UTC')}, 50, 'litres', '92#', 400)`,
-          query_params: {
-            at: new Date(startOfDay(today, ZONE).getTime() + 60_000 * (i + 1))
-              .toISOString()
-              .replace('T', ' ')
-              .replace('Z', ''),
-          },
-        });
+        await todaysBurst(lb, crews, today, 2000 + i, 1);
         const t0 = performance.now();
         await cycle(async () => {
           for (const id of ids) {

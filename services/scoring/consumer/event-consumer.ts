@@ -10,7 +10,7 @@ import type {
   Producer,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { IngestRecord, ValidateCorrection } from '../../corrections/correction-steps.ts';
+import { changedCrews, type IngestRecord, type ValidateCorrection } from '../../corrections/correction-steps.ts';
 import { createCrewPartitioner } from '../../kafka/crew-partition.ts';
 import { inParts, toDeadLetter } from '../../kafka/event-message.ts';
 import type { KafkaConfig } from '../../kafka/kafka-config.ts';
@@ -516,20 +516,22 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       const token = batchToken(extent);
       // Rows ClickHouse refuses (a value it cannot take although it passed validation) are found
       // by splitting the insert; the rest is stored, the refused go to the dead-letter topic.
-      const refusedRows = await deps.stores.run((storedAt) =>
-        insertIsolatingRefusedRows(
-          fresh,
-          (rows, label) =>
-            insertConsumedRecords(
-              client,
-              rows,
-              { topic, partition },
-              targets,
-              label === '' ? token : `${token}:${label}`,
-              storedAt,
-            ),
-          { between: heartbeat },
-        ),
+      const refusedRows = await deps.stores.run(
+        (storedAt) =>
+          insertIsolatingRefusedRows(
+            fresh,
+            (rows, label) =>
+              insertConsumedRecords(
+                client,
+                rows,
+                { topic, partition },
+                targets,
+                label === '' ? token : `${token}:${label}`,
+                storedAt,
+              ),
+            { between: heartbeat },
+          ),
+        changedCrews(fresh.map((o) => o.event)),
       );
       metrics.inserted((performance.now() - started) / 1000);
       refused = refusedRows.map((r) => refusedByStorage(r.row.message, r.error));

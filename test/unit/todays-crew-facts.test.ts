@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { CrewFacts } from '../../services/scoring/engine/types.ts';
+import type { MetricSums } from '../../services/scoring/metric-sums.query.ts';
+import { createTodaysCrewFacts } from '../../services/scoring/todays-crew-facts.ts';
+
+const facts = (litres: number, innovations = 0): CrewFacts => ({
+  metrics: { 'sales.volume_litres': litres },
+  lastIncidentDay: {},
+  hazards: { found: 1, rectified: 0 },
+  innovations:
+    innovations > 0 ? [{ category: 'renovation', status: 'adopted', awardLevel: 1, count: innovations }] : [],
+});
+
+const closed: Promise<MetricSums> = Promise.resolve(new Map());
+const day = '2026-03-10';
+
+/** A store's answers, and which crews each partial read asked for. */
+function storage(initial: Record<string, CrewFacts>) {
+  const rows = new Map(Object.entries(initial));
+  const asked: string[][] = [];
+  let fullReads = 0;
+  return {
+    rows,
+    asked,
+    fullReads: () => fullReads,
+    full: () => {
+      fullReads += 1;
+      // Each read parses its own records, as a read from storage does.
+      return Promise.resolve(new Map([...rows].map(([id, f]) => [id, structuredClone(f)])));
+    },
+    crews: (ids: readonly string[]) => {
+      asked.push([...ids].sort());
+      return Promise.resolve(
+        new Map(ids.flatMap((id) => (rows.has(id) ? [[id, structuredClone(rows.get(id) as CrewFacts)]] : []))),
+      );
+    },
+  };
+}
+
+describe("today's crew facts read again for the crews told", () => {
+  it('reads every crew once, then only the crews told since, keeping the others’ records', async () => {
+    const kept = createTodaysCrewFacts();
+    const store = storage({ C1: facts(100), C2: facts(200), C3: facts(300) });
+    const first = await kept.read('w', day, closed, store.full, store.crews);
+    expect(store.fullReads()).toBe(1);
+    // Nothing told: the very same map.
+    expect(await kept.read('w', day, closed, store.full, store.crews)).toBe(first);
+    store.rows.set('C2', facts(250));
+    store.rows.delete('C3');
+    store.rows.set('C4', facts(5));
+    kept.touched(['C2', 'C3', 'C4', 'C1']);
+    const second = await kept.read('w', day, closed, store.full, store.crews);
+    expect(store.asked).toEqual([['C1', 'C2', 'C3', 'C4']]);
+    expect(store.fullReads()).toBe(1);
+    // C1 was told but did not change: it keeps its record (score memos see it by identity).
+    expect(second.get('C1')).toBe(first.get('C1'));
+    expect(second.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 250 });
+    // A crew whose facts are gone (a withdrawal) has none; a new one has its own.
+    expect(second.has('C3')).toBe(false);
+    expect(second.get('C4')?.metrics).toEqual({ 'sales.volume_litres': 5 });
+    // The first answer is not changed: a computation still holding it sees what it read.
+    expect(first.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 200 });
+  });
+
+  it('lays reads over each other in the order they began, a crew told during a read counting for the next', async () => {
+    const kept = createTodaysCrewFacts();
+    const store = storage({ C1: facts(100), C2: facts(200) });
+    await kept.read('w', day, closed, store.full, store.crews);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    kept.touched(['C1']);
+    store.rows.set('C1', facts(110));
+    const slow = kept.read('w', day, closed, store.full, (ids) => held.then(() => store.crews(ids)));
+    // Told while the first read runs: read by the next one, laid over the first's answer.
+    kept.touched(['C2']);
+    store.rows.set('C2', facts(220));
+    const fast = kept.read('w', day, closed, store.full, store.crews);
+    release();
+    const [a, b] = await Promise.all([slow, fast]);
+    expect(a.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 200 });
+    expect(b.get('C1')?.metrics).toEqual({ 'sales.volume_litres': 110 });
+    expect(b.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 220 });
+  });
+
+  it('reads every crew again after a failed read, over new closed sums, and when the day turns', async () => {
+    const kept = createTodaysCrewFacts();
+    const store = storage({ C1: facts(100, 1), C2: facts(200) });
+    const first = await kept.read('w', day, closed, store.full, store.crews);
+    kept.touched(['C1']);
+    await expect(
+      kept.read('w', day, closed, store.full, () => Promise.reject(new Error('read failed'))),
+    ).rejects.toThrow('read failed');
+    // The failed read's crews are not lost: every crew is read again.
+    const second = await kept.read('w', day, closed, store.full, store.crews);
+    expect(store.fullReads()).toBe(2);
+    // New closed sums (events landed on a closed day): a full read, equal records kept.
+    const later: Promise<MetricSums> = Promise.resolve(new Map());
+    store.rows.set('C2', facts(201));
+    const third = await kept.read('w', day, later, store.full, store.crews);
+    expect(store.fullReads()).toBe(3);
+    expect(third.get('C1')).toBe(second.get('C1'));
+    expect(third.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 201 });
+    // Another window is kept apart; the next day starts afresh and leaves the day before behind.
+    await kept.read('other', day, later, store.full, store.crews);
+    expect(store.fullReads()).toBe(4);
+    const nextDay = await kept.read('w+1', '2026-03-11', later, store.full, store.crews);
+    expect(nextDay.get('C1')).not.toBe(first.get('C1'));
+    await kept.read('w', day, later, store.full, store.crews);
+    expect(store.fullReads()).toBe(6);
+  });
+});
