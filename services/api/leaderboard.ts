@@ -195,6 +195,7 @@ export async function createLeaderboard(
     persistMs: config.standingsPersistMs,
     lastComputedAt: await latestComputedAt(client),
     soleWriter: standingsOwnership(config) === 'sole',
+    insertsVisibleWhenEnded: config.clickhouse.mode === 'embedded',
     onTodayComputed: (competitionId, asOf) => feed.publish(competitionId, asOf),
   });
   // Today's standings read again only the crews whose inserts ended since their last read.

@@ -122,6 +122,13 @@ export interface StandingsDeps {
    * standings are served from the latest stored run only, never from this process's memory.
    */
   soleWriter?: boolean;
+  /**
+   * An insert's rows can be read as soon as it ends, and never later (the embedded engine): today's
+   * crews' facts are then read again only for the crews stored since (todays-crew-facts.ts). On a
+   * server a timed-out insert may still be applied, and a replica may show rows later: every
+   * crew is read at each refresh there.
+   */
+  insertsVisibleWhenEnded?: boolean;
   /** Told after each computation of today's standings (screens push them to TVs). */
   onTodayComputed?: (competitionId: string, asOf: string) => void;
 }
@@ -521,7 +528,6 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const closed = yesterday >= window.start ? closedSums(competition, yesterday) : NO_SUMS;
     return todaysCrews.read(
       JSON.stringify(window),
-      today,
       closed,
       () =>
         loadCrewFacts(
@@ -569,7 +575,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const keptToday = sums === undefined && asOf === defaultDay(competition);
     const load = (): Promise<FactsSource> => {
       if (!persons)
-        return keptToday && deps.soleWriter !== false
+        return keptToday && deps.soleWriter !== false && deps.insertsVisibleWhenEnded === true
           ? todaysCrewFacts(competition, window)
           : loadCrewFacts(client, window, sums ?? metricSumsFor(competition, asOf));
       if (sums !== undefined) return loadPersonFacts(client, window, sums);

@@ -20,43 +20,84 @@ type Facts = Map<string, CrewFacts>;
  *   ones, and the next read is a full one);
  * - reads of one window are chained: a read lays its crews over the previous read's result;
  * - a failed read drops what is kept, and the next read is a full one;
- * - only where this process stores every event (the caller's choice: standings-ownership.ts).
+ * - only on the embedded engine, where this process stores every event and an insert's rows are
+ *   visible when it ends; on a server a timed-out insert may still be applied after, or a replica
+ *   may show acknowledged rows later (the caller's choice: standings.service.ts);
+ * - and every crew is read again at least once a minute regardless.
  */
 export interface TodaysCrewFacts {
   /** Crews whose facts may have changed (an insert naming them ended, stored or failed). */
   touched(crewIds: Iterable<string>): void;
   /**
-   * Every crew's facts over `key`'s window (today being `day`): `full()` when nothing is kept for
-   * it over the same `closed`, else the kept facts with the crews told since read again by `crews(ids)`. Takes
-   * the told crews synchronously: call it in the same step as storedBefore().
+   * Every crew's facts over `key`'s window: `full()` when nothing is kept for it over the same
+   * `closed` (or see the options), else the kept facts with the crews told since read again by
+   * `crews(ids)`. Takes the told crews synchronously: call it in the same step as storedBefore().
    */
   read(
     key: string,
-    day: string,
     closed: Promise<MetricSums>,
     full: () => Promise<Facts>,
     crews: (ids: readonly string[]) => Promise<Facts>,
   ): Promise<Facts>;
 }
 
+export interface TodaysCrewFactsOptions {
+  /**
+   * Every crew is read again at least this often (ms, default a minute): what the crews told
+   * cannot cover (an engine that shows rows after their insert ended) is then served at most
+   * this late.
+   */
+  fullEveryMs?: number;
+  /** What a window has not been read for this long (ms, default ten minutes) is let go. */
+  idleMs?: number;
+  /** Elapsed time in ms (default performance.now). */
+  elapsed?: () => number;
+}
+
 interface Kept {
-  day: string;
   closed: Promise<MetricSums>;
   facts: Promise<Facts>;
   /** Crews told since `facts` began its read. */
   touched: Set<string>;
+  /** When the last read of every crew began, and this window was last read (elapsed ms). */
+  fullAt: number;
+  readAt: number;
+  /** How many crews `facts` holds, once read. */
+  size: number;
 }
 
-export function createTodaysCrewFacts(): TodaysCrewFacts {
+/** Above this many crews told, and a quarter of those kept, every crew is read instead. */
+const MIN_FULL_READ = 1000;
+
+export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): TodaysCrewFacts {
+  const { fullEveryMs = 60_000, idleMs = 600_000, elapsed = () => performance.now() } = options;
   const kept = new Map<string, Kept>();
 
   function keep(key: string, entry: Kept): Promise<Facts> {
     kept.set(key, entry);
-    // A failed read is not built on: the next one reads every crew.
-    entry.facts.catch(() => {
-      if (kept.get(key) === entry) kept.delete(key);
-    });
+    void entry.facts.then(
+      (facts) => (entry.size = facts.size),
+      // A failed read is not built on: the next one reads every crew.
+      () => {
+        if (kept.get(key) === entry) kept.delete(key);
+      },
+    );
     return entry.facts;
+  }
+
+  /** Every crew read; a crew whose facts equal the last read's keeps that record (see below). */
+  function readAll(key: string, closed: Promise<MetricSums>, full: () => Promise<Facts>, now: number): Promise<Facts> {
+    const previous = kept.get(key)?.facts.catch(() => undefined);
+    const facts = full().then(async (read) => {
+      const before = await previous;
+      if (before !== undefined)
+        for (const [id, f] of read) {
+          const was = before.get(id);
+          if (was !== undefined && was !== f && sameFacts(was, f)) read.set(id, was);
+        }
+      return read;
+    });
+    return keep(key, { closed, facts, touched: new Set(), fullAt: now, readAt: now, size: 0 });
   }
 
   return {
@@ -64,31 +105,27 @@ export function createTodaysCrewFacts(): TodaysCrewFacts {
       if (kept.size === 0) return;
       for (const id of crewIds) for (const entry of kept.values()) entry.touched.add(id);
     },
-    read(key, day, closed, full, crews) {
+    read(key, closed, full, crews) {
+      const now = elapsed();
+      // A window nobody reads any more (the day turned, a definition changed) is let go.
+      for (const [k, entry] of kept) if (now - entry.readAt > idleMs) kept.delete(k);
       const last = kept.get(key);
-      if (last === undefined || last.closed !== closed) {
-        // When the day turns, what was kept for the day before is left behind.
-        for (const [k, entry] of kept) if (entry.day !== day) kept.delete(k);
-        const previous = last?.day === day ? last.facts.catch(() => undefined) : undefined;
-        const facts = full().then(async (read) => {
-          // A crew whose facts equal the last read's keeps that record (see below).
-          const before = await previous;
-          if (before !== undefined)
-            for (const [id, f] of read) {
-              const was = before.get(id);
-              if (was !== undefined && was !== f && sameFacts(was, f)) read.set(id, was);
-            }
-          return read;
-        });
-        return keep(key, { day, closed, facts, touched: new Set() });
-      }
+      if (
+        last === undefined ||
+        last.closed !== closed ||
+        now - last.fullAt >= fullEveryMs ||
+        // A burst over most crews: one read of all costs less than naming each.
+        last.touched.size > Math.max(MIN_FULL_READ, last.size / 4)
+      )
+        return readAll(key, closed, full, now);
+      last.readAt = now;
       if (last.touched.size === 0) return last.facts;
       const ids = [...last.touched];
       const read = crews(ids);
-      const facts = Promise.all([last.facts, read]).then(([before, now]) => {
+      const facts = Promise.all([last.facts, read]).then(([before, fresh]) => {
         const next = new Map(before);
         for (const id of ids) {
-          const f = now.get(id);
+          const f = fresh.get(id);
           const was = before.get(id);
           if (f === undefined) next.delete(id);
           // Equal facts keep their record: every competition's score memo then sees it unchanged
@@ -98,7 +135,7 @@ export function createTodaysCrewFacts(): TodaysCrewFacts {
         }
         return next;
       });
-      return keep(key, { day, closed, facts, touched: new Set() });
+      return keep(key, { ...last, facts, touched: new Set(), size: last.size });
     },
   };
 }

@@ -59,6 +59,7 @@ describe('reads shared by competitions over the same crews', () => {
       logger: pino({ level: 'silent' }),
       persistMs: 60_000,
       eventsStoredBefore: () => new Date((stamp += 1000)),
+      insertsVisibleWhenEnded: true,
     });
     const snapshots = await service.shareReads(() =>
       ids.reduce(

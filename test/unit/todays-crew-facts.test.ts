@@ -12,7 +12,6 @@ const facts = (litres: number, innovations = 0): CrewFacts => ({
 });
 
 const closed: Promise<MetricSums> = Promise.resolve(new Map());
-const day = '2026-03-10';
 
 /** A store's answers, and which crews each partial read asked for. */
 function storage(initial: Record<string, CrewFacts>) {
@@ -41,15 +40,15 @@ describe("today's crew facts read again for the crews told", () => {
   it('reads every crew once, then only the crews told since, keeping the others’ records', async () => {
     const kept = createTodaysCrewFacts();
     const store = storage({ C1: facts(100), C2: facts(200), C3: facts(300) });
-    const first = await kept.read('w', day, closed, store.full, store.crews);
+    const first = await kept.read('w', closed, store.full, store.crews);
     expect(store.fullReads()).toBe(1);
     // Nothing told: the very same map.
-    expect(await kept.read('w', day, closed, store.full, store.crews)).toBe(first);
+    expect(await kept.read('w', closed, store.full, store.crews)).toBe(first);
     store.rows.set('C2', facts(250));
     store.rows.delete('C3');
     store.rows.set('C4', facts(5));
     kept.touched(['C2', 'C3', 'C4', 'C1']);
-    const second = await kept.read('w', day, closed, store.full, store.crews);
+    const second = await kept.read('w', closed, store.full, store.crews);
     expect(store.asked).toEqual([['C1', 'C2', 'C3', 'C4']]);
     expect(store.fullReads()).toBe(1);
     // C1 was told but did not change: it keeps its record (score memos see it by identity).
@@ -65,16 +64,16 @@ describe("today's crew facts read again for the crews told", () => {
   it('lays reads over each other in the order they began, a crew told during a read counting for the next', async () => {
     const kept = createTodaysCrewFacts();
     const store = storage({ C1: facts(100), C2: facts(200) });
-    await kept.read('w', day, closed, store.full, store.crews);
+    await kept.read('w', closed, store.full, store.crews);
     let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => (release = resolve));
     kept.touched(['C1']);
     store.rows.set('C1', facts(110));
-    const slow = kept.read('w', day, closed, store.full, (ids) => held.then(() => store.crews(ids)));
+    const slow = kept.read('w', closed, store.full, (ids) => held.then(() => store.crews(ids)));
     // Told while the first read runs: read by the next one, laid over the first's answer.
     kept.touched(['C2']);
     store.rows.set('C2', facts(220));
-    const fast = kept.read('w', day, closed, store.full, store.crews);
+    const fast = kept.read('w', closed, store.full, store.crews);
     release();
     const [a, b] = await Promise.all([slow, fast]);
     expect(a.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 200 });
@@ -82,30 +81,72 @@ describe("today's crew facts read again for the crews told", () => {
     expect(b.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 220 });
   });
 
-  it('reads every crew again after a failed read, over new closed sums, and when the day turns', async () => {
+  it('reads every crew again after a failed read and over new closed sums, keeping equal records', async () => {
     const kept = createTodaysCrewFacts();
     const store = storage({ C1: facts(100, 1), C2: facts(200) });
-    const first = await kept.read('w', day, closed, store.full, store.crews);
+    await kept.read('w', closed, store.full, store.crews);
     kept.touched(['C1']);
-    await expect(
-      kept.read('w', day, closed, store.full, () => Promise.reject(new Error('read failed'))),
-    ).rejects.toThrow('read failed');
+    await expect(kept.read('w', closed, store.full, () => Promise.reject(new Error('read failed')))).rejects.toThrow(
+      'read failed',
+    );
     // The failed read's crews are not lost: every crew is read again.
-    const second = await kept.read('w', day, closed, store.full, store.crews);
+    const second = await kept.read('w', closed, store.full, store.crews);
     expect(store.fullReads()).toBe(2);
     // New closed sums (events landed on a closed day): a full read, equal records kept.
     const later: Promise<MetricSums> = Promise.resolve(new Map());
     store.rows.set('C2', facts(201));
-    const third = await kept.read('w', day, later, store.full, store.crews);
+    const third = await kept.read('w', later, store.full, store.crews);
     expect(store.fullReads()).toBe(3);
     expect(third.get('C1')).toBe(second.get('C1'));
     expect(third.get('C2')?.metrics).toEqual({ 'sales.volume_litres': 201 });
-    // Another window is kept apart; the next day starts afresh and leaves the day before behind.
-    await kept.read('other', day, later, store.full, store.crews);
+    // Another window (another day, period or deadlines) is kept apart.
+    const other = await kept.read('other', later, store.full, store.crews);
     expect(store.fullReads()).toBe(4);
-    const nextDay = await kept.read('w+1', '2026-03-11', later, store.full, store.crews);
-    expect(nextDay.get('C1')).not.toBe(first.get('C1'));
-    await kept.read('w', day, later, store.full, store.crews);
-    expect(store.fullReads()).toBe(6);
+    expect(other.get('C1')).not.toBe(third.get('C1'));
+    await kept.read('w', later, store.full, store.crews);
+    expect(store.fullReads()).toBe(4);
+  });
+
+  it('reads every crew at least once a minute and for a burst over most crews, and lets idle windows go', async () => {
+    let t = 0;
+    const kept = createTodaysCrewFacts({ elapsed: () => t });
+    const many = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`C${i}`, facts(i)]));
+    const store = storage(many);
+    await kept.read('w', closed, store.full, store.crews);
+    // A crew whose rows showed only after its insert ended (no crew told): served within the minute.
+    store.rows.set('C1', facts(111));
+    t = 59_999;
+    expect((await kept.read('w', closed, store.full, store.crews)).get('C1')?.metrics).toEqual({
+      'sales.volume_litres': 1,
+    });
+    t = 60_000;
+    expect((await kept.read('w', closed, store.full, store.crews)).get('C1')?.metrics).toEqual({
+      'sales.volume_litres': 111,
+    });
+    expect(store.fullReads()).toBe(2);
+    // 2,000 of 8,000 crews told: named one by one. 2,001: every crew read instead.
+    kept.touched(Array.from({ length: 2000 }, (_, i) => `C${i}`));
+    await kept.read('w', closed, store.full, store.crews);
+    expect(store.fullReads()).toBe(2);
+    expect(store.asked.at(-1)).toHaveLength(2000);
+    kept.touched(Array.from({ length: 2001 }, (_, i) => `C${i}`));
+    await kept.read('w', closed, store.full, store.crews);
+    expect(store.fullReads()).toBe(3);
+    // A window not read for longer than idleMs (the day turned, a definition changed) is let go.
+    const idle = createTodaysCrewFacts({ elapsed: () => t, fullEveryMs: Infinity, idleMs: 1000 });
+    const small = storage({ C1: facts(1) });
+    await idle.read('w', closed, small.full, small.crews);
+    t += 1000;
+    await idle.read('other', closed, small.full, small.crews);
+    await idle.read('w', closed, small.full, small.crews);
+    expect(small.fullReads()).toBe(2);
+    t += 500;
+    await idle.read('other', closed, small.full, small.crews);
+    expect(small.fullReads()).toBe(2);
+    t += 501;
+    await idle.read('other', closed, small.full, small.crews);
+    expect(small.fullReads()).toBe(2);
+    await idle.read('w', closed, small.full, small.crews);
+    expect(small.fullReads()).toBe(3);
   });
 });
