@@ -83,6 +83,8 @@ interface Pass {
 export function createStandingsRefresher(deps: RefresherDeps): StandingsRefresher {
   const { catalog, standings, marks, logger, now } = deps;
   const dueToday = new Set<string>();
+  /** How long each competition's last refresh of today took (ms): a cycle runs the quickest first. */
+  const refreshMs = new Map<string, number>();
   /** How long each competition's last pass took (ms): late events wait in proportion (scoresChanged). */
   const lastPassMs = new Map<string, number>();
   /** competitionId -> when (Date.now()) its marked days may start a pass. */
@@ -139,7 +141,9 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   }
 
   async function refreshToday(): Promise<void> {
-    const ids = [...dueToday];
+    // Quickest first: a small competition's screens need not wait behind 10,000 crews' refresh
+    // (the wait of every competition in the cycle is least in this order).
+    const ids = [...dueToday].sort((a, b) => (refreshMs.get(a) ?? 0) - (refreshMs.get(b) ?? 0));
     dueToday.clear();
     const started = performance.now();
     // One cycle: competitions judging the same window share one read of the facts.
@@ -150,8 +154,10 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   async function refreshEach(ids: readonly string[]): Promise<void> {
     for (const id of ids) {
       const ending = awaitingToday.get(id);
+      const started = performance.now();
       try {
         await standings.recompute(id);
+        refreshMs.set(id, performance.now() - started);
       } catch (err) {
         logger.error({ err, competitionId: id }, 'standings refresh failed; will retry on the next event');
         if (ending && awaitingToday.get(id) === ending) {
