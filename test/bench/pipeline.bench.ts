@@ -21,12 +21,13 @@
  * - BENCH_BEFORE: another checkout (e.g. a git worktree of main with node_modules): its scoring
  *   service empties the topic too, just before this one's, so a change is measured back to back;
  * - BENCH_SCORING_ENV: NAME=value pairs for this checkout's scoring service only;
+ * - BENCH_SCORING_LOG: a file the scoring services' log is appended to (e.g. with LOG_LEVEL=debug above);
  * - BENCH_SCORING_NODE_OPTIONS: e.g. --cpu-prof --cpu-prof-dir=/tmp/prof (a profile of this
  *   checkout's scoring service, written when it stops).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,10 +87,13 @@ function service(
   nodeOptions: string[] = [],
   cwd = process.cwd(),
 ): ChildProcess {
+  // BENCH_SCORING_LOG=<file>: the scoring service's log (LOG_LEVEL through BENCH_SCORING_ENV).
+  const logFile = process.env['BENCH_SCORING_LOG'];
+  const out = logFile !== undefined && entry === 'services/scoring/main.ts' ? openSync(logFile, 'a') : 'ignore';
   const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', entry], {
     cwd,
     env: { ...process.env, ...kafkaEnv, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', out, 'inherit'],
   });
   children.push(child);
   return child;
@@ -316,7 +320,46 @@ function percentile(sorted: number[], p: number): number {
  * Latency at a fixed rate of live events (they happen now, as on a working day), through the
  * ingest service, with a probe event every 250 ms timed from its 200 to its standings.
  */
-async function measureLatency(firstBatchNo: number, crewIds: readonly string[]) {
+/**
+ * The probe screen's live stream (GET /v1/screens/probe/stream, as a TV's page reads it): when each
+ * probe score was first sent. `close` ends the stream.
+ */
+function watchScreen(token: string): { firstSentAt: (score: number) => number | undefined; close: () => void } {
+  const sent: { score: number; at: number }[] = [];
+  const abort = new AbortController();
+  void (async () => {
+    const res = await fetch(`http://127.0.0.1:${SCORING_PORT}/v1/screens/probe/stream?token=${token}`, {
+      signal: abort.signal,
+    });
+    if (!res.ok || !res.body) throw new Error(`screen stream: ${res.status}`);
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of res.body) {
+      buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+      let end;
+      while ((end = buffered.indexOf('\n\n')) !== -1) {
+        const message = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (!message.includes('event: standings')) continue;
+        const data = message
+          .split('\n')
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n');
+        const screen = JSON.parse(data) as { views: { rows?: { score: number }[] }[] };
+        sent.push({ score: screen.views[0]?.rows?.[0]?.score ?? 0, at: performance.now() });
+      }
+    }
+  })().catch((err: unknown) => {
+    if (!abort.signal.aborted) console.error('screen stream:', err);
+  });
+  return {
+    firstSentAt: (score) => sent.find((m) => m.score >= score)?.at,
+    close: () => abort.abort(),
+  };
+}
+
+async function measureLatency(firstBatchNo: number, crewIds: readonly string[], screenToken: string) {
   const ingest = service('services/ingest/main.ts', {
     PORT: String(INGEST_PORT),
     REGISTRY_URL: `http://127.0.0.1:${SCORING_PORT}/v1/org`,
@@ -344,6 +387,8 @@ async function measureLatency(firstBatchNo: number, crewIds: readonly string[]) 
     }
   })();
   const latencies: number[] = [];
+  const screen = watchScreen(screenToken);
+  const acceptedAt: number[] = [];
   const occurredAt = new Date().toISOString();
   for (let probe = 1; probe <= LATENCY_SECONDS * 4; probe++) {
     const tickAt = performance.now();
@@ -355,6 +400,7 @@ async function measureLatency(firstBatchNo: number, crewIds: readonly string[]) 
       await new Promise((r) => setTimeout(r, 100));
     }
     const accepted = performance.now();
+    acceptedAt.push(accepted);
     for (;;) {
       const res = await send(SCORING_PORT, 'GET', '/v1/competitions/probe/standings');
       const s = (await res.json()) as { rows: { score: number }[] };
@@ -367,8 +413,12 @@ async function measureLatency(firstBatchNo: number, crewIds: readonly string[]) 
   }
   streaming = false;
   await stream;
+  // The screen's stream may send the last probes a moment after the standings showed them.
+  await new Promise((r) => setTimeout(r, 2000));
+  screen.close();
+  const screenLatencies = acceptedAt.map((at, i) => (screen.firstSentAt(i + 1) ?? Infinity) - at).sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
-  return { latencies, latencyLoad, shed, ingest };
+  return { latencies, screenLatencies, latencyLoad, shed, ingest };
 }
 
 const load = () =>
@@ -410,6 +460,21 @@ try {
       ],
     }),
   );
+  // A big screen showing the probe's competition: its live stream (SSE) is timed as the standings are.
+  await send(
+    SCORING_PORT,
+    'PUT',
+    '/v1/screens/probe',
+    JSON.stringify({
+      name: { zh: '探针大屏', en: 'Probe screen' },
+      views: [{ kind: 'ranking', competitionId: 'probe', limit: 20, seconds: 600 }],
+    }),
+  );
+  const screenToken = (
+    (await (await send(SCORING_PORT, 'POST', '/v1/screens/probe/links', '{"label":"bench"}')).json()) as {
+      token: string;
+    }
+  ).token;
   await stopGracefully(setup);
   const crewIds = org.crews.filter((c) => c.id !== 'PROBE').map((c) => c.id);
   const dayStarts = daysFrom(start, addDays(today, -1)).map((d) => startOfDay(d, 'Asia/Shanghai').getTime());
@@ -532,7 +597,7 @@ try {
   );
 
   // 5. Latency (BENCH_LATENCY_SECONDS=0 leaves it out, e.g. to profile the emptying alone).
-  const latency = LATENCY_SECONDS > 0 ? await measureLatency(batches, crewIds) : undefined;
+  const latency = LATENCY_SECONDS > 0 ? await measureLatency(batches, crewIds, screenToken) : undefined;
   const scoringPeakRss = peakRss.get(scoring) ?? 0;
   await stopGracefully(scoring);
 
@@ -547,6 +612,12 @@ try {
       `latency accepted → in standings at ${FIXED_RATE.toLocaleString()} events/s (load ${latencyLoad})`,
       `p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms (${latencies.length} probes)`,
       'p99 ≤ 1 s',
+    ]);
+    const { screenLatencies } = latency;
+    row([
+      'latency accepted → sent on the big screen’s live stream (SSE)',
+      `p50 ${Math.round(percentile(screenLatencies, 50))} ms, p99 ${Math.round(percentile(screenLatencies, 99))} ms (${screenLatencies.filter(Number.isFinite).length} of ${screenLatencies.length} probes seen)`,
+      'p99 ≤ 1.2 s',
     ]);
     if (shed > 0) row(['requests of the fixed-rate stream shed by the ingest service (503)', String(shed), '']);
   }
