@@ -380,7 +380,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   let lastComputedAt = deps.lastComputedAt ?? 0;
   const inFlight = new Map<string, Promise<Snapshot>>();
   /** Previous-day ranks computed without a snapshot, kept until an event lands on or before that day. */
-  const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks }>();
+  const computedPrevious = new Map<string, { key: string; day: string; ranks: PreviousRanks; writes: number }>();
   /**
    * Metric sums of the closed days before today, per rollup (crews', persons') and period start:
    * competitions share them (see closedSums).
@@ -403,7 +403,32 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    */
   const written = new Map<string, Snapshot>();
   /** Ranks read from a stored run of the day before, per competition (readRanks), by the run's computed_at. */
-  const storedPrevious = new Map<string, { day: string; computedAt: string; ranks: PreviousRanks }>();
+  const storedPrevious = new Map<
+    string,
+    {
+      day: string;
+      computedAt: string;
+      ranks: PreviousRanks;
+      /** The rules, registry and this process's writes of that day when the run was known latest. */
+      definitionVersion: number;
+      orgVersion: number;
+      writes: number;
+    }
+  >();
+  /** Snapshots this process wrote, per competition and day (see previousRanks). */
+  const writesOfDay = new Map<string, number>();
+  const writesOf = (competitionId: string, day: string): number => writesOfDay.get(`${competitionId}\u0000${day}`) ?? 0;
+  /** Every write of a snapshot goes through here, so previousRanks knows when a newer run exists. */
+  async function write(snapshot: Snapshot): Promise<void> {
+    const key = `${snapshot.competitionId}\u0000${snapshot.asOf}`;
+    // Counted before and after: a lookup during the write does not take the run before it as latest.
+    writesOfDay.set(key, (writesOfDay.get(key) ?? 0) + 1);
+    try {
+      await writeSnapshot(client, snapshot);
+    } finally {
+      writesOfDay.set(key, (writesOfDay.get(key) ?? 0) + 1);
+    }
+  }
   /** Bumped whenever events land on a day before today, so sums read meanwhile are not kept. */
   const generations = new Map<string, number>();
   /** Today's latest snapshot per competition, with the count of marks it had seen (see current). */
@@ -618,25 +643,45 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    */
   async function previousRanks(competition: StoredCompetition, day: string): Promise<PreviousRanks> {
     if (day < competition.definition.period.start) return new Map();
-    const run = marks.pending(competition.id, day) ? null : await latestRun(client, competition.id, day);
-    if (run && run.definitionVersion === competition.version && run.orgVersion === catalog.orgVersion()) {
+    const pending = marks.pending(competition.id, day);
+    const kept = storedPrevious.get(competition.id);
+    const orgVersion = catalog.orgVersion();
+    // Where this process writes every run (sole ownership), the run it knew latest stays latest
+    // until it writes that day again: no lookup per refresh (each waited behind the consumer's
+    // queries in the embedded engine, issue 19).
+    if (
+      deps.soleWriter !== false &&
+      !pending &&
+      kept?.day === day &&
+      kept.definitionVersion === competition.version &&
+      kept.orgVersion === orgVersion &&
+      kept.writes === writesOf(competition.id, day)
+    )
+      return kept.ranks;
+    const writes = writesOf(competition.id, day);
+    const key = `${competition.id}\u0000${day}\u0000${competition.version}\u0000${orgVersion}`;
+    const cached = computedPrevious.get(competition.id);
+    // The same for ranks computed because no run of these rules and registry was stored.
+    if (deps.soleWriter !== false && !pending && cached?.key === key && cached.writes === writes) return cached.ranks;
+    const run = pending ? null : await latestRun(client, competition.id, day);
+    if (run && run.definitionVersion === competition.version && run.orgVersion === orgVersion) {
+      const latest = { day, definitionVersion: run.definitionVersion, orgVersion, writes };
       // A run is never changed once stored: its ranks are read once, not after every burst of events.
-      const kept = storedPrevious.get(competition.id);
       // Stored runs read back as ClickHouse's time text; a step just written keeps its ISO stamp.
-      if (kept?.day === day && fromClickHouseTime(kept.computedAt) === fromClickHouseTime(run.computedAt))
+      if (kept?.day === day && fromClickHouseTime(kept.computedAt) === fromClickHouseTime(run.computedAt)) {
+        storedPrevious.set(competition.id, { ...kept, ...latest });
         return kept.ranks;
+      }
       const ranks = await readRanks(client, competition.id, day, run.computedAt);
-      storedPrevious.set(competition.id, { day, computedAt: run.computedAt, ranks });
+      storedPrevious.set(competition.id, { ...latest, computedAt: run.computedAt, ranks });
       return ranks;
     }
-    const key = `${competition.id}\u0000${day}\u0000${competition.version}\u0000${catalog.orgVersion()}`;
-    const cached = computedPrevious.get(competition.id);
     if (cached?.key === key && deps.soleWriter !== false) return cached.ranks;
     const generation = generations.get(competition.id) ?? 0;
     const ranks = ranksOf((await standingsAsOf(competition, day)).ranked);
     // Keep them only if no event landed on a closed day while they were computed.
     if ((generations.get(competition.id) ?? 0) === generation)
-      computedPrevious.set(competition.id, { key, day, ranks });
+      computedPrevious.set(competition.id, { key, day, ranks, writes });
     return ranks;
   }
 
@@ -721,7 +766,15 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     if (isToday) deps.onTodayComputed?.(competitionId, asOf);
     // A closed day is written at once: its ranks are the stored run's, so the next step of a pass
     // (or today's refresh) takes them from here instead of reading 100,000 stored rows back.
-    else storedPrevious.set(competitionId, { day: asOf, computedAt, ranks: ranksOf(current.ranked) });
+    else
+      storedPrevious.set(competitionId, {
+        day: asOf,
+        computedAt,
+        ranks: ranksOf(current.ranked),
+        definitionVersion: competition.version,
+        orgVersion: snapshot.orgVersion,
+        writes: writesOf(competitionId, asOf),
+      });
     logger.debug(
       { competitionId, asOf, crews: snapshot.crews.length, ms: Math.round(performance.now() - started) },
       'standings recomputed',
@@ -738,7 +791,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    */
   async function persist(snapshot: Snapshot, isToday: boolean): Promise<void> {
     if (!isToday || deps.persistMs === 0) {
-      await writeSnapshot(client, snapshot);
+      await write(snapshot);
       // A pass that rewrites the day held in memory (yesterday's, just after midnight) replaces it there too.
       if (isToday || written.get(snapshot.competitionId)?.asOf === snapshot.asOf)
         written.set(snapshot.competitionId, snapshot);
@@ -812,7 +865,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     entry.timer = undefined;
     lastSavedAt.set(id, Date.now());
     const started = performance.now();
-    await writeSnapshot(client, entry.snapshot);
+    await write(entry.snapshot);
     lastWriteMs.set(id, performance.now() - started);
     written.set(id, entry.snapshot);
     // A newer snapshot may have arrived during the write; it stays for the next one.

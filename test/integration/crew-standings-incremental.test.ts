@@ -67,6 +67,7 @@ const competition = {
 interface Row {
   crewId: string;
   rank: number | null;
+  previousRank?: number | null;
   score: number;
   indicators: readonly { indicatorId: string; points: number }[];
 }
@@ -83,12 +84,26 @@ async function served(group: 'overall' | 'branch:B1' | 'branch:B2'): Promise<Row
 const shape = (r: Row) =>
   [r.crewId, r.rank, r.score, r.indicators.map((i) => `${i.indicatorId}=${i.points}`).join(' ')].join(' ');
 
-/** Today's standings of one group as served, against a computation from scratch over what is stored. */
+/**
+ * Today's standings of one group as served, against a computation from scratch over what is
+ * stored, and each crew's previous rank against the day before's from scratch.
+ */
 async function expectServedEqualsFromScratch(group: 'overall' | 'branch:B1' | 'branch:B2'): Promise<void> {
   const stored = lb.catalog.competition(ID);
   if (!stored) throw new Error(`${ID} is not stored`);
   const fresh = await lb.standings.evaluate(ID, stored.definition, today);
   const groupBy = group === 'overall' ? 'overall' : 'branch';
+  const dayBefore = new Map(
+    (await lb.standings.evaluate(ID, stored.definition, '2026-03-09')).map((c) => [
+      c.crew.crewId,
+      c.ranks[groupBy]?.rank ?? null,
+    ]),
+  );
+  const rows = await served(group);
+  expect(
+    rows.map((r) => [r.crewId, r.previousRank]),
+    `${group}: previous ranks`,
+  ).toEqual(rows.map((r) => [r.crewId, dayBefore.get(r.crewId) ?? null]));
   const expected = fresh
     .filter((c) => group === 'overall' || `branch:${c.crew.branchId}` === group)
     .map((c) => ({
@@ -98,7 +113,7 @@ async function expectServedEqualsFromScratch(group: 'overall' | 'branch:B1' | 'b
       indicators: c.indicators,
     }))
     .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || (a.crewId < b.crewId ? -1 : 1));
-  expect((await served(group)).map(shape), group).toEqual(expected.map(shape));
+  expect(rows.map(shape), group).toEqual(expected.map(shape));
 }
 
 async function post(events: Record<string, unknown>[]): Promise<void> {

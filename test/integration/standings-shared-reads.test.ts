@@ -88,8 +88,12 @@ describe('reads shared by competitions over the same crews', () => {
 
     // Today's crews' facts are kept across cycles and read again only for the crews stored since
     // (todays-crew-facts.ts): with nothing stored, nothing is read.
+    const runLookups = () => queries.filter((q) => q.includes('FROM standings_runs')).length;
+    const lookupsBefore = runLookups();
     await service.recompute('labour-b');
     expect(factReads(queries)).toBe(oneCompetition);
+    // Yesterday's run, known latest since this service wrote none of that day: not looked up again.
+    expect(runLookups()).toBe(lookupsBefore);
     // Outside a cycle, and in the next one, the crews told are read again, and only they.
     service.crewsStored(['C1']);
     const outside = queries.length;
