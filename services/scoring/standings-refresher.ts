@@ -83,6 +83,12 @@ interface Pass {
 export function createStandingsRefresher(deps: RefresherDeps): StandingsRefresher {
   const { catalog, standings, marks, logger, now } = deps;
   const dueToday = new Set<string>();
+  /**
+   * The day each competition's due refresh is for (its today when the events were stored). A
+   * refresh that runs after the day turned computes the new day: the events stored in the last
+   * moments of the day before are then that day's late events (scoresChanged).
+   */
+  const dueDay = new Map<string, string>();
   /** How long each competition's last refresh of today took (ms): a cycle runs the quickest first. */
   const refreshMs = new Map<string, number>();
   /** How long each competition's last pass took (ms): late events wait in proportion (scoresChanged). */
@@ -145,6 +151,13 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     // (the wait of every competition in the cycle is least in this order).
     const ids = [...dueToday].sort((a, b) => (refreshMs.get(a) ?? 0) - (refreshMs.get(b) ?? 0));
     dueToday.clear();
+    for (const id of ids) {
+      const day = dueDay.get(id);
+      dueDay.delete(id);
+      const competition = catalog.competition(id);
+      if (day !== undefined && competition && standings.defaultDay(competition) > day)
+        scoresChanged([id], 'events', day);
+    }
     const started = performance.now();
     // One cycle: competitions judging the same window share one read of the facts.
     await standings.shareReads(() => refreshEach(ids));
@@ -240,6 +253,9 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         marks.reached(current.competitionId, current.today);
         awaitingToday.set(current.competitionId, current);
         dueToday.add(current.competitionId);
+        // If the day turns first, the day the pass took for today is one more day to rewrite.
+        const due = dueDay.get(current.competitionId);
+        if (due === undefined || current.today < due) dueDay.set(current.competitionId, current.today);
         scheduleToday();
         pass = undefined;
         return;
@@ -321,7 +337,12 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
           if (day < today && (earliestPast === undefined || day < earliestPast)) earliestPast = day;
         }
         if (earliestPast !== undefined) scoresChanged([stored.id], 'events', earliestPast);
-        if (touched) dueToday.add(stored.id);
+        if (touched) {
+          dueToday.add(stored.id);
+          const due = dueDay.get(stored.id);
+          const day = standings.defaultDay(stored);
+          if (due === undefined || day < due) dueDay.set(stored.id, day);
+        }
       }
       scheduleToday();
     },

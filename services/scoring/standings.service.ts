@@ -643,6 +643,9 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    */
   async function previousRanks(competition: StoredCompetition, day: string): Promise<PreviousRanks> {
     if (day < competition.definition.period.start) return new Map();
+    // Just after midnight the day before's last snapshot may still be held in memory (persist):
+    // written first, so the new day's movement is measured against it, not an older stored run.
+    if (unsaved.get(competition.id)?.snapshot.asOf === day) await saveNow(competition.id);
     const pending = marks.pending(competition.id, day);
     const kept = storedPrevious.get(competition.id);
     const orgVersion = catalog.orgVersion();
