@@ -794,8 +794,15 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    */
   async function persist(snapshot: Snapshot, isToday: boolean): Promise<void> {
     if (!isToday || deps.persistMs === 0) {
+      // A pass that rewrites the day held in memory (yesterday's, just after midnight, before
+      // today's first refresh wrote it) supersedes it: the held one is not written after it, nor
+      // served in its place.
+      const held = unsaved.get(snapshot.competitionId);
+      if (!isToday && held?.snapshot.asOf === snapshot.asOf) {
+        clearTimeout(held.timer);
+        unsaved.delete(snapshot.competitionId);
+      }
       await write(snapshot);
-      // A pass that rewrites the day held in memory (yesterday's, just after midnight) replaces it there too.
       if (isToday || written.get(snapshot.competitionId)?.asOf === snapshot.asOf)
         written.set(snapshot.competitionId, snapshot);
       return;
@@ -870,7 +877,10 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const started = performance.now();
     await write(entry.snapshot);
     lastWriteMs.set(id, performance.now() - started);
-    written.set(id, entry.snapshot);
+    // A pass may have written a later computation of the same day meanwhile (persist).
+    const last = written.get(id);
+    if (last?.asOf !== entry.snapshot.asOf || last.computedAt < entry.snapshot.computedAt)
+      written.set(id, entry.snapshot);
     // A newer snapshot may have arrived during the write; it stays for the next one.
     if (unsaved.get(id) === entry) unsaved.delete(id);
     else {

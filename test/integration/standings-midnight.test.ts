@@ -78,7 +78,9 @@ async function dayBeforeFromScratch(): Promise<Map<string, number | null>> {
 interface Page {
   asOf: string;
   recomputing: boolean;
-  rows: { crewId: string; rank: number | null; previousRank: number | null }[];
+  definitionVersion: number;
+  computedAt: string;
+  rows: { crewId: string; rank: number | null; previousRank: number | null; score: number }[];
 }
 
 async function standings(query = ''): Promise<Page> {
@@ -129,5 +131,57 @@ describe('around midnight', () => {
     expect(page.rows.map((r) => [r.crewId, r.previousRank])).toEqual(
       page.rows.map((r) => [r.crewId, dayBefore.get(r.crewId) ?? null]),
     );
+  });
+
+  it('serves the day before as a rule change rewrote it, not the snapshot held in memory at midnight', async () => {
+    await start({ STANDINGS_PERSIST_MS: '60000' });
+    await post([sale('a1', 'C1', '2026-03-10T09:00:00+08:00', 12_000)]);
+    await running().refresher.flush();
+    clock.set('2026-03-10T23:00:00+08:00');
+    await post([sale('a2', 'C2', '2026-03-10T22:00:00+08:00', 30_000)]);
+    await running().refresher.flush();
+    // Just after midnight, before anything computed the new day: the organiser publishes new rules.
+    clock.set('2026-03-11T00:00:01+08:00');
+    const doubled = {
+      ...competition,
+      indicators: competition.indicators.map((i) => ({ ...i, rule: { ...i.rule, pointsAtTarget: 80 } })),
+    };
+    const res = await running().app.inject({ method: 'PUT', url: `/v1/competitions/${ID}`, payload: doubled });
+    expect(res.statusCode, res.body).toBe(200);
+    await running().refresher.flush();
+    const res10 = await running().app.inject({
+      method: 'GET',
+      url: `/v1/competitions/${ID}/standings?asOf=2026-03-10&limit=100`,
+    });
+    const closed = res10.json<Page>();
+    expect(closed).toMatchObject({ definitionVersion: 2, recomputing: false });
+    const stored = running().catalog.competition(ID);
+    if (!stored) throw new Error('no competition');
+    const fresh = await running().standings.evaluate(ID, stored.definition, '2026-03-10');
+    expect(closed.rows.map((r) => [r.crewId, r.score])).toEqual(
+      [...fresh]
+        .sort((a, b) => (a.ranks.overall?.rank ?? Infinity) - (b.ranks.overall?.rank ?? Infinity))
+        .map((c) => [c.crew.crewId, c.score]),
+    );
+  });
+
+  it('serves a closed day as a pass rewrote it, not the snapshot of that day still held in memory', async () => {
+    // Nothing runs by itself: the test takes the pass's step.
+    await start({
+      STANDINGS_PERSIST_MS: '60000',
+      STANDINGS_DEBOUNCE_MS: '600000',
+      STANDINGS_HISTORY_DEBOUNCE_MS: '600000',
+    });
+    await post([sale('a1', 'C1', '2026-03-10T09:00:00+08:00', 12_000)]);
+    await running().refresher.flush();
+    clock.set('2026-03-10T23:00:00+08:00');
+    await post([sale('a2', 'C2', '2026-03-10T22:00:00+08:00', 30_000)]);
+    await running().refresher.flush();
+    // After midnight a pass rewrites 03-10 before anything computed 03-11: the snapshot of 03-10
+    // held in memory is older than what the pass stored.
+    clock.set('2026-03-11T00:00:01+08:00');
+    const rewritten = await running().standings.recompute(ID, '2026-03-10');
+    const closed = await standings('&asOf=2026-03-10');
+    expect(closed.computedAt).toBe(rewritten.computedAt);
   });
 });
