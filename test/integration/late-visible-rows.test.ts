@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { salesTargetCompetition, smallOrg } from '../support/fixtures.ts';
 import { startClickHouseFront, type RunningFront } from '../support/clickhouse-front.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 
@@ -23,19 +23,7 @@ let front: RunningFront;
 const ADMIN = 'lbt_late-visible-rows-test-admin-token-0123456789';
 const headers = { authorization: `Bearer ${ADMIN}` };
 
-const competition = {
-  name: { zh: '销量', en: 'Sales' },
-  kind: 'labour',
-  period: { start: '2026-03-01', end: '2026-03-31' },
-  rankingGroups: ['overall'],
-  indicators: [
-    {
-      id: 'volume',
-      name: { zh: '销量完成率', en: 'Volume vs target' },
-      rule: { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40, pointsPerPercentOver: 0.5 },
-    },
-  ],
-};
+const competition = salesTargetCompetition;
 
 const sale = (eventId: string, crewId: string, volume: number) => ({
   eventId,

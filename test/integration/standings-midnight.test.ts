@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { salesTargetCompetition, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard, type TestClock } from '../support/test-leaderboard.ts';
 
 /**
@@ -14,19 +14,7 @@ import { fixedClock, startTestLeaderboard, type TestClock } from '../support/tes
  * no snapshot of that day.
  */
 const ID = 'labour-m3';
-const competition = {
-  name: { zh: '劳动竞赛', en: 'Labour' },
-  kind: 'labour',
-  period: { start: '2026-03-01', end: '2026-03-31' },
-  rankingGroups: ['overall'],
-  indicators: [
-    {
-      id: 'volume',
-      name: { zh: '销量完成率', en: 'Volume vs target' },
-      rule: { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40, pointsPerPercentOver: 0.5 },
-    },
-  ],
-};
+const competition = salesTargetCompetition;
 let lb: Leaderboard | undefined;
 let clock: TestClock;
 
@@ -89,16 +77,22 @@ async function standings(query = ''): Promise<Page> {
   return res.json<Page>();
 }
 
+/**
+ * C1 leads on 03-10 (written at once: the first snapshot of the day); at 22:00 C2 overtakes it,
+ * and with STANDINGS_PERSIST_MS of a minute that snapshot is held in memory, not yet written.
+ */
+async function c2OvertakesAtNight(): Promise<void> {
+  await post([sale('a1', 'C1', '2026-03-10T09:00:00+08:00', 12_000)]);
+  await running().refresher.flush();
+  clock.set('2026-03-10T23:00:00+08:00');
+  await post([sale('a2', 'C2', '2026-03-10T22:00:00+08:00', 30_000)]);
+  await running().refresher.flush();
+}
+
 describe('around midnight', () => {
   it("measures the new day's movement against the day before's last snapshot, held in memory until then", async () => {
     await start({ STANDINGS_PERSIST_MS: '60000' });
-    // C1 leads on 03-10 (written at once: the first snapshot of the day).
-    await post([sale('a1', 'C1', '2026-03-10T09:00:00+08:00', 12_000)]);
-    await running().refresher.flush();
-    // Later that day C2 overtakes C1: this snapshot is held in memory (within STANDINGS_PERSIST_MS).
-    clock.set('2026-03-10T23:00:00+08:00');
-    await post([sale('a2', 'C2', '2026-03-10T22:00:00+08:00', 30_000)]);
-    await running().refresher.flush();
+    await c2OvertakesAtNight();
     expect((await standings()).rows[0]?.crewId).toBe('C2');
 
     clock.set('2026-03-11T00:00:01+08:00');
@@ -135,11 +129,7 @@ describe('around midnight', () => {
 
   it('serves the day before as a rule change rewrote it, not the snapshot held in memory at midnight', async () => {
     await start({ STANDINGS_PERSIST_MS: '60000' });
-    await post([sale('a1', 'C1', '2026-03-10T09:00:00+08:00', 12_000)]);
-    await running().refresher.flush();
-    clock.set('2026-03-10T23:00:00+08:00');
-    await post([sale('a2', 'C2', '2026-03-10T22:00:00+08:00', 30_000)]);
-    await running().refresher.flush();
+    await c2OvertakesAtNight();
     // Just after midnight, before anything computed the new day: the organiser publishes new rules.
     clock.set('2026-03-11T00:00:01+08:00');
     const doubled = {
@@ -172,11 +162,7 @@ describe('around midnight', () => {
       STANDINGS_DEBOUNCE_MS: '600000',
       STANDINGS_HISTORY_DEBOUNCE_MS: '600000',
     });
-    await post([sale('a1', 'C1', '2026-03-10T09:00:00+08:00', 12_000)]);
-    await running().refresher.flush();
-    clock.set('2026-03-10T23:00:00+08:00');
-    await post([sale('a2', 'C2', '2026-03-10T22:00:00+08:00', 30_000)]);
-    await running().refresher.flush();
+    await c2OvertakesAtNight();
     // After midnight a pass rewrites 03-10 before anything computed 03-11: the snapshot of 03-10
     // held in memory is older than what the pass stored.
     clock.set('2026-03-11T00:00:01+08:00');

@@ -72,6 +72,21 @@ export const labourCompetition: CompetitionInput = {
   ],
 };
 
+/** March 2026, one indicator (sales against smallOrg's targets, when named labour-m3), one ranking. */
+export const salesTargetCompetition: CompetitionInput = {
+  name: { zh: '销量竞赛', en: 'Sales' },
+  kind: 'labour',
+  period: { start: '2026-03-01', end: '2026-03-31' },
+  rankingGroups: ['overall'],
+  indicators: [
+    {
+      id: 'volume',
+      name: { zh: '销量完成率', en: 'Volume vs target' },
+      rule: { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 40, pointsPerPercentOver: 0.5 },
+    },
+  ],
+};
+
 export const ankangCompetition: CompetitionInput = {
   name: { zh: '安康杯（三月）', en: 'Ankang Cup (March)' },
   kind: 'ankang',
