@@ -148,8 +148,21 @@ beforeAll(async () => {
   start('api', 'services/api/main.ts', api);
   start('scoring-a', 'services/scoring/main.ts', a);
   start('scoring-b', 'services/scoring/main.ts', b);
-  for (const name of processes.keys()) {
-    await waitFor(() => call(name, 'GET', '/readyz'), 180_000, 250);
+  for (const [name, { service }] of processes) {
+    // A process that ends or never answers fails the run with its own output, not a bare refusal.
+    const tail = () => service.output().slice(-4000);
+    let ready = false;
+    const answering = waitFor(() => call(name, 'GET', '/readyz'), 180_000, 250).catch((err: unknown) => {
+      throw new Error(`${name} did not become ready:\n${tail()}`, { cause: err });
+    });
+    const ended = service.exited.then((code) => {
+      if (!ready) throw new Error(`${name} exited (${String(code)}) before it was ready:\n${tail()}`);
+    });
+    // Whichever loses the race is not left to reject unheard.
+    answering.catch(() => undefined);
+    ended.catch(() => undefined);
+    await Promise.race([answering, ended]);
+    ready = true;
   }
   await call('api', 'PUT', '/v1/org', org);
   await call('api', 'PUT', `/v1/competitions/${competitionId}`, {
