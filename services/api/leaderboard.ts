@@ -25,6 +25,7 @@ import { createEventConsumer, type EventConsumer } from '../scoring/consumer/eve
 import { memberInfoFor } from '../scoring/consumer/group-membership.ts';
 import { createRecomputeMarks } from '../scoring/recompute-marks.ts';
 import { findStaleStandings } from '../scoring/stale-standings.ts';
+import { createStandingsMetrics } from '../scoring/standings-metrics.ts';
 import { createStandingsRefresher, type StandingsRefresher } from '../scoring/standings-refresher.ts';
 import { createStandingsService, type StandingsService } from '../scoring/standings.service.ts';
 import { standingsOwnership } from '../scoring/standings-ownership.ts';
@@ -209,6 +210,7 @@ export async function createLeaderboard(
     debounceMs: config.standingsDebounceMs,
     historyDebounceMs: config.standingsHistoryDebounceMs,
     busyShare: config.kafka ? 1 / 2 : 1 / 3,
+    metrics: createStandingsMetrics(metrics),
   });
   // Every change of the registry or of a competition's current version, whoever made it (an
   // organiser here, or another instance seen on reload), recomputes every stored day.

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, dayInZone } from '../shared/calendar.ts';
 import type { RecomputeMarks } from './recompute-marks.ts';
+import type { StandingsMetrics } from './standings-metrics.ts';
 import type { StandingsService } from './standings.service.ts';
 
 export interface StoredEventRef {
@@ -44,7 +45,10 @@ export interface RefresherDeps {
   marks: RecomputeMarks;
   logger: Logger;
   now: () => Date;
-  /** Wait after the first event of a burst before recomputing, so one recompute covers the burst. */
+  /**
+   * Least time between the starts of two refreshes of today: the first events after a quiet spell
+   * are recomputed at once, those stored meanwhile by the next refresh, which covers them all.
+   */
   debounceMs: number;
   /**
    * Days before today touched by late events are recomputed after this longer wait, so bulk
@@ -59,6 +63,7 @@ export interface RefresherDeps {
    * elsewhere.
    */
   busyShare?: number;
+  metrics?: StandingsMetrics;
 }
 
 interface Pass {
@@ -74,8 +79,8 @@ interface Pass {
 }
 
 /**
- * Keeps standings equal to what is stored. Today's are recomputed right after a short debounce
- * (screens see new events within about a second). Any change to earlier days, to the registry or
+ * Keeps standings equal to what is stored. Today's are recomputed as soon as events are stored,
+ * at most once per debounceMs (screens see new events within about a second). Any change to earlier days, to the registry or
  * to the rules starts a pass over every stored day of the competition from the first day it
  * affects, one day per step, so today's refreshes still run between the steps; the pass ends with
  * today's refresh, which keeps its pace under a steady stream (busyShare).
@@ -106,6 +111,10 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   let running: Promise<void> = Promise.resolve();
   let closed = false;
   let lastTodayMs = 0;
+  /** When (performance.now()) the last refresh of today started. */
+  let lastTodayStart = -Infinity;
+  /** When (performance.now()) the oldest events the next refresh of today shows were stored. */
+  let dueSince: number | undefined;
 
   function enqueue(task: () => Promise<void>, what: string): void {
     // A failed task is logged and the chain goes on: one rejection must not stop every later refresh.
@@ -114,9 +123,12 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
 
   function scheduleToday(): void {
     if (closed || dueToday.size === 0 || todayTimer) return;
-    // Under a steady stream, recomputing may take no more than busyShare of the time.
+    // Under a steady stream, recomputing may take no more than busyShare of the time. The first
+    // events after a quiet spell wait for nothing: a waiting timer (a trailing debounce) added
+    // its whole length to every live event's way to the screens.
     const share = deps.busyShare ?? 1 / 3;
-    const delay = Math.max(deps.debounceMs, lastTodayMs * (1 / share - 1));
+    const spacing = Math.max(deps.debounceMs, lastTodayMs / share);
+    const delay = Math.max(0, lastTodayStart + spacing - performance.now());
     todayTimer = setTimeout(() => {
       todayTimer = undefined;
       enqueue(refreshToday, 'today');
@@ -151,6 +163,9 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     // (the wait of every competition in the cycle is least in this order).
     const ids = [...dueToday].sort((a, b) => (refreshMs.get(a) ?? 0) - (refreshMs.get(b) ?? 0));
     dueToday.clear();
+    lastTodayStart = performance.now();
+    const waitingSince = dueSince ?? lastTodayStart;
+    dueSince = undefined;
     for (const id of ids) {
       const day = dueDay.get(id);
       dueDay.delete(id);
@@ -161,7 +176,9 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     const started = performance.now();
     // One cycle: competitions judging the same window share one read of the facts.
     await standings.shareReads(() => refreshEach(ids));
-    lastTodayMs = performance.now() - started;
+    const ended = performance.now();
+    lastTodayMs = ended - started;
+    deps.metrics?.todayRefreshed(lastTodayMs / 1000, (ended - waitingSince) / 1000);
   }
 
   async function refreshEach(ids: readonly string[]): Promise<void> {
@@ -338,6 +355,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         }
         if (earliestPast !== undefined) scoresChanged([stored.id], 'events', earliestPast);
         if (touched) {
+          dueSince ??= performance.now();
           dueToday.add(stored.id);
           const due = dueDay.get(stored.id);
           const day = standings.defaultDay(stored);

@@ -16,32 +16,37 @@ export interface RecordedBatch extends BatchExtent {
   stored: boolean;
 }
 
+const ledgerRow = (extent: BatchExtent, stored: boolean, at: Date) => ({
+  topic: extent.topic,
+  partition: extent.partition,
+  first_offset: extent.firstOffset,
+  first_timestamp: extent.firstTimestamp,
+  last_offset: extent.lastOffset,
+  stored: stored ? 1 : 0,
+  recorded_at: at.toISOString(),
+});
+
 /**
  * Before the insert (stored false) and after ClickHouse acknowledged it (stored true). The token
  * names the offset and the stage, not the extent: a second reader's different batch at the same
  * offset is dropped, so everyone reads back the first.
+ *
+ * `alsoStored`: other batches known stored, recorded in the same insert (one ledger write instead
+ * of several). A stored record only spares a retry its resend: when it is lost with a dropped
+ * insert, the retry sends the batch again unchanged and the deduplication token completes it.
  */
 export async function recordBatch(
   client: ClickHouseClient,
   extent: BatchExtent,
   stored: boolean,
   at: Date,
+  alsoStored: readonly BatchExtent[] = [],
 ): Promise<void> {
   const token = `${extent.topic}:${extent.partition}:${extent.firstOffset}:${extent.firstTimestamp}:${stored ? 'stored' : 'started'}`;
   await insertRows(
     client,
     'consumer_batches',
-    [
-      {
-        topic: extent.topic,
-        partition: extent.partition,
-        first_offset: extent.firstOffset,
-        first_timestamp: extent.firstTimestamp,
-        last_offset: extent.lastOffset,
-        stored: stored ? 1 : 0,
-        recorded_at: at.toISOString(),
-      },
-    ],
+    [ledgerRow(extent, stored, at), ...alsoStored.map((e) => ledgerRow(e, true, at))],
     undefined,
     { insert_deduplication_token: token },
   );

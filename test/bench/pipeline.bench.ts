@@ -152,6 +152,30 @@ async function nodeHeapMb(port: number): Promise<{ v8Mb: number; usedMb: number;
   }
 }
 
+/** A histogram's cumulative bucket counts (le -> count) in a service's /metrics now; empty if unanswered. */
+async function histogramBuckets(port: number, name: string): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const m of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))) {
+      out.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+    }
+  } catch {
+    // The service is gone: nothing to say.
+  }
+  return out;
+}
+
+/** p50 and p99 of what a histogram observed between two scrapes, as the upper bounds of their buckets. */
+function bucketQuantiles(before: Map<number, number>, after: Map<number, number>): string {
+  const counts = [...after].map(([le, n]) => [le, n - (before.get(le) ?? 0)] as const).sort((a, b) => a[0] - b[0]);
+  const total = counts.at(-1)?.[1] ?? 0;
+  if (total === 0) return 'nothing observed';
+  const at = (p: number) => counts.find(([, n]) => n >= (p / 100) * total)?.[0] ?? Infinity;
+  const ms = (le: number) => (Number.isFinite(le) ? `≤ ${Math.round(le * 1000)} ms` : 'longer');
+  return `p50 ${ms(at(50))}, p99 ${ms(at(99))} (${total} observed)`;
+}
+
 const peakRss = new Map<ChildProcess, number>();
 const rssTimer = setInterval(() => {
   for (const child of children) {
@@ -388,6 +412,8 @@ async function measureLatency(firstBatchNo: number, crewIds: readonly string[], 
   })();
   const latencies: number[] = [];
   const screen = watchScreen(screenToken);
+  const stages = ['leaderboard_consumer_store_delay_seconds', 'leaderboard_standings_follow_seconds'] as const;
+  const stagesBefore = await Promise.all(stages.map((name) => histogramBuckets(SCORING_PORT, name)));
   const acceptedAt: number[] = [];
   const occurredAt = new Date().toISOString();
   for (let probe = 1; probe <= LATENCY_SECONDS * 4; probe++) {
@@ -413,12 +439,16 @@ async function measureLatency(firstBatchNo: number, crewIds: readonly string[], 
   }
   streaming = false;
   await stream;
+  const stagesAfter = await Promise.all(stages.map((name) => histogramBuckets(SCORING_PORT, name)));
+  const [storeDelay, followed] = stages.map((_, i) =>
+    bucketQuantiles(stagesBefore[i] ?? new Map(), stagesAfter[i] ?? new Map()),
+  );
   // The screen's stream may send the last probes a moment after the standings showed them.
   await new Promise((r) => setTimeout(r, 2000));
   screen.close();
   const screenLatencies = acceptedAt.map((at, i) => (screen.firstSentAt(i + 1) ?? Infinity) - at).sort((a, b) => a - b);
   latencies.sort((a, b) => a - b);
-  return { latencies, screenLatencies, latencyLoad, shed, ingest };
+  return { latencies, screenLatencies, latencyLoad, shed, ingest, storeDelay, followed };
 }
 
 const load = () =>
@@ -619,6 +649,9 @@ try {
       `p50 ${Math.round(percentile(screenLatencies, 50))} ms, p99 ${Math.round(percentile(screenLatencies, 99))} ms (${screenLatencies.filter(Number.isFinite).length} of ${screenLatencies.length} probes seen)`,
       'p99 ≤ 1.2 s',
     ]);
+    // Where the way goes, from the scoring service's own histograms over the latency phase.
+    row(['… of which accepted → stored (each batch, its oldest event)', latency.storeDelay ?? '', '']);
+    row(['… and stored → standings refreshed (each refresh, its oldest events)', latency.followed ?? '', '']);
     if (shed > 0) row(['requests of the fixed-rate stream shed by the ingest service (503)', String(shed), '']);
   }
   row([

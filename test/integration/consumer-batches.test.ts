@@ -29,6 +29,25 @@ describe('consumer batch ledger', () => {
     expect(await findRecordedBatch(client, at)).toEqual({ ...at, lastOffset: 180, stored: true });
   });
 
+  it('records earlier batches as stored in the same insert as the next batch’s start', async () => {
+    const a = { ...at, partition: 4, lastOffset: 140 };
+    const b = { ...at, partition: 5, lastOffset: 120 };
+    await recordBatch(client, a, false, new Date('2026-03-10T10:00:00Z'));
+    await recordBatch(client, b, false, new Date('2026-03-10T10:00:00Z'));
+    const next = { ...a, firstOffset: 141, lastOffset: 170 };
+    await recordBatch(client, next, false, new Date('2026-03-10T10:00:01Z'), [a, b]);
+    expect(await findRecordedBatch(client, a)).toEqual({ ...a, stored: true });
+    expect(await findRecordedBatch(client, b)).toEqual({ ...b, stored: true });
+    expect(await findRecordedBatch(client, next)).toEqual({ ...next, stored: false });
+    // The same start again (a second reader at that offset) is dropped with what it carries: a
+    // stored record only spares a retry its resend, so losing one is harmless.
+    const c = { ...at, partition: 6, lastOffset: 110 };
+    await recordBatch(client, c, false, new Date('2026-03-10T10:00:00Z'));
+    await recordBatch(client, { ...next, lastOffset: 190 }, false, new Date('2026-03-10T10:00:02Z'), [c]);
+    expect(await findRecordedBatch(client, next)).toEqual({ ...next, stored: false });
+    expect(await findRecordedBatch(client, c)).toEqual({ ...c, stored: false });
+  });
+
   it('tells a recreated topic (same offset, another first timestamp) from the old one', async () => {
     expect(await findRecordedBatch(client, { ...at, firstTimestamp: at.firstTimestamp + 1 })).toBeUndefined();
   });

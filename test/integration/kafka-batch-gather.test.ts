@@ -46,11 +46,20 @@ async function stored(): Promise<unknown> {
   const client = createClickHouse({ mode: 'embedded', dataDir });
   try {
     const batches = await client.query({
-      query: `SELECT count(DISTINCT first_offset) AS batches, max(last_offset) AS last FROM consumer_batches`,
+      query: `SELECT count() AS batches, max(last_offset) AS last, countIf(marked = 0) AS unmarked
+              FROM (SELECT first_offset, max(last_offset) AS last_offset, max(stored) AS marked
+                    FROM consumer_batches GROUP BY first_offset)`,
       format: 'JSONEachRow',
     });
     const [ledger] = await batches.json<object>();
-    return { ...(await scoring.storedEvents()), ...ledger };
+    // Each insert into a MergeTree table takes the next block number (merges keep the highest).
+    const inserts = await client.query({
+      query: `SELECT max(max_block_number) AS ledgerInserts FROM system.parts
+              WHERE database = currentDatabase() AND table = 'consumer_batches'`,
+      format: 'JSONEachRow',
+    });
+    const [writes] = await inserts.json<object>();
+    return { ...(await scoring.storedEvents()), ...ledger, ...writes };
   } finally {
     await client.close();
   }
@@ -82,16 +91,36 @@ describe('a partition behind its end', () => {
       'batch recorded by an attempt that did not finish: sending it again unchanged',
     );
     await scoring.stop('SIGTERM');
-    expect(await stored()).toEqual({ rows: TOTAL, events: TOTAL, batches: 1, last: TOTAL - 1 });
+    // The first process recorded the batch's start; the second its being stored (at its stop).
+    expect(await stored()).toEqual({
+      rows: TOTAL,
+      events: TOTAL,
+      batches: 1,
+      last: TOTAL - 1,
+      unmarked: 0,
+      ledgerInserts: 2,
+    });
 
     // 3. At the partition's end nothing is gathered: a live event is stored without waiting for
     //    the batch's byte or time bound (60 s here).
     scoring.start();
     await waitFor(() => api('GET', '/readyz'), 90_000, 200);
-    await producer.send({ topic, acks: -1, messages: [event(TOTAL)] });
+    const live = 4;
+    for (let i = 0; i < live; i++) {
+      await producer.send({ topic, acks: -1, messages: [event(TOTAL + i)] });
+      await waitFor(async () => expect(await scoring.committed()).toBe(TOTAL + i + 1), 20_000, 100);
+    }
     await producer.disconnect();
-    await waitFor(async () => expect(await scoring.committed()).toBe(TOTAL + 1), 20_000, 100);
     await scoring.stop('SIGTERM');
-    expect(await stored()).toEqual({ rows: TOTAL + 1, events: TOTAL + 1, batches: 2, last: TOTAL });
+    // One ledger insert per batch: a batch's being stored is recorded with the next batch's start,
+    // the last one's at the stop (two per batch before).
+    expect(await stored()).toEqual({
+      rows: TOTAL + live,
+      events: TOTAL + live,
+      batches: 1 + live,
+      last: TOTAL + live - 1,
+      unmarked: 0,
+      ledgerInserts: 2 + live + 1,
+    });
   }, 240_000);
 });

@@ -167,3 +167,38 @@ describe('standings refresher', () => {
     await refresher.close();
   });
 });
+
+describe('today’s refresh after events', () => {
+  const today = Date.parse('2026-03-10T09:00:00+08:00');
+
+  it('starts at once after a quiet spell, then at most once per debounce, covering what was stored meanwhile', async () => {
+    const marks = createRecomputeMarks();
+    const starts: number[] = [];
+    const fake = fakeStandings(marks, { onRecompute: () => starts.push(performance.now()) });
+    const refresher = createStandingsRefresher({
+      catalog,
+      standings: fake.service,
+      marks,
+      logger: pino({ level: 'silent' }),
+      now,
+      debounceMs: 200,
+      historyDebounceMs: 60_000,
+    });
+    const stored = performance.now();
+    refresher.eventsStored([{ crewId: 'A', occurredAtMs: today }]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The first events waited for no timer (a trailing debounce made them wait 200 ms).
+    expect(starts).toHaveLength(1);
+    expect((starts[0] ?? Infinity) - stored).toBeLessThan(30);
+    // Events stored right after wait for the spacing, and one refresh shows them all.
+    refresher.eventsStored([{ crewId: 'B', occurredAtMs: today }]);
+    refresher.eventsStored([{ crewId: 'C', occurredAtMs: today }]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(starts).toHaveLength(1);
+    await refresher.idle();
+    expect(starts).toHaveLength(2);
+    expect((starts[1] ?? 0) - (starts[0] ?? 0)).toBeGreaterThanOrEqual(195);
+    expect(fake.recomputed).toEqual(['c1 today', 'c1 today']);
+    await refresher.close();
+  });
+});

@@ -8,6 +8,8 @@ export interface ConsumerMetrics {
   conflicts(n: number): void;
   batch(messages: number): void;
   inserted(seconds: number): void;
+  /** Seconds from the oldest message of a stored batch being produced (its Kafka timestamp) to its insert's acknowledgement. */
+  storeDelay(seconds: number): void;
   insertFailed(): void;
   lag(topic: string, partition: number, messages: number): void;
   /** Seconds a partition has been failing without progress (0 when it progresses). */
@@ -38,6 +40,12 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const storeDelay = new Histogram({
+    name: 'leaderboard_consumer_store_delay_seconds',
+    help: "Time from a batch's oldest message being produced (its Kafka timestamp: when the ingest accepted it) to ClickHouse acknowledging the batch's insert",
+    buckets: [0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
   const failures = new Counter({
     name: 'leaderboard_consumer_batch_failures_total',
     help: 'Batches not stored (ClickHouse or the dead-letter topic failed); retried after a backoff',
@@ -60,6 +68,7 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     conflicts: (n) => conflicts.inc(n),
     batch: (n) => batchSize.observe(n),
     inserted: (seconds) => insertSeconds.observe(seconds),
+    storeDelay: (seconds) => storeDelay.observe(seconds),
     insertFailed: () => failures.inc(),
     lag: (topic, partition, n) => lag.set({ topic, partition: String(partition) }, n),
     stalled: (topic, partition, seconds) => stalled.set({ topic, partition: String(partition) }, seconds),

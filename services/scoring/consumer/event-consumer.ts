@@ -128,6 +128,8 @@ async function groupCall<T>(call: () => Promise<T>): Promise<T> {
 }
 
 const REGISTRY_REREAD_MS = 5_000;
+/** A stored batch is marked so in the ledger with the next batch's record, or after this quiet time. */
+const MARK_STORED_AFTER_MS = 1_000;
 const TOPOLOGY_CHECK_MS = 10_000;
 
 const extentKey = (e: BatchExtent) => `${e.firstOffset}-${e.lastOffset}:${e.firstTimestamp}`;
@@ -179,6 +181,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
    */
   const gathered = new Map<number, Gathered>();
   const resumeTimers = new Set<NodeJS.Timeout>();
+  /**
+   * Batches stored whose ledger record does not say so yet: written with the next batch's record
+   * (one ledger insert per batch instead of two), or after a quiet MARK_STORED_AFTER_MS.
+   */
+  const unmarked: BatchExtent[] = [];
+  let markTimer: NodeJS.Timeout | undefined;
   /** Partitions waiting for the registry. */
   const waiting = new Set<number>();
   /** Partitions reported stalled in the log (reported again once they progress and stall anew). */
@@ -249,13 +257,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       firstOffset: Number(first.offset),
       firstTimestamp: Number(first.timestamp),
     };
+    const sameStart = (b: BatchExtent) =>
+      b.partition === partition && b.firstOffset === at.firstOffset && b.firstTimestamp === at.firstTimestamp;
     const mine = pending.get(partition);
+    const storedUnmarked = unmarked.find(sameStart);
     const recorded =
-      mine?.firstOffset === at.firstOffset && mine.firstTimestamp === at.firstTimestamp
+      mine && sameStart(mine)
         ? mine
-        : fresh || committedNext.get(partition) === at.firstOffset
-          ? undefined
-          : await findRecordedBatch(client, at);
+        : storedUnmarked
+          ? { ...storedUnmarked, stored: true }
+          : fresh || committedNext.get(partition) === at.firstOffset
+            ? undefined
+            : await findRecordedBatch(client, at);
     if (!recorded) {
       return { ...at, lastOffset: Number(last.offset), resendingOwnRows: false, alreadyStored: false };
     }
@@ -481,7 +494,13 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     if (!isRunning() || isStale()) return false;
     if (!extent.alreadyStored) {
       if (!extent.resendingOwnRows) {
-        await recordBatch(client, extent, false, deps.now());
+        const marks = unmarked.splice(0);
+        try {
+          await recordBatch(client, extent, false, deps.now(), marks);
+        } catch (err) {
+          unmarked.unshift(...marks);
+          throw err;
+        }
         // Another reader of this partition (one this instance's lost membership made way for)
         // may have recorded a different batch at this offset: the ledger keeps only the first
         // record that reached it (its deduplication token names the offset), so follow that one.
@@ -534,13 +553,17 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         changedCrews(fresh.map((o) => o.event)),
       );
       metrics.inserted((performance.now() - started) / 1000);
+      const oldest = Number(messages[0]?.timestamp);
+      // Kafka timestamps are wall-clock times, whatever clock the service was given.
+      if (oldest > 0) metrics.storeDelay(Math.max(0, Date.now() - oldest) / 1000);
       refused = refusedRows.map((r) => refusedByStorage(r.row.message, r.error));
       await sendDeadLetters(refused, extent, 'refused');
       const refusedSet = new Set(refusedRows.map((r) => r.row));
       const storedRecords = fresh.filter((o) => !refusedSet.has(o)).map((o) => o.event);
       for (const key of storedEventKeys(storedRecords)) filter?.add(key.crewId, key.eventId);
       deps.afterInsert?.();
-      await recordBatch(client, extent, true, deps.now());
+      unmarked.push(extent);
+      markStoredSoon();
     }
     pending.delete(partition);
     await heartbeat();
@@ -581,6 +604,29 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     }
     if (events.length > 0) deps.onStored(events);
     return true;
+  }
+
+  function markStoredSoon(): void {
+    if (markTimer || stopping) return;
+    markTimer = setTimeout(() => {
+      markTimer = undefined;
+      void markStored();
+    }, MARK_STORED_AFTER_MS);
+    markTimer.unref();
+  }
+
+  /** Writes the stored batches' records now; a failure keeps them for the next try. */
+  async function markStored(): Promise<void> {
+    const marks = unmarked.splice(0);
+    const [first, ...rest] = marks;
+    if (!first) return;
+    try {
+      await recordBatch(client, first, true, deps.now(), rest);
+    } catch (err) {
+      logger.warn({ err, batches: marks.length }, 'could not record stored batches in the ledger; will retry');
+      unmarked.unshift(...marks);
+      markStoredSoon();
+    }
   }
 
   function partitionProgressed(partition: number): void {
@@ -722,6 +768,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       // kafkajs waits for the batch in flight, then leaves the group.
       await consumer.disconnect();
       await admin.disconnect();
+      clearTimeout(markTimer);
+      markTimer = undefined;
+      await markStored();
     },
     assignment: () => assigned,
     consuming: () => crashed === undefined,
