@@ -38,7 +38,12 @@ export const KafkaEnv = z.object({
   // stored at once, so live events are not held back.
   KAFKA_BATCH_MAX_BYTES: int(16 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
   KAFKA_BATCH_MAX_WAIT_MS: int(500, 0, 60_000),
-  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: int(2, 1, 64),
+  // Unset: every partition on the embedded engine (the batches processed together share one
+  // insert), 2 on a ClickHouse server.
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(64).optional()),
+  // The broker answers a fetch once it holds this many bytes for it, or after KAFKA_FETCH_MAX_WAIT_MS.
+  KAFKA_FETCH_MIN_BYTES: int(1, 1, 64 * 1024 * 1024),
+  KAFKA_FETCH_MAX_WAIT_MS: int(100, 0, 5_000),
   KAFKA_SESSION_TIMEOUT_MS: int(10_000, 6_000),
   KAFKA_STALL_AFTER_MS: int(30_000, 1_000),
 });
@@ -73,7 +78,10 @@ export interface KafkaConfig {
   batchMaxBytes: number;
   /** …or its first fetch is this old. */
   batchMaxWaitMs: number;
-  partitionsConsumedConcurrently: number;
+  /** Unset: chosen by where the consumer stores (event-consumer.ts). */
+  partitionsConsumedConcurrently: number | undefined;
+  fetchMinBytes: number;
+  fetchMaxWaitMs: number;
   /**
    * A scoring instance that stops heartbeating loses its partitions after this long; a restarted
    * one waits this long for its dead predecessor before it is assigned partitions.
@@ -109,6 +117,8 @@ export function kafkaConfigFrom(env: z.infer<typeof KafkaEnv>): KafkaConfig | un
     batchMaxBytes: env.KAFKA_BATCH_MAX_BYTES,
     batchMaxWaitMs: env.KAFKA_BATCH_MAX_WAIT_MS,
     partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    fetchMinBytes: env.KAFKA_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: env.KAFKA_FETCH_MAX_WAIT_MS,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     stallAfterMs: env.KAFKA_STALL_AFTER_MS,
   };

@@ -24,9 +24,9 @@ describe('consumer batch ledger', () => {
     // The second reader's clock is earlier: arrival decides, not the clock.
     await recordBatch(client, { ...at, lastOffset: 180 }, false, new Date('2026-03-10T10:00:01Z'));
     await recordBatch(client, { ...at, lastOffset: 250 }, false, new Date('2026-03-10T10:00:00Z'));
-    expect(await findRecordedBatch(client, at)).toEqual({ ...at, lastOffset: 180, stored: false });
+    expect(await findRecordedBatch(client, at)).toEqual({ ...at, lastOffset: 180, stored: false, insertGroup: '' });
     await recordBatch(client, { ...at, lastOffset: 180 }, true, new Date('2026-03-10T10:00:02Z'));
-    expect(await findRecordedBatch(client, at)).toEqual({ ...at, lastOffset: 180, stored: true });
+    expect(await findRecordedBatch(client, at)).toEqual({ ...at, lastOffset: 180, stored: true, insertGroup: '' });
   });
 
   it('records earlier batches as stored in the same insert as the next batch’s start', async () => {
@@ -36,16 +36,16 @@ describe('consumer batch ledger', () => {
     await recordBatch(client, b, false, new Date('2026-03-10T10:00:00Z'));
     const next = { ...a, firstOffset: 141, lastOffset: 170 };
     await recordBatch(client, next, false, new Date('2026-03-10T10:00:01Z'), [a, b]);
-    expect(await findRecordedBatch(client, a)).toEqual({ ...a, stored: true });
-    expect(await findRecordedBatch(client, b)).toEqual({ ...b, stored: true });
-    expect(await findRecordedBatch(client, next)).toEqual({ ...next, stored: false });
+    expect(await findRecordedBatch(client, a)).toEqual({ ...a, stored: true, insertGroup: '' });
+    expect(await findRecordedBatch(client, b)).toEqual({ ...b, stored: true, insertGroup: '' });
+    expect(await findRecordedBatch(client, next)).toEqual({ ...next, stored: false, insertGroup: '' });
     // The same start again (a second reader at that offset) is dropped with what it carries: a
     // stored record only spares a retry its resend, so losing one is harmless.
     const c = { ...at, partition: 6, lastOffset: 110 };
     await recordBatch(client, c, false, new Date('2026-03-10T10:00:00Z'));
     await recordBatch(client, { ...next, lastOffset: 190 }, false, new Date('2026-03-10T10:00:02Z'), [c]);
-    expect(await findRecordedBatch(client, next)).toEqual({ ...next, stored: false });
-    expect(await findRecordedBatch(client, c)).toEqual({ ...c, stored: false });
+    expect(await findRecordedBatch(client, next)).toEqual({ ...next, stored: false, insertGroup: '' });
+    expect(await findRecordedBatch(client, c)).toEqual({ ...c, stored: false, insertGroup: '' });
   });
 
   it('tells a recreated topic (same offset, another first timestamp) from the old one', async () => {

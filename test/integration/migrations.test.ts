@@ -102,6 +102,7 @@ describe('upgrading a database in place', () => {
         '0035_notify_channels.sql',
         '0036_notify_subscriptions.sql',
         '0037_notify_deliveries.sql',
+        '0038_consumer_insert_groups.sql',
       ],
     });
     expect(

@@ -82,26 +82,33 @@ export interface ConsumedRow {
 export async function insertConsumedRecords(
   client: ClickHouseClient,
   rows: readonly ConsumedRow[],
-  from: { topic: string; partition: number },
+  /** Where the rows were consumed from: one partition, or each row's (an insert group's rows). */
+  from: { topic: string; partition: number | ((row: ConsumedRow) => number) },
   targets: ReadonlyMap<string, EventRow>,
   deduplicationToken: string,
   storedAt: string,
 ): Promise<void> {
   const { topic, partition } = from;
   const receivedAt = isoTimes();
-  const sourceOf = (message: ConsumedMessage): EventSource => ({ topic, partition, offset: Number(message.offset) });
+  const sourceOf = (row: ConsumedRow): EventSource => ({
+    topic,
+    partition: typeof partition === 'number' ? partition : partition(row),
+    offset: Number(row.message.offset),
+  });
   function* eventRows(): Generator<unknown[]> {
-    for (const { event, receivedAtMs, message } of rows) {
+    for (const row of rows) {
+      const { event, receivedAtMs } = row;
       const record = event.type === 'correction' ? event.replacement : event;
       if (record === undefined) continue;
-      yield sourcedEventValues(toEventValues(record, receivedAt(receivedAtMs)), storedAt, sourceOf(message));
+      yield sourcedEventValues(toEventValues(record, receivedAt(receivedAtMs)), storedAt, sourceOf(row));
     }
   }
   await insertConsumedEvents(client, eventRows(), deduplicationToken);
-  const corrections = rows.flatMap(({ event, message }) => {
+  const corrections = rows.flatMap((row) => {
+    const { event } = row;
     if (event.type !== 'correction') return [];
     const target = targets.get(eventKey(event.crewId, event.eventId));
-    return target ? [toCorrectionValues(event, target, storedAt, sourceOf(message))] : [];
+    return target ? [toCorrectionValues(event, target, storedAt, sourceOf(row))] : [];
   });
   await insertCorrectionRows(client, corrections, `${deduplicationToken}:corrections`);
 }

@@ -18,12 +18,15 @@ import type { KeyFilter } from '../../pipeline/key-filter.ts';
 import type { ValidateStep } from '../../pipeline/validate-step.ts';
 import {
   findRecordedBatch,
+  parseInsertGroup,
   recordBatch,
+  recordInsertGroup,
   type BatchExtent,
   type RecordedBatch,
 } from '../../storage/consumer-batches.store.ts';
 import { findStoredEvents } from '../../storage/events.store.ts';
-import { insertIsolatingRefusedRows } from '../../storage/isolate-refused-rows.ts';
+import type { EventRow } from '../../storage/event-reads.store.ts';
+import { insertIsolatingRefusedRows, type RefusedRow } from '../../storage/isolate-refused-rows.ts';
 import type { StoreTracker } from '../../storage/store-tracker.ts';
 import { logDeadLetters } from '../../storage/dead-letters.store.ts';
 import type { ConsumerMetrics } from './consumer-metrics.ts';
@@ -33,9 +36,11 @@ import {
   findStoredRecordSources,
   insertConsumedRecords,
   storedEventKeys,
+  type ConsumedRow,
 } from './consumed-records.ts';
 import { createGroupGeneration } from './group-generation.ts';
 import { GroupRefusedError, assignerWith, type MemberInfo } from './group-membership.ts';
+import { createInsertGroups, type GroupEntry, type GroupMember } from './insert-groups.ts';
 import { createPartitionProgress, type StalledPartition } from './partition-progress.ts';
 
 export interface EventConsumerDeps {
@@ -105,7 +110,21 @@ export interface EventConsumer {
   status(): ConsumerStatus;
 }
 
-type Extent = BatchExtent & { resendingOwnRows: boolean; alreadyStored: boolean };
+type Extent = BatchExtent & {
+  resendingOwnRows: boolean;
+  alreadyStored: boolean;
+  /** The insert group an earlier attempt recorded it in ('' alone, or fresh). */
+  insertGroup: string;
+};
+
+/** A batch ready for its insert, as it waits in an insert group. */
+interface PreparedBatch {
+  outcomes: readonly MessageOutcome[];
+  fresh: readonly (MessageOutcome & { kind: 'ok' })[];
+  targets: ReadonlyMap<string, EventRow>;
+  heartbeat: () => Promise<void>;
+}
+type RefusedRows = RefusedRow<MessageOutcome & { kind: 'ok' }>[];
 
 /** Messages fetched for a partition's next batch, over one or more fetches. */
 interface Gathered {
@@ -157,7 +176,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     // whole extent). Bounded at 64 MiB per fetch.
     maxBytes: Math.min(64 * 1024 * 1024, config.fetchMaxBytes * Math.max(1, config.events.partitions)),
     // Screens should see an event within about a second: do not wait long for a fuller fetch.
-    maxWaitTimeInMs: 100,
+    maxWaitTimeInMs: config.fetchMaxWaitMs,
+    minBytes: config.fetchMinBytes,
     // kafkajs 2.2 has no static membership (group.instance.id): a restarted instance waits for
     // its dead predecessor's session to time out, so the session is kept short.
     sessionTimeout: config.sessionTimeoutMs,
@@ -196,6 +216,13 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   let stopping = false;
   let registryReadAt = 0;
   let watchTimer: NodeJS.Timeout | undefined;
+  /** The embedded engine's consumer is the only one: it stores the batches it processes together in one insert. */
+  const grouping = deps.member.storage === 'embedded';
+  const insertGroups = createInsertGroups<PreparedBatch, RefusedRows>({
+    store: (members, group) => storeGroup(members, group),
+    partitionsOf: (group) => parseInsertGroup(topic, group).map((e) => e.partition),
+    maxBytes: config.batchMaxBytes,
+  });
 
   // kafkajs restarts the consumer after retriable failures; after any other it stays down, and
   // the service must say so rather than look healthy while nothing is consumed.
@@ -265,12 +292,18 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       mine && sameStart(mine)
         ? mine
         : storedUnmarked
-          ? { ...storedUnmarked, stored: true }
+          ? { ...storedUnmarked, stored: true, insertGroup: '' }
           : fresh || committedNext.get(partition) === at.firstOffset
             ? undefined
             : await findRecordedBatch(client, at);
     if (!recorded) {
-      return { ...at, lastOffset: Number(last.offset), resendingOwnRows: false, alreadyStored: false };
+      return {
+        ...at,
+        lastOffset: Number(last.offset),
+        resendingOwnRows: false,
+        alreadyStored: false,
+        insertGroup: '',
+      };
     }
     if (recorded.lastOffset > Number(last.offset) && !recorded.stored) {
       // Fewer messages fetched than the recorded batch holds (an attempt with larger fetches
@@ -422,7 +455,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     throw new WaitSignal('no registry yet: events wait until crews are registered (PUT /v1/org)');
   }
 
-  async function processBatch(payload: EachBatchPayload): Promise<void> {
+  async function processBatch(payload: EachBatchPayload, entry: GroupEntry<PreparedBatch, RefusedRows>): Promise<void> {
     const { batch } = payload;
     await generation.ready();
     if (!payload.isRunning() || payload.isStale()) return;
@@ -432,7 +465,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     const got = withGathered(partition, batch.messages);
     let accounted = false;
     try {
-      accounted = await storeGathered(payload, got);
+      accounted = await storeGathered(payload, got, entry);
     } finally {
       // The next fetch starts after the last offset resolved, which may be past earlier fetches
       // of this batch: keep them (the ledger asked again), or a batch refused by ClickHouse would
@@ -442,10 +475,153 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   }
 
   /**
+   * One batch in its own insert (a ClickHouse server, or a batch an earlier attempt recorded
+   * alone): recorded first, unless resent. 'follow' when another reader recorded a different batch
+   * at this offset first (formed again at the next fetch).
+   */
+  async function storeAlone(
+    extent: Extent,
+    outcomes: readonly MessageOutcome[],
+    fresh: PreparedBatch['fresh'],
+    targets: ReadonlyMap<string, EventRow>,
+    heartbeat: () => Promise<void>,
+  ): Promise<RefusedRows | 'follow'> {
+    const { partition } = extent;
+    if (!extent.resendingOwnRows) {
+      const marks = unmarked.splice(0);
+      try {
+        await recordBatch(client, extent, false, deps.now(), marks);
+      } catch (err) {
+        unmarked.unshift(...marks);
+        throw err;
+      }
+      // Another reader of this partition (one this instance's lost membership made way for)
+      // may have recorded a different batch at this offset: the ledger keeps only the first
+      // record that reached it (its deduplication token names the offset), so follow that one.
+      // No record at all means ours was the first and has since expired: ours stands. On the
+      // embedded engine this process is the ledger's only writer (a second instance is
+      // refused), so the read (a ClickHouse query per batch, ~7 ms of CPU) is left out.
+      const first =
+        deps.member.storage === 'embedded'
+          ? undefined
+          : await findRecordedBatch(client, {
+              topic,
+              partition,
+              firstOffset: extent.firstOffset,
+              firstTimestamp: extent.firstTimestamp,
+            });
+      if (first && first.lastOffset !== extent.lastOffset) {
+        logger.info(
+          { topic, partition, firstOffset: extent.firstOffset, recordedLastOffset: first.lastOffset },
+          'another reader recorded a batch at this offset first; following it',
+        );
+        // Formed again at the next fetch; this time the recorded batch is looked up.
+        committedNext.delete(partition);
+        return 'follow';
+      }
+      pending.set(partition, { ...extent, stored: false, insertGroup: '' });
+    }
+    // Forwards and dead letters go out once the batch is settled and before its insert; a
+    // resend sends them again (at least once), since the first attempt may have died first.
+    await forward(outcomes);
+    await sendDeadLetters(outcomes, extent, 'decoded');
+    const started = performance.now();
+    const token = batchToken(extent);
+    // Rows ClickHouse refuses (a value it cannot take although it passed validation) are found
+    // by splitting the insert; the rest is stored, the refused go to the dead-letter topic.
+    const refusedRows = await deps.stores.run(
+      (storedAt) =>
+        insertIsolatingRefusedRows(
+          fresh,
+          (rows, label) =>
+            insertConsumedRecords(
+              client,
+              rows,
+              { topic, partition },
+              targets,
+              label === '' ? token : `${token}:${label}`,
+              storedAt,
+            ),
+          { between: heartbeat },
+        ),
+      changedCrews(fresh.map((o) => o.event)),
+    );
+    metrics.inserted((performance.now() - started) / 1000);
+    deps.afterInsert?.();
+    return refusedRows;
+  }
+
+  /**
+   * Several partitions' batches in one insert (the embedded engine): recorded first as one group
+   * whose token names every batch (unless it is a recorded group formed again), each batch's
+   * forwards and dead letters, then one insert of all their rows in partition order under that
+   * token. The refused rows of each batch, in the order given.
+   */
+  async function storeGroup(
+    members: readonly GroupMember<PreparedBatch>[],
+    recordedAs: string | undefined,
+  ): Promise<RefusedRows[]> {
+    const extents = members.map((m) => m.extent);
+    let group = recordedAs;
+    if (group === undefined) {
+      // Stored records go with this one; all of a group's go in one insert, so a group is never
+      // found stored for some of its batches and not for others.
+      const marks = unmarked.splice(0);
+      try {
+        group = await recordInsertGroup(client, extents, deps.now(), marks);
+      } catch (err) {
+        unmarked.unshift(...marks);
+        throw err;
+      }
+    }
+    for (const e of extents) pending.set(e.partition, { ...e, stored: false, insertGroup: group });
+    for (const { extent, member } of members) {
+      await forward(member.outcomes);
+      await sendDeadLetters(member.outcomes, extent, 'decoded');
+    }
+    const partitionOf = new Map<ConsumedRow['message'], number>();
+    const rows: PreparedBatch['fresh'][number][] = [];
+    const targets = new Map<string, EventRow>();
+    for (const { extent, member } of members) {
+      for (const o of member.fresh) {
+        rows.push(o);
+        partitionOf.set(o.message, extent.partition);
+      }
+      for (const [key, row] of member.targets) targets.set(key, row);
+    }
+    const token = group;
+    const started = performance.now();
+    const refusedRows = await deps.stores.run(
+      (storedAt) =>
+        insertIsolatingRefusedRows(
+          rows,
+          (part, label) =>
+            insertConsumedRecords(
+              client,
+              part,
+              { topic, partition: (row) => partitionOf.get(row.message) ?? -1 },
+              targets,
+              label === '' ? token : `${token}:${label}`,
+              storedAt,
+            ),
+          { between: () => Promise.all(members.map((m) => m.member.heartbeat())).then(() => undefined) },
+        ),
+      changedCrews(rows.map((o) => o.event)),
+    );
+    metrics.inserted((performance.now() - started) / 1000);
+    deps.afterInsert?.();
+    return members.map(({ extent }) => refusedRows.filter((r) => partitionOf.get(r.row.message) === extent.partition));
+  }
+
+  /**
    * Forms the batch from the messages gathered so far and stores and commits it, or keeps
    * gathering. False when its messages must be kept for the next attempt (nothing committed).
    */
-  async function storeGathered(payload: EachBatchPayload, got: Gathered): Promise<boolean> {
+  async function storeGathered(
+    payload: EachBatchPayload,
+    got: Gathered,
+    entry: GroupEntry<PreparedBatch, RefusedRows>,
+  ): Promise<boolean> {
     const { batch } = payload;
     const { partition } = batch;
     const isRunning = () => payload.isRunning();
@@ -493,66 +669,29 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     let refused: MessageOutcome[] = [];
     if (!isRunning() || isStale()) return false;
     if (!extent.alreadyStored) {
-      if (!extent.resendingOwnRows) {
-        const marks = unmarked.splice(0);
-        try {
-          await recordBatch(client, extent, false, deps.now(), marks);
-        } catch (err) {
-          unmarked.unshift(...marks);
-          throw err;
-        }
-        // Another reader of this partition (one this instance's lost membership made way for)
-        // may have recorded a different batch at this offset: the ledger keeps only the first
-        // record that reached it (its deduplication token names the offset), so follow that one.
-        // No record at all means ours was the first and has since expired: ours stands. On the
-        // embedded engine this process is the ledger's only writer (a second instance is
-        // refused), so the read (a ClickHouse query per batch, ~7 ms of CPU) is left out.
-        const first =
-          deps.member.storage === 'embedded'
-            ? undefined
-            : await findRecordedBatch(client, {
-                topic,
-                partition,
-                firstOffset: extent.firstOffset,
-                firstTimestamp: extent.firstTimestamp,
-              });
-        if (first && first.lastOffset !== extent.lastOffset) {
-          log.info(
-            { recordedLastOffset: first?.lastOffset },
-            'another reader recorded a batch at this offset first; following it',
+      let refusedRows: RefusedRows;
+      // On the embedded engine (this process the only consumer) the batches processed together
+      // are stored in one insert; a batch an earlier attempt recorded alone is resent alone.
+      if (grouping && (extent.insertGroup !== '' || !extent.resendingOwnRows)) {
+        let bytes = 0;
+        for (const m of messages) bytes += m.value?.length ?? 0;
+        const answer = await entry.join(
+          { extent, member: { outcomes, fresh, targets, heartbeat }, bytes },
+          extent.insertGroup === '' ? undefined : extent.insertGroup,
+        );
+        if (answer.kind === 'not-now') {
+          log.debug(
+            { insertGroup: extent.insertGroup },
+            'recorded insert group not whole in this fetch; fetched again',
           );
-          // Formed again at the next fetch; this time the recorded batch is looked up.
-          committedNext.delete(partition);
           return false;
         }
-        pending.set(partition, { ...extent, stored: false });
+        refusedRows = answer.result;
+      } else {
+        const alone = await storeAlone(extent, outcomes, fresh, targets, heartbeat);
+        if (alone === 'follow') return false;
+        refusedRows = alone;
       }
-      // Forwards and dead letters go out once the batch is settled and before its insert; a
-      // resend sends them again (at least once), since the first attempt may have died first.
-      await forward(outcomes);
-      await sendDeadLetters(outcomes, extent, 'decoded');
-      const started = performance.now();
-      const token = batchToken(extent);
-      // Rows ClickHouse refuses (a value it cannot take although it passed validation) are found
-      // by splitting the insert; the rest is stored, the refused go to the dead-letter topic.
-      const refusedRows = await deps.stores.run(
-        (storedAt) =>
-          insertIsolatingRefusedRows(
-            fresh,
-            (rows, label) =>
-              insertConsumedRecords(
-                client,
-                rows,
-                { topic, partition },
-                targets,
-                label === '' ? token : `${token}:${label}`,
-                storedAt,
-              ),
-            { between: heartbeat },
-          ),
-        changedCrews(fresh.map((o) => o.event)),
-      );
-      metrics.inserted((performance.now() - started) / 1000);
       const oldest = Number(messages[0]?.timestamp);
       // Kafka timestamps are wall-clock times, whatever clock the service was given.
       if (oldest > 0) metrics.storeDelay(Math.max(0, Date.now() - oldest) / 1000);
@@ -561,7 +700,6 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       const refusedSet = new Set(refusedRows.map((r) => r.row));
       const storedRecords = fresh.filter((o) => !refusedSet.has(o)).map((o) => o.event);
       for (const key of storedEventKeys(storedRecords)) filter?.add(key.crewId, key.eventId);
-      deps.afterInsert?.();
       unmarked.push(extent);
       markStoredSoon();
     }
@@ -679,8 +817,10 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   }
 
   async function eachBatch(payload: EachBatchPayload): Promise<void> {
+    // Counted from the start: the batches of one fetch all start before any can wait in a group.
+    const entry = insertGroups.enter();
     try {
-      await processBatch(payload);
+      await processBatch(payload, entry);
     } catch (err) {
       // The group's own trouble (a rebalance) is kafkajs's to handle: it rejoins and refetches.
       if (err instanceof GroupError) throw err.cause;
@@ -701,13 +841,17 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       progress.failed(batch.partition, Date.now(), behind, err instanceof Error ? err.message : String(err));
       reportStalls();
       pauseFor(payload, 'batch not stored; partition paused, will retry', err);
+    } finally {
+      entry.leave();
     }
   }
 
   const runConfig: ConsumerRunConfig = {
     eachBatchAutoResolve: false,
     autoCommit: false,
-    partitionsConsumedConcurrently: config.partitionsConsumedConcurrently,
+    // On the embedded engine all of a fetch's batches at once: they share one insert.
+    partitionsConsumedConcurrently:
+      config.partitionsConsumedConcurrently ?? (grouping ? Math.min(64, config.events.partitions) : 2),
     eachBatch,
   };
 
