@@ -675,10 +675,21 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       if (grouping && (extent.insertGroup !== '' || !extent.resendingOwnRows)) {
         let bytes = 0;
         for (const m of messages) bytes += m.value?.length ?? 0;
-        const answer = await entry.join(
-          { extent, member: { outcomes, fresh, targets, heartbeat }, bytes },
-          extent.insertGroup === '' ? undefined : extent.insertGroup,
+        // kafkajs heartbeats only when asked during a batch: a batch waiting behind other
+        // groups' inserts (seconds each in a back-fill) must not let the session expire.
+        const beat = setInterval(
+          () => void heartbeat().catch(() => undefined),
+          Math.max(500, Math.floor(config.sessionTimeoutMs / 4)),
         );
+        let answer;
+        try {
+          answer = await entry.join(
+            { extent, member: { outcomes, fresh, targets, heartbeat }, bytes },
+            extent.insertGroup === '' ? undefined : extent.insertGroup,
+          );
+        } finally {
+          clearInterval(beat);
+        }
         if (answer.kind === 'not-now') {
           log.debug(
             { insertGroup: extent.insertGroup },
