@@ -54,7 +54,7 @@ export interface EventConsumerDeps {
   validate: ValidateStep;
   /** Corrections travel on the same topic (a content type of their own) and are validated as the API does. */
   validateCorrection: ValidateCorrection;
-  /** After a batch is stored and its offsets committed: refresh standings. */
+  /** After a batch is stored and its offsets committed (an insert group: once stored, for all its batches): refresh standings. */
   onStored: (records: readonly IngestRecord[]) => void;
   metrics: ConsumerMetrics;
   logger: Logger;
@@ -610,6 +610,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     );
     metrics.inserted((performance.now() - started) / 1000);
     deps.afterInsert?.();
+    // Standings follow the whole group at once: its batches commit one by one, and a refresh
+    // started by the first would leave the others to the next one. (Stored is durable; a batch
+    // whose commit fails is fetched again, found stored, and refreshes once more, harmlessly.)
+    const refusedSet = new Set(refusedRows.map((r) => r.row));
+    const storedEvents = rows.filter((o) => !refusedSet.has(o)).map((o) => o.event);
+    if (storedEvents.length > 0) deps.onStored(storedEvents);
     return members.map(({ extent }) => refusedRows.filter((r) => partitionOf.get(r.row.message) === extent.partition));
   }
 
@@ -667,6 +673,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
 
     const fresh = outcomes.flatMap((o) => (o.kind === 'ok' ? [o] : []));
     let refused: MessageOutcome[] = [];
+    /** Its insert group told the standings already. */
+    let refreshed = false;
     if (!isRunning() || isStale()) return false;
     if (!extent.alreadyStored) {
       let refusedRows: RefusedRows;
@@ -698,6 +706,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
           return false;
         }
         refusedRows = answer.result;
+        refreshed = true;
       } else {
         const alone = await storeAlone(extent, outcomes, fresh, targets, heartbeat);
         if (alone === 'follow') return false;
@@ -751,7 +760,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     for (const o of extent.alreadyStored ? routed : fresh) {
       if (o.kind === 'ok' && !notStored.has(o.message)) events.push(o.event);
     }
-    if (events.length > 0) deps.onStored(events);
+    if (events.length > 0 && !refreshed) deps.onStored(events);
     return true;
   }
 
