@@ -288,14 +288,23 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       b.partition === partition && b.firstOffset === at.firstOffset && b.firstTimestamp === at.firstTimestamp;
     const mine = pending.get(partition);
     const storedUnmarked = unmarked.find(sameStart);
-    const recorded =
-      mine && sameStart(mine)
-        ? mine
-        : storedUnmarked
-          ? { ...storedUnmarked, stored: true, insertGroup: '' }
-          : fresh || committedNext.get(partition) === at.firstOffset
-            ? undefined
-            : await findRecordedBatch(client, at);
+    const own = mine && sameStart(mine) ? mine : undefined;
+    let recorded =
+      own ??
+      (storedUnmarked
+        ? { ...storedUnmarked, stored: true, insertGroup: '' }
+        : fresh || committedNext.get(partition) === at.firstOffset
+          ? undefined
+          : await findRecordedBatch(client, at));
+    if (recorded && !recorded.stored && recorded.insertGroup !== '') {
+      if (await groupStoredElsewhere(recorded, own === undefined)) {
+        logger.info(
+          { ...recorded },
+          "another batch of this batch's insert group is stored or committed: the group's insert was acknowledged",
+        );
+        recorded = { ...recorded, stored: true };
+      }
+    }
     if (!recorded) {
       return {
         ...at,
@@ -319,6 +328,39 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         : 'batch recorded by an attempt that did not finish: sending it again unchanged',
     );
     return { ...recorded, resendingOwnRows: !recorded.stored, alreadyStored: recorded.stored };
+  }
+
+  /**
+   * A group's members are answered together once its insert was acknowledged; then each marks
+   * and commits its own batch. So one of them known stored or committed means the whole insert
+   * was: a member whose sibling is (the process died between two members' commits, or this
+   * member failed after the insert while another committed) is stored. Waiting for the group to
+   * be whole again would wait forever, the sibling's partition has moved past it. `askStorage`:
+   * the ledger and the group's committed offsets too (a batch found in the ledger; this process's
+   * own pending batch needs only what it did itself).
+   */
+  async function groupStoredElsewhere(recorded: RecordedBatch, askStorage: boolean): Promise<boolean> {
+    const others = parseInsertGroup(topic, recorded.insertGroup).filter((e) => e.partition !== recorded.partition);
+    const same = (a: BatchExtent, b: BatchExtent) =>
+      a.partition === b.partition && a.firstOffset === b.firstOffset && a.firstTimestamp === b.firstTimestamp;
+    const doneHere = (e: BatchExtent) =>
+      (committedNext.get(e.partition) ?? -1) > e.lastOffset || unmarked.some((u) => same(u, e));
+    if (others.some(doneHere)) return true;
+    if (!askStorage || others.length === 0) return false;
+    const records = await Promise.all(
+      others.map((e) =>
+        findRecordedBatch(client, {
+          topic,
+          partition: e.partition,
+          firstOffset: e.firstOffset,
+          firstTimestamp: e.firstTimestamp,
+        }),
+      ),
+    );
+    if (records.some((r) => r?.stored === true)) return true;
+    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const committed = new Map((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return others.some((e) => (committed.get(e.partition) ?? -1) > e.lastOffset);
   }
 
   /**
