@@ -150,6 +150,8 @@ const REGISTRY_REREAD_MS = 5_000;
 /** A stored batch is marked so in the ledger with the next batch's record, or after this quiet time. */
 const MARK_STORED_AFTER_MS = 1_000;
 const TOPOLOGY_CHECK_MS = 10_000;
+/** kafkajs workers on the embedded engine: one per partition (KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY's bound). */
+const MAX_CONCURRENT_PARTITIONS = 64;
 
 const extentKey = (e: BatchExtent) => `${e.firstOffset}-${e.lastOffset}:${e.firstTimestamp}`;
 
@@ -218,6 +220,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   let watchTimer: NodeJS.Timeout | undefined;
   /** The embedded engine's consumer is the only one: it stores the batches it processes together in one insert. */
   const grouping = deps.member.storage === 'embedded';
+  if (grouping && config.partitionsConsumedConcurrently !== undefined) {
+    logger.warn(
+      { partitionsConsumedConcurrently: config.partitionsConsumedConcurrently },
+      'KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY is ignored on the embedded engine: every partition is processed at once (an insert group recorded before a crash forms again only so)',
+    );
+  }
   const insertGroups = createInsertGroups<PreparedBatch, RefusedRows>({
     store: (members, group) => storeGroup(members, group),
     partitionsOf: (group) => parseInsertGroup(topic, group).map((e) => e.partition),
@@ -891,9 +899,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const runConfig: ConsumerRunConfig = {
     eachBatchAutoResolve: false,
     autoCommit: false,
-    // On the embedded engine all of a fetch's batches at once: they share one insert.
-    partitionsConsumedConcurrently:
-      config.partitionsConsumedConcurrently ?? (grouping ? Math.min(64, config.events.partitions) : 2),
+    // On the embedded engine all of a fetch's batches at once: they share one insert. Whatever the
+    // setting says: a group an earlier attempt recorded forms again only when all its batches are
+    // processed at once, so fewer workers than partitions with data (the setting lowered after a
+    // crash, or a topic grown beyond KAFKA_EVENTS_PARTITIONS) would leave its batches waiting for good.
+    partitionsConsumedConcurrently: grouping ? MAX_CONCURRENT_PARTITIONS : (config.partitionsConsumedConcurrently ?? 2),
     eachBatch,
   };
 
