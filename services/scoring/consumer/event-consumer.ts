@@ -660,7 +660,16 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     );
     metrics.inserted((performance.now() - started) / 1000);
     deps.afterInsert?.();
-    return members.map(({ extent }) => refusedRows.filter((r) => partitionOf.get(r.row.message) === extent.partition));
+    const byMember = members.map(({ extent }) =>
+      refusedRows.filter((r) => partitionOf.get(r.row.message) === extent.partition),
+    );
+    // Before any member commits: once one has, the group is not formed again (it is found stored),
+    // so a member's refused rows must not wait for its own turn (a failure here fails the group).
+    for (const [i, { extent }] of members.entries()) {
+      const refused = (byMember[i] ?? []).map((r) => refusedByStorage(r.row.message, r.error));
+      await sendDeadLetters(refused, extent, 'refused');
+    }
+    return byMember;
   }
 
   /**
