@@ -743,6 +743,14 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
             { insertGroup: extent.insertGroup },
             'recorded insert group not whole in this fetch; fetched again',
           );
+          // No progress, though nothing failed: a group that never comes whole again must show as
+          // a stall (/readyz, the log, the gauge) rather than as a partition consuming.
+          progress.failed(
+            partition,
+            Date.now(),
+            Math.max(0, Number(batch.highWatermark) - extent.firstOffset),
+            `waiting for the batches of insert group ${extent.insertGroup} to be fetched together`,
+          );
           return false;
         }
         refusedRows = answer.result;
