@@ -78,7 +78,7 @@ export interface KafkaConfig {
   batchMaxBytes: number;
   /** …or its first fetch is this old. */
   batchMaxWaitMs: number;
-  /** Unset: chosen by where the consumer stores (event-consumer.ts). */
+  /** On a ClickHouse server (unset: 2); the embedded engine processes every partition at once (event-consumer.ts). */
   partitionsConsumedConcurrently: number | undefined;
   fetchMinBytes: number;
   fetchMaxWaitMs: number;

@@ -150,6 +150,8 @@ const REGISTRY_REREAD_MS = 5_000;
 /** A stored batch is marked so in the ledger with the next batch's record, or after this quiet time. */
 const MARK_STORED_AFTER_MS = 1_000;
 const TOPOLOGY_CHECK_MS = 10_000;
+/** kafkajs workers on the embedded engine: one per partition (KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY's bound). */
+const MAX_CONCURRENT_PARTITIONS = 64;
 
 const extentKey = (e: BatchExtent) => `${e.firstOffset}-${e.lastOffset}:${e.firstTimestamp}`;
 
@@ -218,6 +220,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   let watchTimer: NodeJS.Timeout | undefined;
   /** The embedded engine's consumer is the only one: it stores the batches it processes together in one insert. */
   const grouping = deps.member.storage === 'embedded';
+  if (grouping && config.partitionsConsumedConcurrently !== undefined) {
+    logger.warn(
+      { partitionsConsumedConcurrently: config.partitionsConsumedConcurrently },
+      'KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY is ignored on the embedded engine: every partition is processed at once (an insert group recorded before a crash forms again only so)',
+    );
+  }
   const insertGroups = createInsertGroups<PreparedBatch, RefusedRows>({
     store: (members, group) => storeGroup(members, group),
     partitionsOf: (group) => parseInsertGroup(topic, group).map((e) => e.partition),
@@ -288,14 +296,23 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       b.partition === partition && b.firstOffset === at.firstOffset && b.firstTimestamp === at.firstTimestamp;
     const mine = pending.get(partition);
     const storedUnmarked = unmarked.find(sameStart);
-    const recorded =
-      mine && sameStart(mine)
-        ? mine
-        : storedUnmarked
-          ? { ...storedUnmarked, stored: true, insertGroup: '' }
-          : fresh || committedNext.get(partition) === at.firstOffset
-            ? undefined
-            : await findRecordedBatch(client, at);
+    const own = mine && sameStart(mine) ? mine : undefined;
+    let recorded =
+      own ??
+      (storedUnmarked
+        ? { ...storedUnmarked, stored: true, insertGroup: '' }
+        : fresh || committedNext.get(partition) === at.firstOffset
+          ? undefined
+          : await findRecordedBatch(client, at));
+    if (recorded && !recorded.stored && recorded.insertGroup !== '') {
+      if (await groupStoredElsewhere(recorded, own === undefined)) {
+        logger.info(
+          { ...recorded },
+          "another batch of this batch's insert group is stored or committed: the group's insert was acknowledged",
+        );
+        recorded = { ...recorded, stored: true };
+      }
+    }
     if (!recorded) {
       return {
         ...at,
@@ -319,6 +336,39 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         : 'batch recorded by an attempt that did not finish: sending it again unchanged',
     );
     return { ...recorded, resendingOwnRows: !recorded.stored, alreadyStored: recorded.stored };
+  }
+
+  /**
+   * A group's members are answered together once its insert was acknowledged; then each marks
+   * and commits its own batch. So one of them known stored or committed means the whole insert
+   * was: a member whose sibling is (the process died between two members' commits, or this
+   * member failed after the insert while another committed) is stored. Waiting for the group to
+   * be whole again would wait forever, the sibling's partition has moved past it. `askStorage`:
+   * the ledger and the group's committed offsets too (a batch found in the ledger; this process's
+   * own pending batch needs only what it did itself).
+   */
+  async function groupStoredElsewhere(recorded: RecordedBatch, askStorage: boolean): Promise<boolean> {
+    const others = parseInsertGroup(topic, recorded.insertGroup).filter((e) => e.partition !== recorded.partition);
+    const same = (a: BatchExtent, b: BatchExtent) =>
+      a.partition === b.partition && a.firstOffset === b.firstOffset && a.firstTimestamp === b.firstTimestamp;
+    const doneHere = (e: BatchExtent) =>
+      (committedNext.get(e.partition) ?? -1) > e.lastOffset || unmarked.some((u) => same(u, e));
+    if (others.some(doneHere)) return true;
+    if (!askStorage || others.length === 0) return false;
+    const records = await Promise.all(
+      others.map((e) =>
+        findRecordedBatch(client, {
+          topic,
+          partition: e.partition,
+          firstOffset: e.firstOffset,
+          firstTimestamp: e.firstTimestamp,
+        }),
+      ),
+    );
+    if (records.some((r) => r?.stored === true)) return true;
+    const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const committed = new Map((offsets?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    return others.some((e) => (committed.get(e.partition) ?? -1) > e.lastOffset);
   }
 
   /**
@@ -610,13 +660,22 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     );
     metrics.inserted((performance.now() - started) / 1000);
     deps.afterInsert?.();
+    const byMember = members.map(({ extent }) =>
+      refusedRows.filter((r) => partitionOf.get(r.row.message) === extent.partition),
+    );
+    // Before any member commits: once one has, the group is not formed again (it is found stored),
+    // so a member's refused rows must not wait for its own turn (a failure here fails the group).
+    for (const [i, { extent }] of members.entries()) {
+      const refused = (byMember[i] ?? []).map((r) => refusedByStorage(r.row.message, r.error));
+      await sendDeadLetters(refused, extent, 'refused');
+    }
     // Standings follow the whole group at once: its batches commit one by one, and a refresh
     // started by the first would leave the others to the next one. (Stored is durable; a batch
     // whose commit fails is fetched again, found stored, and refreshes once more, harmlessly.)
     const refusedSet = new Set(refusedRows.map((r) => r.row));
     const storedEvents = rows.filter((o) => !refusedSet.has(o)).map((o) => o.event);
     if (storedEvents.length > 0) deps.onStored(storedEvents);
-    return members.map(({ extent }) => refusedRows.filter((r) => partitionOf.get(r.row.message) === extent.partition));
+    return byMember;
   }
 
   /**
@@ -702,6 +761,14 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
           log.debug(
             { insertGroup: extent.insertGroup },
             'recorded insert group not whole in this fetch; fetched again',
+          );
+          // No progress, though nothing failed: a group that never comes whole again must show as
+          // a stall (/readyz, the log, the gauge) rather than as a partition consuming.
+          progress.failed(
+            partition,
+            Date.now(),
+            Math.max(0, Number(batch.highWatermark) - extent.firstOffset),
+            `waiting for the batches of insert group ${extent.insertGroup} to be fetched together`,
           );
           return false;
         }
@@ -869,9 +936,11 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   const runConfig: ConsumerRunConfig = {
     eachBatchAutoResolve: false,
     autoCommit: false,
-    // On the embedded engine all of a fetch's batches at once: they share one insert.
-    partitionsConsumedConcurrently:
-      config.partitionsConsumedConcurrently ?? (grouping ? Math.min(64, config.events.partitions) : 2),
+    // On the embedded engine all of a fetch's batches at once: they share one insert. Whatever the
+    // setting says: a group an earlier attempt recorded forms again only when all its batches are
+    // processed at once, so fewer workers than partitions with data (the setting lowered after a
+    // crash, or a topic grown beyond KAFKA_EVENTS_PARTITIONS) would leave its batches waiting for good.
+    partitionsConsumedConcurrently: grouping ? MAX_CONCURRENT_PARTITIONS : (config.partitionsConsumedConcurrently ?? 2),
     eachBatch,
   };
 
