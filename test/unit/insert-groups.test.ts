@@ -39,7 +39,7 @@ function groups(maxBytes = 1_000) {
       hold = false;
       release?.();
     },
-    failWith: (err: Error) => (fail = err),
+    failWith: (err: Error | undefined) => (fail = err),
   };
 }
 
@@ -92,15 +92,39 @@ describe('insert groups', () => {
     expect(stores.map((s) => s.members)).toEqual([['p0', 'p1'], ['p2']]);
   });
 
-  it('forms a recorded group again only from all its batches; without one of them, the others are told not now', async () => {
+  it('forms a recorded group again only from all its batches, those that came first parked until the last comes', async () => {
     const { g, stores } = groups();
-    const partial = [g.enter().join(member(0), '0,1,2'), g.enter().join(member(1), '0,1,2')];
-    expect(await Promise.all(partial)).toEqual([{ kind: 'not-now' }, { kind: 'not-now' }]);
+    const first = await Promise.all([g.enter().join(member(0), '0,1,2'), g.enter().join(member(1), '0,1,2')]);
+    expect(first.map((a) => a.kind)).toEqual(['parked', 'parked']);
     expect(stores).toEqual([]);
+    // A fresh batch meanwhile is not held back by the parked ones.
+    expect(await g.enter().join(member(5))).toEqual({ kind: 'stored', result: 'stored p5' });
 
-    const whole = [2, 0, 1].map((p) => g.enter().join(member(p), '0,1,2'));
-    expect((await Promise.all(whole)).map((a) => a.kind)).toEqual(['stored', 'stored', 'stored']);
-    expect(stores).toEqual([{ members: ['p0', 'p1', 'p2'], group: '0,1,2' }]);
+    const last = await g.enter().join(member(2), '0,1,2');
+    expect(last).toEqual({ kind: 'stored', result: 'stored p2' });
+    expect(stores.at(-1)).toEqual({ members: ['p0', 'p1', 'p2'], group: '0,1,2' });
+    const parked = await Promise.all(first.map((a) => (a.kind === 'parked' ? a.stored : Promise.resolve(undefined))));
+    expect(parked).toEqual(['stored p0', 'stored p1']);
+  });
+
+  it('keeps parked batches for the retry of a group whose insert failed, and lets them go when dropped', async () => {
+    const { g, stores, failWith } = groups();
+    const parked = await g.enter().join(member(0), '0,1');
+    failWith(new Error('ClickHouse is away'));
+    await expect(g.enter().join(member(1), '0,1')).rejects.toThrow('ClickHouse is away');
+    expect(stores).toHaveLength(1);
+    // The retry of the failed batch meets the parked one again.
+    failWith(undefined);
+    expect(await g.enter().join(member(1), '0,1')).toEqual({ kind: 'stored', result: 'stored p1' });
+    expect(stores.map((s) => s.members)).toEqual([
+      ['p0', 'p1'],
+      ['p0', 'p1'],
+    ]);
+    expect(parked.kind === 'parked' ? await parked.stored : 'not parked').toBe('stored p0');
+
+    const another = await g.enter().join(member(3), '3,4');
+    g.dropParked();
+    expect(another.kind === 'parked' ? await another.stored : 'not parked').toBeUndefined();
   });
 
   it('fails every batch of an insert that failed (each is retried, the group formed again)', async () => {

@@ -251,6 +251,8 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     pending.clear();
     committedNext.clear();
     gathered.clear();
+    // Batches parked with a recorded insert group are fetched again from the committed offsets.
+    insertGroups.dropParked();
     for (const p of progress.failing()) if (!assigned.includes(p.partition)) forgetPartition(p.partition);
     logger.info({ topic, partitions: assigned, memberId: payload.memberId }, 'partitions assigned');
     generation.joinedGroup();
@@ -757,20 +759,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         } finally {
           clearInterval(beat);
         }
-        if (answer.kind === 'not-now') {
-          log.debug(
-            { insertGroup: extent.insertGroup },
-            'recorded insert group not whole in this fetch; fetched again',
-          );
-          // No progress, though nothing failed: a group that never comes whole again must show as
-          // a stall (/readyz, the log, the gauge) rather than as a partition consuming.
-          progress.failed(
-            partition,
-            Date.now(),
-            Math.max(0, Number(batch.highWatermark) - extent.firstOffset),
-            `waiting for the batches of insert group ${extent.insertGroup} to be fetched together`,
-          );
-          return false;
+        if (answer.kind === 'parked') {
+          parkBatch(payload, extent, answer.stored, outcomes, messages.length);
+          return true;
         }
         refusedRows = answer.result;
         refreshed = true;
@@ -803,21 +794,12 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     backoff.delete(partition);
     partitionProgressed(partition);
 
-    const counts = { ok: 0, 'dead-letter': 0, duplicate: 0, reroute: 0, conflict: 0 };
-    for (const o of outcomes) {
-      counts[o.kind]++;
-      if (o.kind === 'dead-letter' && o.reason.code === 'conflict') counts.conflict++;
-    }
-    const storedCount = extent.alreadyStored ? 0 : fresh.length - refused.length;
-    const deadLetters = extent.alreadyStored ? 0 : counts['dead-letter'] + refused.length;
-    const rerouted = extent.alreadyStored ? 0 : counts.reroute;
-    metrics.outcomes('stored', storedCount);
-    metrics.outcomes('rerouted', rerouted);
-    metrics.outcomes('duplicate', messages.length - storedCount - deadLetters - rerouted);
-    metrics.outcomes('dead_letter', deadLetters);
-    if (!extent.alreadyStored) {
-      metrics.conflicts(counts.conflict);
-    }
+    const { storedCount, deadLetters, rerouted } = countOutcomes(
+      outcomes,
+      messages.length,
+      refused.length,
+      extent.alreadyStored,
+    );
     metrics.lag(topic, partition, Math.max(0, Number(batch.highWatermark) - next));
     log.debug({ messages: messages.length, stored: storedCount, deadLetters, rerouted }, 'batch stored');
     // A batch an earlier attempt stored may not have refreshed the standings: refresh for all of
@@ -829,6 +811,88 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     }
     if (events.length > 0 && !refreshed) deps.onStored(events);
     return true;
+  }
+
+  /** The consumed-events metrics of one batch. */
+  function countOutcomes(
+    outcomes: readonly MessageOutcome[],
+    messageCount: number,
+    refusedCount: number,
+    alreadyStored: boolean,
+  ): { storedCount: number; deadLetters: number; rerouted: number } {
+    const counts = { ok: 0, 'dead-letter': 0, duplicate: 0, reroute: 0, conflict: 0 };
+    for (const o of outcomes) {
+      counts[o.kind]++;
+      if (o.kind === 'dead-letter' && o.reason.code === 'conflict') counts.conflict++;
+    }
+    const storedCount = alreadyStored ? 0 : counts.ok - refusedCount;
+    const deadLetters = alreadyStored ? 0 : counts['dead-letter'] + refusedCount;
+    const rerouted = alreadyStored ? 0 : counts.reroute;
+    metrics.outcomes('stored', storedCount);
+    metrics.outcomes('rerouted', rerouted);
+    metrics.outcomes('duplicate', messageCount - storedCount - deadLetters - rerouted);
+    metrics.outcomes('dead_letter', deadLetters);
+    if (!alreadyStored) metrics.conflicts(counts.conflict);
+    return { storedCount, deadLetters, rerouted };
+  }
+
+  /**
+   * A batch of a recorded insert group that came before the group's other batches (they come in
+   * later fetches): its processing ends so that kafkajs fetches again, its partition pauses
+   * (nothing after the batch may be stored before it), and once the group is stored it is marked,
+   * committed and resumed. Dropped (a rebalance, a stop), the partition is fetched again from its
+   * committed offset and the batch found recorded as before.
+   */
+  function parkBatch(
+    payload: EachBatchPayload,
+    extent: Extent,
+    stored: Promise<RefusedRows | undefined>,
+    outcomes: readonly MessageOutcome[],
+    messageCount: number,
+  ): void {
+    const { partition } = extent;
+    const at = { topic, partition, firstOffset: extent.firstOffset, lastOffset: extent.lastOffset };
+    const resume = payload.pause();
+    // Once resumed, the partition is fetched after the batch: it was stored with its group by then.
+    payload.resolveOffset(String(extent.lastOffset));
+    // Waiting, not progressing: a group that never comes whole shows as a stall (/readyz, log, gauge).
+    progress.failed(partition, Date.now(), 0, `waiting for the other batches of insert group ${extent.insertGroup}`);
+    logger.info(
+      { ...at, insertGroup: extent.insertGroup },
+      "batch waits for its recorded insert group's other batches",
+    );
+    void stored
+      .then(async (refusedRows) => {
+        if (refusedRows === undefined) return;
+        const refusedSet = new Set(refusedRows.map((r) => r.row));
+        const storedRecords: IngestRecord[] = [];
+        for (const o of outcomes) if (o.kind === 'ok' && !refusedSet.has(o)) storedRecords.push(o.event);
+        for (const key of storedEventKeys(storedRecords)) deps.keyFilter?.add(key.crewId, key.eventId);
+        unmarked.push(extent);
+        markStoredSoon();
+        pending.delete(partition);
+        const next = extent.lastOffset + 1;
+        await consumer.commitOffsets([{ topic, partition, offset: String(next) }]);
+        committedNext.set(partition, next);
+        backoff.delete(partition);
+        partitionProgressed(partition);
+        countOutcomes(outcomes, messageCount, refusedRows.length, false);
+        logger.info(at, 'batch stored with its recorded insert group');
+      })
+      .catch((err: unknown) =>
+        // Stored with its group: after a rejoin the partition is fetched again and found stored.
+        logger.warn(
+          { err, ...at },
+          'could not commit a batch stored with its insert group; it is committed when fetched again',
+        ),
+      )
+      .finally(() => {
+        try {
+          resume();
+        } catch (err) {
+          logger.debug({ err, ...at }, 'could not resume a partition (the consumer stopped)');
+        }
+      });
   }
 
   function markStoredSoon(): void {
@@ -1001,6 +1065,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
       // kafkajs waits for the batch in flight, then leaves the group.
       await consumer.disconnect();
       await admin.disconnect();
+      insertGroups.dropParked();
       clearTimeout(markTimer);
       markTimer = undefined;
       await markStored();

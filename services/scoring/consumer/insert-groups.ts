@@ -10,8 +10,12 @@ export interface GroupMember<M> {
 
 export type JoinAnswer<R> =
   | { kind: 'stored'; result: R }
-  /** The recorded group cannot be formed now (one of its batches is not being processed): try again with the next fetch. */
-  | { kind: 'not-now' };
+  /**
+   * A batch of a recorded group that is not whole yet: it waits with the group, out of the fetch
+   * loop, until the group's other batches come (`stored` resolves with its result once the group
+   * is stored, or undefined when it is dropped: dropParked).
+   */
+  | { kind: 'parked'; stored: Promise<R | undefined> };
 
 /** One batch being processed. */
 export interface GroupEntry<M, R> {
@@ -27,6 +31,8 @@ export interface GroupEntry<M, R> {
 export interface InsertGroups<M, R> {
   /** A batch began processing: its groups wait for it until it joins one or leaves. */
   enter(): GroupEntry<M, R>;
+  /** Lets go of every parked batch (a rebalance, a stop): their `stored` resolves undefined. */
+  dropParked(): void;
 }
 
 export interface InsertGroupsDeps<M, R> {
@@ -44,6 +50,8 @@ interface Waiting<M, R> {
   candidate: GroupMember<M>;
   answer: (answer: JoinAnswer<R>) => void;
   fail: (err: unknown) => void;
+  /** Set once parked: its batch's processing ended, and this tells it the group's outcome. */
+  parked?: (result: R | undefined) => void;
 }
 
 const byPartition = <M, R>(a: Waiting<M, R>, b: Waiting<M, R>) =>
@@ -55,8 +63,10 @@ const byPartition = <M, R>(a: Waiting<M, R>, b: Waiting<M, R>) =>
  * batches waiting here are stored in one insert once every batch being processed is waiting here
  * (or answered, or done), and not while an insert runs (those that come meanwhile go together in the next). A group
  * an earlier attempt recorded is formed again from exactly its batches, so that its resend is the
- * same insert under the same token; when one of them is not being processed, the others are told
- * 'not-now' (their partitions are fetched again, and the group forms when all are here).
+ * same insert under the same token. Its batches need not come in one fetch (a broker sends an
+ * oversized record batch alone, several brokers fetch apart): one that comes before the others is
+ * parked, its processing ends (the consumer pauses its partition) and it waits here until the
+ * last one comes; an insert that fails leaves it parked for the retry.
  */
 export function createInsertGroups<M, R>(deps: InsertGroupsDeps<M, R>): InsertGroups<M, R> {
   /** Batches being processed that have not been answered yet. */
@@ -66,11 +76,21 @@ export function createInsertGroups<M, R>(deps: InsertGroupsDeps<M, R>): InsertGr
   const fresh: Waiting<M, R>[] = [];
   const recorded = new Map<string, Waiting<M, R>[]>();
 
+  /** Batches waiting here whose processing goes on (not parked). */
   const waitingCount = () => {
     let n = fresh.length;
-    for (const members of recorded.values()) n += members.length;
+    for (const members of recorded.values()) for (const w of members) if (!w.parked) n++;
     return n;
   };
+
+  function park(w: Waiting<M, R>): void {
+    w.answer({
+      kind: 'parked',
+      stored: new Promise<R | undefined>((resolve) => {
+        w.parked = resolve;
+      }),
+    });
+  }
 
   function queueCheck(): void {
     if (checkQueued) return;
@@ -94,9 +114,9 @@ export function createInsertGroups<M, R>(deps: InsertGroupsDeps<M, R>): InsertGr
         return;
       }
     }
-    // Every batch being processed waits, and no recorded group is whole: those cannot form now.
-    for (const members of recorded.values()) for (const w of members) w.answer({ kind: 'not-now' });
-    recorded.clear();
+    // Every batch being processed waits, and no recorded group is whole: their batches wait for
+    // the others out of the fetch loop (kafkajs fetches again only once a fetch's batches end).
+    for (const members of recorded.values()) for (const w of members) if (!w.parked) park(w);
     fresh.sort(byPartition);
     const taken: Waiting<M, R>[] = [];
     let bytes = 0;
@@ -118,8 +138,19 @@ export function createInsertGroups<M, R>(deps: InsertGroupsDeps<M, R>): InsertGr
         group,
       )
       .then(
-        (results) => members.forEach((w, i) => w.answer({ kind: 'stored', result: results[i] as R })),
-        (err: unknown) => members.forEach((w) => w.fail(err)),
+        (results) =>
+          members.forEach((w, i) => {
+            const result = results[i] as R;
+            if (w.parked) w.parked(result);
+            else w.answer({ kind: 'stored', result });
+          }),
+        (err: unknown) => {
+          // The batches being processed fail (each is retried); the parked ones wait for that retry.
+          const parked = members.filter((w) => w.parked);
+          if (group !== undefined && parked.length > 0)
+            recorded.set(group, [...parked, ...(recorded.get(group) ?? [])]);
+          for (const w of members) if (!w.parked) w.fail(err);
+        },
       )
       .finally(() => {
         storing = false;
@@ -163,6 +194,14 @@ export function createInsertGroups<M, R>(deps: InsertGroupsDeps<M, R>): InsertGr
         },
         leave: uncount,
       };
+    },
+    dropParked() {
+      for (const [group, members] of recorded) {
+        const rest = members.filter((w) => !w.parked);
+        for (const w of members) w.parked?.(undefined);
+        if (rest.length > 0) recorded.set(group, rest);
+        else recorded.delete(group);
+      }
     },
   };
 }
