@@ -1,4 +1,4 @@
-import type { Admin, Consumer, ConsumerConfig, Kafka } from 'kafkajs';
+import type { Admin, Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,4 +163,145 @@ describe('a parked batch whose commit fails', () => {
     expect(await one("SELECT count() FROM events WHERE startsWith(event_id, 'pc-')")).toBe(TOTAL);
     expect(await one("SELECT uniqExact(event_id) FROM events WHERE startsWith(event_id, 'pc-')")).toBe(TOTAL);
   }, 180_000);
+});
+
+// A rebalance while a batch is parked lets it go (dropParked): its partition is resumed, and since
+// kafkajs makes a new offset manager at each join (resolved offsets start empty), the partition is
+// fetched again from its committed offset, not from the offset resolved past the parked batch.
+describe('a parked batch over a rebalance', () => {
+  it('is fetched again from the committed offset and stored once with its group', async () => {
+    const topic = uniqueName('parked-rejoin');
+    const group = uniqueName('parked-rejoin-group');
+    await createTestTopic(admin, topic, 3);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: Array.from({ length: TOTAL }, (_, i) => {
+        const crewId = crews[i % crews.length] ?? 'C1';
+        const value = {
+          eventId: `pr-${i}`,
+          crewId,
+          type: 'metric',
+          occurredAt: '2026-03-10T09:00:00+08:00',
+          name: 'parked_rejoin',
+          value: 1,
+          note: 'x'.repeat(1500),
+        };
+        return { key: crewId, value: JSON.stringify(value), timestamp: String(clock.now().getTime()) };
+      }),
+    });
+    await producer.disconnect();
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const count = (text: string) => lines.filter((l) => l.includes(text)).length;
+    const validate = createValidateStep({
+      crewExists: (id) => lb.catalog.crew(id) !== undefined,
+      now: clock.now,
+      maxFutureMs: 600_000,
+      maxAgeMs: 400 * 86_400_000,
+    });
+    const dlProducer = kafka.producer();
+    await dlProducer.connect();
+    const consumerOf = (
+      extraEnv: Record<string, string>,
+      extra: { kafka?: Kafka; afterInsert?: () => void },
+    ): EventConsumer => {
+      const config = parseConfig({ ...env, ...extraEnv, KAFKA_EVENTS_TOPIC: topic, KAFKA_CONSUMER_GROUP: group }).kafka;
+      if (!config) throw new Error('no Kafka config');
+      return createEventConsumer({
+        client: lb.client,
+        stores: createStoreTracker(clock.now),
+        kafka,
+        producer: dlProducer,
+        config,
+        validate,
+        validateCorrection: createCorrectionValidateStep(validate),
+        onStored: () => undefined,
+        metrics: createConsumerMetrics(new Registry()),
+        logger,
+        now: clock.now,
+        registryLoaded: () => true,
+        backoffMs: 60_000,
+        maxBackoffMs: 60_000,
+        member: { storage: 'embedded', instance: uniqueName('i'), describe: 'a test instance', startedAt: Date.now() },
+        ...extra,
+      });
+    };
+    try {
+      let inserted = false;
+      const first = consumerOf(
+        {},
+        {
+          afterInsert: () => {
+            if (inserted) return;
+            inserted = true;
+            throw new Error('died right after the insert');
+          },
+        },
+      );
+      await first.start();
+      await waitFor(async () => expect(inserted).toBe(true), 60_000, 50);
+      await first.stop();
+      expect(await committedOffsets(admin, group, topic)).toBe(0);
+
+      // Partition 2's batches are held back (not processed, not resolved) until told: partition 0's
+      // batch of the group waits parked meanwhile.
+      let hold = true;
+      const holding = {
+        consumer: (options: ConsumerConfig): Consumer => {
+          const real = kafka.consumer(options);
+          return new Proxy(real, {
+            get(target, key, receiver) {
+              if (key === 'run') {
+                return (config: ConsumerRunConfig) =>
+                  target.run({
+                    ...config,
+                    eachBatch: async (payload) => {
+                      if (hold && payload.batch.partition === 2) return;
+                      await config.eachBatch?.(payload);
+                    },
+                  });
+              }
+              return Reflect.get(target, key, receiver) as unknown;
+            },
+          });
+        },
+        admin: () => kafka.admin(),
+      } as unknown as Kafka;
+      const second = consumerOf({ KAFKA_FETCH_MAX_BYTES: '65536' }, { kafka: holding });
+      await second.start();
+      try {
+        const parked = "batch waits for its recorded insert group's other batches";
+        await waitFor(async () => expect(count(parked)).toBe(1), 60_000, 100);
+        // Another member joins the group (a rebalance), then leaves (another).
+        const assignedBefore = count('partitions assigned');
+        const other = kafka.consumer({ groupId: group, sessionTimeout: 10_000 });
+        await other.connect();
+        await other.subscribe({ topic, fromBeginning: true });
+        let otherJoined = false;
+        other.on(other.events.GROUP_JOIN, () => (otherJoined = true));
+        await other.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
+        await waitFor(async () => expect(otherJoined).toBe(true), 60_000, 100);
+        await other.disconnect();
+        await waitFor(
+          async () => expect(count('partitions assigned')).toBeGreaterThanOrEqual(assignedBefore + 2),
+          60_000,
+          100,
+        );
+        // Fetched again from its committed offset, the batch is parked again.
+        await waitFor(async () => expect(count(parked)).toBeGreaterThanOrEqual(2), 30_000, 100);
+        hold = false;
+        await waitFor(() => caughtUp(admin, group, topic), 60_000, 200);
+      } finally {
+        hold = false;
+        await second.stop();
+      }
+    } finally {
+      await dlProducer.disconnect();
+    }
+    expect(await one("SELECT count() FROM events WHERE startsWith(event_id, 'pr-')")).toBe(TOTAL);
+    expect(await one("SELECT uniqExact(event_id) FROM events WHERE startsWith(event_id, 'pr-')")).toBe(TOTAL);
+  }, 240_000);
 });
