@@ -44,124 +44,160 @@ async function one(query: string): Promise<number> {
   return Number(Object.values((await r.json<Record<string, unknown>>())[0] ?? {})[0] ?? 0);
 }
 
+/** Proxies a Kafka client's consumers, changing what `wrap` returns for a key. */
+function wrapConsumers(wrap: (consumer: Consumer, key: string | symbol) => unknown): Kafka {
+  return {
+    consumer: (options: ConsumerConfig): Consumer => {
+      const real = kafka.consumer(options);
+      return new Proxy(real, {
+        get: (target, key, receiver) => wrap(target, key) ?? (Reflect.get(target, key, receiver) as unknown),
+      });
+    },
+    admin: () => kafka.admin(),
+  } as unknown as Kafka;
+}
+
+/** Holds back the batches of a partition (not processed, not resolved) while `held()`. */
+const holding = (partition: number, held: () => boolean) =>
+  wrapConsumers((consumer, key) =>
+    key === 'run'
+      ? (config: ConsumerRunConfig) =>
+          consumer.run({
+            ...config,
+            eachBatch: async (payload) => {
+              if (held() && payload.batch.partition === partition) return;
+              await config.eachBatch?.(payload);
+            },
+          })
+      : undefined,
+  );
+
+/**
+ * A topic of 3 partitions whose events (on partitions 0 and 2) a first consumer stored in one
+ * insert group and "died" right after its insert (nothing marked, nothing committed).
+ */
+async function recordedGroup(prefix: string) {
+  const topic = uniqueName(prefix);
+  const group = uniqueName(`${prefix}-group`);
+  await createTestTopic(admin, topic, 3);
+  const producer = kafka.producer();
+  await producer.connect();
+  // One send: one record batch per partition of ~150 KB, more than a 64 KiB fetch holds.
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: Array.from({ length: TOTAL }, (_, i) => {
+      const crewId = crews[i % crews.length] ?? 'C1';
+      const value = {
+        eventId: `${prefix}-${i}`,
+        crewId,
+        type: 'metric',
+        occurredAt: '2026-03-10T09:00:00+08:00',
+        name: 'parked',
+        value: 1,
+        note: 'x'.repeat(1500),
+      };
+      return { key: crewId, value: JSON.stringify(value), timestamp: String(clock.now().getTime()) };
+    }),
+  });
+  await producer.disconnect();
+
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+  const validate = createValidateStep({
+    crewExists: (id) => lb.catalog.crew(id) !== undefined,
+    now: clock.now,
+    maxFutureMs: 600_000,
+    maxAgeMs: 400 * 86_400_000,
+  });
+  const dlProducer = kafka.producer();
+  await dlProducer.connect();
+  const consumerOf = (
+    extraEnv: Record<string, string>,
+    extra: { kafka?: Kafka; afterInsert?: () => void },
+  ): EventConsumer => {
+    const config = parseConfig({ ...env, ...extraEnv, KAFKA_EVENTS_TOPIC: topic, KAFKA_CONSUMER_GROUP: group }).kafka;
+    if (!config) throw new Error('no Kafka config');
+    return createEventConsumer({
+      client: lb.client,
+      stores: createStoreTracker(clock.now),
+      kafka,
+      producer: dlProducer,
+      config,
+      validate,
+      validateCorrection: createCorrectionValidateStep(validate),
+      onStored: () => undefined,
+      metrics: createConsumerMetrics(new Registry()),
+      logger,
+      now: clock.now,
+      registryLoaded: () => true,
+      backoffMs: 60_000,
+      maxBackoffMs: 60_000,
+      member: { storage: 'embedded', instance: uniqueName('i'), describe: 'a test instance', startedAt: Date.now() },
+      ...extra,
+    });
+  };
+  let inserted = false;
+  const first = consumerOf(
+    {},
+    {
+      afterInsert: () => {
+        if (inserted) return;
+        inserted = true;
+        throw new Error('died right after the insert');
+      },
+    },
+  );
+  await first.start();
+  await waitFor(async () => expect(inserted).toBe(true), 60_000, 50);
+  await first.stop();
+  expect(await committedOffsets(admin, group, topic)).toBe(0);
+  return {
+    topic,
+    group,
+    lines,
+    count: (text: string) => lines.filter((l) => l.includes(text)).length,
+    consumerOf,
+    stored: async () => ({
+      rows: await one(`SELECT count() FROM events WHERE startsWith(event_id, '${prefix}-')`),
+      events: await one(`SELECT uniqExact(event_id) FROM events WHERE startsWith(event_id, '${prefix}-')`),
+    }),
+    close: () => dlProducer.disconnect(),
+  };
+}
+
+const PARKED = "batch waits for its recorded insert group's other batches";
+
 describe('a parked batch whose commit fails', () => {
   it('is fetched again and committed, not left behind on an idle partition', async () => {
-    const topic = uniqueName('parked-commit');
-    const group = uniqueName('parked-commit-group');
-    await createTestTopic(admin, topic, 3);
-    const producer = kafka.producer();
-    await producer.connect();
-    // One send: one record batch per partition of ~150 KB, more than a 64 KiB fetch holds.
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: TOTAL }, (_, i) => {
-        const crewId = crews[i % crews.length] ?? 'C1';
-        const value = {
-          eventId: `pc-${i}`,
-          crewId,
-          type: 'metric',
-          occurredAt: '2026-03-10T09:00:00+08:00',
-          name: 'parked_commit',
-          value: 1,
-          note: 'x'.repeat(1500),
-        };
-        return { key: crewId, value: JSON.stringify(value), timestamp: String(clock.now().getTime()) };
-      }),
-    });
-    await producer.disconnect();
-
-    const lines: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const validate = createValidateStep({
-      crewExists: (id) => lb.catalog.crew(id) !== undefined,
-      now: clock.now,
-      maxFutureMs: 600_000,
-      maxAgeMs: 400 * 86_400_000,
-    });
-    const dlProducer = kafka.producer();
-    await dlProducer.connect();
-    const consumerOf = (
-      extraEnv: Record<string, string>,
-      extra: { kafka?: Kafka; afterInsert?: () => void },
-    ): EventConsumer => {
-      const config = parseConfig({ ...env, ...extraEnv, KAFKA_EVENTS_TOPIC: topic, KAFKA_CONSUMER_GROUP: group }).kafka;
-      if (!config) throw new Error('no Kafka config');
-      return createEventConsumer({
-        client: lb.client,
-        stores: createStoreTracker(clock.now),
-        kafka,
-        producer: dlProducer,
-        config,
-        validate,
-        validateCorrection: createCorrectionValidateStep(validate),
-        onStored: () => undefined,
-        metrics: createConsumerMetrics(new Registry()),
-        logger,
-        now: clock.now,
-        registryLoaded: () => true,
-        backoffMs: 60_000,
-        maxBackoffMs: 60_000,
-        member: { storage: 'embedded', instance: uniqueName('i'), describe: 'a test instance', startedAt: Date.now() },
-        ...extra,
-      });
-    };
-
+    const s = await recordedGroup('pc');
     try {
-      // 1. One insert holds the batches of every partition with events; the instance "dies" right
-      // after it (the insert acknowledged, nothing marked or committed, no retry before it stops).
-      let inserted = false;
-      const first = consumerOf(
-        {},
-        {
-          afterInsert: () => {
-            if (inserted) return;
-            inserted = true;
-            throw new Error('died right after the insert');
-          },
-        },
-      );
-      await first.start();
-      await waitFor(async () => expect(inserted).toBe(true), 60_000, 50);
-      await first.stop();
-      expect(await committedOffsets(admin, group, topic)).toBe(0);
-
-      // 2. Again with 64 KiB fetches: the group's batches come one per fetch, the first waits
+      // Again with 64 KiB fetches: the group's batches come one per fetch, the first waits
       // parked. Its commit from outside the fetch loop fails (kafkajs gave up retrying).
       let failedCommits = 0;
-      const failingCommits = {
-        consumer: (options: ConsumerConfig): Consumer => {
-          const real = kafka.consumer(options);
-          return new Proxy(real, {
-            get(target, key, receiver) {
-              if (key === 'commitOffsets') {
-                return async () => {
-                  failedCommits++;
-                  throw new Error('The coordinator is not available (retries exhausted)');
-                };
-              }
-              return Reflect.get(target, key, receiver) as unknown;
-            },
-          });
-        },
-        admin: () => kafka.admin(),
-      } as unknown as Kafka;
-      const second = consumerOf({ KAFKA_FETCH_MAX_BYTES: '65536' }, { kafka: failingCommits });
+      const failingCommits = wrapConsumers((_, key) =>
+        key === 'commitOffsets'
+          ? async () => {
+              failedCommits++;
+              throw new Error('The coordinator is not available (retries exhausted)');
+            }
+          : undefined,
+      );
+      const second = s.consumerOf({ KAFKA_FETCH_MAX_BYTES: '65536' }, { kafka: failingCommits });
       await second.start();
       try {
         await waitFor(async () => expect(failedCommits).toBeGreaterThan(0), 60_000, 100);
-        expect(lines.join('')).toContain("batch waits for its recorded insert group's other batches");
+        expect(s.count(PARKED)).toBeGreaterThan(0);
         // Every partition is committed to its end, and none shows stalled.
-        await waitFor(() => caughtUp(admin, group, topic), 30_000, 200);
+        await waitFor(() => caughtUp(admin, s.group, s.topic), 30_000, 200);
         await waitFor(async () => expect(second.status().stalled).toEqual([]), 10_000, 100);
       } finally {
         await second.stop();
       }
+      expect(await s.stored()).toEqual({ rows: TOTAL, events: TOTAL });
     } finally {
-      await dlProducer.disconnect();
+      await s.close();
     }
-    expect(await one("SELECT count() FROM events WHERE startsWith(event_id, 'pc-')")).toBe(TOTAL);
-    expect(await one("SELECT uniqExact(event_id) FROM events WHERE startsWith(event_id, 'pc-')")).toBe(TOTAL);
   }, 180_000);
 });
 
@@ -170,138 +206,69 @@ describe('a parked batch whose commit fails', () => {
 // fetched again from its committed offset, not from the offset resolved past the parked batch.
 describe('a parked batch over a rebalance', () => {
   it('is fetched again from the committed offset and stored once with its group', async () => {
-    const topic = uniqueName('parked-rejoin');
-    const group = uniqueName('parked-rejoin-group');
-    await createTestTopic(admin, topic, 3);
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: TOTAL }, (_, i) => {
-        const crewId = crews[i % crews.length] ?? 'C1';
-        const value = {
-          eventId: `pr-${i}`,
-          crewId,
-          type: 'metric',
-          occurredAt: '2026-03-10T09:00:00+08:00',
-          name: 'parked_rejoin',
-          value: 1,
-          note: 'x'.repeat(1500),
-        };
-        return { key: crewId, value: JSON.stringify(value), timestamp: String(clock.now().getTime()) };
-      }),
-    });
-    await producer.disconnect();
-    const lines: string[] = [];
-    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const count = (text: string) => lines.filter((l) => l.includes(text)).length;
-    const validate = createValidateStep({
-      crewExists: (id) => lb.catalog.crew(id) !== undefined,
-      now: clock.now,
-      maxFutureMs: 600_000,
-      maxAgeMs: 400 * 86_400_000,
-    });
-    const dlProducer = kafka.producer();
-    await dlProducer.connect();
-    const consumerOf = (
-      extraEnv: Record<string, string>,
-      extra: { kafka?: Kafka; afterInsert?: () => void },
-    ): EventConsumer => {
-      const config = parseConfig({ ...env, ...extraEnv, KAFKA_EVENTS_TOPIC: topic, KAFKA_CONSUMER_GROUP: group }).kafka;
-      if (!config) throw new Error('no Kafka config');
-      return createEventConsumer({
-        client: lb.client,
-        stores: createStoreTracker(clock.now),
-        kafka,
-        producer: dlProducer,
-        config,
-        validate,
-        validateCorrection: createCorrectionValidateStep(validate),
-        onStored: () => undefined,
-        metrics: createConsumerMetrics(new Registry()),
-        logger,
-        now: clock.now,
-        registryLoaded: () => true,
-        backoffMs: 60_000,
-        maxBackoffMs: 60_000,
-        member: { storage: 'embedded', instance: uniqueName('i'), describe: 'a test instance', startedAt: Date.now() },
-        ...extra,
-      });
-    };
+    const s = await recordedGroup('pr');
     try {
-      let inserted = false;
-      const first = consumerOf(
-        {},
-        {
-          afterInsert: () => {
-            if (inserted) return;
-            inserted = true;
-            throw new Error('died right after the insert');
-          },
-        },
-      );
-      await first.start();
-      await waitFor(async () => expect(inserted).toBe(true), 60_000, 50);
-      await first.stop();
-      expect(await committedOffsets(admin, group, topic)).toBe(0);
-
-      // Partition 2's batches are held back (not processed, not resolved) until told: partition 0's
-      // batch of the group waits parked meanwhile.
+      // Partition 2's batches are held back until told: partition 0's batch of the group waits
+      // parked meanwhile.
       let hold = true;
-      const holding = {
-        consumer: (options: ConsumerConfig): Consumer => {
-          const real = kafka.consumer(options);
-          return new Proxy(real, {
-            get(target, key, receiver) {
-              if (key === 'run') {
-                return (config: ConsumerRunConfig) =>
-                  target.run({
-                    ...config,
-                    eachBatch: async (payload) => {
-                      if (hold && payload.batch.partition === 2) return;
-                      await config.eachBatch?.(payload);
-                    },
-                  });
-              }
-              return Reflect.get(target, key, receiver) as unknown;
-            },
-          });
-        },
-        admin: () => kafka.admin(),
-      } as unknown as Kafka;
-      const second = consumerOf({ KAFKA_FETCH_MAX_BYTES: '65536' }, { kafka: holding });
+      const second = s.consumerOf({ KAFKA_FETCH_MAX_BYTES: '65536' }, { kafka: holding(2, () => hold) });
       await second.start();
       try {
-        const parked = "batch waits for its recorded insert group's other batches";
-        await waitFor(async () => expect(count(parked)).toBe(1), 60_000, 100);
+        await waitFor(async () => expect(s.count(PARKED)).toBe(1), 60_000, 100);
         // Another member joins the group (a rebalance), then leaves (another).
-        const assignedBefore = count('partitions assigned');
-        const other = kafka.consumer({ groupId: group, sessionTimeout: 10_000 });
+        const assignedBefore = s.count('partitions assigned');
+        const other = kafka.consumer({ groupId: s.group, sessionTimeout: 10_000 });
         await other.connect();
-        await other.subscribe({ topic, fromBeginning: true });
+        await other.subscribe({ topic: s.topic, fromBeginning: true });
         let otherJoined = false;
         other.on(other.events.GROUP_JOIN, () => (otherJoined = true));
         await other.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: async () => undefined });
         await waitFor(async () => expect(otherJoined).toBe(true), 60_000, 100);
         await other.disconnect();
         await waitFor(
-          async () => expect(count('partitions assigned')).toBeGreaterThanOrEqual(assignedBefore + 2),
+          async () => expect(s.count('partitions assigned')).toBeGreaterThanOrEqual(assignedBefore + 2),
           60_000,
           100,
         );
         // Fetched again from its committed offset, the batch is parked again.
-        await waitFor(async () => expect(count(parked)).toBeGreaterThanOrEqual(2), 30_000, 100);
+        await waitFor(async () => expect(s.count(PARKED)).toBeGreaterThanOrEqual(2), 30_000, 100);
         hold = false;
-        await waitFor(() => caughtUp(admin, group, topic), 60_000, 200);
+        await waitFor(() => caughtUp(admin, s.group, s.topic), 60_000, 200);
       } finally {
         hold = false;
         await second.stop();
       }
+      expect(await s.stored()).toEqual({ rows: TOTAL, events: TOTAL });
     } finally {
-      await dlProducer.disconnect();
+      await s.close();
     }
-    expect(await one("SELECT count() FROM events WHERE startsWith(event_id, 'pr-')")).toBe(TOTAL);
-    expect(await one("SELECT uniqExact(event_id) FROM events WHERE startsWith(event_id, 'pr-')")).toBe(TOTAL);
+  }, 240_000);
+});
+
+// Stopped while a batch is parked (its group not whole), the instance leaves its offset
+// uncommitted: the next one fetches the batch again and forms the group.
+describe('a parked batch at a stop', () => {
+  it('is not committed, and the next instance stores the group once', async () => {
+    const s = await recordedGroup('ps');
+    try {
+      const second = s.consumerOf({ KAFKA_FETCH_MAX_BYTES: '65536' }, { kafka: holding(2, () => true) });
+      await second.start();
+      try {
+        await waitFor(async () => expect(s.count(PARKED)).toBe(1), 60_000, 100);
+      } finally {
+        await second.stop();
+      }
+      expect(await committedOffsets(admin, s.group, s.topic)).toBe(0);
+      const third = s.consumerOf({ KAFKA_FETCH_MAX_BYTES: '65536' }, {});
+      await third.start();
+      try {
+        await waitFor(() => caughtUp(admin, s.group, s.topic), 60_000, 200);
+      } finally {
+        await third.stop();
+      }
+      expect(await s.stored()).toEqual({ rows: TOTAL, events: TOTAL });
+    } finally {
+      await s.close();
+    }
   }, 240_000);
 });
