@@ -879,13 +879,23 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         countOutcomes(outcomes, messageCount, refusedRows.length, false);
         logger.info(at, 'batch stored with its recorded insert group');
       })
-      .catch((err: unknown) =>
-        // Stored with its group: after a rejoin the partition is fetched again and found stored.
+      .catch((err: unknown) => {
+        // Its offset was resolved past it when it was parked: resumed as it is, the partition would
+        // go on after it and nothing would commit it while no later batch comes (an idle partition
+        // behind, and stalled, for good). Fetched again from its first offset, it is found stored
+        // and committed as any batch is (whose failed commit rejoins the group); the ledger is
+        // asked about it again.
+        committedNext.delete(partition);
+        try {
+          consumer.seek({ topic, partition, offset: String(extent.firstOffset) });
+        } catch (seekErr) {
+          logger.debug({ err: seekErr, ...at }, 'could not seek back to a parked batch (the consumer stopped)');
+        }
         logger.warn(
           { err, ...at },
-          'could not commit a batch stored with its insert group; it is committed when fetched again',
-        ),
-      )
+          'could not commit a batch stored with its insert group; it is fetched again and committed then',
+        );
+      })
       .finally(() => {
         try {
           resume();
