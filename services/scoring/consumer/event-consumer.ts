@@ -877,6 +877,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
         backoff.delete(partition);
         partitionProgressed(partition);
         countOutcomes(outcomes, messageCount, refusedRows.length, false);
+        metrics.lag(topic, partition, Math.max(0, Number(payload.batch.highWatermark) - next));
         logger.info(at, 'batch stored with its recorded insert group');
       })
       .catch((err: unknown) => {
