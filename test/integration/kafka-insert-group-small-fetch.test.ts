@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smallOrg } from '../support/fixtures.ts';
+import { groupBacklog, killAfterFirstInsert, registerThenSend } from '../support/insert-group-backlog.ts';
 import { kafkaEnv } from '../support/kafka.ts';
 import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
@@ -14,7 +14,6 @@ import { waitFor } from '../support/test-leaderboard.ts';
 // (parked, their partition paused), each was told to come again when complete, they were never in
 // one fetch, and both partitions stalled for good (0 of 3,000 committed).
 const TOTAL = 3_000;
-const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
 const env = kafkaEnv({
   CLOCK_START: '2026-11-24T10:00:00+08:00',
   EVENT_MAX_AGE_DAYS: '36500',
@@ -22,36 +21,13 @@ const env = kafkaEnv({
   KAFKA_SESSION_TIMEOUT_MS: '6000',
 });
 const scoring = useScoringProcess(env, 'leaderboard-insert-group-small-fetch-');
-const { topic, kafka } = scoring;
 
 describe('a recorded insert group after a restart with small fetches', () => {
   it('is formed again from batches that come in different fetches, and stored once', async () => {
-    scoring.start();
-    await waitFor(() => scoring.api('GET', '/readyz'), 90_000, 200);
-    await scoring.api('PUT', '/v1/org', smallOrg);
-    await scoring.stop('SIGTERM');
-    const producer = kafka.producer();
-    await producer.connect();
-    const all = Array.from({ length: TOTAL }, (_, i) => {
-      const crewId = crews[i % crews.length] ?? 'C1';
-      const event = {
-        eventId: `gg-${i}`,
-        crewId,
-        type: 'metric',
-        occurredAt: '2026-11-24T09:00:00+08:00',
-        name: 'group_units',
-        value: 1,
-        note: 'x'.repeat(1500),
-      };
-      return { key: crewId, value: JSON.stringify(event) };
-    });
-    for (let k = 0; k < TOTAL; k += 300) await producer.send({ topic, acks: -1, messages: all.slice(k, k + 300) });
-    await producer.disconnect();
-
+    // Sends of 300 events: record batches of ~500 KB, far over the 64 KiB fetches below.
+    await registerThenSend(scoring, groupBacklog(TOTAL, 'gg', 'x'.repeat(1500)), 300);
     // One insert holds partitions 0's and 2's batches; the process dies right after it.
-    scoring.start({ FAULT_KILL_AFTER_INSERTS: '1' });
-    expect(await scoring.current?.exited).toBeNull();
-    expect(await scoring.committed()).toBe(0);
+    await killAfterFirstInsert(scoring);
 
     // Restarted with fetches far smaller than the group's batches: each is gathered over many
     // fetches, and the first one complete waits for the other.

@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { parseInsertGroup } from '../../services/storage/consumer-batches.store.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { groupBacklog, killAfterFirstInsert, registerThenSend } from '../support/insert-group-backlog.ts';
 import { kafkaEnv } from '../support/kafka.ts';
 import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
@@ -15,7 +15,6 @@ import { waitFor } from '../support/test-leaderboard.ts';
 // the group and waits for the group to be whole again: it never will be, the other partition has
 // moved on. The partition must not stall.
 const TOTAL = 3_000;
-const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
 const env = kafkaEnv({
   CLOCK_START: '2026-11-24T10:00:00+08:00',
   EVENT_MAX_AGE_DAYS: '36500',
@@ -54,35 +53,10 @@ async function commitFor(admin: Admin, partition: number, offset: number): Promi
 
 describe('an insert group whose members were not all committed', () => {
   it('is completed by the next process: the uncommitted partition does not wait for the group forever', async () => {
-    scoring.start();
-    await waitFor(() => scoring.api('GET', '/readyz'), 90_000, 200);
-    await scoring.api('PUT', '/v1/org', smallOrg);
-    await scoring.stop('SIGTERM');
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: TOTAL }, (_, i) => {
-        const crewId = crews[i % crews.length] ?? 'C1';
-        const event = {
-          eventId: `s-${i}`,
-          crewId,
-          type: 'metric',
-          occurredAt: '2026-11-24T09:00:00+08:00',
-          name: 'group_units',
-          value: 1,
-        };
-        return { key: crewId, value: JSON.stringify(event) };
-      }),
-    });
-    await producer.disconnect();
-
+    await registerThenSend(scoring, groupBacklog(TOTAL, 's'));
     // 1. One insert holds partitions 0's and 2's batches; the process dies right after ClickHouse
     //    acknowledged it.
-    scoring.start({ FAULT_KILL_AFTER_INSERTS: '1' });
-    expect(await scoring.current?.exited).toBeNull();
-    expect(await scoring.committed()).toBe(0);
+    await killAfterFirstInsert(scoring);
     const [group] = await ledgerGroups();
     const batches = parseInsertGroup(topic, group ?? '');
     expect(batches.map((b) => b.partition)).toEqual([0, 2]);

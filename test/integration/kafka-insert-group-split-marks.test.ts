@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { parseInsertGroup, recordBatch } from '../../services/storage/consumer-batches.store.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { groupBacklog, killAfterFirstInsert, registerThenSend } from '../support/insert-group-backlog.ts';
 import { kafkaEnv } from '../support/kafka.ts';
 import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
@@ -12,7 +12,6 @@ import { waitFor } from '../support/test-leaderboard.ts';
 // finds the marked batch stored and commits it without joining the group, and the other batch,
 // recorded in the group and not marked, waits for the group to be whole again: it never will be.
 const TOTAL = 3_000;
-const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
 const env = kafkaEnv({
   CLOCK_START: '2026-11-24T10:00:00+08:00',
   EVENT_MAX_AGE_DAYS: '36500',
@@ -20,7 +19,7 @@ const env = kafkaEnv({
   KAFKA_SESSION_TIMEOUT_MS: '6000',
 });
 const scoring = useScoringProcess(env, 'leaderboard-insert-group-marks-');
-const { topic, dataDir, kafka } = scoring;
+const { topic, dataDir } = scoring;
 
 async function ledgerGroups(): Promise<string[]> {
   const client = createClickHouse({ mode: 'embedded', dataDir });
@@ -47,35 +46,10 @@ async function markStored(extent: Parameters<typeof recordBatch>[1]): Promise<vo
 
 describe('an insert group whose members were not all marked stored', () => {
   it('is completed by the next process: the unmarked batch does not wait for the group forever', async () => {
-    scoring.start();
-    await waitFor(() => scoring.api('GET', '/readyz'), 90_000, 200);
-    await scoring.api('PUT', '/v1/org', smallOrg);
-    await scoring.stop('SIGTERM');
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: TOTAL }, (_, i) => {
-        const crewId = crews[i % crews.length] ?? 'C1';
-        const event = {
-          eventId: `m-${i}`,
-          crewId,
-          type: 'metric',
-          occurredAt: '2026-11-24T09:00:00+08:00',
-          name: 'group_units',
-          value: 1,
-        };
-        return { key: crewId, value: JSON.stringify(event) };
-      }),
-    });
-    await producer.disconnect();
-
+    await registerThenSend(scoring, groupBacklog(TOTAL, 'm'));
     // 1. One insert holds partitions 0's and 2's batches; the process dies right after ClickHouse
     //    acknowledged it.
-    scoring.start({ FAULT_KILL_AFTER_INSERTS: '1' });
-    expect(await scoring.current?.exited).toBeNull();
-    expect(await scoring.committed()).toBe(0);
+    await killAfterFirstInsert(scoring);
     const [group] = await ledgerGroups();
     const batches = parseInsertGroup(topic, group ?? '');
     expect(batches.map((b) => b.partition)).toEqual([0, 2]);

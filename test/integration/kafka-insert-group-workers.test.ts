@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smallOrg } from '../support/fixtures.ts';
+import { groupBacklog, killAfterFirstInsert, registerThenSend } from '../support/insert-group-backlog.ts';
 import { kafkaEnv } from '../support/kafka.ts';
 import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
@@ -11,7 +11,6 @@ import { waitFor } from '../support/test-leaderboard.ts';
 // KAFKA_EVENTS_PARTITIONS, which sets the default) can never form it again: its batches are told
 // 'not-now' at every fetch and their partitions stall, silently.
 const TOTAL = 3_000;
-const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
 const env = kafkaEnv({
   CLOCK_START: '2026-11-24T10:00:00+08:00',
   EVENT_MAX_AGE_DAYS: '36500',
@@ -19,38 +18,12 @@ const env = kafkaEnv({
   KAFKA_SESSION_TIMEOUT_MS: '6000',
 });
 const scoring = useScoringProcess(env, 'leaderboard-insert-group-workers-');
-const { topic, kafka } = scoring;
 
 describe('a recorded insert group after a restart with one partition processed at a time', () => {
   it('is formed again and stored once', async () => {
-    scoring.start();
-    await waitFor(() => scoring.api('GET', '/readyz'), 90_000, 200);
-    await scoring.api('PUT', '/v1/org', smallOrg);
-    await scoring.stop('SIGTERM');
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: Array.from({ length: TOTAL }, (_, i) => {
-        const crewId = crews[i % crews.length] ?? 'C1';
-        const event = {
-          eventId: `w-${i}`,
-          crewId,
-          type: 'metric',
-          occurredAt: '2026-11-24T09:00:00+08:00',
-          name: 'group_units',
-          value: 1,
-        };
-        return { key: crewId, value: JSON.stringify(event) };
-      }),
-    });
-    await producer.disconnect();
-
+    await registerThenSend(scoring, groupBacklog(TOTAL, 'w'));
     // One insert holds partitions 0's and 2's batches; the process dies right after it.
-    scoring.start({ FAULT_KILL_AFTER_INSERTS: '1' });
-    expect(await scoring.current?.exited).toBeNull();
-    expect(await scoring.committed()).toBe(0);
+    await killAfterFirstInsert(scoring);
 
     // The operator restarts it processing one partition at a time.
     scoring.start({ KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: '1' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
-import { smallOrg } from '../support/fixtures.ts';
+import { GROUP_CREWS, groupBacklog, killAfterFirstInsert, registerThenSend } from '../support/insert-group-backlog.ts';
 import { kafkaEnv } from '../support/kafka.ts';
 import { useScoringProcess } from '../support/scoring-process.ts';
 import { waitFor } from '../support/test-leaderboard.ts';
@@ -11,7 +11,6 @@ import { waitFor } from '../support/test-leaderboard.ts';
 // that forms exactly that insert again, from the same batches, so the events table and the views
 // hold every event once.
 const TOTAL = 3_000;
-const crews = ['C1', 'C2', 'C3', 'C4', 'C5'];
 const env = kafkaEnv({
   CLOCK_START: '2026-11-24T10:00:00+08:00',
   // Events are judged old against the message timestamp (this machine's time), as in kafka-crash.
@@ -52,44 +51,25 @@ async function stored(): Promise<{
 
 describe('batches of several partitions in one insert', () => {
   it('are recorded as one group, and formed again exactly after a SIGKILL following the insert', async () => {
-    scoring.start();
-    await waitFor(() => scoring.api('GET', '/readyz'), 90_000, 200);
-    await scoring.api('PUT', '/v1/org', smallOrg);
-    await scoring.stop('SIGTERM');
-    const producer = kafka.producer();
-    await producer.connect();
-    // A backlog on every partition, so that the first fetch brings a batch of each.
-    const messages = Array.from({ length: TOTAL }, (_, i) => {
-      const crewId = crews[i % crews.length] ?? 'C1';
-      const event = {
-        eventId: `g-${i}`,
-        crewId,
-        type: 'metric',
-        occurredAt: '2026-11-24T09:00:00+08:00',
-        name: 'group_units',
-        value: 1,
-      };
-      return { key: crewId, value: JSON.stringify(event) };
-    });
-    await producer.send({ topic, acks: -1, messages });
+    // A backlog on every partition with data, so that the first fetch brings a batch of each.
+    await registerThenSend(scoring, groupBacklog(TOTAL, 'g'));
+    // 1. The first insert holds the partitions' batches; the process dies right after ClickHouse
+    //    acknowledged it, before anything is marked stored or committed.
+    await killAfterFirstInsert(scoring);
 
-    // 1. The first insert holds the three partitions' batches; the process dies right after
-    //    ClickHouse acknowledged it, before anything is marked stored or committed.
-    scoring.start({ FAULT_KILL_AFTER_INSERTS: '1' });
-    expect(await scoring.current?.exited).toBeNull();
-    expect(await scoring.committed()).toBe(0);
-
-    // 2. The next process forms that insert again from the same three batches: stored once.
+    // 2. The next process forms that insert again from the same batches: stored once.
     scoring.start();
     await waitFor(async () => expect(await scoring.committed()).toBe(TOTAL), 90_000, 200);
     expect(scoring.current?.output()).toContain(
       'batch recorded by an attempt that did not finish: sending it again unchanged',
     );
-    // Live events after it, one per partition in one send: stored too.
+    // Live events after it, one per crew's partition in one send: stored too.
+    const producer = kafka.producer();
+    await producer.connect();
     await producer.send({
       topic,
       acks: -1,
-      messages: crews.slice(0, 3).map((crewId, k) => ({
+      messages: GROUP_CREWS.slice(0, 3).map((crewId, k) => ({
         key: crewId,
         value: JSON.stringify({
           eventId: `live-${k}`,
