@@ -381,6 +381,8 @@ describe('an Ankang Cup from the template', () => {
     await page.fill('[data-testid="publish-note"]', '经工会例会同意');
     await page.click('[data-testid="confirm-publish"]');
     await page.waitForSelector('text=已发布 v2');
+    // The table re-reads the versions after the toast: under load it may not show the note yet.
+    await page.waitForSelector('[data-testid="versions-table"] >> text=经工会例会同意');
     const versions = await page.textContent('[data-testid="versions-table"]');
     expect(versions).toContain('经工会例会同意');
     expect(versions).toContain('安全天数权重调为 2');
