@@ -115,6 +115,8 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   let lastTodayStart = -Infinity;
   /** When (performance.now()) the oldest events the next refresh of today shows were stored. */
   let dueSince: number | undefined;
+  /** Today's refresh is due and queued on the chain; a pass step may run it sooner (todayInsideStep). */
+  let todayQueued = false;
 
   function enqueue(task: () => Promise<void>, what: string): void {
     // A failed task is logged and the chain goes on: one rejection must not stop every later refresh.
@@ -131,8 +133,36 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
     const delay = Math.max(0, lastTodayStart + spacing - performance.now());
     todayTimer = setTimeout(() => {
       todayTimer = undefined;
-      enqueue(refreshToday, 'today');
+      queueToday();
     }, delay);
+  }
+
+  function queueToday(): void {
+    if (todayQueued) return;
+    todayQueued = true;
+    enqueue(runQueuedToday, 'today');
+  }
+
+  /** Runs today's queued refresh, unless a pass step ran it already. */
+  async function runQueuedToday(): Promise<void> {
+    if (!todayQueued) return;
+    todayQueued = false;
+    await refreshToday();
+  }
+
+  /**
+   * Called inside a pass step, between its reads, its scoring and its write. A step over a past
+   * day of 10,000 crews takes half a second or more, so a refresh of today queued behind it would
+   * show live events that much later (p99 1.2 s after a back-fill, issue 19). It runs here
+   * instead: the step's own reads are done or not yet begun, so neither sees the other half-way.
+   */
+  async function todayInsideStep(): Promise<void> {
+    if (closed || !todayQueued) return;
+    try {
+      await runQueuedToday();
+    } catch (err) {
+      logger.error({ err, what: 'today' }, 'standings refresh failed');
+    }
   }
 
   function nextDue(): { id: string; at: number } | undefined {
@@ -279,7 +309,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
       }
       marks.reached(current.competitionId, day);
       try {
-        await standings.recompute(current.competitionId, day);
+        await standings.recompute(current.competitionId, day, { between: todayInsideStep });
       } catch (err) {
         logger.error({ err, competitionId: current.competitionId, day }, 'standings recompute failed; will retry');
         retryLater(current.competitionId, day, current.cause);
@@ -381,7 +411,7 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         if (todayTimer) {
           clearTimeout(todayTimer);
           todayTimer = undefined;
-          enqueue(refreshToday, 'today');
+          queueToday();
         }
         for (const id of passDue.keys()) passDue.set(id, 0);
         if (passDue.size > 0 && !stepping) {

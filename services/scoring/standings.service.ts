@@ -63,7 +63,7 @@ export interface StandingsPage {
 
 export interface StandingsService {
   /** Scores a competition as of a day from stored events and writes a snapshot. */
-  recompute(competitionId: string, asOf?: string): Promise<Snapshot>;
+  recompute(competitionId: string, asOf?: string, options?: RecomputeOptions): Promise<Snapshot>;
   /** Reads the latest snapshot, computing it first if none exists for that day. */
   read(competitionId: string, query: StandingsQuery): Promise<StandingsPage>;
   /** Writes the snapshots still held in memory (on shutdown). */
@@ -94,6 +94,15 @@ export interface StandingsService {
    * corrections must be told, or today's standings miss it until the day turns.
    */
   crewsStored(crewIds: Iterable<string>): void;
+}
+
+export interface RecomputeOptions {
+  /**
+   * Called between the computation's reads and its scoring, and between its scoring and its
+   * write: a pass step over a past day of 10,000 crews takes half a second or more, and a refresh
+   * of today due meanwhile runs here instead of after the whole step (issue 19).
+   */
+  between?: () => Promise<void>;
 }
 
 export interface StandingsDeps {
@@ -585,6 +594,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     asOf: string,
     // Definitions other than the current one (drafts, closed periods) do not share its kept sums.
     sums?: Promise<MetricSums>,
+    between?: () => Promise<void>,
   ): Promise<{ ranked: RankedStandings; storedBefore: Date }> {
     const def = competition.definition;
     const window = {
@@ -615,8 +625,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         : { value: load(), storedBefore: storedBefore() };
     const facts = await read.value;
     // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
-    // (a screen polling the standings) run first.
-    await yieldToEventLoop();
+    // (a screen polling the standings, a refresh of today inside a pass step) run first.
+    await (between ? between() : yieldToEventLoop());
     // Only the current definition's today keeps scores: past days are computed once per pass.
     let memo: ScoreMemo | undefined;
     if (sums === undefined && asOf === defaultDay(competition)) {
@@ -697,14 +707,14 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    * A computation that starts after any running one for the same day: one that started before
    * the latest events were stored must not stand in for one that sees them.
    */
-  function recomputeFresh(competitionId: string, asOfInput?: string): Promise<Snapshot> {
+  function recomputeFresh(competitionId: string, asOfInput?: string, options?: RecomputeOptions): Promise<Snapshot> {
     // Keyed by the resolved day, so "today" and today's date are one computation, not two racing.
     const competition = competitionOrThrow(competitionId);
     const asOf = checkedDay(competition, asOfInput ?? defaultDay(competition));
     const key = `${competitionId}\u0000${asOf}`;
     const before = inFlight.get(key);
     const next: Promise<Snapshot> = (before ? before.catch(() => undefined) : Promise.resolve())
-      .then(() => computeAndWrite(competitionId, asOf))
+      .then(() => computeAndWrite(competitionId, asOf, options?.between))
       .finally(() => {
         if (inFlight.get(key) === next) inFlight.delete(key);
       });
@@ -735,7 +745,11 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     return asOf;
   }
 
-  async function computeAndWrite(competitionId: string, asOf: string): Promise<Snapshot> {
+  async function computeAndWrite(
+    competitionId: string,
+    asOf: string,
+    between?: () => Promise<void>,
+  ): Promise<Snapshot> {
     const competition = competitionOrThrow(competitionId);
     const started = performance.now();
     // Stamped before reading: the run with the latest computed_at is the one that started last,
@@ -744,7 +758,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const ownStamp = storedBefore();
     const marksSeen = marks.generation(competitionId);
     const [current, previous] = await Promise.all([
-      standingsAsOf(competition, asOf),
+      standingsAsOf(competition, asOf, undefined, between),
       previousRanks(competition, addDays(asOf, -1)),
     ]);
     // A read shared from earlier in the cycle holds only the events stored before it began.
@@ -763,7 +777,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       crews: built.crews,
     };
     if (isToday) keptRecords.set(competitionId, { asOf, records: built.kept });
-    await yieldToEventLoop();
+    await (between ? between() : yieldToEventLoop());
     if (isToday) latestToday.set(competitionId, { snapshot, marksSeen });
     await persist(snapshot, isToday);
     if (isToday) deps.onTodayComputed?.(competitionId, asOf);

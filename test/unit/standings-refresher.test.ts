@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../services/catalog/catalog.ts';
 import { createRecomputeMarks, type RecomputeMarks } from '../../services/scoring/recompute-marks.ts';
 import { createStandingsRefresher } from '../../services/scoring/standings-refresher.ts';
-import type { StandingsService } from '../../services/scoring/standings.service.ts';
+import type { RecomputeOptions, StandingsService } from '../../services/scoring/standings.service.ts';
 import type { StoredCompetition } from '../../services/storage/competitions.store.ts';
 
 const competition = {
@@ -27,19 +27,29 @@ function fakeStandings(
   options: { snapshotDayFailures?: number; recomputeMs?: number; onRecompute?: (day: string | undefined) => void } = {},
 ) {
   const recomputed: string[] = [];
+  /** Each recomputation's start and end, in the order they happened. */
+  const log: string[] = [];
   const pendingSeen: string[] = [];
   let failures = options.snapshotDayFailures ?? 0;
   const service = {
     defaultDay: () => '2026-03-10',
-    recompute: async (id: string, day?: string) => {
+    recompute: async (id: string, day?: string, recomputeOptions?: RecomputeOptions) => {
       recomputed.push(`${id} ${day ?? 'today'}`);
+      log.push(`start ${day ?? 'today'}`);
       options.onRecompute?.(day);
       const judged = day ?? '2026-03-10';
       const before = ['2026-03-01', '2026-03-04', '2026-03-08', '2026-03-09'].filter((d) => d < judged).at(-1);
       pendingSeen.push(
         `${judged}:${marks.pending(id, judged)}${before ? ` ${before}:${marks.pending(id, before)}` : ''}`,
       );
-      if (options.recomputeMs) await new Promise((resolve) => setTimeout(resolve, options.recomputeMs));
+      // Like the service: reads, then between(), scoring, then between(), the write.
+      const third = (options.recomputeMs ?? 0) / 3;
+      if (third) await new Promise((resolve) => setTimeout(resolve, third));
+      await recomputeOptions?.between?.();
+      if (third) await new Promise((resolve) => setTimeout(resolve, third));
+      await recomputeOptions?.between?.();
+      if (third) await new Promise((resolve) => setTimeout(resolve, third));
+      log.push(`end ${day ?? 'today'}`);
     },
     snapshotDays: (_id: string, from: string) => {
       if (failures-- > 0) return Promise.reject(new Error('ClickHouse is away'));
@@ -50,7 +60,7 @@ function fakeStandings(
     shareReads: (run: () => Promise<unknown>) => run(),
     writesSettled: () => Promise.resolve(),
   } as unknown as StandingsService;
-  return { service, recomputed, pendingSeen };
+  return { service, recomputed, pendingSeen, log };
 }
 
 function refresherFor(standings: StandingsService, marks: RecomputeMarks, historyDebounceMs = 1) {
@@ -128,6 +138,29 @@ describe('standings refresher', () => {
     await refresher.close();
   });
 
+  it('runs a refresh of today that falls due during a pass step inside the step, not after it', async () => {
+    const marks = createRecomputeMarks();
+    // Events of today are stored just after a long step of the pass began.
+    const standings = fakeStandings(marks, {
+      recomputeMs: 300,
+      onRecompute: (day) => {
+        if (day === '2026-03-01')
+          setTimeout(
+            () => refresher.eventsStored([{ crewId: 'C1', occurredAtMs: Date.parse('2026-03-10T10:00:00+08:00') }]),
+            20,
+          );
+      },
+    });
+    const refresher = refresherFor(standings.service, marks);
+    refresher.scoresChanged(['c1'], 'rules');
+    await refresher.idle();
+    // Today's refresh began and ended between the step's reads and its write (a third of 300 ms
+    // in), not behind the whole step; the pass is whole and ends with its own refresh of today.
+    expect(standings.log.slice(0, 4)).toEqual(['start 2026-03-01', 'start today', 'end today', 'end 2026-03-01']);
+    expect(standings.recomputed).toEqual(['c1 2026-03-01', 'c1 today', ...wholePass.slice(1)]);
+    await refresher.close();
+  });
+
   it('waits longer for late events than for a rule change, and a rule change does not wait behind them', async () => {
     const marks = createRecomputeMarks();
     const standings = fakeStandings(marks);
@@ -201,4 +234,5 @@ describe('today’s refresh after events', () => {
     expect(fake.recomputed).toEqual(['c1 today', 'c1 today']);
     await refresher.close();
   });
+
 });
