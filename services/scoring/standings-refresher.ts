@@ -63,6 +63,11 @@ export interface RefresherDeps {
    * elsewhere.
    */
   busyShare?: number;
+  /**
+   * The share of time today's refreshes may take under a steady stream (default busyShare): the
+   * next one starts no sooner than the last one's length divided by it after the last one began.
+   */
+  todayShare?: number;
   metrics?: StandingsMetrics;
 }
 
@@ -125,10 +130,10 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
 
   function scheduleToday(): void {
     if (closed || dueToday.size === 0 || todayTimer) return;
-    // Under a steady stream, recomputing may take no more than busyShare of the time. The first
+    // Under a steady stream, recomputing may take no more than todayShare of the time. The first
     // events after a quiet spell wait for nothing: a waiting timer (a trailing debounce) added
     // its whole length to every live event's way to the screens.
-    const share = deps.busyShare ?? 1 / 3;
+    const share = deps.todayShare ?? deps.busyShare ?? 1 / 3;
     const spacing = Math.max(deps.debounceMs, lastTodayMs / share);
     const delay = Math.max(0, lastTodayStart + spacing - performance.now());
     todayTimer = setTimeout(() => {

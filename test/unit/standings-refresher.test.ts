@@ -235,4 +235,34 @@ describe('today’s refresh after events', () => {
     await refresher.close();
   });
 
+  it('spaces refreshes by their length over todayShare', async () => {
+    const gapWith = async (shares: { busyShare: number; todayShare?: number }) => {
+      const marks = createRecomputeMarks();
+      const starts: number[] = [];
+      const fake = fakeStandings(marks, { recomputeMs: 150, onRecompute: () => starts.push(performance.now()) });
+      const refresher = createStandingsRefresher({
+        catalog,
+        standings: fake.service,
+        marks,
+        logger: pino({ level: 'silent' }),
+        now,
+        debounceMs: 1,
+        historyDebounceMs: 60_000,
+        ...shares,
+      });
+      refresher.eventsStored([{ crewId: 'A', occurredAtMs: today }]);
+      await refresher.idle();
+      // Stored right after the first refresh ended: the second starts after the spacing.
+      refresher.eventsStored([{ crewId: 'B', occurredAtMs: today }]);
+      await refresher.idle();
+      await refresher.close();
+      expect(starts).toHaveLength(2);
+      return (starts[1] ?? 0) - (starts[0] ?? 0);
+    };
+    // A refresh of 150 ms: with a half, the next starts 300 ms after it began; with 0.9, ~167 ms.
+    expect(await gapWith({ busyShare: 1 / 2 })).toBeGreaterThanOrEqual(290);
+    const quick = await gapWith({ busyShare: 1 / 2, todayShare: 0.9 });
+    expect(quick).toBeGreaterThanOrEqual(150);
+    expect(quick).toBeLessThan(260);
+  });
 });
