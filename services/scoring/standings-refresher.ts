@@ -87,8 +87,8 @@ interface Pass {
  * Keeps standings equal to what is stored. Today's are recomputed as soon as events are stored,
  * at most once per debounceMs (screens see new events within about a second). Any change to earlier days, to the registry or
  * to the rules starts a pass over every stored day of the competition from the first day it
- * affects, one day per step, so today's refreshes still run between the steps; the pass ends with
- * today's refresh, which keeps its pace under a steady stream (busyShare).
+ * affects, one day per step, so today's refreshes still run between the steps (and inside a long
+ * one); the pass ends with today's refresh, which keeps its pace under a steady stream (todayShare).
  */
 export function createStandingsRefresher(deps: RefresherDeps): StandingsRefresher {
   const { catalog, standings, marks, logger, now } = deps;
@@ -122,6 +122,8 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   let dueSince: number | undefined;
   /** Today's refresh is due and queued on the chain; a pass step may run it sooner (todayInsideStep). */
   let todayQueued = false;
+  /** A refresh of today a pass step started (todayInsideStep): the step ends only after it. */
+  let insideStep: Promise<void> | undefined;
 
   function enqueue(task: () => Promise<void>, what: string): void {
     // A failed task is logged and the chain goes on: one rejection must not stop every later refresh.
@@ -163,11 +165,11 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
    */
   async function todayInsideStep(): Promise<void> {
     if (closed || !todayQueued) return;
-    try {
-      await runQueuedToday();
-    } catch (err) {
-      logger.error({ err, what: 'today' }, 'standings refresh failed');
-    }
+    const run = runQueuedToday().catch((err: unknown) =>
+      logger.error({ err, what: 'today' }, 'standings refresh failed'),
+    );
+    insideStep = run;
+    await run;
   }
 
   function nextDue(): { id: string; at: number } | undefined {
@@ -323,6 +325,11 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
       }
       current.next += 1;
     } finally {
+      // A step that failed half-way (its read of yesterday's ranks) may not have waited for the
+      // refresh of today it started: the chain goes on only after it, or close() and idle() would
+      // return while it runs and the next refresh would start beside it.
+      await insideStep;
+      insideStep = undefined;
       const due = nextDue();
       if (!closed && (pass || (due && due.at <= Date.now()))) enqueue(step, 'history');
       else {

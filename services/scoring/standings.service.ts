@@ -626,7 +626,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     const facts = await read.value;
     // Scoring 10,000 crews takes tens of milliseconds of JavaScript: let waiting requests
     // (a screen polling the standings, a refresh of today inside a pass step) run first.
-    await (between ? between() : yieldToEventLoop());
+    await yieldToEventLoop();
+    await between?.();
     // Only the current definition's today keeps scores: past days are computed once per pass.
     let memo: ScoreMemo | undefined;
     if (sums === undefined && asOf === defaultDay(competition)) {
@@ -777,7 +778,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       crews: built.crews,
     };
     if (isToday) keptRecords.set(competitionId, { asOf, records: built.kept });
-    await (between ? between() : yieldToEventLoop());
+    await yieldToEventLoop();
+    await between?.();
     if (isToday) latestToday.set(competitionId, { snapshot, marksSeen });
     await persist(snapshot, isToday);
     if (isToday) deps.onTodayComputed?.(competitionId, asOf);
