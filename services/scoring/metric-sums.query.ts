@@ -7,6 +7,9 @@ export type MetricSums = Map<
   { metrics: Record<string, number>; lastIncidentDay: Partial<Record<IncidentSeverity, string>> }
 >;
 
+/** The prefix of the incident metrics' keys (schemas/metric-key.schema.ts): incident.<severity>. */
+const INCIDENT = 'incident.';
+
 /** A TabSeparated field as ClickHouse escapes it (backslash sequences), back to its text. */
 function unescapeField(field: string): string {
   if (!field.includes('\\')) return field;
@@ -46,6 +49,10 @@ export async function loadMetricSums(
 ): Promise<MetricSums> {
   const params = { from, to, crews: crewIds ?? [] };
   const ofCrews = crewIds === undefined ? '' : 'AND crew_id IN {crews:Array(String)}';
+  // Over one day (today's refresh), a severity's last day is that day exactly when its sum is
+  // positive, which the sums already say: the second read would only wait behind the first (the
+  // embedded engine runs such queries one at a time; issue 19).
+  const oneDay = from === to;
   const [sumsText, incidentText] = await Promise.all([
     client
       .query({
@@ -57,31 +64,36 @@ export async function loadMetricSums(
         format: 'TabSeparated',
       })
       .then((r) => r.text()),
-    client
-      .query({
-        query: `SELECT crew_id, metric, max(day) AS last_day FROM (
+    oneDay
+      ? ''
+      : client
+          .query({
+            query: `SELECT crew_id, metric, max(day) AS last_day FROM (
                   SELECT crew_id, metric, day, sum(value_exact) AS value
                   FROM crew_daily
                   WHERE day >= {from:Date} AND day <= {to:Date} AND startsWith(metric, 'incident.') ${ofCrews}
                   GROUP BY crew_id, metric, day
                   HAVING value != 0
                 ) GROUP BY crew_id, metric`,
-        query_params: params,
-        format: 'TabSeparated',
-      })
-      .then((r) => r.text()),
+            query_params: params,
+            format: 'TabSeparated',
+          })
+          .then((r) => r.text()),
   ]);
   const sums: MetricSums = new Map();
   for (const [crewId = '', metric = '', value = '0'] of tabSeparatedRows(sumsText)) {
     let entry = sums.get(crewId);
     if (!entry) sums.set(crewId, (entry = { metrics: {}, lastIncidentDay: {} }));
-    entry.metrics[metric] = Number(value);
+    const sum = Number(value);
+    entry.metrics[metric] = sum;
+    if (oneDay && sum > 0 && metric.startsWith(INCIDENT))
+      entry.lastIncidentDay[metric.slice(INCIDENT.length) as IncidentSeverity] = from;
   }
   for (const [crewId = '', metric = '', lastDay = ''] of tabSeparatedRows(incidentText)) {
     const entry = sums.get(crewId);
     // The severity counts only while its sum over the range is positive.
     if (entry && (entry.metrics[metric] ?? 0) > 0)
-      entry.lastIncidentDay[metric.slice('incident.'.length) as IncidentSeverity] = lastDay;
+      entry.lastIncidentDay[metric.slice(INCIDENT.length) as IncidentSeverity] = lastDay;
   }
   return sums;
 }
