@@ -200,7 +200,7 @@ export async function createLeaderboard(
     onTodayComputed: (competitionId, asOf) => feed.publish(competitionId, asOf),
   });
   // Today's standings read again only the crews whose inserts ended since their last read.
-  stores.onEnded((crewIds) => standings.crewsStored(crewIds));
+  stores.onEnded((crewIds, lifecycleCrewIds) => standings.crewsStored(crewIds, lifecycleCrewIds));
   const refresher = createStandingsRefresher({
     catalog,
     standings,

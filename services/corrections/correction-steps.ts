@@ -53,6 +53,25 @@ export function changedCrews(records: readonly IngestRecord[]): string[] {
   return crews;
 }
 
+/** Event types copied into lifecycle_events (migration 0001's lifecycle_events_mv): hazards and innovations. */
+const LIFECYCLE_TYPES: ReadonlySet<string> = new Set(['hazard_found', 'hazard_rectified', 'innovation']);
+
+/**
+ * Of changedCrews, those whose hazards or innovations the records may change: an event's crew
+ * when it is a hazard or an innovation, and both crews of any correction (it may withdraw one).
+ * Today's standings read those facts again only for these crews (todays-crew-facts.ts).
+ */
+export function lifecycleCrews(records: readonly IngestRecord[]): string[] {
+  const crews: string[] = [];
+  for (const r of records) {
+    if (r.type === 'correction') {
+      crews.push(r.crewId);
+      if (r.replacement !== undefined) crews.push(r.replacement.crewId);
+    } else if (LIFECYCLE_TYPES.has(r.type)) crews.push(r.crewId);
+  }
+  return crews;
+}
+
 /** The instants and crews a stored record changes scores at: a correction changes two. */
 export function scoreChanges(records: readonly IngestRecord[]): { crewId: string; occurredAt: string }[] {
   return records.flatMap((r) =>

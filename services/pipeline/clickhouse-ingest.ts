@@ -9,6 +9,7 @@ import { createDedupeStep } from './dedupe-step.ts';
 import { createIngestPipeline, type IngestMetrics, type IngestPipeline } from './ingest-pipeline.ts';
 import type { KeyFilter } from './key-filter.ts';
 import type { StepResult } from './step-result.ts';
+import { lifecycleCrews } from '../corrections/correction-steps.ts';
 
 /**
  * POST /v1/events without Kafka: validate -> dedupe against ClickHouse -> insert (group commit).
@@ -36,6 +37,7 @@ export function createClickHouseIngest(deps: {
             storedAt,
           ),
         events.map((e) => e.crewId),
+        lifecycleCrews(events),
       ),
     isolateRefused: (units, insert) => insertIsolatingRefusedRows(units, insert),
     describeRefusal: describeInsertError,

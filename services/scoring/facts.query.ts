@@ -107,27 +107,34 @@ const ONLY_CREWS = 'AND crew_id IN {crews:Array(String)}';
 
 /**
  * Per-crew facts: the given metric sums, plus hazards and innovations read for the window; with
- * `crewIds`, of those crews only (the sums given should be theirs too).
+ * `crewIds`, of those crews only (the sums given should be theirs too); with `lifecycleCrewIds`,
+ * hazards and innovations of those crews only (none read when it is empty: the caller keeps the
+ * others' from an earlier read, todays-crew-facts.ts).
  */
 export async function loadCrewFacts(
   client: ClickHouseClient,
   window: FactsWindow,
   sums: MetricSums | Promise<MetricSums> = loadMetricSums(client, window.start, window.asOf),
   crewIds?: readonly string[],
+  lifecycleCrewIds: readonly string[] | undefined = crewIds,
 ): Promise<Map<string, CrewFacts>> {
-  const ofCrews = crewIds === undefined ? '' : ONLY_CREWS;
+  const ofCrews = lifecycleCrewIds === undefined ? '' : ONLY_CREWS;
   const times = {
     start: toClickHouseTime(window.startInstant),
     end: toClickHouseTime(window.endInstant),
-    crews: crewIds ?? [],
+    crews: lifecycleCrewIds ?? [],
   };
+  // Each read waits its turn in the embedded engine: none for crews with nothing to read again.
+  const none = lifecycleCrewIds?.length === 0;
   const [metricSums, hazardRows, innovationRows, overdueRows] = await Promise.all([
     sums,
-    client
-      .query({
-        // A hazard counts in the period it was found in; it is rectified if a rectification
-        // happened before the end of the judged day.
-        query: `SELECT crew_id, count() AS found, countIf(rectified) AS rectified FROM (
+    none
+      ? []
+      : client
+          .query({
+            // A hazard counts in the period it was found in; it is rectified if a rectification
+            // happened before the end of the judged day.
+            query: `SELECT crew_id, count() AS found, countIf(rectified) AS rectified FROM (
                   SELECT crew_id, subject_id,
                          minIf(occurred_at, type = 'hazard_found') AS found_at,
                          countIf(type = 'hazard_rectified') > 0 AS rectified
@@ -137,15 +144,17 @@ export async function loadCrewFacts(
                   GROUP BY crew_id, subject_id
                   HAVING countIf(type = 'hazard_found') > 0 AND found_at >= {start:DateTime64(3, 'UTC')}
                 ) GROUP BY crew_id`,
-        query_params: times,
-        format: 'JSONEachRow',
-      })
-      .then((r) => r.json<{ crew_id: string; found: number | string; rectified: number | string }>()),
-    client
-      .query({
-        // The latest event of an innovation as of the judged day is its status; it counts in the
-        // period in which that status was reached.
-        query: `SELECT crew_id, cur.1 AS category, cur.2 AS status, cur.3 AS award_level, count() AS n FROM (
+            query_params: times,
+            format: 'JSONEachRow',
+          })
+          .then((r) => r.json<{ crew_id: string; found: number | string; rectified: number | string }>()),
+    none
+      ? []
+      : client
+          .query({
+            // The latest event of an innovation as of the judged day is its status; it counts in the
+            // period in which that status was reached.
+            query: `SELECT crew_id, cur.1 AS category, cur.2 AS status, cur.3 AS award_level, count() AS n FROM (
                   SELECT crew_id, subject_id,
                          argMax((category, status, award_level), (occurred_at, received_at, event_id)) AS cur,
                          max(occurred_at) AS at
@@ -154,13 +163,15 @@ export async function loadCrewFacts(
                   GROUP BY crew_id, subject_id
                   HAVING at >= {start:DateTime64(3, 'UTC')}
                 ) GROUP BY crew_id, category, status, award_level`,
-        query_params: times,
-        format: 'JSONEachRow',
-      })
-      .then((r) =>
-        r.json<{ crew_id: string; category: string; status: string; award_level: number; n: number | string }>(),
-      ),
-    window.hazardDeadlines ? loadOverdueHazards(client, window, window.hazardDeadlines, crewIds) : Promise.resolve([]),
+            query_params: times,
+            format: 'JSONEachRow',
+          })
+          .then((r) =>
+            r.json<{ crew_id: string; category: string; status: string; award_level: number; n: number | string }>(),
+          ),
+    window.hazardDeadlines && !none
+      ? loadOverdueHazards(client, window, window.hazardDeadlines, lifecycleCrewIds)
+      : Promise.resolve([]),
   ]);
 
   const facts = new Map<

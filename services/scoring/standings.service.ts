@@ -93,7 +93,7 @@ export interface StandingsService {
    * crews are read again at the next refresh (todays-crew-facts.ts). Every insert of events or
    * corrections must be told, or today's standings miss it until the day turns.
    */
-  crewsStored(crewIds: Iterable<string>): void;
+  crewsStored(crewIds: Iterable<string>, lifecycleCrewIds?: Iterable<string>): void;
 }
 
 export interface RecomputeOptions {
@@ -569,7 +569,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
           window,
           Promise.all([closed, loadMetricSums(client, today, today)]).then(([c, t]) => addMetricSums(c, t)),
         ),
-      (ids) =>
+      (ids, lifecycleIds) =>
         loadCrewFacts(
           client,
           window,
@@ -584,6 +584,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
             return sums;
           }),
           ids,
+          lifecycleIds,
         ),
     );
   }
@@ -1028,8 +1029,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       const running = [...inFlight].filter(([key]) => key.startsWith(`${competitionId}\u0000`));
       await Promise.allSettled(running.map(([, computation]) => computation));
     },
-    crewsStored(crewIds) {
-      todaysCrews.touched(crewIds);
+    crewsStored(crewIds, lifecycleCrewIds) {
+      todaysCrews.touched(crewIds, lifecycleCrewIds);
     },
     async shareReads(run) {
       cyclesOpen += 1;

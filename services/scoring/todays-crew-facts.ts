@@ -1,5 +1,5 @@
 import { sameFacts } from './engine/score-memo.ts';
-import type { CrewFacts } from './engine/types.ts';
+import { EMPTY_FACTS, type CrewFacts } from './engine/types.ts';
 import type { MetricSums } from './metric-sums.query.ts';
 
 type Facts = Map<string, CrewFacts>;
@@ -26,18 +26,23 @@ type Facts = Map<string, CrewFacts>;
  * - and every crew is read again at least once a minute regardless.
  */
 export interface TodaysCrewFacts {
-  /** Crews whose facts may have changed (an insert naming them ended, stored or failed). */
-  touched(crewIds: Iterable<string>): void;
+  /**
+   * Crews whose facts may have changed (an insert naming them ended, stored or failed), and of
+   * them those whose hazards or innovations may have (all of them when not given).
+   */
+  touched(crewIds: Iterable<string>, lifecycleCrewIds?: Iterable<string>): void;
   /**
    * Every crew's facts over `key`'s window: `full()` when nothing is kept for it over the same
    * `closed` (or see the options), else the kept facts with the crews told since read again by
-   * `crews(ids)`. Takes the told crews synchronously: call it in the same step as storedBefore().
+   * `crews(ids, lifecycleIds)`: their sums, and the hazards and innovations of `lifecycleIds`
+   * only (the others keep theirs). Takes the told crews synchronously: call it in the same step
+   * as storedBefore().
    */
   read(
     key: string,
     closed: Promise<MetricSums>,
     full: () => Promise<Facts>,
-    crews: (ids: readonly string[]) => Promise<Facts>,
+    crews: (ids: readonly string[], lifecycleIds: readonly string[]) => Promise<Facts>,
   ): Promise<Facts>;
 }
 
@@ -59,11 +64,35 @@ interface Kept {
   facts: Promise<Facts>;
   /** Crews told since `facts` began its read. */
   touched: Set<string>;
+  /** Of them, those whose hazards or innovations may have changed. */
+  touchedLifecycle: Set<string>;
   /** When the last read of every crew began, and this window was last read (elapsed ms). */
   fullAt: number;
   readAt: number;
   /** How many crews `facts` holds, once read. */
   size: number;
+}
+
+type LifecycleFacts = Pick<CrewFacts, 'hazards' | 'innovations' | 'overdueHazards'>;
+
+function lifecycleOf({ hazards, innovations, overdueHazards }: CrewFacts): LifecycleFacts {
+  return overdueHazards === undefined ? { hazards, innovations } : { hazards, innovations, overdueHazards };
+}
+
+function hasLifecycle({ hazards, innovations, overdueHazards }: CrewFacts): boolean {
+  return (
+    hazards.found > 0 || hazards.rectified > 0 || innovations.length > 0 || Object.keys(overdueHazards ?? {}).length > 0
+  );
+}
+
+/**
+ * A crew's facts from its sums just read and the hazards and innovations it had, which were not
+ * read again (no event of theirs was stored). Like a read of every crew: none when it has neither.
+ */
+function sumsOverKept(read: CrewFacts | undefined, was: CrewFacts | undefined): CrewFacts | undefined {
+  if (was === undefined) return read;
+  if (read === undefined) return hasLifecycle(was) ? { ...EMPTY_FACTS, ...lifecycleOf(was) } : undefined;
+  return { metrics: read.metrics, lastIncidentDay: read.lastIncidentDay, ...lifecycleOf(was) };
 }
 
 /** Above this many crews told, and a quarter of those kept, every crew is read instead. */
@@ -97,13 +126,24 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
         }
       return read;
     });
-    return keep(key, { closed, facts, touched: new Set(), fullAt: now, readAt: now, size: 0 });
+    return keep(key, {
+      closed,
+      facts,
+      touched: new Set(),
+      touchedLifecycle: new Set(),
+      fullAt: now,
+      readAt: now,
+      size: 0,
+    });
   }
 
   return {
-    touched(crewIds) {
+    touched(crewIds, lifecycleCrewIds = crewIds) {
       if (kept.size === 0) return;
-      for (const id of crewIds) for (const entry of kept.values()) entry.touched.add(id);
+      for (const entry of kept.values()) {
+        for (const id of crewIds) entry.touched.add(id);
+        for (const id of lifecycleCrewIds) entry.touchedLifecycle.add(id);
+      }
     },
     read(key, closed, full, crews) {
       const now = elapsed();
@@ -121,12 +161,16 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
       last.readAt = now;
       if (last.touched.size === 0) return last.facts;
       const ids = [...last.touched];
-      const read = crews(ids);
+      const lifecycle = last.touchedLifecycle;
+      const read = crews(
+        ids,
+        ids.filter((id) => lifecycle.has(id)),
+      );
       const facts = Promise.all([last.facts, read]).then(([before, fresh]) => {
         const next = new Map(before);
         for (const id of ids) {
-          const f = fresh.get(id);
           const was = before.get(id);
+          const f = lifecycle.has(id) ? fresh.get(id) : sumsOverKept(fresh.get(id), was);
           if (f === undefined) next.delete(id);
           // Equal facts keep their record: every competition's score memo then sees it unchanged
           // by identity (300 competitions over 10,000 crews compared each crew's sums by value
@@ -135,7 +179,7 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
         }
         return next;
       });
-      return keep(key, { ...last, facts, touched: new Set(), size: last.size });
+      return keep(key, { ...last, facts, touched: new Set(), touchedLifecycle: new Set(), size: last.size });
     },
   };
 }

@@ -10,16 +10,22 @@ export interface StoreTracker {
   /**
    * Runs an insert, handing it its stored_at (ISO 8601). `crewIds` are the crews whose facts its
    * rows may change (a correction's crew and its replacement's): they are told to the listeners
-   * when it ends (see onEnded).
+   * when it ends (see onEnded). `lifecycleCrewIds`, of those, the crews whose hazards or
+   * innovations it may change (lifecycleCrews); all of them when not given.
    */
-  run<T>(insert: (storedAt: string) => Promise<T>, crewIds: Iterable<string>): Promise<T>;
+  run<T>(
+    insert: (storedAt: string) => Promise<T>,
+    crewIds: Iterable<string>,
+    lifecycleCrewIds?: Iterable<string>,
+  ): Promise<T>;
   /**
-   * Called with an insert's crews when it ends, stored or failed, before storedBefore() can pass
-   * its stamp: whoever takes storedBefore() and the crews told so far in one synchronous step
-   * knows that every event stored before that instant is of a crew told (today's standings read
-   * only those crews again, todays-crew-facts.ts).
+   * Called with an insert's crews (and those of them whose hazards or innovations it may change)
+   * when it ends, stored or failed, before storedBefore() can pass its stamp: whoever takes
+   * storedBefore() and the crews told so far in one synchronous step knows that every event
+   * stored before that instant is of a crew told (today's standings read only those crews again,
+   * todays-crew-facts.ts).
    */
-  onEnded(listener: (crewIds: ReadonlySet<string>) => void): void;
+  onEnded(listener: (crewIds: ReadonlySet<string>, lifecycleCrewIds: ReadonlySet<string>) => void): void;
   /** Resolves once every insert stamped before `instant` has finished, stored or failed. */
   settled(instant: Date): Promise<void>;
   /**
@@ -32,11 +38,12 @@ export interface StoreTracker {
 /** With `health`, every insert's outcome is reported to it (for /readyz). */
 export function createStoreTracker(now: () => Date, health?: InsertHealth): StoreTracker {
   const inFlight = new Set<{ stamp: number; done: Promise<unknown> }>();
-  const listeners: ((crewIds: ReadonlySet<string>) => void)[] = [];
+  const listeners: ((crewIds: ReadonlySet<string>, lifecycleCrewIds: ReadonlySet<string>) => void)[] = [];
   return {
-    async run(insert, crewIds) {
+    async run(insert, crewIds, lifecycleCrewIds) {
       // Taken before the insert: a caller may reuse what it handed in.
       const crews = new Set(crewIds);
+      const lifecycle = lifecycleCrewIds === undefined ? crews : new Set(lifecycleCrewIds);
       const stamp = now();
       const done = insert(stamp.toISOString());
       const entry = { stamp: stamp.getTime(), done };
@@ -51,7 +58,7 @@ export function createStoreTracker(now: () => Date, health?: InsertHealth): Stor
       } finally {
         // Told first: once the entry is gone, storedBefore() may pass its stamp.
         try {
-          for (const listener of listeners) listener(crews);
+          for (const listener of listeners) listener(crews, lifecycle);
         } finally {
           inFlight.delete(entry);
         }

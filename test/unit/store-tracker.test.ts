@@ -74,4 +74,16 @@ describe('store tracker', () => {
     // A failed insert may have stored part of its rows: its crews are told too, as handed in.
     expect(seen[1]).toEqual({ crews: ['C3'], storedBefore: 2_000 });
   });
+
+  it('tells which of an insert’s crews may have new hazards or innovations: all of them unless told', async () => {
+    const tracker = createStoreTracker(() => new Date(1_000));
+    const seen: { crews: string[]; lifecycle: string[] }[] = [];
+    tracker.onEnded((crews, lifecycle) => seen.push({ crews: [...crews], lifecycle: [...lifecycle] }));
+    await tracker.run(() => Promise.resolve(), ['C1', 'C2'], ['C2']);
+    await tracker.run(() => Promise.resolve(), ['C3']);
+    expect(seen).toEqual([
+      { crews: ['C1', 'C2'], lifecycle: ['C2'] },
+      { crews: ['C3'], lifecycle: ['C3'] },
+    ]);
+  });
 });

@@ -149,4 +149,49 @@ describe("today's crew facts read again for the crews told", () => {
     await idle.read('w', closed, small.full, small.crews);
     expect(small.fullReads()).toBe(3);
   });
+
+  it('reads hazards and innovations again only for the crews told with them, keeping the others’', async () => {
+    const kept = createTodaysCrewFacts();
+    const store = storage({
+      C1: facts(100, 2),
+      C2: facts(200),
+      // Hazards and no sums.
+      C3: { metrics: {}, lastIncidentDay: {}, hazards: { found: 2, rectified: 1 }, innovations: [] },
+      C4: facts(50),
+    });
+    const lifecycleAsked: string[][] = [];
+    // Like loadCrewFacts: sums of every crew asked, hazards and innovations of lifecycleIds only.
+    const crews = (ids: readonly string[], lifecycleIds: readonly string[]) => {
+      lifecycleAsked.push([...lifecycleIds].sort());
+      return Promise.resolve(
+        new Map(
+          ids.flatMap((id): [string, CrewFacts][] => {
+            const row = store.rows.get(id);
+            if (row === undefined) return [];
+            if (lifecycleIds.includes(id)) return [[id, structuredClone(row)]];
+            if (Object.keys(row.metrics).length === 0) return [];
+            return [[id, { ...structuredClone(row), hazards: { found: 0, rectified: 0 }, innovations: [] }]];
+          }),
+        ),
+      );
+    };
+    const first = await kept.read('w', closed, store.full, crews);
+    store.rows.set('C1', facts(150, 2));
+    store.rows.set('C2', facts(200, 1));
+    // A sale withdrawn: C4 keeps its hazard only.
+    store.rows.set('C4', { ...facts(0), metrics: {} });
+    kept.touched(['C1', 'C2', 'C3', 'C4'], ['C2']);
+    const second = await kept.read('w', closed, store.full, crews);
+    expect(lifecycleAsked).toEqual([['C2']]);
+    // Equal to a read of every crew, and a crew whose facts did not change keeps its record.
+    expect(new Map(second)).toEqual(await store.full());
+    expect(second.get('C3')).toBe(first.get('C3'));
+    expect(second.get('C1')?.innovations).toEqual(first.get('C1')?.innovations);
+    // Told without saying which: every crew told is read whole.
+    store.rows.set('C1', facts(150, 3));
+    kept.touched(['C1']);
+    const third = await kept.read('w', closed, store.full, crews);
+    expect(lifecycleAsked.at(-1)).toEqual(['C1']);
+    expect(third.get('C1')?.innovations[0]?.count).toBe(3);
+  });
 });

@@ -10,7 +10,12 @@ import type {
   Producer,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import { changedCrews, type IngestRecord, type ValidateCorrection } from '../../corrections/correction-steps.ts';
+import {
+  changedCrews,
+  lifecycleCrews,
+  type IngestRecord,
+  type ValidateCorrection,
+} from '../../corrections/correction-steps.ts';
 import { createCrewPartitioner } from '../../kafka/crew-partition.ts';
 import { inParts, toDeadLetter } from '../../kafka/event-message.ts';
 import type { KafkaConfig } from '../../kafka/kafka-config.ts';
@@ -597,6 +602,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
           { between: heartbeat },
         ),
       changedCrews(fresh.map((o) => o.event)),
+      lifecycleCrews(fresh.map((o) => o.event)),
     );
     metrics.inserted((performance.now() - started) / 1000);
     deps.afterInsert?.();
@@ -659,6 +665,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
           { between: () => Promise.all(members.map((m) => m.member.heartbeat())).then(() => undefined) },
         ),
       changedCrews(rows.map((o) => o.event)),
+      lifecycleCrews(rows.map((o) => o.event)),
     );
     metrics.inserted((performance.now() - started) / 1000);
     deps.afterInsert?.();
