@@ -138,11 +138,18 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
   }
 
   return {
-    touched(crewIds, lifecycleCrewIds = crewIds) {
+    touched(crewIds, lifecycleCrewIds) {
       if (kept.size === 0) return;
+      // Iterated once (a generator would tell only the first window); a crew with new hazards or
+      // innovations is told whole, whether or not the caller named it in both.
+      const crews = [...crewIds];
+      const lifecycle = lifecycleCrewIds === undefined ? crews : [...lifecycleCrewIds];
       for (const entry of kept.values()) {
-        for (const id of crewIds) entry.touched.add(id);
-        for (const id of lifecycleCrewIds) entry.touchedLifecycle.add(id);
+        for (const id of crews) entry.touched.add(id);
+        for (const id of lifecycle) {
+          entry.touched.add(id);
+          entry.touchedLifecycle.add(id);
+        }
       }
     },
     read(key, closed, full, crews) {
