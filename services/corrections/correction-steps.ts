@@ -54,7 +54,12 @@ export function changedCrews(records: readonly IngestRecord[]): string[] {
 }
 
 /** Event types copied into lifecycle_events (migration 0001's lifecycle_events_mv): hazards and innovations. */
-const LIFECYCLE_TYPES: ReadonlySet<string> = new Set(['hazard_found', 'hazard_rectified', 'innovation']);
+// Typed by the event schema's types, so a renamed type fails the build instead of going unread.
+const LIFECYCLE_TYPES: ReadonlySet<string> = new Set<MetricEvent['type']>([
+  'hazard_found',
+  'hazard_rectified',
+  'innovation',
+]);
 
 /**
  * Of changedCrews, those whose hazards or innovations the records may change: an event's crew
