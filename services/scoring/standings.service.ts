@@ -170,6 +170,12 @@ const groupKeyOf = {
  */
 const displayOrders = new WeakMap<readonly SnapshotCrew[], Map<string, readonly SnapshotCrew[]>>();
 
+/** The engine's groups a snapshot's records came from (snapshotCrews), to list a group's order when asked. */
+const groupSources = new WeakMap<
+  readonly SnapshotCrew[],
+  { groups: RankedStandings['groups']; records: readonly SnapshotCrew[] }
+>();
+
 function ordersOf(crews: readonly SnapshotCrew[]): Map<string, readonly SnapshotCrew[]> {
   let orders = displayOrders.get(crews);
   if (!orders) displayOrders.set(crews, (orders = new Map<string, readonly SnapshotCrew[]>()));
@@ -182,6 +188,11 @@ function groupMembers(crews: readonly SnapshotCrew[], groupBy: GroupBy, groupKey
   const key = `${groupBy}\u0000${groupKey}`;
   const kept = orders.get(key);
   if (kept) return kept;
+  const source = displaySource(crews, groupBy, groupKey);
+  if (source) {
+    orders.set(key, source);
+    return source;
+  }
   const keyOf = groupKeyOf[groupBy];
   const rankOf = (c: SnapshotCrew) => c.ranks[groupBy]?.rank ?? null;
   const members = crews
@@ -194,6 +205,14 @@ function groupMembers(crews: readonly SnapshotCrew[], groupBy: GroupBy, groupKey
     });
   orders.set(key, members);
   return members;
+}
+
+/** A group's records in the engine's display order, when the snapshot came from the engine. */
+function displaySource(crews: readonly SnapshotCrew[], groupBy: GroupBy, groupKey: string): SnapshotCrew[] | undefined {
+  const source = groupSources.get(crews);
+  const group = source?.groups.find((g) => g.groupBy === groupBy && g.groupKey === groupKey);
+  if (!source || !group) return undefined;
+  return Array.from(group.order, (i) => source.records[i] as SnapshotCrew);
 }
 
 /** A page of one group of an in-memory snapshot, ordered as the ClickHouse read orders it. */
@@ -257,8 +276,12 @@ function ranksOf({ scores, groups }: RankedStandings): PreviousRanks {
 export interface KeptRecords {
   entrants: RankedStandings['entrants'];
   previous: PreviousRanks;
-  scores: readonly CrewScore[];
+  ranked: RankedStandings;
+  groupBys: readonly GroupBy[];
+  /** Each entrant's rank per groupBy (groupBys order), 0 for unranked: what its record says. */
+  rankIn: readonly Int32Array[];
   records: readonly SnapshotCrew[];
+  crews: SnapshotCrew[];
 }
 
 /**
@@ -270,25 +293,34 @@ export interface KeptRecords {
  * entrant whose rank moved because others passed it gets a new record.
  */
 export function snapshotCrews(
-  { entrants, scores, groups }: RankedStandings,
+  ranked: RankedStandings,
   previous: PreviousRanks,
   kept?: KeptRecords,
 ): { crews: SnapshotCrew[]; kept: KeptRecords } {
+  const { entrants, scores, groups } = ranked;
   const n = scores.length;
   const groupBys = [...new Set(groups.map((g) => g.groupBy))];
+  const reusable =
+    kept !== undefined &&
+    kept.entrants === entrants &&
+    kept.previous === previous &&
+    kept.groupBys.length === groupBys.length &&
+    kept.groupBys.every((g, j) => g === groupBys[j])
+      ? kept
+      : undefined;
+  // No score and no rank changed: the same records in the same orders.
+  if (reusable?.ranked === ranked) return { crews: reusable.crews, kept: reusable };
   // Each entrant's rank per group (0: unranked); every entrant is in one group of each groupBy.
   const rankIn = groupBys.map(() => new Int32Array(n));
   for (const { groupBy, order, ranks } of groups) {
     const into = rankIn[groupBys.indexOf(groupBy)] as Int32Array;
     for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
   }
-  const reusable = kept !== undefined && kept.entrants === entrants && kept.previous === previous ? kept : undefined;
   const records = new Array<SnapshotCrew>(n);
   for (let i = 0; i < n; i++) {
     const s = scores[i] as CrewScore;
-    const old = reusable?.scores[i] === s ? reusable.records[i] : undefined;
-    if (old !== undefined && groupBys.every((g, j) => (old.ranks[g]?.rank ?? 0) === (rankIn[j] as Int32Array)[i])) {
-      records[i] = old;
+    if (reusable?.ranked.scores[i] === s && sameRanksAt(rankIn, reusable.rankIn, i)) {
+      records[i] = reusable.records[i] as SnapshotCrew;
       continue;
     }
     const before = previous.size === 0 ? undefined : previous.get(s.crew.crewId);
@@ -314,16 +346,26 @@ export function snapshotCrews(
       ranks,
     };
   }
-  // Records in the first group's display order (every entrant is in one of its groups).
-  const crews: SnapshotCrew[] = [];
-  const orders = new Map<string, SnapshotCrew[]>();
-  for (const { groupBy, groupKey, order } of groups) {
-    const members = Array.from(order, (i) => records[i] as SnapshotCrew);
-    orders.set(`${groupBy}\u0000${groupKey}`, members);
-    if (groupBy === groupBys[0]) for (const m of members) crews.push(m);
-  }
+  // Records in the first group's display order (every entrant is in one of its groups). The
+  // other groups' pages are listed when first asked for (groupMembers): most snapshots of a
+  // refresh cycle are replaced by the next one before anyone reads them.
+  const orders = new Map<string, readonly SnapshotCrew[]>();
+  const first = groups.filter((g) => g.groupBy === groupBys[0]);
+  const lists = first.map(({ groupBy, groupKey, order }) => {
+    const list = new Array<SnapshotCrew>(order.length);
+    for (let k = 0; k < order.length; k++) list[k] = records[order[k] as number] as SnapshotCrew;
+    orders.set(`${groupBy}\u0000${groupKey}`, list);
+    return list;
+  });
+  const crews = lists.length === 1 ? (lists[0] as SnapshotCrew[]) : lists.flat();
   displayOrders.set(crews, orders);
-  return { crews, kept: { entrants, previous, scores, records } };
+  groupSources.set(crews, { groups, records });
+  return { crews, kept: { entrants, previous, ranked, groupBys, rankIn, records, crews } };
+}
+
+function sameRanksAt(a: readonly Int32Array[], b: readonly Int32Array[], i: number): boolean {
+  for (let j = 0; j < a.length; j++) if ((a[j] as Int32Array)[i] !== (b[j] as Int32Array)[i]) return false;
+  return true;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { RankingGroup } from '../../../schemas/competition.schema.ts';
 import { summaryRules } from './fact-summary.ts';
 import { rankIndices } from './rank.ts';
+import { patchGroupOrder } from './rank-patch.ts';
 import { scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
 import { rollUpEntrants } from './entrants.ts';
@@ -29,20 +30,63 @@ export interface RankedGroup {
   order: Int32Array;
   /** The rank at each position of `order`; 0 for unranked. */
   ranks: Int32Array;
+  /** The rounded score at each position of `order` (rank-patch.ts); 0 for unranked. */
+  keys: Float64Array;
 }
 
 export interface RankedStandings {
   /** The entrants in crewId order; the same array while the same entrants come (score-memo.ts). */
   entrants: readonly CrewProfile[];
   /** Each entrant's score, aligned with `entrants`. */
-  scores: CrewScore[];
+  scores: readonly CrewScore[];
   /** In competition.rankingGroups order, group keys ascending. */
   groups: RankedGroup[];
+}
+
+/** Which entrants fall in which group of one groupBy: group keys ascending, members in entrant order. */
+interface Membership {
+  keys: readonly string[];
+  members: readonly Int32Array[];
+  /** Each entrant's group, as an index into `keys`. */
+  groupOf: Int32Array;
+}
+
+/**
+ * Membership depends on the entrants' profiles alone, so it is found once per entrant array
+ * (kept while the registry and the participants do not change: score-memo.ts entrantsInIdOrder),
+ * not on every refresh.
+ */
+const memberships = new WeakMap<readonly CrewProfile[], Map<RankingGroup, Membership>>();
+
+function membershipOf(entrants: readonly CrewProfile[], groupBy: RankingGroup): Membership {
+  let byGroupBy = memberships.get(entrants);
+  if (byGroupBy === undefined) memberships.set(entrants, (byGroupBy = new Map<RankingGroup, Membership>()));
+  const kept = byGroupBy.get(groupBy);
+  if (kept !== undefined) return kept;
+  const lists = new Map<string, number[]>();
+  for (let i = 0; i < entrants.length; i++) {
+    const key = groupKeyOf(groupBy, entrants[i] as CrewProfile);
+    const list = lists.get(key);
+    if (list === undefined) lists.set(key, [i]);
+    else list.push(i);
+  }
+  const keys = [...lists.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const groupOf = new Int32Array(entrants.length);
+  const members = keys.map((key, g) => {
+    const list = lists.get(key) ?? [];
+    for (const i of list) groupOf[i] = g;
+    return Int32Array.from(list);
+  });
+  const membership = { keys, members, groupOf };
+  byGroupBy.set(groupBy, membership);
+  return membership;
 }
 
 /**
  * Score every participating crew once, then rank within each ranking group, as index arrays
  * (no object per entrant and group: 100,000 persons are ranked after every burst of events).
+ * With a memo, the groups are patched from the previous computation's where the entrants are the
+ * same (rank-patch.ts): a group none of whose members' scores changed is the previous group.
  */
 export function rankStandings(input: ScoringInput, memo?: ScoreMemo): RankedStandings {
   const { competition, asOf } = input;
@@ -52,7 +96,7 @@ export function rankStandings(input: ScoringInput, memo?: ScoreMemo): RankedStan
   // With a memo (the service keeps one per competition), entrants whose facts did not change keep their score.
   // In crewId order once, so ranking each group needs no string comparisons (rankIndices).
   const entrants = entrantsInIdOrder(memo, crews);
-  const scores = scoreWithMemo(
+  const scored = scoreWithMemo(
     memo,
     { competition, asOf, targets },
     entrants,
@@ -60,25 +104,70 @@ export function rankStandings(input: ScoringInput, memo?: ScoreMemo): RankedStan
     (crew, f) => scoreCrew(competition, crew, f, targets, asOf, rules),
     facts.changes,
   );
-  gradeEntrants(competition, scores);
+  const scores = gradeEntrants(competition, scored);
 
+  const kept = memo?.ranked;
+  const previous =
+    kept?.competition === competition && kept.standings.entrants === entrants ? kept.standings : undefined;
+  const ranked =
+    previous === undefined ? rankAll(competition, entrants, scores) : patchRanks(competition, previous, scores);
+  if (memo !== undefined) memo.ranked = { competition, standings: ranked };
+  return ranked;
+}
+
+function rankAll(
+  competition: ScoringInput['competition'],
+  entrants: readonly CrewProfile[],
+  scores: readonly CrewScore[],
+): RankedStandings {
   const groups: RankedGroup[] = [];
   // A repeated group in the definition would otherwise emit every row twice.
   for (const groupBy of new Set(competition.rankingGroups)) {
-    const members = new Map<string, number[]>();
-    for (let i = 0; i < scores.length; i++) {
-      const key = groupKeyOf(groupBy, (scores[i] as CrewScore).crew);
-      const list = members.get(key);
-      if (list === undefined) members.set(key, [i]);
-      else list.push(i);
-    }
-    const keys = [...members.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (const groupKey of keys) {
-      const { order, ranks } = rankIndices(scores, competition.tieMode, members.get(groupKey));
-      groups.push({ groupBy, groupKey, order, ranks });
-    }
+    const { keys, members } = membershipOf(entrants, groupBy);
+    keys.forEach((groupKey, g) => {
+      groups.push({ groupBy, groupKey, ...rankIndices(scores, competition.tieMode, members[g]) });
+    });
   }
   return { entrants, scores, groups };
+}
+
+/**
+ * The previous standings with the groups of the entrants whose score changed patched; the very
+ * same standings when no score changed (snapshotCrews then keeps every record).
+ */
+function patchRanks(
+  competition: ScoringInput['competition'],
+  previous: RankedStandings,
+  scores: readonly CrewScore[],
+): RankedStandings {
+  const changed: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (scores[i] !== previous.scores[i]) changed.push(i);
+  if (changed.length === 0) return previous;
+  // Many changes (a new day, a rule's targets): sorting afresh is quicker than merging each in.
+  if (changed.length * 8 > scores.length) return rankAll(competition, previous.entrants, scores);
+  const isChanged = new Uint8Array(scores.length);
+  for (const i of changed) isChanged[i] = 1;
+  const groups: RankedGroup[] = [];
+  let at = 0;
+  for (const groupBy of new Set(competition.rankingGroups)) {
+    const { keys, groupOf } = membershipOf(previous.entrants, groupBy);
+    const changedIn = keys.map((): number[] => []);
+    for (const i of changed) changedIn[groupOf[i] as number]?.push(i);
+    for (let g = 0; g < keys.length; g++) {
+      const group = previous.groups[at++] as RankedGroup;
+      const moved = changedIn[g] as number[];
+      groups.push(
+        moved.length === 0
+          ? group
+          : {
+              groupBy,
+              groupKey: group.groupKey,
+              ...patchGroupOrder(group, scores, competition.tieMode, moved, isChanged),
+            },
+      );
+    }
+  }
+  return { entrants: previous.entrants, scores, groups };
 }
 
 /**
@@ -109,21 +198,27 @@ export function computeStandings(input: ScoringInput, memo?: ScoreMemo): Standin
   return rows;
 }
 
-/** 评定等级 over every entrant (not per ranking group): a grade is the competition's verdict. */
-function gradeEntrants(competition: ScoringInput['competition'], scores: CrewScore[]): void {
+/**
+ * 评定等级 over every entrant (not per ranking group): a grade is the competition's verdict. The
+ * scores with their grades, in a new array where any entrant is judged (the memo keeps the
+ * ungraded ones, score-memo.ts); the same array otherwise.
+ */
+function gradeEntrants(competition: ScoringInput['competition'], scores: readonly CrewScore[]): readonly CrewScore[] {
+  // A plain loop first: most competitions judge no entrant, and this runs on every refresh.
+  let any = false;
+  for (let i = 0; i < scores.length && !any; i++) any = (scores[i] as CrewScore).sheet !== null;
+  if (!any) return scores;
   const judged = scores.filter((s) => s.sheet !== null);
-  if (judged.length === 0) return;
   const grades = assignGrades(
     competition.grades,
     judged.map((s) => ({ entrantId: s.crew.crewId, total: s.score, eligible: s.sheet?.eligible === true })),
     competition.tieMode,
   );
   // New score records: a kept score (score-memo.ts) is shared with the previous computation.
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i] as CrewScore;
+  return scores.map((s) => {
     const outcome = s.sheet === null ? undefined : grades.get(s.crew.crewId);
-    if (s.sheet && outcome) scores[i] = { ...s, sheet: { ...s.sheet, ...outcome } };
-  }
+    return s.sheet && outcome ? { ...s, sheet: { ...s.sheet, ...outcome } } : s;
+  });
 }
 
 /** Places gained since the previous standings (positive = moved up); null when either side is unranked. */

@@ -48,14 +48,15 @@ export function rankPositions<T extends CrewScore>(
 /**
  * rankPositions as two typed arrays and no object per row (100,000 persons' standings ranked
  * after every burst): `order` holds indices into `scores` (in crewId order) in display order,
- * `ranks` the rank at each position, 0 for unranked (disqualified; ranks start at 1).
+ * `ranks` the rank at each position, 0 for unranked (disqualified; ranks start at 1), and `keys`
+ * the rounded score ranked at each position (0 for unranked), which rank-patch.ts merges by.
  */
 export function rankIndices(
   scores: readonly CrewScore[],
   tieMode: TieMode,
   /** Which of `scores` to rank (ascending indices, so crewId order); all by default. */
   members?: ArrayLike<number>,
-): { order: Int32Array; ranks: Int32Array } {
+): { order: Int32Array; ranks: Int32Array; keys: Float64Array } {
   const n = members === undefined ? scores.length : members.length;
   const at = (k: number): number => (members === undefined ? k : (members[k] as number));
   let eligibleCount = 0;
@@ -72,6 +73,7 @@ export function rankIndices(
   const positions = displayOrder(keys);
   const order = new Int32Array(n);
   const ranks = new Int32Array(n);
+  const keyAt = new Float64Array(n);
   let rank = 0;
   let distinct = 0;
   let previous: number | undefined;
@@ -85,10 +87,11 @@ export function rankIndices(
     }
     order[index] = eligible[e] as number;
     ranks[index] = rank;
+    keyAt[index] = key;
   }
   let index = eligibleCount;
   for (let k = 0; k < n; k++) if ((scores[at(k)] as CrewScore).disqualified) order[index++] = at(k);
-  return { order, ranks };
+  return { order, ranks, keys: keyAt };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Competition } from '../../../schemas/competition.schema.ts';
+import type { RankedStandings } from './compute-standings.ts';
 import type { CrewFacts, CrewProfile, CrewScore, FactsChanges, InnovationTally, ScoringInput } from './types.ts';
 
 /**
@@ -19,10 +20,12 @@ export interface ScoreMemo {
    * entrantsInIdOrder), and a new 100,000-entry map per refresh was most of the scoring time.
    */
   entrants: readonly CrewProfile[];
-  facts: CrewFacts[];
-  scores: CrewScore[];
+  facts: readonly CrewFacts[];
+  scores: readonly CrewScore[];
   /** What the previous facts said could differ from their base (types.ts FactsSource). */
   changes?: FactsChanges;
+  /** The previous computation's ranking, patched by the next one (compute-standings.ts rankStandings). */
+  ranked?: { competition: Competition; standings: RankedStandings };
   /** The entrants as given last time, and in crewId order (see entrantsInIdOrder). */
   order?: { given: readonly CrewProfile[]; byId: readonly CrewProfile[] };
 }
@@ -99,7 +102,8 @@ function idIndex(entrants: readonly CrewProfile[]): Map<string, number> {
 
 /**
  * Scores every entrant, reusing the memo's scores where nothing they depend on changed, and
- * leaves this computation's scores in the memo for the next one. When the facts say which
+ * leaves this computation's scores in the memo for the next one. The array returned is the one
+ * kept: callers must not change it. When the facts say which
  * entrants can differ from a base the previous facts shared (`changes`), only those entrants and
  * the previous ones' are looked at: every other entrant has the very same facts as before.
  */
@@ -110,28 +114,33 @@ export function scoreWithMemo(
   factsOf: (crewId: string) => CrewFacts,
   score: (crew: CrewProfile, facts: CrewFacts) => CrewScore,
   changes?: FactsChanges,
-): CrewScore[] {
+): readonly CrewScore[] {
   if (memo === undefined) return entrants.map((crew) => score(crew, factsOf(crew.crewId)));
   const same = memo.competition === input.competition && memo.asOf === input.asOf && memo.targets === input.targets;
   const before = memo.changes;
   memo.changes = changes;
   if (same && memo.entrants === entrants && changes !== undefined && before?.base === changes.base) {
     const index = idIndex(entrants);
-    const facts = memo.facts.slice();
-    const scores = memo.scores.slice();
+    // Copied on the first change only: a refresh in which none of a competition's entrants
+    // changed (300 competitions over the same crews) allocates nothing here.
+    const keptFacts = memo.facts;
+    const keptScores = memo.scores;
+    let facts: CrewFacts[] | undefined;
+    let scores: CrewScore[] | undefined;
     const look = (id: string): void => {
       const i = index.get(id);
       if (i === undefined) return;
       const f = factsOf(id);
-      const kept = memo.facts[i] as CrewFacts;
-      facts[i] = f;
-      scores[i] = sameFacts(kept, f) ? (memo.scores[i] as CrewScore) : score(entrants[i] as CrewProfile, f);
+      const kept = keptFacts[i] as CrewFacts;
+      if (f !== kept) (facts ??= keptFacts.slice())[i] = f;
+      const s = sameFacts(kept, f) ? (keptScores[i] as CrewScore) : score(entrants[i] as CrewProfile, f);
+      if (s !== (scores ?? keptScores)[i]) (scores ??= keptScores.slice())[i] = s;
     };
     for (const id of before.ids) look(id);
     for (const id of changes.ids) look(id);
-    memo.facts = facts;
-    memo.scores = scores.slice();
-    return scores;
+    memo.facts = facts ?? keptFacts;
+    memo.scores = scores ?? keptScores;
+    return memo.scores;
   }
   // Where the entrants changed (a registry version), each kept score is found by its profile.
   const indexOf =
@@ -152,7 +161,7 @@ export function scoreWithMemo(
   memo.targets = input.targets;
   memo.entrants = entrants;
   memo.facts = facts;
-  // A copy: the caller's array is graded in place (compute-standings.ts), the kept scores are ungraded.
-  memo.scores = scores.slice();
+  // The caller does not change the array (compute-standings.ts grades into a new one).
+  memo.scores = scores;
   return scores;
 }
