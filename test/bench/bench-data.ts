@@ -39,7 +39,13 @@ export function benchOrg(crewsPerUnit = 10, unitsPerBranch = 100, branches = 10,
   return org;
 }
 
-export function benchCompetition(start: string, end: string): CompetitionInput {
+/**
+ * The bench's competition. `variant` n > 0 weighs the two sales indicators 1 + n / 1000: many
+ * competitions over the same crews judge them by rules of their own (no two give the same points
+ * for the same sales), while the safety, 三违, 五小 and rectification rules are the standard ones.
+ */
+export function benchCompetition(start: string, end: string, variant = 0): CompetitionInput {
+  const weight = 1 + variant / 1000;
   return {
     name: { zh: '基准劳动竞赛', en: 'Benchmark labour competition' },
     kind: 'labour',
@@ -49,6 +55,7 @@ export function benchCompetition(start: string, end: string): CompetitionInput {
       {
         id: 'volume',
         name: { zh: '销量完成率', en: 'Volume' },
+        weight,
         rule: {
           kind: 'target',
           metric: 'sales.volume_litres',
@@ -60,6 +67,7 @@ export function benchCompetition(start: string, end: string): CompetitionInput {
       {
         id: 'amount',
         name: { zh: '销售金额', en: 'Amount' },
+        weight,
         rule: { kind: 'sum', metric: 'sales.amount_cny', pointsPerUnit: 0.00001, cap: 20 },
       },
       {

@@ -14,8 +14,8 @@
  * BENCH_KEEP_DATA=1 keeps each size's data directory, BENCH_PERSONS_PER_CREW (default 0; e.g. 10) adds a
  * person-level competition (个人赛) over that many persons per crew, whose sales, 三违 and 五小
  * events name one of them, and times it as the crews' one (with a 100-row standings request),
- * BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews
- * at the largest size below 50,000 and times BENCH_CYCLES (2) refresh cycles of all of them, each after one
+ * BENCH_COMPETITIONS (default 0: off; e.g. 300) adds that many competitions over the same crews,
+ * each weighing the sales indicators its own way (bench-data.ts), at the largest size below 50,000 and times BENCH_CYCLES (2) refresh cycles of all of them, each after one
  * new event of today: per competition, when its standings show the event, and the snapshot writes
  * the service leaves for after the cycle. Figures only.
  */
@@ -230,7 +230,7 @@ for (const crews of SIZES) {
           lb,
           'PUT',
           `/v1/competitions/${BENCH_COMPETITION_ID}-${i}`,
-          benchCompetition(start, addDays(today, 30)),
+          benchCompetition(start, addDays(today, 30), i),
         );
       const ids = [
         BENCH_COMPETITION_ID,

@@ -2,6 +2,7 @@ import type { Competition } from '../../../schemas/competition.schema.ts';
 import type { SheetOutcome } from '../../../schemas/sheet.schema.ts';
 import { summarizeFacts, summaryRules, type SummaryRules } from './fact-summary.ts';
 import { evaluateRule } from './indicator-rules.ts';
+import { indicatorResult } from './indicator-results.ts';
 import { round2 } from './round.ts';
 import type { CrewFacts, CrewProfile, CrewScore, IndicatorResult, ScoringInput } from './types.ts';
 import { evaluateVetoes } from './vetoes.ts';
@@ -33,7 +34,7 @@ export function scoreCrew(
     const vetoId = zeroedBy.get(indicator.id);
     // The measured value stays visible on a zeroed indicator so the breakdown explains the veto.
     if (vetoId !== undefined) return { indicatorId: indicator.id, value: outcome.value, points: 0, zeroedBy: vetoId };
-    return { indicatorId: indicator.id, value: outcome.value, points: round2(outcome.points * indicator.weight) };
+    return indicatorResult(indicator.id, outcome.value, round2(outcome.points * indicator.weight));
   });
 
   const sheetPoints =
