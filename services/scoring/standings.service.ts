@@ -5,7 +5,18 @@ import { UnitType } from '../../schemas/org.schema.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, clampDay, dayInZone, startOfDay } from '../shared/calendar.ts';
 import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
-import { rankMovement, rankStandings, type RankedStandings } from './engine/compute-standings.ts';
+import { rankStandings, type RankedStandings } from './engine/compute-standings.ts';
+import {
+  rankTable,
+  recordAt,
+  snapshotOf,
+  snapshotRecords,
+  snapshotSize,
+  tableOf,
+  tablePage,
+  type KeptTable,
+  type PreviousRanks,
+} from './snapshot-table.ts';
 import { createScoreMemo, type ScoreMemo } from './engine/score-memo.ts';
 import type { CrewFacts, CrewScore } from './engine/types.ts';
 import {
@@ -170,12 +181,6 @@ const groupKeyOf = {
  */
 const displayOrders = new WeakMap<readonly SnapshotCrew[], Map<string, readonly SnapshotCrew[]>>();
 
-/** The engine's groups a snapshot's records came from (snapshotCrews), to list a group's order when asked. */
-const groupSources = new WeakMap<
-  readonly SnapshotCrew[],
-  { groups: RankedStandings['groups']; records: readonly SnapshotCrew[] }
->();
-
 function ordersOf(crews: readonly SnapshotCrew[]): Map<string, readonly SnapshotCrew[]> {
   let orders = displayOrders.get(crews);
   if (!orders) displayOrders.set(crews, (orders = new Map<string, readonly SnapshotCrew[]>()));
@@ -188,11 +193,6 @@ function groupMembers(crews: readonly SnapshotCrew[], groupBy: GroupBy, groupKey
   const key = `${groupBy}\u0000${groupKey}`;
   const kept = orders.get(key);
   if (kept) return kept;
-  const source = displaySource(crews, groupBy, groupKey);
-  if (source) {
-    orders.set(key, source);
-    return source;
-  }
   const keyOf = groupKeyOf[groupBy];
   const rankOf = (c: SnapshotCrew) => c.ranks[groupBy]?.rank ?? null;
   const members = crews
@@ -207,14 +207,6 @@ function groupMembers(crews: readonly SnapshotCrew[], groupBy: GroupBy, groupKey
   return members;
 }
 
-/** A group's records in the engine's display order, when the snapshot came from the engine. */
-function displaySource(crews: readonly SnapshotCrew[], groupBy: GroupBy, groupKey: string): SnapshotCrew[] | undefined {
-  const source = groupSources.get(crews);
-  const group = source?.groups.find((g) => g.groupBy === groupBy && g.groupKey === groupKey);
-  if (!source || !group) return undefined;
-  return Array.from(group.order, (i) => source.records[i] as SnapshotCrew);
-}
-
 /** A page of one group of an in-memory snapshot, ordered as the ClickHouse read orders it. */
 export function pageOf(
   snapshot: Pick<Snapshot, 'crews'>,
@@ -223,6 +215,9 @@ export function pageOf(
   limit: number,
   offset: number,
 ): { total: number; rows: StoredRow[] } {
+  // The service's own snapshots are read from the engine's columns (snapshot-table.ts).
+  const table = tableOf(snapshot);
+  if (table !== undefined) return tablePage(table, group, crewId, limit, offset);
   const members = groupMembers(snapshot.crews, group.groupBy, group.groupKey);
   const chosen = crewId === undefined ? members : members.filter((c) => c.crew.crewId === crewId);
   return {
@@ -257,8 +252,6 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-type PreviousRanks = Map<string, Partial<Record<GroupBy, number | null>>>;
-
 function ranksOf({ scores, groups }: RankedStandings): PreviousRanks {
   const out: PreviousRanks = new Map();
   for (const { groupBy, order, ranks } of groups) {
@@ -272,100 +265,24 @@ function ranksOf({ scores, groups }: RankedStandings): PreviousRanks {
   return out;
 }
 
-/** What one computation's snapshot records leave for the next (snapshotCrews). */
-export interface KeptRecords {
-  entrants: RankedStandings['entrants'];
-  previous: PreviousRanks;
-  ranked: RankedStandings;
-  groupBys: readonly GroupBy[];
-  /** Each entrant's rank per groupBy (groupBys order), 0 for unranked: what its record says. */
-  rankIn: readonly Int32Array[];
-  records: readonly SnapshotCrew[];
-  crews: SnapshotCrew[];
-}
-
 /**
- * One record per entrant with its rank and movement in every group, and each group's display
- * order (pageOf), from the engine's ranked standings. With what the previous computation of the
- * same day kept, an entrant whose score record is the same (score-memo.ts: facts unchanged), whose
- * rank in every group is the same and whose previous-day ranks are the same map keeps its record:
- * after a burst touching a few hundred of 100,000 persons, most records are not built again. An
- * entrant whose rank moved because others passed it gets a new record.
+ * One record per entrant with its rank and movement in every group, in the first group's display
+ * order, and each group's display order (pageOf), from the engine's ranked standings: for a
+ * caller that wants every record (a draft's evaluation). The service's computations keep their
+ * standings in columns instead (snapshot-table.ts).
  */
-export function snapshotCrews(
-  ranked: RankedStandings,
-  previous: PreviousRanks,
-  kept?: KeptRecords,
-): { crews: SnapshotCrew[]; kept: KeptRecords } {
-  const { entrants, scores, groups } = ranked;
-  const n = scores.length;
-  const groupBys = [...new Set(groups.map((g) => g.groupBy))];
-  const reusable =
-    kept !== undefined &&
-    kept.entrants === entrants &&
-    kept.previous === previous &&
-    kept.groupBys.length === groupBys.length &&
-    kept.groupBys.every((g, j) => g === groupBys[j])
-      ? kept
-      : undefined;
-  // No score and no rank changed: the same records in the same orders.
-  if (reusable?.ranked === ranked) return { crews: reusable.crews, kept: reusable };
-  // Each entrant's rank per group (0: unranked); every entrant is in one group of each groupBy.
-  const rankIn = groupBys.map(() => new Int32Array(n));
-  for (const { groupBy, order, ranks } of groups) {
-    const into = rankIn[groupBys.indexOf(groupBy)] as Int32Array;
-    for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
-  }
-  const records = new Array<SnapshotCrew>(n);
-  for (let i = 0; i < n; i++) {
-    const s = scores[i] as CrewScore;
-    if (reusable?.ranked.scores[i] === s && sameRanksAt(rankIn, reusable.rankIn, i)) {
-      records[i] = reusable.records[i] as SnapshotCrew;
-      continue;
-    }
-    const before = previous.size === 0 ? undefined : previous.get(s.crew.crewId);
-    const ranks: SnapshotCrew['ranks'] = {};
-    for (let j = 0; j < groupBys.length; j++) {
-      const groupBy = groupBys[j] as GroupBy;
-      const rank = (rankIn[j] as Int32Array)[i] || null;
-      const prevRank = before?.[groupBy] ?? null;
-      const entry = { rank, prevRank, rankChange: rankMovement(rank, prevRank) };
-      // Named stores: a computed key per record was a slow keyed store.
-      if (groupBy === 'overall') ranks.overall = entry;
-      else if (groupBy === 'branch') ranks.branch = entry;
-      else ranks.unit_type = entry;
-    }
-    records[i] = {
-      crew: s.crew,
-      score: s.score,
-      disqualified: s.disqualified,
-      vetoes: s.vetoes,
-      indicators: s.indicators,
-      facts: s.facts,
-      sheet: s.sheet,
-      ranks,
-    };
-  }
-  // Records in the first group's display order (every entrant is in one of its groups). The
-  // other groups' pages are listed when first asked for (groupMembers): most snapshots of a
-  // refresh cycle are replaced by the next one before anyone reads them.
+export function snapshotCrews(ranked: RankedStandings, previous: PreviousRanks): { crews: SnapshotCrew[] } {
+  const { table } = rankTable(ranked, previous);
+  const records = ranked.scores.map((_, i) => recordAt(table, i));
+  const crews: SnapshotCrew[] = [];
   const orders = new Map<string, readonly SnapshotCrew[]>();
-  const first = groups.filter((g) => g.groupBy === groupBys[0]);
-  const lists = first.map(({ groupBy, groupKey, order }) => {
-    const list = new Array<SnapshotCrew>(order.length);
-    for (let k = 0; k < order.length; k++) list[k] = records[order[k] as number] as SnapshotCrew;
+  for (const { groupBy, groupKey, order } of ranked.groups) {
+    const list = Array.from(order, (i) => records[i] as SnapshotCrew);
     orders.set(`${groupBy}\u0000${groupKey}`, list);
-    return list;
-  });
-  const crews = lists.length === 1 ? (lists[0] as SnapshotCrew[]) : lists.flat();
+    if (groupBy === table.groupBys[0]) for (const m of list) crews.push(m);
+  }
   displayOrders.set(crews, orders);
-  groupSources.set(crews, { groups, records });
-  return { crews, kept: { entrants, previous, ranked, groupBys, rankIn, records, crews } };
-}
-
-function sameRanksAt(a: readonly Int32Array[], b: readonly Int32Array[], i: number): boolean {
-  for (let j = 0; j < a.length; j++) if ((a[j] as Int32Array)[i] !== (b[j] as Int32Array)[i]) return false;
-  return true;
+  return { crews };
 }
 
 /**
@@ -475,7 +392,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     // Counted before and after: a lookup during the write does not take the run before it as latest.
     writesOfDay.set(key, (writesOfDay.get(key) ?? 0) + 1);
     try {
-      await writeSnapshot(client, snapshot);
+      await writeSnapshot(client, snapshot, snapshotRecords(snapshot));
     } finally {
       writesOfDay.set(key, (writesOfDay.get(key) ?? 0) + 1);
     }
@@ -488,8 +405,8 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
   const catchingUp = new Map<string, { marksSeen: number; snapshot: Promise<Snapshot> }>();
   /** Today's scores per competition: a refresh re-scores only the entrants whose facts changed. */
   const scoreMemos = new Map<string, ScoreMemo>();
-  /** Today's snapshot records per competition, for the next computation of the same day (snapshotCrews). */
-  const keptRecords = new Map<string, { asOf: string; records: KeptRecords }>();
+  /** Today's standings table per competition, for the next computation of the same day (rankTable). */
+  const keptTables = new Map<string, { asOf: string; kept: KeptTable }>();
   /** Facts read in the current refresh cycle, per window (shared-reads.ts). */
   const sharedFacts = createSharedReads<FactsSource>();
   /** Today's crews' facts, read again for the crews stored since (todays-crew-facts.ts). */
@@ -807,20 +724,22 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
     ]);
     // A read shared from earlier in the cycle holds only the events stored before it began.
     const eventsStoredBefore = new Date(Math.min(ownStamp.getTime(), current.storedBefore.getTime())).toISOString();
-    // Today's records of entrants whose score and ranks did not change are kept (snapshotCrews).
+    // Today's table is the previous one where nothing changed (rankTable).
     const isToday = asOf === defaultDay(competition);
-    const kept = isToday ? keptRecords.get(competitionId) : undefined;
-    const built = snapshotCrews(current.ranked, previous, kept?.asOf === asOf ? kept.records : undefined);
-    const snapshot: Snapshot = {
-      competitionId,
-      asOf,
-      computedAt,
-      definitionVersion: competition.version,
-      orgVersion: catalog.orgVersion(),
-      eventsStoredBefore,
-      crews: built.crews,
-    };
-    if (isToday) keptRecords.set(competitionId, { asOf, records: built.kept });
+    const kept = isToday ? keptTables.get(competitionId) : undefined;
+    const built = rankTable(current.ranked, previous, kept?.asOf === asOf ? kept.kept : undefined);
+    const snapshot = snapshotOf(
+      {
+        competitionId,
+        asOf,
+        computedAt,
+        definitionVersion: competition.version,
+        orgVersion: catalog.orgVersion(),
+        eventsStoredBefore,
+      },
+      built.table,
+    );
+    if (isToday) keptTables.set(competitionId, { asOf, kept: built });
     await yieldToEventLoop();
     await between?.();
     if (isToday) latestToday.set(competitionId, { snapshot, marksSeen });
@@ -838,7 +757,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         writes: writesOf(competitionId, asOf),
       });
     logger.debug(
-      { competitionId, asOf, crews: snapshot.crews.length, ms: Math.round(performance.now() - started) },
+      { competitionId, asOf, crews: snapshotSize(snapshot), ms: Math.round(performance.now() - started) },
       'standings recomputed',
     );
     return snapshot;

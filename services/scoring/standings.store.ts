@@ -129,10 +129,18 @@ function rankValues(r: GroupRank | undefined): [number | null, number | null, nu
   return [r?.rank ?? null, r?.prevRank ?? null, r?.rankChange ?? null];
 }
 
-/** Writes the rows of a snapshot, then its run row, which makes the snapshot visible to readers. */
-export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot): Promise<void> {
+/**
+ * Writes the rows of a snapshot, then its run row, which makes the snapshot visible to readers.
+ * `records` are the snapshot's crews, built one by one where the snapshot keeps them in columns
+ * (snapshot-table.ts).
+ */
+export async function writeSnapshot(
+  client: ClickHouseClient,
+  snapshot: Snapshot,
+  records: Iterable<SnapshotCrew> = snapshot.crews,
+): Promise<void> {
   // Positional rows (JSONCompactEachRow): ClickHouse parses them far faster than keyed JSON.
-  const rows = snapshot.crews.map((c) => {
+  const rows = Array.from(records, (c) => {
     const points: Record<string, number> = {};
     const values: Record<string, number | null> = {};
     const zeroedBy: Record<string, string> = {};
@@ -180,7 +188,7 @@ export async function writeSnapshot(client: ClickHouseClient, snapshot: Snapshot
       definition_version: snapshot.definitionVersion,
       org_version: snapshot.orgVersion,
       events_stored_before: snapshot.eventsStoredBefore,
-      crews: snapshot.crews.length,
+      crews: rows.length,
     },
   ]);
 }

@@ -4,7 +4,9 @@ import { computeStandings, rankStandings } from '../../services/scoring/engine/c
 import { createScoreMemo, sameFacts } from '../../services/scoring/engine/score-memo.ts';
 import { EMPTY_FACTS } from '../../services/scoring/engine/types.ts';
 import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
-import { pageOf, snapshotCrews, type KeptRecords } from '../../services/scoring/standings.service.ts';
+import { pageOf, snapshotCrews } from '../../services/scoring/standings.service.ts';
+import { rankTable, snapshotOf, type KeptTable, type PreviousRanks } from '../../services/scoring/snapshot-table.ts';
+import type { Snapshot, SnapshotCrew } from '../../services/scoring/standings.store.ts';
 import { mulberry32 } from '../../services/demo/prng.ts';
 
 /**
@@ -159,28 +161,41 @@ describe('standings with kept scores and facts that list what changed', () => {
   });
 });
 
-describe('snapshot records kept from the previous computation (snapshotCrews)', () => {
-  // Without gates and grades a kept score is the same record, so snapshot records can be kept too.
+describe("today's standings kept in columns from the previous computation (rankTable)", () => {
   const plain = Competition.parse({ ...competition, gates: [], grades: undefined });
   const sales = (litres: number): CrewFacts => ({ ...EMPTY_FACTS, metrics: { 'sales.volume_litres': litres } });
-  const pages = (crews: ReturnType<typeof snapshotCrews>['crews']) =>
-    (
-      [
-        { groupBy: 'overall', groupKey: '' },
-        { groupBy: 'branch', groupKey: 'B1' },
-        { groupBy: 'branch', groupKey: 'B2' },
-      ] as const
-    ).map((group) => pageOf({ crews }, group, undefined, 100, 0));
+  const meta = {
+    competitionId: 'c',
+    asOf: '2026-11-10',
+    computedAt: '2026-11-10T08:00:00.000Z',
+    definitionVersion: 1,
+    orgVersion: 1,
+    eventsStoredBefore: '2026-11-10T08:00:00.000Z',
+  };
+  const groups = [
+    { groupBy: 'overall', groupKey: '' },
+    { groupBy: 'branch', groupKey: 'B1' },
+    { groupBy: 'branch', groupKey: 'B2' },
+    { groupBy: 'branch', groupKey: 'B9' },
+  ] as const;
+  const pages = (snapshot: Pick<Snapshot, 'crews'>) =>
+    groups.flatMap((group) => [
+      pageOf(snapshot, group, undefined, 100, 0),
+      pageOf(snapshot, group, undefined, 7, 5),
+      pageOf(snapshot, group, 'P7', 10, 0),
+      pageOf(snapshot, group, 'P7', 10, 1),
+    ]);
 
-  it('equal records built from scratch over a random stream, with the previous day’s ranks changing', () => {
+  it('pages and records equal those built from scratch over a random stream, with the previous day’s ranks changing', () => {
     const next = mulberry32(11);
     const memo = createScoreMemo();
-    let kept: KeptRecords | undefined;
+    let kept: KeptTable | undefined;
     let facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales((i % 6) * 500)]));
-    let previous = new Map<string, { overall?: number | null; branch?: number | null }>();
+    let previous: PreviousRanks = new Map();
+    const targets = new Map<string, ReadonlyMap<string, number>>();
     for (let step = 0; step < 40; step++) {
       facts = new Map(facts);
-      for (let k = 0; k < 2; k++) {
+      for (let k = 0; k < (step % 9 === 4 ? 0 : 2); k++) {
         const id = persons[Math.floor(next() * persons.length)]?.id ?? '';
         const old = facts.get(id) ?? EMPTY_FACTS;
         const litres = (old.metrics['sales.volume_litres'] ?? 0) + Math.floor(next() * 4) * 500;
@@ -189,12 +204,15 @@ describe('snapshot records kept from the previous computation (snapshotCrews)', 
       // The day before's ranks change now and then (a stored run replaced): movement must follow.
       if (step % 7 === 3)
         previous = new Map(persons.map((p) => [p.id, { overall: Math.floor(next() * 40) + 1, branch: null }]));
-      const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
-      const built = snapshotCrews(rankStandings(input, memo), previous, kept);
+      const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets, persons };
+      const built = rankTable(rankStandings(input, memo), previous, kept);
+      const snapshot = snapshotOf(meta, built.table);
       const fresh = snapshotCrews(rankStandings(input), previous);
-      expect(built.crews).toEqual(fresh.crews);
-      expect(pages(built.crews)).toEqual(pages(fresh.crews));
-      kept = built.kept;
+      expect(pages(snapshot)).toEqual(pages(fresh));
+      expect(snapshot.crews).toEqual(fresh.crews);
+      // Nothing changed: the very same table.
+      if (step % 9 === 4 && step % 7 !== 3) expect(built).toBe(kept);
+      kept = built;
     }
   });
 
@@ -202,20 +220,22 @@ describe('snapshot records kept from the previous computation (snapshotCrews)', 
     const memo = createScoreMemo();
     const facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales(100 * (i + 1))]));
     const previous = new Map(persons.map((p) => [p.id, { overall: 20, branch: 10 }]));
-    const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
-    const first = snapshotCrews(rankStandings(input, memo), previous);
-    const byId = (crews: typeof first.crews, id: string) => crews.find((c) => c.crew.crewId === id);
-    const leader = first.crews[0];
-    const second = first.crews[1];
-    const eleventh = first.crews[10];
+    const targets = new Map<string, ReadonlyMap<string, number>>();
+    const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets, persons };
+    const first = rankTable(rankStandings(input, memo), previous);
+    const before = snapshotOf(meta, first.table).crews;
+    const byId = (list: readonly SnapshotCrew[], id: string) => list.find((c) => c.crew.crewId === id);
+    const leader = before[0];
+    const second = before[1];
+    const eleventh = before[10];
     expect(leader?.ranks.overall?.rank).toBe(1);
     expect(second?.ranks.overall).toEqual({ rank: 2, prevRank: 20, rankChange: 18 });
     // The eleventh entrant jumps to the top; the leader and the second keep their facts.
     const jumper = eleventh?.crew.crewId ?? '';
-    const after = snapshotCrews(
-      rankStandings({ ...input, facts: new Map(facts).set(jumper, sales(1_000_000)) }, memo),
-      previous,
-      first.kept,
+    const after = snapshotOf(
+      meta,
+      rankTable(rankStandings({ ...input, facts: new Map(facts).set(jumper, sales(1_000_000)) }, memo), previous, first)
+        .table,
     );
     expect(byId(after.crews, jumper)?.ranks.overall?.rank).toBe(1);
     const leaderAfter = byId(after.crews, leader?.crew.crewId ?? '');
@@ -228,10 +248,10 @@ describe('snapshot records kept from the previous computation (snapshotCrews)', 
     expect(pageOf(after, { groupBy: 'overall', groupKey: '' }, undefined, 3, 0).rows.map((r) => r.rank)).toEqual([
       1, 2, 3,
     ]);
-    // The 29 entrants the jumper did not pass keep their record (nothing about them changed); the
-    // ten it passed and the jumper get new ones.
-    const unmoved = after.crews.filter((c) => first.crews.includes(c));
-    expect(unmoved).toEqual(first.crews.slice(11));
+    // The entrants the jumper did not pass keep their places and movement.
+    expect(after.crews.slice(11)).toEqual(before.slice(11));
+    // The snapshot made before is as it was.
+    expect(before[0]?.crew.crewId).toBe(leader?.crew.crewId);
   });
 });
 
