@@ -13,10 +13,30 @@ import { rowPerson, type GroupBy, type Snapshot, type SnapshotCrew, type StoredR
 export interface RankTable {
   ranked: RankedStandings;
   groupBys: readonly GroupBy[];
-  /** Per groupBy, each entrant's rank (entrant order); 0 for unranked. */
-  rankIn: readonly Int32Array[];
-  /** Per groupBy, each entrant's rank at the end of the day before; 0 for none. */
+  /** Per groupBy, each entrant's rank at the end of the day before (entrant order); 0 for none. */
   prevIn: readonly Int32Array[];
+}
+
+/**
+ * Per groupBy, each entrant's rank (entrant order; 0 for unranked), for building records. Found
+ * when first asked: pages read ranks by position, and a refresh cycle of 300 competitions
+ * allocated 100 MB of these per cycle, which is what started the collector's marking of the whole
+ * heap (typed arrays' memory lies outside the heap and V8 collects after every 64 MB of it).
+ */
+const ranksByEntrant = new WeakMap<RankTable, readonly Int32Array[]>();
+
+function rankIn(table: RankTable): readonly Int32Array[] {
+  let columns = ranksByEntrant.get(table);
+  if (columns === undefined) {
+    const n = table.ranked.entrants.length;
+    const made = table.groupBys.map(() => new Int32Array(n));
+    for (const { groupBy, order, ranks } of table.ranked.groups) {
+      const into = made[table.groupBys.indexOf(groupBy)] as Int32Array;
+      for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
+    }
+    ranksByEntrant.set(table, (columns = made));
+  }
+  return columns;
 }
 
 /** Ranks of the day before, per entrant id (standings.service.ts previousRanks). */
@@ -44,11 +64,6 @@ export function rankTable(ranked: RankedStandings, previous: PreviousRanks, kept
     kept.table.groupBys.length === groupBys.length &&
     kept.table.groupBys.every((g, j) => g === groupBys[j]);
   if (same && kept.table.ranked === ranked) return kept;
-  const rankIn = groupBys.map(() => new Int32Array(n));
-  for (const { groupBy, order, ranks } of groups) {
-    const into = rankIn[groupBys.indexOf(groupBy)] as Int32Array;
-    for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
-  }
   let prevIn = same ? kept.table.prevIn : undefined;
   if (prevIn === undefined) {
     const columns = groupBys.map(() => new Int32Array(n));
@@ -60,16 +75,17 @@ export function rankTable(ranked: RankedStandings, previous: PreviousRanks, kept
       }
     prevIn = columns;
   }
-  return { previous, table: { ranked, groupBys, rankIn, prevIn } };
+  return { previous, table: { ranked, groupBys, prevIn } };
 }
 
 /** Entrant i's record, as snapshotCrews builds it. */
 export function recordAt(table: RankTable, i: number): SnapshotCrew {
   const s = table.ranked.scores[i] as CrewScore;
   const ranks: SnapshotCrew['ranks'] = {};
+  const columns = rankIn(table);
   for (let j = 0; j < table.groupBys.length; j++) {
     const groupBy = table.groupBys[j] as GroupBy;
-    const rank = (table.rankIn[j] as Int32Array)[i] || null;
+    const rank = (columns[j] as Int32Array)[i] || null;
     const prevRank = (table.prevIn[j] as Int32Array)[i] || null;
     const entry = { rank, prevRank, rankChange: rankMovement(rank, prevRank) };
     if (groupBy === 'overall') ranks.overall = entry;

@@ -145,29 +145,44 @@ function patchRanks(
   if (changed.length === 0) return previous;
   // Many changes (a new day, a rule's targets): sorting afresh is quicker than merging each in.
   if (changed.length * 8 > scores.length) return rankAll(competition, previous.entrants, scores);
-  const isChanged = new Uint8Array(scores.length);
+  const isChanged = changedFlags(scores.length);
   for (const i of changed) isChanged[i] = 1;
   const groups: RankedGroup[] = [];
-  let at = 0;
-  for (const groupBy of new Set(competition.rankingGroups)) {
-    const { keys, groupOf } = membershipOf(previous.entrants, groupBy);
-    const changedIn = keys.map((): number[] => []);
-    for (const i of changed) changedIn[groupOf[i] as number]?.push(i);
-    for (let g = 0; g < keys.length; g++) {
-      const group = previous.groups[at++] as RankedGroup;
-      const moved = changedIn[g] as number[];
-      groups.push(
-        moved.length === 0
-          ? group
-          : {
-              groupBy,
-              groupKey: group.groupKey,
-              ...patchGroupOrder(group, scores, competition.tieMode, moved, isChanged),
-            },
-      );
+  try {
+    let at = 0;
+    for (const groupBy of new Set(competition.rankingGroups)) {
+      const { keys, groupOf } = membershipOf(previous.entrants, groupBy);
+      const changedIn = keys.map((): number[] => []);
+      for (const i of changed) changedIn[groupOf[i] as number]?.push(i);
+      for (let g = 0; g < keys.length; g++) {
+        const group = previous.groups[at++] as RankedGroup;
+        const moved = changedIn[g] as number[];
+        groups.push(
+          moved.length === 0
+            ? group
+            : {
+                groupBy,
+                groupKey: group.groupKey,
+                ...patchGroupOrder(group, scores, competition.tieMode, moved, isChanged),
+              },
+        );
+      }
     }
+  } finally {
+    for (const i of changed) isChanged[i] = 0;
   }
   return { entrants: previous.entrants, scores, groups };
+}
+
+/**
+ * One zeroed flag per entrant, reused by every patch (and zeroed again after it): a new array per
+ * competition and refresh added to the memory outside the heap that starts the collector.
+ */
+let flags = new Uint8Array(0);
+
+function changedFlags(n: number): Uint8Array {
+  if (flags.length < n) flags = new Uint8Array(n);
+  return flags;
 }
 
 /**
