@@ -215,9 +215,11 @@ export function pageOf(
   limit: number,
   offset: number,
 ): { total: number; rows: StoredRow[] } {
-  // The service's own snapshots are read from the engine's columns (snapshot-table.ts).
+  // The service's own snapshots are read from the engine's columns (snapshot-table.ts). A group
+  // the snapshot's rules did not rank (a version that adds a ranking group, before its first
+  // computation) lists its members unranked from the records, as the stored rows do.
   const table = tableOf(snapshot);
-  if (table !== undefined) return tablePage(table, group, crewId, limit, offset);
+  if (table?.groupBys.includes(group.groupBy)) return tablePage(table, group, crewId, limit, offset);
   const members = groupMembers(snapshot.crews, group.groupBy, group.groupKey);
   const chosen = crewId === undefined ? members : members.filter((c) => c.crew.crewId === crewId);
   return {

@@ -101,31 +101,41 @@ describe('rankStandings with a memo (patched ranks)', () => {
     lastIncidentDay: vetoed ? { serious_injury: '2026-11-02' } : {},
   });
 
-  it('equals ranking from scratch over a random stream of small and large changes', () => {
-    const next = mulberry32(3);
-    const memo = createScoreMemo();
-    // The same targets every time: new ones would score every crew afresh.
-    const targets = new Map<string, ReadonlyMap<string, number>>();
-    let byCrew = new Map(crews.map((c, i) => [c.crewId, facts((i % 9) * 100, false)]));
-    let last: ReturnType<typeof rankStandings> | undefined;
-    for (let step = 0; step < 60; step++) {
-      byCrew = new Map(byCrew);
-      // Mostly a few crews; every tenth step most of them (sorted afresh); some steps none.
-      const count = step % 10 === 9 ? 100 : step % 7 === 3 ? 0 : 1 + Math.floor(next() * 4);
-      for (let c = 0; c < count; c++) {
-        const id = (crews[Math.floor(next() * crews.length)] as CrewProfile).crewId;
-        byCrew.set(id, facts(Math.floor(next() * 9) * 100, next() < 0.1));
-      }
-      const input = { competition, asOf: '2026-11-10', crews, facts: byCrew, targets };
-      const patched = rankStandings(input, memo);
-      const fresh = rankStandings(input);
-      expect(patched.scores).toEqual(fresh.scores);
-      expect(
-        patched.groups.map((g) => ({ ...g, order: [...g.order], ranks: [...g.ranks], keys: [...g.keys] })),
-      ).toEqual(fresh.groups.map((g) => ({ ...g, order: [...g.order], ranks: [...g.ranks], keys: [...g.keys] })));
-      // Nothing changed: the very same standings (snapshotCrews keeps every record).
-      if (count === 0 && last !== undefined) expect(patched).toBe(last);
-      last = patched;
-    }
+  // Graded (评定等级 and a gate): a kept score keeps its graded record while its grade stays.
+  const graded = Competition.parse({
+    ...competition,
+    gates: [{ id: 'zero-violations', name: { zh: '零三违', en: 'No violations' }, rule: { kind: 'no_violations' } }],
+    grades: { kind: 'places', levels: [{ id: 'star', name: { zh: '明星班组', en: 'Star crew' }, count: 10 }] },
   });
+  for (const [label, definition] of [
+    ['plain', competition],
+    ['graded', graded],
+  ] as const)
+    it(`equals ranking from scratch over a random stream of small and large changes (${label})`, () => {
+      const next = mulberry32(3);
+      const memo = createScoreMemo();
+      // The same targets every time: new ones would score every crew afresh.
+      const targets = new Map<string, ReadonlyMap<string, number>>();
+      let byCrew = new Map(crews.map((c, i) => [c.crewId, facts((i % 9) * 100, false)]));
+      let last: ReturnType<typeof rankStandings> | undefined;
+      for (let step = 0; step < 60; step++) {
+        byCrew = new Map(byCrew);
+        // Mostly a few crews; every tenth step most of them (sorted afresh); some steps none.
+        const count = step % 10 === 9 ? 100 : step % 7 === 3 ? 0 : 1 + Math.floor(next() * 4);
+        for (let c = 0; c < count; c++) {
+          const id = (crews[Math.floor(next() * crews.length)] as CrewProfile).crewId;
+          byCrew.set(id, facts(Math.floor(next() * 9) * 100, next() < 0.1));
+        }
+        const input = { competition: definition, asOf: '2026-11-10', crews, facts: byCrew, targets };
+        const patched = rankStandings(input, memo);
+        const fresh = rankStandings(input);
+        expect(patched.scores).toEqual(fresh.scores);
+        expect(
+          patched.groups.map((g) => ({ ...g, order: [...g.order], ranks: [...g.ranks], keys: [...g.keys] })),
+        ).toEqual(fresh.groups.map((g) => ({ ...g, order: [...g.order], ranks: [...g.ranks], keys: [...g.keys] })));
+        // Nothing changed: the very same standings (snapshotCrews keeps every record).
+        if (count === 0 && last !== undefined) expect(patched).toBe(last);
+        last = patched;
+      }
+    });
 });

@@ -253,6 +253,27 @@ describe("today's standings kept in columns from the previous computation (rankT
     // The snapshot made before is as it was.
     expect(before[0]?.crew.crewId).toBe(leader?.crew.crewId);
   });
+
+  it('lists a group its rules did not rank, unranked, as the stored rows do', () => {
+    // A new version adds branch groups; until its first computation the snapshot held is the old one's.
+    const overallOnly = Competition.parse({ ...plain, rankingGroups: ['overall'] });
+    const facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales(100 * (i % 7))]));
+    const input = { competition: overallOnly, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
+    const ranked = rankStandings(input, createScoreMemo());
+    const snapshot = snapshotOf(meta, rankTable(ranked, new Map()).table);
+    const page = pageOf(snapshot, { groupBy: 'branch', groupKey: 'B1' }, undefined, 100, 0);
+    expect(page.total).toBe(20);
+    expect(page.rows.every((r) => r.rank === null)).toBe(true);
+    expect(page).toEqual(
+      pageOf(
+        { crews: snapshotCrews(ranked, new Map()).crews },
+        { groupBy: 'branch', groupKey: 'B1' },
+        undefined,
+        100,
+        0,
+      ),
+    );
+  });
 });
 
 describe('pageOf', () => {

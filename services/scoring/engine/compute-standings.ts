@@ -229,12 +229,27 @@ function gradeEntrants(competition: ScoringInput['competition'], scores: readonl
     judged.map((s) => ({ entrantId: s.crew.crewId, total: s.score, eligible: s.sheet?.eligible === true })),
     competition.tieMode,
   );
-  // New score records: a kept score (score-memo.ts) is shared with the previous computation.
+  // New score records: a kept score (score-memo.ts) is shared with the previous computation. Its
+  // graded record is kept too while its grade is the same, so the ranks are patched only where
+  // something changed (rank-patch.ts), not re-sorted for every entrant of a graded competition.
   return scores.map((s) => {
     const outcome = s.sheet === null ? undefined : grades.get(s.crew.crewId);
-    return s.sheet && outcome ? { ...s, sheet: { ...s.sheet, ...outcome } } : s;
+    if (!s.sheet || !outcome) return s;
+    const kept = gradedRecords.get(s);
+    if (
+      kept?.sheet != null &&
+      (kept.sheet.grade?.id ?? null) === (outcome.grade?.id ?? null) &&
+      kept.sheet.gradeRank === outcome.gradeRank
+    )
+      return kept;
+    const graded = { ...s, sheet: { ...s.sheet, ...outcome } };
+    gradedRecords.set(s, graded);
+    return graded;
   });
 }
+
+/** The graded record last made from each (ungraded) score record; gone with the score record. */
+const gradedRecords = new WeakMap<CrewScore, CrewScore>();
 
 /** Places gained since the previous standings (positive = moved up); null when either side is unranked. */
 export function rankMovement(currentRank: number | null, previousRank: number | null): number | null {
