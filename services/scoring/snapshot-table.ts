@@ -1,6 +1,6 @@
 import { rankMovement, type RankedStandings } from './engine/compute-standings.ts';
 import type { CrewScore } from './engine/types.ts';
-import { rowPerson, type GroupBy, type Snapshot, type SnapshotCrew, type StoredRow } from './standings.store.ts';
+import { storedRow, type GroupBy, type Snapshot, type SnapshotCrew, type StoredRow } from './standings.store.ts';
 
 /**
  * A computation's standings as the engine ranked them, in columns: each entrant's score record
@@ -169,29 +169,9 @@ export function tablePage(
     total: order.length,
     rows: positions.map((k) => {
       const i = order[k] as number;
-      const s = scores[i] as CrewScore;
       const rank = ranks[k] || null;
       const prevRank = prevIn[i] || null;
-      return {
-        rank,
-        prevRank,
-        rankChange: rankMovement(rank, prevRank),
-        crewId: s.crew.crewId,
-        crewName: s.crew.crewName,
-        unitId: s.crew.unitId,
-        unitName: s.crew.unitName,
-        unitType: s.crew.unitType,
-        branchId: s.crew.branchId,
-        branchName: s.crew.branchName,
-        headcount: s.crew.headcount,
-        score: s.score,
-        disqualified: s.disqualified,
-        vetoes: [...s.vetoes],
-        indicators: [...s.indicators],
-        facts: s.facts,
-        sheet: s.sheet,
-        person: rowPerson(s.crew),
-      };
+      return storedRow(scores[i] as CrewScore, { rank, prevRank, rankChange: rankMovement(rank, prevRank) });
     }),
   };
 }

@@ -40,7 +40,7 @@ import {
   latestRun,
   readLatestPage,
   readRanks,
-  rowPerson,
+  storedRow,
   snapshotDays,
   writeSnapshot,
   type GroupBy,
@@ -224,29 +224,7 @@ export function pageOf(
   const chosen = crewId === undefined ? members : members.filter((c) => c.crew.crewId === crewId);
   return {
     total: members.length,
-    rows: chosen.slice(offset, offset + limit).map((c) => {
-      const r = c.ranks[group.groupBy];
-      return {
-        rank: r?.rank ?? null,
-        prevRank: r?.prevRank ?? null,
-        rankChange: r?.rankChange ?? null,
-        crewId: c.crew.crewId,
-        crewName: c.crew.crewName,
-        unitId: c.crew.unitId,
-        unitName: c.crew.unitName,
-        unitType: c.crew.unitType,
-        branchId: c.crew.branchId,
-        branchName: c.crew.branchName,
-        headcount: c.crew.headcount,
-        score: c.score,
-        disqualified: c.disqualified,
-        vetoes: [...c.vetoes],
-        indicators: [...c.indicators],
-        facts: c.facts,
-        sheet: c.sheet,
-        person: rowPerson(c.crew),
-      };
-    }),
+    rows: chosen.slice(offset, offset + limit).map((c) => storedRow(c, c.ranks[group.groupBy])),
   };
 }
 

@@ -76,6 +76,30 @@ export function rowPerson(crew: CrewProfile): RowPerson | null {
     : { id: crew.crewId, name: crew.crewName, job: p.job, crewId: p.crewId, crewName: p.crewName };
 }
 
+/** One entrant's row of a page, with its rank in the group asked for. */
+export function storedRow(c: Omit<SnapshotCrew, 'ranks'>, r: GroupRank | undefined): StoredRow {
+  return {
+    rank: r?.rank ?? null,
+    prevRank: r?.prevRank ?? null,
+    rankChange: r?.rankChange ?? null,
+    crewId: c.crew.crewId,
+    crewName: c.crew.crewName,
+    unitId: c.crew.unitId,
+    unitName: c.crew.unitName,
+    unitType: c.crew.unitType,
+    branchId: c.crew.branchId,
+    branchName: c.crew.branchName,
+    headcount: c.crew.headcount,
+    score: c.score,
+    disqualified: c.disqualified,
+    vetoes: [...c.vetoes],
+    indicators: [...c.indicators],
+    facts: c.facts,
+    sheet: c.sheet,
+    person: rowPerson(c.crew),
+  };
+}
+
 export interface SnapshotRun {
   computedAt: string;
   definitionVersion: number;
