@@ -133,7 +133,7 @@ function rankAll(
 
 /**
  * The previous standings with the groups of the entrants whose score changed patched; the very
- * same standings when no score changed (snapshotCrews then keeps every record).
+ * same standings when no score changed (snapshot-table.ts rankTable then keeps the previous table).
  */
 function patchRanks(
   competition: ScoringInput['competition'],
