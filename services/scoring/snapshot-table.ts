@@ -1,4 +1,5 @@
 import { rankMovement, type RankedStandings } from './engine/compute-standings.ts';
+import { idIndex } from './engine/score-memo.ts';
 import type { CrewScore } from './engine/types.ts';
 import { storedRow, type GroupBy, type Snapshot, type SnapshotCrew, type StoredRow } from './standings.store.ts';
 
@@ -39,8 +40,53 @@ function rankIn(table: RankTable): readonly Int32Array[] {
   return columns;
 }
 
-/** Ranks of the day before, per entrant id (standings.service.ts previousRanks). */
-export type PreviousRanks = Map<string, Partial<Record<GroupBy, number | null>>>;
+/**
+ * Ranks of the day before per entrant id (standings.service.ts previousRanks), in columns: each
+ * competition kept them as a map of one small object per entrant, a fifth of what 300
+ * competitions over 10,000 crews held (issue 19).
+ */
+export interface PreviousRanks {
+  /** Each entrant id's position in the columns. */
+  readonly positions: ReadonlyMap<string, number>;
+  /** Per groupBy, the rank at each position; 0 for none (unranked, or not in the group's ranking). */
+  readonly columns: Readonly<Record<GroupBy, Int32Array>>;
+}
+
+export const NO_PREVIOUS_RANKS: PreviousRanks = {
+  positions: new Map(),
+  columns: { overall: new Int32Array(0), branch: new Int32Array(0), unit_type: new Int32Array(0) },
+};
+
+/** Previous ranks from one entry per entrant id (stored rows, tests). */
+export function previousRanksOf(
+  entries: Iterable<readonly [string, Readonly<Partial<Record<GroupBy, number | null>>>]>,
+): PreviousRanks {
+  const list = [...entries];
+  const positions = new Map<string, number>();
+  const columns = {
+    overall: new Int32Array(list.length),
+    branch: new Int32Array(list.length),
+    unit_type: new Int32Array(list.length),
+  };
+  list.forEach(([id, ranks], p) => {
+    positions.set(id, p);
+    columns.overall[p] = ranks.overall ?? 0;
+    columns.branch[p] = ranks.branch ?? 0;
+    columns.unit_type[p] = ranks.unit_type ?? 0;
+  });
+  return { positions, columns };
+}
+
+/** The ranks of a computation, for the next day's movement: positions are the entrants' order. */
+export function previousRanksFromRanked(ranked: RankedStandings): PreviousRanks {
+  const n = ranked.entrants.length;
+  const columns = { overall: new Int32Array(n), branch: new Int32Array(n), unit_type: new Int32Array(n) };
+  for (const { groupBy, order, ranks } of ranked.groups) {
+    const into = columns[groupBy];
+    for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
+  }
+  return { positions: idIndex(ranked.entrants), columns };
+}
 
 /** What a table leaves for the next computation of the same day (rankTable). */
 export interface KeptTable {
@@ -67,12 +113,15 @@ export function rankTable(ranked: RankedStandings, previous: PreviousRanks, kept
   let prevIn = same ? kept.table.prevIn : undefined;
   if (prevIn === undefined) {
     const columns = groupBys.map(() => new Int32Array(n));
-    if (previous.size > 0)
+    if (previous.positions.size > 0) {
+      const from = groupBys.map((g) => previous.columns[g]);
       for (let i = 0; i < n; i++) {
-        const before = previous.get((entrants[i] as CrewScore['crew']).crewId);
-        if (before !== undefined)
-          for (let j = 0; j < groupBys.length; j++) (columns[j] as Int32Array)[i] = before[groupBys[j] as GroupBy] ?? 0;
+        const p = previous.positions.get((entrants[i] as CrewScore['crew']).crewId);
+        if (p !== undefined)
+          for (let j = 0; j < groupBys.length; j++)
+            (columns[j] as Int32Array)[i] = (from[j] as Int32Array)[p] as number;
       }
+    }
     prevIn = columns;
   }
   return { previous, table: { ranked, groupBys, prevIn } };

@@ -8,6 +8,9 @@ import { NotFoundError, InvalidInputError } from '../shared/errors.ts';
 import { rankStandings, type RankedStandings } from './engine/compute-standings.ts';
 import {
   rankTable,
+  NO_PREVIOUS_RANKS,
+  previousRanksFromRanked,
+  previousRanksOf,
   recordAt,
   snapshotOf,
   snapshotRecords,
@@ -18,7 +21,7 @@ import {
   type PreviousRanks,
 } from './snapshot-table.ts';
 import { createScoreMemo, type ScoreMemo } from './engine/score-memo.ts';
-import type { CrewFacts, CrewScore } from './engine/types.ts';
+import type { CrewFacts } from './engine/types.ts';
 import {
   addMetricSums,
   hazardDeadlineDays,
@@ -230,19 +233,6 @@ export function pageOf(
 
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function ranksOf({ scores, groups }: RankedStandings): PreviousRanks {
-  const out: PreviousRanks = new Map();
-  for (const { groupBy, order, ranks } of groups) {
-    for (let k = 0; k < order.length; k++) {
-      const crewId = (scores[order[k] as number] as CrewScore).crew.crewId;
-      let entry = out.get(crewId);
-      if (!entry) out.set(crewId, (entry = {}));
-      entry[groupBy] = ranks[k] || null;
-    }
-  }
-  return out;
 }
 
 /**
@@ -593,7 +583,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
    * the same rules and registry and is not waiting for a recomputation, else computed now.
    */
   async function previousRanks(competition: StoredCompetition, day: string): Promise<PreviousRanks> {
-    if (day < competition.definition.period.start) return new Map();
+    if (day < competition.definition.period.start) return NO_PREVIOUS_RANKS;
     // Just after midnight the day before's last snapshot may still be held in memory (persist):
     // written first, so the new day's movement is measured against it, not an older stored run.
     if (unsaved.get(competition.id)?.snapshot.asOf === day) await saveNow(competition.id);
@@ -626,13 +616,13 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         storedPrevious.set(competition.id, { ...kept, ...latest });
         return kept.ranks;
       }
-      const ranks = await readRanks(client, competition.id, day, run.computedAt);
+      const ranks = previousRanksOf(await readRanks(client, competition.id, day, run.computedAt));
       storedPrevious.set(competition.id, { ...latest, computedAt: run.computedAt, ranks });
       return ranks;
     }
     if (cached?.key === key && deps.soleWriter !== false) return cached.ranks;
     const generation = generations.get(competition.id) ?? 0;
-    const ranks = ranksOf((await standingsAsOf(competition, day)).ranked);
+    const ranks = previousRanksFromRanked((await standingsAsOf(competition, day)).ranked);
     // Keep them only if no event landed on a closed day while they were computed.
     if ((generations.get(competition.id) ?? 0) === generation)
       computedPrevious.set(competition.id, { key, day, ranks, writes });
@@ -731,7 +721,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
       storedPrevious.set(competitionId, {
         day: asOf,
         computedAt,
-        ranks: ranksOf(current.ranked),
+        ranks: previousRanksFromRanked(current.ranked),
         definitionVersion: competition.version,
         orgVersion: snapshot.orgVersion,
         writes: writesOf(competitionId, asOf),
@@ -962,7 +952,7 @@ export function createStandingsService(deps: StandingsDeps): StandingsService {
         asOf,
       );
       const { ranked } = await standingsAsOf(competition, asOf, sums);
-      return snapshotCrews(ranked, new Map()).crews;
+      return snapshotCrews(ranked, NO_PREVIOUS_RANKS).crews;
     },
     defaultDay,
     snapshotDays: (competitionId, from, to) => snapshotDays(client, competitionId, from, to),

@@ -390,7 +390,7 @@ export async function readRanks(
   competitionId: string,
   asOf: string,
   computedAt: string,
-): Promise<Map<string, Partial<Record<GroupBy, number | null>>>> {
+): Promise<[string, Partial<Record<GroupBy, number | null>>][]> {
   const result = await client.query({
     query: `SELECT crew_id, rank, branch_rank, unit_type_rank FROM standings
             WHERE competition_id = {competitionId:String} AND as_of = {asOf:Date}
@@ -404,7 +404,7 @@ export async function readRanks(
     branch_rank: number | null;
     unit_type_rank: number | null;
   }>();
-  return new Map(rows.map((r) => [r.crew_id, { overall: r.rank, branch: r.branch_rank, unit_type: r.unit_type_rank }]));
+  return rows.map((r) => [r.crew_id, { overall: r.rank, branch: r.branch_rank, unit_type: r.unit_type_rank }]);
 }
 
 export interface LatestPage {

@@ -73,4 +73,66 @@ describe('indicatorResult', () => {
     expect(a.indicators.map((r) => r.points)).toEqual([0, 1]);
     expect(b.indicators.map((r) => r.points)).toEqual([0, 3]);
   });
+
+  it('gives crews summarised alike one summary and one empty veto list, and a crew with a target its own', () => {
+    const competition = Competition.parse({
+      name: { zh: '劳动竞赛', en: 'Labour competition' },
+      kind: 'labour',
+      period: { start: '2026-11-01', end: '2026-11-30' },
+      indicators: [
+        {
+          id: 'sales',
+          name: { zh: '销量', en: 'Sales' },
+          rule: { kind: 'target', metric: 'sales.volume_litres', pointsAtTarget: 10 },
+        },
+      ],
+      vetoes: [
+        {
+          id: 'injury',
+          name: { zh: '重伤否决', en: 'Serious injury' },
+          when: { kind: 'incident', severities: ['serious_injury'], minCount: 1 },
+          effect: { kind: 'disqualify' },
+        },
+      ],
+    });
+    const crew = (crewId: string): CrewProfile => ({
+      crewId,
+      crewName: crewId,
+      unitId: 'U1',
+      unitName: '一站',
+      unitType: 'station',
+      branchId: 'B1',
+      branchName: '一分公司',
+      headcount: 5,
+    });
+    const targets = new Map([['C3', new Map([['sales.volume_litres', 1000]])]]);
+    const score = (crewId: string, litres: number, injured = false) =>
+      scoreCrew(
+        competition,
+        crew(crewId),
+        {
+          ...EMPTY_FACTS,
+          metrics: { 'sales.volume_litres': litres, ...(injured ? { 'incident.serious_injury': 1 } : {}) },
+          lastIncidentDay: injured ? { serious_injury: '2026-11-05' } : {},
+        },
+        targets,
+        '2026-11-10',
+      );
+    const [a, b, c, d] = [score('C1', 100), score('C2', 300), score('C3', 500), score('C4', 100, true)];
+    expect(a.facts).toBe(b.facts);
+    expect(a.vetoes).toBe(b.vetoes);
+    expect(a.vetoes).toEqual([]);
+    // A target is the crew's own: its progress is not shared.
+    expect(c.facts).not.toBe(a.facts);
+    expect(c.facts.targets).toEqual([{ metric: 'sales.volume_litres', actual: 500, target: 1000 }]);
+    expect(c.facts).toEqual({ ...a.facts, targets: c.facts.targets });
+    // Different safe days: a summary of its own, and a veto of its own.
+    expect(d.facts).not.toBe(a.facts);
+    expect(d.facts.safetyDays).not.toBe(a.facts.safetyDays);
+    expect(d.vetoes.map((v) => v.vetoId)).toEqual(['injury']);
+    expect(d.disqualified).toBe(true);
+    // The shared empty lists cannot be changed through one crew.
+    expect(() => (a.facts.targets as unknown[]).push(1)).toThrow(TypeError);
+    expect(() => (a.vetoes as unknown[]).push(1)).toThrow(TypeError);
+  });
 });

@@ -5,7 +5,15 @@ import { createScoreMemo, sameFacts } from '../../services/scoring/engine/score-
 import { EMPTY_FACTS } from '../../services/scoring/engine/types.ts';
 import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
 import { pageOf, snapshotCrews } from '../../services/scoring/standings.service.ts';
-import { rankTable, snapshotOf, type KeptTable, type PreviousRanks } from '../../services/scoring/snapshot-table.ts';
+import {
+  NO_PREVIOUS_RANKS,
+  previousRanksFromRanked,
+  previousRanksOf,
+  rankTable,
+  snapshotOf,
+  type KeptTable,
+  type PreviousRanks,
+} from '../../services/scoring/snapshot-table.ts';
 import type { Snapshot, SnapshotCrew } from '../../services/scoring/standings.store.ts';
 import { mulberry32 } from '../../services/demo/prng.ts';
 
@@ -191,7 +199,7 @@ describe("today's standings kept in columns from the previous computation (rankT
     const memo = createScoreMemo();
     let kept: KeptTable | undefined;
     let facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales((i % 6) * 500)]));
-    let previous: PreviousRanks = new Map();
+    let previous: PreviousRanks = NO_PREVIOUS_RANKS;
     const targets = new Map<string, ReadonlyMap<string, number>>();
     for (let step = 0; step < 40; step++) {
       facts = new Map(facts);
@@ -203,7 +211,7 @@ describe("today's standings kept in columns from the previous computation (rankT
       }
       // The day before's ranks change now and then (a stored run replaced): movement must follow.
       if (step % 7 === 3)
-        previous = new Map(persons.map((p) => [p.id, { overall: Math.floor(next() * 40) + 1, branch: null }]));
+        previous = previousRanksOf(persons.map((p) => [p.id, { overall: Math.floor(next() * 40) + 1, branch: null }]));
       const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets, persons };
       const built = rankTable(rankStandings(input, memo), previous, kept);
       const snapshot = snapshotOf(meta, built.table);
@@ -219,7 +227,7 @@ describe("today's standings kept in columns from the previous computation (rankT
   it('gives an entrant whose facts did not change a new rank and movement when others pass it', () => {
     const memo = createScoreMemo();
     const facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales(100 * (i + 1))]));
-    const previous = new Map(persons.map((p) => [p.id, { overall: 20, branch: 10 }]));
+    const previous = previousRanksOf(persons.map((p) => [p.id, { overall: 20, branch: 10 }]));
     const targets = new Map<string, ReadonlyMap<string, number>>();
     const input = { competition: plain, asOf: '2026-11-10', crews, facts, targets, persons };
     const first = rankTable(rankStandings(input, memo), previous);
@@ -254,19 +262,52 @@ describe("today's standings kept in columns from the previous computation (rankT
     expect(before[0]?.crew.crewId).toBe(leader?.crew.crewId);
   });
 
+  it("measures the next day's movement against a computation's own ranks, in any entrant order", () => {
+    // previousRanksFromRanked keeps a day's ranks in columns by entrant position; the next day's
+    // entrants may come in another order or lack some (a crew left the registry).
+    const facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales(100 * ((i * 7) % 13))]));
+    const day = rankStandings({ competition: plain, asOf: '2026-11-09', crews, facts, targets: new Map(), persons });
+    const dayRecords = snapshotCrews(day, NO_PREVIOUS_RANKS).crews;
+    const fromColumns = previousRanksFromRanked(day);
+    const fromRecords = previousRanksOf(
+      dayRecords.map((c) => [
+        c.crew.crewId,
+        { overall: c.ranks.overall?.rank ?? null, branch: c.ranks.branch?.rank ?? null },
+      ]),
+    );
+    const nextFacts = new Map([...facts].map(([id, f], i) => [id, i % 3 === 0 ? sales(5000 - i) : f]));
+    const fewer = crews.slice(0, -2).reverse();
+    const input = {
+      competition: plain,
+      asOf: '2026-11-10',
+      crews: fewer,
+      facts: nextFacts,
+      targets: new Map(),
+      persons,
+    };
+    const byColumns = snapshotCrews(rankStandings(input), fromColumns).crews;
+    expect(byColumns).toEqual(snapshotCrews(rankStandings(input), fromRecords).crews);
+    const prevOf = new Map(dayRecords.map((c) => [c.crew.crewId, c.ranks]));
+    for (const c of byColumns) {
+      expect(c.ranks.overall?.prevRank).toBe(prevOf.get(c.crew.crewId)?.overall?.rank ?? null);
+      expect(c.ranks.branch?.prevRank).toBe(prevOf.get(c.crew.crewId)?.branch?.rank ?? null);
+    }
+    expect(byColumns.some((c) => (c.ranks.overall?.rankChange ?? 0) !== 0)).toBe(true);
+  });
+
   it('lists a group its rules did not rank, unranked, as the stored rows do', () => {
     // A new version adds branch groups; until its first computation the snapshot held is the old one's.
     const overallOnly = Competition.parse({ ...plain, rankingGroups: ['overall'] });
     const facts = new Map<string, CrewFacts>(persons.map((p, i) => [p.id, sales(100 * (i % 7))]));
     const input = { competition: overallOnly, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
     const ranked = rankStandings(input, createScoreMemo());
-    const snapshot = snapshotOf(meta, rankTable(ranked, new Map()).table);
+    const snapshot = snapshotOf(meta, rankTable(ranked, NO_PREVIOUS_RANKS).table);
     const page = pageOf(snapshot, { groupBy: 'branch', groupKey: 'B1' }, undefined, 100, 0);
     expect(page.total).toBe(20);
     expect(page.rows.every((r) => r.rank === null)).toBe(true);
     expect(page).toEqual(
       pageOf(
-        { crews: snapshotCrews(ranked, new Map()).crews },
+        { crews: snapshotCrews(ranked, NO_PREVIOUS_RANKS).crews },
         { groupBy: 'branch', groupKey: 'B1' },
         undefined,
         100,
@@ -290,7 +331,7 @@ describe('pageOf', () => {
       ]),
     );
     const input = { competition, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
-    const merged = { crews: snapshotCrews(rankStandings(input), new Map()).crews };
+    const merged = { crews: snapshotCrews(rankStandings(input), NO_PREVIOUS_RANKS).crews };
     // A copy of the array has no kept order: pageOf sorts it.
     const sorted = { crews: [...merged.crews] };
     for (const group of [

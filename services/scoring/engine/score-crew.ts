@@ -4,10 +4,13 @@ import { summarizeFacts, summaryRules, type SummaryRules } from './fact-summary.
 import { evaluateRule } from './indicator-rules.ts';
 import { indicatorResult } from './indicator-results.ts';
 import { round2 } from './round.ts';
-import type { CrewFacts, CrewProfile, CrewScore, IndicatorResult, ScoringInput } from './types.ts';
+import type { CrewFacts, CrewProfile, CrewScore, IndicatorResult, ScoringInput, VetoResult } from './types.ts';
 import { evaluateVetoes } from './vetoes.ts';
 import { scoreSheet } from './score-sheet.ts';
 import { evaluateGates } from './sheet-gates.ts';
+
+/** No veto: most crews' case, one array for all of them (issue 19: an empty array per crew and competition). */
+const NO_VETOES: readonly VetoResult[] = Object.freeze([]);
 
 /** Score one crew: rule points × weight per indicator, then vetoes (一票否决). */
 export function scoreCrew(
@@ -71,5 +74,13 @@ export function scoreCrew(
       gradeRank: null,
     };
   }
-  return { crew, score, disqualified, vetoes, indicators, facts: summarizeFacts(rules, ctx), sheet };
+  return {
+    crew,
+    score,
+    disqualified,
+    vetoes: vetoes.length === 0 ? NO_VETOES : vetoes,
+    indicators,
+    facts: summarizeFacts(rules, ctx),
+    sheet,
+  };
 }

@@ -94,7 +94,7 @@ export function entrantsInIdOrder(memo: ScoreMemo | undefined, given: readonly C
 /** Each entrant's index by id, per entrant array (kept while the registry does not change). */
 const idIndexes = new WeakMap<readonly CrewProfile[], Map<string, number>>();
 
-function idIndex(entrants: readonly CrewProfile[]): Map<string, number> {
+export function idIndex(entrants: readonly CrewProfile[]): ReadonlyMap<string, number> {
   let index = idIndexes.get(entrants);
   if (index === undefined) idIndexes.set(entrants, (index = new Map(entrants.map((c, i) => [c.crewId, i] as const))));
   return index;
