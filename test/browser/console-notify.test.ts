@@ -101,6 +101,8 @@ async function testMessage(): Promise<{ result: string; answer: string; hint: st
 }
 
 async function closeTestResult(): Promise<void> {
+  // Once the dialog has zoomed in: a press before may be released off the button (see the in-use notice).
+  await openedDialog(page);
   await page.click('[data-testid="close-test-result"]');
   await page.waitForSelector('[data-testid="test-result"]', { state: 'detached' });
 }
