@@ -101,6 +101,8 @@ async function testMessage(): Promise<{ result: string; answer: string; hint: st
 }
 
 async function closeTestResult(): Promise<void> {
+  // Once the dialog has zoomed in: a press before may be released off the button (see the in-use notice).
+  await openedDialog(page);
   await page.click('[data-testid="close-test-result"]');
   await page.waitForSelector('[data-testid="test-result"]', { state: 'detached' });
 }
@@ -368,8 +370,16 @@ describe('工作群机器人 in the console', () => {
     await confirmPopconfirm(page, '[data-testid="remove-channel-ok"]');
     await page.waitForSelector('[data-testid="channel-in-use"]');
     expect(await page.textContent('[data-testid="channel-in-use"]')).toContain('三月劳动竞赛');
+    // The link is pressed once the notice has finished zooming in. The notice is in the page while
+    // rc-motion still holds it transparent at full size, and Playwright takes that for stable: on a
+    // loaded machine a frame passed between its press and its release, the zoom began (from a fifth
+    // of the size, around where 删除 was confirmed), the release landed on the dialog's backdrop, and
+    // the click went there instead of to the link: nothing opened (failed once in CI).
+    await openedDialog(page);
     await page.click('[data-testid="channel-in-use"] >> text=三月劳动竞赛');
     await page.waitForSelector(card);
+    // The notice closed as the competition's page opened.
+    await page.waitForSelector('[data-testid="channel-in-use"]', { state: 'detached' });
     expect(page.url()).toBe(`${base}/console/competitions/labour-m3?tab=notify`);
     expect((await api<{ channels: unknown[] }>('GET', '/v1/notify/channels')).channels).toHaveLength(1);
     expect(rx.refusals).toHaveLength(1);
