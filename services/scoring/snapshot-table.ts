@@ -48,7 +48,10 @@ function rankIn(table: RankTable): readonly Int32Array[] {
 export interface PreviousRanks {
   /** Each entrant id's position in the columns. */
   readonly positions: ReadonlyMap<string, number>;
-  /** Per groupBy, the rank at each position; 0 for none (unranked, or not in the group's ranking). */
+  /**
+   * Per groupBy, the rank at each position; 0 for none (unranked, or not in the group's ranking).
+   * Empty for a groupBy not ranked that day.
+   */
   readonly columns: Readonly<Record<GroupBy, Int32Array>>;
 }
 
@@ -80,8 +83,10 @@ export function previousRanksOf(
 /** The ranks of a computation, for the next day's movement: positions are the entrants' order. */
 export function previousRanksFromRanked(ranked: RankedStandings): PreviousRanks {
   const n = ranked.entrants.length;
-  const columns = { overall: new Int32Array(n), branch: new Int32Array(n), unit_type: new Int32Array(n) };
+  // Columns only for the groupBys the computation ranked (the others read as none).
+  const columns = { ...NO_PREVIOUS_RANKS.columns };
   for (const { groupBy, order, ranks } of ranked.groups) {
+    if (columns[groupBy].length !== n) columns[groupBy] = new Int32Array(n);
     const into = columns[groupBy];
     for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
   }
@@ -118,8 +123,7 @@ export function rankTable(ranked: RankedStandings, previous: PreviousRanks, kept
       for (let i = 0; i < n; i++) {
         const p = previous.positions.get((entrants[i] as CrewScore['crew']).crewId);
         if (p !== undefined)
-          for (let j = 0; j < groupBys.length; j++)
-            (columns[j] as Int32Array)[i] = (from[j] as Int32Array)[p] as number;
+          for (let j = 0; j < groupBys.length; j++) (columns[j] as Int32Array)[i] = (from[j] as Int32Array)[p] ?? 0;
       }
     }
     prevIn = columns;

@@ -293,6 +293,14 @@ describe("today's standings kept in columns from the previous computation (rankT
       expect(c.ranks.branch?.prevRank).toBe(prevOf.get(c.crew.crewId)?.branch?.rank ?? null);
     }
     expect(byColumns.some((c) => (c.ranks.overall?.rankChange ?? 0) !== 0)).toBe(true);
+    // A day that ranked overall only keeps no branch column: the next day's branch ranks have no movement.
+    const overallOnly = Competition.parse({ ...plain, rankingGroups: ['overall'] });
+    const unbranched = previousRanksFromRanked(
+      rankStandings({ competition: overallOnly, asOf: '2026-11-09', crews, facts, targets: new Map(), persons }),
+    );
+    expect(unbranched.columns.branch).toHaveLength(0);
+    const next = snapshotCrews(rankStandings(input), unbranched).crews;
+    expect(next.every((c) => c.ranks.branch?.prevRank === null && c.ranks.overall?.prevRank !== null)).toBe(true);
   });
 
   it('lists a group its rules did not rank, unranked, as the stored rows do', () => {

@@ -81,7 +81,8 @@ function shared(summary: FactSummary): FactSummary {
   const found = kept.get(key);
   if (found !== undefined) return found;
   if (kept.size >= MAX_KEPT) kept = new Map();
-  kept.set(key, summary);
+  // Frozen: a caller changing one crew's summary would change every crew's that shares it.
+  kept.set(key, Object.freeze(summary));
   return summary;
 }
 
