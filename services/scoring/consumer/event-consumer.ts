@@ -110,7 +110,7 @@ export interface EventConsumer {
   stop(): Promise<void>;
   /** Partitions this instance holds now. */
   assignment(): number[];
-  /** False once the consumer stopped for good (a failure kafkajs does not restart, a refused group). */
+  /** False once the consumer stopped for good (a refused group, a consumer kafkajs could not start). */
   consuming(): boolean;
   status(): ConsumerStatus;
 }
@@ -155,6 +155,9 @@ const REGISTRY_REREAD_MS = 5_000;
 /** A stored batch is marked so in the ledger with the next batch's record, or after this quiet time. */
 const MARK_STORED_AFTER_MS = 1_000;
 const TOPOLOGY_CHECK_MS = 10_000;
+/** A consumer kafkajs will not restart is started again after 1 s, doubling per crash to 30 s. */
+const FIRST_RESTART_WAIT_MS = 1_000;
+const MAX_RESTART_WAIT_MS = 30_000;
 /** kafkajs workers on the embedded engine: one per partition (KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY's bound). */
 const MAX_CONCURRENT_PARTITIONS = 64;
 
@@ -223,6 +226,9 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
   let stopping = false;
   let registryReadAt = 0;
   let watchTimer: NodeJS.Timeout | undefined;
+  /** A restart of a consumer kafkajs left down, and its wait (0 once the consumer has joined again). */
+  let restartTimer: NodeJS.Timeout | undefined;
+  let restartWaitMs = 0;
   /** The embedded engine's consumer is the only one: it stores the batches it processes together in one insert. */
   const grouping = deps.member.storage === 'embedded';
   if (grouping && config.partitionsConsumedConcurrently !== undefined) {
@@ -237,20 +243,35 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     maxBytes: config.batchMaxBytes,
   });
 
-  // kafkajs restarts the consumer after retriable failures; after any other it stays down, and
-  // the service must say so rather than look healthy while nothing is consumed.
+  // kafkajs restarts the consumer only after failures it counts as retriable, and a broker restart
+  // causes one it does not: a connection the stopping broker closes while kafkajs asks it for the
+  // group coordinator (kafkajs rejoins as soon as the coordinator resigns) ends in
+  // KafkaJSGroupCoordinatorNotFound, and kafkajs leaves the consumer down for good. The API goes
+  // on answering 2xx for events nobody would score, so the consumer is started again here, after
+  // a wait that grows while it keeps crashing (/readyz says 'joining' meanwhile).
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) {
       logger.warn({ err: payload.error }, 'consumer crashed; kafkajs restarts it');
       return;
     }
-    crashed = payload.error;
-    logger.fatal({ err: payload.error }, 'consumer stopped for good: restart the service');
+    if (stopping || crashed !== undefined) return;
+    restartWaitMs = Math.min(MAX_RESTART_WAIT_MS, restartWaitMs === 0 ? FIRST_RESTART_WAIT_MS : restartWaitMs * 2);
+    logger.error(
+      { err: payload.error, retryInMs: restartWaitMs },
+      'consumer crashed and kafkajs does not restart it: starting it again',
+    );
+    generation.leftGroup();
+    clearTimeout(restartTimer);
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      if (!stopping && crashed === undefined) run();
+    }, restartWaitMs);
   });
 
   consumer.on(consumer.events.REBALANCING, () => generation.leftGroup());
 
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    restartWaitMs = 0;
     assigned = (payload.memberAssignment[topic] ?? []).slice().sort((a, b) => a - b);
     // Another member may have worked on any partition meanwhile: ask storage again.
     pending.clear();
@@ -1078,6 +1099,7 @@ export function createEventConsumer(deps: EventConsumerDeps): EventConsumer {
     async stop() {
       stopping = true;
       clearInterval(watchTimer);
+      clearTimeout(restartTimer);
       for (const timer of resumeTimers) clearTimeout(timer);
       resumeTimers.clear();
       // kafkajs waits for the batch in flight, then leaves the group.

@@ -30,8 +30,64 @@ export interface GroupGenerationDeps {
   logger: Logger;
 }
 
+/** What Kafka answers about a group whose coordinator is not ready yet (a broker just started, or the group moving). */
+const COORDINATOR_NOT_READY = new Set([
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'GROUP_LOAD_IN_PROGRESS',
+]);
+
+/** True when the error, or one it was caused by, says the group's coordinator is not ready yet. */
+export function coordinatorNotReady(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (e.name === 'KafkaJSGroupCoordinatorNotFound') return true;
+    const type: unknown = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && COORDINATOR_NOT_READY.has(type)) return true;
+  }
+  return false;
+}
+
+/**
+ * Calls until the group's coordinator answers: kafkajs gives up after its few retries (about 3 s),
+ * and a broker that has just started (creating __consumer_offsets and electing its coordinators)
+ * can take longer, under load, before it can say who is in a group. Other errors, and the last
+ * one after `waitMs`, are thrown.
+ */
+export async function whenCoordinatorReady<T>(
+  call: () => Promise<T>,
+  {
+    waitMs,
+    sleep,
+    now,
+    onWait,
+  }: { waitMs: number; sleep: (ms: number) => Promise<void>; now: () => number; onWait: (err: unknown) => void },
+): Promise<T> {
+  const deadline = now() + waitMs;
+  let pause = 250;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!coordinatorNotReady(err) || now() >= deadline) throw err;
+      if (attempt === 0) onWait(err);
+      await sleep(Math.min(pause, Math.max(0, deadline - now())));
+      pause = Math.min(2_000, pause * 2);
+    }
+  }
+}
+
+/** How long the check before joining waits for a group coordinator that is not ready yet. */
+const COORDINATOR_WAIT_MS = 60_000;
+
 export function createGroupGeneration(deps: GroupGenerationDeps): GroupGeneration {
   const { admin, topic, group, member, logger } = deps;
+  const coordinatorWait = {
+    waitMs: COORDINATOR_WAIT_MS,
+    sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    now: Date.now,
+    onWait: (err: unknown) =>
+      logger.warn({ err, group }, "the group's coordinator is not ready yet (a broker starting?): waiting for it"),
+  };
   let joined = false;
   let partitionCount = 0;
   let checked: Promise<void> = Promise.resolve();
@@ -61,7 +117,7 @@ export function createGroupGeneration(deps: GroupGenerationDeps): GroupGeneratio
   }
 
   return {
-    checkBeforeJoin: () => conflicting(false),
+    checkBeforeJoin: () => whenCoordinatorReady(() => conflicting(false), coordinatorWait),
     joinedGroup: recheck,
     leftGroup: () => {
       joined = false;
