@@ -400,9 +400,12 @@ describe('after a restart', () => {
 
     // 03-02 saw everything stored for its days; 03-03 and later did not. They are recomputed
     // at once (it may be done before this reads them), and never served as current before.
+    // Whether a day is pending is asked before it is read, so an answer that says recomputing
+    // may already hold the rewritten day (the pass wrote it during the read; the last test
+    // below holds that moment still): old or new then, the new numbers otherwise.
     expect(await standings('2026-03-02')).toMatchObject({ recomputing: false });
     const first = await standings('2026-03-03');
-    expect(points(row(first, 'C1'), 'per-head')?.points).toBe(first.recomputing ? 2 : 6);
+    expect(first.recomputing ? [2, 6] : [6]).toContain(points(row(first, 'C1'), 'per-head')?.points);
 
     await untilEveryDay(
       'restart with stored events the standings missed',
@@ -492,7 +495,7 @@ describe('after a restart', () => {
       const d03 = await control.next();
       expect((await read('2026-03-03')).recomputing).toBe(true);
       // A read that asks before the run row is written and reads after it: recomputing, with the
-      // day rewritten.
+      // day rewritten (what the first read after the restart above may meet).
       control.readsWaitFor = d03.written;
       const overtaken = read('2026-03-03');
       d03.release();
