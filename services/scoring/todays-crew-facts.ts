@@ -1,8 +1,19 @@
 import { sameFacts } from './engine/score-memo.ts';
-import { EMPTY_FACTS, type CrewFacts } from './engine/types.ts';
+import { EMPTY_FACTS, type CrewFacts, type FactsChanges } from './engine/types.ts';
 import type { MetricSums } from './metric-sums.query.ts';
 
 type Facts = Map<string, CrewFacts>;
+
+/**
+ * A read's facts, saying which crews' may differ from the last read of every crew (`base`): a
+ * crew not listed has the very same record, so each competition's score memo looks at the listed
+ * crews only (score-memo.ts) instead of looking up all 10,000 for each of 300 competitions.
+ */
+export type ReadFacts = Facts & { readonly changes: FactsChanges };
+
+function withChanges(facts: Facts, changes: FactsChanges): ReadFacts {
+  return Object.assign(facts, { changes });
+}
 
 /**
  * Today's crews' facts, read again only for the crews stored since the last read (issue 19: a
@@ -43,7 +54,7 @@ export interface TodaysCrewFacts {
     closed: Promise<MetricSums>,
     full: () => Promise<Facts>,
     crews: (ids: readonly string[], lifecycleIds: readonly string[]) => Promise<Facts>,
-  ): Promise<Facts>;
+  ): Promise<ReadFacts>;
 }
 
 export interface TodaysCrewFactsOptions {
@@ -61,7 +72,7 @@ export interface TodaysCrewFactsOptions {
 
 interface Kept {
   closed: Promise<MetricSums>;
-  facts: Promise<Facts>;
+  facts: Promise<ReadFacts>;
   /** Crews told since `facts` began its read. */
   touched: Set<string>;
   /** Of them, those whose hazards or innovations may have changed. */
@@ -102,7 +113,7 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
   const { fullEveryMs = 60_000, idleMs = 600_000, elapsed = () => performance.now() } = options;
   const kept = new Map<string, Kept>();
 
-  function keep(key: string, entry: Kept): Promise<Facts> {
+  function keep(key: string, entry: Kept): Promise<ReadFacts> {
     kept.set(key, entry);
     void entry.facts.then(
       (facts) => (entry.size = facts.size),
@@ -115,7 +126,12 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
   }
 
   /** Every crew read; a crew whose facts equal the last read's keeps that record (see below). */
-  function readAll(key: string, closed: Promise<MetricSums>, full: () => Promise<Facts>, now: number): Promise<Facts> {
+  function readAll(
+    key: string,
+    closed: Promise<MetricSums>,
+    full: () => Promise<Facts>,
+    now: number,
+  ): Promise<ReadFacts> {
     const previous = kept.get(key)?.facts.catch(() => undefined);
     const facts = full().then(async (read) => {
       const before = await previous;
@@ -124,7 +140,8 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
           const was = before.get(id);
           if (was !== undefined && was !== f && sameFacts(was, f)) read.set(id, was);
         }
-      return read;
+      // The base of the reads laid over it until the next read of every crew.
+      return withChanges(read, { base: read, ids: [] });
     });
     return keep(key, {
       closed,
@@ -174,7 +191,7 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
         ids.filter((id) => lifecycle.has(id)),
       );
       const facts = Promise.all([last.facts, read]).then(([before, fresh]) => {
-        const next = new Map(before);
+        const next: Facts = new Map(before);
         for (const id of ids) {
           const was = before.get(id);
           const f = lifecycle.has(id) ? fresh.get(id) : sumsOverKept(fresh.get(id), was);
@@ -184,7 +201,10 @@ export function createTodaysCrewFacts(options: TodaysCrewFactsOptions = {}): Tod
           // 300 times per refresh cycle).
           else if (was === undefined || !sameFacts(was, f)) next.set(id, f);
         }
-        return next;
+        // Every crew told since the base may differ from it; the others have its very records.
+        const since = new Set(before.changes.ids);
+        for (const id of ids) since.add(id);
+        return withChanges(next, { base: before.changes.base, ids: [...since] });
       });
       return keep(key, { ...last, facts, touched: new Set(), touchedLifecycle: new Set(), size: last.size });
     },

@@ -194,4 +194,29 @@ describe("today's crew facts read again for the crews told", () => {
     expect(lifecycleAsked.at(-1)).toEqual(['C1']);
     expect(third.get('C1')?.innovations[0]?.count).toBe(3);
   });
+
+  it('lists every crew told since the last read of all, whose records alone may differ from that read’s (score memos look at those only)', async () => {
+    let t = 0;
+    const kept = createTodaysCrewFacts({ elapsed: () => t, fullEveryMs: 60_000 });
+    const store = storage({ C1: facts(100), C2: facts(200), C3: facts(300), C4: facts(400) });
+    const base = await kept.read('w', closed, store.full, store.crews);
+    expect(base.changes).toEqual({ base, ids: [] });
+    store.rows.set('C1', facts(110));
+    kept.touched(['C1']);
+    const second = await kept.read('w', closed, store.full, store.crews);
+    store.rows.set('C2', facts(220));
+    kept.touched(['C2', 'C3']);
+    // A competition not refreshed in between (its memo saw `base` last) must still see C1 listed.
+    const third = await kept.read('w', closed, store.full, store.crews);
+    expect(second.changes).toEqual({ base, ids: ['C1'] });
+    expect(third.changes.base).toBe(base);
+    expect([...third.changes.ids].sort()).toEqual(['C1', 'C2', 'C3']);
+    for (const [id, f] of third) if (!third.changes.ids.includes(id)) expect(f).toBe(base.get(id));
+    expect(third.get('C1')?.metrics).toEqual({ 'sales.volume_litres': 110 });
+    // The next read of every crew is the next base.
+    t = 60_000;
+    const fourth = await kept.read('w', closed, store.full, store.crews);
+    expect(fourth.changes).toEqual({ base: fourth, ids: [] });
+    expect(fourth.get('C4')).toBe(base.get('C4'));
+  });
 });
