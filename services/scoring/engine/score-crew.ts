@@ -12,6 +12,11 @@ import { evaluateGates } from './sheet-gates.ts';
 /** No veto: most crews' case, one array for all of them (issue 19: an empty array per crew and competition). */
 const NO_VETOES: readonly VetoResult[] = Object.freeze([]);
 
+/** Whether a competition judges its entrants (考核细则, gates or 评定等级): each score then has a sheet. */
+export function judges(competition: Competition): boolean {
+  return competition.sheet !== undefined || competition.gates.length > 0 || competition.grades !== undefined;
+}
+
 /** Score one crew: rule points × weight per indicator, then vetoes (一票否决). */
 export function scoreCrew(
   competition: Competition,
@@ -58,9 +63,8 @@ export function scoreCrew(
   // Indicator results are kept when disqualified so the breakdown still shows what was earned.
   const earned = sheetPoints === null ? round2(indicators.reduce((acc, r) => acc + r.points, 0)) : sheetPoints.total;
   const score = disqualified ? 0 : earned;
-  const judged = competition.sheet !== undefined || competition.gates.length > 0 || competition.grades !== undefined;
   let sheet: SheetOutcome | null = null;
-  if (judged) {
+  if (judges(competition)) {
     const names = new Map(competition.sheet?.categories.map((c) => [c.id, c.name]));
     const gates = evaluateGates(competition.gates, facts, sheetPoints, score, names);
     sheet = {
