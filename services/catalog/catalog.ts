@@ -38,8 +38,11 @@ export interface Catalog {
   crew(crewId: string): CrewProfile | undefined;
   competition(id: string): StoredCompetition | undefined;
   competitions(): StoredCompetition[];
-  /** Crews taking part in a competition, in registry order; a retired crew takes part in none. */
-  participants(competition: Competition): CrewProfile[];
+  /**
+   * Crews taking part in a competition, in registry order; a retired crew takes part in none. The
+   * same array while the registry and the definition are the same: callers must not change it.
+   */
+  participants(competition: Competition): readonly CrewProfile[];
   /** crewId -> metric -> target, for one competition. */
   targets(competitionId: string): ReadonlyMap<string, ReadonlyMap<string, number>>;
   replaceOrg(org: Org, now: Date): Promise<number>;
@@ -123,6 +126,11 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
   let orgVersion = 0;
   let crews = new Map<string, CrewProfile>();
   let retired = new Set<string>();
+  /**
+   * Participants per definition, for the current registry: every refresh of every competition
+   * asks (300 competitions over 10,000 crews filtered 10,000 profiles each, per refresh cycle).
+   */
+  let participantsOf = new WeakMap<Competition, readonly CrewProfile[]>();
   let targets = new Map<string, Map<string, Map<string, number>>>();
   let competitions = new Map<string, StoredCompetition>();
   let histories = new Map<string, CompetitionHistory>();
@@ -174,6 +182,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     orgVersion = version;
     crews = profiles(next);
     retired = new Set(next.crews.filter((c) => c.retired === true).map((c) => c.id));
+    participantsOf = new WeakMap();
     targets = targetIndex(next);
   }
 
@@ -210,14 +219,20 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     competition: (id) => competitions.get(id),
     competitions: () => [...competitions.values()].sort((a, b) => a.id.localeCompare(b.id)),
     participants(competition) {
+      const kept = participantsOf.get(competition);
+      if (kept !== undefined) return kept;
       // Still in the registry (its events, frozen standings and name are kept), no longer ranked.
       const all = [...crews.values()].filter((c) => !retired.has(c.crewId));
       const p = competition.participants;
-      if (p.scope === 'all') return all;
-      const branchIds = new Set(p.branchIds);
-      const unitIds = new Set(p.unitIds);
-      const crewIds = new Set(p.crewIds);
-      return all.filter((c) => branchIds.has(c.branchId) || unitIds.has(c.unitId) || crewIds.has(c.crewId));
+      let chosen = all;
+      if (p.scope !== 'all') {
+        const branchIds = new Set(p.branchIds);
+        const unitIds = new Set(p.unitIds);
+        const crewIds = new Set(p.crewIds);
+        chosen = all.filter((c) => branchIds.has(c.branchId) || unitIds.has(c.unitId) || crewIds.has(c.crewId));
+      }
+      participantsOf.set(competition, chosen);
+      return chosen;
     },
     // The same empty map each time: the score memo keeps scores only while the targets are the same object.
     targets: (competitionId) => targets.get(competitionId) ?? NO_TARGETS,

@@ -84,7 +84,10 @@ const byCrewId = (a: CrewProfile, b: CrewProfile): number => (a.crewId < b.crewI
  */
 export function entrantsInIdOrder(memo: ScoreMemo | undefined, given: readonly CrewProfile[]): readonly CrewProfile[] {
   const kept = memo?.order;
-  if (kept !== undefined && kept.given.length === given.length && kept.given.every((c, i) => c === given[i]))
+  if (
+    kept !== undefined &&
+    (kept.given === given || (kept.given.length === given.length && kept.given.every((c, i) => c === given[i])))
+  )
     return kept.byId;
   const byId = [...given].sort(byCrewId);
   if (memo !== undefined) memo.order = { given, byId };
