@@ -24,15 +24,17 @@ export interface RankTable {
  * allocated 100 MB of these per cycle, which is what started the collector's marking of the whole
  * heap (typed arrays' memory lies outside the heap and V8 collects after every 64 MB of it).
  */
-const ranksByEntrant = new WeakMap<RankTable, readonly Int32Array[]>();
+const ranksByEntrant = new WeakMap<RankTable, readonly (readonly number[])[]>();
 
-function rankIn(table: RankTable): readonly Int32Array[] {
+function rankIn(table: RankTable): readonly (readonly number[])[] {
   let columns = ranksByEntrant.get(table);
   if (columns === undefined) {
     const n = table.ranked.entrants.length;
-    const made = table.groupBys.map(() => new Int32Array(n));
+    // Plain arrays: built for every snapshot written, so typed ones would add to the memory
+    // outside the heap that starts full collections (rank.ts RankColumn).
+    const made = table.groupBys.map((): number[] => new Array<number>(n).fill(0));
     for (const { groupBy, order, ranks } of table.ranked.groups) {
-      const into = made[table.groupBys.indexOf(groupBy)] as Int32Array;
+      const into = made[table.groupBys.indexOf(groupBy)] as number[];
       for (let k = 0; k < order.length; k++) into[order[k] as number] = ranks[k] as number;
     }
     ranksByEntrant.set(table, (columns = made));
@@ -138,7 +140,7 @@ export function recordAt(table: RankTable, i: number): SnapshotCrew {
   const columns = rankIn(table);
   for (let j = 0; j < table.groupBys.length; j++) {
     const groupBy = table.groupBys[j] as GroupBy;
-    const rank = (columns[j] as Int32Array)[i] || null;
+    const rank = (columns[j] as readonly number[])[i] || null;
     const prevRank = (table.prevIn[j] as Int32Array)[i] || null;
     const entry = { rank, prevRank, rankChange: rankMovement(rank, prevRank) };
     if (groupBy === 'overall') ranks.overall = entry;
@@ -215,8 +217,9 @@ export function tablePage(
     positions = [];
     for (let k = offset; k < Math.min(order.length, offset + limit); k++) positions.push(k);
   } else {
-    const k = order.findIndex((i) => entrants[i]?.crewId === crewId);
-    positions = k < 0 ? [] : [k].slice(offset, offset + limit);
+    let k = 0;
+    while (k < order.length && entrants[order[k] as number]?.crewId !== crewId) k++;
+    positions = k === order.length ? [] : [k].slice(offset, offset + limit);
   }
   return {
     total: order.length,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
 import { rankStandings } from '../../services/scoring/engine/compute-standings.ts';
 import { rankIndices } from '../../services/scoring/engine/rank.ts';
-import { patchGroupOrder } from '../../services/scoring/engine/rank-patch.ts';
+import { patchGroupOrder, type GroupOrder } from '../../services/scoring/engine/rank-patch.ts';
 import { createScoreMemo } from '../../services/scoring/engine/score-memo.ts';
 import { EMPTY_FACTS, type CrewFacts, type CrewProfile, type CrewScore } from '../../services/scoring/engine/types.ts';
 import { mulberry32 } from '../../services/demo/prng.ts';
@@ -25,7 +25,7 @@ describe('patchGroupOrder', () => {
       let scores = Array.from({ length: n }, (_, i) => draw(i));
       // Every other entrant is a member, as a branch's crews are of the overall list.
       const members = Int32Array.from({ length: n / 2 }, (_, k) => 2 * k);
-      let group = rankIndices(scores, tieMode, members);
+      let group: GroupOrder = rankIndices(scores, tieMode, members);
       for (let step = 0; step < 200; step++) {
         const nextScores = scores.slice();
         const changed: number[] = [];

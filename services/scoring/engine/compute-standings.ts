@@ -1,6 +1,6 @@
 import type { RankingGroup } from '../../../schemas/competition.schema.ts';
 import { summaryRules } from './fact-summary.ts';
-import { rankIndices } from './rank.ts';
+import { rankIndices, type RankColumn } from './rank.ts';
 import { patchGroupOrder } from './rank-patch.ts';
 import { judges, scoreCrew } from './score-crew.ts';
 import { EMPTY_FACTS } from './types.ts';
@@ -27,11 +27,11 @@ export interface RankedGroup {
   groupBy: RankingGroup;
   groupKey: string;
   /** Indices into `scores` in display order. */
-  order: Int32Array;
+  order: RankColumn;
   /** The rank at each position of `order`; 0 for unranked. */
-  ranks: Int32Array;
+  ranks: RankColumn;
   /** The rounded score at each position of `order` (rank-patch.ts); 0 for unranked. */
-  keys: Float64Array;
+  keys: RankColumn;
 }
 
 export interface RankedStandings {

@@ -1,15 +1,15 @@
 import { round2 } from './round.ts';
-import type { TieMode } from './rank.ts';
+import type { RankColumn, TieMode } from './rank.ts';
 import type { CrewScore } from './types.ts';
 
 /** A group's display order and ranks, as rankIndices gives them (rank.ts). */
 export interface GroupOrder {
   /** Entrant indices: the ranked ones by score descending then index, then the unranked by index. */
-  order: Int32Array;
+  order: RankColumn;
   /** The rank at each position of `order`; 0 for unranked (disqualified). */
-  ranks: Int32Array;
+  ranks: RankColumn;
   /** The rounded score ranked at each position; 0 for unranked. */
-  keys: Float64Array;
+  keys: RankColumn;
 }
 
 /** Display order of two ranked entrants: rounded score descending, then index (crewId order). */
@@ -48,9 +48,10 @@ export function patchGroupOrder(
   movedRanked.sort((a, b) => (before(a.key, a.index, b.key, b.index) ? -1 : 1));
   movedUnranked.sort((a, b) => a - b);
 
-  const order = new Int32Array(n);
-  const ranks = new Int32Array(n);
-  const keys = new Float64Array(n);
+  // Plain arrays, filled in order (rank.ts RankColumn says why not typed ones).
+  const order: number[] = [];
+  const ranks: number[] = [];
+  const keys: number[] = [];
   const prevOrder = previous.order;
   const prevKeys = previous.keys;
   // The previous order's ranked members come first (rank > 0), then its unranked ones.
@@ -76,12 +77,10 @@ export function patchGroupOrder(
   let out = 0;
   let from = 0;
   const copyTo = (end: number): void => {
-    if (end > from) {
-      order.set(prevOrder.subarray(from, end), out);
-      keys.set(prevKeys.subarray(from, end), out);
-      out += end - from;
+    for (; from < end; from++, out++) {
+      order[out] = prevOrder[from] as number;
+      keys[out] = prevKeys[from] as number;
     }
-    from = end;
   };
   let m = 0;
   let h = 0;
@@ -124,5 +123,10 @@ export function patchGroupOrder(
     order[out++] = index;
   }
   for (; u < movedUnranked.length; u++) order[out++] = movedUnranked[u] as number;
+  // The unranked have rank and key 0.
+  for (let q = ranks.length; q < n; q++) {
+    ranks[q] = 0;
+    keys[q] = 0;
+  }
   return { order, ranks, keys };
 }

@@ -46,6 +46,15 @@ export function rankPositions<T extends CrewScore>(
 }
 
 /**
+ * A ranked group's positions, ranks or rounded scores: typed arrays from rankIndices, plain arrays
+ * from a patch (rank-patch.ts). A patch runs after every burst for every competition, and typed
+ * arrays' memory lies outside V8's heap, which starts a full collection after every 64 MB of
+ * it: 300 competitions' patches allocated 77 MB per refresh cycle, and each cycle marked the
+ * whole heap once or twice (issue 19).
+ */
+export type RankColumn = Readonly<ArrayLike<number>> & Iterable<number>;
+
+/**
  * rankPositions as two typed arrays and no object per row (100,000 persons' standings ranked
  * after every burst): `order` holds indices into `scores` (in crewId order) in display order,
  * `ranks` the rank at each position, 0 for unranked (disqualified; ranks start at 1), and `keys`
