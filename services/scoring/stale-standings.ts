@@ -1,17 +1,20 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, startOfDay } from '../shared/calendar.ts';
-import { latestRunPerDay, latestStoredPerDay, type DayRun } from './standings.store.ts';
+import { latestRunPerDay, latestStoredPerDay, newestRowsPerDay, type DayRun } from './standings.store.ts';
 
 /**
  * The first stored day whose latest run is not what is stored now: computed with other rules or
  * another registry version, or before events of that day or an earlier one were stored (standings
- * are cumulative). Undefined when every stored day is current.
+ * are cumulative), or with newer rows than the run (`newestRowsByDay`: a run cut between its rows
+ * and its run row, whose rows a merge lets replace the run's). Undefined when every stored day is
+ * current.
  */
 export function firstStaleDay(
   runs: readonly DayRun[],
   latestStoredByDay: ReadonlyMap<string, number>,
   current: { definitionVersion: number; orgVersion: number },
+  newestRowsByDay: ReadonlyMap<string, number> = new Map(),
 ): string | undefined {
   const eventDays = [...latestStoredByDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let next = 0;
@@ -24,7 +27,9 @@ export function firstStaleDay(
       run.definitionVersion !== current.definitionVersion ||
       run.orgVersion !== current.orgVersion ||
       // Stored at the run's instant or later: it may not have been read.
-      latestStored >= run.eventsStoredBefore
+      latestStored >= run.eventsStoredBefore ||
+      // standings keeps the newest row per crew once merged: the run's own rows may be gone.
+      (newestRowsByDay.get(run.asOf) ?? -Infinity) > run.computedAt
     ) {
       return run.asOf;
     }
@@ -36,7 +41,7 @@ export function firstStaleDay(
  * Competitions whose stored standings are behind what is stored, each with its first such day.
  * Run at start: the latest computation of today lives in memory and is written at most every
  * STANDINGS_PERSIST_MS, and a pass over earlier days may have been cut short, so a process that
- * was killed leaves standings behind the events it stored.
+ * was killed leaves standings behind the events it stored (or a snapshot's rows without its run).
  */
 export async function findStaleStandings(
   client: ClickHouseClient,
@@ -58,10 +63,12 @@ export async function findStaleStandings(
       },
       new Date(since),
     );
-    const fromDay = firstStaleDay(runs, stored, {
-      definitionVersion: competition.version,
-      orgVersion: catalog.orgVersion(),
-    });
+    const fromDay = firstStaleDay(
+      runs,
+      stored,
+      { definitionVersion: competition.version, orgVersion: catalog.orgVersion() },
+      await newestRowsPerDay(client, competition.id),
+    );
     if (fromDay !== undefined) stale.push({ competitionId: competition.id, fromDay });
   }
   return stale;

@@ -217,10 +217,13 @@ export async function writeSnapshot(
   ]);
 }
 
-/** The latest computed_at of any stored run, in epoch milliseconds (0 when there is none). */
+/** The latest computed_at of any stored run or row, in epoch milliseconds (0 when there is none). */
 export async function latestComputedAt(client: ClickHouseClient): Promise<number> {
   const result = await client.query({
-    query: `SELECT toUnixTimestamp64Milli(max(computed_at)) AS ms FROM standings_runs`,
+    // The rows too: a run cut between its rows and its run row left rows newer than any run, and
+    // a run computed after them must be newer still, or a merge keeps the cut run's rows.
+    query: `SELECT toUnixTimestamp64Milli(greatest((SELECT max(computed_at) FROM standings_runs),
+                                                  (SELECT max(computed_at) FROM standings))) AS ms`,
     format: 'JSONEachRow',
   });
   const [row] = await result.json<{ ms: string | number }>();
@@ -475,6 +478,8 @@ export interface DayRun {
   orgVersion: number;
   /** Epoch milliseconds. */
   eventsStoredBefore: number;
+  /** The run's computed_at, in epoch milliseconds. */
+  computedAt: number;
 }
 
 /** The latest run of every stored day of a competition, in day order. */
@@ -482,7 +487,8 @@ export async function latestRunPerDay(client: ClickHouseClient, competitionId: s
   const result = await client.query({
     query: `SELECT as_of, argMax(definition_version, computed_at) AS definition_version,
                    argMax(org_version, computed_at) AS org_version,
-                   toUnixTimestamp64Milli(argMax(events_stored_before, computed_at)) AS events_stored_before
+                   toUnixTimestamp64Milli(argMax(events_stored_before, computed_at)) AS events_stored_before,
+                   toUnixTimestamp64Milli(max(computed_at)) AS latest_computed_at
             FROM standings_runs WHERE competition_id = {competitionId:String}
             GROUP BY as_of ORDER BY as_of`,
     query_params: { competitionId },
@@ -493,13 +499,30 @@ export async function latestRunPerDay(client: ClickHouseClient, competitionId: s
     definition_version: number;
     org_version: number | string;
     events_stored_before: number | string;
+    latest_computed_at: number | string;
   }>();
   return rows.map((r) => ({
     asOf: r.as_of,
     definitionVersion: r.definition_version,
     orgVersion: Number(r.org_version),
     eventsStoredBefore: Number(r.events_stored_before),
+    computedAt: Number(r.latest_computed_at),
   }));
+}
+
+/**
+ * The newest computed_at of the standings rows stored for each day of a competition (epoch
+ * milliseconds): rows newer than the day's latest run are a run whose run row was never written.
+ */
+export async function newestRowsPerDay(client: ClickHouseClient, competitionId: string): Promise<Map<string, number>> {
+  const result = await client.query({
+    query: `SELECT as_of, toUnixTimestamp64Milli(max(computed_at)) AS newest_at
+            FROM standings WHERE competition_id = {competitionId:String} GROUP BY as_of`,
+    query_params: { competitionId },
+    format: 'JSONEachRow',
+  });
+  const rows = await result.json<{ as_of: string; newest_at: number | string }>();
+  return new Map(rows.map((r) => [r.as_of, Number(r.newest_at)]));
 }
 
 /**

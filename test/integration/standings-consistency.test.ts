@@ -107,6 +107,7 @@ interface Answer {
   registryVersion: number;
   recomputing: boolean;
   group: string;
+  total: number;
   rows: Row[];
 }
 
@@ -516,5 +517,31 @@ describe('after a restart', () => {
       await refresher.close();
       await service.flush();
     }
+  });
+
+  it('recomputes a day whose run was cut between its rows and its run row, once a merge left it empty', async () => {
+    await lb.refresher.flush();
+    const before = await standings('2026-03-05');
+    expect(before.total).toBeGreaterThan(0);
+    // What a process killed between a snapshot's two inserts leaves: the rows of a newer run of
+    // 03-05 (here its stored rows again, a second later) and no run row for them.
+    const day = { id: ID, day: '2026-03-05' };
+    await lb.client.command({
+      query: `INSERT INTO standings SELECT * REPLACE (computed_at + INTERVAL 1 SECOND AS computed_at)
+              FROM (SELECT * FROM standings WHERE competition_id = {id:String} AND as_of = {day:Date}
+                      AND computed_at = (SELECT max(computed_at) FROM standings_runs
+                                         WHERE competition_id = {id:String} AND as_of = {day:Date}))`,
+      query_params: day,
+    });
+    // standings keeps the newest row per crew and day once merged: the run's own rows are gone,
+    // and the day reads empty.
+    await lb.client.command({ query: 'OPTIMIZE TABLE standings FINAL' });
+    expect((await standings('2026-03-05')).total).toBe(0);
+    await lb.close();
+    lb = await startTestLeaderboard(clock, env);
+    await lb.refresher.flush();
+    const after = await standings('2026-03-05');
+    expect(after).toMatchObject({ recomputing: false, total: before.total });
+    expect(after.rows.map((r) => [r.crewId, r.score])).toEqual(before.rows.map((r) => [r.crewId, r.score]));
   });
 });

@@ -8,6 +8,7 @@ const run = (asOf: string, eventsStoredBefore: number, versions: Partial<typeof 
   definitionVersion: versions.definitionVersion ?? current.definitionVersion,
   orgVersion: versions.orgVersion ?? current.orgVersion,
   eventsStoredBefore,
+  computedAt: eventsStoredBefore + 1,
 });
 const [d02, d05, d09] = [run('2026-03-02', 100), run('2026-03-05', 200), run('2026-03-09', 300)];
 const runs = [d02, d05, d09];
@@ -35,5 +36,24 @@ describe('firstStaleDay', () => {
   ];
   it.each(cases)('%s', (_name, stored, events, expected) => {
     expect(firstStaleDay(stored, new Map(events), current)).toBe(expected);
+  });
+
+  it('finds a day whose newest rows are newer than its latest run (a write cut between rows and run)', () => {
+    const newest = (entries: [string, number][]) => new Map(entries);
+    expect(firstStaleDay(runs, new Map(), current, newest([['2026-03-05', 201]]))).toBeUndefined();
+    expect(firstStaleDay(runs, new Map(), current, newest([['2026-03-05', 202]]))).toBe('2026-03-05');
+    // Rows of a day with no run at all are not served (readers need a run): nothing to redo.
+    expect(firstStaleDay(runs, new Map(), current, newest([['2026-03-06', 999]]))).toBeUndefined();
+    expect(
+      firstStaleDay(
+        runs,
+        new Map(),
+        current,
+        newest([
+          ['2026-03-09', 302],
+          ['2026-03-02', 101],
+        ]),
+      ),
+    ).toBe('2026-03-09');
   });
 });
