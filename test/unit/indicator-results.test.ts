@@ -4,6 +4,17 @@ import { indicatorResult } from '../../services/scoring/engine/indicator-results
 import { scoreCrew } from '../../services/scoring/engine/score-crew.ts';
 import { EMPTY_FACTS, type CrewProfile } from '../../services/scoring/engine/types.ts';
 
+const crew = (crewId: string): CrewProfile => ({
+  crewId,
+  crewName: crewId,
+  unitId: 'U1',
+  unitName: '一站',
+  unitType: 'station',
+  branchId: 'B1',
+  branchName: '一分公司',
+  headcount: 5,
+});
+
 /** Equal indicator results are one object (indicator-results.ts): what 300 competitions' standings hold. */
 describe('indicatorResult', () => {
   it('is one object for equal results and tells different ones apart', () => {
@@ -49,16 +60,6 @@ describe('indicatorResult', () => {
         },
       ],
     });
-    const crew = (crewId: string): CrewProfile => ({
-      crewId,
-      crewName: crewId,
-      unitId: 'U1',
-      unitName: '一站',
-      unitType: 'station',
-      branchId: 'B1',
-      branchName: '一分公司',
-      headcount: 5,
-    });
     const score = (crewId: string, litres: number) =>
       scoreCrew(
         competition,
@@ -94,16 +95,6 @@ describe('indicatorResult', () => {
           effect: { kind: 'disqualify' },
         },
       ],
-    });
-    const crew = (crewId: string): CrewProfile => ({
-      crewId,
-      crewName: crewId,
-      unitId: 'U1',
-      unitName: '一站',
-      unitType: 'station',
-      branchId: 'B1',
-      branchName: '一分公司',
-      headcount: 5,
     });
     const targets = new Map([['C3', new Map([['sales.volume_litres', 1000]])]]);
     const score = (crewId: string, litres: number, injured = false) =>
