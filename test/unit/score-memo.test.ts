@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
 import { computeStandings, rankStandings } from '../../services/scoring/engine/compute-standings.ts';
-import { createScoreMemo, sameFacts } from '../../services/scoring/engine/score-memo.ts';
+import { createScoreMemo, sameFacts, scoreWithMemo } from '../../services/scoring/engine/score-memo.ts';
 import { EMPTY_FACTS } from '../../services/scoring/engine/types.ts';
 import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
 import { pageOf, snapshotCrews } from '../../services/scoring/standings.service.ts';
@@ -166,6 +166,51 @@ describe('standings with kept scores and facts that list what changed', () => {
       const input = { competition, asOf: '2026-11-10', crews, facts, targets: new Map(), persons };
       expect(computeStandings(input, memo)).toEqual(computeStandings(input));
     }
+  });
+});
+
+describe('a score that throws', () => {
+  it('leaves the memo as it was: the next computation on the same facts scores what changed', () => {
+    const memo = createScoreMemo();
+    const input = { competition, asOf: '2026-11-10', targets: new Map() };
+    const sales = (litres: number): CrewFacts => ({ ...EMPTY_FACTS, metrics: { 'sales.volume_litres': litres } });
+    const score = (crew: CrewProfile, f: CrewFacts) => ({
+      crew,
+      score: f.metrics['sales.volume_litres'] ?? 0,
+      disqualified: false,
+      vetoes: [],
+      indicators: [],
+      facts: {
+        safetyDays: 0,
+        hazardsFound: 0,
+        hazardsRectified: 0,
+        rectificationRate: null,
+        violationPersons: 0,
+        violationEvents: 0,
+        targets: [],
+      },
+      sheet: null,
+    });
+    const first = new Map(crews.map((c, i) => [c.crewId, sales(i)] as const));
+    scoreWithMemo(memo, input, crews, (id) => first.get(id) ?? EMPTY_FACTS, score, { base: first, ids: [] });
+    // A new base (a read of every crew) in which C2 changed; scoring it throws this once.
+    const second = new Map(first).set('C2', sales(500));
+    const changes = { base: second, ids: [] };
+    expect(() =>
+      scoreWithMemo(
+        memo,
+        input,
+        crews,
+        (id) => second.get(id) ?? EMPTY_FACTS,
+        (crew, f) => {
+          if (crew.crewId === 'C2') throw new Error('a rule that cannot be scored');
+          return score(crew, f);
+        },
+        changes,
+      ),
+    ).toThrow();
+    const scores = scoreWithMemo(memo, input, crews, (id) => second.get(id) ?? EMPTY_FACTS, score, changes);
+    expect(scores.map((x) => x.score)).toEqual([0, 500, 2, 3]);
   });
 });
 

@@ -121,7 +121,9 @@ export function scoreWithMemo(
   if (memo === undefined) return entrants.map((crew) => score(crew, factsOf(crew.crewId)));
   const same = memo.competition === input.competition && memo.asOf === input.asOf && memo.targets === input.targets;
   const before = memo.changes;
-  memo.changes = changes;
+  // memo.changes is set with the facts and scores it describes, once scoring succeeded: set
+  // before, a score that threw would leave the new base with the old scores, and the next
+  // computation on that base would keep scores its unlisted entrants had before the base.
   if (same && memo.entrants === entrants && changes !== undefined && before?.base === changes.base) {
     const index = idIndex(entrants);
     // Copied on the first change only: a refresh in which none of a competition's entrants
@@ -143,6 +145,7 @@ export function scoreWithMemo(
     for (const id of changes.ids) look(id);
     memo.facts = facts ?? keptFacts;
     memo.scores = scores ?? keptScores;
+    memo.changes = changes;
     return memo.scores;
   }
   // Where the entrants changed (a registry version), each kept score is found by its profile.
@@ -166,5 +169,6 @@ export function scoreWithMemo(
   memo.facts = facts;
   // The caller does not change the array (compute-standings.ts grades into a new one).
   memo.scores = scores;
+  memo.changes = changes;
   return scores;
 }
