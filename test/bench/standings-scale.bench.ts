@@ -10,6 +10,10 @@
  *   as the refresher recomputes them after every burst;
  * - past day: a closed day recomputed (a late event's pass).
  *
+ * With BENCH_COMPETITIONS, also the writes of today's snapshots once more after one more event, and
+ * the past day of 20 of them again after a late event of it: days already stored, where a few
+ * crews' rows changed (what the service writes all day long, as against a day's first write).
+ *
  * BENCH_CREWS (default 1000,10000,50000), BENCH_EVENTS_PER_CREW (default 40), BENCH_RUNS (5),
  * BENCH_KEEP_DATA=1 keeps each size's data directory, BENCH_PERSONS_PER_CREW (default 0; e.g. 10) adds a
  * person-level competition (个人赛) over that many persons per crew, whose sales, 三违 and 五小
@@ -268,6 +272,13 @@ for (const crews of SIZES) {
       }
       // What the cycles left to write (a next cycle would have paused it), timed once: 300 snapshots take minutes.
       writes.push(await timed(settle));
+      // Today's snapshots written again after one more event: a day with a stored run, where a few
+      // crews' rows changed, as the service writes it every STANDINGS_PERSIST_MS all day.
+      await todaysBurst(lb, crews, today, 3000, 1);
+      await cycle(async () => {
+        for (const id of ids) await lb.standings.recompute(id);
+      });
+      const rewrites = await timed(settle);
       const heapAfter = heapMb();
       // BENCH_HEAP_SNAPSHOT=file: what the competitions hold, for a heap profiler.
       if (process.env['BENCH_HEAP_SNAPSHOT']) writeHeapSnapshot(process.env['BENCH_HEAP_SNAPSHOT']);
@@ -277,13 +288,20 @@ for (const crews of SIZES) {
       const pastAll = await timed(async () => {
         for (const id of pastIds) await lb.standings.recompute(id, addDays(today, -5));
       });
+      // The same day again after a late event of it: a pass over days already stored.
+      await todaysBurst(lb, crews, addDays(today, -5), 4000, 1);
+      const pastAgain = await timed(async () => {
+        for (const id of pastIds) await lb.standings.recompute(id, addDays(today, -5));
+      });
       const many =
         `${COMPETITIONS} competitions over ${crews.toLocaleString()} crews: first computation of all ${(coldAll / 1000).toFixed(1)} s, ` +
         `today's refresh of all median ${(median(cycles) / 1000).toFixed(1)} s (max ${(Math.max(...cycles) / 1000).toFixed(1)} s; ` +
         `one competition p50 ${percentile(perCompetition, 50).toFixed(0)} ms, p99 ${percentile(perCompetition, 99).toFixed(0)} ms; ` +
         `the new event visible p50 ${(percentile(visible, 50) / 1000).toFixed(1)} s, p99 ${(percentile(visible, 99) / 1000).toFixed(1)} s), ` +
         `snapshots left for after the cycles stored in ${(median(writes) / 1000).toFixed(1)} s, ` +
-        `a past day of ${pastIds.length} of them ${(pastAll / 1000).toFixed(1)} s (${(pastAll / pastIds.length).toFixed(0)} ms each); ` +
+        `written again after one more event in ${(rewrites / 1000).toFixed(1)} s, ` +
+        `a past day of ${pastIds.length} of them ${(pastAll / 1000).toFixed(1)} s (${(pastAll / pastIds.length).toFixed(0)} ms each), ` +
+        `again after a late event of it ${(pastAgain / 1000).toFixed(1)} s (${(pastAgain / pastIds.length).toFixed(0)} ms each); ` +
         `heap ${heapBefore.toFixed(0)} MB with one competition, ${heapAfter.toFixed(0)} MB with all ` +
         `(${((heapAfter - heapBefore) / (COMPETITIONS - 1)).toFixed(1)} MB each${'gc' in globalThis ? '' : ', without NODE_OPTIONS=--expose-gc: not collected first'}), ` +
         `RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB; load ${load()}`;
