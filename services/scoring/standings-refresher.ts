@@ -1,15 +1,12 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/catalog.ts';
 import { addDays, dayInZone } from '../shared/calendar.ts';
+import { landedDays, participantIds, type StoredEventRef } from './landed-days.ts';
 import type { RecomputeMarks } from './recompute-marks.ts';
 import type { StandingsMetrics } from './standings-metrics.ts';
 import type { StandingsService } from './standings.service.ts';
 
-export interface StoredEventRef {
-  crewId: string;
-  /** Epoch milliseconds. */
-  occurredAtMs: number;
-}
+export type { StoredEventRef } from './landed-days.ts';
 
 /**
  * What changed scores: events stored for days before today (late events, and later corrections
@@ -377,25 +374,23 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
   return {
     eventsStored(events) {
       if (events.length === 0) return;
-      // A batch of thousands of events covers a handful of days: find them once per time zone,
-      // not once per event and competition.
-      const daysByZone = new Map<string, Set<string>>();
+      const landed = landedDays(events);
       for (const stored of catalog.competitions()) {
-        const { period, timeZone } = stored.definition;
+        const { period, timeZone, participants } = stored.definition;
         const today = dayInZone(now(), timeZone);
-        let days = daysByZone.get(timeZone);
-        if (!days) {
-          days = new Set(events.map((event) => dayInZone(event.occurredAtMs, timeZone)));
-          daysByZone.set(timeZone, days);
-        }
-        let touched = false;
-        let earliestPast: string | undefined;
-        for (const day of days) {
-          if (day < period.start || day > period.end) continue;
-          touched = true;
-          if (day < today && (earliestPast === undefined || day < earliestPast)) earliestPast = day;
-        }
-        if (earliestPast !== undefined) scoresChanged([stored.id], 'events', earliestPast);
+        const all = landed.all(timeZone);
+        // Every competition over a closed day the events landed on drops what it keeps of that
+        // day, its entrants' or not: closed days' sums are kept for all crews and shared by the
+        // competitions that start on the same day (standings.service.ts).
+        const landedBefore = earliestPast(all, period, today);
+        if (landedBefore !== undefined) standings.eventsLanded(stored.id, landedBefore);
+        // Only its participants' events change a competition's standings: another branch's crew's
+        // late event rewrites none of its days, nor refreshes its today.
+        const days =
+          participants.scope === 'all' ? all : landed.of(timeZone, participantIds(catalog, stored.definition));
+        const touched = [...days].some((day) => day >= period.start && day <= period.end);
+        const from = earliestPast(days, period, today);
+        if (from !== undefined) scoresChanged([stored.id], 'events', from);
         if (touched) {
           dueSince ??= performance.now();
           dueToday.add(stored.id);
@@ -444,4 +439,17 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
       await running;
     },
   };
+}
+
+/** The earliest of the days inside the period and before today. */
+function earliestPast(
+  days: Iterable<string>,
+  period: { start: string; end: string },
+  today: string,
+): string | undefined {
+  let earliest: string | undefined;
+  for (const day of days)
+    if (day >= period.start && day <= period.end && day < today && (earliest === undefined || day < earliest))
+      earliest = day;
+  return earliest;
 }

@@ -10,7 +10,11 @@ const competition = {
   id: 'c1',
   version: 1,
   savedAt: '2026-03-01T00:00:00Z',
-  definition: { period: { start: '2026-03-01', end: '2026-03-31' }, timeZone: 'Asia/Shanghai' },
+  definition: {
+    period: { start: '2026-03-01', end: '2026-03-31' },
+    timeZone: 'Asia/Shanghai',
+    participants: { scope: 'all' },
+  },
 } as unknown as StoredCompetition;
 const catalog = {
   competitions: () => [competition],
@@ -337,6 +341,81 @@ describe('a pass step that fails while a refresh of today runs inside it', () =>
     setTimeout(todayEvent, 40);
     await sleep(80);
     expect(state.maxConcurrent).toBe(1);
+    await refresher.close();
+  });
+});
+
+describe('events of crews a competition does not rank', () => {
+  /** c1 ranks every crew; c2 only the crews of branch B1 (C1), as a branch's own competition does. */
+  const c2 = {
+    ...competition,
+    id: 'c2',
+    definition: { ...competition.definition, participants: { scope: 'selected', branchIds: ['B1'] } },
+  } as unknown as StoredCompetition;
+  const both = [competition, c2];
+  const twoCatalog = {
+    competitions: () => both,
+    competition: (id: string) => both.find((c) => c.id === id),
+    participants: (definition: StoredCompetition['definition']) =>
+      definition === c2.definition ? [{ crewId: 'C1' }] : [{ crewId: 'C1' }, { crewId: 'C2' }],
+  } as unknown as Catalog;
+
+  function setup() {
+    const marks = createRecomputeMarks();
+    const standings = fakeStandings(marks);
+    const landed: string[] = [];
+    const service = {
+      ...standings.service,
+      eventsLanded: (id: string, day: string) => landed.push(`${id} ${day}`),
+    } as StandingsService;
+    const refresher = createStandingsRefresher({
+      catalog: twoCatalog,
+      standings: service,
+      marks,
+      logger: pino({ level: 'silent' }),
+      now,
+      debounceMs: 1,
+      historyDebounceMs: 1,
+    });
+    return { refresher, marks, recomputed: standings.recomputed, landed };
+  }
+
+  it('rewrite no day of it and refresh not its today, but drop what it keeps of their days', async () => {
+    const { refresher, marks, recomputed, landed } = setup();
+    // A late event of C2 (not in c2) on 03-08, and one of today.
+    refresher.eventsStored([
+      { crewId: 'C2', occurredAtMs: Date.parse('2026-03-08T10:00:00+08:00') },
+      { crewId: 'C2', occurredAtMs: Date.parse('2026-03-10T10:00:00+08:00') },
+    ]);
+    expect(marks.pending('c1', '2026-03-08')).toBe(true);
+    expect(marks.pending('c2', '2026-03-08')).toBe(false);
+    expect(marks.pending('c2', '2026-03-10')).toBe(false);
+    // Closed days' sums are shared between competitions: both drop theirs.
+    expect(landed).toContain('c2 2026-03-08');
+    expect(landed).toContain('c1 2026-03-08');
+    await refresher.flush();
+    expect(recomputed.filter((r) => r.startsWith('c2'))).toEqual([]);
+    expect(recomputed).toEqual(['c1 today', 'c1 2026-03-08', 'c1 2026-03-09', 'c1 today']);
+    await refresher.close();
+  });
+
+  it('rewrite its days when one of its crews is among them', async () => {
+    const { refresher, marks, recomputed } = setup();
+    refresher.eventsStored([
+      { crewId: 'C2', occurredAtMs: Date.parse('2026-03-04T10:00:00+08:00') },
+      { crewId: 'C1', occurredAtMs: Date.parse('2026-03-08T10:00:00+08:00') },
+    ]);
+    // c1 from the earliest day of any crew; c2 from its own crew's day.
+    expect(marks.pending('c1', '2026-03-04')).toBe(true);
+    expect(marks.pending('c2', '2026-03-04')).toBe(false);
+    expect(marks.pending('c2', '2026-03-08')).toBe(true);
+    await refresher.flush();
+    expect(recomputed.filter((r) => r.startsWith('c2'))).toEqual([
+      'c2 today',
+      'c2 2026-03-08',
+      'c2 2026-03-09',
+      'c2 today',
+    ]);
     await refresher.close();
   });
 });
