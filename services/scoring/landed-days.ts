@@ -38,9 +38,17 @@ export function landedDays(events: readonly StoredEventRef[]): LandedDays {
   return {
     all: (timeZone) => inZone(timeZone).all,
     of(timeZone, crewIds) {
+      const { all, byCrew } = inZone(timeZone);
       const days = new Set<string>();
-      for (const [crewId, crewDays] of inZone(timeZone).byCrew)
-        if (crewIds.has(crewId)) for (const day of crewDays) days.add(day);
+      // Whichever is smaller is walked: a batch's crews or the competition's (a branch's few
+      // hundred against a back-fill's 10,000, or the reverse), and no further once every day is in.
+      const add = (crewDays: ReadonlySet<string> | undefined) => {
+        if (crewDays) for (const day of crewDays) days.add(day);
+        return days.size === all.size;
+      };
+      if (crewIds.size < byCrew.size) {
+        for (const crewId of crewIds) if (add(byCrew.get(crewId))) break;
+      } else for (const [crewId, crewDays] of byCrew) if (crewIds.has(crewId) && add(crewDays)) break;
       return days;
     },
   };
