@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineSql } from '../../dashboards/src/pipeline.dashboard.ts';
 import { resultsSql } from '../../dashboards/src/results.dashboard.ts';
+import { MetricEventSchema } from '../../schemas/event.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { insertEventRows, toEventValues } from '../../services/storage/events.store.ts';
 import { dashboard, harness, type DashboardData } from '../support/dashboard-harness.ts';
 import {
   closeLateLevelWeek,
@@ -114,5 +117,39 @@ describe('正式结果: late changes counted as the API counts them, at every en
       ['late-p3', 'P3', '王五', 'C2', 'P3'],
       ['s1', 'P1', '张三', 'C1', 'P1'],
     ]);
+  });
+});
+
+describe('管道: standings behind, at every entrant level', () => {
+  it('counts an event the standings have not seen for the person, unit and branch it counts for', async () => {
+    await lb.refresher.flush();
+    const pipeline = dashboard('ll-pipeline');
+    const newest = await lb.client.query({
+      query: `SELECT toUnixTimestamp64Milli(max(computed_at)) AS ms FROM standings_runs`,
+      format: 'JSONEachRow',
+    });
+    const lastRun = Number((await newest.json<{ ms: string | number }>())[0]?.ms ?? 0);
+    const storedAt = new Date(lastRun + 60_000).toISOString();
+    const range = { ...ctx, range: { from: ctx.range.from, to: new Date(lastRun + 120_000) } };
+    const waiting = async () => {
+      const variables = await variablesOf(pipeline, {}, range);
+      const rows = (await run(pipelineSql.freshness, variables, range)).rows;
+      return Object.fromEntries(
+        lateLevelIds.map((id) => [id, rows.find((r) => r['competition_id'] === id)?.['waiting_events']]),
+      );
+    };
+    expect(await waiting()).toEqual({ stars: 0, units: 0, branches: 0 });
+    // Stored behind the refresher's back (as a killed process leaves it): a sale of P1 (C1, 西湖 U1, 杭州 B1).
+    const sale = MetricEventSchema.parse({
+      eventId: 'behind-1',
+      crewId: 'C1',
+      personId: 'P1',
+      type: 'sales',
+      occurredAt: '2026-03-09T09:00:00+08:00',
+      volume: 10,
+      unit: 'litres',
+    });
+    await insertEventRows(lb.client, [toEventValues(sale, storedAt)], storedAt);
+    expect(await waiting()).toEqual({ stars: 1, units: 1, branches: 1 });
   });
 });
