@@ -383,13 +383,14 @@ export function createStandingsRefresher(deps: RefresherDeps): StandingsRefreshe
         // day, its entrants' or not: closed days' sums are kept for all crews and shared by the
         // competitions that start on the same day (standings.service.ts).
         const landedBefore = earliestPast(all, period, today);
-        if (landedBefore !== undefined) standings.eventsLanded(stored.id, landedBefore);
         // Only its participants' events change a competition's standings: another branch's crew's
         // late event rewrites none of its days, nor refreshes its today.
         const days =
           participants.scope === 'all' ? all : landed.of(timeZone, participantIds(catalog, stored.definition));
         const touched = [...days].some((day) => day >= period.start && day <= period.end);
         const from = earliestPast(days, period, today);
+        // scoresChanged drops them from the day it marks.
+        if (landedBefore !== undefined && landedBefore !== from) standings.eventsLanded(stored.id, landedBefore);
         if (from !== undefined) scoresChanged([stored.id], 'events', from);
         if (touched) {
           dueSince ??= performance.now();
