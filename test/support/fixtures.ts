@@ -1,5 +1,6 @@
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import type { OrgInput } from '../../schemas/org.schema.ts';
+import type { FactSummary } from '../../services/scoring/engine/fact-summary.ts';
 
 /**
  * A small registry: two branches, three units, five crews.
@@ -232,4 +233,15 @@ export const personSale = (eventId: string, personId: string, crewId: string, da
   occurredAt: `${day}T09:00:00+08:00`,
   volume,
   unit: 'litres',
+});
+
+/** The fact summary of a crew with nothing to show: no safe days, hazards, 三违 or targets. */
+export const noFacts = (): FactSummary => ({
+  safetyDays: 0,
+  hazardsFound: 0,
+  hazardsRectified: 0,
+  rectificationRate: null,
+  violationPersons: 0,
+  violationEvents: 0,
+  targets: [],
 });

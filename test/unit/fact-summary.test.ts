@@ -3,6 +3,7 @@ import { Competition, type CompetitionInput } from '../../schemas/competition.sc
 import { summarizeFacts, summaryRules, type FactSummary } from '../../services/scoring/engine/fact-summary.ts';
 import { EMPTY_FACTS, type CrewFacts } from '../../services/scoring/engine/types.ts';
 import { factsFromMap, factsToMap } from '../../services/scoring/snapshot-facts.ts';
+import { noFacts } from '../support/fixtures.ts';
 
 const base: CompetitionInput = {
   name: { zh: '安康杯', en: 'Ankang Cup' },
@@ -122,15 +123,7 @@ describe('snapshot facts map', () => {
         { metric: 'sales.volume_litres', actual: 6000, target: 8000 },
       ],
     },
-    {
-      safetyDays: 0,
-      hazardsFound: 0,
-      hazardsRectified: 0,
-      rectificationRate: null,
-      violationPersons: 0,
-      violationEvents: 0,
-      targets: [],
-    },
+    noFacts(),
   ])('round-trips %#', (f) => {
     expect(factsFromMap(factsToMap(f))).toEqual(f);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assignRanks, displayOrder } from '../../services/scoring/engine/rank.ts';
 import type { CrewScore } from '../../services/scoring/engine/types.ts';
+import { noFacts } from '../support/fixtures.ts';
 
 /** Minimal CrewScore: ranking only looks at crewId, score and disqualified. */
 function s(crewId: string, score: number, disqualified = false): CrewScore {
@@ -14,16 +15,7 @@ function s(crewId: string, score: number, disqualified = false): CrewScore {
     branchName: 'b',
     headcount: 1,
   } as const;
-  const facts = {
-    safetyDays: 0,
-    hazardsFound: 0,
-    hazardsRectified: 0,
-    rectificationRate: null,
-    violationPersons: 0,
-    violationEvents: 0,
-    targets: [],
-  };
-  return { crew, score, disqualified, vetoes: [], indicators: [], facts, sheet: null };
+  return { crew, score, disqualified, vetoes: [], indicators: [], facts: noFacts(), sheet: null };
 }
 
 type Row = [crewId: string, rank: number | null];

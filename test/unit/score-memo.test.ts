@@ -16,6 +16,7 @@ import {
 } from '../../services/scoring/snapshot-table.ts';
 import type { Snapshot, SnapshotCrew } from '../../services/scoring/standings.store.ts';
 import { mulberry32 } from '../../services/demo/prng.ts';
+import { noFacts } from '../support/fixtures.ts';
 
 /**
  * A refresh of 100,000 persons' standings re-scores only the entrants whose facts changed
@@ -180,15 +181,7 @@ describe('a score that throws', () => {
       disqualified: false,
       vetoes: [],
       indicators: [],
-      facts: {
-        safetyDays: 0,
-        hazardsFound: 0,
-        hazardsRectified: 0,
-        rectificationRate: null,
-        violationPersons: 0,
-        violationEvents: 0,
-        targets: [],
-      },
+      facts: noFacts(),
       sheet: null,
     });
     const first = new Map(crews.map((c, i) => [c.crewId, sales(i)] as const));
