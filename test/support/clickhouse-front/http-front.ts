@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import type { Readable, Transform } from 'node:stream';
@@ -278,10 +279,12 @@ export async function createClickHouseFront(options: FrontOptions): Promise<Clic
     let registered = false;
     const started = Date.now();
     let sql = '';
+    let dataFile: string | undefined;
     try {
       const body = method === 'POST' ? await readBody(req) : undefined;
       const request = parseRequest(method, url, req.headers, body);
       sql = request.sql;
+      dataFile = request.dataFile;
       authenticate(request);
       queryId = request.queryId ?? randomUUID();
       // replace_running_query is off by default: a second query under a running id is refused.
@@ -302,6 +305,7 @@ export async function createClickHouseFront(options: FrontOptions): Promise<Clic
       sendException(res, exception, queryId);
     } finally {
       if (registered && queryId !== undefined) running.delete(queryId);
+      if (dataFile !== undefined) rmSync(dataFile, { force: true });
     }
   }
 

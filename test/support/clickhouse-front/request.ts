@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ClickHouseException } from './exception.ts';
+import { literal } from './run-statement.ts';
 
 /**
  * One HTTP request in ClickHouse's terms (docs: interfaces/http; src/Server/HTTPHandler.cpp):
@@ -23,6 +28,8 @@ export interface FrontRequest {
   /** Bytes of the answer held back before the headers go out (`buffer_size`, at least 1 MiB). */
   bufferSize: number;
   sql: string;
+  /** A binary insert's body, written to a file the statement reads (FROM INFILE); removed after the query. */
+  dataFile: string | undefined;
 }
 
 /** Parameters the handler takes itself; all others are settings (HTTPHandler.cpp, reserved_param_names). */
@@ -126,6 +133,26 @@ function formFields(body: Buffer, contentType: string): [string, string][] {
   return fields;
 }
 
+/** An INSERT whose data is binary: its statement part, the SETTINGS clause if any, and the format. */
+const BINARY_INSERT =
+  /^(\s*INSERT\s+INTO\s[\s\S]*?)(\s+SETTINGS\s[\s\S]*?)?\s+FORMAT\s+(Native|RowBinary[A-Za-z]*)\s*$/i;
+
+/**
+ * A binary insert (the statement in the `query` parameter, the data in the body: docs
+ * interfaces/http): the engine's session takes its query as text, so the body goes through a
+ * file and the statement reads it with `FROM INFILE`, as clickhouse-local reads a data file.
+ */
+function binaryInsert(method: string, search: URLSearchParams, body: Buffer | undefined) {
+  const inUrl = search.get('query');
+  if (method === 'GET' || inUrl === null || body === undefined || body.length === 0) return undefined;
+  const insert = BINARY_INSERT.exec(inUrl);
+  if (insert === null) return undefined;
+  const dataFile = join(tmpdir(), `clickhouse-front-${randomUUID()}.bin`);
+  writeFileSync(dataFile, body);
+  const [, statement = '', settings = '', format = ''] = insert;
+  return { sql: `${statement} FROM INFILE ${literal(dataFile)}${settings} FORMAT ${format}`, dataFile };
+}
+
 /**
  * The query text: the `query` parameter, then a line feed and the body if there is one
  * ("a line feed is inserted between these two data parts", docs: interfaces/http).
@@ -183,6 +210,6 @@ export function parseRequest(method: string, url: URL, headers: Headers, body: B
     params,
     waitEndOfQuery: truthy(search.get('wait_end_of_query') ?? undefined),
     bufferSize: Math.max(Number(search.get('buffer_size') ?? 0) || 0, DEFAULT_BUFFER_SIZE),
-    sql: queryText(method, search, payload),
+    ...(binaryInsert(method, search, payload) ?? { sql: queryText(method, search, payload), dataFile: undefined }),
   };
 }
