@@ -1,7 +1,7 @@
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection'];
 
@@ -48,7 +48,31 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
       { cause: err },
     );
   }
-  return createClient({ connection, clickhouse_settings });
+  const client = createClient({ connection, clickhouse_settings });
+  Object.defineProperty(client, FILE_INSERT_DIR, { value: fileInsertDir(path) });
+  return client;
+}
+
+/**
+ * Where an embedded client puts the data of a binary insert (native-insert.ts): the embedded
+ * connection hands a request's body to the engine as text, so binary data goes through a file the
+ * engine reads itself (`INSERT … FROM INFILE`). A server client has none: it sends the body.
+ * A property of the client rather than a WeakMap entry, so a wrapper that forwards the client's
+ * properties (a Proxy, as tests use) is still known to be embedded.
+ */
+const FILE_INSERT_DIR = Symbol('fileInsertDir');
+
+export function fileInsertDirOf(client: ClickHouseClient): string | undefined {
+  const dir: unknown = Reflect.get(client, FILE_INSERT_DIR);
+  return typeof dir === 'string' ? dir : undefined;
+}
+
+/** The data folder's `native-inserts`, emptied of what a process that died left there. */
+function fileInsertDir(path: string): string {
+  const dir = join(path, 'native-inserts');
+  mkdirSync(dir, { recursive: true });
+  for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true });
+  return dir;
 }
 
 export function describeTarget(target: ClickHouseTarget): string {

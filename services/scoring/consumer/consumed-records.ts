@@ -103,7 +103,9 @@ export async function insertConsumedRecords(
       yield sourcedEventValues(toEventValues(record, receivedAt(receivedAtMs)), storedAt, sourceOf(row));
     }
   }
-  await insertConsumedEvents(client, eventRows(), deduplicationToken);
+  // Iterable again (each pass a new generator): the rows are built as they are encoded, and built
+  // again should they have to go as JSON after all (native-insert.ts).
+  await insertConsumedEvents(client, { [Symbol.iterator]: eventRows }, deduplicationToken);
   const corrections = rows.flatMap((row) => {
     const { event } = row;
     if (event.type !== 'correction') return [];

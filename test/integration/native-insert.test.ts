@@ -1,0 +1,214 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
+import { insertRows, insertRowsAsJson } from '../../services/storage/insert-rows.ts';
+import { startClickHouseFront, type RunningFront } from '../support/clickhouse-front.ts';
+import { testDataDir } from '../support/test-leaderboard.ts';
+
+// Rows sent as a binary Native block must be stored exactly as the same rows sent as JSON,
+// on the embedded engine (through a file) and through ClickHouse's HTTP interface (the body).
+const COLUMNS = [
+  ['id', 'UInt32'],
+  ['text', 'String'],
+  ['kind', 'LowCardinality(String)'],
+  ['amount', 'Float64'],
+  ['small', 'UInt8'],
+  ['delta', 'Int32'],
+  ['offset', 'Int64'],
+  ['day', 'Date'],
+  ['at', "DateTime64(3, 'UTC')"],
+  ['rank', 'Nullable(UInt32)'],
+  ['change', 'Nullable(Int32)'],
+  ['reasons', 'Array(String)'],
+  ['points', 'Map(String, Float64)'],
+  ['values', 'Map(String, Nullable(Float64))'],
+  ['labels', 'Map(String, String)'],
+] as const;
+const NAMES = COLUMNS.map(([name]) => name);
+const STRUCTURE = COLUMNS.map(([name, type]) => `\`${name}\` ${type}`).join(', ');
+
+const long = '班组'.repeat(30) + 'x'.repeat(200);
+/** Values at the edges of each type, as the product's rows carry them. */
+const edgeRows: unknown[][] = [
+  [1, '', '', 0, 0, 0, 0, '1970-01-01', '1970-01-01T00:00:00Z', null, null, [], {}, {}, {}],
+  [
+    2,
+    '第一班组 "引号" \\ 反斜杠\n换行\t制表 😀',
+    'station',
+    -1234.5678e-9,
+    255,
+    -2_147_483_648,
+    Number.MAX_SAFE_INTEGER,
+    '2026-03-02',
+    '2026-03-02T09:00:00+08:00',
+    4_294_967_295,
+    2_147_483_647,
+    ['安全：未戴安全帽', long],
+    { sales: 12.5, 安全天数: 30 },
+    { sales: 1e300, innov: null },
+    { sales: 'veto', 空: '' },
+  ],
+  [
+    3,
+    long,
+    'depot',
+    5e-324,
+    1,
+    7,
+    -1,
+    '2149-06-06',
+    '2299-12-31T23:59:59.999Z',
+    0,
+    -3,
+    [''],
+    { a: -0 },
+    { a: 0 },
+    { a: '' },
+  ],
+  [
+    4,
+    'x'.repeat(42),
+    'x'.repeat(43),
+    1.5,
+    3,
+    0,
+    2 ** 40,
+    '2026-12-31',
+    '2026-12-31T15:59:59.5-08:00',
+    7,
+    null,
+    ['a', 'b'],
+    {},
+    { x: null },
+    {},
+  ],
+  [5, 'é'.repeat(42), 'ü'.repeat(64), 3, 9, 1, 0, '2000-02-29', '1900-01-01T00:00:00.001Z', null, 0, [], {}, {}, {}],
+];
+
+async function stored(client: ClickHouseClient, table: string): Promise<unknown[]> {
+  const result = await client.query({ query: `SELECT * FROM ${table} ORDER BY id`, format: 'JSONEachRow' });
+  return result.json();
+}
+
+function suite(name: string, connect: () => Promise<{ client: ClickHouseClient; close: () => Promise<void> }>) {
+  describe(name, () => {
+    let client: ClickHouseClient;
+    let close: () => Promise<void>;
+    let tables = 0;
+    async function twins(): Promise<[string, string]> {
+      tables++;
+      const pair: [string, string] = [`native_${String(tables)}`, `json_${String(tables)}`];
+      for (const table of pair) {
+        await client.command({ query: `CREATE TABLE ${table} (${STRUCTURE}) ENGINE = MergeTree ORDER BY id` });
+      }
+      return pair;
+    }
+
+    beforeAll(async () => {
+      ({ client, close } = await connect());
+    });
+    afterAll(async () => {
+      await close();
+    });
+
+    it('stores every edge value as JSON would', async () => {
+      const [native, json] = await twins();
+      expect(await insertRows(client, native, edgeRows, NAMES)).toBe('native');
+      await insertRowsAsJson(client, json, edgeRows, NAMES);
+      const rows = await stored(client, native);
+      expect(rows).toHaveLength(edgeRows.length);
+      expect(rows).toEqual(await stored(client, json));
+      // And as meant, not only as alike: the time with an offset in UTC, the maps' order kept.
+      expect(rows[1]).toMatchObject({
+        at: '2026-03-02 01:00:00.000',
+        points: { sales: 12.5, 安全天数: 30 },
+        text: edgeRows[1]?.[1],
+      });
+    });
+
+    it('sends as JSON what it cannot write as JSON would store it, and loses no row', async () => {
+      const [first = [], base = [], third = []] = edgeRows;
+      const cases: [string, number, unknown][] = [
+        ['a time without an offset (JSON reads it in UTC)', 8, '2026-03-02 09:00:00'],
+        ['a time with microseconds', 8, '2026-03-02T09:00:00.123456Z'],
+        ['NaN in Float64 (JSON stores 0)', 3, Number.NaN],
+        ['a fraction in an integer column', 4, 1.5],
+        ['null in a String column (JSON stores the default)', 1, null],
+        ['a number in a String column', 1, 42],
+        ['a lone surrogate (JSON has storage refuse it)', 1, 'crew \ud800'],
+        ['a day that does not exist', 7, '2026-02-30'],
+      ];
+      for (const [label, column, value] of cases) {
+        const [native, json] = await twins();
+        const odd = [...base];
+        odd[column] = value;
+        const rows = [first, odd, third];
+        const viaJson = await insertRowsAsJson(client, json, rows, NAMES).then(
+          () => stored(client, json),
+          (err: unknown) => err,
+        );
+        // A one-shot iterable too: what was read before encoding stopped must still be sent.
+        const oneShot = (function* () {
+          yield* rows;
+        })();
+        const viaInsert = await insertRows(client, native, oneShot, NAMES).then(
+          async (way) => ({ way, rows: await stored(client, native) }),
+          (err: unknown) => err,
+        );
+        if (viaJson instanceof Error) expect([label, viaInsert]).toEqual([label, expect.any(Error)]);
+        else expect([label, viaInsert]).toEqual([label, { way: 'json', rows: viaJson }]);
+      }
+    });
+
+    it('deduplicates a resent block by its token, as the consumer relies on', async () => {
+      const [native] = await twins();
+      await client.command({ query: `ALTER TABLE ${native} MODIFY SETTING non_replicated_deduplication_window = 100` });
+      for (let attempt = 0; attempt < 3; attempt++) {
+        expect(await insertRows(client, native, edgeRows, NAMES, { insert_deduplication_token: 'batch-1' })).toBe(
+          'native',
+        );
+      }
+      expect(await stored(client, native)).toHaveLength(edgeRows.length);
+    });
+
+    it('writes many rows in one block', async () => {
+      const [native, json] = await twins();
+      const rows = Array.from({ length: 20_000 }, (_, i) => {
+        const row = [...(edgeRows[i % edgeRows.length] ?? [])];
+        row[0] = i;
+        return row;
+      });
+      expect(await insertRows(client, native, rows, NAMES)).toBe('native');
+      await insertRowsAsJson(client, json, rows, NAMES);
+      const digest = (table: string) =>
+        client
+          .query({ query: `SELECT count() AS n, groupBitXor(cityHash64(*)) AS h FROM ${table}`, format: 'JSONEachRow' })
+          .then((r) => r.json());
+      expect(await digest(native)).toEqual(await digest(json));
+    });
+  });
+}
+
+suite('embedded engine: the block goes through a file', async () => {
+  const client = createClickHouse({ mode: 'embedded', dataDir: testDataDir() });
+  return { client, close: () => client.close() };
+});
+
+let front: RunningFront | undefined;
+suite("server mode: the block is the request's body (test front)", async () => {
+  front = await startClickHouseFront({ users: { default: 'secret' } });
+  const client = createClickHouse({
+    mode: 'server',
+    url: front.url,
+    username: 'default',
+    password: 'secret',
+    database: 'default',
+  });
+  return {
+    client,
+    close: async () => {
+      await client.close();
+      await front?.stop();
+    },
+  };
+});
