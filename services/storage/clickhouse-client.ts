@@ -27,13 +27,14 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
     wait_end_of_query: 1,
   } as const;
   if (target.mode === 'server') {
-    return createClient({
+    const client = createClient({
       url: target.url,
       username: target.username,
       password: target.password,
       database: target.database,
       clickhouse_settings,
     });
+    return withBinaryInserts(client, { via: 'body' });
   }
   const path = resolve(target.dataDir);
   mkdirSync(path, { recursive: true });
@@ -49,29 +50,49 @@ export function createClickHouse(target: ClickHouseTarget): ClickHouseClient {
     );
   }
   const client = createClient({ connection, clickhouse_settings });
-  Object.defineProperty(client, FILE_INSERT_DIR, { value: fileInsertDir(path) });
-  return client;
+  const dir = fileInsertDir(path);
+  return dir === undefined ? client : withBinaryInserts(client, { via: 'file', dir });
 }
 
 /**
- * Where an embedded client puts the data of a binary insert (native-insert.ts): the embedded
- * connection hands a request's body to the engine as text, so binary data goes through a file the
- * engine reads itself (`INSERT … FROM INFILE`). A server client has none: it sends the body.
- * A property of the client rather than a WeakMap entry, so a wrapper that forwards the client's
- * properties (a Proxy, as tests use) is still known to be embedded.
+ * How a client can send an insert's data in a binary format (native-insert.ts): a server takes it
+ * as the request's body; the embedded connection hands a body to the engine as text, so there it
+ * goes through a file the engine reads itself (`INSERT … FROM INFILE`). A client without this
+ * mark (one made elsewhere, or a wrapper that does not pass it on) sends JSON only. It is a
+ * property of the client rather than a WeakMap entry, so a Proxy that forwards the client's
+ * properties (as tests use) keeps it.
  */
-const FILE_INSERT_DIR = Symbol('fileInsertDir');
+export type BinaryInserts = { via: 'body' } | { via: 'file'; dir: string };
 
-export function fileInsertDirOf(client: ClickHouseClient): string | undefined {
-  const dir: unknown = Reflect.get(client, FILE_INSERT_DIR);
-  return typeof dir === 'string' ? dir : undefined;
+const BINARY_INSERTS = Symbol('binaryInserts');
+
+function withBinaryInserts(client: ClickHouseClient, how: BinaryInserts): ClickHouseClient {
+  Object.defineProperty(client, BINARY_INSERTS, { value: how, configurable: true });
+  return client;
 }
 
-/** The data folder's `native-inserts`, emptied of what a process that died left there. */
-function fileInsertDir(path: string): string {
+export function binaryInsertsOf(client: ClickHouseClient): BinaryInserts | undefined {
+  const how: unknown = Reflect.get(client, BINARY_INSERTS);
+  return typeof how === 'object' && how !== null && 'via' in how ? (how as BinaryInserts) : undefined;
+}
+
+/** Characters FROM INFILE reads as a pattern of several files (docs: table-functions/file, globs). */
+const GLOB = /[*?{}[\]]/;
+const emptied = new Set<string>();
+
+/**
+ * The data folder's `native-inserts`, emptied of what a process that died left there (once per
+ * process: a second client on the folder may already have files in it). None where the path
+ * holds a glob character: FROM INFILE would read it as a pattern and could read other files.
+ */
+function fileInsertDir(path: string): string | undefined {
   const dir = join(path, 'native-inserts');
+  if (GLOB.test(dir)) return undefined;
   mkdirSync(dir, { recursive: true });
-  for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true });
+  if (!emptied.has(dir)) {
+    emptied.add(dir);
+    for (const name of readdirSync(dir)) rmSync(join(dir, name), { force: true });
+  }
   return dir;
 }
 

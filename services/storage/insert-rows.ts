@@ -57,7 +57,7 @@ export type Probe = (
  * the real insert and keeps nothing. Finds which rows a table refuses without storing any.
  */
 export async function tableProbe(client: ClickHouseClient, table: string): Promise<Probe> {
-  const structure = (await tableColumns(client, table)).map(({ name, type }) => `${identifier(name)} ${type}`);
+  const structure = (await tableColumns(client, table, true)).map(({ name, type }) => `${identifier(name)} ${type}`);
   if (structure.length === 0) throw new Error(`table ${table} not found`);
   const target = `FUNCTION null(${quoted(structure.join(', '))})`;
   return (rows, columns, settings = {}) => insertInto(client, target, rows, columns, settings);

@@ -161,8 +161,19 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 function instantMs(type: string, value: unknown): number {
   if (typeof value !== 'string' || !INSTANT.test(value)) return refuse(type, value);
   const ms = Date.parse(value);
-  if (!(ms >= DATETIME64_MIN && ms <= DATETIME64_MAX)) return refuse(type, value);
+  // Date.parse rolls an impossible day (02-30) over: the text path refuses it.
+  if (!(ms >= DATETIME64_MIN && ms <= DATETIME64_MAX) || !realDay(value)) return refuse(type, value);
   return ms;
+}
+
+/** Whether the YYYY-MM-DD that `text` starts with is a day of the calendar. */
+function realDay(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  const month = Number(text.slice(5, 7));
+  const day = Number(text.slice(8, 10));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month >= 1 && month <= 12 && day >= 1 && day <= days;
 }
 
 function dayNumber(type: string, value: unknown): number {
@@ -260,6 +271,9 @@ interface Element {
 }
 
 function element(type: string, capacity: number): Element | undefined {
+  // LowCardinality's values go as their inner type; ClickHouse builds the dictionary.
+  const low = LOW_CARDINALITY.exec(type);
+  if (low) return element(low[1] ?? '', capacity);
   const nullable = NULLABLE.exec(type);
   const inner = nullable ? (nullable[1] ?? '') : type;
   const plain = scalar(inner);
@@ -283,8 +297,6 @@ function element(type: string, capacity: number): Element | undefined {
 }
 
 function columnWriter(type: string, rows: number): ColumnWriter | undefined {
-  const low = LOW_CARDINALITY.exec(type);
-  if (low) return element(low[1] ?? '', rows * 16);
   const array = ARRAY.exec(type);
   if (array) {
     const items = element(array[1] ?? '', rows * 16);
@@ -312,10 +324,13 @@ function columnWriter(type: string, rows: number): ColumnWriter | undefined {
     return {
       headerType: `Map(${keys.headerType}, ${values.headerType})`,
       add: (v) => {
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) return refuse(type, v);
-        for (const key in v) {
+        if (!plainObject(v)) return refuse(type, v);
+        // The keys JSON.stringify writes: own, enumerable, with a value JSON has.
+        for (const key of Object.keys(v)) {
+          const value = v[key];
+          if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
           keys.add(key);
-          values.add((v as Record<string, unknown>)[key]);
+          values.add(value);
           count++;
         }
         offsets.u64(count);
@@ -324,6 +339,13 @@ function columnWriter(type: string, rows: number): ColumnWriter | undefined {
     };
   }
   return element(type, rows * 16);
+}
+
+/** An object JSON.stringify writes as its own keys: no other prototype, no toJSON. */
+function plainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && !('toJSON' in v);
 }
 
 /** Whether encodeNativeBlock writes columns of this type. */

@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileInsertDirOf } from './clickhouse-client.ts';
+import { binaryInsertsOf, type BinaryInserts } from './clickhouse-client.ts';
+import { clickHouseErrorName, insertFailureCause } from './insert-errors.ts';
 import { columnList, quoted, settingList } from './insert-statement.ts';
 import { encodeNativeBlock, isNativeEncodable, NotNativeEncodable, type NativeColumn } from './native-block.ts';
 
@@ -60,9 +61,19 @@ async function nativeColumns(
   return undefined;
 }
 
-/** Whether `rows` can be read again (an array, or an iterable that makes a new iterator each time). */
+const READS_AGAIN = Symbol('readsAgain');
+
+/**
+ * Rows that can be read more than once, each pass made anew by `make`: a batch's rows are built
+ * as they are encoded, and built again should they have to go as JSON after all. Other
+ * iterables are read into an array first.
+ */
+export function replayable<T>(make: () => Iterator<T>): Iterable<T> {
+  return { [Symbol.iterator]: make, [READS_AGAIN]: true } as Iterable<T>;
+}
+
 function readsAgain(rows: Iterable<Row>): boolean {
-  return Array.isArray(rows) || rows[Symbol.iterator]() !== (rows as unknown);
+  return Array.isArray(rows) || (rows as unknown as Record<symbol, unknown>)[READS_AGAIN] === true;
 }
 
 function* positional(rows: Iterable<Row>, counted: { rows: number }): Generator<readonly unknown[]> {
@@ -75,24 +86,55 @@ function* positional(rows: Iterable<Row>, counted: { rows: number }): Generator<
 
 let fileSequence = 0;
 
+/**
+ * ClickHouse's refusals of a Native block that JSON may not meet or must name itself: a value
+ * (the JSON path's parser then names the row and column, which the callers' isolation of refused
+ * rows relies on), a type that changed since the columns were read (conversion is off, so a
+ * stale type is refused rather than cast), or a block the engine could not read.
+ */
+const RESEND_AS_JSON = new Set([
+  'ATTEMPT_TO_READ_AFTER_EOF',
+  'CANNOT_READ_ALL_DATA',
+  'UNKNOWN_TYPE',
+  'NO_SUCH_COLUMN_IN_TABLE',
+  'THERE_IS_NO_COLUMN',
+  'INCORRECT_NUMBER_OF_COLUMNS',
+  'TOO_LARGE_ARRAY_SIZE',
+  'ILLEGAL_COLUMN',
+  'FILE_DOESNT_EXIST',
+  'CANNOT_OPEN_FILE',
+]);
+
+function resendAsJson(err: unknown): boolean {
+  const name = clickHouseErrorName(err);
+  return name !== undefined && (RESEND_AS_JSON.has(name) || insertFailureCause(err) === 'rows');
+}
+
 async function send(
   client: ClickHouseClient,
+  how: BinaryInserts,
   table: string,
   columns: readonly string[],
-  block: Buffer,
+  block: { bytes: Buffer; rows: number },
   settings: Readonly<Record<string, string | number>>,
 ): Promise<void> {
-  const list = settingList(settings);
-  const settingsClause = list.length === 0 ? '' : ` SETTINGS ${list.join(', ')}`;
-  const dir = fileInsertDirOf(client);
-  if (dir !== undefined) {
-    // The embedded connection passes a body to the engine as text; a file passes bytes.
-    const file = join(dir, `${String(process.pid)}-${String(++fileSequence)}.native`);
-    await writeFile(file, block);
+  // A column whose type changed since it was read is refused, not cast (docs: settings,
+  // input_format_native_allow_types_conversion); LowCardinality takes its inner type regardless.
+  const list = ['input_format_native_allow_types_conversion = 0', ...settingList(settings)];
+  const settingsClause = ` SETTINGS ${list.join(', ')}`;
+  if (how.via === 'file') {
+    const file = join(how.dir, `${String(process.pid)}-${String(++fileSequence)}.native`);
     try {
-      await client.command({
+      await writeFile(file, block.bytes);
+      const { summary } = await client.command({
         query: `INSERT INTO ${table}${columnList(columns)} FROM INFILE ${quoted(file)}${settingsClause} FORMAT Native`,
       });
+      // The engine read this file and nothing else (a path is a pattern to FROM INFILE).
+      const read = summary?.read_rows;
+      if (read !== undefined && Number(read) !== block.rows)
+        throw new Error(
+          `native insert into ${table} read ${read} rows from ${file}, not the ${String(block.rows)} sent`,
+        );
     } finally {
       await rm(file, { force: true });
     }
@@ -100,7 +142,7 @@ async function send(
   }
   const result = await client.exec({
     query: `INSERT INTO ${table}${columnList(columns)}${settingsClause} FORMAT Native`,
-    values: Readable.from([block]),
+    values: Readable.from([block.bytes]),
   });
   // Drain the (empty) answer so the HTTP connection goes back to the pool.
   result.stream.resume();
@@ -109,9 +151,10 @@ async function send(
 
 /**
  * Inserts positional `rows` into `table` as one Native block when every column's type and every
- * value is one the encoder writes exactly as the JSON path would have them stored. Otherwise
- * nothing is sent and the caller sends JSON: 'not-encodable' with `rows` untouched where they can
- * be read again, or the rows to send instead of a one-shot iterable that was read.
+ * value is one the encoder writes exactly as the JSON path would have them stored, and ClickHouse
+ * takes the block. Otherwise nothing is stored and the caller sends JSON: 'not-encodable' with
+ * `rows` untouched where they can be read again, or the rows to send instead of a one-shot
+ * iterable that was read.
  */
 export async function insertNative(
   client: ClickHouseClient,
@@ -120,18 +163,29 @@ export async function insertNative(
   columns: readonly string[],
   settings: Readonly<Record<string, string | number>>,
 ): Promise<'sent' | 'not-encodable' | { replay: readonly Row[] }> {
+  const how = binaryInsertsOf(client);
+  if (how === undefined || (Array.isArray(rows) && rows.length === 0)) return 'not-encodable';
   const typed = await nativeColumns(client, table, columns);
   if (typed === undefined) return 'not-encodable';
   // A one-shot iterable is read into an array first, so JSON can still send it if encoding stops.
   const source = readsAgain(rows) ? rows : [...rows];
+  const asJson = () => (source === rows ? 'not-encodable' : { replay: source as readonly Row[] });
   const counted = { rows: 0 };
-  let block: Buffer;
+  let bytes: Buffer;
   try {
-    block = encodeNativeBlock(typed, positional(source, counted), Array.isArray(source) ? source.length : undefined);
+    bytes = encodeNativeBlock(typed, positional(source, counted), Array.isArray(source) ? source.length : undefined);
   } catch (err) {
     if (!(err instanceof NotNativeEncodable)) throw err;
-    return source === rows ? 'not-encodable' : { replay: source as readonly Row[] };
+    return asJson();
   }
-  if (counted.rows > 0) await send(client, table, columns, block, settings);
+  if (counted.rows === 0) return 'sent';
+  try {
+    await send(client, how, table, columns, { bytes, rows: counted.rows }, settings);
+  } catch (err) {
+    if (!resendAsJson(err)) throw err;
+    // Read the columns again for the next insert: the refusal may be a type that changed.
+    void tableColumns(client, table, true).catch(() => undefined);
+    return asJson();
+  }
   return 'sent';
 }

@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse } from '../../services/storage/clickhouse-client.ts';
 import { insertRows, insertRowsAsJson } from '../../services/storage/insert-rows.ts';
@@ -136,6 +137,8 @@ function suite(name: string, connect: () => Promise<{ client: ClickHouseClient; 
         ['null in a String column (JSON stores the default)', 1, null],
         ['a number in a String column', 1, 42],
         ['a lone surrogate (JSON has storage refuse it)', 1, 'crew \ud800'],
+        ['a time on a day that does not exist', 8, '2026-02-29T00:00:00Z'],
+        ['a map that is not a plain object', 14, new Date('2026-03-02T00:00:00Z')],
         ['a day that does not exist', 7, '2026-02-30'],
       ];
       for (const [label, column, value] of cases) {
@@ -158,6 +161,41 @@ function suite(name: string, connect: () => Promise<{ client: ClickHouseClient; 
         if (viaJson instanceof Error) expect([label, viaInsert]).toEqual([label, expect.any(Error)]);
         else expect([label, viaInsert]).toEqual([label, { way: 'json', rows: viaJson }]);
       }
+    });
+
+    it('writes the keys of a map that JSON.stringify writes, and no others', async () => {
+      const inherited: Record<string, unknown> = Object.create({ inherited: 1 }) as Record<string, unknown>;
+      inherited.own = 2;
+      const cases: [string, number, unknown, 'native' | 'json'][] = [
+        ['keys without a JSON value are left out', 13, { gone: undefined, kept: 1, alsoGone: () => 1 }, 'native'],
+        ['an object with another prototype goes as JSON', 12, inherited, 'json'],
+      ];
+      for (const [label, column, map, way] of cases) {
+        const [native, json] = await twins();
+        const row = [...(edgeRows[1] ?? [])];
+        row[column] = map;
+        expect([label, await insertRows(client, native, [row], NAMES)]).toEqual([label, way]);
+        await insertRowsAsJson(client, json, [row], NAMES);
+        expect(await stored(client, native)).toEqual(await stored(client, json));
+      }
+    });
+
+    it('sends as JSON, and so stores or refuses as JSON does, after a column changed its type', async () => {
+      const [native, json] = await twins();
+      // The columns are read once per table and kept: the first insert reads them.
+      expect(await insertRows(client, native, [edgeRows[0] ?? []], NAMES)).toBe('native');
+      for (const table of [native, json]) {
+        await client.command({ query: `ALTER TABLE ${table} MODIFY COLUMN amount Int64` });
+      }
+      const row = [...(edgeRows[1] ?? [])];
+      row[3] = 1.5;
+      // Cast to 1 by a Native insert that converts types; JSON refuses 1.5 for Int64.
+      const viaJson = await insertRowsAsJson(client, json, [row], NAMES).catch((err: unknown) => err);
+      expect(viaJson).toBeInstanceOf(Error);
+      await expect(insertRows(client, native, [row], NAMES)).rejects.toThrow(/Int64|parse/i);
+      row[3] = 2;
+      expect(await insertRows(client, native, [row], NAMES)).toBe('native');
+      expect((await stored(client, native)).map((r) => (r as { amount: number }).amount)).toEqual([0, 2]);
     });
 
     it('deduplicates a resent block by its token, as the consumer relies on', async () => {
@@ -192,6 +230,37 @@ function suite(name: string, connect: () => Promise<{ client: ClickHouseClient; 
 suite('embedded engine: the block goes through a file', async () => {
   const client = createClickHouse({ mode: 'embedded', dataDir: testDataDir() });
   return { client, close: () => client.close() };
+});
+
+describe('an embedded client that cannot send a file safely', () => {
+  it('sends JSON when its data folder holds a glob character (FROM INFILE would read a pattern)', async () => {
+    const client = createClickHouse({ mode: 'embedded', dataDir: join(testDataDir(), 'data-{1}') });
+    try {
+      await client.command({ query: `CREATE TABLE glob_t (${STRUCTURE}) ENGINE = MergeTree ORDER BY id` });
+      expect(await insertRows(client, 'glob_t', edgeRows, NAMES)).toBe('json');
+      expect(await stored(client, 'glob_t')).toHaveLength(edgeRows.length);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("sends JSON through a wrapper that does not pass the client's mark on", async () => {
+    const client = createClickHouse({ mode: 'embedded', dataDir: testDataDir() });
+    const wrapped = new Proxy(client, {
+      get(target, property) {
+        if (typeof property === 'symbol') return undefined;
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    try {
+      await client.command({ query: `CREATE TABLE wrapped_t (${STRUCTURE}) ENGINE = MergeTree ORDER BY id` });
+      expect(await insertRows(wrapped, 'wrapped_t', edgeRows, NAMES)).toBe('json');
+      expect(await stored(client, 'wrapped_t')).toHaveLength(edgeRows.length);
+    } finally {
+      await client.close();
+    }
+  });
 });
 
 let front: RunningFront | undefined;

@@ -3,6 +3,7 @@ import type { IngestRecord } from '../../corrections/correction-steps.ts';
 import type { ConsumedMessage } from '../../kafka/event-message.ts';
 import { findCorrectionSources, insertCorrectionRows, toCorrectionValues } from '../../storage/corrections.store.ts';
 import { readStoredEvents, type EventRow } from '../../storage/event-reads.store.ts';
+import { replayable } from '../../storage/native-insert.ts';
 import {
   eventKey,
   findStoredEventSources,
@@ -103,9 +104,7 @@ export async function insertConsumedRecords(
       yield sourcedEventValues(toEventValues(record, receivedAt(receivedAtMs)), storedAt, sourceOf(row));
     }
   }
-  // Iterable again (each pass a new generator): the rows are built as they are encoded, and built
-  // again should they have to go as JSON after all (native-insert.ts).
-  await insertConsumedEvents(client, { [Symbol.iterator]: eventRows }, deduplicationToken);
+  await insertConsumedEvents(client, replayable(eventRows), deduplicationToken);
   const corrections = rows.flatMap((row) => {
     const { event } = row;
     if (event.type !== 'correction') return [];
