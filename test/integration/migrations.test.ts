@@ -103,6 +103,7 @@ describe('upgrading a database in place', () => {
         '0036_notify_subscriptions.sql',
         '0037_notify_deliveries.sql',
         '0038_consumer_insert_groups.sql',
+        '0039_person_rollups_deduplication.sql',
       ],
     });
     expect(
