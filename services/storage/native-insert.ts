@@ -37,10 +37,13 @@ export function tableColumns(client: ClickHouseClient, table: string, fresh = fa
   }
   let columns = tables.get(table);
   if (columns === undefined || fresh) {
-    columns = readColumns(client, table);
+    const read = readColumns(client, table);
     // A failed read is not kept: the next insert asks again.
-    columns.catch(() => tables.delete(table));
-    tables.set(table, columns);
+    read.catch(() => {
+      if (tables.get(table) === read) tables.delete(table);
+    });
+    tables.set(table, read);
+    columns = read;
   }
   return columns;
 }
@@ -87,12 +90,14 @@ function* positional(rows: Iterable<Row>, counted: { rows: number }): Generator<
 let fileSequence = 0;
 
 /**
- * ClickHouse's refusals of a Native block that JSON may not meet or must name itself: a value
- * (the JSON path's parser then names the row and column, which the callers' isolation of refused
- * rows relies on), a type that changed since the columns were read (conversion is off, so a
- * stale type is refused rather than cast), or a block the engine could not read.
+ * ClickHouse's refusals of a Native block while it read the block, before anything was stored:
+ * a value, a type that changed since the columns were read (conversion is off, so a stale type is
+ * refused rather than cast), a block the engine could not read, the file gone. Those are sent
+ * again as JSON, which stores or refuses the rows as before. A refusal after reading (a
+ * materialized view that refused what the table already stored: "while pushing to view") is not
+ * resent: the table would hold the rows twice. It is thrown, as JSON's would be.
  */
-const RESEND_AS_JSON = new Set([
+const READING_FAILED = new Set([
   'ATTEMPT_TO_READ_AFTER_EOF',
   'CANNOT_READ_ALL_DATA',
   'UNKNOWN_TYPE',
@@ -107,7 +112,11 @@ const RESEND_AS_JSON = new Set([
 
 function resendAsJson(err: unknown): boolean {
   const name = clickHouseErrorName(err);
-  return name !== undefined && (RESEND_AS_JSON.has(name) || insertFailureCause(err) === 'rows');
+  if (name === undefined) return false;
+  const message = err instanceof Error ? err.message : '';
+  if (/pushing to view/i.test(message)) return false;
+  // The Native input format names itself in what it refuses while reading ("While executing Native").
+  return READING_FAILED.has(name) || (insertFailureCause(err) === 'rows' && /executing Native\b/i.test(message));
 }
 
 async function send(
@@ -129,9 +138,10 @@ async function send(
       const { summary } = await client.command({
         query: `INSERT INTO ${table}${columnList(columns)} FROM INFILE ${quoted(file)}${settingsClause} FORMAT Native`,
       });
-      // The engine read this file and nothing else (a path is a pattern to FROM INFILE).
+      // The engine read this file and nothing else (a path is a pattern to FROM INFILE; the
+      // folder's path holds no glob character, so this is a last guard, not a retry signal).
       const read = summary?.read_rows;
-      if (read !== undefined && Number(read) !== block.rows)
+      if (read !== undefined && Number(read) > block.rows)
         throw new Error(
           `native insert into ${table} read ${read} rows from ${file}, not the ${String(block.rows)} sent`,
         );
@@ -152,9 +162,9 @@ async function send(
 /**
  * Inserts positional `rows` into `table` as one Native block when every column's type and every
  * value is one the encoder writes exactly as the JSON path would have them stored, and ClickHouse
- * takes the block. Otherwise nothing is stored and the caller sends JSON: 'not-encodable' with
+ * reads the block. Otherwise nothing is stored and the caller sends JSON: 'not-encodable' with
  * `rows` untouched where they can be read again, or the rows to send instead of a one-shot
- * iterable that was read.
+ * iterable that was read. A refusal after the block was read is thrown (resendAsJson).
  */
 export async function insertNative(
   client: ClickHouseClient,

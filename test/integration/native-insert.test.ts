@@ -198,6 +198,26 @@ function suite(name: string, connect: () => Promise<{ client: ClickHouseClient; 
       expect((await stored(client, native)).map((r) => (r as { amount: number }).amount)).toEqual([0, 2]);
     });
 
+    it('throws, and does not send again, what a view refused after the table stored it', async () => {
+      const stored: number[] = [];
+      for (const way of ['native', 'json'] as const) {
+        await client.command({ query: `CREATE TABLE src_${way} (v Float64) ENGINE = MergeTree ORDER BY tuple()` });
+        await client.command({
+          query: `CREATE TABLE dst_${way} (v Float64, exact Decimal(38, 6)) ENGINE = MergeTree ORDER BY tuple()`,
+        });
+        await client.command({
+          query: `CREATE MATERIALIZED VIEW mv_${way} TO dst_${way} AS SELECT v, toDecimal128(v, 6) AS exact FROM src_${way}`,
+        });
+        const insert = way === 'native' ? insertRows : insertRowsAsJson;
+        // 1e40 is a Float64 the table takes and a Decimal(38, 6) the view refuses.
+        await expect(insert(client, `src_${way}`, [[1e40]], ['v'])).rejects.toThrow(/view/i);
+        const result = await client.query({ query: `SELECT count() AS n FROM src_${way}`, format: 'JSONEachRow' });
+        stored.push(Number((await result.json<{ n: number | string }>())[0]?.n));
+      }
+      // As JSON alone leaves it: the table's part is stored once, never twice.
+      expect(stored).toEqual([1, 1]);
+    });
+
     it('deduplicates a resent block by its token, as the consumer relies on', async () => {
       const [native] = await twins();
       await client.command({ query: `ALTER TABLE ${native} MODIFY SETTING non_replicated_deduplication_window = 100` });
