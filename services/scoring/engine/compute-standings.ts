@@ -28,10 +28,10 @@ export interface RankedGroup {
   groupKey: string;
   /** Indices into `scores` in display order. */
   order: RankColumn;
-  /** The rank at each position of `order`; 0 for unranked. */
-  ranks: RankColumn;
-  /** The rounded score at each position of `order` (rank-patch.ts); 0 for unranked. */
-  keys: RankColumn;
+  /** The rank at each position of `order`; 0 for unranked. Counted when first read after a patch (rank-patch.ts). */
+  readonly ranks: RankColumn;
+  /** How many of `order` are ranked (they come first). */
+  rankedCount: number;
 }
 
 export interface RankedStandings {
@@ -160,11 +160,15 @@ function patchRanks(
         groups.push(
           moved.length === 0
             ? group
-            : {
-                groupBy,
-                groupKey: group.groupKey,
-                ...patchGroupOrder(group, scores, competition.tieMode, moved, isChanged),
-              },
+            : patchGroupOrder(
+                { groupBy, groupKey: group.groupKey },
+                group,
+                previous.scores,
+                scores,
+                competition.tieMode,
+                moved,
+                isChanged,
+              ),
         );
       }
     }

@@ -8,8 +8,8 @@ export interface GroupOrder {
   order: RankColumn;
   /** The rank at each position of `order`; 0 for unranked (disqualified). */
   ranks: RankColumn;
-  /** The rounded score ranked at each position; 0 for unranked. */
-  keys: RankColumn;
+  /** How many of `order` are ranked (they come first). */
+  rankedCount: number;
 }
 
 /** Display order of two ranked entrants: rounded score descending, then index (crewId order). */
@@ -17,26 +17,36 @@ function before(keyA: number, a: number, keyB: number, b: number): boolean {
   return keyA > keyB || (keyA === keyB && a < b);
 }
 
+const keyOf = (scores: readonly CrewScore[], index: number): number => round2((scores[index] as CrewScore).score);
+
 /**
- * A group's order and ranks after a few of its members' scores changed, from the previous order:
- * the unchanged members keep their relative order (their scores are the same), so the changed ones
- * are taken out and put back in at their places (found by binary search, the runs between copied
- * whole), and ranks are counted again in one pass (the unchanged members' rounded scores are read
- * from `keys`, not from their score records). What
- * rankIndices gives from scratch, in time linear in the group and without sorting it: a refresh of
- * today after a burst touching a few crews re-sorted every group of every competition (issue 19:
- * ranking was 44 % of a refresh cycle of 40 competitions over 10,000 crews).
+ * A group's order after a few of its members' scores changed, from the previous order: the
+ * unchanged members keep their relative order (their scores are the same), so the changed ones
+ * are taken out and put back in at their places (found by binary search over the previous order,
+ * whose members' rounded scores are read from `previousScores`), and the runs between are copied
+ * whole. What rankIndices gives from scratch, in time linear in the group and without sorting it:
+ * a refresh of today after a burst touching a few crews re-sorted every group of every
+ * competition (issue 19: ranking was 44 % of a refresh cycle of 40 competitions over 10,000 crews).
+ *
+ * Only the order is made here, one array of the group's size; the ranks are counted from it when
+ * first read (a page, a write, the next day's movement), which most refreshes never do. A patch
+ * runs for every competition after every burst: with the ranks and rounded scores as arrays of
+ * their own, 300 competitions' patches allocated 450 MB per refresh cycle, and collecting it was a
+ * third of the cycle (issue 19).
  *
  * `changed` lists the members (entrant indices) whose score object is not the previous one, and
- * `isChanged` flags them by entrant index.
+ * `isChanged` flags them by entrant index. The result carries `label`'s fields (a group's
+ * name) beside its own.
  */
-export function patchGroupOrder(
+export function patchGroupOrder<L extends object>(
+  label: L,
   previous: GroupOrder,
+  previousScores: readonly CrewScore[],
   scores: readonly CrewScore[],
   tieMode: TieMode,
   changed: readonly number[],
   isChanged: Uint8Array,
-): GroupOrder {
+): L & GroupOrder {
   const n = previous.order.length;
   const movedRanked: { index: number; key: number }[] = [];
   const movedUnranked: number[] = [];
@@ -48,26 +58,23 @@ export function patchGroupOrder(
   movedRanked.sort((a, b) => (before(a.key, a.index, b.key, b.index) ? -1 : 1));
   movedUnranked.sort((a, b) => a - b);
 
-  // Plain arrays, filled in order (rank.ts RankColumn says why not typed ones).
-  const order: number[] = [];
-  const ranks: number[] = [];
-  const keys: number[] = [];
+  // A plain array (rank.ts RankColumn says why not a typed one) of its final length: grown as it
+  // was filled, it was copied several times over.
+  const order = new Array<number>(n);
   const prevOrder = previous.order;
-  const prevKeys = previous.keys;
-  // The previous order's ranked members come first (rank > 0), then its unranked ones.
-  let rankedEnd = 0;
-  while (rankedEnd < n && (previous.ranks[rankedEnd] as number) > 0) rankedEnd++;
+  const rankedEnd = previous.rankedCount;
   // Where each moved member goes among the previous ranked members (they are sorted, the changed
-  // ones still at their old places: taken out below), found by binary search; and the places of
-  // the changed ones. Then the runs between are copied whole: a burst moves a few members of a
-  // group of 10,000, and a merge element by element was a fifth of a refresh cycle of 300
-  // competitions (issue 19).
+  // ones still at their old places with their old scores: taken out below), found by binary
+  // search; and the places of the changed ones. Then the runs between are copied whole: a burst
+  // moves a few members of a group of 10,000, and a merge element by element was a fifth of a
+  // refresh cycle of 300 competitions (issue 19).
   const inserts = movedRanked.map(({ index, key }) => {
     let lo = 0;
     let hi = rankedEnd;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (before(prevKeys[mid] as number, prevOrder[mid] as number, key, index)) lo = mid + 1;
+      const at = prevOrder[mid] as number;
+      if (before(keyOf(previousScores, at), at, key, index)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -77,10 +84,7 @@ export function patchGroupOrder(
   let out = 0;
   let from = 0;
   const copyTo = (end: number): void => {
-    for (; from < end; from++, out++) {
-      order[out] = prevOrder[from] as number;
-      keys[out] = prevKeys[from] as number;
-    }
+    for (; from < end; from++, out++) order[out] = prevOrder[from] as number;
   };
   let m = 0;
   let h = 0;
@@ -88,10 +92,7 @@ export function patchGroupOrder(
     // A moved member placed before previous position p goes out before the member at p.
     if (m < inserts.length && (h >= holes.length || (inserts[m] as number) <= (holes[h] as number))) {
       copyTo(inserts[m] as number);
-      const moved = movedRanked[m] as { index: number; key: number };
-      order[out] = moved.index;
-      keys[out] = moved.key;
-      out += 1;
+      order[out++] = (movedRanked[m] as { index: number }).index;
       m += 1;
     } else {
       copyTo(holes[h] as number);
@@ -100,12 +101,43 @@ export function patchGroupOrder(
     }
   }
   copyTo(rankedEnd);
-  // Ranks counted again over the ranked part: competition ranks (1224) or dense (1223).
+  const rankedCount = out;
+  let u = 0;
+  for (let k = rankedEnd; k < n; k++) {
+    const index = prevOrder[k] as number;
+    if (isChanged[index] === 1) continue;
+    for (; u < movedUnranked.length && (movedUnranked[u] as number) < index; u++)
+      order[out++] = movedUnranked[u] as number;
+    order[out++] = index;
+  }
+  for (; u < movedUnranked.length; u++) order[out++] = movedUnranked[u] as number;
+  let ranks: RankColumn | undefined;
+  return {
+    ...label,
+    order,
+    rankedCount,
+    get ranks(): RankColumn {
+      return (ranks ??= countRanks(order, rankedCount, scores, tieMode));
+    },
+  };
+}
+
+/**
+ * The rank at each position of a display order: competition ranks (1224) or dense (1223) over
+ * the ranked part, 0 for the unranked after it.
+ */
+function countRanks(
+  order: RankColumn,
+  rankedCount: number,
+  scores: readonly CrewScore[],
+  tieMode: TieMode,
+): RankColumn {
+  const ranks = new Array<number>(order.length);
   let rank = 0;
   let distinct = 0;
   let last = NaN;
-  for (let k = 0; k < out; k++) {
-    const key = keys[k] as number;
+  for (let k = 0; k < rankedCount; k++) {
+    const key = keyOf(scores, order[k] as number);
     if (key !== last) {
       distinct += 1;
       rank = tieMode === 'dense' ? distinct : k + 1;
@@ -113,20 +145,6 @@ export function patchGroupOrder(
     }
     ranks[k] = rank;
   }
-  let k = rankedEnd;
-  let u = 0;
-  for (; k < n; k++) {
-    const index = previous.order[k] as number;
-    if (isChanged[index] === 1) continue;
-    for (; u < movedUnranked.length && (movedUnranked[u] as number) < index; u++)
-      order[out++] = movedUnranked[u] as number;
-    order[out++] = index;
-  }
-  for (; u < movedUnranked.length; u++) order[out++] = movedUnranked[u] as number;
-  // The unranked have rank and key 0.
-  for (let q = ranks.length; q < n; q++) {
-    ranks[q] = 0;
-    keys[q] = 0;
-  }
-  return { order, ranks, keys };
+  for (let k = rankedCount; k < order.length; k++) ranks[k] = 0;
+  return ranks;
 }
