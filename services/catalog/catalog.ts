@@ -131,6 +131,13 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
    * asks (300 competitions over 10,000 crews filtered 10,000 profiles each, per refresh cycle).
    */
   let participantsOf = new WeakMap<Competition, readonly CrewProfile[]>();
+  /**
+   * The same participants (every crew, or the same branches, units and crews chosen) are the same
+   * array for every definition naming them, so what the scoring engine keeps per entrant array
+   * (the crewId order, the index by id, the ranking groups' members) is kept once for all of them:
+   * 300 competitions over the same 10,000 crews held 300 copies and built them again (issue 19).
+   */
+  let participantsBySpec = new Map<string, readonly CrewProfile[]>();
   let targets = new Map<string, Map<string, Map<string, number>>>();
   let competitions = new Map<string, StoredCompetition>();
   let histories = new Map<string, CompetitionHistory>();
@@ -183,6 +190,7 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     crews = profiles(next);
     retired = new Set(next.crews.filter((c) => c.retired === true).map((c) => c.id));
     participantsOf = new WeakMap();
+    participantsBySpec = new Map();
     targets = targetIndex(next);
   }
 
@@ -221,15 +229,20 @@ export async function createCatalog(client: ClickHouseClient): Promise<Catalog> 
     participants(competition) {
       const kept = participantsOf.get(competition);
       if (kept !== undefined) return kept;
-      // Still in the registry (its events, frozen standings and name are kept), no longer ranked.
-      const all = [...crews.values()].filter((c) => !retired.has(c.crewId));
       const p = competition.participants;
-      let chosen = all;
-      if (p.scope !== 'all') {
-        const branchIds = new Set(p.branchIds);
-        const unitIds = new Set(p.unitIds);
-        const crewIds = new Set(p.crewIds);
-        chosen = all.filter((c) => branchIds.has(c.branchId) || unitIds.has(c.unitId) || crewIds.has(c.crewId));
+      const spec = p.scope === 'all' ? 'all' : JSON.stringify([p.branchIds, p.unitIds, p.crewIds]);
+      let chosen = participantsBySpec.get(spec);
+      if (chosen === undefined) {
+        // Still in the registry (its events, frozen standings and name are kept), no longer ranked.
+        const all = [...crews.values()].filter((c) => !retired.has(c.crewId));
+        chosen = all;
+        if (p.scope !== 'all') {
+          const branchIds = new Set(p.branchIds);
+          const unitIds = new Set(p.unitIds);
+          const crewIds = new Set(p.crewIds);
+          chosen = all.filter((c) => branchIds.has(c.branchId) || unitIds.has(c.unitId) || crewIds.has(c.crewId));
+        }
+        participantsBySpec.set(spec, chosen);
       }
       participantsOf.set(competition, chosen);
       return chosen;

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { pino } from 'pino';
+import { Competition } from '../../schemas/competition.schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { createStandingsService } from '../../services/scoring/standings.service.ts';
@@ -183,5 +184,31 @@ describe("today's scores of a competition without targets", () => {
       expect(record(second, crewId)?.indicators).toBeDefined();
       expect(record(second, crewId)?.indicators).toBe(record(first, crewId)?.indicators);
     }
+  });
+});
+
+describe('participants shared by competitions', () => {
+  it('definitions naming the same crews are given the same array (what the engine keeps per array is kept once)', async () => {
+    const definition = (participants: unknown) => Competition.parse({ ...labourCompetition, participants });
+    const all = lb.catalog.participants(definition({ scope: 'all' }));
+    expect(lb.catalog.participants(definition({ scope: 'all' }))).toBe(all);
+    expect(all.map((c) => c.crewId)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5']);
+    const hangzhou = lb.catalog.participants(definition({ scope: 'selected', branchIds: ['B1'] }));
+    expect(lb.catalog.participants(definition({ scope: 'selected', branchIds: ['B1'] }))).toBe(hangzhou);
+    expect(hangzhou.map((c) => c.crewId)).toEqual(['C1', 'C2', 'C3']);
+    const other = lb.catalog.participants(definition({ scope: 'selected', branchIds: ['B1'], crewIds: ['C4'] }));
+    expect(other.map((c) => c.crewId)).toEqual(['C1', 'C2', 'C3', 'C4']);
+    // A registry change gives new arrays: a retired crew takes part in none.
+    const c5 = smallOrg.crews.find((c) => c.id === 'C5');
+    const res = await lb.app.inject({
+      method: 'PATCH',
+      url: '/v1/org',
+      payload: { crews: [{ ...c5, retired: true }] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const after = lb.catalog.participants(definition({ scope: 'all' }));
+    expect(after).not.toBe(all);
+    expect(after.map((c) => c.crewId)).toEqual(['C1', 'C2', 'C3', 'C4']);
+    expect(lb.catalog.participants(definition({ scope: 'selected', branchIds: ['B1'] }))).not.toBe(hangzhou);
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Competition } from '../../schemas/competition.schema.ts';
 import { computeStandings, rankStandings } from '../../services/scoring/engine/compute-standings.ts';
-import { createScoreMemo, sameFacts, scoreWithMemo } from '../../services/scoring/engine/score-memo.ts';
+import {
+  createScoreMemo,
+  entrantsInIdOrder,
+  idIndex,
+  sameFacts,
+  scoreWithMemo,
+} from '../../services/scoring/engine/score-memo.ts';
 import { EMPTY_FACTS } from '../../services/scoring/engine/types.ts';
 import type { CrewFacts, CrewProfile } from '../../services/scoring/engine/types.ts';
 import { pageOf, snapshotCrews } from '../../services/scoring/standings.service.ts';
@@ -204,6 +210,22 @@ describe('a score that throws', () => {
     ).toThrow();
     const scores = scoreWithMemo(memo, input, crews, (id) => second.get(id) ?? EMPTY_FACTS, score, changes);
     expect(scores.map((x) => x.score)).toEqual([0, 500, 2, 3]);
+  });
+});
+
+describe('entrantsInIdOrder', () => {
+  const profile = (crewId: string) => ({ crewId }) as CrewProfile;
+  it('gives every memo given the same entrants the same ordered array, and so the same index by id', () => {
+    const given = [profile('C3'), profile('C1'), profile('C2')];
+    const a = entrantsInIdOrder(createScoreMemo(), given);
+    const b = entrantsInIdOrder(createScoreMemo(), given);
+    expect(a.map((c) => c.crewId)).toEqual(['C1', 'C2', 'C3']);
+    expect(b).toBe(a);
+    expect(idIndex(b)).toBe(idIndex(a));
+    // Other entrants (a registry change gives a new array) are ordered afresh.
+    const changed = [profile('C4'), ...given];
+    expect(entrantsInIdOrder(createScoreMemo(), changed).map((c) => c.crewId)).toEqual(['C1', 'C2', 'C3', 'C4']);
+    expect([...given]).toEqual([profile('C3'), profile('C1'), profile('C2')]);
   });
 });
 

@@ -89,10 +89,18 @@ export function entrantsInIdOrder(memo: ScoreMemo | undefined, given: readonly C
     (kept.given === given || (kept.given.length === given.length && kept.given.every((c, i) => c === given[i])))
   )
     return kept.byId;
-  const byId = [...given].sort(byCrewId);
+  let byId = sortedById.get(given);
+  if (byId === undefined) sortedById.set(given, (byId = [...given].sort(byCrewId)));
   if (memo !== undefined) memo.order = { given, byId };
   return byId;
 }
+
+/**
+ * The crewId order of each entrant array, shared by the memos of every competition given that
+ * array (the catalog gives competitions over the same participants the same one), so they share
+ * the index by id and the groups' members kept per entrant array too.
+ */
+const sortedById = new WeakMap<readonly CrewProfile[], readonly CrewProfile[]>();
 
 /** Each entrant's index by id, per entrant array (kept while the registry does not change). */
 const idIndexes = new WeakMap<readonly CrewProfile[], Map<string, number>>();
