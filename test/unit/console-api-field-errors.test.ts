@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { byField, correctedFields, type FieldName } from '../../services/console/web/model/api-field-errors.ts';
+import {
+  afterListRemoval,
+  byField,
+  correctedFields,
+  type FieldName,
+} from '../../services/console/web/model/api-field-errors.ts';
 
 /** Values as the editor's form holds them, read by field name. */
 function reader(values: Record<string, unknown>) {
@@ -58,5 +63,37 @@ describe('the API’s errors gathered by field', () => {
         { name: ['unitIds', 0], errors: ['b'] },
       ]),
     ).toHaveLength(2);
+  });
+});
+
+describe('the marks after an item of a list is removed (afterListRemoval)', () => {
+  const marks = [
+    { name: ['sheet', 'categories', 0, 'maxPoints'], value: null },
+    { name: ['sheet', 'categories', 1, 'items', 0, 'name', 'zh'], value: '' },
+    { name: ['sheet', 'categories', 1, 'items', 2, 'deduction', 'steps'], value: '1, x' },
+    { name: ['sheet', 'categories', 1, 'items', 3, 'maxPoints'], value: -1 },
+    { name: ['sheet', 'categories', 2, 'items', 3, 'maxPoints'], value: -2 },
+    { name: ['sheet', 'categories', 1, 'items'], value: [] },
+  ];
+  const names = (list: FieldName, index: number) => afterListRemoval(marks, list, index).map((m) => m.name.join('.'));
+
+  it("moves the later items' marks up with them, drops the removed item's and leaves the rest", () => {
+    expect(names(['sheet', 'categories', 1, 'items'], 2)).toEqual([
+      'sheet.categories.0.maxPoints',
+      'sheet.categories.1.items.0.name.zh',
+      'sheet.categories.1.items.2.maxPoints',
+      'sheet.categories.2.items.3.maxPoints',
+      'sheet.categories.1.items',
+    ]);
+    // A removed category takes its items' marks along, and the next category's move up.
+    expect(names(['sheet', 'categories'], 1)).toEqual([
+      'sheet.categories.0.maxPoints',
+      'sheet.categories.1.items.3.maxPoints',
+    ]);
+    // The values the API answered about go along unchanged.
+    expect(afterListRemoval(marks, ['sheet', 'categories', 1, 'items'], 0)[1]).toEqual({
+      name: ['sheet', 'categories', 1, 'items', 1, 'deduction', 'steps'],
+      value: '1, x',
+    });
   });
 });

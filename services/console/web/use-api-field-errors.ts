@@ -1,6 +1,7 @@
 import type { FormInstance } from 'antd';
 import { useMemo, useRef, useState } from 'react';
 import {
+  afterListRemoval,
   byField,
   correctedFields,
   type ApiFieldError,
@@ -15,6 +16,11 @@ export interface ApiFieldErrors {
   clear: () => void;
   /** For the Form's onValuesChange: a field whose value changed loses the API's word on the old one. */
   onValuesChange: () => void;
+  /**
+   * Removes item `index` of the Form.List named `list` (its full name in the form) with the list's
+   * own remove; the marks of the items after it move up with them (afterListRemoval).
+   */
+  removeListItem: RemoveListItem;
   /** How many fields still carry an error of the API's. */
   count: number;
 }
@@ -54,7 +60,13 @@ export function useApiFieldErrors<Values>(form: FormInstance<Values>): ApiFieldE
       },
       clear: () => unmark(marked.current.map((m) => m.name)),
       onValuesChange: () => unmark(correctedFields(marked.current, valueOf)),
+      removeListItem: (list: FieldName, index: number, remove: (index: number) => void) => {
+        remember(afterListRemoval(marked.current, list, index));
+        remove(index);
+      },
     };
   }, [form]);
   return { ...actions, count };
 }
+
+export type RemoveListItem = (list: FieldName, index: number, remove: (index: number) => void) => void;

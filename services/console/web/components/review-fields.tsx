@@ -3,6 +3,7 @@ import { Button, Card, Form, Select, Space, Typography, type FormInstance } from
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import type { CompetitionForm, ReviewForm } from '../model/definition-form.ts';
+import type { RemoveListItem } from '../use-api-field-errors.ts';
 
 const REPORTABLE = ['hazard_found', 'hazard_rectified', 'violation', 'incident', 'innovation'] as const;
 
@@ -10,7 +11,7 @@ const REPORTABLE = ['hazard_found', 'hazard_rectified', 'violation', 'incident',
  * 审核设置: which reported types count only once reviewed, and at which levels in order (e.g.
  * 单位安全员, then 分公司工会). None by default: reports then count at once like system events.
  */
-export function ReviewCard(props: { form: FormInstance<CompetitionForm> }) {
+export function ReviewCard(props: { form: FormInstance<CompetitionForm>; removeListItem: RemoveListItem }) {
   const { t } = useI18n();
   return (
     <Card title={t('editor.review')} className="section-card" data-testid="review-card">
@@ -40,7 +41,7 @@ export function ReviewCard(props: { form: FormInstance<CompetitionForm> }) {
                     data-testid="review-levels"
                   />
                 </Form.Item>
-                <Button icon={<DeleteOutlined />} onClick={() => remove(field.name)}>
+                <Button icon={<DeleteOutlined />} onClick={() => props.removeListItem(['review'], field.name, remove)}>
                   {t('common.remove')}
                 </Button>
               </Space>

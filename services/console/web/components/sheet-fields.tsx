@@ -35,6 +35,7 @@ import {
   type SheetItemForm,
 } from '../model/sheet-form.ts';
 import { SheetImportModal } from './sheet-import-modal.tsx';
+import type { RemoveListItem } from '../use-api-field-errors.ts';
 
 type Path = (string | number)[];
 
@@ -181,6 +182,7 @@ function ItemRow(props: { form: FormInstance<CompetitionForm>; path: Path; name:
 
 function CategoryCard(props: {
   form: FormInstance<CompetitionForm>;
+  removeListItem: RemoveListItem;
   name: number;
   position: number;
   onRemove: () => void;
@@ -259,7 +261,7 @@ function CategoryCard(props: {
                 form={props.form}
                 path={[...path, 'items']}
                 name={field.name}
-                onRemove={() => remove(field.name)}
+                onRemove={() => props.removeListItem([...path, 'items'], field.name, remove)}
               />
             ))}
             <Button
@@ -288,7 +290,7 @@ function CategoryCard(props: {
 }
 
 /** 鼓励项: capped in all; each item up to its own maximum. */
-function BonusCard(props: { form: FormInstance<CompetitionForm> }) {
+function BonusCard(props: { form: FormInstance<CompetitionForm>; removeListItem: RemoveListItem }) {
   const { t } = useI18n();
   return (
     <Card
@@ -335,7 +337,10 @@ function BonusCard(props: { form: FormInstance<CompetitionForm> }) {
                 </Col>
                 <Col span={4}>
                   <Form.Item label=" ">
-                    <RemoveButton onClick={() => remove(field.name)} label />
+                    <RemoveButton
+                      onClick={() => props.removeListItem(['sheet', 'bonusItems'], field.name, remove)}
+                      label
+                    />
                   </Form.Item>
                 </Col>
               </Row>
@@ -363,7 +368,7 @@ function BonusCard(props: { form: FormInstance<CompetitionForm> }) {
   );
 }
 
-function VetoItemsCard(props: { form: FormInstance<CompetitionForm> }) {
+function VetoItemsCard(props: { form: FormInstance<CompetitionForm>; removeListItem: RemoveListItem }) {
   const { t } = useI18n();
   return (
     <Card size="small" className="indicator-card" title={t('sheet.vetoItems')}>
@@ -384,7 +389,10 @@ function VetoItemsCard(props: { form: FormInstance<CompetitionForm> }) {
                 </Col>
                 <Col span={4}>
                   <Form.Item label=" ">
-                    <RemoveButton onClick={() => remove(field.name)} label />
+                    <RemoveButton
+                      onClick={() => props.removeListItem(['sheet', 'vetoItems'], field.name, remove)}
+                      label
+                    />
                   </Form.Item>
                 </Col>
               </Row>
@@ -410,7 +418,7 @@ function VetoItemsCard(props: { form: FormInstance<CompetitionForm> }) {
 }
 
 /** 考核细则: categories of items, the bonus section and veto items, with the totals as they are typed. */
-export function SheetCard(props: { form: FormInstance<CompetitionForm> }) {
+export function SheetCard(props: { form: FormInstance<CompetitionForm>; removeListItem: RemoveListItem }) {
   const { t } = useI18n();
   const [importing, setImporting] = useState(false);
   return (
@@ -453,11 +461,12 @@ export function SheetCard(props: { form: FormInstance<CompetitionForm> }) {
                   <>
                     {fields.map((field, position) => (
                       <CategoryCard
+                        removeListItem={props.removeListItem}
                         key={field.key}
                         form={props.form}
                         name={field.name}
                         position={position}
-                        onRemove={() => remove(field.name)}
+                        onRemove={() => props.removeListItem(['sheet', 'categories'], field.name, remove)}
                       />
                     ))}
                     <Button
@@ -482,8 +491,8 @@ export function SheetCard(props: { form: FormInstance<CompetitionForm> }) {
                   </>
                 )}
               </Form.List>
-              <BonusCard form={props.form} />
-              <VetoItemsCard form={props.form} />
+              <BonusCard form={props.form} removeListItem={props.removeListItem} />
+              <VetoItemsCard form={props.form} removeListItem={props.removeListItem} />
             </>
           ) : (
             <Alert type="info" showIcon title={t('sheet.offHelp')} />
@@ -503,7 +512,7 @@ export function SheetCard(props: { form: FormInstance<CompetitionForm> }) {
 }
 
 /** 评优条件: an entrant failing one keeps its points and rank but gets no grade. */
-export function GatesCard(props: { form: FormInstance<CompetitionForm> }) {
+export function GatesCard(props: { form: FormInstance<CompetitionForm>; removeListItem: RemoveListItem }) {
   const { t } = useI18n();
   return (
     <Card title={t('gates.title')} className="section-card" data-testid="gates-card">
@@ -551,7 +560,7 @@ export function GatesCard(props: { form: FormInstance<CompetitionForm> }) {
                       </Col>
                       <Col span={4}>
                         <Form.Item label=" ">
-                          <RemoveButton onClick={() => remove(field.name)} label />
+                          <RemoveButton onClick={() => props.removeListItem(['gates'], field.name, remove)} label />
                         </Form.Item>
                       </Col>
                     </Row>
@@ -587,7 +596,7 @@ export function GatesCard(props: { form: FormInstance<CompetitionForm> }) {
 }
 
 /** 评定等级: by thresholds, fixed places or shares, of the entrants passing every gate. */
-export function GradesCard(props: { form: FormInstance<CompetitionForm> }) {
+export function GradesCard(props: { form: FormInstance<CompetitionForm>; removeListItem: RemoveListItem }) {
   const { t } = useI18n();
   return (
     <Card title={t('grades.title')} className="section-card" data-testid="grades-card">
@@ -630,7 +639,10 @@ export function GradesCard(props: { form: FormInstance<CompetitionForm> }) {
                         </Col>
                         <Col span={4}>
                           <Form.Item label=" ">
-                            <RemoveButton onClick={() => remove(field.name)} label />
+                            <RemoveButton
+                              onClick={() => props.removeListItem(['grades', 'levels'], field.name, remove)}
+                              label
+                            />
                           </Form.Item>
                         </Col>
                       </Row>

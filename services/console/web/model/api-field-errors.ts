@@ -37,3 +37,22 @@ export function byField(problems: readonly FieldErrors[]): FieldErrors[] {
   }
   return [...merged.values()];
 }
+
+/**
+ * The marks after a list lost its item at `index` (a Form.List's remove): antd moves each later
+ * item's fields, and the errors shown under them, one place up, so their marks move with them;
+ * the removed item's marks go with its fields. Left as they were, a mark named the item that
+ * moved into its place, was taken for corrected, and clearing it took the error off the item it
+ * was about (antd's fields still had their old names then), problem and all: the organiser saw
+ * nothing wrong until the next save.
+ */
+export function afterListRemoval(marked: readonly ApiFieldError[], list: FieldName, index: number): ApiFieldError[] {
+  return marked.flatMap((mark) => {
+    const { name } = mark;
+    const inList = name.length > list.length && list.every((part, i) => name[i] === part);
+    const at = inList ? name[list.length] : undefined;
+    if (typeof at !== 'number' || at < index) return [mark];
+    if (at === index) return [];
+    return [{ ...mark, name: [...list, at - 1, ...name.slice(list.length + 1)] }];
+  });
+}

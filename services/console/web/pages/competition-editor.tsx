@@ -353,7 +353,10 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
                       </Col>
                       <Col span={4}>
                         <Form.Item label=" ">
-                          <Button icon={<DeleteOutlined />} onClick={() => remove(field.name)}>
+                          <Button
+                            icon={<DeleteOutlined />}
+                            onClick={() => fieldErrors.removeListItem(['stages'], field.name, remove)}
+                          >
                             {t('common.remove')}
                           </Button>
                         </Form.Item>
@@ -443,7 +446,11 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
                       title={t('editor.indicatorN', { n: position + 1 })}
                       extra={
                         fields.length > 1 || form.getFieldValue('useSheet') ? (
-                          <Button size="small" icon={<DeleteOutlined />} onClick={() => remove(field.name)}>
+                          <Button
+                            size="small"
+                            icon={<DeleteOutlined />}
+                            onClick={() => fieldErrors.removeListItem(['indicators'], field.name, remove)}
+                          >
                             {t('common.remove')}
                           </Button>
                         ) : null
@@ -503,7 +510,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
             </Form.List>
           </Card>
 
-          <SheetCard form={form} />
+          <SheetCard form={form} removeListItem={fieldErrors.removeListItem} />
 
           <Card title={t('editor.vetoes')} className="section-card">
             <Typography.Paragraph type="secondary">{t('editor.vetoesHelp')}</Typography.Paragraph>
@@ -589,7 +596,10 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
                               ) : null}
                               <Col span={4}>
                                 <Form.Item label=" ">
-                                  <Button icon={<DeleteOutlined />} onClick={() => remove(field.name)}>
+                                  <Button
+                                    icon={<DeleteOutlined />}
+                                    onClick={() => fieldErrors.removeListItem(['vetoes'], field.name, remove)}
+                                  >
                                     {t('common.remove')}
                                   </Button>
                                 </Form.Item>
@@ -626,9 +636,9 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
             </Form.List>
           </Card>
 
-          <GatesCard form={form} />
-          <GradesCard form={form} />
-          <ReviewCard form={form} />
+          <GatesCard form={form} removeListItem={fieldErrors.removeListItem} />
+          <GradesCard form={form} removeListItem={fieldErrors.removeListItem} />
+          <ReviewCard form={form} removeListItem={fieldErrors.removeListItem} />
           <NoticeCard />
 
           <div className="editor-footer">

@@ -242,10 +242,15 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
                           <Card
                             size="small"
                             className="indicator-card"
+                            data-testid="screen-view"
                             title={t('screens.viewN', { n: position + 1 })}
                             extra={
                               fields.length > 1 ? (
-                                <Button size="small" icon={<DeleteOutlined />} onClick={() => remove(field.name)}>
+                                <Button
+                                  size="small"
+                                  icon={<DeleteOutlined />}
+                                  onClick={() => fieldErrors.removeListItem(['views'], field.name, remove)}
+                                >
                                   {t('common.remove')}
                                 </Button>
                               ) : null
@@ -254,7 +259,10 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
                             <Row gutter={12}>
                               <Col span={6}>
                                 <Form.Item name={[field.name, 'kind']} label={t('screens.viewKind')}>
-                                  <Select options={VIEW_KINDS.map((k) => ({ value: k, label: t(`view.${k}`) }))} />
+                                  <Select
+                                    data-testid="view-kind"
+                                    options={VIEW_KINDS.map((k) => ({ value: k, label: t(`view.${k}`) }))}
+                                  />
                                 </Form.Item>
                               </Col>
                               <Col span={8}>
@@ -278,7 +286,7 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
                               {view?.kind !== 'around' ? (
                                 <Col span={4}>
                                   <Form.Item name={[field.name, 'limit']} label={t('screens.limit')}>
-                                    <InputNumber min={1} max={500} className="full-width" />
+                                    <InputNumber min={1} max={500} className="full-width" data-testid="view-limit" />
                                   </Form.Item>
                                 </Col>
                               ) : (
@@ -340,6 +348,7 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
                   <Button
                     type="dashed"
                     icon={<PlusOutlined />}
+                    data-testid="add-view"
                     onClick={() =>
                       add({
                         kind: 'ranking',

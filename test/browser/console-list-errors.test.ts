@@ -1,0 +1,141 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { launchChromium } from '../support/browser.ts';
+import { chooseOption, consoleShot, settled, signedInConsolePage } from '../support/console-page.ts';
+import { labourCompetition, smallOrg } from '../support/fixtures.ts';
+import { freePort } from '../support/spawn-service.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+
+/**
+ * The API's errors under a list's fields (考核细则 items, a screen set's views) when the organiser
+ * removes an item before the one they are about: they stay under the item they were about, go when
+ * it is corrected, and the count above the form follows. Before, the errors' marks kept their old
+ * places: the item that moved into one was taken for a correction, and the error went from the
+ * item it was about, uncorrected.
+ */
+
+const clock = fixedClock('2026-03-10T10:00:00+08:00');
+vi.setConfig({ testTimeout: 120_000 });
+
+let leaderboard: Leaderboard;
+let base: string;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+const admin = () => leaderboard.firstAdminToken ?? '';
+
+const item = (category: number, index: number) =>
+  `[data-testid="category-${category}"] [data-testid="sheet-item"] >> nth=${index}`;
+/** The errors shown under the form field holding what the selector finds. */
+const errorsOf = (selector: string) =>
+  page
+    .locator(selector)
+    .first()
+    .locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-form-item ")][1]')
+    .locator('.ant-form-item-explain-error')
+    .allTextContents();
+const itemNames = () =>
+  page
+    .locator('[data-testid="category-0"] [data-testid="item-name"]')
+    .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+const problemsShown = async () =>
+  (await page.locator('[data-testid="editor-problems"]').count()) === 0
+    ? ''
+    : ((await page.textContent('[data-testid="editor-problems"]')) ?? '');
+
+beforeAll(async () => {
+  leaderboard = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens' });
+  const port = await freePort();
+  await leaderboard.app.listen({ host: '127.0.0.1', port });
+  base = `http://127.0.0.1:${port}`;
+  for (const [path, body] of [
+    ['/v1/org', { ...smallOrg, targets: [] }],
+    ['/v1/competitions/labour-m3', labourCompetition],
+  ] as const) {
+    const res = await fetch(`${base}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, await res.text()).toBe(200);
+  }
+  browser = await launchChromium();
+  page = await signedInConsolePage(browser, { base, token: admin(), now: clock.now(), problems });
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await leaderboard.close();
+});
+
+describe("the API's errors under a list's items", () => {
+  it('stay under the item they are about when an item before it is removed, and go when it is corrected', async () => {
+    await page.goto(`${base}/console/competitions/new?template=ankang-crew`);
+    await page.waitForSelector('[data-testid="sheet-card"]');
+    await page.fill('[data-testid="competition-id"]', 'list-errors');
+    // 二级以上非伤事故, the third item of 安全事故管理: steps the API cannot read.
+    const accident = '二级以上非伤事故（每起扣10分）';
+    expect((await itemNames())[2]).toBe(accident);
+    await chooseOption(page, `${item(0, 2)} >> [data-testid="item-deduction"]`, '逐次加重');
+    await page.fill(`${item(0, 2)} >> [data-testid="item-steps"]`, '1, 3, x');
+    await page.click('[data-testid="save-draft"]');
+    await page.waitForSelector('[data-testid="editor-problems"]');
+    await expect.poll(() => errorsOf(`${item(0, 2)} >> [data-testid="item-steps"]`)).toEqual(['必须是数字']);
+    expect(await problemsShown()).toContain('1 个字段有问题');
+
+    // The first item goes: the accidents item is now the second, with its error and its count.
+    await page.locator(`${item(0, 0)} >> button[aria-label="删除"]`).click();
+    await settled(page);
+    expect(await itemNames()).toEqual([expect.stringContaining('轻伤'), accident]);
+    expect(await errorsOf(`${item(0, 1)} >> [data-testid="item-steps"]`)).toEqual(['必须是数字']);
+    expect(await problemsShown()).toContain('1 个字段有问题');
+    await page.locator('[data-testid="category-0"]').scrollIntoViewIfNeeded();
+    await page.screenshot(consoleShot('list-errors-after-removal'));
+
+    // Corrected: its error goes, and with it the count above the form.
+    await page.fill(`${item(0, 1)} >> [data-testid="item-steps"]`, '1, 3, 5');
+    await expect.poll(() => errorsOf(`${item(0, 1)} >> [data-testid="item-steps"]`)).toEqual([]);
+    expect(await problemsShown()).not.toContain('个字段有问题');
+
+    // An item whose error goes with it: removed, nothing is left counted.
+    await page.fill(`${item(0, 1)} >> [data-testid="item-steps"]`, '2, x');
+    await page.click('[data-testid="save-draft"]');
+    await expect.poll(() => errorsOf(`${item(0, 1)} >> [data-testid="item-steps"]`)).toEqual(['必须是数字']);
+    await page.locator(`${item(0, 1)} >> button[aria-label="删除"]`).click();
+    await settled(page);
+    expect(await itemNames()).toEqual([expect.stringContaining('轻伤')]);
+    expect(await page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').count()).toBe(0);
+    expect(await problemsShown()).not.toContain('个字段有问题');
+    expect(problems).toEqual([]);
+  });
+
+  it("do the same in a screen set's views", async () => {
+    await page.goto(`${base}/console/screens/new`);
+    await page.waitForSelector('[data-testid="screen-view"]');
+    await page.fill('[data-testid="screen-name"]', '班组大屏');
+    // A second view: 五小 innovations, top 300 (the API takes at most 200).
+    await page.click('[data-testid="add-view"]');
+    const view = (n: number) => `[data-testid="screen-view"] >> nth=${n}`;
+    await chooseOption(page, `${view(1)} >> [data-testid="view-kind"]`, '“五小”创新月榜');
+    await page.fill(`${view(1)} >> [data-testid="view-limit"]`, '300');
+    await page.click('[data-testid="save-screen"]');
+    await expect.poll(() => errorsOf(`${view(1)} >> [data-testid="view-limit"]`)).not.toEqual([]);
+    const said = await errorsOf(`${view(1)} >> [data-testid="view-limit"]`);
+    // The ranking view before it goes: the innovations view is the first, its error with it.
+    await page.locator(`${view(0)} >> button:has-text("删除")`).click();
+    await settled(page);
+    expect(await page.locator('[data-testid="screen-view"]').count()).toBe(1);
+    expect(await errorsOf(`${view(0)} >> [data-testid="view-limit"]`)).toEqual(said);
+    await page.fill(`${view(0)} >> [data-testid="view-limit"]`, '50');
+    await expect.poll(() => errorsOf(`${view(0)} >> [data-testid="view-limit"]`)).toEqual([]);
+    await page.click('[data-testid="save-screen"]');
+    await page.waitForURL(/\/console\/screens\/screen-/);
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
+    const saved = (await (
+      await fetch(`${base}/v1/screens/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${admin()}` } })
+    ).json()) as { definition: { views: unknown[] } };
+    expect(saved.definition.views).toEqual([expect.objectContaining({ kind: 'innovations', limit: 50 })]);
+    expect(problems).toEqual([]);
+  });
+});
