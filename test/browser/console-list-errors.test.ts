@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { chooseOption, consoleShot, settled, signedInConsolePage } from '../support/console-page.ts';
+import { chooseOption, consoleShot, fieldErrors, settled, signedInConsolePage } from '../support/console-page.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
@@ -27,14 +27,7 @@ const admin = () => leaderboard.firstAdminToken ?? '';
 
 const item = (category: number, index: number) =>
   `[data-testid="category-${category}"] [data-testid="sheet-item"] >> nth=${index}`;
-/** The errors shown under the form field holding what the selector finds. */
-const errorsOf = (selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-form-item ")][1]')
-    .locator('.ant-form-item-explain-error')
-    .allTextContents();
+const errorsOf = (selector: string) => fieldErrors(page, selector).allTextContents();
 const itemNames = () =>
   page
     .locator('[data-testid="category-0"] [data-testid="item-name"]')

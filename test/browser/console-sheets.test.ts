@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { chooseOption, openSelect, settled, signedInConsolePage } from '../support/console-page.ts';
+import { chooseOption, fieldErrors, openSelect, settled, signedInConsolePage } from '../support/console-page.ts';
 import { smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard, waitFor } from '../support/test-leaderboard.ts';
@@ -53,13 +53,7 @@ async function api(method: string, path: string, body?: unknown) {
   return json;
 }
 
-/** The errors shown under the form field holding what the selector finds. */
-const errorLocator = (selector: string) =>
-  page
-    .locator(selector)
-    .first()
-    .locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-form-item ")][1]')
-    .locator('.ant-form-item-explain-error');
+const errorLocator = (selector: string) => fieldErrors(page, selector);
 const errorsOf = (selector: string) => errorLocator(selector).allTextContents();
 const item = (category: number, index: number) =>
   `[data-testid="category-${category}"] [data-testid="sheet-item"] >> nth=${index}`;

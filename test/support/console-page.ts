@@ -105,3 +105,12 @@ export function consoleShot(name: string): { path: string; type?: 'jpeg'; qualit
     ...(readme ? { type: 'jpeg' as const, quality: 80 } : {}),
   };
 }
+
+/** The errors shown under the form field holding what the selector finds (antd's explain list). */
+export function fieldErrors(page: Page, selector: string): Locator {
+  return page
+    .locator(selector)
+    .first()
+    .locator('xpath=ancestor::div[contains(concat(" ", @class, " "), " ant-form-item ")][1]')
+    .locator('.ant-form-item-explain-error');
+}
