@@ -6,6 +6,7 @@ import { chooseOption, consoleShot, fieldErrors, settled, signedInConsolePage } 
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+import { assessmentSheetWorkbook } from '../support/workbooks.ts';
 
 /**
  * The API's errors under a list's fields (考核细则 items, a screen set's views) when the organiser
@@ -100,6 +101,37 @@ describe("the API's errors under a list's items", () => {
     expect(await itemNames()).toEqual([expect.stringContaining('轻伤')]);
     expect(await page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').count()).toBe(0);
     expect(await problemsShown()).not.toContain('个字段有问题');
+    expect(problems).toEqual([]);
+  });
+
+  it('go with their field when another kind replaces it, and when a sheet is imported over them', async () => {
+    // The one item left, 逐次加重 with steps the API cannot read.
+    await chooseOption(page, `${item(0, 0)} >> [data-testid="item-deduction"]`, '逐次加重');
+    await page.fill(`${item(0, 0)} >> [data-testid="item-steps"]`, '1, x');
+    await page.click('[data-testid="save-draft"]');
+    await expect.poll(() => errorsOf(`${item(0, 0)} >> [data-testid="item-steps"]`)).toEqual(['必须是数字']);
+    expect(await problemsShown()).toContain('1 个字段有问题');
+    // 每处扣分 instead: the points field shows nothing of the steps' error, and nothing is counted.
+    await chooseOption(page, `${item(0, 0)} >> [data-testid="item-deduction"]`, '每处扣分');
+    expect(await errorsOf(`${item(0, 0)} >> [data-testid="item-points"]`)).toEqual([]);
+    await expect.poll(problemsShown).not.toContain('个字段有问题');
+
+    // Errors again, then a sheet imported from Excel over the items they were about.
+    await chooseOption(page, `${item(0, 0)} >> [data-testid="item-deduction"]`, '逐次加重');
+    await page.fill(`${item(0, 0)} >> [data-testid="item-steps"]`, '2, y');
+    await page.click('[data-testid="save-draft"]');
+    await expect.poll(problemsShown).toContain('1 个字段有问题');
+    await page.click('[data-testid="sheet-import"]');
+    await page.setInputFiles('.ant-modal .ant-upload input[type=file]', {
+      name: '考核细则.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer: await assessmentSheetWorkbook(),
+    });
+    await page.waitForSelector('[data-testid="sheet-import-preview"] .ant-table-row');
+    await page.click('[data-testid="sheet-import-apply"]');
+    await page.waitForSelector('[data-testid="category-2"]');
+    await expect.poll(problemsShown).not.toContain('个字段有问题');
+    expect(await page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 

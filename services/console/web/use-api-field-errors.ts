@@ -33,13 +33,14 @@ export interface ApiFieldErrors {
  */
 export function useApiFieldErrors<Values>(form: FormInstance<Values>): ApiFieldErrors {
   // A ref, not state: an answer arriving after an await must see the marks a clear() just took away.
-  const marked = useRef<ApiFieldError[]>([]);
+  const marked = useRef<Mark[]>([]);
   const [count, setCount] = useState(0);
   const actions = useMemo(() => {
     // Names come from the API at run time; the form's typed paths cannot know them.
     const setErrors = (fields: FieldErrors[]) => form.setFields(fields as Parameters<typeof form.setFields>[0]);
     const valueOf = (name: FieldName) => form.getFieldValue(name as never) as unknown;
-    const remember = (next: ApiFieldError[]) => {
+    const onScreen = (name: FieldName) => form.getFieldError(name as never).length > 0;
+    const remember = (next: Mark[]) => {
       marked.current = next;
       setCount(next.length);
     };
@@ -48,6 +49,21 @@ export function useApiFieldErrors<Values>(form: FormInstance<Values>): ApiFieldE
       setErrors(names.map((name) => ({ name, errors: [] })));
       remember(marked.current.filter((m) => !names.includes(m.name)));
     };
+    /**
+     * Once React has rendered what a change did: a mark whose error was on screen and is no longer
+     * goes, its field gone (another deduction kind chosen, a sheet imported over it), so the count
+     * says what the form shows. A mark whose field was never on screen stays counted: the count is
+     * then the only sign of it.
+     */
+    const recheck = () =>
+      setTimeout(() => {
+        const next = marked.current.flatMap((m): Mark[] => {
+          const shown = onScreen(m.name);
+          if (m.shown === true && !shown) return [];
+          return shown && m.shown !== true ? [{ ...m, shown }] : [m];
+        });
+        if (next.length !== marked.current.length || next.some((m, i) => m !== marked.current[i])) remember(next);
+      }, 0);
     return {
       show(problems: readonly FieldErrors[]) {
         const fields = byField(problems);
@@ -57,9 +73,13 @@ export function useApiFieldErrors<Values>(form: FormInstance<Values>): ApiFieldE
           ...marked.current.filter((m) => !keys.has(JSON.stringify(m.name))),
           ...fields.map(({ name }) => ({ name, value: valueOf(name) })),
         ]);
+        recheck();
       },
       clear: () => unmark(marked.current.map((m) => m.name)),
-      onValuesChange: () => unmark(correctedFields(marked.current, valueOf)),
+      onValuesChange: () => {
+        unmark(correctedFields(marked.current, valueOf));
+        recheck();
+      },
       removeListItem: (list: FieldName, index: number, remove: (index: number) => void) => {
         remember(afterListRemoval(marked.current, list, index));
         remove(index);
@@ -68,5 +88,8 @@ export function useApiFieldErrors<Values>(form: FormInstance<Values>): ApiFieldE
   }, [form]);
   return { ...actions, count };
 }
+
+/** A mark, and whether its error has been seen on screen (recheck). */
+type Mark = ApiFieldError & { shown?: boolean };
 
 export type RemoveListItem = (list: FieldName, index: number, remove: (index: number) => void) => void;

@@ -101,8 +101,10 @@ function ItemRow(props: { form: FormInstance<CompetitionForm>; path: Path; name:
                 </Form.Item>
               </Col>
               <Col span={4}>
+                {/* Keyed: one field reused for the other would show the API's word on steps under the points. */}
                 {kind === 'escalating' ? (
                   <Form.Item
+                    key="steps"
                     name={[props.name, 'deduction', 'steps']}
                     label={t('sheet.steps')}
                     tooltip={t('sheet.stepsHelp')}
@@ -111,6 +113,7 @@ function ItemRow(props: { form: FormInstance<CompetitionForm>; path: Path; name:
                   </Form.Item>
                 ) : (
                   <Form.Item
+                    key="points"
                     name={[props.name, 'deduction', 'points']}
                     label={t(kind === 'fixed' ? 'sheet.pointsFixed' : 'sheet.pointsEach')}
                   >
@@ -418,7 +421,12 @@ function VetoItemsCard(props: { form: FormInstance<CompetitionForm>; removeListI
 }
 
 /** 考核细则: categories of items, the bonus section and veto items, with the totals as they are typed. */
-export function SheetCard(props: { form: FormInstance<CompetitionForm>; removeListItem: RemoveListItem }) {
+export function SheetCard(props: {
+  form: FormInstance<CompetitionForm>;
+  removeListItem: RemoveListItem;
+  /** Told after the form's values were set by code (an import): antd tells onValuesChange only of typing. */
+  onValuesSet: () => void;
+}) {
   const { t } = useI18n();
   const [importing, setImporting] = useState(false);
   return (
@@ -504,6 +512,7 @@ export function SheetCard(props: { form: FormInstance<CompetitionForm>; removeLi
         onClose={() => setImporting(false)}
         onApply={(sheet) => {
           props.form.setFieldsValue({ useSheet: true, sheet });
+          props.onValuesSet();
           setImporting(false);
         }}
       />
@@ -541,19 +550,24 @@ export function GatesCard(props: { form: FormInstance<CompetitionForm>; removeLi
                         </Form.Item>
                       </Col>
                       <Col span={6}>
+                        {/* Keyed, as the item's steps and points are. */}
                         {gate?.kind === 'no_incident' ? (
-                          <Form.Item name={[field.name, 'severities']} label={t('rule.field.severities')}>
+                          <Form.Item
+                            key="severities"
+                            name={[field.name, 'severities']}
+                            label={t('rule.field.severities')}
+                          >
                             <Select
                               mode="multiple"
                               options={SEVERITIES.map((s) => ({ value: s, label: t(`severity.${s}`) }))}
                             />
                           </Form.Item>
                         ) : gate?.kind === 'min_total' ? (
-                          <Form.Item name={[field.name, 'points']} label={t('gates.points')}>
+                          <Form.Item key="points" name={[field.name, 'points']} label={t('gates.points')}>
                             <InputNumber className="full-width" data-testid="gate-points" />
                           </Form.Item>
                         ) : gate?.kind === 'min_category_rate' ? (
-                          <Form.Item name={[field.name, 'percent']} label={t('gates.percent')}>
+                          <Form.Item key="percent" name={[field.name, 'percent']} label={t('gates.percent')}>
                             <InputNumber className="full-width" suffix="%" data-testid="gate-percent" />
                           </Form.Item>
                         ) : null}

@@ -46,7 +46,7 @@ export function byField(problems: readonly FieldErrors[]): FieldErrors[] {
  * was about (antd's fields still had their old names then), problem and all: the organiser saw
  * nothing wrong until the next save.
  */
-export function afterListRemoval(marked: readonly ApiFieldError[], list: FieldName, index: number): ApiFieldError[] {
+export function afterListRemoval<M extends ApiFieldError>(marked: readonly M[], list: FieldName, index: number): M[] {
   return marked.flatMap((mark) => {
     const { name } = mark;
     const inList = name.length > list.length && list.every((part, i) => name[i] === part);

@@ -318,6 +318,8 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
                           dates: { start: s.start, end: s.end },
                         })),
                       );
+                      // Set by code: the stages' old errors are about stages no longer there.
+                      fieldErrors.onValuesChange();
                     }}
                   >
                     {t(every === 'month' ? 'editor.stagesMonthly' : 'editor.stagesQuarterly')}
@@ -510,7 +512,7 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
             </Form.List>
           </Card>
 
-          <SheetCard form={form} removeListItem={fieldErrors.removeListItem} />
+          <SheetCard form={form} removeListItem={fieldErrors.removeListItem} onValuesSet={fieldErrors.onValuesChange} />
 
           <Card title={t('editor.vetoes')} className="section-card">
             <Typography.Paragraph type="secondary">{t('editor.vetoesHelp')}</Typography.Paragraph>
