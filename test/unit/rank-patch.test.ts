@@ -39,10 +39,11 @@ describe('patchGroupOrder', () => {
           isChanged[i] = 1;
           changed.push(i);
         }
-        const patched = patchGroupOrder({}, group, scores, nextScores, tieMode, changed, isChanged);
+        const patched = patchGroupOrder({}, group, nextScores, tieMode, changed, isChanged);
         const fresh = rankIndices(nextScores, tieMode, members);
         expect([...patched.order]).toEqual([...fresh.order]);
         expect(patched.rankedCount).toBe(fresh.rankedCount);
+        expect([...patched.keys]).toEqual([...fresh.keys]);
         // Ranks are counted when first read, from the scores the order was patched with.
         if (step % 3 !== 2) expect([...patched.ranks]).toEqual([...fresh.ranks]);
         scores = nextScores;
@@ -58,7 +59,7 @@ describe('patchGroupOrder', () => {
     const isChanged = new Uint8Array(3);
     isChanged[2] = 1;
     const nextScores = [...scores.slice(0, 2), score(2, 9, false)];
-    const patched = patchGroupOrder({ groupKey: 'x' }, group, scores, nextScores, 'competition', [2], isChanged);
+    const patched = patchGroupOrder({ groupKey: 'x' }, group, nextScores, 'competition', [2], isChanged);
     expect([...patched.order]).toEqual([2, 0, 1]);
     expect(patched.groupKey).toBe('x');
     expect([...group.order]).toEqual(before);
@@ -134,9 +135,13 @@ describe('rankStandings with a memo (patched ranks)', () => {
         const patched = rankStandings(input, memo);
         const fresh = rankStandings(input);
         expect(patched.scores).toEqual(fresh.scores);
-        expect(patched.groups.map((g) => ({ ...g, order: [...g.order], ranks: [...g.ranks] }))).toEqual(
-          fresh.groups.map((g) => ({ ...g, order: [...g.order], ranks: [...g.ranks] })),
-        );
+        const plain = (g: (typeof patched.groups)[number]) => ({
+          ...g,
+          order: [...g.order],
+          ranks: [...g.ranks],
+          keys: [...g.keys],
+        });
+        expect(patched.groups.map(plain)).toEqual(fresh.groups.map(plain));
         // Nothing changed: the very same standings (snapshotCrews keeps every record).
         if (count === 0 && last !== undefined) expect(patched).toBe(last);
         last = patched;

@@ -30,6 +30,8 @@ export interface RankedGroup {
   order: RankColumn;
   /** The rank at each position of `order`; 0 for unranked. Counted when first read after a patch (rank-patch.ts). */
   readonly ranks: RankColumn;
+  /** The rounded score at each position of `order` (rank-patch.ts); 0 for unranked. */
+  keys: RankColumn;
   /** How many of `order` are ranked (they come first). */
   rankedCount: number;
 }
@@ -163,7 +165,6 @@ function patchRanks(
             : patchGroupOrder(
                 { groupBy, groupKey: group.groupKey },
                 group,
-                previous.scores,
                 scores,
                 competition.tieMode,
                 moved,

@@ -8,6 +8,8 @@ export interface GroupOrder {
   order: RankColumn;
   /** The rank at each position of `order`; 0 for unranked (disqualified). */
   ranks: RankColumn;
+  /** The rounded score ranked at each position; 0 for unranked. */
+  keys: RankColumn;
   /** How many of `order` are ranked (they come first). */
   rankedCount: number;
 }
@@ -17,22 +19,22 @@ function before(keyA: number, a: number, keyB: number, b: number): boolean {
   return keyA > keyB || (keyA === keyB && a < b);
 }
 
-const keyOf = (scores: readonly CrewScore[], index: number): number => round2((scores[index] as CrewScore).score);
-
 /**
  * A group's order after a few of its members' scores changed, from the previous order: the
  * unchanged members keep their relative order (their scores are the same), so the changed ones
- * are taken out and put back in at their places (found by binary search over the previous order,
- * whose members' rounded scores are read from `previousScores`), and the runs between are copied
- * whole. What rankIndices gives from scratch, in time linear in the group and without sorting it:
- * a refresh of today after a burst touching a few crews re-sorted every group of every
- * competition (issue 19: ranking was 44 % of a refresh cycle of 40 competitions over 10,000 crews).
+ * are taken out and put back in at their places (found by binary search over the previous
+ * order's rounded scores), and the runs between are copied whole. What rankIndices gives from
+ * scratch, in time linear in the group and without sorting it: a refresh of today after a burst
+ * touching a few crews re-sorted every group of every competition (issue 19: ranking was 44 % of a
+ * refresh cycle of 40 competitions over 10,000 crews).
  *
- * Only the order is made here, one array of the group's size; the ranks are counted from it when
- * first read (a page, a write, the next day's movement), which most refreshes never do. A patch
- * runs for every competition after every burst: with the ranks and rounded scores as arrays of
- * their own, 300 competitions' patches allocated 450 MB per refresh cycle, and collecting it was a
- * third of the cycle (issue 19).
+ * The order and the rounded scores are made here, each an array of the group's final size; the
+ * ranks are counted from the rounded scores when first read (a page, a write, the next day's
+ * movement), which most refreshes of most competitions never do. A patch runs for every
+ * competition after every burst: with the three arrays grown as they were filled, 300
+ * competitions' patches allocated 450 MB per refresh cycle, and collecting it was a third of the
+ * cycle (issue 19). (Counting the ranks from the score records instead of the rounded scores'
+ * array saves that array, but reads 100,000 persons' records out of order: 10 ms a refresh.)
  *
  * `changed` lists the members (entrant indices) whose score object is not the previous one, and
  * `isChanged` flags them by entrant index. The result carries `label`'s fields (a group's
@@ -41,7 +43,6 @@ const keyOf = (scores: readonly CrewScore[], index: number): number => round2((s
 export function patchGroupOrder<L extends object>(
   label: L,
   previous: GroupOrder,
-  previousScores: readonly CrewScore[],
   scores: readonly CrewScore[],
   tieMode: TieMode,
   changed: readonly number[],
@@ -58,14 +59,16 @@ export function patchGroupOrder<L extends object>(
   movedRanked.sort((a, b) => (before(a.key, a.index, b.key, b.index) ? -1 : 1));
   movedUnranked.sort((a, b) => a - b);
 
-  // A plain array (rank.ts RankColumn says why not a typed one) of its final length: grown as it
-  // was filled, it was copied several times over.
+  // Plain arrays (rank.ts RankColumn says why not typed ones) of their final length: grown as
+  // they were filled, each was copied several times over.
   const order = new Array<number>(n);
+  const keys = new Array<number>(n);
   const prevOrder = previous.order;
+  const prevKeys = previous.keys;
   const rankedEnd = previous.rankedCount;
   // Where each moved member goes among the previous ranked members (they are sorted, the changed
-  // ones still at their old places with their old scores: taken out below), found by binary
-  // search; and the places of the changed ones. Then the runs between are copied whole: a burst
+  // ones still at their old places: taken out below), found by binary search; and the places of
+  // the changed ones. Then the runs between are copied whole: a burst
   // moves a few members of a group of 10,000, and a merge element by element was a fifth of a
   // refresh cycle of 300 competitions (issue 19).
   const inserts = movedRanked.map(({ index, key }) => {
@@ -73,8 +76,7 @@ export function patchGroupOrder<L extends object>(
     let hi = rankedEnd;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const at = prevOrder[mid] as number;
-      if (before(keyOf(previousScores, at), at, key, index)) lo = mid + 1;
+      if (before(prevKeys[mid] as number, prevOrder[mid] as number, key, index)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -84,7 +86,10 @@ export function patchGroupOrder<L extends object>(
   let out = 0;
   let from = 0;
   const copyTo = (end: number): void => {
-    for (; from < end; from++, out++) order[out] = prevOrder[from] as number;
+    for (; from < end; from++, out++) {
+      order[out] = prevOrder[from] as number;
+      keys[out] = prevKeys[from] as number;
+    }
   };
   let m = 0;
   let h = 0;
@@ -92,7 +97,10 @@ export function patchGroupOrder<L extends object>(
     // A moved member placed before previous position p goes out before the member at p.
     if (m < inserts.length && (h >= holes.length || (inserts[m] as number) <= (holes[h] as number))) {
       copyTo(inserts[m] as number);
-      order[out++] = (movedRanked[m] as { index: number }).index;
+      const moved = movedRanked[m] as { index: number; key: number };
+      order[out] = moved.index;
+      keys[out] = moved.key;
+      out += 1;
       m += 1;
     } else {
       copyTo(holes[h] as number);
@@ -111,33 +119,31 @@ export function patchGroupOrder<L extends object>(
     order[out++] = index;
   }
   for (; u < movedUnranked.length; u++) order[out++] = movedUnranked[u] as number;
+  // The unranked have key 0.
+  for (let q = rankedCount; q < n; q++) keys[q] = 0;
   let ranks: RankColumn | undefined;
   return {
     ...label,
     order,
+    keys,
     rankedCount,
     get ranks(): RankColumn {
-      return (ranks ??= countRanks(order, rankedCount, scores, tieMode));
+      return (ranks ??= countRanks(keys, rankedCount, tieMode));
     },
   };
 }
 
 /**
- * The rank at each position of a display order: competition ranks (1224) or dense (1223) over
- * the ranked part, 0 for the unranked after it.
+ * The rank at each position from the rounded scores in display order: competition ranks (1224) or
+ * dense (1223) over the ranked part, 0 for the unranked after it.
  */
-function countRanks(
-  order: RankColumn,
-  rankedCount: number,
-  scores: readonly CrewScore[],
-  tieMode: TieMode,
-): RankColumn {
-  const ranks = new Array<number>(order.length);
+function countRanks(keys: RankColumn, rankedCount: number, tieMode: TieMode): RankColumn {
+  const ranks = new Array<number>(keys.length);
   let rank = 0;
   let distinct = 0;
   let last = NaN;
   for (let k = 0; k < rankedCount; k++) {
-    const key = keyOf(scores, order[k] as number);
+    const key = keys[k] as number;
     if (key !== last) {
       distinct += 1;
       rank = tieMode === 'dense' ? distinct : k + 1;
@@ -145,6 +151,6 @@ function countRanks(
     }
     ranks[k] = rank;
   }
-  for (let k = rankedCount; k < order.length; k++) ranks[k] = 0;
+  for (let k = rankedCount; k < keys.length; k++) ranks[k] = 0;
   return ranks;
 }

@@ -46,8 +46,8 @@ export function rankPositions<T extends CrewScore>(
 }
 
 /**
- * A ranked group's positions or ranks: typed arrays from rankIndices, plain arrays from a patch
- * (rank-patch.ts). A patch runs after every burst for every competition, and typed
+ * A ranked group's positions, ranks or rounded scores: typed arrays from rankIndices, plain arrays
+ * from a patch (rank-patch.ts). A patch runs after every burst for every competition, and typed
  * arrays' memory lies outside V8's heap, which starts a full collection after every 64 MB of
  * it: 300 competitions' patches allocated 77 MB per refresh cycle, and each cycle marked the
  * whole heap once or twice (issue 19).
@@ -55,17 +55,18 @@ export function rankPositions<T extends CrewScore>(
 export type RankColumn = Readonly<ArrayLike<number>> & Iterable<number>;
 
 /**
- * rankPositions as two typed arrays and no object per row (100,000 persons' standings ranked
- * after every burst): `order` holds indices into `scores` (in crewId order) in display order,
- * `ranks` the rank at each position, 0 for unranked (disqualified; ranks start at 1), and
- * `rankedCount` how many of `order` are ranked (rank-patch.ts merges into that part).
+ * rankPositions as typed arrays and no object per row (100,000 persons' standings ranked after
+ * every burst): `order` holds indices into `scores` (in crewId order) in display order, `ranks`
+ * the rank at each position, 0 for unranked (disqualified; ranks start at 1), `keys` the rounded
+ * score ranked at each position (0 for unranked), which rank-patch.ts merges by, and
+ * `rankedCount` how many of `order` are ranked.
  */
 export function rankIndices(
   scores: readonly CrewScore[],
   tieMode: TieMode,
   /** Which of `scores` to rank (ascending indices, so crewId order); all by default. */
   members?: ArrayLike<number>,
-): { order: Int32Array; ranks: Int32Array; rankedCount: number } {
+): { order: Int32Array; ranks: Int32Array; keys: Float64Array; rankedCount: number } {
   const n = members === undefined ? scores.length : members.length;
   const at = (k: number): number => (members === undefined ? k : (members[k] as number));
   let eligibleCount = 0;
@@ -82,6 +83,7 @@ export function rankIndices(
   const positions = displayOrder(keys);
   const order = new Int32Array(n);
   const ranks = new Int32Array(n);
+  const keyAt = new Float64Array(n);
   let rank = 0;
   let distinct = 0;
   let previous: number | undefined;
@@ -95,10 +97,11 @@ export function rankIndices(
     }
     order[index] = eligible[e] as number;
     ranks[index] = rank;
+    keyAt[index] = key;
   }
   let index = eligibleCount;
   for (let k = 0; k < n; k++) if ((scores[at(k)] as CrewScore).disqualified) order[index++] = at(k);
-  return { order, ranks, rankedCount: eligibleCount };
+  return { order, ranks, keys: keyAt, rankedCount: eligibleCount };
 }
 
 /**
