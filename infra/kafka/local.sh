@@ -111,24 +111,43 @@ start() {
   fi
   port_open "$port" && fail "port $port is taken by another process; set KAFKA_PORT to a free port"
   configure
+  # Readiness is read from the lines this start writes: the log keeps earlier runs' "started".
+  local log="$state/logs/server.log" log_from
+  log_from="$(stat -c %s "$log" 2>/dev/null || echo 0)"
   echo "local kafka: starting Apache Kafka $version on 127.0.0.1:$port (state in $state)"
   nohup java -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -Dlog4j.configuration="file:$here/log4j.properties" -Dkafka.logs.dir="$state/logs" \
     -cp "$libs/*" kafka.Kafka "$state/server.properties" >"$state/logs/stdout.log" 2>&1 &
-  echo $! >"$pid_file"
+  pid=$!
+  echo "$pid" >"$pid_file"
   local waited=0
-  until grep -q 'Kafka Server started' "$state/logs/server.log" 2>/dev/null && port_open "$port"; do
-    if ! running_pid >/dev/null; then
-      tail -20 "$state/logs/stdout.log" "$state/logs/server.log" >&2 2>/dev/null || true
+  until started_in_log "$log" "$log_from" && port_open "$port"; do
+    # Our own child, not yet reaped, so its pid is its own: whether it is alive does not depend on
+    # whether it has become java yet (on a loaded machine the first checks can come before that).
+    if ! child_alive "$pid"; then
+      tail -n 20 "$state/logs/stdout.log" "$log" >&2 2>/dev/null || true
+      rm -f "$pid_file"
       fail "the broker exited during start-up (logs above, full logs in $state/logs)"
     fi
     if ((waited >= ready_timeout * 5)); then
-      fail "the broker did not become ready within ${ready_timeout}s (logs in $state/logs)"
+      stop >/dev/null
+      fail "the broker did not become ready within ${ready_timeout}s and was stopped (logs in $state/logs)"
     fi
     sleep 0.2
     waited=$((waited + 1))
   done
   echo "local kafka: ready; use KAFKA_BROKERS=127.0.0.1:$port"
+}
+
+# Alive and not a zombie waiting to be reaped.
+child_alive() { [[ -r "/proc/$1/stat" && "$(sed 's/.*) //' "/proc/$1/stat" | cut -c1)" != Z ]]; }
+
+# "Kafka Server started" among the log's bytes from an offset on; from the start if the file rolled.
+started_in_log() {
+  local size
+  size="$(stat -c %s "$1" 2>/dev/null || echo 0)"
+  ((size >= $2)) || set -- "$1" 0
+  tail -c +$(($2 + 1)) "$1" 2>/dev/null | grep -q 'Kafka Server started'
 }
 
 stop() {

@@ -100,14 +100,18 @@ describe('the broker stopped while clients post', () => {
     })();
     const count = (status: number) => statuses.filter((s) => s === status).length;
 
-    await waitFor(async () => expect(count(200)).toBeGreaterThan(5), 20_000);
-    await broker('stop');
-    await waitFor(async () => expect(count(503)).toBeGreaterThan(2), 30_000);
-    const okBeforeRestart = count(200);
-    await broker('start');
-    await waitFor(async () => expect(count(200)).toBeGreaterThan(okBeforeRestart + 5), 60_000);
-    posting = false;
-    await poster;
+    try {
+      await waitFor(async () => expect(count(200)).toBeGreaterThan(5), 20_000);
+      await broker('stop');
+      await waitFor(async () => expect(count(503)).toBeGreaterThan(2), 30_000);
+      const okBeforeRestart = count(200);
+      await broker('start');
+      await waitFor(async () => expect(count(200)).toBeGreaterThan(okBeforeRestart + 5), 60_000);
+    } finally {
+      // Also when a step above fails: a poster left running would post to the closed app.
+      posting = false;
+      await poster;
+    }
 
     expect(retryAfter).toMatch(/^\d+$/);
     expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
