@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { ReportList, type Report } from '../../schemas/report.schema.ts';
-import { launchChromium } from '../support/browser.ts';
+import { LAN_HOST, lanAddress, launchChromium } from '../support/browser.ts';
 import { cameraPhoto } from './camera-photo.ts';
 import { chooseOption, openedDialog, settled, signedInConsolePage } from '../support/console-page.ts';
 import { scanQr } from './scan-qr.ts';
@@ -106,7 +106,12 @@ async function phone(): Promise<{ context: BrowserContext; page: Page; problems:
 }
 
 beforeAll(async () => {
-  lb = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
+  lb = await startTestLeaderboard(clock, {
+    AUTH_MODE: 'tokens',
+    BOOTSTRAP_ADMIN_TOKEN: ADMIN,
+    // The phone's plain-http LAN address in some tests (a name the LAN's DNS gives the server).
+    ALLOWED_HOSTS: LAN_HOST,
+  });
   expect((await api('PUT', '/v1/org', smallOrg)).statusCode).toBe(200);
   // Hazards are reviewed at two levels: a report stays 待审核 until both approve.
   const competition = await api('PUT', '/v1/competitions/ankang-m3', hazardHuntCompetition);
@@ -250,6 +255,25 @@ describe('the reporter phone page', () => {
     expect(served.headers['content-type']).toBe('image/jpeg');
     expect(jpegSize(served.rawPayload)).toEqual({ width: 1600, height: 1200 });
     expect(served.rawPayload.length).toBeLessThan(photo.length / 2);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('sends a report from a plain-http LAN address, where the phone has no crypto.randomUUID', async () => {
+    const { token } = await reporterToken('孙安全员');
+    const { context, page, problems } = await phone();
+    await page.goto(`${lanAddress(base)}/reporter#t=${token}`);
+    await page.waitForSelector('[data-kind="hazard_found"] form');
+    // What a phone at http://192.168.… has: no secure context, so no randomUUID.
+    expect(await page.evaluate(() => [isSecureContext, typeof crypto.randomUUID])).toEqual([false, 'undefined']);
+    await page.fill('input[name=location]', '东侧卸油口');
+    await page.fill('textarea[name=description]', '卸油口静电接地线断开');
+    await page.click('[data-testid="submit"]');
+    await page.waitForSelector('[data-testid="outbox"] [data-state="sent"]', { timeout: 15_000 });
+    const stored = await storedReports('东侧卸油口');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]?.reportId).toMatch(/^r-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(stored[0]).toMatchObject({ description: '卸油口静电接地线断开', reportedBy: '孙安全员' });
     expect(problems).toEqual([]);
     await context.close();
   });

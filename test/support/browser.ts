@@ -2,6 +2,20 @@ import { chromium, type Browser } from 'playwright-core';
 import { movedDate, movedDateOffsetMs } from './moved-date.ts';
 
 /**
+ * A name this Chromium resolves to 127.0.0.1. A page opened by it is not a secure context, as a
+ * phone's is at a plain-http LAN address (http://192.168.…), where crypto.randomUUID, the
+ * clipboard and service workers do not exist; at localhost or 127.0.0.1 they do.
+ */
+export const LAN_HOST = 'lan-address.test';
+
+/** The same server's address by LAN_HOST: `http://127.0.0.1:4321` → `http://lan-address.test:4321`. */
+export function lanAddress(base: string): string {
+  const url = new URL(base);
+  url.hostname = LAN_HOST;
+  return url.origin;
+}
+
+/**
  * Debian's Chromium, driven by playwright-core: `npx playwright install` cannot download browsers
  * here, and a TV runs a Chromium of its own anyway. CHROMIUM_PATH points elsewhere if needed.
  * A missing browser fails the test run; it is never skipped.
@@ -21,6 +35,7 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     headless: true,
     env,
+    args: [`--host-resolver-rules=MAP ${LAN_HOST} 127.0.0.1`],
   });
   const offsetMs = movedDateOffsetMs();
   if (offsetMs === undefined) return browser;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ReportCreate } from '../../schemas/report.schema.ts';
 import { takesPart, type Org } from '../../services/reporter/web/org-scope.ts';
 import { fitLongEdge } from '../../services/reporter/web/photo-size.ts';
-import { reportBody, withOffset, type FormValues } from '../../services/reporter/web/report-forms.ts';
+import { randomUuid, reportBody, withOffset, type FormValues } from '../../services/reporter/web/report-forms.ts';
 
 const base = { crewId: 'C1', occurredAt: '2026-03-10T09:30:00+08:00', personIds: [] };
 const REPORT_ID = 'r-0b6f1c2e-4c1a-4d8e-9f3a-2a7b8c9d0e1f';
@@ -135,5 +135,22 @@ describe('the 公示 a reporter may object to', () => {
     expect(takesPart(selected({ branchIds: ['B2'] }), west, org)).toBe(false);
     expect(takesPart(selected({ crewIds: ['C4'] }), west, org)).toBe(false);
     expect(takesPart({ scope: 'all' }, [], org)).toBe(false);
+  });
+});
+
+describe('randomUuid', () => {
+  it('makes version 4 UUIDs from random bytes where the page has no randomUUID (plain http)', () => {
+    const insecure = { getRandomValues: (array: Uint8Array<ArrayBuffer>) => array.fill(0xff) };
+    expect(randomUuid(insecure)).toBe('ffffffff-ffff-4fff-bfff-ffffffffffff');
+    const zeros = { getRandomValues: (array: Uint8Array<ArrayBuffer>) => array.fill(0) };
+    expect(randomUuid(zeros)).toBe('00000000-0000-4000-8000-000000000000');
+    const real = { getRandomValues: (array: Uint8Array<ArrayBuffer>) => crypto.getRandomValues(array) };
+    const ids = new Set(Array.from({ length: 1000 }, () => randomUuid(real)));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('uses the page’s randomUUID where there is one', () => {
+    expect(randomUuid({ getRandomValues: (a) => a, randomUUID: () => 'from-the-page' })).toBe('from-the-page');
   });
 });

@@ -100,8 +100,28 @@ export function withOffset(date: Date): string {
 }
 
 /** A new id for a report, hazard or innovation, chosen on the phone: a resend carries the same one. */
-export function newId(prefix: string, random: () => string = () => crypto.randomUUID()): string {
+export function newId(prefix: string, random: () => string = randomUuid): string {
   return `${prefix}-${random()}`;
+}
+
+/** What randomUuid needs of the page's crypto (randomUUID is missing outside a secure context). */
+export interface RandomSource {
+  getRandomValues(array: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>;
+  randomUUID?: (() => string) | undefined;
+}
+
+/**
+ * A random (version 4) UUID. crypto.randomUUID exists only in a secure context (https, localhost):
+ * a phone that opens the product at a plain-http LAN address (http://192.168.…) has
+ * crypto.getRandomValues alone, and every report failed there with a TypeError.
+ */
+export function randomUuid(source: RandomSource = crypto): string {
+  if (typeof source.randomUUID === 'function') return source.randomUUID();
+  const bytes = source.getRandomValues(new Uint8Array(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
+  const hex = Array.from(bytes, (b: number) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** The body of POST /v1/reports (less evidence) for what the form holds. */

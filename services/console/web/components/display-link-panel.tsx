@@ -15,7 +15,13 @@ function CopyButton(props: { text: string; label: string; testId: string }) {
       icon={<CopyOutlined />}
       data-testid={props.testId}
       onClick={() => {
-        void navigator.clipboard
+        // Not there at all outside a secure context: reading writeText off it threw, and nothing was said.
+        const clipboard = navigator.clipboard as Clipboard | undefined;
+        if (!clipboard) {
+          void message.info(t('links.copyByHand'));
+          return;
+        }
+        void clipboard
           .writeText(props.text)
           .then(() => message.success(t('common.copied')))
           .catch(() => message.info(t('links.copyByHand')));
