@@ -15,6 +15,9 @@ export const ResultStatus = z
 export type ResultStatus = z.infer<typeof ResultStatus>;
 
 export const ObjectionRequest = strictObject({
+  objectionId: Id.optional().describe(
+    'chosen by the device (a UUID) so that a resend after a lost answer is stored once: the same body again answers the objection already taken; another body, or another sender, under the same id is 409 objection_conflict. Without it the server chooses one.',
+  ),
   entrantId: Id.describe('the frozen row objected to: a crew, unit, branch or person id'),
   realName: SafeText(64).min(1).describe('the objector’s real name (异议须实名)'),
   what: SafeText(2000).min(1).describe('what is wrong, in the objector’s words'),

@@ -106,6 +106,17 @@ export function resultChanges(before: readonly SnapshotCrew[], after: readonly S
   });
 }
 
+/** The objection already taken under the request's id is the request's own: same sender, same words. */
+function sameObjection(taken: ObjectionView, by: Principal, input: z.infer<typeof ObjectionRequest>): boolean {
+  return (
+    taken.by === by.name &&
+    taken.entrantId === input.entrantId &&
+    taken.realName === input.realName &&
+    taken.what === input.what &&
+    JSON.stringify(taken.evidence) === JSON.stringify(input.evidence)
+  );
+}
+
 export function createNotices(deps: NoticesDeps): Notices {
   const { client, catalog, periods, corrections, calendar, now } = deps;
   const oneAtATime = createOneAtATime();
@@ -284,6 +295,15 @@ export function createNotices(deps: NoticesDeps): Notices {
     object: (by, competitionId, periodId, input) =>
       oneAtATime(async () => {
         const notice = await noticeOrThrow(competitionId, periodId);
+        // A resend whose first answer was lost answers what was taken, even once the 公示 is over.
+        const taken = input.objectionId && notice.objections.find((o) => o.objectionId === input.objectionId);
+        if (taken) {
+          if (sameObjection(taken, by, input)) return taken;
+          throw new ConflictError(
+            'objection_conflict',
+            `异议编号 "${taken.objectionId}" 已用于另一条异议 / objection id "${taken.objectionId}" was used for a different objection`,
+          );
+        }
         refuseFinal(notice);
         if (notice.status !== 'in_notice') {
           throw new ConflictError(
@@ -302,7 +322,7 @@ export function createNotices(deps: NoticesDeps): Notices {
             `entrantId: "${input.entrantId}" 不在阶段 "${periodId}" 的结果中 / entrant "${input.entrantId}" is not in the results of period "${periodId}"`,
           );
         }
-        const objectionId = randomUUID();
+        const objectionId = input.objectionId ?? randomUUID();
         await record({
           competitionId,
           periodId,

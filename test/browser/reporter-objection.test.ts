@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompetitionInput } from '../../schemas/competition.schema.ts';
 import type { PeriodNotice } from '../../schemas/notice.schema.ts';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { launchChromium } from '../support/browser.ts';
+import { LAN_HOST, lanAddress, launchChromium } from '../support/browser.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
 import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
 import { cameraPhoto } from './camera-photo.ts';
@@ -64,7 +64,12 @@ async function phone(): Promise<{ context: BrowserContext; page: Page; problems:
 }
 
 beforeAll(async () => {
-  lb = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens', BOOTSTRAP_ADMIN_TOKEN: ADMIN });
+  lb = await startTestLeaderboard(clock, {
+    AUTH_MODE: 'tokens',
+    BOOTSTRAP_ADMIN_TOKEN: ADMIN,
+    // The phone's plain-http LAN address in some tests (a name the LAN's DNS gives the server).
+    ALLOWED_HOSTS: LAN_HOST,
+  });
   expect((await api('PUT', '/v1/org', smallOrg)).statusCode).toBe(200);
   expect((await api('PUT', '/v1/competitions/labour-m3', competition)).statusCode).toBe(200);
   const at = (day: string) => `2026-09-${day}T10:00:00+08:00`;
@@ -190,6 +195,52 @@ describe('公示 / 异议 on the reporter phone page', () => {
       evidence: [],
       status: 'open',
     });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('sent again after its answer was lost on the way, is taken once, its photo uploaded once', async () => {
+    const token = await reporterToken('赵强 西湖加油站班组长', ['U1']);
+    const { context, page, problems } = await phone();
+    const uploads: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/v1/evidence')) uploads.push(r.url());
+    });
+    // The first objection reaches the server and is stored; its answer never reaches the phone.
+    let cut = 0;
+    await context.route(`**${SEP}/objections`, async (route) => {
+      if (cut > 0) return route.continue();
+      cut++;
+      // Sent from this process, which does not resolve the LAN name as the browser does.
+      const stored = await route.fetch({ url: route.request().url().replace(LAN_HOST, '127.0.0.1') });
+      expect(stored.status()).toBe(201);
+      return route.abort('connectionreset');
+    });
+    // At a plain-http LAN address, as many phones open the product: the id is made without randomUUID.
+    await page.goto(`${lanAddress(base)}/reporter#t=${token}`);
+    await page.getByRole('tab', { name: '公示 / 异议' }).click();
+    const card = page.locator('[data-notice="labour-m3/sep"]');
+    await card.getByRole('option', { name: '西湖乙班' }).click();
+    await card.getByLabel('真实姓名').fill('赵强');
+    await card.getByLabel('异议内容').fill('西湖乙班 9 月的销量少记了一笔');
+    await page.setInputFiles('[data-notice="labour-m3/sep"] [data-testid="photo-input"]', {
+      name: 'IMG_0101.jpg',
+      mimeType: 'image/jpeg',
+      buffer: await cameraPhoto(browser),
+    });
+    await card.locator('[data-testid="thumbs"] img').waitFor();
+    await card.getByRole('button', { name: '提交异议' }).click();
+    await card.getByRole('alert').filter({ hasText: '连不上服务器' }).waitFor();
+    // What was typed stays; sent again, the server answers the objection it took the first time.
+    expect(await card.getByLabel('异议内容').inputValue()).toBe('西湖乙班 9 月的销量少记了一笔');
+    await card.getByRole('button', { name: '提交异议' }).click();
+    await card.getByRole('status').filter({ hasText: '异议已提交（西湖乙班）' }).waitFor();
+    const notice = (await api('GET', `${SEP}/notice`)).json<PeriodNotice>();
+    const mine = notice.objections.filter((o) => o.by === '赵强 西湖加油站班组长');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ entrantId: 'C2', what: '西湖乙班 9 月的销量少记了一笔', status: 'open' });
+    expect(mine[0]?.evidence).toHaveLength(1);
+    expect(uploads).toHaveLength(1);
     expect(problems).toEqual([]);
     await context.close();
   });

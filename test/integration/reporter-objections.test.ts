@@ -119,10 +119,44 @@ describe('objections from reporters', () => {
     expect(notice.objections).toHaveLength(1);
   });
 
-  it('are refused once the 公示 has ended', async () => {
+  it('sent again under the device’s id after a lost answer, are taken once; another body under that id is 409', async () => {
+    const sent = { ...objection, objectionId: 'objection-5b0c2f9e-phone', what: '半山甲班九月四日的销量重复计入' };
+    const first = await call('POST', `${SEP}/objections`, west, sent);
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({ objectionId: sent.objectionId, what: sent.what, status: 'open' });
+    const again = await call('POST', `${SEP}/objections`, west, sent);
+    expect(again.statusCode, again.body).toBe(201);
+    expect(again.json()).toEqual(first.json());
+    const changed = await call('POST', `${SEP}/objections`, west, { ...sent, what: '另一件事' });
+    expect(changed.statusCode, changed.body).toBe(409);
+    expect(changed.json().error.code).toBe('objection_conflict');
+    expect(changed.json().error.message).toContain('objection-5b0c2f9e-phone');
+    // The same words from another sender under that id are not the same objection either.
+    const viewer = await call('POST', '/v1/tokens', ADMIN, { name: '李红 西湖加油站职工', role: 'viewer' });
+    const other = await call('POST', `${SEP}/objections`, viewer.json<{ token: string }>().token, sent);
+    expect(other.statusCode, other.body).toBe(409);
+    const notice = (await call('GET', `${SEP}/notice`, ADMIN)).json<{
+      objections: { objectionId: string; what: string }[];
+      history: { action: string }[];
+    }>();
+    expect(notice.objections.filter((o) => o.objectionId === sent.objectionId)).toEqual([
+      expect.objectContaining({ what: sent.what }),
+    ]);
+    expect(notice.objections).toHaveLength(2);
+    expect(notice.history.filter((h) => h.action === 'objected')).toHaveLength(2);
+  });
+
+  it('are refused once the 公示 has ended, though a resend of one taken before answers it', async () => {
     clock.set('2026-10-14T09:00:00+08:00');
     const res = await call('POST', `${SEP}/objections`, west, objection);
     expect(res.statusCode, res.body).toBe(409);
     expect(res.json().error.code).toBe('notice_over');
+    const resend = await call('POST', `${SEP}/objections`, west, {
+      ...objection,
+      objectionId: 'objection-5b0c2f9e-phone',
+      what: '半山甲班九月四日的销量重复计入',
+    });
+    expect(resend.statusCode, resend.body).toBe(201);
+    expect(resend.json()).toMatchObject({ objectionId: 'objection-5b0c2f9e-phone', status: 'open' });
   });
 });

@@ -78,7 +78,7 @@ export function noticesRoute(deps: NoticesRouteDeps) {
       schema: {
         summary: '提出异议 / Object to a result during 公示',
         description:
-          'Under a real name, during the 公示 only: the entrant (a frozen row of the period), what is wrong, and evidence ids (uploaded with POST /v1/evidence). Viewers, organisers and reporters may object; a reporter only to a competition one of its crews takes part in (403 competition_out_of_scope), as from the phone page’s 公示 / 异议 tab. Stored with who sent it and when; the organiser rejects it with a reason or upholds it.',
+          'Under a real name, during the 公示 only: the entrant (a frozen row of the period), what is wrong, and evidence ids (uploaded with POST /v1/evidence). Viewers, organisers and reporters may object; a reporter only to a competition one of its crews takes part in (403 competition_out_of_scope), as from the phone page’s 公示 / 异议 tab. Stored with who sent it and when; the organiser rejects it with a reason or upholds it. A device that sends its own objectionId can send again after a lost answer: the same body from the same sender answers the objection already taken (also once the 公示 is over); another body or sender under that id is 409 objection_conflict.',
         tags: ['notice'],
         params,
         body: ObjectionRequest,

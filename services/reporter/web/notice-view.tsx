@@ -5,7 +5,7 @@ import List from 'antd-mobile/es/components/list';
 import Selector from 'antd-mobile/es/components/selector';
 import Tag from 'antd-mobile/es/components/tag';
 import TextArea from 'antd-mobile/es/components/text-area';
-import { useCallback, useEffect, useState, type SyntheticEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import { ApiRefusal, type ReporterApi } from './api.ts';
 import type { MessageKey } from './i18n/i18n.ts';
 import { openNotices, type NoticeObjection, type OpenNotice } from './notices.ts';
@@ -13,6 +13,7 @@ import type { Crew, Org } from './org-scope.ts';
 import type { DraftPhoto } from './outbox.ts';
 import { FormRow } from './form-row.tsx';
 import { PhotoPicker } from './photo-picker.tsx';
+import { newId } from './report-forms.ts';
 import type { Reporter } from './session.ts';
 import { lang, t } from './words.ts';
 
@@ -45,7 +46,9 @@ interface ObjectionFormProps {
  * 异议 under a real name: which entrant, what, photos as evidence. The photos go up first through
  * the reporters' evidence upload (for the entrant's crew where it is the reporter's own, else for
  * the reporter's first crew: a reporter may only upload for crews in scope), then the objection.
- * Not kept in the outbox: the answer (taken, or why not) is shown at once.
+ * Not kept in the outbox: the answer (taken, or why not) is shown at once. Sent again after an
+ * answer that did not arrive, the same objection goes under the same id with the same photos' ids,
+ * so the server answers the one it took instead of taking it twice.
  */
 function ObjectionForm({ api, notice, crews, photos: withPhotos, onSent }: ObjectionFormProps) {
   const [state, setState] = useState<ObjectionState>(EMPTY);
@@ -54,6 +57,9 @@ function ObjectionForm({ api, notice, crews, photos: withPhotos, onSent }: Objec
   const [resizing, setResizing] = useState(false);
   const [sending, setSending] = useState(false);
   const [answer, setAnswer] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  /** Each photo's evidence id once uploaded, and the last attempt's id with what it sent. */
+  const uploaded = useRef(new WeakMap<Blob, string>());
+  const attempt = useRef<{ objectionId: string; sent: string } | undefined>(undefined);
   const nameOf = (id: string) => notice.rows.find((r) => r.crewId === id)?.crewName ?? id;
   const id = (name: string) => `objection-${notice.competitionId}-${notice.periodId}-${name}`;
   const set = (name: keyof ObjectionState) => (value: string) => {
@@ -76,20 +82,31 @@ function ObjectionForm({ api, notice, crews, photos: withPhotos, onSent }: Objec
     try {
       const evidence: string[] = [];
       for (const p of photos) {
-        const stored = await api.send<{ id: string }>(
-          'POST',
-          `/v1/evidence?crewId=${encodeURIComponent(crewId)}`,
-          p.jpeg,
-          'image/jpeg',
-        );
-        evidence.push(stored.id);
+        const known = uploaded.current.get(p.jpeg);
+        const stored =
+          known ??
+          (
+            await api.send<{ id: string }>(
+              'POST',
+              `/v1/evidence?crewId=${encodeURIComponent(crewId)}`,
+              p.jpeg,
+              'image/jpeg',
+            )
+          ).id;
+        uploaded.current.set(p.jpeg, stored);
+        evidence.push(stored);
       }
+      // The same words and photos as the last attempt: its id (it may have been taken unanswered).
+      const sent = JSON.stringify({ ...filled, evidence });
+      const objectionId = attempt.current?.sent === sent ? attempt.current.objectionId : newId('objection');
+      attempt.current = { objectionId, sent };
       await api.send(
         'POST',
         `/v1/competitions/${encodeURIComponent(notice.competitionId)}/periods/${encodeURIComponent(notice.periodId)}/objections`,
-        JSON.stringify({ ...filled, evidence }),
+        JSON.stringify({ objectionId, ...filled, evidence }),
         'application/json',
       );
+      attempt.current = undefined;
       setAnswer({ ok: true, text: t('objection.sent', { entrant: nameOf(filled.entrantId) }) });
       setState(EMPTY);
       setPhotos([]);
