@@ -120,9 +120,13 @@ describe('考核细则 in the console', () => {
     await page.fill('[data-testid="category-0"] [data-testid="category-max"]', '');
     await page.click('[data-testid="save-draft"]');
     await page.waitForSelector('[data-testid="editor-problems"]');
-    expect(await errorsOf(`${item(0, 2)} >> [data-testid="item-deduction"]`)).toEqual(['请选择扣分方式']);
-    expect(await errorsOf(`${item(1, 1)} >> [data-testid="item-steps"]`)).toEqual(['必须是数字']);
-    expect(await errorsOf('[data-testid="category-0"] [data-testid="category-max"]')).not.toEqual([]);
+    // antd renders a field's errors a frame or more after the alert above the form: wait for them.
+    const shown = { timeout: 10_000 };
+    await expect
+      .poll(() => errorsOf(`${item(0, 2)} >> [data-testid="item-deduction"]`), shown)
+      .toEqual(['请选择扣分方式']);
+    await expect.poll(() => errorsOf(`${item(1, 1)} >> [data-testid="item-steps"]`), shown).toEqual(['必须是数字']);
+    await expect.poll(() => errorsOf('[data-testid="category-0"] [data-testid="category-max"]'), shown).not.toEqual([]);
     const fieldErrors = await page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').allTextContents();
     // 组织领导's points, 召开动员会's and 劳保用品发放's deduction, the step "x".
     expect(fieldErrors.length).toBeGreaterThanOrEqual(4);
@@ -214,10 +218,10 @@ describe('考核细则 in the console', () => {
     // Nothing filled in: each missing field is named where it is.
     await page.click('[data-testid="inspection-submit"]');
     await page.waitForSelector('[data-testid="inspection-form"] .ant-form-item-explain-error');
-    expect(await errorsOf('[data-testid="inspection-entrant"]')).not.toEqual([]);
-    expect(await errorsOf('[data-testid="inspection-inspector"]')).not.toEqual([]);
-    expect(await errorsOf('[data-testid="inspection-item"]')).not.toEqual([]);
-    expect(await errorsOf('[data-testid="inspection-value"]')).not.toEqual([]);
+    await expect.poll(() => errorsOf('[data-testid="inspection-entrant"]'), { timeout: 10_000 }).not.toEqual([]);
+    await expect.poll(() => errorsOf('[data-testid="inspection-inspector"]'), { timeout: 10_000 }).not.toEqual([]);
+    await expect.poll(() => errorsOf('[data-testid="inspection-item"]'), { timeout: 10_000 }).not.toEqual([]);
+    await expect.poll(() => errorsOf('[data-testid="inspection-value"]'), { timeout: 10_000 }).not.toEqual([]);
     await shoot('inspection-errors');
 
     await chooseOption(page, '[data-testid="inspection-entrant"]', '西湖加油站 · 西湖甲班');
