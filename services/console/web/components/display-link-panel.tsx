@@ -6,7 +6,38 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { apiMessage } from '../model/api-message.ts';
 import { isLoopbackOrigin, screenUrl } from '../model/screen-url.ts';
 
-/** Copies a text, or says how to copy it where the browser does not allow it (plain http on a LAN address). */
+/**
+ * Puts a text on the clipboard. A console opened at a plain-http LAN address has no
+ * navigator.clipboard (secure contexts only): there the older execCommand copy of a selected
+ * text still works, as antd's own copy buttons do it. False when neither did.
+ */
+async function copyText(text: string): Promise<boolean> {
+  const clipboard = navigator.clipboard as Clipboard | undefined;
+  if (clipboard) {
+    try {
+      await clipboard.writeText(text);
+      return true;
+    } catch {
+      // Refused (no permission, page not focused): try the older way.
+    }
+  }
+  const buffer = document.createElement('textarea');
+  buffer.value = text;
+  buffer.readOnly = true;
+  buffer.className = 'copy-buffer';
+  document.body.appendChild(buffer);
+  try {
+    buffer.select();
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the only copy there is outside a secure context
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  } finally {
+    buffer.remove();
+  }
+}
+
+/** Copies a text, or says how to copy it where the browser allows neither way. */
 function CopyButton(props: { text: string; label: string; testId: string }) {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -15,16 +46,9 @@ function CopyButton(props: { text: string; label: string; testId: string }) {
       icon={<CopyOutlined />}
       data-testid={props.testId}
       onClick={() => {
-        // Not there at all outside a secure context: reading writeText off it threw, and nothing was said.
-        const clipboard = navigator.clipboard as Clipboard | undefined;
-        if (!clipboard) {
-          void message.info(t('links.copyByHand'));
-          return;
-        }
-        void clipboard
-          .writeText(props.text)
-          .then(() => message.success(t('common.copied')))
-          .catch(() => message.info(t('links.copyByHand')));
+        void copyText(props.text).then((copied) =>
+          copied ? message.success(t('common.copied')) : message.info(t('links.copyByHand')),
+        );
       }}
     >
       {props.label}
