@@ -57,9 +57,10 @@ function ObjectionForm({ api, notice, crews, photos: withPhotos, onSent }: Objec
   const [resizing, setResizing] = useState(false);
   const [sending, setSending] = useState(false);
   const [answer, setAnswer] = useState<{ ok: boolean; text: string } | undefined>(undefined);
-  /** Each photo's evidence id once uploaded, and the last attempt's id with what it sent. */
-  const uploaded = useRef(new WeakMap<Blob, string>());
-  const attempt = useRef<{ objectionId: string; sent: string } | undefined>(undefined);
+  /** Each photo's evidence id once uploaded, by the crew it went up for (evidence is shown by crew). */
+  const uploaded = useRef(new WeakMap<Blob, Map<string, string>>());
+  /** The id of each body sent without an answer yet: any of them may have been taken. */
+  const unanswered = useRef(new Map<string, string>());
   const nameOf = (id: string) => notice.rows.find((r) => r.crewId === id)?.crewName ?? id;
   const id = (name: string) => `objection-${notice.competitionId}-${notice.periodId}-${name}`;
   const set = (name: keyof ObjectionState) => (value: string) => {
@@ -82,7 +83,9 @@ function ObjectionForm({ api, notice, crews, photos: withPhotos, onSent }: Objec
     try {
       const evidence: string[] = [];
       for (const p of photos) {
-        const known = uploaded.current.get(p.jpeg);
+        const forPhoto = uploaded.current.get(p.jpeg) ?? new Map<string, string>();
+        uploaded.current.set(p.jpeg, forPhoto);
+        const known = forPhoto.get(crewId);
         const stored =
           known ??
           (
@@ -93,20 +96,20 @@ function ObjectionForm({ api, notice, crews, photos: withPhotos, onSent }: Objec
               'image/jpeg',
             )
           ).id;
-        uploaded.current.set(p.jpeg, stored);
+        forPhoto.set(crewId, stored);
         evidence.push(stored);
       }
-      // The same words and photos as the last attempt: its id (it may have been taken unanswered).
+      // The same words and photos as an attempt that got no answer: its id (it may have been taken).
       const sent = JSON.stringify({ ...filled, evidence });
-      const objectionId = attempt.current?.sent === sent ? attempt.current.objectionId : newId('objection');
-      attempt.current = { objectionId, sent };
+      const objectionId = unanswered.current.get(sent) ?? newId('objection');
+      unanswered.current.set(sent, objectionId);
       await api.send(
         'POST',
         `/v1/competitions/${encodeURIComponent(notice.competitionId)}/periods/${encodeURIComponent(notice.periodId)}/objections`,
         JSON.stringify({ objectionId, ...filled, evidence }),
         'application/json',
       );
-      attempt.current = undefined;
+      unanswered.current.clear();
       setAnswer({ ok: true, text: t('objection.sent', { entrant: nameOf(filled.entrantId) }) });
       setState(EMPTY);
       setPhotos([]);
