@@ -18,7 +18,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { SUPPORTED_TIME_ZONES } from '../../../../schemas/time-zones.ts';
 import { api, ApiError, type Preview } from '../api-client.ts';
 import { PageHeader } from '../components/page-header.tsx';
@@ -108,15 +108,23 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
     return form;
   }, [isNew, existing.data, template, can.branchIds]);
 
+  // Only when the starting values themselves change: the competitions list answering later must
+  // not put back what the organiser has already typed over.
   useEffect(() => {
-    if (!initial) return;
-    form.setFieldsValue(initial);
-    if (isNew && template) {
-      const taken = new Set(competitions.data?.competitions.map((c) => c.id));
-      const wanted = `${template.idPrefix}-${initial.period.start.slice(0, 7)}`;
-      setId(taken.has(wanted) ? freshId(`${wanted}-`, taken) : wanted);
-    }
-  }, [initial, form, isNew, template, competitions.data]);
+    if (initial) form.setFieldsValue(initial);
+  }, [initial, form]);
+
+  /** The id last suggested: replaced when the list shows it taken, unless the organiser typed another. */
+  const suggestedId = useRef('');
+  useEffect(() => {
+    if (!initial || !isNew || !template) return;
+    const taken = new Set(competitions.data?.competitions.map((c) => c.id));
+    const wanted = `${template.idPrefix}-${initial.period.start.slice(0, 7)}`;
+    const suggestion = taken.has(wanted) ? freshId(`${wanted}-`, taken) : wanted;
+    const before = suggestedId.current; // the updater runs later, after the ref moved on
+    setId((current) => (current === '' || current === before ? suggestion : current));
+    suggestedId.current = suggestion;
+  }, [initial, isNew, template, competitions.data]);
 
   const competitionId = props.id ?? id;
 

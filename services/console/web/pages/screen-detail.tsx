@@ -16,7 +16,7 @@ import {
   Switch,
   Typography,
 } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError } from '../api-client.ts';
 import { DeleteDraftButton } from '../components/delete-draft-button.tsx';
 import { LinksCard } from '../components/links-card.tsx';
@@ -67,27 +67,36 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
   const manageable =
     can.manage && (screen.data ? screen.data.definition.views.every((v) => manageableIds.has(v.competitionId)) : true);
 
+  // An id the organiser typed before the list of screen sets answered stays.
   useEffect(() => {
-    if (isNew && screens.data)
-      setId(
-        freshId(
-          'screen-',
-          screens.data.screens.map((s) => s.id),
-        ),
+    if (isNew && screens.data) {
+      const fresh = freshId(
+        'screen-',
+        screens.data.screens.map((s) => s.id),
       );
+      setId((current) => (current === '' ? fresh : current));
+    }
   }, [isNew, screens.data]);
+  // The starting values, once: the screen set (or the one copied) when it answers, else one view of
+  // the first published competition. The competitions list answering later must not put back what
+  // the organiser has already typed over (the form is shown from the start).
+  const applied = useRef<object | undefined>(undefined);
   useEffect(() => {
     if (screen.data) {
+      // Each answer once (a reload after saving is a new one).
+      if (applied.current === screen.data) return;
       const values = screenToForm(screen.data.definition);
       if (isNew) values.name = { zh: `${values.name.zh}（自定义）`, en: '' };
       form.setFieldsValue(values);
-    } else if (isNew && !props.from && published[0]) {
+      applied.current = screen.data;
+    } else if (isNew && !props.from && published[0] && applied.current === undefined) {
       form.setFieldsValue(
         screenToForm({
           name: { zh: '', en: '' },
           views: [{ kind: 'ranking', competitionId: published[0].id, limit: 20, seconds: 20 }],
         }),
       );
+      applied.current = published;
     }
   }, [screen.data, form, isNew, props.from, published.length]);
 
@@ -116,8 +125,12 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
     }
   }
 
-  if (!isNew && screen.error) return <Alert type="error" showIcon title={apiMessage(screen.error.message, lang)} />;
-  if (!isNew && !screen.data) return <Skeleton active />;
+  // A copy waits for what it copies too: a name typed before it answered would be written over.
+  if (source !== undefined && screen.error)
+    return <Alert type="error" showIcon title={apiMessage(screen.error.message, lang)} />;
+  if (source !== undefined && !screen.data) return <Skeleton active />;
+  // A new set starts with a view of the first published competition: shown once the list answered.
+  if (isNew && !competitions.data && !competitions.error) return <Skeleton active />;
   const title = isNew ? t('screens.new') : name(screen.data?.definition.name);
   const competitionOptions = published.map((c) => ({ value: c.id, label: name(c.name), disabled: !c.manageable }));
 

@@ -1,0 +1,113 @@
+import type { Browser, Page, Route } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Leaderboard } from '../../services/api/leaderboard.ts';
+import { launchChromium } from '../support/browser.ts';
+import { signedInConsolePage } from '../support/console-page.ts';
+import { labourCompetition, smallOrg } from '../support/fixtures.ts';
+import { freePort } from '../support/spawn-service.ts';
+import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+
+/**
+ * What an organiser types while a page's lists are still on their way stays typed. The competition
+ * editor is shown at once from its template; when the list of competitions answered later (a slow
+ * line, a loaded server), it put the template's values back over what had been typed, and the id
+ * too. A new screen set waits for the competitions it offers before it shows its form.
+ */
+
+const clock = fixedClock('2026-03-10T10:00:00+08:00');
+vi.setConfig({ testTimeout: 120_000 });
+
+let leaderboard: Leaderboard;
+let base: string;
+let browser: Browser;
+let page: Page;
+const problems: string[] = [];
+const admin = () => leaderboard.firstAdminToken ?? '';
+const LIST = '**/v1/competitions?drafts=true';
+
+/** Holds the page's requests to `url` until released, as a slow line would. */
+async function hold(url: string): Promise<{ held: () => number; release: () => Promise<void> }> {
+  const waiting: Route[] = [];
+  await page.route(url, (route) => {
+    waiting.push(route);
+  });
+  return {
+    held: () => waiting.length,
+    release: async () => {
+      await Promise.all(waiting.map((route) => route.continue()));
+      await page.unroute(url);
+    },
+  };
+}
+
+beforeAll(async () => {
+  leaderboard = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens' });
+  const port = await freePort();
+  await leaderboard.app.listen({ host: '127.0.0.1', port });
+  base = `http://127.0.0.1:${port}`;
+  // The Ankang template suggests ankang-2026-03: taken, so the list's answer changes the suggestion.
+  for (const [path, body] of [
+    ['/v1/org', { ...smallOrg, targets: [] }],
+    ['/v1/competitions/labour-m3', labourCompetition],
+    ['/v1/competitions/ankang-2026-03', { ...labourCompetition, name: { zh: '已有的安康杯', en: 'Taken' } }],
+  ] as const) {
+    const res = await fetch(`${base}${path}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, await res.text()).toBe(200);
+  }
+  browser = await launchChromium();
+  page = await signedInConsolePage(browser, { base, token: admin(), now: clock.now(), problems });
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close();
+  await leaderboard.close();
+});
+
+describe('a list answering after the organiser started typing', () => {
+  it('leaves the competition editor’s typed fields as typed; only an id not typed follows the list', async () => {
+    const list = await hold(LIST);
+    await page.goto(`${base}/console/competitions/new?template=ankang`);
+    await page.waitForSelector('[data-testid="sheet-card"]');
+    await expect.poll(list.held).toBeGreaterThan(0);
+    expect(await page.inputValue('[data-testid="competition-id"]')).toBe('ankang-2026-03');
+    await page.fill('#noticeWorkingDays', '7');
+    await list.release();
+    // The list shows the suggested id taken: the suggestion moves on (so the list was applied)…
+    await expect.poll(() => page.inputValue('[data-testid="competition-id"]')).not.toBe('ankang-2026-03');
+    expect(await page.inputValue('[data-testid="competition-id"]')).toMatch(/^ankang-2026-03-/);
+    // …and the number typed meanwhile is still there (the template's 5 was put back before).
+    expect(await page.inputValue('#noticeWorkingDays')).toBe('7');
+
+    // An id typed before the list answered is the organiser's: it stays.
+    const again = await hold(LIST);
+    await page.goto(`${base}/console/competitions/new?template=ankang`);
+    await page.waitForSelector('[data-testid="sheet-card"]');
+    await expect.poll(again.held).toBeGreaterThan(0);
+    await page.fill('[data-testid="competition-id"]', 'ankang-west-lake');
+    const answered = page.waitForResponse((r) => r.url().includes('/v1/competitions?drafts=true'));
+    await again.release();
+    await answered;
+    // Nothing on screen shows the list was applied when the id stays; React applies an answer
+    // within a few frames, and a wrong id would show by then.
+    await page.waitForTimeout(1_000);
+    expect(await page.inputValue('[data-testid="competition-id"]')).toBe('ankang-west-lake');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a new screen set’s form once the competitions it offers have answered', async () => {
+    const list = await hold(LIST);
+    await page.goto(`${base}/console/screens/new`);
+    await expect.poll(list.held).toBeGreaterThan(0);
+    await page.waitForSelector('.ant-skeleton');
+    expect(await page.locator('[data-testid="screen-name"]').count()).toBe(0);
+    await list.release();
+    await page.fill('[data-testid="screen-name"]', '营业厅大屏');
+    await page.waitForSelector('[data-testid="screen-view"]');
+    expect(await page.inputValue('[data-testid="screen-name"]')).toBe('营业厅大屏');
+    expect(problems).toEqual([]);
+  });
+});
