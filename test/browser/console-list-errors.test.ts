@@ -99,7 +99,8 @@ describe("the API's errors under a list's items", () => {
     await page.locator(`${item(0, 1)} >> button[aria-label="删除"]`).click();
     await settled(page);
     expect(await itemNames()).toEqual([expect.stringContaining('轻伤')]);
-    expect(await page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').count()).toBe(0);
+    // Gone once antd's error list has played its leave (it keeps a cleared error a moment).
+    await expect.poll(() => page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').count()).toBe(0);
     expect(await problemsShown()).not.toContain('个字段有问题');
     expect(problems).toEqual([]);
   });
@@ -131,7 +132,8 @@ describe("the API's errors under a list's items", () => {
     await page.click('[data-testid="sheet-import-apply"]');
     await page.waitForSelector('[data-testid="category-2"]');
     await expect.poll(problemsShown).not.toContain('个字段有问题');
-    expect(await page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').count()).toBe(0);
+    // Gone once antd's error list has played its leave (it keeps a cleared error a moment).
+    await expect.poll(() => page.locator('[data-testid="sheet-card"] .ant-form-item-explain-error').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 

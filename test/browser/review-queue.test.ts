@@ -109,6 +109,8 @@ describe('the review queue', () => {
     await page.goto(`${base}/console/review`);
     await page.waitForSelector('[data-testid="review-table"] .ant-table-row');
     expect(await page.locator('[data-testid="review-table"] .ant-table-row').count()).toBe(3);
+    // Crew names come with the registry's own answer, which can follow the reports'.
+    await page.locator('[data-testid="review-table"] .ant-table-row', { hasText: '西湖甲班' }).first().waitFor();
     const text = await page.textContent('[data-testid="review-table"]');
     expect(text).toContain('油枪胶管老化开裂');
     expect(text).toContain('西湖甲班');

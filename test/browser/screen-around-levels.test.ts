@@ -189,9 +189,13 @@ describe('a crew’s own screen of a person-level competition', () => {
   it('pages on through a long crew, so every person of it is shown', async () => {
     const pages = Number(await page.getAttribute('body', 'data-pages'));
     expect(pages).toBeGreaterThan(1);
+    // From the first page: the pages flip every 5 s, and the test before may have outlasted it.
+    await page.waitForSelector('body[data-page="1"]', { timeout: 5_000 * (pages + 1) });
     const seen = new Set((await shown(page)).map((r) => r.id));
     for (let p = 2; p <= pages; p++) {
       await page.waitForSelector(`body[data-page="${p}"]`, { timeout: 15_000 });
+      // Read with the page it belongs to, before the next flip.
+      if (p === pages) expect(await page.textContent('[data-testid="pager"]')).toBe(`第 ${pages}/${pages} 页`);
       await screenSettled(page);
       const rows = await shown(page);
       // Only the crew's own persons after the first page; never a leader repeated.
@@ -203,7 +207,6 @@ describe('a crew’s own screen of a person-level competition', () => {
       }
     }
     expect(c1.every((p) => seen.has(p.id))).toBe(true);
-    expect(await page.textContent('[data-testid="pager"]')).toBe(`第 ${pages}/${pages} 页`);
     await page.close();
   });
 
