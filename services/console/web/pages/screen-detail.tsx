@@ -52,7 +52,8 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
   // Most of a view's fields have no rules: the API's word on them goes as their values change.
   const fieldErrors = useApiFieldErrors(form);
   const isNew = props.id === undefined;
-  const source = props.id ?? props.from ?? undefined;
+  // ?from= with nothing after it copies nothing: a blank set, not a copy that never arrives.
+  const source = props.id ?? (props.from === null || props.from === '' ? undefined : props.from);
   const screen = useApi(() => (source ? api.screen(source) : Promise.resolve(undefined)), [source]);
   const competitions = useApi(() => api.competitions(), []);
   const screens = useApi(() => api.screens(), []);
