@@ -46,6 +46,12 @@ export const VersionSave = strictObject({
   definition: z.unknown().describe('a competition definition (see PUT /v1/competitions/{id})'),
   note: SafeText(2000).default('').describe('变更说明: why it changed'),
   publish: z.boolean().default(false).describe('publish at once instead of leaving a draft'),
+  create: z
+    .boolean()
+    .default(false)
+    .describe(
+      'a new competition: 409 competition_exists when the id is taken (even by drafts only), so a new one never becomes a version of another',
+    ),
 });
 
 export const VersionSaved = z.object({

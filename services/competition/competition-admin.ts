@@ -25,7 +25,7 @@ export interface CompetitionAdmin {
   /** apply: a new version (a draft unless `publish`), or nothing when it equals the latest version. */
   saveVersion(
     id: string,
-    input: { definition: unknown; note: string; publish: boolean },
+    input: { definition: unknown; note: string; publish: boolean; create?: boolean },
     by: Principal,
   ): Promise<z.infer<typeof VersionSaved>>;
   /** PUT: saves and publishes in one step, as before drafts existed. */
@@ -64,6 +64,14 @@ export function createCompetitionAdmin(deps: CompetitionAdminDeps): CompetitionA
 
   return {
     async saveVersion(id, input, by) {
+      const taken = input.create === true ? catalog.versions(id)?.at(-1) : undefined;
+      if (taken) {
+        const name = taken.definition.name.zh;
+        throw new ConflictError(
+          'competition_exists',
+          `编号 "${id}" 已被竞赛「${name}」使用，请换一个编号（如果是您刚保存的，请在竞赛列表中打开它） / the id "${id}" is taken by the competition "${taken.definition.name.en || name}": choose another id (if you just saved it, open it from the list)`,
+        );
+      }
       const definition = checked(id, input.definition, by);
       const latest = catalog.versions(id)?.at(-1);
       const current = catalog.competition(id);

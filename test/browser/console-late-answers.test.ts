@@ -98,6 +98,27 @@ describe('a list answering after the organiser started typing', () => {
     expect(problems).toEqual([]);
   });
 
+  it('says under a new competition’s id that it is taken, and saving under it is refused', async () => {
+    await page.goto(`${base}/console/competitions/new?template=ankang`);
+    await page.waitForSelector('[data-testid="sheet-card"]');
+    await page.fill('[data-testid="competition-id"]', 'ankang-2026-03');
+    const idItem = page.locator('.ant-form-item', { has: page.locator('[data-testid="competition-id"]') });
+    await idItem.getByText('编号已被竞赛「已有的安康杯」使用，请换一个；用它保存会被拒绝').waitFor();
+    const before = leaderboard.catalog.versions('ankang-2026-03')?.length;
+    await page.click('[data-testid="save-draft"]');
+    const refused = page.locator('[data-testid="editor-problems"]', {
+      hasText: '编号 "ankang-2026-03" 已被竞赛「已有的安康杯」使用',
+    });
+    await refused.waitFor();
+    // In the console's language only.
+    expect(await refused.textContent()).not.toContain('is taken');
+    // The other competition is as it was: no version of the template was saved into it.
+    expect(leaderboard.catalog.versions('ankang-2026-03')?.length).toBe(before);
+    expect(leaderboard.catalog.competition('ankang-2026-03')?.definition.name.zh).toBe('已有的安康杯');
+    await page.screenshot({ path: '.tmp/screenshots/console-id-taken.png' });
+    expect(problems).toEqual([]);
+  });
+
   it('shows a new screen set’s form once the competitions it offers have answered', async () => {
     const list = await hold(LIST);
     await page.goto(`${base}/console/screens/new`);

@@ -81,6 +81,29 @@ describe('the competition list', () => {
     expect((await call('GET', '/v1/competitions?drafts=maybe')).statusCode).toBe(400);
   });
 
+  it('refuses a new competition under a taken id, drafts-only ones too, and changes nothing of the other', async () => {
+    const create = (id: string, publish: boolean) =>
+      call('POST', `/v1/competitions/${id}/versions`, ADMIN, {
+        definition: { ...labourCompetition, name: { zh: '新的竞赛', en: 'A new one' }, tieMode: 'dense' },
+        publish,
+        create: true,
+      });
+    for (const [id, name] of [
+      ['march', labourCompetition.name.zh],
+      ['plan', labourCompetition.name.zh],
+    ] as const) {
+      const before = (await call('GET', `/v1/competitions/${id}/versions`, ADMIN)).json();
+      const res = await create(id, true);
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().error.code).toBe('competition_exists');
+      expect(res.json().error.message).toContain(`编号 "${id}" 已被竞赛「${name}」使用`);
+      expect((await call('GET', `/v1/competitions/${id}/versions`, ADMIN)).json()).toEqual(before);
+    }
+    // A free id is created as before; created again, it is taken.
+    expect((await create('may', false)).json()).toMatchObject({ id: 'may', outcome: 'created', version: 1 });
+    expect((await create('may', false)).statusCode).toBe(409);
+  });
+
   it('tells each caller which competitions it may change', async () => {
     expect(
       (

@@ -245,8 +245,10 @@ export const api = {
   competition: (id: string) => request<z.infer<typeof CompetitionSaved>>('GET', `/v1/competitions/${enc(id)}`),
   history: (id: string) => request<History>('GET', `/v1/competitions/${enc(id)}/versions`),
   version: (id: string, version: number) => request<Version>('GET', `/v1/competitions/${enc(id)}/versions/${version}`),
-  saveVersion: (id: string, input: { definition: CompetitionInput; note: string; publish?: boolean }) =>
-    request<z.infer<typeof VersionSaved>>('POST', `/v1/competitions/${enc(id)}/versions`, { json: input }),
+  saveVersion: (
+    id: string,
+    input: { definition: CompetitionInput; note: string; publish?: boolean; create?: boolean },
+  ) => request<z.infer<typeof VersionSaved>>('POST', `/v1/competitions/${enc(id)}/versions`, { json: input }),
   publish: (id: string, input: { version?: number; note: string }) =>
     request<z.infer<typeof Published>>('POST', `/v1/competitions/${enc(id)}/publish`, { json: input }),
   preview: (id: string, input: { definition: CompetitionInput } | { version: number }) =>

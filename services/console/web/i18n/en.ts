@@ -109,6 +109,7 @@ export const en: Messages = {
   'editor.nameEnHelp': 'Blank: the Chinese name is shown in English too.',
   'editor.id': 'Competition id',
   'editor.idHelp': 'Used in links and imports: letters, digits and . _ : -; it cannot change after saving.',
+  'editor.idTaken': 'This id is taken by the competition “{name}”: choose another (saving under it is refused)',
   'editor.badId': 'The id may only use letters, digits and . _ : -, starting with a letter or digit',
   'editor.periodHelp': 'Both days included, calendar days in the competition’s time zone.',
   'editor.timeZone': 'Time zone',

@@ -101,6 +101,7 @@ export const zhCN = {
   'editor.nameEnHelp': '不填则英文界面也显示中文名称。',
   'editor.id': '竞赛编号',
   'editor.idHelp': '用于链接和数据导入的编号，只能用字母、数字和 . _ : -；保存后不能修改。',
+  'editor.idTaken': '编号已被竞赛「{name}」使用，请换一个；用它保存会被拒绝',
   'editor.badId': '竞赛编号只能用字母、数字和 . _ : -，且以字母或数字开头',
   'editor.periodHelp': '起止日期都包含在内，按竞赛时区的自然日计算。',
   'editor.timeZone': '时区',

@@ -77,7 +77,7 @@ async function latestDefinition(id: string) {
 }
 
 export function CompetitionEditorPage(props: { id?: string; template?: string | null; returnHome?: boolean }) {
-  const { t, lang } = useI18n();
+  const { t, lang, name } = useI18n();
   const { message } = App.useApp();
   const { can } = useSession();
   const [form] = Form.useForm<CompetitionForm>();
@@ -127,6 +127,8 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
   }, [initial, isNew, template, competitions.data]);
 
   const competitionId = props.id ?? id;
+  /** The competition a new one's typed id already belongs to: said under the id before saving. */
+  const takenBy = isNew ? competitions.data?.competitions.find((c) => c.id === competitionId)?.name : undefined;
 
   /** Shows every problem the API found: on its field where it has one, above the form otherwise. */
   function showProblems(err: unknown) {
@@ -173,7 +175,8 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
         setProblems([{ path: 'id', message: t('editor.badId') }]);
         return;
       }
-      const saved = await api.saveVersion(competitionId, { definition: definition(), note, publish });
+      // A new competition under a taken id is refused, never saved as a version of the other one.
+      const saved = await api.saveVersion(competitionId, { definition: definition(), note, publish, create: isNew });
       void message.success(
         saved.outcome === 'unchanged'
           ? t('editor.unchanged')
@@ -267,7 +270,14 @@ export function CompetitionEditorPage(props: { id?: string; template?: string | 
                 </Form.Item>
               </Col>
               <Col span={6}>
-                <Form.Item label={t('editor.id')} tooltip={t('editor.idHelp')} required>
+                <Form.Item
+                  label={t('editor.id')}
+                  tooltip={t('editor.idHelp')}
+                  required
+                  {...(takenBy
+                    ? { validateStatus: 'error' as const, help: t('editor.idTaken', { name: name(takenBy) }) }
+                    : {})}
+                >
                   <Input
                     value={competitionId}
                     disabled={!isNew}
