@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Id, IsoDate, LocalizedName, SafeName, strictObject } from './common.schema.ts';
+import { Id, IsoDate, LocalizedName, Query, QueryBoolean, SafeName, strictObject } from './common.schema.ts';
 import { EntrantLevel } from './sheet.schema.ts';
 
 /**
@@ -197,6 +197,12 @@ export const ScreenSummary = z.object({
 });
 
 export const ScreenList = z.object({ screens: z.array(ScreenSummary) });
+
+export const ScreenSaveQuery = Query({
+  create: QueryBoolean.default(false).describe(
+    'true: a new screen set (the console’s 新建大屏): 409 screen_exists when the id is taken, instead of replacing that set on its TVs',
+  ),
+});
 
 export const ScreenSaved = z.object({
   id: z.string(),

@@ -119,6 +119,29 @@ describe('a list answering after the organiser started typing', () => {
     expect(problems).toEqual([]);
   });
 
+  it('says under a new screen set’s id that it is taken, and saving under it leaves the other set alone', async () => {
+    const hall = {
+      name: { zh: '集团大厅', en: 'HQ hall' },
+      views: [{ kind: 'ranking', competitionId: 'labour-m3', limit: 10, seconds: 20 }],
+    };
+    const put = await fetch(`${base}/v1/screens/hall`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
+      body: JSON.stringify(hall),
+    });
+    expect(put.status, await put.text()).toBe(200);
+    await page.goto(`${base}/console/screens/new`);
+    await page.fill('[data-testid="screen-name"]', '营业厅大屏');
+    await page.fill('[data-testid="screen-id"]', 'hall');
+    const idItem = page.locator('.ant-form-item', { has: page.locator('[data-testid="screen-id"]') });
+    await idItem.getByText('编号已被大屏「集团大厅」使用，请换一个；用它保存会被拒绝').waitFor();
+    await page.click('[data-testid="save-screen"]');
+    await page.locator('.ant-alert', { hasText: '大屏编号 "hall" 已被大屏「集团大厅」使用' }).waitFor();
+    const stored = (await (await fetch(`${base}/v1/screens/hall`)).json()) as { version: number; definition: unknown };
+    expect(stored).toMatchObject({ version: 1, definition: { name: { zh: '集团大厅' } } });
+    expect(problems).toEqual([]);
+  });
+
   it('shows a new screen set’s form once the competitions it offers have answered', async () => {
     const list = await hold(LIST);
     await page.goto(`${base}/console/screens/new`);

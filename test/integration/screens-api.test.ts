@@ -305,6 +305,24 @@ describe('saved screen sets', () => {
       ['ankang-m3', 2, 2, 20],
     ]);
     expect(data.views[1]?.title.zh).toBe('宁波分公司排名');
+
+    // A new set (?create=true) under a taken id is refused, the set on the TVs unchanged; a built-in one too.
+    for (const taken of ['hall', LABOUR]) {
+      const again = await lb.app.inject({
+        method: 'PUT',
+        url: `/v1/screens/${taken}?create=true`,
+        payload: { ...definition, name: { zh: '新大屏', en: 'New' } },
+      });
+      expect(again.statusCode, again.body).toBe(409);
+      expect(again.json().error.code).toBe('screen_exists');
+      expect(again.json().error.message).toContain(`大屏编号 "${taken}" 已被大屏「`);
+    }
+    expect((await lb.app.inject({ method: 'GET', url: '/v1/screens/hall' })).json()).toMatchObject({
+      version: 2,
+      definition: { name: { zh: '集团大厅' } },
+    });
+    const fresh = await lb.app.inject({ method: 'PUT', url: '/v1/screens/lobby?create=true', payload: definition });
+    expect(fresh.json()).toMatchObject({ id: 'lobby', version: 1 });
   });
 });
 

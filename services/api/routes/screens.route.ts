@@ -10,6 +10,7 @@ import {
   ScreenData,
   ScreenList,
   ScreenSaved,
+  ScreenSaveQuery,
   ScreenSet,
 } from '../../../schemas/screen.schema.ts';
 import type { Access } from '../../access/access.ts';
@@ -168,14 +169,23 @@ export function screensRoute(deps: ScreensRouteDeps) {
       schema: {
         summary: '保存大屏 / Create or update a screen set',
         description:
-          'The views a screen rotates through (ranking, branch_tops, around, innovations), each with its display time, the branding and whether to celebrate. Every save is a new version; open screens update at once.',
+          'The views a screen rotates through (ranking, branch_tops, around, innovations), each with its display time, the branding and whether to celebrate. Every save is a new version; open screens update at once. With ?create=true a taken id is 409 screen_exists rather than a new version of that set.',
         tags: ['screens'],
         params: screenParams,
+        querystring: ScreenSaveQuery,
         body: ScreenSet,
-        response: { 200: ScreenSaved, 400: ErrorResponse, 422: ErrorResponse },
+        response: { 200: ScreenSaved, 400: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse },
       },
       handler: async (request) => {
         const existing = deps.screens.screen(request.params.id);
+        if (request.query.create && existing) {
+          const { id } = request.params;
+          const name = existing.definition.name;
+          throw new ConflictError(
+            'screen_exists',
+            `大屏编号 "${id}" 已被大屏「${name.zh}」使用，请换一个编号 / the id "${id}" is taken by the screen set "${name.en || name.zh}": choose another id`,
+          );
+        }
         refuseScreenOutOfScope(request, request.body, ...(existing ? [existing.definition] : []));
         const stored = await deps.screens.save(request.params.id, request.body, deps.now());
         deps.hub.screenChanged(stored.id);

@@ -333,8 +333,9 @@ export const api = {
   // ---- screens ----
   screens: () => request<z.infer<typeof ScreenList>>('GET', '/v1/screens'),
   screen: (id: string) => request<Screen>('GET', `/v1/screens/${enc(id)}`),
-  saveScreen: (id: string, definition: ScreenSetInput) =>
-    request<Screen>('PUT', `/v1/screens/${enc(id)}`, { json: definition }),
+  /** create: a new set, refused (409 screen_exists) rather than saved over one with the same id. */
+  saveScreen: (id: string, definition: ScreenSetInput, create = false) =>
+    request<Screen>('PUT', `/v1/screens/${enc(id)}${create ? query({ create: true }) : ''}`, { json: definition }),
   links: (screenId: string) => request<z.infer<typeof DisplayLinkList>>('GET', `/v1/screens/${enc(screenId)}/links`),
   createLink: (screenId: string, label: string) =>
     request<NewDisplayLink>('POST', `/v1/screens/${enc(screenId)}/links`, { json: { label } }),

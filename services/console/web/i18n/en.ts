@@ -658,6 +658,7 @@ export const en: Messages = {
     'Personal reporting link: send it to the holder alone (a one-to-one chat), or let them scan the QR code with their phone. The link is the token and is shown this once; revoking the token stops the link at once.',
   'tokens.createdOnce': 'Token made. It is shown this once: copy it now and give it to its holder.',
   'screens.id': 'Screen id',
+  'screens.idTaken': 'This id is taken by the screen set “{name}”: choose another (saving under it is refused)',
   'screens.idHelp': 'Used in the screen’s links: letters, digits and . _ : -; it cannot change after saving.',
   'events.eventId': 'Event id',
   'eventType.sales': 'Sales',

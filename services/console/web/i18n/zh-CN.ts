@@ -631,6 +631,7 @@ export const zhCN = {
     '个人上报链接：请私下发给本人（企业微信、钉钉或微信单聊），或让本人用手机扫描二维码。链接等同于令牌，只显示这一次；撤销此令牌后链接立即失效。',
   'tokens.createdOnce': '令牌已创建。它只显示这一次，请现在复制并交给持有人。',
   'screens.id': '大屏编号',
+  'screens.idTaken': '编号已被大屏「{name}」使用，请换一个；用它保存会被拒绝',
   'screens.idHelp': '用于大屏链接的编号，只能用字母、数字和 . _ : -；保存后不能修改。',
   'events.eventId': '事件编号',
   'eventType.sales': '销量',

@@ -63,6 +63,8 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
   // A screen set some TV was ever given a link to counts as published: it is not deleted.
   const [linkCount, setLinkCount] = useState<number>();
   const builtIn = !isNew && screen.data?.builtIn === true;
+  /** The set a new one's typed id already belongs to: said under the id before saving. */
+  const idTakenBy = isNew ? screens.data?.screens.find((s) => s.id === id)?.name : undefined;
   const published = (competitions.data?.competitions ?? []).filter((c) => c.currentVersion !== null);
   const manageableIds = new Set(published.filter((c) => c.manageable).map((c) => c.id));
   const manageable =
@@ -107,7 +109,7 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
     fieldErrors.clear();
     const target = props.id ?? id;
     try {
-      const saved = await api.saveScreen(target, formToScreen(form.getFieldsValue(true) as ScreenForm));
+      const saved = await api.saveScreen(target, formToScreen(form.getFieldsValue(true) as ScreenForm), isNew);
       void message.success(t('screens.saved', { version: saved.version }));
       if (isNew) navigate(`/screens/${encodeURIComponent(target)}`);
       else await screen.reload();
@@ -206,8 +208,15 @@ export function ScreenDetailPage(props: { id?: string; from?: string | null }) {
               </Col>
               {isNew ? (
                 <Col span={6}>
-                  <Form.Item label={t('screens.id')} tooltip={t('screens.idHelp')} required>
-                    <Input value={id} onChange={(event) => setId(event.target.value.trim())} />
+                  <Form.Item
+                    label={t('screens.id')}
+                    tooltip={t('screens.idHelp')}
+                    required
+                    {...(idTakenBy
+                      ? { validateStatus: 'error' as const, help: t('screens.idTaken', { name: name(idTakenBy) }) }
+                      : {})}
+                  >
+                    <Input value={id} onChange={(event) => setId(event.target.value.trim())} data-testid="screen-id" />
                   </Form.Item>
                 </Col>
               ) : null}
