@@ -575,6 +575,15 @@ describe('a branch union office', () => {
     });
     expect(refused.status).toBe(422);
     expect(leaderboard.catalog.crew('C4')?.headcount).toBe(4);
+
+    // A new crew under a code already taken would rename (and move) that crew: refused on the form.
+    await branch.click('[data-testid="add-crew"]');
+    const adding = await openedDialog(branch);
+    await branch.fill('[data-testid="row-id"]', 'C1');
+    await adding.locator('input#name').fill('新建的班组');
+    await adding.locator('[data-testid="save-row"]').click();
+    await adding.getByText('编号已被「西湖甲班」使用，请换一个（修改那一行请在列表里点它的“编辑”）').waitFor();
+    expect(leaderboard.catalog.crew('C1')?.crewName).toBe('西湖甲班');
     await expectNoInlineStyles(branch);
   });
 });

@@ -475,6 +475,7 @@ export const en: Messages = {
   'registry.addCrew': 'Add a crew',
   'registry.addUnit': 'Add a unit',
   'registry.addBranch': 'Add a branch',
+  'registry.idTaken': 'This code is taken by “{name}”: choose another (to change that row, use its Edit in the list)',
   'registry.new.crew': 'New crew',
   'registry.new.unit': 'New unit',
   'registry.new.branch': 'New branch',

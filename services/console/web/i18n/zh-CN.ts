@@ -457,6 +457,7 @@ export const zhCN = {
   'registry.addCrew': '新增班组',
   'registry.addUnit': '新增单位',
   'registry.addBranch': '新增分公司',
+  'registry.idTaken': '编号已被「{name}」使用，请换一个（修改那一行请在列表里点它的“编辑”）',
   'registry.new.crew': '新增班组',
   'registry.new.unit': '新增单位',
   'registry.new.branch': '新增分公司',

@@ -61,6 +61,13 @@ export function RegistryPage(props: { tab: string | null }) {
   const crewOf = useMemo(() => new Map(data?.crews.map((c) => [c.id, c])), [data]);
   const crewCount = (unitId: string) => data?.crews.filter((c) => c.unitId === unitId && !c.retired).length ?? 0;
   const mayChange = (branchId: string | undefined) => branchId !== undefined && branchAllowed(can, branchId);
+  /** The name of the branch, unit or crew that already has `id` (retired crews too). */
+  const rowWithId = (kind: Editing['kind'], id: string): string | undefined =>
+    kind === 'crew'
+      ? crewOf.get(id)?.name
+      : kind === 'unit'
+        ? unitOf.get(id)?.name
+        : data?.branches.find((b) => b.id === id)?.name;
 
   async function apply(changes: RegistryChanges, done: string) {
     setSaving(true);
@@ -108,7 +115,12 @@ export function RegistryPage(props: { tab: string | null }) {
 
   async function submit() {
     if (!editing) return;
-    const values = (await form.validateFields()) as Record<string, unknown>;
+    let values: Record<string, unknown>;
+    try {
+      values = (await form.validateFields()) as Record<string, unknown>;
+    } catch {
+      return; // antd shows each problem under its field
+    }
     const item = { ...editing.item, ...values };
     if (editing.kind === 'branch') await apply({ branches: [item as Branch] }, t('registry.savedRow'));
     if (editing.kind === 'unit') await apply({ units: [item as Unit] }, t('registry.savedRow'));
@@ -389,7 +401,19 @@ export function RegistryPage(props: { tab: string | null }) {
             name="id"
             label={t('registry.code')}
             tooltip={t('registry.codeHelp')}
-            rules={[{ required: true, message: t('form.required') }]}
+            rules={[
+              { required: true, message: t('form.required') },
+              {
+                // Saving rows is by id: a new row under a taken one would rename (and move) that row.
+                validator: (_, value: unknown) => {
+                  const holder =
+                    editing?.isNew && typeof value === 'string' ? rowWithId(editing.kind, value) : undefined;
+                  return holder
+                    ? Promise.reject(new Error(t('registry.idTaken', { name: holder })))
+                    : Promise.resolve();
+                },
+              },
+            ]}
           >
             <Input disabled={!editing?.isNew} data-testid="row-id" />
           </Form.Item>
