@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
 import { launchChromium } from '../support/browser.ts';
-import { chooseOption, confirmPopconfirm, openedDialog, settled } from '../support/console-page.ts';
+import { chooseOption, confirmPopconfirm, fieldErrors, openedDialog, settled } from '../support/console-page.ts';
 import { scanQr } from './scan-qr.ts';
 import { freePort } from '../support/spawn-service.ts';
 import { smallOrg } from '../support/fixtures.ts';
@@ -463,6 +463,10 @@ describe('corrections', () => {
     await page.click('[data-testid="correct-x1"]');
     const dialog = await openedDialog(page);
     await chooseOption(page, '[data-testid="fix-severity"]', '未遂');
+    // Without a reason: said under the field, and nothing thrown on the page (expectNoInlineStyles
+    // below checks the page's errors).
+    await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
+    await fieldErrors(page, '[data-testid="correction-reason"]').first().waitFor();
     await page.fill('[data-testid="correction-reason"]', '现场核实为未遂事件');
     await dialog.locator('.ant-modal-footer .ant-btn-primary').click();
     await page.waitForSelector('[data-testid="events-table"] >> text=已更正');

@@ -115,7 +115,12 @@ export function CorrectionsPage() {
 
   async function saveChange() {
     if (!changing) return;
-    const values = await changeForm.validateFields();
+    let values: Awaited<ReturnType<typeof changeForm.validateFields>>;
+    try {
+      values = await changeForm.validateFields();
+    } catch {
+      return; // antd shows each problem under its field
+    }
     const { event } = changing.found;
     const reason = typeof values['reason'] === 'string' ? values['reason'] : '';
     setSaving(true);
