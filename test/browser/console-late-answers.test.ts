@@ -1,11 +1,9 @@
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { launchChromium } from '../support/browser.ts';
-import { signedInConsolePage } from '../support/console-page.ts';
+import { startConsoleWorld, stopConsoleWorld, type ConsoleWorld } from '../support/console-world.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
-import { freePort } from '../support/spawn-service.ts';
-import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+import { fixedClock } from '../support/test-leaderboard.ts';
 
 /**
  * What an organiser types while a page's lists are still on their way stays typed. The competition
@@ -17,12 +15,12 @@ import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts
 const clock = fixedClock('2026-03-10T10:00:00+08:00');
 vi.setConfig({ testTimeout: 120_000 });
 
+let world: ConsoleWorld | undefined;
 let leaderboard: Leaderboard;
 let base: string;
-let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const admin = () => leaderboard.firstAdminToken ?? '';
+let problems: string[];
+const admin = () => world?.admin ?? '';
 const LIST = '**/v1/competitions?drafts=true';
 
 /** Holds the page's requests to `url` until released, as a slow line would. */
@@ -41,31 +39,19 @@ async function hold(url: string): Promise<{ held: () => number; release: () => P
 }
 
 beforeAll(async () => {
-  leaderboard = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens' });
-  const port = await freePort();
-  await leaderboard.app.listen({ host: '127.0.0.1', port });
-  base = `http://127.0.0.1:${port}`;
   // The Ankang template suggests ankang-2026-03: taken, so the list's answer changes the suggestion.
-  for (const [path, body] of [
-    ['/v1/org', { ...smallOrg, targets: [] }],
-    ['/v1/competitions/labour-m3', labourCompetition],
-    ['/v1/competitions/ankang-2026-03', { ...labourCompetition, name: { zh: '已有的安康杯', en: 'Taken' } }],
-  ] as const) {
-    const res = await fetch(`${base}${path}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+  world = await startConsoleWorld(clock, async (call) => {
+    await call('PUT', '/v1/org', { ...smallOrg, targets: [] });
+    await call('PUT', '/v1/competitions/labour-m3', labourCompetition);
+    await call('PUT', '/v1/competitions/ankang-2026-03', {
+      ...labourCompetition,
+      name: { zh: '已有的安康杯', en: 'Taken' },
     });
-    expect(res.status, await res.text()).toBe(200);
-  }
-  browser = await launchChromium();
-  page = await signedInConsolePage(browser, { base, token: admin(), now: clock.now(), problems });
+  });
+  ({ leaderboard, base, page, problems } = world);
 }, 120_000);
 
-afterAll(async () => {
-  await browser.close();
-  await leaderboard.close();
-});
+afterAll(() => stopConsoleWorld(world));
 
 describe('a list answering after the organiser started typing', () => {
   it('leaves the competition editor’s typed fields as typed; only an id not typed follows the list', async () => {

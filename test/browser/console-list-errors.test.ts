@@ -1,11 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Leaderboard } from '../../services/api/leaderboard.ts';
-import { launchChromium } from '../support/browser.ts';
-import { chooseOption, consoleShot, fieldErrors, settled, signedInConsolePage } from '../support/console-page.ts';
+import { chooseOption, consoleShot, fieldErrors, settled } from '../support/console-page.ts';
+import { startConsoleWorld, stopConsoleWorld, type ConsoleWorld } from '../support/console-world.ts';
 import { labourCompetition, smallOrg } from '../support/fixtures.ts';
-import { freePort } from '../support/spawn-service.ts';
-import { fixedClock, startTestLeaderboard } from '../support/test-leaderboard.ts';
+import { fixedClock } from '../support/test-leaderboard.ts';
 import { assessmentSheetWorkbook } from '../support/workbooks.ts';
 
 /**
@@ -19,12 +17,10 @@ import { assessmentSheetWorkbook } from '../support/workbooks.ts';
 const clock = fixedClock('2026-03-10T10:00:00+08:00');
 vi.setConfig({ testTimeout: 120_000 });
 
-let leaderboard: Leaderboard;
+let world: ConsoleWorld | undefined;
 let base: string;
-let browser: Browser;
 let page: Page;
-const problems: string[] = [];
-const admin = () => leaderboard.firstAdminToken ?? '';
+let problems: string[];
 
 const item = (category: number, index: number) =>
   `[data-testid="category-${category}"] [data-testid="sheet-item"] >> nth=${index}`;
@@ -39,29 +35,14 @@ const problemsShown = async () =>
     : ((await page.textContent('[data-testid="editor-problems"]')) ?? '');
 
 beforeAll(async () => {
-  leaderboard = await startTestLeaderboard(clock, { AUTH_MODE: 'tokens' });
-  const port = await freePort();
-  await leaderboard.app.listen({ host: '127.0.0.1', port });
-  base = `http://127.0.0.1:${port}`;
-  for (const [path, body] of [
-    ['/v1/org', { ...smallOrg, targets: [] }],
-    ['/v1/competitions/labour-m3', labourCompetition],
-  ] as const) {
-    const res = await fetch(`${base}${path}`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, await res.text()).toBe(200);
-  }
-  browser = await launchChromium();
-  page = await signedInConsolePage(browser, { base, token: admin(), now: clock.now(), problems });
+  world = await startConsoleWorld(clock, async (call) => {
+    await call('PUT', '/v1/org', { ...smallOrg, targets: [] });
+    await call('PUT', '/v1/competitions/labour-m3', labourCompetition);
+  });
+  ({ base, page, problems } = world);
 }, 120_000);
 
-afterAll(async () => {
-  await browser.close();
-  await leaderboard.close();
-});
+afterAll(() => stopConsoleWorld(world));
 
 describe("the API's errors under a list's items", () => {
   it('stay under the item they are about when an item before it is removed, and go when it is corrected', async () => {
@@ -160,7 +141,9 @@ describe("the API's errors under a list's items", () => {
     await page.waitForURL(/\/console\/screens\/screen-/);
     const id = decodeURIComponent(new URL(page.url()).pathname.split('/').at(-1) ?? '');
     const saved = (await (
-      await fetch(`${base}/v1/screens/${encodeURIComponent(id)}`, { headers: { authorization: `Bearer ${admin()}` } })
+      await fetch(`${base}/v1/screens/${encodeURIComponent(id)}`, {
+        headers: { authorization: `Bearer ${world?.admin ?? ''}` },
+      })
     ).json()) as { definition: { views: unknown[] } };
     expect(saved.definition.views).toEqual([expect.objectContaining({ kind: 'innovations', limit: 50 })]);
     expect(problems).toEqual([]);
